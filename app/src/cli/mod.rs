@@ -1,0 +1,148 @@
+//! The command line: `switchboard [FILE]` opens the app, `switchboard
+//! <command> ...` runs headless. Every command shares one convention for
+//! output (`--json PATH`, `-` for stdout) and for exit codes.
+
+mod validate;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+/// Exit codes shared by every command.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// The design has errors.
+    pub const DESIGN_ERRORS: u8 = 1;
+    /// Usage error, or unreadable / unparseable input.
+    pub const USAGE: u8 = 2;
+    /// An SLO was violated.
+    pub const SLO_VIOLATED: u8 = 3;
+    /// The simulation was unstable.
+    pub const UNSTABLE: u8 = 4;
+}
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes (every command):
+  0  success
+  1  the design has errors
+  2  usage error, or unreadable / unparseable input
+  3  an SLO was violated
+  4  the simulation was unstable";
+
+/// Design, simulate and export microservice systems.
+#[derive(Debug, Parser)]
+#[command(name = "switchboard", version, about, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    /// A design file to open in the app (JSON or YAML).
+    pub file: Option<PathBuf>,
+    /// Render the design to this PNG and exit (needs a display, e.g. Xvfb).
+    #[arg(long, value_name = "PATH")]
+    pub screenshot: Option<PathBuf>,
+    /// Window size for the app and for screenshots, e.g. 1600x1000.
+    #[arg(long, value_name = "WxH", default_value = "1600x1000")]
+    pub window_size: String,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output flags shared by every command.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Output {
+    /// Also write the machine-readable result as JSON to PATH (`-` = stdout).
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a design: every problem with its place, and the instant capacity estimate.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Validate(validate::Args),
+    /// Print the JSON Schema of the design format.
+    Schema,
+}
+
+/// Parse arguments and run; the process exit code is returned.
+pub fn main(args: Vec<OsString>, out: &mut dyn Write) -> ExitCode {
+    ExitCode::from(run(args, out))
+}
+
+/// Parse arguments and run, returning the numeric exit code (for tests).
+pub fn run(args: Vec<OsString>, out: &mut dyn Write) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            if e.use_stderr() {
+                eprint!("{e}");
+            } else {
+                let _ = write!(out, "{e}");
+            }
+            return code;
+        }
+    };
+    match dispatch(cli, out) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            exit::USAGE
+        }
+    }
+}
+
+fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
+    match cli.command {
+        Some(Command::Validate(args)) => validate::run(&args, out),
+        Some(Command::Schema) => {
+            out.write_all(engine::model::format::json_schema().as_bytes())?;
+            Ok(exit::OK)
+        }
+        None => {
+            let (width, height) = parse_size(&cli.window_size)?;
+            crate::gui::run(crate::gui::Options {
+                file: cli.file,
+                screenshot: cli.screenshot,
+                window_size: [width, height],
+            })?;
+            Ok(exit::OK)
+        }
+    }
+}
+
+fn parse_size(s: &str) -> anyhow::Result<(f32, f32)> {
+    let (w, h) = s.split_once(['x', 'X']).with_context(|| format!("--window-size {s:?}: expected WxH"))?;
+    let w: f32 = w.trim().parse().with_context(|| format!("--window-size {s:?}: bad width"))?;
+    let h: f32 = h.trim().parse().with_context(|| format!("--window-size {s:?}: bad height"))?;
+    anyhow::ensure!((200.0..=10_000.0).contains(&w) && (200.0..=10_000.0).contains(&h), "--window-size {s:?}: out of range");
+    Ok((w, h))
+}
+
+/// Write a JSON document to `--json PATH` (`-` = `out`).
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_json(path: &Path, json: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+    if path.as_os_str() == "-" {
+        out.write_all(json.as_bytes())?;
+    } else {
+        engine::model::format::write_atomic(path, json.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Load a design for a command, with the file named in the error.
+///
+/// # Errors
+/// Unreadable or malformed files.
+pub fn load_design(path: &Path) -> anyhow::Result<engine::Design> {
+    Ok(engine::model::format::load(path)?)
+}

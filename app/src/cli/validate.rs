@@ -1,0 +1,102 @@
+//! `switchboard validate FILE`: every problem with its place, then the
+//! instant capacity estimate per node.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use engine::capacity::{Estimate, Load};
+use engine::validate::{Problem, Severity};
+use serde::Serialize;
+
+use super::{Output, exit};
+
+/// Arguments of `validate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The design file (JSON or YAML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// The `--json` document of `validate`.
+#[derive(Serialize)]
+struct Result<'a> {
+    file: String,
+    errors: usize,
+    warnings: usize,
+    problems: &'a [Problem],
+    capacity: &'a Estimate,
+}
+
+/// Run `validate`.
+///
+/// # Errors
+/// Unreadable input, or an output file that cannot be written.
+pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let design = super::load_design(&args.file)?;
+    let problems = engine::validate::validate(&design);
+    let estimate = engine::capacity::estimate(&design);
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let warnings = problems.len() - errors;
+    if !args.output.quiet && args.output.json.as_deref() != Some(std::path::Path::new("-")) {
+        for p in &problems {
+            writeln!(out, "{p}")?;
+        }
+        write_capacity_table(&design, &estimate, out)?;
+        writeln!(
+            out,
+            "{}: {errors} error(s), {warnings} warning(s), {} nodes, {} edges, {} workloads",
+            args.file.display(),
+            design.nodes.len(),
+            design.edges.len(),
+            design.workloads.len()
+        )?;
+    } else if errors > 0 && args.output.json.is_none() {
+        for p in problems.iter().filter(|p| p.severity == Severity::Error) {
+            eprintln!("{p}");
+        }
+    }
+    if let Some(path) = &args.output.json {
+        let doc = Result { file: args.file.display().to_string(), errors, warnings, problems: &problems, capacity: &estimate };
+        let mut json = serde_json::to_string_pretty(&doc)?;
+        json.push('\n');
+        super::write_json(path, &json, out)?;
+    }
+    Ok(if errors > 0 { exit::DESIGN_ERRORS } else { exit::OK })
+}
+
+fn fmt_ms(v: f64) -> String {
+    if v.is_finite() { format!("{v:.1}") } else { "∞".to_owned() }
+}
+
+fn write_capacity_table(design: &engine::Design, estimate: &Estimate, out: &mut dyn Write) -> anyhow::Result<()> {
+    let rows: Vec<_> = estimate.nodes.iter().filter(|n| n.utilization.is_some()).collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let width = rows.iter().map(|n| design.node_name(&n.id).chars().count()).max().unwrap_or(4).clamp(4, 40);
+    writeln!(out, "capacity estimate at peak load (analytic, no simulation):")?;
+    writeln!(out, "  {:<width$}  {:>10}  {:>10}  {:>10}  {:>6}  status", "node", "req/s", "hold ms", "resp ms", "ρ")?;
+    for n in rows {
+        let name: String = design.node_name(&n.id).chars().take(width).collect();
+        let pad = width.saturating_sub(name.chars().count());
+        let rho = n.utilization.map_or_else(String::new, |u| if u.is_finite() { format!("{u:.2}") } else { "∞".into() });
+        let status = match n.load {
+            Load::Idle => "idle",
+            Load::Calm => "ok",
+            Load::Hot => "HOT",
+            Load::Overloaded => "OVERLOADED",
+        };
+        writeln!(
+            out,
+            "  {name}{:pad$}  {:>10.1}  {:>10}  {:>10}  {:>6}  {status}",
+            "",
+            n.arrival_rate_per_s,
+            fmt_ms(n.holding_time_ms),
+            fmt_ms(n.response_time_ms),
+            rho
+        )?;
+    }
+    Ok(())
+}

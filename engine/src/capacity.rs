@@ -1,0 +1,755 @@
+//! The instant capacity estimate: per node arrival rate, holding time and
+//! utilization ρ, computed analytically (no simulation) fast enough to run on
+//! every edit in the GUI.
+//!
+//! Traffic equations: every (node, operation) pair is a state; a visit to a
+//! state causes expected visits to others through its steps (probability ×
+//! branch share × calls per request × the share that is not an error or a
+//! cache hit), brokers split (queue) or copy (topic) to subscriptions, and
+//! redelivery multiplies consumer visits. The system `v = e + Pᵀv` is solved per
+//! strongly connected component, so event loops are allowed as long as their
+//! gain is below 1.
+//!
+//! Times: callee response times are computed before their callers (sync calls
+//! form a DAG), with an M/M/c waiting time (Erlang C) scaled by the service
+//! time's variability (Allen–Cunneen). A blocking node holds its worker for
+//! its own service plus its expected downstream time; parallel groups count
+//! their slowest member's mean. These are estimates, labelled as such.
+
+use std::collections::BTreeMap;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Arrival, BrokerMode, Concurrency, Design, Distribution, EdgeKind, NodeKind};
+use crate::validate::{Problem, Severity, Target};
+
+/// Utilization at or above which a node is hot.
+pub const HOT: f64 = 0.8;
+
+/// How loaded a node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Load {
+    /// No traffic reaches it, or it has no workers of its own (clients, receivers).
+    Idle,
+    /// ρ < 0.8.
+    Calm,
+    /// 0.8 ≤ ρ < 1.
+    Hot,
+    /// ρ ≥ 1: queues grow without bound.
+    Overloaded,
+}
+
+impl Load {
+    /// Classify a utilization.
+    #[must_use]
+    pub fn of(utilization: f64) -> Self {
+        if utilization >= 1.0 || utilization.is_nan() {
+            Self::Overloaded
+        } else if utilization >= HOT {
+            Self::Hot
+        } else if utilization > 0.0 {
+            Self::Calm
+        } else {
+            Self::Idle
+        }
+    }
+}
+
+/// The estimate for one node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NodeEstimate {
+    /// Node id.
+    pub id: String,
+    /// Visits per second at the workloads' peak rates.
+    pub arrival_rate_per_s: f64,
+    /// Mean service time per visit, ms.
+    pub service_time_ms: f64,
+    /// Mean time a worker is held per visit (service, plus downstream for blocking nodes), ms.
+    pub holding_time_ms: f64,
+    /// Mean queueing delay (M/M/c estimate), ms; infinite when overloaded.
+    pub wait_time_ms: f64,
+    /// Mean time from arrival to response, downstream included, ms.
+    pub response_time_ms: f64,
+    /// ρ = λ·holding / (replicas × workers); `None` for nodes without workers of their own.
+    pub utilization: Option<f64>,
+    /// Classification of ρ.
+    pub load: Load,
+}
+
+/// The estimate for one workload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadEstimate {
+    /// Workload name.
+    pub name: String,
+    /// Requests per second entering (peak rate for open loops; estimated for closed loops).
+    pub throughput_per_s: f64,
+    /// Estimated mean end-to-end response time, ms.
+    pub response_time_ms: f64,
+}
+
+/// The whole estimate.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// Per node, in design order.
+    pub nodes: Vec<NodeEstimate>,
+    /// Per workload, in design order.
+    pub workloads: Vec<WorkloadEstimate>,
+    /// Loop-gain errors and hot/overloaded warnings.
+    pub problems: Vec<Problem>,
+}
+
+impl Estimate {
+    /// The estimate of the node with this id.
+    #[must_use]
+    pub fn node(&self, id: &str) -> Option<&NodeEstimate> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+}
+
+/// A (node, operation) state: operation 0 is the default handling, k the k-th operation.
+#[derive(Clone, Copy, Debug)]
+struct State {
+    node: usize,
+    op: usize,
+}
+
+/// The state graph of a design.
+struct Plan {
+    states: Vec<State>,
+    /// First state index of each node.
+    first: Vec<usize>,
+    /// Outgoing visit transfers per state: (target state, expected visits per visit, edge index).
+    out: Vec<Vec<(usize, f64, Option<usize>)>>,
+}
+
+fn state_of(design: &Design, first: &[usize], node: usize, op: Option<&str>) -> usize {
+    let base = first.get(node).copied().unwrap_or(0);
+    let k = op
+        .and_then(|name| design.nodes.get(node).and_then(|n| n.operations.iter().position(|o| o.name == name)))
+        .map_or(0, |i| i + 1);
+    base + k
+}
+
+/// Share of visits whose steps run: not an error, and not a cache hit.
+fn step_share(design: &Design, node: usize) -> f64 {
+    let Some(n) = design.nodes.get(node) else { return 0.0 };
+    let ok = (1.0 - n.error_probability).clamp(0.0, 1.0);
+    let miss = match (n.kind, &n.cache) {
+        (NodeKind::Cache, Some(c)) => (1.0 - c.hit_ratio).clamp(0.0, 1.0),
+        _ => 1.0,
+    };
+    ok * miss
+}
+
+fn build_plan(design: &Design) -> Plan {
+    let index: BTreeMap<&str, usize> = design.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let mut states = Vec::new();
+    let mut first = Vec::with_capacity(design.nodes.len());
+    for (i, n) in design.nodes.iter().enumerate() {
+        first.push(states.len());
+        for op in 0..=n.operations.len() {
+            states.push(State { node: i, op });
+        }
+    }
+    let mut out = vec![Vec::new(); states.len()];
+    for (s, st) in states.iter().enumerate() {
+        let Some(node) = design.nodes.get(st.node) else { continue };
+        let op_name = st.op.checked_sub(1).and_then(|k| node.operations.get(k)).map(|o| o.name.as_str());
+        let share = step_share(design, st.node);
+        let applies = |e: &&crate::model::Edge| {
+            e.from == node.id && e.operation.as_deref().is_none_or(|o| Some(o) == op_name)
+        };
+        if node.kind == NodeKind::Broker {
+            let subs: Vec<(usize, &crate::model::Edge)> = design
+                .edges
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.kind == EdgeKind::Subscription && e.from == node.id)
+                .collect();
+            let mode = node.broker.as_ref().map(|b| b.mode).unwrap_or_default();
+            #[allow(clippy::cast_precision_loss, reason = "subscription counts are small")]
+            let split = if mode == BrokerMode::Queue && !subs.is_empty() { 1.0 / subs.len() as f64 } else { 1.0 };
+            for (ei, e) in subs {
+                let Some(&to) = index.get(e.to.as_str()) else { continue };
+                let consumer_fail = design.nodes.get(to).map_or(0.0, |c| c.error_probability.clamp(0.0, 1.0));
+                let tries = e.subscription.as_ref().map_or(1, |x| x.max_deliveries.max(1));
+                // Expected deliveries: 1 + p + … + p^(N−1).
+                let deliveries: f64 = (0..tries.min(64)).map(|k| consumer_fail.powi(i32::try_from(k).unwrap_or(0))).sum();
+                let t = state_of(design, &first, to, e.target_operation.as_deref());
+                if let Some(o) = out.get_mut(s) {
+                    o.push((t, share * split * e.probability * deliveries, Some(ei)));
+                }
+            }
+            continue;
+        }
+        // Branch groups: weight share within each group.
+        let mut group_weight: BTreeMap<&str, f64> = BTreeMap::new();
+        for e in design.edges.iter().filter(applies) {
+            if let Some(b) = &e.branch {
+                *group_weight.entry(b.group.as_str()).or_default() += b.weight.max(0.0);
+            }
+        }
+        for (ei, e) in design.edges.iter().enumerate() {
+            if !applies(&e) || e.kind == EdgeKind::Subscription {
+                continue;
+            }
+            let Some(&to) = index.get(e.to.as_str()) else { continue };
+            let branch = match &e.branch {
+                Some(b) => {
+                    let total = group_weight.get(b.group.as_str()).copied().unwrap_or(0.0);
+                    if total > 0.0 { b.weight.max(0.0) / total } else { 0.0 }
+                }
+                None => 1.0,
+            };
+            let visits = share * e.probability * branch * f64::from(e.calls_per_request);
+            let t = state_of(design, &first, to, e.target_operation.as_deref());
+            if let Some(o) = out.get_mut(s) {
+                o.push((t, visits, Some(ei)));
+            }
+        }
+    }
+    Plan { states, first, out }
+}
+
+/// Visits per state caused by one visit to `entry`, or `None` when an event
+/// loop's gain is 1 or more (the series diverges).
+fn visit_ratios(plan: &Plan, sccs: &[Vec<usize>], entry: usize) -> Option<Vec<f64>> {
+    let n = plan.states.len();
+    let mut inflow = vec![0.0; n];
+    let mut visits = vec![0.0; n];
+    *inflow.get_mut(entry)? = 1.0;
+    for scc in sccs {
+        if let [s] = scc.as_slice()
+            && !plan.out.get(*s)?.iter().any(|(t, _, _)| t == s)
+        {
+            let v = *inflow.get(*s)?;
+            *visits.get_mut(*s)? = v;
+            if v != 0.0 {
+                for &(t, f, _) in plan.out.get(*s)? {
+                    *inflow.get_mut(t)? += v * f;
+                }
+            }
+            continue;
+        }
+        let local: BTreeMap<usize, usize> = scc.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+        let m = scc.len();
+        // a = I − Mᵀ restricted to the component; solve a·x = inflow.
+        let mut a = vec![vec![0.0; m + 1]; m];
+        for (i, &s) in scc.iter().enumerate() {
+            let row = a.get_mut(i)?;
+            *row.get_mut(i)? += 1.0;
+            *row.get_mut(m)? = *inflow.get(s)?;
+        }
+        for (j, &s) in scc.iter().enumerate() {
+            for &(t, f, _) in plan.out.get(s)? {
+                if let Some(&i) = local.get(&t) {
+                    *a.get_mut(i)?.get_mut(j)? -= f;
+                }
+            }
+        }
+        let x = solve(a)?;
+        for (i, &s) in scc.iter().enumerate() {
+            let v = *x.get(i)?;
+            if !(v.is_finite() && v >= -1e-9) {
+                return None;
+            }
+            *visits.get_mut(s)? = v;
+        }
+        for &s in scc {
+            let v = *visits.get(s)?;
+            for &(t, f, _) in plan.out.get(s)? {
+                if !local.contains_key(&t) {
+                    *inflow.get_mut(t)? += v * f;
+                }
+            }
+        }
+    }
+    Some(visits)
+}
+
+/// Gaussian elimination with partial pivoting on an augmented matrix.
+fn solve(mut a: Vec<Vec<f64>>) -> Option<Vec<f64>> {
+    let m = a.len();
+    for col in 0..m {
+        let pivot = (col..m).max_by(|&i, &j| {
+            let vi = a.get(i).and_then(|r| r.get(col)).map_or(0.0, |v| v.abs());
+            let vj = a.get(j).and_then(|r| r.get(col)).map_or(0.0, |v| v.abs());
+            vi.total_cmp(&vj)
+        })?;
+        a.swap(col, pivot);
+        let p = *a.get(col)?.get(col)?;
+        if p.abs() < 1e-12 {
+            return None;
+        }
+        let pivot_row = a.get(col)?.clone();
+        for (r, row) in a.iter_mut().enumerate() {
+            if r == col {
+                continue;
+            }
+            let factor = row.get(col).copied().unwrap_or(0.0) / p;
+            if factor != 0.0 {
+                for (x, y) in row.iter_mut().zip(&pivot_row) {
+                    *x -= factor * y;
+                }
+            }
+        }
+    }
+    (0..m).map(|i| a.get(i).and_then(|r| Some(r.get(m)? / r.get(i)?))).collect()
+}
+
+/// Spectral radius of the component's transfer matrix (power iteration): the loop gain.
+fn loop_gain(plan: &Plan, scc: &[usize]) -> f64 {
+    let local: BTreeMap<usize, usize> = scc.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+    #[allow(clippy::cast_precision_loss, reason = "component sizes are small")]
+    let mut x = vec![1.0 / scc.len().max(1) as f64; scc.len()];
+    let mut gain = 0.0;
+    for _ in 0..200 {
+        let mut y = vec![0.0; scc.len()];
+        for (j, &s) in scc.iter().enumerate() {
+            let xj = x.get(j).copied().unwrap_or(0.0);
+            for &(t, f, _) in plan.out.get(s).map_or(&[][..], Vec::as_slice) {
+                if let Some(yi) = local.get(&t).and_then(|&i| y.get_mut(i)) {
+                    *yi += f * xj;
+                }
+            }
+        }
+        let norm: f64 = y.iter().sum();
+        if norm <= 0.0 {
+            return 0.0;
+        }
+        gain = norm;
+        x = y.into_iter().map(|v| v / norm).collect();
+    }
+    gain
+}
+
+/// Erlang C: probability that an arrival waits, for c servers and offered load a = λ/μ.
+fn erlang_c(c: u32, a: f64) -> f64 {
+    let rho = a / f64::from(c);
+    if rho >= 1.0 {
+        return 1.0;
+    }
+    // Erlang B by its stable recursion, then C from B.
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (f64::from(k) + a * b);
+    }
+    b / (1.0 - rho * (1.0 - b))
+}
+
+/// Mean M/M/c waiting time scaled by (1 + scv)/2.
+fn wait_ms(lambda_per_ms: f64, holding_ms: f64, servers: u32, scv: f64) -> f64 {
+    if lambda_per_ms <= 0.0 || holding_ms <= 0.0 {
+        return 0.0;
+    }
+    let a = lambda_per_ms * holding_ms;
+    let c = f64::from(servers.max(1));
+    if a >= c {
+        return f64::INFINITY;
+    }
+    let mu = 1.0 / holding_ms;
+    erlang_c(servers.max(1), a) / (c * mu - lambda_per_ms) * (1.0 + scv) / 2.0
+}
+
+fn service_of(design: &Design, st: State) -> Option<&Distribution> {
+    let n = design.nodes.get(st.node)?;
+    Some(st.op.checked_sub(1).and_then(|k| n.operations.get(k)).and_then(|o| o.service_time.as_ref()).unwrap_or(&n.service_time))
+}
+
+/// Whether the node serves requests on workers of its own.
+fn has_station(kind: NodeKind) -> bool {
+    !matches!(kind, NodeKind::Client | NodeKind::Receiver)
+}
+
+/// Estimate the load of every node. Never fails: parts that cannot be computed
+/// (e.g. an event loop with gain ≥ 1) yield a problem and infinite figures.
+#[must_use]
+#[allow(clippy::too_many_lines, reason = "one pass over the plan, easier to follow in one piece")]
+pub fn estimate(design: &Design) -> Estimate {
+    let plan = build_plan(design);
+    let mut problems = Vec::new();
+
+    let mut graph = DiGraph::<usize, ()>::new();
+    let ix: Vec<NodeIndex> = (0..plan.states.len()).map(|s| graph.add_node(s)).collect();
+    for (s, outs) in plan.out.iter().enumerate() {
+        for &(t, f, _) in outs {
+            if let (Some(&a), Some(&b)) = (ix.get(s), ix.get(t))
+                && f > 0.0
+            {
+                graph.add_edge(a, b, ());
+            }
+        }
+    }
+    // tarjan_scc lists components sinks first; traffic flows sources first.
+    let mut sccs: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&graph)
+        .into_iter()
+        .map(|c| {
+            let mut v: Vec<usize> = c.into_iter().filter_map(|i| graph.node_weight(i).copied()).collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    sccs.reverse();
+    let mut diverges = false;
+    for scc in &sccs {
+        let cyclic = scc.len() > 1
+            || scc.first().is_some_and(|s| plan.out.get(*s).is_some_and(|o| o.iter().any(|(t, _, _)| t == s)));
+        if !cyclic {
+            continue;
+        }
+        let gain = loop_gain(&plan, scc);
+        if gain >= 1.0 - 1e-9 {
+            diverges = true;
+            let mut names: Vec<&str> = scc
+                .iter()
+                .filter_map(|&s| plan.states.get(s).and_then(|st| design.nodes.get(st.node)))
+                .map(|n| n.name.as_str())
+                .collect();
+            names.dedup();
+            let first = scc.first().and_then(|&s| plan.states.get(s)).and_then(|st| design.nodes.get(st.node));
+            if let Some(n) = first {
+                problems.push(Problem {
+                    severity: Severity::Error,
+                    path: format!("nodes[{}]", n.id),
+                    message: format!(
+                        "message loop through {} has gain {gain:.2} ≥ 1: each message causes at least one more, so traffic grows without bound",
+                        names.join(" → ")
+                    ),
+                    target: Target::Node(n.id.clone()),
+                });
+            }
+        }
+    }
+
+    // Visit ratios per workload entry.
+    let entries: Vec<Option<usize>> = design
+        .workloads
+        .iter()
+        .map(|w| {
+            let node = design.node_index(&w.entry)?;
+            Some(state_of(design, &plan.first, node, w.operation.as_deref()))
+        })
+        .collect();
+    let ratios: Vec<Option<Vec<f64>>> = entries
+        .iter()
+        .map(|e| if diverges { None } else { e.and_then(|s| visit_ratios(&plan, &sccs, s)) })
+        .collect();
+
+    // Sync order: callees before callers (reverse topological order of call/signal edges).
+    let mut sync = DiGraph::<usize, ()>::new();
+    let nix: Vec<NodeIndex> = (0..design.nodes.len()).map(|i| sync.add_node(i)).collect();
+    for e in &design.edges {
+        if matches!(e.kind, EdgeKind::Call | EdgeKind::Signal)
+            && let (Some(a), Some(b)) = (design.node_index(&e.from), design.node_index(&e.to))
+            && let (Some(&a), Some(&b)) = (nix.get(a), nix.get(b))
+            && a != b
+        {
+            sync.add_edge(a, b, ());
+        }
+    }
+    let node_order: Vec<usize> = petgraph::algo::tarjan_scc(&sync)
+        .into_iter()
+        .flat_map(|c| c.into_iter().filter_map(|i| sync.node_weight(i).copied()).collect::<Vec<_>>())
+        .collect();
+
+    // Throughputs: open loops at their peak; closed loops by iterating X = N / (Z + R).
+    let mut throughput: Vec<f64> = design
+        .workloads
+        .iter()
+        .map(|w| match &w.arrival {
+            Arrival::Open { rate_per_s, profile, .. } => rate_per_s * profile.max_factor(),
+            Arrival::Closed { .. } => 0.0,
+        })
+        .collect();
+    let has_closed = design.workloads.iter().any(|w| matches!(w.arrival, Arrival::Closed { .. }));
+    let rounds = if has_closed { 30 } else { 1 };
+    let n_states = plan.states.len();
+    let mut response_state = vec![0.0; n_states];
+    let mut node_rows: Vec<NodeEstimate> = Vec::new();
+    for round in 0..rounds {
+        // λ per state.
+        let mut lambda = vec![0.0; n_states];
+        for (w, r) in ratios.iter().enumerate() {
+            let x = throughput.get(w).copied().unwrap_or(0.0);
+            if let Some(r) = r {
+                for (l, v) in lambda.iter_mut().zip(r) {
+                    *l += x * v;
+                }
+            }
+        }
+        let (rows, resp) = times(design, &plan, &lambda, &node_order, diverges);
+        node_rows = rows;
+        response_state = resp;
+        if round + 1 < rounds {
+            for (w, wl) in design.workloads.iter().enumerate() {
+                if let Arrival::Closed { users, think_time } = &wl.arrival {
+                    let r = entries.get(w).copied().flatten().and_then(|s| response_state.get(s).copied()).unwrap_or(0.0);
+                    let z = think_time.mean_ms();
+                    let x_new = if (z + r).is_finite() && z + r > 0.0 { f64::from(*users) / (z + r) * 1000.0 } else { 0.0 };
+                    if let Some(x) = throughput.get_mut(w) {
+                        // Damped update keeps the fixed point from oscillating near saturation.
+                        *x = if round == 0 { x_new } else { 0.5 * *x + 0.5 * x_new };
+                    }
+                }
+            }
+        }
+    }
+    let workloads = design
+        .workloads
+        .iter()
+        .enumerate()
+        .map(|(w, wl)| WorkloadEstimate {
+            name: wl.name.clone(),
+            throughput_per_s: throughput.get(w).copied().unwrap_or(0.0),
+            response_time_ms: entries
+                .get(w)
+                .copied()
+                .flatten()
+                .and_then(|s| response_state.get(s).copied())
+                .unwrap_or(f64::INFINITY),
+        })
+        .collect();
+    for row in &node_rows {
+        let Some(node) = design.node(&row.id) else { continue };
+        let Some(u) = row.utilization else { continue };
+        let (severity, msg) = match row.load {
+            Load::Overloaded => (
+                Severity::Warning,
+                format!("overloaded: estimated utilization {} at peak load; queues grow without bound", fmt_rho(u)),
+            ),
+            Load::Hot => (Severity::Warning, format!("hot: estimated utilization {u:.2} at peak load (≥ {HOT})")),
+            _ => continue,
+        };
+        problems.push(Problem {
+            severity,
+            path: format!("nodes[{}].capacity", node.id),
+            message: msg,
+            target: Target::Node(node.id.clone()),
+        });
+    }
+    Estimate { nodes: node_rows, workloads, problems }
+}
+
+fn fmt_rho(u: f64) -> String {
+    if u.is_finite() { format!("{u:.2}") } else { "∞ (a dependency is overloaded)".to_owned() }
+}
+
+/// Per-node figures and per-state response times for given state arrival rates.
+fn times(
+    design: &Design,
+    plan: &Plan,
+    lambda: &[f64],
+    node_order: &[usize],
+    diverges: bool,
+) -> (Vec<NodeEstimate>, Vec<f64>) {
+    let n_states = plan.states.len();
+    let mut response = vec![0.0; n_states];
+    let mut rows: Vec<Option<NodeEstimate>> = vec![None; design.nodes.len()];
+    for &ni in node_order {
+        let Some(node) = design.nodes.get(ni) else { continue };
+        let first = plan.first.get(ni).copied().unwrap_or(0);
+        let states = first..first + node.operations.len() + 1;
+        let station = has_station(node.kind);
+        let mut sum_l = 0.0;
+        let mut sum_lh = 0.0;
+        let mut sum_ls = 0.0;
+        let mut sum_lscv = 0.0;
+        let mut own: Vec<(usize, f64, f64)> = Vec::new(); // (state, service, downstream)
+        for s in states {
+            let Some(&st) = plan.states.get(s) else { continue };
+            // Clients are load sources with no work of their own; receivers run inline on their host.
+            let service =
+                if node.kind == NodeKind::Client { 0.0 } else { service_of(design, st).map_or(0.0, Distribution::mean_ms) };
+            let downstream = downstream_ms(design, plan, s, &response);
+            let l = lambda.get(s).copied().unwrap_or(0.0);
+            let holding = match node.capacity.concurrency {
+                Concurrency::Blocking => service + downstream,
+                Concurrency::Async => service,
+            };
+            sum_l += l;
+            sum_lh += l * holding;
+            sum_ls += l * service;
+            sum_lscv += l * service_of(design, st).map_or(1.0, Distribution::scv);
+            own.push((s, service, downstream));
+        }
+        let lambda_per_s = if diverges { f64::INFINITY } else { sum_l };
+        let holding = if sum_l > 0.0 { sum_lh / sum_l } else { own.first().map_or(0.0, |(_, s, d)| s + d) };
+        let service = if sum_l > 0.0 { sum_ls / sum_l } else { own.first().map_or(0.0, |(_, s, _)| *s) };
+        let scv = if sum_l > 0.0 { sum_lscv / sum_l } else { 1.0 };
+        let replicas = node.capacity.replicas.max(1);
+        let workers = node.capacity.workers.max(1);
+        let (wait, utilization) = if station {
+            let u = lambda_per_s * holding / 1000.0 / f64::from(replicas * workers);
+            let per_replica_per_ms = lambda_per_s / 1000.0 / f64::from(replicas);
+            (wait_ms(per_replica_per_ms, holding, workers, scv), Some(u))
+        } else {
+            (0.0, None)
+        };
+        for &(s, sv, d) in &own {
+            if let Some(r) = response.get_mut(s) {
+                *r = wait + sv + d;
+            }
+        }
+        let response_ms = if sum_l > 0.0 {
+            own.iter().map(|&(s, sv, d)| lambda.get(s).copied().unwrap_or(0.0) * (wait + sv + d)).sum::<f64>() / sum_l
+        } else {
+            wait + holding
+        };
+        let load = match utilization {
+            Some(u) if u.is_nan() || u.is_infinite() => Load::Overloaded,
+            Some(u) => Load::of(u),
+            None => Load::Idle,
+        };
+        if let Some(row) = rows.get_mut(ni) {
+            *row = Some(NodeEstimate {
+                id: node.id.clone(),
+                arrival_rate_per_s: lambda_per_s,
+                service_time_ms: service,
+                holding_time_ms: holding,
+                wait_time_ms: wait,
+                response_time_ms: response_ms,
+                utilization,
+                load,
+            });
+        }
+    }
+    (rows.into_iter().flatten().collect(), response)
+}
+
+/// Expected synchronous time of a state's steps, given one visit.
+fn downstream_ms(design: &Design, plan: &Plan, s: usize, response: &[f64]) -> f64 {
+    let Some(st) = plan.states.get(s) else { return 0.0 };
+    let Some(node) = design.nodes.get(st.node) else { return 0.0 };
+    if node.kind == NodeKind::Broker {
+        return 0.0;
+    }
+    // Steps grouped by (order, parallel group): sequential steps add, a parallel
+    // group counts its slowest member.
+    let mut stages: BTreeMap<(u32, Option<&str>), Vec<f64>> = BTreeMap::new();
+    for &(t, visits, edge) in plan.out.get(s).map_or(&[][..], Vec::as_slice) {
+        let Some(e) = edge.and_then(|i| design.edges.get(i)) else { continue };
+        let net = e.network_latency.as_ref().map_or(0.0, Distribution::mean_ms);
+        let callee = response.get(t).copied().unwrap_or(0.0);
+        let per_visit = match e.kind {
+            EdgeKind::Call => 2.0 * net + callee,
+            EdgeKind::Signal => callee,
+            EdgeKind::Event | EdgeKind::Subscription => 0.0,
+        };
+        // `visits` already includes the step share; the stage time is per visit of this state.
+        let key = match &e.parallel_group {
+            Some(g) => (e.order, Some(g.as_str())),
+            None => (e.order, None),
+        };
+        stages.entry(key).or_default().push(visits * per_visit);
+    }
+    stages
+        .into_iter()
+        .map(|((_, group), times)| {
+            if group.is_some() { times.into_iter().fold(0.0, f64::max) } else { times.into_iter().sum() }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::model::{Edge, Node, RateProfile, Workload};
+
+    fn station(id: &str, workers: u32, mean_ms: f64) -> Node {
+        let mut n = Node::new(id, id, NodeKind::Service);
+        n.capacity.workers = workers;
+        n.service_time = Distribution::Exponential { mean_ms };
+        n
+    }
+
+    fn open(entry: &str, rate: f64) -> Workload {
+        Workload {
+            name: format!("w-{entry}"),
+            entry: entry.into(),
+            operation: None,
+            arrival: Arrival::Open { process: Default::default(), rate_per_s: rate, profile: RateProfile::Constant },
+        }
+    }
+
+    #[test]
+    fn mm1_matches_theory() {
+        let mut d = Design::default();
+        d.nodes.push(station("a", 1, 1000.0));
+        d.workloads.push(open("a", 0.9));
+        let e = estimate(&d);
+        let a = e.node("a").unwrap();
+        assert!((a.utilization.unwrap() - 0.9).abs() < 1e-9);
+        // W = 1/(μ−λ) = 10 s.
+        assert!((a.response_time_ms - 10_000.0).abs() < 1e-6, "{}", a.response_time_ms);
+    }
+
+    #[test]
+    fn mmc_matches_erlang_c() {
+        let mut d = Design::default();
+        d.nodes.push(station("a", 4, 1000.0));
+        d.workloads.push(open("a", 3.2));
+        let a = estimate(&d).node("a").cloned().unwrap();
+        assert!((a.wait_time_ms - 745.5).abs() < 1.0, "{}", a.wait_time_ms);
+    }
+
+    #[test]
+    fn blocking_caller_holds_worker_for_downstream() {
+        let mut d = Design::default();
+        d.nodes.push(station("a", 10, 10.0));
+        d.nodes.push(station("b", 10, 20.0));
+        d.edges.push(Edge::new("e1", "a", "b", EdgeKind::Call));
+        d.workloads.push(open("a", 100.0));
+        let e = estimate(&d);
+        let a = e.node("a").unwrap();
+        let b = e.node("b").unwrap();
+        assert!((b.utilization.unwrap() - 0.2).abs() < 1e-9);
+        assert!(a.holding_time_ms > 30.0 && a.holding_time_ms < 31.0, "{}", a.holding_time_ms);
+        let mut d2 = d.clone();
+        d2.nodes.get_mut(0).unwrap().capacity.concurrency = Concurrency::Async;
+        let a2 = estimate(&d2).node("a").cloned().unwrap();
+        assert!((a2.utilization.unwrap() - 0.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn topic_copies_and_queue_splits() {
+        let mut d = Design::default();
+        d.nodes.push(station("p", 10, 1.0));
+        let mut b = Node::new("b", "b", NodeKind::Broker);
+        b.service_time = Distribution::Constant { value_ms: 0.1 };
+        d.nodes.push(b);
+        d.nodes.push(station("c1", 10, 1.0));
+        d.nodes.push(station("c2", 10, 1.0));
+        d.edges.push(Edge::new("e1", "p", "b", EdgeKind::Event));
+        d.edges.push(Edge::new("s1", "b", "c1", EdgeKind::Subscription));
+        d.edges.push(Edge::new("s2", "b", "c2", EdgeKind::Subscription));
+        d.workloads.push(open("p", 100.0));
+        let e = estimate(&d);
+        assert!((e.node("c1").unwrap().arrival_rate_per_s - 50.0).abs() < 1e-9);
+        d.nodes.get_mut(1).unwrap().broker.as_mut().unwrap().mode = BrokerMode::Topic;
+        let e = estimate(&d);
+        assert!((e.node("c1").unwrap().arrival_rate_per_s - 100.0).abs() < 1e-9);
+        assert!((e.node("c2").unwrap().arrival_rate_per_s - 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn event_loop_with_gain_below_one_converges_and_above_errors() {
+        let mut d = Design::default();
+        d.nodes.push(station("a", 10, 1.0));
+        d.nodes.push(Node::new("b", "b", NodeKind::Broker));
+        d.edges.push(Edge::new("e1", "a", "b", EdgeKind::Event));
+        let mut back = Edge::new("s1", "b", "a", EdgeKind::Subscription);
+        back.probability = 0.5;
+        d.edges.push(back);
+        d.workloads.push(open("a", 10.0));
+        let e = estimate(&d);
+        // v = 1 + 0.5 v → v = 2.
+        assert!((e.node("a").unwrap().arrival_rate_per_s - 20.0).abs() < 1e-6);
+        assert!(e.problems.iter().all(|p| p.severity != Severity::Error));
+        d.edges.get_mut(1).unwrap().probability = 1.0;
+        let e = estimate(&d);
+        assert!(e.problems.iter().any(|p| p.severity == Severity::Error && p.message.contains("gain")));
+    }
+}

@@ -1,0 +1,10 @@
+//! The Switchboard engine: the design model and its file format, validation
+//! and the instant capacity estimate, the deterministic discrete-event
+//! simulator, and the exporters and importers. It has no GUI dependency: the
+//! desktop app and the CLI are both thin clients of this crate.
+
+pub mod capacity;
+pub mod model;
+pub mod validate;
+
+pub use model::Design;

@@ -1,0 +1,27 @@
+//! The design model: the one `Design` type that the GUI edits, the simulator runs
+//! and the exporters read, together with its file format.
+//!
+//! Times in the file are milliseconds (`*_ms`, floating point, for service and
+//! network times) or seconds (`*_s`, for run lengths and schedules); the simulator
+//! converts them to integer nanoseconds once, when it compiles a design.
+
+mod design;
+mod distribution;
+mod edge;
+pub mod format;
+mod node;
+mod outcome;
+mod workload;
+
+pub use design::{Design, FORMAT_VERSION, Fault, FaultKind, PartitionMode, SimulationSettings, Slo, SloLatency};
+pub use distribution::Distribution;
+pub use edge::{
+    Backoff, Branch, Bulkhead, CallPolicy, CircuitBreaker, Edge, EdgeKind, Fallback, RetryOn, Retries,
+    SubscriptionSettings,
+};
+pub use node::{
+    Autoscaling, BrokerMode, BrokerSettings, CacheSettings, Capacity, Concurrency, Deployment, Healthcheck,
+    LoadBalancer, Node, NodeKind, NodePolicies, Operation, OutlierEjection, Position, RateLimit,
+};
+pub use outcome::{Outcome, RejectCause};
+pub use workload::{Arrival, ArrivalProcess, RateProfile, Workload};
