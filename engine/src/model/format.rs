@@ -158,7 +158,7 @@ fn from_yaml(text: &str, file: &str) -> Result<Design, FormatError> {
     let options = serde_saphyr::options! { alias_limits: alias_limits };
     let value: serde_json::Value = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let line_col = e.location().map(|l| (l.line() as usize, l.column() as usize));
-        FormatError { file: file.to_owned(), line_col, field: None, message: first_line(&e.to_string()) }
+        FormatError { file: file.to_owned(), line_col, field: None, message: yaml_message(&e.to_string()) }
     })?;
     let version = read_version(file, &value)?;
     from_value(migrate(file, value, version)?, file)
@@ -173,8 +173,18 @@ fn from_value(value: serde_json::Value, file: &str) -> Result<Design, FormatErro
     })
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).to_owned()
+/// The YAML parser's first line without its own "error: line L column C:"
+/// prefix (the location is shown separately).
+fn yaml_message(s: &str) -> String {
+    let line = s.lines().next().unwrap_or(s);
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    if let Some(rest) = line.strip_prefix("line ")
+        && let Some((_, after)) = rest.split_once(": ")
+        && rest.split_once(": ").is_some_and(|(loc, _)| loc.contains("column"))
+    {
+        return after.to_owned();
+    }
+    line.to_owned()
 }
 
 fn json_error(file: &str, e: &serde_json::Error, field: Option<String>) -> FormatError {
