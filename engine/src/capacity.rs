@@ -158,9 +158,8 @@ fn build_plan(design: &Design) -> Plan {
         let Some(node) = design.nodes.get(st.node) else { continue };
         let op_name = st.op.checked_sub(1).and_then(|k| node.operations.get(k)).map(|o| o.name.as_str());
         let share = step_share(design, st.node);
-        let applies = |e: &&crate::model::Edge| {
-            e.from == node.id && e.operation.as_deref().is_none_or(|o| Some(o) == op_name)
-        };
+        let applies =
+            |e: &&crate::model::Edge| e.from == node.id && e.operation.as_deref().is_none_or(|o| Some(o) == op_name);
         if node.kind == NodeKind::Broker {
             let subs: Vec<(usize, &crate::model::Edge)> = design
                 .edges
@@ -176,7 +175,8 @@ fn build_plan(design: &Design) -> Plan {
                 let consumer_fail = design.nodes.get(to).map_or(0.0, |c| c.error_probability.clamp(0.0, 1.0));
                 let tries = e.subscription.as_ref().map_or(1, |x| x.max_deliveries.max(1));
                 // Expected deliveries: 1 + p + … + p^(N−1).
-                let deliveries: f64 = (0..tries.min(64)).map(|k| consumer_fail.powi(i32::try_from(k).unwrap_or(0))).sum();
+                let deliveries: f64 =
+                    (0..tries.min(64)).map(|k| consumer_fail.powi(i32::try_from(k).unwrap_or(0))).sum();
                 let t = state_of(design, &first, to, e.target_operation.as_deref());
                 if let Some(o) = out.get_mut(s) {
                     o.push((t, share * split * e.probability * deliveries, Some(ei)));
@@ -355,7 +355,13 @@ fn wait_ms(lambda_per_ms: f64, holding_ms: f64, servers: u32, scv: f64) -> f64 {
 
 fn service_of(design: &Design, st: State) -> Option<&Distribution> {
     let n = design.nodes.get(st.node)?;
-    Some(st.op.checked_sub(1).and_then(|k| n.operations.get(k)).and_then(|o| o.service_time.as_ref()).unwrap_or(&n.service_time))
+    Some(
+        st.op
+            .checked_sub(1)
+            .and_then(|k| n.operations.get(k))
+            .and_then(|o| o.service_time.as_ref())
+            .unwrap_or(&n.service_time),
+    )
 }
 
 /// Whether the node serves requests on workers of its own.
@@ -432,10 +438,8 @@ pub fn estimate(design: &Design) -> Estimate {
             Some(state_of(design, &plan.first, node, w.operation.as_deref()))
         })
         .collect();
-    let ratios: Vec<Option<Vec<f64>>> = entries
-        .iter()
-        .map(|e| if diverges { None } else { e.and_then(|s| visit_ratios(&plan, &sccs, s)) })
-        .collect();
+    let ratios: Vec<Option<Vec<f64>>> =
+        entries.iter().map(|e| if diverges { None } else { e.and_then(|s| visit_ratios(&plan, &sccs, s)) }).collect();
 
     // Sync order: callees before callers (reverse topological order of call/signal edges).
     let mut sync = DiGraph::<usize, ()>::new();
@@ -485,9 +489,11 @@ pub fn estimate(design: &Design) -> Estimate {
         if round + 1 < rounds {
             for (w, wl) in design.workloads.iter().enumerate() {
                 if let Arrival::Closed { users, think_time } = &wl.arrival {
-                    let r = entries.get(w).copied().flatten().and_then(|s| response_state.get(s).copied()).unwrap_or(0.0);
+                    let r =
+                        entries.get(w).copied().flatten().and_then(|s| response_state.get(s).copied()).unwrap_or(0.0);
                     let z = think_time.mean_ms();
-                    let x_new = if (z + r).is_finite() && z + r > 0.0 { f64::from(*users) / (z + r) * 1000.0 } else { 0.0 };
+                    let x_new =
+                        if (z + r).is_finite() && z + r > 0.0 { f64::from(*users) / (z + r) * 1000.0 } else { 0.0 };
                     if let Some(x) = throughput.get_mut(w) {
                         // Damped update keeps the fixed point from oscillating near saturation.
                         *x = if round == 0 { x_new } else { 0.5 * *x + 0.5 * x_new };
@@ -560,8 +566,11 @@ fn times(
         for s in states {
             let Some(&st) = plan.states.get(s) else { continue };
             // Clients are load sources with no work of their own; receivers run inline on their host.
-            let service =
-                if node.kind == NodeKind::Client { 0.0 } else { service_of(design, st).map_or(0.0, Distribution::mean_ms) };
+            let service = if node.kind == NodeKind::Client {
+                0.0
+            } else {
+                service_of(design, st).map_or(0.0, Distribution::mean_ms)
+            };
             let downstream = downstream_ms(design, plan, s, &response);
             let l = lambda.get(s).copied().unwrap_or(0.0);
             let holding = match node.capacity.concurrency {
@@ -646,9 +655,11 @@ fn downstream_ms(design: &Design, plan: &Plan, s: usize, response: &[f64]) -> f6
     }
     stages
         .into_iter()
-        .map(|((_, group), times)| {
-            if group.is_some() { times.into_iter().fold(0.0, f64::max) } else { times.into_iter().sum() }
-        })
+        .map(
+            |((_, group), times)| {
+                if group.is_some() { times.into_iter().fold(0.0, f64::max) } else { times.into_iter().sum() }
+            },
+        )
         .sum()
 }
 

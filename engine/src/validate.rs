@@ -122,12 +122,18 @@ impl Sink {
             }
         }
         match d {
-            Distribution::Constant { value_ms } => self.range(target, format!("{path}.value_ms"), *value_ms, 0.0, f64::INFINITY),
+            Distribution::Constant { value_ms } => {
+                self.range(target, format!("{path}.value_ms"), *value_ms, 0.0, f64::INFINITY)
+            }
             Distribution::Exponential { mean_ms } => self.positive(target, format!("{path}.mean_ms"), *mean_ms),
             Distribution::Uniform { min_ms, max_ms } => {
                 self.range(target, format!("{path}.min_ms"), *min_ms, 0.0, f64::INFINITY);
                 if max_ms < min_ms {
-                    self.error(target, format!("{path}.max_ms"), format!("must be at least min_ms ({min_ms}), found {max_ms}"));
+                    self.error(
+                        target,
+                        format!("{path}.max_ms"),
+                        format!("must be at least min_ms ({min_ms}), found {max_ms}"),
+                    );
                 }
             }
             Distribution::Gamma { mean_ms, cv } => {
@@ -137,7 +143,11 @@ impl Sink {
             Distribution::Lognormal { p50_ms, p99_ms } => {
                 self.positive(target, format!("{path}.p50_ms"), *p50_ms);
                 if p99_ms <= p50_ms {
-                    self.error(target, format!("{path}.p99_ms"), format!("must exceed p50_ms ({p50_ms}), found {p99_ms}"));
+                    self.error(
+                        target,
+                        format!("{path}.p99_ms"),
+                        format!("must exceed p50_ms ({p50_ms}), found {p99_ms}"),
+                    );
                 }
             }
             Distribution::Empirical { samples_ms } => {
@@ -252,7 +262,11 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
             (NodeKind::Receiver, Some(h)) => match by_id.get(h.as_str()) {
                 None => sink.error(&t, format!("{p}.host"), format!("host {h:?} is not a node")),
                 Some(host) if matches!(host.kind, NodeKind::Receiver | NodeKind::Broker | NodeKind::Client) => {
-                    sink.error(&t, format!("{p}.host"), format!("host {:?} is a {}, not a service", host.name, host.kind.as_str()));
+                    sink.error(
+                        &t,
+                        format!("{p}.host"),
+                        format!("host {:?} is a {}, not a service", host.name, host.kind.as_str()),
+                    );
                 }
                 Some(_) => {}
             },
@@ -277,7 +291,13 @@ fn check_node_policies(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
         }
         sink.positive(t, format!("{p}.policies.outlier_ejection.interval_s"), o.interval_s);
         sink.positive(t, format!("{p}.policies.outlier_ejection.base_ejection_s"), o.base_ejection_s);
-        sink.range(t, format!("{p}.policies.outlier_ejection.max_ejection_percent"), o.max_ejection_percent, 0.0, 100.0);
+        sink.range(
+            t,
+            format!("{p}.policies.outlier_ejection.max_ejection_percent"),
+            o.max_ejection_percent,
+            0.0,
+            100.0,
+        );
     }
     if let Some(a) = &pol.autoscaling {
         let ap = format!("{p}.policies.autoscaling");
@@ -288,13 +308,21 @@ fn check_node_policies(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
             sink.error(t, format!("{ap}.max_replicas"), format!("must be at least min_replicas ({})", a.min_replicas));
         }
         if !(a.target_utilization.is_finite() && a.target_utilization > 0.0 && a.target_utilization <= 1.0) {
-            sink.error(t, format!("{ap}.target_utilization"), format!("must be in (0, 1], found {}", a.target_utilization));
+            sink.error(
+                t,
+                format!("{ap}.target_utilization"),
+                format!("must be in (0, 1], found {}", a.target_utilization),
+            );
         }
         sink.positive(t, format!("{ap}.evaluation_period_s"), a.evaluation_period_s);
         sink.range(t, format!("{ap}.scale_down_stabilization_s"), a.scale_down_stabilization_s, 0.0, f64::INFINITY);
         sink.range(t, format!("{ap}.cold_start_s"), a.cold_start_s, 0.0, f64::INFINITY);
         if !(a.min_replicas..=a.max_replicas).contains(&n.capacity.replicas) && a.min_replicas <= a.max_replicas {
-            sink.warn(t, format!("{p}.capacity.replicas"), "outside the autoscaling range; the run starts there and scales");
+            sink.warn(
+                t,
+                format!("{p}.capacity.replicas"),
+                "outside the autoscaling range; the run starts there and scales",
+            );
         }
     }
 }
@@ -362,7 +390,11 @@ fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) 
             if let Some(order) = group_orders.insert((e.from.as_str(), g.as_str()), e.order)
                 && order != e.order
             {
-                sink.error(&t, format!("{p}.order"), format!("parallel group {g:?} has steps at orders {order} and {}: a group is one step", e.order));
+                sink.error(
+                    &t,
+                    format!("{p}.order"),
+                    format!("parallel group {g:?} has steps at orders {order} and {}: a group is one step", e.order),
+                );
             }
         }
         if let (Some(f), Some(to_node)) = (from, to) {
@@ -376,7 +408,11 @@ fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) 
         }
         if let Some(s) = &e.subscription {
             if e.kind != EdgeKind::Subscription {
-                sink.warn(&t, format!("{p}.subscription"), "subscription settings apply to subscription edges only; ignored");
+                sink.warn(
+                    &t,
+                    format!("{p}.subscription"),
+                    "subscription settings apply to subscription edges only; ignored",
+                );
             }
             if s.concurrency == 0 {
                 sink.error(&t, format!("{p}.subscription.concurrency"), "must be at least 1");
@@ -400,8 +436,12 @@ fn check_edge_kind(e: &Edge, from: &Node, to: &Node, t: &Target, p: &str, sink: 
     let bad = |sink: &mut Sink, msg: String| sink.error(t, format!("{p}.kind"), msg);
     match e.kind {
         EdgeKind::Call => match to.kind {
-            NodeKind::Broker => bad(sink, format!("a call cannot go into broker {:?}: publish with an event edge", to.name)),
-            NodeKind::Receiver => bad(sink, format!("{:?} is a signal receiver: connect it with a signal edge", to.name)),
+            NodeKind::Broker => {
+                bad(sink, format!("a call cannot go into broker {:?}: publish with an event edge", to.name))
+            }
+            NodeKind::Receiver => {
+                bad(sink, format!("{:?} is a signal receiver: connect it with a signal edge", to.name))
+            }
             NodeKind::Client => bad(sink, format!("{:?} is an external client: nothing calls it", to.name)),
             _ => {}
         },
@@ -415,7 +455,10 @@ fn check_edge_kind(e: &Edge, from: &Node, to: &Node, t: &Target, p: &str, sink: 
         }
         EdgeKind::Subscription => {
             if from.kind != NodeKind::Broker {
-                bad(sink, format!("a subscription starts at a broker, but {:?} is a {}", from.name, from.kind.as_str()));
+                bad(
+                    sink,
+                    format!("a subscription starts at a broker, but {:?} is a {}", from.name, from.kind.as_str()),
+                );
             }
             if matches!(to.kind, NodeKind::Broker | NodeKind::Receiver | NodeKind::Client) {
                 bad(sink, format!("a {} cannot consume messages", to.kind.as_str()));
@@ -425,7 +468,15 @@ fn check_edge_kind(e: &Edge, from: &Node, to: &Node, t: &Target, p: &str, sink: 
             if to.kind != NodeKind::Receiver {
                 bad(sink, format!("a signal goes to a receiver, but {:?} is a {}", to.name, to.kind.as_str()));
             } else if process_of(from) != process_of(to) {
-                bad(sink, format!("signals are in-process: receiver {:?} is hosted by {:?}, not by {:?}", to.name, process_of(to), process_of(from)));
+                bad(
+                    sink,
+                    format!(
+                        "signals are in-process: receiver {:?} is hosted by {:?}, not by {:?}",
+                        to.name,
+                        process_of(to),
+                        process_of(from)
+                    ),
+                );
             }
         }
     }
@@ -443,7 +494,11 @@ fn check_policy(policy: &CallPolicy, t: &Target, p: &str, sink: &mut Sink) {
         if let Some(total) = policy.timeout_ms
             && v > total
         {
-            sink.warn(t, format!("{p}.per_try_timeout_ms"), format!("exceeds the overall timeout ({total} ms), so it never fires"));
+            sink.warn(
+                t,
+                format!("{p}.per_try_timeout_ms"),
+                format!("exceeds the overall timeout ({total} ms), so it never fires"),
+            );
         }
     }
     if let Some(r) = &policy.retries {
@@ -455,11 +510,17 @@ fn check_policy(policy: &CallPolicy, t: &Target, p: &str, sink: &mut Sink) {
             sink.probability(t, format!("{p}.retries.budget_ratio"), b);
         }
         match &r.backoff {
-            Some(Backoff::Fixed { delay_ms }) => sink.range(t, format!("{p}.retries.backoff.delay_ms"), *delay_ms, 0.0, f64::INFINITY),
+            Some(Backoff::Fixed { delay_ms }) => {
+                sink.range(t, format!("{p}.retries.backoff.delay_ms"), *delay_ms, 0.0, f64::INFINITY)
+            }
             Some(Backoff::Exponential { base_ms, max_ms }) => {
                 sink.positive(t, format!("{p}.retries.backoff.base_ms"), *base_ms);
                 if max_ms < base_ms {
-                    sink.error(t, format!("{p}.retries.backoff.max_ms"), format!("must be at least base_ms ({base_ms})"));
+                    sink.error(
+                        t,
+                        format!("{p}.retries.backoff.max_ms"),
+                        format!("must be at least base_ms ({base_ms})"),
+                    );
                 }
             }
             None => {}
@@ -470,7 +531,11 @@ fn check_policy(policy: &CallPolicy, t: &Target, p: &str, sink: &mut Sink) {
     }
     if let Some(b) = &policy.circuit_breaker {
         if b.consecutive_failures.is_none() && b.failure_ratio.is_none() {
-            sink.error(t, format!("{p}.circuit_breaker"), "set consecutive_failures or failure_ratio: nothing would open it");
+            sink.error(
+                t,
+                format!("{p}.circuit_breaker"),
+                "set consecutive_failures or failure_ratio: nothing would open it",
+            );
         }
         if b.consecutive_failures == Some(0) {
             sink.error(t, format!("{p}.circuit_breaker.consecutive_failures"), "must be at least 1");
@@ -564,7 +629,11 @@ fn check_profile(profile: &RateProfile, t: &Target, p: &str, sink: &mut Sink) {
 fn check_workloads(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) {
     let mut names = BTreeSet::new();
     if design.workloads.is_empty() {
-        sink.warn(&Target::Design, "workloads".into(), "no workload: nothing enters the design, so a run shows no traffic");
+        sink.warn(
+            &Target::Design,
+            "workloads".into(),
+            "no workload: nothing enters the design, so a run shows no traffic",
+        );
     }
     for (i, w) in design.workloads.iter().enumerate() {
         let t = Target::Workload(w.name.clone());
@@ -583,7 +652,11 @@ fn check_workload(w: &Workload, nodes: &BTreeMap<&str, &Node>, t: &Target, p: &s
         None => sink.error(t, format!("{p}.entry"), format!("entry node {:?} does not exist", w.entry)),
         Some(n) => {
             if matches!(n.kind, NodeKind::Broker | NodeKind::Receiver) {
-                sink.error(t, format!("{p}.entry"), format!("traffic cannot enter at a {} ({:?})", n.kind.as_str(), n.name));
+                sink.error(
+                    t,
+                    format!("{p}.entry"),
+                    format!("traffic cannot enter at a {} ({:?})", n.kind.as_str(), n.name),
+                );
             }
             if let Some(op) = &w.operation
                 && n.operation(op).is_none()
@@ -596,7 +669,11 @@ fn check_workload(w: &Workload, nodes: &BTreeMap<&str, &Node>, t: &Target, p: &s
         Arrival::Open { rate_per_s, profile, .. } => {
             sink.positive(t, format!("{p}.arrival.rate_per_s"), *rate_per_s);
             if *rate_per_s > 1e7 {
-                sink.error(t, format!("{p}.arrival.rate_per_s"), "more than 10 million requests per second is beyond what the simulator handles");
+                sink.error(
+                    t,
+                    format!("{p}.arrival.rate_per_s"),
+                    "more than 10 million requests per second is beyond what the simulator handles",
+                );
             }
             check_profile(profile, t, &format!("{p}.arrival.profile"), sink);
         }
@@ -641,7 +718,11 @@ fn check_fault(design: &Design, f: &Fault, nodes: &BTreeMap<&str, &Node>, t: &Ta
                 if let Some(r) = replicas
                     && (*r == 0 || *r > n.capacity.replicas)
                 {
-                    sink.error(t, format!("{p}.fault.replicas"), format!("must be between 1 and {} (the node's replicas)", n.capacity.replicas));
+                    sink.error(
+                        t,
+                        format!("{p}.fault.replicas"),
+                        format!("must be between 1 and {} (the node's replicas)", n.capacity.replicas),
+                    );
                 }
             }
         },
@@ -680,7 +761,11 @@ fn check_slo(design: &Design, i: usize, s: &Slo, sink: &mut Sink) {
     }
     if let Some(l) = &s.latency {
         if !(l.percentile.is_finite() && l.percentile > 0.0 && l.percentile < 100.0) {
-            sink.error(&t, format!("{p}.latency.percentile"), format!("must be between 0 and 100 (exclusive), found {}", l.percentile));
+            sink.error(
+                &t,
+                format!("{p}.latency.percentile"),
+                format!("must be between 0 and 100 (exclusive), found {}", l.percentile),
+            );
         }
         sink.positive(&t, format!("{p}.latency.max_ms"), l.max_ms);
     }
@@ -701,7 +786,11 @@ fn check_settings(design: &Design, sink: &mut Sink) {
         sink.error(&t, "simulation.warmup_s".into(), format!("must be shorter than duration_s ({})", s.duration_s));
     }
     if s.replications == 0 || s.replications > 1000 {
-        sink.error(&t, "simulation.replications".into(), format!("must be between 1 and 1000, found {}", s.replications));
+        sink.error(
+            &t,
+            "simulation.replications".into(),
+            format!("must be between 1 and 1000, found {}", s.replications),
+        );
     }
     if s.max_in_flight == 0 {
         sink.error(&t, "simulation.max_in_flight".into(), "must be at least 1");
@@ -727,7 +816,11 @@ fn check_reachability(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut
     }
     for n in &design.nodes {
         if !reached.contains(n.id.as_str()) && nodes.contains_key(n.id.as_str()) {
-            sink.warn(&Target::Node(n.id.clone()), node_path(n), format!("no workload reaches {:?}: it never sees traffic", n.name));
+            sink.warn(
+                &Target::Node(n.id.clone()),
+                node_path(n),
+                format!("no workload reaches {:?}: it never sees traffic", n.name),
+            );
         }
     }
 }

@@ -209,5 +209,8 @@ fn show_messages() {
     }
     println!("{}", err(&GOOD.replace(r#""replicas": 2"#, r#""replicas": "two""#), Format::Json));
     println!("{}", err(&GOOD.replace(r#""kind": "database""#, r#""kind": "datbase""#), Format::Json));
-    println!("{}", err("version: 1\nname: x\nnodes:\n  - id: a\n    name: A\n    capacity: {replicas: many}\n", Format::Yaml));
+    println!(
+        "{}",
+        err("version: 1\nname: x\nnodes:\n  - id: a\n    name: A\n    capacity: {replicas: many}\n", Format::Yaml)
+    );
 }

@@ -83,7 +83,8 @@ fn bad_numbers() {
     d.nodes[0].service_time = Distribution::Lognormal { p50_ms: 10.0, p99_ms: 5.0 };
     d.nodes[1].service_time = Distribution::Exponential { mean_ms: f64::INFINITY };
     d.edges[0].probability = 1.5;
-    d.workloads[0].arrival = Arrival::Open { process: Default::default(), rate_per_s: -3.0, profile: RateProfile::Constant };
+    d.workloads[0].arrival =
+        Arrival::Open { process: Default::default(), rate_per_s: -3.0, profile: RateProfile::Constant };
     d.simulation.warmup_s = 100.0;
     assert!(has(&d, "nodes[api].service_time.p99_ms", "must exceed p50_ms"));
     assert!(has(&d, "nodes[orders].service_time.mean_ms", "finite"));
@@ -146,9 +147,25 @@ fn unreachable_nodes_are_warnings() {
 #[test]
 fn faults_and_slos_reference_real_things() {
     let mut d = base();
-    d.faults.push(Fault { name: "cut".into(), target: "api".into(), start_s: 5.0, end_s: 3.0, fault: FaultKind::Partition { mode: Default::default() } });
-    d.faults.push(Fault { name: "gone".into(), target: "zzz".into(), start_s: 0.0, end_s: 1.0, fault: FaultKind::Outage { replicas: None } });
-    d.slos.push(Slo { workload: "nope".into(), latency: Some(SloLatency { percentile: 100.0, max_ms: 10.0 }), max_error_rate: None });
+    d.faults.push(Fault {
+        name: "cut".into(),
+        target: "api".into(),
+        start_s: 5.0,
+        end_s: 3.0,
+        fault: FaultKind::Partition { mode: Default::default() },
+    });
+    d.faults.push(Fault {
+        name: "gone".into(),
+        target: "zzz".into(),
+        start_s: 0.0,
+        end_s: 1.0,
+        fault: FaultKind::Outage { replicas: None },
+    });
+    d.slos.push(Slo {
+        workload: "nope".into(),
+        latency: Some(SloLatency { percentile: 100.0, max_ms: 10.0 }),
+        max_error_rate: None,
+    });
     assert!(has(&d, "faults[cut].end_s", "after start_s"));
     assert!(has(&d, "faults[cut].fault", "targets an edge"));
     assert!(has(&d, "faults[gone].target", "neither a node nor an edge"));

@@ -18,7 +18,12 @@ fn fixture(rel: &str) -> String {
 
 #[test]
 fn bad_files_exit_2() {
-    for f in ["fixtures/bad/truncated.json", "fixtures/bad/junk.json", "fixtures/bad/alias-bomb.yaml", "fixtures/bad/deep.json"] {
+    for f in [
+        "fixtures/bad/truncated.json",
+        "fixtures/bad/junk.json",
+        "fixtures/bad/alias-bomb.yaml",
+        "fixtures/bad/deep.json",
+    ] {
         let (code, _) = run(&["validate", &fixture(f)]);
         assert_eq!(code, 2, "{f}");
     }
@@ -65,6 +70,7 @@ fn every_sample_validates_without_errors() {
 fn schema_command_prints_the_committed_schema() {
     let (code, out) = run(&["schema"]);
     assert_eq!(code, 0);
-    let committed = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/design.schema.json")).unwrap();
+    let committed =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/design.schema.json")).unwrap();
     assert_eq!(out, committed, "docs/design.schema.json is stale: run `cargo run -- schema > docs/design.schema.json`");
 }

@@ -58,7 +58,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         }
     }
     if let Some(path) = &args.output.json {
-        let doc = Result { file: args.file.display().to_string(), errors, warnings, problems: &problems, capacity: &estimate };
+        let doc = Result {
+            file: args.file.display().to_string(),
+            errors,
+            warnings,
+            problems: &problems,
+            capacity: &estimate,
+        };
         let mut json = serde_json::to_string_pretty(&doc)?;
         json.push('\n');
         super::write_json(path, &json, out)?;
@@ -81,7 +87,8 @@ fn write_capacity_table(design: &engine::Design, estimate: &Estimate, out: &mut 
     for n in rows {
         let name: String = design.node_name(&n.id).chars().take(width).collect();
         let pad = width.saturating_sub(name.chars().count());
-        let rho = n.utilization.map_or_else(String::new, |u| if u.is_finite() { format!("{u:.2}") } else { "∞".into() });
+        let rho =
+            n.utilization.map_or_else(String::new, |u| if u.is_finite() { format!("{u:.2}") } else { "∞".into() });
         let status = match n.load {
             Load::Idle => "idle",
             Load::Calm => "ok",

@@ -92,11 +92,7 @@ impl Distribution {
             Self::Gamma { cv, .. } => cv * cv,
             Self::Uniform { min_ms, max_ms } => {
                 let mean = (min_ms + max_ms) / 2.0;
-                if mean <= 0.0 {
-                    0.0
-                } else {
-                    (max_ms - min_ms).powi(2) / 12.0 / (mean * mean)
-                }
+                if mean <= 0.0 { 0.0 } else { (max_ms - min_ms).powi(2) / 12.0 / (mean * mean) }
             }
             Self::Lognormal { p50_ms, p99_ms } => {
                 let (_, sigma) = lognormal_params(*p50_ms, *p99_ms);

@@ -218,7 +218,10 @@ fn read_version(file: &str, value: &serde_json::Value) -> Result<u32, FormatErro
         });
     }
     if v == 0 {
-        return Err(FormatError { field: Some("version".into()), ..FormatError::new(file, "version 0 does not exist") });
+        return Err(FormatError {
+            field: Some("version".into()),
+            ..FormatError::new(file, "version 0 does not exist")
+        });
     }
     Ok(v)
 }

@@ -16,7 +16,7 @@ mod workload;
 pub use design::{Design, FORMAT_VERSION, Fault, FaultKind, PartitionMode, SimulationSettings, Slo, SloLatency};
 pub use distribution::Distribution;
 pub use edge::{
-    Backoff, Branch, Bulkhead, CallPolicy, CircuitBreaker, Edge, EdgeKind, Fallback, RetryOn, Retries,
+    Backoff, Branch, Bulkhead, CallPolicy, CircuitBreaker, Edge, EdgeKind, Fallback, Retries, RetryOn,
     SubscriptionSettings,
 };
 pub use node::{

@@ -22,7 +22,8 @@ pub enum RejectCause {
 
 impl RejectCause {
     /// Every cause, in report order.
-    pub const ALL: [Self; 5] = [Self::QueueFull, Self::RateLimited, Self::Bulkhead, Self::BreakerOpen, Self::InFlightCap];
+    pub const ALL: [Self; 5] =
+        [Self::QueueFull, Self::RateLimited, Self::Bulkhead, Self::BreakerOpen, Self::InFlightCap];
 
     /// The snake_case name used in files and reports.
     #[must_use]
