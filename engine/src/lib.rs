@@ -4,7 +4,10 @@
 //! desktop app and the CLI are both thin clients of this crate.
 
 pub mod capacity;
+pub mod export;
+pub mod import;
 pub mod model;
+pub mod sim;
 pub mod validate;
 
 pub use model::Design;

@@ -332,7 +332,7 @@ fn edge_path(e: &Edge) -> String {
 }
 
 /// The process a node runs in: a receiver's host, else the node itself.
-fn process_of<'a>(n: &'a Node) -> &'a str {
+fn process_of(n: &Node) -> &str {
     match (&n.kind, &n.host) {
         (NodeKind::Receiver, Some(h)) => h,
         _ => &n.id,
@@ -386,16 +386,15 @@ fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) 
         {
             sink.error(&t, format!("{p}.target_operation"), format!("{:?} has no operation {op:?}", to_node.name));
         }
-        if let Some(g) = &e.parallel_group {
-            if let Some(order) = group_orders.insert((e.from.as_str(), g.as_str()), e.order)
-                && order != e.order
-            {
-                sink.error(
-                    &t,
-                    format!("{p}.order"),
-                    format!("parallel group {g:?} has steps at orders {order} and {}: a group is one step", e.order),
-                );
-            }
+        if let Some(g) = &e.parallel_group
+            && let Some(order) = group_orders.insert((e.from.as_str(), g.as_str()), e.order)
+            && order != e.order
+        {
+            sink.error(
+                &t,
+                format!("{p}.order"),
+                format!("parallel group {g:?} has steps at orders {order} and {}: a group is one step", e.order),
+            );
         }
         if let (Some(f), Some(to_node)) = (from, to) {
             check_edge_kind(e, f, to_node, &t, &p, sink);

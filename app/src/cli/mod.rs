@@ -2,6 +2,11 @@
 //! <command> ...` runs headless. Every command shares one convention for
 //! output (`--json PATH`, `-` for stdout) and for exit codes.
 
+mod compare;
+mod export;
+mod import;
+mod simulate;
+mod sweep;
 mod validate;
 
 use std::ffi::OsString;
@@ -69,6 +74,21 @@ pub enum Command {
     Validate(validate::Args),
     /// Print the JSON Schema of the design format.
     Schema,
+    /// Export a design to Compose, Kubernetes, Istio, AsyncAPI, DOT or Mermaid.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Export(export::Args),
+    /// Import a Compose file, Kubernetes manifests or an isotope service graph as a design.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Import(import::Args),
+    /// Simulate a design: latency, throughput, utilization, SLO verdicts.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Simulate(simulate::Args),
+    /// What-if: simulate at several rate scales or replica counts, one line per point.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Sweep(sweep::Args),
+    /// Compare two simulation reports; `--fail-on` gates CI (exit 3).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Compare(compare::Args),
 }
 
 /// Parse arguments and run; the process exit code is returned.
@@ -102,6 +122,11 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write) -> u8 {
 fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
     match cli.command {
         Some(Command::Validate(args)) => validate::run(&args, out),
+        Some(Command::Export(args)) => export::run(&args, out),
+        Some(Command::Import(args)) => import::run(&args, out),
+        Some(Command::Simulate(args)) => simulate::run(&args, out),
+        Some(Command::Sweep(args)) => sweep::run(&args, out),
+        Some(Command::Compare(args)) => compare::run(&args, out),
         Some(Command::Schema) => {
             out.write_all(engine::model::format::json_schema().as_bytes())?;
             Ok(exit::OK)
@@ -122,7 +147,10 @@ fn parse_size(s: &str) -> anyhow::Result<(f32, f32)> {
     let (w, h) = s.split_once(['x', 'X']).with_context(|| format!("--window-size {s:?}: expected WxH"))?;
     let w: f32 = w.trim().parse().with_context(|| format!("--window-size {s:?}: bad width"))?;
     let h: f32 = h.trim().parse().with_context(|| format!("--window-size {s:?}: bad height"))?;
-    anyhow::ensure!((200.0..=10_000.0).contains(&w) && (200.0..=10_000.0).contains(&h), "--window-size {s:?}: out of range");
+    anyhow::ensure!(
+        (200.0..=10_000.0).contains(&w) && (200.0..=10_000.0).contains(&h),
+        "--window-size {s:?}: out of range"
+    );
     Ok((w, h))
 }
 

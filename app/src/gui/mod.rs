@@ -1,6 +1,30 @@
-//! The desktop GUI.
+//! The desktop GUI: an editor for designs with a hand-painted canvas, a
+//! palette, an inspector, live validation and the instant capacity estimate.
+//!
+//! [`run`] opens the window; [`SwitchboardApp`] holds everything and can be
+//! driven without a window (tests use `egui_kittest`).
+
+pub mod action;
+pub mod analysis;
+pub mod app;
+pub mod canvas;
+pub mod document;
+pub mod edit;
+pub mod export;
+pub mod files;
+pub mod fonts;
+pub mod layout;
+pub mod panels;
+pub mod presets;
+pub mod screenshot;
+pub mod selection;
+pub mod style;
 
 use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+pub use self::app::{AppConfig, SwitchboardApp};
 
 /// How the GUI starts.
 #[derive(Debug, Clone, Default)]
@@ -13,10 +37,78 @@ pub struct Options {
     pub window_size: [f32; 2],
 }
 
+/// The message shown when there is no display to open a window on.
+pub const NO_DISPLAY: &str = "no display found: set DISPLAY or WAYLAND_DISPLAY (or run under xvfb-run), \
+or use a subcommand such as `switchboard validate FILE`";
+
+/// Whether a display server is reachable, as far as the environment tells.
+#[must_use]
+pub fn display_available() -> bool {
+    if !cfg!(target_os = "linux") && !cfg!(target_os = "freebsd") {
+        return true;
+    }
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    set("DISPLAY") || set("WAYLAND_DISPLAY")
+}
+
 /// Open the window and run until it closes.
 ///
 /// # Errors
-/// When no display is available or the window cannot be created.
-pub fn run(_options: Options) -> anyhow::Result<()> {
-    anyhow::bail!("the GUI is not built yet")
+/// When no display is available or the window cannot be created, or the
+/// screenshot could not be written.
+pub fn run(options: Options) -> anyhow::Result<()> {
+    if !display_available() {
+        anyhow::bail!(NO_DISPLAY);
+    }
+    let screenshot = options.screenshot.clone();
+    let size = if options.window_size[0] > 0.0 { options.window_size } else { [1600.0, 1000.0] };
+    let mut native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size(size)
+            .with_min_inner_size([640.0, 400.0])
+            .with_title("Switchboard")
+            .with_app_id("switchboard"),
+        ..Default::default()
+    };
+    let recovery_dir = if screenshot.is_some() {
+        // Screenshots must not depend on what an earlier run left behind.
+        native.persist_window = false;
+        native.persistence_path =
+            Some(std::env::temp_dir().join(format!("switchboard-screenshot-{}.ron", std::process::id())));
+        native.centered = false;
+        native.viewport = native.viewport.with_position([0.0, 0.0]);
+        None
+    } else {
+        eframe::storage_dir("switchboard")
+    };
+    let samples_dir = files::find_samples_dir();
+    let config = AppConfig {
+        open_default_sample: options.file.is_none(),
+        file: options.file,
+        samples_dir,
+        recovery_dir,
+        dialogs: Box::new(files::NativeDialogs),
+        screenshot: screenshot.clone(),
+    };
+    if let Some(path) = &screenshot {
+        // A stale file must not pass for a fresh screenshot.
+        let _ = std::fs::remove_file(path);
+    }
+    eframe::run_native(
+        "Switchboard",
+        native,
+        Box::new(move |cc| {
+            fonts::install(&cc.egui_ctx);
+            Ok(Box::new(SwitchboardApp::new(&cc.egui_ctx, cc.storage, config)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))
+    .with_context(|| format!("could not open a window ({NO_DISPLAY})"))?;
+    if let Some(path) = screenshot {
+        let _ = std::fs::remove_file(
+            std::env::temp_dir().join(format!("switchboard-screenshot-{}.ron", std::process::id())),
+        );
+        anyhow::ensure!(path.is_file(), "the screenshot {} was not written", path.display());
+    }
+    Ok(())
 }

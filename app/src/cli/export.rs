@@ -1,0 +1,94 @@
+//! `switchboard export FILE --format FORMAT [-o PATH] [--split DIR]`.
+//!
+//! The exported text goes to `-o PATH` (or stdout), a split Kubernetes export
+//! to a directory; the conversion report goes to stderr, and with `--json` as
+//! a machine-readable document.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use engine::export::{Export, ExportFormat, ExportOptions};
+
+use super::{Output, exit};
+
+/// Arguments of `export`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The design file (JSON or YAML).
+    pub file: PathBuf,
+    /// Target format: compose, k8s, istio, asyncapi, dot or mermaid.
+    #[arg(long, short, value_name = "FORMAT")]
+    pub format: ExportFormat,
+    /// Write the export to PATH instead of stdout.
+    #[arg(long, short, value_name = "PATH", conflicts_with = "split")]
+    pub output: Option<PathBuf>,
+    /// Kubernetes: one file per object and a kustomization.yaml in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub split: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: Output,
+}
+
+/// The `--json` document.
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    format: &'static str,
+    files: Vec<&'a str>,
+    report: &'a [engine::export::Note],
+}
+
+/// Run `export`.
+///
+/// # Errors
+/// Unreadable input, a design with nothing to export, unwritable output.
+pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let design = super::load_design(&args.file)?;
+    let options = ExportOptions { split: args.split.is_some() };
+    if options.split && args.format != ExportFormat::Kubernetes {
+        anyhow::bail!("--split is for the Kubernetes export (--format k8s)");
+    }
+    let export = engine::export::export_with(&design, args.format, options)
+        .with_context(|| format!("exporting {}", args.file.display()))?;
+    let mut written: Vec<String> = Vec::new();
+    if let Some(dir) = &args.split {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for (path, text) in &export.files {
+            let target = dir.join(path);
+            engine::model::format::write_atomic(&target, text.as_bytes())?;
+            written.push(target.display().to_string());
+        }
+    } else if let Some(path) = &args.output {
+        write_single(&export, path)?;
+        written.push(path.display().to_string());
+    } else {
+        out.write_all(export.text().as_bytes())?;
+    }
+    if !args.common.quiet {
+        for note in &export.report {
+            eprintln!("{note}");
+        }
+        for w in &written {
+            eprintln!("wrote {w}");
+        }
+    }
+    if let Some(json_path) = &args.common.json {
+        let doc = JsonReport {
+            format: args.format.name(),
+            files: if written.is_empty() { vec!["-"] } else { written.iter().map(String::as_str).collect() },
+            report: &export.report,
+        };
+        let mut json = serde_json::to_string_pretty(&doc)?;
+        json.push('\n');
+        super::write_json(json_path, &json, out)?;
+    }
+    Ok(exit::OK)
+}
+
+fn write_single(export: &Export, path: &Path) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    engine::model::format::write_atomic(path, export.text().as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! `switchboard simulate FILE`: run the simulator, print a summary table,
+//! exit 3 when an SLO fails and 4 when the run was unstable.
+
+use std::io::{IsTerminal as _, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use engine::sim::{Estimate, Report, RunControl, RunOptions, SimError};
+
+use super::{Output, exit};
+
+/// Run settings shared by `simulate` and `sweep`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Random seed (default: the design's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Simulated time, warm-up included, e.g. `60s`, `500ms`, `5m` (default: the design's).
+    #[arg(long, value_parser = parse_duration_s)]
+    pub duration: Option<f64>,
+    /// Warm-up excluded from statistics, e.g. `10s` (default: the design's).
+    #[arg(long, value_parser = parse_duration_s)]
+    pub warmup: Option<f64>,
+    /// Independent replications, run in parallel (default: the design's).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Worker threads (default: the available cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+impl RunArgs {
+    /// The engine's options.
+    #[must_use]
+    pub fn options(&self, rate_scale: f64) -> RunOptions {
+        RunOptions {
+            seed: self.seed,
+            duration_s: self.duration,
+            warmup_s: self.warmup,
+            replications: self.replications,
+            rate_scale,
+            threads: self.threads,
+        }
+    }
+}
+
+/// Arguments of `simulate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The design file (JSON or YAML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Multiply every open-loop arrival rate.
+    #[arg(long, default_value_t = 1.0)]
+    pub rate_scale: f64,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// Parse `60s`, `500ms`, `2m`, `1h` or a plain number of seconds.
+///
+/// # Errors
+/// Anything else.
+pub fn parse_duration_s(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (num, scale) = if let Some(n) = t.strip_suffix("ms") {
+        (n, 1e-3)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 60.0)
+    } else if let Some(n) = t.strip_suffix('h') {
+        (n, 3600.0)
+    } else {
+        (t, 1.0)
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v * scale),
+        _ => Err(format!("{s:?}: expected a duration such as 60s, 500ms or 5m")),
+    }
+}
+
+/// Run a simulation with a progress line on a terminal.
+///
+/// # Errors
+/// The engine's errors.
+pub fn run_with_progress(design: &engine::Design, options: &RunOptions, quiet: bool) -> Result<Report, SimError> {
+    let control = RunControl::new();
+    let show = !quiet && std::io::stderr().is_terminal();
+    if !show {
+        return engine::sim::run(design, options, &control);
+    }
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("simulate".to_owned())
+            .spawn_scoped(scope, || engine::sim::run(design, options, &control))
+            .map_err(|e| SimError::Internal(e.to_string()))?;
+        while !handle.is_finished() {
+            std::thread::sleep(Duration::from_millis(100));
+            let p = control.progress();
+            let filled = (p.fraction() * 30.0).round() as usize;
+            eprint!(
+                "\r[{}{}] {:>3.0}%  {:.1}/{:.1} s simulated  {} events  {}/{} replications ",
+                "#".repeat(filled.min(30)),
+                " ".repeat(30 - filled.min(30)),
+                p.fraction() * 100.0,
+                p.sim_time_s,
+                p.duration_s,
+                si(p.events as f64),
+                p.replications_done,
+                p.replications
+            );
+        }
+        eprint!("\r{}\r", " ".repeat(100));
+        handle.join().map_err(|_| SimError::Internal("the simulation thread panicked".to_owned()))?
+    })
+}
+
+/// Run `simulate`.
+///
+/// # Errors
+/// Unreadable input, or an output file that cannot be written.
+pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let design = super::load_design(&args.file)?;
+    let options = args.run.options(args.rate_scale);
+    let report = match run_with_progress(&design, &options, args.output.quiet) {
+        Ok(r) => r,
+        Err(SimError::InvalidDesign(problems)) => {
+            for p in &problems {
+                eprintln!("error: {p}");
+            }
+            return Ok(exit::DESIGN_ERRORS);
+        }
+        Err(e) => return Err(e).context("simulation failed"),
+    };
+    let to_stdout = args.output.json.as_deref() == Some(std::path::Path::new("-"));
+    if !args.output.quiet && !to_stdout {
+        write_summary(&report, out)?;
+    }
+    if let Some(path) = &args.output.json {
+        super::write_json(path, &report.to_json(), out)?;
+    }
+    Ok(exit_code(&report))
+}
+
+/// 4 when unstable, 3 when an SLO failed, else 0.
+#[must_use]
+pub fn exit_code(report: &Report) -> u8 {
+    if report.unstable {
+        exit::UNSTABLE
+    } else if report.slo_violated() {
+        exit::SLO_VIOLATED
+    } else {
+        exit::OK
+    }
+}
+
+/// 1234567 → "1.23M".
+fn si(v: f64) -> String {
+    if v >= 1e9 {
+        format!("{:.2}G", v / 1e9)
+    } else if v >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if v >= 1e4 {
+        format!("{:.1}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+fn est(e: &Estimate, digits: usize) -> String {
+    let flag = if e.wide { "*" } else { "" };
+    format!("{:.digits$}±{:.digits$}{flag}", e.mean, e.ci95)
+}
+
+/// The human summary: workloads, busiest nodes, brokers, SLOs, stability.
+///
+/// # Errors
+/// Write failures.
+pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = &r.settings;
+    writeln!(
+        out,
+        "{}: {:.0} s simulated ({:.0} s warm-up), seed {}, {} replication(s), rate ×{}, {} events",
+        r.design,
+        s.duration_s,
+        s.warmup_s,
+        s.seed,
+        s.replications,
+        s.rate_scale,
+        si(r.events as f64)
+    )?;
+    writeln!(out)?;
+    let wn = r.workloads.iter().map(|w| w.name.chars().count()).max().unwrap_or(8).clamp(8, 30);
+    writeln!(
+        out,
+        "{:<wn$}  {:>9}  {:>9}  {:>7}  {:>16}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}",
+        "workload", "arrived", "failed", "err %", "req/s", "mean ms", "p50 ms", "p95 ms", "p99 ms", "p99.9 ms"
+    )?;
+    for w in &r.workloads {
+        let l = &w.latency_ms;
+        writeln!(
+            out,
+            "{:<wn$}  {:>9}  {:>9}  {:>7.2}  {:>16}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}",
+            w.name,
+            w.arrived,
+            w.outcomes.failed(),
+            w.error_rate.mean * 100.0,
+            est(&w.throughput_per_s, 1),
+            l.mean.mean,
+            l.p50.mean,
+            l.p95.mean,
+            l.p99.mean,
+            l.p999.mean
+        )?;
+    }
+    let mut nodes: Vec<_> = r.nodes.iter().filter(|n| n.visits > 0).collect();
+    nodes.sort_by(|a, b| b.utilization.mean.total_cmp(&a.utilization.mean));
+    nodes.truncate(10);
+    if !nodes.is_empty() {
+        writeln!(out)?;
+        let nn = nodes.iter().map(|n| n.id.chars().count()).max().unwrap_or(4).clamp(4, 30);
+        writeln!(
+            out,
+            "{:<nn$}  {:>14}  {:>10}  {:>9}  {:>9}  {:>10}  {:>10}  {:>9}",
+            "busiest nodes", "utilization", "mean queue", "max queue", "wait ms", "service ms", "downstr ms", "req/s"
+        )?;
+        for n in nodes {
+            writeln!(
+                out,
+                "{:<nn$}  {:>14}  {:>10.2}  {:>9}  {:>9.2}  {:>10.2}  {:>10.2}  {:>9.1}",
+                n.id,
+                format!("{:.1}%±{:.1}", n.utilization.mean * 100.0, n.utilization.ci95 * 100.0),
+                n.mean_queue_length.mean,
+                n.max_queue_length,
+                n.wait_ms,
+                n.service_ms,
+                n.downstream_ms,
+                n.throughput_per_s.mean
+            )?;
+        }
+    }
+    if !r.brokers.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<16}  {:>9}  {:>9}  {:>8}  {:>8}  {:>12}  {:>11}  {:>11}",
+            "broker", "published", "delivered", "dropped", "dead", "backlog mean", "delay p50", "delay p99"
+        )?;
+        for b in &r.brokers {
+            writeln!(
+                out,
+                "{:<16}  {:>9}  {:>9}  {:>8}  {:>8}  {:>12.1}  {:>11.2}  {:>11.2}",
+                b.id,
+                b.published,
+                b.delivered,
+                b.dropped,
+                b.dead_lettered,
+                b.backlog_mean.mean,
+                b.delay_ms.p50,
+                b.delay_ms.p99
+            )?;
+        }
+    }
+    if !r.slos.is_empty() {
+        writeln!(out)?;
+        for v in &r.slos {
+            writeln!(
+                out,
+                "SLO {} {}: {:.4} ± {:.4} vs {} → {:?}",
+                v.workload, v.objective, v.measured.mean, v.measured.ci95, v.target, v.verdict
+            )?;
+        }
+    }
+    writeln!(out)?;
+    if r.unstable {
+        writeln!(out, "UNSTABLE at {}:", r.unstable_nodes.join(", "))?;
+        for reason in &r.unstable_reasons {
+            writeln!(out, "  - {reason}")?;
+        }
+    }
+    for w in &r.warnings {
+        writeln!(out, "note: {w}")?;
+    }
+    if !r.conservation.holds {
+        writeln!(out, "conservation FAILED: {}", r.conservation.violations.join("; "))?;
+    }
+    writeln!(
+        out,
+        "(± is the 95% confidence interval, {}; * marks intervals wider than 5%)",
+        s.ci_method.replace('_', " ")
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_s("60s"), Ok(60.0));
+        assert_eq!(parse_duration_s("500ms"), Ok(0.5));
+        assert_eq!(parse_duration_s("2m"), Ok(120.0));
+        assert_eq!(parse_duration_s("7"), Ok(7.0));
+        assert!(parse_duration_s("soon").is_err());
+    }
+}

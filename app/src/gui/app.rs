@@ -1,0 +1,624 @@
+//! The app: owns the document and the UI state, lays out the panels, and
+//! handles the actions they emit once per frame.
+
+use std::path::PathBuf;
+
+use egui::{Key, KeyboardShortcut, Modifiers, Ui};
+use engine::Design;
+use engine::model::format;
+use serde::{Deserialize, Serialize};
+
+use super::action::Action;
+use super::analysis::Analysis;
+use super::canvas::geometry::Geometry;
+use super::canvas::{self, CanvasInput, CanvasState};
+use super::document::{Command, Document};
+use super::files::{self, FileDialogs, Recovered, RecoveryStore, Sample};
+use super::screenshot::Screenshot;
+use super::selection::Selection;
+use super::{edit, layout, panels};
+
+mod persistence;
+
+/// Seconds between autosaves of unsaved work.
+const AUTOSAVE_INTERVAL_S: f64 = 5.0;
+/// Recent files remembered.
+const RECENT_LIMIT: usize = 10;
+
+/// What persists between runs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Dark theme (else light).
+    pub dark: bool,
+    /// Recently opened files, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Snap moved nodes to the grid.
+    pub snap: bool,
+    /// Draw the grid.
+    pub show_grid: bool,
+    /// Show the minimap.
+    pub show_minimap: bool,
+    /// Show the problems panel.
+    pub show_problems: bool,
+    /// Show the start panel.
+    pub show_start: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            dark: true,
+            recent: Vec::new(),
+            snap: true,
+            show_grid: true,
+            show_minimap: true,
+            show_problems: true,
+            show_start: true,
+        }
+    }
+}
+
+/// What to do once unsaved changes are dealt with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pending {
+    /// Start a new design.
+    New,
+    /// Open a file (ask when `None`).
+    Open(Option<PathBuf>),
+    /// Close the window.
+    Quit,
+}
+
+/// A dialog over the window.
+#[derive(Clone, Debug)]
+pub enum Modal {
+    /// "Save changes?" before `Pending`.
+    SaveChanges(Pending),
+    /// An error message.
+    Error(String),
+    /// Offer to restore unsaved work found at start.
+    Recovery(Box<Recovered>),
+    /// The keyboard shortcut sheet.
+    Shortcuts,
+    /// About the app.
+    About,
+}
+
+/// How the app starts (tests build it with their own).
+pub struct AppConfig {
+    /// A design to open.
+    pub file: Option<PathBuf>,
+    /// Where the samples are (`None`: none).
+    pub samples_dir: Option<PathBuf>,
+    /// Open the default sample when no file is given.
+    pub open_default_sample: bool,
+    /// Where autosave keeps the recovery file (`None`: no autosave).
+    pub recovery_dir: Option<PathBuf>,
+    /// File dialogs.
+    pub dialogs: Box<dyn FileDialogs>,
+    /// Render to this PNG and exit.
+    pub screenshot: Option<PathBuf>,
+}
+
+impl AppConfig {
+    /// A config with no files, samples, autosave or dialogs (for tests).
+    #[must_use]
+    pub fn bare(dialogs: Box<dyn FileDialogs>) -> Self {
+        Self {
+            file: None,
+            samples_dir: None,
+            open_default_sample: false,
+            recovery_dir: None,
+            dialogs,
+            screenshot: None,
+        }
+    }
+}
+
+/// The Switchboard desktop app.
+pub struct SwitchboardApp {
+    /// The open document.
+    pub doc: Document,
+    /// Selection.
+    pub selection: Selection,
+    /// Canvas view and interaction state.
+    pub canvas: CanvasState,
+    /// Persisted settings.
+    pub settings: Settings,
+    /// The dialog shown, if any.
+    pub modal: Option<Modal>,
+    /// Samples offered on the start panel.
+    pub samples: Vec<Sample>,
+    /// Problem chosen in the problems panel (its culprit is outlined).
+    pub culprit: Option<String>,
+    /// Find box state: open, query.
+    pub find: Option<String>,
+    pub(crate) find_focus: bool,
+    pub(crate) geometry: Geometry,
+    pub(crate) analysis: Analysis,
+    pub(crate) inspector: panels::inspector::InspectorState,
+    dialogs: Box<dyn FileDialogs>,
+    recovery: Option<RecoveryStore>,
+    last_autosave_s: f64,
+    autosaved_revision: Option<u64>,
+    clipboard: Option<String>,
+    allow_close: bool,
+    title: String,
+    capture: Option<Screenshot>,
+    screenshot_mode: bool,
+    /// Status message and when it was set.
+    status: Option<(String, f64)>,
+    seen_revision: u64,
+    theme_applied: bool,
+    /// Last frame's CPU time of the UI pass, for the status bar.
+    pub frame_ms: f32,
+}
+
+impl SwitchboardApp {
+    /// Build the app: open the file or the default sample, offer recovery.
+    #[must_use]
+    pub fn new(ctx: &egui::Context, storage: Option<&dyn eframe::Storage>, config: AppConfig) -> Self {
+        let mut settings: Settings = storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+        if config.screenshot.is_some() {
+            settings = Settings::default();
+        }
+        ctx.set_theme(if settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        let samples = config.samples_dir.as_deref().map(files::list_samples).unwrap_or_default();
+        let mut canvas = CanvasState::default();
+        canvas.snap = settings.snap;
+        canvas.show_grid = settings.show_grid;
+        let mut app = Self {
+            doc: Document::default(),
+            selection: Selection::default(),
+            canvas,
+            settings,
+            modal: None,
+            samples,
+            culprit: None,
+            find: None,
+            find_focus: false,
+            geometry: Geometry::default(),
+            analysis: Analysis::default(),
+            inspector: panels::inspector::InspectorState::default(),
+            dialogs: config.dialogs,
+            recovery: config.recovery_dir.map(RecoveryStore::new),
+            last_autosave_s: 0.0,
+            autosaved_revision: None,
+            clipboard: None,
+            allow_close: false,
+            title: String::new(),
+            screenshot_mode: config.screenshot.is_some(),
+            capture: config.screenshot.map(Screenshot::new),
+            status: None,
+            seen_revision: 0,
+            theme_applied: false,
+            frame_ms: 0.0,
+        };
+        if let Some(file) = config.file {
+            app.open_path(&file);
+        } else if config.open_default_sample
+            && let Some(dir) = &config.samples_dir
+        {
+            // A sample is not the user's file: no path (saving asks for a
+            // name) and no entry in the recent files.
+            if let Ok(design) = format::load(&dir.join(files::DEFAULT_SAMPLE)) {
+                app.replace_document(Document::new(design, None));
+            }
+        }
+        if !app.screenshot_mode
+            && let Some(rec) = app.recovery.as_ref().and_then(RecoveryStore::read)
+        {
+            app.modal = Some(Modal::Recovery(Box::new(rec)));
+        }
+        app
+    }
+
+    /// The design being edited.
+    #[must_use]
+    pub fn design(&self) -> &Design {
+        self.doc.design()
+    }
+
+    /// The live analysis (problems and load).
+    #[must_use]
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+
+    /// Show a message in the status bar for a few seconds.
+    pub fn notify(&mut self, message: impl Into<String>) {
+        self.status = Some((message.into(), -1.0));
+    }
+
+    /// Run the per-frame logic that needs no UI (screenshots).
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        if let Some(capture) = &mut self.capture {
+            capture.logic(ctx);
+            if capture.is_done() && !capture.closes_app() {
+                self.capture = None;
+                self.notify("Exported the canvas as PNG");
+            }
+        }
+    }
+
+    /// Show the whole window.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        let started = std::time::Instant::now();
+        let ctx = ui.ctx().clone();
+        if !self.theme_applied {
+            self.theme_applied = true;
+            let dark = self.settings.dark;
+            self.set_dark(&ctx, dark);
+        }
+        self.refresh();
+        let mut actions = Vec::new();
+        self.shortcuts(&ctx, &mut actions);
+        self.handle_dropped_files(&ctx, &mut actions);
+
+        panels::menu::menu_bar(ui, self, &mut actions);
+        panels::status::status_bar(ui, self);
+        if self.settings.show_problems {
+            panels::problems::panel(ui, self, &mut actions);
+        }
+        egui::Panel::left("left-panel").resizable(true).default_size(230.0).show(ui, |ui| {
+            panels::palette::panel(ui, self, &mut actions);
+        });
+        egui::Panel::right("inspector").resizable(true).default_size(320.0).show(ui, |ui| {
+            panels::inspector::panel(ui, self, &mut actions);
+        });
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            let input = CanvasInput {
+                design: self.doc.design(),
+                geometry: &self.geometry,
+                analysis: &self.analysis,
+                culprit: self.culprit.as_deref(),
+            };
+            canvas::show(ui, &mut self.canvas, &input, &mut self.selection, &mut actions);
+            if self.settings.show_minimap {
+                panels::minimap::show(ui, self.doc.design(), &self.geometry, &mut self.canvas);
+            }
+        });
+        panels::find::window(&ctx, self, &mut actions);
+        panels::modals::show(&ctx, self, &mut actions);
+
+        for action in actions {
+            self.handle(&ctx, action);
+        }
+        if ctx.input(|i| i.pointer.any_released()) {
+            self.doc.seal();
+        }
+        self.refresh();
+        self.autosave(&ctx);
+        self.handle_close(&ctx);
+        self.update_title(&ctx);
+        self.frame_ms = started.elapsed().as_secs_f32() * 1000.0;
+    }
+
+    /// Bring caches up to date with the document.
+    fn refresh(&mut self) {
+        let rev = self.doc.revision();
+        self.geometry.refresh(self.doc.design(), rev);
+        self.analysis.refresh(self.doc.design(), rev);
+        if rev != self.seen_revision {
+            self.seen_revision = rev;
+            self.selection.prune(self.doc.design());
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let cmd = Modifiers::COMMAND;
+        let shift_cmd = Modifiers::COMMAND | Modifiers::SHIFT;
+        let typing = ctx.egui_wants_keyboard_input();
+        let consume = |m: Modifiers, k: Key| ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(m, k)));
+        // File shortcuts work even while typing.
+        // Shift variants first: a Ctrl shortcut also matches with Shift held.
+        if consume(shift_cmd, Key::S) {
+            actions.push(Action::SaveAs);
+        }
+        if consume(cmd, Key::S) {
+            actions.push(Action::Save);
+        }
+        if consume(cmd, Key::O) {
+            actions.push(Action::Open(None));
+        }
+        if consume(cmd, Key::N) {
+            actions.push(Action::New);
+        }
+        if consume(cmd, Key::F) {
+            self.find = Some(self.find.take().unwrap_or_default());
+            self.find_focus = true;
+        }
+        if typing {
+            return;
+        }
+        if consume(shift_cmd, Key::Z) || consume(cmd, Key::Y) {
+            actions.push(Action::Redo);
+        }
+        if consume(cmd, Key::Z) {
+            actions.push(Action::Undo);
+        }
+        if consume(cmd, Key::A) {
+            actions.push(Action::SelectAll);
+        }
+        if consume(cmd, Key::D) {
+            actions.push(Action::Duplicate);
+        }
+        if consume(shift_cmd, Key::G) {
+            actions.push(Action::Ungroup);
+        }
+        if consume(cmd, Key::G) {
+            actions.push(Action::Group);
+        }
+        if consume(shift_cmd, Key::L) {
+            actions.push(Action::AutoLayout);
+        }
+        if consume(Modifiers::NONE, Key::Delete) || consume(Modifiers::NONE, Key::Backspace) {
+            actions.push(Action::Delete);
+        }
+        if consume(Modifiers::NONE, Key::F2)
+            && let Some(id) = self.selection.single_node()
+        {
+            actions.push(Action::Rename(id.to_owned()));
+        }
+        if consume(Modifiers::NONE, Key::Escape) {
+            self.selection.clear();
+            self.culprit = None;
+        }
+        if consume(Modifiers::NONE, Key::Home) || consume(cmd, Key::Num0) {
+            actions.push(Action::FitView);
+        }
+        if consume(Modifiers::SHIFT, Key::Num2) {
+            actions.push(Action::ZoomToSelection);
+        }
+        // Copy, cut and paste arrive as events (the platform reads the clipboard).
+        let events = ctx.input(|i| i.events.clone());
+        for event in events {
+            match event {
+                egui::Event::Copy => actions.push(Action::Copy),
+                egui::Event::Cut => actions.push(Action::Cut),
+                egui::Event::Paste(text) => {
+                    self.clipboard = Some(text);
+                    let at = ctx.pointer_hover_pos().filter(|p| self.canvas.rect.contains(*p));
+                    actions.push(Action::Paste(at.map(|p| self.canvas.transform.inverse().mul_pos(p))));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn handle_dropped_files(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        if let Some(path) = dropped.into_iter().next() {
+            actions.push(Action::Open(Some(path)));
+        }
+    }
+
+    /// Apply an edit, reporting a refusal in the status bar.
+    fn edit(&mut self, command: Command) {
+        if let Err(e) = self.doc.apply(command) {
+            self.notify(e.to_string());
+        }
+    }
+
+    /// Handle one action.
+    #[allow(clippy::too_many_lines, reason = "a flat dispatch over every action")]
+    pub fn handle(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::Edit(command) => self.edit(command),
+            Action::EditMerging(command, key) => {
+                if let Err(e) = self.doc.apply_merging(command, &key) {
+                    self.notify(e.to_string());
+                }
+            }
+            Action::Seal => self.doc.seal(),
+            Action::AddNode { preset, kind, at } => {
+                let at = at.unwrap_or_else(|| self.free_spot());
+                let node = edit::new_node(self.doc.design(), kind, preset, at);
+                let id = node.id.clone();
+                self.edit(Command::AddNode(Box::new(node)));
+                self.selection.only_node(&id);
+            }
+            Action::Connect { from, to, kind } => match edit::connect(self.doc.design(), &from, &to, kind) {
+                Ok(edge) => {
+                    let id = edge.id.clone();
+                    self.edit(Command::AddEdge(Box::new(edge)));
+                    self.selection.only_edge(&id);
+                }
+                Err(e) => self.notify(e),
+            },
+            Action::Delete => {
+                let nodes: Vec<String> = self.selection.nodes.iter().cloned().collect();
+                let edges: Vec<String> = self.selection.edges.iter().cloned().collect();
+                if !edges.is_empty() {
+                    self.edit(Command::RemoveEdges(edges));
+                }
+                if !nodes.is_empty() {
+                    self.edit(Command::RemoveNodes(nodes));
+                }
+                if let Some(w) = self.selection.workload {
+                    self.edit(Command::RemoveWorkload(w));
+                }
+                self.selection.clear();
+            }
+            Action::Duplicate => {
+                if let Some(cmd) = edit::duplicate(self.doc.design(), &self.selection) {
+                    self.insert_and_select(cmd);
+                }
+            }
+            Action::Copy | Action::Cut => {
+                if let Some(json) = edit::copy_json(self.doc.design(), &self.selection) {
+                    ctx.copy_text(json.clone());
+                    self.clipboard = Some(json);
+                    if matches!(action, Action::Cut) {
+                        self.handle(ctx, Action::Delete);
+                    }
+                }
+            }
+            Action::Paste(at) => {
+                let Some(text) = self.clipboard.clone() else {
+                    self.notify("Nothing to paste");
+                    return;
+                };
+                match edit::paste(self.doc.design(), &text, at) {
+                    Ok((nodes, edges)) => self.insert_and_select(Command::Insert { nodes, edges }),
+                    Err(_) => self.notify("The clipboard does not hold design JSON"),
+                }
+            }
+            Action::SelectAll => {
+                self.selection.clear();
+                self.selection.nodes = self.doc.design().nodes.iter().map(|n| n.id.clone()).collect();
+                self.selection.edges = self.doc.design().edges.iter().map(|e| e.id.clone()).collect();
+            }
+            Action::Rename(id) => {
+                if let Some(node) = self.doc.design().node(&id) {
+                    let name = node.name.clone();
+                    self.selection.only_node(&id);
+                    self.canvas.start_rename(&id, &name);
+                }
+            }
+            Action::Group => {
+                let ids: Vec<String> = self.selection.nodes.iter().cloned().collect();
+                if !ids.is_empty() {
+                    let group = edit::new_group_name(self.doc.design());
+                    self.edit(Command::SetGroup { ids, group: Some(group.clone()) });
+                    self.selection.group = Some(group);
+                }
+            }
+            Action::Ungroup => {
+                let mut ids: Vec<String> = self.selection.nodes.iter().cloned().collect();
+                if let Some(g) = &self.selection.group {
+                    ids.extend(
+                        self.doc.design().nodes.iter().filter(|n| n.group.as_ref() == Some(g)).map(|n| n.id.clone()),
+                    );
+                }
+                if !ids.is_empty() {
+                    self.edit(Command::SetGroup { ids, group: None });
+                }
+            }
+            Action::Undo => {
+                if !self.doc.undo() {
+                    self.notify("Nothing to undo");
+                }
+            }
+            Action::Redo => {
+                if !self.doc.redo() {
+                    self.notify("Nothing to redo");
+                }
+            }
+            Action::FitView => self.canvas.fit_pending = true,
+            Action::ZoomToSelection => self.canvas.zoom_selection_pending = true,
+            Action::Focus(id) => {
+                self.selection.only_node(&id);
+                self.canvas.focus_request = Some(id);
+            }
+            Action::AutoLayout => {
+                let laid = layout::layered(self.doc.design());
+                self.edit(Command::ReplaceDesign(Box::new(laid)));
+                self.canvas.fit_pending = true;
+            }
+            Action::New => self.guard(Pending::New),
+            Action::Open(path) => self.guard(Pending::Open(path)),
+            Action::Quit => self.guard(Pending::Quit),
+            Action::Save => {
+                self.save(ctx, false);
+            }
+            Action::SaveAs => {
+                self.save(ctx, true);
+            }
+            Action::ExportSvg => self.export_svg(),
+            Action::ExportPng => {
+                let name = files::suggested_file_name(self.doc.design()).replace(".json", ".png");
+                if let Some(path) = self.dialogs.save_export(&name, "png") {
+                    let crop = self.canvas.rect;
+                    self.capture = Some(Screenshot::export(path, crop));
+                }
+            }
+        }
+    }
+
+    fn insert_and_select(&mut self, cmd: Command) {
+        let ids: Vec<String> = match &cmd {
+            Command::Insert { nodes, .. } => nodes.iter().map(|n| n.id.clone()).collect(),
+            _ => Vec::new(),
+        };
+        self.edit(cmd);
+        self.selection.clear();
+        self.selection.nodes.extend(ids);
+    }
+
+    /// A world point near the view centre not covered by a node.
+    fn free_spot(&self) -> egui::Pos2 {
+        let c = self.canvas.view_center_world();
+        let mut p = c;
+        for step in 0..200 {
+            if self.geometry.node_at(p).is_none()
+                && self.geometry.node_at(p + egui::vec2(90.0, 0.0)).is_none()
+                && self.geometry.node_at(p - egui::vec2(90.0, 0.0)).is_none()
+            {
+                break;
+            }
+            p = c + egui::vec2(0.0, 80.0 * (step as f32 + 1.0));
+        }
+        p
+    }
+
+    /// The window title.
+    #[must_use]
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Status text, expiring after a few seconds.
+    pub(crate) fn status_text(&mut self, now: f64) -> Option<String> {
+        let (text, at) = self.status.as_mut()?;
+        if *at < 0.0 {
+            *at = now;
+        }
+        if now - *at > 6.0 {
+            self.status = None;
+            return None;
+        }
+        Some(text.clone())
+    }
+
+    /// Apply the theme setting.
+    pub fn set_dark(&mut self, ctx: &egui::Context, dark: bool) {
+        self.settings.dark = dark;
+        ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+    }
+
+    /// Use a clipboard text as if the platform had pasted it (tests).
+    pub fn set_clipboard(&mut self, text: String) {
+        self.clipboard = Some(text);
+    }
+
+    /// The app's own clipboard (last copied design JSON).
+    #[must_use]
+    pub fn clipboard(&self) -> Option<&str> {
+        self.clipboard.as_deref()
+    }
+}
+
+impl eframe::App for SwitchboardApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        SwitchboardApp::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        SwitchboardApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.screenshot_mode {
+            return;
+        }
+        self.settings.snap = self.canvas.snap;
+        self.settings.show_grid = self.canvas.show_grid;
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        !self.screenshot_mode
+    }
+}

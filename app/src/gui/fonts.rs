@@ -1,0 +1,117 @@
+//! Fonts: egui's defaults first, then system fonts covering Chinese,
+//! Japanese, Korean and other scripts as fallbacks, so names in any script
+//! render. Missing or unreadable font files are skipped, never fatal.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Directories searched for fallback fonts, most specific first.
+const FONT_DIRS: &[&str] = &[
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/noto-cjk",
+    "/usr/share/fonts/google-noto-cjk",
+    "/usr/share/fonts/opentype",
+    "/usr/share/fonts/truetype/droid",
+    "/usr/share/fonts/truetype",
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+    "C:\\Windows\\Fonts",
+];
+
+/// File names (lower case) of fonts with wide CJK coverage, in preference order.
+const FALLBACK_FILES: &[&str] = &[
+    "notosanscjk-regular.ttc",
+    "notosanscjksc-regular.otf",
+    "notosanscjk-regular.otf",
+    "notosanssc-regular.otf",
+    "notosanssc-regular.ttf",
+    "droidsansfallbackfull.ttf",
+    "droidsansfallback.ttf",
+    "wqy-microhei.ttc",
+    "pingfang.ttc",
+    "msyh.ttc",
+];
+
+/// Find fallback font files present on this machine (at most one per name).
+#[must_use]
+pub fn find_fallback_fonts() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    for wanted in FALLBACK_FILES {
+        'dirs: for dir in FONT_DIRS {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            let mut names: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+            names.sort();
+            for path in names {
+                let matches = path.file_name().is_some_and(|n| n.to_string_lossy().to_ascii_lowercase() == *wanted);
+                if matches && !found.contains(&path) {
+                    found.push(path);
+                    break 'dirs;
+                }
+            }
+        }
+        if found.len() >= 2 {
+            break;
+        }
+    }
+    found
+}
+
+/// Face index to use in a font file: Noto CJK collections order their faces
+/// JP, KR, SC, TC, HK; the Simplified Chinese face covers the widest set of
+/// Han characters a user is likely to type.
+fn face_index(path: &Path) -> u32 {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    if name.starts_with("notosanscjk") && name.ends_with(".ttc") { 2 } else { 0 }
+}
+
+/// Whether the bytes parse as a font face at `index` (egui panics on a bad font).
+fn parses(bytes: &[u8], index: u32) -> bool {
+    skrifa::FontRef::from_index(bytes, index).is_ok()
+}
+
+/// Install egui's default fonts plus the fallbacks found. Returns the names
+/// of the fallback files loaded.
+pub fn install(ctx: &egui::Context) -> Vec<String> {
+    let mut fonts = egui::FontDefinitions::default();
+    let mut loaded = Vec::new();
+    for path in find_fallback_fonts() {
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        let mut index = face_index(&path);
+        if !parses(&bytes, index) {
+            index = 0;
+            if !parses(&bytes, index) {
+                continue;
+            }
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut data = egui::FontData::from_owned(bytes);
+        data.index = index;
+        fonts.font_data.insert(name.clone(), Arc::new(data));
+        for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            fonts.families.entry(family).or_default().push(name.clone());
+        }
+        loaded.push(name);
+    }
+    ctx.set_fonts(fonts);
+    loaded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn junk_is_not_a_font() {
+        assert!(!parses(b"definitely not a font", 0));
+        assert!(!parses(&[], 0));
+    }
+
+    #[test]
+    fn noto_collections_use_the_chinese_face() {
+        assert_eq!(face_index(Path::new("/x/NotoSansCJK-Regular.ttc")), 2);
+        assert_eq!(face_index(Path::new("/x/DroidSansFallback.ttf")), 0);
+    }
+}

@@ -1,0 +1,467 @@
+//! The inspector for edges and workloads, and a node's connections list.
+
+use egui::{DragValue, RichText, Slider, Ui};
+use engine::Design;
+use engine::model::{
+    Arrival, ArrivalProcess, Backoff, Branch, Bulkhead, CallPolicy, CircuitBreaker, Distribution, EdgeKind, Fallback,
+    RateProfile, Retries, RetryOn, Slo, SloLatency, SubscriptionSettings, Workload,
+};
+
+use super::distribution;
+use super::inspector::{combo, float, optional, row, uint};
+use crate::gui::action::Action;
+use crate::gui::app::SwitchboardApp;
+use crate::gui::document::Command;
+use crate::gui::style;
+
+/// A new open-loop workload of 50 requests per second into `entry`.
+#[must_use]
+pub fn new_workload(design: &Design, entry: &str) -> Workload {
+    let name = (1..)
+        .map(|n| if n == 1 { "traffic".to_owned() } else { format!("traffic-{n}") })
+        .find(|n| !design.workloads.iter().any(|w| &w.name == n))
+        .unwrap_or_default();
+    Workload {
+        name,
+        entry: entry.to_owned(),
+        operation: None,
+        arrival: Arrival::Open { process: ArrivalProcess::Poisson, rate_per_s: 50.0, profile: RateProfile::Constant },
+    }
+}
+
+/// A node's incoming and outgoing edges, and "connect to".
+pub fn connections_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Action>) {
+    ui.collapsing(RichText::new("Connections").strong(), |ui| {
+        let d = app.design();
+        let mut select = None;
+        for e in d.edges.iter().filter(|e| e.from == id || e.to == id) {
+            let text = if e.from == id {
+                format!("→ {} ({})", d.node_name(&e.to), style::edge_kind_label(e.kind))
+            } else {
+                format!("← {} ({})", d.node_name(&e.from), style::edge_kind_label(e.kind))
+            };
+            if ui.link(text).clicked() {
+                select = Some(e.id.clone());
+            }
+        }
+        let targets: Vec<(String, String)> =
+            d.nodes.iter().filter(|n| n.id != id).map(|n| (n.id.clone(), n.name.clone())).collect();
+        ui.horizontal(|ui| {
+            let chosen = app.inspector.connect_to.clone().filter(|t| targets.iter().any(|(tid, _)| tid == t));
+            let label = chosen
+                .as_ref()
+                .and_then(|c| targets.iter().find(|(t, _)| t == c))
+                .map_or("choose…", |(_, n)| n.as_str());
+            egui::ComboBox::from_id_salt("connect-to").selected_text(label).width(140.0).show_ui(ui, |ui| {
+                for (tid, name) in &targets {
+                    if ui.selectable_label(chosen.as_deref() == Some(tid.as_str()), name).clicked() {
+                        app.inspector.connect_to = Some(tid.clone());
+                    }
+                }
+            });
+            if ui.add_enabled(chosen.is_some(), egui::Button::new("Connect")).clicked()
+                && let Some(to) = chosen
+            {
+                actions.push(Action::Connect { from: id.to_owned(), to, kind: None });
+            }
+        });
+        if ui.button("Add workload entering here").clicked() {
+            actions.push(Action::Edit(Command::AddWorkload(Box::new(new_workload(app.design(), id)))));
+        }
+        if let Some(e) = select {
+            app.selection.only_edge(&e);
+        }
+    });
+}
+
+fn node_combo(ui: &mut Ui, salt: &str, design: &Design, value: &mut String) -> bool {
+    let mut changed = false;
+    egui::ComboBox::from_id_salt(salt).selected_text(design.node_name(value).to_owned()).show_ui(ui, |ui| {
+        for n in &design.nodes {
+            if ui.selectable_label(*value == n.id, &n.name).clicked() && *value != n.id {
+                value.clone_from(&n.id);
+                changed = true;
+            }
+        }
+    });
+    changed
+}
+
+fn opt_text(ui: &mut Ui, value: &mut Option<String>, hint: &str) -> bool {
+    let mut text = value.clone().unwrap_or_default();
+    let changed = ui.add(egui::TextEdit::singleline(&mut text).hint_text(hint)).changed();
+    if changed {
+        *value = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+    }
+    changed
+}
+
+/// The inspector for one edge.
+pub fn edge_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Action>) {
+    let Some(original) = app.design().edge(id).cloned() else { return };
+    let mut edge = original.clone();
+    let d = app.design();
+    ui.heading(format!("{} edge", style::edge_kind_label(edge.kind)));
+    ui.weak(format!("id {}", edge.id));
+    egui::Grid::new("edge").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+        row(ui, "From", |ui| node_combo(ui, "from", d, &mut edge.from));
+        row(ui, "To", |ui| node_combo(ui, "to", d, &mut edge.to));
+        let kinds: Vec<(EdgeKind, &str)> = EdgeKind::ALL.iter().map(|k| (*k, style::edge_kind_label(*k))).collect();
+        row(ui, "Kind", |ui| combo(ui, "edge-kind", &mut edge.kind, &kinds));
+        row(ui, "Step order", |ui| uint(ui, &mut edge.order, 0, ""));
+        row(ui, "Operation", |ui| opt_text(ui, &mut edge.operation, "every operation"));
+        row(ui, "Target operation", |ui| opt_text(ui, &mut edge.target_operation, "default"));
+        row(ui, "Parallel group", |ui| opt_text(ui, &mut edge.parallel_group, "sequential"));
+        row(ui, "Probability", |ui| ui.add(Slider::new(&mut edge.probability, 0.0..=1.0).max_decimals(3)).changed());
+        row(ui, "Calls per request", |ui| uint(ui, &mut edge.calls_per_request, 1, "×"));
+        ui.label("Payload");
+        ui.horizontal(|ui| {
+            let mut on = edge.payload_bytes.is_some();
+            if ui.checkbox(&mut on, "").changed() {
+                edge.payload_bytes = on.then_some(1024);
+            }
+            if let Some(b) = &mut edge.payload_bytes {
+                ui.add(DragValue::new(b).suffix(" bytes"));
+            }
+        });
+        ui.end_row();
+        if edge.kind == EdgeKind::Signal {
+            row(ui, "Signal", |ui| opt_text(ui, &mut edge.signal, "post_save"));
+            row(ui, "Robust", |ui| ui.checkbox(&mut edge.robust, "send_robust (errors do not propagate)").changed());
+        }
+    });
+    optional(ui, "Weighted branch", &mut edge.branch, || Branch { group: "branch".into(), weight: 1.0 });
+    if let Some(b) = &mut edge.branch {
+        egui::Grid::new("branch").num_columns(2).show(ui, |ui| {
+            row(ui, "Group", |ui| ui.text_edit_singleline(&mut b.group).changed());
+            row(ui, "Weight", |ui| float(ui, &mut b.weight, 0.0..=1.0e6, ""));
+        });
+    }
+    optional(ui, "Network latency", &mut edge.network_latency, || Distribution::Lognormal { p50_ms: 0.5, p99_ms: 5.0 });
+    if let Some(n) = &mut edge.network_latency {
+        distribution::editor(ui, "net", n);
+    }
+    if edge.kind == EdgeKind::Subscription {
+        let s = edge.subscription.get_or_insert_with(SubscriptionSettings::default);
+        ui.label(RichText::new("Consumer").strong());
+        egui::Grid::new("sub").num_columns(2).show(ui, |ui| {
+            row(ui, "Concurrency", |ui| uint(ui, &mut s.concurrency, 1, " messages"));
+            row(ui, "Max deliveries", |ui| uint(ui, &mut s.max_deliveries, 1, ""));
+            row(ui, "Redelivery delay", |ui| float(ui, &mut s.redelivery_delay_ms, 0.0..=1.0e7, " ms"));
+        });
+    }
+    if edge.kind == EdgeKind::Call {
+        ui.collapsing(RichText::new("Resilience policy").strong(), |ui| {
+            let mut policy = edge.policy.clone().unwrap_or_default();
+            policy_ui(ui, &mut policy);
+            edge.policy = (!policy.is_empty()).then_some(policy);
+        });
+    }
+    if let Some(sev) = app.analysis().edge_severity(id) {
+        let color = if sev == engine::validate::Severity::Error { style::ERROR_COLOR } else { style::WARNING_COLOR };
+        for p in
+            app.analysis().problems.iter().filter(|p| matches!(&p.target, engine::validate::Target::Edge(e) if e == id))
+        {
+            ui.colored_label(color, &p.message);
+        }
+    }
+    ui.add_space(6.0);
+    if ui.button("Delete edge").clicked() {
+        actions.push(Action::Edit(Command::RemoveEdges(vec![id.to_owned()])));
+        return;
+    }
+    if edge != original {
+        actions.push(Action::EditMerging(Command::SetEdge(Box::new(edge)), format!("edge:{id}")));
+    }
+}
+
+fn opt_ms(ui: &mut Ui, label: &str, value: &mut Option<f64>, default: f64) {
+    ui.label(label);
+    ui.horizontal(|ui| {
+        let mut on = value.is_some();
+        if ui.checkbox(&mut on, "").changed() {
+            *value = on.then_some(default);
+        }
+        if let Some(v) = value {
+            float(ui, v, 0.0..=1.0e7, " ms");
+        }
+    });
+    ui.end_row();
+}
+
+fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
+    egui::Grid::new("timeouts").num_columns(2).show(ui, |ui| {
+        opt_ms(ui, "Timeout", &mut p.timeout_ms, 1000.0);
+        opt_ms(ui, "Per-try timeout", &mut p.per_try_timeout_ms, 300.0);
+    });
+    optional(ui, "Retries", &mut p.retries, || Retries {
+        max_attempts: 3,
+        retry_on: vec![RetryOn::Error, RetryOn::Timeout],
+        backoff: Some(Backoff::Exponential { base_ms: 25.0, max_ms: 250.0 }),
+        jitter: 0.5,
+        budget_ratio: None,
+    });
+    if let Some(r) = &mut p.retries {
+        egui::Grid::new("retries").num_columns(2).show(ui, |ui| {
+            row(ui, "Attempts", |ui| uint(ui, &mut r.max_attempts, 1, " in all"));
+            ui.label("Retry on");
+            ui.horizontal(|ui| {
+                for (on, label) in
+                    [(RetryOn::Error, "error"), (RetryOn::Timeout, "timeout"), (RetryOn::Rejected, "rejected")]
+                {
+                    let mut set = r.retry_on.contains(&on);
+                    if ui.checkbox(&mut set, label).changed() {
+                        r.retry_on.retain(|x| *x != on);
+                        if set {
+                            r.retry_on.push(on);
+                            r.retry_on.sort();
+                        }
+                    }
+                }
+            });
+            ui.end_row();
+            row(ui, "Jitter", |ui| ui.add(Slider::new(&mut r.jitter, 0.0..=1.0)).changed());
+            ui.label("Backoff");
+            ui.horizontal(|ui| {
+                let mut kind = match r.backoff {
+                    None => 0,
+                    Some(Backoff::Fixed { .. }) => 1,
+                    Some(Backoff::Exponential { .. }) => 2,
+                };
+                if combo(ui, "backoff", &mut kind, &[(0, "none"), (1, "fixed"), (2, "exponential")]) {
+                    r.backoff = match kind {
+                        1 => Some(Backoff::Fixed { delay_ms: 50.0 }),
+                        2 => Some(Backoff::Exponential { base_ms: 25.0, max_ms: 250.0 }),
+                        _ => None,
+                    };
+                }
+                match &mut r.backoff {
+                    Some(Backoff::Fixed { delay_ms }) => {
+                        float(ui, delay_ms, 0.0..=1.0e6, " ms");
+                    }
+                    Some(Backoff::Exponential { base_ms, max_ms }) => {
+                        float(ui, base_ms, 0.0..=1.0e6, " ms");
+                        ui.label("to");
+                        float(ui, max_ms, 0.0..=1.0e6, " ms");
+                    }
+                    None => {}
+                }
+            });
+            ui.end_row();
+            ui.label("Retry budget");
+            ui.horizontal(|ui| {
+                let mut on = r.budget_ratio.is_some();
+                if ui.checkbox(&mut on, "").changed() {
+                    r.budget_ratio = on.then_some(0.2);
+                }
+                if let Some(b) = &mut r.budget_ratio {
+                    ui.add(Slider::new(b, 0.0..=1.0).text("of calls"));
+                }
+            });
+            ui.end_row();
+        });
+    }
+    optional(ui, "Circuit breaker", &mut p.circuit_breaker, || CircuitBreaker {
+        consecutive_failures: Some(5),
+        failure_ratio: None,
+        window_calls: 20,
+        open_s: 10.0,
+        half_open_probes: 1,
+    });
+    if let Some(b) = &mut p.circuit_breaker {
+        egui::Grid::new("breaker").num_columns(2).show(ui, |ui| {
+            ui.label("Consecutive failures");
+            ui.horizontal(|ui| {
+                let mut on = b.consecutive_failures.is_some();
+                if ui.checkbox(&mut on, "").changed() {
+                    b.consecutive_failures = on.then_some(5);
+                }
+                if let Some(c) = &mut b.consecutive_failures {
+                    ui.add(DragValue::new(c).range(1..=10_000));
+                }
+            });
+            ui.end_row();
+            ui.label("Failure ratio");
+            ui.horizontal(|ui| {
+                let mut on = b.failure_ratio.is_some();
+                if ui.checkbox(&mut on, "").changed() {
+                    b.failure_ratio = on.then_some(0.5);
+                }
+                if let Some(f) = &mut b.failure_ratio {
+                    ui.add(Slider::new(f, 0.0..=1.0));
+                }
+            });
+            ui.end_row();
+            row(ui, "Window", |ui| uint(ui, &mut b.window_calls, 1, " calls"));
+            row(ui, "Open for", |ui| float(ui, &mut b.open_s, 0.0..=3600.0, " s"));
+            row(ui, "Half-open probes", |ui| uint(ui, &mut b.half_open_probes, 1, ""));
+        });
+    }
+    optional(ui, "Bulkhead", &mut p.bulkhead, || Bulkhead { max_concurrent: 10 });
+    if let Some(b) = &mut p.bulkhead {
+        ui.horizontal(|ui| {
+            ui.label("Max concurrent");
+            uint(ui, &mut b.max_concurrent, 1, " calls");
+        });
+    }
+    optional(ui, "Fallback", &mut p.fallback, || Fallback { latency_ms: 1.0 });
+    if let Some(f) = &mut p.fallback {
+        ui.horizontal(|ui| {
+            ui.label("Fallback latency");
+            float(ui, &mut f.latency_ms, 0.0..=1.0e6, " ms");
+        });
+    }
+}
+
+/// The inspector for one workload and its SLO.
+#[allow(clippy::too_many_lines, reason = "one form, top to bottom")]
+pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, index: usize, actions: &mut Vec<Action>) {
+    let d = app.design();
+    let Some(original) = d.workloads.get(index).cloned() else { return };
+    let mut w = original.clone();
+    ui.heading("Workload");
+    egui::Grid::new("workload").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+        row(ui, "Name", |ui| ui.text_edit_singleline(&mut w.name).changed());
+        row(ui, "Entry", |ui| node_combo(ui, "entry", d, &mut w.entry));
+        row(ui, "Operation", |ui| opt_text(ui, &mut w.operation, "default"));
+        ui.label("Arrivals");
+        let mut open = matches!(w.arrival, Arrival::Open { .. });
+        if combo(ui, "arrival", &mut open, &[(true, "open loop (rate)"), (false, "closed loop (users)")]) {
+            w.arrival = if open {
+                Arrival::Open { process: ArrivalProcess::Poisson, rate_per_s: 50.0, profile: RateProfile::Constant }
+            } else {
+                Arrival::Closed { users: 50, think_time: Distribution::Exponential { mean_ms: 1000.0 } }
+            };
+        }
+        ui.end_row();
+        match &mut w.arrival {
+            Arrival::Open { process, rate_per_s, profile } => {
+                row(ui, "Process", |ui| {
+                    combo(
+                        ui,
+                        "process",
+                        process,
+                        &[(ArrivalProcess::Poisson, "Poisson"), (ArrivalProcess::Constant, "evenly spaced")],
+                    )
+                });
+                row(ui, "Rate", |ui| float(ui, rate_per_s, 0.0..=1.0e9, " req/s"));
+                profile_ui(ui, profile);
+            }
+            Arrival::Closed { users, .. } => {
+                row(ui, "Users", |ui| uint(ui, users, 1, ""));
+            }
+        }
+    });
+    if let Arrival::Closed { think_time, .. } = &mut w.arrival {
+        ui.label("Think time");
+        distribution::editor(ui, "think", think_time);
+    }
+    // The SLO for this workload.
+    let slo_index = d.slos.iter().position(|s| s.workload == original.name);
+    let mut slo = slo_index.and_then(|i| d.slos.get(i)).cloned();
+    ui.separator();
+    let slo_changed = optional(ui, "Service-level objective", &mut slo, || Slo {
+        workload: original.name.clone(),
+        latency: Some(SloLatency { percentile: 99.0, max_ms: 500.0 }),
+        max_error_rate: Some(0.01),
+    });
+    let mut slo_edit = slo_changed;
+    if let Some(s) = &mut slo {
+        egui::Grid::new("slo").num_columns(2).show(ui, |ui| {
+            ui.label("Latency");
+            ui.horizontal(|ui| {
+                let mut on = s.latency.is_some();
+                if ui.checkbox(&mut on, "").changed() {
+                    s.latency = on.then_some(SloLatency { percentile: 99.0, max_ms: 500.0 });
+                    slo_edit = true;
+                }
+                if let Some(l) = &mut s.latency {
+                    ui.label("p");
+                    slo_edit |= ui.add(DragValue::new(&mut l.percentile).range(1.0..=99.999).speed(0.1)).changed();
+                    ui.label("≤");
+                    slo_edit |= float(ui, &mut l.max_ms, 0.0..=1.0e7, " ms");
+                }
+            });
+            ui.end_row();
+            ui.label("Error rate");
+            ui.horizontal(|ui| {
+                let mut on = s.max_error_rate.is_some();
+                if ui.checkbox(&mut on, "").changed() {
+                    s.max_error_rate = on.then_some(0.01);
+                    slo_edit = true;
+                }
+                if let Some(e) = &mut s.max_error_rate {
+                    slo_edit |= ui.add(Slider::new(e, 0.0..=1.0).max_decimals(4).text("at most")).changed();
+                }
+            });
+            ui.end_row();
+        });
+    }
+    if let Some(est) = app.analysis().estimate.workloads.iter().find(|e| e.name == original.name) {
+        ui.weak(format!(
+            "Estimate: {:.1} req/s, mean response ~{}",
+            est.throughput_per_s,
+            distribution::fmt_ms(est.response_time_ms)
+        ));
+    }
+    ui.add_space(6.0);
+    if ui.button("Delete workload").clicked() {
+        actions.push(Action::Edit(Command::RemoveWorkload(index)));
+        return;
+    }
+    if w != original {
+        actions.push(Action::EditMerging(
+            Command::SetWorkload { index, workload: Box::new(w) },
+            format!("workload:{index}"),
+        ));
+    }
+    if slo_edit {
+        let mut slos: Vec<Slo> = d.slos.iter().filter(|s| s.workload != original.name).cloned().collect();
+        if let Some(s) = slo {
+            slos.push(s);
+        }
+        actions.push(Action::EditMerging(Command::SetSlos(slos), format!("slo:{index}")));
+    }
+}
+
+fn profile_ui(ui: &mut Ui, profile: &mut RateProfile) {
+    ui.label("Profile");
+    let mut kind = match profile {
+        RateProfile::Constant => 0,
+        RateProfile::Ramp { .. } => 1,
+        RateProfile::Step { .. } => 2,
+        RateProfile::Spike { .. } => 3,
+        RateProfile::Diurnal { .. } => 4,
+    };
+    if combo(ui, "profile", &mut kind, &[(0, "constant"), (1, "ramp"), (2, "step"), (3, "spike"), (4, "diurnal")]) {
+        *profile = match kind {
+            1 => RateProfile::Ramp { start_s: 10.0, end_s: 50.0, to_factor: 2.0 },
+            2 => RateProfile::Step { at_s: 30.0, factor: 2.0 },
+            3 => RateProfile::Spike { at_s: 30.0, duration_s: 5.0, factor: 5.0 },
+            4 => RateProfile::Diurnal { period_s: 60.0, amplitude: 0.5 },
+            _ => RateProfile::Constant,
+        };
+    }
+    ui.end_row();
+    match profile {
+        RateProfile::Constant => {}
+        RateProfile::Ramp { start_s, end_s, to_factor } => {
+            row(ui, "From", |ui| float(ui, start_s, 0.0..=1.0e7, " s"));
+            row(ui, "To", |ui| float(ui, end_s, 0.0..=1.0e7, " s"));
+            row(ui, "Reaching", |ui| float(ui, to_factor, 0.0..=1000.0, "×"));
+        }
+        RateProfile::Step { at_s, factor } => {
+            row(ui, "At", |ui| float(ui, at_s, 0.0..=1.0e7, " s"));
+            row(ui, "Factor", |ui| float(ui, factor, 0.0..=1000.0, "×"));
+        }
+        RateProfile::Spike { at_s, duration_s, factor } => {
+            row(ui, "At", |ui| float(ui, at_s, 0.0..=1.0e7, " s"));
+            row(ui, "For", |ui| float(ui, duration_s, 0.0..=1.0e7, " s"));
+            row(ui, "Factor", |ui| float(ui, factor, 0.0..=1000.0, "×"));
+        }
+        RateProfile::Diurnal { period_s, amplitude } => {
+            row(ui, "Period", |ui| float(ui, period_s, 0.001..=1.0e7, " s"));
+            row(ui, "Amplitude", |ui| ui.add(Slider::new(amplitude, 0.0..=1.0)).changed());
+        }
+    }
+}

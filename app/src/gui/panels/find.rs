@@ -1,0 +1,59 @@
+//! Find (Ctrl+F): type part of a node's name, pick a match, and the view
+//! centres on it.
+
+use egui::{Key, RichText};
+
+use crate::gui::action::Action;
+use crate::gui::app::SwitchboardApp;
+
+/// Most matches listed.
+const MAX_MATCHES: usize = 12;
+
+/// Show the find box while it is open.
+pub fn window(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
+    let Some(mut query) = app.find.take() else { return };
+    let mut open = true;
+    let anchor = app.canvas.rect.center_top() + egui::vec2(0.0, 12.0);
+    egui::Area::new(egui::Id::new("find"))
+        .fixed_pos(anchor - egui::vec2(160.0, 0.0))
+        .order(egui::Order::Foreground)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_width(320.0);
+                let resp = ui.add(
+                    egui::TextEdit::singleline(&mut query)
+                        .hint_text("Find a node by name…")
+                        .desired_width(f32::INFINITY),
+                );
+                if app.find_focus {
+                    resp.request_focus();
+                    app.find_focus = false;
+                }
+                let q = query.to_lowercase();
+                let matches: Vec<(String, String)> = app
+                    .design()
+                    .nodes
+                    .iter()
+                    .filter(|n| !q.is_empty() && (n.name.to_lowercase().contains(&q) || n.id.to_lowercase() == q))
+                    .take(MAX_MATCHES)
+                    .map(|n| (n.id.clone(), n.name.clone()))
+                    .collect();
+                let enter = ui.input(|i| i.key_pressed(Key::Enter));
+                if !q.is_empty() && matches.is_empty() {
+                    ui.weak("No node matches");
+                }
+                for (n, (id, name)) in matches.iter().enumerate() {
+                    if ui.selectable_label(false, RichText::new(name)).clicked() || (enter && n == 0) {
+                        actions.push(Action::Focus(id.clone()));
+                        open = false;
+                    }
+                }
+                if ui.input(|i| i.key_pressed(Key::Escape)) {
+                    open = false;
+                }
+            });
+        });
+    if open {
+        app.find = Some(query);
+    }
+}

@@ -1,0 +1,587 @@
+//! The inspector: every property of the selection with a fitting widget and
+//! its unit. Widgets edit a copy; a changed copy leaves as one command, and
+//! edits of the same item merge into one undo step until the pointer is
+//! released (a whole slider drag is one step).
+
+use egui::{Checkbox, DragValue, RichText, Slider, Ui};
+use engine::capacity::Load;
+use engine::model::{
+    Autoscaling, BrokerMode, BrokerSettings, CacheSettings, Concurrency, Healthcheck, LoadBalancer, Node, NodeKind,
+    Operation, OutlierEjection, RateLimit,
+};
+
+use super::distribution::{self, fmt_ms};
+use super::edge_inspector;
+use crate::gui::action::Action;
+use crate::gui::app::SwitchboardApp;
+use crate::gui::document::Command;
+use crate::gui::style;
+
+/// Inspector state kept between frames.
+#[derive(Debug, Default)]
+pub struct InspectorState {
+    /// Name being typed for a node (id, text), kept while it clashes.
+    pub name_edit: Option<(String, String)>,
+    /// Target chosen in "Connect to".
+    pub connect_to: Option<String>,
+}
+
+fn row_label_key() -> egui::Id {
+    egui::Id::new("inspector-row-label")
+}
+
+/// A labelled row in a two-column grid. Value widgets added by the helpers
+/// below are linked to the row's label, so screen readers (and tests) find
+/// the "Replicas" field by its name.
+pub fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui) -> bool) -> bool {
+    let label = ui.label(label);
+    ui.data_mut(|d| d.insert_temp(row_label_key(), label.id));
+    let changed = add(ui);
+    ui.data_mut(|d| d.remove::<egui::Id>(row_label_key()));
+    ui.end_row();
+    changed
+}
+
+/// Link a value widget to the label of the row it is in.
+pub fn labelled(ui: &Ui, response: egui::Response) -> egui::Response {
+    match ui.data(|d| d.get_temp::<egui::Id>(row_label_key())) {
+        Some(id) => response.labelled_by(id),
+        None => response,
+    }
+}
+
+/// A whole-number field.
+pub fn uint(ui: &mut Ui, v: &mut u32, min: u32, suffix: &str) -> bool {
+    let resp = ui.add(DragValue::new(v).range(min..=1_000_000).speed(0.2).suffix(suffix));
+    labelled(ui, resp).changed()
+}
+
+/// A float field with unit suffix.
+pub fn float(ui: &mut Ui, v: &mut f64, range: std::ops::RangeInclusive<f64>, suffix: &str) -> bool {
+    let speed = (v.abs() * 0.01).max(0.01);
+    let resp = ui.add(DragValue::new(v).range(range).speed(speed).suffix(suffix).max_decimals(3));
+    labelled(ui, resp).changed()
+}
+
+/// An optional section: a checkbox that creates the default value or removes it.
+pub fn optional<T>(ui: &mut Ui, label: &str, value: &mut Option<T>, default: impl FnOnce() -> T) -> bool {
+    let mut on = value.is_some();
+    let changed = ui.add(Checkbox::new(&mut on, label)).changed();
+    if changed {
+        *value = if on { Some(default()) } else { None };
+    }
+    changed
+}
+
+/// A combo box over a fixed list.
+pub fn combo<T: PartialEq + Copy>(ui: &mut Ui, id: &str, value: &mut T, options: &[(T, &str)]) -> bool {
+    let current = options.iter().find(|(v, _)| v == value).map_or("?", |(_, l)| *l);
+    let mut changed = false;
+    let resp = egui::ComboBox::from_id_salt(id).selected_text(current).show_ui(ui, |ui| {
+        for (v, label) in options {
+            if ui.selectable_label(v == value, *label).clicked() && v != value {
+                *value = *v;
+                changed = true;
+            }
+        }
+    });
+    labelled(ui, resp.response);
+    changed
+}
+
+/// Show the inspector's contents.
+pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        ui.add_space(4.0);
+        if let Some(id) = app.selection.single_node().map(str::to_owned) {
+            node_ui(ui, app, &id, actions);
+        } else if let Some(id) = app.selection.single_edge().map(str::to_owned) {
+            edge_inspector::edge_ui(ui, app, &id, actions);
+        } else if let Some(index) = app.selection.workload.filter(|_| app.selection.nodes.is_empty()) {
+            edge_inspector::workload_ui(ui, app, index, actions);
+        } else if !app.selection.nodes.is_empty() || !app.selection.edges.is_empty() {
+            multi_ui(ui, app, actions);
+        } else if let Some(group) = app.selection.group.clone() {
+            group_ui(ui, app, &group, actions);
+        } else {
+            design_ui(ui, app, actions);
+        }
+    });
+}
+
+fn multi_ui(ui: &mut Ui, app: &SwitchboardApp, actions: &mut Vec<Action>) {
+    ui.heading(format!("{} nodes, {} edges selected", app.selection.nodes.len(), app.selection.edges.len()));
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Group").clicked() {
+            actions.push(Action::Group);
+        }
+        if ui.button("Ungroup").clicked() {
+            actions.push(Action::Ungroup);
+        }
+        if ui.button("Duplicate").clicked() {
+            actions.push(Action::Duplicate);
+        }
+        if ui.button("Delete").clicked() {
+            actions.push(Action::Delete);
+        }
+    });
+}
+
+fn group_ui(ui: &mut Ui, app: &SwitchboardApp, group: &str, actions: &mut Vec<Action>) {
+    ui.heading("Group");
+    let members: Vec<&Node> = app.design().nodes.iter().filter(|n| n.group.as_deref() == Some(group)).collect();
+    let mut name = group.to_owned();
+    ui.horizontal(|ui| {
+        ui.label("Name");
+        if ui.text_edit_singleline(&mut name).changed() && !name.trim().is_empty() {
+            actions.push(Action::EditMerging(
+                Command::RenameGroup { from: group.to_owned(), to: name.clone() },
+                "group-name".into(),
+            ));
+        }
+    });
+    ui.label(format!("{} members", members.len()));
+    for m in &members {
+        if ui.link(&m.name).clicked() {
+            actions.push(Action::Focus(m.id.clone()));
+        }
+    }
+    if ui.button("Ungroup").clicked() {
+        actions.push(Action::Ungroup);
+    }
+}
+
+fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
+    let mut select = None;
+    let d = app.design();
+    ui.heading("Design");
+    ui.weak("Nothing selected: these are the design's own settings.");
+    let (mut name, mut description) = (d.name.clone(), d.description.clone());
+    let mut changed = false;
+    ui.label("Name");
+    changed |= ui.text_edit_singleline(&mut name).changed();
+    ui.label("Description");
+    egui::ScrollArea::vertical().id_salt("design-description").max_height(140.0).show(ui, |ui| {
+        changed |=
+            ui.add(egui::TextEdit::multiline(&mut description).desired_rows(3).desired_width(f32::INFINITY)).changed();
+    });
+    if changed {
+        actions.push(Action::EditMerging(Command::SetInfo { name, description }, "design-info".into()));
+    }
+    ui.separator();
+    ui.label(RichText::new("Simulation").strong());
+    let mut sim = d.simulation.clone();
+    let changed = egui::Grid::new("sim").num_columns(2).show(ui, |ui| {
+        let mut c = row(ui, "Duration", |ui| float(ui, &mut sim.duration_s, 0.001..=1.0e7, " s"));
+        c |= row(ui, "Warm-up", |ui| float(ui, &mut sim.warmup_s, 0.0..=1.0e7, " s"));
+        c |= row(ui, "Seed", |ui| ui.add(DragValue::new(&mut sim.seed)).changed());
+        c |= row(ui, "Replications", |ui| uint(ui, &mut sim.replications, 1, ""));
+        c |= row(ui, "Max in flight", |ui| uint(ui, &mut sim.max_in_flight, 1, " requests"));
+        c |= row(ui, "Window", |ui| float(ui, &mut sim.window_s, 0.001..=1.0e6, " s"));
+        c
+    });
+    if changed.inner {
+        actions.push(Action::EditMerging(Command::SetSimulation(Box::new(sim)), "simulation".into()));
+    }
+    ui.separator();
+    ui.label(RichText::new("Workloads").strong());
+    if d.workloads.is_empty() {
+        ui.weak("No traffic yet: add a workload to see load estimates.");
+    }
+    for (i, w) in d.workloads.iter().enumerate() {
+        let est = app.analysis().estimate.workloads.iter().find(|e| e.name == w.name);
+        let text = match est {
+            Some(e) => format!(
+                "{} → {}  ·  {:.0}/s · ~{}",
+                w.name,
+                d.node_name(&w.entry),
+                e.throughput_per_s,
+                fmt_ms(e.response_time_ms)
+            ),
+            None => format!("{} → {}", w.name, d.node_name(&w.entry)),
+        };
+        if ui.link(text).clicked() {
+            select = Some(i);
+        }
+    }
+    if ui.button("Add workload").clicked() {
+        let entry = d
+            .nodes
+            .iter()
+            .find(|n| n.kind == NodeKind::Client)
+            .or_else(|| d.nodes.iter().find(|n| n.kind == NodeKind::Gateway))
+            .or_else(|| d.nodes.first());
+        if let Some(entry) = entry {
+            actions.push(Action::Edit(Command::AddWorkload(Box::new(edge_inspector::new_workload(d, &entry.id)))));
+        }
+    }
+    if let Some(i) = select {
+        app.selection.clear();
+        app.selection.workload = Some(i);
+    }
+}
+
+#[allow(clippy::too_many_lines, reason = "one form, top to bottom")]
+fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Action>) {
+    let Some(original) = app.design().node(id).cloned() else { return };
+    let mut node = original.clone();
+    let key = format!("node:{id}");
+
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 22.0), egui::Sense::hover());
+        ui.painter().extend(style::icon_shapes(node.kind, rect, style::kind_color(node.kind)));
+        ui.heading(style::kind_label(node.kind));
+    });
+    ui.weak(format!("id {}", node.id));
+
+    // The name is typed into a buffer so a clash does not fight the user.
+    let mut name = match &app.inspector.name_edit {
+        Some((eid, text)) if eid == id => text.clone(),
+        _ => node.name.clone(),
+    };
+    let clash = name != node.name && app.design().nodes.iter().any(|n| n.id != id && n.name == name.trim());
+    egui::Grid::new("node-basics").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+        ui.label("Name");
+        let resp = ui.text_edit_singleline(&mut name);
+        if resp.changed() {
+            app.inspector.name_edit = Some((id.to_owned(), name.clone()));
+        }
+        ui.end_row();
+        if clash {
+            ui.label("");
+            ui.colored_label(style::ERROR_COLOR, "another node has this name");
+            ui.end_row();
+        }
+        let kinds: Vec<(NodeKind, &str)> = NodeKind::ALL.iter().map(|k| (*k, style::kind_label(*k))).collect();
+        row(ui, "Kind", |ui| combo(ui, "kind", &mut node.kind, &kinds));
+        ui.label("Group");
+        let mut group = node.group.clone().unwrap_or_default();
+        if ui.text_edit_singleline(&mut group).changed() {
+            node.group = Some(group.trim().to_owned()).filter(|g| !g.is_empty());
+        }
+        ui.end_row();
+        if node.kind == NodeKind::Receiver {
+            ui.label("Host");
+            let hosts: Vec<(String, String)> = app
+                .design()
+                .nodes
+                .iter()
+                .filter(|n| n.kind != NodeKind::Receiver && n.id != id)
+                .map(|n| (n.id.clone(), n.name.clone()))
+                .collect();
+            let current = node.host.as_ref().map_or("(none)".to_owned(), |h| app.design().node_name(h).to_owned());
+            egui::ComboBox::from_id_salt("host").selected_text(current).show_ui(ui, |ui| {
+                for (hid, hname) in hosts {
+                    if ui.selectable_label(node.host.as_deref() == Some(hid.as_str()), hname).clicked() {
+                        node.host = Some(hid);
+                    }
+                }
+            });
+            ui.end_row();
+        }
+        if let Some(p) = &node.preset {
+            ui.label("Preset");
+            ui.label(p);
+            ui.end_row();
+        }
+    });
+    let trimmed = name.trim();
+    if !clash && !trimmed.is_empty() && trimmed != node.name {
+        node.name = trimmed.to_owned();
+    }
+    if name == original.name {
+        app.inspector.name_edit = None;
+    }
+    ui.label("Description");
+    ui.add(egui::TextEdit::multiline(&mut node.description).desired_rows(2).desired_width(f32::INFINITY));
+
+    load_ui(ui, app, id);
+
+    if node.kind != NodeKind::Client {
+        egui::CollapsingHeader::new(RichText::new("Capacity").strong())
+            .default_open(true)
+            .show(ui, |ui| capacity_ui(ui, &mut node));
+        egui::CollapsingHeader::new(RichText::new("Service time").strong()).default_open(true).show(ui, |ui| {
+            distribution::editor(ui, "service", &mut node.service_time);
+            ui.horizontal(|ui| {
+                ui.label("Error probability");
+                ui.add(Slider::new(&mut node.error_probability, 0.0..=1.0).max_decimals(4));
+            });
+        });
+    }
+    kind_settings_ui(ui, &mut node);
+    if node.kind.is_deployable() {
+        ui.collapsing(RichText::new("Operations").strong(), |ui| operations_ui(ui, &mut node));
+        ui.collapsing(RichText::new("Policies").strong(), |ui| policies_ui(ui, &mut node));
+        ui.collapsing(RichText::new("Deployment").strong(), |ui| deployment_ui(ui, &mut node));
+    }
+    edge_inspector::connections_ui(ui, app, id, actions);
+
+    if node != original {
+        if node.kind != original.kind {
+            // Kind-specific settings follow the kind.
+            node.cache = (node.kind == NodeKind::Cache)
+                .then(|| original.cache.clone().unwrap_or(CacheSettings { hit_ratio: 0.9 }));
+            node.broker = (node.kind == NodeKind::Broker).then(|| original.broker.clone().unwrap_or_default());
+        }
+        actions.push(Action::EditMerging(Command::SetNode(Box::new(node)), key));
+    }
+}
+
+fn load_ui(ui: &mut Ui, app: &SwitchboardApp, id: &str) {
+    let Some(est) = app.analysis().node(id) else { return };
+    ui.add_space(4.0);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Instant estimate").strong());
+            ui.weak("(analytic, no simulation)");
+        });
+        match est.utilization {
+            Some(u) => {
+                let (word, color) = match est.load {
+                    Load::Overloaded => ("overloaded", style::rho_color(1.0)),
+                    Load::Hot => ("hot", style::rho_color(0.85)),
+                    Load::Calm => ("calm", style::rho_color(0.1)),
+                    Load::Idle => ("idle", ui.visuals().weak_text_color()),
+                };
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(format!("ρ = {u:.2}")).strong().color(style::rho_color(u)));
+                    ui.label(RichText::new(word).color(color));
+                });
+                ui.add(egui::ProgressBar::new(u.clamp(0.0, 1.0) as f32).fill(style::rho_color(u)).desired_height(6.0));
+            }
+            None => {
+                ui.weak("No workers of its own (runs on its host or is a load source).");
+            }
+        }
+        egui::Grid::new("load").num_columns(2).show(ui, |ui| {
+            ui.label("Arrivals");
+            ui.label(format!("{:.1} /s", est.arrival_rate_per_s));
+            ui.end_row();
+            ui.label("Service");
+            ui.label(fmt_ms(est.service_time_ms));
+            ui.end_row();
+            ui.label("Worker held");
+            ui.label(fmt_ms(est.holding_time_ms));
+            ui.end_row();
+            ui.label("Queueing");
+            ui.label(fmt_ms(est.wait_time_ms));
+            ui.end_row();
+            ui.label("Response");
+            ui.label(fmt_ms(est.response_time_ms));
+            ui.end_row();
+        });
+    });
+}
+
+fn capacity_ui(ui: &mut Ui, node: &mut Node) {
+    let cap = &mut node.capacity;
+    egui::Grid::new("capacity").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+        row(ui, "Replicas", |ui| uint(ui, &mut cap.replicas, 1, ""));
+        row(ui, "Workers", |ui| uint(ui, &mut cap.workers, 1, " per replica"));
+        ui.label("Queue");
+        ui.horizontal(|ui| {
+            let mut bounded = cap.queue_capacity.is_some();
+            if ui.checkbox(&mut bounded, "bounded").changed() {
+                cap.queue_capacity = bounded.then_some(100);
+            }
+            if let Some(q) = &mut cap.queue_capacity {
+                ui.add(DragValue::new(q).range(0..=10_000_000).suffix(" waiting"));
+            }
+        });
+        ui.end_row();
+        row(ui, "Balancing", |ui| {
+            combo(
+                ui,
+                "lb",
+                &mut cap.load_balancer,
+                &[
+                    (LoadBalancer::RoundRobin, "round robin"),
+                    (LoadBalancer::Random, "random"),
+                    (LoadBalancer::LeastOutstanding, "least outstanding"),
+                    (LoadBalancer::PowerOfTwo, "power of two choices"),
+                ],
+            )
+        });
+        row(ui, "Concurrency", |ui| {
+            combo(
+                ui,
+                "concurrency",
+                &mut cap.concurrency,
+                &[
+                    (Concurrency::Blocking, "blocking (sync workers)"),
+                    (Concurrency::Async, "async (released while waiting)"),
+                ],
+            )
+        });
+    });
+}
+
+fn kind_settings_ui(ui: &mut Ui, node: &mut Node) {
+    match node.kind {
+        NodeKind::Cache => {
+            let cache = node.cache.get_or_insert(CacheSettings { hit_ratio: 0.9 });
+            ui.horizontal(|ui| {
+                ui.label("Hit ratio");
+                ui.add(Slider::new(&mut cache.hit_ratio, 0.0..=1.0).max_decimals(3));
+            });
+        }
+        NodeKind::Broker => {
+            let broker = node.broker.get_or_insert_with(BrokerSettings::default);
+            egui::Grid::new("broker").num_columns(2).show(ui, |ui| {
+                row(ui, "Mode", |ui| {
+                    combo(
+                        ui,
+                        "mode",
+                        &mut broker.mode,
+                        &[
+                            (BrokerMode::Queue, "queue (competing consumers)"),
+                            (BrokerMode::Topic, "topic (copy per subscription)"),
+                        ],
+                    )
+                });
+                ui.label("Buffer");
+                ui.horizontal(|ui| {
+                    let mut bounded = broker.capacity_messages.is_some();
+                    if ui.checkbox(&mut bounded, "bounded").changed() {
+                        broker.capacity_messages = bounded.then_some(100_000);
+                    }
+                    if let Some(c) = &mut broker.capacity_messages {
+                        ui.add(DragValue::new(c).suffix(" messages"));
+                    }
+                });
+                ui.end_row();
+            });
+        }
+        _ => {}
+    }
+}
+
+fn operations_ui(ui: &mut Ui, node: &mut Node) {
+    let mut remove = None;
+    for (i, op) in node.operations.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.text_edit_singleline(&mut op.name);
+            if ui.small_button("✕").on_hover_text("Remove the operation").clicked() {
+                remove = Some(i);
+            }
+        });
+        let mut own = op.service_time.is_some();
+        if ui.checkbox(&mut own, "own service time").changed() {
+            op.service_time = own.then(|| node.service_time.clone());
+        }
+        if let Some(d) = &mut op.service_time {
+            distribution::editor(ui, &format!("op{i}"), d);
+        }
+        ui.separator();
+    }
+    if let Some(i) = remove {
+        node.operations.remove(i);
+    }
+    if ui.button("Add operation").clicked() {
+        let n = node.operations.len() + 1;
+        node.operations.push(Operation { name: format!("GET /op{n}"), service_time: None });
+    }
+}
+
+fn policies_ui(ui: &mut Ui, node: &mut Node) {
+    let p = &mut node.policies;
+    optional(ui, "Rate limit", &mut p.rate_limit, || RateLimit { rate_per_s: 100.0, burst: 20 });
+    if let Some(rl) = &mut p.rate_limit {
+        egui::Grid::new("rl").num_columns(2).show(ui, |ui| {
+            row(ui, "Rate", |ui| float(ui, &mut rl.rate_per_s, 0.0..=1.0e9, " /s"));
+            row(ui, "Burst", |ui| uint(ui, &mut rl.burst, 1, " requests"));
+        });
+    }
+    let replicas = node.capacity.replicas;
+    optional(ui, "Autoscaling", &mut p.autoscaling, || Autoscaling {
+        min_replicas: replicas,
+        max_replicas: replicas.saturating_mul(4).max(2),
+        target_utilization: 0.7,
+        evaluation_period_s: 15.0,
+        scale_down_stabilization_s: 300.0,
+        cold_start_s: 10.0,
+    });
+    if let Some(a) = &mut p.autoscaling {
+        egui::Grid::new("hpa").num_columns(2).show(ui, |ui| {
+            row(ui, "Min replicas", |ui| uint(ui, &mut a.min_replicas, 1, ""));
+            row(ui, "Max replicas", |ui| uint(ui, &mut a.max_replicas, 1, ""));
+            row(ui, "Target ρ", |ui| ui.add(Slider::new(&mut a.target_utilization, 0.05..=1.0)).changed());
+            row(ui, "Evaluate every", |ui| float(ui, &mut a.evaluation_period_s, 0.1..=3600.0, " s"));
+            row(ui, "Scale-down wait", |ui| float(ui, &mut a.scale_down_stabilization_s, 0.0..=36_000.0, " s"));
+            row(ui, "Cold start", |ui| float(ui, &mut a.cold_start_s, 0.0..=3600.0, " s"));
+        });
+    }
+    optional(ui, "Outlier ejection", &mut p.outlier_ejection, || OutlierEjection {
+        consecutive_errors: 5,
+        interval_s: 10.0,
+        base_ejection_s: 30.0,
+        max_ejection_percent: 10.0,
+    });
+    if let Some(o) = &mut p.outlier_ejection {
+        egui::Grid::new("oe").num_columns(2).show(ui, |ui| {
+            row(ui, "Consecutive errors", |ui| uint(ui, &mut o.consecutive_errors, 1, ""));
+            row(ui, "Sweep every", |ui| float(ui, &mut o.interval_s, 0.1..=3600.0, " s"));
+            row(ui, "Ejection time", |ui| float(ui, &mut o.base_ejection_s, 0.1..=3600.0, " s"));
+            row(ui, "Max ejected", |ui| float(ui, &mut o.max_ejection_percent, 0.0..=100.0, " %"));
+        });
+    }
+}
+
+fn deployment_ui(ui: &mut Ui, node: &mut Node) {
+    let d = &mut node.deployment;
+    egui::Grid::new("deploy").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+        ui.label("Image");
+        let mut image = d.image.clone().unwrap_or_default();
+        if ui.add(egui::TextEdit::singleline(&mut image).hint_text("registry/name:tag")).changed() {
+            d.image = Some(image.trim().to_owned()).filter(|s| !s.is_empty());
+        }
+        ui.end_row();
+        ui.label("Port");
+        ui.horizontal(|ui| {
+            let mut on = d.port.is_some();
+            if ui.checkbox(&mut on, "").changed() {
+                d.port = on.then_some(8080);
+            }
+            if let Some(p) = &mut d.port {
+                ui.add(DragValue::new(p).range(1..=65535));
+            }
+        });
+        ui.end_row();
+        ui.label("CPU request");
+        ui.horizontal(|ui| {
+            let mut on = d.cpu_millicores.is_some();
+            if ui.checkbox(&mut on, "").changed() {
+                d.cpu_millicores = on.then_some(250);
+            }
+            if let Some(c) = &mut d.cpu_millicores {
+                ui.add(DragValue::new(c).range(1..=1_000_000).suffix(" m"));
+            }
+        });
+        ui.end_row();
+        ui.label("Memory request");
+        ui.horizontal(|ui| {
+            let mut on = d.memory_mib.is_some();
+            if ui.checkbox(&mut on, "").changed() {
+                d.memory_mib = on.then_some(256);
+            }
+            if let Some(m) = &mut d.memory_mib {
+                ui.add(DragValue::new(m).range(1..=10_000_000).suffix(" MiB"));
+            }
+        });
+        ui.end_row();
+        ui.label("Healthcheck");
+        ui.horizontal(|ui| {
+            let mut on = d.healthcheck.is_some();
+            if ui.checkbox(&mut on, "").changed() {
+                d.healthcheck = on.then(|| Healthcheck { path: "/healthz".into(), interval_s: 10.0 });
+            }
+            if let Some(h) = &mut d.healthcheck {
+                ui.add(egui::TextEdit::singleline(&mut h.path).desired_width(90.0));
+                ui.add(DragValue::new(&mut h.interval_s).range(1.0..=3600.0).suffix(" s"));
+            }
+        });
+        ui.end_row();
+    });
+}

@@ -1,0 +1,12 @@
+//! The panels around the canvas, one file each.
+
+pub mod distribution;
+pub mod edge_inspector;
+pub mod find;
+pub mod inspector;
+pub mod menu;
+pub mod minimap;
+pub mod modals;
+pub mod palette;
+pub mod problems;
+pub mod status;

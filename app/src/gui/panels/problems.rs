@@ -1,0 +1,87 @@
+//! The problems panel: every validation problem and capacity warning, live.
+//! Clicking one selects its culprit and outlines it on the canvas.
+
+use egui::{RichText, Sense, Ui};
+use engine::validate::{Severity, Target};
+
+use crate::gui::action::Action;
+use crate::gui::app::SwitchboardApp;
+use crate::gui::style;
+
+/// Show the problems panel at the bottom of the window.
+pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
+    egui::Panel::bottom("problems").resizable(true).default_size(130.0).min_size(60.0).show(ui, |ui| {
+        let (errors, warnings) = app.analysis().counts();
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Problems").strong());
+            ui.label(RichText::new(format!("{errors} errors")).color(if errors > 0 {
+                style::ERROR_COLOR
+            } else {
+                ui.visuals().weak_text_color()
+            }));
+            ui.label(RichText::new(format!("{warnings} warnings")).color(if warnings > 0 {
+                style::WARNING_COLOR
+            } else {
+                ui.visuals().weak_text_color()
+            }));
+            ui.weak("· click one to select the culprit");
+        });
+        ui.separator();
+        let problems = app.analysis().problems.clone();
+        if problems.is_empty() {
+            ui.weak("No problems: the design validates, and no node is hot (ρ ≥ 0.8).");
+            return;
+        }
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            // Rows are clickable as a whole: their labels must not take the click.
+            ui.style_mut().interaction.selectable_labels = false;
+            for p in &problems {
+                let (glyph, color) = match p.severity {
+                    Severity::Error => ("●", style::ERROR_COLOR),
+                    Severity::Warning => ("▲", style::WARNING_COLOR),
+                };
+                let resp = ui
+                    .horizontal(|ui| {
+                        ui.label(RichText::new(glyph).color(color));
+                        ui.label(RichText::new(&p.path).monospace().weak());
+                        ui.label(&p.message);
+                    })
+                    .response
+                    .interact(Sense::click());
+                let label = format!("{}: {}", p.path, p.message);
+                resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, label.clone()));
+                if resp.hovered() {
+                    ui.painter().rect_filled(
+                        resp.rect,
+                        2.0,
+                        ui.visuals().widgets.hovered.weak_bg_fill.gamma_multiply(0.4),
+                    );
+                }
+                if resp.clicked() {
+                    select_culprit(app, &p.target, actions);
+                }
+            }
+        });
+    });
+}
+
+fn select_culprit(app: &mut SwitchboardApp, target: &Target, actions: &mut Vec<Action>) {
+    match target {
+        Target::Node(id) => {
+            app.culprit = Some(id.clone());
+            actions.push(Action::Focus(id.clone()));
+        }
+        Target::Edge(id) => {
+            app.culprit = None;
+            app.selection.only_edge(id);
+            if let Some(e) = app.design().edge(id) {
+                app.canvas.focus_request = Some(e.from.clone());
+            }
+        }
+        Target::Workload(name) | Target::Slo(name) => {
+            app.selection.clear();
+            app.selection.workload = app.design().workloads.iter().position(|w| &w.name == name);
+        }
+        Target::Design | Target::Fault(_) => app.selection.clear(),
+    }
+}

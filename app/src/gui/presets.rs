@@ -1,0 +1,253 @@
+//! Palette entries: the plain node kinds and presets with realistic defaults.
+//!
+//! Where the numbers come from (all are starting points to be replaced by
+//! measurements):
+//! - **Django/Flask (gunicorn sync)**: gunicorn's docs recommend
+//!   `(2 × cores) + 1` sync workers; on a 2-core pod that is 5. Sync workers
+//!   block on downstream calls. Latency p50 20 ms / p99 150 ms is a typical
+//!   ORM-backed view.
+//! - **Async service (tokio, Node.js)**: one process per pod multiplexes many
+//!   requests; 256 in-flight requests is a common server concurrency limit
+//!   (e.g. tower's `ConcurrencyLimit` settings in practice). p50 5 ms / p99 40 ms.
+//! - **nginx / Envoy gateway**: nginx's default `worker_connections` is 512 to
+//!   1,024 per worker process; proxying adds well under a millisecond
+//!   (p50 0.5 ms / p99 3 ms). Event-driven, so async.
+//! - **Postgres**: connections are processes; PgBouncer's default
+//!   `default_pool_size` is 20, which bounds useful concurrency. Indexed
+//!   point queries: p50 2 ms / p99 20 ms.
+//! - **MySQL**: `max_connections` defaults to 151, but throughput peaks near
+//!   16 concurrent queries on a small instance (`innodb_thread_concurrency`
+//!   guidance). p50 1.5 ms / p99 15 ms.
+//! - **Redis**: commands run on a single thread, sub-millisecond
+//!   (p50 0.2 ms / p99 1 ms); a 90 % hit ratio is a common target.
+//! - **Memcached**: 4 worker threads by default (`-t 4`), p50 0.2 ms /
+//!   p99 1 ms, 85 % hit ratio.
+//! - **Kafka topic**: `num.io.threads` defaults to 8; a produce with
+//!   `acks=all` takes a few milliseconds (p50 3 ms / p99 20 ms). Topic
+//!   semantics: every consumer group gets a copy.
+//! - **RabbitMQ queue**: competing consumers; a persistent publish with
+//!   confirms p50 1 ms / p99 10 ms; 4 Erlang schedulers on a 4-core node.
+//! - **NATS**: subject-based pub/sub, p50 0.1 ms / p99 1 ms.
+
+use engine::model::{
+    BrokerMode, BrokerSettings, CacheSettings, Concurrency, Distribution, Healthcheck, Node, NodeKind,
+};
+
+/// One palette entry, also the payload dragged onto the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PaletteItem {
+    /// Preset key, stored in `node.preset`; `None` for a plain kind.
+    pub preset: Option<&'static str>,
+    /// Node kind.
+    pub kind: NodeKind,
+    /// Shown in the palette.
+    pub label: &'static str,
+    /// Tooltip: what the defaults are and where they come from.
+    pub about: &'static str,
+}
+
+const fn item(preset: Option<&'static str>, kind: NodeKind, label: &'static str, about: &'static str) -> PaletteItem {
+    PaletteItem { preset, kind, label, about }
+}
+
+/// Every palette entry: the plain kinds, then the presets.
+#[must_use]
+pub fn palette() -> Vec<PaletteItem> {
+    vec![
+        item(None, NodeKind::Service, "Service", "An application service: 1 replica × 1 worker, exponential 10 ms."),
+        item(None, NodeKind::Gateway, "API gateway", "An edge proxy in front of services."),
+        item(None, NodeKind::Database, "Database", "A database."),
+        item(None, NodeKind::Cache, "Cache", "A cache with a 90 % hit ratio; misses follow its outgoing edges."),
+        item(
+            None,
+            NodeKind::Broker,
+            "Message broker",
+            "A broker: queue (competing consumers) or topic (copy to each subscription).",
+        ),
+        item(None, NodeKind::Client, "Client", "An external client or load source; workloads enter here."),
+        item(
+            None,
+            NodeKind::Receiver,
+            "Signal receiver",
+            "An in-process receiver (Django signal) hosted by a service.",
+        ),
+        item(
+            Some("django"),
+            NodeKind::Service,
+            "Django/Flask service",
+            "gunicorn sync: 2 replicas × 5 workers ((2 × cores) + 1 on 2 cores), blocking; lognormal p50 20 ms, p99 150 ms.",
+        ),
+        item(
+            Some("async"),
+            NodeKind::Service,
+            "Async service",
+            "tokio/Node.js: 2 replicas × 256 in flight, async; lognormal p50 5 ms, p99 40 ms.",
+        ),
+        item(
+            Some("nginx"),
+            NodeKind::Gateway,
+            "nginx gateway",
+            "nginx: 2 replicas × 1,024 connections, async; lognormal p50 0.5 ms, p99 3 ms.",
+        ),
+        item(
+            Some("envoy"),
+            NodeKind::Gateway,
+            "Envoy gateway",
+            "Envoy: 2 replicas × 1,024 connections, async, least-request balancing; p50 0.5 ms, p99 3 ms.",
+        ),
+        item(
+            Some("postgres"),
+            NodeKind::Database,
+            "Postgres",
+            "Postgres behind PgBouncer: pool of 20 (default_pool_size); lognormal p50 2 ms, p99 20 ms.",
+        ),
+        item(
+            Some("mysql"),
+            NodeKind::Database,
+            "MySQL",
+            "MySQL: 16 concurrent queries; lognormal p50 1.5 ms, p99 15 ms.",
+        ),
+        item(
+            Some("redis"),
+            NodeKind::Cache,
+            "Redis",
+            "Redis: single-threaded; lognormal p50 0.2 ms, p99 1 ms; 90 % hits.",
+        ),
+        item(
+            Some("memcached"),
+            NodeKind::Cache,
+            "Memcached",
+            "Memcached: 4 threads (-t 4); lognormal p50 0.2 ms, p99 1 ms; 85 % hits.",
+        ),
+        item(
+            Some("kafka"),
+            NodeKind::Broker,
+            "Kafka topic",
+            "Kafka: topic mode, 8 I/O threads; produce with acks=all p50 3 ms, p99 20 ms.",
+        ),
+        item(
+            Some("rabbitmq"),
+            NodeKind::Broker,
+            "RabbitMQ queue",
+            "RabbitMQ: queue mode (competing consumers), 4 schedulers; p50 1 ms, p99 10 ms.",
+        ),
+        item(Some("nats"), NodeKind::Broker, "NATS", "NATS: topic mode (subjects), p50 0.1 ms, p99 1 ms."),
+    ]
+}
+
+/// The palette entry of a preset key.
+#[must_use]
+pub fn find(preset: &str) -> Option<PaletteItem> {
+    palette().into_iter().find(|p| p.preset == Some(preset))
+}
+
+fn lognormal(p50_ms: f64, p99_ms: f64) -> Distribution {
+    Distribution::Lognormal { p50_ms, p99_ms }
+}
+
+/// A new node of a kind, with a preset's defaults when given.
+#[must_use]
+pub fn build(id: String, name: String, kind: NodeKind, preset: Option<&str>) -> Node {
+    let mut node = Node::new(id, name, kind);
+    let Some(preset) = preset else { return node };
+    node.preset = Some(preset.to_owned());
+    let cap = &mut node.capacity;
+    match preset {
+        "django" => {
+            (cap.replicas, cap.workers, cap.concurrency) = (2, 5, Concurrency::Blocking);
+            cap.queue_capacity = Some(64);
+            node.service_time = lognormal(20.0, 150.0);
+            node.deployment.port = Some(8000);
+            node.deployment.healthcheck = Some(Healthcheck { path: "/healthz".into(), interval_s: 10.0 });
+        }
+        "async" => {
+            (cap.replicas, cap.workers, cap.concurrency) = (2, 256, Concurrency::Async);
+            node.service_time = lognormal(5.0, 40.0);
+            node.deployment.port = Some(8080);
+            node.deployment.healthcheck = Some(Healthcheck { path: "/healthz".into(), interval_s: 10.0 });
+        }
+        "nginx" | "envoy" => {
+            (cap.replicas, cap.workers, cap.concurrency) = (2, 1024, Concurrency::Async);
+            if preset == "envoy" {
+                cap.load_balancer = engine::model::LoadBalancer::LeastOutstanding;
+            }
+            node.service_time = lognormal(0.5, 3.0);
+            node.deployment.image =
+                Some(if preset == "nginx" { "nginx:1.27" } else { "envoyproxy/envoy:v1.31-latest" }.into());
+            node.deployment.port = Some(if preset == "nginx" { 80 } else { 10000 });
+        }
+        "postgres" => {
+            (cap.replicas, cap.workers) = (1, 20);
+            node.service_time = lognormal(2.0, 20.0);
+            node.deployment.image = Some("postgres:16".into());
+            node.deployment.port = Some(5432);
+        }
+        "mysql" => {
+            (cap.replicas, cap.workers) = (1, 16);
+            node.service_time = lognormal(1.5, 15.0);
+            node.deployment.image = Some("mysql:8.4".into());
+            node.deployment.port = Some(3306);
+        }
+        "redis" => {
+            (cap.replicas, cap.workers) = (1, 1);
+            node.service_time = lognormal(0.2, 1.0);
+            node.cache = Some(CacheSettings { hit_ratio: 0.9 });
+            node.deployment.image = Some("redis:7".into());
+            node.deployment.port = Some(6379);
+        }
+        "memcached" => {
+            (cap.replicas, cap.workers) = (1, 4);
+            node.service_time = lognormal(0.2, 1.0);
+            node.cache = Some(CacheSettings { hit_ratio: 0.85 });
+            node.deployment.image = Some("memcached:1.6".into());
+            node.deployment.port = Some(11211);
+        }
+        "kafka" => {
+            (cap.replicas, cap.workers, cap.concurrency) = (3, 8, Concurrency::Async);
+            node.service_time = lognormal(3.0, 20.0);
+            node.broker = Some(BrokerSettings { mode: BrokerMode::Topic, capacity_messages: None });
+            node.deployment.image = Some("apache/kafka:3.8.0".into());
+            node.deployment.port = Some(9092);
+        }
+        "rabbitmq" => {
+            (cap.replicas, cap.workers, cap.concurrency) = (1, 4, Concurrency::Async);
+            node.service_time = lognormal(1.0, 10.0);
+            node.broker = Some(BrokerSettings { mode: BrokerMode::Queue, capacity_messages: Some(100_000) });
+            node.deployment.image = Some("rabbitmq:3.13".into());
+            node.deployment.port = Some(5672);
+        }
+        "nats" => {
+            (cap.replicas, cap.workers, cap.concurrency) = (1, 4, Concurrency::Async);
+            node.service_time = lognormal(0.1, 1.0);
+            node.broker = Some(BrokerSettings { mode: BrokerMode::Topic, capacity_messages: None });
+            node.deployment.image = Some("nats:2.10".into());
+            node.deployment.port = Some(4222);
+        }
+        _ => node.preset = None,
+    }
+    node
+}
+
+/// A short base for new node names: `postgres`, `service`, …
+#[must_use]
+pub fn base_name(kind: NodeKind, preset: Option<&str>) -> String {
+    preset.map_or_else(|| kind.as_str().to_owned(), str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_builds_its_own_kind() {
+        for item in palette() {
+            let node = build("n1".into(), "x".into(), item.kind, item.preset);
+            assert_eq!(node.kind, item.kind);
+            assert_eq!(node.preset.as_deref(), item.preset, "{}", item.label);
+            assert!(node.service_time.mean_ms() > 0.0);
+            if item.kind == NodeKind::Broker {
+                assert!(node.broker.is_some());
+            }
+        }
+    }
+}

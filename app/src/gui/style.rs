@@ -1,0 +1,238 @@
+//! Colours, sizes and icons of the canvas: how each node kind and edge kind
+//! looks, and the colour scale of utilization.
+
+use egui::{Color32, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+use engine::model::{EdgeKind, NodeKind};
+
+/// Accent colour of a node kind (readable on dark and light backgrounds).
+#[must_use]
+pub fn kind_color(kind: NodeKind) -> Color32 {
+    match kind {
+        NodeKind::Service => Color32::from_rgb(59, 130, 246),
+        NodeKind::Gateway => Color32::from_rgb(139, 92, 246),
+        NodeKind::Database => Color32::from_rgb(217, 119, 6),
+        NodeKind::Cache => Color32::from_rgb(225, 29, 72),
+        NodeKind::Broker => Color32::from_rgb(13, 148, 136),
+        NodeKind::Client => Color32::from_rgb(100, 116, 139),
+        NodeKind::Receiver => Color32::from_rgb(22, 163, 74),
+    }
+}
+
+/// Human name of a node kind.
+#[must_use]
+pub fn kind_label(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Service => "Service",
+        NodeKind::Gateway => "API gateway",
+        NodeKind::Database => "Database",
+        NodeKind::Cache => "Cache",
+        NodeKind::Broker => "Message broker",
+        NodeKind::Client => "Client",
+        NodeKind::Receiver => "Signal receiver",
+    }
+}
+
+/// Human name of an edge kind.
+#[must_use]
+pub fn edge_kind_label(kind: EdgeKind) -> &'static str {
+    match kind {
+        EdgeKind::Call => "call",
+        EdgeKind::Event => "event",
+        EdgeKind::Subscription => "subscription",
+        EdgeKind::Signal => "signal",
+    }
+}
+
+/// Size of a node on the canvas in world units (logical pixels at zoom 1).
+#[must_use]
+pub fn node_size(kind: NodeKind) -> Vec2 {
+    match kind {
+        NodeKind::Receiver => vec2(150.0, 30.0),
+        NodeKind::Client => vec2(150.0, 56.0),
+        _ => vec2(168.0, 60.0),
+    }
+}
+
+/// Colour of an edge kind.
+#[must_use]
+pub fn edge_color(kind: EdgeKind, dark: bool) -> Color32 {
+    match (kind, dark) {
+        (EdgeKind::Call, true) => Color32::from_rgb(148, 163, 184),
+        (EdgeKind::Call, false) => Color32::from_rgb(71, 85, 105),
+        (EdgeKind::Event | EdgeKind::Subscription, true) => Color32::from_rgb(45, 212, 191),
+        (EdgeKind::Event | EdgeKind::Subscription, false) => Color32::from_rgb(13, 148, 136),
+        (EdgeKind::Signal, true) => Color32::from_rgb(74, 222, 128),
+        (EdgeKind::Signal, false) => Color32::from_rgb(22, 163, 74),
+    }
+}
+
+/// Colour of a utilization ρ: calm green, yellow as it climbs, amber when hot
+/// (≥ 0.8), red when overloaded (≥ 1).
+#[must_use]
+pub fn rho_color(rho: f64) -> Color32 {
+    if !rho.is_finite() || rho >= 1.0 {
+        Color32::from_rgb(220, 38, 38)
+    } else if rho >= 0.8 {
+        Color32::from_rgb(234, 88, 12)
+    } else if rho >= 0.6 {
+        Color32::from_rgb(202, 138, 4)
+    } else {
+        Color32::from_rgb(22, 163, 74)
+    }
+}
+
+/// Colour of problem severities.
+pub const ERROR_COLOR: Color32 = Color32::from_rgb(239, 68, 68);
+/// Colour of warnings.
+pub const WARNING_COLOR: Color32 = Color32::from_rgb(245, 158, 11);
+/// Selection halo.
+pub const SELECTION_COLOR: Color32 = Color32::from_rgb(56, 189, 248);
+
+/// The node body fill: the kind colour washed into the background.
+#[must_use]
+pub fn node_fill(kind: NodeKind, dark: bool) -> Color32 {
+    let bg = if dark { Color32::from_rgb(30, 33, 40) } else { Color32::from_rgb(255, 255, 255) };
+    lerp_color(bg, kind_color(kind), if dark { 0.22 } else { 0.10 })
+}
+
+/// Blend two colours.
+#[must_use]
+pub fn lerp_color(a: Color32, b: Color32, t: f32) -> Color32 {
+    let mix = |x: u8, y: u8| (f32::from(x) + (f32::from(y) - f32::from(x)) * t).round().clamp(0.0, 255.0) as u8;
+    Color32::from_rgb(mix(a.r(), b.r()), mix(a.g(), b.g()), mix(a.b(), b.b()))
+}
+
+/// Shapes of a node kind's icon filling `rect` (square).
+#[must_use]
+pub fn icon_shapes(kind: NodeKind, rect: Rect, color: Color32) -> Vec<Shape> {
+    let c = rect.center();
+    let s = rect.width().min(rect.height()) / 2.0;
+    let stroke = Stroke::new((s * 0.16).max(1.0), color);
+    let p = |x: f32, y: f32| pos2(c.x + x * s, c.y + y * s);
+    match kind {
+        NodeKind::Service => {
+            // A hexagon: the usual glyph of a deployable unit.
+            let pts: Vec<Pos2> = (0..6)
+                .map(|i| {
+                    let a = std::f32::consts::TAU * (i as f32) / 6.0 + std::f32::consts::FRAC_PI_6;
+                    p(0.9 * a.cos(), 0.9 * a.sin())
+                })
+                .collect();
+            vec![Shape::closed_line(pts, stroke), Shape::circle_filled(c, s * 0.28, color)]
+        }
+        NodeKind::Gateway => {
+            // A door frame with an arrow through it.
+            vec![
+                Shape::line(vec![p(-0.3, -0.9), p(-0.3, 0.9)], stroke),
+                Shape::line(vec![p(-0.9, 0.0), p(0.8, 0.0)], stroke),
+                Shape::line(vec![p(0.35, -0.45), p(0.85, 0.0), p(0.35, 0.45)], stroke),
+            ]
+        }
+        NodeKind::Database => {
+            // A cylinder.
+            let top = Rect::from_center_size(p(0.0, -0.6), vec2(1.6 * s, 0.6 * s));
+            let bottom = Rect::from_center_size(p(0.0, 0.6), vec2(1.6 * s, 0.6 * s));
+            vec![
+                ellipse(top, stroke),
+                Shape::line(vec![p(-0.8, -0.6), p(-0.8, 0.6)], stroke),
+                Shape::line(vec![p(0.8, -0.6), p(0.8, 0.6)], stroke),
+                half_ellipse(bottom, stroke),
+            ]
+        }
+        NodeKind::Cache => {
+            // A lightning bolt.
+            vec![Shape::closed_line(
+                vec![p(0.15, -0.95), p(-0.55, 0.1), p(-0.05, 0.1), p(-0.2, 0.95), p(0.55, -0.15), p(0.05, -0.15)],
+                stroke,
+            )]
+        }
+        NodeKind::Broker => {
+            // Messages lined up in a queue, with an arrow.
+            let mut shapes: Vec<Shape> = (0..3)
+                .map(|i| {
+                    let x = -0.75 + 0.45 * i as f32;
+                    Shape::rect_filled(
+                        Rect::from_min_max(p(x, -0.35), p(x + 0.3, 0.35)),
+                        1.0,
+                        color.gamma_multiply(0.6 + 0.2 * i as f32),
+                    )
+                })
+                .collect();
+            shapes.push(Shape::line(vec![p(0.6, -0.4), p(0.95, 0.0), p(0.6, 0.4)], stroke));
+            shapes
+        }
+        NodeKind::Client => {
+            // A monitor on a stand.
+            vec![
+                Shape::rect_stroke(
+                    Rect::from_min_max(p(-0.9, -0.8), p(0.9, 0.4)),
+                    2.0,
+                    stroke,
+                    egui::StrokeKind::Middle,
+                ),
+                Shape::line(vec![p(0.0, 0.4), p(0.0, 0.8)], stroke),
+                Shape::line(vec![p(-0.5, 0.85), p(0.5, 0.85)], stroke),
+            ]
+        }
+        NodeKind::Receiver => {
+            // A dot with radiating arcs: something listening.
+            let mut shapes = vec![Shape::circle_filled(p(-0.55, 0.0), s * 0.22, color)];
+            for r in [0.55_f32, 1.0] {
+                let pts: Vec<Pos2> = (0..=8)
+                    .map(|i| {
+                        let a = -0.9 + 1.8 * (i as f32) / 8.0;
+                        p(-0.55 + r * 1.2 * a.cos(), r * 1.2 * a.sin())
+                    })
+                    .collect();
+                shapes.push(Shape::line(pts, stroke));
+            }
+            shapes
+        }
+    }
+}
+
+fn ellipse(rect: Rect, stroke: Stroke) -> Shape {
+    let c = rect.center();
+    let (rx, ry) = (rect.width() / 2.0, rect.height() / 2.0);
+    let pts = (0..20)
+        .map(|i| {
+            let a = std::f32::consts::TAU * (i as f32) / 20.0;
+            pos2(c.x + rx * a.cos(), c.y + ry * a.sin())
+        })
+        .collect();
+    Shape::closed_line(pts, stroke)
+}
+
+fn half_ellipse(rect: Rect, stroke: Stroke) -> Shape {
+    let c = rect.center();
+    let (rx, ry) = (rect.width() / 2.0, rect.height() / 2.0);
+    let pts = (0..=10)
+        .map(|i| {
+            let a = std::f32::consts::PI * (i as f32) / 10.0;
+            pos2(c.x + rx * a.cos(), c.y + ry * a.sin())
+        })
+        .collect();
+    Shape::line(pts, stroke)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_reference_icon_in_assets() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/icons");
+        for kind in NodeKind::ALL {
+            let path = dir.join(format!("{}.svg", kind.as_str()));
+            assert!(path.is_file(), "missing {}", path.display());
+            assert!(!icon_shapes(kind, Rect::from_min_size(Pos2::ZERO, Vec2::splat(20.0)), Color32::WHITE).is_empty());
+        }
+    }
+
+    #[test]
+    fn rho_colours_step_up_with_load() {
+        assert_ne!(rho_color(0.3), rho_color(0.85));
+        assert_eq!(rho_color(1.0), rho_color(f64::INFINITY));
+        assert_eq!(rho_color(f64::NAN), rho_color(2.0));
+    }
+}

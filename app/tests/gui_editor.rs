@@ -1,0 +1,293 @@
+//! The editor driven like a user would: through accessible widgets, pointer
+//! drags and shortcuts (egui_kittest, no GPU).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod gui_support;
+
+use egui::{Key, Modifiers, pos2, vec2};
+use egui_kittest::kittest::Queryable as _;
+use engine::model::{EdgeKind, NodeKind};
+use gui_support::*;
+use switchboard::gui::action::Action;
+
+#[test]
+fn palette_click_adds_a_preset_node() {
+    let (mut h, _) = harness(engine::Design::default());
+    h.get_by_label("Add Postgres").click();
+    h.run_steps(3);
+    let d = h.state().design();
+    assert_eq!(d.nodes.len(), 1);
+    assert_eq!(d.nodes[0].preset.as_deref(), Some("postgres"));
+    assert_eq!(d.nodes[0].capacity.workers, 20);
+    // The new node is on the canvas, selected, under its accessible name.
+    h.get_by_label("postgres (Database)");
+    assert!(h.state().selection.nodes.contains(&d.nodes[0].id.clone()));
+}
+
+#[test]
+fn palette_drag_drops_a_node_where_released() {
+    let (mut h, _) = harness(small_design());
+    let from = center_of(&h, "Add Redis");
+    let canvas = h.get_by_label("Canvas").rect();
+    let to = canvas.center() + vec2(0.0, 250.0);
+    drag(&mut h, from, to);
+    let app = h.state();
+    let redis = app.design().nodes.iter().find(|n| n.preset.as_deref() == Some("redis")).expect("a redis node");
+    let world = app.canvas.transform.inverse().mul_pos(to);
+    assert!(
+        (redis.position.x - world.x).abs() <= 20.0 && (redis.position.y - world.y).abs() <= 20.0,
+        "dropped where released"
+    );
+}
+
+#[test]
+fn dragging_from_a_handle_connects_with_the_default_kind() {
+    let (mut h, _) = harness(small_design());
+    let orders = h.get_by_label("orders (Service)").rect();
+    let handle = pos2(orders.max.x, orders.center().y);
+    let broker = center_of(&h, "events (Message broker)");
+    drag(&mut h, handle, broker);
+    let d = h.state().design();
+    assert_eq!(d.edges.len(), 1, "one edge created");
+    assert_eq!((d.edges[0].from.as_str(), d.edges[0].to.as_str()), ("a", "q"));
+    assert_eq!(d.edges[0].kind, EdgeKind::Event, "into a broker is an event");
+    h.get_by_label("event orders → events");
+}
+
+#[test]
+fn editing_a_property_is_one_undo_step() {
+    let (mut h, _) = harness(small_design());
+    h.get_by_label("orders (Service)").click();
+    h.run_steps(3);
+    set_number(&mut h, "Replicas", 5.0);
+    assert_eq!(h.state().design().node("a").unwrap().capacity.replicas, 5);
+    assert!(h.state().doc.is_dirty());
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().design().node("a").unwrap().capacity.replicas, 1);
+    assert!(!h.state().doc.is_dirty());
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(h.state().design().node("a").unwrap().capacity.replicas, 5);
+}
+
+#[test]
+fn moving_a_node_by_dragging_is_one_undo_step() {
+    let (mut h, _) = harness(small_design());
+    let from = center_of(&h, "payments (Service)");
+    drag(&mut h, from, from + vec2(0.0, 120.0));
+    let moved = h.state().design().node("b").unwrap().position;
+    assert!(moved.y > 40.0, "moved down, got {moved:?}");
+    assert_eq!(moved.y % 20.0, 0.0, "snapped to the grid");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().design().node("b").unwrap().position.y, 0.0, "the whole drag undone at once");
+}
+
+#[test]
+fn delete_key_removes_the_selection_and_undo_restores_it() {
+    let (mut h, _) = harness(connected_design());
+    h.get_by_label("orders (Service)").click();
+    h.run_steps(2);
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    let d = h.state().design();
+    assert!(d.node("a").is_none());
+    assert!(d.edges.is_empty(), "its edge goes with it");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(h.state().design().node("a").is_some());
+    assert_eq!(h.state().design().edges.len(), 1);
+}
+
+#[test]
+fn copy_and_paste_through_the_clipboard_as_design_json() {
+    let (mut h, _) = harness(connected_design());
+    h.get_by_label("orders (Service)").click();
+    h.run_steps(1);
+    h.get_by_label("payments (Service)").click_modifiers(Modifiers::SHIFT);
+    h.run_steps(2);
+    assert_eq!(h.state().selection.nodes.len(), 2);
+    h.event(egui::Event::Copy);
+    h.run_steps(2);
+    let json = h.state().clipboard().expect("copied").to_owned();
+    assert!(json.contains("\"orders\""));
+    h.event(egui::Event::Paste(json));
+    h.run_steps(3);
+    let d = h.state().design();
+    assert_eq!(d.nodes.len(), 5);
+    assert_eq!(d.edges.len(), 2, "the edge between copied nodes comes along");
+    h.get_by_label("orders-2 (Service)");
+    // Pasted nodes are the new selection.
+    assert_eq!(h.state().selection.nodes.len(), 2);
+    assert!(!h.state().selection.nodes.contains("a"));
+}
+
+#[test]
+fn duplicate_with_ctrl_d() {
+    let (mut h, _) = harness(small_design());
+    h.get_by_label("events (Message broker)").click();
+    h.run_steps(2);
+    press(&mut h, Modifiers::COMMAND, Key::D);
+    let d = h.state().design();
+    assert_eq!(d.nodes.len(), 4);
+    assert!(d.nodes.iter().any(|n| n.name == "events-2" && n.kind == NodeKind::Broker));
+}
+
+#[test]
+fn group_and_ungroup() {
+    let (mut h, _) = harness(small_design());
+    h.get_by_label("orders (Service)").click();
+    h.run_steps(1);
+    h.get_by_label("payments (Service)").click_modifiers(Modifiers::SHIFT);
+    h.run_steps(2);
+    press(&mut h, Modifiers::COMMAND, Key::G);
+    let d = h.state().design();
+    assert_eq!(d.node("a").unwrap().group.as_deref(), Some("group 1"));
+    assert_eq!(d.node("b").unwrap().group.as_deref(), Some("group 1"));
+    assert!(d.node("q").unwrap().group.is_none());
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
+    assert!(h.state().design().nodes.iter().all(|n| n.group.is_none()));
+}
+
+#[test]
+fn box_select_and_select_all() {
+    let (mut h, _) = harness(small_design());
+    let a = h.get_by_label("orders (Service)").rect();
+    let b = h.get_by_label("payments (Service)").rect();
+    // From empty space above-left of orders to below-right of payments.
+    drag(&mut h, a.min - vec2(30.0, 30.0), b.max + vec2(10.0, 10.0));
+    let sel = &h.state().selection.nodes;
+    assert!(sel.contains("a") && sel.contains("b") && !sel.contains("q"), "{sel:?}");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().selection.is_empty());
+    press(&mut h, Modifiers::COMMAND, Key::A);
+    assert_eq!(h.state().selection.nodes.len(), 3);
+}
+
+#[test]
+fn rename_inline_with_f2() {
+    let (mut h, _) = harness(small_design());
+    h.get_by_label("orders (Service)").click();
+    h.run_steps(2);
+    press(&mut h, Modifiers::NONE, Key::F2);
+    h.run_steps(2);
+    // The rename box holds the old name, selected by focus; replace it.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.event(egui::Event::Text("订单服务".into()));
+    h.run_steps(1);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(h.state().design().node("a").unwrap().name, "订单服务");
+    h.get_by_label("订单服务 (Service)");
+}
+
+#[test]
+fn auto_layout_is_one_undoable_step() {
+    let (mut h, _) = harness(connected_design());
+    let before = h.state().design().clone();
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
+    assert_ne!(h.state().design(), &before, "positions changed");
+    let d = h.state().design();
+    assert!(d.node("a").unwrap().position.x < d.node("b").unwrap().position.x, "caller left of callee");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().design(), &before);
+}
+
+#[test]
+fn clicking_a_problem_selects_its_culprit() {
+    let mut d = small_design();
+    d.nodes[1].capacity.replicas = 0;
+    let (mut h, _) = harness(d);
+    let problem = h.get_by_label_contains("nodes[b]");
+    problem.click();
+    h.run_steps(3);
+    assert!(h.state().selection.nodes.contains("b"));
+    assert_eq!(h.state().culprit.as_deref(), Some("b"));
+}
+
+#[test]
+fn find_focuses_a_node_by_name() {
+    let (mut h, _) = harness(small_design());
+    press(&mut h, Modifiers::COMMAND, Key::F);
+    h.event(egui::Event::Text("pay".into()));
+    h.run_steps(2);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(h.state().selection.nodes.contains("b"));
+    assert!(h.state().find.is_none(), "the find box closes");
+}
+
+#[test]
+fn connecting_from_the_inspector_and_changing_the_kind() {
+    let (mut h, _) = harness(small_design());
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(&ctx, Action::Connect { from: "q".into(), to: "b".into(), kind: None });
+    h.run_steps(2);
+    let e = h.state().design().edges[0].clone();
+    assert_eq!(e.kind, EdgeKind::Subscription, "out of a broker is a subscription");
+    assert!(h.state().selection.edges.contains(&e.id));
+    set_number(&mut h, "Concurrency", 8.0);
+    assert_eq!(h.state().design().edges[0].subscription.as_ref().unwrap().concurrency, 8);
+}
+
+#[test]
+fn capacity_estimate_shows_on_nodes_and_in_the_inspector() {
+    let mut d = connected_design();
+    d.workloads.push(engine::model::Workload {
+        name: "w".into(),
+        entry: "a".into(),
+        operation: None,
+        arrival: engine::model::Arrival::Open {
+            process: engine::model::ArrivalProcess::Poisson,
+            rate_per_s: 90.0,
+            profile: engine::model::RateProfile::Constant,
+        },
+    });
+    let (mut h, _) = harness(d);
+    let est = h.state().analysis().node("b").expect("estimate for payments").clone();
+    assert!((est.arrival_rate_per_s - 90.0).abs() < 1e-6);
+    // Exponential 10 ms on one worker at 90/s: ρ = 0.9, hot.
+    assert!((est.utilization.unwrap() - 0.9).abs() < 1e-6);
+    h.get_by_label("payments (Service)").click();
+    h.run_steps(3);
+    h.get_by_label("ρ = 0.90");
+}
+
+#[test]
+fn frame_time_at_1000_nodes() {
+    let design = big_design(1000, 2000);
+    let (mut h, _) = harness(design);
+    h.run_steps(5);
+    let frames = 20;
+    let start = std::time::Instant::now();
+    for _ in 0..frames {
+        h.state_mut().canvas.fit_pending = true;
+        h.run_steps(1);
+        // Tessellation is part of a frame's CPU cost; the harness does not do it.
+        let shapes = h.output().shapes.clone();
+        let primitives = h.ctx.tessellate(shapes, h.ctx.pixels_per_point());
+        assert!(!primitives.is_empty());
+    }
+    let per_frame_ms = start.elapsed().as_secs_f64() * 1000.0 / frames as f64;
+    eprintln!("frame time at 1,000 nodes / 2,000 edges (fit to view, UI pass + tessellation): {per_frame_ms:.2} ms");
+    // A loose bound that still catches accidental quadratic work.
+    assert!(per_frame_ms < 250.0, "{per_frame_ms} ms per frame");
+}
+
+/// A generated design: `n` services in a grid with `m` edges.
+fn big_design(n: usize, m: usize) -> engine::Design {
+    let mut d = engine::Design::default();
+    for i in 0..n {
+        d.nodes.push(node(
+            &format!("n{i}"),
+            &format!("svc-{i}"),
+            NodeKind::Service,
+            (i % 40) as f32 * 220.0,
+            (i / 40) as f32 * 110.0,
+        ));
+    }
+    let mut k = 0_usize;
+    for j in 0..m {
+        let a = j % n;
+        k = (k * 31 + 17) % n;
+        let b = (a + 1 + k % 50) % n;
+        d.edges.push(engine::model::Edge::new(format!("e{j}"), format!("n{a}"), format!("n{b}"), EdgeKind::Call));
+    }
+    d
+}

@@ -1,0 +1,281 @@
+//! Docker Compose (compose spec): one service per deployable node, with its
+//! image, replicas, published ports for entry points, dependency URLs in the
+//! environment, `depends_on` and a healthcheck.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::infra::{Health, PLACEHOLDER_PASSWORD};
+use super::map::Map;
+use super::names;
+use super::plan::{Plan, Runtime, edge_subject};
+use super::{ExportError, ExportFormat, Note, NoteKind};
+use crate::Design;
+use crate::model::EdgeKind;
+
+#[derive(Serialize)]
+struct ComposeFile {
+    name: String,
+    services: Map<Service>,
+}
+
+#[derive(Serialize)]
+struct Service {
+    image: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    command: Vec<String>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    environment: Map<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ports: Vec<String>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    depends_on: Map<DependsOn>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    healthcheck: Option<Healthcheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deploy: Option<Deploy>,
+    labels: Map<String>,
+}
+
+#[derive(Serialize)]
+struct DependsOn {
+    condition: &'static str,
+}
+
+#[derive(Serialize)]
+struct Healthcheck {
+    test: Vec<String>,
+    interval: String,
+    timeout: String,
+    retries: u32,
+    start_period: String,
+}
+
+#[derive(Serialize)]
+struct Deploy {
+    replicas: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<Resources>,
+}
+
+#[derive(Serialize)]
+struct Resources {
+    reservations: Reservations,
+}
+
+#[derive(Serialize)]
+struct Reservations {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpus: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    memory: Option<String>,
+}
+
+/// Seconds as a compose duration (`10s`, `1.5s`).
+pub(crate) fn duration_s(seconds: f64) -> String {
+    let ms = (seconds.max(0.0) * 1000.0).round();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped, rounded milliseconds")]
+    let ms = ms as u64;
+    if ms.is_multiple_of(1000) { format!("{}s", ms / 1000) } else { format!("{}ms", ms) }
+}
+
+/// Millicores as a decimal CPU count (`250` → `0.25`).
+pub(crate) fn cpus(millicores: u32) -> String {
+    let whole = millicores / 1000;
+    let frac = millicores % 1000;
+    if frac == 0 {
+        format!("{whole}")
+    } else {
+        let s = format!("{whole}.{frac:03}");
+        s.trim_end_matches('0').to_owned()
+    }
+}
+
+pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
+    let mut plan = Plan::build(design);
+    if plan.units.is_empty() {
+        return Err(ExportError::Empty {
+            format: ExportFormat::Compose,
+            reason: "the design has no deployable node (clients and receivers are not deployed)".into(),
+        });
+    }
+    let mut notes = std::mem::take(&mut plan.notes);
+    let mut services = Map::new();
+    let mut published = BTreeSet::new();
+    for (index, unit) in plan.units.iter().enumerate() {
+        let node = unit.node;
+        let mut environment = Map::new();
+        let mut command = Vec::new();
+        let mut healthcheck = None;
+        match &unit.runtime {
+            Runtime::Infra { infra, .. } => {
+                for (k, v) in super::infra::environment(infra, &unit.name) {
+                    environment.push(k, v);
+                }
+                if infra.has_password {
+                    notes.push(Note::new(
+                        NoteKind::Placeholder,
+                        &node.name,
+                        format!("password `{PLACEHOLDER_PASSWORD}` in the environment and URLs: use a secret"),
+                    ));
+                }
+                command = infra.args.iter().map(|a| (*a).to_owned()).collect();
+                healthcheck = match infra.health {
+                    Some(Health::Exec(argv)) => {
+                        let mut test = vec!["CMD".to_owned()];
+                        test.extend(argv.iter().map(|a| (*a).to_owned()));
+                        Some(test)
+                    }
+                    Some(Health::Shell(line)) => Some(vec!["CMD-SHELL".to_owned(), line.to_owned()]),
+                    None => {
+                        notes.push(Note::new(
+                            NoteKind::Unsupported,
+                            &node.name,
+                            format!("the {} image has no tool for a healthcheck: none set", infra.key),
+                        ));
+                        None
+                    }
+                }
+                .map(|test| Healthcheck {
+                    test,
+                    interval: "10s".into(),
+                    timeout: "5s".into(),
+                    retries: 5,
+                    start_period: "10s".into(),
+                });
+            }
+            Runtime::App { .. } => {
+                if let Some(h) = &node.deployment.healthcheck {
+                    let url = format!("http://localhost:{}{}", unit.port, path_or_root(&h.path));
+                    healthcheck = Some(Healthcheck {
+                        test: vec!["CMD".into(), "wget".into(), "-q".into(), "--spider".into(), url],
+                        interval: duration_s(h.interval_s.max(1.0)),
+                        timeout: "5s".into(),
+                        retries: 3,
+                        start_period: "10s".into(),
+                    });
+                    notes.push(Note::new(
+                        NoteKind::Mapped,
+                        &node.name,
+                        "healthcheck probes with `wget`: the image must ship it (or change the test)",
+                    ));
+                }
+            }
+        }
+        if matches!(unit.runtime, Runtime::App { .. }) {
+            environment.push("PORT", unit.port.to_string());
+        }
+        for (k, v) in plan.dependency_env(index) {
+            environment.push(k, v);
+        }
+
+        let mut depends_on = Map::new();
+        for &dep in &unit.deps {
+            let Some(target) = plan.units.get(dep) else { continue };
+            let healthy = match &target.runtime {
+                Runtime::Infra { infra, .. } => infra.health.is_some(),
+                Runtime::App { .. } => target.node.deployment.healthcheck.is_some(),
+            };
+            let condition = if healthy { "service_healthy" } else { "service_started" };
+            depends_on.push(target.name.clone(), DependsOn { condition });
+        }
+
+        let mut ports = Vec::new();
+        if unit.entry {
+            if unit.node.capacity.replicas > 1 {
+                // A fixed host port can be bound by one replica only.
+                ports.push(unit.port.to_string());
+                notes.push(Note::new(
+                    NoteKind::Approximated,
+                    &node.name,
+                    "entry with several replicas: the port is published on an ephemeral host port; put a load \
+                     balancer in front",
+                ));
+            } else {
+                let mut host = unit.port;
+                while !published.insert(host) {
+                    host = host.checked_add(1).unwrap_or(1024);
+                }
+                ports.push(format!("{host}:{}", unit.port));
+            }
+        }
+
+        let reservations = Reservations {
+            cpus: node.deployment.cpu_millicores.map(cpus),
+            memory: node.deployment.memory_mib.map(|m| format!("{m}M")),
+        };
+        let resources =
+            (reservations.cpus.is_some() || reservations.memory.is_some()).then_some(Resources { reservations });
+        let deploy = Some(Deploy { replicas: node.capacity.replicas, resources });
+
+        let mut labels = Map::new();
+        labels.push("switchboard.node", node.name.clone());
+        labels.push("switchboard.kind", node.kind.as_str().to_owned());
+        if !unit.receivers.is_empty() {
+            let names: Vec<&str> = unit.receivers.iter().map(|r| r.name.as_str()).collect();
+            labels.push("switchboard.receivers", names.join(", "));
+        }
+
+        policy_notes(&plan, index, &mut notes);
+        services.push(
+            unit.name.clone(),
+            Service {
+                image: unit.image().to_owned(),
+                command,
+                environment,
+                ports,
+                depends_on,
+                healthcheck,
+                deploy,
+                labels,
+            },
+        );
+    }
+    edge_notes(design, &mut notes);
+    notes.push(plan.simulation_only_note());
+    let project = names::dns_label(&design.name, names::DNS_LABEL_MAX);
+    let file = ComposeFile { name: if project.is_empty() { "switchboard".into() } else { project }, services };
+    let text = super::yaml(ExportFormat::Compose, &file)?;
+    Ok((vec![(ExportFormat::Compose.file_name().to_owned(), text)], notes))
+}
+
+fn path_or_root(path: &str) -> String {
+    if path.starts_with('/') { path.to_owned() } else { format!("/{path}") }
+}
+
+/// Node policies Compose has no place for.
+fn policy_notes(plan: &Plan<'_>, index: usize, notes: &mut Vec<Note>) {
+    let Some(unit) = plan.units.get(index) else { return };
+    let node = unit.node;
+    let p = &node.policies;
+    if p.autoscaling.is_some() {
+        notes.push(Note::new(
+            NoteKind::Unsupported,
+            &node.name,
+            "autoscaling: Compose runs a fixed number of replicas (see the Kubernetes export)",
+        ));
+    }
+    if p.outlier_ejection.is_some() {
+        notes.push(Note::new(
+            NoteKind::Unsupported,
+            &node.name,
+            "outlier ejection: needs a mesh (see the Istio export)",
+        ));
+    }
+    if p.rate_limit.is_some() {
+        notes.push(Note::new(NoteKind::Unsupported, &node.name, "ingress rate limit: needs a proxy in front"));
+    }
+}
+
+fn edge_notes(design: &Design, notes: &mut Vec<Note>) {
+    for edge in design.edges.iter().filter(|e| e.kind == EdgeKind::Call) {
+        if let Some(policy) = edge.policy.as_ref().filter(|p| !p.is_empty()) {
+            notes.push(Note::new(
+                NoteKind::Unsupported,
+                edge_subject(design, &edge.from, &edge.to),
+                format!("call policy ({}) lives in the caller's code or a mesh (see the Istio export)", policy.label()),
+            ));
+        }
+    }
+}

@@ -1,0 +1,442 @@
+//! Istio: the simulated call policies become the deployed ones. Per called
+//! HTTP workload a VirtualService carries timeouts and retries (one route per
+//! distinct caller policy, matched by the caller's `app` label through
+//! `sourceLabels`); per workload a DestinationRule carries the load-balancing
+//! algorithm, the connection pool (from bulkheads) and outlier detection
+//! (from the node's ejection settings). What Istio cannot express is listed.
+
+use serde::Serialize;
+
+use super::kubernetes::{APP_LABEL, NAME_LABEL};
+use super::map::Map;
+use super::plan::{Plan, edge_subject};
+use super::{ExportError, ExportFormat, Note, NoteKind};
+use crate::Design;
+use crate::model::{CallPolicy, EdgeKind, LoadBalancer, RetryOn};
+
+const API_VERSION: &str = "networking.istio.io/v1beta1";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Resource<S> {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: Meta,
+    spec: S,
+}
+
+#[derive(Serialize)]
+struct Meta {
+    name: String,
+    labels: Map<String>,
+    annotations: Map<String>,
+}
+
+#[derive(Serialize)]
+struct VirtualServiceSpec {
+    hosts: Vec<String>,
+    http: Vec<HttpRoute>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HttpRoute {
+    name: String,
+    #[serde(rename = "match", skip_serializing_if = "Vec::is_empty")]
+    matches: Vec<RouteMatch>,
+    route: Vec<RouteDestination>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeout: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retries: Option<Retries>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RouteMatch {
+    source_labels: Map<String>,
+}
+
+#[derive(Serialize)]
+struct RouteDestination {
+    destination: Destination,
+}
+
+#[derive(Serialize)]
+struct Destination {
+    host: String,
+    port: PortSelector,
+}
+
+#[derive(Serialize)]
+struct PortSelector {
+    number: u16,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Retries {
+    attempts: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_try_timeout: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry_on: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DestinationRuleSpec {
+    host: String,
+    traffic_policy: TrafficPolicy,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TrafficPolicy {
+    load_balancer: LoadBalancerSettings,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connection_pool: Option<ConnectionPool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outlier_detection: Option<OutlierDetection>,
+}
+
+#[derive(Serialize)]
+struct LoadBalancerSettings {
+    simple: &'static str,
+}
+
+#[derive(Serialize)]
+struct ConnectionPool {
+    tcp: TcpPool,
+    http: HttpPool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TcpPool {
+    max_connections: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HttpPool {
+    http1_max_pending_requests: u32,
+    http2_max_requests: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OutlierDetection {
+    consecutive5xx_errors: u32,
+    interval: String,
+    base_ejection_time: String,
+    max_ejection_percent: u32,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Manifest {
+    VirtualService(Resource<VirtualServiceSpec>),
+    DestinationRule(Resource<DestinationRuleSpec>),
+}
+
+/// Milliseconds as a protobuf duration in seconds (`0.25s`), at least 1 ms.
+pub(crate) fn duration_ms(ms: f64) -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped, rounded milliseconds")]
+    let ms = ms.round().clamp(1.0, 1.0e12) as u64;
+    if ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else {
+        let s = format!("{}.{:03}", ms / 1000, ms % 1000);
+        format!("{}s", s.trim_end_matches('0'))
+    }
+}
+
+/// Envoy retry conditions for the failures the design retries.
+fn retry_on(kinds: &[RetryOn]) -> String {
+    let mut on: Vec<&str> = Vec::new();
+    for k in kinds {
+        let add: &[&str] = match k {
+            // An error answer, or a connection that failed or was reset.
+            RetryOn::Error => &["5xx", "connect-failure", "reset"],
+            // A per-try timeout answers 504, which gateway-error covers.
+            RetryOn::Timeout => &["gateway-error"],
+            // A full queue or a rate limiter answers 503 or 429.
+            RetryOn::Rejected => &["503", "429"],
+        };
+        for a in add {
+            if !on.contains(a) {
+                on.push(a);
+            }
+        }
+    }
+    on.join(",")
+}
+
+fn meta(name: &str, node_name: &str) -> Meta {
+    let mut labels = Map::new();
+    labels.push(NAME_LABEL, name.to_owned());
+    let mut annotations = Map::new();
+    annotations.push("switchboard/node", node_name.to_owned());
+    Meta { name: name.to_owned(), labels, annotations }
+}
+
+/// The retries and timeout of one route for a policy (`None` = no policy).
+fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note>) -> (Option<String>, Retries) {
+    let Some(p) = policy else {
+        return (None, Retries { attempts: 0, per_try_timeout: None, retry_on: None });
+    };
+    let timeout = p.timeout_ms.map(duration_ms);
+    let retries = match &p.retries {
+        Some(r) => {
+            if r.backoff.is_some() || r.jitter > 0.0 {
+                notes.push(Note::new(
+                    NoteKind::Unsupported,
+                    subject,
+                    "retry backoff and jitter: Istio uses Envoy's fixed exponential backoff (25 ms base)",
+                ));
+            }
+            if r.budget_ratio.is_some() {
+                notes.push(Note::new(NoteKind::Unsupported, subject, "retry budget: no VirtualService field"));
+            }
+            let on = retry_on(&r.retry_on);
+            Retries {
+                attempts: r.max_attempts.saturating_sub(1),
+                per_try_timeout: p.per_try_timeout_ms.map(duration_ms),
+                retry_on: (!on.is_empty()).then_some(on),
+            }
+        }
+        None => {
+            if p.per_try_timeout_ms.is_some() {
+                notes.push(Note::new(
+                    NoteKind::Unsupported,
+                    subject,
+                    "a per-try timeout without retries is the overall timeout in Istio; only `timeout` is set",
+                ));
+            }
+            Retries { attempts: 0, per_try_timeout: None, retry_on: None }
+        }
+    };
+    if p.circuit_breaker.is_some() {
+        notes.push(Note::new(
+            NoteKind::Unsupported,
+            subject,
+            "caller-side circuit breaker: Istio only ejects single replicas of the callee (outlier detection); \
+             the breaker as modelled is not generated",
+        ));
+    }
+    if p.fallback.is_some() {
+        notes.push(Note::new(NoteKind::Unsupported, subject, "fallback: the caller's code must provide it"));
+    }
+    (timeout, retries)
+}
+
+#[allow(clippy::too_many_lines, reason = "one resource kind after the other")]
+pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
+    let plan = Plan::build(design);
+    if plan.units.is_empty() {
+        return Err(ExportError::Empty {
+            format: ExportFormat::Istio,
+            reason: "the design has no deployable node (clients and receivers are not deployed)".into(),
+        });
+    }
+    let mut notes = Vec::new();
+    let mut manifests = Vec::new();
+    let mut disabled_default_retries = false;
+    for (index, unit) in plan.units.iter().enumerate() {
+        // The policy of each calling workload, first edge first.
+        let mut by_caller: Vec<(usize, Option<&CallPolicy>)> = Vec::new();
+        let mut bulkheads: Vec<u32> = Vec::new();
+        for edge in design.edges.iter().filter(|e| e.kind == EdgeKind::Call) {
+            let (Some(caller), Some(callee)) = (plan.owner_of(&edge.from), plan.owner_of(&edge.to)) else { continue };
+            if callee != index || caller == index {
+                continue;
+            }
+            let policy = edge.policy.as_ref().filter(|p| !p.is_empty());
+            let subject = edge_subject(design, &edge.from, &edge.to);
+            if let Some(b) = policy.and_then(|p| p.bulkhead.as_ref()) {
+                bulkheads.push(b.max_concurrent);
+            }
+            match by_caller.iter().find(|(c, _)| *c == caller) {
+                Some((_, first)) if *first != policy => notes.push(Note::new(
+                    NoteKind::Approximated,
+                    subject,
+                    "this caller calls the same service with another policy: Istio matches callers, not \
+                     operations, so the caller's first policy applies",
+                )),
+                Some(_) => {}
+                None => by_caller.push((caller, policy)),
+            }
+        }
+        if by_caller.is_empty() {
+            // Nobody calls it (entry points, brokers): only the DestinationRule below.
+        } else if !unit.is_http() {
+            if by_caller.iter().any(|(_, p)| p.is_some()) {
+                notes.push(Note::new(
+                    NoteKind::Unsupported,
+                    &unit.node.name,
+                    "calls to it are TCP: Istio applies timeouts and retries to HTTP only",
+                ));
+            }
+        } else {
+            let mut groups: Vec<(Option<&CallPolicy>, Vec<usize>)> = Vec::new();
+            for &(caller, policy) in &by_caller {
+                match groups.iter_mut().find(|(p, _)| *p == policy) {
+                    Some((_, callers)) => callers.push(caller),
+                    None => groups.push((policy, vec![caller])),
+                }
+            }
+            let destination = || RouteDestination {
+                destination: Destination { host: unit.name.clone(), port: PortSelector { number: unit.port } },
+            };
+            let mut http = Vec::new();
+            let single = groups.len() == 1;
+            for (policy, callers) in &groups {
+                let subject = callers
+                    .iter()
+                    .filter_map(|&c| plan.units.get(c))
+                    .map(|c| format!("{} → {}", c.node.name, unit.node.name))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let (timeout, retries) = route_policy(*policy, &subject, &mut notes);
+                disabled_default_retries |= policy.is_none_or(|p| p.retries.is_none());
+                let matches = if single {
+                    Vec::new()
+                } else {
+                    callers
+                        .iter()
+                        .filter_map(|&c| plan.units.get(c))
+                        .map(|c| {
+                            let mut source_labels = Map::new();
+                            source_labels.push(APP_LABEL, c.name.clone());
+                            RouteMatch { source_labels }
+                        })
+                        .collect()
+                };
+                let name = if single {
+                    "default".to_owned()
+                } else {
+                    let first = callers.first().and_then(|&c| plan.units.get(c)).map_or("", |c| c.name.as_str());
+                    format!("from-{first}")
+                };
+                http.push(HttpRoute { name, matches, route: vec![destination()], timeout, retries: Some(retries) });
+            }
+            if !single {
+                // Callers the design does not draw keep Istio's defaults.
+                http.push(HttpRoute {
+                    name: "default".into(),
+                    matches: Vec::new(),
+                    route: vec![destination()],
+                    timeout: None,
+                    retries: None,
+                });
+            }
+            manifests.push(Manifest::VirtualService(Resource {
+                api_version: API_VERSION,
+                kind: "VirtualService",
+                metadata: meta(&unit.name, &unit.node.name),
+                spec: VirtualServiceSpec { hosts: vec![unit.name.clone()], http },
+            }));
+        }
+
+        let node = unit.node;
+        let simple = match node.capacity.load_balancer {
+            LoadBalancer::RoundRobin => "ROUND_ROBIN",
+            LoadBalancer::Random => "RANDOM",
+            LoadBalancer::PowerOfTwo => "LEAST_REQUEST",
+            LoadBalancer::LeastOutstanding => {
+                notes.push(Note::new(
+                    NoteKind::Approximated,
+                    &node.name,
+                    "least outstanding requests: Envoy's LEAST_REQUEST compares two random replicas, not all",
+                ));
+                "LEAST_REQUEST"
+            }
+        };
+        let connection_pool = bulkheads.iter().min().map(|&max| {
+            let all_equal = bulkheads.iter().all(|&b| b == max) && bulkheads.len() == by_caller.len();
+            notes.push(Note::new(
+                if all_equal { NoteKind::Mapped } else { NoteKind::Approximated },
+                &node.name,
+                if all_equal {
+                    format!("bulkhead of {max} concurrent calls becomes the connection pool, enforced per calling pod")
+                } else {
+                    format!(
+                        "callers' bulkheads differ or only some callers have one: the smallest ({max}) limits every \
+                         caller, per calling pod"
+                    )
+                },
+            ));
+            ConnectionPool {
+                tcp: TcpPool { max_connections: max.max(1) },
+                http: HttpPool { http1_max_pending_requests: 1, http2_max_requests: max.max(1) },
+            }
+        });
+        let outlier_detection = node.policies.outlier_ejection.as_ref().map(|o| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped percent")]
+            let percent = o.max_ejection_percent.round().clamp(0.0, 100.0) as u32;
+            OutlierDetection {
+                consecutive5xx_errors: o.consecutive_errors,
+                interval: duration_ms(o.interval_s * 1000.0),
+                base_ejection_time: duration_ms(o.base_ejection_s * 1000.0),
+                max_ejection_percent: percent,
+            }
+        });
+        if node.policies.rate_limit.is_some() {
+            notes.push(Note::new(
+                NoteKind::Unsupported,
+                &node.name,
+                "ingress rate limit: needs an EnvoyFilter with Envoy's local rate limit, not generated",
+            ));
+        }
+        if node.policies.autoscaling.is_some() {
+            notes.push(Note::new(NoteKind::Mapped, &node.name, "autoscaling: in the Kubernetes export (HPA)"));
+        }
+        manifests.push(Manifest::DestinationRule(Resource {
+            api_version: API_VERSION,
+            kind: "DestinationRule",
+            metadata: meta(&unit.name, &node.name),
+            spec: DestinationRuleSpec {
+                host: unit.name.clone(),
+                traffic_policy: TrafficPolicy {
+                    load_balancer: LoadBalancerSettings { simple },
+                    connection_pool,
+                    outlier_detection,
+                },
+            },
+        }));
+    }
+    if disabled_default_retries {
+        notes.push(Note::new(
+            NoteKind::Mapped,
+            "design",
+            "calls without retries get `attempts: 0`: Istio would otherwise retry twice by default",
+        ));
+    }
+    notes.push(Note::new(
+        NoteKind::Mapped,
+        "design",
+        "apply together with the Kubernetes export: hosts are its Service names, sourceLabels its `app` labels",
+    ));
+    let text = super::yaml_multi(ExportFormat::Istio, &manifests)?;
+    Ok((vec![(ExportFormat::Istio.file_name().to_owned(), text)], notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_protobuf_seconds() {
+        assert_eq!(duration_ms(500.0), "0.5s");
+        assert_eq!(duration_ms(2000.0), "2s");
+        assert_eq!(duration_ms(1234.0), "1.234s");
+        assert_eq!(duration_ms(0.2), "0.001s");
+    }
+
+    #[test]
+    fn retry_conditions() {
+        assert_eq!(retry_on(&[RetryOn::Error, RetryOn::Timeout]), "5xx,connect-failure,reset,gateway-error");
+        assert_eq!(retry_on(&[RetryOn::Rejected]), "503,429");
+    }
+}

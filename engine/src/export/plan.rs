@@ -1,0 +1,344 @@
+//! The deployment plan shared by the Compose, Kubernetes, Istio and AsyncAPI
+//! exporters: which nodes become workloads, under which DNS name, running
+//! which image on which port, and which other workloads each one connects to.
+//!
+//! Dependencies follow the network, not the canvas: a call or a publish is a
+//! connection from the caller's workload, a subscription is a connection from
+//! the consumer to its broker, a signal stays inside one process. Receivers
+//! run inside their host, so their edges count as the host's. Infrastructure
+//! does not call anyone: an edge out of a cache or a database (the miss path
+//! of cache-aside) is the application's work, so it is carried over to the
+//! workloads that use that cache.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::infra::{self, Infra};
+use super::names::{self, NameTable};
+use super::{Note, NoteKind};
+use crate::Design;
+use crate::model::{EdgeKind, Node, NodeKind};
+
+/// Port assumed for application services that name none.
+pub(crate) const DEFAULT_APP_PORT: u16 = 8080;
+
+/// What runs in a workload's container.
+#[derive(Debug)]
+pub(crate) enum Runtime {
+    /// The design's own application image (or a placeholder).
+    App {
+        /// Image reference (a clearly named placeholder when the node has none).
+        image: String,
+    },
+    /// A known infrastructure image.
+    Infra {
+        /// What it is.
+        infra: &'static Infra,
+        /// Image reference (the node's own, or the default).
+        image: String,
+    },
+}
+
+/// One deployable node.
+#[derive(Debug)]
+pub(crate) struct Unit<'a> {
+    /// The node.
+    pub node: &'a Node,
+    /// Its DNS name (Compose service, Kubernetes Deployment and Service).
+    pub name: String,
+    /// What it runs.
+    pub runtime: Runtime,
+    /// Port it listens on.
+    pub port: u16,
+    /// Indices of the units it connects to, ascending.
+    pub deps: Vec<usize>,
+    /// Whether traffic enters the design here (workload entry or client target).
+    pub entry: bool,
+    /// Receivers running inside it.
+    pub receivers: Vec<&'a Node>,
+}
+
+impl Unit<'_> {
+    /// The infrastructure it runs, if any.
+    pub(crate) fn infra(&self) -> Option<&'static Infra> {
+        match self.runtime {
+            Runtime::Infra { infra, .. } => Some(infra),
+            Runtime::App { .. } => None,
+        }
+    }
+
+    /// The image it runs.
+    pub(crate) fn image(&self) -> &str {
+        match &self.runtime {
+            Runtime::App { image, .. } | Runtime::Infra { image, .. } => image,
+        }
+    }
+
+    /// Whether clients speak HTTP to it.
+    pub(crate) fn is_http(&self) -> bool {
+        self.infra().is_none_or(|i| i.scheme == Some("http"))
+    }
+}
+
+/// The deployment plan of a design.
+#[derive(Debug)]
+pub(crate) struct Plan<'a> {
+    /// The design.
+    pub design: &'a Design,
+    /// Deployable nodes in design order.
+    pub units: Vec<Unit<'a>>,
+    /// Report lines gathered while planning.
+    pub notes: Vec<Note>,
+    /// Node id → index of the unit that runs it (itself, or a receiver's host).
+    owner: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Plan<'a> {
+    /// Plan a design.
+    pub(crate) fn build(design: &'a Design) -> Self {
+        let mut notes = Vec::new();
+        let mut table = NameTable::dns();
+        let mut units: Vec<Unit<'a>> = Vec::new();
+        let mut owner = BTreeMap::new();
+        for node in design.nodes.iter().filter(|n| n.kind.is_deployable()) {
+            let name = claim_name(&mut table, node, &mut notes);
+            let runtime = runtime(node, &name, &mut notes);
+            let port = match &runtime {
+                Runtime::Infra { infra, .. } => {
+                    if let Some(p) = node.deployment.port.filter(|&p| p != infra.port) {
+                        notes.push(Note::new(
+                            NoteKind::Approximated,
+                            &node.name,
+                            format!("the {} image listens on {}: port {p} ignored", infra.key, infra.port),
+                        ));
+                    }
+                    infra.port
+                }
+                Runtime::App { .. } => node.deployment.port.unwrap_or_else(|| {
+                    notes.push(Note::new(
+                        NoteKind::Placeholder,
+                        &node.name,
+                        format!("no port set: {DEFAULT_APP_PORT} assumed"),
+                    ));
+                    DEFAULT_APP_PORT
+                }),
+            };
+            owner.insert(node.id.as_str(), units.len());
+            units.push(Unit { node, name, runtime, port, deps: Vec::new(), entry: false, receivers: Vec::new() });
+        }
+        for node in design.nodes.iter().filter(|n| n.kind == NodeKind::Receiver) {
+            let host = node.host.as_deref().and_then(|h| owner.get(h).copied());
+            match host.and_then(|h| units.get_mut(h)) {
+                Some(unit) => {
+                    notes.push(Note::new(
+                        NoteKind::Mapped,
+                        &node.name,
+                        format!("signal receiver runs inside `{}`, not as a workload of its own", unit.node.name),
+                    ));
+                    unit.receivers.push(node);
+                    owner.insert(node.id.as_str(), host.unwrap_or_default());
+                }
+                None => notes.push(Note::new(
+                    NoteKind::Unsupported,
+                    &node.name,
+                    "receiver without a deployable host: left out with its edges",
+                )),
+            }
+        }
+        let mut plan = Self { design, units, notes, owner };
+        plan.connect();
+        plan.mark_entries();
+        plan
+    }
+
+    /// The unit that runs the node with this id.
+    pub(crate) fn owner_of(&self, node_id: &str) -> Option<usize> {
+        self.owner.get(node_id).copied()
+    }
+
+    fn connect(&mut self) {
+        let design = self.design;
+        let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.units.len()];
+        // Calls out of infrastructure, carried over to the infrastructure's users.
+        let mut pass_through: Vec<(usize, usize)> = Vec::new();
+        for edge in &design.edges {
+            let from = self.owner_of(&edge.from);
+            let to = self.owner_of(&edge.to);
+            let (client, server) = match edge.kind {
+                EdgeKind::Signal => continue,
+                EdgeKind::Subscription => (to, from),
+                EdgeKind::Call | EdgeKind::Event => (from, to),
+            };
+            let (Some(client), Some(server)) = (client, server) else {
+                let from_kind = design.node(&edge.from).map(|n| n.kind);
+                let to_kind = design.node(&edge.to).map(|n| n.kind);
+                let involves_client = from_kind == Some(NodeKind::Client) || to_kind == Some(NodeKind::Client);
+                if !involves_client {
+                    self.notes.push(Note::new(
+                        NoteKind::Unsupported,
+                        edge_subject(design, edge.from.as_str(), edge.to.as_str()),
+                        "an end of this edge is not deployed: left out",
+                    ));
+                }
+                continue;
+            };
+            if client == server {
+                continue;
+            }
+            let client_is_store = self.units.get(client).is_some_and(|u| {
+                matches!(u.node.kind, NodeKind::Database | NodeKind::Cache | NodeKind::Broker) && u.infra().is_some()
+            });
+            if client_is_store && edge.kind == EdgeKind::Call {
+                pass_through.push((client, server));
+                self.notes.push(Note::new(
+                    NoteKind::Mapped,
+                    edge_subject(design, &edge.from, &edge.to),
+                    "infrastructure does not call other services: the callers of the first get the second's address",
+                ));
+            } else if let Some(set) = deps.get_mut(client) {
+                set.insert(server);
+            }
+        }
+        // Carry pass-through calls to the users of the store, repeatedly, so
+        // chains (cache → cache → database) resolve too.
+        for _ in 0..=self.units.len() {
+            let mut changed = false;
+            for &(store, target) in &pass_through {
+                for (user, set) in deps.iter_mut().enumerate() {
+                    if user != target && set.contains(&store) && set.insert(target) {
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (unit, set) in self.units.iter_mut().zip(deps) {
+            unit.deps = set.into_iter().collect();
+        }
+    }
+
+    fn mark_entries(&mut self) {
+        let design = self.design;
+        let mut entries = BTreeSet::new();
+        for w in &design.workloads {
+            if let Some(u) = self.owner_of(&w.entry) {
+                entries.insert(u);
+            }
+        }
+        for edge in &design.edges {
+            let from_client = design.node(&edge.from).is_some_and(|n| n.kind == NodeKind::Client);
+            if from_client && let Some(u) = self.owner_of(&edge.to) {
+                entries.insert(u);
+            }
+        }
+        for u in entries {
+            if let Some(unit) = self.units.get_mut(u) {
+                unit.entry = true;
+            }
+        }
+    }
+
+    /// Indices of the units that connect to `unit`, ascending.
+    pub(crate) fn callers(&self, unit: usize) -> Vec<usize> {
+        self.units.iter().enumerate().filter(|(_, u)| u.deps.contains(&unit)).map(|(i, _)| i).collect()
+    }
+
+    /// The address other workloads use to reach `unit`.
+    pub(crate) fn url(&self, unit: usize) -> String {
+        let Some(u) = self.units.get(unit) else { return String::new() };
+        match u.infra() {
+            Some(infra) => match infra.scheme {
+                Some(scheme) => format!("{scheme}://{}{}:{}{}", infra.userinfo, u.name, u.port, infra.path),
+                None => format!("{}:{}", u.name, u.port),
+            },
+            None => format!("http://{}:{}", u.name, u.port),
+        }
+    }
+
+    /// The environment variable holding `unit`'s address: `ORDERS_URL`, or
+    /// `EVENTS_ADDR` for plain `host:port` addresses.
+    pub(crate) fn env_key(&self, unit: usize) -> String {
+        let Some(u) = self.units.get(unit) else { return String::new() };
+        let suffix = if u.infra().is_some_and(|i| i.scheme.is_none()) { "ADDR" } else { "URL" };
+        format!("{}_{suffix}", names::env_prefix(&u.name))
+    }
+
+    /// The dependency addresses of `unit`, as environment variables.
+    pub(crate) fn dependency_env(&self, unit: usize) -> Vec<(String, String)> {
+        let Some(u) = self.units.get(unit) else { return Vec::new() };
+        u.deps.iter().map(|&d| (self.env_key(d), self.url(d))).collect()
+    }
+
+    /// Notes for the parts of a design that are simulation inputs only.
+    pub(crate) fn simulation_only_note(&self) -> Note {
+        Note::new(
+            NoteKind::Unsupported,
+            "design",
+            "service times, error probabilities, workers and queues, workloads, faults and SLOs are simulation \
+             inputs with no deployment equivalent",
+        )
+    }
+}
+
+fn claim_name(table: &mut NameTable, node: &Node, notes: &mut Vec<Note>) -> String {
+    let from_name = names::dns_label(&node.name, names::DNS_LABEL_MAX);
+    let base = if from_name.is_empty() {
+        let from_id = names::dns_label(&node.id, names::DNS_LABEL_MAX);
+        if from_id.is_empty() { node.kind.as_str().to_owned() } else { from_id }
+    } else {
+        from_name
+    };
+    let name = table.claim(&base);
+    let lossless = node.name.to_ascii_lowercase().replace([' ', '_', '.'], "-") == name;
+    if !lossless {
+        notes.push(Note::new(NoteKind::Renamed, &node.name, format!("deployed as `{name}`")));
+    }
+    name
+}
+
+fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
+    let own_image = node.deployment.image.as_deref().filter(|i| !i.trim().is_empty());
+    let preset = node.preset.as_deref().filter(|p| !p.trim().is_empty());
+    let known = preset.and_then(infra::by_preset).or_else(|| own_image.and_then(infra::by_image));
+    if node.kind == NodeKind::Service {
+        return match own_image {
+            Some(image) => Runtime::App { image: image.to_owned() },
+            None => {
+                let image = format!("switchboard-placeholder/{name}:replace-me");
+                notes.push(Note::new(NoteKind::Placeholder, &node.name, format!("no image set: `{image}` used")));
+                Runtime::App { image }
+            }
+        };
+    }
+    if let Some(infra) = known {
+        return Runtime::Infra { infra, image: own_image.unwrap_or(infra.image).to_owned() };
+    }
+    if let Some(image) = own_image {
+        return Runtime::App { image: image.to_owned() };
+    }
+    match infra::default_for(node.kind) {
+        Some(infra) => {
+            let why = match preset {
+                Some(p) => format!("preset `{p}` is not one the exporters know"),
+                None => "no preset or image set".to_owned(),
+            };
+            notes.push(Note::new(
+                NoteKind::Placeholder,
+                &node.name,
+                format!("{why}: deployed as {} (`{}`)", infra.key, infra.image),
+            ));
+            Runtime::Infra { infra, image: infra.image.to_owned() }
+        }
+        None => {
+            let image = format!("switchboard-placeholder/{name}:replace-me");
+            notes.push(Note::new(NoteKind::Placeholder, &node.name, format!("no image set: `{image}` used")));
+            Runtime::App { image }
+        }
+    }
+}
+
+/// `a → b` with the nodes' names, for report subjects.
+pub(crate) fn edge_subject(design: &Design, from: &str, to: &str) -> String {
+    format!("{} → {}", design.node_name(from), design.node_name(to))
+}

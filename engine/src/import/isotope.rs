@@ -1,0 +1,200 @@
+//! Istio isotope service graphs → design. Each service becomes a node with
+//! its replicas (`numReplicas`) and error rate (`errorRate`); its script
+//! becomes ordered call edges, a nested list of steps running concurrently
+//! (one parallel group); `sleep` steps become the service time. Defaults
+//! (`defaults:`) apply to every service that does not override them, as in
+//! isotope itself. Entry points (`isEntrypoint`) are fed by a client.
+
+use serde_json::Value;
+
+use super::build::Builder;
+use super::values;
+use super::{ImportError, ImportFormat};
+use crate::Design;
+use crate::model::{Distribution, Node, NodeKind};
+
+/// A script step's calls and its sleep, in milliseconds.
+struct Step {
+    calls: Vec<(String, Option<u64>)>,
+    sleep_ms: f64,
+}
+
+fn shape(file: &str, reason: impl Into<String>) -> ImportError {
+    ImportError::Shape { file: file.to_owned(), format: ImportFormat::Isotope, reason: reason.into() }
+}
+
+#[allow(clippy::too_many_lines, reason = "services, then their scripts")]
+pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>), ImportError> {
+    let doc = docs.first().ok_or_else(|| shape(file, "the file is empty"))?;
+    let defaults = doc.get("defaults").or_else(|| doc.get("default")).cloned().unwrap_or(Value::Null);
+    // The list form (`- name: a`) and the older map form (`a: {...}`).
+    let services: Vec<(String, Value)> = match doc.get("services") {
+        Some(Value::Array(list)) => {
+            list.iter().filter_map(|s| Some((s.get("name").and_then(values::scalar)?, s.clone()))).collect()
+        }
+        Some(Value::Object(map)) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        _ => return Err(shape(file, "no `services` list")),
+    };
+    if services.is_empty() {
+        return Err(shape(file, "`services` is empty"));
+    }
+    let mut b = Builder::new(&super::compose::design_name(file));
+    if let Some(d) = defaults.as_object() {
+        let unmapped: Vec<&str> = d
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !matches!(*k, "type" | "numReplicas" | "errorRate" | "requestSize" | "script" | "responseSize"))
+            .collect();
+        if !unmapped.is_empty() {
+            b.note(format!("defaults {} not mapped", unmapped.join(", ")));
+        }
+    }
+    let field = |svc: &Value, key: &str| svc.get(key).filter(|v| !v.is_null()).or_else(|| defaults.get(key)).cloned();
+    let default_request_bytes = defaults.get("requestSize").and_then(values::scalar).and_then(|s| values::bytes(&s));
+
+    let mut entries = Vec::new();
+    let mut grpc = false;
+    let mut response_sizes = false;
+    let mut scripts: Vec<(String, Value)> = Vec::new();
+    for (name, svc) in &services {
+        if b.design.node(name).is_some() {
+            b.note(format!("{name}: listed twice, the second was skipped"));
+            continue;
+        }
+        let mut node = Node::new(name.clone(), name.clone(), NodeKind::Service);
+        node.service_time = Distribution::Constant { value_ms: 0.0 };
+        if let Some(r) = field(svc, "numReplicas").as_ref().and_then(values::uint).and_then(|r| u32::try_from(r).ok()) {
+            node.capacity.replicas = r.max(1);
+        }
+        if let Some(v) = field(svc, "errorRate") {
+            match values::fraction(&v) {
+                Some(p) => node.error_probability = p,
+                None => b.note(format!("{name}: errorRate {v} is not a percentage")),
+            }
+        }
+        grpc |= field(svc, "type").and_then(|t| t.as_str().map(str::to_owned)).is_some_and(|t| t == "grpc");
+        response_sizes |= field(svc, "responseSize").is_some();
+        node.group = svc.get("namespace").and_then(Value::as_str).map(str::to_owned);
+        if svc.get("isEntrypoint").and_then(Value::as_bool) == Some(true) {
+            entries.push(name.clone());
+        }
+        let unmapped: Vec<&str> = svc
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.keys())
+            .map(String::as_str)
+            .filter(|k| {
+                !matches!(
+                    *k,
+                    "name"
+                        | "type"
+                        | "numReplicas"
+                        | "errorRate"
+                        | "script"
+                        | "isEntrypoint"
+                        | "namespace"
+                        | "responseSize"
+                )
+            })
+            .collect();
+        if !unmapped.is_empty() {
+            b.note(format!("{name}: {} not mapped", unmapped.join(", ")));
+        }
+        scripts.push((name.clone(), field(svc, "script").unwrap_or(Value::Null)));
+        b.design.nodes.push(node);
+    }
+
+    for (name, script) in &scripts {
+        let mut steps = Vec::new();
+        for raw in script.as_array().into_iter().flatten() {
+            match raw {
+                Value::Array(concurrent) => {
+                    let mut step = Step { calls: Vec::new(), sleep_ms: 0.0 };
+                    for cmd in concurrent {
+                        let one = command(cmd, default_request_bytes, name, &mut b.notes);
+                        step.calls.extend(one.calls);
+                        // Concurrent sleeps overlap: the longest one counts.
+                        step.sleep_ms = step.sleep_ms.max(one.sleep_ms);
+                    }
+                    steps.push(step);
+                }
+                other => steps.push(command(other, default_request_bytes, name, &mut b.notes)),
+            }
+        }
+        let sleep_ms: f64 = steps.iter().map(|s| s.sleep_ms).sum();
+        let sleep_after_call = steps
+            .iter()
+            .enumerate()
+            .any(|(i, s)| s.sleep_ms > 0.0 && steps.iter().take(i).any(|p| !p.calls.is_empty()));
+        if sleep_after_call {
+            b.note(format!("{name}: sleeps between calls are added to the service time, which runs before the calls"));
+        }
+        if let Some(node) = b.design.nodes.iter_mut().find(|n| &n.id == name) {
+            node.service_time = Distribution::Constant { value_ms: sleep_ms };
+        }
+        let mut order = 0_u32;
+        for (i, step) in steps.iter().enumerate() {
+            if step.calls.is_empty() {
+                continue;
+            }
+            let group = (step.calls.len() > 1).then(|| format!("step-{}", i + 1));
+            for (target, size) in &step.calls {
+                if b.design.node(target).is_none() {
+                    b.note(format!("{name}: calls `{target}`, which is not in the graph"));
+                    continue;
+                }
+                let Some(e) = b.connect(name, target) else {
+                    b.note(format!("{name}: calls `{target}` more than once; one edge kept"));
+                    continue;
+                };
+                if let Some(edge) = b.design.edges.get_mut(e) {
+                    edge.order = order;
+                    edge.parallel_group.clone_from(&group);
+                    edge.payload_bytes = *size;
+                }
+            }
+            order += 1;
+        }
+    }
+    if grpc {
+        b.note("gRPC services are modelled as calls like HTTP ones (the protocol is not part of a design)");
+    }
+    if response_sizes {
+        b.note("responseSize is not modelled (request sizes became payload sizes)");
+    }
+    b.add_entries(&entries);
+    Ok((b.design, b.notes))
+}
+
+/// One script command: `sleep: 10ms`, `call: b` or `call: {service: b, size: 1KB}`.
+fn command(cmd: &Value, default_size: Option<u64>, service: &str, notes: &mut Vec<String>) -> Step {
+    let mut step = Step { calls: Vec::new(), sleep_ms: 0.0 };
+    let Some(map) = cmd.as_object() else {
+        notes.push(format!("{service}: script step {cmd} is not a command"));
+        return step;
+    };
+    for (key, value) in map {
+        match key.as_str() {
+            "sleep" => match value.as_str().and_then(values::duration_s) {
+                Some(s) => step.sleep_ms += s * 1000.0,
+                None => notes.push(format!("{service}: sleep {value} is not a duration; left out")),
+            },
+            "call" => {
+                let (target, size) = match value {
+                    Value::String(s) => (Some(s.clone()), default_size),
+                    Value::Object(c) => (
+                        c.get("service").and_then(values::scalar),
+                        c.get("size").and_then(values::scalar).and_then(|s| values::bytes(&s)).or(default_size),
+                    ),
+                    _ => (None, None),
+                };
+                match target {
+                    Some(t) => step.calls.push((t, size)),
+                    None => notes.push(format!("{service}: call {value} names no service")),
+                }
+            }
+            other => notes.push(format!("{service}: script command `{other}` is not mapped")),
+        }
+    }
+    step
+}

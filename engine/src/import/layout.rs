@@ -1,0 +1,51 @@
+//! Automatic layout of imported designs: left to right by call depth (the
+//! longest path from an entry), top to bottom in design order.
+
+use std::collections::BTreeMap;
+
+use crate::Design;
+use crate::model::Position;
+
+/// Horizontal distance between layers, logical pixels.
+const LAYER_DX: f32 = 240.0;
+/// Vertical distance between nodes of a layer, logical pixels.
+const ROW_DY: f32 = 130.0;
+/// Margin of the first node.
+const MARGIN: f32 = 80.0;
+
+/// Place every node by its depth in the edge graph.
+pub(super) fn layered(design: &mut Design) {
+    let index: BTreeMap<&str, usize> = design.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let edges: Vec<(usize, usize)> = design
+        .edges
+        .iter()
+        .filter_map(|e| Some((*index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
+        .filter(|(a, b)| a != b)
+        .collect();
+    let n = design.nodes.len();
+    let mut depth = vec![0_usize; n];
+    // Longest-path relaxation; at most n rounds, so cycles stop growing.
+    for _ in 0..n {
+        let mut changed = false;
+        for &(a, b) in &edges {
+            let (Some(&da), Some(&db)) = (depth.get(a), depth.get(b)) else { continue };
+            if db < da + 1 && da + 1 < n {
+                if let Some(d) = depth.get_mut(b) {
+                    *d = da + 1;
+                }
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut rows: BTreeMap<usize, usize> = BTreeMap::new();
+    for (node, d) in design.nodes.iter_mut().zip(depth) {
+        let row = rows.entry(d).or_insert(0);
+        #[allow(clippy::cast_precision_loss, reason = "small layer and row counts")]
+        let position = Position { x: MARGIN + d as f32 * LAYER_DX, y: MARGIN + *row as f32 * ROW_DY };
+        node.position = position;
+        *row += 1;
+    }
+}

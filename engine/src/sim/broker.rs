@@ -1,0 +1,248 @@
+//! Brokers: backlogs, subscriptions and at-least-once delivery.
+//!
+//! A message reaches the broker as a visit (network, then the broker's own
+//! queue and service time). Once served it is stored: in queue mode in one
+//! backlog that all subscriptions compete for, in topic mode as one copy per
+//! subscription. Each subscription keeps up to `concurrency` deliveries in
+//! flight; a delivery is a visit of the consumer node. A failed delivery is
+//! redelivered after the delay up to `max_deliveries` times, then
+//! dead-lettered. Deliveries always start from an event (never inline), so a
+//! long backlog meeting a failing consumer cannot recurse.
+
+use std::collections::VecDeque;
+
+use crate::model::{BrokerMode, Outcome};
+
+use super::engine::{MAX_MESSAGES, Origin, Simulation, Visit};
+use super::plan::{NONE, Plan};
+use super::queue::Kind;
+
+/// A stored message (one copy per subscription in topic mode).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Message {
+    /// When the publisher sent it.
+    pub t_pub: u64,
+    pub t_dispatch: u64,
+    pub backlog: u32,
+    pub sub: u32,
+    pub deliveries: u32,
+    /// Stored after the warm-up: counted in the broker's statistics.
+    pub warm: bool,
+    pub alive: bool,
+}
+
+/// One backlog and the subscriptions pulling from it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Backlog {
+    pub q: VecDeque<u32>,
+    pub subs: Vec<u32>,
+    pub rr: usize,
+    pub broker: u32,
+}
+
+/// Every broker's live state.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct BrokerState {
+    pub backlogs: Vec<Backlog>,
+    /// Per broker: its backlogs.
+    pub broker_backlogs: Vec<Vec<u32>>,
+    pub sub_in_flight: Vec<u32>,
+    pub msgs: Vec<Message>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+impl BrokerState {
+    pub fn new(plan: &Plan) -> Self {
+        let mut s = Self { sub_in_flight: vec![0; plan.subs.len()], ..Self::default() };
+        for (bi, b) in plan.brokers.iter().enumerate() {
+            let mut list = Vec::new();
+            match b.mode {
+                BrokerMode::Queue => {
+                    s.backlogs.push(Backlog { subs: b.subs.clone(), broker: bi as u32, ..Backlog::default() });
+                    list.push((s.backlogs.len() - 1) as u32);
+                }
+                BrokerMode::Topic => {
+                    for &sub in &b.subs {
+                        s.backlogs.push(Backlog { subs: vec![sub], broker: bi as u32, ..Backlog::default() });
+                        list.push((s.backlogs.len() - 1) as u32);
+                    }
+                }
+            }
+            s.broker_backlogs.push(list);
+        }
+        s
+    }
+}
+
+impl Simulation {
+    /// Store the message carried by visit `v` at broker `b`; false when refused.
+    pub(crate) fn deposit(&mut self, b: u32, v: u32) -> bool {
+        let t_pub = self.visits[v as usize].t_call;
+        let warm = self.now >= self.plan.settings.warmup_ns;
+        if warm {
+            self.metrics.brokers[b as usize].published += 1;
+        }
+        let backlogs = self.broker.broker_backlogs.get(b as usize).cloned().unwrap_or_default();
+        if backlogs.is_empty() && self.plan.brokers[b as usize].mode == BrokerMode::Topic {
+            // A topic nobody subscribes to keeps nothing.
+            if warm {
+                self.metrics.brokers[b as usize].accepted += 1;
+            }
+            return true;
+        }
+        let mut accepted = false;
+        for bl in backlogs {
+            accepted |= self.store(bl, b, t_pub, warm);
+        }
+        if warm && accepted {
+            self.metrics.brokers[b as usize].accepted += 1;
+        }
+        accepted
+    }
+
+    fn store(&mut self, bl: u32, b: u32, t_pub: u64, warm: bool) -> bool {
+        let cap = self.plan.brokers[b as usize].capacity;
+        let len = self.broker.backlogs[bl as usize].q.len() as u64;
+        if len >= cap || self.broker.live >= MAX_MESSAGES {
+            if self.broker.live >= MAX_MESSAGES {
+                self.flags.message_cap_hit = true;
+            }
+            if warm {
+                self.metrics.brokers[b as usize].dropped += 1;
+            }
+            return false;
+        }
+        let msg = Message { t_pub, t_dispatch: 0, backlog: bl, sub: NONE, deliveries: 0, warm, alive: true };
+        let m = if let Some(i) = self.broker.free.pop() {
+            self.broker.msgs[i as usize] = msg;
+            i
+        } else {
+            self.broker.msgs.push(msg);
+            (self.broker.msgs.len() - 1) as u32
+        };
+        self.broker.live += 1;
+        self.broker.backlogs[bl as usize].q.push_back(m);
+        self.metrics.brokers[b as usize].backlog.inc(self.now);
+        self.dispatch(bl);
+        true
+    }
+
+    fn free_msg(&mut self, m: u32) {
+        self.broker.msgs[m as usize].alive = false;
+        self.broker.free.push(m);
+        self.broker.live -= 1;
+    }
+
+    /// Hand backlog messages to subscriptions with a free slot.
+    fn dispatch(&mut self, bl: u32) {
+        loop {
+            let backlog = &self.broker.backlogs[bl as usize];
+            if backlog.q.is_empty() {
+                return;
+            }
+            let n = backlog.subs.len();
+            let mut chosen = None;
+            for k in 0..n {
+                let i = (backlog.rr + k) % n;
+                let sub = backlog.subs[i];
+                if self.broker.sub_in_flight[sub as usize] < self.plan.subs[sub as usize].concurrency {
+                    chosen = Some((i, sub));
+                    break;
+                }
+            }
+            let Some((i, sub)) = chosen else { return };
+            let broker = backlog.broker as usize;
+            let backlog = &mut self.broker.backlogs[bl as usize];
+            backlog.rr = (i + 1) % n;
+            let Some(m) = backlog.q.pop_front() else { return };
+            self.metrics.brokers[broker].backlog.dec(self.now);
+            self.broker.sub_in_flight[sub as usize] += 1;
+            let msg = &mut self.broker.msgs[m as usize];
+            msg.sub = sub;
+            msg.deliveries += 1;
+            msg.t_dispatch = self.now;
+            let edge = self.plan.subs[sub as usize].edge as usize;
+            if self.now >= self.plan.settings.warmup_ns {
+                self.metrics.edges[edge].counts.arrived += 1;
+            }
+            let d = match &self.plan.edges[edge].latency {
+                Some(lat) => lat.sample(&mut self.edge_rng[edge].latency),
+                None => 0,
+            };
+            self.queue.push(self.now + d, Kind::Deliver, m, sub);
+        }
+    }
+
+    /// A message reaches its consumer.
+    pub(crate) fn on_deliver(&mut self, m: u32, sub: u32) {
+        let s = &self.plan.subs[sub as usize];
+        let warm = self.broker.msgs[m as usize].t_dispatch >= self.plan.settings.warmup_ns;
+        let v = self.alloc(Visit::new(s.consumer, s.handler, Origin::Delivery, m, self.now, warm));
+        self.enter(v);
+    }
+
+    /// The consumer's visit ended.
+    pub(crate) fn delivery_done(&mut self, v: u32) {
+        let now = self.now;
+        let vis = self.visits[v as usize];
+        self.release(v);
+        let m = vis.oref;
+        let msg = self.broker.msgs[m as usize];
+        let sub = &self.plan.subs[msg.sub as usize];
+        let broker = sub.broker as usize;
+        self.broker.sub_in_flight[msg.sub as usize] -= 1;
+        let ok = matches!(vis.outcome, Outcome::Ok | Outcome::Degraded);
+        if vis.warm {
+            let acc = &mut self.metrics.edges[sub.edge as usize];
+            acc.counts.record(vis.outcome);
+            if ok {
+                acc.latency.record(now - msg.t_dispatch);
+            }
+        }
+        let acc = &mut self.metrics.brokers[broker];
+        if ok {
+            if msg.warm {
+                acc.delivered += 1;
+                acc.delay.record(now - msg.t_pub);
+            }
+            self.free_msg(m);
+        } else if msg.deliveries < sub.max_deliveries {
+            if msg.warm {
+                acc.redelivered += 1;
+            }
+            self.queue.push(now + sub.redelivery_ns, Kind::Redeliver, m, 0);
+        } else {
+            if msg.warm {
+                acc.dead_lettered += 1;
+            }
+            self.free_msg(m);
+        }
+        self.dispatch(msg.backlog);
+    }
+
+    /// A failed message is back at the head of its backlog.
+    pub(crate) fn on_redeliver(&mut self, m: u32) {
+        let bl = self.broker.msgs[m as usize].backlog;
+        let backlog = &mut self.broker.backlogs[bl as usize];
+        backlog.q.push_front(m);
+        let broker = backlog.broker as usize;
+        self.metrics.brokers[broker].backlog.inc(self.now);
+        self.dispatch(bl);
+    }
+
+    /// Messages stored after the warm-up and not yet delivered or dead-lettered, per broker.
+    pub(crate) fn messages_in_flight(&self) -> Vec<u64> {
+        let mut out = vec![0u64; self.plan.brokers.len()];
+        for m in &self.broker.msgs {
+            if m.alive
+                && m.warm
+                && let Some(b) = self.broker.backlogs.get(m.backlog as usize)
+                && let Some(slot) = out.get_mut(b.broker as usize)
+            {
+                *slot += 1;
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,551 @@
+//! The simulation core: the clock, the event loop, workloads and stations.
+//!
+//! A request is a tree of visits: one visit per node it passes (the entry
+//! visit, the visits its calls make, the receivers its signals run). Visits
+//! live in a slab whose slots are reused, so the hot path allocates nothing
+//! per request. A station is a node's replicas, each with its workers and one
+//! FIFO queue; the load balancer picks the replica.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use crate::model::{Outcome, RejectCause};
+
+use super::metrics::{BATCHES, Metrics};
+use super::plan::{NONE, PArrival, Plan};
+use super::queue::{EventQueue, Kind};
+use rand_distr::Distribution as _;
+
+use super::rng::{Stream, chance, stream};
+use super::trace::{SpanKind, Tracer};
+use super::{Progress, RunControl, SimError};
+
+/// Deepest chain of calls before a visit fails (a call cycle would otherwise
+/// recurse for ever).
+pub(crate) const MAX_DEPTH: u16 = 64;
+/// Head-sampling rate of traces: one root request in this many.
+const TRACE_EVERY: u64 = 64;
+
+/// Why a visit exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A workload's request (`oref` = workload).
+    Entry,
+    /// A call step (`oref` = member).
+    Call,
+    /// A signal step (`oref` = member).
+    Signal,
+    /// A publish to a broker (`oref` = edge).
+    Publish,
+    /// A broker delivery (`oref` = message).
+    Delivery,
+}
+
+/// A request at one node.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Visit {
+    pub node: u32,
+    pub handler: u32,
+    pub replica: u32,
+    pub parent: u32,
+    pub oref: u32,
+    pub repeats_left: u32,
+    pub stage: u32,
+    pub pending: u32,
+    pub trace: u32,
+    pub span: u32,
+    /// When the origin created it (arrival, call, publish, delivery).
+    pub t_call: u64,
+    pub t_arrive: u64,
+    pub t_start: u64,
+    pub t_served: u64,
+    /// Branch members not taken (bit set = skip).
+    pub mask: u64,
+    pub fail: Option<Outcome>,
+    pub outcome: Outcome,
+    pub origin: Origin,
+    pub depth: u16,
+    /// Holding one of its replica's workers.
+    pub holds: bool,
+    /// Counted in its origin's statistics (created after the warm-up).
+    pub warm: bool,
+    /// Counted in its node's statistics (entered after the warm-up).
+    pub node_warm: bool,
+    pub alive: bool,
+}
+
+impl Visit {
+    pub(crate) fn new(node: u32, handler: u32, origin: Origin, oref: u32, now: u64, warm: bool) -> Self {
+        Self {
+            node,
+            handler,
+            replica: NONE,
+            parent: NONE,
+            oref,
+            repeats_left: 0,
+            stage: 0,
+            pending: 0,
+            trace: NONE,
+            span: NONE,
+            t_call: now,
+            t_arrive: now,
+            t_start: now,
+            t_served: now,
+            mask: 0,
+            fail: None,
+            outcome: Outcome::InFlight,
+            origin,
+            depth: 0,
+            holds: false,
+            warm,
+            node_warm: false,
+            alive: true,
+        }
+    }
+}
+
+/// One replica of a station.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Replica {
+    pub queue: VecDeque<u32>,
+    pub busy: u32,
+    /// Visits assigned and not finished (queued, in service or downstream).
+    pub active: u32,
+}
+
+/// A node's random streams.
+#[derive(Clone, Debug)]
+pub(crate) struct NodeRng {
+    pub service: Stream,
+    pub error: Stream,
+    pub lb: Stream,
+    pub cache: Stream,
+    pub branch: Stream,
+}
+
+/// An edge's random streams.
+#[derive(Clone, Debug)]
+pub(crate) struct EdgeRng {
+    pub latency: Stream,
+    pub probability: Stream,
+}
+
+/// Things the report flags.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Flags {
+    pub in_flight_cap_hit: bool,
+    pub message_cap_hit: bool,
+    pub depth_exceeded: bool,
+}
+
+/// Most messages held by brokers at once before new ones are dropped (the
+/// run is then flagged unstable): keeps a runaway backlog from eating memory.
+pub(crate) const MAX_MESSAGES: usize = 4_000_000;
+
+/// One replication of a design, steppable.
+pub struct Simulation {
+    pub(crate) plan: Arc<Plan>,
+    /// Which replication this is (0 records traces).
+    pub(crate) replication: u32,
+    pub(crate) now: u64,
+    pub(crate) queue: EventQueue,
+    pub(crate) visits: Vec<Visit>,
+    pub(crate) free_visits: Vec<u32>,
+    pub(crate) replicas: Vec<Replica>,
+    pub(crate) rr: Vec<u32>,
+    pub(crate) node_rng: Vec<NodeRng>,
+    pub(crate) edge_rng: Vec<EdgeRng>,
+    pub(crate) arrival_rng: Vec<Stream>,
+    pub(crate) broker: super::broker::BrokerState,
+    pub(crate) metrics: Metrics,
+    pub(crate) tracer: Tracer,
+    pub(crate) flags: Flags,
+    pub(crate) in_flight: u32,
+    pub(crate) events: u64,
+    pub(crate) requests: u64,
+    pub(crate) batch_no: u32,
+    pub(crate) node_workers: Vec<u64>,
+    finished: bool,
+}
+
+impl std::fmt::Debug for Simulation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulation").field("now", &self.now).field("events", &self.events).finish_non_exhaustive()
+    }
+}
+
+impl Simulation {
+    /// Build replication `replication` of a compiled plan.
+    pub(crate) fn from_plan(plan: Arc<Plan>, replication: u32) -> Result<Self, SimError> {
+        let s = &plan.settings;
+        let seed = s.seed;
+        let node_rng = plan
+            .nodes
+            .iter()
+            .map(|n| NodeRng {
+                service: stream(seed, replication, &n.id, "service"),
+                error: stream(seed, replication, &n.id, "error"),
+                lb: stream(seed, replication, &n.id, "load_balancer"),
+                cache: stream(seed, replication, &n.id, "cache"),
+                branch: stream(seed, replication, &n.id, "branch"),
+            })
+            .collect();
+        let edge_rng = plan
+            .edges
+            .iter()
+            .map(|e| EdgeRng {
+                latency: stream(seed, replication, &e.id, "latency"),
+                probability: stream(seed, replication, &e.id, "probability"),
+            })
+            .collect();
+        let arrival_rng = plan.workloads.iter().map(|w| stream(seed, replication, &w.name, "arrival")).collect();
+        let metrics = Metrics::new(plan.workloads.len(), plan.nodes.len(), plan.edges.len(), plan.brokers.len())
+            .map_err(|e| SimError::Internal(e.to_string()))?;
+        let node_workers = plan.nodes.iter().map(|n| u64::from(n.replicas) * u64::from(n.workers)).collect();
+        let tracer = Tracer::new(replication == 0, TRACE_EVERY, stream(seed, replication, "", "trace"));
+        let broker = super::broker::BrokerState::new(&plan);
+        let mut sim = Self {
+            replicas: vec![Replica::default(); plan.n_replicas as usize],
+            rr: vec![0; plan.nodes.len()],
+            node_rng,
+            edge_rng,
+            arrival_rng,
+            broker,
+            metrics,
+            tracer,
+            flags: Flags::default(),
+            in_flight: 0,
+            events: 0,
+            requests: 0,
+            batch_no: 0,
+            node_workers,
+            finished: false,
+            replication,
+            now: 0,
+            queue: EventQueue::default(),
+            visits: Vec::new(),
+            free_visits: Vec::new(),
+            plan,
+        };
+        sim.schedule_start();
+        Ok(sim)
+    }
+
+    fn schedule_start(&mut self) {
+        let s = self.plan.settings.clone();
+        self.queue.push(s.warmup_ns, Kind::Warmup, 0, 0);
+        // Window and batch boundaries are scheduled one at a time, each by
+        // the previous one, to keep the event heap small.
+        self.queue.push(self.batch_end_ns(1), Kind::Window, 1, 0);
+        if s.window_ns < s.duration_ns {
+            self.queue.push(s.window_ns.max(1), Kind::Window, 0, 0);
+        }
+        let plan = Arc::clone(&self.plan);
+        for (w, wl) in plan.workloads.iter().enumerate() {
+            match &wl.arrival {
+                PArrival::Open { .. } => self.schedule_arrival(w as u32),
+                PArrival::Closed { users, think } => {
+                    for _ in 0..*users {
+                        let rng = &mut self.arrival_rng[w];
+                        let t = think.sample(rng);
+                        self.queue.push(t, Kind::ThinkDone, w as u32, 0);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Simulated time now, ns.
+    #[must_use]
+    pub fn now_ns(&self) -> u64 {
+        self.now
+    }
+
+    /// Which replication this is.
+    #[must_use]
+    pub fn replication_index(&self) -> u32 {
+        self.replication
+    }
+
+    /// Whether the run reached its duration.
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Progress so far.
+    #[must_use]
+    pub fn progress(&self) -> Progress {
+        Progress {
+            sim_time_s: self.now as f64 / 1e9,
+            duration_s: self.plan.settings.duration_ns as f64 / 1e9,
+            events: self.events,
+            requests: self.requests,
+            replications_done: u32::from(self.finished),
+            replications: 1,
+        }
+    }
+
+    /// Process every event up to `t_ns` (capped at the run's duration).
+    pub fn run_until(&mut self, t_ns: u64) {
+        let limit = t_ns.min(self.plan.settings.duration_ns);
+        self.run_events(limit, u64::MAX);
+    }
+
+    /// Run to the end.
+    pub fn run(&mut self) {
+        self.run_until(u64::MAX);
+    }
+
+    /// Run to the end, reporting progress and honouring cancellation.
+    pub(crate) fn run_with(&mut self, control: &RunControl) -> Result<(), SimError> {
+        const CHUNK: u64 = 1 << 14;
+        let duration = self.plan.settings.duration_ns;
+        while !self.finished {
+            if control.is_cancelled() {
+                return Err(SimError::Cancelled);
+            }
+            let (t0, e0, r0) = (self.now, self.events, self.requests);
+            self.run_events(duration, CHUNK);
+            control.add_progress(self.now - t0, self.events - e0, self.requests - r0);
+        }
+        Ok(())
+    }
+
+    /// Process at most `max_events` events with time ≤ `limit`.
+    fn run_events(&mut self, limit: u64, max_events: u64) {
+        let mut n = 0;
+        while n < max_events {
+            match self.queue.peek_time() {
+                Some(t) if t <= limit => {}
+                _ => {
+                    self.now = self.now.max(limit);
+                    if limit >= self.plan.settings.duration_ns && !self.finished {
+                        self.finish_run();
+                    }
+                    return;
+                }
+            }
+            let Some(ev) = self.queue.pop() else { return };
+            self.now = ev.t_ns;
+            n += 1;
+            self.events += 1;
+            match ev.kind() {
+                Kind::ServiceDone => self.on_service_done(ev.a),
+                Kind::NetArrive => self.enter(ev.a),
+                Kind::NetReturn => self.on_returned(ev.a),
+                Kind::Arrival => self.on_arrival(ev.a),
+                Kind::ThinkDone => self.start_request(ev.a),
+                Kind::Deliver => self.on_deliver(ev.a, ev.b),
+                Kind::Redeliver => self.on_redeliver(ev.a),
+                Kind::Warmup => self.metrics.on_warmup(self.now),
+                Kind::Window => self.on_window(ev.a == 1),
+            }
+        }
+    }
+
+    /// End of batch `j` (1-based) of the measured period.
+    fn batch_end_ns(&self, j: u32) -> u64 {
+        let s = &self.plan.settings;
+        let span = s.duration_ns - s.warmup_ns.min(s.duration_ns);
+        s.warmup_ns + (u128::from(span) * u128::from(j) / u128::from(BATCHES)) as u64
+    }
+
+    fn on_window(&mut self, batch: bool) {
+        if batch {
+            self.batch_no += 1;
+            self.metrics.on_batch(self.now, self.batch_no >= BATCHES);
+            if self.batch_no < BATCHES {
+                self.queue.push(self.batch_end_ns(self.batch_no + 1), Kind::Window, 1, 0);
+            }
+            return;
+        }
+        let next = self.now.saturating_add(self.plan.settings.window_ns.max(1));
+        if next < self.plan.settings.duration_ns {
+            self.queue.push(next, Kind::Window, 0, 0);
+        }
+        if self.now > self.metrics.window_start_ns {
+            self.metrics.on_window(self.now, &self.node_workers);
+            self.tracer.close_window();
+        }
+    }
+
+    fn finish_run(&mut self) {
+        let end = self.plan.settings.duration_ns;
+        self.now = end;
+        if self.now > self.metrics.window_start_ns {
+            self.metrics.on_window(end, &self.node_workers);
+            self.tracer.close_window();
+        }
+        // Bring every time average up to the end.
+        for n in &mut self.metrics.nodes {
+            n.busy.area_at(end);
+            n.queue.area_at(end);
+            n.present.area_at(end);
+        }
+        for b in &mut self.metrics.brokers {
+            b.backlog.area_at(end);
+        }
+        // Count what is still in flight.
+        for v in &self.visits {
+            if !v.alive {
+                continue;
+            }
+            if v.origin == Origin::Entry
+                && v.warm
+                && let Some(w) = self.metrics.workloads.get_mut(v.oref as usize)
+            {
+                w.in_flight += 1;
+            }
+            if v.node_warm
+                && let Some(n) = self.metrics.nodes.get_mut(v.node as usize)
+            {
+                n.in_flight += 1;
+            }
+        }
+        self.finished = true;
+    }
+
+    // ----- arrivals -----------------------------------------------------
+
+    fn schedule_arrival(&mut self, w: u32) {
+        let Some(wl) = self.plan.workloads.get(w as usize) else { return };
+        let PArrival::Open { poisson, rate_per_s, profile, max_factor } = &wl.arrival else { return };
+        let rng = &mut self.arrival_rng[w as usize];
+        let gap_ns = if *poisson {
+            let peak = rate_per_s * max_factor;
+            if peak <= 0.0 {
+                return;
+            }
+            let e: f64 = rand_distr::Exp1.sample(rng);
+            e / peak * 1e9
+        } else {
+            let rate = rate_per_s * profile.factor_at(self.now as f64 / 1e9);
+            if rate_per_s * max_factor <= 0.0 {
+                return;
+            }
+            // While the profile is at zero, look again a millisecond later.
+            if rate <= 0.0 { 1e6 } else { 1e9 / rate }
+        };
+        let t = self.now.saturating_add((gap_ns.max(1.0)) as u64);
+        if t <= self.plan.settings.duration_ns {
+            self.queue.push(t, Kind::Arrival, w, 0);
+        }
+    }
+
+    fn on_arrival(&mut self, w: u32) {
+        self.schedule_arrival(w);
+        let Some(wl) = self.plan.workloads.get(w as usize) else { return };
+        if let PArrival::Open { poisson: true, profile, max_factor, .. } = &wl.arrival
+            && !matches!(profile, crate::model::RateProfile::Constant)
+        {
+            // Thinning: keep the candidate with probability factor / max factor.
+            let f = profile.factor_at(self.now as f64 / 1e9);
+            let p = if *max_factor > 0.0 { f / max_factor } else { 0.0 };
+            if !chance(&mut self.arrival_rng[w as usize], p) {
+                return;
+            }
+        } else if let PArrival::Open { poisson: false, profile, .. } = &wl.arrival
+            && profile.factor_at(self.now as f64 / 1e9) <= 0.0
+        {
+            return;
+        }
+        self.start_request(w);
+    }
+
+    /// A workload's request enters the design.
+    pub(crate) fn start_request(&mut self, w: u32) {
+        let Some(wl) = self.plan.workloads.get(w as usize) else { return };
+        let (entry, handler) = (wl.entry, wl.handler);
+        let warm = self.now >= self.plan.settings.warmup_ns;
+        self.requests += 1;
+        if warm {
+            self.metrics.workloads[w as usize].total.counts.arrived += 1;
+        }
+        if self.in_flight >= self.plan.settings.max_in_flight {
+            self.flags.in_flight_cap_hit = true;
+            let o = Outcome::Rejected(RejectCause::InFlightCap);
+            let acc = &mut self.metrics.workloads[w as usize];
+            if warm {
+                acc.total.counts.record(o);
+                if let Some(b) = acc.batches.last_mut() {
+                    b.counts.record(o);
+                }
+            }
+            acc.window.counts.record(o);
+            self.schedule_think(w, true);
+            return;
+        }
+        self.in_flight += 1;
+        let v = self.alloc(Visit::new(entry, handler, Origin::Entry, w, self.now, warm));
+        let trace = self.tracer.maybe_start(w);
+        if trace != NONE {
+            let span = self.tracer.open(trace, NONE, entry, NONE, SpanKind::Entry, self.now);
+            let vis = &mut self.visits[v as usize];
+            vis.trace = trace;
+            vis.span = span;
+        }
+        self.enter(v);
+    }
+
+    /// A closed-loop user thinks before the next request.
+    pub(crate) fn schedule_think(&mut self, w: u32, instant: bool) {
+        let Some(wl) = self.plan.workloads.get(w as usize) else { return };
+        let PArrival::Closed { think, .. } = &wl.arrival else { return };
+        let mut t = think.sample(&mut self.arrival_rng[w as usize]);
+        // A user whose request failed at once with no think time would spin at
+        // one instant for ever: such a client backs off for a millisecond.
+        if instant && t == 0 {
+            t = 1_000_000;
+        }
+        self.queue.push(self.now.saturating_add(t), Kind::ThinkDone, w, 0);
+    }
+
+    // ----- visits --------------------------------------------------------
+
+    pub(crate) fn alloc(&mut self, v: Visit) -> u32 {
+        if let Some(i) = self.free_visits.pop() {
+            self.visits[i as usize] = v;
+            i
+        } else {
+            self.visits.push(v);
+            (self.visits.len() - 1) as u32
+        }
+    }
+
+    pub(crate) fn release(&mut self, v: u32) {
+        self.visits[v as usize].alive = false;
+        self.free_visits.push(v);
+    }
+
+    pub(crate) fn finish_request(&mut self, v: u32) {
+        let now = self.now;
+        let vis = self.visits[v as usize];
+        let w = vis.oref;
+        let latency = now - vis.t_call;
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let acc = &mut self.metrics.workloads[w as usize];
+        let ok = matches!(vis.outcome, Outcome::Ok | Outcome::Degraded);
+        if vis.warm {
+            acc.total.counts.record(vis.outcome);
+            if ok {
+                acc.total.latency.record(latency);
+            }
+            if let Some(b) = acc.batches.last_mut() {
+                b.counts.record(vis.outcome);
+                if ok {
+                    b.latency.record(latency);
+                }
+            }
+        }
+        acc.window.counts.record(vis.outcome);
+        if ok {
+            acc.window.latency.record(latency);
+        }
+        if vis.trace != NONE {
+            self.tracer.finish(vis.trace, latency);
+        }
+        self.release(v);
+        self.schedule_think(w, latency == 0);
+    }
+}

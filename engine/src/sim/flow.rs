@@ -1,0 +1,251 @@
+//! Request flow inside a node: after service, the handler's steps run stage
+//! by stage. A stage is one step or a parallel group (fork all, join; the
+//! stage fails if any member fails). Each step is taken with its probability,
+//! weighted branch groups take exactly one member per request, and a step
+//! with `calls_per_request` > 1 repeats sequentially. Calls wait for the
+//! callee's visit (network latency each way), signals run the receiver on the
+//! sender's worker, events publish to a broker without waiting.
+
+use crate::model::Outcome;
+
+use super::engine::{MAX_DEPTH, Origin, Simulation, Visit};
+use super::plan::{NONE, StepKind};
+use super::queue::Kind;
+use super::rng::{chance, unit};
+use super::trace::SpanKind;
+
+impl Simulation {
+    /// Service is over and succeeded: draw the branch choices and run the steps.
+    pub(crate) fn begin_steps(&mut self, v: u32) {
+        let (node_i, handler) = {
+            let vis = &self.visits[v as usize];
+            (vis.node as usize, vis.handler as usize)
+        };
+        let h = &self.plan.handlers[handler];
+        if h.n_stages == 0 {
+            self.finish(v, Outcome::Ok);
+            return;
+        }
+        let mut skip = 0u64;
+        for g in h.first_group..h.first_group + h.n_groups {
+            let group = &self.plan.groups[g as usize];
+            let u = unit(&mut self.node_rng[node_i].branch);
+            let chosen =
+                group.members.iter().find(|(_, cum)| u < *cum).or(group.members.last()).map_or(u8::MAX, |m| m.0);
+            let keep = if chosen == u8::MAX { 0 } else { 1u64 << chosen };
+            skip |= group.mask & !keep;
+        }
+        let vis = &mut self.visits[v as usize];
+        vis.mask = skip;
+        vis.stage = 0;
+        self.run_stages(v);
+    }
+
+    /// Start stages from the visit's current one until one has to wait.
+    fn run_stages(&mut self, v: u32) {
+        loop {
+            let (handler, stage_no, mask) = {
+                let vis = &self.visits[v as usize];
+                (vis.handler as usize, vis.stage, vis.mask)
+            };
+            let h = &self.plan.handlers[handler];
+            if stage_no >= h.n_stages {
+                self.finish(v, Outcome::Ok);
+                return;
+            }
+            let stage = self.plan.stages[(h.first_stage + stage_no) as usize];
+            // The guard keeps the stage open while its members are issued,
+            // even if some of them answer at once.
+            self.visits[v as usize].pending = 1;
+            self.visits[v as usize].fail = None;
+            for m in stage.first..stage.first + stage.n {
+                let member = self.plan.members[m as usize];
+                if member.bit != u8::MAX && mask & (1u64 << member.bit) != 0 {
+                    continue;
+                }
+                if member.probability < 1.0
+                    && !chance(&mut self.edge_rng[member.edge as usize].probability, member.probability)
+                {
+                    continue;
+                }
+                if member.calls == 0 {
+                    continue;
+                }
+                match member.kind {
+                    StepKind::Event => {
+                        for _ in 0..member.calls {
+                            self.publish(v, member.edge, member.to_node, member.to_handler);
+                        }
+                    }
+                    StepKind::Call | StepKind::Signal => {
+                        self.visits[v as usize].pending += 1;
+                        self.issue(v, m, member.calls - 1);
+                    }
+                }
+            }
+            let vis = &mut self.visits[v as usize];
+            vis.pending -= 1;
+            if vis.pending > 0 {
+                return;
+            }
+            if let Some(o) = vis.fail {
+                self.finish(v, o);
+                return;
+            }
+            vis.stage += 1;
+        }
+    }
+
+    /// Issue call/signal member `m` of parent `p`, to be repeated `repeats` more times.
+    fn issue(&mut self, p: u32, m: u32, repeats: u32) {
+        let member = self.plan.members[m as usize];
+        let parent = self.visits[p as usize];
+        let warm = self.now >= self.plan.settings.warmup_ns;
+        let origin = if member.kind == StepKind::Signal { Origin::Signal } else { Origin::Call };
+        let mut child = Visit::new(member.to_node, member.to_handler, origin, m, self.now, warm);
+        child.parent = p;
+        child.repeats_left = repeats;
+        child.depth = parent.depth + 1;
+        let c = self.alloc(child);
+        if warm {
+            self.metrics.edges[member.edge as usize].counts.arrived += 1;
+        }
+        self.open_child_span(
+            c,
+            &parent,
+            member.to_node,
+            member.edge,
+            if origin == Origin::Signal { SpanKind::Signal } else { SpanKind::Call },
+        );
+        self.route(c);
+    }
+
+    fn open_child_span(&mut self, c: u32, parent: &Visit, node: u32, edge: u32, kind: SpanKind) {
+        if parent.trace != NONE {
+            let span = self.tracer.open(parent.trace, parent.span, node, edge, kind, self.now);
+            let vis = &mut self.visits[c as usize];
+            vis.trace = parent.trace;
+            vis.span = span;
+        }
+    }
+
+    /// Send a new call on its way: depth check, network, then the node.
+    fn route(&mut self, c: u32) {
+        let vis = self.visits[c as usize];
+        if vis.depth > MAX_DEPTH {
+            self.flags.depth_exceeded = true;
+            self.visits[c as usize].outcome = Outcome::Error;
+            self.on_returned(c);
+            return;
+        }
+        if vis.origin == Origin::Signal {
+            // Receivers run in-process: no network, no queue.
+            self.enter(c);
+            return;
+        }
+        let edge = if vis.origin == Origin::Call { self.plan.members[vis.oref as usize].edge } else { vis.oref };
+        if let Some(lat) = &self.plan.edges[edge as usize].latency {
+            let d = lat.sample(&mut self.edge_rng[edge as usize].latency);
+            self.queue.push(self.now + d, Kind::NetArrive, c, 0);
+        } else {
+            self.enter(c);
+        }
+    }
+
+    /// A call's visit ended at the callee: the response travels back.
+    pub(crate) fn call_returning(&mut self, c: u32) {
+        let edge = self.plan.members[self.visits[c as usize].oref as usize].edge as usize;
+        if let Some(lat) = &self.plan.edges[edge].latency {
+            let d = lat.sample(&mut self.edge_rng[edge].latency);
+            self.queue.push(self.now + d, Kind::NetReturn, c, 0);
+        } else {
+            self.on_returned(c);
+        }
+    }
+
+    /// The caller gets a call's or signal's answer.
+    pub(crate) fn on_returned(&mut self, c: u32) {
+        let now = self.now;
+        let child = self.visits[c as usize];
+        let member = self.plan.members[child.oref as usize];
+        let edge = member.edge as usize;
+        if child.warm {
+            let acc = &mut self.metrics.edges[edge];
+            acc.counts.record(child.outcome);
+            if matches!(child.outcome, Outcome::Ok | Outcome::Degraded) {
+                acc.latency.record(now - child.t_call);
+            }
+        }
+        if child.trace != NONE
+            && let Some(s) = self.tracer.span(child.trace, child.span)
+        {
+            s.t_back = now;
+        }
+        let ok = matches!(child.outcome, Outcome::Ok | Outcome::Degraded);
+        if ok && child.repeats_left > 0 {
+            // The next call of a repeated step reuses the slot.
+            let warm = now >= self.plan.settings.warmup_ns;
+            let parent = self.visits[child.parent as usize];
+            let mut next = Visit::new(member.to_node, member.to_handler, child.origin, child.oref, now, warm);
+            next.parent = child.parent;
+            next.repeats_left = child.repeats_left - 1;
+            next.depth = child.depth;
+            self.visits[c as usize] = next;
+            if warm {
+                self.metrics.edges[edge].counts.arrived += 1;
+            }
+            let kind = if child.origin == Origin::Signal { SpanKind::Signal } else { SpanKind::Call };
+            self.open_child_span(c, &parent, member.to_node, member.edge, kind);
+            self.route(c);
+            return;
+        }
+        self.release(c);
+        let p = child.parent;
+        let robust = child.origin == Origin::Signal && self.plan.edges[edge].robust;
+        let vis = &mut self.visits[p as usize];
+        if !ok && !robust && vis.fail.is_none() {
+            vis.fail = Some(child.outcome);
+        }
+        vis.pending -= 1;
+        if vis.pending == 0 {
+            if let Some(o) = vis.fail {
+                self.finish(p, o);
+            } else {
+                vis.stage += 1;
+                self.run_stages(p);
+            }
+        }
+    }
+
+    /// Fire-and-forget: a detached visit carries the message to the broker.
+    fn publish(&mut self, p: u32, edge: u32, to_node: u32, to_handler: u32) {
+        let warm = self.now >= self.plan.settings.warmup_ns;
+        let c = self.alloc(Visit::new(to_node, to_handler, Origin::Publish, edge, self.now, warm));
+        if warm {
+            self.metrics.edges[edge as usize].counts.arrived += 1;
+        }
+        let parent = self.visits[p as usize];
+        if parent.trace != NONE {
+            // The trace shows the publish as an instant; the message's journey
+            // outlives the request.
+            let span = self.tracer.open(parent.trace, parent.span, to_node, edge, SpanKind::Publish, self.now);
+            if let Some(s) = self.tracer.span(parent.trace, span) {
+                s.outcome = Outcome::Ok;
+            }
+        }
+        self.route(c);
+    }
+
+    /// The broker accepted (or refused) a published message.
+    pub(crate) fn publish_done(&mut self, c: u32) {
+        let vis = self.visits[c as usize];
+        if vis.warm {
+            let acc = &mut self.metrics.edges[vis.oref as usize];
+            acc.counts.record(vis.outcome);
+            if matches!(vis.outcome, Outcome::Ok) {
+                acc.latency.record(self.now - vis.t_call);
+            }
+        }
+        self.release(c);
+    }
+}

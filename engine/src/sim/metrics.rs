@@ -1,0 +1,440 @@
+//! What a replication measures: counts by outcome, HDR latency histograms
+//! (fixed memory however many requests pass), time-weighted averages, the
+//! per-batch figures used for batch-means confidence intervals, and the
+//! per-window time series.
+
+use hdrhistogram::Histogram;
+
+use crate::model::{Outcome, RejectCause};
+
+/// Significant figures of the run-wide histograms (0.1% relative precision).
+const SIGFIG: u8 = 3;
+/// Significant figures of the per-window histograms (1%: plots only).
+const WINDOW_SIGFIG: u8 = 2;
+
+/// Histogram creation failed (only for invalid precision: a programming error).
+pub(crate) type HistError = hdrhistogram::CreationError;
+
+/// Index of an outcome in count arrays: ok, degraded, error, timeout, then rejected by cause.
+#[inline]
+pub(crate) fn outcome_index(o: Outcome) -> usize {
+    match o {
+        Outcome::Ok | Outcome::InFlight => 0,
+        Outcome::Degraded => 1,
+        Outcome::Error => 2,
+        Outcome::Timeout => 3,
+        Outcome::Rejected(c) => 4 + c as usize,
+    }
+}
+
+/// Slots in an outcome count array.
+pub(crate) const N_OUTCOMES: usize = 4 + RejectCause::ALL.len();
+
+/// Counts by outcome.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub arrived: u64,
+    pub by_outcome: [u64; N_OUTCOMES],
+}
+
+impl Counts {
+    #[inline]
+    pub fn record(&mut self, o: Outcome) {
+        self.by_outcome[outcome_index(o)] += 1;
+    }
+
+    pub fn finished(&self) -> u64 {
+        self.by_outcome.iter().sum()
+    }
+
+    pub fn succeeded(&self) -> u64 {
+        self.by_outcome[0] + self.by_outcome[1]
+    }
+
+    pub fn failed(&self) -> u64 {
+        self.finished() - self.succeeded()
+    }
+
+    pub fn add(&mut self, other: &Self) {
+        self.arrived += other.arrived;
+        for (a, b) in self.by_outcome.iter_mut().zip(other.by_outcome) {
+            *a += b;
+        }
+    }
+}
+
+/// A time-weighted level (queue length, busy workers, backlog).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct TimeAvg {
+    pub value: u64,
+    last_ns: u64,
+    /// ∫ value dt since the start, in value·ns.
+    area: f64,
+    /// Largest value since the warm-up.
+    pub max: u64,
+}
+
+impl TimeAvg {
+    #[inline]
+    fn advance(&mut self, now: u64) {
+        if now > self.last_ns {
+            self.area += (now - self.last_ns) as f64 * self.value as f64;
+            self.last_ns = now;
+        }
+    }
+
+    #[inline]
+    pub fn inc(&mut self, now: u64) {
+        self.advance(now);
+        self.value += 1;
+        self.max = self.max.max(self.value);
+    }
+
+    #[inline]
+    pub fn dec(&mut self, now: u64) {
+        self.advance(now);
+        self.value = self.value.saturating_sub(1);
+    }
+
+    /// The area up to the last change (the run's end once it is over).
+    pub fn area(&self) -> f64 {
+        self.area
+    }
+
+    /// The area up to `now`.
+    pub fn area_at(&mut self, now: u64) -> f64 {
+        self.advance(now);
+        self.area
+    }
+
+    /// Start the maximum afresh (at the warm-up).
+    pub fn reset_max(&mut self) {
+        self.max = self.value;
+    }
+}
+
+/// Latency figures of a set of requests.
+#[derive(Clone, Debug)]
+pub(crate) struct Latency {
+    pub hist: Histogram<u64>,
+    pub sum_ns: f64,
+}
+
+impl Latency {
+    /// An empty auto-resizing histogram: its memory grows with the range of
+    /// values recorded, never with their number.
+    pub fn new(sigfig: u8) -> Result<Self, HistError> {
+        Ok(Self { hist: Histogram::new(sigfig)?, sum_ns: 0.0 })
+    }
+
+    pub fn clear(&mut self) {
+        self.hist.reset();
+        self.sum_ns = 0.0;
+    }
+
+    #[inline]
+    pub fn record(&mut self, ns: u64) {
+        // `record` grows the histogram's range as needed; it can only fail
+        // past u64 limits, where saturating is the right answer.
+        if self.hist.record(ns).is_err() {
+            self.hist.saturating_record(ns);
+        }
+        self.sum_ns += ns as f64;
+    }
+
+    pub fn mean_ms(&self) -> f64 {
+        let n = self.hist.len();
+        if n == 0 { 0.0 } else { self.sum_ns / n as f64 / 1e6 }
+    }
+
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        if self.hist.is_empty() { 0.0 } else { self.hist.value_at_quantile(q) as f64 / 1e6 }
+    }
+
+    pub fn merge(&mut self, other: &Self) {
+        let _ = self.hist.add(&other.hist);
+        self.sum_ns += other.sum_ns;
+    }
+}
+
+/// One workload's batch or window.
+#[derive(Clone, Debug)]
+pub(crate) struct WorkloadSlice {
+    pub counts: Counts,
+    pub latency: Latency,
+}
+
+impl WorkloadSlice {
+    pub fn new(sigfig: u8) -> Result<Self, HistError> {
+        Ok(Self { counts: Counts::default(), latency: Latency::new(sigfig)? })
+    }
+}
+
+/// A workload's measurements.
+#[derive(Clone, Debug)]
+pub(crate) struct WorkloadAcc {
+    /// Counts, and the latency of successful (ok/degraded) requests.
+    pub total: WorkloadSlice,
+    pub in_flight: u64,
+    pub batches: Vec<WorkloadSlice>,
+    pub window: WorkloadSlice,
+    pub series: Vec<WindowPoint>,
+}
+
+/// A workload's figures in one window.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct WindowPoint {
+    pub throughput_per_s: f64,
+    pub errors: u64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+impl WorkloadAcc {
+    pub fn new() -> Result<Self, HistError> {
+        Ok(Self {
+            total: WorkloadSlice::new(SIGFIG)?,
+            in_flight: 0,
+            batches: Vec::new(),
+            window: WorkloadSlice::new(WINDOW_SIGFIG)?,
+            series: Vec::new(),
+        })
+    }
+}
+
+/// A node's figures in one batch.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct NodeSlice {
+    pub busy_area: f64,
+    pub queue_area: f64,
+    pub finished: u64,
+    pub succeeded: u64,
+    pub sojourn_sum_ns: f64,
+}
+
+/// A node's measurements.
+#[derive(Clone, Debug)]
+pub(crate) struct NodeAcc {
+    pub counts: Counts,
+    pub in_flight: u64,
+    /// Visit latency of successful visits.
+    pub latency: Latency,
+    /// Time in node of every finished visit (Little's law).
+    pub sojourn_sum_ns: f64,
+    pub served: u64,
+    pub wait_sum_ns: f64,
+    pub service_sum_ns: f64,
+    pub downstream_sum_ns: f64,
+    pub busy: TimeAvg,
+    pub queue: TimeAvg,
+    pub present: TimeAvg,
+    /// Areas at the warm-up and at the last batch/window boundary.
+    pub busy_at_warmup: f64,
+    pub queue_at_warmup: f64,
+    pub present_at_warmup: f64,
+    pub batch_mark: NodeSlice,
+    pub batches: Vec<NodeSlice>,
+    pub window_busy_mark: f64,
+    pub window_queue_mark: f64,
+    pub series_utilization: Vec<f64>,
+    pub series_queue: Vec<f64>,
+}
+
+impl NodeAcc {
+    pub fn new() -> Result<Self, HistError> {
+        Ok(Self {
+            counts: Counts::default(),
+            in_flight: 0,
+            latency: Latency::new(SIGFIG)?,
+            sojourn_sum_ns: 0.0,
+            served: 0,
+            wait_sum_ns: 0.0,
+            service_sum_ns: 0.0,
+            downstream_sum_ns: 0.0,
+            busy: TimeAvg::default(),
+            queue: TimeAvg::default(),
+            present: TimeAvg::default(),
+            busy_at_warmup: 0.0,
+            queue_at_warmup: 0.0,
+            present_at_warmup: 0.0,
+            batch_mark: NodeSlice::default(),
+            batches: Vec::new(),
+            window_busy_mark: 0.0,
+            window_queue_mark: 0.0,
+            series_utilization: Vec::new(),
+            series_queue: Vec::new(),
+        })
+    }
+}
+
+/// An edge's measurements (as seen by the caller).
+#[derive(Clone, Debug)]
+pub(crate) struct EdgeAcc {
+    pub counts: Counts,
+    pub latency: Latency,
+}
+
+impl EdgeAcc {
+    pub fn new() -> Result<Self, HistError> {
+        Ok(Self { counts: Counts::default(), latency: Latency::new(SIGFIG)? })
+    }
+}
+
+/// A broker's measurements.
+#[derive(Clone, Debug)]
+pub(crate) struct BrokerAcc {
+    pub published: u64,
+    pub accepted: u64,
+    pub dropped: u64,
+    pub delivered: u64,
+    pub redelivered: u64,
+    pub dead_lettered: u64,
+    pub backlog: TimeAvg,
+    pub backlog_at_warmup: f64,
+    pub delay: Latency,
+    pub batch_mark: f64,
+    pub batches: Vec<f64>,
+    pub window_mark: f64,
+    pub series_backlog: Vec<f64>,
+}
+
+impl BrokerAcc {
+    pub fn new() -> Result<Self, HistError> {
+        Ok(Self {
+            published: 0,
+            accepted: 0,
+            dropped: 0,
+            delivered: 0,
+            redelivered: 0,
+            dead_lettered: 0,
+            backlog: TimeAvg::default(),
+            backlog_at_warmup: 0.0,
+            delay: Latency::new(SIGFIG)?,
+            batch_mark: 0.0,
+            batches: Vec::new(),
+            window_mark: 0.0,
+            series_backlog: Vec::new(),
+        })
+    }
+}
+
+/// Every measurement of one replication.
+#[derive(Clone, Debug)]
+pub(crate) struct Metrics {
+    pub workloads: Vec<WorkloadAcc>,
+    pub nodes: Vec<NodeAcc>,
+    pub edges: Vec<EdgeAcc>,
+    pub brokers: Vec<BrokerAcc>,
+    /// Start of each window, ns (the last may be shorter).
+    pub window_starts_ns: Vec<u64>,
+    pub window_start_ns: u64,
+    pub batch_start_ns: u64,
+    pub batch_lengths_ns: Vec<u64>,
+    /// An empty batch, cloned at each batch start.
+    batch_template: WorkloadSlice,
+}
+
+/// Batches used for batch-means confidence intervals when there is one replication.
+pub(crate) const BATCHES: u32 = 10;
+
+impl Metrics {
+    pub fn new(workloads: usize, nodes: usize, edges: usize, brokers: usize) -> Result<Self, HistError> {
+        Ok(Self {
+            workloads: (0..workloads).map(|_| WorkloadAcc::new()).collect::<Result<_, _>>()?,
+            nodes: (0..nodes).map(|_| NodeAcc::new()).collect::<Result<_, _>>()?,
+            edges: (0..edges).map(|_| EdgeAcc::new()).collect::<Result<_, _>>()?,
+            brokers: (0..brokers).map(|_| BrokerAcc::new()).collect::<Result<_, _>>()?,
+            window_starts_ns: Vec::new(),
+            window_start_ns: 0,
+            batch_start_ns: 0,
+            batch_lengths_ns: Vec::new(),
+            batch_template: WorkloadSlice::new(SIGFIG)?,
+        })
+    }
+
+    /// Statistics start: remember the areas so averages cover only what follows.
+    pub fn on_warmup(&mut self, now: u64) {
+        for n in &mut self.nodes {
+            n.busy_at_warmup = n.busy.area_at(now);
+            n.queue_at_warmup = n.queue.area_at(now);
+            n.present_at_warmup = n.present.area_at(now);
+            n.queue.reset_max();
+            n.batch_mark =
+                NodeSlice { busy_area: n.busy_at_warmup, queue_area: n.queue_at_warmup, ..NodeSlice::default() };
+        }
+        for b in &mut self.brokers {
+            b.backlog_at_warmup = b.backlog.area_at(now);
+            b.backlog.reset_max();
+            b.batch_mark = b.backlog_at_warmup;
+        }
+        for w in &mut self.workloads {
+            w.batches.push(self.batch_template.clone());
+        }
+        self.batch_start_ns = now;
+    }
+
+    /// A batch ends at `now` and the next one starts.
+    pub fn on_batch(&mut self, now: u64, last: bool) {
+        self.batch_lengths_ns.push(now.saturating_sub(self.batch_start_ns));
+        self.batch_start_ns = now;
+        for n in &mut self.nodes {
+            let busy = n.busy.area_at(now);
+            let queue = n.queue.area_at(now);
+            let mark = n.batch_mark;
+            n.batches.push(NodeSlice {
+                busy_area: busy - mark.busy_area,
+                queue_area: queue - mark.queue_area,
+                finished: mark.finished,
+                succeeded: mark.succeeded,
+                sojourn_sum_ns: mark.sojourn_sum_ns,
+            });
+            n.batch_mark = NodeSlice { busy_area: busy, queue_area: queue, ..NodeSlice::default() };
+        }
+        for b in &mut self.brokers {
+            let area = b.backlog.area_at(now);
+            b.batches.push(area - b.batch_mark);
+            b.batch_mark = area;
+        }
+        if !last {
+            for w in &mut self.workloads {
+                w.batches.push(self.batch_template.clone());
+            }
+        }
+    }
+
+    /// A time-series window ends at `now`; `workers` is each node's total workers.
+    pub fn on_window(&mut self, now: u64, workers: &[u64]) {
+        let len_ns = now.saturating_sub(self.window_start_ns);
+        if len_ns == 0 {
+            return;
+        }
+        let len_s = len_ns as f64 / 1e9;
+        self.window_starts_ns.push(self.window_start_ns);
+        self.window_start_ns = now;
+        for w in &mut self.workloads {
+            let slice = &mut w.window;
+            w.series.push(WindowPoint {
+                throughput_per_s: slice.counts.succeeded() as f64 / len_s,
+                errors: slice.counts.failed(),
+                p50_ms: slice.latency.quantile_ms(0.5),
+                p99_ms: slice.latency.quantile_ms(0.99),
+            });
+            slice.counts = Counts::default();
+            slice.latency.clear();
+        }
+        for (n, w) in self.nodes.iter_mut().zip(workers) {
+            let busy = n.busy.area_at(now);
+            let queue = n.queue.area_at(now);
+            let cap = (*w as f64) * len_ns as f64;
+            n.series_utilization.push(if cap > 0.0 { (busy - n.window_busy_mark) / cap } else { 0.0 });
+            n.series_queue.push((queue - n.window_queue_mark) / len_ns as f64);
+            n.window_busy_mark = busy;
+            n.window_queue_mark = queue;
+        }
+        for b in &mut self.brokers {
+            let area = b.backlog.area_at(now);
+            b.series_backlog.push((area - b.window_mark) / len_ns as f64);
+            b.window_mark = area;
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! The discrete-event simulator.
+//!
+//! A run compiles the [`Design`] into a flat plan, then simulates each
+//! replication in integer nanoseconds with an event queue ordered by
+//! `(time, sequence)` and one seeded random stream per (node/edge/workload,
+//! purpose). The result is a [`Report`]: counts by outcome, latency
+//! percentiles from HDR histograms, utilization and queue lengths, broker
+//! backlogs, time series, traces, confidence intervals and SLO verdicts.
+//!
+//! ```
+//! use engine::sim::{RunControl, RunOptions, run};
+//! let design: engine::Design = engine::model::format::from_str(
+//!     r#"{"version": 1, "name": "mm1",
+//!        "nodes": [{"id": "s", "name": "S", "service_time": {"type": "exponential", "mean_ms": 1.0}}],
+//!        "workloads": [{"name": "w", "entry": "s",
+//!                       "arrival": {"type": "open", "rate_per_s": 500.0}}],
+//!        "simulation": {"duration_s": 20.0, "warmup_s": 2.0}}"#,
+//!     engine::model::format::Format::Json,
+//!     "<doc>",
+//! )
+//! .unwrap();
+//! let report = run(&design, &RunOptions::default(), &RunControl::default()).unwrap();
+//! let w = &report.workloads[0];
+//! // M/M/1 at ρ = 0.5: mean time in system 1/(μ − λ) = 2 ms.
+//! assert!((w.latency_ms.mean.mean - 2.0).abs() < 0.3);
+//! ```
+
+mod broker;
+mod build;
+pub mod compare;
+mod engine;
+mod flow;
+mod metrics;
+mod plan;
+mod queue;
+pub mod report;
+mod rng;
+mod stability;
+mod station;
+mod stats;
+pub mod sweep;
+mod trace;
+
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub use engine::Simulation;
+pub use report::{
+    BrokerReport, EdgeReport, LatencyEstimates, NodeReport, OutcomeCounts, Percentiles, RejectedCounts, Report,
+    SloVerdict, TimeSeries, Verdict, WorkloadReport,
+};
+pub use stats::{Estimate, WIDE_CI, t975};
+pub use trace::{SpanKind, Trace, TraceSpan};
+
+use crate::model::Design;
+
+/// Overrides of the design's simulation settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunOptions {
+    /// Seed (default: the design's).
+    pub seed: Option<u64>,
+    /// Simulated seconds, warm-up included.
+    pub duration_s: Option<f64>,
+    /// Warm-up seconds.
+    pub warmup_s: Option<f64>,
+    /// Replications.
+    pub replications: Option<u32>,
+    /// Multiplier of every open-loop arrival rate (1 = as designed).
+    pub rate_scale: f64,
+    /// Worker threads for replications (default: the available cores).
+    pub threads: Option<usize>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self { seed: None, duration_s: None, warmup_s: None, replications: None, rate_scale: 1.0, threads: None }
+    }
+}
+
+/// Why a run did not produce a report.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The design has errors; each entry is "path: message".
+    #[error("the design cannot be simulated:\n  {}", .0.join("\n  "))]
+    InvalidDesign(Vec<String>),
+    /// The run was cancelled.
+    #[error("the simulation was cancelled")]
+    Cancelled,
+    /// Something the simulator could not do (a thread, a histogram).
+    #[error("simulator failure: {0}")]
+    Internal(String),
+}
+
+/// Progress of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// Simulated seconds done, averaged over replications.
+    pub sim_time_s: f64,
+    /// Simulated seconds per replication.
+    pub duration_s: f64,
+    /// Events processed.
+    pub events: u64,
+    /// Requests started.
+    pub requests: u64,
+    /// Replications finished.
+    pub replications_done: u32,
+    /// Replications in all.
+    pub replications: u32,
+}
+
+impl Progress {
+    /// Done share, 0–1.
+    #[must_use]
+    pub fn fraction(&self) -> f64 {
+        if self.duration_s > 0.0 { (self.sim_time_s / self.duration_s).clamp(0.0, 1.0) } else { 0.0 }
+    }
+}
+
+/// Progress and cancellation of a run, shared with other threads (e.g. in an `Arc`).
+#[derive(Debug, Default)]
+pub struct RunControl {
+    cancelled: AtomicBool,
+    sim_ns: AtomicU64,
+    duration_ns: AtomicU64,
+    replications: AtomicU32,
+    done: AtomicU32,
+    events: AtomicU64,
+    requests: AtomicU64,
+}
+
+impl RunControl {
+    /// A fresh control.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Ask the run to stop; it returns [`SimError::Cancelled`] soon after.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether cancellation was asked for.
+    #[must_use]
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// Progress so far.
+    #[must_use]
+    pub fn progress(&self) -> Progress {
+        let reps = self.replications.load(Ordering::Relaxed).max(1);
+        Progress {
+            sim_time_s: self.sim_ns.load(Ordering::Relaxed) as f64 / 1e9 / f64::from(reps),
+            duration_s: self.duration_ns.load(Ordering::Relaxed) as f64 / 1e9,
+            events: self.events.load(Ordering::Relaxed),
+            requests: self.requests.load(Ordering::Relaxed),
+            replications_done: self.done.load(Ordering::Relaxed),
+            replications: self.replications.load(Ordering::Relaxed),
+        }
+    }
+
+    fn begin(&self, duration_ns: u64, replications: u32) {
+        self.sim_ns.store(0, Ordering::Relaxed);
+        self.events.store(0, Ordering::Relaxed);
+        self.requests.store(0, Ordering::Relaxed);
+        self.done.store(0, Ordering::Relaxed);
+        self.duration_ns.store(duration_ns, Ordering::Relaxed);
+        self.replications.store(replications, Ordering::Relaxed);
+    }
+
+    pub(crate) fn add_progress(&self, sim_ns: u64, events: u64, requests: u64) {
+        self.sim_ns.fetch_add(sim_ns, Ordering::Relaxed);
+        self.events.fetch_add(events, Ordering::Relaxed);
+        self.requests.fetch_add(requests, Ordering::Relaxed);
+    }
+}
+
+/// Validate and compile a design with the run's overrides.
+fn compile(design: &Design, options: &RunOptions) -> Result<Arc<plan::Plan>, SimError> {
+    let problems = crate::validate::validate(design);
+    if crate::validate::has_errors(&problems) {
+        return Err(SimError::InvalidDesign(
+            problems
+                .iter()
+                .filter(|p| p.severity == crate::validate::Severity::Error)
+                .map(|p| format!("{}: {}", p.path, p.message))
+                .collect(),
+        ));
+    }
+    let settings = plan::settings(design, options);
+    plan::Plan::compile(design, settings).map(Arc::new).map_err(SimError::InvalidDesign)
+}
+
+impl Simulation {
+    /// The first replication of a design, ready to step.
+    ///
+    /// # Errors
+    /// Invalid designs.
+    pub fn new(design: &Design, options: &RunOptions) -> Result<Self, SimError> {
+        Self::replication(design, options, 0)
+    }
+
+    /// Replication `replication` of a design, ready to step.
+    ///
+    /// # Errors
+    /// Invalid designs.
+    pub fn replication(design: &Design, options: &RunOptions, replication: u32) -> Result<Self, SimError> {
+        Self::from_plan(compile(design, options)?, replication)
+    }
+
+    /// Run to the end if needed and report this replication alone (batch-means intervals).
+    #[must_use]
+    pub fn into_report(mut self) -> Report {
+        self.run();
+        let plan = Arc::clone(&self.plan);
+        build::build(&plan, vec![self.into_result()])
+    }
+
+    fn into_result(self) -> build::RepResult {
+        let broker_in_flight = self.messages_in_flight();
+        let plan = Arc::clone(&self.plan);
+        build::RepResult {
+            metrics: self.metrics,
+            flags: self.flags,
+            events: self.events,
+            traces: self.tracer.into_traces(&plan),
+            broker_in_flight,
+        }
+    }
+}
+
+/// Simulate a design: every replication (in parallel), then the report.
+///
+/// # Errors
+/// Invalid designs, cancellation, or a thread that could not start.
+pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Result<Report, SimError> {
+    let plan = compile(design, options)?;
+    let reps = plan.settings.replications.max(1);
+    control.begin(plan.settings.duration_ns, reps);
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let threads = options.threads.unwrap_or(cores).clamp(1, reps as usize);
+    let results: Mutex<Vec<Option<Result<build::RepResult, SimError>>>> = Mutex::new((0..reps).map(|_| None).collect());
+    let next = AtomicU32::new(0);
+    let worker = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= reps {
+                return;
+            }
+            let result = Simulation::from_plan(Arc::clone(&plan), i).and_then(|mut sim| {
+                sim.run_with(control)?;
+                control.done.fetch_add(1, Ordering::Relaxed);
+                Ok(sim.into_result())
+            });
+            let failed = result.is_err();
+            if let Ok(mut slots) = results.lock()
+                && let Some(slot) = slots.get_mut(i as usize)
+            {
+                *slot = Some(result);
+            }
+            if failed {
+                return;
+            }
+        }
+    };
+    if threads == 1 {
+        worker();
+    } else {
+        std::thread::scope(|scope| -> Result<(), SimError> {
+            for t in 0..threads {
+                std::thread::Builder::new()
+                    .name(format!("sim-replication-{t}"))
+                    .spawn_scoped(scope, worker)
+                    .map_err(|e| SimError::Internal(format!("cannot start a simulation thread: {e}")))?;
+            }
+            Ok(())
+        })?;
+    }
+    if control.is_cancelled() {
+        return Err(SimError::Cancelled);
+    }
+    let slots = results.into_inner().map_err(|_| SimError::Internal("a replication thread panicked".to_owned()))?;
+    let mut done = Vec::with_capacity(slots.len());
+    for slot in slots {
+        match slot {
+            Some(Ok(r)) => done.push(r),
+            Some(Err(e)) => return Err(e),
+            None => return Err(SimError::Internal("a replication did not run".to_owned())),
+        }
+    }
+    Ok(build::build(&plan, done))
+}
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,554 @@
+//! Compiling a `Design` into a flat plan indexed by integers.
+//!
+//! The event loop never looks up a string: every node, edge, operation
+//! (handler), step stage, branch group, broker and subscription gets an index
+//! once, here, and the hot path follows indices. Times become integer
+//! nanoseconds and distributions become ready-to-draw samplers. Anything the
+//! run cannot honour (a missing node, an impossible distribution) is reported
+//! as a problem naming its place in the file.
+
+use crate::model::{
+    Arrival, ArrivalProcess, BrokerMode, Concurrency, Design, EdgeKind, LoadBalancer, NodeKind, RateProfile,
+};
+
+use super::rng::{Sampler, ms_to_ns, s_to_ns};
+
+/// "No index".
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// How a step reaches its target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StepKind {
+    /// Request/response: the caller's visit waits for the callee's.
+    Call,
+    /// Fire-and-forget publish to a broker.
+    Event,
+    /// In-process receiver run on the sender's worker.
+    Signal,
+}
+
+/// A node compiled for the run.
+#[derive(Debug)]
+pub(crate) struct PNode {
+    pub id: String,
+    pub kind: NodeKind,
+    pub replicas: u32,
+    pub workers: u32,
+    /// Queue capacity per replica (`u32::MAX` = unbounded).
+    pub queue_cap: u32,
+    pub lb: LoadBalancer,
+    pub blocking: bool,
+    /// Receivers run on their sender's worker: no station of their own.
+    pub inline: bool,
+    pub error_p: f64,
+    /// Cache hit ratio (0 when not a cache).
+    pub hit_ratio: f64,
+    /// Broker index, or `NONE`.
+    pub broker: u32,
+    /// First replica in the flat replica list.
+    pub first_replica: u32,
+}
+
+/// One operation of a node: its service time and its steps.
+#[derive(Debug)]
+pub(crate) struct Handler {
+    pub node: u32,
+    pub op: Option<String>,
+    pub service: Sampler,
+    pub first_stage: u32,
+    pub n_stages: u32,
+    pub first_group: u32,
+    pub n_groups: u32,
+}
+
+/// A stage: one step, or a parallel group forked and joined together.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Stage {
+    pub first: u32,
+    pub n: u32,
+}
+
+/// One step of a handler.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Member {
+    pub edge: u32,
+    pub kind: StepKind,
+    pub to_node: u32,
+    pub to_handler: u32,
+    pub probability: f64,
+    pub calls: u32,
+    /// Bit in the visit's branch-skip mask, or `u8::MAX` when not in a branch group.
+    pub bit: u8,
+}
+
+/// A weighted branch group: exactly one member is taken per request.
+#[derive(Clone, Debug)]
+pub(crate) struct Group {
+    /// (bit, cumulative weight normalised to 1).
+    pub members: Vec<(u8, f64)>,
+    /// Mask of all the group's bits.
+    pub mask: u64,
+}
+
+/// An edge compiled for the run.
+#[derive(Debug)]
+pub(crate) struct PEdge {
+    pub id: String,
+    pub kind: EdgeKind,
+    pub latency: Option<Sampler>,
+    pub robust: bool,
+}
+
+/// A broker.
+#[derive(Debug)]
+pub(crate) struct PBroker {
+    pub node: u32,
+    pub mode: BrokerMode,
+    /// Messages per backlog (`u64::MAX` = unbounded).
+    pub capacity: u64,
+    pub subs: Vec<u32>,
+}
+
+/// A subscription (consumer) of a broker.
+#[derive(Debug)]
+pub(crate) struct PSub {
+    pub edge: u32,
+    pub broker: u32,
+    pub consumer: u32,
+    pub handler: u32,
+    pub concurrency: u32,
+    pub max_deliveries: u32,
+    pub redelivery_ns: u64,
+}
+
+/// How a workload's requests arrive.
+#[derive(Debug)]
+pub(crate) enum PArrival {
+    /// Open loop at `rate_per_s` × profile.
+    Open { poisson: bool, rate_per_s: f64, profile: RateProfile, max_factor: f64 },
+    /// Closed loop with users and think time.
+    Closed { users: u32, think: Sampler },
+}
+
+/// A workload.
+#[derive(Debug)]
+pub(crate) struct PWorkload {
+    pub name: String,
+    pub entry: u32,
+    pub handler: u32,
+    pub arrival: PArrival,
+}
+
+/// Run settings after overrides.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Settings {
+    pub seed: u64,
+    pub duration_ns: u64,
+    pub warmup_ns: u64,
+    pub window_ns: u64,
+    pub replications: u32,
+    pub max_in_flight: u32,
+    pub rate_scale: f64,
+}
+
+/// The compiled design.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub name: String,
+    /// Display names of the nodes.
+    pub node_names: Vec<String>,
+    /// (from, to) ids of the edges.
+    pub edge_ends: Vec<(String, String)>,
+    pub slos: Vec<crate::model::Slo>,
+    pub nodes: Vec<PNode>,
+    pub handlers: Vec<Handler>,
+    /// Per node: (operation name, handler) with the default (`None`) first.
+    pub node_handlers: Vec<Vec<(Option<String>, u32)>>,
+    pub stages: Vec<Stage>,
+    pub members: Vec<Member>,
+    pub groups: Vec<Group>,
+    pub edges: Vec<PEdge>,
+    pub brokers: Vec<PBroker>,
+    pub subs: Vec<PSub>,
+    pub workloads: Vec<PWorkload>,
+    pub settings: Settings,
+    pub n_replicas: u32,
+}
+
+/// Most steps of one operation that may belong to branch groups (bits of a u64 mask).
+const MAX_BRANCH_MEMBERS: usize = 64;
+
+impl Plan {
+    /// The handler of `node` for `op` (the default one when `op` is `None` or unknown).
+    pub fn handler(&self, node: u32, op: Option<&str>) -> u32 {
+        let Some(list) = self.node_handlers.get(node as usize) else { return NONE };
+        if let Some(op) = op
+            && let Some((_, h)) = list.iter().find(|(name, _)| name.as_deref() == Some(op))
+        {
+            return *h;
+        }
+        list.first().map_or(NONE, |(_, h)| *h)
+    }
+
+    /// Compile a design; on failure, every problem found as "path: message".
+    pub fn compile(design: &Design, settings: Settings) -> Result<Self, Vec<String>> {
+        let mut problems = Vec::new();
+        let index_of = |id: &str| design.node_index(id).and_then(|i| u32::try_from(i).ok());
+
+        // Nodes and their replicas.
+        let mut nodes = Vec::with_capacity(design.nodes.len());
+        let mut n_replicas = 0u32;
+        let mut brokers = Vec::new();
+        for (i, n) in design.nodes.iter().enumerate() {
+            let path = format!("nodes[{}]", n.id);
+            let inline = n.kind == NodeKind::Receiver;
+            let cap = &n.capacity;
+            if !inline && (cap.replicas == 0 || cap.workers == 0) {
+                problems.push(format!("{path}.capacity: replicas and workers must be at least 1"));
+            }
+            if !(0.0..=1.0).contains(&n.error_probability) {
+                problems.push(format!("{path}.error_probability: must be between 0 and 1"));
+            }
+            let hit_ratio = if n.kind == NodeKind::Cache { n.cache.as_ref().map_or(0.0, |c| c.hit_ratio) } else { 0.0 };
+            if !(0.0..=1.0).contains(&hit_ratio) {
+                problems.push(format!("{path}.cache.hit_ratio: must be between 0 and 1"));
+            }
+            let broker = if n.kind == NodeKind::Broker {
+                let b = n.broker.clone().unwrap_or_default();
+                brokers.push(PBroker {
+                    node: i as u32,
+                    mode: b.mode,
+                    capacity: b.capacity_messages.unwrap_or(u64::MAX),
+                    subs: Vec::new(),
+                });
+                (brokers.len() - 1) as u32
+            } else {
+                NONE
+            };
+            let replicas = if inline { 0 } else { cap.replicas.max(1) };
+            nodes.push(PNode {
+                id: n.id.clone(),
+                kind: n.kind,
+                replicas,
+                workers: cap.workers.max(1),
+                queue_cap: cap.queue_capacity.unwrap_or(u32::MAX),
+                lb: cap.load_balancer,
+                blocking: cap.concurrency == Concurrency::Blocking,
+                inline,
+                error_p: n.error_probability.clamp(0.0, 1.0),
+                hit_ratio: hit_ratio.clamp(0.0, 1.0),
+                broker,
+                first_replica: n_replicas,
+            });
+            n_replicas = n_replicas.saturating_add(replicas);
+        }
+
+        // Operation names per node: declared, used by edges, or entered by workloads.
+        let mut op_names: Vec<Vec<String>> =
+            design.nodes.iter().map(|n| n.operations.iter().map(|o| o.name.clone()).collect()).collect();
+        let mut add_op = |node: Option<u32>, op: &Option<String>| {
+            if let (Some(n), Some(op)) = (node, op)
+                && let Some(list) = op_names.get_mut(n as usize)
+                && !list.contains(op)
+            {
+                list.push(op.clone());
+            }
+        };
+        for e in &design.edges {
+            add_op(index_of(&e.from), &e.operation);
+            add_op(index_of(&e.to), &e.target_operation);
+        }
+        for w in &design.workloads {
+            add_op(index_of(&w.entry), &w.operation);
+        }
+
+        // Edges.
+        let mut edges = Vec::with_capacity(design.edges.len());
+        for e in &design.edges {
+            let path = format!("edges[{}]", e.id);
+            if index_of(&e.from).is_none() {
+                problems.push(format!("{path}.from: no node {:?}", e.from));
+            }
+            if index_of(&e.to).is_none() {
+                problems.push(format!("{path}.to: no node {:?}", e.to));
+            }
+            if !(0.0..=1.0).contains(&e.probability) {
+                problems.push(format!("{path}.probability: must be between 0 and 1"));
+            }
+            if let Some(b) = &e.branch
+                && !(b.weight.is_finite() && b.weight > 0.0)
+            {
+                problems.push(format!("{path}.branch.weight: must be positive"));
+            }
+            let latency = match e.network_latency.as_ref().map(Sampler::new).transpose() {
+                Ok(s) => s.filter(|s| !s.is_zero()),
+                Err(m) => {
+                    problems.push(format!("{path}.network_latency: {m}"));
+                    None
+                }
+            };
+            edges.push(PEdge { id: e.id.clone(), kind: e.kind, latency, robust: e.robust });
+        }
+
+        // Handlers, each with its staged steps and branch groups.
+        let mut handlers = Vec::new();
+        let mut node_handlers = Vec::with_capacity(design.nodes.len());
+        for (i, n) in design.nodes.iter().enumerate() {
+            let mut list = Vec::new();
+            let names = op_names.get(i).cloned().unwrap_or_default();
+            for op in std::iter::once(None).chain(names.into_iter().map(Some)) {
+                let dist = op
+                    .as_deref()
+                    .and_then(|o| n.operation(o))
+                    .and_then(|o| o.service_time.as_ref())
+                    .unwrap_or(&n.service_time);
+                let service = Sampler::new(dist).unwrap_or_else(|m| {
+                    problems.push(format!("nodes[{}].service_time: {m}", n.id));
+                    Sampler::Constant(0)
+                });
+                list.push((op.clone(), handlers.len() as u32));
+                handlers.push(Handler {
+                    node: i as u32,
+                    op,
+                    service,
+                    first_stage: 0,
+                    n_stages: 0,
+                    first_group: 0,
+                    n_groups: 0,
+                });
+            }
+            node_handlers.push(list);
+        }
+        let mut plan = Self {
+            name: design.name.clone(),
+            node_names: design.nodes.iter().map(|n| n.name.clone()).collect(),
+            edge_ends: design.edges.iter().map(|e| (e.from.clone(), e.to.clone())).collect(),
+            slos: design.slos.clone(),
+            nodes,
+            handlers,
+            node_handlers,
+            stages: Vec::new(),
+            members: Vec::new(),
+            groups: Vec::new(),
+            edges,
+            brokers,
+            subs: Vec::new(),
+            workloads: Vec::new(),
+            settings,
+            n_replicas,
+        };
+        for h in 0..plan.handlers.len() {
+            plan.compile_steps(design, h, &mut problems);
+        }
+
+        // Subscriptions.
+        for (ei, e) in design.edges.iter().enumerate() {
+            if e.kind != EdgeKind::Subscription {
+                continue;
+            }
+            let (Some(from), Some(to)) = (index_of(&e.from), index_of(&e.to)) else { continue };
+            let broker = plan.nodes.get(from as usize).map_or(NONE, |n| n.broker);
+            if broker == NONE {
+                problems.push(format!("edges[{}].from: a subscription must start at a broker", e.id));
+                continue;
+            }
+            let s = e.subscription.clone().unwrap_or_default();
+            let handler = plan.handler(to, e.target_operation.as_deref());
+            plan.subs.push(PSub {
+                edge: ei as u32,
+                broker,
+                consumer: to,
+                handler,
+                concurrency: s.concurrency.max(1),
+                max_deliveries: s.max_deliveries.max(1),
+                redelivery_ns: ms_to_ns(s.redelivery_delay_ms),
+            });
+            let si = (plan.subs.len() - 1) as u32;
+            if let Some(b) = plan.brokers.get_mut(broker as usize) {
+                b.subs.push(si);
+            }
+        }
+
+        // Workloads.
+        for w in &design.workloads {
+            let path = format!("workloads[{}]", w.name);
+            let Some(entry) = index_of(&w.entry) else {
+                problems.push(format!("{path}.entry: no node {:?}", w.entry));
+                continue;
+            };
+            let arrival = match &w.arrival {
+                Arrival::Open { process, rate_per_s, profile } => {
+                    if !(rate_per_s.is_finite() && *rate_per_s >= 0.0) {
+                        problems.push(format!("{path}.arrival.rate_per_s: must be a non-negative number"));
+                    }
+                    let max_factor = profile.max_factor();
+                    if !(max_factor.is_finite() && max_factor >= 0.0) {
+                        problems.push(format!("{path}.arrival.profile: factors must be non-negative numbers"));
+                    }
+                    PArrival::Open {
+                        poisson: *process == ArrivalProcess::Poisson,
+                        rate_per_s: (rate_per_s * plan.settings.rate_scale).max(0.0),
+                        profile: profile.clone(),
+                        max_factor: max_factor.max(0.0),
+                    }
+                }
+                Arrival::Closed { users, think_time } => {
+                    let think = Sampler::new(think_time).unwrap_or_else(|m| {
+                        problems.push(format!("{path}.arrival.think_time: {m}"));
+                        Sampler::Constant(0)
+                    });
+                    PArrival::Closed { users: *users, think }
+                }
+            };
+            let handler = plan.handler(entry, w.operation.as_deref());
+            plan.workloads.push(PWorkload { name: w.name.clone(), entry, handler, arrival });
+        }
+
+        let s = &plan.settings;
+        if s.duration_ns == 0 {
+            problems.push("simulation.duration_s: must be positive".to_owned());
+        }
+        if s.warmup_ns >= s.duration_ns {
+            problems.push("simulation.warmup_s: must be shorter than duration_s".to_owned());
+        }
+        if s.window_ns == 0 {
+            problems.push("simulation.window_s: must be positive".to_owned());
+        }
+        if s.replications == 0 {
+            problems.push("simulation.replications: must be at least 1".to_owned());
+        }
+        if !(s.rate_scale.is_finite() && s.rate_scale >= 0.0) {
+            problems.push("rate scale: must be a non-negative number".to_owned());
+        }
+        if problems.is_empty() { Ok(plan) } else { Err(problems) }
+    }
+
+    /// Build the stages and branch groups of handler `h`.
+    fn compile_steps(&mut self, design: &Design, h: usize, problems: &mut Vec<String>) {
+        let Some(handler) = self.handlers.get(h) else { return };
+        let node = handler.node;
+        let op = handler.op.clone();
+        let Some(node_id) = design.nodes.get(node as usize).map(|n| n.id.clone()) else { return };
+        let mut steps: Vec<usize> = design
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                e.from == node_id
+                    && matches!(e.kind, EdgeKind::Call | EdgeKind::Event | EdgeKind::Signal)
+                    && (e.operation.is_none() || e.operation == op)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        // Stable: ties keep file order.
+        steps.sort_by_key(|i| design.edges.get(*i).map_or(0, |e| e.order));
+
+        // Stages: (order, parallel group) → members in file order.
+        let mut stage_keys: Vec<(u32, Option<String>)> = Vec::new();
+        let mut stage_members: Vec<Vec<usize>> = Vec::new();
+        for &ei in &steps {
+            let Some(e) = design.edges.get(ei) else { continue };
+            let key = (e.order, e.parallel_group.clone());
+            let found = if key.1.is_some() { stage_keys.iter().position(|k| *k == key) } else { None };
+            if let Some(pos) = found {
+                if let Some(m) = stage_members.get_mut(pos) {
+                    m.push(ei);
+                }
+            } else {
+                stage_keys.push(key);
+                stage_members.push(vec![ei]);
+            }
+        }
+
+        // Branch groups: bits assigned in step order.
+        let mut group_names: Vec<String> = Vec::new();
+        let mut group_members: Vec<Vec<(u8, f64)>> = Vec::new();
+        let mut bits = 0usize;
+        let first_stage = self.stages.len() as u32;
+        for members in &stage_members {
+            let first = self.members.len() as u32;
+            for &ei in members {
+                let Some(e) = design.edges.get(ei) else { continue };
+                let to_node = design.node_index(&e.to).map_or(NONE, |i| i as u32);
+                if to_node == NONE {
+                    continue;
+                }
+                let kind = match e.kind {
+                    EdgeKind::Event => StepKind::Event,
+                    EdgeKind::Signal => StepKind::Signal,
+                    _ => StepKind::Call,
+                };
+                let mut bit = u8::MAX;
+                if let Some(b) = &e.branch {
+                    if bits >= MAX_BRANCH_MEMBERS {
+                        problems.push(format!(
+                            "nodes[{node_id}]: more than {MAX_BRANCH_MEMBERS} branch steps in one operation"
+                        ));
+                        continue;
+                    }
+                    bit = bits as u8;
+                    bits += 1;
+                    let g = if let Some(g) = group_names.iter().position(|n| *n == b.group) {
+                        g
+                    } else {
+                        group_names.push(b.group.clone());
+                        group_members.push(Vec::new());
+                        group_names.len() - 1
+                    };
+                    if let Some(list) = group_members.get_mut(g) {
+                        list.push((bit, b.weight.max(0.0)));
+                    }
+                }
+                let to_handler = self.handler(to_node, e.target_operation.as_deref());
+                self.members.push(Member {
+                    edge: ei as u32,
+                    kind,
+                    to_node,
+                    to_handler,
+                    probability: e.probability.clamp(0.0, 1.0),
+                    calls: e.calls_per_request,
+                    bit,
+                });
+            }
+            let n = self.members.len() as u32 - first;
+            if n > 0 {
+                self.stages.push(Stage { first, n });
+            }
+        }
+        let first_group = self.groups.len() as u32;
+        for members in group_members {
+            let total: f64 = members.iter().map(|(_, w)| w).sum();
+            let mut acc = 0.0;
+            let mut mask = 0u64;
+            let cumulative = members
+                .iter()
+                .map(|(bit, w)| {
+                    acc += if total > 0.0 { w / total } else { 0.0 };
+                    mask |= 1u64 << bit;
+                    (*bit, acc)
+                })
+                .collect();
+            self.groups.push(Group { members: cumulative, mask });
+        }
+        if let Some(handler) = self.handlers.get_mut(h) {
+            handler.first_stage = first_stage;
+            handler.n_stages = self.stages.len() as u32 - first_stage;
+            handler.first_group = first_group;
+            handler.n_groups = self.groups.len() as u32 - first_group;
+        }
+    }
+}
+
+/// Settings from the design with the run's overrides.
+pub(crate) fn settings(design: &Design, options: &super::RunOptions) -> Settings {
+    let s = &design.simulation;
+    Settings {
+        seed: options.seed.unwrap_or(s.seed),
+        duration_ns: s_to_ns(options.duration_s.unwrap_or(s.duration_s)),
+        warmup_ns: s_to_ns(options.warmup_s.unwrap_or(s.warmup_s)),
+        window_ns: s_to_ns(s.window_s),
+        replications: options.replications.unwrap_or(s.replications),
+        max_in_flight: s.max_in_flight,
+        rate_scale: options.rate_scale,
+    }
+}

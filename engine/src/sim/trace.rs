@@ -1,0 +1,267 @@
+//! Request traces for the waterfall view.
+//!
+//! Recording spans for every request would cost memory per request, so roots
+//! are head-sampled (one in `every`); of the sampled ones the run keeps the
+//! slowest per window and a few picked at random (reservoir sampling), each
+//! as a span tree with network, queue, service and downstream time per hop.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Outcome;
+
+use super::plan::{NONE, Plan};
+use super::rng::{Stream, index};
+
+/// How a span was entered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpanKind {
+    /// The request entering the design.
+    Entry,
+    /// A synchronous call.
+    Call,
+    /// An in-process signal receiver.
+    Signal,
+    /// A fire-and-forget publish (the span ends when the message is sent).
+    Publish,
+}
+
+/// A span being recorded.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SpanRec {
+    pub parent: u32,
+    pub node: u32,
+    pub edge: u32,
+    pub kind: SpanKind,
+    pub t_call: u64,
+    pub t_arrive: u64,
+    pub t_start: u64,
+    pub t_served: u64,
+    pub t_end: u64,
+    pub t_back: u64,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug)]
+struct Done {
+    workload: u32,
+    latency_ns: u64,
+    spans: Vec<SpanRec>,
+}
+
+/// Samples and keeps traces.
+#[derive(Debug)]
+pub(crate) struct Tracer {
+    enabled: bool,
+    every: u64,
+    counter: u64,
+    live: Vec<Vec<SpanRec>>,
+    live_workload: Vec<u32>,
+    free: Vec<u32>,
+    window_best: Option<Done>,
+    slowest: Vec<Done>,
+    reservoir: Vec<Done>,
+    seen: u64,
+    rng: Stream,
+}
+
+/// Random traces kept besides the slowest.
+const RANDOM_KEPT: usize = 5;
+/// Most per-window slowest traces kept (the slowest of them win).
+const SLOWEST_KEPT: usize = 100;
+
+impl Tracer {
+    pub fn new(enabled: bool, every: u64, rng: Stream) -> Self {
+        Self {
+            enabled,
+            every: every.max(1),
+            counter: 0,
+            live: Vec::new(),
+            live_workload: Vec::new(),
+            free: Vec::new(),
+            window_best: None,
+            slowest: Vec::new(),
+            reservoir: Vec::new(),
+            seen: 0,
+            rng,
+        }
+    }
+
+    /// A new root request: its trace id when sampled, else `NONE`.
+    #[inline]
+    pub fn maybe_start(&mut self, workload: u32) -> u32 {
+        if !self.enabled {
+            return NONE;
+        }
+        self.counter += 1;
+        if !self.counter.is_multiple_of(self.every) {
+            return NONE;
+        }
+        if let Some(id) = self.free.pop() {
+            if let (Some(spans), Some(w)) = (self.live.get_mut(id as usize), self.live_workload.get_mut(id as usize)) {
+                spans.clear();
+                *w = workload;
+            }
+            id
+        } else {
+            self.live.push(Vec::new());
+            self.live_workload.push(workload);
+            (self.live.len() - 1) as u32
+        }
+    }
+
+    /// Open a span; returns its index in the trace.
+    pub fn open(&mut self, trace: u32, parent: u32, node: u32, edge: u32, kind: SpanKind, now: u64) -> u32 {
+        let Some(spans) = self.live.get_mut(trace as usize) else { return NONE };
+        spans.push(SpanRec {
+            parent,
+            node,
+            edge,
+            kind,
+            t_call: now,
+            t_arrive: now,
+            t_start: now,
+            t_served: now,
+            t_end: now,
+            t_back: now,
+            outcome: Outcome::InFlight,
+        });
+        (spans.len() - 1) as u32
+    }
+
+    /// The span to update.
+    #[inline]
+    pub fn span(&mut self, trace: u32, span: u32) -> Option<&mut SpanRec> {
+        self.live.get_mut(trace as usize)?.get_mut(span as usize)
+    }
+
+    /// The root request finished.
+    pub fn finish(&mut self, trace: u32, latency_ns: u64) {
+        let Some(spans) = self.live.get_mut(trace as usize) else { return };
+        let spans = std::mem::take(spans);
+        let workload = self.live_workload.get(trace as usize).copied().unwrap_or(0);
+        self.free.push(trace);
+        self.seen += 1;
+        let done = Done { workload, latency_ns, spans };
+        // Reservoir sampling keeps a uniform random few.
+        if self.reservoir.len() < RANDOM_KEPT {
+            self.reservoir.push(Done { workload, latency_ns, spans: done.spans.clone() });
+        } else {
+            let j = index(&mut self.rng, usize::try_from(self.seen).unwrap_or(usize::MAX));
+            if let Some(slot) = self.reservoir.get_mut(j) {
+                *slot = Done { workload, latency_ns, spans: done.spans.clone() };
+            }
+        }
+        if self.window_best.as_ref().is_none_or(|b| latency_ns > b.latency_ns) {
+            self.window_best = Some(done);
+        }
+    }
+
+    /// A window ended: keep its slowest trace.
+    pub fn close_window(&mut self) {
+        if let Some(best) = self.window_best.take() {
+            self.slowest.push(best);
+            if self.slowest.len() > 2 * SLOWEST_KEPT {
+                self.trim();
+            }
+        }
+    }
+
+    fn trim(&mut self) {
+        // Keep the slowest, in the order they happened.
+        let mut order: Vec<usize> = (0..self.slowest.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(self.slowest.get(i).map_or(0, |d| d.latency_ns)));
+        order.truncate(SLOWEST_KEPT);
+        order.sort_unstable();
+        let old = std::mem::take(&mut self.slowest);
+        self.slowest =
+            old.into_iter().enumerate().filter(|(i, _)| order.binary_search(i).is_ok()).map(|(_, d)| d).collect();
+    }
+
+    /// The kept traces, for the report.
+    pub fn into_traces(mut self, plan: &Plan) -> Vec<Trace> {
+        self.close_window();
+        if self.slowest.len() > SLOWEST_KEPT {
+            self.trim();
+        }
+        let slow = self.slowest.into_iter().map(|d| (d, "slowest_in_window"));
+        let random = self.reservoir.into_iter().map(|d| (d, "random"));
+        slow.chain(random).map(|(d, why)| to_trace(&d, why, plan)).collect()
+    }
+}
+
+fn to_trace(d: &Done, why: &str, plan: &Plan) -> Trace {
+    let t0 = d.spans.first().map_or(0, |s| s.t_call);
+    let ms = |t: u64| t.saturating_sub(t0) as f64 / 1e6;
+    let dur = |a: u64, b: u64| b.saturating_sub(a) as f64 / 1e6;
+    let spans = d
+        .spans
+        .iter()
+        .map(|s| TraceSpan {
+            parent: (s.parent != NONE).then_some(s.parent),
+            node: plan.nodes.get(s.node as usize).map(|n| n.id.clone()).unwrap_or_default(),
+            edge: plan.edges.get(s.edge as usize).map(|e| e.id.clone()),
+            kind: s.kind,
+            start_ms: ms(s.t_call),
+            end_ms: ms(s.t_back.max(s.t_end)),
+            network_in_ms: dur(s.t_call, s.t_arrive),
+            queue_ms: dur(s.t_arrive, s.t_start),
+            service_ms: dur(s.t_start, s.t_served),
+            downstream_ms: dur(s.t_served, s.t_end),
+            network_out_ms: dur(s.t_end, s.t_back),
+            outcome: s.outcome,
+        })
+        .collect();
+    Trace {
+        workload: plan.workloads.get(d.workload as usize).map(|w| w.name.clone()).unwrap_or_default(),
+        start_s: t0 as f64 / 1e9,
+        latency_ms: d.latency_ns as f64 / 1e6,
+        reason: why.to_owned(),
+        spans,
+    }
+}
+
+/// One hop of a trace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceSpan {
+    /// Index of the parent span (absent for the root).
+    pub parent: Option<u32>,
+    /// Node id.
+    pub node: String,
+    /// Edge id that led here (absent for the root).
+    pub edge: Option<String>,
+    /// How the span was entered.
+    pub kind: SpanKind,
+    /// Start (call issued), ms after the trace start.
+    pub start_ms: f64,
+    /// End (response back at the caller), ms after the trace start.
+    pub end_ms: f64,
+    /// Network time towards the node.
+    pub network_in_ms: f64,
+    /// Time waiting in the node's queue.
+    pub queue_ms: f64,
+    /// Time in service.
+    pub service_ms: f64,
+    /// Time in downstream steps after service.
+    pub downstream_ms: f64,
+    /// Network time of the response.
+    pub network_out_ms: f64,
+    /// How the hop ended.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// A sampled request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    /// Workload name.
+    pub workload: String,
+    /// Arrival, seconds of simulated time.
+    pub start_s: f64,
+    /// End-to-end latency.
+    pub latency_ms: f64,
+    /// Why it was kept: `slowest_in_window` or `random`.
+    pub reason: String,
+    /// Spans, parents before children.
+    pub spans: Vec<TraceSpan>,
+}

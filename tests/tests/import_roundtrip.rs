@@ -1,0 +1,85 @@
+//! Round trips: export → import → export gives the same services and the
+//! same dependencies, for Compose and for Kubernetes, on every sample.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod export_support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use engine::export::{ExportFormat, export};
+use engine::import::{ImportFormat, import};
+use export_support::{host_of, s, yaml_docs};
+use serde_json::Value;
+
+/// Compose service → its `depends_on` targets.
+fn compose_graph(text: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let doc = yaml_docs(text).remove(0);
+    doc["services"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v["depends_on"].as_object().into_iter().flat_map(|m| m.keys().cloned()).collect()))
+        .collect()
+}
+
+/// Deployment → the Services its ConfigMap points at.
+fn k8s_graph(text: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let docs = yaml_docs(text);
+    let config_maps: BTreeMap<&str, &Value> =
+        docs.iter().filter(|d| s(d, "/kind") == "ConfigMap").map(|d| (s(d, "/metadata/name"), d)).collect();
+    docs.iter()
+        .filter(|d| s(d, "/kind") == "Deployment")
+        .map(|d| {
+            let deps = d
+                .pointer("/spec/template/spec/containers/0/envFrom")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|f| config_maps.get(s(f, "/configMapRef/name")))
+                .flat_map(|cm| cm["data"].as_object().unwrap().values().map(|v| host_of(v.as_str().unwrap())))
+                .collect();
+            (s(d, "/metadata/name").to_owned(), deps)
+        })
+        .collect()
+}
+
+#[test]
+fn compose_round_trip_keeps_services_and_dependencies() {
+    for (name, design) in export_support::all_designs() {
+        let first = export(&design, ExportFormat::Compose).unwrap().text();
+        let imported = import(&first, None, "compose.yaml").unwrap();
+        assert_eq!(imported.format, ImportFormat::Compose, "{name}");
+        let second = export(&imported.design, ExportFormat::Compose).unwrap().text();
+        assert_eq!(compose_graph(&first), compose_graph(&second), "{name}");
+        // Images survive too.
+        let images = |t: &str| -> BTreeMap<String, String> {
+            yaml_docs(t).remove(0)["services"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v["image"].as_str().unwrap().to_owned()))
+                .collect()
+        };
+        assert_eq!(images(&first), images(&second), "{name}");
+    }
+}
+
+#[test]
+fn kubernetes_round_trip_keeps_workloads_and_dependencies() {
+    for (name, design) in export_support::all_designs() {
+        let first = export(&design, ExportFormat::Kubernetes).unwrap().text();
+        let imported = import(&first, None, "kubernetes.yaml").unwrap();
+        assert_eq!(imported.format, ImportFormat::Kubernetes, "{name}");
+        let second = export(&imported.design, ExportFormat::Kubernetes).unwrap().text();
+        assert_eq!(k8s_graph(&first), k8s_graph(&second), "{name}");
+        let hpas = |t: &str| {
+            yaml_docs(t)
+                .into_iter()
+                .filter(|d| s(d, "/kind") == "HorizontalPodAutoscaler")
+                .map(|d| d["spec"].clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(hpas(&first), hpas(&second), "{name}: HPAs survive");
+    }
+}
