@@ -12,7 +12,7 @@ rm -rf "$out" "$out-designs"
 mkdir -p "$out"
 cd "$root"
 cargo build --quiet -p switchboard
-bin="$root/target/debug/switchboard"
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/switchboard"
 
 shopt -s nullglob
 designs=(samples/*.json samples/*.yaml samples/*.yml tools/validators/designs/*.json)

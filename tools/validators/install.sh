@@ -7,7 +7,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cache="${SWITCHBOARD_VALIDATORS_DIR:-$here/../../target/validators}"
+cache="${SWITCHBOARD_VALIDATORS_DIR:-${CARGO_TARGET_DIR:-$here/../../target}/validators}"
 mkdir -p "$cache"
 cache="$(cd "$cache" && pwd)"
 
