@@ -107,7 +107,7 @@ fn compare_gates_ci() {
     let (a, b) = (tmp("a.json"), tmp("b.json"));
     assert_eq!(cli(&["simulate", design.to_str().unwrap(), "--quiet", "--json", a.to_str().unwrap()]).0, 0);
     assert_eq!(
-        cli(&["simulate", design.to_str().unwrap(), "--quiet", "--rate-scale", "1.6", "--json", b.to_str().unwrap()]).0,
+        cli(&["simulate", design.to_str().unwrap(), "--quiet", "--rate-scale", "2.5", "--json", b.to_str().unwrap()]).0,
         0
     );
     let (code, out) = cli(&["compare", a.to_str().unwrap(), b.to_str().unwrap()]);

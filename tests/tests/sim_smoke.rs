@@ -27,11 +27,8 @@ fn mm1_runs_and_conserves() {
     let mut d = mm1(500.0, 1.0);
     d.simulation.duration_s = 60.0;
     d.simulation.warmup_s = 5.0;
-    let t = std::time::Instant::now();
     let r = run(&d, &RunOptions::default(), &RunControl::default()).unwrap();
-    eprintln!("{:?} events {}", t.elapsed(), r.events);
     let w = &r.workloads[0];
-    eprintln!("{:#?}", w);
     assert!(r.conservation.holds, "{:?}", r.conservation);
     assert!((w.latency_ms.mean.mean - 2.0).abs() < 0.2);
     assert!(!r.unstable);
@@ -62,4 +59,22 @@ fn cancellation_stops_the_run() {
     control.cancel();
     let r = run(&d, &RunOptions::default(), &control);
     assert!(matches!(r, Err(engine::sim::SimError::Cancelled)), "{r:?}");
+}
+
+#[test]
+fn progress_is_visible_from_another_thread() {
+    let mut d = mm1(2000.0, 0.2);
+    d.simulation.duration_s = 400.0;
+    d.simulation.replications = 2;
+    let control = std::sync::Arc::new(RunControl::new());
+    let c = std::sync::Arc::clone(&control);
+    let handle = std::thread::Builder::new()
+        .name("progress-test".into())
+        .spawn(move || run(&d, &RunOptions::default(), &c).map(|r| r.events))
+        .unwrap();
+    let events = handle.join().unwrap().unwrap();
+    let p = control.progress();
+    assert_eq!(p.replications_done, 2);
+    assert_eq!(p.events, events);
+    assert!((p.fraction() - 1.0).abs() < 1e-9);
 }

@@ -2,6 +2,8 @@
 //! estimate, recomputed whenever the document changes (both are fast enough
 //! to run on every edit) and cached by document revision otherwise.
 
+use std::collections::HashMap;
+
 use engine::Design;
 use engine::capacity::{Estimate, Load, NodeEstimate};
 use engine::validate::{Problem, Severity, Target};
@@ -14,6 +16,11 @@ pub struct Analysis {
     pub estimate: Estimate,
     /// Validation problems followed by the estimate's, errors first.
     pub problems: Vec<Problem>,
+    /// Lookups built once per revision: the canvas asks for every node and
+    /// edge every frame, and scanning lists would make that quadratic.
+    node_index: HashMap<String, usize>,
+    node_worst: HashMap<String, Severity>,
+    edge_worst: HashMap<String, Severity>,
 }
 
 impl Analysis {
@@ -32,6 +39,17 @@ impl Analysis {
         }
         // Stable sort: errors first, each group in the validator's order.
         problems.sort_by_key(|p| p.severity);
+        self.node_index = self.estimate.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
+        self.node_worst.clear();
+        self.edge_worst.clear();
+        for p in &problems {
+            let map = match &p.target {
+                Target::Node(id) => self.node_worst.entry(id.clone()),
+                Target::Edge(id) => self.edge_worst.entry(id.clone()),
+                _ => continue,
+            };
+            map.and_modify(|s| *s = (*s).min(p.severity)).or_insert(p.severity);
+        }
         self.problems = problems;
         true
     }
@@ -44,25 +62,19 @@ impl Analysis {
     /// The estimate for a node.
     #[must_use]
     pub fn node(&self, id: &str) -> Option<&NodeEstimate> {
-        self.estimate.node(id)
+        self.node_index.get(id).and_then(|&i| self.estimate.nodes.get(i))
     }
 
     /// The worst severity of problems about a node, if any.
     #[must_use]
     pub fn node_severity(&self, id: &str) -> Option<Severity> {
-        self.worst(|t| matches!(t, Target::Node(n) if n == id))
+        self.node_worst.get(id).copied()
     }
 
     /// The worst severity of problems about an edge, if any.
     #[must_use]
     pub fn edge_severity(&self, id: &str) -> Option<Severity> {
-        self.worst(|t| matches!(t, Target::Edge(e) if e == id))
-    }
-
-    fn worst(&self, about: impl Fn(&Target) -> bool) -> Option<Severity> {
-        // Load warnings are shown by the ρ badge: outlines are for real mistakes
-        // and overload.
-        self.problems.iter().filter(|p| about(&p.target)).map(|p| p.severity).min()
+        self.edge_worst.get(id).copied()
     }
 
     /// Counts of errors and warnings.

@@ -291,5 +291,3 @@ pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Resul
     }
     Ok(build::build(&plan, done))
 }
-#[cfg(test)]
-mod tests;

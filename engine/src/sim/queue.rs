@@ -1,4 +1,4 @@
-//! The event queue: a binary min-heap keyed by `(time, sequence)`.
+//! The event queue: a min-heap keyed by `(time, sequence)`.
 //!
 //! The sequence number is taken from a counter at insertion, so events at the
 //! same nanosecond come out in the order they were scheduled; together with
@@ -6,9 +6,6 @@
 //! time, then the sequence (upper 40 bits) packed with the kind (8 bits) — the
 //! key compares as one pair of integers — and a 32-bit payload plus a spare
 //! 32-bit argument.
-
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// What happens at an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,34 +65,22 @@ impl Event {
         let k = (self.seq_kind & 0xFF) as usize;
         Kind::ALL.get(k).copied().unwrap_or(Kind::Window)
     }
-}
 
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.t_ns == other.t_ns && self.seq_kind == other.seq_kind
-    }
-}
-
-impl Eq for Event {}
-
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Event {
-    /// Reversed, so the std max-heap pops the earliest event first.
+    /// The ordering key: time, then sequence, as one integer compare.
     #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.t_ns, other.seq_kind).cmp(&(self.t_ns, self.seq_kind))
+    fn key(&self) -> u128 {
+        (u128::from(self.t_ns) << 64) | u128::from(self.seq_kind)
     }
 }
 
-/// The future-event list.
+/// Children per heap node: a 4-ary heap is shallower than a binary one and
+/// its four children share a cache line or two.
+const ARITY: usize = 4;
+
+/// The future-event list: a 4-ary min-heap on `(time, sequence)`.
 #[derive(Debug, Default)]
 pub(crate) struct EventQueue {
-    heap: BinaryHeap<Event>,
+    heap: Vec<Event>,
     seq: u64,
 }
 
@@ -104,25 +89,85 @@ impl EventQueue {
     #[inline]
     pub fn push(&mut self, t_ns: u64, kind: Kind, a: u32, b: u32) {
         self.seq += 1;
-        self.heap.push(Event { t_ns, seq_kind: (self.seq << 8) | kind as u64, a, b });
+        let ev = Event { t_ns, seq_kind: (self.seq << 8) | kind as u64, a, b };
+        let key = ev.key();
+        let mut i = self.heap.len();
+        self.heap.push(ev);
+        while i > 0 {
+            let parent = (i - 1) / ARITY;
+            let Some(p) = self.heap.get(parent).copied() else { break };
+            if p.key() <= key {
+                break;
+            }
+            self.heap[i] = p;
+            i = parent;
+        }
+        self.heap[i] = ev;
     }
 
     /// The earliest event's time.
     #[inline]
     pub fn peek_time(&self) -> Option<u64> {
-        self.heap.peek().map(|e| e.t_ns)
+        self.heap.first().map(|e| e.t_ns)
     }
 
     /// Remove and return the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<Event> {
-        self.heap.pop()
+        let last = self.heap.pop()?;
+        let n = self.heap.len();
+        if n == 0 {
+            return Some(last);
+        }
+        let top = self.heap[0];
+        // Sift the last element down from the root.
+        let key = last.key();
+        let mut i = 0;
+        loop {
+            let first = i * ARITY + 1;
+            if first >= n {
+                break;
+            }
+            let end = (first + ARITY).min(n);
+            let mut best = first;
+            let mut best_key = self.heap[first].key();
+            for c in first + 1..end {
+                let k = self.heap[c].key();
+                if k < best_key {
+                    best = c;
+                    best_key = k;
+                }
+            }
+            if key <= best_key {
+                break;
+            }
+            self.heap[i] = self.heap[best];
+            i = best;
+        }
+        self.heap[i] = last;
+        Some(top)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pops_in_time_then_insertion_order() {
+        let mut q = EventQueue::default();
+        let mut x: u64 = 12345;
+        let mut pushed = Vec::new();
+        for i in 0..2000u32 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let t = (x >> 33) % 500;
+            q.push(t, Kind::Arrival, i, 0);
+            pushed.push((t, i));
+        }
+        pushed.sort();
+        let popped: Vec<(u64, u32)> = std::iter::from_fn(|| q.pop()).map(|e| (e.t_ns, e.a)).collect();
+        assert_eq!(popped, pushed);
+    }
 
     #[test]
     fn equal_times_keep_insertion_order() {

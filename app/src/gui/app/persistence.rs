@@ -67,7 +67,9 @@ impl SwitchboardApp {
         match format::load(path) {
             Ok(design) => {
                 self.replace_document(Document::new(design, Some(path.to_path_buf())));
-                self.remember_recent(path);
+                if !self.screenshot_mode {
+                    self.remember_recent(path);
+                }
             }
             Err(e) => self.modal = Some(Modal::Error(format!("Could not open the design.\n\n{e}"))),
         }

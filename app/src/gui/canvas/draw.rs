@@ -139,7 +139,20 @@ pub fn edges(painter: &Painter, scene: &Scene<'_>, clip: Rect) -> Vec<(Pos2, Str
         edge_shapes(&mut shapes, route, edge.kind, scene.transform, color, width);
         if zoom >= LOD_LABELS {
             let label = edge.label();
-            if !label.is_empty() {
+            // A label longer than its edge would cover the nodes it joins
+            // (e.g. a host's signal to its attached receiver): leave it to
+            // the inspector.
+            let length = (route.to - route.from).length() * zoom;
+            let to_attached = scene
+                .geometry
+                .index
+                .get(&edge.to)
+                .and_then(|&i| scene.geometry.attached.get(i))
+                .copied()
+                .unwrap_or(false);
+            let fits = !to_attached
+                && (route.self_loop || length >= label.chars().count() as f32 * 6.0 * zoom.min(1.3) + 12.0);
+            if !label.is_empty() && fits {
                 labels.push((scene.transform.mul_pos(route.midpoint()), label, color));
             }
         }
