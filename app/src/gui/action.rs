@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use egui::Pos2;
+use engine::export::ExportFormat;
 use engine::model::{EdgeKind, NodeKind};
 
 use super::document::Command;
@@ -79,6 +80,14 @@ pub enum Action {
     ExportSvg,
     /// Export the canvas as PNG.
     ExportPng,
+    /// Open the Export dialog on a format.
+    Export(ExportFormat),
+    /// Import a Compose, Kubernetes or isotope file (with a dialog when `None`).
+    Import(Option<PathBuf>),
     /// Quit the app.
     Quit,
+    /// Simulate the design (F5).
+    Run,
+    /// Stop the run in progress.
+    StopRun,
 }

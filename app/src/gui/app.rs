@@ -16,7 +16,7 @@ use super::document::{Command, Document};
 use super::files::{self, FileDialogs, Recovered, RecoveryStore, Sample};
 use super::screenshot::Screenshot;
 use super::selection::Selection;
-use super::{edit, layout, panels};
+use super::{edit, layout, panels, results, run};
 
 mod persistence;
 
@@ -68,6 +68,8 @@ pub enum Pending {
     Open(Option<PathBuf>),
     /// Close the window.
     Quit,
+    /// Open the imported design waiting in `SwitchboardApp::import`.
+    Import,
 }
 
 /// A dialog over the window.
@@ -99,6 +101,9 @@ pub struct AppConfig {
     pub dialogs: Box<dyn FileDialogs>,
     /// Render to this PNG and exit.
     pub screenshot: Option<PathBuf>,
+    /// Simulate the design at start and show the results (with `screenshot`:
+    /// capture once the run has finished).
+    pub run_on_start: bool,
 }
 
 impl AppConfig {
@@ -112,6 +117,7 @@ impl AppConfig {
             recovery_dir: None,
             dialogs,
             screenshot: None,
+            run_on_start: false,
         }
     }
 }
@@ -138,6 +144,15 @@ pub struct SwitchboardApp {
     pub(crate) geometry: Geometry,
     pub(crate) analysis: Analysis,
     pub(crate) inspector: panels::inspector::InspectorState,
+    /// Simulation runs: the run bar's choices, the run in progress, recent runs.
+    pub runs: run::Runs,
+    /// The results view.
+    pub results: results::ResultsView,
+    run_on_start: bool,
+    /// The Export dialog, when open.
+    pub export_dialog: Option<panels::export_dialog::ExportDialog>,
+    /// Imports waiting for "save changes?" and the import report on screen.
+    pub import: panels::import::ImportState,
     dialogs: Box<dyn FileDialogs>,
     recovery: Option<RecoveryStore>,
     last_autosave_s: f64,
@@ -181,6 +196,11 @@ impl SwitchboardApp {
             geometry: Geometry::default(),
             analysis: Analysis::default(),
             inspector: panels::inspector::InspectorState::default(),
+            runs: run::Runs::default(),
+            results: results::ResultsView::default(),
+            run_on_start: config.run_on_start,
+            export_dialog: None,
+            import: panels::import::ImportState::default(),
             dialogs: config.dialogs,
             recovery: config.recovery_dir.map(RecoveryStore::new),
             last_autosave_s: 0.0,
@@ -233,6 +253,15 @@ impl SwitchboardApp {
 
     /// Run the per-frame logic that needs no UI (screenshots).
     pub fn logic(&mut self, ctx: &egui::Context) {
+        if self.run_on_start {
+            self.run_on_start = false;
+            self.start_run(ctx);
+        }
+        if self.runs.is_running() {
+            // A screenshot of the results waits for them.
+            ctx.request_repaint();
+            return;
+        }
         if let Some(capture) = &mut self.capture {
             capture.logic(ctx);
             if capture.is_done() && !capture.closes_app() {
@@ -252,15 +281,18 @@ impl SwitchboardApp {
             self.set_dark(&ctx, dark);
         }
         self.refresh();
+        self.poll_run(&ctx);
         let mut actions = Vec::new();
         self.shortcuts(&ctx, &mut actions);
         self.handle_dropped_files(&ctx, &mut actions);
 
         panels::menu::menu_bar(ui, self, &mut actions);
+        run::bar::bar(ui, self, &mut actions);
         panels::status::status_bar(ui, self);
         if self.settings.show_problems {
             panels::problems::panel(ui, self, &mut actions);
         }
+        results::dock(ui, self, &mut actions);
         egui::Panel::left("left-panel").resizable(true).default_size(230.0).show(ui, |ui| {
             panels::palette::panel(ui, self, &mut actions);
         });
@@ -280,6 +312,8 @@ impl SwitchboardApp {
             }
         });
         panels::find::window(&ctx, self, &mut actions);
+        panels::export_dialog::show(&ctx, self);
+        panels::import::show(&ctx, self);
         panels::modals::show(&ctx, self, &mut actions);
 
         for action in actions {
@@ -324,6 +358,12 @@ impl SwitchboardApp {
         }
         if consume(cmd, Key::N) {
             actions.push(Action::New);
+        }
+        if consume(Modifiers::NONE, Key::F5) {
+            actions.push(Action::Run);
+        }
+        if self.runs.is_running() && consume(Modifiers::NONE, Key::Escape) {
+            actions.push(Action::StopRun);
         }
         if consume(cmd, Key::F) {
             self.find = Some(self.find.take().unwrap_or_default());
@@ -412,6 +452,8 @@ impl SwitchboardApp {
                 }
             }
             Action::Seal => self.doc.seal(),
+            Action::Run => self.start_run(ctx),
+            Action::StopRun => self.runs.stop(),
             Action::AddNode { preset, kind, at } => {
                 let at = at.unwrap_or_else(|| self.free_spot());
                 let node = edit::new_node(self.doc.design(), kind, preset, at);
@@ -526,6 +568,14 @@ impl SwitchboardApp {
             Action::SaveAs => {
                 self.save(ctx, true);
             }
+            Action::Export(format) => {
+                self.export_dialog = Some(panels::export_dialog::ExportDialog::new(format));
+            }
+            Action::Import(path) => {
+                if panels::import::prepare(self, path) {
+                    self.guard(Pending::Import);
+                }
+            }
             Action::ExportSvg => self.export_svg(),
             Action::ExportPng => {
                 let name = files::suggested_file_name(self.doc.design()).replace(".json", ".png");
@@ -591,6 +641,11 @@ impl SwitchboardApp {
     /// Use a clipboard text as if the platform had pasted it (tests).
     pub fn set_clipboard(&mut self, text: String) {
         self.clipboard = Some(text);
+    }
+
+    /// The file dialogs.
+    pub(crate) fn dialogs(&mut self) -> &mut dyn FileDialogs {
+        self.dialogs.as_mut()
     }
 
     /// The app's own clipboard (last copied design JSON).

@@ -16,6 +16,10 @@ pub trait FileDialogs {
     fn save_design(&mut self, suggested_name: &str) -> Option<PathBuf>;
     /// Ask where to save an export with the given extension; `None` if cancelled.
     fn save_export(&mut self, suggested_name: &str, extension: &str) -> Option<PathBuf>;
+    /// Ask for a file to import (Compose, Kubernetes, isotope); `None` if cancelled.
+    fn open_import(&mut self) -> Option<PathBuf> {
+        self.open_design()
+    }
 }
 
 /// The platform's dialogs (xdg portal on Linux). With no portal service they
@@ -47,6 +51,14 @@ impl FileDialogs for NativeDialogs {
             .set_file_name(suggested_name)
             .add_filter(extension, &[extension])
             .save_file()
+    }
+
+    fn open_import(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Import Compose, Kubernetes or isotope file")
+            .add_filter("YAML", &["yaml", "yml", "json"])
+            .add_filter("All files", &["*"])
+            .pick_file()
     }
 }
 

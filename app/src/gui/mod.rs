@@ -16,6 +16,8 @@ pub mod fonts;
 pub mod layout;
 pub mod panels;
 pub mod presets;
+pub mod results;
+pub mod run;
 pub mod screenshot;
 pub mod selection;
 pub mod style;
@@ -35,6 +37,8 @@ pub struct Options {
     pub screenshot: Option<PathBuf>,
     /// Window size in logical pixels.
     pub window_size: [f32; 2],
+    /// Simulate the design at start and show the results.
+    pub run: bool,
 }
 
 /// The message shown when there is no display to open a window on.
@@ -89,6 +93,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         recovery_dir,
         dialogs: Box::new(files::NativeDialogs),
         screenshot: screenshot.clone(),
+        run_on_start: options.run,
     };
     if let Some(path) = &screenshot {
         // A stale file must not pass for a fresh screenshot.

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Edge, Node, Workload};
+use super::{Edge, Node, Scenario, Workload};
 
 /// The file-format version this build writes. Older versions are migrated on load.
 pub const FORMAT_VERSION: u32 = 1;
@@ -188,6 +188,9 @@ pub struct Design {
     /// Objectives.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slos: Vec<Slo>,
+    /// Named sets of workload rates and faults to run the design under.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
     /// Run settings.
     #[serde(default)]
     pub simulation: SimulationSettings,
@@ -204,6 +207,7 @@ impl Default for Design {
             workloads: Vec::new(),
             faults: Vec::new(),
             slos: Vec::new(),
+            scenarios: Vec::new(),
             simulation: SimulationSettings::default(),
         }
     }

@@ -11,6 +11,7 @@ mod edge;
 pub mod format;
 mod node;
 mod outcome;
+mod scenario;
 mod workload;
 
 pub use design::{Design, FORMAT_VERSION, Fault, FaultKind, PartitionMode, SimulationSettings, Slo, SloLatency};
@@ -24,4 +25,5 @@ pub use node::{
     LoadBalancer, Node, NodeKind, NodePolicies, Operation, OutlierEjection, Position, RateLimit,
 };
 pub use outcome::{Outcome, RejectCause};
+pub use scenario::{Scenario, ScenarioRate};
 pub use workload::{Arrival, ArrivalProcess, RateProfile, Workload};

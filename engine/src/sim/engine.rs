@@ -297,8 +297,11 @@ impl Simulation {
         self.run_until(u64::MAX);
     }
 
-    /// Run to the end, reporting progress and honouring cancellation.
-    pub(crate) fn run_with(&mut self, control: &RunControl) -> Result<(), SimError> {
+    /// Run to the end, adding progress to `control` and stopping when it is cancelled.
+    ///
+    /// # Errors
+    /// [`SimError::Cancelled`].
+    pub fn run_with(&mut self, control: &RunControl) -> Result<(), SimError> {
         const CHUNK: u64 = 1 << 14;
         let duration = self.plan.settings.duration_ns;
         while !self.finished {

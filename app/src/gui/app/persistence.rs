@@ -33,6 +33,7 @@ impl SwitchboardApp {
                     self.open_path(&path);
                 }
             }
+            Pending::Import => crate::gui::panels::import::open_pending(self),
             Pending::Quit => {
                 self.allow_close = true;
                 if let Some(r) = &self.recovery {

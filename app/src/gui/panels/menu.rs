@@ -21,6 +21,12 @@ pub fn menu_bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>
                 ui.label("Runs of the discrete-event simulator: `switchboard simulate FILE`.");
             });
             ui.menu_button("Export", |ui| {
+                for format in engine::export::ExportFormat::ALL {
+                    if ui.button(format!("{}…", format.title())).clicked() {
+                        actions.push(Action::Export(format));
+                    }
+                }
+                ui.separator();
                 if ui.button("Canvas as SVG…").clicked() {
                     actions.push(Action::ExportSvg);
                 }
@@ -69,6 +75,9 @@ fn file_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             }
         }
     });
+    if ui.button("Import…").clicked() {
+        actions.push(Action::Import(None));
+    }
     ui.separator();
     if item(ui, "Save", "Ctrl+S", true) {
         actions.push(Action::Save);

@@ -2,7 +2,9 @@
 
 pub mod distribution;
 pub mod edge_inspector;
+pub mod export_dialog;
 pub mod find;
+pub mod import;
 pub mod inspector;
 pub mod menu;
 pub mod minimap;

@@ -1,0 +1,366 @@
+//! The Export dialog: pick a target format, read the generated text, see what
+//! the target could not express, then copy it or save it to a file.
+//!
+//! The export runs in the engine (`engine::export`), the same code the CLI
+//! uses; this dialog only shows it. It is computed once per format and
+//! document revision, not every frame, and very long texts are cut in the
+//! preview (laying out megabytes of text every frame would stall the UI) but
+//! always copied and saved whole.
+
+use egui::{Id, RichText, ScrollArea, TextEdit, TextStyle, Ui};
+use engine::Design;
+use engine::export::{Export, ExportFormat, Note, NoteKind};
+use engine::model::format;
+
+use crate::gui::app::SwitchboardApp;
+use crate::gui::style;
+
+/// Lines shown in the preview before it is cut.
+pub const PREVIEW_MAX_LINES: usize = 2_000;
+/// Bytes shown in the preview before it is cut.
+pub const PREVIEW_MAX_BYTES: usize = 256 * 1024;
+
+/// Height of the conversion report, points.
+const REPORT_HEIGHT: f32 = 140.0;
+
+/// Every kind of note, in the order the report lists them.
+const NOTE_KINDS: [NoteKind; 5] =
+    [NoteKind::Unsupported, NoteKind::Placeholder, NoteKind::Approximated, NoteKind::Renamed, NoteKind::Mapped];
+
+/// What the dialog shows for one format and revision.
+#[derive(Debug)]
+enum Outcome {
+    /// The export, its whole text, and the (possibly cut) preview.
+    Done { export: Export, text: String, preview: Preview },
+    /// Why the export failed.
+    Failed(String),
+}
+
+/// The text shown in the preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    /// The shown text (all of it, or its first lines).
+    pub text: String,
+    /// Lines in the whole text.
+    pub total_lines: usize,
+    /// Lines shown, when cut.
+    pub shown_lines: Option<usize>,
+}
+
+impl Preview {
+    /// The preview of a text: the whole text, or its first lines when it is
+    /// longer than `max_lines` lines or `max_bytes` bytes (cut at a line end).
+    #[must_use]
+    pub fn of(text: &str, max_lines: usize, max_bytes: usize) -> Self {
+        let total_lines = text.lines().count();
+        if total_lines <= max_lines && text.len() <= max_bytes {
+            return Self { text: text.to_owned(), total_lines, shown_lines: None };
+        }
+        let mut end = 0;
+        let mut shown = 0;
+        for line in text.split_inclusive('\n') {
+            if shown == max_lines || end + line.len() > max_bytes {
+                break;
+            }
+            end += line.len();
+            shown += 1;
+        }
+        let cut = text.get(..end).unwrap_or_default().to_owned();
+        Self { text: cut, total_lines, shown_lines: Some(shown) }
+    }
+}
+
+/// The open Export dialog.
+#[derive(Debug)]
+pub struct ExportDialog {
+    format: ExportFormat,
+    /// Format and document revision the outcome belongs to.
+    computed_for: Option<(ExportFormat, u64)>,
+    outcome: Option<Outcome>,
+    /// The result of the last Save or Copy, shown under the buttons.
+    message: Option<(String, bool)>,
+}
+
+impl ExportDialog {
+    /// A dialog showing `format`.
+    #[must_use]
+    pub fn new(format: ExportFormat) -> Self {
+        Self { format, computed_for: None, outcome: None, message: None }
+    }
+
+    /// The format shown.
+    #[must_use]
+    pub fn format(&self) -> ExportFormat {
+        self.format
+    }
+
+    /// Show another format.
+    pub fn set_format(&mut self, format: ExportFormat) {
+        if format != self.format {
+            self.format = format;
+            self.message = None;
+        }
+    }
+
+    /// Bring the export up to date with the design.
+    pub fn refresh(&mut self, design: &Design, revision: u64) {
+        if self.computed_for == Some((self.format, revision)) {
+            return;
+        }
+        self.computed_for = Some((self.format, revision));
+        self.outcome = Some(match engine::export::export(design, self.format) {
+            Ok(export) => {
+                let text = export.text();
+                let preview = Preview::of(&text, PREVIEW_MAX_LINES, PREVIEW_MAX_BYTES);
+                Outcome::Done { export, text, preview }
+            }
+            Err(e) => Outcome::Failed(e.to_string()),
+        });
+    }
+
+    /// The whole exported text, if the export succeeded.
+    #[must_use]
+    pub fn text(&self) -> Option<&str> {
+        match &self.outcome {
+            Some(Outcome::Done { text, .. }) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The preview, if the export succeeded.
+    #[must_use]
+    pub fn preview(&self) -> Option<&Preview> {
+        match &self.outcome {
+            Some(Outcome::Done { preview, .. }) => Some(preview),
+            _ => None,
+        }
+    }
+
+    /// The conversion report, if the export succeeded.
+    #[must_use]
+    pub fn report(&self) -> &[Note] {
+        match &self.outcome {
+            Some(Outcome::Done { export, .. }) => &export.report,
+            _ => &[],
+        }
+    }
+
+    /// Why the export failed, if it did.
+    #[must_use]
+    pub fn error(&self) -> Option<&str> {
+        match &self.outcome {
+            Some(Outcome::Failed(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The message of the last Save or Copy, and whether it is an error.
+    #[must_use]
+    pub fn message(&self) -> Option<(&str, bool)> {
+        self.message.as_ref().map(|(m, e)| (m.as_str(), *e))
+    }
+}
+
+/// What the user asked the dialog for this frame.
+enum Request {
+    Copy,
+    Save,
+    Close,
+}
+
+/// The file extension of a format's default file name.
+fn extension(format: ExportFormat) -> &'static str {
+    let name = format.file_name();
+    name.rsplit_once('.').map_or(name, |(_, ext)| ext)
+}
+
+/// Show the dialog, if open.
+pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
+    let revision = app.doc.revision();
+    let Some(dialog) = app.export_dialog.as_mut() else { return };
+    dialog.refresh(app.doc.design(), revision);
+    let mut request = None;
+    let resp = egui::Modal::new(Id::new("export-dialog")).show(ctx, |ui| {
+        ui.set_width(760.0_f32.min(ctx.content_rect().width() - 60.0));
+        request = dialog_ui(ui, dialog);
+    });
+    if resp.should_close() {
+        request = Some(Request::Close);
+    }
+    match request {
+        Some(Request::Close) => app.export_dialog = None,
+        Some(Request::Copy) => {
+            if let Some(text) = dialog.text() {
+                ctx.copy_text(text.to_owned());
+                let lines = text.lines().count();
+                dialog.message = Some((format!("Copied {lines} lines to the clipboard"), false));
+            }
+        }
+        Some(Request::Save) => save(app),
+        None => {}
+    }
+}
+
+/// Ask where to save and write the whole text.
+fn save(app: &mut SwitchboardApp) {
+    let Some(dialog) = app.export_dialog.as_ref() else { return };
+    let Some(text) = dialog.text().map(str::to_owned) else { return };
+    let format = dialog.format;
+    let Some(path) = app.dialogs().save_export(format.file_name(), extension(format)) else { return };
+    let message = match format::write_atomic(&path, text.as_bytes()) {
+        Ok(()) => {
+            app.notify(format!("Exported {} to {}", format.title(), path.display()));
+            (format!("Saved {}", path.display()), false)
+        }
+        Err(e) => (format!("Could not save: {e}"), true),
+    };
+    if let Some(dialog) = app.export_dialog.as_mut() {
+        dialog.message = Some(message);
+    }
+}
+
+fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
+    let mut request = None;
+    ui.heading("Export design");
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Format");
+        for format in ExportFormat::ALL {
+            if ui.selectable_label(dialog.format == format, format.title()).clicked() {
+                dialog.set_format(format);
+            }
+        }
+    });
+    ui.separator();
+    match &dialog.outcome {
+        Some(Outcome::Done { export, preview, .. }) => {
+            preview_ui(ui, preview);
+            ui.add_space(6.0);
+            report_ui(ui, &export.report);
+        }
+        Some(Outcome::Failed(message)) => {
+            ui.colored_label(style::ERROR_COLOR, format!("This design cannot be exported to {}.", dialog.format.title()));
+            ui.label(message);
+            ui.add_space(REPORT_HEIGHT);
+        }
+        None => {}
+    }
+    ui.separator();
+    let ok = dialog.text().is_some();
+    ui.horizontal(|ui| {
+        if ui.add_enabled(ok, egui::Button::new("Copy to clipboard")).clicked() {
+            request = Some(Request::Copy);
+        }
+        let save = format!("Save {}…", dialog.format.file_name());
+        if ui.add_enabled(ok, egui::Button::new(save)).clicked() {
+            request = Some(Request::Save);
+        }
+        if ui.button("Close").clicked() {
+            request = Some(Request::Close);
+        }
+    });
+    if let Some((message, is_error)) = &dialog.message {
+        if *is_error {
+            ui.colored_label(style::ERROR_COLOR, message);
+        } else {
+            ui.weak(message);
+        }
+    }
+    request
+}
+
+fn preview_ui(ui: &mut Ui, preview: &Preview) {
+    if let Some(shown) = preview.shown_lines {
+        ui.colored_label(
+            style::WARNING_COLOR,
+            format!(
+                "The preview shows the first {shown} of {} lines; Copy and Save use the whole text.",
+                preview.total_lines
+            ),
+        );
+    }
+    // Fixed heights keep the dialog from jumping when the format changes.
+    let height = (ui.ctx().content_rect().height() * 0.45).clamp(160.0, 480.0);
+    let scroll = ScrollArea::both().id_salt("export-preview").min_scrolled_height(height).max_height(height);
+    scroll.auto_shrink([false, false]).show(ui, |ui| {
+        let mut text = preview.text.as_str();
+        ui.add(
+            TextEdit::multiline(&mut text)
+                .font(TextStyle::Monospace)
+                .code_editor()
+                .desired_width(f32::INFINITY)
+                .desired_rows(12),
+        );
+    });
+}
+
+fn report_ui(ui: &mut Ui, report: &[Note]) {
+    if report.is_empty() {
+        ui.label(RichText::new("Conversion report").strong());
+    } else {
+        ui.label(RichText::new(format!("Conversion report ({} notes)", report.len())).strong());
+    }
+    let scroll = ScrollArea::vertical().id_salt("export-report").min_scrolled_height(REPORT_HEIGHT);
+    scroll.max_height(REPORT_HEIGHT).auto_shrink([false, false]).show(ui, |ui| {
+        if report.is_empty() {
+            ui.weak("Everything in the design was carried over.");
+        }
+        for kind in NOTE_KINDS {
+            let notes: Vec<&Note> = report.iter().filter(|n| n.kind == kind).collect();
+            if notes.is_empty() {
+                continue;
+            }
+            let title = format!("{} ({})", kind_title(kind), notes.len());
+            egui::CollapsingHeader::new(title).id_salt(kind.as_str()).default_open(true).show(ui, |ui| {
+                for note in notes {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(&note.subject).strong());
+                        ui.label(&note.message);
+                    });
+                }
+            });
+        }
+    });
+}
+
+/// The heading of a kind of note.
+fn kind_title(kind: NoteKind) -> &'static str {
+    match kind {
+        NoteKind::Unsupported => "Not expressible, left out",
+        NoteKind::Placeholder => "Placeholders",
+        NoteKind::Approximated => "Approximated",
+        NoteKind::Renamed => "Renamed",
+        NoteKind::Mapped => "Mapped",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_texts_are_shown_whole() {
+        let p = Preview::of("a\nb\n", 10, 1000);
+        assert_eq!(p.text, "a\nb\n");
+        assert_eq!((p.total_lines, p.shown_lines), (2, None));
+    }
+
+    #[test]
+    fn long_texts_are_cut_at_a_line_end() {
+        let text: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        let p = Preview::of(&text, 10, 1_000_000);
+        assert_eq!(p.shown_lines, Some(10));
+        assert_eq!(p.total_lines, 100);
+        assert!(p.text.ends_with("line 9\n"));
+        let p = Preview::of(&text, 1000, 20);
+        assert_eq!(p.text, "line 0\nline 1\n");
+        assert_eq!(p.shown_lines, Some(2));
+    }
+
+    #[test]
+    fn extensions_come_from_the_default_file_names() {
+        assert_eq!(extension(ExportFormat::Compose), "yaml");
+        assert_eq!(extension(ExportFormat::Dot), "dot");
+        assert_eq!(extension(ExportFormat::Mermaid), "mmd");
+    }
+}

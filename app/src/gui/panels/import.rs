@@ -1,0 +1,150 @@
+//! File → Import: read a Docker Compose file, Kubernetes manifests or an
+//! isotope service graph, open the design it describes as a new unsaved
+//! document, and show what the importer could not map.
+//!
+//! The import runs before the "save changes?" question, so a file that
+//! cannot be imported never costs the user a decision; the imported design
+//! then waits while the question is answered and replaces the document
+//! through the same path as New and Open.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use egui::{Id, RichText, ScrollArea};
+use engine::Design;
+use engine::import::{ImportFormat, MAX_INPUT_BYTES};
+
+use crate::gui::app::{Modal, SwitchboardApp};
+use crate::gui::document::Document;
+
+/// What an import brought in, for the dialog shown after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The file's name.
+    pub source: String,
+    /// The format read.
+    pub format: ImportFormat,
+    /// Nodes in the design.
+    pub nodes: usize,
+    /// Edges in the design.
+    pub edges: usize,
+    /// What could not be mapped, and the placeholders used.
+    pub notes: Vec<String>,
+}
+
+/// Imports in progress and the report on screen.
+#[derive(Debug, Default)]
+pub struct ImportState {
+    /// An imported design waiting for "save changes?" to be answered.
+    pending: Option<(Box<Design>, ImportReport)>,
+    /// The report of the last import, shown until closed.
+    pub report: Option<ImportReport>,
+}
+
+/// The human name of a source format.
+#[must_use]
+pub fn format_title(format: ImportFormat) -> &'static str {
+    match format {
+        ImportFormat::Compose => "Docker Compose",
+        ImportFormat::Kubernetes => "Kubernetes manifests",
+        ImportFormat::Isotope => "Istio isotope service graph",
+    }
+}
+
+/// Read and import a file, the format detected from its content.
+///
+/// # Errors
+/// When the file cannot be read, is too large, or the importer refuses it.
+pub fn import_file(path: &Path) -> anyhow::Result<(Design, ImportReport)> {
+    let size = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.len();
+    anyhow::ensure!(
+        usize::try_from(size).is_ok_and(|s| s <= MAX_INPUT_BYTES),
+        "{} is larger than {} MiB",
+        path.display(),
+        MAX_INPUT_BYTES / (1024 * 1024)
+    );
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let source = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let imported = engine::import::import(&text, None, &source)?;
+    let report = ImportReport {
+        source,
+        format: imported.format,
+        nodes: imported.design.nodes.len(),
+        edges: imported.design.edges.len(),
+        notes: imported.notes,
+    };
+    Ok((imported.design, report))
+}
+
+/// Ask for a file (when `path` is `None`) and import it. Returns whether a
+/// design is waiting to be opened; failures are shown in the error dialog
+/// and leave the open document alone.
+pub fn prepare(app: &mut SwitchboardApp, path: Option<PathBuf>) -> bool {
+    let Some(path) = path.or_else(|| app.dialogs().open_import()) else { return false };
+    match import_file(&path) {
+        Ok((design, report)) => {
+            app.import.pending = Some((Box::new(design), report));
+            true
+        }
+        Err(e) => {
+            app.import.pending = None;
+            app.modal = Some(Modal::Error(format!("Could not import {}.\n\n{e:#}", path.display())));
+            false
+        }
+    }
+}
+
+/// Open the waiting imported design as a new, unsaved document.
+pub fn open_pending(app: &mut SwitchboardApp) {
+    let Some((design, report)) = app.import.pending.take() else { return };
+    app.set_document(Document::new(*design, None));
+    // Nothing on disk holds it yet: closing must ask to save.
+    app.doc.mark_dirty();
+    app.notify(format!("Imported {} ({})", report.source, format_title(report.format)));
+    app.import.report = Some(report);
+}
+
+/// Show the import report, if one is open.
+pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
+    let Some(report) = &app.import.report else { return };
+    let mut close = false;
+    let resp = egui::Modal::new(Id::new("import-report")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        ui.heading(format!("Imported {}", report.source));
+        ui.label(format!(
+            "Read as {}: {} nodes and {} edges, laid out automatically. The design is not saved yet.",
+            format_title(report.format),
+            report.nodes,
+            report.edges
+        ));
+        ui.add_space(6.0);
+        if report.notes.is_empty() {
+            ui.weak("Everything in the file was mapped.");
+        } else {
+            ui.label(RichText::new(format!("Not mapped or assumed ({})", report.notes.len())).strong());
+            ScrollArea::vertical().max_height(320.0).auto_shrink([false, true]).show(ui, |ui| {
+                for note in &report.notes {
+                    ui.label(format!("• {note}"));
+                }
+            });
+        }
+        ui.add_space(8.0);
+        if ui.button("OK").clicked() {
+            close = true;
+        }
+    });
+    if close || resp.should_close() {
+        app.import.report = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_is_an_error() {
+        let err = import_file(Path::new("/nonexistent/compose.yaml")).err().map(|e| format!("{e:#}"));
+        assert!(err.is_some_and(|e| e.contains("compose.yaml")));
+    }
+}

@@ -1,0 +1,234 @@
+//! The results view: a dock under the canvas with tabs for the summary,
+//! tables, plots, traces, explanations, comparisons and the chaos timeline.
+//! It reads the run shown ([`crate::gui::run::Runs::current`]) and never
+//! edits the design itself: fault edits leave as commands.
+
+pub mod compare;
+pub mod explain;
+pub mod export;
+pub mod plots;
+pub mod summary;
+pub mod tables;
+pub mod traces;
+
+use std::collections::BTreeSet;
+
+use egui::{RichText, Ui};
+use engine::sim::Estimate;
+
+use crate::gui::action::Action;
+use crate::gui::app::SwitchboardApp;
+use crate::gui::panels::timeline;
+use crate::gui::style;
+
+/// The tabs of the results dock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// Cards per workload, SLOs, warnings.
+    Summary,
+    /// Explanations in words.
+    Explain,
+    /// Plots over simulated time.
+    Plots,
+    /// Per-node table.
+    Nodes,
+    /// Per-edge table.
+    Edges,
+    /// Per-broker table.
+    Brokers,
+    /// Trace waterfall.
+    Traces,
+    /// Baseline diff and what-if sweeps.
+    Compare,
+    /// Chaos timeline (fault editing).
+    Chaos,
+}
+
+impl Tab {
+    /// Every tab, in display order.
+    pub const ALL: [Self; 9] = [
+        Self::Summary,
+        Self::Explain,
+        Self::Plots,
+        Self::Nodes,
+        Self::Edges,
+        Self::Brokers,
+        Self::Traces,
+        Self::Compare,
+        Self::Chaos,
+    ];
+
+    /// The tab's title.
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Summary => "Summary",
+            Self::Explain => "Why",
+            Self::Plots => "Plots",
+            Self::Nodes => "Nodes",
+            Self::Edges => "Edges",
+            Self::Brokers => "Brokers",
+            Self::Traces => "Traces",
+            Self::Compare => "Compare",
+            Self::Chaos => "Chaos timeline",
+        }
+    }
+}
+
+/// Transient state of the results view.
+#[derive(Debug)]
+pub struct ResultsView {
+    /// The dock is shown.
+    pub open: bool,
+    /// The tab shown.
+    pub tab: Tab,
+    /// Table sorting.
+    pub tables: tables::TableState,
+    /// Nodes picked for the per-node plots (empty: the busiest few).
+    pub picked_nodes: BTreeSet<String>,
+    /// Colour the canvas by the run's figures.
+    pub overlay: bool,
+    /// The time window the canvas overlay shows (`None`: the whole run).
+    pub window: Option<usize>,
+    /// The scrubber replays windows one after another.
+    pub playing: bool,
+    pub(crate) play_clock_s: f64,
+    /// The trace shown in the waterfall.
+    pub trace: usize,
+    /// Chaos timeline interaction.
+    pub timeline: timeline::TimelineState,
+}
+
+impl Default for ResultsView {
+    fn default() -> Self {
+        Self {
+            open: false,
+            tab: Tab::Summary,
+            tables: tables::TableState::default(),
+            picked_nodes: BTreeSet::new(),
+            overlay: true,
+            window: None,
+            playing: false,
+            play_clock_s: 0.0,
+            trace: 0,
+            timeline: timeline::TimelineState::default(),
+        }
+    }
+}
+
+impl ResultsView {
+    /// A new run arrived: show its summary from the start.
+    pub fn reset_for_new_run(&mut self) {
+        if self.tab == Tab::Chaos || self.tab == Tab::Compare {
+            // The user is working there: stay.
+        } else {
+            self.tab = Tab::Summary;
+        }
+        self.window = None;
+        self.playing = false;
+        self.trace = 0;
+    }
+}
+
+/// A figure with its confidence interval: `12.3 ± 0.4`.
+#[must_use]
+pub fn fmt_est(e: &Estimate, digits: usize) -> String {
+    if e.ci95 > 0.0 { format!("{:.digits$} ± {:.digits$}", e.mean, e.ci95) } else { format!("{:.digits$}", e.mean) }
+}
+
+/// Digits that suit a latency in milliseconds.
+#[must_use]
+pub fn ms_digits(v: f64) -> usize {
+    if v.abs() >= 100.0 {
+        0
+    } else if v.abs() >= 10.0 {
+        1
+    } else {
+        2
+    }
+}
+
+/// A latency with its interval, in ms.
+#[must_use]
+pub fn fmt_ms(e: &Estimate) -> String {
+    format!("{} ms", fmt_est(e, ms_digits(e.mean)))
+}
+
+/// A share as a percentage with its interval.
+#[must_use]
+pub fn fmt_pct(e: &Estimate) -> String {
+    let p = Estimate { mean: e.mean * 100.0, ci95: e.ci95 * 100.0, wide: e.wide };
+    format!("{} %", fmt_est(&p, 2))
+}
+
+/// Show the results dock at the bottom of the window.
+pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
+    if !app.results.open {
+        return;
+    }
+    egui::Panel::bottom("results-dock").resizable(true).default_size(330.0).min_size(120.0).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            for tab in Tab::ALL {
+                ui.selectable_value(&mut app.results.tab, tab, tab.title());
+            }
+            ui.separator();
+            ui.checkbox(&mut app.results.overlay, "Canvas overlay");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("✕").on_hover_text("Hide the results").clicked() {
+                    app.results.open = false;
+                }
+                export::menu(ui, app);
+                history_ui(ui, app);
+            });
+        });
+        if app.results_stale() && app.results.tab != Tab::Chaos {
+            ui.colored_label(
+                style::WARNING_COLOR,
+                "⚠ Stale: the design changed since this run. Run again (F5) to update the figures.",
+            );
+        }
+        ui.separator();
+        let tab = app.results.tab;
+        if tab == Tab::Chaos {
+            timeline::panel(ui, app, actions);
+            return;
+        }
+        if tab == Tab::Compare {
+            compare::tab(ui, app);
+            return;
+        }
+        let Some(run) = app.runs.current().cloned() else {
+            ui.weak("No results yet: press Run (F5) to simulate the design.");
+            return;
+        };
+        let report = &run.report;
+        match tab {
+            Tab::Summary => summary::tab(ui, report),
+            Tab::Explain => explain::tab(ui, report, &run.design, actions),
+            Tab::Plots => plots::tab(ui, app, &run),
+            Tab::Nodes => tables::nodes(ui, &mut app.results.tables, report, actions),
+            Tab::Edges => tables::edges(ui, &mut app.results.tables, report, &run.design),
+            Tab::Brokers => tables::brokers(ui, &mut app.results.tables, report),
+            Tab::Traces => traces::tab(ui, &mut app.results.trace, report, &run.design, actions),
+            Tab::Compare | Tab::Chaos => {}
+        }
+    });
+}
+
+fn history_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
+    let Some(current) = app.runs.current().map(|r| (r.id, r.label.clone())) else { return };
+    let mut shown = current.0;
+    egui::ComboBox::from_id_salt("results-run").selected_text(RichText::new(format!("Run {}", current.1))).show_ui(
+        ui,
+        |ui| {
+            for r in app.runs.history.iter().rev() {
+                let pin = if Some(r.id) == app.runs.baseline { " (baseline)" } else { "" };
+                ui.selectable_value(&mut shown, r.id, format!("{}{pin}", r.label));
+            }
+        },
+    );
+    if shown != current.0 {
+        app.runs.shown = Some(shown);
+        app.results.window = None;
+    }
+}

@@ -1,0 +1,119 @@
+//! The summary: run-level warnings, then one card per workload with
+//! throughput, success share, latency percentiles with confidence intervals
+//! and the workload's SLO badges.
+
+use egui::{Color32, RichText, Ui};
+use engine::sim::{Report, SloVerdict, Verdict, WorkloadReport};
+
+use super::{fmt_est, fmt_ms, fmt_pct};
+use crate::gui::style;
+
+/// Colour and word of a verdict.
+#[must_use]
+pub fn verdict_style(v: Verdict) -> (Color32, &'static str) {
+    match v {
+        Verdict::Pass => (Color32::from_rgb(22, 163, 74), "PASS"),
+        Verdict::Fail => (style::ERROR_COLOR, "FAIL"),
+        Verdict::Inconclusive => (style::WARNING_COLOR, "INCONCLUSIVE"),
+    }
+}
+
+/// The target and measured value of an SLO in words.
+#[must_use]
+pub fn slo_text(s: &SloVerdict) -> String {
+    if s.objective.contains("error") {
+        format!(
+            "{}: {:.2} % ± {:.2} (target ≤ {:.2} %)",
+            s.objective,
+            s.measured.mean * 100.0,
+            s.measured.ci95 * 100.0,
+            s.target * 100.0
+        )
+    } else {
+        format!("{}: {} (target ≤ {} ms)", s.objective, fmt_ms(&s.measured), s.target)
+    }
+}
+
+/// Show the summary tab.
+pub fn tab(ui: &mut Ui, report: &Report) {
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        let s = &report.settings;
+        ui.weak(format!(
+            "{}: {:.0} s simulated ({:.0} s warm-up), seed {}, {} replication(s), rate ×{}, {} events, CIs by {}",
+            report.design,
+            s.duration_s,
+            s.warmup_s,
+            s.seed,
+            s.replications,
+            s.rate_scale,
+            report.events,
+            s.ci_method.replace('_', " ")
+        ));
+        if report.unstable {
+            ui.colored_label(
+                style::ERROR_COLOR,
+                format!("⚠ Unstable: {}", report.unstable_reasons.join("; ")),
+            );
+        }
+        for w in &report.warnings {
+            ui.colored_label(style::WARNING_COLOR, format!("▲ {w}"));
+        }
+        if !report.conservation.holds {
+            ui.colored_label(style::ERROR_COLOR, format!("Conservation: {}", report.conservation.violations.join("; ")));
+        }
+        ui.add_space(4.0);
+        ui.horizontal_wrapped(|ui| {
+            for w in &report.workloads {
+                card(ui, w, report);
+            }
+        });
+        if report.workloads.is_empty() {
+            ui.weak("The design has no workloads: add one in the inspector to send traffic.");
+        }
+    });
+}
+
+fn card(ui: &mut Ui, w: &WorkloadReport, report: &Report) {
+    egui::Frame::group(ui.style()).inner_margin(8.0).show(ui, |ui| {
+        ui.set_width(300.0);
+        ui.vertical(|ui| {
+            ui.label(RichText::new(&w.name).heading().strong());
+            let finished = w.outcomes.total() - w.outcomes.in_flight;
+            let success = if finished > 0 { (w.outcomes.ok + w.outcomes.degraded) as f64 / finished as f64 } else { 0.0 };
+            egui::Grid::new(("card", &w.name)).num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
+                row(ui, "Throughput", format!("{} req/s", fmt_est(&w.throughput_per_s, 1)));
+                row(ui, "Success", format!("{:.2} %", success * 100.0));
+                row(ui, "Errors", fmt_pct(&w.error_rate));
+                row(ui, "p50", fmt_ms(&w.latency_ms.p50));
+                row(ui, "p95", fmt_ms(&w.latency_ms.p95));
+                row(ui, "p99", fmt_ms(&w.latency_ms.p99));
+                row(ui, "p99.9", fmt_ms(&w.latency_ms.p999));
+                row(
+                    ui,
+                    "Outcomes",
+                    format!(
+                        "{} ok · {} degraded · {} error · {} timeout · {} rejected",
+                        w.outcomes.ok,
+                        w.outcomes.degraded,
+                        w.outcomes.error,
+                        w.outcomes.timeout,
+                        w.outcomes.rejected.total()
+                    ),
+                );
+            });
+            for s in report.slos.iter().filter(|s| s.workload == w.name) {
+                let (color, word) = verdict_style(s.verdict);
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(format!(" {word} ")).color(Color32::WHITE).background_color(color).strong());
+                    ui.label(slo_text(s));
+                });
+            }
+        });
+    });
+}
+
+fn row(ui: &mut Ui, name: &str, value: String) {
+    ui.weak(name);
+    ui.label(value);
+    ui.end_row();
+}

@@ -1,0 +1,135 @@
+//! The run bar: Run / Stop, the run's settings (duration, warm-up, seed,
+//! replications are the design's own settings, edited as undoable commands;
+//! the rate scale and the scenario belong to the next run only), and the
+//! progress of the run in progress.
+
+use egui::{DragValue, RichText, Ui};
+
+use super::RunNotice;
+use crate::gui::action::Action;
+use crate::gui::app::SwitchboardApp;
+use crate::gui::document::Command;
+use crate::gui::style;
+
+/// A labelled number field whose accessible name is its label.
+fn number(ui: &mut Ui, label: &str, drag: DragValue<'_>) -> egui::Response {
+    let l = ui.label(label);
+    ui.add(drag).labelled_by(l.id)
+}
+
+/// "1 m 05 s", "12.3 s".
+#[must_use]
+pub fn format_seconds(s: f64) -> String {
+    if s >= 60.0 {
+        format!("{} m {:02.0} s", (s / 60.0).floor(), s % 60.0)
+    } else if s >= 10.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+/// Show the run bar at the top of the window.
+pub fn bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
+    egui::Panel::top("run-bar").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            let running = app.runs.is_running();
+            if running {
+                if ui.button(RichText::new("■ Stop").color(style::ERROR_COLOR)).on_hover_text("Stop the run (Esc)").clicked()
+                {
+                    actions.push(Action::StopRun);
+                }
+            } else if ui.button(RichText::new("▶ Run").strong()).on_hover_text("Simulate the design (F5)").clicked() {
+                actions.push(Action::Run);
+            }
+            ui.separator();
+            settings_ui(ui, app, actions, running);
+            ui.separator();
+            scenario_ui(ui, app, running);
+            ui.separator();
+            status_ui(ui, app);
+        });
+    });
+}
+
+fn settings_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>, running: bool) {
+    let original = app.design().simulation.clone();
+    let mut s = original.clone();
+    ui.add_enabled_ui(!running, |ui| {
+        number(ui, "Duration", DragValue::new(&mut s.duration_s).range(0.1..=86_400.0).suffix(" s").speed(1.0));
+        number(ui, "Warm-up", DragValue::new(&mut s.warmup_s).range(0.0..=86_400.0).suffix(" s").speed(0.5));
+        number(ui, "Seed", DragValue::new(&mut s.seed).speed(1.0));
+        number(ui, "Replications", DragValue::new(&mut s.replications).range(1..=100).speed(0.1));
+        number(
+            ui,
+            "Rate scale",
+            DragValue::new(&mut app.runs.rate_scale).range(0.01..=100.0).speed(0.01).prefix("×"),
+        );
+    });
+    if s != original {
+        actions.push(Action::EditMerging(Command::SetSimulation(Box::new(s)), "run-bar-settings".to_owned()));
+    }
+}
+
+fn scenario_ui(ui: &mut Ui, app: &mut SwitchboardApp, running: bool) {
+    let names: Vec<String> = app.design().scenarios.iter().map(|s| s.name.clone()).collect();
+    if app.runs.scenario.as_ref().is_some_and(|s| !names.contains(s)) {
+        app.runs.scenario = None;
+    }
+    let label = ui.label("Scenario");
+    ui.add_enabled_ui(!running, |ui| {
+        let shown = app.runs.scenario.clone().unwrap_or_else(|| "as drawn".to_owned());
+        egui::ComboBox::from_id_salt("run-scenario")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut app.runs.scenario, None, "as drawn");
+                for name in names {
+                    ui.selectable_value(&mut app.runs.scenario, Some(name.clone()), name);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+}
+
+fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
+    if let Some((p, left)) = app.runs.progress() {
+        let text = format!(
+            "{:.1} / {:.1} s simulated · {}/{} replications{}",
+            p.sim_time_s,
+            p.duration_s,
+            p.replications_done,
+            p.replications,
+            left.map(|s| format!(" · {} left", format_seconds(s))).unwrap_or_default()
+        );
+        ui.add(egui::ProgressBar::new(p.fraction() as f32).desired_width(220.0).show_percentage())
+            .on_hover_text(&text);
+        ui.label(text);
+        return;
+    }
+    match &app.runs.notice {
+        Some(RunNotice::Cancelled) => {
+            ui.weak("Stopped.");
+        }
+        Some(RunNotice::Invalid(n)) => {
+            ui.colored_label(style::ERROR_COLOR, format!("The design cannot be simulated ({n} problems, see below)."));
+        }
+        Some(RunNotice::Failed(m)) => {
+            ui.colored_label(style::ERROR_COLOR, format!("Simulation failed: {m}"));
+        }
+        None => {}
+    }
+    if app.runs.notice.is_none() {
+        if let Some(r) = app.runs.current() {
+            let stale = app.results_stale();
+            let text = format!("Showing run {}{}", r.label, if stale { " (stale: the design changed)" } else { "" });
+            if stale {
+                ui.colored_label(style::WARNING_COLOR, text);
+            } else {
+                ui.weak(text);
+            }
+        } else {
+            ui.weak("Press Run (F5) to simulate.");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Export and Import in the GUI: the Export dialog opened from the menu, its
+//! format selector, preview, report, copy and save; File → Import of Compose
+//! files into a new unsaved document.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod gui_support;
+
+use std::path::PathBuf;
+
+use egui::OutputCommand;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use engine::export::ExportFormat;
+use engine::model::format;
+use gui_support::*;
+use switchboard::gui::SwitchboardApp;
+use switchboard::gui::app::Modal;
+
+fn sample() -> engine::Design {
+    format::load(&samples_dir().join("ecommerce-checkout.json")).unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/import").join(name)
+}
+
+/// Open a menu of the menu bar and click one of its entries.
+fn menu(h: &mut Harness<'_, SwitchboardApp>, menu: &str, entry: &str) {
+    h.get_by_label(menu).click();
+    h.run_steps(2);
+    h.get_by_label(entry).click();
+    h.run_steps(4);
+}
+
+fn preview(h: &Harness<'_, SwitchboardApp>) -> String {
+    h.state().export_dialog.as_ref().expect("the export dialog is open").preview().expect("a preview").text.clone()
+}
+
+#[test]
+fn export_dialog_opens_from_the_menu_and_switches_format() {
+    let (mut h, _) = harness(sample());
+    menu(&mut h, "Export", "Docker Compose…");
+    let dialog = h.state().export_dialog.as_ref().expect("dialog open");
+    assert_eq!(dialog.format(), ExportFormat::Compose);
+    let text = preview(&h);
+    assert!(text.contains("services:") && text.contains("api-gateway:"), "{text}");
+    // The dialog shows the real export, not a copy of it.
+    let expected = engine::export::export(h.state().design(), ExportFormat::Compose).unwrap();
+    assert_eq!(h.state().export_dialog.as_ref().unwrap().text(), Some(expected.text().as_str()));
+    assert_eq!(h.state().export_dialog.as_ref().unwrap().report(), expected.report.as_slice());
+
+    h.get_by_label("Kubernetes").click();
+    h.run_steps(3);
+    assert_eq!(h.state().export_dialog.as_ref().unwrap().format(), ExportFormat::Kubernetes);
+    let text = preview(&h);
+    assert!(text.contains("kind: Deployment") && text.contains("name: payments"), "{text}");
+
+    h.get_by_label("Mermaid").click();
+    h.run_steps(3);
+    assert!(preview(&h).starts_with("flowchart"), "{}", preview(&h));
+
+    h.get_by_label("Close").click();
+    h.run_steps(3);
+    assert!(h.state().export_dialog.is_none());
+}
+
+#[test]
+fn save_writes_the_whole_export_through_the_dialog() {
+    let dir = temp_dir("export-save");
+    let path = dir.join("out.compose.yaml");
+    let (mut h, dialogs) = harness(sample());
+    menu(&mut h, "Export", "Kubernetes…");
+    dialogs.0.lock().unwrap().save = Some(path.clone());
+    h.get_by_label("Save kubernetes.yaml…").click();
+    h.run_steps(3);
+    let written = std::fs::read_to_string(&path).expect("the export was written");
+    let expected = engine::export::export(h.state().design(), ExportFormat::Kubernetes).unwrap().text();
+    assert_eq!(written, expected);
+    assert!(h.state().export_dialog.is_some(), "the dialog stays open after saving");
+    assert!(!h.state().doc.is_dirty(), "exporting does not touch the design");
+
+    // A cancelled save dialog writes nothing.
+    std::fs::remove_file(&path).unwrap();
+    dialogs.0.lock().unwrap().save = None;
+    h.get_by_label("Save kubernetes.yaml…").click();
+    h.run_steps(3);
+    assert!(!path.exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn copy_puts_the_whole_text_on_the_clipboard() {
+    let (mut h, _) = harness(sample());
+    menu(&mut h, "Export", "Graphviz DOT…");
+    h.get_by_label("Copy to clipboard").click();
+    h.step();
+    let copied = h.output().platform_output.commands.iter().find_map(|c| match c {
+        OutputCommand::CopyText(t) => Some(t.clone()),
+        _ => None,
+    });
+    let expected = engine::export::export(h.state().design(), ExportFormat::Dot).unwrap().text();
+    assert_eq!(copied.as_deref(), Some(expected.as_str()));
+}
+
+#[test]
+fn the_report_lists_notes_and_errors_show_in_the_dialog() {
+    let (mut h, _) = harness(sample());
+    menu(&mut h, "Export", "Istio…");
+    let report = h.state().export_dialog.as_ref().unwrap().report().to_vec();
+    assert!(!report.is_empty(), "the sample has things Istio cannot express");
+    // Each note's subject is on screen under its kind.
+    h.get_by_label(&report[0].message);
+
+    // An empty design has nothing to deploy: the error is shown, Save is off.
+    let (mut h, _) = harness(engine::Design::default());
+    menu(&mut h, "Export", "Docker Compose…");
+    let error = h.state().export_dialog.as_ref().unwrap().error().map(str::to_owned);
+    let error = error.expect("an empty design cannot be exported to Compose");
+    h.get_by_label(&error);
+    assert!(h.get_by_label("Save compose.yaml…").accesskit_node().is_disabled(), "Save is off");
+}
+
+#[test]
+fn large_exports_are_cut_in_the_preview_but_saved_whole() {
+    let dir = temp_dir("export-large");
+    let path = dir.join("large.yaml");
+    let design = format::load(&samples_dir().join("large-topology.json")).unwrap();
+    let (mut h, dialogs) = harness(design);
+    menu(&mut h, "Export", "Kubernetes…");
+    let dialog = h.state().export_dialog.as_ref().unwrap();
+    let whole = dialog.text().unwrap().to_owned();
+    let preview = dialog.preview().unwrap().clone();
+    assert!(preview.shown_lines.is_some(), "{} lines were not cut", preview.total_lines);
+    assert!(whole.starts_with(&preview.text) && preview.text.len() < whole.len());
+    h.get_by_label_contains("The preview shows the first");
+    dialogs.0.lock().unwrap().save = Some(path.clone());
+    h.get_by_label("Save kubernetes.yaml…").click();
+    h.run_steps(3);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), whole);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn import_opens_compose_files_as_new_unsaved_designs() {
+    for (file, services) in [
+        (
+            "shop-events.compose.yml",
+            &["gateway", "orders", "catalog", "notifications", "orders-db", "catalog-db", "cache", "kafka", "rabbitmq"][..],
+        ),
+        ("voting-app.compose.yaml", &["vote", "result", "worker", "redis", "db", "seed"][..]),
+    ] {
+        let (mut h, dialogs) = harness(small_design());
+        dialogs.0.lock().unwrap().open = Some(fixture(file));
+        menu(&mut h, "File", "Import…");
+        let names: Vec<&str> = h.state().design().nodes.iter().map(|n| n.name.as_str()).collect();
+        for s in services {
+            assert!(names.contains(s), "{file}: {s} missing from {names:?}");
+        }
+        assert!(!names.contains(&"orders") || file.starts_with("shop"), "the old design is gone");
+        assert!(h.state().doc.is_dirty(), "an imported design is unsaved");
+        assert!(h.state().doc.path.is_none(), "saving asks for a name");
+        let report = h.state().import.report.clone().expect("the import report is shown");
+        assert_eq!(report.source, file);
+        h.get_by_label(&format!("Imported {file}"));
+        h.get_by_label("OK").click();
+        h.run_steps(2);
+        assert!(h.state().import.report.is_none());
+        // The imported design is on the canvas.
+        h.get_by_label(&format!("{} (Service)", services[1]));
+    }
+}
+
+#[test]
+fn import_asks_about_unsaved_changes_and_failures_keep_the_design() {
+    let (mut h, dialogs) = harness(small_design());
+    h.get_by_label("orders (Service)").click();
+    h.run_steps(2);
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Delete);
+    assert!(h.state().doc.is_dirty());
+    dialogs.0.lock().unwrap().open = Some(fixture("voting-app.compose.yaml"));
+    menu(&mut h, "File", "Import…");
+    assert!(matches!(h.state().modal, Some(Modal::SaveChanges(_))), "{:?}", h.state().modal);
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert_eq!(h.state().design().nodes.len(), 2, "cancel keeps the edited design");
+    menu(&mut h, "File", "Import…");
+    h.get_by_label("Don't save").click();
+    h.run_steps(2);
+    assert!(h.state().design().nodes.iter().any(|n| n.name == "vote"));
+
+    // A file that is not an importable format: an error, the design untouched.
+    let dir = temp_dir("import-bad");
+    let bad = dir.join("notes.yaml");
+    std::fs::write(&bad, "shopping:\n  - milk\n  - eggs\n").unwrap();
+    dialogs.0.lock().unwrap().open = Some(bad);
+    let before = h.state().design().clone();
+    menu(&mut h, "File", "Import…");
+    match &h.state().modal {
+        Some(Modal::Error(m)) => assert!(m.contains("notes.yaml"), "{m}"),
+        other => panic!("expected an error dialog, got {other:?}"),
+    }
+    assert_eq!(h.state().design(), &before);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn zz_debug() {
+    let (mut h, _) = harness(sample());
+    h.get_by_label("File").click();
+    h.run_steps(3);
+    let labels: Vec<String> = h.root().query_all(egui_kittest::kittest::by()).filter_map(|n| n.accesskit_node().label()).collect();
+    eprintln!("{labels:?}");
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Escape);
+    menu(&mut h, "Export", "Docker Compose…");
+    for _ in 0..4 {
+        let r = h.get_by_label("Kubernetes").rect();
+        eprintln!("rect {r:?}");
+        h.get_by_label("Kubernetes").click();
+        h.step();
+        eprintln!("{:?}", h.state().export_dialog.as_ref().map(|d| d.format()));
+    }
+}
