@@ -5,8 +5,9 @@
 
 mod gui_support;
 
+use egui::accesskit::Toggled;
 use egui::{Key, Modifiers, pos2, vec2};
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use engine::model::{EdgeKind, NodeKind};
 use gui_support::*;
 use switchboard::gui::action::Action;
@@ -271,7 +272,8 @@ fn frame_time_at_1000_nodes() {
     let total_ms = start.elapsed().as_secs_f64() * 1000.0 / f64::from(frames);
     let (ui_ms, tess_ms) = (ui_ms / f64::from(frames), tess_ms / f64::from(frames));
     eprintln!(
-        "frame at 1,000 nodes / 2,000 edges, fit to view: app UI pass {ui_ms:.2} ms + tessellation {tess_ms:.2} ms = {:.2} ms (harness step incl. AccessKit tree: {total_ms:.2} ms)",
+        "frame at 1,000 nodes / 2,000 edges, fit to view (zoom {:.3}): app UI pass {ui_ms:.2} ms + tessellation {tess_ms:.2} ms = {:.2} ms (harness step incl. AccessKit tree: {total_ms:.2} ms)",
+        h.state().canvas.zoom(),
         ui_ms + tess_ms
     );
     // A loose bound that still catches accidental quadratic work.
@@ -298,4 +300,45 @@ fn big_design(n: usize, m: usize) -> engine::Design {
         d.edges.push(engine::model::Edge::new(format!("e{j}"), format!("n{a}"), format!("n{b}"), EdgeKind::Call));
     }
     d
+}
+
+#[test]
+fn nodes_are_accessible_and_open_their_own_context_menu() {
+    let (mut h, _) = harness(connected_design());
+    // A screen reader's click selects the node, like a pointer click.
+    h.get_by_label("payments (Service)").click_accesskit();
+    h.run_steps(2);
+    assert!(h.state().selection.nodes.contains("b"));
+    assert_eq!(h.state().selection.nodes.len(), 1);
+    assert_eq!(h.get_by_label("payments (Service)").accesskit_node().toggled(), Some(Toggled::True));
+    assert_eq!(h.get_by_label("orders (Service)").accesskit_node().toggled(), Some(Toggled::False));
+
+    // A right click on a node selects it and opens the node's menu...
+    h.get_by_label("orders (Service)").click_secondary();
+    h.run_steps(3);
+    assert!(h.state().selection.nodes.contains("a") && h.state().selection.nodes.len() == 1);
+    h.get_by_label("Rename…");
+    h.get_by_label("Delete").click();
+    h.run_steps(3);
+    assert!(h.state().design().node("a").is_none(), "Delete in the node menu removed it");
+
+    // ...and on empty canvas the canvas menu.
+    let empty = h.get_by_label("Canvas").rect().left_top() + egui::vec2(20.0, 20.0);
+    h.hover_at(empty);
+    h.run_steps(1);
+    h.event(egui::Event::PointerButton {
+        pos: empty,
+        button: egui::PointerButton::Secondary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos: empty,
+        button: egui::PointerButton::Secondary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run_steps(3);
+    assert!(h.query_by_label("Rename…").is_none());
+    h.get_by_label("Add ⏵");
 }

@@ -7,6 +7,9 @@ pub mod capacity;
 pub mod export;
 pub mod import;
 pub mod model;
+pub mod report_csv;
+pub mod report_explain;
+pub mod report_html;
 pub mod sim;
 pub mod validate;
 

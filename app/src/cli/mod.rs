@@ -48,6 +48,10 @@ pub struct Cli {
     /// Render the design to this PNG and exit (needs a display, e.g. Xvfb).
     #[arg(long, value_name = "PATH")]
     pub screenshot: Option<PathBuf>,
+    /// Simulate the design when the app opens and show the results (with
+    /// `--screenshot`: capture them).
+    #[arg(long)]
+    pub run: bool,
     /// Window size for the app and for screenshots, e.g. 1600x1000.
     #[arg(long, value_name = "WxH", default_value = "1600x1000")]
     pub window_size: String,
@@ -137,6 +141,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
                 file: cli.file,
                 screenshot: cli.screenshot,
                 window_size: [width, height],
+                run: cli.run,
             })?;
             Ok(exit::OK)
         }

@@ -55,6 +55,9 @@ pub struct Args {
     /// Multiply every open-loop arrival rate.
     #[arg(long, default_value_t = 1.0)]
     pub rate_scale: f64,
+    /// Also write a self-contained HTML report to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
     #[command(flatten)]
     pub output: Output,
 }
@@ -141,6 +144,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
     if let Some(path) = &args.output.json {
         super::write_json(path, &report.to_json(), out)?;
+    }
+    if let Some(path) = &args.html {
+        let page = engine::report_html::html(&report, &design);
+        engine::model::format::write_atomic(path, page.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(exit_code(&report))
 }
@@ -264,6 +272,7 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
         }
     }
+    write_resilience(r, out)?;
     if !r.slos.is_empty() {
         writeln!(out)?;
         for v in &r.slos {
@@ -292,6 +301,87 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "(± is the 95% confidence interval, {}; * marks intervals wider than 5%)",
         s.ci_method.replace('_', " ")
     )?;
+    Ok(())
+}
+
+/// Goodput against throughput, policy edges, replicas and wasted work, faults.
+///
+/// # Errors
+/// Write failures.
+fn write_resilience(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    if let Some(l) = &r.load {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "goodput {:.1} req/s ({:.1} in full) of {:.1} offered; throughput {:.1} visits/s ({:.1} per request); wasted work {:.1}%",
+            l.goodput_per_s,
+            l.ok_per_s,
+            l.offered_per_s,
+            l.throughput_per_s,
+            l.amplification,
+            l.wasted_share * 100.0
+        )?;
+    }
+    let policies: Vec<_> = r.edges.iter().filter_map(|e| e.policy.as_ref().map(|p| (e, p))).collect();
+    if !policies.is_empty() {
+        writeln!(out)?;
+        let en = policies.iter().map(|(e, _)| e.id.chars().count()).max().unwrap_or(4).clamp(11, 30);
+        writeln!(
+            out,
+            "{:<en$}  {:>8}  {:>8}  {:>6}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>8}",
+            "policy edge", "calls", "tries", "×", "timeouts", "failfast", "bulkhead", "fallback", "failed", "open s"
+        )?;
+        for (e, p) in policies {
+            writeln!(
+                out,
+                "{:<en$}  {:>8}  {:>8}  {:>6.2}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>8}",
+                e.id,
+                p.logical_calls,
+                p.attempts,
+                p.retry_amplification,
+                p.try_timeouts + p.call_timeouts,
+                p.fail_fast,
+                p.bulkhead_rejections,
+                p.fallbacks,
+                p.logical_outcomes.failed(),
+                p.breaker.as_ref().map_or_else(|| "-".to_owned(), |b| format!("{:.1}", b.time_open_s))
+            )?;
+        }
+    }
+    let nodes: Vec<_> = r
+        .nodes
+        .iter()
+        .filter_map(|n| n.resilience.as_ref().map(|x| (n, x)))
+        .filter(|(n, x)| {
+            x.wasted_visits > 0 || x.ejections > 0 || n.outcomes.rejected.rate_limited > 0 || {
+                let series = r.series.nodes.iter().find(|s| s.id == n.id);
+                series.is_some_and(|s| s.replicas.windows(2).any(|w| (w[0] - w[1]).abs() > 1e-9))
+            }
+        })
+        .collect();
+    if !nodes.is_empty() {
+        writeln!(out)?;
+        for (n, x) in nodes {
+            writeln!(
+                out,
+                "node {}: replicas {:.1} (max {}), {} ejection(s), {} rate-limited, wasted {:.2} worker-s on {} visits ({:.1}% of busy time)",
+                n.id,
+                x.replicas_mean,
+                x.replicas_max,
+                x.ejections,
+                n.outcomes.rejected.rate_limited,
+                x.wasted_work_s,
+                x.wasted_visits,
+                x.wasted_share * 100.0
+            )?;
+        }
+    }
+    if !r.faults.is_empty() {
+        writeln!(out)?;
+        for f in &r.faults {
+            writeln!(out, "fault {}", f.summary)?;
+        }
+    }
     Ok(())
 }
 

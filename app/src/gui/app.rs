@@ -153,7 +153,7 @@ pub struct SwitchboardApp {
     pub export_dialog: Option<panels::export_dialog::ExportDialog>,
     /// Imports waiting for "save changes?" and the import report on screen.
     pub import: panels::import::ImportState,
-    dialogs: Box<dyn FileDialogs>,
+    pub(crate) dialogs: Box<dyn FileDialogs>,
     recovery: Option<RecoveryStore>,
     last_autosave_s: f64,
     autosaved_revision: Option<u64>,
@@ -231,6 +231,13 @@ impl SwitchboardApp {
         {
             app.modal = Some(Modal::Recovery(Box::new(rec)));
         }
+        // Documentation screenshots of the Export dialog
+        // (`SWITCHBOARD_SCREENSHOT_EXPORT=k8s switchboard --screenshot ...`).
+        if app.screenshot_mode
+            && let Some(format) = std::env::var("SWITCHBOARD_SCREENSHOT_EXPORT").ok().and_then(|f| f.parse().ok())
+        {
+            app.export_dialog = Some(panels::export_dialog::ExportDialog::new(format));
+        }
         app
     }
 
@@ -307,6 +314,19 @@ impl SwitchboardApp {
                 culprit: self.culprit.as_deref(),
             };
             canvas::show(ui, &mut self.canvas, &input, &mut self.selection, &mut actions);
+            if self.results.overlay
+                && let Some(run) = self.runs.current()
+            {
+                let report = std::sync::Arc::clone(&run.report);
+                canvas::results_overlay::show(
+                    ui,
+                    &self.canvas,
+                    &self.geometry,
+                    self.doc.design(),
+                    &report,
+                    &mut self.results,
+                );
+            }
             if self.settings.show_minimap {
                 panels::minimap::show(ui, self.doc.design(), &self.geometry, &mut self.canvas);
             }

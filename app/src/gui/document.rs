@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use engine::Design;
-use engine::model::{Edge, Node, Position, SimulationSettings, Slo, Workload};
+use engine::model::{Edge, Fault, Node, Position, Scenario, SimulationSettings, Slo, Workload};
 
 /// Most undo steps kept.
 const UNDO_LIMIT: usize = 200;
@@ -86,6 +86,15 @@ pub enum Command {
     },
     /// Replace the whole design (auto-layout, import).
     ReplaceDesign(Box<Design>),
+    /// Replace the faults of the design, or of one of its scenarios.
+    SetFaults {
+        /// Scenario name (`None`: the design's own faults).
+        scenario: Option<String>,
+        /// The new list.
+        faults: Vec<Fault>,
+    },
+    /// Replace the scenario list.
+    SetScenarios(Vec<Scenario>),
 }
 
 /// Why a command was refused.
@@ -413,6 +422,27 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
             design.description = description;
         }
         Command::ReplaceDesign(next) => *design = *next,
+        Command::SetFaults { scenario, faults } => match scenario {
+            None => design.faults = faults,
+            Some(name) => {
+                let Some(s) = design.scenarios.iter_mut().find(|s| s.name == name) else {
+                    return refuse(format!("no scenario named {name:?}"));
+                };
+                s.faults = faults;
+            }
+        },
+        Command::SetScenarios(scenarios) => {
+            let mut names = BTreeSet::new();
+            for s in &scenarios {
+                if s.name.trim().is_empty() {
+                    return refuse("a scenario needs a name");
+                }
+                if !names.insert(s.name.as_str()) {
+                    return refuse(format!("the scenario name {:?} is already in use", s.name));
+                }
+            }
+            design.scenarios = scenarios;
+        }
     }
     Ok(())
 }
@@ -433,6 +463,9 @@ fn remove_nodes(design: &mut Design, ids: &[String]) {
     design.workloads.retain(|w| !gone.contains(&w.entry));
     design.slos.retain(|s| !removed_workloads.contains(&s.workload));
     design.faults.retain(|f| !gone.contains(&f.target));
+    for s in &mut design.scenarios {
+        s.faults.retain(|f| !gone.contains(&f.target));
+    }
 }
 
 #[cfg(test)]

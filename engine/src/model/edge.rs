@@ -170,6 +170,12 @@ pub struct CallPolicy {
     /// Fallback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Fallback>,
+    /// When the caller gives up on a try (timeout), the callee learns of it
+    /// (gRPC deadline propagation, context cancellation): a try still queued is
+    /// dropped and one in service skips its remaining steps. Without it the
+    /// callee finishes the abandoned work, which the report counts as wasted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub propagate_cancellation: bool,
 }
 
 impl CallPolicy {
@@ -215,6 +221,30 @@ pub struct SubscriptionSettings {
     /// Delay before a failed message is redelivered, in milliseconds.
     #[serde(default)]
     pub redelivery_delay_ms: f64,
+}
+
+/// What a publisher meets when the broker's backlog is at `capacity_messages`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenFull {
+    /// The broker drops the message; the publisher does not wait and is not told.
+    #[default]
+    Drop,
+    /// The publisher waits for the broker's confirm and its request fails
+    /// (rejected, queue full) when the backlog is full (RabbitMQ `reject-publish`).
+    Error,
+    /// The publisher waits until the backlog has room (flow control, a Kafka
+    /// producer's full buffer).
+    Block,
+}
+
+/// Publisher settings of an event edge.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishSettings {
+    /// Behaviour when the broker is full.
+    #[serde(default)]
+    pub when_full: WhenFull,
 }
 
 fn default_concurrency() -> u32 {
@@ -304,6 +334,9 @@ pub struct Edge {
     /// Call edges: caller-side resilience policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<CallPolicy>,
+    /// Event edges: what the publisher meets when the broker is full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish: Option<PublishSettings>,
 }
 
 impl Edge {
@@ -328,6 +361,7 @@ impl Edge {
             robust: false,
             subscription: None,
             policy: None,
+            publish: None,
         }
     }
 

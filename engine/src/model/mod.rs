@@ -17,8 +17,8 @@ mod workload;
 pub use design::{Design, FORMAT_VERSION, Fault, FaultKind, PartitionMode, SimulationSettings, Slo, SloLatency};
 pub use distribution::Distribution;
 pub use edge::{
-    Backoff, Branch, Bulkhead, CallPolicy, CircuitBreaker, Edge, EdgeKind, Fallback, Retries, RetryOn,
-    SubscriptionSettings,
+    Backoff, Branch, Bulkhead, CallPolicy, CircuitBreaker, Edge, EdgeKind, Fallback, PublishSettings, Retries, RetryOn,
+    SubscriptionSettings, WhenFull,
 };
 pub use node::{
     Autoscaling, BrokerMode, BrokerSettings, CacheSettings, Capacity, Concurrency, Deployment, Healthcheck,

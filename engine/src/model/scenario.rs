@@ -109,7 +109,11 @@ mod tests {
             name: "w".into(),
             entry: "a".into(),
             operation: None,
-            arrival: Arrival::Open { process: ArrivalProcess::Poisson, rate_per_s: 10.0, profile: RateProfile::Constant },
+            arrival: Arrival::Open {
+                process: ArrivalProcess::Poisson,
+                rate_per_s: 10.0,
+                profile: RateProfile::Constant,
+            },
         });
         let mut s = Scenario::new("peak");
         s.rates.push(ScenarioRate { workload: "w".into(), rate_per_s: 40.0 });
@@ -123,7 +127,9 @@ mod tests {
         });
         d.scenarios.push(s);
         let run = d.with_scenario("peak").unwrap();
-        assert!(matches!(run.workloads[0].arrival, Arrival::Open { rate_per_s, .. } if (rate_per_s - 80.0).abs() < 1e-9));
+        assert!(
+            matches!(run.workloads[0].arrival, Arrival::Open { rate_per_s, .. } if (rate_per_s - 80.0).abs() < 1e-9)
+        );
         assert_eq!(run.faults.len(), 1);
         assert!(run.scenarios.is_empty());
         assert!(d.with_scenario("nope").is_err());

@@ -11,7 +11,7 @@
 
 use std::collections::VecDeque;
 
-use crate::model::{BrokerMode, Outcome};
+use crate::model::{BrokerMode, Outcome, WhenFull};
 
 use super::engine::{MAX_MESSAGES, Origin, Simulation, Visit};
 use super::plan::{NONE, Plan};
@@ -38,6 +38,19 @@ pub(crate) struct Backlog {
     pub subs: Vec<u32>,
     pub rr: usize,
     pub broker: u32,
+    /// Publish visits waiting for room (publishers that block).
+    pub blocked: VecDeque<u32>,
+}
+
+/// What became of a published message at the broker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Deposit {
+    /// Stored in at least one backlog.
+    Stored,
+    /// Refused: the backlog is full.
+    Full,
+    /// Parked until the backlog has room (the publisher blocks).
+    Blocked,
 }
 
 /// Every broker's live state.
@@ -76,20 +89,35 @@ impl BrokerState {
 }
 
 impl Simulation {
-    /// Store the message carried by visit `v` at broker `b`; false when refused.
-    pub(crate) fn deposit(&mut self, b: u32, v: u32) -> bool {
-        let t_pub = self.visits[v as usize].t_call;
+    /// Store the message carried by visit `v` at broker `b`.
+    pub(crate) fn deposit(&mut self, b: u32, v: u32) -> Deposit {
+        let vis = self.visits[v as usize];
+        let t_pub = vis.t_call;
         let warm = self.now >= self.plan.settings.warmup_ns;
+        let backlogs = self.broker.broker_backlogs.get(b as usize).cloned().unwrap_or_default();
+        let blocks = vis.origin == Origin::Publish
+            && self.plan.edges.get(vis.oref as usize).is_some_and(|e| e.when_full == WhenFull::Block);
+        if blocks {
+            let cap = self.plan.brokers[b as usize].capacity;
+            if let Some(&full) = backlogs.iter().find(|&&bl| self.broker.backlogs[bl as usize].q.len() as u64 >= cap) {
+                // Wait for room without holding the broker's worker.
+                self.release_worker(v);
+                self.broker.backlogs[full as usize].blocked.push_back(v);
+                if warm {
+                    self.metrics.broker_ext[b as usize].blocked += 1;
+                }
+                return Deposit::Blocked;
+            }
+        }
         if warm {
             self.metrics.brokers[b as usize].published += 1;
         }
-        let backlogs = self.broker.broker_backlogs.get(b as usize).cloned().unwrap_or_default();
         if backlogs.is_empty() && self.plan.brokers[b as usize].mode == BrokerMode::Topic {
             // A topic nobody subscribes to keeps nothing.
             if warm {
                 self.metrics.brokers[b as usize].accepted += 1;
             }
-            return true;
+            return Deposit::Stored;
         }
         let mut accepted = false;
         for bl in backlogs {
@@ -98,7 +126,68 @@ impl Simulation {
         if warm && accepted {
             self.metrics.brokers[b as usize].accepted += 1;
         }
-        accepted
+        if accepted { Deposit::Stored } else { Deposit::Full }
+    }
+
+    /// Room was made in backlog `bl`: the longest-blocked publisher goes on.
+    pub(crate) fn on_unblock(&mut self, bl: u32) {
+        let Some(v) = self.broker.backlogs.get_mut(bl as usize).and_then(|b| b.blocked.pop_front()) else { return };
+        let b = self.broker.backlogs[bl as usize].broker;
+        match self.deposit(b, v) {
+            Deposit::Stored => self.finish(v, Outcome::Ok),
+            Deposit::Full => self.finish(v, Outcome::Rejected(crate::model::RejectCause::QueueFull)),
+            Deposit::Blocked => {
+                // Parked again at the back; keep the original order.
+                if let Some(back) = self.broker.backlogs.get_mut(bl as usize)
+                    && back.blocked.back() == Some(&v)
+                {
+                    back.blocked.pop_back();
+                    back.blocked.push_front(v);
+                }
+                // Parking again counted it twice.
+                if self.now >= self.plan.settings.warmup_ns {
+                    let e = &mut self.metrics.broker_ext[b as usize];
+                    e.blocked = e.blocked.saturating_sub(1);
+                }
+            }
+        }
+    }
+
+    /// A broker outage that loses messages: every waiting message is gone.
+    pub(crate) fn lose_backlog(&mut self, b: u32) {
+        let now = self.now;
+        let list = self.broker.broker_backlogs.get(b as usize).cloned().unwrap_or_default();
+        for bl in list {
+            while let Some(m) = self.broker.backlogs[bl as usize].q.pop_front() {
+                self.metrics.brokers[b as usize].backlog.dec(now);
+                if self.broker.msgs[m as usize].warm {
+                    self.metrics.broker_ext[b as usize].lost += 1;
+                }
+                self.free_msg(m);
+            }
+        }
+    }
+
+    /// The broker is back: deliveries resume.
+    pub(crate) fn resume_broker(&mut self, b: u32) {
+        let list = self.broker.broker_backlogs.get(b as usize).cloned().unwrap_or_default();
+        for bl in list {
+            self.dispatch(bl);
+        }
+    }
+
+    /// Age of the oldest waiting message of each broker (consumer lag in time), ns.
+    pub(crate) fn oldest_waiting_ns(&self) -> Vec<u64> {
+        let mut out = vec![0u64; self.plan.brokers.len()];
+        for backlog in &self.broker.backlogs {
+            if let Some(&m) = backlog.q.front()
+                && let Some(msg) = self.broker.msgs.get(m as usize)
+                && let Some(slot) = out.get_mut(backlog.broker as usize)
+            {
+                *slot = (*slot).max(self.now.saturating_sub(msg.t_pub));
+            }
+        }
+        out
     }
 
     fn store(&mut self, bl: u32, b: u32, t_pub: u64, warm: bool) -> bool {
@@ -136,6 +225,11 @@ impl Simulation {
 
     /// Hand backlog messages to subscriptions with a free slot.
     fn dispatch(&mut self, bl: u32) {
+        let broker_node = self.plan.brokers[self.broker.backlogs[bl as usize].broker as usize].node as usize;
+        if self.plan.nodes[broker_node].faulted && self.node_fx[broker_node].broker_down {
+            // The broker is down: messages wait.
+            return;
+        }
         loop {
             let backlog = &self.broker.backlogs[bl as usize];
             if backlog.q.is_empty() {
@@ -156,6 +250,9 @@ impl Simulation {
             let backlog = &mut self.broker.backlogs[bl as usize];
             backlog.rr = (i + 1) % n;
             let Some(m) = backlog.q.pop_front() else { return };
+            if !backlog.blocked.is_empty() {
+                self.queue.push(self.now, Kind::Unblock, bl, 0);
+            }
             self.metrics.brokers[broker].backlog.dec(self.now);
             self.broker.sub_in_flight[sub as usize] += 1;
             let msg = &mut self.broker.msgs[m as usize];

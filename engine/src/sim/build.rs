@@ -95,7 +95,13 @@ fn mean_series(reps: &[RepResult], get: impl Fn(&Metrics) -> Vec<f64>) -> Vec<f6
 }
 
 /// Build the report.
-pub(crate) fn build(plan: &Plan, mut reps: Vec<RepResult>) -> Report {
+pub(crate) fn build(plan: &Plan, reps: Vec<RepResult>) -> Report {
+    build_with(plan, reps, &[])
+}
+
+/// Build the report; `without[i]` are the replications of a run without fault `i`.
+pub(crate) fn build_with(plan: &Plan, mut reps: Vec<RepResult>, without: &[Vec<RepResult>]) -> Report {
+    let fault_reports = super::attribution::fault_reports(plan, &reps, without);
     let len_s = measured_s(plan);
     let s = &plan.settings;
     let traces = reps.first_mut().map(|r| std::mem::take(&mut r.traces)).unwrap_or_default();
@@ -159,8 +165,17 @@ pub(crate) fn build(plan: &Plan, mut reps: Vec<RepResult>) -> Report {
 
     // Nodes.
     let mut nodes = Vec::new();
+    let mut busy_total = 0.0;
     for (ni, n) in plan.nodes.iter().enumerate() {
-        let workers = f64::from(n.replicas) * f64::from(n.workers);
+        let autoscaled = plan.node_pols.get(n.pol as usize).is_some_and(|p| p.hpa.is_some());
+        let workers = if autoscaled {
+            super::resbuild::replicas_mean(plan, &reps, ni) * f64::from(n.workers)
+        } else {
+            f64::from(n.replicas) * f64::from(n.workers)
+        };
+        let busy_ns: f64 =
+            reps.iter().filter_map(|r| r.metrics.nodes.get(ni)).map(|a| a.busy.area() - a.busy_at_warmup).sum();
+        busy_total += busy_ns;
         let mut counts = super::metrics::Counts::default();
         let mut in_flight = 0;
         let (mut present, mut sojourn, mut finished, mut served, mut wait, mut service, mut down) =
@@ -223,6 +238,7 @@ pub(crate) fn build(plan: &Plan, mut reps: Vec<RepResult>) -> Report {
             service_ms: finite(ratio(service, served as f64) / 1e6),
             downstream_ms: finite(ratio(down, served as f64) / 1e6),
             latency_ms: pooled(reps.iter().filter_map(|r| r.metrics.nodes.get(ni).map(|a| a.latency.clone()))),
+            resilience: super::resbuild::node(plan, &reps, ni, busy_ns),
         });
     }
 
@@ -248,6 +264,7 @@ pub(crate) fn build(plan: &Plan, mut reps: Vec<RepResult>) -> Report {
                 // Calls still out at the end are what the outcomes do not cover.
                 outcomes: OutcomeCounts::from_counts(&counts, counts.arrived.saturating_sub(counts.finished())),
                 latency_ms: pooled(reps.iter().filter_map(|r| r.metrics.edges.get(ei).map(|a| a.latency.clone()))),
+                policy: super::resbuild::edge_policy(plan, &reps, ei, &counts),
             }
         })
         .collect();
@@ -289,6 +306,8 @@ pub(crate) fn build(plan: &Plan, mut reps: Vec<RepResult>) -> Report {
                 .max()
                 .unwrap_or(0),
             delay_ms: pooled(reps.iter().filter_map(|r| r.metrics.brokers.get(bi).map(|a| a.delay.clone()))),
+            lost: reps.iter().filter_map(|r| r.metrics.broker_ext.get(bi)).map(|e| e.lost).sum(),
+            blocked: reps.iter().filter_map(|r| r.metrics.broker_ext.get(bi)).map(|e| e.blocked).sum(),
         });
     }
 
@@ -330,6 +349,7 @@ pub(crate) fn build(plan: &Plan, mut reps: Vec<RepResult>) -> Report {
                 queue_length: mean_series(&reps, |m| {
                     m.nodes.get(ni).map(|a| a.series_queue.clone()).unwrap_or_default()
                 }),
+                replicas: super::resbuild::replica_series(plan, &reps, ni),
             })
             .collect(),
         brokers: plan
@@ -341,8 +361,11 @@ pub(crate) fn build(plan: &Plan, mut reps: Vec<RepResult>) -> Report {
                 backlog: mean_series(&reps, |m| {
                     m.brokers.get(bi).map(|a| a.series_backlog.clone()).unwrap_or_default()
                 }),
+                lag_ms: super::resbuild::lag_series(plan, &reps, bi),
             })
             .collect(),
+        edges: super::resbuild::edge_series(plan, &reps),
+        work_per_s: super::resbuild::work_series(plan, &reps, s.window_ns as f64 / 1e9),
     };
 
     // SLOs.
@@ -406,6 +429,8 @@ pub(crate) fn build(plan: &Plan, mut reps: Vec<RepResult>) -> Report {
         slos,
         series,
         traces,
+        load: super::resbuild::load(plan, &reps, busy_total),
+        faults: fault_reports,
     }
 }
 

@@ -39,6 +39,8 @@ pub(crate) enum Origin {
     Publish,
     /// A broker delivery (`oref` = message).
     Delivery,
+    /// One try of a call with a policy (`oref` = member, `parent` = call state).
+    Attempt,
 }
 
 /// A request at one node.
@@ -72,6 +74,14 @@ pub(crate) struct Visit {
     /// Counted in its node's statistics (entered after the warm-up).
     pub node_warm: bool,
     pub alive: bool,
+    /// Nobody waits for it any more (its caller gave up): its work is wasted.
+    pub orphan: bool,
+    /// It must not go on: cancelled by its caller or its replica crashed.
+    pub dead: bool,
+    /// A step was answered by a fallback: the visit's answer is degraded.
+    pub degraded: bool,
+    /// Its service began (it got a worker, or runs inline).
+    pub started: bool,
 }
 
 impl Visit {
@@ -100,6 +110,10 @@ impl Visit {
             warm,
             node_warm: false,
             alive: true,
+            orphan: false,
+            dead: false,
+            degraded: false,
+            started: false,
         }
     }
 }
@@ -111,6 +125,31 @@ pub(crate) struct Replica {
     pub busy: u32,
     /// Visits assigned and not finished (queued, in service or downstream).
     pub active: u32,
+    /// Crashed by an outage fault: visits reaching it fail at once.
+    pub down: bool,
+    /// Ejected by outlier detection until `ejected_until`.
+    pub ejected: bool,
+    pub ejected_until: u64,
+    pub times_ejected: u32,
+    pub consecutive_errors: u32,
+    /// Lifecycle under autoscaling.
+    pub life: Life,
+    /// Bumped at every start, so a stale readiness event is ignored.
+    pub epoch: u32,
+}
+
+/// Where a replica is in its life (always `Serving` without autoscaling).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Life {
+    /// Not running.
+    Off,
+    /// Started, not ready yet (cold start).
+    Starting,
+    /// Takes requests.
+    #[default]
+    Serving,
+    /// Scaled down: takes no new requests, finishes what it has.
+    Draining,
 }
 
 /// A node's random streams.
@@ -165,6 +204,24 @@ pub struct Simulation {
     pub(crate) requests: u64,
     pub(crate) batch_no: u32,
     pub(crate) node_workers: Vec<u64>,
+    /// Logical calls on policy edges.
+    pub(crate) calls: Vec<super::calls::CallState>,
+    pub(crate) free_calls: Vec<u32>,
+    /// Per policy: breaker, budget, bulkhead.
+    pub(crate) pol_state: Vec<super::resilience::EdgePolicyState>,
+    /// Per policy: retry jitter.
+    pub(crate) pol_rng: Vec<Stream>,
+    /// Source of tokens that tell live timers from stale ones.
+    pub(crate) token: u32,
+    /// Live fault effects per node and edge.
+    pub(crate) node_fx: Vec<super::faults::NodeFx>,
+    pub(crate) edge_fx: Vec<super::faults::EdgeFx>,
+    /// Per node policy: rate limiter and autoscaler state.
+    pub(crate) node_pol_state: Vec<super::nodepol::NodePolState>,
+    /// Scratch list of eligible replicas for the load balancer.
+    pub(crate) scratch: Vec<u32>,
+    /// Per-window node figures are kept (the design has resilience features).
+    pub(crate) track_nodes: bool,
     finished: bool,
 }
 
@@ -199,13 +256,38 @@ impl Simulation {
             })
             .collect();
         let arrival_rng = plan.workloads.iter().map(|w| stream(seed, replication, &w.name, "arrival")).collect();
-        let metrics = Metrics::new(plan.workloads.len(), plan.nodes.len(), plan.edges.len(), plan.brokers.len())
+        let mut metrics = Metrics::new(plan.workloads.len(), plan.nodes.len(), plan.edges.len(), plan.brokers.len())
             .map_err(|e| SimError::Internal(e.to_string()))?;
+        metrics.add_resilience(&plan).map_err(|e| SimError::Internal(e.to_string()))?;
         let node_workers = plan.nodes.iter().map(|n| u64::from(n.replicas) * u64::from(n.workers)).collect();
         let tracer = Tracer::new(replication == 0, TRACE_EVERY, stream(seed, replication, "", "trace"));
         let broker = super::broker::BrokerState::new(&plan);
+        let pol_state = plan.policies.iter().map(super::resilience::EdgePolicyState::new).collect();
+        let pol_rng = plan
+            .policies
+            .iter()
+            .map(|p| stream(seed, replication, plan.edges.get(p.edge as usize).map_or("", |e| e.id.as_str()), "retry"))
+            .collect();
+        let node_pol_state = plan.node_pols.iter().map(super::nodepol::NodePolState::new).collect();
+        let node_fx = plan
+            .nodes
+            .iter()
+            .map(|n| super::faults::NodeFx::new(stream(seed, replication, &n.id, "fault"), n.error_p))
+            .collect();
+        let edge_fx =
+            plan.edges.iter().map(|e| super::faults::EdgeFx::new(stream(seed, replication, &e.id, "fault"))).collect();
         let mut sim = Self {
             replicas: vec![Replica::default(); plan.n_replicas as usize],
+            calls: Vec::new(),
+            free_calls: Vec::new(),
+            pol_state,
+            pol_rng,
+            token: 0,
+            node_fx,
+            edge_fx,
+            node_pol_state,
+            scratch: Vec::new(),
+            track_nodes: false,
             rr: vec![0; plan.nodes.len()],
             node_rng,
             edge_rng,
@@ -227,7 +309,9 @@ impl Simulation {
             free_visits: Vec::new(),
             plan,
         };
+        sim.init_replicas();
         sim.schedule_start();
+        sim.schedule_resilience();
         Ok(sim)
     }
 
@@ -343,6 +427,17 @@ impl Simulation {
                 Kind::Redeliver => self.on_redeliver(ev.a),
                 Kind::Warmup => self.metrics.on_warmup(self.now),
                 Kind::Window => self.on_window(ev.a == 1),
+                Kind::PerTryTimeout => self.on_per_try_timeout(ev.a, ev.b),
+                Kind::CallTimeout => self.on_call_timeout(ev.a, ev.b),
+                Kind::RetryTimer => self.on_retry_timer(ev.a, ev.b),
+                Kind::FallbackDone => self.on_fallback_done(ev.a, ev.b),
+                Kind::BreakerHalfOpen => self.on_breaker_half_open(ev.a, ev.b),
+                Kind::FaultStart => self.on_fault(ev.a, true),
+                Kind::FaultEnd => self.on_fault(ev.a, false),
+                Kind::OutlierSweep => self.on_outlier_sweep(ev.a),
+                Kind::HpaEval => self.on_hpa_eval(ev.a),
+                Kind::ReplicaReady => self.on_replica_ready(ev.a, ev.b),
+                Kind::Unblock => self.on_unblock(ev.a),
             }
         }
     }
@@ -368,8 +463,24 @@ impl Simulation {
             self.queue.push(next, Kind::Window, 0, 0);
         }
         if self.now > self.metrics.window_start_ns {
+            self.window_resilience();
             self.metrics.on_window(self.now, &self.node_workers);
             self.tracer.close_window();
+        }
+    }
+
+    fn window_resilience(&mut self) {
+        let len = self.now.saturating_sub(self.metrics.window_start_ns);
+        let lag = self.oldest_waiting_ns();
+        self.metrics.window_resilience(self.now, len, &lag);
+        // An autoscaled node's utilization is relative to the replicas it had.
+        for (ni, n) in self.plan.nodes.iter().enumerate() {
+            if self.plan.node_pols.get(n.pol as usize).is_some_and(|p| p.hpa.is_some())
+                && let (Some(ext), Some(w)) = (self.metrics.node_ext.get(ni), self.node_workers.get_mut(ni))
+            {
+                let replicas = ext.series_replicas.last().copied().unwrap_or(0.0);
+                *w = (replicas * f64::from(n.workers)).round() as u64;
+            }
         }
     }
 
@@ -377,9 +488,11 @@ impl Simulation {
         let end = self.plan.settings.duration_ns;
         self.now = end;
         if self.now > self.metrics.window_start_ns {
+            self.window_resilience();
             self.metrics.on_window(end, &self.node_workers);
             self.tracer.close_window();
         }
+        self.metrics.end_resilience(end);
         // Bring every time average up to the end.
         for n in &mut self.metrics.nodes {
             n.busy.area_at(end);

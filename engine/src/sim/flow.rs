@@ -6,7 +6,7 @@
 //! callee's visit (network latency each way), signals run the receiver on the
 //! sender's worker, events publish to a broker without waiting.
 
-use crate::model::Outcome;
+use crate::model::{Outcome, WhenFull};
 
 use super::engine::{MAX_DEPTH, Origin, Simulation, Visit};
 use super::plan::{NONE, StepKind};
@@ -50,7 +50,8 @@ impl Simulation {
             };
             let h = &self.plan.handlers[handler];
             if stage_no >= h.n_stages {
-                self.finish(v, Outcome::Ok);
+                let o = if self.visits[v as usize].degraded { Outcome::Degraded } else { Outcome::Ok };
+                self.finish(v, o);
                 return;
             }
             let stage = self.plan.stages[(h.first_stage + stage_no) as usize];
@@ -73,13 +74,22 @@ impl Simulation {
                 }
                 match member.kind {
                     StepKind::Event => {
+                        let confirmed = self.plan.edges[member.edge as usize].when_full != WhenFull::Drop;
                         for _ in 0..member.calls {
-                            self.publish(v, member.edge, member.to_node, member.to_handler);
+                            if confirmed {
+                                self.visits[v as usize].pending += 1;
+                            }
+                            self.publish(v, member.edge, member.to_node, member.to_handler, confirmed);
                         }
                     }
                     StepKind::Call | StepKind::Signal => {
                         self.visits[v as usize].pending += 1;
-                        self.issue(v, m, member.calls - 1);
+                        let policy = self.plan.edges[member.edge as usize].policy;
+                        if policy == NONE {
+                            self.issue(v, m, member.calls - 1);
+                        } else {
+                            self.call_begin(v, m, member.calls - 1, policy);
+                        }
                     }
                 }
             }
@@ -130,7 +140,7 @@ impl Simulation {
     }
 
     /// Send a new call on its way: depth check, network, then the node.
-    fn route(&mut self, c: u32) {
+    pub(crate) fn route(&mut self, c: u32) {
         let vis = self.visits[c as usize];
         if vis.depth > MAX_DEPTH {
             self.flags.depth_exceeded = true;
@@ -143,9 +153,41 @@ impl Simulation {
             self.enter(c);
             return;
         }
-        let edge = if vis.origin == Origin::Call { self.plan.members[vis.oref as usize].edge } else { vis.oref };
-        if let Some(lat) = &self.plan.edges[edge as usize].latency {
-            let d = lat.sample(&mut self.edge_rng[edge as usize].latency);
+        let edge = if matches!(vis.origin, Origin::Call | Origin::Attempt) {
+            self.plan.members[vis.oref as usize].edge
+        } else {
+            vis.oref
+        };
+        let e = &self.plan.edges[edge as usize];
+        let mut d = match &e.latency {
+            Some(lat) => lat.sample(&mut self.edge_rng[edge as usize].latency),
+            None => 0,
+        };
+        if e.faulted {
+            match self.edge_gate(edge, d) {
+                super::faults::Gate::Pass(delay) => d = delay,
+                super::faults::Gate::Refuse => {
+                    self.visits[c as usize].outcome = Outcome::Error;
+                    if vis.origin == Origin::Publish {
+                        self.publish_done(c);
+                    } else {
+                        self.on_returned(c);
+                    }
+                    return;
+                }
+                super::faults::Gate::Hang => {
+                    // The request vanishes on the wire: only a timeout ends the wait.
+                    if vis.origin == Origin::Attempt {
+                        let cs = &mut self.calls[vis.parent as usize];
+                        cs.attempt = NONE;
+                        cs.hanging = true;
+                    }
+                    self.release(c);
+                    return;
+                }
+            }
+        }
+        if d > 0 {
             self.queue.push(self.now + d, Kind::NetArrive, c, 0);
         } else {
             self.enter(c);
@@ -155,8 +197,15 @@ impl Simulation {
     /// A call's visit ended at the callee: the response travels back.
     pub(crate) fn call_returning(&mut self, c: u32) {
         let edge = self.plan.members[self.visits[c as usize].oref as usize].edge as usize;
-        if let Some(lat) = &self.plan.edges[edge].latency {
-            let d = lat.sample(&mut self.edge_rng[edge].latency);
+        let e = &self.plan.edges[edge];
+        let mut d = match &e.latency {
+            Some(lat) => lat.sample(&mut self.edge_rng[edge].latency),
+            None => 0,
+        };
+        if e.faulted {
+            d = self.edge_delay(edge as u32, d);
+        }
+        if d > 0 {
             self.queue.push(self.now + d, Kind::NetReturn, c, 0);
         } else {
             self.on_returned(c);
@@ -167,6 +216,10 @@ impl Simulation {
     pub(crate) fn on_returned(&mut self, c: u32) {
         let now = self.now;
         let child = self.visits[c as usize];
+        if child.origin == Origin::Attempt {
+            self.attempt_returned(c);
+            return;
+        }
         let member = self.plan.members[child.oref as usize];
         let edge = member.edge as usize;
         if child.warm {
@@ -182,7 +235,11 @@ impl Simulation {
             s.t_back = now;
         }
         let ok = matches!(child.outcome, Outcome::Ok | Outcome::Degraded);
-        if ok && child.repeats_left > 0 {
+        if !child.orphan && self.visits[child.parent as usize].orphan {
+            // Done for a caller that has itself been given up on.
+            self.waste(&child);
+        }
+        if ok && child.repeats_left > 0 && !self.visits[child.parent as usize].dead {
             // The next call of a repeated step reuses the slot.
             let warm = now >= self.plan.settings.warmup_ns;
             let parent = self.visits[child.parent as usize];
@@ -200,16 +257,27 @@ impl Simulation {
             return;
         }
         self.release(c);
-        let p = child.parent;
         let robust = child.origin == Origin::Signal && self.plan.edges[edge].robust;
+        self.notify_parent(child.parent, child.outcome, robust);
+    }
+
+    /// A step of visit `p` ended with `outcome`: when the stage is complete,
+    /// go on to the next stage or finish.
+    pub(crate) fn notify_parent(&mut self, p: u32, outcome: Outcome, robust: bool) {
+        let ok = matches!(outcome, Outcome::Ok | Outcome::Degraded);
         let vis = &mut self.visits[p as usize];
         if !ok && !robust && vis.fail.is_none() {
-            vis.fail = Some(child.outcome);
+            vis.fail = Some(outcome);
+        }
+        if outcome == Outcome::Degraded {
+            vis.degraded = true;
         }
         vis.pending -= 1;
         if vis.pending == 0 {
             if let Some(o) = vis.fail {
                 self.finish(p, o);
+            } else if vis.dead {
+                self.finish(p, Outcome::Error);
             } else {
                 vis.stage += 1;
                 self.run_stages(p);
@@ -218,9 +286,14 @@ impl Simulation {
     }
 
     /// Fire-and-forget: a detached visit carries the message to the broker.
-    fn publish(&mut self, p: u32, edge: u32, to_node: u32, to_handler: u32) {
+    fn publish(&mut self, p: u32, edge: u32, to_node: u32, to_handler: u32, confirmed: bool) {
         let warm = self.now >= self.plan.settings.warmup_ns;
-        let c = self.alloc(Visit::new(to_node, to_handler, Origin::Publish, edge, self.now, warm));
+        let mut msg = Visit::new(to_node, to_handler, Origin::Publish, edge, self.now, warm);
+        if confirmed {
+            // The publisher waits for the broker's confirm.
+            msg.parent = p;
+        }
+        let c = self.alloc(msg);
         if warm {
             self.metrics.edges[edge as usize].counts.arrived += 1;
         }
@@ -247,5 +320,8 @@ impl Simulation {
             }
         }
         self.release(c);
+        if vis.parent != NONE {
+            self.notify_parent(vis.parent, vis.outcome, false);
+        }
     }
 }

@@ -332,6 +332,14 @@ pub(crate) struct Metrics {
     pub batch_lengths_ns: Vec<u64>,
     /// An empty batch, cloned at each batch start.
     batch_template: WorkloadSlice,
+    /// Per call policy.
+    pub policies: Vec<super::resmetrics::PolicyAcc>,
+    /// Per node: replicas, ejections, wasted work, attribution windows.
+    pub node_ext: Vec<super::resmetrics::NodeExt>,
+    /// Per broker: losses, blocked publishers, lag.
+    pub broker_ext: Vec<super::resmetrics::BrokerExt>,
+    /// When each fault started (`u64::MAX` = not yet, or disabled).
+    pub fault_start_ns: Vec<u64>,
 }
 
 /// Batches used for batch-means confidence intervals when there is one replication.
@@ -349,6 +357,10 @@ impl Metrics {
             batch_start_ns: 0,
             batch_lengths_ns: Vec::new(),
             batch_template: WorkloadSlice::new(SIGFIG)?,
+            policies: Vec::new(),
+            node_ext: Vec::new(),
+            broker_ext: Vec::new(),
+            fault_start_ns: Vec::new(),
         })
     }
 
@@ -371,6 +383,7 @@ impl Metrics {
             w.batches.push(self.batch_template.clone());
         }
         self.batch_start_ns = now;
+        self.warmup_resilience(now);
     }
 
     /// A batch ends at `now` and the next one starts.

@@ -25,15 +25,22 @@
 //! assert!((w.latency_ms.mean.mean - 2.0).abs() < 0.3);
 //! ```
 
+mod attribution;
 mod broker;
 mod build;
+mod calls;
 pub mod compare;
 mod engine;
+mod faults;
 mod flow;
 mod metrics;
+mod nodepol;
 mod plan;
 mod queue;
 pub mod report;
+mod resbuild;
+mod resilience;
+mod resmetrics;
 mod rng;
 mod stability;
 mod station;
@@ -46,8 +53,9 @@ use std::sync::{Arc, Mutex};
 
 pub use engine::Simulation;
 pub use report::{
-    BrokerReport, EdgeReport, LatencyEstimates, NodeReport, OutcomeCounts, Percentiles, RejectedCounts, Report,
-    SloVerdict, TimeSeries, Verdict, WorkloadReport,
+    BreakerChange, BreakerReport, BrokerReport, EdgePolicyReport, EdgeReport, EdgeSeries, FaultImpact, FaultReach,
+    FaultReport, LatencyEstimates, LoadReport, NodeReport, NodeResilience, OutcomeCounts, Percentiles, RejectedCounts,
+    Report, SloVerdict, TimeSeries, Verdict, WorkloadReport,
 };
 pub use stats::{Estimate, WIDE_CI, t975};
 pub use trace::{SpanKind, Trace, TraceSpan};
@@ -230,14 +238,33 @@ impl Simulation {
     }
 }
 
-/// Simulate a design: every replication (in parallel), then the report.
+/// Simulate a design: every replication (in parallel), then the report. A
+/// design with faults is also run once per fault without it (same seed) to
+/// attribute each fault's effect.
 ///
 /// # Errors
 /// Invalid designs, cancellation, or a thread that could not start.
 pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Result<Report, SimError> {
     let plan = compile(design, options)?;
     let reps = plan.settings.replications.max(1);
-    control.begin(plan.settings.duration_ns, reps);
+    let counterfactuals = attribution::counterfactual_plans(&plan, design);
+    let runs = 1 + counterfactuals.len() as u32;
+    control.begin(plan.settings.duration_ns, reps * runs);
+    let done = run_plan(&plan, options, control)?;
+    let mut without = Vec::with_capacity(counterfactuals.len());
+    for cf in &counterfactuals {
+        without.push(run_plan(cf, options, control)?);
+    }
+    Ok(build::build_with(&plan, done, &without))
+}
+
+/// Every replication of a compiled plan, in parallel.
+fn run_plan(
+    plan: &Arc<plan::Plan>,
+    options: &RunOptions,
+    control: &RunControl,
+) -> Result<Vec<build::RepResult>, SimError> {
+    let reps = plan.settings.replications.max(1);
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let threads = options.threads.unwrap_or(cores).clamp(1, reps as usize);
     let results: Mutex<Vec<Option<Result<build::RepResult, SimError>>>> = Mutex::new((0..reps).map(|_| None).collect());
@@ -248,7 +275,7 @@ pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Resul
             if i >= reps {
                 return;
             }
-            let result = Simulation::from_plan(Arc::clone(&plan), i).and_then(|mut sim| {
+            let result = Simulation::from_plan(Arc::clone(plan), i).and_then(|mut sim| {
                 sim.run_with(control)?;
                 control.done.fetch_add(1, Ordering::Relaxed);
                 Ok(sim.into_result())
@@ -289,5 +316,5 @@ pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Resul
             None => return Err(SimError::Internal("a replication did not run".to_owned())),
         }
     }
-    Ok(build::build(&plan, done))
+    Ok(done)
 }

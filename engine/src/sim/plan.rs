@@ -8,7 +8,7 @@
 //! as a problem naming its place in the file.
 
 use crate::model::{
-    Arrival, ArrivalProcess, BrokerMode, Concurrency, Design, EdgeKind, LoadBalancer, NodeKind, RateProfile,
+    Arrival, ArrivalProcess, BrokerMode, Concurrency, Design, EdgeKind, LoadBalancer, NodeKind, RateProfile, WhenFull,
 };
 
 use super::rng::{Sampler, ms_to_ns, s_to_ns};
@@ -47,6 +47,16 @@ pub(crate) struct PNode {
     pub broker: u32,
     /// First replica in the flat replica list.
     pub first_replica: u32,
+    /// A load source: no station, no service time, unlimited concurrency.
+    pub client: bool,
+    /// Node policies (index into `Plan::node_pols`), or `NONE`.
+    pub pol: u32,
+    /// Replicas can be down, ejected or not started: the load balancer checks.
+    pub dynamic: bool,
+    /// Some fault targets the node: service and errors check the fault state.
+    pub faulted: bool,
+    /// Replicas serving at the start (`replicas` is the number of slots).
+    pub initial_replicas: u32,
 }
 
 /// One operation of a node: its service time and its steps.
@@ -97,6 +107,12 @@ pub(crate) struct PEdge {
     pub kind: EdgeKind,
     pub latency: Option<Sampler>,
     pub robust: bool,
+    /// Call policy (index into `Plan::policies`), or `NONE`.
+    pub policy: u32,
+    /// Some fault targets the edge.
+    pub faulted: bool,
+    /// Event edges: the publisher's behaviour at a full broker.
+    pub when_full: WhenFull,
 }
 
 /// A broker.
@@ -173,12 +189,21 @@ pub(crate) struct Plan {
     pub workloads: Vec<PWorkload>,
     pub settings: Settings,
     pub n_replicas: u32,
+    pub policies: Vec<super::resilience::PPolicy>,
+    pub node_pols: Vec<super::nodepol::PNodePol>,
+    pub faults: Vec<super::faults::PFault>,
 }
 
 /// Most steps of one operation that may belong to branch groups (bits of a u64 mask).
 const MAX_BRANCH_MEMBERS: usize = 64;
 
 impl Plan {
+    /// Whether the design uses any resilience feature (call policies, node
+    /// policies, faults); without one the report keeps its plain shape.
+    pub fn resilient(&self) -> bool {
+        !self.policies.is_empty() || !self.node_pols.is_empty() || !self.faults.is_empty()
+    }
+
     /// The handler of `node` for `op` (the default one when `op` is `None` or unknown).
     pub fn handler(&self, node: u32, op: Option<&str>) -> u32 {
         let Some(list) = self.node_handlers.get(node as usize) else { return NONE };
@@ -199,9 +224,13 @@ impl Plan {
         let mut nodes = Vec::with_capacity(design.nodes.len());
         let mut n_replicas = 0u32;
         let mut brokers = Vec::new();
+        let mut node_pols = Vec::new();
         for (i, n) in design.nodes.iter().enumerate() {
             let path = format!("nodes[{}]", n.id);
-            let inline = n.kind == NodeKind::Receiver;
+            // Receivers run on their host's worker; clients are load sources
+            // with no work of their own (as the capacity estimate treats them).
+            let client = n.kind == NodeKind::Client;
+            let inline = n.kind == NodeKind::Receiver || client;
             let cap = &n.capacity;
             if !inline && (cap.replicas == 0 || cap.workers == 0) {
                 problems.push(format!("{path}.capacity: replicas and workers must be at least 1"));
@@ -225,7 +254,9 @@ impl Plan {
             } else {
                 NONE
             };
-            let replicas = if inline { 0 } else { cap.replicas.max(1) };
+            let (pol, slots, initial) =
+                if inline { (NONE, 0, 0) } else { super::nodepol::compile(n, &path, &mut node_pols, &mut problems) };
+            let replicas = slots;
             nodes.push(PNode {
                 id: n.id.clone(),
                 kind: n.kind,
@@ -239,6 +270,11 @@ impl Plan {
                 hit_ratio: hit_ratio.clamp(0.0, 1.0),
                 broker,
                 first_replica: n_replicas,
+                client,
+                pol,
+                dynamic: pol != NONE && node_pols.get(pol as usize).is_some_and(|p| p.dynamic),
+                faulted: false,
+                initial_replicas: initial,
             });
             n_replicas = n_replicas.saturating_add(replicas);
         }
@@ -264,6 +300,7 @@ impl Plan {
 
         // Edges.
         let mut edges = Vec::with_capacity(design.edges.len());
+        let mut policies = Vec::new();
         for e in &design.edges {
             let path = format!("edges[{}]", e.id);
             if index_of(&e.from).is_none() {
@@ -287,7 +324,20 @@ impl Plan {
                     None
                 }
             };
-            edges.push(PEdge { id: e.id.clone(), kind: e.kind, latency, robust: e.robust });
+            let policy = if e.kind == EdgeKind::Call {
+                super::resilience::compile(e, edges.len() as u32, &path, &mut policies, &mut problems)
+            } else {
+                NONE
+            };
+            edges.push(PEdge {
+                id: e.id.clone(),
+                kind: e.kind,
+                latency,
+                robust: e.robust,
+                policy,
+                faulted: false,
+                when_full: e.publish.as_ref().map_or(WhenFull::Drop, |p| p.when_full),
+            });
         }
 
         // Handlers, each with its staged steps and branch groups.
@@ -302,10 +352,14 @@ impl Plan {
                     .and_then(|o| n.operation(o))
                     .and_then(|o| o.service_time.as_ref())
                     .unwrap_or(&n.service_time);
-                let service = Sampler::new(dist).unwrap_or_else(|m| {
-                    problems.push(format!("nodes[{}].service_time: {m}", n.id));
+                let service = if n.kind == NodeKind::Client {
                     Sampler::Constant(0)
-                });
+                } else {
+                    Sampler::new(dist).unwrap_or_else(|m| {
+                        problems.push(format!("nodes[{}].service_time: {m}", n.id));
+                        Sampler::Constant(0)
+                    })
+                };
                 list.push((op.clone(), handlers.len() as u32));
                 handlers.push(Handler {
                     node: i as u32,
@@ -336,7 +390,11 @@ impl Plan {
             workloads: Vec::new(),
             settings,
             n_replicas,
+            policies,
+            node_pols,
+            faults: Vec::new(),
         };
+        super::faults::compile(design, &mut plan, &mut problems);
         for h in 0..plan.handlers.len() {
             plan.compile_steps(design, h, &mut problems);
         }

@@ -29,10 +29,32 @@ pub(crate) enum Kind {
     Warmup = 7,
     /// A time-series window (and possibly a batch) ends.
     Window = 8,
+    /// Call `a`'s try with token `b` ran out of time.
+    PerTryTimeout = 9,
+    /// Call `a` (token `b`) reached its overall timeout.
+    CallTimeout = 10,
+    /// Call `a`'s backoff (token `b`) is over: the next try goes.
+    RetryTimer = 11,
+    /// Call `a`'s fallback (token `b`) answered.
+    FallbackDone = 12,
+    /// Policy `a`'s breaker (epoch `b`) leaves the open state.
+    BreakerHalfOpen = 13,
+    /// Fault `a` starts.
+    FaultStart = 14,
+    /// Fault `a` ends.
+    FaultEnd = 15,
+    /// Node `a`'s outlier detection sweeps.
+    OutlierSweep = 16,
+    /// Node `a`'s autoscaler evaluates.
+    HpaEval = 17,
+    /// Replica `a` (epoch `b`) ends its cold start.
+    ReplicaReady = 18,
+    /// Backlog `a` has room: a blocked publisher may go on.
+    Unblock = 19,
 }
 
 impl Kind {
-    const ALL: [Self; 9] = [
+    const ALL: [Self; 20] = [
         Self::Arrival,
         Self::ThinkDone,
         Self::ServiceDone,
@@ -42,6 +64,17 @@ impl Kind {
         Self::Redeliver,
         Self::Warmup,
         Self::Window,
+        Self::PerTryTimeout,
+        Self::CallTimeout,
+        Self::RetryTimer,
+        Self::FallbackDone,
+        Self::BreakerHalfOpen,
+        Self::FaultStart,
+        Self::FaultEnd,
+        Self::OutlierSweep,
+        Self::HpaEval,
+        Self::ReplicaReady,
+        Self::Unblock,
     ];
 }
 

@@ -50,6 +50,12 @@ pub struct Report {
     pub series: TimeSeries,
     /// Sampled request traces (from the first replication).
     pub traces: Vec<Trace>,
+    /// Goodput against throughput (designs with policies or faults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<LoadReport>,
+    /// Per scheduled fault: how far its effect spread and what it cost.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultReport>,
 }
 
 impl Report {
@@ -289,6 +295,29 @@ pub struct NodeReport {
     pub downstream_ms: f64,
     /// Visit latency of successful visits, ms.
     pub latency_ms: Percentiles,
+    /// Replicas, ejections and wasted work (designs with policies or faults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resilience: Option<NodeResilience>,
+}
+
+/// A node's replicas, ejections and wasted work.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeResilience {
+    /// Time-averaged replicas serving (autoscaling changes it).
+    pub replicas_mean: f64,
+    /// Most replicas serving at once after the warm-up.
+    pub replicas_max: u64,
+    /// Replicas ejected by outlier detection (ejection events).
+    pub ejections: u64,
+    /// Time-averaged replicas ejected.
+    pub ejected_mean: f64,
+    /// Worker-seconds spent on visits nobody waited for any more: the caller
+    /// had timed out, or the replica crashed under them.
+    pub wasted_work_s: f64,
+    /// Visits whose work was wasted.
+    pub wasted_visits: u64,
+    /// Wasted worker time / busy worker time.
+    pub wasted_share: f64,
 }
 
 /// One edge, as seen by its source.
@@ -308,6 +337,138 @@ pub struct EdgeReport {
     pub outcomes: OutcomeCounts,
     /// Latency of successful calls as the caller sees it (network both ways included), ms.
     pub latency_ms: Percentiles,
+    /// Call edges with a policy: logical calls against tries, timeouts, breaker.
+    /// `calls`/`outcomes`/`latency_ms` above then count tries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<EdgePolicyReport>,
+}
+
+/// What a call policy did on an edge.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EdgePolicyReport {
+    /// Logical calls made by the caller after the warm-up.
+    pub logical_calls: u64,
+    /// Their final outcomes (after retries and fallback).
+    pub logical_outcomes: OutcomeCounts,
+    /// Tries, the first ones included (fail-fast rejections included).
+    pub attempts: u64,
+    /// Tries beyond the first.
+    pub retries: u64,
+    /// attempts / logical calls.
+    pub retry_amplification: f64,
+    /// Tries abandoned at their per-try timeout.
+    pub try_timeouts: u64,
+    /// Calls that reached their overall timeout.
+    pub call_timeouts: u64,
+    /// Tries the caller gave up on while the callee still worked on them.
+    pub abandoned: u64,
+    /// Retries denied by the retry budget.
+    pub budget_exhausted: u64,
+    /// Tries failed fast because the breaker was open.
+    pub fail_fast: u64,
+    /// Tries refused by the bulkhead.
+    pub bulkhead_rejections: u64,
+    /// Failed calls answered by the fallback (degraded).
+    pub fallbacks: u64,
+    /// Latency of successful logical calls (retries and backoff included), ms.
+    pub logical_latency_ms: Percentiles,
+    /// The circuit breaker, when the policy has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaker: Option<BreakerReport>,
+}
+
+/// A circuit breaker's history.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BreakerReport {
+    /// Times it opened after the warm-up.
+    pub opened: u64,
+    /// Seconds open after the warm-up (mean over replications).
+    pub time_open_s: f64,
+    /// Share of the measured time it was open.
+    pub open_share: f64,
+    /// State changes of the first replication (at most 200), warm-up included.
+    pub changes: Vec<BreakerChange>,
+}
+
+/// One breaker state change.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BreakerChange {
+    /// When, s.
+    pub t_s: f64,
+    /// `open`, `half_open` or `closed`.
+    pub state: String,
+}
+
+/// Goodput against throughput over the measured period (means over replications).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadReport {
+    /// Requests arriving at the workloads' entries per second.
+    pub offered_per_s: f64,
+    /// Requests answered successfully (ok or degraded) per second.
+    pub goodput_per_s: f64,
+    /// Of those, answered in full (ok) per second.
+    pub ok_per_s: f64,
+    /// Visits finished at all nodes per second, tries and wasted work
+    /// included: the work the system does.
+    pub throughput_per_s: f64,
+    /// throughput / offered: node visits per request.
+    pub amplification: f64,
+    /// Wasted worker time / busy worker time over all nodes.
+    pub wasted_share: f64,
+}
+
+/// How one fault spread and what it cost, measured against a run of the same
+/// seed without it (common random numbers).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FaultReport {
+    /// Fault name.
+    pub name: String,
+    /// Node or edge id.
+    pub target: String,
+    /// What it does, in words.
+    pub what: String,
+    /// Start and end, s.
+    pub start_s: f64,
+    /// End, s.
+    pub end_s: f64,
+    /// Nodes where its effect showed, earliest first.
+    pub reached: Vec<FaultReach>,
+    /// Its share of each workload's failures and latency.
+    pub impact: Vec<FaultImpact>,
+    /// The story in one sentence.
+    pub summary: String,
+}
+
+/// When a fault's effect reached a node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FaultReach {
+    /// Node id.
+    pub node: String,
+    /// When the effect first showed, s.
+    pub at_s: f64,
+    /// `failures` (more failed visits than without the fault) or `latency` (slower visits).
+    pub effect: String,
+}
+
+/// A fault's share of a workload's figures.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FaultImpact {
+    /// Workload name.
+    pub workload: String,
+    /// Error rate with every fault.
+    pub error_rate: f64,
+    /// Error rate without this fault.
+    pub error_rate_without: f64,
+    /// Percentage points of the error rate due to this fault.
+    pub error_points: f64,
+    /// p99 latency with every fault, ms.
+    pub p99_ms: f64,
+    /// p99 latency without this fault, ms.
+    pub p99_without_ms: f64,
+    /// Mean latency with every fault, ms.
+    pub mean_ms: f64,
+    /// Mean latency without this fault, ms.
+    pub mean_without_ms: f64,
 }
 
 /// One broker.
@@ -337,6 +498,17 @@ pub struct BrokerReport {
     pub backlog_max: u64,
     /// Publish-to-consume delay (publisher's send to the consumer's successful end), ms.
     pub delay_ms: Percentiles,
+    /// Copies lost in a broker outage that loses messages.
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub lost: u64,
+    /// Publishes that had to wait for room (publishers that block).
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub blocked: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+fn is_zero_u64(v: &u64) -> bool {
+    *v == 0
 }
 
 /// The verdict on one objective.
@@ -379,6 +551,25 @@ pub struct TimeSeries {
     pub nodes: Vec<NodeSeries>,
     /// Per broker.
     pub brokers: Vec<BrokerSeries>,
+    /// Per call edge with a policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edges: Vec<EdgeSeries>,
+    /// Visits finished at all nodes per second (designs with policies or faults).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub work_per_s: Vec<f64>,
+}
+
+/// A policy edge's series.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EdgeSeries {
+    /// Edge id.
+    pub id: String,
+    /// Logical calls finished per second.
+    pub calls_per_s: Vec<f64>,
+    /// Tries started per second.
+    pub attempts_per_s: Vec<f64>,
+    /// Share of the window the breaker was open.
+    pub breaker_open: Vec<f64>,
 }
 
 /// A workload's series (means over replications).
@@ -405,6 +596,9 @@ pub struct NodeSeries {
     pub utilization: Vec<f64>,
     /// Time-averaged queue length in the window.
     pub queue_length: Vec<f64>,
+    /// Time-averaged replicas serving (designs with policies or faults).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replicas: Vec<f64>,
 }
 
 /// A broker's series.
@@ -414,4 +608,8 @@ pub struct BrokerSeries {
     pub id: String,
     /// Time-averaged backlog in the window.
     pub backlog: Vec<f64>,
+    /// Consumer lag in time: age of the oldest waiting message at the window's end, ms
+    /// (designs with policies or faults).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lag_ms: Vec<f64>,
 }

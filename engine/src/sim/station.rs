@@ -39,12 +39,32 @@ impl Simulation {
         }
         acc.present.inc(now);
         if inline {
-            self.start_service(v);
+            if self.plan.nodes[node_i].client {
+                // A load source: no service, no queue, unlimited concurrency.
+                let vis = &mut self.visits[v as usize];
+                vis.t_start = now;
+                vis.started = true;
+                self.on_service_done(v);
+            } else {
+                self.start_service(v);
+            }
             return;
         }
-        let r = self.pick_replica(node_i);
+        let node = &self.plan.nodes[node_i];
+        let (pol, dynamic, faulted) = (node.pol, node.dynamic, node.faulted);
+        if pol != NONE && !self.rate_admit(node_i, pol) {
+            self.finish(v, Outcome::Rejected(RejectCause::RateLimited));
+            return;
+        }
+        let r = if dynamic { self.pick_replica_dynamic(node_i) } else { self.pick_replica(node_i) };
         self.visits[v as usize].replica = r;
         let rep = &mut self.replicas[r as usize];
+        if faulted && rep.down {
+            // Connection refused: the replica has crashed.
+            rep.active += 1;
+            self.finish(v, Outcome::Error);
+            return;
+        }
         if rep.busy < workers {
             rep.busy += 1;
             rep.active += 1;
@@ -110,6 +130,7 @@ impl Simulation {
         let (node_i, handler) = {
             let vis = &mut self.visits[v as usize];
             vis.t_start = now;
+            vis.started = true;
             if vis.trace != NONE
                 && let Some(s) = self.tracer.span(vis.trace, vis.span)
             {
@@ -117,7 +138,10 @@ impl Simulation {
             }
             (vis.node as usize, vis.handler as usize)
         };
-        let d = self.plan.handlers[handler].service.sample(&mut self.node_rng[node_i].service);
+        let mut d = self.plan.handlers[handler].service.sample(&mut self.node_rng[node_i].service);
+        if self.plan.nodes[node_i].faulted {
+            d = self.node_service_delay(node_i, d);
+        }
         self.queue.push(now + d, Kind::ServiceDone, v, 0);
     }
 
@@ -130,14 +154,24 @@ impl Simulation {
         }
         vis.holds = false;
         let node_i = vis.node as usize;
-        let rep = &mut self.replicas[vis.replica as usize];
-        if let Some(next) = rep.queue.pop_front() {
-            self.metrics.nodes[node_i].queue.dec(now);
-            self.visits[next as usize].holds = true;
-            self.start_service(next);
-        } else {
-            rep.busy = rep.busy.saturating_sub(1);
-            self.metrics.nodes[node_i].busy.dec(now);
+        let r = vis.replica as usize;
+        loop {
+            let rep = &mut self.replicas[r];
+            if let Some(next) = rep.queue.pop_front() {
+                self.metrics.nodes[node_i].queue.dec(now);
+                if self.visits[next as usize].dead {
+                    // Its caller cancelled it while it waited: dropped unserved.
+                    let o = self.visits[next as usize].fail.unwrap_or(Outcome::Timeout);
+                    self.finish(next, o);
+                    continue;
+                }
+                self.visits[next as usize].holds = true;
+                self.start_service(next);
+            } else {
+                rep.busy = rep.busy.saturating_sub(1);
+                self.metrics.nodes[node_i].busy.dec(now);
+            }
+            return;
         }
     }
 
@@ -151,18 +185,32 @@ impl Simulation {
             s.t_served = now;
         }
         let node_i = vis.node as usize;
+        if vis.dead {
+            let o = vis.fail.unwrap_or(Outcome::Error);
+            self.finish(v, o);
+            return;
+        }
         let node = &self.plan.nodes[node_i];
-        if node.error_p > 0.0 && chance(&mut self.node_rng[node_i].error, node.error_p) {
+        if node.faulted {
+            if self.node_error_draw(node_i) {
+                self.finish(v, Outcome::Error);
+                return;
+            }
+        } else if node.error_p > 0.0 && chance(&mut self.node_rng[node_i].error, node.error_p) {
             self.finish(v, Outcome::Error);
             return;
         }
+        let node = &self.plan.nodes[node_i];
         if node.hit_ratio > 0.0 && chance(&mut self.node_rng[node_i].cache, node.hit_ratio) {
             self.finish(v, Outcome::Ok);
             return;
         }
         if node.broker != NONE {
-            let accepted = self.deposit(node.broker, v);
-            let o = if accepted { Outcome::Ok } else { Outcome::Rejected(RejectCause::QueueFull) };
+            let o = match self.deposit(node.broker, v) {
+                super::broker::Deposit::Stored => Outcome::Ok,
+                super::broker::Deposit::Full => Outcome::Rejected(RejectCause::QueueFull),
+                super::broker::Deposit::Blocked => return,
+            };
             self.finish(v, o);
             return;
         }
@@ -183,6 +231,18 @@ impl Simulation {
             let rep = &mut self.replicas[vis.replica as usize];
             rep.active = rep.active.saturating_sub(1);
         }
+        let vis = self.visits[v as usize];
+        if vis.orphan || vis.dead {
+            self.waste(&vis);
+        }
+        let node = &self.plan.nodes[node_i];
+        if node.pol != NONE && vis.replica != NONE {
+            self.outlier_note(node_i, node.pol, vis.replica, outcome);
+        }
+        if self.track_nodes {
+            self.metrics.node_ext[node_i].note_finish(now, now - vis.t_arrive, outcome);
+        }
+        let vis = &mut self.visits[v as usize];
         let acc = &mut self.metrics.nodes[node_i];
         acc.present.dec(now);
         if vis.node_warm {
@@ -191,7 +251,7 @@ impl Simulation {
             acc.sojourn_sum_ns += sojourn as f64;
             acc.batch_mark.finished += 1;
             acc.batch_mark.sojourn_sum_ns += sojourn as f64;
-            if !matches!(outcome, Outcome::Rejected(_)) {
+            if vis.started {
                 acc.served += 1;
                 acc.wait_sum_ns += (vis.t_start - vis.t_arrive) as f64;
                 acc.service_sum_ns += (vis.t_served - vis.t_start) as f64;
@@ -221,6 +281,23 @@ impl Simulation {
             Origin::Signal => self.on_returned(v),
             Origin::Publish => self.publish_done(v),
             Origin::Delivery => self.delivery_done(v),
+            Origin::Attempt => self.call_returning(v),
+        }
+    }
+
+    /// Count the worker time a visit spent for nobody (its caller gave up, or
+    /// its replica crashed) as wasted.
+    pub(crate) fn waste(&mut self, vis: &super::engine::Visit) {
+        if !vis.started {
+            return;
+        }
+        let service = vis.t_served.saturating_sub(vis.t_start);
+        let held =
+            if self.plan.nodes[vis.node as usize].blocking { self.now.saturating_sub(vis.t_start) } else { service };
+        if self.now >= self.plan.settings.warmup_ns {
+            let ext = &mut self.metrics.node_ext[vis.node as usize];
+            ext.wasted_ns += held as f64;
+            ext.wasted_visits += 1;
         }
     }
 }

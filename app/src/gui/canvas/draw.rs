@@ -275,6 +275,10 @@ fn policy_markers(node: &Node) -> String {
 /// Paint the nodes that intersect `clip`.
 pub fn nodes(painter: &Painter, scene: &Scene<'_>, clip: Rect) {
     let zoom = scene.transform.scaling;
+    if zoom < LOD_NAMES {
+        far_nodes(painter, scene, clip);
+        return;
+    }
     for (i, node) in scene.design.nodes.iter().enumerate() {
         let Some(world) = scene.geometry.rects.get(i) else { continue };
         let r = scene.transform.mul_rect(*world);
@@ -285,11 +289,60 @@ pub fn nodes(painter: &Painter, scene: &Scene<'_>, clip: Rect) {
     }
 }
 
-fn node_shape(painter: &Painter, scene: &Scene<'_>, i: usize, node: &Node, r: Rect, zoom: f32) {
+/// A rectangle as a closed path with an inside stroke. Far out, where
+/// corners are a pixel or two, this looks the same as a rounded rectangle
+/// and tessellates several times faster: with a thousand nodes in view it
+/// is the difference that matters most.
+fn plain_rect(r: Rect, fill: Color32, stroke: Stroke) -> Shape {
+    let r = r.shrink(stroke.width / 2.0);
+    Shape::convex_polygon(vec![r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom()], fill, stroke)
+}
+
+/// Far out: each node is a coloured block, with its load as a stripe,
+/// painted in one batch.
+fn far_nodes(painter: &Painter, scene: &Scene<'_>, clip: Rect) {
+    let mut shapes = Vec::with_capacity(scene.design.nodes.len() * 2);
+    for (i, node) in scene.design.nodes.iter().enumerate() {
+        let Some(world) = scene.geometry.rects.get(i) else { continue };
+        let r = scene.transform.mul_rect(*world);
+        if !r.intersects(clip) {
+            continue;
+        }
+        let (border, selected) = node_border(scene, i, node);
+        if selected {
+            shapes.push(plain_rect(r.expand(4.0), style::SELECTION_COLOR.gamma_multiply(0.35), Stroke::NONE));
+        }
+        if scene.culprit == Some(node.id.as_str()) {
+            shapes.push(plain_rect(r.expand(6.0), Color32::TRANSPARENT, Stroke::new(2.5, style::ERROR_COLOR)));
+        }
+        shapes.push(plain_rect(r, style::node_fill(node.kind, scene.dark), border));
+        if let Some(u) = scene.analysis.node(&node.id).and_then(|e| e.utilization).filter(|u| *u > 0.0) {
+            let stripe = Rect::from_min_max(r.min, pos2(r.max.x, r.min.y + (r.height() * 0.25).max(2.0)));
+            shapes.push(plain_rect(stripe, style::rho_color(u), Stroke::NONE));
+        }
+    }
+    painter.extend(shapes);
+}
+
+/// A node's border, and whether it is selected.
+fn node_border(scene: &Scene<'_>, i: usize, node: &Node) -> (Stroke, bool) {
     let accent = style::kind_color(node.kind);
     let selected = scene.selection.nodes.contains(&node.id);
-    let hovered = scene.hovered_node == Some(i);
-    let severity = scene.analysis.node_severity(&node.id);
+    let border = if selected {
+        Stroke::new(2.0, style::SELECTION_COLOR)
+    } else if scene.analysis.node_severity(&node.id) == Some(Severity::Error) {
+        Stroke::new(2.0, style::ERROR_COLOR)
+    } else if scene.hovered_node == Some(i) {
+        Stroke::new(2.0, accent)
+    } else {
+        Stroke::new(1.2, accent.gamma_multiply(0.9))
+    };
+    (border, selected)
+}
+
+fn node_shape(painter: &Painter, scene: &Scene<'_>, i: usize, node: &Node, r: Rect, zoom: f32) {
+    let accent = style::kind_color(node.kind);
+    let (border, selected) = node_border(scene, i, node);
     let estimate = scene.analysis.node(&node.id);
     let corner = (7.0 * zoom).clamp(1.0, 10.0);
     if selected {
@@ -298,25 +351,7 @@ fn node_shape(painter: &Painter, scene: &Scene<'_>, i: usize, node: &Node, r: Re
     if scene.culprit == Some(node.id.as_str()) {
         painter.rect_stroke(r.expand(6.0), corner + 4.0, Stroke::new(2.5, style::ERROR_COLOR), StrokeKind::Outside);
     }
-    let border = if selected {
-        Stroke::new(2.0, style::SELECTION_COLOR)
-    } else if severity == Some(Severity::Error) {
-        Stroke::new(2.0, style::ERROR_COLOR)
-    } else if hovered {
-        Stroke::new(2.0, accent)
-    } else {
-        Stroke::new(1.2, accent.gamma_multiply(0.9))
-    };
     painter.rect(r, corner, style::node_fill(node.kind, scene.dark), border, StrokeKind::Inside);
-
-    if zoom < LOD_NAMES {
-        // Far out: a coloured block, with the load as a stripe.
-        if let Some(u) = estimate.and_then(|e| e.utilization).filter(|u| *u > 0.0) {
-            let stripe = Rect::from_min_max(r.min, pos2(r.max.x, r.min.y + (r.height() * 0.25).max(2.0)));
-            painter.rect_filled(stripe, 0.0, style::rho_color(u));
-        }
-        return;
-    }
 
     let pad = 9.0 * zoom;
     let compact = node.kind == NodeKind::Receiver;

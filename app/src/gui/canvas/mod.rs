@@ -7,6 +7,7 @@
 pub mod draw;
 pub mod geometry;
 mod overlay;
+pub mod results_overlay;
 
 use egui::emath::TSTransform;
 use egui::{Color32, Key, PointerButton, Pos2, Rect, Response, Sense, Ui, Vec2, WidgetInfo, WidgetType, pos2, vec2};
@@ -41,6 +42,18 @@ enum Drag {
     Pan,
 }
 
+/// What the open context menu is about (chosen when it opened).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+enum MenuTarget {
+    /// Empty canvas.
+    #[default]
+    Canvas,
+    /// A node, by id.
+    Node(String),
+    /// An edge, by id.
+    Edge(String),
+}
+
 /// Quick-add box opened by double-clicking empty canvas.
 #[derive(Clone, Debug)]
 struct QuickAdd {
@@ -66,6 +79,7 @@ pub struct CanvasState {
     rename_focus: bool,
     drag: Drag,
     quick_add: Option<QuickAdd>,
+    menu_target: MenuTarget,
     /// The canvas area on screen last frame.
     pub rect: Rect,
     /// Centre the view on this node next frame.
@@ -85,6 +99,7 @@ impl Default for CanvasState {
             rename_focus: false,
             drag: Drag::None,
             quick_add: None,
+            menu_target: MenuTarget::Canvas,
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
             focus_request: None,
             zoom_selection_pending: false,
@@ -230,29 +245,15 @@ pub fn show(
     let world_pointer = pointer.map(|p| to_world.mul_pos(p));
     let visible_world = to_world.mul_rect(rect);
 
-    // Nodes: one interactive region each (also what screen readers and tests see).
-    let mut hovered_node = None;
+    // Nodes are not widgets: the canvas-wide response above takes every
+    // press and the geometry says which node is under it. A thousand node
+    // widgets cost more than the rest of the frame (egui hit-tests and
+    // remembers each one), while a lookup in the geometry is only done for
+    // the pointer. Screen readers and tests still see each visible node.
     let modifiers = ui.input(|i| i.modifiers);
-    let mut node_responses: Vec<(usize, Response)> = Vec::new();
-    for (i, node) in design.nodes.iter().enumerate() {
-        let Some(world) = geometry.rects.get(i) else { continue };
-        if !world.intersects(visible_world) {
-            continue;
-        }
-        let r = t.mul_rect(*world);
-        let resp = ui.interact(r, ui.id().with(("node", &node.id)), Sense::click_and_drag());
-        let (name, kind) = (node.name.clone(), node.kind);
-        let selected = selection.nodes.contains(&node.id);
-        resp.widget_info(|| {
-            let mut info = WidgetInfo::labeled(WidgetType::Button, true, node_label(&name, kind));
-            info.selected = Some(selected);
-            info
-        });
-        if resp.hovered() {
-            hovered_node = Some(i);
-        }
-        node_responses.push((i, resp));
-    }
+    let node_under = |p: Pos2| geometry.node_at(to_world.mul_pos(p));
+    let hovered_node = if bg.hovered() { pointer.and_then(node_under) } else { None };
+    let node_ids = accessible_nodes(ui, bg.id, design, geometry, selection, t, visible_world);
 
     // Edges: clickable labels (and accessible names).
     let mut edge_responses: Vec<(usize, Response)> = Vec::new();
@@ -296,35 +297,55 @@ pub fn show(
     };
 
     // --- Node input ---
-    for (i, resp) in &node_responses {
-        let Some(node) = design.nodes.get(*i) else { continue };
-        let id = node.id.clone();
-        if resp.clicked() {
-            if modifiers.shift || modifiers.command {
-                selection.toggle_node(&id);
-            } else {
-                selection.only_node(&id);
-            }
+    let clicked_node = if bg.clicked() || bg.secondary_clicked() || bg.double_clicked() {
+        bg.interact_pointer_pos().and_then(node_under)
+    } else {
+        None
+    };
+    let accesskit_click = accesskit_clicked_node(ui, &node_ids);
+    if let Some(i) = clicked_node.filter(|_| bg.clicked()).or(accesskit_click)
+        && let Some(node) = design.nodes.get(i)
+    {
+        if modifiers.shift || modifiers.command {
+            selection.toggle_node(&node.id);
+        } else {
+            selection.only_node(&node.id);
         }
-        if resp.secondary_clicked() && !selection.nodes.contains(&id) {
-            selection.only_node(&id);
-        }
-        if resp.double_clicked() {
-            actions.push(Action::Rename(id.clone()));
-        }
-        if resp.drag_started_by(PointerButton::Primary) {
-            if !selection.nodes.contains(&id) {
-                if modifiers.shift {
-                    selection.toggle_node(&id);
-                } else {
-                    selection.only_node(&id);
+    }
+    if bg.secondary_clicked() {
+        state.menu_target = match (clicked_node.and_then(|i| design.nodes.get(i)), hovered_edge) {
+            (Some(node), _) => {
+                if !selection.nodes.contains(&node.id) {
+                    selection.only_node(&node.id);
                 }
+                MenuTarget::Node(node.id.clone())
             }
-            let origin = movable(design, geometry, selection);
-            let start = world_pointer.unwrap_or_default();
-            state.drag = Drag::Move { origin, start };
+            (None, Some(edge)) => design.edges.get(edge).map_or(MenuTarget::Canvas, |e| MenuTarget::Edge(e.id.clone())),
+            (None, None) => MenuTarget::Canvas,
+        };
+    }
+    if bg.double_clicked()
+        && let Some(node) = clicked_node.and_then(|i| design.nodes.get(i))
+    {
+        actions.push(Action::Rename(node.id.clone()));
+    }
+    let space = ui.input(|i| i.key_down(Key::Space));
+    let dragged_node = if bg.drag_started() && bg.dragged_by(PointerButton::Primary) && !space {
+        ui.input(|i| i.pointer.press_origin()).and_then(node_under)
+    } else {
+        None
+    };
+    if let Some(node) = dragged_node.and_then(|i| design.nodes.get(i)) {
+        if !selection.nodes.contains(&node.id) {
+            if modifiers.shift {
+                selection.toggle_node(&node.id);
+            } else {
+                selection.only_node(&node.id);
+            }
         }
-        resp.context_menu(|ui| overlay::node_menu(ui, design, &id, actions));
+        let origin = movable(design, geometry, selection);
+        let start = world_pointer.unwrap_or_default();
+        state.drag = Drag::Move { origin, start };
     }
     for (index, resp) in &edge_responses {
         let Some(edge) = design.edges.get(*index) else { continue };
@@ -346,8 +367,8 @@ pub fn show(
         }
     }
 
-    // --- Background input ---
-    if bg.clicked() {
+    // --- Background input (where no node is) ---
+    if bg.clicked() && clicked_node.is_none() {
         let additive = modifiers.shift || modifiers.command;
         match hovered_edge.and_then(|i| design.edges.get(i)) {
             Some(edge) if additive => selection.toggle_edge(&edge.id),
@@ -365,17 +386,18 @@ pub fn show(
         state.quick_add = None;
     }
     if bg.secondary_clicked()
+        && clicked_node.is_none()
         && let Some(edge) = hovered_edge.and_then(|i| design.edges.get(i))
     {
         selection.only_edge(&edge.id);
     }
     if bg.double_clicked()
+        && clicked_node.is_none()
         && let (Some(p), Some(w)) = (pointer, world_pointer)
     {
         state.quick_add = Some(QuickAdd { screen: p, world: w, filter: String::new(), focus: true });
     }
-    if bg.drag_started() {
-        let space = ui.input(|i| i.key_down(Key::Space));
+    if bg.drag_started() && dragged_node.is_none() {
         let primary = bg.dragged_by(PointerButton::Primary);
         let group = world_pointer.and_then(|p| group_title_at(geometry, p));
         state.drag = if primary && !space {
@@ -527,9 +549,76 @@ pub fn show(
         state.drag = Drag::None;
     }
 
-    bg.context_menu(|ui| overlay::canvas_menu(ui, world_pointer, actions));
+    bg.context_menu(|ui| match &state.menu_target {
+        MenuTarget::Node(id) => overlay::node_menu(ui, design, id, actions),
+        MenuTarget::Edge(id) => overlay::edge_menu(ui, design, id, actions),
+        MenuTarget::Canvas => overlay::canvas_menu(ui, world_pointer, actions),
+    });
     overlay::rename_ui(ui, state, geometry, actions);
     overlay::quick_add_ui(ui, state, actions);
+}
+
+/// The AccessKit id of a node (stable across frames).
+fn node_widget_id(ui: &Ui, node_id: &str) -> egui::Id {
+    ui.id().with(("node", node_id))
+}
+
+/// Give each visible node an AccessKit node (a button named `"{name} ({kind})"`
+/// with its screen bounds) when AccessKit is on; returns their ids and node
+/// indices. This is the work of a widget without its hit-testing and
+/// interaction state, and none of it is done when no assistive technology
+/// (or test) is listening.
+fn accessible_nodes(
+    ui: &Ui,
+    canvas_id: egui::Id,
+    design: &Design,
+    geometry: &Geometry,
+    selection: &Selection,
+    t: TSTransform,
+    visible_world: Rect,
+) -> Vec<(egui::Id, usize)> {
+    let ctx = ui.ctx();
+    // The canvas's own node exists already: asking for it only tells
+    // whether AccessKit is on this frame.
+    if ctx.accesskit_node_builder(canvas_id, |_| ()).is_none() {
+        return Vec::new();
+    }
+    let mut ids = Vec::new();
+    for (i, node) in design.nodes.iter().enumerate() {
+        let Some(world) = geometry.rects.get(i).filter(|r| r.intersects(visible_world)) else { continue };
+        let r = t.mul_rect(*world);
+        let id = node_widget_id(ui, &node.id);
+        let selected = selection.nodes.contains(&node.id);
+        ctx.accesskit_node_builder(id, |b| {
+            b.set_role(egui::accesskit::Role::Button);
+            b.set_label(node_label(&node.name, node.kind));
+            b.set_bounds(egui::accesskit::Rect {
+                x0: r.min.x.into(),
+                y0: r.min.y.into(),
+                x1: r.max.x.into(),
+                y1: r.max.y.into(),
+            });
+            b.add_action(egui::accesskit::Action::Click);
+            b.set_toggled(if selected { egui::accesskit::Toggled::True } else { egui::accesskit::Toggled::False });
+        });
+        ids.push((id, i));
+    }
+    ids
+}
+
+/// The node a screen reader asked to click this frame, if any.
+fn accesskit_clicked_node(ui: &Ui, node_ids: &[(egui::Id, usize)]) -> Option<usize> {
+    if node_ids.is_empty() {
+        return None;
+    }
+    ui.input(|input| {
+        input.events.iter().find_map(|e| match e {
+            egui::Event::AccessKitActionRequest(req) if req.action == egui::accesskit::Action::Click => {
+                node_ids.iter().find(|(id, _)| id.accesskit_id() == req.target_node).map(|&(_, i)| i)
+            }
+            _ => None,
+        })
+    })
 }
 
 /// Positions of the nodes a drag moves: the selected nodes, with attached

@@ -239,7 +239,10 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
             report_ui(ui, &export.report);
         }
         Some(Outcome::Failed(message)) => {
-            ui.colored_label(style::ERROR_COLOR, format!("This design cannot be exported to {}.", dialog.format.title()));
+            ui.colored_label(
+                style::ERROR_COLOR,
+                format!("This design cannot be exported to {}.", dialog.format.title()),
+            );
             ui.label(message);
             ui.add_space(REPORT_HEIGHT);
         }

@@ -12,3 +12,4 @@ pub mod modals;
 pub mod palette;
 pub mod problems;
 pub mod status;
+pub mod timeline;

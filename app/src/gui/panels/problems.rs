@@ -2,7 +2,7 @@
 //! Clicking one selects its culprit and outlines it on the canvas.
 
 use egui::{RichText, Sense, Ui};
-use engine::validate::{Severity, Target};
+use engine::validate::{Problem, Severity, Target};
 
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
@@ -27,21 +27,27 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             ui.weak("· click one to select the culprit");
         });
         ui.separator();
-        let problems = app.analysis().problems.clone();
-        if problems.is_empty() {
+        let total = app.analysis().problems.len();
+        if total == 0 {
             ui.weak("No problems: the design validates, and no node is hot (ρ ≥ 0.8).");
             return;
         }
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        // Only the rows in view are laid out: a large design can have a
+        // problem per node, and laying out thousands of rows every frame
+        // would cost more than the canvas.
+        let row_height = ui.spacing().interact_size.y;
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show_rows(ui, row_height, total, |ui, rows| {
             // Rows are clickable as a whole: their labels must not take the click.
             ui.style_mut().interaction.selectable_labels = false;
-            for p in &problems {
+            let shown: Vec<Problem> = app.analysis().problems.get(rows).unwrap_or_default().to_vec();
+            for p in &shown {
                 let (glyph, color) = match p.severity {
                     Severity::Error => ("●", style::ERROR_COLOR),
                     Severity::Warning => ("▲", style::WARNING_COLOR),
                 };
                 let resp = ui
                     .horizontal(|ui| {
+                        ui.set_min_height(row_height);
                         ui.label(RichText::new(glyph).color(color));
                         ui.label(RichText::new(&p.path).monospace().weak());
                         ui.label(&p.message);

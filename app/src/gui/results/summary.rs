@@ -50,16 +50,16 @@ pub fn tab(ui: &mut Ui, report: &Report) {
             s.ci_method.replace('_', " ")
         ));
         if report.unstable {
-            ui.colored_label(
-                style::ERROR_COLOR,
-                format!("⚠ Unstable: {}", report.unstable_reasons.join("; ")),
-            );
+            ui.colored_label(style::ERROR_COLOR, format!("⚠ Unstable: {}", report.unstable_reasons.join("; ")));
         }
         for w in &report.warnings {
             ui.colored_label(style::WARNING_COLOR, format!("▲ {w}"));
         }
         if !report.conservation.holds {
-            ui.colored_label(style::ERROR_COLOR, format!("Conservation: {}", report.conservation.violations.join("; ")));
+            ui.colored_label(
+                style::ERROR_COLOR,
+                format!("Conservation: {}", report.conservation.violations.join("; ")),
+            );
         }
         ui.add_space(4.0);
         ui.horizontal_wrapped(|ui| {
@@ -79,7 +79,8 @@ fn card(ui: &mut Ui, w: &WorkloadReport, report: &Report) {
         ui.vertical(|ui| {
             ui.label(RichText::new(&w.name).heading().strong());
             let finished = w.outcomes.total() - w.outcomes.in_flight;
-            let success = if finished > 0 { (w.outcomes.ok + w.outcomes.degraded) as f64 / finished as f64 } else { 0.0 };
+            let success =
+                if finished > 0 { (w.outcomes.ok + w.outcomes.degraded) as f64 / finished as f64 } else { 0.0 };
             egui::Grid::new(("card", &w.name)).num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
                 row(ui, "Throughput", format!("{} req/s", fmt_est(&w.throughput_per_s, 1)));
                 row(ui, "Success", format!("{:.2} %", success * 100.0));

@@ -77,14 +77,22 @@ fn table(ui: &mut Ui, id: &str, headers: &[&str], mut rows: Vec<Row>, sort: &mut
         egui::Grid::new(id).striped(true).spacing([14.0, 3.0]).show(ui, |ui| {
             for (i, h) in headers.iter().enumerate() {
                 let arrow = if sort.0 == i { if sort.1 { " ⏷" } else { " ⏶" } } else { "" };
-                if ui.button(RichText::new(format!("{h}{arrow}")).strong()).on_hover_text("Sort by this column").clicked() {
+                if ui
+                    .button(RichText::new(format!("{h}{arrow}")).strong())
+                    .on_hover_text("Sort by this column")
+                    .clicked()
+                {
                     *sort = if sort.0 == i { (i, !sort.1) } else { (i, true) };
                 }
             }
             ui.end_row();
             for row in &rows {
                 for (i, cell) in row.cells.iter().enumerate() {
-                    let text = if row.alert && i == 0 { RichText::new(cell).color(style::WARNING_COLOR) } else { RichText::new(cell) };
+                    let text = if row.alert && i == 0 {
+                        RichText::new(cell).color(style::WARNING_COLOR)
+                    } else {
+                        RichText::new(cell)
+                    };
                     if ui.add(egui::Label::new(text).sense(Sense::click())).clicked() {
                         clicked = Some(row.id.clone());
                     }
@@ -145,7 +153,17 @@ pub fn node_rows(report: &Report) -> Vec<Row> {
 
 /// Column titles of the node table.
 pub const NODE_HEADERS: [&str; 12] = [
-    "Node", "Kind", "ρ", "Queue mean", "Queue max", "p99 ms", "OK/s", "Errors", "Timeouts", "Rejected", "Wait ms",
+    "Node",
+    "Kind",
+    "ρ",
+    "Queue mean",
+    "Queue max",
+    "p99 ms",
+    "OK/s",
+    "Errors",
+    "Timeouts",
+    "Rejected",
+    "Wait ms",
     "Service ms",
 ];
 
@@ -184,7 +202,17 @@ pub fn edges(ui: &mut Ui, state: &mut TableState, report: &Report, design: &Desi
         })
         .collect();
     let headers = [
-        "Edge", "Kind", "Calls", "OK", "Errors", "Timeouts", "Rejected", "Breaker open", "Bulkhead", "p50 ms", "p99 ms",
+        "Edge",
+        "Kind",
+        "Calls",
+        "OK",
+        "Errors",
+        "Timeouts",
+        "Rejected",
+        "Breaker open",
+        "Bulkhead",
+        "p50 ms",
+        "p99 ms",
     ];
     let _ = table(ui, "edge-table", &headers, rows, &mut state.edges);
 }
@@ -221,8 +249,18 @@ pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
         })
         .collect();
     let headers = [
-        "Broker", "Mode", "Published", "Delivered", "Redelivered", "DLQ", "Dropped", "Backlog mean", "Backlog max",
-        "Lag p50 ms", "Lag p99 ms", "In flight",
+        "Broker",
+        "Mode",
+        "Published",
+        "Delivered",
+        "Redelivered",
+        "DLQ",
+        "Dropped",
+        "Backlog mean",
+        "Backlog max",
+        "Lag p50 ms",
+        "Lag p99 ms",
+        "In flight",
     ];
     let _ = table(ui, "broker-table", &headers, rows, &mut state.brokers);
 }

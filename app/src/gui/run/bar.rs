@@ -35,7 +35,10 @@ pub fn bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         ui.horizontal_wrapped(|ui| {
             let running = app.runs.is_running();
             if running {
-                if ui.button(RichText::new("■ Stop").color(style::ERROR_COLOR)).on_hover_text("Stop the run (Esc)").clicked()
+                if ui
+                    .button(RichText::new("■ Stop").color(style::ERROR_COLOR))
+                    .on_hover_text("Stop the run (Esc)")
+                    .clicked()
                 {
                     actions.push(Action::StopRun);
                 }
@@ -60,11 +63,7 @@ fn settings_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>,
         number(ui, "Warm-up", DragValue::new(&mut s.warmup_s).range(0.0..=86_400.0).suffix(" s").speed(0.5));
         number(ui, "Seed", DragValue::new(&mut s.seed).speed(1.0));
         number(ui, "Replications", DragValue::new(&mut s.replications).range(1..=100).speed(0.1));
-        number(
-            ui,
-            "Rate scale",
-            DragValue::new(&mut app.runs.rate_scale).range(0.01..=100.0).speed(0.01).prefix("×"),
-        );
+        number(ui, "Rate scale", DragValue::new(&mut app.runs.rate_scale).range(0.01..=100.0).speed(0.01).prefix("×"));
     });
     if s != original {
         actions.push(Action::EditMerging(Command::SetSimulation(Box::new(s)), "run-bar-settings".to_owned()));
@@ -102,8 +101,7 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
             p.replications,
             left.map(|s| format!(" · {} left", format_seconds(s))).unwrap_or_default()
         );
-        ui.add(egui::ProgressBar::new(p.fraction() as f32).desired_width(220.0).show_percentage())
-            .on_hover_text(&text);
+        ui.add(egui::ProgressBar::new(p.fraction() as f32).desired_width(220.0).show_percentage()).on_hover_text(&text);
         ui.label(text);
         return;
     }

@@ -222,7 +222,8 @@ impl Runs {
         let options = RunOptions { rate_scale: self.rate_scale, ..RunOptions::default() };
         let design = Arc::new(design);
         let for_job = Arc::clone(&design);
-        let worker = Worker::start("simulation-run", ctx, move |control| engine::sim::run(&for_job, &options, control))?;
+        let worker =
+            Worker::start("simulation-run", ctx, move |control| engine::sim::run(&for_job, &options, control))?;
         let mut label = format!("#{}", self.next_id);
         if let Some(s) = &self.scenario {
             label.push(' ');

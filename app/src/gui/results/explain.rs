@@ -1,0 +1,74 @@
+//! The "Why" tab: the engine's explanation of the run in words (bottleneck
+//! from the critical path of tail requests, SLOs missed and by how much,
+//! what each fault did), and the tail time per node as bars.
+
+use egui::{Color32, RichText, Sense, Ui, vec2};
+use engine::Design;
+use engine::report_explain::{Level, explain};
+use engine::sim::Report;
+
+use crate::gui::action::Action;
+use crate::gui::style;
+
+/// Show the explanation tab.
+pub fn tab(ui: &mut Ui, report: &Report, design: &Design, actions: &mut Vec<Action>) {
+    let ex = explain(report, Some(design));
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        for f in &ex.findings {
+            let (glyph, color) = match f.level {
+                Level::Bad => ("●", style::ERROR_COLOR),
+                Level::Warn => ("▲", style::WARNING_COLOR),
+                Level::Info => ("•", ui.visuals().weak_text_color()),
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(glyph).color(color));
+                ui.label(&f.text);
+                if let Some(node) = &f.node
+                    && ui.small_button("Show").on_hover_text("Select the node on the canvas").clicked()
+                {
+                    actions.push(Action::Focus(node.clone()));
+                }
+            });
+        }
+        if ex.tail.is_empty() {
+            return;
+        }
+        ui.add_space(8.0);
+        ui.label(
+            RichText::new(format!("Where the {} slowest sampled requests spend their time", ex.tail_traces)).strong(),
+        );
+        let max = ex.tail.first().map_or(1.0, engine::report_explain::TailShare::total_ms).max(1e-9);
+        for t in ex.tail.iter().take(10) {
+            ui.horizontal(|ui| {
+                let name = ui.add_sized([160.0, 18.0], egui::Label::new(&t.name).truncate().sense(Sense::click()));
+                if name.clicked() {
+                    actions.push(Action::Focus(t.node.clone()));
+                }
+                let (rect, _) = ui.allocate_exact_size(vec2(360.0, 14.0), Sense::hover());
+                let scale = rect.width() / max as f32;
+                let mut x = rect.left();
+                for (ms, c) in [
+                    (t.queue_ms, Color32::from_rgb(245, 158, 11)),
+                    (t.service_ms, Color32::from_rgb(56, 189, 248)),
+                    (t.network_ms, Color32::from_gray(140)),
+                ] {
+                    let w = ms as f32 * scale;
+                    ui.painter().rect_filled(
+                        egui::Rect::from_min_size(egui::pos2(x, rect.top()), vec2(w, rect.height())),
+                        0.0,
+                        c,
+                    );
+                    x += w;
+                }
+                ui.label(format!(
+                    "{:.0} %  (queue {:.1} ms, service {:.1} ms, network {:.1} ms)",
+                    t.share * 100.0,
+                    t.queue_ms,
+                    t.service_ms,
+                    t.network_ms
+                ));
+            });
+        }
+        ui.weak("Amber: queueing · blue: service · grey: network. Summed over the tail traces' critical paths.");
+    });
+}

@@ -1,0 +1,81 @@
+//! Exporting the run shown: the engine's JSON report, the time series as
+//! CSV, and the self-contained HTML report.
+
+use anyhow::Context as _;
+use egui::Ui;
+
+use crate::gui::app::SwitchboardApp;
+use crate::gui::files;
+
+/// What to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// The engine's report as JSON.
+    Json,
+    /// Time series as CSV.
+    Csv,
+    /// Self-contained HTML.
+    Html,
+}
+
+impl ReportFormat {
+    /// File extension.
+    #[must_use]
+    pub fn ext(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Csv => "csv",
+            Self::Html => "html",
+        }
+    }
+}
+
+/// The file contents of a run in a format.
+#[must_use]
+pub fn render(run: &crate::gui::run::RunRecord, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Json => run.report.to_json(),
+        ReportFormat::Csv => engine::report_csv::time_series_csv(&run.report),
+        ReportFormat::Html => engine::report_html::html(&run.report, &run.design),
+    }
+}
+
+/// The export menu of the results dock.
+pub fn menu(ui: &mut Ui, app: &mut SwitchboardApp) {
+    let has = app.runs.current().is_some();
+    ui.add_enabled_ui(has, |ui| {
+        ui.menu_button("Export", |ui| {
+            for (label, f) in [
+                ("Report as JSON…", ReportFormat::Json),
+                ("Time series as CSV…", ReportFormat::Csv),
+                ("HTML report…", ReportFormat::Html),
+            ] {
+                if ui.button(label).clicked() {
+                    app.export_run(f);
+                    ui.close();
+                }
+            }
+        });
+    });
+}
+
+impl SwitchboardApp {
+    /// Ask where, then write the run shown in `format`.
+    pub fn export_run(&mut self, format: ReportFormat) {
+        let Some(run) = self.runs.current().cloned() else {
+            self.notify("No results to export: run the design first");
+            return;
+        };
+        let stem = files::suggested_file_name(self.doc.design()).replace(".json", "");
+        let suffix = if format == ReportFormat::Json { "-report" } else { "" };
+        let name = format!("{stem}{suffix}.{}", format.ext());
+        let Some(path) = self.dialogs.save_export(&name, format.ext()) else { return };
+        let text = render(&run, format);
+        match engine::model::format::write_atomic(&path, text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))
+        {
+            Ok(()) => self.notify(format!("Exported {}", path.display())),
+            Err(e) => self.notify(format!("{e:#}")),
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Plots over simulated time (egui_plot): latency percentiles, throughput
+//! and errors, utilization and queue length of picked nodes, broker
+//! backlog. The warm-up and every fault are shaded on the time axis; the
+//! pinned baseline is drawn dashed behind the current run.
+
+use egui::{Color32, Ui};
+use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, Span};
+use engine::Design;
+use engine::model::FaultKind;
+use engine::sim::Report;
+
+use crate::gui::app::SwitchboardApp;
+use crate::gui::run::RunRecord;
+
+/// Nodes plotted when the user picked none: the busiest few.
+const DEFAULT_NODES: usize = 4;
+
+/// Series colours, cycled.
+pub const PALETTE: [Color32; 8] = [
+    Color32::from_rgb(56, 189, 248),
+    Color32::from_rgb(251, 146, 60),
+    Color32::from_rgb(74, 222, 128),
+    Color32::from_rgb(244, 114, 182),
+    Color32::from_rgb(167, 139, 250),
+    Color32::from_rgb(250, 204, 21),
+    Color32::from_rgb(45, 212, 191),
+    Color32::from_rgb(248, 113, 113),
+];
+
+fn color(i: usize) -> Color32 {
+    PALETTE.get(i % PALETTE.len()).copied().unwrap_or(Color32::GRAY)
+}
+
+/// Points of a per-window series, at each window's centre.
+#[must_use]
+pub fn points(report: &Report, values: &[f64]) -> Vec<[f64; 2]> {
+    let half = report.series.window_s / 2.0;
+    report.series.start_s.iter().zip(values).map(|(t, v)| [t + half, *v]).collect()
+}
+
+/// A short name for a fault kind.
+#[must_use]
+pub fn fault_kind_label(kind: &FaultKind) -> &'static str {
+    match kind {
+        FaultKind::Outage { .. } => "outage",
+        FaultKind::Latency { .. } => "latency",
+        FaultKind::Errors { .. } => "errors",
+        FaultKind::Partition { .. } => "partition",
+        FaultKind::BrokerOutage { .. } => "broker outage",
+    }
+}
+
+/// The nodes the per-node plots show.
+#[must_use]
+pub fn plotted_nodes(app_picked: &std::collections::BTreeSet<String>, report: &Report) -> Vec<String> {
+    if !app_picked.is_empty() {
+        return report.nodes.iter().filter(|n| app_picked.contains(&n.id)).map(|n| n.id.clone()).collect();
+    }
+    let mut by_rho: Vec<(f64, String)> = report.nodes.iter().map(|n| (n.utilization.mean, n.id.clone())).collect();
+    by_rho.sort_by(|a, b| b.0.total_cmp(&a.0));
+    by_rho.into_iter().take(DEFAULT_NODES).map(|(_, id)| id).collect()
+}
+
+fn shading(plot: &mut egui_plot::PlotUi<'_>, report: &Report, design: &Design) {
+    if report.settings.warmup_s > 0.0 {
+        plot.span(
+            Span::new("warm-up", 0.0..=report.settings.warmup_s).fill(Color32::from_gray(128).gamma_multiply(0.12)),
+        );
+    }
+    for f in &design.faults {
+        let label = format!("{} ({})", f.name, fault_kind_label(&f.fault));
+        plot.span(
+            Span::new(label, f.start_s..=f.end_s)
+                .fill(Color32::from_rgb(239, 68, 68).gamma_multiply(0.15))
+                .border_color(Color32::from_rgb(239, 68, 68).gamma_multiply(0.6)),
+        );
+    }
+}
+
+fn plot(id: &str, y_label: &str) -> Plot<'static> {
+    Plot::new(id.to_owned())
+        .height(170.0)
+        .legend(Legend::default())
+        .link_axis("results-time", [true, false])
+        .link_cursor("results-time", [true, false])
+        .x_axis_label("simulated time, s")
+        .y_axis_label(y_label.to_owned())
+        .include_y(0.0)
+        .allow_scroll(false)
+}
+
+/// Show the plots tab.
+pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
+    let report = &run.report;
+    let baseline = app.runs.baseline_run().cloned();
+    ui.horizontal(|ui| {
+        ui.label("Nodes:");
+        ui.menu_button("Pick…", |ui| {
+            egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+                for n in &report.nodes {
+                    let mut on = app.results.picked_nodes.contains(&n.id);
+                    if ui.checkbox(&mut on, format!("{} (ρ {:.2})", n.name, n.utilization.mean)).changed() {
+                        if on {
+                            app.results.picked_nodes.insert(n.id.clone());
+                        } else {
+                            app.results.picked_nodes.remove(&n.id);
+                        }
+                    }
+                }
+            });
+        });
+        if app.results.picked_nodes.is_empty() {
+            ui.weak(format!("showing the {DEFAULT_NODES} busiest"));
+        } else if ui.button("Busiest").clicked() {
+            app.results.picked_nodes.clear();
+        }
+        if let Some(b) = &baseline {
+            ui.weak(format!("· dashed: baseline {}", b.label));
+        }
+    });
+    let nodes = plotted_nodes(&app.results.picked_nodes, report);
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        ui.columns(2, |cols| {
+            let [left, right] = cols else { return };
+            plot("plot-latency", "latency, ms").show(left, |p| {
+                shading(p, report, &run.design);
+                for (i, w) in report.series.workloads.iter().enumerate() {
+                    p.line(
+                        Line::new(format!("{} p99", w.name), PlotPoints::from(points(report, &w.p99_ms)))
+                            .color(color(i)),
+                    );
+                    p.line(
+                        Line::new(format!("{} p50", w.name), PlotPoints::from(points(report, &w.p50_ms)))
+                            .color(color(i).gamma_multiply(0.6)),
+                    );
+                    if let Some(b) = baseline
+                        .as_ref()
+                        .and_then(|b| b.report.series.workloads.iter().find(|x| x.name == w.name).map(|x| (b, x)))
+                    {
+                        p.line(
+                            Line::new(
+                                format!("{} p99 (baseline)", w.name),
+                                PlotPoints::from(points(&b.0.report, &b.1.p99_ms)),
+                            )
+                            .color(color(i).gamma_multiply(0.5))
+                            .style(LineStyle::dashed_loose()),
+                        );
+                    }
+                }
+            });
+            plot("plot-throughput", "requests/s").show(right, |p| {
+                shading(p, report, &run.design);
+                let per_s = 1.0 / report.series.window_s.max(1e-9);
+                for (i, w) in report.series.workloads.iter().enumerate() {
+                    p.line(
+                        Line::new(format!("{} ok/s", w.name), PlotPoints::from(points(report, &w.throughput_per_s)))
+                            .color(color(i)),
+                    );
+                    let errors: Vec<f64> = w.errors.iter().map(|e| e * per_s).collect();
+                    p.line(
+                        Line::new(format!("{} failed/s", w.name), PlotPoints::from(points(report, &errors)))
+                            .color(Color32::from_rgb(239, 68, 68))
+                            .style(LineStyle::dotted_dense()),
+                    );
+                    if let Some((b, x)) = baseline
+                        .as_ref()
+                        .and_then(|b| b.report.series.workloads.iter().find(|x| x.name == w.name).map(|x| (b, x)))
+                    {
+                        p.line(
+                            Line::new(
+                                format!("{} ok/s (baseline)", w.name),
+                                PlotPoints::from(points(&b.report, &x.throughput_per_s)),
+                            )
+                            .color(color(i).gamma_multiply(0.5))
+                            .style(LineStyle::dashed_loose()),
+                        );
+                    }
+                }
+            });
+            plot("plot-utilization", "utilization ρ").include_y(1.0).show(left, |p| {
+                shading(p, report, &run.design);
+                for (i, id) in nodes.iter().enumerate() {
+                    if let Some(s) = report.series.nodes.iter().find(|s| &s.id == id) {
+                        let name = report.node(id).map_or(id.as_str(), |n| n.name.as_str());
+                        p.line(
+                            Line::new(name.to_owned(), PlotPoints::from(points(report, &s.utilization)))
+                                .color(color(i)),
+                        );
+                    }
+                }
+            });
+            plot("plot-queue", "queue length").show(right, |p| {
+                shading(p, report, &run.design);
+                for (i, id) in nodes.iter().enumerate() {
+                    if let Some(s) = report.series.nodes.iter().find(|s| &s.id == id) {
+                        let name = report.node(id).map_or(id.as_str(), |n| n.name.as_str());
+                        p.line(
+                            Line::new(name.to_owned(), PlotPoints::from(points(report, &s.queue_length)))
+                                .color(color(i)),
+                        );
+                    }
+                }
+            });
+            if !report.series.brokers.is_empty() {
+                plot("plot-backlog", "broker backlog, messages").show(left, |p| {
+                    shading(p, report, &run.design);
+                    for (i, b) in report.series.brokers.iter().enumerate() {
+                        let name = report.node(&b.id).map_or(b.id.as_str(), |n| n.name.as_str());
+                        p.line(
+                            Line::new(name.to_owned(), PlotPoints::from(points(report, &b.backlog))).color(color(i)),
+                        );
+                    }
+                });
+            }
+        });
+    });
+}

@@ -1,0 +1,152 @@
+//! The trace waterfall: the engine's sampled slow (and a few random)
+//! requests, each as its span tree with network, queue, service and
+//! downstream time per hop. Clicking a span selects its node.
+
+use egui::{Color32, Rect, RichText, Sense, Ui, pos2, vec2};
+use engine::Design;
+use engine::sim::{Report, Trace};
+
+use crate::gui::action::Action;
+
+/// Spans in depth-first order with their depth.
+#[must_use]
+pub fn tree_order(trace: &Trace) -> Vec<(usize, usize)> {
+    let n = trace.spans.len();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut roots = Vec::new();
+    for (i, s) in trace.spans.iter().enumerate() {
+        match s.parent.map(|p| p as usize).filter(|&p| p < n && p != i) {
+            Some(p) => children.get_mut(p).into_iter().for_each(|c| c.push(i)),
+            None => roots.push(i),
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    let mut stack: Vec<(usize, usize)> = roots.into_iter().rev().map(|r| (r, 0)).collect();
+    while let Some((i, d)) = stack.pop() {
+        if out.len() > n {
+            break;
+        }
+        out.push((i, d));
+        if let Some(c) = children.get(i) {
+            let mut c = c.clone();
+            c.sort_by(|a, b| {
+                let sa = trace.spans.get(*a).map_or(0.0, |s| s.start_ms);
+                let sb = trace.spans.get(*b).map_or(0.0, |s| s.start_ms);
+                sb.total_cmp(&sa)
+            });
+            stack.extend(c.into_iter().map(|k| (k, d + 1)));
+        }
+    }
+    out
+}
+
+/// Show the traces tab; `selected` indexes the report's traces.
+pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, actions: &mut Vec<Action>) {
+    if report.traces.is_empty() {
+        ui.weak("No traces were sampled in this run.");
+        return;
+    }
+    let mut order: Vec<usize> = (0..report.traces.len()).collect();
+    order.sort_by(|a, b| {
+        let la = report.traces.get(*a).map_or(0.0, |t| t.latency_ms);
+        let lb = report.traces.get(*b).map_or(0.0, |t| t.latency_ms);
+        lb.total_cmp(&la)
+    });
+    if *selected >= report.traces.len() {
+        *selected = order.first().copied().unwrap_or(0);
+    }
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(230.0);
+            ui.label(RichText::new("Sampled requests").strong());
+            egui::ScrollArea::vertical().id_salt("trace-list").auto_shrink([false, false]).show(ui, |ui| {
+                for &i in &order {
+                    let Some(t) = report.traces.get(i) else { continue };
+                    let tag = if t.reason == "random" { "random" } else { "slow" };
+                    let text = format!("{:>8.1} ms  {} @ {:.1} s ({tag})", t.latency_ms, t.workload, t.start_s);
+                    if ui.selectable_label(*selected == i, RichText::new(text).monospace()).clicked() {
+                        *selected = i;
+                    }
+                }
+            });
+        });
+        ui.separator();
+        ui.vertical(|ui| {
+            if let Some(t) = report.traces.get(*selected) {
+                waterfall(ui, t, design, actions);
+            }
+        });
+    });
+}
+
+fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Action>) {
+    ui.label(
+        RichText::new(format!(
+            "{} — {:.2} ms end to end, arrived at {:.2} s",
+            trace.workload, trace.latency_ms, trace.start_s
+        ))
+        .strong(),
+    );
+    ui.horizontal(|ui| {
+        for (name, c) in SEGMENTS {
+            let (r, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+            ui.painter().rect_filled(r, 2.0, c);
+            ui.weak(name);
+        }
+    });
+    let total = trace.spans.iter().map(|s| s.end_ms).fold(trace.latency_ms, f64::max).max(1e-9);
+    egui::ScrollArea::vertical().id_salt("waterfall").auto_shrink([false, false]).show(ui, |ui| {
+        ui.style_mut().interaction.selectable_labels = false;
+        let label_w = 220.0;
+        let bar_w = (ui.available_width() - label_w - 90.0).max(120.0);
+        for (i, depth) in tree_order(trace) {
+            let Some(s) = trace.spans.get(i) else { continue };
+            let name = design.node_name(&s.node);
+            let (row, resp) = ui.allocate_exact_size(vec2(label_w + bar_w + 80.0, 18.0), Sense::click());
+            let label = format!("{}{} ({:?})", "  ".repeat(depth), name, s.kind).to_lowercase();
+            resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, format!("span {name}")));
+            if resp.hovered() {
+                ui.painter().rect_filled(row, 2.0, ui.visuals().widgets.hovered.weak_bg_fill.gamma_multiply(0.4));
+            }
+            let text_color = ui.visuals().text_color();
+            ui.painter().text(
+                pos2(row.left() + 4.0, row.center().y),
+                egui::Align2::LEFT_CENTER,
+                label,
+                egui::FontId::proportional(12.0),
+                if s.outcome.is_failure() { Color32::from_rgb(239, 68, 68) } else { text_color },
+            );
+            let x = |ms: f64| row.left() + label_w + (ms / total) as f32 * bar_w;
+            let mut t = s.start_ms;
+            let parts = [s.network_in_ms, s.queue_ms, s.service_ms, s.downstream_ms, s.network_out_ms];
+            for ((_, c), ms) in SEGMENTS.iter().zip(parts) {
+                let r = Rect::from_min_max(pos2(x(t), row.top() + 3.0), pos2(x(t + ms).max(x(t) + 0.5), row.bottom() - 3.0));
+                ui.painter().rect_filled(r, 1.0, *c);
+                t += ms;
+            }
+            ui.painter().text(
+                pos2(row.left() + label_w + bar_w + 6.0, row.center().y),
+                egui::Align2::LEFT_CENTER,
+                format!("{:.2} ms", s.end_ms - s.start_ms),
+                egui::FontId::monospace(11.0),
+                ui.visuals().weak_text_color(),
+            );
+            let tip = format!(
+                "{name}: network in {:.2} ms, queue {:.2} ms, service {:.2} ms, downstream {:.2} ms, network out {:.2} ms, {:?}",
+                s.network_in_ms, s.queue_ms, s.service_ms, s.downstream_ms, s.network_out_ms, s.outcome
+            );
+            if resp.on_hover_text(tip).clicked() {
+                actions.push(Action::Focus(s.node.clone()));
+            }
+        }
+    });
+}
+
+/// Waterfall segments, in time order within a span.
+const SEGMENTS: [(&str, Color32); 5] = [
+    ("network", Color32::from_rgb(148, 163, 184)),
+    ("queue", Color32::from_rgb(245, 158, 11)),
+    ("service", Color32::from_rgb(56, 189, 248)),
+    ("downstream", Color32::from_rgb(99, 102, 241)),
+    ("network back", Color32::from_rgb(100, 116, 139)),
+];

@@ -1,0 +1,379 @@
+//! Explanations of a run in words, shared by the app and the HTML report.
+//!
+//! The bottleneck is found where the tail requests' time goes: for each
+//! sampled trace at or above its workload's p99 (or the slowest tenth when
+//! none reach it), the critical path through its span tree is walked and
+//! each hop's queueing, service and network time on that path is charged to
+//! its node. The highest utilization alone can mislead: a busy node off the
+//! critical path (an async consumer) adds nothing to the latency users see.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Design, FaultKind};
+use crate::sim::{Report, Trace, TraceSpan, Verdict};
+
+/// Time on the critical path of tail requests charged to one node.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TailShare {
+    /// Node id.
+    pub node: String,
+    /// Node name.
+    pub name: String,
+    /// Queueing, ms summed over the tail traces.
+    pub queue_ms: f64,
+    /// Service, ms.
+    pub service_ms: f64,
+    /// Network towards and back from the node, ms.
+    pub network_ms: f64,
+    /// Share of all critical-path time, 0–1.
+    pub share: f64,
+}
+
+impl TailShare {
+    /// All time charged.
+    #[must_use]
+    pub fn total_ms(&self) -> f64 {
+        self.queue_ms + self.service_ms + self.network_ms
+    }
+}
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// A failure: an SLO missed, an unstable run.
+    Bad,
+    /// Worth attention.
+    Warn,
+    /// For information.
+    Info,
+}
+
+/// One finding in words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// How serious.
+    pub level: Level,
+    /// The sentence.
+    pub text: String,
+    /// Node the finding is about, to select it.
+    pub node: Option<String>,
+}
+
+/// Everything explained about a run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Explanation {
+    /// Findings, most serious first.
+    pub findings: Vec<Finding>,
+    /// Critical-path time per node, largest first.
+    pub tail: Vec<TailShare>,
+    /// Traces the tail analysis used.
+    pub tail_traces: usize,
+}
+
+/// Charge a trace's critical path to nodes: `(queue, service, network)` per node id.
+pub fn critical_path(trace: &Trace, out: &mut BTreeMap<String, [f64; 3]>) {
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); trace.spans.len()];
+    let mut roots = Vec::new();
+    for (i, s) in trace.spans.iter().enumerate() {
+        match s.parent.and_then(|p| children.get_mut(p as usize)) {
+            Some(c) => c.push(i),
+            None => roots.push(i),
+        }
+    }
+    if let Some(&root) = roots.first() {
+        charge(trace, &children, root, out, 0);
+    }
+}
+
+fn charge(trace: &Trace, children: &[Vec<usize>], i: usize, out: &mut BTreeMap<String, [f64; 3]>, depth: usize) {
+    let Some(s) = trace.spans.get(i) else { return };
+    if depth > 64 {
+        return;
+    }
+    let e = out.entry(s.node.clone()).or_insert([0.0; 3]);
+    e[0] += s.queue_ms;
+    e[1] += s.service_ms;
+    e[2] += s.network_in_ms + s.network_out_ms;
+    // Walk the downstream phase backwards from its end: the child that
+    // finished last is what the node waited for; before it started, the
+    // previous one that finished, and so on (sequential calls all count,
+    // of parallel ones only the slowest).
+    let served = s.start_ms + s.network_in_ms + s.queue_ms + s.service_ms;
+    let mut cursor = served + s.downstream_ms + 1e-9;
+    let kids = children.get(i).map_or(&[][..], Vec::as_slice);
+    loop {
+        let next = kids
+            .iter()
+            .filter_map(|&c| trace.spans.get(c).map(|sp| (c, sp)))
+            .filter(|(_, sp)| sp.end_ms <= cursor && sp.end_ms > served - 1e-9 && sp.start_ms < cursor)
+            .max_by(|a, b| a.1.end_ms.total_cmp(&b.1.end_ms));
+        let Some((c, sp)) = next else { break };
+        charge(trace, children, c, out, depth + 1);
+        cursor = sp.start_ms;
+    }
+}
+
+/// The tail traces of a report: at or above their workload's p99.
+#[must_use]
+pub fn tail_traces(report: &Report) -> Vec<&Trace> {
+    let p99 = |w: &str| report.workload(w).map_or(f64::INFINITY, |r| r.latency_ms.p99.mean);
+    let mut tail: Vec<&Trace> = report.traces.iter().filter(|t| t.latency_ms >= p99(&t.workload) * 0.999).collect();
+    if tail.is_empty() {
+        let mut all: Vec<&Trace> = report.traces.iter().collect();
+        all.sort_by(|a, b| b.latency_ms.total_cmp(&a.latency_ms));
+        all.truncate(report.traces.len().div_ceil(10).max(1).min(report.traces.len()));
+        tail = all;
+    }
+    tail
+}
+
+/// Explain a run; `design` (as simulated) adds fault windows and names.
+#[must_use]
+pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
+    let mut findings = Vec::new();
+    if report.unstable {
+        findings.push(Finding {
+            level: Level::Bad,
+            text: format!("The run is unstable: {}.", report.unstable_reasons.join("; ")),
+            node: report.unstable_nodes.first().cloned(),
+        });
+    }
+    for s in &report.slos {
+        let latency = !s.objective.contains("error");
+        let (m, t) = (s.measured.mean, s.target);
+        let fmt = |v: f64| if latency { format!("{v:.1} ms") } else { format!("{:.2} %", v * 100.0) };
+        let (level, text) = match s.verdict {
+            Verdict::Fail => (
+                Level::Bad,
+                format!(
+                    "SLO missed: {} {} is {} (± {}) against a target of {}: over by {} ({:+.0} %).",
+                    s.workload,
+                    s.objective,
+                    fmt(m),
+                    fmt(s.measured.ci95),
+                    fmt(t),
+                    fmt(m - t),
+                    if t != 0.0 { (m - t) / t * 100.0 } else { 0.0 }
+                ),
+            ),
+            Verdict::Inconclusive => (
+                Level::Warn,
+                format!(
+                    "SLO inconclusive: {} {} is {} ± {}, the interval straddles the target {}: run longer or with more replications.",
+                    s.workload,
+                    s.objective,
+                    fmt(m),
+                    fmt(s.measured.ci95),
+                    fmt(t)
+                ),
+            ),
+            Verdict::Pass => {
+                (Level::Info, format!("SLO met: {} {} is {} (target {}).", s.workload, s.objective, fmt(m), fmt(t)))
+            }
+        };
+        findings.push(Finding { level, text, node: None });
+    }
+
+    // Where the tail requests' time goes.
+    let tail = tail_traces(report);
+    let mut by_node: BTreeMap<String, [f64; 3]> = BTreeMap::new();
+    for t in &tail {
+        critical_path(t, &mut by_node);
+    }
+    let total: f64 = by_node.values().map(|v| v[0] + v[1] + v[2]).sum();
+    let name = |id: &str| report.node(id).map_or_else(|| id.to_owned(), |n| n.name.clone());
+    let mut shares: Vec<TailShare> = by_node
+        .into_iter()
+        .map(|(node, [q, s, n])| TailShare {
+            name: name(&node),
+            node,
+            queue_ms: q,
+            service_ms: s,
+            network_ms: n,
+            share: if total > 0.0 { (q + s + n) / total } else { 0.0 },
+        })
+        .collect();
+    shares.sort_by(|a, b| b.total_ms().total_cmp(&a.total_ms()));
+    if let Some(top) = shares.first().filter(|t| t.share > 0.0) {
+        let tt = top.total_ms().max(1e-12);
+        let mut text = format!(
+            "Bottleneck: {} — the slowest requests ({} sampled traces at or above p99) spend {:.0} % of their time there \
+             ({:.0} % of it queueing, {:.0} % in service, {:.0} % on the network).",
+            top.name,
+            tail.len(),
+            top.share * 100.0,
+            top.queue_ms / tt * 100.0,
+            top.service_ms / tt * 100.0,
+            top.network_ms / tt * 100.0
+        );
+        if let Some(second) = shares.get(1).filter(|s| s.share >= 0.05) {
+            text.push_str(&format!(" Next: {} ({:.0} %).", second.name, second.share * 100.0));
+        }
+        findings.push(Finding { level: Level::Warn, text, node: Some(top.node.clone()) });
+        if let Some(busiest) = report.nodes.iter().max_by(|a, b| a.utilization.mean.total_cmp(&b.utilization.mean))
+            && busiest.id != top.node
+            && busiest.utilization.mean >= 0.5
+        {
+            findings.push(Finding {
+                level: Level::Info,
+                text: format!(
+                    "{} is the busiest node (ρ {:.2}) but not where the tail latency comes from: its work is off the critical path of slow requests, or they avoid it.",
+                    busiest.name, busiest.utilization.mean
+                ),
+                node: Some(busiest.id.clone()),
+            });
+        }
+    } else if report.traces.is_empty() {
+        findings.push(Finding {
+            level: Level::Info,
+            text: "No traces were sampled, so the tail cannot be broken down.".to_owned(),
+            node: None,
+        });
+    }
+    for n in &report.nodes {
+        if n.utilization.mean >= 0.85 {
+            findings.push(Finding {
+                level: Level::Warn,
+                text: format!(
+                    "{} runs hot: ρ {:.2}, mean queue {:.1}, {} rejected.",
+                    n.name,
+                    n.utilization.mean,
+                    n.mean_queue_length.mean,
+                    n.outcomes.rejected.total()
+                ),
+                node: Some(n.id.clone()),
+            });
+        }
+    }
+    if let Some(d) = design {
+        fault_findings(report, d, &mut findings);
+    }
+    findings.sort_by_key(|f| f.level);
+    Explanation { findings, tail: shares, tail_traces: tail.len() }
+}
+
+/// Failures per second inside each fault's window against outside all faults.
+fn fault_findings(report: &Report, design: &Design, findings: &mut Vec<Finding>) {
+    let w = report.series.window_s.max(1e-9);
+    let warm = report.settings.warmup_s;
+    let failed: Vec<f64> = (0..report.series.start_s.len())
+        .map(|i| report.series.workloads.iter().map(|s| s.errors.get(i).copied().unwrap_or(0.0)).sum())
+        .collect();
+    let p99_max: Vec<f64> = (0..report.series.start_s.len())
+        .map(|i| report.series.workloads.iter().map(|s| s.p99_ms.get(i).copied().unwrap_or(0.0)).fold(0.0, f64::max))
+        .collect();
+    let in_any = |t: f64| design.faults.iter().any(|f| t + w > f.start_s && t < f.end_s);
+    let mean = |sel: &dyn Fn(usize, f64) -> bool, v: &[f64]| {
+        let xs: Vec<f64> = report
+            .series
+            .start_s
+            .iter()
+            .enumerate()
+            .filter(|&(i, &t)| t >= warm && sel(i, t))
+            .filter_map(|(i, _)| v.get(i).copied())
+            .collect();
+        if xs.is_empty() { None } else { Some(xs.iter().sum::<f64>() / xs.len() as f64) }
+    };
+    let outside_err = mean(&|_, t| !in_any(t), &failed);
+    let outside_p99 = mean(&|_, t| !in_any(t), &p99_max);
+    for f in &design.faults {
+        let inside = |_: usize, t: f64| t + w > f.start_s && t < f.end_s;
+        let (Some(err), Some(p99)) = (mean(&inside, &failed), mean(&inside, &p99_max)) else { continue };
+        let kind = match &f.fault {
+            FaultKind::Outage { .. } => "outage",
+            FaultKind::Latency { .. } => "added latency",
+            FaultKind::Errors { .. } => "error burst",
+            FaultKind::Partition { .. } => "partition",
+            FaultKind::BrokerOutage { .. } => "broker outage",
+        };
+        let target =
+            design.node(&f.target).map(|n| n.name.clone()).or_else(|| design.edge(&f.target).map(|e| e.id.clone()));
+        let mut text = format!(
+            "During fault \"{}\" ({kind} on {}, {:.0}–{:.0} s): {:.1} failed requests/s and worst p99 {:.0} ms",
+            f.name,
+            target.as_deref().unwrap_or(&f.target),
+            f.start_s,
+            f.end_s,
+            err / w,
+            p99
+        );
+        match (outside_err, outside_p99) {
+            (Some(e0), Some(p0)) => {
+                text.push_str(&format!(", against {:.1}/s and {:.0} ms outside faults.", e0 / w, p0))
+            }
+            _ => text.push('.'),
+        }
+        let level = if outside_err.is_some_and(|e0| err > e0 * 2.0 + 0.5) { Level::Warn } else { Level::Info };
+        findings.push(Finding { level, text, node: design.node(&f.target).map(|n| n.id.clone()) });
+    }
+}
+
+/// Total time of a span (for waterfalls).
+#[must_use]
+pub fn span_ms(s: &TraceSpan) -> f64 {
+    s.end_ms - s.start_ms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Outcome;
+    use crate::sim::SpanKind;
+
+    fn span(parent: Option<u32>, node: &str, start: f64, q: f64, s: f64, down: f64) -> TraceSpan {
+        TraceSpan {
+            parent,
+            node: node.into(),
+            edge: None,
+            kind: SpanKind::Call,
+            start_ms: start,
+            end_ms: start + q + s + down,
+            network_in_ms: 0.0,
+            queue_ms: q,
+            service_ms: s,
+            downstream_ms: down,
+            network_out_ms: 0.0,
+            outcome: Outcome::Ok,
+        }
+    }
+
+    #[test]
+    fn parallel_children_charge_only_the_slowest() {
+        // Root serves 1 ms, then calls a (10 ms) and b (2 ms) in parallel.
+        let t = Trace {
+            workload: "w".into(),
+            start_s: 0.0,
+            latency_ms: 11.0,
+            reason: "random".into(),
+            spans: vec![
+                span(None, "root", 0.0, 0.0, 1.0, 10.0),
+                span(Some(0), "a", 1.0, 6.0, 4.0, 0.0),
+                span(Some(0), "b", 1.0, 0.0, 2.0, 0.0),
+            ],
+        };
+        let mut out = BTreeMap::new();
+        critical_path(&t, &mut out);
+        assert_eq!(out.get("a"), Some(&[6.0, 4.0, 0.0]));
+        assert_eq!(out.get("b"), None, "b finished early: off the critical path");
+        assert_eq!(out.get("root"), Some(&[0.0, 1.0, 0.0]));
+    }
+
+    #[test]
+    fn sequential_children_all_count() {
+        let t = Trace {
+            workload: "w".into(),
+            start_s: 0.0,
+            latency_ms: 8.0,
+            reason: "random".into(),
+            spans: vec![
+                span(None, "root", 0.0, 0.0, 1.0, 7.0),
+                span(Some(0), "a", 1.0, 0.0, 3.0, 0.0),
+                span(Some(0), "b", 4.0, 1.0, 3.0, 0.0),
+            ],
+        };
+        let mut out = BTreeMap::new();
+        critical_path(&t, &mut out);
+        assert_eq!(out.get("a"), Some(&[0.0, 3.0, 0.0]));
+        assert_eq!(out.get("b"), Some(&[1.0, 3.0, 0.0]));
+    }
+}

@@ -1,0 +1,450 @@
+//! Calls on edges with a policy: a logical call made of tries.
+//!
+//! A call step on a policy edge becomes a [`CallState`]: the caller's visit
+//! waits for it as for a plain call, and the state sends tries (visits with
+//! origin `Attempt`) one after another. Each try passes the breaker and the
+//! bulkhead first (failing fast when they refuse), then travels like any
+//! call. A per-try timer and the call's overall timer abandon the try in
+//! flight: the caller moves on, the callee keeps working on it (an *orphan*
+//! whose work is counted as wasted) unless the policy propagates
+//! cancellation. Failed tries are retried by `retry_on`, after the backoff and
+//! within the budget; a call that still fails answers through the fallback
+//! (degraded) when there is one.
+//!
+//! Timers are never removed from the event queue: each carries a token, and
+//! one whose token is no longer the call's is ignored.
+
+use crate::model::{Outcome, RejectCause};
+
+use super::engine::{Origin, Simulation, Visit};
+use super::plan::NONE;
+use super::queue::Kind;
+use super::resilience::{BreakerMode, breaker_failure, budget_cap, retry_class};
+use super::rng::unit;
+use super::trace::SpanKind;
+
+/// A logical call on a policy edge.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallState {
+    /// The caller's visit.
+    pub parent: u32,
+    pub member: u32,
+    pub policy: u32,
+    /// Sequential repeats of the step still to make after this call.
+    pub repeats_left: u32,
+    /// The try in flight, or `NONE`.
+    pub attempt: u32,
+    /// Tries made in this logical call.
+    pub attempts: u32,
+    /// Token of the current try, backoff or fallback timer.
+    pub token: u32,
+    /// Token of the overall timer.
+    pub call_token: u32,
+    pub t_start: u64,
+    pub deadline: u64,
+    /// The try in flight is a half-open probe.
+    pub probe: bool,
+    /// The try in flight holds a bulkhead permit.
+    pub permit: bool,
+    /// A try is hanging on a partitioned edge (no visit carries it).
+    pub hanging: bool,
+    /// The try in flight was started after the warm-up.
+    pub attempt_warm: bool,
+    /// The call was started after the warm-up.
+    pub warm: bool,
+    /// The outcome is decided; only the fallback may still answer.
+    pub closing: bool,
+    pub alive: bool,
+}
+
+impl Simulation {
+    fn next_token(&mut self) -> u32 {
+        self.token = self.token.wrapping_add(1);
+        self.token
+    }
+
+    fn warm_now(&self) -> bool {
+        self.now >= self.plan.settings.warmup_ns
+    }
+
+    /// Start call member `m` of visit `p` through its policy.
+    pub(crate) fn call_begin(&mut self, p: u32, m: u32, repeats: u32, policy: u32) {
+        let state = CallState {
+            parent: p,
+            member: m,
+            policy,
+            repeats_left: repeats,
+            attempt: NONE,
+            attempts: 0,
+            token: 0,
+            call_token: 0,
+            t_start: self.now,
+            deadline: u64::MAX,
+            probe: false,
+            permit: false,
+            hanging: false,
+            attempt_warm: false,
+            warm: false,
+            closing: false,
+            alive: true,
+        };
+        let ci = if let Some(i) = self.free_calls.pop() {
+            self.calls[i as usize] = state;
+            i
+        } else {
+            self.calls.push(state);
+            (self.calls.len() - 1) as u32
+        };
+        self.call_start_logical(ci);
+    }
+
+    fn call_start_logical(&mut self, ci: u32) {
+        let now = self.now;
+        let warm = self.warm_now();
+        let token = self.next_token();
+        let cs = &mut self.calls[ci as usize];
+        let pi = cs.policy as usize;
+        cs.t_start = now;
+        cs.attempts = 0;
+        cs.warm = warm;
+        cs.closing = false;
+        cs.call_token = token;
+        let pol = &self.plan.policies[pi];
+        cs.deadline = if pol.timeout_ns == u64::MAX { u64::MAX } else { now.saturating_add(pol.timeout_ns) };
+        let deadline = cs.deadline;
+        if let Some(ratio) = pol.budget {
+            let st = &mut self.pol_state[pi];
+            st.budget = (st.budget + ratio).min(budget_cap(ratio));
+        }
+        if warm {
+            self.metrics.policies[pi].logical.arrived += 1;
+        }
+        if deadline != u64::MAX {
+            self.queue.push(deadline, Kind::CallTimeout, ci, token);
+        }
+        self.attempt_start(ci);
+    }
+
+    /// Send the next try, unless the breaker or the bulkhead refuses it.
+    fn attempt_start(&mut self, ci: u32) {
+        let now = self.now;
+        let warm = self.warm_now();
+        let token = self.next_token();
+        let cs = &mut self.calls[ci as usize];
+        cs.token = token;
+        cs.attempts += 1;
+        cs.attempt_warm = warm;
+        cs.probe = false;
+        let (pi, m, p, retry) = (cs.policy as usize, cs.member, cs.parent, cs.attempts > 1);
+        let member = self.plan.members[m as usize];
+        let edge = member.edge as usize;
+        if warm {
+            self.metrics.edges[edge].counts.arrived += 1;
+            if retry {
+                self.metrics.policies[pi].retries += 1;
+            }
+        }
+        self.metrics.policies[pi].window_attempts += 1;
+        let pol = &self.plan.policies[pi];
+        if let Some(cfg) = pol.breaker {
+            match self.pol_state[pi].breaker.admit(&cfg) {
+                Some(probe) => self.calls[ci as usize].probe = probe,
+                None => {
+                    self.attempt_refused(ci, Outcome::Rejected(RejectCause::BreakerOpen));
+                    return;
+                }
+            }
+        }
+        let pol = &self.plan.policies[pi];
+        if pol.bulkhead != u32::MAX {
+            let st = &mut self.pol_state[pi];
+            if st.in_flight >= pol.bulkhead {
+                self.attempt_refused(ci, Outcome::Rejected(RejectCause::Bulkhead));
+                return;
+            }
+            st.in_flight += 1;
+            self.calls[ci as usize].permit = true;
+        }
+        let per_try = self.plan.policies[pi].per_try_ns;
+        let parent = self.visits[p as usize];
+        let mut child = Visit::new(member.to_node, member.to_handler, Origin::Attempt, m, now, warm);
+        child.parent = ci;
+        child.depth = parent.depth + 1;
+        let c = self.alloc(child);
+        self.calls[ci as usize].attempt = c;
+        if parent.trace != NONE && !parent.orphan {
+            let span = self.tracer.open(parent.trace, parent.span, member.to_node, member.edge, SpanKind::Call, now);
+            let vis = &mut self.visits[c as usize];
+            vis.trace = parent.trace;
+            vis.span = span;
+        }
+        if per_try != u64::MAX {
+            self.queue.push(now.saturating_add(per_try), Kind::PerTryTimeout, ci, token);
+        }
+        self.route(c);
+    }
+
+    /// The breaker or the bulkhead refused a try: it fails at once.
+    fn attempt_refused(&mut self, ci: u32, o: Outcome) {
+        let cs = self.calls[ci as usize];
+        let edge = self.plan.members[cs.member as usize].edge as usize;
+        if cs.attempt_warm {
+            self.metrics.edges[edge].counts.record(o);
+        }
+        self.attempt_failed(ci, o);
+    }
+
+    /// A try came back (its visit ended and the answer crossed the network).
+    pub(crate) fn attempt_returned(&mut self, c: u32) {
+        let now = self.now;
+        let child = self.visits[c as usize];
+        self.release(c);
+        if child.orphan {
+            // The caller gave up on it long ago and counted it then.
+            return;
+        }
+        let edge = self.plan.members[child.oref as usize].edge as usize;
+        let ok = matches!(child.outcome, Outcome::Ok | Outcome::Degraded);
+        if child.warm {
+            let acc = &mut self.metrics.edges[edge];
+            acc.counts.record(child.outcome);
+            if ok {
+                acc.latency.record(now - child.t_call);
+            }
+        }
+        if child.trace != NONE
+            && let Some(s) = self.tracer.span(child.trace, child.span)
+        {
+            s.t_back = now;
+        }
+        let ci = child.parent;
+        self.calls[ci as usize].attempt = NONE;
+        self.try_over(ci, child.outcome);
+        if ok {
+            self.call_end(ci, child.outcome);
+        } else {
+            self.attempt_failed(ci, child.outcome);
+        }
+    }
+
+    /// Bookkeeping when a try is over, whatever ended it: permit, breaker.
+    fn try_over(&mut self, ci: u32, o: Outcome) {
+        let cs = &mut self.calls[ci as usize];
+        let pi = cs.policy as usize;
+        let probe = cs.probe;
+        cs.probe = false;
+        if cs.permit {
+            cs.permit = false;
+            let st = &mut self.pol_state[pi];
+            st.in_flight = st.in_flight.saturating_sub(1);
+        }
+        if let Some(cfg) = self.plan.policies[pi].breaker
+            && let Some(mode) = self.pol_state[pi].breaker.record(&cfg, breaker_failure(o), probe)
+        {
+            self.breaker_changed(pi as u32, mode, cfg.open_ns);
+        }
+    }
+
+    fn breaker_changed(&mut self, pi: u32, mode: BreakerMode, open_ns: u64) {
+        let now = self.now;
+        let warm = self.warm_now();
+        let acc = &mut self.metrics.policies[pi as usize];
+        acc.note_change(now, mode);
+        if mode == BreakerMode::Open {
+            if warm {
+                acc.opened += 1;
+            }
+            acc.open.inc(now);
+            let epoch = self.pol_state[pi as usize].breaker.epoch;
+            self.queue.push(now.saturating_add(open_ns), Kind::BreakerHalfOpen, pi, epoch);
+        }
+    }
+
+    pub(crate) fn on_breaker_half_open(&mut self, pi: u32, epoch: u32) {
+        let now = self.now;
+        let st = &mut self.pol_state[pi as usize];
+        if st.breaker.epoch != epoch || st.breaker.mode != BreakerMode::Open {
+            return;
+        }
+        st.breaker.half_open();
+        let acc = &mut self.metrics.policies[pi as usize];
+        acc.open.dec(now);
+        acc.note_change(now, BreakerMode::HalfOpen);
+    }
+
+    /// A try failed: retry it, or end the call.
+    fn attempt_failed(&mut self, ci: u32, o: Outcome) {
+        let now = self.now;
+        let cs = self.calls[ci as usize];
+        let pi = cs.policy as usize;
+        let pol = &self.plan.policies[pi];
+        let retryable = cs.attempts < pol.max_attempts && pol.retry_on & retry_class(o) != 0 && now < cs.deadline;
+        if retryable {
+            let budget_ok = match pol.budget {
+                None => true,
+                Some(_) => {
+                    let st = &mut self.pol_state[pi];
+                    if st.budget >= 1.0 {
+                        st.budget -= 1.0;
+                        true
+                    } else {
+                        false
+                    }
+                }
+            };
+            if budget_ok {
+                let base = self.plan.policies[pi].backoff_ns(cs.attempts);
+                let jitter = self.plan.policies[pi].jitter;
+                let delay = if jitter > 0.0 && base > 0 {
+                    // Jitter takes up to that share off the delay ("full jitter" at 1).
+                    let u = unit(&mut self.pol_rng[pi]);
+                    (base as f64 * (1.0 - jitter * u)) as u64
+                } else {
+                    base
+                };
+                if delay == 0 {
+                    self.attempt_start(ci);
+                } else {
+                    let token = self.next_token();
+                    self.calls[ci as usize].token = token;
+                    self.queue.push(now.saturating_add(delay), Kind::RetryTimer, ci, token);
+                }
+                return;
+            }
+            if cs.warm {
+                self.metrics.policies[pi].budget_exhausted += 1;
+            }
+        }
+        self.call_end(ci, o);
+    }
+
+    pub(crate) fn on_retry_timer(&mut self, ci: u32, token: u32) {
+        let Some(cs) = self.calls.get(ci as usize) else { return };
+        if cs.alive && !cs.closing && cs.token == token {
+            self.attempt_start(ci);
+        }
+    }
+
+    /// Give up on the try in flight (its caller timed out): count it as timed
+    /// out now; the callee's visit becomes an orphan.
+    fn abandon_attempt(&mut self, ci: u32) {
+        let now = self.now;
+        let cs = self.calls[ci as usize];
+        let pi = cs.policy as usize;
+        let edge = self.plan.members[cs.member as usize].edge as usize;
+        if cs.attempt == NONE && !cs.hanging {
+            return;
+        }
+        if cs.attempt_warm {
+            self.metrics.edges[edge].counts.record(Outcome::Timeout);
+            self.metrics.policies[pi].abandoned += 1;
+        }
+        if cs.attempt != NONE {
+            let cancel = self.plan.policies[pi].cancel;
+            let vis = &mut self.visits[cs.attempt as usize];
+            vis.orphan = true;
+            if cancel {
+                vis.dead = true;
+                if vis.pending > 0 {
+                    vis.fail = Some(Outcome::Timeout);
+                }
+            }
+            if vis.trace != NONE {
+                let (trace, span) = (vis.trace, vis.span);
+                vis.trace = NONE;
+                if let Some(s) = self.tracer.span(trace, span) {
+                    s.t_back = now;
+                    s.t_end = s.t_end.max(s.t_start);
+                    s.outcome = Outcome::Timeout;
+                }
+            }
+        }
+        let c = &mut self.calls[ci as usize];
+        c.attempt = NONE;
+        c.hanging = false;
+        self.try_over(ci, Outcome::Timeout);
+    }
+
+    pub(crate) fn on_per_try_timeout(&mut self, ci: u32, token: u32) {
+        let Some(cs) = self.calls.get(ci as usize) else { return };
+        if !cs.alive || cs.closing || cs.token != token || (cs.attempt == NONE && !cs.hanging) {
+            return;
+        }
+        if cs.warm {
+            self.metrics.policies[cs.policy as usize].try_timeouts += 1;
+        }
+        self.abandon_attempt(ci);
+        self.attempt_failed(ci, Outcome::Timeout);
+    }
+
+    pub(crate) fn on_call_timeout(&mut self, ci: u32, token: u32) {
+        let Some(cs) = self.calls.get(ci as usize) else { return };
+        if !cs.alive || cs.closing || cs.call_token != token {
+            return;
+        }
+        if cs.warm {
+            self.metrics.policies[cs.policy as usize].call_timeouts += 1;
+        }
+        self.abandon_attempt(ci);
+        // Whatever was pending (a backoff) is void now.
+        let t = self.next_token();
+        self.calls[ci as usize].token = t;
+        self.call_end(ci, Outcome::Timeout);
+    }
+
+    /// The call's outcome is decided: through the fallback if it failed.
+    fn call_end(&mut self, ci: u32, o: Outcome) {
+        let cs = self.calls[ci as usize];
+        let pi = cs.policy as usize;
+        if o.is_failure()
+            && let Some(ns) = self.plan.policies[pi].fallback_ns
+        {
+            if cs.warm {
+                self.metrics.policies[pi].fallbacks += 1;
+            }
+            if ns == 0 {
+                self.call_complete(ci, Outcome::Degraded);
+            } else {
+                let token = self.next_token();
+                let c = &mut self.calls[ci as usize];
+                c.closing = true;
+                c.token = token;
+                self.queue.push(self.now.saturating_add(ns), Kind::FallbackDone, ci, token);
+            }
+            return;
+        }
+        self.call_complete(ci, o);
+    }
+
+    pub(crate) fn on_fallback_done(&mut self, ci: u32, token: u32) {
+        let Some(cs) = self.calls.get(ci as usize) else { return };
+        if cs.alive && cs.token == token {
+            self.call_complete(ci, Outcome::Degraded);
+        }
+    }
+
+    /// The caller has its answer: the next repeat, or back to the caller.
+    fn call_complete(&mut self, ci: u32, o: Outcome) {
+        let now = self.now;
+        let cs = self.calls[ci as usize];
+        let pi = cs.policy as usize;
+        let acc = &mut self.metrics.policies[pi];
+        acc.window_logical += 1;
+        if cs.warm {
+            acc.logical.record(o);
+            if matches!(o, Outcome::Ok | Outcome::Degraded) {
+                acc.logical_latency.record(now - cs.t_start);
+            }
+        }
+        let ok = matches!(o, Outcome::Ok | Outcome::Degraded);
+        if ok && cs.repeats_left > 0 && !self.visits[cs.parent as usize].dead {
+            self.calls[ci as usize].repeats_left -= 1;
+            self.call_start_logical(ci);
+            return;
+        }
+        let c = &mut self.calls[ci as usize];
+        c.alive = false;
+        self.free_calls.push(ci);
+        self.notify_parent(cs.parent, o, false);
+    }
+}
