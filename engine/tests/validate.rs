@@ -212,3 +212,25 @@ fn capacity_estimate_is_fast_on_large_designs() {
     assert_eq!(est.nodes.len(), 1000);
     assert!(est.nodes.iter().all(|n| n.arrival_rate_per_s.is_finite()));
 }
+
+#[test]
+fn scenarios_are_checked() {
+    use engine::model::{Scenario, ScenarioRate};
+    let mut d = base();
+    let mut s = Scenario::new("Black Friday");
+    s.rate_scale = 0.0;
+    s.rates.push(ScenarioRate { workload: "nope".into(), rate_per_s: 10.0 });
+    s.faults.push(Fault {
+        name: "db down".into(),
+        target: "ghost".into(),
+        start_s: 1.0,
+        end_s: 2.0,
+        fault: FaultKind::Outage { replicas: None },
+    });
+    d.scenarios.push(s.clone());
+    d.scenarios.push(Scenario::new("Black Friday"));
+    assert!(has(&d, "scenarios[Black Friday].rate_scale", "greater than 0"));
+    assert!(has(&d, "scenarios[Black Friday].rates[nope].workload", "does not exist"));
+    assert!(has(&d, "scenarios[Black Friday].faults[db down].target", "neither a node nor an edge"));
+    assert!(has(&d, "scenarios[Black Friday].name", "duplicate scenario"));
+}

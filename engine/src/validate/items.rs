@@ -1,0 +1,227 @@
+//! Rules for workloads, faults, SLOs and scenarios: they reference nodes,
+//! edges and workloads by id or name, and carry rates and schedules.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Sink, Target};
+use crate::model::{Arrival, Design, Fault, FaultKind, Node, NodeKind, RateProfile, Slo, Workload};
+
+fn check_profile(profile: &RateProfile, t: &Target, p: &str, sink: &mut Sink) {
+    match *profile {
+        RateProfile::Constant => {}
+        RateProfile::Ramp { start_s, end_s, to_factor } => {
+            sink.range(t, format!("{p}.start_s"), start_s, 0.0, f64::INFINITY);
+            if end_s <= start_s || !end_s.is_finite() {
+                sink.error(t, format!("{p}.end_s"), format!("must be after start_s ({start_s}), found {end_s}"));
+            }
+            sink.range(t, format!("{p}.to_factor"), to_factor, 0.0, 1e6);
+        }
+        RateProfile::Step { at_s, factor } => {
+            sink.range(t, format!("{p}.at_s"), at_s, 0.0, f64::INFINITY);
+            sink.range(t, format!("{p}.factor"), factor, 0.0, 1e6);
+        }
+        RateProfile::Spike { at_s, duration_s, factor } => {
+            sink.range(t, format!("{p}.at_s"), at_s, 0.0, f64::INFINITY);
+            sink.positive(t, format!("{p}.duration_s"), duration_s);
+            sink.range(t, format!("{p}.factor"), factor, 0.0, 1e6);
+        }
+        RateProfile::Diurnal { period_s, amplitude } => {
+            sink.positive(t, format!("{p}.period_s"), period_s);
+            sink.probability(t, format!("{p}.amplitude"), amplitude);
+        }
+    }
+}
+
+pub(super) fn check_workloads(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) {
+    let mut names = BTreeSet::new();
+    if design.workloads.is_empty() {
+        sink.warn(
+            &Target::Design,
+            "workloads".into(),
+            "no workload: nothing enters the design, so a run shows no traffic",
+        );
+    }
+    for (i, w) in design.workloads.iter().enumerate() {
+        let t = Target::Workload(w.name.clone());
+        let p = if w.name.is_empty() { format!("workloads[{i}]") } else { format!("workloads[{}]", w.name) };
+        check_workload(w, nodes, &t, &p, sink);
+        if w.name.trim().is_empty() {
+            sink.error(&t, format!("{p}.name"), "a workload needs a name");
+        } else if !names.insert(w.name.as_str()) {
+            sink.error(&t, format!("{p}.name"), format!("duplicate workload name {:?}", w.name));
+        }
+    }
+}
+
+fn check_workload(w: &Workload, nodes: &BTreeMap<&str, &Node>, t: &Target, p: &str, sink: &mut Sink) {
+    match nodes.get(w.entry.as_str()) {
+        None => sink.error(t, format!("{p}.entry"), format!("entry node {:?} does not exist", w.entry)),
+        Some(n) => {
+            if matches!(n.kind, NodeKind::Broker | NodeKind::Receiver) {
+                sink.error(
+                    t,
+                    format!("{p}.entry"),
+                    format!("traffic cannot enter at a {} ({:?})", n.kind.as_str(), n.name),
+                );
+            }
+            if let Some(op) = &w.operation
+                && n.operation(op).is_none()
+            {
+                sink.error(t, format!("{p}.operation"), format!("{:?} has no operation {op:?}", n.name));
+            }
+        }
+    }
+    match &w.arrival {
+        Arrival::Open { rate_per_s, profile, .. } => {
+            sink.positive(t, format!("{p}.arrival.rate_per_s"), *rate_per_s);
+            if *rate_per_s > 1e7 {
+                sink.error(
+                    t,
+                    format!("{p}.arrival.rate_per_s"),
+                    "more than 10 million requests per second is beyond what the simulator handles",
+                );
+            }
+            check_profile(profile, t, &format!("{p}.arrival.profile"), sink);
+        }
+        Arrival::Closed { users, think_time } => {
+            if *users == 0 {
+                sink.error(t, format!("{p}.arrival.users"), "must be at least 1");
+            }
+            sink.distribution(t, &format!("{p}.arrival.think_time"), think_time);
+        }
+    }
+}
+
+pub(super) fn check_faults(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) {
+    let mut names = BTreeSet::new();
+    for (i, f) in design.faults.iter().enumerate() {
+        let t = Target::Fault(f.name.clone());
+        let p = if f.name.is_empty() { format!("faults[{i}]") } else { format!("faults[{}]", f.name) };
+        if f.name.trim().is_empty() {
+            sink.error(&t, format!("{p}.name"), "a fault needs a name");
+        } else if !names.insert(f.name.as_str()) {
+            sink.error(&t, format!("{p}.name"), format!("duplicate fault name {:?}", f.name));
+        }
+        check_fault(design, f, nodes, &t, &p, sink);
+    }
+}
+
+fn check_fault(design: &Design, f: &Fault, nodes: &BTreeMap<&str, &Node>, t: &Target, p: &str, sink: &mut Sink) {
+    sink.range(t, format!("{p}.start_s"), f.start_s, 0.0, f64::INFINITY);
+    if !(f.end_s.is_finite() && f.end_s > f.start_s) {
+        sink.error(t, format!("{p}.end_s"), format!("must be after start_s ({}), found {}", f.start_s, f.end_s));
+    }
+    let node = nodes.get(f.target.as_str());
+    let edge = design.edge(&f.target);
+    if node.is_none() && edge.is_none() {
+        sink.error(t, format!("{p}.target"), format!("{:?} is neither a node nor an edge", f.target));
+        return;
+    }
+    match &f.fault {
+        FaultKind::Outage { replicas } => match node {
+            None => sink.error(t, format!("{p}.fault"), "an outage targets a node"),
+            Some(n) => {
+                if let Some(r) = replicas
+                    && (*r == 0 || *r > n.capacity.replicas)
+                {
+                    sink.error(
+                        t,
+                        format!("{p}.fault.replicas"),
+                        format!("must be between 1 and {} (the node's replicas)", n.capacity.replicas),
+                    );
+                }
+            }
+        },
+        FaultKind::Latency { added_ms, factor } => {
+            sink.range(t, format!("{p}.fault.added_ms"), *added_ms, 0.0, f64::INFINITY);
+            sink.positive(t, format!("{p}.fault.factor"), *factor);
+        }
+        FaultKind::Errors { probability } => sink.probability(t, format!("{p}.fault.probability"), *probability),
+        FaultKind::Partition { .. } => {
+            if edge.is_none() {
+                sink.error(t, format!("{p}.fault"), "a partition targets an edge");
+            }
+        }
+        FaultKind::BrokerOutage { .. } => {
+            if node.is_none_or(|n| n.kind != NodeKind::Broker) {
+                sink.error(t, format!("{p}.fault"), "a broker outage targets a broker node");
+            }
+        }
+    }
+}
+
+pub(super) fn check_slos(design: &Design, sink: &mut Sink) {
+    for (i, s) in design.slos.iter().enumerate() {
+        check_slo(design, i, s, sink);
+    }
+}
+
+fn check_slo(design: &Design, i: usize, s: &Slo, sink: &mut Sink) {
+    let t = Target::Slo(s.workload.clone());
+    let p = format!("slos[{i}]");
+    if !design.workloads.iter().any(|w| w.name == s.workload) {
+        sink.error(&t, format!("{p}.workload"), format!("workload {:?} does not exist", s.workload));
+    }
+    if s.latency.is_none() && s.max_error_rate.is_none() {
+        sink.warn(&t, p.clone(), "an SLO without a latency bound or an error-rate bound checks nothing");
+    }
+    if let Some(l) = &s.latency {
+        if !(l.percentile.is_finite() && l.percentile > 0.0 && l.percentile < 100.0) {
+            sink.error(
+                &t,
+                format!("{p}.latency.percentile"),
+                format!("must be between 0 and 100 (exclusive), found {}", l.percentile),
+            );
+        }
+        sink.positive(&t, format!("{p}.latency.max_ms"), l.max_ms);
+    }
+    if let Some(r) = s.max_error_rate {
+        sink.probability(&t, format!("{p}.max_error_rate"), r);
+    }
+}
+
+/// Scenarios: unique names, rates for open-loop workloads that exist, and
+/// faults checked like the design's own.
+pub(super) fn check_scenarios(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) {
+    let mut names = BTreeSet::new();
+    for (i, s) in design.scenarios.iter().enumerate() {
+        let t = Target::Design;
+        let p = if s.name.is_empty() { format!("scenarios[{i}]") } else { format!("scenarios[{}]", s.name) };
+        if s.name.trim().is_empty() {
+            sink.error(&t, format!("{p}.name"), "a scenario needs a name");
+        } else if !names.insert(s.name.as_str()) {
+            sink.error(&t, format!("{p}.name"), format!("duplicate scenario name {:?}", s.name));
+        }
+        sink.positive(&t, format!("{p}.rate_scale"), s.rate_scale);
+        for r in &s.rates {
+            let rp = format!("{p}.rates[{}]", r.workload);
+            match design.workloads.iter().find(|w| w.name == r.workload) {
+                None => sink.error(&t, format!("{rp}.workload"), format!("workload {:?} does not exist", r.workload)),
+                Some(w) if matches!(w.arrival, Arrival::Closed { .. }) => {
+                    sink.error(
+                        &t,
+                        format!("{rp}.workload"),
+                        format!("workload {:?} is closed-loop: it has no rate", r.workload),
+                    );
+                }
+                Some(_) => {}
+            }
+            sink.positive(&t, format!("{rp}.rate_per_s"), r.rate_per_s);
+        }
+        let mut fault_names: BTreeSet<&str> = design.faults.iter().map(|f| f.name.as_str()).collect();
+        for (k, f) in s.faults.iter().enumerate() {
+            let ft = Target::Fault(f.name.clone());
+            let fp = if f.name.is_empty() { format!("{p}.faults[{k}]") } else { format!("{p}.faults[{}]", f.name) };
+            if f.name.trim().is_empty() {
+                sink.error(&ft, format!("{fp}.name"), "a fault needs a name");
+            } else if !fault_names.insert(f.name.as_str()) {
+                sink.error(
+                    &ft,
+                    format!("{fp}.name"),
+                    format!("fault name {:?} is already used in the design or this scenario", f.name),
+                );
+            }
+            check_fault(design, f, nodes, &ft, &fp, sink);
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Validation: every problem of a design at once, each with a severity, a
+//! path such as `nodes[orders].capacity.replicas` and a plain message.
+//!
+//! Validation never stops at the first problem: a user fixing a design wants
+//! the whole list, and the GUI shows it live on every edit. Paths use ids in
+//! brackets (`edges[e12]`) rather than indices, because ids are what the user
+//! sees and they survive reordering.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Design, Distribution, FORMAT_VERSION, Node, NodeKind};
+
+mod edges;
+mod items;
+
+use edges::{check_edges, check_sync_cycles};
+use items::{check_faults, check_scenarios, check_slos, check_workloads};
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The design cannot be simulated or exported as it is.
+    Error,
+    /// Probably a mistake, or a risk worth a look.
+    Warning,
+}
+
+/// What a problem is about, so the GUI can select the culprit.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Target {
+    /// The design as a whole.
+    Design,
+    /// A node, by id.
+    Node(String),
+    /// An edge, by id.
+    Edge(String),
+    /// A workload, by name.
+    Workload(String),
+    /// A fault, by name.
+    Fault(String),
+    /// An SLO, by workload name.
+    Slo(String),
+}
+
+/// One problem found in a design.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where, e.g. `nodes[orders].capacity.replicas`.
+    pub path: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// The item to select.
+    pub target: Target,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{sev}: {}: {}", self.path, self.message)
+    }
+}
+
+/// Whether any problem is an error.
+#[must_use]
+pub fn has_errors(problems: &[Problem]) -> bool {
+    problems.iter().any(|p| p.severity == Severity::Error)
+}
+
+/// Collects problems with a current location prefix.
+struct Sink {
+    problems: Vec<Problem>,
+}
+
+impl Sink {
+    fn push(&mut self, severity: Severity, target: &Target, path: String, message: impl Into<String>) {
+        self.problems.push(Problem { severity, path, message: message.into(), target: target.clone() });
+    }
+
+    fn error(&mut self, target: &Target, path: String, message: impl Into<String>) {
+        self.push(Severity::Error, target, path, message);
+    }
+
+    fn warn(&mut self, target: &Target, path: String, message: impl Into<String>) {
+        self.push(Severity::Warning, target, path, message);
+    }
+
+    /// A finite number within [min, max].
+    fn range(&mut self, target: &Target, path: String, value: f64, min: f64, max: f64) {
+        if !value.is_finite() {
+            self.error(target, path, format!("must be a finite number, found {value}"));
+        } else if value < min || value > max {
+            let what = if max.is_infinite() { format!("at least {min}") } else { format!("between {min} and {max}") };
+            self.error(target, path, format!("must be {what}, found {value}"));
+        }
+    }
+
+    /// A finite number strictly above zero.
+    fn positive(&mut self, target: &Target, path: String, value: f64) {
+        if !value.is_finite() {
+            self.error(target, path, format!("must be a finite number, found {value}"));
+        } else if value <= 0.0 {
+            self.error(target, path, format!("must be greater than 0, found {value}"));
+        }
+    }
+
+    fn probability(&mut self, target: &Target, path: String, value: f64) {
+        self.range(target, path, value, 0.0, 1.0);
+    }
+
+    fn distribution(&mut self, target: &Target, path: &str, d: &Distribution) {
+        for (field, value) in d.fields() {
+            if !value.is_finite() {
+                self.error(target, format!("{path}.{field}"), format!("must be a finite number, found {value}"));
+                return;
+            }
+        }
+        match d {
+            Distribution::Constant { value_ms } => {
+                self.range(target, format!("{path}.value_ms"), *value_ms, 0.0, f64::INFINITY)
+            }
+            Distribution::Exponential { mean_ms } => self.positive(target, format!("{path}.mean_ms"), *mean_ms),
+            Distribution::Uniform { min_ms, max_ms } => {
+                self.range(target, format!("{path}.min_ms"), *min_ms, 0.0, f64::INFINITY);
+                if max_ms < min_ms {
+                    self.error(
+                        target,
+                        format!("{path}.max_ms"),
+                        format!("must be at least min_ms ({min_ms}), found {max_ms}"),
+                    );
+                }
+            }
+            Distribution::Gamma { mean_ms, cv } => {
+                self.positive(target, format!("{path}.mean_ms"), *mean_ms);
+                self.positive(target, format!("{path}.cv"), *cv);
+            }
+            Distribution::Lognormal { p50_ms, p99_ms } => {
+                self.positive(target, format!("{path}.p50_ms"), *p50_ms);
+                if p99_ms <= p50_ms {
+                    self.error(
+                        target,
+                        format!("{path}.p99_ms"),
+                        format!("must exceed p50_ms ({p50_ms}), found {p99_ms}"),
+                    );
+                }
+            }
+            Distribution::Empirical { samples_ms } => {
+                if samples_ms.is_empty() {
+                    self.error(target, format!("{path}.samples_ms"), "needs at least one sample");
+                }
+                if let Some((i, s)) = samples_ms.iter().enumerate().find(|(_, s)| **s < 0.0) {
+                    self.error(target, format!("{path}.samples_ms[{i}]"), format!("must be at least 0, found {s}"));
+                }
+            }
+        }
+    }
+}
+
+/// Validate a design: every problem at once, errors and warnings.
+#[must_use]
+pub fn validate(design: &Design) -> Vec<Problem> {
+    let mut sink = Sink { problems: Vec::new() };
+    let whole = Target::Design;
+    if design.version != FORMAT_VERSION {
+        sink.error(&whole, "version".into(), format!("must be {FORMAT_VERSION}, found {}", design.version));
+    }
+    let nodes_by_id = check_nodes(design, &mut sink);
+    check_edges(design, &nodes_by_id, &mut sink);
+    check_sync_cycles(design, &mut sink);
+    check_workloads(design, &nodes_by_id, &mut sink);
+    check_faults(design, &nodes_by_id, &mut sink);
+    check_slos(design, &mut sink);
+    check_scenarios(design, &nodes_by_id, &mut sink);
+    check_settings(design, &mut sink);
+    check_reachability(design, &nodes_by_id, &mut sink);
+    sink.problems.extend(crate::capacity::estimate(design).problems);
+    sink.problems
+}
+
+fn node_path(n: &Node) -> String {
+    format!("nodes[{}]", if n.id.is_empty() { "?" } else { &n.id })
+}
+
+fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a Node> {
+    let mut by_id: BTreeMap<&str, &Node> = BTreeMap::new();
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    for (i, n) in design.nodes.iter().enumerate() {
+        let t = Target::Node(n.id.clone());
+        let p = node_path(n);
+        if n.id.trim().is_empty() {
+            sink.error(&t, format!("nodes[{i}].id"), "a node needs an id");
+        } else if by_id.insert(&n.id, n).is_some() {
+            sink.error(&t, format!("{p}.id"), format!("duplicate node id {:?}", n.id));
+        }
+        if n.name.trim().is_empty() {
+            sink.error(&t, format!("{p}.name"), "a node needs a name");
+        } else if let Some(other) = names.insert(&n.name, &n.id) {
+            sink.error(&t, format!("{p}.name"), format!("name {:?} is already used by node {other:?}", n.name));
+        }
+        if !(n.position.x.is_finite() && n.position.y.is_finite()) {
+            sink.error(&t, format!("{p}.position"), "must be finite coordinates");
+        }
+        let c = &n.capacity;
+        if c.replicas == 0 {
+            sink.error(&t, format!("{p}.capacity.replicas"), "must be at least 1");
+        }
+        if c.workers == 0 {
+            sink.error(&t, format!("{p}.capacity.workers"), "must be at least 1");
+        }
+        sink.distribution(&t, &format!("{p}.service_time"), &n.service_time);
+        sink.probability(&t, format!("{p}.error_probability"), n.error_probability);
+        let mut ops = BTreeSet::new();
+        for op in &n.operations {
+            let op_path = format!("{p}.operations[{}]", op.name);
+            if op.name.trim().is_empty() {
+                sink.error(&t, op_path.clone(), "an operation needs a name");
+            } else if !ops.insert(op.name.as_str()) {
+                sink.error(&t, op_path.clone(), format!("duplicate operation {:?}", op.name));
+            }
+            if let Some(d) = &op.service_time {
+                sink.distribution(&t, &format!("{op_path}.service_time"), d);
+            }
+        }
+        if let Some(cache) = &n.cache {
+            sink.probability(&t, format!("{p}.cache.hit_ratio"), cache.hit_ratio);
+            if n.kind != NodeKind::Cache {
+                sink.warn(&t, format!("{p}.cache"), "cache settings on a node that is not a cache are ignored");
+            }
+        }
+        if n.broker.is_some() && n.kind != NodeKind::Broker {
+            sink.warn(&t, format!("{p}.broker"), "broker settings on a node that is not a broker are ignored");
+        }
+        if let Some(b) = &n.broker
+            && b.capacity_messages == Some(0)
+        {
+            sink.error(&t, format!("{p}.broker.capacity_messages"), "must be at least 1 (omit it for unbounded)");
+        }
+        if n.deployment.port == Some(0) {
+            sink.error(&t, format!("{p}.deployment.port"), "must be between 1 and 65535");
+        }
+        if let Some(h) = &n.deployment.healthcheck {
+            sink.positive(&t, format!("{p}.deployment.healthcheck.interval_s"), h.interval_s);
+            if !h.path.starts_with('/') {
+                sink.error(&t, format!("{p}.deployment.healthcheck.path"), "must start with `/`");
+            }
+        }
+        check_node_policies(n, &t, &p, sink);
+    }
+    // Receivers need hosts; checked once every id is known.
+    for n in &design.nodes {
+        let t = Target::Node(n.id.clone());
+        let p = node_path(n);
+        match (n.kind, &n.host) {
+            (NodeKind::Receiver, None) => {
+                sink.error(&t, format!("{p}.host"), "a receiver runs inside a host service: set `host`");
+            }
+            (NodeKind::Receiver, Some(h)) => match by_id.get(h.as_str()) {
+                None => sink.error(&t, format!("{p}.host"), format!("host {h:?} is not a node")),
+                Some(host) if matches!(host.kind, NodeKind::Receiver | NodeKind::Broker | NodeKind::Client) => {
+                    sink.error(
+                        &t,
+                        format!("{p}.host"),
+                        format!("host {:?} is a {}, not a service", host.name, host.kind.as_str()),
+                    );
+                }
+                Some(_) => {}
+            },
+            (_, Some(_)) => sink.warn(&t, format!("{p}.host"), "only receivers have a host; ignored"),
+            (_, None) => {}
+        }
+    }
+    by_id
+}
+
+fn check_node_policies(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
+    let pol = &n.policies;
+    if let Some(r) = &pol.rate_limit {
+        sink.positive(t, format!("{p}.policies.rate_limit.rate_per_s"), r.rate_per_s);
+        if r.burst == 0 {
+            sink.error(t, format!("{p}.policies.rate_limit.burst"), "must be at least 1");
+        }
+    }
+    if let Some(o) = &pol.outlier_ejection {
+        if o.consecutive_errors == 0 {
+            sink.error(t, format!("{p}.policies.outlier_ejection.consecutive_errors"), "must be at least 1");
+        }
+        sink.positive(t, format!("{p}.policies.outlier_ejection.interval_s"), o.interval_s);
+        sink.positive(t, format!("{p}.policies.outlier_ejection.base_ejection_s"), o.base_ejection_s);
+        sink.range(
+            t,
+            format!("{p}.policies.outlier_ejection.max_ejection_percent"),
+            o.max_ejection_percent,
+            0.0,
+            100.0,
+        );
+    }
+    if let Some(a) = &pol.autoscaling {
+        let ap = format!("{p}.policies.autoscaling");
+        if a.min_replicas == 0 {
+            sink.error(t, format!("{ap}.min_replicas"), "must be at least 1");
+        }
+        if a.max_replicas < a.min_replicas {
+            sink.error(t, format!("{ap}.max_replicas"), format!("must be at least min_replicas ({})", a.min_replicas));
+        }
+        if !(a.target_utilization.is_finite() && a.target_utilization > 0.0 && a.target_utilization <= 1.0) {
+            sink.error(
+                t,
+                format!("{ap}.target_utilization"),
+                format!("must be in (0, 1], found {}", a.target_utilization),
+            );
+        }
+        sink.positive(t, format!("{ap}.evaluation_period_s"), a.evaluation_period_s);
+        sink.range(t, format!("{ap}.scale_down_stabilization_s"), a.scale_down_stabilization_s, 0.0, f64::INFINITY);
+        sink.range(t, format!("{ap}.cold_start_s"), a.cold_start_s, 0.0, f64::INFINITY);
+        if !(a.min_replicas..=a.max_replicas).contains(&n.capacity.replicas) && a.min_replicas <= a.max_replicas {
+            sink.warn(
+                t,
+                format!("{p}.capacity.replicas"),
+                "outside the autoscaling range; the run starts there and scales",
+            );
+        }
+    }
+}
+
+fn check_settings(design: &Design, sink: &mut Sink) {
+    let s = &design.simulation;
+    let t = Target::Design;
+    sink.positive(&t, "simulation.duration_s".into(), s.duration_s);
+    if s.duration_s > 365.0 * 86_400.0 {
+        sink.error(&t, "simulation.duration_s".into(), "must be at most a year of simulated time");
+    }
+    sink.range(&t, "simulation.warmup_s".into(), s.warmup_s, 0.0, f64::INFINITY);
+    if s.warmup_s.is_finite() && s.duration_s.is_finite() && s.warmup_s >= s.duration_s {
+        sink.error(&t, "simulation.warmup_s".into(), format!("must be shorter than duration_s ({})", s.duration_s));
+    }
+    if s.replications == 0 || s.replications > 1000 {
+        sink.error(
+            &t,
+            "simulation.replications".into(),
+            format!("must be between 1 and 1000, found {}", s.replications),
+        );
+    }
+    if s.max_in_flight == 0 {
+        sink.error(&t, "simulation.max_in_flight".into(), "must be at least 1");
+    }
+    sink.positive(&t, "simulation.window_s".into(), s.window_s);
+    if s.window_s > 0.0 && s.duration_s / s.window_s > 100_000.0 {
+        sink.error(&t, "simulation.window_s".into(), "gives more than 100,000 windows: make it wider");
+    }
+}
+
+fn check_reachability(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) {
+    if design.workloads.is_empty() {
+        return;
+    }
+    let mut reached: BTreeSet<&str> = design.workloads.iter().map(|w| w.entry.as_str()).collect();
+    let mut stack: Vec<&str> = reached.iter().copied().collect();
+    while let Some(id) = stack.pop() {
+        for e in design.edges.iter().filter(|e| e.from == id) {
+            if reached.insert(e.to.as_str()) {
+                stack.push(e.to.as_str());
+            }
+        }
+    }
+    for n in &design.nodes {
+        if !reached.contains(n.id.as_str()) && nodes.contains_key(n.id.as_str()) {
+            sink.warn(
+                &Target::Node(n.id.clone()),
+                node_path(n),
+                format!("no workload reaches {:?}: it never sees traffic", n.name),
+            );
+        }
+    }
+}
