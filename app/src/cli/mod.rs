@@ -55,8 +55,20 @@ pub struct Cli {
     /// Window size for the app and for screenshots, e.g. 1600x1000.
     #[arg(long, value_name = "WxH", default_value = "1600x1000")]
     pub window_size: String,
+    /// Colour theme for this session (default: the one chosen last time, dark at first).
+    #[arg(long, value_enum)]
+    pub theme: Option<Theme>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The app's colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Theme {
+    /// Light text on dark panels.
+    Dark,
+    /// Dark text on light panels.
+    Light,
 }
 
 /// Output flags shared by every command.
@@ -142,6 +154,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
                 screenshot: cli.screenshot,
                 window_size: [width, height],
                 run: cli.run,
+                dark: cli.theme.map(|t| t == Theme::Dark),
             })?;
             Ok(exit::OK)
         }

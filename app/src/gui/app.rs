@@ -105,6 +105,9 @@ pub struct AppConfig {
     /// Simulate the design at start and show the results (with `screenshot`:
     /// capture once the run has finished).
     pub run_on_start: bool,
+    /// Force the theme for this session (`Some(true)`: dark), e.g. for
+    /// screenshots; `None` keeps the persisted choice.
+    pub dark: Option<bool>,
 }
 
 impl AppConfig {
@@ -119,6 +122,7 @@ impl AppConfig {
             dialogs,
             screenshot: None,
             run_on_start: false,
+            dark: None,
         }
     }
 }
@@ -179,6 +183,9 @@ impl SwitchboardApp {
         if config.screenshot.is_some() {
             settings = Settings::default();
         }
+        if let Some(dark) = config.dark {
+            settings.dark = dark;
+        }
         ctx.set_theme(if settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
         let samples = config.samples_dir.as_deref().map(files::list_samples).unwrap_or_default();
         let mut canvas = CanvasState::default();
@@ -238,6 +245,12 @@ impl SwitchboardApp {
             && let Some(format) = std::env::var("SWITCHBOARD_SCREENSHOT_EXPORT").ok().and_then(|f| f.parse().ok())
         {
             app.export_dialog = Some(panels::export_dialog::ExportDialog::new(format));
+        }
+        // ... and of a results tab (`SWITCHBOARD_SCREENSHOT_TAB=plots ... --run`).
+        if app.screenshot_mode
+            && let Ok(name) = std::env::var("SWITCHBOARD_SCREENSHOT_TAB")
+        {
+            app.results.screenshot_tab = results::Tab::ALL.into_iter().find(|t| t.title().eq_ignore_ascii_case(&name));
         }
         app
     }
@@ -313,6 +326,7 @@ impl SwitchboardApp {
                 geometry: &self.geometry,
                 analysis: &self.analysis,
                 culprit: self.culprit.as_deref(),
+                results_overlay: self.results.overlay && self.runs.current().is_some(),
             };
             canvas::show(ui, &mut self.canvas, &input, &mut self.selection, &mut actions);
             if self.results.overlay

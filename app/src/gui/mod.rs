@@ -39,6 +39,8 @@ pub struct Options {
     pub window_size: [f32; 2],
     /// Simulate the design at start and show the results.
     pub run: bool,
+    /// Force the theme (`Some(true)`: dark) instead of the persisted one.
+    pub dark: Option<bool>,
 }
 
 /// The message shown when there is no display to open a window on.
@@ -94,6 +96,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         dialogs: Box::new(files::NativeDialogs),
         screenshot: screenshot.clone(),
         run_on_start: options.run,
+        dark: options.dark,
     };
     if let Some(path) = &screenshot {
         // A stale file must not pass for a fresh screenshot.

@@ -49,6 +49,9 @@ pub struct Scene<'a> {
     pub background: Color32,
     /// Node ids to outline as culprits of a chosen problem.
     pub culprit: Option<&'a str>,
+    /// Paint the instant estimate's ρ badges (off while a run's measured
+    /// figures take their place, so no node shows two different ρ).
+    pub estimates: bool,
 }
 
 /// A galley of one line, elided with "…" when wider than `max_width`.
@@ -114,12 +117,21 @@ pub fn groups(painter: &Painter, scene: &Scene<'_>, clip: Rect) {
     }
 }
 
+/// An edge label waiting to be placed: the edge's ends on screen (the label
+/// slides along it to find a free spot), its text and colour.
+pub struct EdgeLabel {
+    from: Pos2,
+    to: Pos2,
+    text: String,
+    color: Color32,
+}
+
 /// Paint the edges that intersect `clip`; returns their labels, painted
 /// after the nodes so no node hides them.
-pub fn edges(painter: &Painter, scene: &Scene<'_>, clip: Rect) -> Vec<(Pos2, String, Color32)> {
+pub fn edges(painter: &Painter, scene: &Scene<'_>, clip: Rect) -> Vec<EdgeLabel> {
     let zoom = scene.transform.scaling;
     let mut shapes: Vec<Shape> = Vec::with_capacity(scene.geometry.edges.len() * 2);
-    let mut labels: Vec<(Pos2, String, Color32)> = Vec::new();
+    let mut labels: Vec<EdgeLabel> = Vec::new();
     for route in &scene.geometry.edges {
         let r = scene.transform.mul_rect(route.bounds().expand(4.0));
         if !r.intersects(clip) {
@@ -153,7 +165,10 @@ pub fn edges(painter: &Painter, scene: &Scene<'_>, clip: Rect) -> Vec<(Pos2, Str
             let fits = !to_attached
                 && (route.self_loop || length >= label.chars().count() as f32 * 6.0 * zoom.min(1.3) + 12.0);
             if !label.is_empty() && fits {
-                labels.push((scene.transform.mul_pos(route.midpoint()), label, color));
+                let mid = scene.transform.mul_pos(route.midpoint());
+                let (from, to) =
+                    if route.self_loop { (mid, mid) } else { (scene.transform.mul_pos(route.from), scene.transform.mul_pos(route.to)) };
+                labels.push(EdgeLabel { from, to, text: label, color });
             }
         }
     }
@@ -161,16 +176,64 @@ pub fn edges(painter: &Painter, scene: &Scene<'_>, clip: Rect) -> Vec<(Pos2, Str
     labels
 }
 
-/// Paint edge labels on small pills.
-pub fn edge_labels(painter: &Painter, scene: &Scene<'_>, labels: Vec<(Pos2, String, Color32)>) {
+/// Where along its edge a label may sit, best first.
+const LABEL_SPOTS: [f32; 7] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78];
+
+/// Paint edge labels on small pills, each slid along its edge to the first
+/// spot that covers neither a node nor a label placed before it (or, when
+/// every spot is taken, the least crowded one).
+pub fn edge_labels(painter: &Painter, scene: &Scene<'_>, clip: Rect, labels: Vec<EdgeLabel>) {
+    if labels.is_empty() {
+        return;
+    }
     let zoom = scene.transform.scaling;
     let font = FontId::proportional((11.0 * zoom).clamp(8.0, 15.0));
-    for (pos, label, color) in labels {
-        let galley = one_line(painter, &label, font.clone(), scene.text, 240.0 * zoom);
-        let rect = Rect::from_center_size(pos, galley.size() + vec2(8.0, 2.0));
-        painter.rect(rect, 4.0, scene.background, Stroke::new(1.0, color.gamma_multiply(0.6)), StrokeKind::Inside);
+    let mut taken: Vec<Rect> = scene
+        .geometry
+        .rects
+        .iter()
+        .map(|r| scene.transform.mul_rect(*r))
+        .filter(|r| r.intersects(clip))
+        .collect();
+    for label in labels {
+        let galley = one_line(painter, &label.text, font.clone(), scene.text, 240.0 * zoom);
+        let size = galley.size() + vec2(8.0, 2.0);
+        let rect = best_spot(&label, size, &taken);
+        painter.rect(
+            rect,
+            4.0,
+            scene.background,
+            Stroke::new(1.0, label.color.gamma_multiply(0.6)),
+            StrokeKind::Inside,
+        );
         painter.galley(rect.min + vec2(4.0, 1.0), galley, scene.text);
+        taken.push(rect.expand(1.0));
     }
+}
+
+/// The free spot for a label of `size` along its edge (see [`LABEL_SPOTS`]).
+fn best_spot(label: &EdgeLabel, size: Vec2, taken: &[Rect]) -> Rect {
+    let overlap = |r: Rect| -> f32 {
+        taken
+            .iter()
+            .map(|t| {
+                let i = t.intersect(r);
+                if i.is_positive() { i.area() } else { 0.0 }
+            })
+            .sum()
+    };
+    let mut best: Option<(f32, Rect)> = None;
+    for f in LABEL_SPOTS {
+        let rect = Rect::from_center_size(label.from.lerp(label.to, f), size);
+        let o = overlap(rect);
+        if o <= 0.0 {
+            return rect;
+        }
+        if best.is_none_or(|(b, _)| o < b) {
+            best = Some((o, rect));
+        }
+    }
+    best.map_or_else(|| Rect::from_center_size(label.from.lerp(label.to, 0.5), size), |(_, r)| r)
 }
 
 /// The shapes of one edge.
@@ -316,7 +379,9 @@ fn far_nodes(painter: &Painter, scene: &Scene<'_>, clip: Rect) {
             shapes.push(plain_rect(r.expand(6.0), Color32::TRANSPARENT, Stroke::new(2.5, style::ERROR_COLOR)));
         }
         shapes.push(plain_rect(r, style::node_fill(node.kind, scene.dark), border));
-        if let Some(u) = scene.analysis.node(&node.id).and_then(|e| e.utilization).filter(|u| *u > 0.0) {
+        if let Some(u) =
+            scene.analysis.node(&node.id).and_then(|e| e.utilization).filter(|u| scene.estimates && *u > 0.0)
+        {
             let stripe = Rect::from_min_max(r.min, pos2(r.max.x, r.min.y + (r.height() * 0.25).max(2.0)));
             shapes.push(plain_rect(stripe, style::rho_color(u), Stroke::NONE));
         }
@@ -375,7 +440,8 @@ fn node_shape(painter: &Painter, scene: &Scene<'_>, i: usize, node: &Node, r: Re
             painter.galley(pos2(r.max.x - pad - g.size().x, r.max.y - 8.0 * zoom - g.size().y), g, accent);
         }
     }
-    if let Some(est) = estimate
+    if scene.estimates
+        && let Some(est) = estimate
         && let Some(u) = est.utilization
         && (u > 0.0 || est.load == Load::Overloaded)
     {
@@ -385,13 +451,26 @@ fn node_shape(painter: &Painter, scene: &Scene<'_>, i: usize, node: &Node, r: Re
 
 /// The utilization pill on a node's top-right corner.
 fn rho_badge(painter: &Painter, node: Rect, rho: f64, zoom: f32) {
-    let text = if rho.is_finite() && rho < 10.0 { format!("ρ {rho:.2}") } else { "ρ ≥ 10".to_owned() };
+    corner_badge(painter, node, rho_text(rho), style::rho_color(rho), zoom);
+}
+
+/// "ρ 0.42", capped for absurd loads.
+#[must_use]
+pub fn rho_text(rho: f64) -> String {
+    if rho.is_finite() && rho < 10.0 { format!("ρ {rho:.2}") } else { "ρ ≥ 10".to_owned() }
+}
+
+/// A pill straddling a node's top border at its right end: it sits on the
+/// frame, clear of the name below and of neighbouring nodes. Returns its
+/// rectangle.
+pub fn corner_badge(painter: &Painter, node: Rect, text: String, fill: Color32, zoom: f32) -> Rect {
     let font = FontId::proportional((10.5 * zoom).max(7.0));
     let galley = painter.layout_no_wrap(text, font, Color32::WHITE);
-    let size = galley.size() + vec2(10.0 * zoom, 3.0 * zoom);
+    let size = galley.size() + vec2(10.0 * zoom.max(0.7), 3.0 * zoom.max(0.7));
     let rect = Rect::from_min_size(pos2(node.max.x - size.x + 4.0 * zoom, node.min.y - size.y / 2.0), size);
-    painter.rect_filled(rect, size.y / 2.0, style::rho_color(rho));
+    painter.rect_filled(rect, size.y / 2.0, fill);
     painter.galley(rect.center() - galley.size() / 2.0, galley, Color32::WHITE);
+    rect
 }
 
 /// The connection handle of a node (drag from it to connect).

@@ -8,6 +8,7 @@ pub mod draw;
 pub mod geometry;
 mod overlay;
 pub mod results_overlay;
+mod view;
 
 use egui::emath::TSTransform;
 use egui::{Color32, Key, PointerButton, Pos2, Rect, Response, Sense, Ui, Vec2, WidgetInfo, WidgetType, pos2, vec2};
@@ -86,6 +87,11 @@ pub struct CanvasState {
     pub focus_request: Option<String>,
     /// Fit the selection next frame.
     pub zoom_selection_pending: bool,
+    /// Screen space at the bottom of the canvas covered by an overlay (the
+    /// results scrubber): fitting keeps the design clear of it.
+    pub bottom_inset: f32,
+    /// The free part of the canvas last frame (see [`Self::bottom_inset`]).
+    last_view: Rect,
 }
 
 impl Default for CanvasState {
@@ -103,6 +109,8 @@ impl Default for CanvasState {
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
             focus_request: None,
             zoom_selection_pending: false,
+            bottom_inset: 0.0,
+            last_view: Rect::NOTHING,
         }
     }
 }
@@ -120,31 +128,10 @@ impl CanvasState {
         self.transform.inverse().mul_pos(self.rect.center())
     }
 
-    /// Make `world` fill the canvas rect with a margin.
-    pub fn fit_rect(&mut self, world: Rect) {
-        let view = self.rect.shrink(30.0);
-        if !world.is_positive() || !view.is_positive() {
-            return;
-        }
-        let zoom = (view.width() / world.width()).min(view.height() / world.height()).clamp(ZOOM_RANGE.0, 1.25);
-        let translation = view.center().to_vec2() - world.center().to_vec2() * zoom;
-        self.transform = TSTransform::new(translation, zoom);
-    }
-
     /// Start an inline rename of a node.
     pub fn start_rename(&mut self, id: &str, current: &str) {
         self.rename = Some((id.to_owned(), current.to_owned()));
         self.rename_focus = true;
-    }
-
-    /// Zoom by a factor around a screen point.
-    pub fn zoom_around(&mut self, factor: f32, screen: Pos2) {
-        let zoom = (self.transform.scaling * factor).clamp(ZOOM_RANGE.0, ZOOM_RANGE.1);
-        let factor = zoom / self.transform.scaling;
-        let around = TSTransform::from_translation(screen.to_vec2())
-            * TSTransform::from_scaling(factor)
-            * TSTransform::from_translation(-screen.to_vec2());
-        self.transform = around * self.transform;
     }
 }
 
@@ -171,6 +158,9 @@ pub struct CanvasInput<'a> {
     pub analysis: &'a Analysis,
     /// Node to outline as the culprit of the chosen problem.
     pub culprit: Option<&'a str>,
+    /// A run's figures are painted over the nodes (they replace the
+    /// estimate's ρ badges, and the scrubber covers the canvas's foot).
+    pub results_overlay: bool,
 }
 
 /// The accessible label of a node.
@@ -203,6 +193,8 @@ pub fn show(
     let geometry = input.geometry;
     let design = input.design;
 
+    state.bottom_inset = if input.results_overlay { view::SCRUBBER_INSET } else { 0.0 };
+    state.follow_resize(geometry.bounds);
     if state.fit_pending {
         state.fit_pending = false;
         state.fit_rect(geometry.bounds);
@@ -478,11 +470,12 @@ pub fn show(
         weak_text: visuals.weak_text_color(),
         background,
         culprit: input.culprit,
+        estimates: !input.results_overlay,
     };
     draw::groups(&painter, &scene, rect);
     let labels = draw::edges(&painter, &scene, rect);
     draw::nodes(&painter, &scene, rect);
-    draw::edge_labels(&painter, &scene, labels);
+    draw::edge_labels(&painter, &scene, rect, labels);
     for (_, hr, resp) in &handle_responses {
         draw::handle(&painter, *hr, resp.hovered() || resp.dragged());
     }

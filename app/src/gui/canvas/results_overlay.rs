@@ -9,9 +9,11 @@
 
 use egui::{Color32, Rect, RichText, Stroke, Ui, pos2, vec2};
 use engine::Design;
+use engine::model::NodeKind;
 use engine::sim::Report;
 
 use super::CanvasState;
+use super::draw;
 use super::geometry::Geometry;
 use crate::gui::results::ResultsView;
 use crate::gui::style;
@@ -41,6 +43,22 @@ pub fn node_figures(report: &Report, id: &str, window: Option<usize>) -> Option<
         rho: series.map_or(n.utilization.mean, |s| at(&s.utilization, n.utilization.mean)),
         error_rate: if finished > 0 { n.outcomes.failed() as f64 / finished as f64 } else { 0.0 },
         queue: series.map_or(n.mean_queue_length.mean, |s| at(&s.queue_length, n.mean_queue_length.mean)),
+    })
+}
+
+/// The measured figures on a node's badge: ρ, and the failed share when
+/// some visits failed. Clients and signal receivers have no workers of their
+/// own (a receiver runs on its host's), so they show only failures.
+#[must_use]
+pub fn badge_text(kind: NodeKind, fig: NodeFigures) -> Option<String> {
+    let errors = (fig.error_rate > 0.0005).then(|| format!("{:.1}% err", fig.error_rate * 100.0));
+    if matches!(kind, NodeKind::Client | NodeKind::Receiver) {
+        return errors;
+    }
+    let rho = draw::rho_text(fig.rho);
+    Some(match errors {
+        Some(e) => format!("{rho} · {e}"),
+        None => rho,
     })
 }
 
@@ -79,7 +97,14 @@ pub fn show(
         let (a, b) = (t.mul_pos(route.from), t.mul_pos(route.to));
         let width = (1.0 + 7.0 * (rate / max_rate).sqrt() as f32) * zoom.clamp(0.4, 1.2);
         let failed = er.outcomes.failed() as f64 / er.calls.max(1) as f64;
-        let color = if failed > 0.01 { style::ERROR_COLOR } else { Color32::from_rgb(56, 189, 248) };
+        let color = if failed > 0.01 {
+            style::ERROR_COLOR
+        } else if ui.visuals().dark_mode {
+            Color32::from_rgb(56, 189, 248)
+        } else {
+            // Sky-700: the dark theme's sky blue fades away on white.
+            Color32::from_rgb(3, 105, 161)
+        };
         painter.line_segment([a, b], Stroke::new(width, color.gamma_multiply(0.35)));
         if view.playing {
             // Dots flow at a speed and density that grow with the rate.
@@ -101,18 +126,13 @@ pub fn show(
             continue;
         }
         let ring = if fig.error_rate > 0.01 { style::ERROR_COLOR } else { style::rho_color(fig.rho) };
-        painter.rect_stroke(r.expand(3.0), 8.0 * zoom.min(1.0), Stroke::new(3.0, ring), egui::StrokeKind::Outside);
-        if zoom >= 0.35 {
-            let text = if fig.error_rate > 0.0005 {
-                format!("ρ {:.2} · {:.1}% err", fig.rho, fig.error_rate * 100.0)
-            } else {
-                format!("ρ {:.2}", fig.rho)
-            };
-            let font = egui::FontId::proportional(11.0);
-            let galley = painter.layout_no_wrap(text, font, Color32::WHITE);
-            let pill = Rect::from_center_size(pos2(r.center().x, r.bottom() + 12.0), galley.size() + vec2(10.0, 4.0));
-            painter.rect_filled(pill, 6.0, ring);
-            painter.galley(pill.min + vec2(5.0, 2.0), galley, Color32::WHITE);
+        // Thin rings far out, where a thick one would swallow the node.
+        let ring_w = (3.0 * zoom).clamp(1.0, 3.0);
+        painter.rect_stroke(r.expand(ring_w), 8.0 * zoom.min(1.0), Stroke::new(ring_w, ring), egui::StrokeKind::Outside);
+        if zoom >= draw::LOD_NAMES
+            && let Some(text) = badge_text(node.kind, fig)
+        {
+            draw::corner_badge(&painter, r, text, ring, zoom);
         }
         if pointer.is_some_and(|p| r.contains(p)) {
             hovered = Some((node.id.clone(), fig));

@@ -16,10 +16,7 @@ pub fn menu_bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>
             ui.menu_button("File", |ui| file_menu(ui, app, actions));
             ui.menu_button("Edit", |ui| edit_menu(ui, app, actions));
             ui.menu_button("View", |ui| view_menu(ui, app, actions));
-            ui.menu_button("Simulate", |ui| {
-                ui.label("Instant capacity estimate: shown live on every node (ρ badges).");
-                ui.label("Runs of the discrete-event simulator: `switchboard simulate FILE`.");
-            });
+            ui.menu_button("Simulate", |ui| simulate_menu(ui, app, actions));
             ui.menu_button("Export", |ui| {
                 for format in engine::export::ExportFormat::ALL {
                     if ui.button(format!("{}…", format.title())).clicked() {
@@ -135,6 +132,29 @@ fn edit_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         app.find = Some(String::new());
         app.find_focus = true;
     }
+}
+
+fn simulate_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
+    let running = app.runs.is_running();
+    if item(ui, "Run", "F5", !running) {
+        actions.push(Action::Run);
+    }
+    if item(ui, "Stop", "Esc", running) {
+        actions.push(Action::StopRun);
+    }
+    ui.separator();
+    ui.checkbox(&mut app.results.open, "Results panel");
+    for (label, tab) in [
+        ("Chaos timeline", crate::gui::results::Tab::Chaos),
+        ("Compare runs and what-if sweeps", crate::gui::results::Tab::Compare),
+    ] {
+        if ui.button(label).clicked() {
+            app.results.open = true;
+            app.results.tab = tab;
+        }
+    }
+    ui.separator();
+    ui.weak("The ρ badges on the nodes are the instant capacity estimate;\na run measures them (and much more) by simulation.");
 }
 
 fn view_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {

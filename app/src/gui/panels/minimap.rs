@@ -14,7 +14,8 @@ const SIZE: egui::Vec2 = vec2(200.0, 130.0);
 
 /// Show the minimap in the bottom-right corner of the canvas.
 pub fn show(ui: &mut Ui, design: &Design, geometry: &Geometry, canvas: &mut CanvasState) {
-    let area = canvas.rect;
+    // Above the results scrubber, when there is one.
+    let area = canvas.free_view();
     // Only when the design does not fit: a small design needs no map.
     let visible = canvas.transform.inverse().mul_rect(area);
     if design.nodes.len() < 2 || visible.contains_rect(geometry.bounds) {

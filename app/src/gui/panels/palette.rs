@@ -60,8 +60,11 @@ fn start_section(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action
             sample.path.display()
         ));
         if !sample.description.is_empty() {
+            // One readable line (the whole text is in the tooltip): six
+            // paragraphs of fine print would push the palette off screen.
             let first = sample.description.split(". ").next().unwrap_or(&sample.description);
-            ui.label(RichText::new(first).small().weak());
+            ui.add(egui::Label::new(RichText::new(first).size(11.5).weak()).truncate())
+                .on_hover_text(&sample.description);
         }
         if resp.clicked() {
             actions.push(Action::Open(Some(sample.path.clone())));

@@ -121,9 +121,10 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         let to_s = |x: f32| f64::from((x - track.left()) / track.width()) * duration;
         axis(ui, track, duration, &design);
         if list.is_empty() {
+            // Centred, clear of the warm-up shading at the left.
             ui.painter().text(
-                pos2(track.left() + 8.0, track.top() + LANE_H / 2.0),
-                egui::Align2::LEFT_CENTER,
+                pos2(track.center().x, track.top() + LANE_H / 2.0),
+                egui::Align2::CENTER_CENTER,
                 "No faults: add one above (outage, latency, errors, partition, broker outage).",
                 egui::FontId::proportional(13.0),
                 ui.visuals().weak_text_color(),

@@ -93,10 +93,12 @@ pub struct ResultsView {
     /// The scrubber replays windows one after another.
     pub playing: bool,
     pub(crate) play_clock_s: f64,
-    /// The trace shown in the waterfall.
+    /// The trace shown in the waterfall (out of range: the slowest).
     pub trace: usize,
     /// Chaos timeline interaction.
     pub timeline: timeline::TimelineState,
+    /// The tab a screenshot of the results shows.
+    pub(crate) screenshot_tab: Option<Tab>,
 }
 
 impl Default for ResultsView {
@@ -110,8 +112,9 @@ impl Default for ResultsView {
             window: None,
             playing: false,
             play_clock_s: 0.0,
-            trace: 0,
+            trace: usize::MAX,
             timeline: timeline::TimelineState::default(),
+            screenshot_tab: None,
         }
     }
 }
@@ -119,14 +122,16 @@ impl Default for ResultsView {
 impl ResultsView {
     /// A new run arrived: show its summary from the start.
     pub fn reset_for_new_run(&mut self) {
-        if self.tab == Tab::Chaos || self.tab == Tab::Compare {
+        if let Some(tab) = self.screenshot_tab {
+            self.tab = tab;
+        } else if self.tab == Tab::Chaos || self.tab == Tab::Compare {
             // The user is working there: stay.
         } else {
             self.tab = Tab::Summary;
         }
         self.window = None;
         self.playing = false;
-        self.trace = 0;
+        self.trace = usize::MAX;
     }
 }
 

@@ -38,6 +38,31 @@ pub fn points(report: &Report, values: &[f64]) -> Vec<[f64; 2]> {
     report.series.start_s.iter().zip(values).map(|(t, v)| [t + half, *v]).collect()
 }
 
+/// Runs of consecutive windows where `has_data` holds, as separate point
+/// lists: a window in which no request finished has no latency, and drawing
+/// it as 0 ms would read as "fast" exactly when nothing got through.
+#[must_use]
+pub fn segments(report: &Report, values: &[f64], has_data: impl Fn(usize) -> bool) -> Vec<Vec<[f64; 2]>> {
+    let mut out: Vec<Vec<[f64; 2]>> = Vec::new();
+    let mut current: Vec<[f64; 2]> = Vec::new();
+    for (i, p) in points(report, values).into_iter().enumerate() {
+        if has_data(i) {
+            current.push(p);
+        } else if !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Whether workload series `w` has a latency in window `i`.
+fn has_latency(w: &engine::sim::report::WorkloadSeries, i: usize) -> bool {
+    w.p99_ms.get(i).is_some_and(|v| *v > 0.0) || w.throughput_per_s.get(i).is_some_and(|v| *v > 0.0)
+}
+
 /// A short name for a fault kind.
 #[must_use]
 pub fn fault_kind_label(kind: &FaultKind) -> &'static str {
@@ -80,7 +105,8 @@ fn shading(plot: &mut egui_plot::PlotUi<'_>, report: &Report, design: &Design) {
 fn plot(id: &str, y_label: &str) -> Plot<'static> {
     Plot::new(id.to_owned())
         .height(170.0)
-        .legend(Legend::default())
+        // Small and see-through: a legend covers the data it explains.
+        .legend(Legend::default().text_style(egui::TextStyle::Small).background_alpha(0.55))
         .link_axis("results-time", [true, false])
         .link_cursor("results-time", [true, false])
         .x_axis_label("simulated time, s")
@@ -117,7 +143,19 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
         if let Some(b) = &baseline {
             ui.weak(format!("· dashed: baseline {}", b.label));
         }
+        let gaps = report
+            .series
+            .workloads
+            .iter()
+            .any(|w| (0..report.series.start_s.len()).any(|k| !has_latency(w, k)));
+        if gaps {
+            ui.weak("· gaps in a latency line: no request of that workload finished in those windows");
+        }
     });
+    if report.series.start_s.is_empty() {
+        ui.weak("No time series in this report: the run was shorter than one window.");
+        return;
+    }
     let nodes = plotted_nodes(&app.results.picked_nodes, report);
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.columns(2, |cols| {
@@ -125,14 +163,15 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
             plot("plot-latency", "latency, ms").show(left, |p| {
                 shading(p, report, &run.design);
                 for (i, w) in report.series.workloads.iter().enumerate() {
-                    p.line(
-                        Line::new(format!("{} p99", w.name), PlotPoints::from(points(report, &w.p99_ms)))
-                            .color(color(i)),
-                    );
-                    p.line(
-                        Line::new(format!("{} p50", w.name), PlotPoints::from(points(report, &w.p50_ms)))
-                            .color(color(i).gamma_multiply(0.6)),
-                    );
+                    for part in segments(report, &w.p99_ms, |k| has_latency(w, k)) {
+                        p.line(Line::new(format!("{} p99", w.name), PlotPoints::from(part)).color(color(i)));
+                    }
+                    for part in segments(report, &w.p50_ms, |k| has_latency(w, k)) {
+                        p.line(
+                            Line::new(format!("{} p50", w.name), PlotPoints::from(part))
+                                .color(color(i).gamma_multiply(0.6)),
+                        );
+                    }
                     if let Some(b) = baseline
                         .as_ref()
                         .and_then(|b| b.report.series.workloads.iter().find(|x| x.name == w.name).map(|x| (b, x)))

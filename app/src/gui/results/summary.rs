@@ -62,20 +62,54 @@ pub fn tab(ui: &mut Ui, report: &Report) {
             );
         }
         ui.add_space(4.0);
-        ui.horizontal_wrapped(|ui| {
-            for w in &report.workloads {
-                card(ui, w, report);
-            }
-        });
+        // Rows of equal cards, as many per row as fit: a wrapping layout
+        // cannot know a card's width before drawing it, so it would let the
+        // last card run off the edge.
+        let gap = ui.spacing().item_spacing.x;
+        let per_row = (((ui.available_width() + gap) / (CARD_WIDTH + 2.0 * CARD_MARGIN + 2.0 + gap)).floor() as usize).max(1);
+        for row in report.workloads.chunks(per_row) {
+            ui.horizontal_top(|ui| {
+                for w in row {
+                    card(ui, w, report);
+                }
+            });
+        }
         if report.workloads.is_empty() {
             ui.weak("The design has no workloads: add one in the inspector to send traffic.");
         }
     });
 }
 
+/// Width of a workload card's contents.
+const CARD_WIDTH: f32 = 320.0;
+/// Inner margin of a card.
+const CARD_MARGIN: f32 = 8.0;
+
+/// Outcomes in words: the successes, then only the kinds of failure that
+/// happened (a row of zeros hides the one that matters).
+#[must_use]
+pub fn outcomes_text(o: &engine::sim::report::OutcomeCounts) -> String {
+    let mut parts = vec![format!("{} ok", o.ok)];
+    for (n, word) in [
+        (o.degraded, "degraded"),
+        (o.error, "error"),
+        (o.timeout, "timeout"),
+        (o.rejected.total(), "rejected"),
+        (o.in_flight, "in flight"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    if parts.len() == 1 {
+        parts.push("no failures".to_owned());
+    }
+    parts.join(" · ")
+}
+
 fn card(ui: &mut Ui, w: &WorkloadReport, report: &Report) {
-    egui::Frame::group(ui.style()).inner_margin(8.0).show(ui, |ui| {
-        ui.set_width(300.0);
+    egui::Frame::group(ui.style()).inner_margin(CARD_MARGIN).show(ui, |ui| {
+        ui.set_width(CARD_WIDTH);
         ui.vertical(|ui| {
             ui.label(RichText::new(&w.name).heading().strong());
             let finished = w.outcomes.total() - w.outcomes.in_flight;
@@ -89,22 +123,11 @@ fn card(ui: &mut Ui, w: &WorkloadReport, report: &Report) {
                 row(ui, "p95", fmt_ms(&w.latency_ms.p95));
                 row(ui, "p99", fmt_ms(&w.latency_ms.p99));
                 row(ui, "p99.9", fmt_ms(&w.latency_ms.p999));
-                row(
-                    ui,
-                    "Outcomes",
-                    format!(
-                        "{} ok · {} degraded · {} error · {} timeout · {} rejected",
-                        w.outcomes.ok,
-                        w.outcomes.degraded,
-                        w.outcomes.error,
-                        w.outcomes.timeout,
-                        w.outcomes.rejected.total()
-                    ),
-                );
+                row(ui, "Outcomes", outcomes_text(&w.outcomes));
             });
             for s in report.slos.iter().filter(|s| s.workload == w.name) {
                 let (color, word) = verdict_style(s.verdict);
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(format!(" {word} ")).color(Color32::WHITE).background_color(color).strong());
                     ui.label(slo_text(s));
                 });

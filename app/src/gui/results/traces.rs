@@ -57,14 +57,18 @@ pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, 
     }
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
-            ui.set_width(230.0);
-            ui.label(RichText::new("Sampled requests").strong());
+            ui.set_width(LIST_WIDTH);
+            ui.label(RichText::new(format!("Sampled requests ({}, slowest first)", report.traces.len())).strong());
             egui::ScrollArea::vertical().id_salt("trace-list").auto_shrink([false, false]).show(ui, |ui| {
                 for &i in &order {
                     let Some(t) = report.traces.get(i) else { continue };
-                    let tag = if t.reason == "random" { "random" } else { "slow" };
-                    let text = format!("{:>8.1} ms  {} @ {:.1} s ({tag})", t.latency_ms, t.workload, t.start_s);
-                    if ui.selectable_label(*selected == i, RichText::new(text).monospace()).clicked() {
+                    // Most samples are the slow ones: mark only the others.
+                    let tag = if t.reason == "random" { " · random" } else { "" };
+                    let text = format!("{:>8.1} ms  {} @ {:.1} s{tag}", t.latency_ms, t.workload, t.start_s);
+                    let item = egui::Button::selectable(*selected == i, RichText::new(text).monospace())
+                        .truncate()
+                        .min_size(vec2(LIST_WIDTH - 12.0, 0.0));
+                    if ui.add(item).on_hover_text(format!("sampled: {}", t.reason)).clicked() {
                         *selected = i;
                     }
                 }
@@ -103,19 +107,24 @@ fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Acti
             let Some(s) = trace.spans.get(i) else { continue };
             let name = design.node_name(&s.node);
             let (row, resp) = ui.allocate_exact_size(vec2(label_w + bar_w + 80.0, 18.0), Sense::click());
-            let label = format!("{}{} ({:?})", "  ".repeat(depth), name, s.kind).to_lowercase();
+            // Names as the user wrote them; only the span kind is a word.
+            let kind = format!("{:?}", s.kind).to_lowercase();
+            let label = format!("{}{name} ({kind})", "  ".repeat(depth));
             resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, format!("span {name}")));
             if resp.hovered() {
                 ui.painter().rect_filled(row, 2.0, ui.visuals().widgets.hovered.weak_bg_fill.gamma_multiply(0.4));
             }
             let text_color = ui.visuals().text_color();
-            ui.painter().text(
-                pos2(row.left() + 4.0, row.center().y),
-                egui::Align2::LEFT_CENTER,
-                label,
+            let color = if s.outcome.is_failure() { Color32::from_rgb(239, 68, 68) } else { text_color };
+            // Elided, so a long name never runs into the bars.
+            let galley = crate::gui::canvas::draw::one_line(
+                ui.painter(),
+                &label,
                 egui::FontId::proportional(12.0),
-                if s.outcome.is_failure() { Color32::from_rgb(239, 68, 68) } else { text_color },
+                color,
+                label_w - 8.0,
             );
+            ui.painter().galley(pos2(row.left() + 4.0, row.center().y - galley.size().y / 2.0), galley, color);
             let x = |ms: f64| row.left() + label_w + (ms / total) as f32 * bar_w;
             let mut t = s.start_ms;
             let parts = [s.network_in_ms, s.queue_ms, s.service_ms, s.downstream_ms, s.network_out_ms];
@@ -141,6 +150,9 @@ fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Acti
         }
     });
 }
+
+/// Width of the list of sampled requests.
+const LIST_WIDTH: f32 = 330.0;
 
 /// Waterfall segments, in time order within a span.
 const SEGMENTS: [(&str, Color32); 5] = [
