@@ -253,15 +253,13 @@ fn pinning_a_baseline_compares_two_runs() {
     h.get_by_label("Run #2 ×2 against baseline #1:");
 }
 
-#[test]
-fn html_report_numbers_equal_the_json_report() {
-    let d = sample("ecommerce-checkout.json", 12.0);
-    let report = engine::sim::run(&d, &engine::sim::RunOptions::default(), &engine::sim::RunControl::new()).unwrap();
-    let html = engine::report_html::html(&report, &d);
+/// Check every figure of an HTML report against the JSON report; returns
+/// the keys checked.
+fn check_html_against_json(report: &Report, html: &str) -> Vec<String> {
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
     assert!(!html.contains("<script"), "no scripts");
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no remote resources");
-    let mut checked = 0;
+    let mut checked = Vec::new();
     for part in html.split("data-key=\"").skip(1) {
         let (key, rest) = part.split_once('"').unwrap();
         let value: f64 = rest.split_once("data-value=\"").unwrap().1.split_once('"').unwrap().0.parse().unwrap();
@@ -285,8 +283,17 @@ fn html_report_numbers_equal_the_json_report() {
         // serde_json's float parsing may differ from Rust's in the last bit.
         let j = v.as_f64().unwrap();
         assert!((j - value).abs() <= 1e-12 * j.abs().max(1.0), "{key}: JSON {j}, HTML {value}");
-        checked += 1;
+        checked.push(key);
     }
+    checked
+}
+
+#[test]
+fn html_report_numbers_equal_the_json_report() {
+    let d = sample("ecommerce-checkout.json", 12.0);
+    let report = engine::sim::run(&d, &engine::sim::RunOptions::default(), &engine::sim::RunControl::new()).unwrap();
+    let html = engine::report_html::html(&report, &d);
+    let checked = check_html_against_json(&report, &html).len();
     assert!(checked > 100, "only {checked} figures checked");
     // The visible p99 of each workload is there too.
     for w in &report.workloads {
@@ -361,4 +368,104 @@ fn exports_write_json_csv_and_html() {
             _ => assert!(text.contains("two tier")),
         }
     }
+}
+
+#[test]
+fn html_report_has_goodput_faults_and_policies_equal_to_the_json() {
+    for name in ["retry-storm.json", "retry-storm-fixed.json"] {
+        let d = format::load(&samples_dir().join(name)).unwrap();
+        let report =
+            engine::sim::run(&d, &engine::sim::RunOptions::default(), &engine::sim::RunControl::new()).unwrap();
+        let html = engine::report_html::html(&report, &d);
+        let keys = check_html_against_json(&report, &html);
+        for key in ["load/goodput_per_s", "load/throughput_per_s", "faults/#0/impact/#0/error_points", "faults/#0/reached/#0/at_s"] {
+            assert!(keys.iter().any(|k| k == key), "{name}: {key} is not in the HTML");
+        }
+        assert!(keys.iter().any(|k| k.ends_with("/policy/retry_amplification")), "{name}: no policy columns");
+        assert!(keys.iter().any(|k| k.ends_with("/resilience/wasted_work_s")), "{name}: no wasted work");
+        assert!(html.contains("What each fault did") && html.contains("Retry amplification"), "{name}");
+        let fault = &report.faults[0];
+        assert!(html.contains(&engine::report_html::escape(&fault.summary)), "{name}: the fault's story in words");
+    }
+    // The fixed design has a breaker: its band chart is there.
+    let d = format::load(&samples_dir().join("retry-storm-fixed.json")).unwrap();
+    let report = engine::sim::run(&d, &engine::sim::RunOptions::default(), &engine::sim::RunControl::new()).unwrap();
+    let html = engine::report_html::html(&report, &d);
+    assert!(html.contains("Circuit breakers (first replication)"));
+    assert!(check_html_against_json(&report, &html).iter().any(|k| k.ends_with("/policy/breaker/time_open_s")));
+}
+
+#[test]
+fn retry_storm_from_the_ui_shows_goodput_below_throughput_and_the_faults_share() {
+    let d = format::load(&samples_dir().join("retry-storm.json")).unwrap();
+    let (mut h, _) = harness(d);
+    run_via_button(&mut h);
+    let r = current(&h);
+    let load = r.load.clone().expect("a design with policies reports goodput");
+    // The retry storm: the nodes work hard while few requests get answered.
+    assert!(load.goodput_per_s < 0.5 * load.offered_per_s, "{load:?}");
+    assert!(load.throughput_per_s > 5.0 * load.goodput_per_s, "{load:?}");
+    assert_eq!(h.state().results.tab, Tab::Summary);
+    h.get_by_label("Goodput and throughput");
+    h.get_by_label(&switchboard::gui::results::load::goodput_text(&load));
+    h.get_by_label(&switchboard::gui::results::load::throughput_text(&load));
+    let (bad, verdict) = switchboard::gui::results::load::verdict(&r).expect("the storm is called out");
+    assert!(bad && verdict.contains("retry storm"), "{verdict}");
+    h.get_by_label(&verdict);
+
+    // The Why tab: the fault's counterfactual share and where it reached.
+    h.state_mut().results.tab = Tab::Explain;
+    h.run_steps(3);
+    let fault = r.faults.first().expect("the slowdown is attributed");
+    assert_eq!(fault.target, "profile-db");
+    let impact = fault.impact.first().unwrap();
+    assert!(impact.error_points > 20.0, "the slowdown causes the errors: {impact:?}");
+    assert!(impact.error_rate_without < impact.error_rate);
+    h.get_by_label("What each fault did");
+    h.get_by_label(&switchboard::gui::results::faults::impact_text(impact));
+    for reach in &fault.reached {
+        // Two nodes can be reached in the same instant: the same words twice.
+        let text = switchboard::gui::results::faults::reach_text(fault, reach);
+        assert!(h.query_all_by_label(&text).next().is_some(), "{text}");
+        let name = r.node(&reach.node).unwrap().name.clone();
+        assert!(h.query_all_by_label(&name).next().is_some(), "{name}");
+    }
+    // The findings tell the fault's story from the counterfactual, not from
+    // a comparison of time windows.
+    h.get_by_label(&format!("Fault: {}.", fault.summary.trim_end_matches('.')));
+    assert!(h.query_by_label_contains("During fault").is_none());
+
+    // The other tabs with the new figures render.
+    for tab in [Tab::Plots, Tab::Nodes, Tab::Edges, Tab::Brokers] {
+        h.state_mut().results.tab = tab;
+        h.run_steps(2);
+    }
+    h.state_mut().results.tab = Tab::Edges;
+    h.run_steps(2);
+    h.get_by_label("Amplification");
+    let storm_edge = r.edges.iter().find(|e| e.id == "recs-profile").unwrap().policy.clone().unwrap();
+    h.get_by_label(&format!("{:.2}", storm_edge.retry_amplification));
+}
+
+#[test]
+fn the_fixed_design_shows_its_breaker_and_no_storm() {
+    let d = format::load(&samples_dir().join("retry-storm-fixed.json")).unwrap();
+    let (mut h, _) = harness(d);
+    run_via_button(&mut h);
+    let r = current(&h);
+    let load = r.load.clone().unwrap();
+    assert!(load.goodput_per_s > 0.95 * load.offered_per_s, "protected: {load:?}");
+    let verdict = switchboard::gui::results::load::verdict(&r);
+    assert!(verdict.as_ref().is_none_or(|(_, t)| !t.contains("retry storm")), "{verdict:?}");
+    let breaker = r.edges.iter().find_map(|e| e.policy.as_ref()?.breaker.clone()).expect("a breaker");
+    assert!(breaker.opened > 0 && breaker.time_open_s > 0.0);
+    // The band plot's segments cover the run and open where the report says.
+    let segs = switchboard::gui::results::resilience::breaker_segments(&breaker.changes, r.settings.duration_s);
+    let open_s: f64 = segs.iter().filter(|s| s.state == "open").map(|s| s.to_s - s.from_s).sum();
+    assert!((open_s - breaker.time_open_s).abs() < 0.5 + 0.05 * breaker.time_open_s, "{open_s} vs {}", breaker.time_open_s);
+    h.state_mut().results.tab = Tab::Edges;
+    h.run_steps(2);
+    h.get_by_label(&format!("{:.1} s ({:.0} %)", breaker.time_open_s, breaker.open_share * 100.0));
+    h.state_mut().results.tab = Tab::Plots;
+    h.run_steps(3);
 }

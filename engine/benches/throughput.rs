@@ -4,7 +4,8 @@
 //!
 //! Each model runs in its own process (this binary re-executes itself) so the
 //! peak resident memory reported is that model's alone; the time is the
-//! median of three runs.
+//! median of three runs. `-- --report MODEL|FILE REQUESTS` prints one run's
+//! JSON report instead (to check that a change leaves the numbers alone).
 
 mod common;
 
@@ -78,8 +79,32 @@ fn child(name: &str, requests: u64) {
     println!("{label}|{arrived}|{}|{events}|{:.1}", times[1], peak_rss_mib());
 }
 
+/// Report mode: print one model's (or design file's) JSON report, to check
+/// that an optimisation leaves every number unchanged.
+fn report(name: &str, requests: u64) {
+    let design = if std::path::Path::new(name).is_file() {
+        engine::model::format::load(std::path::Path::new(name)).ok()
+    } else {
+        model(name, requests).map(|(_, d)| d)
+    };
+    let Some(design) = design else {
+        eprintln!("unknown model {name}");
+        return;
+    };
+    match run(&design, &RunOptions::default(), &RunControl::default()) {
+        Ok(r) => println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()),
+        Err(e) => eprintln!("{name}: {e}"),
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if let [flag, name, n] = args.as_slice()
+        && flag == "--report"
+    {
+        report(name, n.parse().unwrap_or(1_000_000));
+        return;
+    }
     if let [flag, name, n] = args.as_slice()
         && flag == "--model"
     {

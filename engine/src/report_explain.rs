@@ -127,7 +127,7 @@ pub fn tail_traces(report: &Report) -> Vec<&Trace> {
     tail
 }
 
-/// Explain a run; `design` (as simulated) adds fault windows and names.
+/// Explain a run; `design` (as simulated) adds what each fault did and names.
 #[must_use]
 pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
     let mut findings = Vec::new();
@@ -252,8 +252,25 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
     Explanation { findings, tail: shares, tail_traces: tail.len() }
 }
 
-/// Failures per second inside each fault's window against outside all faults.
+/// What each fault did. With the engine's counterfactual attribution
+/// (`report.faults`) that is its share of each workload's errors and
+/// latency; reports without it fall back to failures per second inside each
+/// fault's window against outside all faults, which cannot tell overlapping
+/// faults apart.
 fn fault_findings(report: &Report, design: &Design, findings: &mut Vec<Finding>) {
+    if !report.faults.is_empty() {
+        for f in &report.faults {
+            let level = if f.impact.iter().any(|i| i.error_points >= 1.0 || i.p99_ms > i.p99_without_ms * 1.2 + 1.0) {
+                Level::Warn
+            } else {
+                Level::Info
+            };
+            let node =
+                design.node(&f.target).map(|n| n.id.clone()).or_else(|| f.reached.first().map(|r| r.node.clone()));
+            findings.push(Finding { level, text: format!("Fault: {}.", f.summary.trim_end_matches('.')), node });
+        }
+        return;
+    }
     let w = report.series.window_s.max(1e-9);
     let warm = report.settings.warmup_s;
     let failed: Vec<f64> = (0..report.series.start_s.len())

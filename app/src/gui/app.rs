@@ -617,4 +617,17 @@ impl eframe::App for SwitchboardApp {
     fn persist_egui_memory(&self) -> bool {
         !self.screenshot_mode
     }
+
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.screenshot_mode {
+            // Wherever the display server left the pointer, a screenshot
+            // shows no hover highlight or tooltip.
+            raw_input.events.retain(|e| {
+                !matches!(
+                    e,
+                    egui::Event::PointerMoved(_) | egui::Event::PointerButton { .. } | egui::Event::MouseMoved(_)
+                )
+            });
+        }
+    }
 }

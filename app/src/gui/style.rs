@@ -85,6 +85,19 @@ pub fn rho_color(rho: f64) -> Color32 {
 pub const ERROR_COLOR: Color32 = Color32::from_rgb(239, 68, 68);
 /// Colour of warnings.
 pub const WARNING_COLOR: Color32 = Color32::from_rgb(245, 158, 11);
+/// Warning text readable on the theme's panels: the amber of
+/// [`WARNING_COLOR`] is too pale on white, so light panels get a deeper one.
+#[must_use]
+pub fn warning_text(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode { WARNING_COLOR } else { Color32::from_rgb(180, 83, 9) }
+}
+
+/// Error text readable on the theme's panels (a deeper red on white).
+#[must_use]
+pub fn error_text(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode { ERROR_COLOR } else { Color32::from_rgb(200, 30, 30) }
+}
+
 /// Selection halo.
 pub const SELECTION_COLOR: Color32 = Color32::from_rgb(56, 189, 248);
 

@@ -23,6 +23,9 @@ pub const LOD_NAMES: f32 = 0.3;
 /// Zoom below which edge labels and node detail lines are hidden.
 pub const LOD_LABELS: f32 = 0.55;
 
+/// Smallest font size of a node's name, screen pixels.
+const NAME_MIN_PX: f32 = 9.5;
+
 /// What the painter needs besides the design.
 pub struct Scene<'a> {
     /// The design.
@@ -166,8 +169,11 @@ pub fn edges(painter: &Painter, scene: &Scene<'_>, clip: Rect) -> Vec<EdgeLabel>
                 && (route.self_loop || length >= label.chars().count() as f32 * 6.0 * zoom.min(1.3) + 12.0);
             if !label.is_empty() && fits {
                 let mid = scene.transform.mul_pos(route.midpoint());
-                let (from, to) =
-                    if route.self_loop { (mid, mid) } else { (scene.transform.mul_pos(route.from), scene.transform.mul_pos(route.to)) };
+                let (from, to) = if route.self_loop {
+                    (mid, mid)
+                } else {
+                    (scene.transform.mul_pos(route.from), scene.transform.mul_pos(route.to))
+                };
                 labels.push(EdgeLabel { from, to, text: label, color });
             }
         }
@@ -188,13 +194,8 @@ pub fn edge_labels(painter: &Painter, scene: &Scene<'_>, clip: Rect, labels: Vec
     }
     let zoom = scene.transform.scaling;
     let font = FontId::proportional((11.0 * zoom).clamp(8.0, 15.0));
-    let mut taken: Vec<Rect> = scene
-        .geometry
-        .rects
-        .iter()
-        .map(|r| scene.transform.mul_rect(*r))
-        .filter(|r| r.intersects(clip))
-        .collect();
+    let mut taken: Vec<Rect> =
+        scene.geometry.rects.iter().map(|r| scene.transform.mul_rect(*r)).filter(|r| r.intersects(clip)).collect();
     for label in labels {
         let galley = one_line(painter, &label.text, font.clone(), scene.text, 240.0 * zoom);
         let size = galley.size() + vec2(8.0, 2.0);
@@ -425,7 +426,9 @@ fn node_shape(painter: &Painter, scene: &Scene<'_>, i: usize, node: &Node, r: Re
     painter.extend(style::icon_shapes(node.kind, icon, accent));
     let text_left = icon.max.x + 8.0 * zoom;
     let text_width = r.max.x - text_left - pad;
-    let name_font = FontId::proportional(if compact { 12.0 } else { 14.0 } * zoom);
+    // Names stay readable at middle zooms (a design fitted above the
+    // results dock); a name too long for its box is elided.
+    let name_font = FontId::proportional((if compact { 12.0 } else { 14.0 } * zoom).max(NAME_MIN_PX));
     let name = one_line(painter, &node.name, name_font, scene.text, text_width);
     let show_detail = !compact && zoom >= LOD_LABELS;
     let name_y = if show_detail { r.min.y + 10.0 * zoom } else { r.center().y - name.size().y / 2.0 };

@@ -128,7 +128,12 @@ pub fn show(
         let ring = if fig.error_rate > 0.01 { style::ERROR_COLOR } else { style::rho_color(fig.rho) };
         // Thin rings far out, where a thick one would swallow the node.
         let ring_w = (3.0 * zoom).clamp(1.0, 3.0);
-        painter.rect_stroke(r.expand(ring_w), 8.0 * zoom.min(1.0), Stroke::new(ring_w, ring), egui::StrokeKind::Outside);
+        painter.rect_stroke(
+            r.expand(ring_w),
+            8.0 * zoom.min(1.0),
+            Stroke::new(ring_w, ring),
+            egui::StrokeKind::Outside,
+        );
         if zoom >= draw::LOD_NAMES
             && let Some(text) = badge_text(node.kind, fig)
         {

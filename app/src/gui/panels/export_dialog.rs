@@ -264,7 +264,7 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
     });
     if let Some((message, is_error)) = &dialog.message {
         if *is_error {
-            ui.colored_label(style::ERROR_COLOR, message);
+            ui.colored_label(style::error_text(ui), message);
         } else {
             ui.weak(message);
         }

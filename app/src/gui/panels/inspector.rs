@@ -249,7 +249,7 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
         ui.end_row();
         if clash {
             ui.label("");
-            ui.colored_label(style::ERROR_COLOR, "another node has this name");
+            ui.colored_label(style::error_text(ui), "another node has this name");
             ui.end_row();
         }
         let kinds: Vec<(NodeKind, &str)> = NodeKind::ALL.iter().map(|k| (*k, style::kind_label(*k))).collect();

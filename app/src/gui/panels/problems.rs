@@ -10,28 +10,37 @@ use crate::gui::style;
 
 /// Show the problems panel at the bottom of the window.
 pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
-    egui::Panel::bottom("problems").resizable(true).default_size(130.0).min_size(60.0).show(ui, |ui| {
+    let total = app.analysis().problems.len();
+    let panel = if total == 0 {
+        // Nothing to list: one line, so the canvas and results keep the room.
+        egui::Panel::bottom("problems-none").resizable(false).exact_size(ui.spacing().interact_size.y + 10.0)
+    } else {
+        egui::Panel::bottom("problems").resizable(true).default_size(130.0).min_size(60.0)
+    };
+    panel.show(ui, |ui| {
         let (errors, warnings) = app.analysis().counts();
         ui.horizontal(|ui| {
             ui.label(RichText::new("Problems").strong());
             ui.label(RichText::new(format!("{errors} errors")).color(if errors > 0 {
-                style::ERROR_COLOR
+                style::error_text(ui)
             } else {
                 ui.visuals().weak_text_color()
             }));
             ui.label(RichText::new(format!("{warnings} warnings")).color(if warnings > 0 {
-                style::WARNING_COLOR
+                style::warning_text(ui)
             } else {
                 ui.visuals().weak_text_color()
             }));
-            ui.weak("· click one to select the culprit");
+            if total == 0 {
+                ui.weak("· the design validates, and no node is hot (ρ ≥ 0.8)");
+            } else {
+                ui.weak("· click one to select the culprit");
+            }
         });
-        ui.separator();
-        let total = app.analysis().problems.len();
         if total == 0 {
-            ui.weak("No problems: the design validates, and no node is hot (ρ ≥ 0.8).");
             return;
         }
+        ui.separator();
         // Only the rows in view are laid out: a large design can have a
         // problem per node, and laying out thousands of rows every frame
         // would cost more than the canvas.

@@ -182,7 +182,7 @@ fn sweep_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
             }
         }
         if let Some(e) = &app.runs.sweep.error {
-            ui.colored_label(style::ERROR_COLOR, e);
+            ui.colored_label(style::error_text(ui), e);
         }
     });
     let results = &app.runs.sweep.results;

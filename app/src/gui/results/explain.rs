@@ -1,6 +1,8 @@
 //! The "Why" tab: the engine's explanation of the run in words (bottleneck
 //! from the critical path of tail requests, SLOs missed and by how much,
-//! what each fault did), and the tail time per node as bars.
+//! what each fault did), each fault's counterfactual share of the errors and
+//! latency with when it reached each node ([`super::faults`]), and the tail
+//! time per node as bars.
 
 use egui::{Color32, RichText, Sense, Ui, vec2};
 use engine::Design;
@@ -30,6 +32,7 @@ pub fn tab(ui: &mut Ui, report: &Report, design: &Design, actions: &mut Vec<Acti
                 }
             });
         }
+        super::faults::section(ui, report, design, actions);
         if ex.tail.is_empty() {
             return;
         }

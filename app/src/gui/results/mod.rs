@@ -6,7 +6,10 @@
 pub mod compare;
 pub mod explain;
 pub mod export;
+pub mod faults;
+pub mod load;
 pub mod plots;
+pub mod resilience;
 pub mod summary;
 pub mod tables;
 pub mod traces;
@@ -171,7 +174,9 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     if !app.results.open {
         return;
     }
-    egui::Panel::bottom("results-dock").resizable(true).default_size(330.0).min_size(120.0).show(ui, |ui| {
+    // A third of the window at most at first, so the design above stays readable.
+    let default_h = (ui.available_height() * 0.36).clamp(200.0, 330.0);
+    egui::Panel::bottom("results-dock").resizable(true).default_size(default_h).min_size(120.0).show(ui, |ui| {
         ui.horizontal(|ui| {
             for tab in Tab::ALL {
                 ui.selectable_value(&mut app.results.tab, tab, tab.title());

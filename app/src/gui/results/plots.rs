@@ -1,6 +1,7 @@
 //! Plots over simulated time (egui_plot): latency percentiles, throughput
 //! and errors, utilization and queue length of picked nodes, broker
-//! backlog. The warm-up and every fault are shaded on the time axis; the
+//! backlog, and the resilience plots ([`super::resilience`]). The warm-up and
+//! every fault are shaded on the time axis; the
 //! pinned baseline is drawn dashed behind the current run.
 
 use egui::{Color32, Ui};
@@ -102,8 +103,11 @@ fn shading(plot: &mut egui_plot::PlotUi<'_>, report: &Report, design: &Design) {
     }
 }
 
-fn plot(id: &str, y_label: &str) -> Plot<'static> {
+fn plot(id: &str, y_label: &str, report: &Report) -> Plot<'static> {
     Plot::new(id.to_owned())
+        // The whole run on every plot, even where a line has gaps.
+        .include_x(0.0)
+        .include_x(report.settings.duration_s)
         .height(170.0)
         // Small and see-through: a legend covers the data it explains.
         .legend(Legend::default().text_style(egui::TextStyle::Small).background_alpha(0.55))
@@ -143,11 +147,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
         if let Some(b) = &baseline {
             ui.weak(format!("· dashed: baseline {}", b.label));
         }
-        let gaps = report
-            .series
-            .workloads
-            .iter()
-            .any(|w| (0..report.series.start_s.len()).any(|k| !has_latency(w, k)));
+        let gaps = report.series.workloads.iter().any(|w| (0..report.series.start_s.len()).any(|k| !has_latency(w, k)));
         if gaps {
             ui.weak("· gaps in a latency line: no request of that workload finished in those windows");
         }
@@ -158,9 +158,12 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
     }
     let nodes = plotted_nodes(&app.results.picked_nodes, report);
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        // Goodput, breakers, retries, replicas and lag first: with policies
+        // or faults they tell the run's story.
+        super::resilience::plots(ui, report, &run.design);
         ui.columns(2, |cols| {
             let [left, right] = cols else { return };
-            plot("plot-latency", "latency, ms").show(left, |p| {
+            plot("plot-latency", "latency, ms", report).show(left, |p| {
                 shading(p, report, &run.design);
                 for (i, w) in report.series.workloads.iter().enumerate() {
                     for part in segments(report, &w.p99_ms, |k| has_latency(w, k)) {
@@ -187,7 +190,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     }
                 }
             });
-            plot("plot-throughput", "requests/s").show(right, |p| {
+            plot("plot-throughput", "requests/s", report).show(right, |p| {
                 shading(p, report, &run.design);
                 let per_s = 1.0 / report.series.window_s.max(1e-9);
                 for (i, w) in report.series.workloads.iter().enumerate() {
@@ -216,7 +219,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     }
                 }
             });
-            plot("plot-utilization", "utilization ρ").include_y(1.0).show(left, |p| {
+            plot("plot-utilization", "utilization ρ", report).include_y(1.0).show(left, |p| {
                 shading(p, report, &run.design);
                 for (i, id) in nodes.iter().enumerate() {
                     if let Some(s) = report.series.nodes.iter().find(|s| &s.id == id) {
@@ -228,7 +231,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     }
                 }
             });
-            plot("plot-queue", "queue length").show(right, |p| {
+            plot("plot-queue", "queue length", report).show(right, |p| {
                 shading(p, report, &run.design);
                 for (i, id) in nodes.iter().enumerate() {
                     if let Some(s) = report.series.nodes.iter().find(|s| &s.id == id) {
@@ -241,7 +244,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                 }
             });
             if !report.series.brokers.is_empty() {
-                plot("plot-backlog", "broker backlog, messages").show(left, |p| {
+                plot("plot-backlog", "broker backlog, messages", report).show(left, |p| {
                     shading(p, report, &run.design);
                     for (i, b) in report.series.brokers.iter().enumerate() {
                         let name = report.node(&b.id).map_or(b.id.as_str(), |n| n.name.as_str());

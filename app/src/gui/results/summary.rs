@@ -1,6 +1,7 @@
-//! The summary: run-level warnings, then one card per workload with
-//! throughput, success share, latency percentiles with confidence intervals
-//! and the workload's SLO badges.
+//! The summary: run-level warnings, the run's goodput against throughput
+//! ([`super::load`], with policies or faults), then one card per workload
+//! with goodput, success share, latency percentiles with confidence
+//! intervals and the workload's SLO badges.
 
 use egui::{Color32, RichText, Ui};
 use engine::sim::{Report, SloVerdict, Verdict, WorkloadReport};
@@ -50,10 +51,10 @@ pub fn tab(ui: &mut Ui, report: &Report) {
             s.ci_method.replace('_', " ")
         ));
         if report.unstable {
-            ui.colored_label(style::ERROR_COLOR, format!("⚠ Unstable: {}", report.unstable_reasons.join("; ")));
+            ui.colored_label(style::error_text(ui), format!("⚠ Unstable: {}", report.unstable_reasons.join("; ")));
         }
         for w in &report.warnings {
-            ui.colored_label(style::WARNING_COLOR, format!("▲ {w}"));
+            ui.colored_label(style::warning_text(ui), format!("▲ {w}"));
         }
         if !report.conservation.holds {
             ui.colored_label(
@@ -66,11 +67,18 @@ pub fn tab(ui: &mut Ui, report: &Report) {
         // cannot know a card's width before drawing it, so it would let the
         // last card run off the edge.
         let gap = ui.spacing().item_spacing.x;
-        let per_row = (((ui.available_width() + gap) / (CARD_WIDTH + 2.0 * CARD_MARGIN + 2.0 + gap)).floor() as usize).max(1);
-        for row in report.workloads.chunks(per_row) {
+        let per_row =
+            (((ui.available_width() + gap) / (CARD_WIDTH + 2.0 * CARD_MARGIN + 2.0 + gap)).floor() as usize).max(1);
+        // The run's goodput and throughput first (`None`), then the workloads.
+        let load = report.load.is_some().then_some(None);
+        let items: Vec<Option<&WorkloadReport>> = load.into_iter().chain(report.workloads.iter().map(Some)).collect();
+        for row in items.chunks(per_row) {
             ui.horizontal_top(|ui| {
-                for w in row {
-                    card(ui, w, report);
+                for item in row {
+                    match item {
+                        Some(w) => card(ui, w, report),
+                        None => super::load::card(ui, report, CARD_WIDTH, CARD_MARGIN),
+                    }
                 }
             });
         }
@@ -116,7 +124,7 @@ fn card(ui: &mut Ui, w: &WorkloadReport, report: &Report) {
             let success =
                 if finished > 0 { (w.outcomes.ok + w.outcomes.degraded) as f64 / finished as f64 } else { 0.0 };
             egui::Grid::new(("card", &w.name)).num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
-                row(ui, "Throughput", format!("{} req/s", fmt_est(&w.throughput_per_s, 1)));
+                row(ui, "Goodput", format!("{} req/s", fmt_est(&w.throughput_per_s, 1)));
                 row(ui, "Success", format!("{:.2} %", success * 100.0));
                 row(ui, "Errors", fmt_pct(&w.error_rate));
                 row(ui, "p50", fmt_ms(&w.latency_ms.p50));

@@ -89,7 +89,7 @@ fn table(ui: &mut Ui, id: &str, headers: &[&str], mut rows: Vec<Row>, sort: &mut
             for row in &rows {
                 for (i, cell) in row.cells.iter().enumerate() {
                     let text = if row.alert && i == 0 {
-                        RichText::new(cell).color(style::WARNING_COLOR)
+                        RichText::new(cell).color(style::warning_text(ui))
                     } else {
                         RichText::new(cell)
                     };
@@ -112,6 +112,11 @@ fn count(v: u64) -> (String, Key) {
     (v.to_string(), Key::Num(v as f64))
 }
 
+/// A figure that does not apply here (no policy, no breaker): sorts below every number.
+fn none() -> (String, Key) {
+    ("—".to_owned(), Key::Num(f64::NEG_INFINITY))
+}
+
 fn text(s: &str) -> (String, Key) {
     (s.to_owned(), Key::Text(s.to_owned()))
 }
@@ -129,6 +134,8 @@ pub fn node_rows(report: &Report) -> Vec<Row> {
         .iter()
         .map(|n| {
             let rho = n.utilization.mean;
+            // Clients have no replicas: nothing to say about them.
+            let res = n.resilience.as_ref().filter(|r| r.replicas_max > 0);
             row(
                 &n.id,
                 vec![
@@ -144,15 +151,20 @@ pub fn node_rows(report: &Report) -> Vec<Row> {
                     count(n.outcomes.rejected.total()),
                     num(n.wait_ms, 2),
                     num(n.service_ms, 2),
+                    res.map_or_else(none, |r| num(r.replicas_mean, 1)),
+                    res.map_or_else(none, |r| count(r.replicas_max)),
+                    res.map_or_else(none, |r| count(r.ejections)),
+                    res.map_or_else(none, |r| num(r.wasted_work_s, 1)),
+                    res.map_or_else(none, |r| num(r.wasted_share * 100.0, 1)),
                 ],
-                rho >= 0.8 || n.outcomes.failed() > 0,
+                rho >= 0.8 || n.outcomes.failed() > 0 || res.is_some_and(|r| r.wasted_share >= 0.1),
             )
         })
         .collect()
 }
 
 /// Column titles of the node table.
-pub const NODE_HEADERS: [&str; 12] = [
+pub const NODE_HEADERS: [&str; 17] = [
     "Node",
     "Kind",
     "ρ",
@@ -165,6 +177,11 @@ pub const NODE_HEADERS: [&str; 12] = [
     "Rejected",
     "Wait ms",
     "Service ms",
+    "Replicas mean",
+    "Replicas max",
+    "Ejections",
+    "Wasted s",
+    "Wasted %",
 ];
 
 /// The node table.
@@ -174,47 +191,72 @@ pub fn nodes(ui: &mut Ui, state: &mut TableState, report: &Report, actions: &mut
     }
 }
 
-/// The edge table.
-pub fn edges(ui: &mut Ui, state: &mut TableState, report: &Report, design: &Design) {
-    let rows = report
+/// Rows of the edge table. For edges with a policy the calls are the
+/// caller's logical calls and the latency includes retries and backoff;
+/// attempts are the tries the callee was asked for.
+#[must_use]
+pub fn edge_rows(report: &Report, design: &Design) -> Vec<Row> {
+    report
         .edges
         .iter()
         .map(|e| {
             let name = format!("{} → {}", design.node_name(&e.from), design.node_name(&e.to));
             let o = &e.outcomes;
+            let p = e.policy.as_ref();
+            let breaker = p.and_then(|p| p.breaker.as_ref());
+            let calls = p.map_or(e.calls, |p| p.logical_calls);
+            let failed = p.map_or(o.failed(), |p| p.logical_outcomes.failed());
+            let amplification = p.map_or(1.0, |p| p.retry_amplification);
+            let latency = p.map_or(&e.latency_ms, |p| &p.logical_latency_ms);
             row(
                 &e.id,
                 vec![
                     text(&name),
                     text(&e.kind),
-                    count(e.calls),
-                    count(o.ok + o.degraded),
-                    count(o.error),
+                    count(calls),
+                    count(p.map_or(e.calls, |p| p.attempts)),
+                    num(amplification, 2),
+                    count(failed),
                     count(o.timeout),
-                    count(o.rejected.total()),
-                    count(o.rejected.breaker_open),
-                    count(o.rejected.bulkhead),
-                    num(e.latency_ms.p50, ms_digits(e.latency_ms.p50)),
-                    num(e.latency_ms.p99, ms_digits(e.latency_ms.p99)),
+                    p.map_or_else(none, |p| count(p.call_timeouts)),
+                    count(p.map_or(o.rejected.breaker_open, |p| p.fail_fast)),
+                    count(p.map_or(o.rejected.bulkhead, |p| p.bulkhead_rejections)),
+                    p.map_or_else(none, |p| count(p.fallbacks)),
+                    breaker.map_or_else(none, |b| count(b.opened)),
+                    breaker.map_or_else(none, |b| {
+                        (format!("{:.1} s ({:.0} %)", b.time_open_s, b.open_share * 100.0), Key::Num(b.time_open_s))
+                    }),
+                    num(latency.p50, ms_digits(latency.p50)),
+                    num(latency.p99, ms_digits(latency.p99)),
                 ],
-                o.failed() > 0,
+                failed > 0 || amplification >= 1.5,
             )
         })
-        .collect();
-    let headers = [
-        "Edge",
-        "Kind",
-        "Calls",
-        "OK",
-        "Errors",
-        "Timeouts",
-        "Rejected",
-        "Breaker open",
-        "Bulkhead",
-        "p50 ms",
-        "p99 ms",
-    ];
-    let _ = table(ui, "edge-table", &headers, rows, &mut state.edges);
+        .collect()
+}
+
+/// Column titles of the edge table.
+pub const EDGE_HEADERS: [&str; 15] = [
+    "Edge",
+    "Kind",
+    "Calls",
+    "Attempts",
+    "Amplification",
+    "Failed calls",
+    "Try timeouts",
+    "Call timeouts",
+    "Fail-fast",
+    "Bulkhead",
+    "Fallbacks",
+    "Breaker opens",
+    "Time open",
+    "p50 ms",
+    "p99 ms",
+];
+
+/// The edge table.
+pub fn edges(ui: &mut Ui, state: &mut TableState, report: &Report, design: &Design) {
+    let _ = table(ui, "edge-table", &EDGE_HEADERS, edge_rows(report, design), &mut state.edges);
 }
 
 /// The broker table.
@@ -228,6 +270,13 @@ pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
         .iter()
         .map(|b| {
             let name = report.node(&b.id).map_or(b.id.as_str(), |n| n.name.as_str());
+            // Consumer lag in time, worst window (with resilience figures).
+            let lag = report
+                .series
+                .brokers
+                .iter()
+                .find(|x| x.id == b.id && !x.lag_ms.is_empty())
+                .map(|x| x.lag_ms.iter().copied().fold(0.0, f64::max));
             row(
                 &b.id,
                 vec![
@@ -243,8 +292,11 @@ pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
                     num(b.delay_ms.p50, ms_digits(b.delay_ms.p50)),
                     num(b.delay_ms.p99, ms_digits(b.delay_ms.p99)),
                     count(b.in_flight),
+                    count(b.lost),
+                    count(b.blocked),
+                    lag.map_or_else(none, |l| num(l, ms_digits(l))),
                 ],
-                b.dead_lettered > 0 || b.dropped > 0,
+                b.dead_lettered > 0 || b.dropped > 0 || b.lost > 0,
             )
         })
         .collect();
@@ -258,9 +310,12 @@ pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
         "Dropped",
         "Backlog mean",
         "Backlog max",
-        "Lag p50 ms",
-        "Lag p99 ms",
+        "Delay p50 ms",
+        "Delay p99 ms",
         "In flight",
+        "Lost",
+        "Blocked",
+        "Lag max ms",
     ];
     let _ = table(ui, "broker-table", &headers, rows, &mut state.brokers);
 }

@@ -110,10 +110,13 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
             ui.weak("Stopped.");
         }
         Some(RunNotice::Invalid(n)) => {
-            ui.colored_label(style::ERROR_COLOR, format!("The design cannot be simulated ({n} problems, see below)."));
+            ui.colored_label(
+                style::error_text(ui),
+                format!("The design cannot be simulated ({n} problems, see below)."),
+            );
         }
         Some(RunNotice::Failed(m)) => {
-            ui.colored_label(style::ERROR_COLOR, format!("Simulation failed: {m}"));
+            ui.colored_label(style::error_text(ui), format!("Simulation failed: {m}"));
         }
         None => {}
     }
@@ -122,7 +125,7 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
             let stale = app.results_stale();
             let text = format!("Showing run {}{}", r.label, if stale { " (stale: the design changed)" } else { "" });
             if stale {
-                ui.colored_label(style::WARNING_COLOR, text);
+                ui.colored_label(style::warning_text(ui), text);
             } else {
                 ui.weak(text);
             }

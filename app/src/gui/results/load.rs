@@ -1,0 +1,82 @@
+//! The load card of the summary: goodput against throughput. Goodput is
+//! what users get (requests answered); throughput is the work the nodes do
+//! (visits, retries and abandoned work included). When a retry storm starts,
+//! throughput rises while goodput collapses, and this card says so.
+
+use egui::{RichText, Ui};
+use engine::sim::Report;
+use engine::sim::report::LoadReport;
+
+use crate::gui::style;
+
+/// Goodput in words, as the card shows it.
+#[must_use]
+pub fn goodput_text(load: &LoadReport) -> String {
+    format!("{:.1} req/s ({:.0} % of offered)", load.goodput_per_s, share(load.goodput_per_s, load.offered_per_s))
+}
+
+/// Throughput in words, as the card shows it.
+#[must_use]
+pub fn throughput_text(load: &LoadReport) -> String {
+    format!("{:.0} node visits/s ({:.1} per request)", load.throughput_per_s, load.amplification)
+}
+
+fn share(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 { part / whole * 100.0 } else { 0.0 }
+}
+
+/// Retries over all policy edges, and logical calls they served.
+fn retries(report: &Report) -> (u64, u64) {
+    report.edges.iter().filter_map(|e| e.policy.as_ref()).fold((0, 0), |(r, c), p| (r + p.retries, c + p.logical_calls))
+}
+
+/// What the load figures say, in one sentence (`None`: nothing notable).
+#[must_use]
+pub fn verdict(report: &Report) -> Option<(bool, String)> {
+    let load = report.load.as_ref()?;
+    let answered = share(load.goodput_per_s, load.offered_per_s);
+    let (retried, calls) = retries(report);
+    let storm = load.wasted_share >= 0.25 && calls > 0 && retried as f64 >= 0.2 * calls as f64;
+    if answered >= 99.0 && load.wasted_share < 0.05 {
+        return None;
+    }
+    let mut text = format!(
+        "{answered:.0} % of the offered requests are answered, while the nodes do {:.1} visits per request and spend {:.0} % of their busy time on work nobody waits for",
+        load.amplification,
+        load.wasted_share * 100.0
+    );
+    if retried > 0 {
+        text.push_str(&format!("; {retried} retries on {calls} calls"));
+    }
+    text.push_str(if storm { ": a retry storm — throughput rises while goodput collapses." } else { "." });
+    Some((storm || answered < 90.0, text))
+}
+
+/// Show the load card, `width` wide inside a `margin` (nothing for runs
+/// without resilience figures).
+pub fn card(ui: &mut Ui, report: &Report, width: f32, margin: f32) {
+    let Some(load) = &report.load else { return };
+    egui::Frame::group(ui.style()).inner_margin(margin).show(ui, |ui| {
+        ui.set_width(width);
+        ui.label(RichText::new("Goodput and throughput").heading().strong());
+        egui::Grid::new("load-card").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
+            row(ui, "Offered", format!("{:.1} req/s", load.offered_per_s));
+            row(ui, "Goodput", goodput_text(load));
+            if load.ok_per_s + 1e-9 < load.goodput_per_s {
+                row(ui, "of which in full", format!("{:.1} req/s (the rest by fallbacks, degraded)", load.ok_per_s));
+            }
+            row(ui, "Throughput", throughput_text(load));
+            row(ui, "Wasted work", format!("{:.1} % of busy time", load.wasted_share * 100.0));
+        });
+        if let Some((bad, text)) = verdict(report) {
+            let color = if bad { style::ERROR_COLOR } else { style::WARNING_COLOR };
+            ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
+        }
+    });
+}
+
+fn row(ui: &mut Ui, name: &str, value: String) {
+    ui.weak(name);
+    ui.label(value);
+    ui.end_row();
+}
