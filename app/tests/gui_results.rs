@@ -378,7 +378,12 @@ fn html_report_has_goodput_faults_and_policies_equal_to_the_json() {
             engine::sim::run(&d, &engine::sim::RunOptions::default(), &engine::sim::RunControl::new()).unwrap();
         let html = engine::report_html::html(&report, &d);
         let keys = check_html_against_json(&report, &html);
-        for key in ["load/goodput_per_s", "load/throughput_per_s", "faults/#0/impact/#0/error_points", "faults/#0/reached/#0/at_s"] {
+        for key in [
+            "load/goodput_per_s",
+            "load/throughput_per_s",
+            "faults/#0/impact/#0/error_points",
+            "faults/#0/reached/#0/at_s",
+        ] {
             assert!(keys.iter().any(|k| k == key), "{name}: {key} is not in the HTML");
         }
         assert!(keys.iter().any(|k| k.ends_with("/policy/retry_amplification")), "{name}: no policy columns");
@@ -462,7 +467,11 @@ fn the_fixed_design_shows_its_breaker_and_no_storm() {
     // The band plot's segments cover the run and open where the report says.
     let segs = switchboard::gui::results::resilience::breaker_segments(&breaker.changes, r.settings.duration_s);
     let open_s: f64 = segs.iter().filter(|s| s.state == "open").map(|s| s.to_s - s.from_s).sum();
-    assert!((open_s - breaker.time_open_s).abs() < 0.5 + 0.05 * breaker.time_open_s, "{open_s} vs {}", breaker.time_open_s);
+    assert!(
+        (open_s - breaker.time_open_s).abs() < 0.5 + 0.05 * breaker.time_open_s,
+        "{open_s} vs {}",
+        breaker.time_open_s
+    );
     h.state_mut().results.tab = Tab::Edges;
     h.run_steps(2);
     h.get_by_label(&format!("{:.1} s ({:.0} %)", breaker.time_open_s, breaker.open_share * 100.0));

@@ -10,8 +10,12 @@
 //! JSON report, array items named by their `name` or `id`) and `data-value`
 //! (the exact number), so a test can check the page against the JSON.
 
+mod resilience;
+
 use std::fmt::Write as _;
 
+pub use self::resilience::{BreakerRow, Segment, svg_breakers};
+use self::resilience::{faults_section, load_section, policy_cells, resilience_charts};
 use crate::model::Design;
 use crate::report_explain::{Level, explain};
 use crate::sim::{Estimate, Report, Verdict};
@@ -25,7 +29,7 @@ td:first-child,th:first-child{text-align:left}.ci{color:#6b7280;font-size:12px}
 .pass{background:#16a34a}.fail{background:#dc2626}.inconclusive{background:#d97706}
 .bad{color:#b91c1c}.warn{color:#b45309}.info{color:#374151}
 .plots{display:grid;grid-template-columns:1fr 1fr;gap:12px}.plot{border:1px solid #e5e7eb;border-radius:6px;padding:6px}
-svg text{font:11px system-ui,sans-serif;fill:#374151}.alert{background:#fef2f2;border:1px solid #fecaca;padding:8px;border-radius:6px}";
+svg text{font:11px system-ui,sans-serif;fill:#374151}.alert{background:#fef2f2;border:1px solid #fecaca;padding:8px;border-radius:6px}.wide{overflow-x:auto}.wide td{white-space:nowrap}";
 
 const COLORS: [&str; 8] = ["#0284c7", "#ea580c", "#16a34a", "#db2777", "#7c3aed", "#ca8a04", "#0d9488", "#dc2626"];
 
@@ -152,82 +156,6 @@ pub fn svg_chart(
     }
     s.push_str("</svg>");
     s
-}
-
-/// Circuit breaker states over time as inline SVG: one band per breaker,
-/// red while open, amber half-open, pale green closed.
-#[must_use]
-pub fn svg_breakers(rows: &[(String, Vec<(f64, f64, String)>)], shaded: &[(f64, f64, String)], x_max: f64) -> String {
-    let (w, l, r, t, b, row_h) = (540.0, 12.0, 12.0, 24.0, 34.0, 26.0);
-    let h = t + b + row_h * rows.len().max(1) as f64;
-    let x_max = if x_max > 0.0 { x_max } else { 1.0 };
-    let sx = |x: f64| l + (x / x_max).clamp(0.0, 1.0) * (w - l - r);
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"circuit breakers\">"
-    );
-    let _ = write!(s, "<text x=\"{l}\" y=\"15\" style=\"font-weight:600\">Circuit breakers (first replication)</text>");
-    for (i, (name, segments)) in rows.iter().enumerate() {
-        let y = t + row_h * i as f64;
-        for (a, z, state) in segments {
-            let fill = match state.as_str() {
-                "open" => "#ef4444",
-                "half_open" => "#f59e0b",
-                _ => "#bbf7d0",
-            };
-            let _ = write!(
-                s,
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{fill}\"><title>{} {:.1}–{:.1} s</title></rect>",
-                sx(*a),
-                y + 3.0,
-                (sx(*z) - sx(*a)).max(0.5),
-                row_h - 6.0,
-                escape(&state.replace('_', "-")),
-                a,
-                z
-            );
-        }
-        let _ = write!(s, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", l + 4.0, y + row_h / 2.0 + 4.0, escape(name));
-    }
-    for (a, z, label) in shaded {
-        let _ = write!(
-            s,
-            "<rect x=\"{:.1}\" y=\"{t}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" stroke=\"#ef4444\" stroke-dasharray=\"3 2\"><title>{}</title></rect>",
-            sx(*a),
-            (sx(*z) - sx(*a)).max(1.0),
-            h - t - b,
-            escape(label)
-        );
-    }
-    for i in 0..=5 {
-        let x = x_max * f64::from(i) / 5.0;
-        let _ =
-            write!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", sx(x), h - b + 14.0, short(x));
-    }
-    let _ = write!(
-        s,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">simulated time, s · red open · amber half-open · green closed</text></svg>",
-        (l + w - r) / 2.0,
-        h - 4.0
-    );
-    s
-}
-
-/// A breaker's history as `(from, to, state)` segments over `0..end_s`.
-fn breaker_segments(changes: &[crate::sim::report::BreakerChange], end_s: f64) -> Vec<(f64, f64, String)> {
-    let mut out = Vec::new();
-    let (mut from, mut state) = (0.0, "closed".to_owned());
-    for c in changes {
-        let at = c.t_s.clamp(from, end_s);
-        if at > from {
-            out.push((from, at, state.clone()));
-        }
-        from = at;
-        state.clone_from(&c.state);
-    }
-    if end_s > from {
-        out.push((from, end_s, state));
-    }
-    out
 }
 
 fn nice(v: f64) -> f64 {
@@ -366,7 +294,7 @@ pub fn html(report: &Report, design: &Design) -> String {
         let _ = write!(s, "<p class=\"warn\">▲ {}</p>", escape(w));
     }
 
-    s.push_str("<h2>Workloads</h2><table><tr><th>Workload</th><th>Arrived</th><th>Throughput, req/s</th><th>Errors, %</th><th>p50, ms</th><th>p95, ms</th><th>p99, ms</th><th>p99.9, ms</th><th>Failed</th></tr>");
+    s.push_str("<h2>Workloads</h2><table><tr><th>Workload</th><th>Arrived</th><th>Goodput, req/s</th><th>Errors, %</th><th>p50, ms</th><th>p95, ms</th><th>p99, ms</th><th>p99.9, ms</th><th>Failed</th></tr>");
     for w in &report.workloads {
         let k = format!("workloads/{}", w.name);
         let _ = write!(s, "<tr><td>{}</td>", escape(&w.name));
@@ -499,10 +427,12 @@ pub fn html(report: &Report, design: &Design) -> String {
     resilience_charts(&mut s, report, design, &shaded, x_max);
     s.push_str("</div>");
 
-    s.push_str("<h2>Nodes</h2><table><tr><th>Node</th><th>Kind</th><th>ρ</th><th>Queue mean</th><th>Queue max</th><th>OK/s</th><th>p99, ms</th><th>Errors</th><th>Timeouts</th><th>Rejected</th><th>Wait, ms</th><th>Service, ms</th>");
+    s.push_str("<h2>Nodes</h2><div class=\"wide\"><table><tr><th>Node</th><th>Kind</th><th>ρ</th><th>Queue mean</th><th>Queue max</th><th>OK/s</th><th>p99, ms</th><th>Errors</th><th>Timeouts</th><th>Rejected</th><th>Wait, ms</th><th>Service, ms</th>");
     let resilience = report.nodes.iter().any(|n| n.resilience.is_some());
     if resilience {
-        s.push_str("<th>Replicas mean</th><th>Replicas max</th><th>Ejections</th><th>Wasted work, s</th><th>Wasted, %</th>");
+        s.push_str(
+            "<th>Replicas mean</th><th>Replicas max</th><th>Ejections</th><th>Wasted work, s</th><th>Wasted, %</th>",
+        );
     }
     s.push_str("</tr>");
     for n in &report.nodes {
@@ -526,16 +456,20 @@ pub fn html(report: &Report, design: &Design) -> String {
                     s.push_str(&count_cell(&format!("{k}/replicas_max"), r.replicas_max));
                     s.push_str(&count_cell(&format!("{k}/ejections"), r.ejections));
                     s.push_str(&num_cell(&format!("{k}/wasted_work_s"), r.wasted_work_s));
-                    s.push_str(&cell(&format!("{k}/wasted_share"), r.wasted_share, &format!("{:.1}", r.wasted_share * 100.0)));
+                    s.push_str(&cell(
+                        &format!("{k}/wasted_share"),
+                        r.wasted_share,
+                        &format!("{:.1}", r.wasted_share * 100.0),
+                    ));
                 }
                 None => s.push_str(&"<td>—</td>".repeat(5)),
             }
         }
         s.push_str("</tr>");
     }
-    s.push_str("</table>");
+    s.push_str("</table></div>");
 
-    s.push_str("<h2>Edges</h2><table><tr><th>Edge</th><th>Kind</th><th>Calls</th><th>OK</th><th>Errors</th><th>Timeouts</th><th>Breaker open</th><th>p99, ms</th>");
+    s.push_str("<h2>Edges</h2><div class=\"wide\"><table><tr><th>Edge</th><th>Kind</th><th>Calls</th><th>OK</th><th>Errors</th><th>Timeouts</th><th>Breaker open</th><th>p99, ms</th>");
     let policies = report.edges.iter().any(|e| e.policy.is_some());
     if policies {
         s.push_str("<th>Logical calls</th><th>Attempts</th><th>Amplification</th><th>Failed calls</th><th>Call timeouts</th><th>Fail-fast</th><th>Bulkhead</th><th>Fallbacks</th><th>Breaker opens</th><th>Time open, s</th>");
@@ -561,7 +495,7 @@ pub fn html(report: &Report, design: &Design) -> String {
         }
         s.push_str("</tr>");
     }
-    s.push_str("</table>");
+    s.push_str("</table></div>");
     if policies {
         s.push_str("<p class=\"meta\">On edges with a policy, calls, outcomes and latency count tries; logical calls are the caller's, after retries and fallback.</p>");
     }
@@ -594,168 +528,4 @@ pub fn html(report: &Report, design: &Design) -> String {
     }
     s.push_str("<p class=\"meta\">Written by Switchboard. Figures after the warm-up; ± is the half-width of the 95 % confidence interval.</p></body></html>\n");
     s
-}
-
-/// The policy columns of an edge row (dashes for an edge without a policy).
-fn policy_cells(s: &mut String, k: &str, policy: Option<&crate::sim::report::EdgePolicyReport>) {
-    let Some(p) = policy else {
-        s.push_str(&"<td>—</td>".repeat(10));
-        return;
-    };
-    let k = format!("{k}/policy");
-    s.push_str(&count_cell(&format!("{k}/logical_calls"), p.logical_calls));
-    s.push_str(&count_cell(&format!("{k}/attempts"), p.attempts));
-    s.push_str(&num_cell(&format!("{k}/retry_amplification"), p.retry_amplification));
-    let _ = write!(s, "<td>{}</td>", p.logical_outcomes.failed());
-    s.push_str(&count_cell(&format!("{k}/call_timeouts"), p.call_timeouts));
-    s.push_str(&count_cell(&format!("{k}/fail_fast"), p.fail_fast));
-    s.push_str(&count_cell(&format!("{k}/bulkhead_rejections"), p.bulkhead_rejections));
-    s.push_str(&count_cell(&format!("{k}/fallbacks"), p.fallbacks));
-    match &p.breaker {
-        Some(b) => {
-            s.push_str(&count_cell(&format!("{k}/breaker/opened"), b.opened));
-            s.push_str(&num_cell(&format!("{k}/breaker/time_open_s"), b.time_open_s));
-        }
-        None => s.push_str("<td>—</td><td>—</td>"),
-    }
-}
-
-/// Goodput against throughput (runs with policies or faults).
-fn load_section(s: &mut String, report: &Report) {
-    let Some(l) = &report.load else { return };
-    s.push_str("<h2>Goodput and throughput</h2><p class=\"meta\">Goodput: requests answered (ok or degraded). Throughput: visits finished at all nodes, retries and abandoned work included — the work the system does.</p><table><tr><th>Offered, req/s</th><th>Goodput, req/s</th><th>In full (ok), req/s</th><th>Throughput, visits/s</th><th>Visits per request</th><th>Wasted work, %</th></tr><tr>");
-    s.push_str(&num_cell("load/offered_per_s", l.offered_per_s));
-    s.push_str(&num_cell("load/goodput_per_s", l.goodput_per_s));
-    s.push_str(&num_cell("load/ok_per_s", l.ok_per_s));
-    s.push_str(&num_cell("load/throughput_per_s", l.throughput_per_s));
-    s.push_str(&num_cell("load/amplification", l.amplification));
-    s.push_str(&cell("load/wasted_share", l.wasted_share, &format!("{:.1}", l.wasted_share * 100.0)));
-    s.push_str("</tr></table>");
-    if l.offered_per_s > 0.0 && l.goodput_per_s < 0.9 * l.offered_per_s {
-        let _ = write!(
-            s,
-            "<p class=\"bad\">Only {:.0} % of the offered requests are answered while the nodes do {:.1} visits per request.</p>",
-            l.goodput_per_s / l.offered_per_s * 100.0,
-            l.amplification
-        );
-    }
-}
-
-/// Each fault's counterfactual share of the errors and latency, and when it
-/// reached each node.
-fn faults_section(s: &mut String, report: &Report, design: &Design) {
-    if report.faults.is_empty() {
-        return;
-    }
-    s.push_str("<h2>What each fault did</h2><p class=\"meta\">Measured against a run of the same seed without that fault (common random numbers): the difference is the fault's.</p>");
-    for (i, f) in report.faults.iter().enumerate() {
-        let k = format!("faults/#{i}");
-        let _ = write!(
-            s,
-            "<h3>{} <span class=\"meta\">{} on {}, <span data-key=\"{k}/start_s\" data-value=\"{}\">{:.1}</span>–<span data-key=\"{k}/end_s\" data-value=\"{}\">{:.1}</span> s</span></h3><p>{}</p>",
-            escape(&f.name),
-            escape(&f.what),
-            escape(design.node(&f.target).map_or(f.target.as_str(), |n| n.name.as_str())),
-            f.start_s,
-            f.start_s,
-            f.end_s,
-            f.end_s,
-            escape(&f.summary)
-        );
-        s.push_str("<table><tr><th>Workload</th><th>Errors, %</th><th>Without it, %</th><th>Points due to it</th><th>p99, ms</th><th>Without it, ms</th><th>Mean, ms</th><th>Without it, ms</th></tr>");
-        for (j, m) in f.impact.iter().enumerate() {
-            let k = format!("{k}/impact/#{j}");
-            let _ = write!(s, "<tr><td>{}</td>", escape(&m.workload));
-            s.push_str(&cell(&format!("{k}/error_rate"), m.error_rate, &format!("{:.1}", m.error_rate * 100.0)));
-            s.push_str(&cell(
-                &format!("{k}/error_rate_without"),
-                m.error_rate_without,
-                &format!("{:.1}", m.error_rate_without * 100.0),
-            ));
-            s.push_str(&cell(&format!("{k}/error_points"), m.error_points, &format!("{:.1}", m.error_points)));
-            s.push_str(&num_cell(&format!("{k}/p99_ms"), m.p99_ms));
-            s.push_str(&num_cell(&format!("{k}/p99_without_ms"), m.p99_without_ms));
-            s.push_str(&num_cell(&format!("{k}/mean_ms"), m.mean_ms));
-            s.push_str(&num_cell(&format!("{k}/mean_without_ms"), m.mean_without_ms));
-            s.push_str("</tr>");
-        }
-        s.push_str("</table>");
-        if !f.reached.is_empty() {
-            s.push_str("<table><tr><th>Reached</th><th>At, s</th><th>After the start, s</th><th>Effect</th></tr>");
-            for (j, r) in f.reached.iter().enumerate() {
-                let name = report.node(&r.node).map_or(r.node.as_str(), |n| n.name.as_str());
-                let _ = write!(s, "<tr><td>{}</td>", escape(name));
-                s.push_str(&cell(&format!("{k}/reached/#{j}/at_s"), r.at_s, &format!("{:.2}", r.at_s)));
-                let _ = write!(s, "<td>+{:.2}</td><td>{}</td></tr>", (r.at_s - f.start_s).max(0.0), escape(&r.effect));
-            }
-            s.push_str("</table>");
-        }
-    }
-}
-
-/// Goodput against throughput, breakers, retries, replicas and lag over time.
-fn resilience_charts(s: &mut String, report: &Report, design: &Design, shaded: &[(f64, f64, String)], x_max: f64) {
-    let ser = &report.series;
-    let mut chart = |title: &str, y: &str, series: &[(String, Vec<[f64; 2]>)]| {
-        let _ = write!(s, "<div class=\"plot\">{}</div>", svg_chart(title, y, series, shaded, x_max));
-    };
-    if !ser.work_per_s.is_empty() {
-        let goodput: Vec<f64> = (0..ser.start_s.len())
-            .map(|i| ser.workloads.iter().filter_map(|w| w.throughput_per_s.get(i)).sum())
-            .collect();
-        chart("Goodput", "answered requests/s", &[("goodput".to_owned(), points(report, &goodput))]);
-        chart("Throughput (work done)", "node visits/s", &[("visits, retries included".to_owned(), points(report, &ser.work_per_s))]);
-    }
-    if !ser.edges.is_empty() {
-        let amp: Vec<(String, Vec<[f64; 2]>)> = ser
-            .edges
-            .iter()
-            .map(|e| {
-                let v: Vec<f64> = e
-                    .calls_per_s
-                    .iter()
-                    .zip(&e.attempts_per_s)
-                    .map(|(c, a)| if *c > 1e-9 { a / c } else { 1.0 })
-                    .collect();
-                (edge_name(report, design, &e.id), points(report, &v))
-            })
-            .collect();
-        chart("Retry amplification", "tries per call", &amp);
-    }
-    let replicas: Vec<(String, Vec<[f64; 2]>)> = ser
-        .nodes
-        .iter()
-        .filter(|n| n.replicas.iter().any(|v| (v - n.replicas.first().copied().unwrap_or(0.0)).abs() > 1e-6))
-        .map(|n| (report.node(&n.id).map_or_else(|| n.id.clone(), |x| x.name.clone()), points(report, &n.replicas)))
-        .collect();
-    if !replicas.is_empty() {
-        chart("Replicas serving", "replicas", &replicas);
-    }
-    let lag: Vec<(String, Vec<[f64; 2]>)> = ser
-        .brokers
-        .iter()
-        .filter(|b| !b.lag_ms.is_empty())
-        .map(|b| (report.node(&b.id).map_or_else(|| b.id.clone(), |x| x.name.clone()), points(report, &b.lag_ms)))
-        .collect();
-    if !lag.is_empty() {
-        chart("Consumer lag", "ms", &lag);
-    }
-    let breakers: Vec<(String, Vec<(f64, f64, String)>)> = report
-        .edges
-        .iter()
-        .filter_map(|e| {
-            let b = e.policy.as_ref()?.breaker.as_ref()?;
-            let name = format!("{} · open {:.1} s, {}×", edge_name(report, design, &e.id), b.time_open_s, b.opened);
-            Some((name, breaker_segments(&b.changes, x_max)))
-        })
-        .collect();
-    if !breakers.is_empty() {
-        let _ = write!(s, "<div class=\"plot\">{}</div>", svg_breakers(&breakers, shaded, x_max));
-    }
-}
-
-fn edge_name(report: &Report, design: &Design, id: &str) -> String {
-    report
-        .edge(id)
-        .map_or_else(|| id.to_owned(), |e| format!("{} → {}", design.node_name(&e.from), design.node_name(&e.to)))
 }

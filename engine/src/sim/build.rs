@@ -186,12 +186,12 @@ pub(crate) fn build_with(plan: &Plan, mut reps: Vec<RepResult>, without: &[Vec<R
             counts.add(&a.counts);
             in_flight += a.in_flight;
             present += a.present.area() - a.present_at_warmup;
-            sojourn += a.sojourn_sum_ns;
+            sojourn += a.sojourn_sum_ns as f64;
             finished += a.counts.finished();
             served += a.served;
-            wait += a.wait_sum_ns;
-            service += a.service_sum_ns;
-            down += a.downstream_sum_ns;
+            wait += a.wait_sum_ns as f64;
+            service += a.service_sum_ns as f64;
+            down += a.downstream_sum_ns as f64;
             max_q = max_q.max(a.queue.max);
             if a.counts.arrived != a.counts.finished() + a.in_flight {
                 conservation.holds = false;

@@ -403,17 +403,13 @@ impl Simulation {
     fn run_events(&mut self, limit: u64, max_events: u64) {
         let mut n = 0;
         while n < max_events {
-            match self.queue.peek_time() {
-                Some(t) if t <= limit => {}
-                _ => {
-                    self.now = self.now.max(limit);
-                    if limit >= self.plan.settings.duration_ns && !self.finished {
-                        self.finish_run();
-                    }
-                    return;
+            let Some(ev) = self.queue.next_until(limit) else {
+                self.now = self.now.max(limit);
+                if limit >= self.plan.settings.duration_ns && !self.finished {
+                    self.finish_run();
                 }
-            }
-            let Some(ev) = self.queue.pop() else { return };
+                return;
+            };
             self.now = ev.t_ns;
             n += 1;
             self.events += 1;

@@ -3,9 +3,9 @@
 //! per-batch figures used for batch-means confidence intervals, and the
 //! per-window time series.
 
-use hdrhistogram::Histogram;
-
 use crate::model::{Outcome, RejectCause};
+
+use super::hist::Hist;
 
 /// Significant figures of the run-wide histograms (0.1% relative precision).
 const SIGFIG: u8 = 3;
@@ -13,7 +13,7 @@ const SIGFIG: u8 = 3;
 const WINDOW_SIGFIG: u8 = 2;
 
 /// Histogram creation failed (only for invalid precision: a programming error).
-pub(crate) type HistError = hdrhistogram::CreationError;
+pub(crate) use super::hist::HistError;
 
 /// Index of an outcome in count arrays: ok, degraded, error, timeout, then rejected by cause.
 #[inline]
@@ -64,12 +64,16 @@ impl Counts {
 }
 
 /// A time-weighted level (queue length, busy workers, backlog).
+///
+/// The area is an exact integer (value·ns): it needs no float conversion on
+/// the hot path, and it equals the float sum it replaces whenever that sum was
+/// exact (below 2⁵³), so reports are unchanged.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct TimeAvg {
     pub value: u64,
     last_ns: u64,
     /// ∫ value dt since the start, in value·ns.
-    area: f64,
+    area: u128,
     /// Largest value since the warm-up.
     pub max: u64,
 }
@@ -78,7 +82,7 @@ impl TimeAvg {
     #[inline]
     fn advance(&mut self, now: u64) {
         if now > self.last_ns {
-            self.area += (now - self.last_ns) as f64 * self.value as f64;
+            self.area += u128::from(now - self.last_ns) * u128::from(self.value);
             self.last_ns = now;
         }
     }
@@ -98,13 +102,13 @@ impl TimeAvg {
 
     /// The area up to the last change (the run's end once it is over).
     pub fn area(&self) -> f64 {
-        self.area
+        self.area as f64
     }
 
     /// The area up to `now`.
     pub fn area_at(&mut self, now: u64) -> f64 {
         self.advance(now);
-        self.area
+        self.area as f64
     }
 
     /// Start the maximum afresh (at the warm-up).
@@ -116,35 +120,32 @@ impl TimeAvg {
 /// Latency figures of a set of requests.
 #[derive(Clone, Debug)]
 pub(crate) struct Latency {
-    pub hist: Histogram<u64>,
-    pub sum_ns: f64,
+    pub hist: Hist,
+    /// Exact sum of the values (the mean is exact too).
+    pub sum_ns: u128,
 }
 
 impl Latency {
     /// An empty auto-resizing histogram: its memory grows with the range of
     /// values recorded, never with their number.
     pub fn new(sigfig: u8) -> Result<Self, HistError> {
-        Ok(Self { hist: Histogram::new(sigfig)?, sum_ns: 0.0 })
+        Ok(Self { hist: Hist::new(sigfig)?, sum_ns: 0 })
     }
 
     pub fn clear(&mut self) {
         self.hist.reset();
-        self.sum_ns = 0.0;
+        self.sum_ns = 0;
     }
 
     #[inline]
     pub fn record(&mut self, ns: u64) {
-        // `record` grows the histogram's range as needed; it can only fail
-        // past u64 limits, where saturating is the right answer.
-        if self.hist.record(ns).is_err() {
-            self.hist.saturating_record(ns);
-        }
-        self.sum_ns += ns as f64;
+        self.hist.record(ns);
+        self.sum_ns += u128::from(ns);
     }
 
     pub fn mean_ms(&self) -> f64 {
         let n = self.hist.len();
-        if n == 0 { 0.0 } else { self.sum_ns / n as f64 / 1e6 }
+        if n == 0 { 0.0 } else { self.sum_ns as f64 / n as f64 / 1e6 }
     }
 
     pub fn quantile_ms(&self, q: f64) -> f64 {
@@ -152,7 +153,7 @@ impl Latency {
     }
 
     pub fn merge(&mut self, other: &Self) {
-        let _ = self.hist.add(&other.hist);
+        self.hist.add(&other.hist);
         self.sum_ns += other.sum_ns;
     }
 }
@@ -209,7 +210,7 @@ pub(crate) struct NodeSlice {
     pub queue_area: f64,
     pub finished: u64,
     pub succeeded: u64,
-    pub sojourn_sum_ns: f64,
+    pub sojourn_sum_ns: u128,
 }
 
 /// A node's measurements.
@@ -219,12 +220,13 @@ pub(crate) struct NodeAcc {
     pub in_flight: u64,
     /// Visit latency of successful visits.
     pub latency: Latency,
-    /// Time in node of every finished visit (Little's law).
-    pub sojourn_sum_ns: f64,
+    /// Time in node of every finished visit (Little's law). Sums are exact
+    /// integers (no float conversion per visit).
+    pub sojourn_sum_ns: u128,
     pub served: u64,
-    pub wait_sum_ns: f64,
-    pub service_sum_ns: f64,
-    pub downstream_sum_ns: f64,
+    pub wait_sum_ns: u128,
+    pub service_sum_ns: u128,
+    pub downstream_sum_ns: u128,
     pub busy: TimeAvg,
     pub queue: TimeAvg,
     pub present: TimeAvg,
@@ -246,11 +248,11 @@ impl NodeAcc {
             counts: Counts::default(),
             in_flight: 0,
             latency: Latency::new(SIGFIG)?,
-            sojourn_sum_ns: 0.0,
+            sojourn_sum_ns: 0,
             served: 0,
-            wait_sum_ns: 0.0,
-            service_sum_ns: 0.0,
-            downstream_sum_ns: 0.0,
+            wait_sum_ns: 0,
+            service_sum_ns: 0,
+            downstream_sum_ns: 0,
             busy: TimeAvg::default(),
             queue: TimeAvg::default(),
             present: TimeAvg::default(),

@@ -33,6 +33,7 @@ pub mod compare;
 mod engine;
 mod faults;
 mod flow;
+mod hist;
 mod metrics;
 mod nodepol;
 mod plan;

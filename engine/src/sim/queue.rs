@@ -111,10 +111,19 @@ impl Event {
 const ARITY: usize = 4;
 
 /// The future-event list: a 4-ary min-heap on `(time, sequence)`.
+///
+/// The event being processed stays at the root, *held*, until its handler
+/// schedules the next event: that one then takes the root's place with a
+/// single sift-down, instead of a pop (sift-down) followed by a push
+/// (sift-up). Most handlers schedule exactly one event, so this halves the
+/// heap work. A held root counts as removed: only [`EventQueue::next_until`]
+/// looks at the heap, and it settles the held root first.
 #[derive(Debug, Default)]
 pub(crate) struct EventQueue {
     heap: Vec<Event>,
     seq: u64,
+    /// The root is the event being processed, already taken out.
+    held: bool,
 }
 
 impl EventQueue {
@@ -123,6 +132,11 @@ impl EventQueue {
     pub fn push(&mut self, t_ns: u64, kind: Kind, a: u32, b: u32) {
         self.seq += 1;
         let ev = Event { t_ns, seq_kind: (self.seq << 8) | kind as u64, a, b };
+        if self.held {
+            self.held = false;
+            self.sift_down_from_root(ev);
+            return;
+        }
         let key = ev.key();
         let mut i = self.heap.len();
         self.heap.push(ev);
@@ -138,47 +152,78 @@ impl EventQueue {
         self.heap[i] = ev;
     }
 
-    /// The earliest event's time.
+    /// Remove the held root, if any.
     #[inline]
-    pub fn peek_time(&self) -> Option<u64> {
-        self.heap.first().map(|e| e.t_ns)
+    fn settle(&mut self) {
+        if self.held {
+            self.held = false;
+            if let Some(last) = self.heap.pop()
+                && !self.heap.is_empty()
+            {
+                self.sift_down_from_root(last);
+            }
+        }
+    }
+
+    /// The earliest event if its time is at most `limit`, held at the root
+    /// (taken out) while it is processed; `None` leaves the queue as it is.
+    #[inline]
+    pub fn next_until(&mut self, limit: u64) -> Option<Event> {
+        self.settle();
+        let top = *self.heap.first()?;
+        if top.t_ns > limit {
+            return None;
+        }
+        self.held = true;
+        Some(top)
     }
 
     /// Remove and return the earliest event.
-    #[inline]
+    #[cfg(test)]
     pub fn pop(&mut self) -> Option<Event> {
-        let last = self.heap.pop()?;
-        let n = self.heap.len();
-        if n == 0 {
-            return Some(last);
-        }
-        let top = self.heap[0];
-        // Sift the last element down from the root.
-        let key = last.key();
+        let ev = self.next_until(u64::MAX);
+        self.settle();
+        ev
+    }
+
+    /// Put `ev` at the root (the root's event is dropped) and sift it down.
+    #[inline]
+    fn sift_down_from_root(&mut self, ev: Event) {
+        let heap = self.heap.as_mut_slice();
+        let n = heap.len();
+        let key = ev.key();
         let mut i = 0;
         loop {
             let first = i * ARITY + 1;
-            if first >= n {
-                break;
-            }
-            let end = (first + ARITY).min(n);
-            let mut best = first;
-            let mut best_key = self.heap[first].key();
-            for c in first + 1..end {
-                let k = self.heap[c].key();
-                if k < best_key {
-                    best = c;
-                    best_key = k;
+            let (best, best_key) = if let Some(c) = heap.get(first..first + ARITY) {
+                // All four children: a tournament of three compares.
+                let (k0, k1, k2, k3) = (c[0].key(), c[1].key(), c[2].key(), c[3].key());
+                let (a, ka) = if k1 < k0 { (1, k1) } else { (0, k0) };
+                let (b, kb) = if k3 < k2 { (3, k3) } else { (2, k2) };
+                if kb < ka { (first + b, kb) } else { (first + a, ka) }
+            } else if first < n {
+                let mut best = first;
+                let mut best_key = heap[first].key();
+                for (c, e) in heap.iter().enumerate().skip(first + 1) {
+                    let k = e.key();
+                    if k < best_key {
+                        best = c;
+                        best_key = k;
+                    }
                 }
-            }
+                (best, best_key)
+            } else {
+                break;
+            };
             if key <= best_key {
                 break;
             }
-            self.heap[i] = self.heap[best];
+            heap[i] = heap[best];
             i = best;
         }
-        self.heap[i] = last;
-        Some(top)
+        if let Some(slot) = heap.get_mut(i) {
+            *slot = ev;
+        }
     }
 }
 

@@ -183,7 +183,17 @@ impl Sampler {
 
 #[inline]
 fn to_ns(ns: f64) -> u64 {
-    if ns.is_finite() && ns > 0.0 { (ns + 0.5) as u64 } else { 0 }
+    // Below 2⁶³ the signed conversion is one instruction and gives the same
+    // integer as the unsigned one, which x86-64 has to emulate.
+    const I64_LIMIT: f64 = 9.223_372_036_854_775e18;
+    let x = ns + 0.5;
+    if ns > 0.0 && x < I64_LIMIT {
+        x as i64 as u64
+    } else if ns.is_finite() && ns > 0.0 {
+        x as u64
+    } else {
+        0
+    }
 }
 
 #[cfg(test)]

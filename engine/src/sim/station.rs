@@ -248,14 +248,14 @@ impl Simulation {
         if vis.node_warm {
             let sojourn = now - vis.t_arrive;
             acc.counts.record(outcome);
-            acc.sojourn_sum_ns += sojourn as f64;
+            acc.sojourn_sum_ns += u128::from(sojourn);
             acc.batch_mark.finished += 1;
-            acc.batch_mark.sojourn_sum_ns += sojourn as f64;
+            acc.batch_mark.sojourn_sum_ns += u128::from(sojourn);
             if vis.started {
                 acc.served += 1;
-                acc.wait_sum_ns += (vis.t_start - vis.t_arrive) as f64;
-                acc.service_sum_ns += (vis.t_served - vis.t_start) as f64;
-                acc.downstream_sum_ns += (now - vis.t_served) as f64;
+                acc.wait_sum_ns += u128::from(vis.t_start - vis.t_arrive);
+                acc.service_sum_ns += u128::from(vis.t_served - vis.t_start);
+                acc.downstream_sum_ns += u128::from(now - vis.t_served);
             }
             if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
                 acc.latency.record(sojourn);

@@ -58,20 +58,27 @@ pub fn card(ui: &mut Ui, report: &Report, width: f32, margin: f32) {
     let Some(load) = &report.load else { return };
     egui::Frame::group(ui.style()).inner_margin(margin).show(ui, |ui| {
         ui.set_width(width);
-        ui.label(RichText::new("Goodput and throughput").heading().strong());
-        egui::Grid::new("load-card").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
-            row(ui, "Offered", format!("{:.1} req/s", load.offered_per_s));
-            row(ui, "Goodput", goodput_text(load));
-            if load.ok_per_s + 1e-9 < load.goodput_per_s {
-                row(ui, "of which in full", format!("{:.1} req/s (the rest by fallbacks, degraded)", load.ok_per_s));
+        // Stacked, whatever the layout of the row the card sits in.
+        ui.vertical(|ui| {
+            ui.label(RichText::new("Goodput and throughput").heading().strong());
+            egui::Grid::new("load-card").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
+                row(ui, "Offered", format!("{:.1} req/s", load.offered_per_s));
+                row(ui, "Goodput", goodput_text(load));
+                if load.ok_per_s + 1e-9 < load.goodput_per_s {
+                    row(
+                        ui,
+                        "of which in full",
+                        format!("{:.1} req/s (the rest by fallbacks, degraded)", load.ok_per_s),
+                    );
+                }
+                row(ui, "Throughput", throughput_text(load));
+                row(ui, "Wasted work", format!("{:.1} % of busy time", load.wasted_share * 100.0));
+            });
+            if let Some((bad, text)) = verdict(report) {
+                let color = if bad { style::ERROR_COLOR } else { style::WARNING_COLOR };
+                ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
             }
-            row(ui, "Throughput", throughput_text(load));
-            row(ui, "Wasted work", format!("{:.1} % of busy time", load.wasted_share * 100.0));
         });
-        if let Some((bad, text)) = verdict(report) {
-            let color = if bad { style::ERROR_COLOR } else { style::WARNING_COLOR };
-            ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
-        }
     });
 }
 

@@ -46,8 +46,27 @@ fn plot(id: &str, y_label: &str, report: &Report) -> Plot<'static> {
         .y_axis_label(y_label.to_owned())
         // Room for four-digit rates (node visits run into thousands).
         .y_axis_min_width(36.0)
+        .y_grid_spacer(nice_steps)
         .include_y(0.0)
         .allow_scroll(false)
+}
+
+/// Grid marks at 1, 2 or 5 × 10ⁿ, about four over the visible range. The
+/// default spacer steps by powers of ten only, so a range of 0–8000 gets a
+/// single labelled mark.
+#[must_use]
+pub fn nice_steps(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    let range = hi - lo;
+    if !(range.is_finite() && range > 0.0) {
+        return Vec::new();
+    }
+    let raw = (range / 5.0).max(input.base_step_size);
+    let p = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * p).find(|s| *s >= raw).unwrap_or(10.0 * p);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last.min(first + 100)).map(|i| egui_plot::GridMark { value: i as f64 * step, step_size: step }).collect()
 }
 
 /// Colour of a breaker state in the band plot.
@@ -215,9 +234,12 @@ fn throughput(ui: &mut Ui, report: &Report, design: &Design) {
     plot("plot-work", "throughput, node visits/s", report).show(ui, |p| {
         shading(p, report, design);
         p.line(
-            Line::new("throughput (visits/s, retries included)", PlotPoints::from(points(report, &report.series.work_per_s)))
-                .color(THROUGHPUT_COLOR)
-                .width(1.8),
+            Line::new(
+                "throughput (visits/s, retries included)",
+                PlotPoints::from(points(report, &report.series.work_per_s)),
+            )
+            .color(THROUGHPUT_COLOR)
+            .width(1.8),
         );
     });
 }
@@ -245,10 +267,11 @@ fn breakers(ui: &mut Ui, report: &Report, design: &Design) {
         .collect();
     let text_color = ui.visuals().strong_text_color();
     // One band per breaker, named inside the band: an axis of edge names
-    // would take half the plot's width.
+    // would take half the plot's width. The y axis stays (blank) so the time
+    // axis lines up with the plots beside and above.
     plot("plot-breakers", "breaker state", report)
         .include_y(rows.len() as f64)
-        .show_axes([true, false])
+        .y_axis_formatter(|_, _| String::new())
         .show_grid([true, false])
         .allow_drag([true, false])
         .allow_zoom([true, false])
@@ -326,6 +349,15 @@ mod tests {
         // Still open at the end: the last segment runs to the end.
         let s = breaker_segments(&[change(50.0, "open")], 60.0);
         assert_eq!(s.last().map(|x| (x.to_s, x.state.as_str())), Some((60.0, "open")));
+    }
+
+    #[test]
+    fn grid_steps_are_round_and_few() {
+        let marks = nice_steps(egui_plot::GridInput { bounds: (-100.0, 8400.0), base_step_size: 1.0 });
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        assert_eq!(values, [0.0, 2000.0, 4000.0, 6000.0, 8000.0]);
+        let marks = nice_steps(egui_plot::GridInput { bounds: (0.0, 1.2), base_step_size: 0.01 });
+        assert_eq!(marks.first().map(|m| m.step_size), Some(0.5));
     }
 
     #[test]
