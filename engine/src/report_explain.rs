@@ -153,7 +153,7 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
                     fmt(s.measured.ci95),
                     fmt(t),
                     fmt(m - t),
-                    if t != 0.0 { (m - t) / t * 100.0 } else { 0.0 }
+                    if t == 0.0 { 0.0 } else { (m - t) / t * 100.0 }
                 ),
             ),
             Verdict::Inconclusive => (
@@ -316,7 +316,7 @@ fn fault_findings(report: &Report, design: &Design, findings: &mut Vec<Finding>)
         );
         match (outside_err, outside_p99) {
             (Some(e0), Some(p0)) => {
-                text.push_str(&format!(", against {:.1}/s and {:.0} ms outside faults.", e0 / w, p0))
+                text.push_str(&format!(", against {:.1}/s and {:.0} ms outside faults.", e0 / w, p0));
             }
             _ => text.push('.'),
         }

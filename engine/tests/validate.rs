@@ -20,7 +20,11 @@ fn open(name: &str, entry: &str, rate: f64) -> Workload {
         name: name.into(),
         entry: entry.into(),
         operation: None,
-        arrival: Arrival::Open { process: Default::default(), rate_per_s: rate, profile: RateProfile::Constant },
+        arrival: Arrival::Open {
+            process: engine::model::ArrivalProcess::default(),
+            rate_per_s: rate,
+            profile: RateProfile::Constant,
+        },
     }
 }
 
@@ -83,8 +87,11 @@ fn bad_numbers() {
     d.nodes[0].service_time = Distribution::Lognormal { p50_ms: 10.0, p99_ms: 5.0 };
     d.nodes[1].service_time = Distribution::Exponential { mean_ms: f64::INFINITY };
     d.edges[0].probability = 1.5;
-    d.workloads[0].arrival =
-        Arrival::Open { process: Default::default(), rate_per_s: -3.0, profile: RateProfile::Constant };
+    d.workloads[0].arrival = Arrival::Open {
+        process: engine::model::ArrivalProcess::default(),
+        rate_per_s: -3.0,
+        profile: RateProfile::Constant,
+    };
     d.simulation.warmup_s = 100.0;
     assert!(has(&d, "nodes[api].service_time.p99_ms", "must exceed p50_ms"));
     assert!(has(&d, "nodes[orders].service_time.mean_ms", "finite"));
@@ -152,7 +159,7 @@ fn faults_and_slos_reference_real_things() {
         target: "api".into(),
         start_s: 5.0,
         end_s: 3.0,
-        fault: FaultKind::Partition { mode: Default::default() },
+        fault: FaultKind::Partition { mode: engine::model::PartitionMode::default() },
     });
     d.faults.push(Fault {
         name: "gone".into(),

@@ -168,15 +168,12 @@ fn decode(line: &str) -> String {
     while let Some(i) = rest.find('#') {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        match after.find(';').and_then(|j| after[..j].parse::<u32>().ok().map(|n| (j, n))) {
-            Some((j, n)) => {
-                out.push(char::from_u32(n).unwrap());
-                rest = &after[j + 1..];
-            }
-            None => {
-                out.push('#');
-                rest = after;
-            }
+        if let Some((j, n)) = after.find(';').and_then(|j| after[..j].parse::<u32>().ok().map(|n| (j, n))) {
+            out.push(char::from_u32(n).unwrap());
+            rest = &after[j + 1..];
+        } else {
+            out.push('#');
+            rest = after;
         }
     }
     out.push_str(rest);

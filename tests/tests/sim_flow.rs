@@ -3,7 +3,7 @@
 //! propagation, signals, blocking vs async workers, brokers, caches, queue
 //! capacity, closed loops and instability.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_pass_by_value)]
 
 use engine::Design;
 use engine::sim::{Report, RunControl, RunOptions, run};

@@ -50,15 +50,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let bytes = std::fs::read(&args.file).with_context(|| format!("{file}: cannot read"))?;
     let text = engine::model::format::decode_utf8(&file, &bytes)?;
     let imported = engine::import::import(text, args.from, &file)?;
-    let output = match &args.output {
-        Some(path) => {
-            engine::model::format::save(&imported.design, path)?;
-            path.display().to_string()
-        }
-        None => {
-            out.write_all(engine::model::format::to_json(&imported.design).as_bytes())?;
-            "-".to_owned()
-        }
+    let output = if let Some(path) = &args.output {
+        engine::model::format::save(&imported.design, path)?;
+        path.display().to_string()
+    } else {
+        out.write_all(engine::model::format::to_json(&imported.design).as_bytes())?;
+        "-".to_owned()
     };
     if !args.common.quiet {
         for note in &imported.notes {

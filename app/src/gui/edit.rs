@@ -21,7 +21,11 @@ pub fn unique_name(design: &Design, base: &str) -> String {
     if !taken.contains(base) {
         return base.to_owned();
     }
-    (2..).map(|n| format!("{base}-{n}")).find(|c| !taken.contains(c.as_str())).unwrap_or_else(|| base.to_owned())
+    // Among len + 1 candidates at least one is free, so the search is bounded.
+    (2..taken.len() + 3)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| !taken.contains(c.as_str()))
+        .unwrap_or_else(|| base.to_owned())
 }
 
 /// A fresh id not used by nodes, edges or `also`.
@@ -172,7 +176,10 @@ pub fn duplicate(design: &Design, selection: &Selection) -> Option<Command> {
 #[must_use]
 pub fn new_group_name(design: &Design) -> String {
     let taken: BTreeSet<&str> = design.nodes.iter().filter_map(|n| n.group.as_deref()).collect();
-    (1..).map(|n| format!("group {n}")).find(|g| !taken.contains(g.as_str())).unwrap_or_else(|| "group".to_owned())
+    (1..taken.len() + 2)
+        .map(|n| format!("group {n}"))
+        .find(|g| !taken.contains(g.as_str()))
+        .unwrap_or_else(|| "group".to_owned())
 }
 
 #[cfg(test)]

@@ -64,7 +64,8 @@ pub fn find_fallback_fonts() -> Vec<PathBuf> {
 /// Han characters a user is likely to type.
 fn face_index(path: &Path) -> u32 {
     let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    if name.starts_with("notosanscjk") && name.ends_with(".ttc") { 2 } else { 0 }
+    let ttc = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ttc"));
+    if name.starts_with("notosanscjk") && ttc { 2 } else { 0 }
 }
 
 /// Whether the bytes parse as a font face at `index` (egui panics on a bad font).

@@ -83,8 +83,8 @@ fn positions(design: &Design) -> Vec<Option<Pos2>> {
         while let Some(&mut (v, ref mut k)) = stack.last_mut() {
             let next = out.get(v).and_then(|o| o.get(*k)).copied();
             *k += 1;
-            match next {
-                Some(w) => match state.get(w) {
+            if let Some(w) = next {
+                match state.get(w) {
                     Some(0) => {
                         if let Some(s) = state.get_mut(w) {
                             *s = 1;
@@ -93,13 +93,12 @@ fn positions(design: &Design) -> Vec<Option<Pos2>> {
                     }
                     Some(1) => back.push((v, w)),
                     _ => {}
-                },
-                None => {
-                    if let Some(s) = state.get_mut(v) {
-                        *s = 2;
-                    }
-                    stack.pop();
                 }
+            } else {
+                if let Some(s) = state.get_mut(v) {
+                    *s = 2;
+                }
+                stack.pop();
             }
         }
     }

@@ -16,7 +16,11 @@ fn open(entry: &str, rate: f64) -> Workload {
         name: format!("w-{entry}"),
         entry: entry.into(),
         operation: None,
-        arrival: Arrival::Open { process: Default::default(), rate_per_s: rate, profile: RateProfile::Constant },
+        arrival: Arrival::Open {
+            process: crate::model::ArrivalProcess::default(),
+            rate_per_s: rate,
+            profile: RateProfile::Constant,
+        },
     }
 }
 

@@ -171,7 +171,7 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
             None => party_name.to_owned(),
         };
         let broker_name = design.node_name(broker_id);
-        let base = names::identifier(&format!("{party_name} {} {broker_name}", action), 56);
+        let base = names::identifier(&format!("{party_name} {action} {broker_name}"), 56);
         let key = keys.claim(if base.is_empty() { action } else { &base });
         operations.push(
             key,

@@ -77,7 +77,7 @@ pub(crate) fn duration_s(seconds: f64) -> String {
     let ms = (seconds.max(0.0) * 1000.0).round();
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped, rounded milliseconds")]
     let ms = ms as u64;
-    if ms.is_multiple_of(1000) { format!("{}s", ms / 1000) } else { format!("{}ms", ms) }
+    if ms.is_multiple_of(1000) { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
 }
 
 /// Millicores as a decimal CPU count (`250` → `0.25`).

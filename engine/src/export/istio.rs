@@ -187,35 +187,32 @@ fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note
         return (None, Retries { attempts: 0, per_try_timeout: None, retry_on: None });
     };
     let timeout = p.timeout_ms.map(duration_ms);
-    let retries = match &p.retries {
-        Some(r) => {
-            if r.backoff.is_some() || r.jitter > 0.0 {
-                notes.push(Note::new(
-                    NoteKind::Unsupported,
-                    subject,
-                    "retry backoff and jitter: Istio uses Envoy's fixed exponential backoff (25 ms base)",
-                ));
-            }
-            if r.budget_ratio.is_some() {
-                notes.push(Note::new(NoteKind::Unsupported, subject, "retry budget: no VirtualService field"));
-            }
-            let on = retry_on(&r.retry_on);
-            Retries {
-                attempts: r.max_attempts.saturating_sub(1),
-                per_try_timeout: p.per_try_timeout_ms.map(duration_ms),
-                retry_on: (!on.is_empty()).then_some(on),
-            }
+    let retries = if let Some(r) = &p.retries {
+        if r.backoff.is_some() || r.jitter > 0.0 {
+            notes.push(Note::new(
+                NoteKind::Unsupported,
+                subject,
+                "retry backoff and jitter: Istio uses Envoy's fixed exponential backoff (25 ms base)",
+            ));
         }
-        None => {
-            if p.per_try_timeout_ms.is_some() {
-                notes.push(Note::new(
-                    NoteKind::Unsupported,
-                    subject,
-                    "a per-try timeout without retries is the overall timeout in Istio; only `timeout` is set",
-                ));
-            }
-            Retries { attempts: 0, per_try_timeout: None, retry_on: None }
+        if r.budget_ratio.is_some() {
+            notes.push(Note::new(NoteKind::Unsupported, subject, "retry budget: no VirtualService field"));
         }
+        let on = retry_on(&r.retry_on);
+        Retries {
+            attempts: r.max_attempts.saturating_sub(1),
+            per_try_timeout: p.per_try_timeout_ms.map(duration_ms),
+            retry_on: (!on.is_empty()).then_some(on),
+        }
+    } else {
+        if p.per_try_timeout_ms.is_some() {
+            notes.push(Note::new(
+                NoteKind::Unsupported,
+                subject,
+                "a per-try timeout without retries is the overall timeout in Istio; only `timeout` is set",
+            ));
+        }
+        Retries { attempts: 0, per_try_timeout: None, retry_on: None }
     };
     if p.circuit_breaker.is_some() {
         notes.push(Note::new(

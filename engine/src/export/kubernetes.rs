@@ -307,7 +307,7 @@ pub(crate) fn config_map_name(unit_name: &str) -> String {
 
 /// The Service port name: Istio picks the protocol from its prefix.
 fn port_name(plan: &Plan<'_>, unit: usize) -> String {
-    match plan.units.get(unit).and_then(|u| u.infra()) {
+    match plan.units.get(unit).and_then(super::plan::Unit::infra) {
         Some(infra) if infra.scheme == Some("http") => "http".to_owned(),
         Some(infra) => format!("tcp-{}", infra.key),
         None => "http".to_owned(),
@@ -406,22 +406,19 @@ pub(super) fn export(design: &Design, split: bool) -> Result<super::Output, Expo
             }
             Runtime::App { .. } => {
                 env.push(EnvVar { name: "PORT".into(), value: unit.port.to_string() });
-                match &node.deployment.healthcheck {
-                    Some(h) => {
-                        let path = if h.path.starts_with('/') { h.path.clone() } else { format!("/{}", h.path) };
-                        probe.http_get = Some(HttpGet { path, port: unit.port });
-                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped")]
-                        let period = h.interval_s.round().clamp(1.0, 3600.0) as u32;
-                        probe.period_seconds = period;
-                    }
-                    None => {
-                        probe.tcp_socket = Some(TcpSocket { port: unit.port });
-                        notes.push(Note::new(
-                            NoteKind::Placeholder,
-                            &node.name,
-                            "no healthcheck path: the readiness probe only opens a TCP connection",
-                        ));
-                    }
+                if let Some(h) = &node.deployment.healthcheck {
+                    let path = if h.path.starts_with('/') { h.path.clone() } else { format!("/{}", h.path) };
+                    probe.http_get = Some(HttpGet { path, port: unit.port });
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped")]
+                    let period = h.interval_s.round().clamp(1.0, 3600.0) as u32;
+                    probe.period_seconds = period;
+                } else {
+                    probe.tcp_socket = Some(TcpSocket { port: unit.port });
+                    notes.push(Note::new(
+                        NoteKind::Placeholder,
+                        &node.name,
+                        "no healthcheck path: the readiness probe only opens a TCP connection",
+                    ));
                 }
             }
         }

@@ -302,13 +302,12 @@ fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
     let preset = node.preset.as_deref().filter(|p| !p.trim().is_empty());
     let known = preset.and_then(infra::by_preset).or_else(|| own_image.and_then(infra::by_image));
     if node.kind == NodeKind::Service {
-        return match own_image {
-            Some(image) => Runtime::App { image: image.to_owned() },
-            None => {
-                let image = format!("switchboard-placeholder/{name}:replace-me");
-                notes.push(Note::new(NoteKind::Placeholder, &node.name, format!("no image set: `{image}` used")));
-                Runtime::App { image }
-            }
+        return if let Some(image) = own_image {
+            Runtime::App { image: image.to_owned() }
+        } else {
+            let image = format!("switchboard-placeholder/{name}:replace-me");
+            notes.push(Note::new(NoteKind::Placeholder, &node.name, format!("no image set: `{image}` used")));
+            Runtime::App { image }
         };
     }
     if let Some(infra) = known {
@@ -317,24 +316,21 @@ fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
     if let Some(image) = own_image {
         return Runtime::App { image: image.to_owned() };
     }
-    match infra::default_for(node.kind) {
-        Some(infra) => {
-            let why = match preset {
-                Some(p) => format!("preset `{p}` is not one the exporters know"),
-                None => "no preset or image set".to_owned(),
-            };
-            notes.push(Note::new(
-                NoteKind::Placeholder,
-                &node.name,
-                format!("{why}: deployed as {} (`{}`)", infra.key, infra.image),
-            ));
-            Runtime::Infra { infra, image: infra.image.to_owned() }
-        }
-        None => {
-            let image = format!("switchboard-placeholder/{name}:replace-me");
-            notes.push(Note::new(NoteKind::Placeholder, &node.name, format!("no image set: `{image}` used")));
-            Runtime::App { image }
-        }
+    if let Some(infra) = infra::default_for(node.kind) {
+        let why = match preset {
+            Some(p) => format!("preset `{p}` is not one the exporters know"),
+            None => "no preset or image set".to_owned(),
+        };
+        notes.push(Note::new(
+            NoteKind::Placeholder,
+            &node.name,
+            format!("{why}: deployed as {} (`{}`)", infra.key, infra.image),
+        ));
+        Runtime::Infra { infra, image: infra.image.to_owned() }
+    } else {
+        let image = format!("switchboard-placeholder/{name}:replace-me");
+        notes.push(Note::new(NoteKind::Placeholder, &node.name, format!("no image set: `{image}` used")));
+        Runtime::App { image }
     }
 }
 

@@ -185,7 +185,7 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
                 if let Some(cm) = str_at(from, "/configMapRef/name") {
                     match config_maps.get(cm).and_then(|d| d.as_object()) {
                         Some(data) => {
-                            pairs.extend(data.iter().filter_map(|(k, v)| Some((k.clone(), values::scalar(v)?))))
+                            pairs.extend(data.iter().filter_map(|(k, v)| Some((k.clone(), values::scalar(v)?))));
                         }
                         None => b.note(format!("{name}: ConfigMap {cm} is not in these manifests")),
                     }

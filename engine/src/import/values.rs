@@ -180,7 +180,6 @@ pub(super) fn hosts(value: &str) -> Vec<String> {
 
 /// Whether an environment variable probably holds another service's address.
 pub(super) fn is_address_key(key: &str) -> bool {
-    let k = key.to_ascii_uppercase();
     const SUFFIXES: [&str; 14] = [
         "_URL",
         "_URI",
@@ -197,6 +196,7 @@ pub(super) fn is_address_key(key: &str) -> bool {
         "_SERVICE",
         "_BOOTSTRAP_SERVERS",
     ];
+    let k = key.to_ascii_uppercase();
     SUFFIXES.iter().any(|s| k.ends_with(s)) || k.ends_with("URL") || k == "DATABASE_URL"
 }
 

@@ -145,7 +145,7 @@ fn from_json(text: &str, file: &str) -> Result<Design, FormatError> {
             json_error(file, e.inner(), Some(field))
         });
     }
-    from_value(migrate(file, value, version)?, file)
+    from_value(&migrate(file, value, version)?, file)
 }
 
 fn from_yaml(text: &str, file: &str) -> Result<Design, FormatError> {
@@ -161,14 +161,14 @@ fn from_yaml(text: &str, file: &str) -> Result<Design, FormatError> {
         FormatError { file: file.to_owned(), line_col, field: None, message: yaml_message(&e.to_string()) }
     })?;
     let version = read_version(file, &value)?;
-    from_value(migrate(file, value, version)?, file)
+    from_value(&migrate(file, value, version)?, file)
 }
 
-fn from_value(value: serde_json::Value, file: &str) -> Result<Design, FormatError> {
-    serde_path_to_error::deserialize::<_, Design>(&value).map_err(|e| FormatError {
+fn from_value(value: &serde_json::Value, file: &str) -> Result<Design, FormatError> {
+    serde_path_to_error::deserialize::<_, Design>(value).map_err(|e| FormatError {
         file: file.to_owned(),
         line_col: None,
-        field: Some(annotate_path(&e.path().to_string(), &value)),
+        field: Some(annotate_path(&e.path().to_string(), value)),
         message: e.inner().to_string(),
     })
 }
@@ -311,7 +311,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormatError> {
     let file = path.display().to_string();
     let err = |what: &str, e: std::io::Error| FormatError::new(&file, format!("{what}: {e}"));
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "design".into());
+    let name = path.file_name().map_or_else(|| "design".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp).map_err(|e| err("cannot create a temporary file", e))?;

@@ -147,12 +147,11 @@ impl Simulation {
         self.metrics.policies[pi].window_attempts += 1;
         let pol = &self.plan.policies[pi];
         if let Some(cfg) = pol.breaker {
-            match self.pol_state[pi].breaker.admit(&cfg) {
-                Some(probe) => self.calls[ci as usize].probe = probe,
-                None => {
-                    self.attempt_refused(ci, Outcome::Rejected(RejectCause::BreakerOpen));
-                    return;
-                }
+            if let Some(probe) = self.pol_state[pi].breaker.admit(&cfg) {
+                self.calls[ci as usize].probe = probe
+            } else {
+                self.attempt_refused(ci, Outcome::Rejected(RejectCause::BreakerOpen));
+                return;
             }
         }
         let pol = &self.plan.policies[pi];
@@ -280,16 +279,15 @@ impl Simulation {
         let pol = &self.plan.policies[pi];
         let retryable = cs.attempts < pol.max_attempts && pol.retry_on & retry_class(o) != 0 && now < cs.deadline;
         if retryable {
-            let budget_ok = match pol.budget {
-                None => true,
-                Some(_) => {
-                    let st = &mut self.pol_state[pi];
-                    if st.budget >= 1.0 {
-                        st.budget -= 1.0;
-                        true
-                    } else {
-                        false
-                    }
+            let budget_ok = if pol.budget.is_none() {
+                true
+            } else {
+                let st = &mut self.pol_state[pi];
+                if st.budget >= 1.0 {
+                    st.budget -= 1.0;
+                    true
+                } else {
+                    false
                 }
             };
             if budget_ok {

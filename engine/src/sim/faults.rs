@@ -104,10 +104,10 @@ pub(crate) fn compile(design: &Design, plan: &mut Plan, problems: &mut Vec<Strin
             PFaultKind::Partition { .. } => (NONE, edge),
             PFaultKind::Outage(_) | PFaultKind::BrokerOutage { .. } => (node, NONE),
             _ => {
-                if node != NONE {
-                    (node, NONE)
-                } else {
+                if node == NONE {
                     (NONE, edge)
+                } else {
+                    (node, NONE)
                 }
             }
         };

@@ -109,54 +109,54 @@ impl Simulation {
     /// Issue call/signal member `m` of parent `p`, to be repeated `repeats` more times.
     fn issue(&mut self, p: u32, m: u32, repeats: u32) {
         let member = self.plan.members[m as usize];
-        let parent = self.visits[p as usize];
+        let (depth, trace, span) = {
+            let parent = &self.visits[p as usize];
+            (parent.depth, parent.trace, parent.span)
+        };
         let warm = self.now >= self.plan.settings.warmup_ns;
         let origin = if member.kind == StepKind::Signal { Origin::Signal } else { Origin::Call };
         let mut child = Visit::new(member.to_node, member.to_handler, origin, m, self.now, warm);
         child.parent = p;
         child.repeats_left = repeats;
-        child.depth = parent.depth + 1;
+        child.depth = depth + 1;
         let c = self.alloc(child);
         if warm {
             self.metrics.edges[member.edge as usize].counts.arrived += 1;
         }
-        self.open_child_span(
-            c,
-            &parent,
-            member.to_node,
-            member.edge,
-            if origin == Origin::Signal { SpanKind::Signal } else { SpanKind::Call },
-        );
+        if trace != NONE {
+            let kind = if origin == Origin::Signal { SpanKind::Signal } else { SpanKind::Call };
+            self.open_child_span(c, trace, span, member.to_node, member.edge, kind);
+        }
         self.route(c);
     }
 
-    fn open_child_span(&mut self, c: u32, parent: &Visit, node: u32, edge: u32, kind: SpanKind) {
-        if parent.trace != NONE {
-            let span = self.tracer.open(parent.trace, parent.span, node, edge, kind, self.now);
-            let vis = &mut self.visits[c as usize];
-            vis.trace = parent.trace;
-            vis.span = span;
-        }
+    /// Open the span of child visit `c` under the parent's span (`trace` is not `NONE`).
+    fn open_child_span(&mut self, c: u32, trace: u32, parent_span: u32, node: u32, edge: u32, kind: SpanKind) {
+        let span = self.tracer.open(trace, parent_span, node, edge, kind, self.now);
+        let vis = &mut self.visits[c as usize];
+        vis.trace = trace;
+        vis.span = span;
     }
 
     /// Send a new call on its way: depth check, network, then the node.
     pub(crate) fn route(&mut self, c: u32) {
-        let vis = self.visits[c as usize];
-        if vis.depth > MAX_DEPTH {
+        let vis = &self.visits[c as usize];
+        let (depth, origin, oref, parent) = (vis.depth, vis.origin, vis.oref, vis.parent);
+        if depth > MAX_DEPTH {
             self.flags.depth_exceeded = true;
             self.visits[c as usize].outcome = Outcome::Error;
             self.on_returned(c);
             return;
         }
-        if vis.origin == Origin::Signal {
+        if origin == Origin::Signal {
             // Receivers run in-process: no network, no queue.
             self.enter(c);
             return;
         }
-        let edge = if matches!(vis.origin, Origin::Call | Origin::Attempt) {
-            self.plan.members[vis.oref as usize].edge
+        let edge = if matches!(origin, Origin::Call | Origin::Attempt) {
+            self.plan.members[oref as usize].edge
         } else {
-            vis.oref
+            oref
         };
         let e = &self.plan.edges[edge as usize];
         let mut d = match &e.latency {
@@ -168,7 +168,7 @@ impl Simulation {
                 super::faults::Gate::Pass(delay) => d = delay,
                 super::faults::Gate::Refuse => {
                     self.visits[c as usize].outcome = Outcome::Error;
-                    if vis.origin == Origin::Publish {
+                    if origin == Origin::Publish {
                         self.publish_done(c);
                     } else {
                         self.on_returned(c);
@@ -177,8 +177,8 @@ impl Simulation {
                 }
                 super::faults::Gate::Hang => {
                     // The request vanishes on the wire: only a timeout ends the wait.
-                    if vis.origin == Origin::Attempt {
-                        let cs = &mut self.calls[vis.parent as usize];
+                    if origin == Origin::Attempt {
+                        let cs = &mut self.calls[parent as usize];
                         cs.attempt = NONE;
                         cs.hanging = true;
                     }
@@ -251,8 +251,10 @@ impl Simulation {
             if warm {
                 self.metrics.edges[edge].counts.arrived += 1;
             }
-            let kind = if child.origin == Origin::Signal { SpanKind::Signal } else { SpanKind::Call };
-            self.open_child_span(c, &parent, member.to_node, member.edge, kind);
+            if parent.trace != NONE {
+                let kind = if child.origin == Origin::Signal { SpanKind::Signal } else { SpanKind::Call };
+                self.open_child_span(c, parent.trace, parent.span, member.to_node, member.edge, kind);
+            }
             self.route(c);
             return;
         }

@@ -202,10 +202,11 @@ impl EventQueue {
                 let (b, kb) = if k3 < k2 { (3, k3) } else { (2, k2) };
                 if kb < ka { (first + b, kb) } else { (first + a, ka) }
             } else if first < n {
+                // The last parent: fewer than four children, up to the end.
                 let mut best = first;
                 let mut best_key = heap[first].key();
-                for (c, e) in heap.iter().enumerate().skip(first + 1) {
-                    let k = e.key();
+                for c in first + 1..n {
+                    let k = heap[c].key();
                     if k < best_key {
                         best = c;
                         best_key = k;
@@ -242,7 +243,7 @@ mod tests {
             q.push(t, Kind::Arrival, i, 0);
             pushed.push((t, i));
         }
-        pushed.sort();
+        pushed.sort_unstable();
         let popped: Vec<(u64, u32)> = std::iter::from_fn(|| q.pop()).map(|e| (e.t_ns, e.a)).collect();
         assert_eq!(popped, pushed);
     }

@@ -146,12 +146,18 @@ impl Simulation {
     }
 
     /// Give the visit's worker to the next queued visit, or free it.
+    #[inline]
     pub(crate) fn release_worker(&mut self, v: u32) {
+        // Inline check: most callers reach here with no worker held (async
+        // nodes, receivers), and the full body is not worth a call then.
+        if self.visits[v as usize].holds {
+            self.hand_over_worker(v);
+        }
+    }
+
+    fn hand_over_worker(&mut self, v: u32) {
         let now = self.now;
         let vis = &mut self.visits[v as usize];
-        if !vis.holds {
-            return;
-        }
         vis.holds = false;
         let node_i = vis.node as usize;
         let r = vis.replica as usize;
@@ -277,11 +283,10 @@ impl Simulation {
         }
         match vis.origin {
             Origin::Entry => self.finish_request(v),
-            Origin::Call => self.call_returning(v),
+            Origin::Call | Origin::Attempt => self.call_returning(v),
             Origin::Signal => self.on_returned(v),
             Origin::Publish => self.publish_done(v),
             Origin::Delivery => self.delivery_done(v),
-            Origin::Attempt => self.call_returning(v),
         }
     }
 

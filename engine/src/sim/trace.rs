@@ -54,7 +54,8 @@ struct Done {
 pub(crate) struct Tracer {
     enabled: bool,
     every: u64,
-    counter: u64,
+    /// Roots until the next sampled one (a countdown: no division per request).
+    countdown: u64,
     live: Vec<Vec<SpanRec>>,
     live_workload: Vec<u32>,
     free: Vec<u32>,
@@ -75,7 +76,7 @@ impl Tracer {
         Self {
             enabled,
             every: every.max(1),
-            counter: 0,
+            countdown: every.max(1),
             live: Vec::new(),
             live_workload: Vec::new(),
             free: Vec::new(),
@@ -93,10 +94,11 @@ impl Tracer {
         if !self.enabled {
             return NONE;
         }
-        self.counter += 1;
-        if !self.counter.is_multiple_of(self.every) {
+        self.countdown -= 1;
+        if self.countdown > 0 {
             return NONE;
         }
+        self.countdown = self.every;
         if let Some(id) = self.free.pop() {
             if let (Some(spans), Some(w)) = (self.live.get_mut(id as usize), self.live_workload.get_mut(id as usize)) {
                 spans.clear();

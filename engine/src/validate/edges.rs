@@ -117,10 +117,10 @@ fn check_edge_kind(e: &Edge, from: &Node, to: &Node, t: &Target, p: &str, sink: 
     match e.kind {
         EdgeKind::Call => match to.kind {
             NodeKind::Broker => {
-                bad(sink, format!("a call cannot go into broker {:?}: publish with an event edge", to.name))
+                bad(sink, format!("a call cannot go into broker {:?}: publish with an event edge", to.name));
             }
             NodeKind::Receiver => {
-                bad(sink, format!("{:?} is a signal receiver: connect it with a signal edge", to.name))
+                bad(sink, format!("{:?} is a signal receiver: connect it with a signal edge", to.name));
             }
             NodeKind::Client => bad(sink, format!("{:?} is an external client: nothing calls it", to.name)),
             _ => {}
@@ -191,7 +191,7 @@ fn check_policy(policy: &CallPolicy, t: &Target, p: &str, sink: &mut Sink) {
         }
         match &r.backoff {
             Some(Backoff::Fixed { delay_ms }) => {
-                sink.range(t, format!("{p}.retries.backoff.delay_ms"), *delay_ms, 0.0, f64::INFINITY)
+                sink.range(t, format!("{p}.retries.backoff.delay_ms"), *delay_ms, 0.0, f64::INFINITY);
             }
             Some(Backoff::Exponential { base_ms, max_ms }) => {
                 sink.positive(t, format!("{p}.retries.backoff.base_ms"), *base_ms);

@@ -125,7 +125,7 @@ impl Sink {
         }
         match d {
             Distribution::Constant { value_ms } => {
-                self.range(target, format!("{path}.value_ms"), *value_ms, 0.0, f64::INFINITY)
+                self.range(target, format!("{path}.value_ms"), *value_ms, 0.0, f64::INFINITY);
             }
             Distribution::Exponential { mean_ms } => self.positive(target, format!("{path}.mean_ms"), *mean_ms),
             Distribution::Uniform { min_ms, max_ms } => {

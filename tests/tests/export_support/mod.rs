@@ -51,7 +51,7 @@ pub fn all_designs() -> Vec<(String, Design)> {
 
 /// One test design by file stem.
 pub fn test_design(name: &str) -> Design {
-    test_designs().into_iter().find(|(n, _)| n == name).map(|(_, d)| d).unwrap_or_else(|| panic!("no design {name}"))
+    test_designs().into_iter().find(|(n, _)| n == name).map_or_else(|| panic!("no design {name}"), |(_, d)| d)
 }
 
 /// Every document of a YAML stream.

@@ -17,7 +17,7 @@ use crate::gui::style;
 /// A new open-loop workload of 50 requests per second into `entry`.
 #[must_use]
 pub fn new_workload(design: &Design, entry: &str) -> Workload {
-    let name = (1..)
+    let name = (1..design.workloads.len() + 2)
         .map(|n| if n == 1 { "traffic".to_owned() } else { format!("traffic-{n}") })
         .find(|n| !design.workloads.iter().any(|w| &w.name == n))
         .unwrap_or_default();

@@ -350,7 +350,10 @@ mod tests {
 
     #[test]
     fn long_texts_are_cut_at_a_line_end() {
-        let text: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        let text: String = (0..100).fold(String::new(), |mut t, i| {
+            t.push_str(&format!("line {i}\n"));
+            t
+        });
         let p = Preview::of(&text, 10, 1_000_000);
         assert_eq!(p.shown_lines, Some(10));
         assert_eq!(p.total_lines, 100);

@@ -287,7 +287,7 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
     });
     let trimmed = name.trim();
     if !clash && !trimmed.is_empty() && trimmed != node.name {
-        node.name = trimmed.to_owned();
+        trimmed.clone_into(&mut node.name);
     }
     if name == original.name {
         app.inspector.name_edit = None;

@@ -228,7 +228,7 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     if let Some(i) = state.selected
         && let Some(f) = list.get(i)
     {
-        details(ui, f, i, &list, &state.scenario, actions);
+        details(ui, f, i, &list, state.scenario.as_ref(), actions);
     }
 }
 
@@ -387,7 +387,7 @@ fn add_bar(ui: &mut Ui, design: &Design, state: &mut TimelineState, list: &[Faul
     });
 }
 
-fn details(ui: &mut Ui, f: &Fault, i: usize, list: &[Fault], scenario: &Option<String>, actions: &mut Vec<Action>) {
+fn details(ui: &mut Ui, f: &Fault, i: usize, list: &[Fault], scenario: Option<&String>, actions: &mut Vec<Action>) {
     let mut g = f.clone();
     ui.horizontal(|ui| {
         ui.label(RichText::new(&f.name).strong());
@@ -425,7 +425,7 @@ fn details(ui: &mut Ui, f: &Fault, i: usize, list: &[Fault], scenario: &Option<S
         if ui.button("Delete").clicked() {
             let mut next = list.to_vec();
             next.remove(i);
-            actions.push(Action::Edit(Command::SetFaults { scenario: scenario.clone(), faults: next }));
+            actions.push(Action::Edit(Command::SetFaults { scenario: scenario.cloned(), faults: next }));
             return;
         }
         if g != *f {
@@ -434,7 +434,7 @@ fn details(ui: &mut Ui, f: &Fault, i: usize, list: &[Fault], scenario: &Option<S
                 *slot = g;
             }
             actions.push(Action::EditMerging(
-                Command::SetFaults { scenario: scenario.clone(), faults: next },
+                Command::SetFaults { scenario: scenario.cloned(), faults: next },
                 format!("fault-details-{i}"),
             ));
         }

@@ -55,6 +55,7 @@ fn plot(id: &str, y_label: &str, report: &Report) -> Plot<'static> {
 /// default spacer steps by powers of ten only, so a range of 0–8000 gets a
 /// single labelled mark.
 #[must_use]
+#[allow(clippy::needless_pass_by_value, reason = "egui_plot's grid spacer takes its input by value")]
 pub fn nice_steps(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (lo, hi) = input.bounds;
     let range = hi - lo;
