@@ -148,7 +148,7 @@ impl Simulation {
         let pol = &self.plan.policies[pi];
         if let Some(cfg) = pol.breaker {
             if let Some(probe) = self.pol_state[pi].breaker.admit(&cfg) {
-                self.calls[ci as usize].probe = probe
+                self.calls[ci as usize].probe = probe;
             } else {
                 self.attempt_refused(ci, Outcome::Rejected(RejectCause::BreakerOpen));
                 return;

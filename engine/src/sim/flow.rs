@@ -153,11 +153,8 @@ impl Simulation {
             self.enter(c);
             return;
         }
-        let edge = if matches!(origin, Origin::Call | Origin::Attempt) {
-            self.plan.members[oref as usize].edge
-        } else {
-            oref
-        };
+        let edge =
+            if matches!(origin, Origin::Call | Origin::Attempt) { self.plan.members[oref as usize].edge } else { oref };
         let e = &self.plan.edges[edge as usize];
         let mut d = match &e.latency {
             Some(lat) => lat.sample(&mut self.edge_rng[edge as usize].latency),

@@ -150,6 +150,21 @@ pub fn edge_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Ve
             row(ui, "Redelivery delay", |ui| float(ui, &mut s.redelivery_delay_ms, 0.0..=1.0e7, " ms"));
         });
     }
+    if edge.kind == EdgeKind::Event {
+        ui.horizontal(|ui| {
+            ui.label("When the broker is full");
+            let mut when = edge.publish.as_ref().map(|p| p.when_full).unwrap_or_default();
+            let options = [
+                (engine::model::WhenFull::Drop, "drop the message"),
+                (engine::model::WhenFull::Error, "fail the publisher"),
+                (engine::model::WhenFull::Block, "block the publisher"),
+            ];
+            if combo(ui, "when_full", &mut when, &options) {
+                edge.publish = (when != engine::model::WhenFull::Drop)
+                    .then_some(engine::model::PublishSettings { when_full: when });
+            }
+        });
+    }
     if edge.kind == EdgeKind::Call {
         ui.collapsing(RichText::new("Resilience policy").strong(), |ui| {
             let mut policy = edge.policy.clone().unwrap_or_default();
@@ -194,6 +209,8 @@ fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
         opt_ms(ui, "Timeout", &mut p.timeout_ms, 1000.0);
         opt_ms(ui, "Per-try timeout", &mut p.per_try_timeout_ms, 300.0);
     });
+    ui.checkbox(&mut p.propagate_cancellation, "Cancel the callee's work when the caller gives up")
+        .on_hover_text("Off: the callee finishes abandoned work, which the report counts as wasted.");
     optional(ui, "Retries", &mut p.retries, || Retries {
         max_attempts: 3,
         retry_on: vec![RetryOn::Error, RetryOn::Timeout],
