@@ -150,6 +150,9 @@ impl Simulation {
             if let Some(probe) = self.pol_state[pi].breaker.admit(&cfg) {
                 self.calls[ci as usize].probe = probe;
             } else {
+                if warm {
+                    self.metrics.policies[pi].fail_fast += 1;
+                }
                 self.attempt_refused(ci, Outcome::Rejected(RejectCause::BreakerOpen));
                 return;
             }
@@ -158,6 +161,9 @@ impl Simulation {
         if pol.bulkhead != u32::MAX {
             let st = &mut self.pol_state[pi];
             if st.in_flight >= pol.bulkhead {
+                if warm {
+                    self.metrics.policies[pi].bulkhead_refused += 1;
+                }
                 self.attempt_refused(ci, Outcome::Rejected(RejectCause::Bulkhead));
                 return;
             }

@@ -82,7 +82,6 @@ pub(crate) fn edge_policy(
                 .unwrap_or_default(),
         }
     });
-    let tries = OutcomeCounts::from_counts(edge_counts, 0);
     Some(EdgePolicyReport {
         logical_calls: logical.arrived,
         logical_outcomes: OutcomeCounts::from_counts(&logical, logical.arrived.saturating_sub(logical.finished())),
@@ -93,8 +92,8 @@ pub(crate) fn edge_policy(
         call_timeouts: sum(&|a| a.call_timeouts),
         abandoned: sum(&|a| a.abandoned),
         budget_exhausted: sum(&|a| a.budget_exhausted),
-        fail_fast: tries.rejected.breaker_open,
-        bulkhead_rejections: tries.rejected.bulkhead,
+        fail_fast: sum(&|a| a.fail_fast),
+        bulkhead_rejections: sum(&|a| a.bulkhead_refused),
         fallbacks: sum(&|a| a.fallbacks),
         logical_latency_ms: percentiles(accs.iter().map(|a| a.logical_latency.clone())),
         breaker,

@@ -24,6 +24,11 @@ pub(crate) struct PolicyAcc {
     pub budget_exhausted: u64,
     pub fallbacks: u64,
     pub abandoned: u64,
+    /// Tries this edge's own breaker failed fast (a callee's breaker
+    /// rejection that propagates up is not counted here).
+    pub fail_fast: u64,
+    /// Tries this edge's own bulkhead refused.
+    pub bulkhead_refused: u64,
     pub opened: u64,
     /// 1 while the breaker is open.
     pub open: TimeAvg,
@@ -48,6 +53,8 @@ impl PolicyAcc {
             budget_exhausted: 0,
             fallbacks: 0,
             abandoned: 0,
+            fail_fast: 0,
+            bulkhead_refused: 0,
             opened: 0,
             open: TimeAvg::default(),
             open_at_warmup: 0.0,
