@@ -342,3 +342,20 @@ fn nodes_are_accessible_and_open_their_own_context_menu() {
     assert!(h.query_by_label("Rename…").is_none());
     h.get_by_label("Add ⏵");
 }
+
+#[test]
+fn call_policy_cancellation_is_editable_and_undoable() {
+    let (mut h, _) = harness(small_design());
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(&ctx, Action::Connect { from: "a".into(), to: "b".into(), kind: None });
+    h.run_steps(2);
+    assert_eq!(h.state().design().edges[0].kind, EdgeKind::Call);
+    h.get_by_label("Resilience policy").click();
+    h.run_steps(2);
+    h.get_by_label("Cancel the callee's work when the caller gives up").click();
+    h.run_steps(2);
+    let policy = h.state().design().edges[0].policy.clone().expect("a policy was set");
+    assert!(policy.propagate_cancellation);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(h.state().design().edges[0].policy.is_none(), "undo removes it again");
+}
