@@ -87,7 +87,8 @@ pub fn plotted_nodes(app_picked: &std::collections::BTreeSet<String>, report: &R
     by_rho.into_iter().take(DEFAULT_NODES).map(|(_, id)| id).collect()
 }
 
-fn shading(plot: &mut egui_plot::PlotUi<'_>, report: &Report, design: &Design) {
+/// The warm-up and every fault of the design, shaded on a time plot.
+pub(super) fn shading(plot: &mut egui_plot::PlotUi<'_>, report: &Report, design: &Design) {
     if report.settings.warmup_s > 0.0 {
         plot.span(
             Span::new("warm-up", 0.0..=report.settings.warmup_s).fill(Color32::from_gray(128).gamma_multiply(0.12)),
@@ -103,7 +104,8 @@ fn shading(plot: &mut egui_plot::PlotUi<'_>, report: &Report, design: &Design) {
     }
 }
 
-fn plot(id: &str, y_label: &str, report: &Report) -> Plot<'static> {
+/// A time plot linked to the others (same x range and cursor).
+pub(super) fn plot(id: &str, y_label: &str, report: &Report) -> Plot<'static> {
     Plot::new(id.to_owned())
         // The whole run on every plot, even where a line has gaps.
         .include_x(0.0)

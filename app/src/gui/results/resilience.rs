@@ -5,50 +5,21 @@
 //! only when the run has the series behind it.
 
 use egui::{Color32, Ui};
-use egui_plot::{HLine, Legend, Line, LineStyle, Plot, PlotPoints, Polygon, Span};
+use egui_plot::{HLine, Line, LineStyle, Plot, PlotPoints, Polygon};
 use engine::Design;
 use engine::sim::Report;
 use engine::sim::report::BreakerChange;
 
-use super::plots::{PALETTE, fault_kind_label, points};
+use super::plots::{PALETTE, points, shading};
 
 fn color(i: usize) -> Color32 {
     PALETTE.get(i % PALETTE.len()).copied().unwrap_or(Color32::GRAY)
 }
 
-/// The warm-up and every fault of the design, shaded on a time plot.
-fn shading(plot: &mut egui_plot::PlotUi<'_>, report: &Report, design: &Design) {
-    if report.settings.warmup_s > 0.0 {
-        plot.span(
-            Span::new("warm-up", 0.0..=report.settings.warmup_s).fill(Color32::from_gray(128).gamma_multiply(0.12)),
-        );
-    }
-    for f in &design.faults {
-        let label = format!("{} ({})", f.name, fault_kind_label(&f.fault));
-        plot.span(
-            Span::new(label, f.start_s..=f.end_s)
-                .fill(Color32::from_rgb(239, 68, 68).gamma_multiply(0.15))
-                .border_color(Color32::from_rgb(239, 68, 68).gamma_multiply(0.6)),
-        );
-    }
-}
-
-/// A time plot linked to the plots tab's others (same x range and cursor).
+/// A time plot linked to the plots tab's others, with room for four-digit
+/// rates (node visits run into thousands) and 1-2-5 marks.
 fn plot(id: &str, y_label: &str, report: &Report) -> Plot<'static> {
-    Plot::new(id.to_owned())
-        .include_x(0.0)
-        .include_x(report.settings.duration_s)
-        .height(170.0)
-        .legend(Legend::default().text_style(egui::TextStyle::Small).background_alpha(0.55))
-        .link_axis("results-time", [true, false])
-        .link_cursor("results-time", [true, false])
-        .x_axis_label("simulated time, s")
-        .y_axis_label(y_label.to_owned())
-        // Room for four-digit rates (node visits run into thousands).
-        .y_axis_min_width(36.0)
-        .y_grid_spacer(nice_steps)
-        .include_y(0.0)
-        .allow_scroll(false)
+    super::plots::plot(id, y_label, report).y_axis_min_width(36.0).y_grid_spacer(nice_steps)
 }
 
 /// Grid marks at 1, 2 or 5 × 10ⁿ, about four over the visible range. The
