@@ -58,6 +58,9 @@ pub struct Args {
     /// Also write a self-contained HTML report to PATH.
     #[arg(long, value_name = "PATH")]
     pub html: Option<PathBuf>,
+    /// Run one of the design's named scenarios (its rates and faults).
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
     #[command(flatten)]
     pub output: Output,
 }
@@ -127,6 +130,20 @@ pub fn run_with_progress(design: &engine::Design, options: &RunOptions, quiet: b
 /// Unreadable input, or an output file that cannot be written.
 pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let design = super::load_design(&args.file)?;
+    let design = match &args.scenario {
+        Some(name) => match design.with_scenario(name) {
+            Ok(d) => d,
+            Err(e) => {
+                let known: Vec<&str> = design.scenarios.iter().map(|s| s.name.as_str()).collect();
+                anyhow::bail!(
+                    "{}: {e} (scenarios: {})",
+                    args.file.display(),
+                    if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                );
+            }
+        },
+        None => design,
+    };
     let options = args.run.options(args.rate_scale);
     let report = match run_with_progress(&design, &options, args.output.quiet) {
         Ok(r) => r,
