@@ -84,11 +84,10 @@ impl Simulation {
                     }
                     StepKind::Call | StepKind::Signal => {
                         self.visits[v as usize].pending += 1;
-                        let policy = self.plan.edges[member.edge as usize].policy;
-                        if policy == NONE {
+                        if member.policy == NONE {
                             self.issue(v, m, member.calls - 1);
                         } else {
-                            self.call_begin(v, m, member.calls - 1, policy);
+                            self.call_begin(v, m, member.calls - 1, member.policy);
                         }
                     }
                 }
@@ -212,11 +211,12 @@ impl Simulation {
     /// The caller gets a call's or signal's answer.
     pub(crate) fn on_returned(&mut self, c: u32) {
         let now = self.now;
-        let child = self.visits[c as usize];
-        if child.origin == Origin::Attempt {
+        if self.visits[c as usize].origin == Origin::Attempt {
             self.attempt_returned(c);
             return;
         }
+        // The fields it needs, not the whole record: this runs once per call.
+        let child = ReturnedChild::of(&self.visits[c as usize]);
         let member = self.plan.members[child.oref as usize];
         let edge = member.edge as usize;
         if child.warm {
@@ -234,12 +234,16 @@ impl Simulation {
         let ok = matches!(child.outcome, Outcome::Ok | Outcome::Degraded);
         if !child.orphan && self.visits[child.parent as usize].orphan {
             // Done for a caller that has itself been given up on.
-            self.waste(&child);
+            let copy = self.visits[c as usize];
+            self.waste(&copy);
         }
         if ok && child.repeats_left > 0 && !self.visits[child.parent as usize].dead {
             // The next call of a repeated step reuses the slot.
             let warm = now >= self.plan.settings.warmup_ns;
-            let parent = self.visits[child.parent as usize];
+            let (parent_trace, parent_span) = {
+                let parent = &self.visits[child.parent as usize];
+                (parent.trace, parent.span)
+            };
             let mut next = Visit::new(member.to_node, member.to_handler, child.origin, child.oref, now, warm);
             next.parent = child.parent;
             next.repeats_left = child.repeats_left - 1;
@@ -248,9 +252,9 @@ impl Simulation {
             if warm {
                 self.metrics.edges[edge].counts.arrived += 1;
             }
-            if parent.trace != NONE {
+            if parent_trace != NONE {
                 let kind = if child.origin == Origin::Signal { SpanKind::Signal } else { SpanKind::Call };
-                self.open_child_span(c, parent.trace, parent.span, member.to_node, member.edge, kind);
+                self.open_child_span(c, parent_trace, parent_span, member.to_node, member.edge, kind);
             }
             self.route(c);
             return;
@@ -321,6 +325,41 @@ impl Simulation {
         self.release(c);
         if vis.parent != NONE {
             self.notify_parent(vis.parent, vis.outcome, false);
+        }
+    }
+}
+
+/// What [`Simulation::on_returned`] reads of a returning call's visit.
+#[derive(Clone, Copy)]
+struct ReturnedChild {
+    parent: u32,
+    oref: u32,
+    repeats_left: u32,
+    trace: u32,
+    span: u32,
+    t_call: u64,
+    outcome: Outcome,
+    origin: Origin,
+    depth: u16,
+    warm: bool,
+    orphan: bool,
+}
+
+impl ReturnedChild {
+    #[inline]
+    fn of(v: &Visit) -> Self {
+        Self {
+            parent: v.parent,
+            oref: v.oref,
+            repeats_left: v.repeats_left,
+            trace: v.trace,
+            span: v.span,
+            t_call: v.t_call,
+            outcome: v.outcome,
+            origin: v.origin,
+            depth: v.depth,
+            warm: v.warm,
+            orphan: v.orphan,
         }
     }
 }

@@ -87,6 +87,8 @@ pub(crate) struct Member {
     pub to_handler: u32,
     pub probability: f64,
     pub calls: u32,
+    /// The edge's call policy (copied here so a step needs no edge lookup), or `NONE`.
+    pub policy: u32,
     /// Bit in the visit's branch-skip mask, or `u8::MAX` when not in a branch group.
     pub bit: u8,
 }
@@ -565,6 +567,7 @@ impl Plan {
                     to_handler,
                     probability: e.probability.clamp(0.0, 1.0),
                     calls: e.calls_per_request,
+                    policy: self.edges.get(ei).map_or(NONE, |pe| pe.policy),
                     bit,
                 });
             }

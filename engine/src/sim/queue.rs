@@ -194,16 +194,15 @@ impl EventQueue {
         let mut i = 0;
         loop {
             let left = 2 * i + 1;
-            let child = match (heap.get(left), heap.get(left + 1)) {
-                (Some(l), Some(r)) => {
-                    if r.key() < l.key() {
-                        left + 1
-                    } else {
-                        left
-                    }
-                }
-                (Some(_), None) => left,
-                _ => break,
+            let right = left + 1;
+            // The smaller child is picked by arithmetic rather than by a
+            // branch the CPU cannot predict.
+            let child = if right < n {
+                left + usize::from(heap[right].key() < heap[left].key())
+            } else if left < n {
+                left
+            } else {
+                break;
             };
             heap[i] = heap[child];
             i = child;

@@ -232,21 +232,22 @@ impl Simulation {
         self.release_worker(v);
         let vis = &mut self.visits[v as usize];
         vis.outcome = outcome;
-        let node_i = vis.node as usize;
-        if vis.replica != NONE {
-            let rep = &mut self.replicas[vis.replica as usize];
+        let (node_i, replica, t_arrive) = (vis.node as usize, vis.replica, vis.t_arrive);
+        if vis.orphan || vis.dead {
+            // Rare: copy the record only when its wasted work is counted.
+            let copy = *vis;
+            self.waste(&copy);
+        }
+        if replica != NONE {
+            let rep = &mut self.replicas[replica as usize];
             rep.active = rep.active.saturating_sub(1);
         }
-        let vis = self.visits[v as usize];
-        if vis.orphan || vis.dead {
-            self.waste(&vis);
-        }
         let node = &self.plan.nodes[node_i];
-        if node.pol != NONE && vis.replica != NONE {
-            self.outlier_note(node_i, node.pol, vis.replica, outcome);
+        if node.pol != NONE && replica != NONE {
+            self.outlier_note(node_i, node.pol, replica, outcome);
         }
         if self.track_nodes {
-            self.metrics.node_ext[node_i].note_finish(now, now - vis.t_arrive, outcome);
+            self.metrics.node_ext[node_i].note_finish(now, now - t_arrive, outcome);
         }
         let vis = &mut self.visits[v as usize];
         let acc = &mut self.metrics.nodes[node_i];
