@@ -50,11 +50,13 @@ fn batch_s(r: &RepResult, b: usize) -> Option<f64> {
     r.metrics.batch_lengths_ns.get(b).map(|ns| *ns as f64 / 1e9).filter(|s| *s > 0.0)
 }
 
-fn ratio(a: f64, b: f64) -> f64 {
+/// a / b, or 0 when b is 0 (no calls, no time).
+pub(super) fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { 0.0 }
 }
 
-fn pooled(lats: impl Iterator<Item = Latency>) -> Percentiles {
+/// Percentiles of latencies pooled over replications.
+pub(super) fn pooled(lats: impl Iterator<Item = Latency>) -> Percentiles {
     let mut acc: Option<Latency> = None;
     for l in lats {
         match &mut acc {

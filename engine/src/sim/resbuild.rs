@@ -3,37 +3,15 @@
 //! against throughput, and their time series.
 
 use super::build::RepResult;
-use super::metrics::{Counts, Latency};
+use super::metrics::Counts;
 use super::plan::{NONE, Plan};
 use super::report::{
-    BreakerChange, BreakerReport, EdgePolicyReport, EdgeSeries, LoadReport, NodeResilience, OutcomeCounts, Percentiles,
+    BreakerChange, BreakerReport, EdgePolicyReport, EdgeSeries, LoadReport, NodeResilience, OutcomeCounts,
 };
 use super::resilience::BreakerMode;
 use super::stats::finite;
 
-fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 { a / b } else { 0.0 }
-}
-
-fn percentiles(lats: impl Iterator<Item = Latency>) -> Percentiles {
-    let mut acc: Option<Latency> = None;
-    for l in lats {
-        match &mut acc {
-            None => acc = Some(l),
-            Some(a) => a.merge(&l),
-        }
-    }
-    let Some(l) = acc else { return Percentiles::default() };
-    Percentiles {
-        count: l.hist.len(),
-        mean: finite(l.mean_ms()),
-        p50: l.quantile_ms(0.5),
-        p95: l.quantile_ms(0.95),
-        p99: l.quantile_ms(0.99),
-        p999: l.quantile_ms(0.999),
-        max: if l.hist.is_empty() { 0.0 } else { l.hist.max() as f64 / 1e6 },
-    }
-}
+use super::build::{pooled as percentiles, ratio};
 
 /// The policy report of edge `ei` (tries are in `edge_counts`).
 pub(crate) fn edge_policy(
