@@ -241,3 +241,37 @@ fn scenarios_are_checked() {
     assert!(has(&d, "scenarios[Black Friday].faults[db down].target", "neither a node nor an edge"));
     assert!(has(&d, "scenarios[Black Friday].name", "duplicate scenario"));
 }
+
+#[test]
+fn discovery_rules_name_the_field() {
+    use engine::model::{DeadInstance, Discovery, DiscoveryMode};
+    let mut d = base();
+    // Client-side without a registry, and a registry id that is not a registry.
+    d.nodes[1].discovery = Some(Discovery { mode: DiscoveryMode::ClientSide, ..Discovery::default() });
+    assert!(has(&d, "nodes[orders].discovery.registry", "needs a registry"), "{:?}", messages(&d));
+    d.nodes[1].discovery = Some(Discovery { registry: Some("api".into()), ..Discovery::default() });
+    assert!(has(&d, "nodes[orders].discovery.registry", "not a registry"), "{:?}", messages(&d));
+    // A real registry: clean; zero failures and a negative TTL are errors.
+    d.nodes.push(Node::new("consul", "Consul", NodeKind::Registry));
+    d.nodes[1].discovery =
+        Some(Discovery { mode: DiscoveryMode::ClientSide, registry: Some("consul".into()), ..Discovery::default() });
+    assert!(!has_errors(&validate(&d)), "{:?}", messages(&d));
+    let disc = d.nodes[1].discovery.as_mut().unwrap();
+    disc.cache_ttl_s = -1.0;
+    disc.health_check.failures_before_removal = 0;
+    assert!(has(&d, "nodes[orders].discovery.cache_ttl_s", ""), "{:?}", messages(&d));
+    assert!(has(&d, "nodes[orders].discovery.health_check.failures_before_removal", "at least 1"));
+    // Hanging on dead instances with an untimed caller is flagged on the edge.
+    let disc = d.nodes[1].discovery.as_mut().unwrap();
+    disc.cache_ttl_s = 5.0;
+    disc.health_check.failures_before_removal = 2;
+    disc.dead_instance = DeadInstance::Hang;
+    assert!(has(&d, "edges[e1].policy.timeout_ms", "wait for ever"), "{:?}", messages(&d));
+    // A registry nobody uses is a warning, not an error.
+    d.nodes[1].discovery = None;
+    assert!(has(&d, "nodes[consul]", "no service registers"));
+    // Clients are not discovered.
+    d.nodes[0].kind = NodeKind::Client;
+    d.nodes[0].discovery = Some(Discovery::default());
+    assert!(has(&d, "nodes[api].discovery", "not found through a registry"), "{:?}", messages(&d));
+}

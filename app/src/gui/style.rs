@@ -15,6 +15,7 @@ pub fn kind_color(kind: NodeKind) -> Color32 {
         NodeKind::Broker => Color32::from_rgb(13, 148, 136),
         NodeKind::Client => Color32::from_rgb(100, 116, 139),
         NodeKind::Receiver => Color32::from_rgb(22, 163, 74),
+        NodeKind::Registry => Color32::from_rgb(192, 38, 211),
     }
 }
 
@@ -29,6 +30,7 @@ pub fn kind_label(kind: NodeKind) -> &'static str {
         NodeKind::Broker => "Message broker",
         NodeKind::Client => "Client",
         NodeKind::Receiver => "Signal receiver",
+        NodeKind::Registry => "Service registry",
     }
 }
 
@@ -198,6 +200,15 @@ pub fn icon_shapes(kind: NodeKind, rect: Rect, color: Color32) -> Vec<Shape> {
                     })
                     .collect();
                 shapes.push(Shape::line(pts, stroke));
+            }
+            shapes
+        }
+        NodeKind::Registry => {
+            // A directory: rows of listed instances, each a dot and a name line.
+            let mut shapes = Vec::new();
+            for y in [-0.6_f32, 0.0, 0.6] {
+                shapes.push(Shape::circle_filled(p(-0.6, y), s * 0.14, color));
+                shapes.push(Shape::line(vec![p(-0.3, y), p(0.85, y)], stroke));
             }
             shapes
         }

@@ -40,6 +40,7 @@ fn shape(kind: NodeKind) -> &'static str {
         NodeKind::Broker => "cds",
         NodeKind::Client => "ellipse",
         NodeKind::Receiver => "component",
+        NodeKind::Registry => "folder",
     }
 }
 

@@ -221,7 +221,7 @@ pub(crate) fn default_for(kind: NodeKind) -> Option<&'static Infra> {
         NodeKind::Cache => "redis",
         NodeKind::Broker => "rabbitmq",
         NodeKind::Gateway => "nginx",
-        NodeKind::Service | NodeKind::Client | NodeKind::Receiver => return None,
+        NodeKind::Service | NodeKind::Client | NodeKind::Receiver | NodeKind::Registry => return None,
     };
     by_preset(key)
 }

@@ -41,6 +41,7 @@ fn shape(kind: NodeKind, label: &str) -> String {
         NodeKind::Broker => format!(">{label}]"),
         NodeKind::Client => format!("(({label}))"),
         NodeKind::Receiver => format!("[[{label}]]"),
+        NodeKind::Registry => format!("[/{label}/]"),
     }
 }
 

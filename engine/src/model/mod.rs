@@ -6,6 +6,7 @@
 //! converts them to integer nanoseconds once, when it compiles a design.
 
 mod design;
+mod discovery;
 mod distribution;
 mod edge;
 pub mod format;
@@ -15,6 +16,7 @@ mod scenario;
 mod workload;
 
 pub use design::{Design, FORMAT_VERSION, Fault, FaultKind, PartitionMode, SimulationSettings, Slo, SloLatency};
+pub use discovery::{DeadInstance, Discovery, DiscoveryHealthCheck, DiscoveryMode, RegistryFailure};
 pub use distribution::Distribution;
 pub use edge::{
     Backoff, Branch, Bulkhead, CallPolicy, CircuitBreaker, Edge, EdgeKind, Fallback, PublishSettings, Retries, RetryOn,

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Distribution;
+use super::{Discovery, Distribution};
 
 /// What a node is. The kind decides how it is drawn, which edges fit it, and
 /// what the exporters deploy for it.
@@ -26,12 +26,24 @@ pub enum NodeKind {
     /// An in-process signal receiver hosted by a service (see `host`): it runs
     /// on its host's worker and is never deployed on its own.
     Receiver,
+    /// A service registry (Consul, etcd, ZooKeeper, Eureka): services register
+    /// their instances with it and client-side callers look them up (see a
+    /// service's `discovery`).
+    Registry,
 }
 
 impl NodeKind {
     /// Every kind, in palette order.
-    pub const ALL: [Self; 7] =
-        [Self::Service, Self::Gateway, Self::Database, Self::Cache, Self::Broker, Self::Client, Self::Receiver];
+    pub const ALL: [Self; 8] = [
+        Self::Service,
+        Self::Gateway,
+        Self::Database,
+        Self::Cache,
+        Self::Broker,
+        Self::Registry,
+        Self::Client,
+        Self::Receiver,
+    ];
 
     /// The snake_case name used in files.
     #[must_use]
@@ -44,6 +56,7 @@ impl NodeKind {
             Self::Broker => "broker",
             Self::Client => "client",
             Self::Receiver => "receiver",
+            Self::Registry => "registry",
         }
     }
 
@@ -340,6 +353,9 @@ pub struct Node {
     /// Rate limit, outlier ejection, autoscaling.
     #[serde(default, skip_serializing_if = "NodePolicies::is_empty")]
     pub policies: NodePolicies,
+    /// How callers find this node's instances (registry, health check, cache).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<Discovery>,
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -367,6 +383,7 @@ impl Node {
             broker: (kind == NodeKind::Broker).then(BrokerSettings::default),
             deployment: Deployment::default(),
             policies: NodePolicies::default(),
+            discovery: None,
         }
     }
 

@@ -433,6 +433,7 @@ pub(crate) fn build_with(plan: &Plan, mut reps: Vec<RepResult>, without: &[Vec<R
         traces,
         load: super::resbuild::load(plan, &reps, busy_total),
         faults: fault_reports,
+        discovery: Vec::new(),
     }
 }
 

@@ -30,6 +30,7 @@ mod broker;
 mod build;
 mod calls;
 pub mod compare;
+mod discovery_report;
 mod engine;
 mod faults;
 mod flow;
@@ -52,6 +53,7 @@ mod trace;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+pub use discovery_report::DiscoveryReport;
 pub use engine::Simulation;
 pub use report::{
     BreakerChange, BreakerReport, BrokerReport, EdgePolicyReport, EdgeReport, EdgeSeries, FaultImpact, FaultReach,

@@ -56,6 +56,9 @@ pub struct Report {
     /// Per scheduled fault: how far its effect spread and what it cost.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<FaultReport>,
+    /// Per discovered service (nodes with `discovery`): lookups, cache, evictions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discovery: Vec<super::DiscoveryReport>,
 }
 
 impl Report {

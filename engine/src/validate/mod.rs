@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Design, Distribution, FORMAT_VERSION, Node, NodeKind};
 
+mod discovery;
 mod edges;
 mod items;
 
+use discovery::check_discovery;
 use edges::{check_edges, check_sync_cycles};
 use items::{check_faults, check_scenarios, check_slos, check_workloads};
 
@@ -174,6 +176,7 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     }
     let nodes_by_id = check_nodes(design, &mut sink);
     check_edges(design, &nodes_by_id, &mut sink);
+    check_discovery(design, &nodes_by_id, &mut sink);
     check_sync_cycles(design, &mut sink);
     check_workloads(design, &nodes_by_id, &mut sink);
     check_faults(design, &nodes_by_id, &mut sink);

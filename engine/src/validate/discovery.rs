@@ -1,0 +1,72 @@
+//! Rules for service discovery: which nodes may be discovered, the registry
+//! they name, and settings that would leave calls hanging for ever.
+
+use std::collections::BTreeMap;
+
+use super::{Sink, Target, node_path};
+use crate::model::{DeadInstance, Design, DiscoveryMode, EdgeKind, Node, NodeKind};
+
+pub(super) fn check_discovery(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) {
+    for n in &design.nodes {
+        let Some(d) = &n.discovery else { continue };
+        let t = Target::Node(n.id.clone());
+        let p = format!("{}.discovery", node_path(n));
+        if matches!(n.kind, NodeKind::Client | NodeKind::Receiver | NodeKind::Registry) {
+            sink.error(
+                &t,
+                p.clone(),
+                format!("a {} is not found through a registry; remove `discovery`", n.kind.as_str()),
+            );
+        }
+        match &d.registry {
+            None if d.mode == DiscoveryMode::ClientSide => {
+                sink.error(&t, format!("{p}.registry"), "client-side discovery needs a registry node to look up");
+            }
+            None => {}
+            Some(r) => match nodes.get(r.as_str()) {
+                None => sink.error(&t, format!("{p}.registry"), format!("registry {r:?} is not a node")),
+                Some(reg) if reg.kind != NodeKind::Registry => sink.error(
+                    &t,
+                    format!("{p}.registry"),
+                    format!("{:?} is a {}, not a registry", reg.name, reg.kind.as_str()),
+                ),
+                Some(_) => {}
+            },
+        }
+        sink.range(&t, format!("{p}.cache_ttl_s"), d.cache_ttl_s, 0.0, f64::INFINITY);
+        sink.positive(&t, format!("{p}.health_check.interval_s"), d.health_check.interval_s);
+        if d.health_check.failures_before_removal == 0 {
+            sink.error(&t, format!("{p}.health_check.failures_before_removal"), "must be at least 1");
+        }
+        if d.dead_instance == DeadInstance::Hang {
+            for e in &design.edges {
+                let untimed =
+                    e.policy.as_ref().is_none_or(|pol| pol.timeout_ms.is_none() && pol.per_try_timeout_ms.is_none());
+                if e.to == n.id && e.kind == EdgeKind::Call && untimed {
+                    sink.warn(
+                        &Target::Edge(e.id.clone()),
+                        format!("edges[{}].policy.timeout_ms", e.id),
+                        format!(
+                            "calls to {:?} hang on a crashed instance and this call has no timeout: they would wait for ever",
+                            n.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for n in &design.nodes {
+        if n.kind != NodeKind::Registry {
+            continue;
+        }
+        let used =
+            design.nodes.iter().any(|s| s.discovery.as_ref().is_some_and(|d| d.registry.as_deref() == Some(&n.id)));
+        if !used {
+            sink.warn(
+                &Target::Node(n.id.clone()),
+                node_path(n),
+                "no service registers with this registry: set a service's `discovery.registry`",
+            );
+        }
+    }
+}
