@@ -3,17 +3,19 @@
 //! each fault did (its counterfactual share of errors and latency, and when
 //! it reached each node), the design picture and plots as inline SVG
 //! (breaker states, retries, replicas and lag too), and the node, edge and
-//! broker tables. No scripts, fonts or
+//! broker and service-discovery tables. No scripts, fonts or
 //! images are fetched from anywhere.
 //!
 //! Every figure taken from the report carries `data-key` (its path in the
 //! JSON report, array items named by their `name` or `id`) and `data-value`
 //! (the exact number), so a test can check the page against the JSON.
 
+mod discovery;
 mod resilience;
 
 use std::fmt::Write as _;
 
+use self::discovery::discovery_section;
 pub use self::resilience::{BreakerRow, Segment, svg_breakers};
 use self::resilience::{faults_section, load_section, policy_cells, resilience_charts};
 use crate::model::Design;
@@ -526,6 +528,7 @@ pub fn html(report: &Report, design: &Design) -> String {
         }
         s.push_str("</table>");
     }
+    discovery_section(&mut s, report, design);
     s.push_str("<p class=\"meta\">Written by Switchboard. Figures after the warm-up; ± is the half-width of the 95 % confidence interval.</p></body></html>\n");
     s
 }

@@ -74,3 +74,37 @@ fn schema_command_prints_the_committed_schema() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/design.schema.json")).unwrap();
     assert_eq!(out, committed, "docs/design.schema.json is stale: run `cargo run -- schema > docs/design.schema.json`");
 }
+
+#[test]
+fn fmt_rewrites_in_canonical_form_converts_and_checks() {
+    let dir = std::env::temp_dir().join(format!("switchboard-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let messy = dir.join("messy.json");
+    // Keys out of order, defaults missing, compact: valid but not canonical.
+    std::fs::write(
+        &messy,
+        r#"{"nodes":[{"name":"Orders","id":"orders"}],"version":1,"name":"x","workloads":[{"name":"w","entry":"orders","arrival":{"type":"open","rate_per_s":5}}]}"#,
+    )
+    .unwrap();
+    let p = messy.display().to_string();
+    let (code, out) = run(&["fmt", "--check", &p]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not in canonical form"), "{out}");
+    assert_eq!(run(&["fmt", &p]).0, 0);
+    assert_eq!(run(&["fmt", "--check", &p]).0, 0);
+    let text = std::fs::read_to_string(&messy).unwrap();
+    assert!(text.starts_with("{\n  \"version\": 1,"), "{text}");
+    // To YAML and back gives the same canonical JSON.
+    let yaml = dir.join("d.yaml").display().to_string();
+    assert_eq!(run(&["fmt", &p, "--output", &yaml]).0, 0);
+    assert!(std::fs::read_to_string(&yaml).unwrap().contains("version: 1"));
+    let back = dir.join("back.json").display().to_string();
+    assert_eq!(run(&["fmt", &yaml, "-o", &back]).0, 0);
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), text);
+    // A broken file is a usage error naming the file, and is left alone.
+    std::fs::write(dir.join("bad.json"), "{\"version\": 1,").unwrap();
+    let bad = dir.join("bad.json").display().to_string();
+    assert_eq!(run(&["fmt", &bad]).0, 2);
+    assert_eq!(std::fs::read_to_string(&bad).unwrap(), "{\"version\": 1,");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -59,6 +59,7 @@ fn the_documented_samples_exist() {
         "large-topology.json",
         "retry-storm-fixed.json",
         "retry-storm.json",
+        "service-discovery.json",
         "social-feed-fanout.json",
     ] {
         assert!(names.iter().any(|n| n == expected), "samples/{expected} is missing (found {names:?})");

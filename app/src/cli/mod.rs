@@ -4,6 +4,7 @@
 
 mod compare;
 mod export;
+mod fmt;
 mod import;
 mod simulate;
 mod sweep;
@@ -90,6 +91,9 @@ pub enum Command {
     Validate(validate::Args),
     /// Print the JSON Schema of the design format.
     Schema,
+    /// Rewrite a design in canonical form, or convert it between JSON and YAML.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Fmt(fmt::Args),
     /// Export a design to Compose, Kubernetes, Istio, AsyncAPI, DOT or Mermaid.
     #[command(after_help = EXIT_CODES_HELP)]
     Export(export::Args),
@@ -138,6 +142,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write) -> u8 {
 fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
     match cli.command {
         Some(Command::Validate(args)) => validate::run(&args, out),
+        Some(Command::Fmt(args)) => fmt::run(&args, out),
         Some(Command::Export(args)) => export::run(&args, out),
         Some(Command::Import(args)) => import::run(&args, out),
         Some(Command::Simulate(args)) => simulate::run(&args, out),

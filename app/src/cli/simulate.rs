@@ -289,6 +289,7 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             )?;
         }
     }
+    write_discovery(r, out)?;
     write_resilience(r, out)?;
     if !r.slos.is_empty() {
         writeln!(out)?;
@@ -318,6 +319,55 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         "(± is the 95% confidence interval, {}; * marks intervals wider than 5%)",
         s.ci_method.replace('_', " ")
     )?;
+    Ok(())
+}
+
+/// Service discovery per discovered service: cache, lookups, dead instances, evictions.
+///
+/// # Errors
+/// Write failures.
+fn write_discovery(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    if r.discovery.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let dn = r.discovery.iter().map(|d| d.id.chars().count()).max().unwrap_or(4).clamp(10, 30);
+    writeln!(
+        out,
+        "{:<dn$}  {:<11}  {:>9}  {:>7}  {:>8}  {:>8}  {:>8}  {:>8}  {:>7}  {:>7}  {:>12}  {:>9}",
+        "discovered",
+        "mode",
+        "calls",
+        "hit %",
+        "lookups",
+        "lk fail",
+        "stale",
+        "to dead",
+        "crashes",
+        "evicted",
+        "evict mean s",
+        "lookups/s"
+    )?;
+    for d in &r.discovery {
+        let client = d.mode == "client_side";
+        let dash = |v: String| if client { v } else { "-".to_owned() };
+        writeln!(
+            out,
+            "{:<dn$}  {:<11}  {:>9}  {:>7}  {:>8}  {:>8}  {:>8}  {:>8}  {:>7}  {:>7}  {:>12}  {:>9}",
+            d.id,
+            d.mode.replace('_', "-"),
+            d.calls,
+            dash(format!("{:.1}", d.cache_hit_ratio * 100.0)),
+            dash(d.lookups.to_string()),
+            dash(d.lookup_failures.to_string()),
+            dash(d.stale_routed.to_string()),
+            d.calls_to_dead,
+            d.crashes,
+            d.evictions,
+            if d.evictions > 0 { format!("{:.1}", d.mean_eviction_ms / 1000.0) } else { "-".to_owned() },
+            dash(format!("{:.2}", d.registry_lookups_per_s))
+        )?;
+    }
     Ok(())
 }
 

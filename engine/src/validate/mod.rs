@@ -373,6 +373,15 @@ fn check_reachability(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut
             }
         }
     }
+    // A registry is in use when a reached service registers with it: it sees
+    // lookups (client-side) or only health checks (server-side), not edges.
+    let registries: Vec<&str> = design
+        .nodes
+        .iter()
+        .filter(|n| reached.contains(n.id.as_str()))
+        .filter_map(|n| n.discovery.as_ref().and_then(|d| d.registry.as_deref()))
+        .collect();
+    reached.extend(registries);
     for n in &design.nodes {
         if !reached.contains(n.id.as_str()) && nodes.contains_key(n.id.as_str()) {
             sink.warn(
