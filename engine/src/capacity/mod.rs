@@ -483,6 +483,7 @@ pub fn estimate(design: &Design) -> Estimate {
                 }
             }
         }
+        add_lookups(design, &plan, &mut lambda);
         let (rows, resp) = times(design, &plan, &lambda, &node_order, diverges);
         node_rows = rows;
         response_state = resp;
@@ -536,6 +537,39 @@ pub fn estimate(design: &Design) -> Estimate {
         });
     }
     Estimate { nodes: node_rows, workloads, problems }
+}
+
+/// Client-side discovery puts lookups on the registry: each calling node's
+/// cache expires every `cache_ttl_s`, so a registry sees about one lookup per
+/// caller per TTL (every call when the TTL is 0), whatever the call rate.
+fn add_lookups(design: &Design, plan: &Plan, lambda: &mut [f64]) {
+    let index: BTreeMap<&str, usize> = design.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    for (target, n) in design.nodes.iter().enumerate() {
+        let Some(d) = &n.discovery else { continue };
+        if d.mode != crate::model::DiscoveryMode::ClientSide {
+            continue;
+        }
+        let Some(&registry) = d.registry.as_deref().and_then(|r| index.get(r)) else { continue };
+        // Call rate into the target per calling node.
+        let mut per_caller: BTreeMap<usize, f64> = BTreeMap::new();
+        for (s, outs) in plan.out.iter().enumerate() {
+            let (Some(st), Some(&l)) = (plan.states.get(s), lambda.get(s)) else { continue };
+            for &(t, visits, edge) in outs {
+                let calls = edge.and_then(|e| design.edges.get(e)).is_some_and(|e| e.kind == EdgeKind::Call);
+                if calls && plan.states.get(t).is_some_and(|x| x.node == target) {
+                    *per_caller.entry(st.node).or_default() += l * visits;
+                }
+            }
+        }
+        let lookups_per_s: f64 = per_caller
+            .values()
+            .filter(|&&rate| rate > 0.0)
+            .map(|&rate| if d.cache_ttl_s > 0.0 { rate.min(1.0 / d.cache_ttl_s) } else { rate })
+            .sum();
+        if let Some(l) = lambda.get_mut(state_of(design, &plan.first, registry, None)) {
+            *l += lookups_per_s;
+        }
+    }
 }
 
 fn fmt_rho(u: f64) -> String {

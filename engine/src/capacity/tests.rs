@@ -102,3 +102,30 @@ fn event_loop_with_gain_below_one_converges_and_above_errors() {
     let e = estimate(&d);
     assert!(e.problems.iter().any(|p| p.severity == Severity::Error && p.message.contains("gain")));
 }
+
+#[test]
+fn client_side_discovery_loads_the_registry_once_per_caller_per_ttl() {
+    use crate::model::{Discovery, DiscoveryMode};
+    let mut d = Design::default();
+    d.nodes.extend([station("a", 4, 1.0), station("b", 4, 1.0), station("svc", 8, 2.0)]);
+    d.nodes.push(Node::new("reg", "reg", NodeKind::Registry));
+    d.nodes[2].discovery = Some(Discovery {
+        mode: DiscoveryMode::ClientSide,
+        registry: Some("reg".into()),
+        cache_ttl_s: 10.0,
+        ..Discovery::default()
+    });
+    d.edges.push(Edge::new("e1", "a", "svc", EdgeKind::Call));
+    d.edges.push(Edge::new("e2", "b", "svc", EdgeKind::Call));
+    d.workloads.extend([open("a", 100.0), open("b", 50.0)]);
+    // Two callers, each refreshing every 10 s: 0.2 lookups/s.
+    let reg = estimate(&d).node("reg").unwrap().arrival_rate_per_s;
+    assert!((reg - 0.2).abs() < 1e-9, "{reg}");
+    // TTL 0: every call looks up.
+    d.nodes[2].discovery.as_mut().unwrap().cache_ttl_s = 0.0;
+    let reg = estimate(&d).node("reg").unwrap().arrival_rate_per_s;
+    assert!((reg - 150.0).abs() < 1e-9, "{reg}");
+    // Server-side: no lookups on the call path.
+    d.nodes[2].discovery.as_mut().unwrap().mode = DiscoveryMode::ServerSide;
+    assert!(estimate(&d).node("reg").unwrap().arrival_rate_per_s.abs() < 1e-12);
+}
