@@ -248,6 +248,7 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
     if let Some(d) = design {
         fault_findings(report, d, &mut findings);
     }
+    discovery_findings(report, &mut findings);
     findings.sort_by_key(|f| f.level);
     Explanation { findings, tail: shares, tail_traces: tail.len() }
 }
@@ -322,6 +323,63 @@ fn fault_findings(report: &Report, design: &Design, findings: &mut Vec<Finding>)
         }
         let level = if outside_err.is_some_and(|e0| err > e0 * 2.0 + 0.5) { Level::Warn } else { Level::Info };
         findings.push(Finding { level, text, node: design.node(&f.target).map(|n| n.id.clone()) });
+    }
+}
+
+/// What service discovery cost: calls sent to crashed but still listed
+/// instances (the window between a crash and its eviction, plus the cache
+/// TTL for client-side callers), and calls that found no instance list.
+fn discovery_findings(report: &Report, findings: &mut Vec<Finding>) {
+    for d in &report.discovery {
+        if d.calls_to_dead > 0 {
+            let share = d.calls_to_dead as f64 / d.calls.max(1) as f64;
+            let eviction = if d.evictions > 0 {
+                format!(", evicted {:.1} s after the crash on average", d.mean_eviction_ms / 1000.0)
+            } else {
+                String::new()
+            };
+            let cure = if d.mode == "client_side" {
+                "a shorter health-check interval or cache TTL, or retrying on another instance, narrows the window"
+            } else {
+                "outlier ejection or a shorter health-check interval narrows the window"
+            };
+            findings.push(Finding {
+                level: if share >= 0.001 { Level::Warn } else { Level::Info },
+                text: format!(
+                    "{} calls to {} ({:.2}%) reached an instance that had crashed but was still listed{eviction}; {cure}.",
+                    d.calls_to_dead,
+                    d.name,
+                    share * 100.0
+                ),
+                node: Some(d.id.clone()),
+            });
+        }
+        if d.lookup_failed_calls > 0 {
+            findings.push(Finding {
+                level: Level::Warn,
+                text: format!(
+                    "{} calls to {} failed because no instance list could be had ({} failed lookups){}.",
+                    d.lookup_failed_calls,
+                    d.name,
+                    d.lookup_failures,
+                    if d.mode == "client_side" {
+                        "; `on_registry_failure: stale_cache` keeps the last list"
+                    } else {
+                        ""
+                    }
+                ),
+                node: Some(d.id.clone()),
+            });
+        } else if d.stale_routed > 0 {
+            findings.push(Finding {
+                level: Level::Info,
+                text: format!(
+                    "The registry failed {} lookups for {}; {} calls went on with the stale instance list and did not fail for it.",
+                    d.lookup_failures, d.name, d.stale_routed
+                ),
+                node: Some(d.id.clone()),
+            });
+        }
     }
 }
 
