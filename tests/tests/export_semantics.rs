@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use engine::Design;
 use engine::export::names::{DNS_LABEL_MAX, is_dns_label};
 use engine::export::{ExportFormat, export};
-use engine::model::{EdgeKind, NodeKind};
+use engine::model::{DiscoveryMode, EdgeKind, NodeKind};
 use export_support::{duration_ms, host_of, s, yaml_docs};
 use serde_json::Value;
 
@@ -21,8 +21,43 @@ fn deployable(design: &Design) -> usize {
     design.nodes.iter().filter(|n| n.kind.is_deployable()).count()
 }
 
+/// Workloads on a platform that discovers instances itself: registries are not deployed.
+fn platform_deployable(design: &Design) -> usize {
+    design.nodes.iter().filter(|n| n.kind.is_deployable() && n.kind != NodeKind::Registry).count()
+}
+
+/// Deployed nodes with client-side discovery: each has a headless Service too.
+fn client_side_discovered(design: &Design) -> usize {
+    design
+        .nodes
+        .iter()
+        .filter(|n| n.kind.is_deployable() && n.kind != NodeKind::Registry)
+        .filter(|n| n.discovery.as_ref().is_some_and(|d| d.mode == DiscoveryMode::ClientSide))
+        .count()
+}
+
+/// Registration and lookup links the diagrams add: one per discovered node
+/// with a registry, one per distinct caller of a client-side discovered node
+/// and its registry.
+fn discovery_links(design: &Design) -> usize {
+    let mut links = BTreeSet::new();
+    for n in &design.nodes {
+        let Some(d) = &n.discovery else { continue };
+        let Some(r) = d.registry.as_deref().filter(|r| design.node(r).is_some()) else { continue };
+        links.insert((n.id.as_str(), r, "registers"));
+        if d.mode == DiscoveryMode::ClientSide {
+            for e in design.edges.iter().filter(|e| e.kind == EdgeKind::Call && e.to == n.id && e.from != r) {
+                links.insert((e.from.as_str(), r, "looks up"));
+            }
+        }
+    }
+    links.len()
+}
+
 fn is_address_key(k: &str) -> bool {
-    k.ends_with("_URL") || k.ends_with("_ADDR")
+    k.ends_with("_URL")
+        || k.ends_with("_ADDR")
+        || matches!(k, "ETCD_ENDPOINTS" | "EUREKA_CLIENT_SERVICEURL_DEFAULTZONE" | "ZOOKEEPER_CONNECT")
 }
 
 #[test]
@@ -58,10 +93,9 @@ fn compose_dependencies_and_urls_resolve() {
                 .values()
                 .find(|s| s.pointer("/labels/switchboard.node").and_then(Value::as_str) == Some(&node.name));
             let spec = label_match.unwrap_or_else(|| panic!("{name}: node {} has no service", node.name));
-            assert_eq!(
-                spec.pointer("/deploy/replicas").and_then(Value::as_u64),
-                Some(u64::from(node.capacity.replicas))
-            );
+            // A registry runs one member: a cluster's members each need their own identity.
+            let replicas = if node.kind == NodeKind::Registry { 1 } else { node.capacity.replicas };
+            assert_eq!(spec.pointer("/deploy/replicas").and_then(Value::as_u64), Some(u64::from(replicas)));
         }
     }
 }
@@ -79,8 +113,12 @@ fn kubernetes_references_resolve_and_match_the_design() {
         let config_maps = by_kind(&docs, "ConfigMap");
         let hpas = by_kind(&docs, "HorizontalPodAutoscaler");
         let policies = by_kind(&docs, "NetworkPolicy");
-        assert_eq!(deployments.len(), deployable(&design), "{name}");
-        assert_eq!(services.len(), deployments.len(), "{name}: a Service per Deployment");
+        assert_eq!(deployments.len(), platform_deployable(&design), "{name}");
+        assert_eq!(
+            services.len(),
+            deployments.len() + client_side_discovered(&design),
+            "{name}: a Service per Deployment, and a headless one per client-side discovered workload"
+        );
         assert_eq!(policies.len(), deployments.len(), "{name}: a NetworkPolicy per Deployment");
         let pod_labels =
             |d: &Value| d.pointer("/spec/template/metadata/labels").and_then(Value::as_object).cloned().unwrap();
@@ -267,7 +305,7 @@ fn diagrams_hold_every_node_and_edge() {
     for (name, design) in export_support::all_designs() {
         let dot = export(&design, ExportFormat::Dot).unwrap().text();
         let arrows = dot.lines().filter(|l| l.contains(" -> ")).count();
-        assert_eq!(arrows, design.edges.len(), "{name}: DOT edges");
+        assert_eq!(arrows, design.edges.len() + discovery_links(&design), "{name}: DOT edges and discovery links");
         let node_lines = dot.lines().filter(|l| l.trim_start().starts_with("n_") && !l.contains(" -> ")).count();
         assert_eq!(node_lines, design.nodes.len(), "{name}: DOT nodes");
         let mmd = export(&design, ExportFormat::Mermaid).unwrap().text();
@@ -281,8 +319,10 @@ fn diagrams_hold_every_node_and_edge() {
                     || l.contains("-->|")
                     || l.contains("-.->|")
                     || l.contains("==>|")
+                    || l.contains(" -.registers.-> ")
+                    || l.contains(" -.looks up.-> ")
             })
             .count();
-        assert_eq!(links, design.edges.len(), "{name}: Mermaid edges");
+        assert_eq!(links, design.edges.len() + discovery_links(&design), "{name}: Mermaid edges and discovery links");
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Exports every sample design (samples/*.json|yaml) and the validator test
-# designs (tools/validators/designs/*.json, among them one with hostile names)
+# designs (tools/validators/designs/*.json, among them one with hostile names
+# and one with every service registry the exporters know)
 # in every format into OUT_DIR, plus Compose and Kubernetes exports of the
 # import fixtures, then validates everything with run.sh.
 # Usage: tools/validators/export-samples.sh [OUT_DIR]   (from the repository root)

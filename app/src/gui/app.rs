@@ -252,6 +252,13 @@ impl SwitchboardApp {
         {
             app.results.screenshot_tab = results::Tab::ALL.into_iter().find(|t| t.title().eq_ignore_ascii_case(&name));
         }
+        // ... and of the inspector (`SWITCHBOARD_SCREENSHOT_SELECT=NODE_ID ...`).
+        if app.screenshot_mode
+            && let Ok(id) = std::env::var("SWITCHBOARD_SCREENSHOT_SELECT")
+            && app.design().node(&id).is_some()
+        {
+            app.selection.only_node(&id);
+        }
         app
     }
 

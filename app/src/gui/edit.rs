@@ -143,6 +143,12 @@ fn remap(design: &Design, nodes: &[Node], edges: &[Edge], at: Option<Pos2>) -> (
         {
             node.host = Some(new.clone());
         }
+        // Likewise a pasted service registers with the pasted copy of its registry.
+        if let Some(d) = &mut node.discovery
+            && let Some(new) = d.registry.as_ref().and_then(|r| id_map.get(r))
+        {
+            d.registry = Some(new.clone());
+        }
     }
     let mut out_edges = Vec::new();
     for edge in edges {
@@ -234,6 +240,32 @@ mod tests {
         assert_eq!(doc.design().edges.len(), 2);
         let names: BTreeSet<&str> = doc.design().nodes.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(names.len(), 4);
+    }
+
+    #[test]
+    fn a_duplicated_service_follows_its_duplicated_registry() {
+        let mut doc = Document::default();
+        let reg = new_node(doc.design(), NodeKind::Registry, Some("consul"), Pos2::ZERO);
+        doc.apply(Command::AddNode(Box::new(reg.clone()))).unwrap();
+        let mut svc = new_node(doc.design(), NodeKind::Service, None, Pos2::new(0.0, 200.0));
+        svc.discovery = Some(engine::model::Discovery { registry: Some(reg.id.clone()), ..Default::default() });
+        doc.apply(Command::AddNode(Box::new(svc.clone()))).unwrap();
+
+        // Both copied: the copy registers with the copied registry.
+        let mut both = Selection::default();
+        both.nodes.insert(reg.id.clone());
+        both.nodes.insert(svc.id.clone());
+        let Some(Command::Insert { nodes, .. }) = duplicate(doc.design(), &both) else { panic!("an insert") };
+        let new_reg = nodes.iter().find(|n| n.kind == NodeKind::Registry).unwrap();
+        let new_svc = nodes.iter().find(|n| n.kind == NodeKind::Service).unwrap();
+        assert_ne!(new_reg.id, reg.id);
+        assert_eq!(new_svc.discovery.as_ref().unwrap().registry.as_deref(), Some(new_reg.id.as_str()));
+
+        // The service alone: it keeps the original registry.
+        let mut one = Selection::default();
+        one.nodes.insert(svc.id.clone());
+        let Some(Command::Insert { nodes, .. }) = duplicate(doc.design(), &one) else { panic!("an insert") };
+        assert_eq!(nodes[0].discovery.as_ref().unwrap().registry.as_deref(), Some(reg.id.as_str()));
     }
 
     #[test]

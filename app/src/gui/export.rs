@@ -92,6 +92,20 @@ pub fn svg(design: &Design, geometry: &Geometry, analysis: &Analysis, dark: bool
             xml_escape(label)
         );
     }
+    // Discovery links under the edges, as on screen.
+    let registry = style::kind_color(engine::model::NodeKind::Registry);
+    for link in &geometry.discovery {
+        let opacity = if link.client_side { "" } else { r#" stroke-opacity="0.45""# };
+        let _ = writeln!(
+            s,
+            r#"<line class="discovery" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="1.1" stroke-dasharray="3 3"{opacity}/>"#,
+            link.from.x,
+            link.from.y,
+            link.to.x,
+            link.to.y,
+            hex(registry)
+        );
+    }
     for route in &geometry.edges {
         let Some(edge) = design.edges.get(route.index) else { continue };
         let c = hex(style::edge_color(edge.kind, dark));
@@ -197,5 +211,20 @@ mod tests {
         assert!(out.contains("支付"));
         assert_eq!(out.matches("class=\"node ").count(), 2);
         assert_eq!(out.matches("class=\"edge call\"").count(), 1);
+        assert_eq!(out.matches("class=\"discovery\"").count(), 0);
+    }
+
+    #[test]
+    fn svg_draws_a_discovery_link_per_registered_service() {
+        let mut d = Design::default();
+        let mut a = Node::new("a", "orders", NodeKind::Service);
+        a.discovery = Some(engine::model::Discovery { registry: Some("r".into()), ..Default::default() });
+        let mut r = Node::new("r", "consul", NodeKind::Registry);
+        r.position.y = 200.0;
+        d.nodes = vec![a, r];
+        let g = Geometry::compute(&d);
+        let out = svg(&d, &g, &Analysis::default(), false);
+        assert_eq!(out.matches("class=\"discovery\"").count(), 1);
+        assert!(out.contains("stroke-opacity=\"0.45\""), "server-side links are faint");
     }
 }

@@ -28,6 +28,19 @@
 //! - **RabbitMQ queue**: competing consumers; a persistent publish with
 //!   confirms p50 1 ms / p99 10 ms; 4 Erlang schedulers on a 4-core node.
 //! - **NATS**: subject-based pub/sub, p50 0.1 ms / p99 1 ms.
+//! - **Consul**: three servers (the smallest quorum Consul recommends);
+//!   `limits.http_max_conns_per_client` defaults to 200; a catalog/health
+//!   read answered by a server p50 1 ms / p99 8 ms.
+//! - **etcd**: a three-member cluster; a linearizable range read takes a
+//!   round of the leader (p50 1 ms / p99 10 ms, inside the 10 ms etcd's
+//!   tuning guide asks of disks).
+//! - **Eureka**: two peers (one per zone) on Spring Boot's Tomcat, whose
+//!   `server.tomcat.threads.max` is 200 blocking threads; a registry fetch
+//!   p50 2 ms / p99 20 ms. Eureka clients refetch every 30 s
+//!   (`registryFetchIntervalSeconds`), which is the discovery block's
+//!   default cache TTL.
+//! - **ZooKeeper**: a three-server ensemble, `maxClientCnxns` 60; reads are
+//!   served by the server a client is connected to, p50 0.5 ms / p99 5 ms.
 
 use engine::model::{
     BrokerMode, BrokerSettings, CacheSettings, Concurrency, Distribution, Healthcheck, Node, NodeKind,
@@ -63,6 +76,12 @@ pub fn palette() -> Vec<PaletteItem> {
             NodeKind::Broker,
             "Message broker",
             "A broker: queue (competing consumers) or topic (copy to each subscription).",
+        ),
+        item(
+            None,
+            NodeKind::Registry,
+            "Service registry",
+            "A service registry: services register their instances with it and client-side callers look them up.",
         ),
         item(None, NodeKind::Client, "Client", "An external client or load source; workloads enter here."),
         item(
@@ -132,6 +151,30 @@ pub fn palette() -> Vec<PaletteItem> {
             "RabbitMQ: queue mode (competing consumers), 4 schedulers; p50 1 ms, p99 10 ms.",
         ),
         item(Some("nats"), NodeKind::Broker, "NATS", "NATS: topic mode (subjects), p50 0.1 ms, p99 1 ms."),
+        item(
+            Some("consul"),
+            NodeKind::Registry,
+            "Consul",
+            "Consul: 3 servers × 200 connections, async; lookups p50 1 ms, p99 8 ms; port 8500.",
+        ),
+        item(
+            Some("etcd"),
+            NodeKind::Registry,
+            "etcd",
+            "etcd: 3 members × 256 streams, async; linearizable reads p50 1 ms, p99 10 ms; port 2379.",
+        ),
+        item(
+            Some("eureka"),
+            NodeKind::Registry,
+            "Eureka",
+            "Eureka: 2 peers × 200 Tomcat threads, blocking; registry fetch p50 2 ms, p99 20 ms; port 8761.",
+        ),
+        item(
+            Some("zookeeper"),
+            NodeKind::Registry,
+            "ZooKeeper",
+            "ZooKeeper: 3-server ensemble × 60 connections, async; reads p50 0.5 ms, p99 5 ms; port 2181.",
+        ),
     ]
 }
 
@@ -223,6 +266,33 @@ pub fn build(id: String, name: String, kind: NodeKind, preset: Option<&str>) -> 
             node.deployment.image = Some("nats:2.10".into());
             node.deployment.port = Some(4222);
         }
+        "consul" => {
+            (cap.replicas, cap.workers, cap.concurrency) = (3, 200, Concurrency::Async);
+            node.service_time = lognormal(1.0, 8.0);
+            node.deployment.image = Some("hashicorp/consul:1.20".into());
+            node.deployment.port = Some(8500);
+            node.deployment.healthcheck = Some(Healthcheck { path: "/v1/status/leader".into(), interval_s: 10.0 });
+        }
+        "etcd" => {
+            (cap.replicas, cap.workers, cap.concurrency) = (3, 256, Concurrency::Async);
+            node.service_time = lognormal(1.0, 10.0);
+            node.deployment.image = Some("quay.io/coreos/etcd:v3.5.17".into());
+            node.deployment.port = Some(2379);
+            node.deployment.healthcheck = Some(Healthcheck { path: "/health".into(), interval_s: 10.0 });
+        }
+        "eureka" => {
+            (cap.replicas, cap.workers, cap.concurrency) = (2, 200, Concurrency::Blocking);
+            node.service_time = lognormal(2.0, 20.0);
+            node.deployment.image = Some("springcloud/eureka".into());
+            node.deployment.port = Some(8761);
+            node.deployment.healthcheck = Some(Healthcheck { path: "/actuator/health".into(), interval_s: 10.0 });
+        }
+        "zookeeper" => {
+            (cap.replicas, cap.workers, cap.concurrency) = (3, 60, Concurrency::Async);
+            node.service_time = lognormal(0.5, 5.0);
+            node.deployment.image = Some("zookeeper:3.9".into());
+            node.deployment.port = Some(2181);
+        }
         _ => node.preset = None,
     }
     node
@@ -236,6 +306,8 @@ pub fn base_name(kind: NodeKind, preset: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]
@@ -249,5 +321,24 @@ mod tests {
                 assert!(node.broker.is_some());
             }
         }
+    }
+
+    #[test]
+    fn registry_presets_carry_their_image_and_port() {
+        let expected = [
+            ("consul", "hashicorp/consul:1.20", 8500),
+            ("etcd", "quay.io/coreos/etcd:v3.5.17", 2379),
+            ("eureka", "springcloud/eureka", 8761),
+            ("zookeeper", "zookeeper:3.9", 2181),
+        ];
+        for (preset, image, port) in expected {
+            let item = find(preset).unwrap();
+            assert_eq!(item.kind, NodeKind::Registry);
+            let node = build("r".into(), preset.into(), item.kind, item.preset);
+            assert_eq!(node.deployment.image.as_deref(), Some(image));
+            assert_eq!(node.deployment.port, Some(port));
+            assert!(node.discovery.is_none(), "a registry is not itself discovered");
+        }
+        assert!(palette().iter().any(|i| i.kind == NodeKind::Registry && i.preset.is_none()));
     }
 }

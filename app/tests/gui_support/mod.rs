@@ -130,3 +130,38 @@ pub fn press(harness: &mut Harness<'_, SwitchboardApp>, modifiers: egui::Modifie
     harness.key_press_modifiers(modifiers, key);
     harness.run_steps(3);
 }
+
+/// Small design plus two registries ("consul" above orders, "etcd" above payments).
+pub fn registry_design() -> Design {
+    let mut d = small_design();
+    let mut consul = node("r1", "consul", NodeKind::Registry, 0.0, -200.0);
+    consul.preset = Some("consul".into());
+    d.nodes.push(consul);
+    d.nodes.push(node("r2", "etcd", NodeKind::Registry, 300.0, -200.0));
+    d
+}
+
+/// Open the combo box labelled `label` and pick the entry `option`.
+pub fn pick(harness: &mut Harness<'_, SwitchboardApp>, label: &str, option: &str) {
+    click_role(harness, egui::accesskit::Role::ComboBox, label);
+    harness.get_by_label(option).click();
+    harness.run_steps(3);
+}
+
+/// Scroll the widget with this role and label into view, then click it.
+pub fn click_role(harness: &mut Harness<'_, SwitchboardApp>, role: egui::accesskit::Role, label: &str) {
+    harness.get_by_role_and_label(role, label).scroll_to_me();
+    harness.run_steps(3);
+    harness.get_by_role_and_label(role, label).click();
+    harness.run_steps(3);
+}
+
+/// Click with the primary button at a screen point.
+pub fn click_at(harness: &mut Harness<'_, SwitchboardApp>, at: egui::Pos2) {
+    harness.hover_at(at);
+    harness.run_steps(1);
+    harness.drag_at(at);
+    harness.run_steps(1);
+    harness.drop_at(at);
+    harness.run_steps(3);
+}

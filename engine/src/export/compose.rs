@@ -1,18 +1,21 @@
 //! Docker Compose (compose spec): one service per deployable node, with its
 //! image, replicas, published ports for entry points, dependency URLs in the
-//! environment, `depends_on` and a healthcheck.
+//! environment, `depends_on` and a healthcheck. Registries run as services
+//! too; a discovered service gets its registration environment, `depends_on`
+//! its registry, and a healthcheck that follows the registry's check.
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::discovery;
 use super::infra::{Health, PLACEHOLDER_PASSWORD};
 use super::map::Map;
 use super::names;
 use super::plan::{Plan, Runtime, edge_subject};
 use super::{ExportError, ExportFormat, Note, NoteKind};
 use crate::Design;
-use crate::model::EdgeKind;
+use crate::model::{EdgeKind, NodeKind};
 
 #[derive(Serialize)]
 struct ComposeFile {
@@ -103,6 +106,7 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     let mut notes = std::mem::take(&mut plan.notes);
     let mut services = Map::new();
     let mut published = BTreeSet::new();
+    let mut registers = false;
     for (index, unit) in plan.units.iter().enumerate() {
         let node = unit.node;
         let mut environment = Map::new();
@@ -169,10 +173,29 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         for (k, v) in plan.dependency_env(index) {
             environment.push(k, v);
         }
+        // Registration with its own registry, then the address of each registry it looks services up on.
+        let registration = discovery::registration_env(&plan, index);
+        registers |= !registration.is_empty();
+        let lookups = unit.lookups.iter().flat_map(|&r| discovery::lookup_env(&plan, r, unit.registry.is_some()));
+        for (k, v) in registration.into_iter().chain(lookups) {
+            if environment.0.iter().all(|(key, _)| *key != k) {
+                environment.push(k, v);
+            }
+        }
+        if let Some(d) = &node.discovery {
+            if let Some(h) = healthcheck.as_mut() {
+                h.interval = duration_s(d.health_check.interval_s.max(0.001));
+                h.retries = d.health_check.failures_before_removal.max(1);
+            }
+            discovery::compose_notes(&plan, index, healthcheck.is_some(), &mut notes);
+        }
 
         let mut depends_on = Map::new();
-        for &dep in &unit.deps {
+        for &dep in unit.deps.iter().chain(unit.registry.iter()).chain(&unit.lookups) {
             let Some(target) = plan.units.get(dep) else { continue };
+            if depends_on.0.iter().any(|(name, _)| *name == target.name) {
+                continue;
+            }
             let healthy = match &target.runtime {
                 Runtime::Infra { infra, .. } => infra.health.is_some(),
                 Runtime::App { .. } => target.node.deployment.healthcheck.is_some(),
@@ -207,7 +230,20 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         };
         let resources =
             (reservations.cpus.is_some() || reservations.memory.is_some()).then_some(Resources { reservations });
-        let deploy = Some(Deploy { replicas: node.capacity.replicas, resources });
+        let mut replicas = node.capacity.replicas;
+        if node.kind == NodeKind::Registry && replicas > 1 {
+            // Replicas of one service share its command: each would be a cluster of its own.
+            replicas = 1;
+            notes.push(Note::new(
+                NoteKind::Approximated,
+                &node.name,
+                format!(
+                    "a registry cluster of {} members needs each member's own identity and peers: Compose runs one",
+                    node.capacity.replicas
+                ),
+            ));
+        }
+        let deploy = Some(Deploy { replicas, resources });
 
         let mut labels = Map::new();
         labels.push("switchboard.node", node.name.clone());
@@ -233,6 +269,9 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         );
     }
     edge_notes(design, &mut notes);
+    if registers {
+        notes.push(discovery::registrator_note());
+    }
     notes.push(plan.simulation_only_note());
     let project = names::dns_label(&design.name, names::DNS_LABEL_MAX);
     let file = ComposeFile { name: if project.is_empty() { "switchboard".into() } else { project }, services };

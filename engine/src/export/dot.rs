@@ -1,5 +1,7 @@
 //! Graphviz DOT, for documentation: nodes shaped by kind, edges styled by
-//! kind, groups as clusters. Every design string is written as a quoted DOT
+//! kind, groups as clusters, and dashed open-arrow links from discovered
+//! services to their registry ("registers") and from the callers of
+//! client-side discovered ones ("looks up"). Every design string is written as a quoted DOT
 //! string through [`quote`], which escapes `"` and `\` and turns line breaks
 //! into DOT's `\n`, so no name can end its string early or start an escape
 //! sequence of its own.
@@ -124,6 +126,14 @@ pub(super) fn export(design: &Design) -> super::Output {
         };
         let _ =
             writeln!(out, "  {from} -> {to} [label={}, style={}];", quote(&edge_label(edge)), edge_style(edge.kind));
+    }
+    for (from, to, link) in super::discovery::diagram_links(design, &mut notes) {
+        let (Some(from), Some(to)) = (ids.get(from), ids.get(to)) else { continue };
+        let _ = writeln!(
+            out,
+            "  {from} -> {to} [label={}, style=dashed, arrowhead=open, color=\"#7a869a\"];",
+            quote(link.label())
+        );
     }
     out.push_str("}\n");
     (vec![(super::ExportFormat::Dot.file_name().to_owned(), out)], notes)

@@ -206,6 +206,73 @@ pub(crate) const INFRA: &[Infra] = &[
         images: &["envoyproxy/envoy"],
         aliases: &[],
     },
+    Infra {
+        key: "consul",
+        kind: NodeKind::Registry,
+        image: "hashicorp/consul:1.20",
+        port: 8500,
+        scheme: Some("http"),
+        userinfo: "",
+        path: "",
+        health: Some(Health::Exec(&["consul", "members"])),
+        // A single server that elects itself, with the UI, serving the HTTP
+        // API on every interface so other containers reach it.
+        args: &["agent", "-server", "-bootstrap-expect=1", "-ui", "-client=0.0.0.0"],
+        has_password: false,
+        protocol: None,
+        images: &["hashicorp/consul", "consul", "bitnami/consul"],
+        aliases: &["hashicorp-consul"],
+    },
+    Infra {
+        key: "etcd",
+        kind: NodeKind::Registry,
+        image: "quay.io/coreos/etcd:v3.5.17",
+        port: 2379,
+        scheme: Some("http"),
+        userinfo: "",
+        path: "",
+        // The image has no shell: run etcdctl directly (it talks to 127.0.0.1:2379).
+        health: Some(Health::Exec(&["etcdctl", "endpoint", "health"])),
+        args: &[],
+        has_password: false,
+        protocol: None,
+        images: &["coreos/etcd", "etcd-development/etcd", "bitnami/etcd", "etcd"],
+        aliases: &["etcd3"],
+    },
+    Infra {
+        key: "eureka",
+        kind: NodeKind::Registry,
+        image: "springcloud/eureka",
+        port: 8761,
+        scheme: Some("http"),
+        userinfo: "",
+        path: "/eureka/",
+        // Whichever of the two the image ships.
+        health: Some(Health::Shell(
+            "wget -q -O /dev/null http://localhost:8761/ || curl -sf -o /dev/null http://localhost:8761/",
+        )),
+        args: &[],
+        has_password: false,
+        protocol: None,
+        images: &["springcloud/eureka", "steeltoeoss/eureka-server", "netflixoss/eureka"],
+        aliases: &["eureka-server", "netflix-eureka", "spring-cloud-eureka"],
+    },
+    Infra {
+        key: "zookeeper",
+        kind: NodeKind::Registry,
+        image: "zookeeper:3.9",
+        port: 2181,
+        scheme: None,
+        userinfo: "",
+        path: "",
+        // `srvr` is the four-letter command the image allows by default.
+        health: Some(Health::Exec(&["zkServer.sh", "status"])),
+        args: &[],
+        has_password: false,
+        protocol: None,
+        images: &["zookeeper", "bitnami/zookeeper", "confluentinc/cp-zookeeper"],
+        aliases: &["zk"],
+    },
 ];
 
 /// The infrastructure for a preset name (case-insensitive, aliases too).
@@ -221,7 +288,8 @@ pub(crate) fn default_for(kind: NodeKind) -> Option<&'static Infra> {
         NodeKind::Cache => "redis",
         NodeKind::Broker => "rabbitmq",
         NodeKind::Gateway => "nginx",
-        NodeKind::Service | NodeKind::Client | NodeKind::Receiver | NodeKind::Registry => return None,
+        NodeKind::Registry => "consul",
+        NodeKind::Service | NodeKind::Client | NodeKind::Receiver => return None,
     };
     by_preset(key)
 }
@@ -283,6 +351,13 @@ pub(crate) fn environment(infra: &Infra, host: &str) -> Vec<(String, String)> {
             ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093".into()),
             ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1".into()),
         ],
+        // One member serving clients on every interface, advertised under
+        // its service name.
+        "etcd" => vec![
+            ("ETCD_NAME", host.to_owned()),
+            ("ETCD_LISTEN_CLIENT_URLS", "http://0.0.0.0:2379".into()),
+            ("ETCD_ADVERTISE_CLIENT_URLS", format!("http://{host}:2379")),
+        ],
         _ => Vec::new(),
     };
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
@@ -307,6 +382,11 @@ mod tests {
         assert_eq!(by_preset("PostgreSQL").map(|i| i.key), Some("postgres"));
         assert_eq!(default_for(NodeKind::Cache).map(|i| i.key), Some("redis"));
         assert!(default_for(NodeKind::Service).is_none());
+        assert_eq!(default_for(NodeKind::Registry).map(|i| i.key), Some("consul"));
+        assert_eq!(by_preset("ZK").map(|i| i.key), Some("zookeeper"));
+        assert_eq!(by_image("quay.io/coreos/etcd:v3.5.17").map(|i| i.key), Some("etcd"));
+        assert_eq!(by_image("hashicorp/consul:1.20").map(|i| i.key), Some("consul"));
+        assert_eq!(by_image("springcloud/eureka").map(|i| i.key), Some("eureka"));
         for i in INFRA {
             assert_eq!(default_for(i.kind).map(|d| d.kind), Some(i.kind));
         }

@@ -4,15 +4,20 @@
 //! `sourceLabels`); per workload a DestinationRule carries the load-balancing
 //! algorithm, the connection pool (from bulkheads) and outlier detection
 //! (from the node's ejection settings). What Istio cannot express is listed.
+//!
+//! The mesh discovers instances itself, so registries are not deployed; a
+//! discovered service without ejection settings of its own gets outlier
+//! detection on connection failures that follows the registry's health check.
 
 use serde::Serialize;
 
+use super::discovery;
 use super::kubernetes::{APP_LABEL, NAME_LABEL};
 use super::map::Map;
 use super::plan::{Plan, edge_subject};
 use super::{ExportError, ExportFormat, Note, NoteKind};
 use crate::Design;
-use crate::model::{CallPolicy, EdgeKind, LoadBalancer, RetryOn};
+use crate::model::{CallPolicy, Discovery, DiscoveryMode, EdgeKind, LoadBalancer, RetryOn};
 
 const API_VERSION: &str = "networking.istio.io/v1beta1";
 
@@ -128,6 +133,8 @@ struct HttpPool {
 #[serde(rename_all = "camelCase")]
 struct OutlierDetection {
     consecutive5xx_errors: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consecutive_gateway_errors: Option<u32>,
     interval: String,
     base_ejection_time: String,
     max_ejection_percent: u32,
@@ -230,14 +237,23 @@ fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note
 
 #[allow(clippy::too_many_lines, reason = "one resource kind after the other")]
 pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
-    let plan = Plan::build(design);
+    let plan = Plan::build_platform(design);
     if plan.units.is_empty() {
         return Err(ExportError::Empty {
             format: ExportFormat::Istio,
             reason: "the design has no deployable node (clients and receivers are not deployed)".into(),
         });
     }
-    let mut notes = Vec::new();
+    let mut notes: Vec<Note> = plan
+        .dropped_registries
+        .iter()
+        .map(|r| {
+            discovery::registry_replaced(
+                &r.name,
+                "the mesh's own discovery (istiod pushes the endpoints to the sidecars)",
+            )
+        })
+        .collect();
     let mut manifests = Vec::new();
     let mut disabled_default_retries = false;
     for (index, unit) in plan.units.iter().enumerate() {
@@ -374,11 +390,33 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
             let percent = o.max_ejection_percent.round().clamp(0.0, 100.0) as u32;
             OutlierDetection {
                 consecutive5xx_errors: o.consecutive_errors,
+                consecutive_gateway_errors: None,
                 interval: duration_ms(o.interval_s * 1000.0),
                 base_ejection_time: duration_ms(o.base_ejection_s * 1000.0),
                 max_ejection_percent: percent,
             }
         });
+        let outlier_detection = match (&node.discovery, outlier_detection) {
+            (Some(d), None) => Some(discovery_outlier_detection(&node.name, d, &mut notes)),
+            (Some(_), Some(o)) => {
+                notes.push(Note::new(
+                    NoteKind::Mapped,
+                    &node.name,
+                    "the design's outlier ejection is kept; the registry's health check is the readiness probe of \
+                     the Kubernetes export",
+                ));
+                Some(o)
+            }
+            (None, o) => o,
+        };
+        if node.discovery.as_ref().is_some_and(|d| d.mode == DiscoveryMode::ClientSide) {
+            notes.push(Note::new(
+                NoteKind::Mapped,
+                &node.name,
+                "client-side lookups are done by the callers' sidecars, which get the Service's endpoints from istiod \
+                 and balance over them: the application looks nothing up",
+            ));
+        }
         if node.policies.rate_limit.is_some() {
             notes.push(Note::new(
                 NoteKind::Unsupported,
@@ -417,6 +455,33 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     ));
     let text = super::yaml_multi(ExportFormat::Istio, &manifests)?;
     Ok((vec![(ExportFormat::Istio.file_name().to_owned(), text)], notes))
+}
+
+/// Outlier detection standing in for the registry's health check: an
+/// instance that refuses `failures_before_removal` connections in a row is
+/// ejected for one check interval, as many instances as fail (the registry
+/// removes every one). Application 5xx answers do not count, as they do not
+/// fail a registry's check.
+fn discovery_outlier_detection(subject: &str, d: &Discovery, notes: &mut Vec<Note>) -> OutlierDetection {
+    let failures = d.health_check.failures_before_removal.max(1);
+    let interval = duration_ms(d.health_check.interval_s * 1000.0);
+    notes.push(Note::new(
+        NoteKind::Approximated,
+        subject,
+        format!(
+            "the registry's health check (every {} s, removed after {failures} failed checks) becomes outlier \
+             detection on connection failures (consecutiveGatewayErrors {failures}, interval {interval}, ejected for \
+             {interval}): the sidecar counts failed calls instead of probing",
+            d.health_check.interval_s
+        ),
+    ));
+    OutlierDetection {
+        consecutive5xx_errors: 0,
+        consecutive_gateway_errors: Some(failures),
+        interval: interval.clone(),
+        base_ejection_time: interval,
+        max_ejection_percent: 100,
+    }
 }
 
 #[cfg(test)]

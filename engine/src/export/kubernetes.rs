@@ -3,15 +3,22 @@
 //! autoscales, and a NetworkPolicy that allows exactly the traffic the
 //! design's edges draw (plus DNS). One multi-document YAML, or one file per
 //! object with a `kustomization.yaml`.
+//!
+//! Registries are not deployed: Services and their endpoints are the
+//! platform's discovery. A discovered service's readiness probe follows the
+//! registry's health check, and a client-side discovered one also gets a
+//! headless Service, whose DNS answers are the ready pods' own addresses.
 
 use serde::Serialize;
 
+use super::discovery;
 use super::infra::{Health, PLACEHOLDER_PASSWORD};
 use super::map::Map;
 use super::names;
 use super::plan::{Plan, Runtime};
 use super::{ExportError, ExportFormat, Note, NoteKind};
 use crate::Design;
+use crate::model::DiscoveryMode;
 
 /// The label every object of a node carries and selectors match.
 pub(crate) const NAME_LABEL: &str = "app.kubernetes.io/name";
@@ -140,6 +147,8 @@ struct Probe {
     #[serde(skip_serializing_if = "Option::is_none")]
     initial_delay_seconds: Option<u32>,
     period_seconds: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failure_threshold: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -163,6 +172,8 @@ struct TcpSocket {
 struct ServiceSpec {
     #[serde(rename = "type")]
     kind: &'static str,
+    #[serde(rename = "clusterIP", skip_serializing_if = "Option::is_none")]
+    cluster_ip: Option<&'static str>,
     selector: Map<String>,
     ports: Vec<ServicePort>,
 }
@@ -320,7 +331,7 @@ fn tcp(port: u16) -> PolicyPort {
 
 #[allow(clippy::too_many_lines, reason = "one object after the other, in file order")]
 pub(super) fn export(design: &Design, split: bool) -> Result<super::Output, ExportError> {
-    let mut plan = Plan::build(design);
+    let mut plan = Plan::build_platform(design);
     if plan.units.is_empty() {
         return Err(ExportError::Empty {
             format: ExportFormat::Kubernetes,
@@ -328,6 +339,14 @@ pub(super) fn export(design: &Design, split: bool) -> Result<super::Output, Expo
         });
     }
     let mut notes = std::mem::take(&mut plan.notes);
+    for registry in &plan.dropped_registries {
+        notes.push(discovery::registry_replaced(&registry.name, "Kubernetes Services and endpoints"));
+    }
+    // Headless Services share the Services' namespace: never a workload's name.
+    let mut service_names = names::NameTable::dns();
+    for unit in &plan.units {
+        service_names.reserve(&unit.name);
+    }
     let part_of = {
         let p = names::dns_label(&design.name, names::DNS_LABEL_MAX);
         if p.is_empty() { "switchboard".to_owned() } else { p }
@@ -371,8 +390,14 @@ pub(super) fn export(design: &Design, split: bool) -> Result<super::Output, Expo
         let cold_start_s = autoscaling.map_or(0.0, |a| a.cold_start_s);
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped whole seconds")]
         let initial_delay_seconds = (cold_start_s > 0.0).then(|| cold_start_s.ceil().min(3600.0) as u32);
-        let mut probe =
-            Probe { http_get: None, exec: None, tcp_socket: None, initial_delay_seconds, period_seconds: 10 };
+        let mut probe = Probe {
+            http_get: None,
+            exec: None,
+            tcp_socket: None,
+            initial_delay_seconds,
+            period_seconds: 10,
+            failure_threshold: None,
+        };
         match &unit.runtime {
             Runtime::Infra { infra, .. } => {
                 for (k, v) in super::infra::environment(infra, &unit.name) {
@@ -421,6 +446,13 @@ pub(super) fn export(design: &Design, split: bool) -> Result<super::Output, Expo
                     ));
                 }
             }
+        }
+
+        if let Some(d) = &node.discovery {
+            let (period, failures, note) = discovery::readiness(&node.name, d);
+            probe.period_seconds = period;
+            probe.failure_threshold = Some(failures);
+            notes.push(note);
         }
 
         let mut requests = Map::new();
@@ -476,25 +508,22 @@ pub(super) fn export(design: &Design, split: bool) -> Result<super::Output, Expo
             },
         }));
 
-        let mut service_selector = Map::new();
-        service_selector.push(NAME_LABEL, unit.name.clone());
-        manifests.push(Manifest::Service(Object {
-            api_version: "v1",
-            kind: "Service",
-            metadata: meta(unit.name.clone()),
-            body: Spec {
-                spec: ServiceSpec {
-                    kind: if unit.entry { "LoadBalancer" } else { "ClusterIP" },
-                    selector: service_selector,
-                    ports: vec![ServicePort {
-                        name: port_name,
-                        port: unit.port,
-                        target_port: unit.port,
-                        protocol: "TCP",
-                    }],
-                },
-            },
-        }));
+        let service = |name: String, kind: &'static str, cluster_ip: Option<&'static str>| {
+            let mut selector = Map::new();
+            selector.push(NAME_LABEL, unit.name.clone());
+            let port =
+                ServicePort { name: port_name.clone(), port: unit.port, target_port: unit.port, protocol: "TCP" };
+            let spec = ServiceSpec { kind, cluster_ip, selector, ports: vec![port] };
+            Manifest::Service(Object { api_version: "v1", kind: "Service", metadata: meta(name), body: Spec { spec } })
+        };
+        manifests.push(service(unit.name.clone(), if unit.entry { "LoadBalancer" } else { "ClusterIP" }, None));
+        if let Some(d) = node.discovery.as_ref().filter(|d| d.mode == DiscoveryMode::ClientSide) {
+            // Room for the suffix within a DNS label; the table adds `-2` on a clash.
+            let name =
+                service_names.claim(&format!("{}-headless", names::dns_label(&unit.name, names::DNS_LABEL_MAX - 9)));
+            notes.push(discovery::headless_note(&node.name, &name, d));
+            manifests.push(service(name, "ClusterIP", Some("None")));
+        }
 
         if let Some(a) = autoscaling {
             manifests.push(Manifest::Hpa(Object {

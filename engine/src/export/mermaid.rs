@@ -1,4 +1,5 @@
-//! Mermaid flowchart, for documentation in Markdown. Every design string is
+//! Mermaid flowchart, for documentation in Markdown. Registrations and
+//! client-side lookups are dotted links labelled `registers` / `looks up`. Every design string is
 //! written inside `"..."` through [`quote`], which replaces each character
 //! Mermaid's lexer, its entity decoding, Markdown strings or HTML labels
 //! could read as syntax with a numeric entity (`#34;`), so no name can close
@@ -83,6 +84,11 @@ pub(super) fn export(design: &Design) -> super::Output {
         } else {
             let _ = writeln!(out, "  {from} {}|{}| {to}", arrow(edge.kind), quote(&label));
         }
+    }
+    for (from, to, link) in super::discovery::diagram_links(design, &mut notes) {
+        let (Some(from), Some(to)) = (ids.get(from), ids.get(to)) else { continue };
+        // The label is one of two fixed words, so it needs no quoting.
+        let _ = writeln!(out, "  {from} -.{}.-> {to}", link.label());
     }
     if out.len() > MERMAID_MAX_TEXT {
         notes.push(Note::new(

@@ -11,6 +11,7 @@
 
 mod asyncapi;
 mod compose;
+pub(crate) mod discovery;
 mod dot;
 pub(crate) mod infra;
 mod istio;

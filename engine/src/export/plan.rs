@@ -9,6 +9,12 @@
 //! does not call anyone: an edge out of a cache or a database (the miss path
 //! of cache-aside) is the application's work, so it is carried over to the
 //! workloads that use that cache.
+//!
+//! Service registries are planned apart from the dependencies: a service that
+//! registers with one, or looks a client-side discovered service up there,
+//! talks to it without that being a step of the design. Compose deploys
+//! registries; Kubernetes and Istio plan without them ([`Plan::build_platform`])
+//! because the platform's own Services and endpoints take their place.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,7 +22,7 @@ use super::infra::{self, Infra};
 use super::names::{self, NameTable};
 use super::{Note, NoteKind};
 use crate::Design;
-use crate::model::{EdgeKind, Node, NodeKind};
+use crate::model::{DiscoveryMode, EdgeKind, Node, NodeKind};
 
 /// Port assumed for application services that name none.
 pub(crate) const DEFAULT_APP_PORT: u16 = 8080;
@@ -55,6 +61,11 @@ pub(crate) struct Unit<'a> {
     pub entry: bool,
     /// Receivers running inside it.
     pub receivers: Vec<&'a Node>,
+    /// The registry unit it registers with (its node's `discovery.registry`).
+    pub registry: Option<usize>,
+    /// Registry units it looks services up on (the registries of the
+    /// client-side discovered services it calls), ascending, its own excluded.
+    pub lookups: Vec<usize>,
 }
 
 impl Unit<'_> {
@@ -88,18 +99,36 @@ pub(crate) struct Plan<'a> {
     pub units: Vec<Unit<'a>>,
     /// Report lines gathered while planning.
     pub notes: Vec<Note>,
+    /// Registry nodes left out because the platform discovers instances itself.
+    pub dropped_registries: Vec<&'a Node>,
     /// Node id → index of the unit that runs it (itself, or a receiver's host).
     owner: BTreeMap<&'a str, usize>,
 }
 
 impl<'a> Plan<'a> {
-    /// Plan a design.
+    /// Plan a design, registries deployed as workloads (Compose).
     pub(crate) fn build(design: &'a Design) -> Self {
+        Self::build_with(design, true)
+    }
+
+    /// Plan a design for a platform that discovers instances itself
+    /// (Kubernetes, Istio): registry nodes are not deployed.
+    pub(crate) fn build_platform(design: &'a Design) -> Self {
+        Self::build_with(design, false)
+    }
+
+    fn build_with(design: &'a Design, deploy_registries: bool) -> Self {
         let mut notes = Vec::new();
         let mut table = NameTable::dns();
         let mut units: Vec<Unit<'a>> = Vec::new();
         let mut owner = BTreeMap::new();
-        for node in design.nodes.iter().filter(|n| n.kind.is_deployable()) {
+        let dropped_registries: Vec<&Node> = if deploy_registries {
+            Vec::new()
+        } else {
+            design.nodes.iter().filter(|n| n.kind == NodeKind::Registry).collect()
+        };
+        let deployed = |n: &&Node| n.kind.is_deployable() && (deploy_registries || n.kind != NodeKind::Registry);
+        for node in design.nodes.iter().filter(deployed) {
             let name = claim_name(&mut table, node, &mut notes);
             let runtime = runtime(node, &name, &mut notes);
             let port = match &runtime {
@@ -123,7 +152,17 @@ impl<'a> Plan<'a> {
                 }),
             };
             owner.insert(node.id.as_str(), units.len());
-            units.push(Unit { node, name, runtime, port, deps: Vec::new(), entry: false, receivers: Vec::new() });
+            units.push(Unit {
+                node,
+                name,
+                runtime,
+                port,
+                deps: Vec::new(),
+                entry: false,
+                receivers: Vec::new(),
+                registry: None,
+                lookups: Vec::new(),
+            });
         }
         for node in design.nodes.iter().filter(|n| n.kind == NodeKind::Receiver) {
             let host = node.host.as_deref().and_then(|h| owner.get(h).copied());
@@ -144,9 +183,10 @@ impl<'a> Plan<'a> {
                 )),
             }
         }
-        let mut plan = Self { design, units, notes, owner };
+        let mut plan = Self { design, units, notes, dropped_registries, owner };
         plan.connect();
         plan.mark_entries();
+        plan.link_registries();
         plan
     }
 
@@ -215,6 +255,38 @@ impl<'a> Plan<'a> {
         }
         for (unit, set) in self.units.iter_mut().zip(deps) {
             unit.deps = set.into_iter().collect();
+        }
+    }
+
+    /// The registry unit a node's discovery names, when it is deployed.
+    fn registry_unit(&self, node: &Node) -> Option<usize> {
+        let id = node.discovery.as_ref()?.registry.as_deref()?;
+        let unit = self.owner_of(id)?;
+        self.units.get(unit).is_some_and(|u| u.node.kind == NodeKind::Registry && u.node.id == id).then_some(unit)
+    }
+
+    fn link_registries(&mut self) {
+        let design = self.design;
+        let registries: Vec<Option<usize>> = self.units.iter().map(|u| self.registry_unit(u.node)).collect();
+        let mut lookups: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.units.len()];
+        for edge in design.edges.iter().filter(|e| e.kind == EdgeKind::Call) {
+            let Some(callee) = design.node(&edge.to) else { continue };
+            if callee.discovery.as_ref().is_none_or(|d| d.mode != DiscoveryMode::ClientSide) {
+                continue;
+            }
+            let (Some(caller), Some(registry)) = (self.owner_of(&edge.from), self.registry_unit(callee)) else {
+                continue;
+            };
+            if caller != registry
+                && registries.get(caller).copied().flatten() != Some(registry)
+                && let Some(set) = lookups.get_mut(caller)
+            {
+                set.insert(registry);
+            }
+        }
+        for ((unit, registry), set) in self.units.iter_mut().zip(registries).zip(lookups) {
+            unit.registry = registry;
+            unit.lookups = set.into_iter().collect();
         }
     }
 

@@ -2,16 +2,19 @@
 //! their images), `depends_on` (short and long syntax), `links` and
 //! dependency addresses in the environment (list and map forms) become
 //! edges; `deploy.replicas` (or the legacy `scale`), ports, healthchecks and
-//! resource reservations are carried over. Anchors, merge keys and `x-`
-//! extensions are resolved by the YAML reader before this module looks.
+//! resource reservations are carried over. Registry images (Consul, etcd,
+//! Eureka, ZooKeeper) become registries, and a service whose environment
+//! registers it with one gets its discovery instead of an edge. Anchors,
+//! merge keys and `x-` extensions are resolved by the YAML reader before
+//! this module looks.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
 use super::build::{Builder, node_for_image};
-use super::values;
 use super::{ImportError, ImportFormat};
+use super::{discovery, values};
 use crate::Design;
 use crate::model::{Healthcheck, NodeKind};
 
@@ -137,6 +140,24 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
     for (svc, spec) in services {
         let empty = Map::new();
         let spec_map = spec.as_object().unwrap_or(&empty);
+        let env = environment(spec_map);
+        // Registries are talked to for discovery, not called as a step.
+        let registries = discovery::registries(&env, |host| {
+            aliases.get(host).filter(|t| b.design.node(t).is_some_and(|n| n.kind == NodeKind::Registry)).cloned()
+        });
+        if let Some(registry) = registries.first() {
+            let healthcheck = spec_map.get("healthcheck").map_or((None, None), |h| {
+                let interval_s = h.get("interval").and_then(Value::as_str).and_then(values::duration_s);
+                let retries = h.get("retries").and_then(values::uint).and_then(|r| u32::try_from(r).ok());
+                (interval_s, retries)
+            });
+            if let Some(d) = discovery::discovery(&env, registry, healthcheck) {
+                b.note(format!("{svc}: registers with `{registry}` ({} discovery)", d.mode.as_str()));
+                if let Some(node) = b.design.nodes.iter_mut().find(|n| n.id == *svc) {
+                    node.discovery = Some(d);
+                }
+            }
+        }
         let mut targets: Vec<String> = Vec::new();
         match spec_map.get("depends_on") {
             Some(Value::Array(list)) => targets.extend(list.iter().filter_map(Value::as_str).map(str::to_owned)),
@@ -146,16 +167,17 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
         for link in spec_map.get("links").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
             targets.push(link.split(':').next().unwrap_or(link).to_owned());
         }
-        for (key, value) in environment(spec_map) {
-            if !values::is_address_key(&key) && !value.contains("://") {
+        for (key, value) in &env {
+            if discovery::is_registry_address_key(key) || (!values::is_address_key(key) && !value.contains("://")) {
                 continue;
             }
-            for host in values::hosts(&value) {
+            for host in values::hosts(value) {
                 if let Some(target) = aliases.get(&host) {
                     targets.push(target.clone());
                 }
             }
         }
+        targets.retain(|t| aliases.get(t).is_none_or(|t| !registries.contains(t)));
         for target in targets {
             match aliases.get(&target) {
                 Some(t) => {

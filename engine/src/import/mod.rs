@@ -7,6 +7,7 @@
 
 mod build;
 mod compose;
+mod discovery;
 mod isotope;
 mod kubernetes;
 mod layout;

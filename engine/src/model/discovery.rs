@@ -140,6 +140,7 @@ impl Default for Discovery {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

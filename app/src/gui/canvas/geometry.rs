@@ -1,7 +1,8 @@
 //! Where things are on the canvas, in world coordinates (logical pixels at
 //! zoom 1): node rectangles, receivers attached under their host, group
-//! frames and edge end points. Computed once per document revision, because a
-//! 1,000-node design would otherwise redo this work every frame.
+//! frames, edge end points and discovery links. Computed once per document
+//! revision, because a 1,000-node design would otherwise redo this work every
+//! frame.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,6 +10,7 @@ use egui::{Pos2, Rect, Vec2, pos2, vec2};
 use engine::Design;
 use engine::model::NodeKind;
 
+use super::discovery::{self, DiscoveryRoute};
 use crate::gui::style;
 
 /// Gap between a host and its attached receivers.
@@ -60,6 +62,8 @@ pub struct Geometry {
     pub groups: BTreeMap<String, Rect>,
     /// Edges with both ends present.
     pub edges: Vec<EdgeRoute>,
+    /// Links from discovered services to their registries.
+    pub discovery: Vec<DiscoveryRoute>,
     /// Bounding box of everything.
     pub bounds: Rect,
 }
@@ -169,6 +173,8 @@ impl Geometry {
             edges.push(EdgeRoute { index: i, from, to, self_loop: false });
         }
 
+        let discovery = discovery::routes(design, &index, &rects);
+
         let mut bounds = Rect::NOTHING;
         for r in rects.iter().chain(groups.values()) {
             bounds = bounds.union(*r);
@@ -176,12 +182,12 @@ impl Geometry {
         if !bounds.is_positive() {
             bounds = Rect::from_center_size(Pos2::ZERO, vec2(400.0, 300.0));
         }
-        Self { revision: None, rects, index, attached, groups, edges, bounds }
+        Self { revision: None, rects, index, attached, groups, edges, discovery, bounds }
     }
 }
 
 /// Where a ray from `inside` along `dir` leaves `rect`.
-fn clip_to_border(rect: Rect, inside: Pos2, dir: Vec2) -> Pos2 {
+pub(crate) fn clip_to_border(rect: Rect, inside: Pos2, dir: Vec2) -> Pos2 {
     let mut t = f32::INFINITY;
     if dir.x > 0.0 {
         t = t.min((rect.max.x - inside.x) / dir.x);

@@ -4,6 +4,7 @@
 //! Pan and zoom are transient UI state (a world → screen transform kept
 //! here), never part of the document. Every edit leaves as an [`Action`].
 
+pub mod discovery;
 pub mod draw;
 pub mod geometry;
 mod overlay;
@@ -288,6 +289,10 @@ pub fn show(
         None
     };
 
+    // The discovery link under the pointer, only where no node or edge is: edges keep their hit-testing.
+    let free_pointer = pointer.filter(|_| bg.hovered() && hovered_node.is_none() && hovered_edge.is_none());
+    let hovered_link = free_pointer.and_then(|p| discovery::link_at(geometry, t, p));
+
     // --- Node input ---
     let clicked_node = if bg.clicked() || bg.secondary_clicked() || bg.double_clicked() {
         bg.interact_pointer_pos().and_then(node_under)
@@ -473,12 +478,14 @@ pub fn show(
         estimates: !input.results_overlay,
     };
     draw::groups(&painter, &scene, rect);
+    discovery::paint(&painter, &scene, rect, hovered_link);
     let labels = draw::edges(&painter, &scene, rect);
     draw::nodes(&painter, &scene, rect);
     draw::edge_labels(&painter, &scene, rect, labels);
     for (_, hr, resp) in &handle_responses {
         draw::handle(&painter, *hr, resp.hovered() || resp.dragged());
     }
+    discovery::tooltip(ui, design, geometry, hovered_link.filter(|_| matches!(state.drag, Drag::None)));
     if design.nodes.is_empty() {
         draw::empty_hint(&painter, rect, visuals.weak_text_color());
     }

@@ -11,7 +11,7 @@ use engine::model::{
 };
 
 use super::distribution::{self, fmt_ms};
-use super::edge_inspector;
+use super::{discovery_inspector, edge_inspector};
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
 use crate::gui::document::Command;
@@ -40,6 +40,17 @@ pub fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui) -> bool) -> bool 
     ui.data_mut(|d| d.remove::<egui::Id>(row_label_key()));
     ui.end_row();
     changed
+}
+
+/// A [`row`] whose label and value explain themselves on hover.
+pub fn row_hint(ui: &mut Ui, label: &str, hint: &str, add: impl FnOnce(&mut Ui) -> bool) -> bool {
+    let label = ui.label(label).on_hover_text(hint);
+    ui.data_mut(|d| d.insert_temp(row_label_key(), label.id));
+    let value = ui.scope(add);
+    value.response.on_hover_text(hint);
+    ui.data_mut(|d| d.remove::<egui::Id>(row_label_key()));
+    ui.end_row();
+    value.inner
 }
 
 /// Link a value widget to the label of the row it is in.
@@ -313,6 +324,9 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
     if node.kind.is_deployable() {
         ui.collapsing(RichText::new("Operations").strong(), |ui| operations_ui(ui, &mut node));
         ui.collapsing(RichText::new("Policies").strong(), |ui| policies_ui(ui, &mut node));
+    }
+    discovery_inspector::section(ui, app.design(), &mut node, actions);
+    if node.kind.is_deployable() {
         ui.collapsing(RichText::new("Deployment").strong(), |ui| deployment_ui(ui, &mut node));
     }
     edge_inspector::connections_ui(ui, app, id, actions);
@@ -323,6 +337,9 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
             node.cache = (node.kind == NodeKind::Cache)
                 .then(|| original.cache.clone().unwrap_or(CacheSettings { hit_ratio: 0.9 }));
             node.broker = (node.kind == NodeKind::Broker).then(|| original.broker.clone().unwrap_or_default());
+            if !discovery_inspector::applies(node.kind) {
+                node.discovery = None;
+            }
         }
         actions.push(Action::EditMerging(Command::SetNode(Box::new(node)), key));
     }

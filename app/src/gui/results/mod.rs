@@ -1,9 +1,11 @@
 //! The results view: a dock under the canvas with tabs for the summary,
-//! tables, plots, traces, explanations, comparisons and the chaos timeline.
+//! tables, plots, traces, service discovery, explanations, comparisons and
+//! the chaos timeline.
 //! It reads the run shown ([`crate::gui::run::Runs::current`]) and never
 //! edits the design itself: fault edits leave as commands.
 
 pub mod compare;
+pub mod discovery;
 pub mod explain;
 pub mod export;
 pub mod faults;
@@ -39,6 +41,8 @@ pub enum Tab {
     Edges,
     /// Per-broker table.
     Brokers,
+    /// Per discovered service: lookups, cache, crashes and evictions.
+    Discovery,
     /// Trace waterfall.
     Traces,
     /// Baseline diff and what-if sweeps.
@@ -49,13 +53,14 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in display order.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Summary,
         Self::Explain,
         Self::Plots,
         Self::Nodes,
         Self::Edges,
         Self::Brokers,
+        Self::Discovery,
         Self::Traces,
         Self::Compare,
         Self::Chaos,
@@ -71,6 +76,7 @@ impl Tab {
             Self::Nodes => "Nodes",
             Self::Edges => "Edges",
             Self::Brokers => "Brokers",
+            Self::Discovery => "Discovery",
             Self::Traces => "Traces",
             Self::Compare => "Compare",
             Self::Chaos => "Chaos timeline",
@@ -178,8 +184,16 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     let default_h = (ui.available_height() * 0.36).clamp(200.0, 330.0);
     egui::Panel::bottom("results-dock").resizable(true).default_size(default_h).min_size(120.0).show(ui, |ui| {
         ui.horizontal(|ui| {
+            // The Discovery tab stays reachable (it explains how to turn
+            // discovery on) but reads dimmed while the run has none.
+            let no_discovery = app.runs.current().is_none_or(|r| r.report.discovery.is_empty());
             for tab in Tab::ALL {
-                ui.selectable_value(&mut app.results.tab, tab, tab.title());
+                let title = if tab == Tab::Discovery && no_discovery && app.results.tab != tab {
+                    RichText::new(tab.title()).weak()
+                } else {
+                    RichText::new(tab.title())
+                };
+                ui.selectable_value(&mut app.results.tab, tab, title);
             }
             ui.separator();
             ui.checkbox(&mut app.results.overlay, "Canvas overlay");
@@ -219,6 +233,10 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             Tab::Nodes => tables::nodes(ui, &mut app.results.tables, report, actions),
             Tab::Edges => tables::edges(ui, &mut app.results.tables, report, &run.design),
             Tab::Brokers => tables::brokers(ui, &mut app.results.tables, report),
+            Tab::Discovery => {
+                let design_has_discovery = app.design().nodes.iter().any(|n| n.discovery.is_some());
+                discovery::tab(ui, &mut app.results.tables, report, &run.design, design_has_discovery, actions);
+            }
             Tab::Traces => traces::tab(ui, &mut app.results.trace, report, &run.design, actions),
             Tab::Compare | Tab::Chaos => {}
         }

@@ -21,12 +21,19 @@ pub struct TableState {
     pub edges: (usize, bool),
     /// Brokers.
     pub brokers: (usize, bool),
+    /// Discovered services.
+    pub discovery: (usize, bool),
 }
 
 impl Default for TableState {
     fn default() -> Self {
         // Busiest first: what users look for.
-        Self { nodes: (2, true), edges: (2, true), brokers: (7, true) }
+        Self {
+            nodes: (2, true),
+            edges: (2, true),
+            brokers: (7, true),
+            discovery: (super::discovery::DEFAULT_SORT, true),
+        }
     }
 }
 
@@ -69,7 +76,13 @@ pub fn sort_rows(rows: &mut [Row], (col, desc): (usize, bool)) {
 }
 
 /// Show a sortable table; returns the id of a clicked row.
-fn table(ui: &mut Ui, id: &str, headers: &[&str], mut rows: Vec<Row>, sort: &mut (usize, bool)) -> Option<String> {
+pub(super) fn table(
+    ui: &mut Ui,
+    id: &str,
+    headers: &[&str],
+    mut rows: Vec<Row>,
+    sort: &mut (usize, bool),
+) -> Option<String> {
     sort_rows(&mut rows, *sort);
     let mut clicked = None;
     egui::ScrollArea::both().auto_shrink([false, false]).id_salt(id).show(ui, |ui| {
@@ -104,24 +117,24 @@ fn table(ui: &mut Ui, id: &str, headers: &[&str], mut rows: Vec<Row>, sort: &mut
     clicked
 }
 
-fn num(v: f64, digits: usize) -> (String, Key) {
+pub(super) fn num(v: f64, digits: usize) -> (String, Key) {
     (format!("{v:.digits$}"), Key::Num(v))
 }
 
-fn count(v: u64) -> (String, Key) {
+pub(super) fn count(v: u64) -> (String, Key) {
     (v.to_string(), Key::Num(v as f64))
 }
 
 /// A figure that does not apply here (no policy, no breaker): sorts below every number.
-fn none() -> (String, Key) {
+pub(super) fn none() -> (String, Key) {
     ("—".to_owned(), Key::Num(f64::NEG_INFINITY))
 }
 
-fn text(s: &str) -> (String, Key) {
+pub(super) fn text(s: &str) -> (String, Key) {
     (s.to_owned(), Key::Text(s.to_owned()))
 }
 
-fn row(id: &str, cells: Vec<(String, Key)>, alert: bool) -> Row {
+pub(super) fn row(id: &str, cells: Vec<(String, Key)>, alert: bool) -> Row {
     let (cells, keys) = cells.into_iter().unzip();
     Row { id: id.to_owned(), cells, keys, alert }
 }

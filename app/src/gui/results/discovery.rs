@@ -1,0 +1,183 @@
+//! The Discovery tab: per discovered service, how its callers found its
+//! instances (cache hits, lookups, failed lookups, stale lists) and what
+//! crashes cost before the registry evicted the instance (calls to dead
+//! instances, crash → eviction time). Without discovery in the run it says
+//! how to turn it on.
+
+use egui::{RichText, Ui};
+use engine::Design;
+use engine::sim::Report;
+
+use super::tables::{Row, TableState, count, none, num, row, table, text};
+use crate::gui::action::Action;
+
+/// Column titles.
+pub const HEADERS: [&str; 15] = [
+    "Service",
+    "Mode",
+    "Registry",
+    "Calls",
+    "Cache hit %",
+    "Lookups",
+    "Lookup failures",
+    "Stale routed",
+    "Failed for no list",
+    "Calls to dead",
+    "Crashes",
+    "Evictions",
+    "Crash→eviction mean",
+    "Crash→eviction max",
+    "Lookups/s",
+];
+
+/// The column sorted by default: calls sent to dead instances, the cost of
+/// slow eviction users look for first.
+pub const DEFAULT_SORT: usize = 9;
+
+/// A duration given in milliseconds, in seconds once it is long: `850 ms`, `25.3 s`.
+#[must_use]
+pub fn fmt_duration_ms(ms: f64) -> String {
+    if ms.abs() >= 1000.0 {
+        let s = ms / 1000.0;
+        if s.abs() >= 100.0 { format!("{s:.0} s") } else { format!("{s:.1} s") }
+    } else {
+        format!("{} ms", format_ms(ms))
+    }
+}
+
+fn format_ms(ms: f64) -> String {
+    let digits = super::ms_digits(ms);
+    format!("{ms:.digits$}")
+}
+
+fn duration(ms: f64, evictions: u64) -> (String, super::tables::Key) {
+    if evictions == 0 { none() } else { (fmt_duration_ms(ms), super::tables::Key::Num(ms)) }
+}
+
+/// "server-side" / "client-side" from the report's snake_case mode.
+fn mode_words(mode: &str) -> String {
+    mode.replace('_', "-")
+}
+
+/// Rows of the discovery table. Figures that only client-side callers have
+/// (cache, lookups) read "—" for server-side services.
+#[must_use]
+pub fn rows(report: &Report, design: &Design) -> Vec<Row> {
+    report
+        .discovery
+        .iter()
+        .map(|d| {
+            let client = d.mode == "client_side";
+            let registry = d.registry.as_deref().map_or("(platform)", |r| design.node_name(r));
+            let client_only = |cell: (String, super::tables::Key)| if client { cell } else { none() };
+            row(
+                &d.id,
+                vec![
+                    text(&d.name),
+                    text(&mode_words(&d.mode)),
+                    text(registry),
+                    count(d.calls),
+                    client_only((
+                        format!("{:.1} %", d.cache_hit_ratio * 100.0),
+                        super::tables::Key::Num(d.cache_hit_ratio),
+                    )),
+                    client_only(count(d.lookups)),
+                    client_only(count(d.lookup_failures)),
+                    client_only(count(d.stale_routed)),
+                    client_only(count(d.lookup_failed_calls)),
+                    count(d.calls_to_dead),
+                    count(d.crashes),
+                    count(d.evictions),
+                    duration(d.mean_eviction_ms, d.evictions),
+                    duration(d.max_eviction_ms, d.evictions),
+                    client_only(num(d.registry_lookups_per_s, 2)),
+                ],
+                d.calls_to_dead > 0 || d.lookup_failed_calls > 0,
+            )
+        })
+        .collect()
+}
+
+/// A line of totals over the discovered services.
+#[must_use]
+pub fn summary_line(report: &Report) -> String {
+    let services = report.discovery.len();
+    let dead: u64 = report.discovery.iter().map(|d| d.calls_to_dead).sum();
+    let crashes: u64 = report.discovery.iter().map(|d| d.crashes).sum();
+    let evictions: u64 = report.discovery.iter().map(|d| d.evictions).sum();
+    let worst = report
+        .discovery
+        .iter()
+        .filter(|d| d.evictions > 0)
+        .map(|d| d.max_eviction_ms)
+        .fold(None, |m, v| Some(m.map_or(v, |m: f64| m.max(v))));
+    let mut line = format!(
+        "{services} discovered service{} · {crashes} crash{} · {evictions} eviction{} · {dead} call{} to dead instances",
+        plural(services as u64),
+        if crashes == 1 { "" } else { "es" },
+        plural(evictions),
+        plural(dead),
+    );
+    if let Some(w) = worst {
+        line.push_str(&format!(" · slowest eviction {}", fmt_duration_ms(w)));
+    }
+    line
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The tab. `design_has_discovery` tells whether the design on screen uses
+/// discovery (so an older run without it asks for a new run).
+pub fn tab(
+    ui: &mut Ui,
+    state: &mut TableState,
+    report: &Report,
+    design: &Design,
+    design_has_discovery: bool,
+    actions: &mut Vec<Action>,
+) {
+    if report.discovery.is_empty() {
+        empty(ui, design_has_discovery);
+        return;
+    }
+    ui.label(summary_line(report)).on_hover_text(
+        "Calls to dead instances went to a crashed instance the registry still listed (or, client-side, a caller's \
+         cached list still held). Crash→eviction is how long the registry's health check took to remove it.",
+    );
+    ui.add_space(2.0);
+    if let Some(id) = table(ui, "discovery-table", &HEADERS, rows(report, design), &mut state.discovery) {
+        actions.push(Action::Focus(id));
+    }
+}
+
+fn empty(ui: &mut Ui, design_has_discovery: bool) {
+    if design_has_discovery {
+        ui.label("This run has no service discovery; the design uses it now: run again (F5) to see its figures.");
+        return;
+    }
+    ui.label(RichText::new("No service in this run uses service discovery.").strong());
+    ui.add_space(4.0);
+    ui.label("To see how callers find instances and how long a crashed instance stays listed:");
+    ui.label("1. Add a service registry from the palette (Consul, etcd, Eureka or ZooKeeper).");
+    ui.label(
+        "2. Select a service; in the inspector's Discovery section pick Server-side or Client-side and a registry.",
+    );
+    ui.label("3. Add a crash fault on the service (Chaos timeline) to see evictions, and run again (F5).");
+    ui.add_space(4.0);
+    ui.weak("Client-side callers cache the instance list: errors last the eviction time plus up to the TTL.");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_durations_read_in_seconds() {
+        assert_eq!(fmt_duration_ms(850.0), "850 ms");
+        assert_eq!(fmt_duration_ms(2.5), "2.50 ms");
+        assert_eq!(fmt_duration_ms(25_300.0), "25.3 s");
+        assert_eq!(fmt_duration_ms(125_000.0), "125 s");
+    }
+}
