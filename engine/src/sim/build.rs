@@ -405,6 +405,8 @@ pub(crate) fn build_with(plan: &Plan, mut reps: Vec<RepResult>, without: &[Vec<R
         ));
     }
 
+    let discovery = super::discovery_build::discovery(plan, &reps, len_s, &mut warnings);
+
     Report {
         report_version: REPORT_VERSION,
         design: plan.name.clone(),
@@ -433,7 +435,7 @@ pub(crate) fn build_with(plan: &Plan, mut reps: Vec<RepResult>, without: &[Vec<R
         traces,
         load: super::resbuild::load(plan, &reps, busy_total),
         faults: fault_reports,
-        discovery: Vec::new(),
+        discovery,
     }
 }
 

@@ -31,7 +31,8 @@ pub struct DiscoveryReport {
     pub lookup_failures: u64,
     /// Calls routed on a stale list because the lookup failed (`stale_cache`).
     pub stale_routed: u64,
-    /// Calls that failed because no instance list could be had.
+    /// Calls that failed because no instance list could be had (the lookup
+    /// failed with no earlier list to fall back on, or the list was empty).
     pub lookup_failed_calls: u64,
     /// Calls sent to an instance that had crashed or stopped but was still listed.
     pub calls_to_dead: u64,

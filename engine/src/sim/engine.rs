@@ -41,6 +41,8 @@ pub(crate) enum Origin {
     Delivery,
     /// One try of a call with a policy (`oref` = member, `parent` = call state).
     Attempt,
+    /// A client-side cache's lookup at the registry (`oref` = cache).
+    Lookup,
 }
 
 /// A request at one node.
@@ -222,6 +224,10 @@ pub struct Simulation {
     pub(crate) scratch: Vec<u32>,
     /// Per-window node figures are kept (the design has resilience features).
     pub(crate) track_nodes: bool,
+    /// Per discovered node: which replicas are listed, health-check state.
+    pub(crate) disc_live: Vec<super::discovery::DiscLive>,
+    /// Per client-side cache: the instance list and the lookup in flight.
+    pub(crate) caches: Vec<super::discovery::CacheLive>,
     finished: bool,
 }
 
@@ -288,6 +294,8 @@ impl Simulation {
             node_pol_state,
             scratch: Vec::new(),
             track_nodes: false,
+            disc_live: Vec::new(),
+            caches: Vec::new(),
             rr: vec![0; plan.nodes.len()],
             node_rng,
             edge_rng,
@@ -312,6 +320,7 @@ impl Simulation {
         sim.init_replicas();
         sim.schedule_start();
         sim.schedule_resilience();
+        sim.init_discovery();
         Ok(sim)
     }
 
@@ -434,6 +443,7 @@ impl Simulation {
                 Kind::HpaEval => self.on_hpa_eval(ev.a),
                 Kind::ReplicaReady => self.on_replica_ready(ev.a, ev.b),
                 Kind::Unblock => self.on_unblock(ev.a),
+                Kind::HealthCheck => self.on_health_check(ev.a),
             }
         }
     }

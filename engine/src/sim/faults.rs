@@ -324,6 +324,9 @@ impl Simulation {
             if should && !was {
                 self.crash_replica(n, r as u32);
             }
+            if should != was && self.plan.nodes[n].disc != NONE {
+                self.disc_down_changed(n, r as u32, should);
+            }
         }
         if broker != NONE {
             if broker_down && !was_broker_down && lose {

@@ -137,10 +137,10 @@ impl Simulation {
         vis.span = span;
     }
 
-    /// Send a new call on its way: depth check, network, then the node.
+    /// Send a new call on its way: depth check, discovery, network, then the node.
     pub(crate) fn route(&mut self, c: u32) {
         let vis = &self.visits[c as usize];
-        let (depth, origin, oref, parent) = (vis.depth, vis.origin, vis.oref, vis.parent);
+        let (depth, origin, oref) = (vis.depth, vis.origin, vis.oref);
         if depth > MAX_DEPTH {
             self.flags.depth_exceeded = true;
             self.visits[c as usize].outcome = Outcome::Error;
@@ -154,6 +154,20 @@ impl Simulation {
         }
         let edge =
             if matches!(origin, Origin::Call | Origin::Attempt) { self.plan.members[oref as usize].edge } else { oref };
+        if self.plan.edges[edge as usize].cache != NONE {
+            // The caller looks the instance up first (client-side discovery).
+            self.client_call(c, edge);
+            return;
+        }
+        self.transmit(c, edge);
+    }
+
+    /// A visit crosses edge `edge` (network latency, edge faults), then reaches its node.
+    // Forced inline: every call and publish passes here, and as a call of its
+    // own it would cost the hot path a second stack frame and reloads.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    pub(crate) fn transmit(&mut self, c: u32, edge: u32) {
         let e = &self.plan.edges[edge as usize];
         let mut d = match &e.latency {
             Some(lat) => lat.sample(&mut self.edge_rng[edge as usize].latency),
@@ -163,8 +177,9 @@ impl Simulation {
             match self.edge_gate(edge, d) {
                 super::faults::Gate::Pass(delay) => d = delay,
                 super::faults::Gate::Refuse => {
-                    self.visits[c as usize].outcome = Outcome::Error;
-                    if origin == Origin::Publish {
+                    let vis = &mut self.visits[c as usize];
+                    vis.outcome = Outcome::Error;
+                    if vis.origin == Origin::Publish {
                         self.publish_done(c);
                     } else {
                         self.on_returned(c);
@@ -173,8 +188,10 @@ impl Simulation {
                 }
                 super::faults::Gate::Hang => {
                     // The request vanishes on the wire: only a timeout ends the wait.
-                    if origin == Origin::Attempt {
-                        let cs = &mut self.calls[parent as usize];
+                    // (An orphan's call state may already serve another call.)
+                    let vis = &self.visits[c as usize];
+                    if vis.origin == Origin::Attempt && !vis.orphan {
+                        let cs = &mut self.calls[vis.parent as usize];
                         cs.attempt = NONE;
                         cs.hanging = true;
                     }

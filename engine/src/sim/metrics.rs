@@ -347,6 +347,8 @@ pub(crate) struct Metrics {
     pub broker_ext: Vec<super::resmetrics::BrokerExt>,
     /// When each fault started (`u64::MAX` = not yet, or disabled).
     pub fault_start_ns: Vec<u64>,
+    /// Per discovered node: lookups, cache use, crashes and evictions.
+    pub disc: Vec<super::discovery::DiscAcc>,
 }
 
 /// Batches used for batch-means confidence intervals when there is one replication.
@@ -368,6 +370,7 @@ impl Metrics {
             node_ext: Vec::new(),
             broker_ext: Vec::new(),
             fault_start_ns: Vec::new(),
+            disc: Vec::new(),
         })
     }
 

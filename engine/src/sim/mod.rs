@@ -30,6 +30,8 @@ mod broker;
 mod build;
 mod calls;
 pub mod compare;
+mod discovery;
+mod discovery_build;
 mod discovery_report;
 mod engine;
 mod faults;

@@ -12,10 +12,10 @@
 
 use crate::model::{LoadBalancer, Node, Outcome};
 
-use super::engine::{Life, Simulation};
+use super::engine::{Life, Replica, Simulation};
 use super::plan::NONE;
 use super::queue::Kind;
-use super::rng::{index, s_to_ns};
+use super::rng::{Stream, index, s_to_ns};
 
 /// HPA tolerance: no change while |utilization / target − 1| ≤ this.
 const HPA_TOLERANCE: f64 = 0.1;
@@ -117,6 +117,53 @@ impl NodePolState {
     }
 }
 
+/// The load balancer's choice among `eligible` replica offsets (ascending)
+/// of the node whose replicas start at `first`; `rr` is the rotation state.
+/// With no eligible replica, offset 0.
+pub(crate) fn lb_choose(
+    lb: LoadBalancer,
+    eligible: &[u32],
+    rr: &mut u32,
+    rng: &mut Stream,
+    replicas: &[Replica],
+    first: u32,
+) -> u32 {
+    let k = eligible.len();
+    if k <= 1 {
+        return eligible.first().copied().unwrap_or(0);
+    }
+    let active = |o: u32| replicas.get((first + o) as usize).map_or(u32::MAX, |r| r.active);
+    match lb {
+        LoadBalancer::RoundRobin => {
+            // The next eligible slot after the last one used.
+            let pick = eligible.iter().copied().find(|&o| o >= *rr).unwrap_or(eligible[0]);
+            *rr = pick + 1;
+            pick
+        }
+        LoadBalancer::Random => eligible[index(rng, k)],
+        LoadBalancer::LeastOutstanding => {
+            let start = (*rr as usize) % k;
+            *rr = rr.wrapping_add(1);
+            let mut best = eligible[start];
+            let mut best_active = u32::MAX;
+            for j in 0..k {
+                let o = eligible[(start + j) % k];
+                let a = active(o);
+                if a < best_active {
+                    best_active = a;
+                    best = o;
+                }
+            }
+            best
+        }
+        LoadBalancer::PowerOfTwo => {
+            let a = eligible[index(rng, k)];
+            let b = eligible[index(rng, k)];
+            if active(b) < active(a) { b } else { a }
+        }
+    }
+}
+
 impl Simulation {
     /// Bring each node's replicas to their starting state.
     pub(crate) fn init_replicas(&mut self) {
@@ -185,44 +232,8 @@ impl Simulation {
                 break;
             }
         }
-        let k = eligible.len();
-        let offset = if k <= 1 {
-            eligible.first().copied().unwrap_or(0)
-        } else {
-            let rng = &mut self.node_rng[node_i].lb;
-            match lb {
-                LoadBalancer::RoundRobin => {
-                    let rr = &mut self.rr[node_i];
-                    // The next eligible slot after the last one used.
-                    let pick = eligible.iter().copied().find(|&o| o >= *rr).unwrap_or(eligible[0]);
-                    *rr = pick + 1;
-                    pick
-                }
-                LoadBalancer::Random => eligible[index(rng, k)],
-                LoadBalancer::LeastOutstanding => {
-                    let rr = &mut self.rr[node_i];
-                    let start = (*rr as usize) % k;
-                    *rr = rr.wrapping_add(1);
-                    let mut best = eligible[start];
-                    let mut best_active = u32::MAX;
-                    for j in 0..k {
-                        let o = eligible[(start + j) % k];
-                        let a = self.replicas[(first + o) as usize].active;
-                        if a < best_active {
-                            best_active = a;
-                            best = o;
-                        }
-                    }
-                    best
-                }
-                LoadBalancer::PowerOfTwo => {
-                    let a = eligible[index(rng, k)];
-                    let b = eligible[index(rng, k)];
-                    let (ra, rb) = (&self.replicas[(first + a) as usize], &self.replicas[(first + b) as usize]);
-                    if rb.active < ra.active { b } else { a }
-                }
-            }
-        };
+        let offset =
+            lb_choose(lb, &eligible, &mut self.rr[node_i], &mut self.node_rng[node_i].lb, &self.replicas, first);
         self.scratch = eligible;
         first + offset
     }
@@ -353,6 +364,7 @@ impl Simulation {
                 _ => continue,
             }
             current += 1;
+            self.relist(ni, i);
         }
         // Scale down: starting replicas first, then the last serving ones.
         for i in (first..first + slots).rev() {
@@ -374,6 +386,8 @@ impl Simulation {
                 rep.life = if rep.active == 0 { Life::Off } else { Life::Draining };
                 self.metrics.node_ext[ni].serving.dec(now);
                 current -= 1;
+                // A graceful stop deregisters.
+                self.relist(ni, i);
             }
         }
     }
@@ -389,6 +403,7 @@ impl Simulation {
         if let Some(ni) = self.plan.nodes.iter().position(|n| r >= n.first_replica && r < n.first_replica + n.replicas)
         {
             self.metrics.node_ext[ni].serving.inc(now);
+            self.relist(ni, r);
         }
     }
 }

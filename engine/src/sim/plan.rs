@@ -57,6 +57,8 @@ pub(crate) struct PNode {
     pub faulted: bool,
     /// Replicas serving at the start (`replicas` is the number of slots).
     pub initial_replicas: u32,
+    /// Service discovery (index into `Plan::discs`), or `NONE`.
+    pub disc: u32,
 }
 
 /// One operation of a node: its service time and its steps.
@@ -115,6 +117,9 @@ pub(crate) struct PEdge {
     pub faulted: bool,
     /// Event edges: the publisher's behaviour at a full broker.
     pub when_full: WhenFull,
+    /// Calls to a client-side discovered node: the caller's instance-list
+    /// cache (index into `Plan::caches`), or `NONE`.
+    pub cache: u32,
 }
 
 /// A broker.
@@ -194,6 +199,10 @@ pub(crate) struct Plan {
     pub policies: Vec<super::resilience::PPolicy>,
     pub node_pols: Vec<super::nodepol::PNodePol>,
     pub faults: Vec<super::faults::PFault>,
+    /// Discovered nodes.
+    pub discs: Vec<super::discovery::PDisc>,
+    /// Client-side instance-list caches, one per (caller, discovered node).
+    pub caches: Vec<super::discovery::PCache>,
 }
 
 /// Most steps of one operation that may belong to branch groups (bits of a u64 mask).
@@ -277,6 +286,7 @@ impl Plan {
                 dynamic: pol != NONE && node_pols.get(pol as usize).is_some_and(|p| p.dynamic),
                 faulted: false,
                 initial_replicas: initial,
+                disc: NONE,
             });
             n_replicas = n_replicas.saturating_add(replicas);
         }
@@ -339,6 +349,7 @@ impl Plan {
                 policy,
                 faulted: false,
                 when_full: e.publish.as_ref().map_or(WhenFull::Drop, |p| p.when_full),
+                cache: NONE,
             });
         }
 
@@ -395,8 +406,11 @@ impl Plan {
             policies,
             node_pols,
             faults: Vec::new(),
+            discs: Vec::new(),
+            caches: Vec::new(),
         };
         super::faults::compile(design, &mut plan, &mut problems);
+        super::discovery::compile(design, &mut plan);
         for h in 0..plan.handlers.len() {
             plan.compile_steps(design, h, &mut problems);
         }

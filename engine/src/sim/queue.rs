@@ -51,10 +51,12 @@ pub(crate) enum Kind {
     ReplicaReady = 18,
     /// Backlog `a` has room: a blocked publisher may go on.
     Unblock = 19,
+    /// Discovered node `a`'s registry checks the health of its instances.
+    HealthCheck = 20,
 }
 
 impl Kind {
-    const ALL: [Self; 20] = [
+    const ALL: [Self; 21] = [
         Self::Arrival,
         Self::ThinkDone,
         Self::ServiceDone,
@@ -75,6 +77,7 @@ impl Kind {
         Self::HpaEval,
         Self::ReplicaReady,
         Self::Unblock,
+        Self::HealthCheck,
     ];
 }
 

@@ -53,10 +53,22 @@ impl Simulation {
         let node = &self.plan.nodes[node_i];
         let (pol, dynamic, faulted) = (node.pol, node.dynamic, node.faulted);
         if pol != NONE && !self.rate_admit(node_i, pol) {
+            // Not placed: forget a replica its caller's discovery chose.
+            self.visits[v as usize].replica = NONE;
             self.finish(v, Outcome::Rejected(RejectCause::RateLimited));
             return;
         }
-        let r = if dynamic { self.pick_replica_dynamic(node_i) } else { self.pick_replica(node_i) };
+        let r = if dynamic {
+            let disc = self.plan.nodes[node_i].disc;
+            if disc == NONE {
+                self.pick_replica_dynamic(node_i)
+            } else {
+                let Some(r) = self.disc_pick(v, node_i, disc) else { return };
+                r
+            }
+        } else {
+            self.pick_replica(node_i)
+        };
         self.visits[v as usize].replica = r;
         let rep = &mut self.replicas[r as usize];
         if faulted && rep.down {
@@ -288,6 +300,7 @@ impl Simulation {
             Origin::Signal => self.on_returned(v),
             Origin::Publish => self.publish_done(v),
             Origin::Delivery => self.delivery_done(v),
+            Origin::Lookup => self.lookup_done(v),
         }
     }
 

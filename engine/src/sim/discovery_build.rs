@@ -1,0 +1,74 @@
+//! The report's discovery section: each discovered node's figures summed
+//! over replications, and a warning when calls hung on crashed instances with
+//! nothing to end the wait.
+
+use super::build::RepResult;
+use super::discovery::DiscAcc;
+use super::discovery_report::DiscoveryReport;
+use super::plan::{NONE, Plan};
+use super::stats::finite;
+
+/// One report per discovered node, in design order; `len_s` is the measured
+/// time of one replication. Warnings are appended to `warnings`.
+pub(super) fn discovery(
+    plan: &Plan,
+    reps: &[RepResult],
+    len_s: f64,
+    warnings: &mut Vec<String>,
+) -> Vec<DiscoveryReport> {
+    let nrep = reps.len().max(1) as f64;
+    let mut out = Vec::with_capacity(plan.discs.len());
+    for (di, d) in plan.discs.iter().enumerate() {
+        let mut t = DiscAcc::default();
+        for a in reps.iter().filter_map(|r| r.metrics.disc.get(di)) {
+            t.calls += a.calls;
+            t.hits += a.hits;
+            t.misses += a.misses;
+            t.lookups += a.lookups;
+            t.lookup_failures += a.lookup_failures;
+            t.stale_routed += a.stale_routed;
+            t.lookup_failed_calls += a.lookup_failed_calls;
+            t.calls_to_dead += a.calls_to_dead;
+            t.hung_forever += a.hung_forever;
+            t.crashes += a.crashes;
+            t.evictions += a.evictions;
+            t.eviction_sum_ns += a.eviction_sum_ns;
+            t.eviction_max_ns = t.eviction_max_ns.max(a.eviction_max_ns);
+        }
+        let ni = d.node as usize;
+        let id = plan.nodes.get(ni).map(|n| n.id.clone()).unwrap_or_default();
+        let name = plan.node_names.get(ni).cloned().unwrap_or_default();
+        if t.hung_forever > 0 {
+            warnings.push(format!(
+                "{} call(s) to {name:?} hung on a crashed instance with no timeout to end the wait: their requests never finished",
+                t.hung_forever
+            ));
+        }
+        let looked_up = t.hits + t.misses;
+        out.push(DiscoveryReport {
+            id,
+            name,
+            mode: if d.client { "client_side" } else { "server_side" }.to_owned(),
+            registry: if d.registry == NONE { None } else { plan.nodes.get(d.registry as usize).map(|n| n.id.clone()) },
+            calls: t.calls,
+            cache_hits: t.hits,
+            cache_misses: t.misses,
+            cache_hit_ratio: if looked_up > 0 { t.hits as f64 / looked_up as f64 } else { 0.0 },
+            lookups: t.lookups,
+            lookup_failures: t.lookup_failures,
+            stale_routed: t.stale_routed,
+            lookup_failed_calls: t.lookup_failed_calls,
+            calls_to_dead: t.calls_to_dead,
+            crashes: t.crashes,
+            evictions: t.evictions,
+            mean_eviction_ms: if t.evictions > 0 {
+                finite(t.eviction_sum_ns as f64 / t.evictions as f64 / 1e6)
+            } else {
+                0.0
+            },
+            max_eviction_ms: t.eviction_max_ns as f64 / 1e6,
+            registry_lookups_per_s: if len_s > 0.0 { finite(t.lookups as f64 / (len_s * nrep)) } else { 0.0 },
+        });
+    }
+    out
+}
