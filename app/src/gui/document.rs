@@ -466,6 +466,16 @@ fn remove_nodes(design: &mut Design, ids: &[String]) {
     for s in &mut design.scenarios {
         s.faults.retain(|f| !gone.contains(&f.target));
     }
+    // Services that registered with a removed registry keep their health
+    // check on the platform's own discovery: there is nothing left to look up.
+    for node in &mut design.nodes {
+        if let Some(d) = node.discovery.as_mut()
+            && d.registry.as_ref().is_some_and(|r| gone.contains(r))
+        {
+            d.registry = None;
+            d.mode = engine::model::DiscoveryMode::ServerSide;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -535,6 +545,26 @@ mod tests {
         doc.undo();
         assert_eq!(doc.design().nodes.len(), 3);
         assert_eq!(doc.design().edges.len(), 1);
+    }
+
+    #[test]
+    fn removing_a_registry_leaves_its_services_on_platform_discovery() {
+        let mut doc = two_nodes();
+        doc.apply(Command::AddNode(Box::new(Node::new("reg", "Consul", NodeKind::Registry)))).unwrap();
+        let mut b = doc.design().node("b").unwrap().clone();
+        b.discovery = Some(engine::model::Discovery {
+            mode: engine::model::DiscoveryMode::ClientSide,
+            registry: Some("reg".into()),
+            ..engine::model::Discovery::default()
+        });
+        doc.apply(Command::SetNode(Box::new(b))).unwrap();
+        doc.apply(Command::RemoveNodes(vec!["reg".into()])).unwrap();
+        let d = doc.design().node("b").unwrap().discovery.clone().unwrap();
+        assert_eq!((d.mode, d.registry), (engine::model::DiscoveryMode::ServerSide, None));
+        assert!(!engine::validate::has_errors(&engine::validate::validate(doc.design())));
+        doc.undo();
+        let d = doc.design().node("b").unwrap().discovery.clone().unwrap();
+        assert_eq!(d.registry.as_deref(), Some("reg"));
     }
 
     #[test]
