@@ -14,7 +14,6 @@ use crate::model::{Outcome, RejectCause};
 use super::metrics::{BATCHES, Metrics};
 use super::plan::{NONE, PArrival, Plan};
 use super::queue::{EventQueue, Kind};
-use rand_distr::Distribution as _;
 
 use super::rng::{Stream, chance, stream};
 use super::trace::{SpanKind, Tracer};
@@ -539,8 +538,7 @@ impl Simulation {
             if peak <= 0.0 {
                 return;
             }
-            let e: f64 = rand_distr::Exp1.sample(rng);
-            e / peak * 1e9
+            super::exp1::exp1(rng) / peak * 1e9
         } else {
             let rate = rate_per_s * profile.factor_at(self.now as f64 / 1e9);
             if rate_per_s * max_factor <= 0.0 {

@@ -9,18 +9,25 @@
 use crate::model::{Outcome, WhenFull};
 
 use super::engine::{MAX_DEPTH, Origin, Simulation, Visit};
-use super::plan::{NONE, StepKind};
+use super::plan::{Member, NONE, StepKind};
 use super::queue::Kind;
 use super::rng::{chance, unit};
 use super::trace::SpanKind;
 
 impl Simulation {
     /// Service is over and succeeded: draw the branch choices and run the steps.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "one hot call site: a call here costs register saves on every visit")]
     pub(crate) fn begin_steps(&mut self, v: u32) {
-        let (node_i, handler) = {
-            let vis = &self.visits[v as usize];
-            (vis.node as usize, vis.handler as usize)
-        };
+        let vis = &self.visits[v as usize];
+        let (node_i, handler) = (vis.node as usize, vis.handler as usize);
+        self.begin_steps_at(v, node_i, handler);
+    }
+
+    /// [`Simulation::begin_steps`] for a visit whose node and handler are known.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "one hot call site: a call here costs register saves on every visit")]
+    pub(crate) fn begin_steps_at(&mut self, v: u32, node_i: usize, handler: usize) {
         let h = &self.plan.handlers[handler];
         if h.n_stages == 0 {
             self.finish(v, Outcome::Ok);
@@ -44,21 +51,19 @@ impl Simulation {
     /// Start stages from the visit's current one until one has to wait.
     fn run_stages(&mut self, v: u32) {
         loop {
-            let (handler, stage_no, mask) = {
-                let vis = &self.visits[v as usize];
-                (vis.handler as usize, vis.stage, vis.mask)
-            };
+            let vis = &mut self.visits[v as usize];
+            let (handler, stage_no, mask) = (vis.handler as usize, vis.stage, vis.mask);
             let h = &self.plan.handlers[handler];
             if stage_no >= h.n_stages {
-                let o = if self.visits[v as usize].degraded { Outcome::Degraded } else { Outcome::Ok };
+                let o = if vis.degraded { Outcome::Degraded } else { Outcome::Ok };
                 self.finish(v, o);
                 return;
             }
             let stage = self.plan.stages[(h.first_stage + stage_no) as usize];
             // The guard keeps the stage open while its members are issued,
             // even if some of them answer at once.
-            self.visits[v as usize].pending = 1;
-            self.visits[v as usize].fail = None;
+            vis.pending = 1;
+            vis.fail = None;
             for m in stage.first..stage.first + stage.n {
                 let member = self.plan.members[m as usize];
                 if member.bit != u8::MAX && mask & (1u64 << member.bit) != 0 {
@@ -83,10 +88,10 @@ impl Simulation {
                         }
                     }
                     StepKind::Call | StepKind::Signal => {
-                        self.visits[v as usize].pending += 1;
                         if member.policy == NONE {
-                            self.issue(v, m, member.calls - 1);
+                            self.issue(v, m, &member, member.calls - 1);
                         } else {
+                            self.visits[v as usize].pending += 1;
                             self.call_begin(v, m, member.calls - 1, member.policy);
                         }
                     }
@@ -105,19 +110,21 @@ impl Simulation {
         }
     }
 
-    /// Issue call/signal member `m` of parent `p`, to be repeated `repeats` more times.
-    fn issue(&mut self, p: u32, m: u32, repeats: u32) {
-        let member = self.plan.members[m as usize];
-        let (depth, trace, span) = {
-            let parent = &self.visits[p as usize];
-            (parent.depth, parent.trace, parent.span)
-        };
-        let warm = self.now >= self.plan.settings.warmup_ns;
+    /// Issue call/signal member `m` (`member`) of parent `p`, to be repeated
+    /// `repeats` more times; the parent waits for it.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "one hot call site: a call here costs register saves on every call step")]
+    fn issue(&mut self, p: u32, m: u32, member: &Member, repeats: u32) {
+        let now = self.now;
+        let warm = now >= self.plan.settings.warmup_ns;
+        let parent = &mut self.visits[p as usize];
+        parent.pending += 1;
+        let (depth, trace, span) = (parent.depth + 1, parent.trace, parent.span);
         let origin = if member.kind == StepKind::Signal { Origin::Signal } else { Origin::Call };
-        let mut child = Visit::new(member.to_node, member.to_handler, origin, m, self.now, warm);
+        let mut child = Visit::new(member.to_node, member.to_handler, origin, m, now, warm);
         child.parent = p;
         child.repeats_left = repeats;
-        child.depth = depth + 1;
+        child.depth = depth;
         let c = self.alloc(child);
         if warm {
             self.metrics.edges[member.edge as usize].counts.arrived += 1;
@@ -126,7 +133,7 @@ impl Simulation {
             let kind = if origin == Origin::Signal { SpanKind::Signal } else { SpanKind::Call };
             self.open_child_span(c, trace, span, member.to_node, member.edge, kind);
         }
-        self.route(c);
+        self.route_as(c, depth, origin, member.edge);
     }
 
     /// Open the span of child visit `c` under the parent's span (`trace` is not `NONE`).
@@ -138,7 +145,44 @@ impl Simulation {
     }
 
     /// Send a new call on its way: depth check, discovery, network, then the node.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "the common case is a few loads: not worth a call")]
     pub(crate) fn route(&mut self, c: u32) {
+        let vis = &self.visits[c as usize];
+        let (depth, origin, oref) = (vis.depth, vis.origin, vis.oref);
+        if origin == Origin::Call {
+            let edge = self.plan.members[oref as usize].edge;
+            self.route_as(c, depth, origin, edge);
+        } else {
+            self.route_general(c);
+        }
+    }
+
+    /// [`Simulation::route`] for a visit whose depth, origin and edge (for a
+    /// call or signal step) are known. The common case inline: within the
+    /// depth limit, a call over an edge with no latency and no fault, or a
+    /// signal, goes straight to its node.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "the common case is a few loads: not worth a call")]
+    fn route_as(&mut self, c: u32, depth: u16, origin: Origin, edge: u32) {
+        if depth <= MAX_DEPTH {
+            if origin == Origin::Signal {
+                // Receivers run in-process: no network, no queue.
+                self.enter(c);
+                return;
+            }
+            let e = &self.plan.edges[edge as usize];
+            if origin == Origin::Call && e.latency.is_none() && !e.faulted && e.cache == NONE {
+                self.enter(c);
+                return;
+            }
+        }
+        self.route_general(c);
+    }
+
+    /// [`Simulation::route`] in full.
+    #[inline(never)]
+    fn route_general(&mut self, c: u32) {
         let vis = &self.visits[c as usize];
         let (depth, origin, oref) = (vis.depth, vis.origin, vis.oref);
         if depth > MAX_DEPTH {
@@ -225,8 +269,59 @@ impl Simulation {
         }
     }
 
+    /// [`Simulation::call_returning`] for a call step's visit `c` whose
+    /// record `x` was just read. The common case inline: with no network on
+    /// the way back, the caller has the answer now.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "the common case is short: not worth a call")]
+    pub(crate) fn call_returning_as(&mut self, c: u32, x: &Visit) {
+        let edge = self.plan.members[x.oref as usize].edge as usize;
+        let e = &self.plan.edges[edge];
+        if e.latency.is_none() && !e.faulted {
+            self.returned_as(c, x, edge);
+        } else {
+            self.call_returning(c);
+        }
+    }
+
     /// The caller gets a call's or signal's answer.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "the common case is short: not worth a call")]
     pub(crate) fn on_returned(&mut self, c: u32) {
+        let x = self.visits[c as usize];
+        if x.origin == Origin::Call {
+            let edge = self.plan.members[x.oref as usize].edge as usize;
+            self.returned_as(c, &x, edge);
+        } else {
+            self.on_returned_general(c);
+        }
+    }
+
+    /// [`Simulation::on_returned`] for a call step's visit `c` over `edge`,
+    /// whose record `x` was just read. The common case inline: an answer with
+    /// no trace, nobody given up on and no repeat left is counted and handed
+    /// to the caller.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "the common case is short: not worth a call")]
+    fn returned_as(&mut self, c: u32, x: &Visit, edge: usize) {
+        if x.trace == NONE && !x.orphan && x.repeats_left == 0 && !self.visits[x.parent as usize].orphan {
+            if x.warm {
+                let acc = &mut self.metrics.edges[edge];
+                acc.counts.record(x.outcome);
+                if matches!(x.outcome, Outcome::Ok | Outcome::Degraded) {
+                    acc.latency.record(self.now - x.t_call);
+                }
+            }
+            self.release(c);
+            self.notify_parent(x.parent, x.outcome, false);
+        } else {
+            self.on_returned_general(c);
+        }
+    }
+
+    /// [`Simulation::on_returned`] in full.
+    #[inline(never)]
+    fn on_returned_general(&mut self, c: u32) {
         let now = self.now;
         if self.visits[c as usize].origin == Origin::Attempt {
             self.attempt_returned(c);
@@ -283,6 +378,8 @@ impl Simulation {
 
     /// A step of visit `p` ended with `outcome`: when the stage is complete,
     /// go on to the next stage or finish.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "one hot call site: a call here costs register saves on every visit")]
     pub(crate) fn notify_parent(&mut self, p: u32, outcome: Outcome, robust: bool) {
         let ok = matches!(outcome, Outcome::Ok | Outcome::Degraded);
         let vis = &mut self.visits[p as usize];
@@ -300,6 +397,12 @@ impl Simulation {
                 self.finish(p, Outcome::Error);
             } else {
                 vis.stage += 1;
+                // The last stage done: finish here rather than through a call.
+                let (handler, stage, degraded) = (vis.handler, vis.stage, vis.degraded);
+                if stage >= self.plan.handlers[handler as usize].n_stages {
+                    self.finish(p, if degraded { Outcome::Degraded } else { Outcome::Ok });
+                    return;
+                }
                 self.run_stages(p);
             }
         }

@@ -72,48 +72,58 @@ impl Counts {
 ///
 /// The area is an exact integer (value·ns): it needs no float conversion on
 /// the hot path, and it equals the float sum it replaces whenever that sum was
-/// exact (below 2⁵³), so reports are unchanged.
+/// exact (below 2⁵³), so reports are unchanged. It is kept as an offset: the
+/// area up to any time `t` from the last change on is `value · t + offset`,
+/// because each unit adds `−t` when it arrives and `+t` when it leaves. A
+/// change is then an add, with no multiply and no branch on the time.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct TimeAvg {
     pub value: u64,
+    /// Time of the last change or read (simulated time never goes back).
     last_ns: u64,
-    /// ∫ value dt since the start, in value·ns.
-    area: u128,
+    /// Area minus `value · t`, in value·ns, two's complement.
+    offset: u128,
     /// Largest value since the warm-up.
     pub max: u64,
 }
 
 impl TimeAvg {
     #[inline]
-    fn advance(&mut self, now: u64) {
-        if now > self.last_ns {
-            self.area += u128::from(now - self.last_ns) * u128::from(self.value);
-            self.last_ns = now;
-        }
-    }
-
-    #[inline]
     pub fn inc(&mut self, now: u64) {
-        self.advance(now);
+        self.last_ns = now;
+        self.offset = self.offset.wrapping_sub(u128::from(now));
         self.value += 1;
         self.max = self.max.max(self.value);
     }
 
     #[inline]
     pub fn dec(&mut self, now: u64) {
-        self.advance(now);
-        self.value = self.value.saturating_sub(1);
+        self.last_ns = now;
+        if self.value > 0 {
+            self.value -= 1;
+            self.offset = self.offset.wrapping_add(u128::from(now));
+        }
     }
 
-    /// The area up to the last change (the run's end once it is over).
+    /// Set the level at `now`.
+    pub fn set(&mut self, now: u64, value: u64) {
+        let t = u128::from(self.last_ns.max(now));
+        self.last_ns = self.last_ns.max(now);
+        // Keep the area at `t` unchanged: value·t + offset stays the same.
+        self.offset = self.offset.wrapping_add(u128::from(self.value) * t).wrapping_sub(u128::from(value) * t);
+        self.value = value;
+        self.max = self.max.max(value);
+    }
+
+    /// The area up to the last change or read (the run's end once it is over).
     pub fn area(&self) -> f64 {
-        self.area as f64
+        (u128::from(self.value) * u128::from(self.last_ns)).wrapping_add(self.offset) as f64
     }
 
     /// The area up to `now`.
     pub fn area_at(&mut self, now: u64) -> f64 {
-        self.advance(now);
-        self.area as f64
+        self.last_ns = self.last_ns.max(now);
+        self.area()
     }
 
     /// Start the maximum afresh (at the warm-up).

@@ -34,6 +34,7 @@ mod discovery;
 mod discovery_build;
 mod discovery_report;
 mod engine;
+mod exp1;
 mod faults;
 mod flow;
 mod hist;

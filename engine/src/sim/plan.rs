@@ -59,6 +59,9 @@ pub(crate) struct PNode {
     pub initial_replicas: u32,
     /// Service discovery (index into `Plan::discs`), or `NONE`.
     pub disc: u32,
+    /// A station with no per-visit extras (policy, fault, error, cache hit,
+    /// broker, discovery): its visits take the short path. Set once the plan is built.
+    pub plain: bool,
 }
 
 /// One operation of a node: its service time and its steps.
@@ -287,6 +290,7 @@ impl Plan {
                 faulted: false,
                 initial_replicas: initial,
                 disc: NONE,
+                plain: false,
             });
             n_replicas = n_replicas.saturating_add(replicas);
         }
@@ -411,6 +415,16 @@ impl Plan {
         };
         super::faults::compile(design, &mut plan, &mut problems);
         super::discovery::compile(design, &mut plan);
+        for n in &mut plan.nodes {
+            n.plain = !n.inline
+                && n.pol == NONE
+                && !n.faulted
+                && !n.dynamic
+                && n.disc == NONE
+                && n.error_p == 0.0
+                && n.hit_ratio == 0.0
+                && n.broker == NONE;
+        }
         for h in 0..plan.handlers.len() {
             plan.compile_steps(design, h, &mut problems);
         }

@@ -125,15 +125,6 @@ pub(crate) struct BrokerExt {
     pub series_lag_ms: Vec<f64>,
 }
 
-impl TimeAvg {
-    /// Set the level.
-    pub fn set(&mut self, now: u64, value: u64) {
-        self.area_at(now);
-        self.value = value;
-        self.max = self.max.max(value);
-    }
-}
-
 impl Metrics {
     /// Add the resilience accumulators for a plan.
     pub fn add_resilience(&mut self, plan: &Plan) -> Result<(), HistError> {

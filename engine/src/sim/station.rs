@@ -18,28 +18,31 @@ impl Simulation {
     /// A visit reaches its node: inline receivers start at once, stations queue.
     pub(crate) fn enter(&mut self, v: u32) {
         let now = self.now;
-        let warmup = self.plan.settings.warmup_ns;
-        let node_i = self.visits[v as usize].node as usize;
-        let node = &self.plan.nodes[node_i];
-        let (inline, workers, cap) = (node.inline, node.workers, node.queue_cap);
-        let node_warm = now >= warmup;
+        let node_warm = now >= self.plan.settings.warmup_ns;
+        let vis = &mut self.visits[v as usize];
+        vis.t_arrive = now;
+        vis.node_warm = node_warm;
+        let node_i = vis.node as usize;
+        if vis.trace != NONE
+            && let Some(s) = self.tracer.span(vis.trace, vis.span)
         {
-            let vis = &mut self.visits[v as usize];
-            vis.t_arrive = now;
-            vis.node_warm = node_warm;
-            if vis.trace != NONE
-                && let Some(s) = self.tracer.span(vis.trace, vis.span)
-            {
-                s.t_arrive = now;
-            }
+            s.t_arrive = now;
         }
         let acc = &mut self.metrics.nodes[node_i];
         if node_warm {
             acc.counts.arrived += 1;
         }
         acc.present.inc(now);
-        if inline {
-            if self.plan.nodes[node_i].client {
+        let node = &self.plan.nodes[node_i];
+        let (workers, cap) = (node.workers, node.queue_cap);
+        if node.plain {
+            // No policy, fault or inline run to consider: straight to a replica.
+            let r = if node.replicas <= 1 { node.first_replica } else { self.pick_replica(node_i) };
+            self.admit(v, node_i, r, workers, cap);
+            return;
+        }
+        if node.inline {
+            if node.client {
                 // A load source: no service, no queue, unlimited concurrency.
                 let vis = &mut self.visits[v as usize];
                 vis.t_start = now;
@@ -50,7 +53,6 @@ impl Simulation {
             }
             return;
         }
-        let node = &self.plan.nodes[node_i];
         let (pol, dynamic, faulted) = (node.pol, node.dynamic, node.faulted);
         if pol != NONE && !self.rate_admit(node_i, pol) {
             // Not placed: forget a replica its caller's discovery chose.
@@ -74,21 +76,35 @@ impl Simulation {
         if faulted && rep.down {
             // Connection refused: the replica has crashed.
             rep.active += 1;
+            self.visits[v as usize].replica = r;
             self.finish(v, Outcome::Error);
             return;
         }
+        self.admit(v, node_i, r, workers, cap);
+    }
+
+    /// Place visit `v` on replica `r`: served at once if a worker is free,
+    /// queued if the queue has room, rejected otherwise.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "one hot call site: a call here costs register saves on every visit")]
+    fn admit(&mut self, v: u32, node_i: usize, r: u32, workers: u32, cap: u32) {
+        let now = self.now;
+        let vis = &mut self.visits[v as usize];
+        let rep = &mut self.replicas[r as usize];
         if rep.busy < workers {
             rep.busy += 1;
             rep.active += 1;
+            vis.replica = r;
+            vis.holds = true;
             self.metrics.nodes[node_i].busy.inc(now);
-            self.visits[v as usize].holds = true;
             self.start_service(v);
         } else if (rep.queue.len() as u64) < u64::from(cap) {
             rep.queue.push_back(v);
             rep.active += 1;
+            vis.replica = r;
             self.metrics.nodes[node_i].queue.inc(now);
         } else {
-            self.visits[v as usize].replica = NONE;
+            vis.replica = NONE;
             self.finish(v, Outcome::Rejected(RejectCause::QueueFull));
         }
     }
@@ -137,6 +153,8 @@ impl Simulation {
     }
 
     /// Begin serving a visit (its worker is already held, or it runs inline).
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "a call here costs register saves on every visit")]
     pub(crate) fn start_service(&mut self, v: u32) {
         let now = self.now;
         let (node_i, handler) = {
@@ -154,25 +172,32 @@ impl Simulation {
         if self.plan.nodes[node_i].faulted {
             d = self.node_service_delay(node_i, d);
         }
-        self.queue.push(now + d, Kind::ServiceDone, v, 0);
+        self.queue.push_inline(now + d, Kind::ServiceDone, v, 0);
     }
 
     /// Give the visit's worker to the next queued visit, or free it.
     #[inline]
     pub(crate) fn release_worker(&mut self, v: u32) {
-        // Inline check: most callers reach here with no worker held (async
-        // nodes, receivers), and the full body is not worth a call then.
-        if self.visits[v as usize].holds {
-            self.hand_over_worker(v);
+        // Inline checks: most callers reach here with no worker held (async
+        // nodes, receivers) or nobody waiting, and a call is not worth it then.
+        let vis = &mut self.visits[v as usize];
+        if !vis.holds {
+            return;
+        }
+        vis.holds = false;
+        let (node_i, r) = (vis.node as usize, vis.replica as usize);
+        let rep = &mut self.replicas[r];
+        if rep.queue.is_empty() {
+            rep.busy = rep.busy.saturating_sub(1);
+            self.metrics.nodes[node_i].busy.dec(self.now);
+        } else {
+            self.hand_over_worker(node_i, r);
         }
     }
 
-    fn hand_over_worker(&mut self, v: u32) {
+    /// Give replica `r`'s freed worker to its next live queued visit.
+    fn hand_over_worker(&mut self, node_i: usize, r: usize) {
         let now = self.now;
-        let vis = &mut self.visits[v as usize];
-        vis.holds = false;
-        let node_i = vis.node as usize;
-        let r = vis.replica as usize;
         loop {
             let rep = &mut self.replicas[r];
             if let Some(next) = rep.queue.pop_front() {
@@ -203,8 +228,18 @@ impl Simulation {
             s.t_served = now;
         }
         let node_i = vis.node as usize;
-        if vis.dead {
-            let o = vis.fail.unwrap_or(Outcome::Error);
+        let dead = vis.dead;
+        let node = &self.plan.nodes[node_i];
+        if node.plain && !dead {
+            // No error, cache or broker draw: the steps run.
+            if !node.blocking {
+                self.release_worker(v);
+            }
+            self.begin_steps(v);
+            return;
+        }
+        if dead {
+            let o = self.visits[v as usize].fail.unwrap_or(Outcome::Error);
             self.finish(v, o);
             return;
         }
@@ -242,49 +277,49 @@ impl Simulation {
     pub(crate) fn finish(&mut self, v: u32, outcome: Outcome) {
         let now = self.now;
         self.release_worker(v);
+        // Read once: the record as it ends.
         let vis = &mut self.visits[v as usize];
         vis.outcome = outcome;
-        let (node_i, replica, t_arrive) = (vis.node as usize, vis.replica, vis.t_arrive);
-        if vis.orphan || vis.dead {
-            // Rare: copy the record only when its wasted work is counted.
-            let copy = *vis;
-            self.waste(&copy);
+        let x = *vis;
+        // It has left the node (a response may still be on the wire).
+        vis.node_warm = false;
+        let node_i = x.node as usize;
+        if x.orphan || x.dead {
+            // Rare: its wasted work is counted.
+            self.waste(&x);
         }
-        if replica != NONE {
-            let rep = &mut self.replicas[replica as usize];
+        if x.replica != NONE {
+            let rep = &mut self.replicas[x.replica as usize];
             rep.active = rep.active.saturating_sub(1);
-        }
-        let node = &self.plan.nodes[node_i];
-        if node.pol != NONE && replica != NONE {
-            self.outlier_note(node_i, node.pol, replica, outcome);
+            let pol = self.plan.nodes[node_i].pol;
+            if pol != NONE {
+                self.outlier_note(node_i, pol, x.replica, outcome);
+            }
         }
         if self.track_nodes {
-            self.metrics.node_ext[node_i].note_finish(now, now - t_arrive, outcome);
+            self.metrics.node_ext[node_i].note_finish(now, now - x.t_arrive, outcome);
         }
-        let vis = &mut self.visits[v as usize];
         let acc = &mut self.metrics.nodes[node_i];
         acc.present.dec(now);
-        if vis.node_warm {
-            let sojourn = now - vis.t_arrive;
+        if x.node_warm {
+            let sojourn = now - x.t_arrive;
             acc.counts.record(outcome);
             acc.sojourn_sum_ns += u128::from(sojourn);
             acc.batch_mark.finished += 1;
             acc.batch_mark.sojourn_sum_ns += u128::from(sojourn);
-            if vis.started {
+            if x.started {
                 acc.served += 1;
-                acc.wait_sum_ns += u128::from(vis.t_start - vis.t_arrive);
-                acc.service_sum_ns += u128::from(vis.t_served - vis.t_start);
-                acc.downstream_sum_ns += u128::from(now - vis.t_served);
+                acc.wait_sum_ns += u128::from(x.t_start - x.t_arrive);
+                acc.service_sum_ns += u128::from(x.t_served - x.t_start);
+                acc.downstream_sum_ns += u128::from(now - x.t_served);
             }
             if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
                 acc.latency.record(sojourn);
                 acc.batch_mark.succeeded += 1;
             }
-            // It has left the node (a response may still be on the wire).
-            vis.node_warm = false;
         }
-        if vis.trace != NONE
-            && let Some(s) = self.tracer.span(vis.trace, vis.span)
+        if x.trace != NONE
+            && let Some(s) = self.tracer.span(x.trace, x.span)
         {
             s.t_end = now;
             s.t_back = now;
@@ -294,9 +329,10 @@ impl Simulation {
                 s.t_served = now;
             }
         }
-        match vis.origin {
+        match x.origin {
             Origin::Entry => self.finish_request(v),
-            Origin::Call | Origin::Attempt => self.call_returning(v),
+            Origin::Call => self.call_returning_as(v, &x),
+            Origin::Attempt => self.call_returning(v),
             Origin::Signal => self.on_returned(v),
             Origin::Publish => self.publish_done(v),
             Origin::Delivery => self.delivery_done(v),
