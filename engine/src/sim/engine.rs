@@ -609,7 +609,17 @@ impl Simulation {
     }
 
     /// A closed-loop user thinks before the next request.
+    #[inline]
     pub(crate) fn schedule_think(&mut self, w: u32, instant: bool) {
+        // Inline check: an open workload has no users to think.
+        if let Some(wl) = self.plan.workloads.get(w as usize)
+            && matches!(wl.arrival, PArrival::Closed { .. })
+        {
+            self.schedule_think_closed(w, instant);
+        }
+    }
+
+    fn schedule_think_closed(&mut self, w: u32, instant: bool) {
         let Some(wl) = self.plan.workloads.get(w as usize) else { return };
         let PArrival::Closed { think, .. } = &wl.arrival else { return };
         let mut t = think.sample(&mut self.arrival_rng[w as usize]);

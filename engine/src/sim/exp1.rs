@@ -88,7 +88,8 @@ static EXP_X: [f64; 257] = [
 ];
 
 /// One draw of the standard exponential distribution.
-#[inline]
+#[inline(always)]
+#[allow(clippy::inline_always, reason = "a few instructions on every service start")]
 pub(crate) fn exp1(rng: &mut Stream) -> f64 {
     let saved = rng.clone();
     let bits = rng.next_u64();

@@ -48,11 +48,23 @@ impl Simulation {
         self.run_stages(v);
     }
 
+    /// [`Simulation::run_stages`] behind a call, for the later stages: only
+    /// the first stage is started inline, right after service.
+    #[inline(never)]
+    fn resume_stages(&mut self, v: u32) {
+        self.run_stages(v);
+    }
+
     /// Start stages from the visit's current one until one has to wait.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "once per visit, right after its service: a call costs register saves")]
     fn run_stages(&mut self, v: u32) {
         loop {
             let vis = &mut self.visits[v as usize];
             let (handler, stage_no, mask) = (vis.handler as usize, vis.stage, vis.mask);
+            // What the steps' visits inherit, read before the stores below
+            // (a load overlapping a just-stored byte would wait for it).
+            let from = (vis.depth, vis.trace, vis.span);
             let h = &self.plan.handlers[handler];
             if stage_no >= h.n_stages {
                 let o = if vis.degraded { Outcome::Degraded } else { Outcome::Ok };
@@ -89,7 +101,7 @@ impl Simulation {
                     }
                     StepKind::Call | StepKind::Signal => {
                         if member.policy == NONE {
-                            self.issue(v, m, &member, member.calls - 1);
+                            self.issue(v, from, m, &member, member.calls - 1);
                         } else {
                             self.visits[v as usize].pending += 1;
                             self.call_begin(v, m, member.calls - 1, member.policy);
@@ -111,15 +123,15 @@ impl Simulation {
     }
 
     /// Issue call/signal member `m` (`member`) of parent `p`, to be repeated
-    /// `repeats` more times; the parent waits for it.
+    /// `repeats` more times; the parent waits for it. `from` is the parent's
+    /// depth, trace and span.
     #[inline(always)]
     #[allow(clippy::inline_always, reason = "one hot call site: a call here costs register saves on every call step")]
-    fn issue(&mut self, p: u32, m: u32, member: &Member, repeats: u32) {
+    fn issue(&mut self, p: u32, from: (u16, u32, u32), m: u32, member: &Member, repeats: u32) {
         let now = self.now;
         let warm = now >= self.plan.settings.warmup_ns;
-        let parent = &mut self.visits[p as usize];
-        parent.pending += 1;
-        let (depth, trace, span) = (parent.depth + 1, parent.trace, parent.span);
+        self.visits[p as usize].pending += 1;
+        let (depth, trace, span) = (from.0 + 1, from.1, from.2);
         let origin = if member.kind == StepKind::Signal { Origin::Signal } else { Origin::Call };
         let mut child = Visit::new(member.to_node, member.to_handler, origin, m, now, warm);
         child.parent = p;
@@ -173,7 +185,7 @@ impl Simulation {
             }
             let e = &self.plan.edges[edge as usize];
             if origin == Origin::Call && e.latency.is_none() && !e.faulted && e.cache == NONE {
-                self.enter(c);
+                self.enter_inline(c);
                 return;
             }
         }
@@ -403,7 +415,7 @@ impl Simulation {
                     self.finish(p, if degraded { Outcome::Degraded } else { Outcome::Ok });
                     return;
                 }
-                self.run_stages(p);
+                self.resume_stages(p);
             }
         }
     }

@@ -201,18 +201,26 @@ impl Hist {
     pub(crate) fn value_at_quantile(&self, q: f64) -> u64 {
         let q = if q > 1.0 { 1.0 } else { q };
         let target = ((q * self.total as f64).ceil() as u64).max(1);
-        let mut seen = 0u64;
-        for (i, &c) in self.low.iter().enumerate() {
-            seen += u64::from(c);
-            if let Some(&h) = self.high.get(i) {
-                seen = seen.saturating_add(h.saturating_mul(1 << 16));
-            }
-            if seen >= target {
-                let v = self.value_for(i);
-                return if q == 0.0 { self.lowest_equivalent(v) } else { self.highest_equivalent(v) };
-            }
-        }
-        0
+        // Most histograms never carry: their high parts are not looked at.
+        let found = if self.high.is_empty() {
+            self.low
+                .iter()
+                .scan(0u64, |seen, &c| {
+                    *seen += u64::from(c);
+                    Some(*seen)
+                })
+                .position(|seen| seen >= target)
+        } else {
+            (0..self.low.len())
+                .scan(0u64, |seen, i| {
+                    *seen = seen.saturating_add(self.count(i));
+                    Some(*seen)
+                })
+                .position(|seen| seen >= target)
+        };
+        let Some(i) = found else { return 0 };
+        let v = self.value_for(i);
+        if q == 0.0 { self.lowest_equivalent(v) } else { self.highest_equivalent(v) }
     }
 
     /// Add another histogram's values (same precision).

@@ -222,26 +222,22 @@ impl EventQueue {
     #[allow(clippy::inline_always, reason = "the hottest loop: a call would pass the event through memory")]
     fn sift_down_from_root(heap: &mut [Event], len: usize, ev: Event) {
         let levels = depth(len - 1);
-        // Slots are u32 so that `i < 2i + 1` is plain to the compiler: with
-        // the pair's check below, the loop needs no other bounds check.
-        let mut i = 0u32;
+        let mut i = 0;
         for _ in 0..levels {
             // The smaller child is picked by arithmetic, not by a branch
             // (past the last event, the children are sentinels).
-            let left = 2 * i as usize + 1;
-            let Some(pair) = heap.get(left..left + 2) else { break };
-            let right = usize::from(pair[1].key() < pair[0].key());
-            heap[i as usize] = pair[right];
-            i = (left + right) as u32;
+            let left = 2 * i + 1;
+            let child = left + usize::from(heap[left + 1].key() < heap[left].key());
+            heap[i] = heap[child];
+            i = child;
         }
-        Self::rise(heap, i as usize, levels, ev);
+        Self::rise(heap, i, levels, ev);
     }
 
-    /// Put `ev` in the hole at `hole` and let it rise to its place. Each
-    /// ancestor later than `ev` moves down one level; the ancestors are in
-    /// order, so those form an unbroken run from the hole up, and a
-    /// conditional move per level (no branch) does the work.
-    /// `levels` is the hole's depth.
+    /// Put `ev` in the hole at `hole` (at depth `levels`) and let it rise to
+    /// its place. Each ancestor later than `ev` moves down one level; the
+    /// ancestors are in order, so those form an unbroken run from the hole
+    /// up, and a conditional move per level (no branch) does the work.
     #[inline(always)]
     #[allow(clippy::inline_always, reason = "part of the hottest loop")]
     fn rise(heap: &mut [Event], mut hole: usize, levels: u32, ev: Event) {
@@ -282,6 +278,50 @@ mod tests {
         pushed.sort_unstable();
         let popped: Vec<(u64, u32)> = std::iter::from_fn(|| q.pop()).map(|e| (e.t_ns, e.a)).collect();
         assert_eq!(popped, pushed);
+    }
+
+    /// The way the event loop uses the queue: each event taken may schedule
+    /// none, one or several more (the first replaces the held root), some at
+    /// the same instant; the queue grows to hundreds and empties again.
+    #[test]
+    fn held_root_replacement_matches_a_sorted_list() {
+        let mut q = EventQueue::default();
+        // The expected pending events, (time, insertion number), kept sorted.
+        let mut expected: std::collections::BTreeSet<(u64, u32)> = std::collections::BTreeSet::new();
+        let mut x: u64 = 99;
+        let mut rand = |n: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % n
+        };
+        let mut next_id = 0u32;
+        let mut now = 0u64;
+        for _ in 0..3 {
+            expected.insert((now, next_id));
+            q.push(now, Kind::Arrival, next_id, 0);
+            next_id += 1;
+        }
+        for step in 0..100_000u32 {
+            // A limit before the next event leaves it in place.
+            if let Some(&(t, _)) = expected.first()
+                && t > 0
+            {
+                assert!(q.next_until(t - 1).is_none());
+            }
+            let Some(ev) = q.next_until(u64::MAX) else { break };
+            let first = expected.pop_first();
+            assert_eq!(Some((ev.t_ns, ev.a)), first, "step {step}");
+            now = ev.t_ns;
+            // Grow to a few hundred pending events, then drain.
+            let fan_out = if step < 1_000 { rand(4) } else { rand(2) };
+            for _ in 0..fan_out {
+                let t = now + rand(3) * rand(50);
+                expected.insert((t, next_id));
+                q.push(t, Kind::ServiceDone, next_id, 7);
+                next_id += 1;
+            }
+        }
+        assert!(expected.is_empty());
+        assert!(q.next_until(u64::MAX).is_none());
     }
 
     #[test]

@@ -160,7 +160,8 @@ impl Sampler {
     }
 
     /// One duration in nanoseconds.
-    #[inline]
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "a few instructions on every service start")]
     pub(crate) fn sample(&self, rng: &mut Stream) -> u64 {
         // The exponential is by far the most used: drawn inline, the rest
         // behind a call, so a draw costs no register saves.
@@ -170,6 +171,7 @@ impl Sampler {
         self.sample_other(rng)
     }
 
+    /// [`Sampler::sample`] for every distribution but the exponential.
     #[inline(never)]
     fn sample_other(&self, rng: &mut Stream) -> u64 {
         match self {

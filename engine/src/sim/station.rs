@@ -9,14 +9,22 @@
 
 use crate::model::{LoadBalancer, Outcome, RejectCause};
 
-use super::engine::{Origin, Simulation};
-use super::plan::NONE;
+use super::engine::{NodeRng, Origin, Simulation, Visit};
+use super::plan::{NONE, Plan};
 use super::queue::Kind;
 use super::rng::{chance, index};
+use super::trace::Tracer;
 
 impl Simulation {
     /// A visit reaches its node: inline receivers start at once, stations queue.
     pub(crate) fn enter(&mut self, v: u32) {
+        self.enter_inline(v);
+    }
+
+    /// [`Simulation::enter`], inlined where a call step reaches its node.
+    #[inline(always)]
+    #[allow(clippy::inline_always, reason = "once per call step: a call costs register saves")]
+    pub(crate) fn enter_inline(&mut self, v: u32) {
         let now = self.now;
         let node_warm = now >= self.plan.settings.warmup_ns;
         let vis = &mut self.visits[v as usize];
@@ -35,9 +43,43 @@ impl Simulation {
         acc.present.inc(now);
         let node = &self.plan.nodes[node_i];
         let (workers, cap) = (node.workers, node.queue_cap);
+        if node.plain && node.replicas <= 1 {
+            // The common case in one piece: one replica and no policy, fault
+            // or inline run to consider. (What `admit` and `start_service` do.)
+            let r = node.first_replica;
+            let rep = &mut self.replicas[r as usize];
+            if rep.busy < workers {
+                rep.busy += 1;
+                rep.active += 1;
+                vis.replica = r;
+                vis.holds = true;
+                acc.busy.inc(now);
+                let d = begin_service(vis, &mut self.tracer, &self.plan, &mut self.node_rng[node_i], now);
+                self.queue.push_inline(now + d, Kind::ServiceDone, v, 0);
+            } else if (rep.queue.len() as u64) < u64::from(cap) {
+                rep.queue.push_back(v);
+                rep.active += 1;
+                vis.replica = r;
+                acc.queue.inc(now);
+            } else {
+                vis.replica = NONE;
+                self.finish(v, Outcome::Rejected(RejectCause::QueueFull));
+            }
+            return;
+        }
+        self.enter_rest(v, node_i);
+    }
+
+    /// The rest of [`Simulation::enter`] once the visit is counted at the
+    /// node, for every node but a plain one with one replica.
+    #[inline(never)]
+    fn enter_rest(&mut self, v: u32, node_i: usize) {
+        let now = self.now;
+        let node = &self.plan.nodes[node_i];
+        let (workers, cap) = (node.workers, node.queue_cap);
         if node.plain {
             // No policy, fault or inline run to consider: straight to a replica.
-            let r = if node.replicas <= 1 { node.first_replica } else { self.pick_replica(node_i) };
+            let r = self.pick_replica(node_i);
             self.admit(v, node_i, r, workers, cap);
             return;
         }
@@ -86,7 +128,7 @@ impl Simulation {
     /// Place visit `v` on replica `r`: served at once if a worker is free,
     /// queued if the queue has room, rejected otherwise.
     #[inline(always)]
-    #[allow(clippy::inline_always, reason = "one hot call site: a call here costs register saves on every visit")]
+    #[allow(clippy::inline_always, reason = "on every visit to a station: a call costs register saves")]
     fn admit(&mut self, v: u32, node_i: usize, r: u32, workers: u32, cap: u32) {
         let now = self.now;
         let vis = &mut self.visits[v as usize];
@@ -157,18 +199,9 @@ impl Simulation {
     #[allow(clippy::inline_always, reason = "a call here costs register saves on every visit")]
     pub(crate) fn start_service(&mut self, v: u32) {
         let now = self.now;
-        let (node_i, handler) = {
-            let vis = &mut self.visits[v as usize];
-            vis.t_start = now;
-            vis.started = true;
-            if vis.trace != NONE
-                && let Some(s) = self.tracer.span(vis.trace, vis.span)
-            {
-                s.t_start = now;
-            }
-            (vis.node as usize, vis.handler as usize)
-        };
-        let mut d = self.plan.handlers[handler].service.sample(&mut self.node_rng[node_i].service);
+        let vis = &mut self.visits[v as usize];
+        let node_i = vis.node as usize;
+        let mut d = begin_service(vis, &mut self.tracer, &self.plan, &mut self.node_rng[node_i], now);
         if self.plan.nodes[node_i].faulted {
             d = self.node_service_delay(node_i, d);
         }
@@ -186,6 +219,13 @@ impl Simulation {
         }
         vis.holds = false;
         let (node_i, r) = (vis.node as usize, vis.replica as usize);
+        self.free_worker(node_i, r);
+    }
+
+    /// A worker of replica `r` of node `node_i` is free: it takes the next
+    /// queued visit, if any.
+    #[inline]
+    fn free_worker(&mut self, node_i: usize, r: usize) {
         let rep = &mut self.replicas[r];
         if rep.queue.is_empty() {
             rep.busy = rep.busy.saturating_sub(1);
@@ -202,14 +242,20 @@ impl Simulation {
             let rep = &mut self.replicas[r];
             if let Some(next) = rep.queue.pop_front() {
                 self.metrics.nodes[node_i].queue.dec(now);
-                if self.visits[next as usize].dead {
+                let vis = &mut self.visits[next as usize];
+                if vis.dead {
                     // Its caller cancelled it while it waited: dropped unserved.
-                    let o = self.visits[next as usize].fail.unwrap_or(Outcome::Timeout);
+                    let o = vis.fail.unwrap_or(Outcome::Timeout);
                     self.finish(next, o);
                     continue;
                 }
-                self.visits[next as usize].holds = true;
-                self.start_service(next);
+                vis.holds = true;
+                // What `start_service` does, with the record at hand.
+                let mut d = begin_service(vis, &mut self.tracer, &self.plan, &mut self.node_rng[node_i], now);
+                if self.plan.nodes[node_i].faulted {
+                    d = self.node_service_delay(node_i, d);
+                }
+                self.queue.push_inline(now + d, Kind::ServiceDone, next, 0);
             } else {
                 rep.busy = rep.busy.saturating_sub(1);
                 self.metrics.nodes[node_i].busy.dec(now);
@@ -227,15 +273,16 @@ impl Simulation {
         {
             s.t_served = now;
         }
-        let node_i = vis.node as usize;
+        let (node_i, handler, replica) = (vis.node as usize, vis.handler as usize, vis.replica as usize);
         let dead = vis.dead;
         let node = &self.plan.nodes[node_i];
         if node.plain && !dead {
             // No error, cache or broker draw: the steps run.
-            if !node.blocking {
-                self.release_worker(v);
+            if !node.blocking && vis.holds {
+                vis.holds = false;
+                self.free_worker(node_i, replica);
             }
-            self.begin_steps(v);
+            self.begin_steps_at(v, node_i, handler);
             return;
         }
         if dead {
@@ -355,4 +402,20 @@ impl Simulation {
             ext.wasted_visits += 1;
         }
     }
+}
+
+/// Visit `vis` starts its service at `now`: the record and its span say so,
+/// and its service time is drawn (the part of starting a service that needs
+/// nothing else of the simulation, for callers holding the record).
+#[inline(always)]
+#[allow(clippy::inline_always, reason = "on every service start")]
+fn begin_service(vis: &mut Visit, tracer: &mut Tracer, plan: &Plan, rng: &mut NodeRng, now: u64) -> u64 {
+    vis.t_start = now;
+    vis.started = true;
+    if vis.trace != NONE
+        && let Some(s) = tracer.span(vis.trace, vis.span)
+    {
+        s.t_start = now;
+    }
+    plan.handlers[vis.handler as usize].service.sample(&mut rng.service)
 }
