@@ -122,6 +122,24 @@ fn the_report_lists_notes_and_errors_show_in_the_dialog() {
 }
 
 #[test]
+fn the_dialog_warns_when_the_design_has_errors() {
+    let (mut h, _) = harness(sample());
+    menu(&mut h, "Export", "Docker Compose…");
+    assert_eq!(h.state().export_dialog.as_ref().unwrap().design_errors(), 0);
+    assert!(h.query_by_label_contains("error(s) (see Problems)").is_none(), "no warning for a valid design");
+
+    // Two nodes with the same id: the export still shows, under a warning.
+    let mut design = sample();
+    let twin = design.nodes[1].clone();
+    design.nodes.push(twin);
+    let (mut h, _) = harness(design);
+    menu(&mut h, "Export", "Docker Compose…");
+    assert!(h.state().export_dialog.as_ref().unwrap().design_errors() > 0);
+    h.get_by_label_contains("error(s) (see Problems)");
+    assert!(h.state().export_dialog.as_ref().unwrap().text().is_some(), "the user can still look and save");
+}
+
+#[test]
 fn large_exports_are_cut_in_the_preview_but_saved_whole() {
     let dir = temp_dir("export-large");
     let path = dir.join("large.yaml");

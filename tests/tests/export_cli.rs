@@ -98,3 +98,29 @@ fn bad_input_exits_with_the_usage_code() {
     assert_eq!(code, exit::OK, "diagrams need nothing deployable");
     assert!(text.starts_with("flowchart"));
 }
+
+#[test]
+fn a_design_with_errors_exports_nothing_unless_forced() {
+    let dir = temp_dir("invalid");
+    let path = dir.join("invalid.json");
+    let out = dir.join("compose.yaml");
+    // The second edge goes to a node that does not exist.
+    std::fs::write(
+        &path,
+        r#"{"version": 1, "name": "invalid", "nodes": [
+            {"id": "web", "name": "web", "kind": "service"},
+            {"id": "db", "name": "db", "kind": "database"}],
+          "edges": [
+            {"id": "web-db", "from": "web", "to": "db", "kind": "call"},
+            {"id": "web-cache", "from": "web", "to": "cache", "kind": "call"}]}"#,
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let (code, text) = cli(&["export", file, "--format", "compose", "-o", out.to_str().unwrap()]);
+    assert_eq!(code, exit::DESIGN_ERRORS);
+    assert!(text.is_empty());
+    assert!(!out.exists(), "nothing is written for an invalid design");
+    let (code, text) = cli(&["export", file, "--format", "compose", "--force", "-q"]);
+    assert_eq!(code, exit::DESIGN_ERRORS, "forced, it still says the design has errors");
+    assert!(text.contains("web:"), "{text}");
+}

@@ -26,6 +26,9 @@ pub struct Args {
     /// Kubernetes: one file per object and a kustomization.yaml in DIR.
     #[arg(long, value_name = "DIR")]
     pub split: Option<PathBuf>,
+    /// Export even if the design has errors (they are listed; exit code 1).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub common: Output,
 }
@@ -42,8 +45,27 @@ struct JsonReport<'a> {
 ///
 /// # Errors
 /// Unreadable input, a design with nothing to export, unwritable output.
+/// A design with errors exports nothing (exit code 1) unless `--force`.
 pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let design = super::load_design(&args.file)?;
+    // An invalid design (a duplicate id, an edge to nowhere, a policy that
+    // cannot work) would deploy something other than what was drawn: refuse,
+    // as a compiler would, unless asked to go on.
+    let errors: Vec<_> = engine::validate::validate(&design)
+        .into_iter()
+        .filter(|p| p.severity == engine::validate::Severity::Error)
+        .collect();
+    for p in &errors {
+        eprintln!("{}: {p}", args.file.display());
+    }
+    if !errors.is_empty() && !args.force {
+        eprintln!(
+            "{}: {} error(s): nothing exported (fix them, or pass --force to export anyway)",
+            args.file.display(),
+            errors.len()
+        );
+        return Ok(exit::DESIGN_ERRORS);
+    }
     let options = ExportOptions { split: args.split.is_some() };
     if options.split && args.format != ExportFormat::Kubernetes {
         anyhow::bail!("--split is for the Kubernetes export (--format k8s)");
@@ -82,7 +104,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         json.push('\n');
         super::write_json(json_path, &json, out)?;
     }
-    Ok(exit::OK)
+    Ok(if errors.is_empty() { exit::OK } else { exit::DESIGN_ERRORS })
 }
 
 fn write_single(export: &Export, path: &Path) -> anyhow::Result<()> {

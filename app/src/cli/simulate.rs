@@ -294,10 +294,21 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if !r.slos.is_empty() {
         writeln!(out)?;
         for v in &r.slos {
+            // Error rates are stored as shares (0–1) and read as percentages.
+            let (scale, unit) = if v.objective.contains("error") { (100.0, "%") } else { (1.0, "ms") };
+            let verdict = match v.verdict {
+                engine::sim::Verdict::Pass => "PASS",
+                engine::sim::Verdict::Fail => "FAIL",
+                engine::sim::Verdict::Inconclusive => "INCONCLUSIVE",
+            };
             writeln!(
                 out,
-                "SLO {} {}: {:.4} ± {:.4} vs {} → {:?}",
-                v.workload, v.objective, v.measured.mean, v.measured.ci95, v.target, v.verdict
+                "SLO {} {}: {:.2} {unit} ± {:.2} (target ≤ {} {unit}) → {verdict}",
+                v.workload,
+                v.objective,
+                v.measured.mean * scale,
+                v.measured.ci95 * scale,
+                v.target * scale,
             )?;
         }
     }

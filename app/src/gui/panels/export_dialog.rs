@@ -79,13 +79,16 @@ pub struct ExportDialog {
     outcome: Option<Outcome>,
     /// The result of the last Save or Copy, shown under the buttons.
     message: Option<(String, bool)>,
+    /// Validation errors of the design at that revision: the export of an
+    /// invalid design may not deploy as drawn (the CLI refuses it).
+    design_errors: usize,
 }
 
 impl ExportDialog {
     /// A dialog showing `format`.
     #[must_use]
     pub fn new(format: ExportFormat) -> Self {
-        Self { format, computed_for: None, outcome: None, message: None }
+        Self { format, computed_for: None, outcome: None, message: None, design_errors: 0 }
     }
 
     /// The format shown.
@@ -108,6 +111,10 @@ impl ExportDialog {
             return;
         }
         self.computed_for = Some((self.format, revision));
+        self.design_errors = engine::validate::validate(design)
+            .iter()
+            .filter(|p| p.severity == engine::validate::Severity::Error)
+            .count();
         self.outcome = Some(match engine::export::export(design, self.format) {
             Ok(export) => {
                 let text = export.text();
@@ -152,6 +159,12 @@ impl ExportDialog {
             Some(Outcome::Failed(e)) => Some(e),
             _ => None,
         }
+    }
+
+    /// How many validation errors the design had when the export was made.
+    #[must_use]
+    pub fn design_errors(&self) -> usize {
+        self.design_errors
     }
 
     /// The message of the last Save or Copy, and whether it is an error.
@@ -232,6 +245,16 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
         }
     });
     ui.separator();
+    if dialog.design_errors > 0 {
+        ui.colored_label(
+            style::error_text(ui),
+            format!(
+                "⚠ The design has {} error(s) (see Problems): this export may not deploy as drawn, \
+                 and `switchboard export` refuses it without --force.",
+                dialog.design_errors
+            ),
+        );
+    }
     match &dialog.outcome {
         Some(Outcome::Done { export, preview, .. }) => {
             preview_ui(ui, preview);
