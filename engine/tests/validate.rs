@@ -275,3 +275,38 @@ fn discovery_rules_name_the_field() {
     d.nodes[0].discovery = Some(Discovery::default());
     assert!(has(&d, "nodes[api].discovery", "not found through a registry"), "{:?}", messages(&d));
 }
+
+#[test]
+fn replica_counts_are_bounded_before_anything_is_allocated() {
+    use engine::validate::{MAX_REPLICAS_PER_NODE, MAX_REPLICAS_TOTAL};
+    let mut d = base();
+    d.nodes[0].capacity.replicas = u32::MAX;
+    assert!(has(&d, "nodes[api].capacity.replicas", "at most 100000"), "{:?}", messages(&d));
+    // The simulator refuses it too, without trying to allocate the slots.
+    let err = engine::sim::run(&d, &engine::sim::RunOptions::default(), &engine::sim::RunControl::default());
+    assert!(err.is_err());
+
+    let mut d = base();
+    d.nodes[1].policies.autoscaling = Some(engine::model::Autoscaling {
+        min_replicas: 1,
+        max_replicas: MAX_REPLICAS_PER_NODE + 1,
+        target_utilization: 0.6,
+        evaluation_period_s: 15.0,
+        scale_down_stabilization_s: 300.0,
+        cold_start_s: 0.0,
+    });
+    assert!(has(&d, "nodes[orders].policies.autoscaling.max_replicas", "at most"), "{:?}", messages(&d));
+
+    // Many nodes each within bounds can still add up to too many.
+    let mut d = base();
+    for i in 0..=(MAX_REPLICAS_TOTAL / MAX_REPLICAS_PER_NODE) {
+        let mut n = svc(&format!("s{i}"));
+        n.capacity.replicas = MAX_REPLICAS_PER_NODE;
+        d.nodes.push(n);
+    }
+    assert!(validate(&d).iter().any(|p| p.path == "nodes" && p.target == Target::Design), "{:?}", messages(&d));
+    // At the bound, no problem.
+    let mut d = base();
+    d.nodes[0].capacity.replicas = MAX_REPLICAS_PER_NODE;
+    assert!(!has_errors(&validate(&d)), "{:?}", messages(&d));
+}

@@ -331,12 +331,34 @@ fn erlang_c(c: u32, a: f64) -> f64 {
     if rho >= 1.0 {
         return 1.0;
     }
-    // Erlang B by its stable recursion, then C from B.
-    let mut b = 1.0;
-    for k in 1..=c {
-        b = a * b / (f64::from(k) + a * b);
-    }
+    let b = erlang_b(c, a);
     b / (1.0 - rho * (1.0 - b))
+}
+
+/// Erlang B (blocking probability of c servers under offered load a) by its
+/// stable recursion `B(k) = a·B(k−1) / (k + a·B(k−1))`.
+///
+/// The recursion is a contraction, so it need not start at k = 0: far below
+/// `a` (40 standard deviations of a Poisson(a)), `B(k) ≈ 1 − k/a` and the
+/// starting error dies out long before `k` reaches `a`. Far above `a`, `B`
+/// underflows and stays 0. Either way the work is O(√a), not O(c): a node
+/// with millions of workers (valid input) must not stall the editor, which
+/// re-estimates on every edit.
+fn erlang_b(c: u32, a: f64) -> f64 {
+    let start = (a - 40.0 * a.sqrt() - 10.0).floor();
+    let (mut b, first) = if start >= 1.0 && start < f64::from(c) {
+        // In range of u32: `start` < c.
+        ((a - start) / a, start as u32 + 1)
+    } else {
+        (1.0, 1)
+    };
+    for k in first..=c {
+        b = a * b / (f64::from(k) + a * b);
+        if b < 1e-300 {
+            return 0.0;
+        }
+    }
+    b
 }
 
 /// Mean M/M/c waiting time scaled by (1 + scv)/2.
@@ -624,7 +646,7 @@ fn times(
         let replicas = node.capacity.replicas.max(1);
         let workers = node.capacity.workers.max(1);
         let (wait, utilization) = if station {
-            let u = lambda_per_s * holding / 1000.0 / f64::from(replicas * workers);
+            let u = lambda_per_s * holding / 1000.0 / (f64::from(replicas) * f64::from(workers));
             let per_replica_per_ms = lambda_per_s / 1000.0 / f64::from(replicas);
             (wait_ms(per_replica_per_ms, holding, workers, scv), Some(u))
         } else {

@@ -129,3 +129,36 @@ fn client_side_discovery_loads_the_registry_once_per_caller_per_ttl() {
     d.nodes[2].discovery.as_mut().unwrap().mode = DiscoveryMode::ServerSide;
     assert!(estimate(&d).node("reg").unwrap().arrival_rate_per_s.abs() < 1e-12);
 }
+
+/// Erlang B by the recursion from k = 0, the reference.
+fn erlang_b_from_zero(c: u32, a: f64) -> f64 {
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (f64::from(k) + a * b);
+    }
+    b
+}
+
+#[test]
+fn erlang_b_started_near_the_load_matches_the_full_recursion() {
+    for &a in &[0.5_f64, 3.2, 40.0, 950.0, 12_345.6, 250_000.0] {
+        for &rho in &[0.3, 0.7, 0.9, 0.99, 1.2] {
+            let c = ((a / rho).ceil() as u32).max(1);
+            let (fast, full) = (erlang_b(c, a), erlang_b_from_zero(c, a));
+            let tolerance = 1e-12_f64.max(full * 1e-9);
+            assert!((fast - full).abs() <= tolerance, "a {a} c {c}: {fast} vs {full}");
+        }
+    }
+    // Textbook value: B(10, 5) = 0.018385.
+    assert!((erlang_b(10, 5.0) - 0.018_385).abs() < 1e-6);
+}
+
+#[test]
+fn millions_of_workers_are_estimated_without_iterating_over_them() {
+    let mut d = Design::default();
+    d.nodes.push(station("a", u32::MAX, 1000.0));
+    d.workloads.push(open("a", 1000.0));
+    let a = estimate(&d).node("a").cloned().unwrap();
+    assert!(a.wait_time_ms.abs() < 1e-9, "{}", a.wait_time_ms);
+    assert!((a.response_time_ms - 1000.0).abs() < 1e-6, "{}", a.response_time_ms);
+}

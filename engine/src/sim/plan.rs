@@ -12,6 +12,7 @@ use crate::model::{
 };
 
 use super::rng::{Sampler, ms_to_ns, s_to_ns};
+use crate::validate::{MAX_REPLICAS_PER_NODE, MAX_REPLICAS_TOTAL};
 
 /// "No index".
 pub(crate) const NONE: u32 = u32::MAX;
@@ -292,7 +293,18 @@ impl Plan {
                 disc: NONE,
                 plain: false,
             });
+            if replicas > MAX_REPLICAS_PER_NODE {
+                problems.push(format!(
+                    "{path}.capacity.replicas: {replicas} replica slots; at most {MAX_REPLICAS_PER_NODE} per node"
+                ));
+            }
             n_replicas = n_replicas.saturating_add(replicas);
+        }
+        if n_replicas > MAX_REPLICAS_TOTAL {
+            // Each slot is allocated up front: refuse before allocating.
+            problems.push(format!(
+                "nodes: {n_replicas} replica slots in all; at most {MAX_REPLICAS_TOTAL} (lower replicas or max_replicas)"
+            ));
         }
 
         // Operation names per node: declared, used by edges, or entered by workloads.

@@ -48,6 +48,12 @@ pub enum Target {
     Slo(String),
 }
 
+/// Most replicas one node may have (or scale to): far beyond any real
+/// deployment, low enough that the simulator's per-replica state fits.
+pub const MAX_REPLICAS_PER_NODE: u32 = 100_000;
+/// Most replicas a whole design may have (each node at its most).
+pub const MAX_REPLICAS_TOTAL: u32 = 1_000_000;
+
 /// One problem found in a design.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
@@ -214,6 +220,12 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
         let c = &n.capacity;
         if c.replicas == 0 {
             sink.error(&t, format!("{p}.capacity.replicas"), "must be at least 1");
+        } else if c.replicas > MAX_REPLICAS_PER_NODE {
+            sink.error(
+                &t,
+                format!("{p}.capacity.replicas"),
+                format!("must be at most {MAX_REPLICAS_PER_NODE}, found {}", c.replicas),
+            );
         }
         if c.workers == 0 {
             sink.error(&t, format!("{p}.capacity.workers"), "must be at least 1");
@@ -280,6 +292,22 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
             (_, None) => {}
         }
     }
+    let total: u64 = design
+        .nodes
+        .iter()
+        .filter(|n| !matches!(n.kind, NodeKind::Client | NodeKind::Receiver))
+        .map(|n| {
+            let scaled = n.policies.autoscaling.as_ref().map_or(0, |a| a.max_replicas);
+            u64::from(n.capacity.replicas.max(scaled))
+        })
+        .sum();
+    if total > u64::from(MAX_REPLICAS_TOTAL) {
+        sink.error(
+            &Target::Design,
+            "nodes".to_owned(),
+            format!("{total} replicas in all (each node at its most); at most {MAX_REPLICAS_TOTAL}"),
+        );
+    }
     by_id
 }
 
@@ -309,6 +337,13 @@ fn check_node_policies(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
         let ap = format!("{p}.policies.autoscaling");
         if a.min_replicas == 0 {
             sink.error(t, format!("{ap}.min_replicas"), "must be at least 1");
+        }
+        if a.max_replicas > MAX_REPLICAS_PER_NODE {
+            sink.error(
+                t,
+                format!("{ap}.max_replicas"),
+                format!("must be at most {MAX_REPLICAS_PER_NODE}, found {}", a.max_replicas),
+            );
         }
         if a.max_replicas < a.min_replicas {
             sink.error(t, format!("{ap}.max_replicas"), format!("must be at least min_replicas ({})", a.min_replicas));

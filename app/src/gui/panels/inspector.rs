@@ -9,6 +9,7 @@ use engine::model::{
     Autoscaling, BrokerMode, BrokerSettings, CacheSettings, Concurrency, Healthcheck, LoadBalancer, Node, NodeKind,
     Operation, OutlierEjection, RateLimit,
 };
+use engine::validate::MAX_REPLICAS_PER_NODE;
 
 use super::distribution::{self, fmt_ms};
 use super::{discovery_inspector, edge_inspector};
@@ -63,7 +64,12 @@ pub fn labelled(ui: &Ui, response: egui::Response) -> egui::Response {
 
 /// A whole-number field.
 pub fn uint(ui: &mut Ui, v: &mut u32, min: u32, suffix: &str) -> bool {
-    let resp = ui.add(DragValue::new(v).range(min..=1_000_000).speed(0.2).suffix(suffix));
+    uint_in(ui, v, min..=1_000_000, suffix)
+}
+
+/// An integer field within `range`.
+pub fn uint_in(ui: &mut Ui, v: &mut u32, range: std::ops::RangeInclusive<u32>, suffix: &str) -> bool {
+    let resp = ui.add(DragValue::new(v).range(range).speed(0.2).suffix(suffix));
     labelled(ui, resp).changed()
 }
 
@@ -395,7 +401,7 @@ fn load_ui(ui: &mut Ui, app: &SwitchboardApp, id: &str) {
 fn capacity_ui(ui: &mut Ui, node: &mut Node) {
     let cap = &mut node.capacity;
     egui::Grid::new("capacity").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        row(ui, "Replicas", |ui| uint(ui, &mut cap.replicas, 1, ""));
+        row(ui, "Replicas", |ui| uint_in(ui, &mut cap.replicas, 1..=MAX_REPLICAS_PER_NODE, ""));
         row(ui, "Workers", |ui| uint(ui, &mut cap.workers, 1, " per replica"));
         ui.label("Queue");
         ui.horizontal(|ui| {
@@ -522,8 +528,8 @@ fn policies_ui(ui: &mut Ui, node: &mut Node) {
     });
     if let Some(a) = &mut p.autoscaling {
         egui::Grid::new("hpa").num_columns(2).show(ui, |ui| {
-            row(ui, "Min replicas", |ui| uint(ui, &mut a.min_replicas, 1, ""));
-            row(ui, "Max replicas", |ui| uint(ui, &mut a.max_replicas, 1, ""));
+            row(ui, "Min replicas", |ui| uint_in(ui, &mut a.min_replicas, 1..=MAX_REPLICAS_PER_NODE, ""));
+            row(ui, "Max replicas", |ui| uint_in(ui, &mut a.max_replicas, 1..=MAX_REPLICAS_PER_NODE, ""));
             row(ui, "Target ρ", |ui| ui.add(Slider::new(&mut a.target_utilization, 0.05..=1.0)).changed());
             row(ui, "Evaluate every", |ui| float(ui, &mut a.evaluation_period_s, 0.1..=3600.0, " s"));
             row(ui, "Scale-down wait", |ui| float(ui, &mut a.scale_down_stabilization_s, 0.0..=36_000.0, " s"));
