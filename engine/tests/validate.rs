@@ -310,3 +310,25 @@ fn replica_counts_are_bounded_before_anything_is_allocated() {
     d.nodes[0].capacity.replicas = MAX_REPLICAS_PER_NODE;
     assert!(!has_errors(&validate(&d)), "{:?}", messages(&d));
 }
+
+#[test]
+fn durations_and_periods_stay_within_what_the_clock_can_hold() {
+    let mut d = base();
+    d.nodes[0].service_time = Distribution::Lognormal { p50_ms: 5.0, p99_ms: 1e300 };
+    d.nodes[1].service_time = Distribution::Constant { value_ms: 4e10 };
+    d.nodes[1].policies.outlier_ejection = Some(engine::model::OutlierEjection {
+        consecutive_errors: 5,
+        interval_s: 1e-9,
+        base_ejection_s: 30.0,
+        max_ejection_percent: 50.0,
+    });
+    assert!(has(&d, "nodes[api].service_time.p99_ms", "at most a year"), "{:?}", messages(&d));
+    assert!(has(&d, "nodes[orders].service_time.value_ms", "at most a year"), "{:?}", messages(&d));
+    assert!(has(&d, "nodes[orders].policies.outlier_ejection.interval_s", "between 0.001 s"), "{:?}", messages(&d));
+    d.simulation.max_in_flight = u32::MAX;
+    assert!(has(&d, "simulation.max_in_flight", "at most 10000000"), "{:?}", messages(&d));
+    // A day-long tail is fine.
+    let mut d = base();
+    d.nodes[0].service_time = Distribution::Lognormal { p50_ms: 5.0, p99_ms: 86_400_000.0 };
+    assert!(!has_errors(&validate(&d)), "{:?}", messages(&d));
+}

@@ -54,7 +54,7 @@ fn simulate_prints_a_summary_and_writes_json() {
         json.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("web") && out.contains("busiest nodes") && out.contains("Pass"), "{out}");
+    assert!(out.contains("web") && out.contains("busiest nodes") && out.contains("→ PASS"), "{out}");
     let report = engine::sim::Report::from_json(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert!((report.settings.duration_s - 10.0).abs() < 1e-9);
     let (code, stdout_json) = cli(&["simulate", design.to_str().unwrap(), "--json", "-", "--seed", "8"]);

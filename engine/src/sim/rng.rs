@@ -71,14 +71,7 @@ pub(crate) fn chance(rng: &mut Stream, p: f64) -> bool {
 #[inline]
 #[must_use]
 pub(crate) fn ms_to_ns(ms: f64) -> u64 {
-    let ns = ms * 1e6;
-    if ns.is_finite() && ns > 0.0 {
-        // Saturating float-to-int conversion is exactly the clamp wanted here.
-        // Adding ½ then truncating rounds positive values without a libm call.
-        (ns + 0.5) as u64
-    } else {
-        0
-    }
+    to_ns(ms * 1e6)
 }
 
 /// Seconds (f64) to integer nanoseconds.
@@ -193,16 +186,24 @@ impl Sampler {
     }
 }
 
+/// Longest delay the simulator schedules, ns (about three years). The clock
+/// runs for at most a year, so `now + delay` never comes near `u64::MAX`,
+/// whatever a design or a heavy-tailed draw asks for.
+pub(crate) const MAX_DELAY_NS: u64 = 100_000_000_000_000_000;
+
+/// Nanoseconds (f64) to an integer delay: rounded, negatives and NaN to zero,
+/// anything longer than [`MAX_DELAY_NS`] to that.
 #[inline]
 fn to_ns(ns: f64) -> u64 {
-    // Below 2⁶³ the signed conversion is one instruction and gives the same
-    // integer as the unsigned one, which x86-64 has to emulate.
-    const I64_LIMIT: f64 = 9.223_372_036_854_775e18;
+    #[allow(clippy::cast_precision_loss, reason = "1e17 is exact in f64")]
+    const LIMIT: f64 = MAX_DELAY_NS as f64;
+    // Adding ½ then truncating rounds without a libm call; below 2⁶³ the
+    // signed conversion is one instruction (x86-64 emulates the unsigned).
     let x = ns + 0.5;
-    if ns > 0.0 && x < I64_LIMIT {
+    if ns > 0.0 && x < LIMIT {
         x as i64 as u64
-    } else if ns.is_finite() && ns > 0.0 {
-        x as u64
+    } else if ns > 0.0 {
+        MAX_DELAY_NS
     } else {
         0
     }

@@ -34,7 +34,7 @@ pub(super) fn check_discovery(design: &Design, nodes: &BTreeMap<&str, &Node>, si
             },
         }
         sink.range(&t, format!("{p}.cache_ttl_s"), d.cache_ttl_s, 0.0, f64::INFINITY);
-        sink.positive(&t, format!("{p}.health_check.interval_s"), d.health_check.interval_s);
+        sink.period(&t, format!("{p}.health_check.interval_s"), d.health_check.interval_s);
         if d.health_check.failures_before_removal == 0 {
             sink.error(&t, format!("{p}.health_check.failures_before_removal"), "must be at least 1");
         }

@@ -54,6 +54,16 @@ pub const MAX_REPLICAS_PER_NODE: u32 = 100_000;
 /// Most replicas a whole design may have (each node at its most).
 pub const MAX_REPLICAS_TOTAL: u32 = 1_000_000;
 
+/// Longest duration a distribution may describe: a year, in ms (the
+/// simulator's clock runs for at most a year too).
+pub const MAX_DURATION_MS: f64 = 365.0 * 24.0 * 3600.0 * 1000.0;
+
+/// Most requests in flight a run may hold before it stops as unstable.
+pub const MAX_IN_FLIGHT: u32 = 10_000_000;
+
+/// Shortest period of a repeated simulator activity, s.
+pub const MIN_PERIOD_S: f64 = 0.001;
+
 /// One problem found in a design.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
@@ -120,6 +130,17 @@ impl Sink {
         }
     }
 
+    /// The period of something the simulator does again and again (a health
+    /// check, a sweep, an evaluation): from 1 ms (shorter would schedule
+    /// millions of events per simulated second) to a year.
+    pub(crate) fn period(&mut self, target: &Target, path: String, value_s: f64) {
+        if !value_s.is_finite() {
+            self.error(target, path, format!("must be a finite number, found {value_s}"));
+        } else if !(MIN_PERIOD_S..=MAX_DURATION_MS / 1000.0).contains(&value_s) {
+            self.error(target, path, format!("must be between 0.001 s and a year (31536000 s), found {value_s}"));
+        }
+    }
+
     fn probability(&mut self, target: &Target, path: String, value: f64) {
         self.range(target, path, value, 0.0, 1.0);
     }
@@ -128,6 +149,14 @@ impl Sink {
         for (field, value) in d.fields() {
             if !value.is_finite() {
                 self.error(target, format!("{path}.{field}"), format!("must be a finite number, found {value}"));
+                return;
+            }
+            if field.ends_with("_ms") && value > MAX_DURATION_MS {
+                self.error(
+                    target,
+                    format!("{path}.{field}"),
+                    format!("must be at most a year ({MAX_DURATION_MS} ms), found {value}"),
+                );
                 return;
             }
         }
@@ -323,7 +352,7 @@ fn check_node_policies(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
         if o.consecutive_errors == 0 {
             sink.error(t, format!("{p}.policies.outlier_ejection.consecutive_errors"), "must be at least 1");
         }
-        sink.positive(t, format!("{p}.policies.outlier_ejection.interval_s"), o.interval_s);
+        sink.period(t, format!("{p}.policies.outlier_ejection.interval_s"), o.interval_s);
         sink.positive(t, format!("{p}.policies.outlier_ejection.base_ejection_s"), o.base_ejection_s);
         sink.range(
             t,
@@ -355,7 +384,7 @@ fn check_node_policies(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
                 format!("must be in (0, 1], found {}", a.target_utilization),
             );
         }
-        sink.positive(t, format!("{ap}.evaluation_period_s"), a.evaluation_period_s);
+        sink.period(t, format!("{ap}.evaluation_period_s"), a.evaluation_period_s);
         sink.range(t, format!("{ap}.scale_down_stabilization_s"), a.scale_down_stabilization_s, 0.0, f64::INFINITY);
         sink.range(t, format!("{ap}.cold_start_s"), a.cold_start_s, 0.0, f64::INFINITY);
         if !(a.min_replicas..=a.max_replicas).contains(&n.capacity.replicas) && a.min_replicas <= a.max_replicas {
@@ -388,6 +417,13 @@ fn check_settings(design: &Design, sink: &mut Sink) {
     }
     if s.max_in_flight == 0 {
         sink.error(&t, "simulation.max_in_flight".into(), "must be at least 1");
+    } else if s.max_in_flight > MAX_IN_FLIGHT {
+        // About 100 bytes per request in flight: the cap bounds a run's memory.
+        sink.error(
+            &t,
+            "simulation.max_in_flight".into(),
+            format!("must be at most {MAX_IN_FLIGHT} (about 1 GB of requests), found {}", s.max_in_flight),
+        );
     }
     sink.positive(&t, "simulation.window_s".into(), s.window_s);
     if s.window_s > 0.0 && s.duration_s / s.window_s > 100_000.0 {
