@@ -131,6 +131,8 @@ fn yaml_errors_name_the_line() {
     assert!(e.contains("design.json:"), "{e}");
     let e = err("version: 1\nname: x\nnodes:\n  - id: a\n    name: A\n    capacity: {replicas: many}\n", Format::Yaml);
     assert!(e.contains("nodes[0] (\"a\").capacity.replicas"), "{e}");
+    // A type error found after parsing still gets the line and column of the value.
+    assert!(e.contains("design.json:6:26:"), "{e}");
 }
 
 #[test]

@@ -49,6 +49,27 @@ fn design_errors_exit_1_with_json() {
     let paths: Vec<&str> = v["problems"].as_array().unwrap().iter().filter_map(|p| p["path"].as_str()).collect();
     assert!(paths.contains(&"nodes[a].service_time.mean_ms"), "{paths:?}");
     assert!(paths.contains(&"workloads[w].entry"), "{paths:?}");
+    // Each problem says where it is in the file: the bad entry is the "zz".
+    let text = std::fs::read_to_string(fixture("fixtures/bad/semantic.json")).unwrap();
+    let entry = v["problems"].as_array().unwrap().iter().find(|p| p["path"] == "workloads[w].entry").unwrap();
+    assert_eq!(entry["line"], 1);
+    assert_eq!(entry["column"].as_u64().unwrap() as usize, text.find("\"zz\"").unwrap() + 1);
+}
+
+#[test]
+fn problems_in_yaml_name_their_line_in_the_text_output() {
+    let dir = std::env::temp_dir().join("switchboard-cli-validate-lines");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.yaml");
+    let yaml = "version: 1\nname: bad\nnodes:\n  - id: web\n    name: Web\n    capacity:\n      replicas: 0\n";
+    std::fs::write(&path, yaml).unwrap();
+    let file = path.to_str().unwrap();
+    let (code, out) = run(&["validate", file]);
+    assert_eq!(code, 1);
+    assert!(out.contains(&format!("{file}:7:17: error: nodes[web].capacity.replicas: must be at least 1")), "{out}");
+    // The simulator's refusal points at the same place.
+    let (code, _) = run(&["simulate", file]);
+    assert_eq!(code, 1);
 }
 
 #[test]

@@ -55,8 +55,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         .into_iter()
         .filter(|p| p.severity == engine::validate::Severity::Error)
         .collect();
-    for p in &errors {
-        eprintln!("{}: {p}", args.file.display());
+    if !errors.is_empty() {
+        let places = super::Places::of(&args.file);
+        for p in &errors {
+            eprintln!("{}", places.problem(p));
+        }
     }
     if !errors.is_empty() && !args.force {
         eprintln!(

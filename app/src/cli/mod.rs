@@ -190,6 +190,55 @@ pub fn write_json(path: &Path, json: &str, out: &mut dyn Write) -> anyhow::Resul
     Ok(())
 }
 
+/// Where the places validation names are in a design file, so messages read
+/// `file:line:column: error: path: message` (as compilers print them, which
+/// editors and CI annotations can follow).
+pub struct Places {
+    file: String,
+    map: Option<engine::model::locate::SourceMap>,
+}
+
+impl Places {
+    /// Read `path` again for positions (only done when there is something to
+    /// report); a file that cannot be read gives messages without lines.
+    #[must_use]
+    pub fn of(path: &Path) -> Self {
+        let map = std::fs::read(path)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .and_then(|text| engine::model::locate::SourceMap::parse(&text));
+        Self { file: path.display().to_string(), map }
+    }
+
+    /// Line and column of a validation path, when found.
+    #[must_use]
+    pub fn locate(&self, path: &str) -> Option<(u64, u64)> {
+        self.map.as_ref()?.locate(path)
+    }
+
+    /// `file:line:column` of a validation path, or `file` alone.
+    #[must_use]
+    pub fn prefix(&self, path: &str) -> String {
+        match self.locate(path) {
+            Some((line, column)) => format!("{}:{line}:{column}", self.file),
+            None => self.file.clone(),
+        }
+    }
+
+    /// A validation problem with its place in the file.
+    #[must_use]
+    pub fn problem(&self, p: &engine::validate::Problem) -> String {
+        format!("{}: {p}", self.prefix(&p.path))
+    }
+
+    /// An error the simulator gave as `path: message`, with its place.
+    #[must_use]
+    pub fn error(&self, message: &str) -> String {
+        let path = message.split_once(": ").map_or("", |(path, _)| path);
+        format!("{}: error: {message}", self.prefix(path))
+    }
+}
+
 /// Load a design for a command, with the file named in the error.
 ///
 /// # Errors

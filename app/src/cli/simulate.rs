@@ -148,8 +148,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let report = match run_with_progress(&design, &options, args.output.quiet) {
         Ok(r) => r,
         Err(SimError::InvalidDesign(problems)) => {
+            let places = super::Places::of(&args.file);
             for p in &problems {
-                eprintln!("error: {p}");
+                eprintln!("{}", places.error(p));
             }
             return Ok(exit::DESIGN_ERRORS);
         }

@@ -75,8 +75,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let points = match result {
         Ok(p) => p,
         Err(SimError::InvalidDesign(problems)) => {
+            let places = super::Places::of(&args.file);
             for p in &problems {
-                eprintln!("error: {p}");
+                eprintln!("{}", places.error(p));
             }
             return Ok(exit::DESIGN_ERRORS);
         }

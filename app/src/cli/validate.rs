@@ -25,8 +25,19 @@ struct Result<'a> {
     file: String,
     errors: usize,
     warnings: usize,
-    problems: &'a [Problem],
+    problems: Vec<Located<'a>>,
     capacity: &'a Estimate,
+}
+
+/// A problem and where it is in the file (line and column from 1), when found.
+#[derive(Serialize)]
+struct Located<'a> {
+    #[serde(flatten)]
+    problem: &'a Problem,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u64>,
 }
 
 /// Run `validate`.
@@ -39,9 +50,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let estimate = engine::capacity::estimate(&design);
     let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
     let warnings = problems.len() - errors;
+    let places = if problems.is_empty() { None } else { Some(super::Places::of(&args.file)) };
+    let show = |p: &Problem| places.as_ref().map_or_else(|| p.to_string(), |places| places.problem(p));
     if !args.output.quiet && args.output.json.as_deref() != Some(std::path::Path::new("-")) {
         for p in &problems {
-            writeln!(out, "{p}")?;
+            writeln!(out, "{}", show(p))?;
         }
         write_capacity_table(&design, &estimate, out)?;
         writeln!(
@@ -54,7 +67,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         )?;
     } else if errors > 0 && args.output.json.is_none() {
         for p in problems.iter().filter(|p| p.severity == Severity::Error) {
-            eprintln!("{p}");
+            eprintln!("{}", show(p));
         }
     }
     if let Some(path) = &args.output.json {
@@ -62,7 +75,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             file: args.file.display().to_string(),
             errors,
             warnings,
-            problems: &problems,
+            problems: problems
+                .iter()
+                .map(|problem| {
+                    let at = places.as_ref().and_then(|places| places.locate(&problem.path));
+                    Located { problem, line: at.map(|a| a.0), column: at.map(|a| a.1) }
+                })
+                .collect(),
             capacity: &estimate,
         };
         let mut json = serde_json::to_string_pretty(&doc)?;

@@ -145,7 +145,7 @@ fn from_json(text: &str, file: &str) -> Result<Design, FormatError> {
             json_error(file, e.inner(), Some(field))
         });
     }
-    from_value(&migrate(file, value, version)?, file)
+    from_value(&migrate(file, value, version)?, file, text)
 }
 
 fn from_yaml(text: &str, file: &str) -> Result<Design, FormatError> {
@@ -161,15 +161,23 @@ fn from_yaml(text: &str, file: &str) -> Result<Design, FormatError> {
         FormatError { file: file.to_owned(), line_col, field: None, message: yaml_message(&e.to_string()) }
     })?;
     let version = read_version(file, &value)?;
-    from_value(&migrate(file, value, version)?, file)
+    from_value(&migrate(file, value, version)?, file, text)
 }
 
-fn from_value(value: &serde_json::Value, file: &str) -> Result<Design, FormatError> {
-    serde_path_to_error::deserialize::<_, Design>(value).map_err(|e| FormatError {
-        file: file.to_owned(),
-        line_col: None,
-        field: Some(annotate_path(&e.path().to_string(), value)),
-        message: e.inner().to_string(),
+/// Deserialize a parsed document; a type error names its field and, found
+/// in `text` (the deserializer of a parsed value has no positions), its line.
+fn from_value(value: &serde_json::Value, file: &str, text: &str) -> Result<Design, FormatError> {
+    serde_path_to_error::deserialize::<_, Design>(value).map_err(|e| {
+        let path = e.path().to_string();
+        let line_col = super::locate::SourceMap::parse(text)
+            .and_then(|map| map.locate(&path))
+            .and_then(|(line, column)| Some((usize::try_from(line).ok()?, usize::try_from(column).ok()?)));
+        FormatError {
+            file: file.to_owned(),
+            line_col,
+            field: Some(annotate_path(&path, value)),
+            message: e.inner().to_string(),
+        }
     })
 }
 
