@@ -52,14 +52,22 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let deltas = compare(&base, &new);
     let failures = check(&deltas, &gates);
     if !args.output.quiet && args.output.json.as_deref() != Some(Path::new("-")) {
-        let wn = deltas.iter().map(|d| d.workload.chars().count()).max().unwrap_or(8).clamp(8, 30);
-        writeln!(out, "{:<wn$}  {:<10}  {:>12}  {:>12}  {:>9}", "workload", "figure", "base", "new", "change")?;
+        let wn = deltas.iter().map(|d| super::display_width(&d.workload)).max().unwrap_or(8).clamp(8, 30);
+        writeln!(
+            out,
+            "{}  {:<10}  {:>12}  {:>12}  {:>9}",
+            super::pad("workload", wn),
+            "figure",
+            "base",
+            "new",
+            "change"
+        )?;
         for d in &deltas {
             let change = d.change_pct.map_or_else(|| "–".to_owned(), |p| format!("{p:+.1}%"));
             writeln!(
                 out,
-                "{:<wn$}  {:<10}  {:>12.4}  {:>12.4}  {:>9}",
-                d.workload,
+                "{}  {:<10}  {:>12.4}  {:>12.4}  {:>9}",
+                super::pad(&d.workload, wn),
                 d.metric.as_str(),
                 d.base,
                 d.new,

@@ -239,10 +239,39 @@ impl Places {
     }
 }
 
+/// Terminal columns `text` takes: wide characters (CJK) count two, so table
+/// columns line up whatever script names are written in.
+#[must_use]
+pub fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` followed by spaces up to `width` terminal columns. Longer text is
+/// kept whole (a name is never cut): that row's columns shift instead.
+#[must_use]
+pub fn pad(text: &str, width: usize) -> String {
+    let fill = width.saturating_sub(display_width(text));
+    let mut out = String::with_capacity(text.len() + fill);
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(' ', fill));
+    out
+}
+
 /// Load a design for a command, with the file named in the error.
 ///
 /// # Errors
 /// Unreadable or malformed files.
 pub fn load_design(path: &Path) -> anyhow::Result<engine::Design> {
     Ok(engine::model::format::load(path)?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wide_characters_take_two_columns() {
+        assert_eq!(super::display_width("订单服务"), 8);
+        assert_eq!(super::pad("订单", 6), "订单  ");
+        assert_eq!(super::pad("заказы", 8), "заказы  ");
+        assert_eq!(super::pad("a-long-name", 4), "a-long-name");
+    }
 }

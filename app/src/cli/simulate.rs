@@ -219,18 +219,27 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         si(r.events as f64)
     )?;
     writeln!(out)?;
-    let wn = r.workloads.iter().map(|w| w.name.chars().count()).max().unwrap_or(8).clamp(8, 30);
+    let wn = r.workloads.iter().map(|w| super::display_width(&w.name)).max().unwrap_or(8).clamp(8, 30);
     writeln!(
         out,
-        "{:<wn$}  {:>9}  {:>9}  {:>7}  {:>16}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}",
-        "workload", "arrived", "failed", "err %", "req/s", "mean ms", "p50 ms", "p95 ms", "p99 ms", "p99.9 ms"
+        "{}  {:>9}  {:>9}  {:>7}  {:>16}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}",
+        super::pad("workload", wn),
+        "arrived",
+        "failed",
+        "err %",
+        "req/s",
+        "mean ms",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "p99.9 ms"
     )?;
     for w in &r.workloads {
         let l = &w.latency_ms;
         writeln!(
             out,
-            "{:<wn$}  {:>9}  {:>9}  {:>7.2}  {:>16}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}",
-            w.name,
+            "{}  {:>9}  {:>9}  {:>7.2}  {:>16}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}",
+            super::pad(&w.name, wn),
             w.arrived,
             w.outcomes.failed(),
             w.error_rate.mean * 100.0,
@@ -247,17 +256,24 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     nodes.truncate(10);
     if !nodes.is_empty() {
         writeln!(out)?;
-        let nn = nodes.iter().map(|n| n.id.chars().count()).max().unwrap_or(4).clamp(4, 30);
+        let nn = nodes.iter().map(|n| super::display_width(&n.id)).max().unwrap_or(13).clamp(13, 30);
         writeln!(
             out,
-            "{:<nn$}  {:>14}  {:>10}  {:>9}  {:>9}  {:>10}  {:>10}  {:>9}",
-            "busiest nodes", "utilization", "mean queue", "max queue", "wait ms", "service ms", "downstr ms", "req/s"
+            "{}  {:>14}  {:>10}  {:>9}  {:>9}  {:>10}  {:>10}  {:>9}",
+            super::pad("busiest nodes", nn),
+            "utilization",
+            "mean queue",
+            "max queue",
+            "wait ms",
+            "service ms",
+            "downstr ms",
+            "req/s"
         )?;
         for n in nodes {
             writeln!(
                 out,
-                "{:<nn$}  {:>14}  {:>10.2}  {:>9}  {:>9.2}  {:>10.2}  {:>10.2}  {:>9.1}",
-                n.id,
+                "{}  {:>14}  {:>10.2}  {:>9}  {:>9.2}  {:>10.2}  {:>10.2}  {:>9.1}",
+                super::pad(&n.id, nn),
                 format!("{:.1}%±{:.1}", n.utilization.mean * 100.0, n.utilization.ci95 * 100.0),
                 n.mean_queue_length.mean,
                 n.max_queue_length,
@@ -272,14 +288,21 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out)?;
         writeln!(
             out,
-            "{:<16}  {:>9}  {:>9}  {:>8}  {:>8}  {:>12}  {:>11}  {:>11}",
-            "broker", "published", "delivered", "dropped", "dead", "backlog mean", "delay p50", "delay p99"
+            "{}  {:>9}  {:>9}  {:>8}  {:>8}  {:>12}  {:>11}  {:>11}",
+            super::pad("broker", 16),
+            "published",
+            "delivered",
+            "dropped",
+            "dead",
+            "backlog mean",
+            "delay p50",
+            "delay p99"
         )?;
         for b in &r.brokers {
             writeln!(
                 out,
-                "{:<16}  {:>9}  {:>9}  {:>8}  {:>8}  {:>12.1}  {:>11.2}  {:>11.2}",
-                b.id,
+                "{}  {:>9}  {:>9}  {:>8}  {:>8}  {:>12.1}  {:>11.2}  {:>11.2}",
+                super::pad(&b.id, 16),
                 b.published,
                 b.delivered,
                 b.dropped,
@@ -343,11 +366,11 @@ fn write_discovery(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         return Ok(());
     }
     writeln!(out)?;
-    let dn = r.discovery.iter().map(|d| d.id.chars().count()).max().unwrap_or(4).clamp(10, 30);
+    let dn = r.discovery.iter().map(|d| super::display_width(&d.id)).max().unwrap_or(4).clamp(10, 30);
     writeln!(
         out,
-        "{:<dn$}  {:<11}  {:>9}  {:>7}  {:>8}  {:>8}  {:>8}  {:>8}  {:>7}  {:>7}  {:>12}  {:>9}",
-        "discovered",
+        "{}  {:<11}  {:>9}  {:>7}  {:>8}  {:>8}  {:>8}  {:>8}  {:>7}  {:>7}  {:>12}  {:>9}",
+        super::pad("discovered", dn),
         "mode",
         "calls",
         "hit %",
@@ -365,8 +388,8 @@ fn write_discovery(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let dash = |v: String| if client { v } else { "-".to_owned() };
         writeln!(
             out,
-            "{:<dn$}  {:<11}  {:>9}  {:>7}  {:>8}  {:>8}  {:>8}  {:>8}  {:>7}  {:>7}  {:>12}  {:>9}",
-            d.id,
+            "{}  {:<11}  {:>9}  {:>7}  {:>8}  {:>8}  {:>8}  {:>8}  {:>7}  {:>7}  {:>12}  {:>9}",
+            super::pad(&d.id, dn),
             d.mode.replace('_', "-"),
             d.calls,
             dash(format!("{:.1}", d.cache_hit_ratio * 100.0)),
@@ -404,17 +427,26 @@ fn write_resilience(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let policies: Vec<_> = r.edges.iter().filter_map(|e| e.policy.as_ref().map(|p| (e, p))).collect();
     if !policies.is_empty() {
         writeln!(out)?;
-        let en = policies.iter().map(|(e, _)| e.id.chars().count()).max().unwrap_or(4).clamp(11, 30);
+        let en = policies.iter().map(|(e, _)| super::display_width(&e.id)).max().unwrap_or(4).clamp(11, 30);
         writeln!(
             out,
-            "{:<en$}  {:>8}  {:>8}  {:>6}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>8}",
-            "policy edge", "calls", "tries", "×", "timeouts", "failfast", "bulkhead", "fallback", "failed", "open s"
+            "{}  {:>8}  {:>8}  {:>6}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>8}",
+            super::pad("policy edge", en),
+            "calls",
+            "tries",
+            "×",
+            "timeouts",
+            "failfast",
+            "bulkhead",
+            "fallback",
+            "failed",
+            "open s"
         )?;
         for (e, p) in policies {
             writeln!(
                 out,
-                "{:<en$}  {:>8}  {:>8}  {:>6.2}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>8}",
-                e.id,
+                "{}  {:>8}  {:>8}  {:>6.2}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}  {:>8}",
+                super::pad(&e.id, en),
                 p.logical_calls,
                 p.attempts,
                 p.retry_amplification,

@@ -31,8 +31,8 @@ pub struct Args {
 
 fn line(p: &SweepPoint) -> String {
     format!(
-        "{:<24}  {:>12.1}  {:>10.2}  {:>8.2}{}{}",
-        p.label,
+        "{}  {:>12.1}  {:>10.2}  {:>8.2}{}{}",
+        super::pad(&p.label, 24),
         p.throughput_per_s,
         p.p99_ms,
         p.error_rate * 100.0,

@@ -100,12 +100,11 @@ fn write_capacity_table(design: &engine::Design, estimate: &Estimate, out: &mut 
     if rows.is_empty() {
         return Ok(());
     }
-    let width = rows.iter().map(|n| design.node_name(&n.id).chars().count()).max().unwrap_or(4).clamp(4, 40);
+    let width = rows.iter().map(|n| super::display_width(design.node_name(&n.id))).max().unwrap_or(4).clamp(4, 40);
     writeln!(out, "capacity estimate at peak load (analytic, no simulation):")?;
     writeln!(out, "  {:<width$}  {:>10}  {:>10}  {:>10}  {:>6}  status", "node", "req/s", "hold ms", "resp ms", "ρ")?;
     for n in rows {
-        let name: String = design.node_name(&n.id).chars().take(width).collect();
-        let pad = width.saturating_sub(name.chars().count());
+        let name = super::pad(design.node_name(&n.id), width);
         let rho =
             n.utilization.map_or_else(String::new, |u| if u.is_finite() { format!("{u:.2}") } else { "∞".into() });
         let status = match n.load {
@@ -116,8 +115,7 @@ fn write_capacity_table(design: &engine::Design, estimate: &Estimate, out: &mut 
         };
         writeln!(
             out,
-            "  {name}{:pad$}  {:>10.1}  {:>10}  {:>10}  {:>6}  {status}",
-            "",
+            "  {name}  {:>10.1}  {:>10}  {:>10}  {:>6}  {status}",
             n.arrival_rate_per_s,
             fmt_ms(n.holding_time_ms),
             fmt_ms(n.response_time_ms),
