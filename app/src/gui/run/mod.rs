@@ -356,6 +356,11 @@ impl SwitchboardApp {
     fn report_engine_problems(&mut self, problems: &[String]) {
         self.runs.notice = Some(RunNotice::Invalid(problems.len()));
         for text in problems {
+            // The simulator repeats validation's errors as `path: message`:
+            // those are listed already, without the "simulator:" prefix.
+            if self.analysis.problems.iter().any(|q| format!("{}: {}", q.path, q.message) == *text) {
+                continue;
+            }
             let p = engine_problem(self.doc.design(), text);
             if !self.analysis.problems.contains(&p) {
                 self.analysis.problems.insert(0, p);
