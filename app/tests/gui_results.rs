@@ -153,7 +153,7 @@ fn f5_runs_and_engine_errors_go_to_the_problems_panel() {
     assert!(h.state().runs.current().is_none());
     let problems = &h.state().analysis().problems;
     // The refusal names the same problem validation lists: once, not twice.
-    let entry: Vec<_> = problems.iter().filter(|p| p.path.ends_with(".entry")).collect();
+    let entry: Vec<_> = problems.iter().filter(|p| p.path == "workloads[requests].entry").collect();
     assert_eq!(entry.len(), 1, "{problems:?}");
     assert!(!entry[0].message.starts_with("simulator:"), "{problems:?}");
     assert!(h.state().settings.show_problems);
