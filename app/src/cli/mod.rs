@@ -132,6 +132,15 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write) -> u8 {
     };
     match dispatch(cli, out) {
         Ok(code) => code,
+        // The reader went away (`switchboard ... | head`): as other command
+        // line tools, stop quietly.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            exit::OK
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             exit::USAGE
