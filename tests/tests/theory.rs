@@ -147,6 +147,94 @@ fn tandem(means_ms: &[f64], lambda: f64, seed: u64, requests: f64) {
     }
 }
 
+/// Loss systems: `c` workers, a queue of `queue` places, Poisson arrivals
+/// of offered load `a` (μ = 1/ms). A full station rejects; the share
+/// rejected is the M/M/c/K blocking probability, K = c + queue.
+fn loss(c: u32, queue: u32, a: f64, seed: u64, requests: f64) {
+    let lambda = a * 1000.0;
+    let mut n = station("s", c, exp(1.0));
+    n.capacity.queue_capacity = Some(queue);
+    let d = Design { nodes: vec![n], workloads: vec![poisson("s", lambda)], ..Design::default() };
+    let r = simulate(d, lambda, requests, 10, seed);
+    // Stationary distribution of the birth-death chain on 0..=K.
+    let k_max = c + queue;
+    let mut p = vec![1.0_f64];
+    for k in 1..=k_max {
+        let served = f64::from(k.min(c));
+        p.push(p[p.len() - 1] * a / served);
+    }
+    let total: f64 = p.iter().sum();
+    let blocking = p[p.len() - 1] / total;
+    check(&format!("M/M/{c}/{k_max} a={a} blocking"), &r.workloads[0].error_rate, blocking, FLOOR);
+    // Little's law on the admitted: L = λ(1 − P_K)·W, with W from the chain.
+    let l: f64 = p.iter().enumerate().map(|(k, pk)| k as f64 * pk / total).sum();
+    let w = l / (a * (1.0 - blocking));
+    check(&format!("M/M/{c}/{k_max} a={a} W"), &r.workloads[0].latency_ms.mean, w, FLOOR);
+}
+
+/// Closed loop: `users` users each think (exponential, `think_ms`) and send
+/// a request to one exponential server (`service_ms`). Exact mean value
+/// analysis gives the response time and throughput.
+fn closed_mva(users: u32, think_ms: f64, service_ms: f64, seed: u64, requests: f64) {
+    let (mut r_ms, mut x_per_ms, mut q) = (0.0, 0.0, 0.0);
+    for n in 1..=users {
+        r_ms = service_ms * (1.0 + q);
+        x_per_ms = f64::from(n) / (r_ms + think_ms);
+        q = x_per_ms * r_ms;
+    }
+    let w = Workload {
+        name: "w".into(),
+        entry: "s".into(),
+        operation: None,
+        arrival: Arrival::Closed { users, think_time: exp(think_ms) },
+    };
+    let d = Design { nodes: vec![station("s", 1, exp(service_ms))], workloads: vec![w], ..Design::default() };
+    let r = simulate(d, x_per_ms * 1000.0, requests, 10, seed);
+    check(&format!("closed N={users} R"), &r.workloads[0].latency_ms.mean, r_ms, FLOOR);
+    check(&format!("closed N={users} X"), &r.workloads[0].throughput_per_s, x_per_ms * 1000.0, FLOOR);
+    check(&format!("closed N={users} utilization"), &r.nodes[0].utilization, x_per_ms * service_ms, FLOOR);
+}
+
+/// M/G/1 with log-normal service (median `p50_ms`, 99th percentile
+/// `p99_ms`): Pollaczek–Khinchine with the log-normal's moments.
+fn mg1_lognormal(p50_ms: f64, p99_ms: f64, rho: f64, seed: u64, requests: f64) {
+    let mu = p50_ms.ln();
+    let sigma = (p99_ms / p50_ms).ln() / 2.326_347_874_040_841;
+    let mean = (mu + sigma * sigma / 2.0).exp();
+    let second = (2.0 * mu + 2.0 * sigma * sigma).exp();
+    let lambda_per_ms = rho / mean;
+    let d = Design {
+        nodes: vec![station("s", 1, Distribution::Lognormal { p50_ms, p99_ms })],
+        workloads: vec![poisson("s", lambda_per_ms * 1000.0)],
+        ..Design::default()
+    };
+    let r = simulate(d, lambda_per_ms * 1000.0, requests, 10, seed);
+    let wq = lambda_per_ms * second / (2.0 * (1.0 - rho));
+    check(&format!("M/G/1 lognormal ρ={rho} W"), &r.workloads[0].latency_ms.mean, wq + mean, FLOOR);
+    check(&format!("M/G/1 lognormal ρ={rho} utilization"), &r.nodes[0].utilization, rho, FLOOR);
+}
+
+#[test]
+fn loss_systems_block_as_erlang_b_and_mmck() {
+    // Erlang B: B(3, 2) = 0.2105.
+    loss(3, 0, 2.0, 51, 100_000.0);
+    // M/M/1/5 at ρ = 0.9: P₅ = 0.1260.
+    loss(1, 4, 0.9, 52, 100_000.0);
+    // Overloaded but bounded: M/M/2/6 at a = 2.5.
+    loss(2, 4, 2.5, 53, 100_000.0);
+}
+
+#[test]
+fn closed_loop_matches_mean_value_analysis() {
+    closed_mva(5, 4.0, 1.0, 61, 100_000.0);
+    closed_mva(20, 10.0, 1.0, 62, 100_000.0);
+}
+
+#[test]
+fn mg1_lognormal_pollaczek_khinchine() {
+    mg1_lognormal(1.0, 3.0, 0.7, 71, 150_000.0);
+}
+
 #[test]
 fn mm1_at_several_loads() {
     for (i, rho) in [0.3, 0.6, 0.8].into_iter().enumerate() {
@@ -185,7 +273,7 @@ fn erlang_c_matches_the_textbook_example() {
 
 #[test]
 #[ignore = "long: run in release with --ignored"]
-fn many_seeds_mm1_mmc_md1_tandem() {
+fn many_seeds_every_model() {
     for seed in 100..112 {
         mm1(0.5, seed, 400_000.0);
         mm1(0.9, seed, 1_000_000.0);
@@ -193,5 +281,9 @@ fn many_seeds_mm1_mmc_md1_tandem() {
         mmc(3, 0.9, seed, 800_000.0);
         md1(0.7, seed, 400_000.0);
         tandem(&[1.2, 1.4, 1.0, 1.6, 0.8], 500.0, seed, 300_000.0);
+        loss(3, 0, 2.0, seed, 300_000.0);
+        loss(1, 4, 0.9, seed, 300_000.0);
+        closed_mva(8, 6.0, 1.0, seed, 300_000.0);
+        mg1_lognormal(1.0, 3.0, 0.7, seed, 400_000.0);
     }
 }
