@@ -355,10 +355,25 @@ impl Simulation {
             }
             if vis.trace != NONE {
                 let (trace, span) = (vis.trace, vis.span);
+                // Where the callee was when its caller gave up: still on the
+                // wire (no replica yet), queued, in service or waiting on its
+                // own calls. The span ends now in that phase, so the waterfall
+                // shows the wait where it happened (not as network time).
+                let arrived = vis.replica != NONE || vis.started;
+                let started = vis.started;
                 vis.trace = NONE;
                 if let Some(s) = self.tracer.span(trace, span) {
-                    s.t_back = now;
-                    s.t_end = s.t_end.max(s.t_start);
+                    if !arrived {
+                        s.t_arrive = now;
+                    }
+                    if !started {
+                        s.t_start = now.max(s.t_arrive);
+                        s.t_served = s.t_start;
+                    } else if s.t_served < s.t_start {
+                        s.t_served = now;
+                    }
+                    s.t_end = now.max(s.t_served);
+                    s.t_back = s.t_end;
                     s.outcome = Outcome::Timeout;
                 }
             }
