@@ -287,3 +287,26 @@ fn adding_a_node_does_not_reshuffle_the_others() {
     assert_eq!(r1.node("a").unwrap().service_ms, r2.node("a").unwrap().service_ms);
     assert_eq!(r1.workloads[0].latency_ms, r2.workloads[0].latency_ms);
 }
+
+#[test]
+fn a_call_given_up_on_shows_where_its_time_went() {
+    // s serves one request at a time for 100 ms; callers give up after 50 ms,
+    // so every traced call to s ends queued or in service, never "on the wire".
+    let nodes = json!([node("g", 1.0), {"id": "s", "name": "s",
+        "service_time": {"type": "constant", "value_ms": 100.0}, "capacity": {"workers": 1}}]);
+    let edges = json!([{"id": "gs", "from": "g", "to": "s", "policy": {"timeout_ms": 50.0}}]);
+    let r = simulate(&design(nodes, edges, open("g", 30.0), 20.0));
+    let cut: Vec<_> = r
+        .traces
+        .iter()
+        .flat_map(|t| &t.spans)
+        .filter(|s| s.node == "s" && s.outcome == engine::model::Outcome::Timeout)
+        .collect();
+    assert!(cut.len() >= 5, "{} timed-out spans", cut.len());
+    for s in cut {
+        let total = s.network_in_ms + s.queue_ms + s.service_ms + s.downstream_ms + s.network_out_ms;
+        assert!(close(total, 50.0), "{s:?}");
+        assert!(close(s.end_ms - s.start_ms, 50.0), "{s:?}");
+        assert!(s.network_out_ms.abs() < 1e-9 && s.queue_ms + s.service_ms > 49.9, "{s:?}");
+    }
+}
