@@ -310,3 +310,30 @@ fn a_call_given_up_on_shows_where_its_time_went() {
         assert!(s.network_out_ms.abs() < 1e-9 && s.queue_ms + s.service_ms > 49.9, "{s:?}");
     }
 }
+
+#[test]
+fn traces_stay_whole_when_calls_outlive_their_requests() {
+    // Callers give up on s after 20 ms while s's own calls to the slow d go
+    // on: those visits outlive their request. Every kept trace must still be
+    // a consistent tree of its own request's spans.
+    let nodes = json!([node("g", 1.0), node("s", 1.0), {"id": "d", "name": "d",
+        "service_time": {"type": "exponential", "mean_ms": 30.0}, "capacity": {"workers": 2}}]);
+    let edges = json!([
+        {"id": "gs", "from": "g", "to": "s", "policy": {"timeout_ms": 20.0}},
+        {"id": "sd", "from": "s", "to": "d"}
+    ]);
+    let r = simulate(&design(nodes, edges, open("g", 60.0), 120.0));
+    assert!(r.traces.len() > 20, "{} traces", r.traces.len());
+    for t in &r.traces {
+        let root_end = t.spans.first().map_or(0.0, |s| s.end_ms);
+        for (i, s) in t.spans.iter().enumerate() {
+            let parts = s.network_in_ms + s.queue_ms + s.service_ms + s.downstream_ms + s.network_out_ms;
+            assert!(close(parts, s.end_ms - s.start_ms), "span {i} of {t:?}");
+            assert!(s.start_ms <= s.end_ms && s.end_ms <= root_end + 1e-9, "span {i} of {t:?}");
+            if let Some(p) = s.parent {
+                assert!((p as usize) < i, "span {i} of {t:?}");
+                assert!(t.spans[p as usize].start_ms <= s.start_ms, "span {i} of {t:?}");
+            }
+        }
+    }
+}

@@ -179,6 +179,7 @@ impl Simulation {
         self.calls[ci as usize].attempt = c;
         if parent.trace != NONE && !parent.orphan {
             let span = self.tracer.open(parent.trace, parent.span, member.to_node, member.edge, SpanKind::Call, now);
+            self.tracer.hold(parent.trace);
             let vis = &mut self.visits[c as usize];
             vis.trace = parent.trace;
             vis.span = span;
@@ -355,25 +356,12 @@ impl Simulation {
             }
             if vis.trace != NONE {
                 let (trace, span) = (vis.trace, vis.span);
-                // Where the callee was when its caller gave up: still on the
-                // wire (no replica yet), queued, in service or waiting on its
-                // own calls. The span ends now in that phase, so the waterfall
-                // shows the wait where it happened (not as network time).
-                let arrived = vis.replica != NONE || vis.started;
-                let started = vis.started;
+                // The callee's span ends now in the phase it was in (on the
+                // wire, queued, in service, downstream), not as network time.
                 vis.trace = NONE;
+                self.tracer.let_go(trace);
                 if let Some(s) = self.tracer.span(trace, span) {
-                    if !arrived {
-                        s.t_arrive = now;
-                    }
-                    if !started {
-                        s.t_start = now.max(s.t_arrive);
-                        s.t_served = s.t_start;
-                    } else if s.t_served < s.t_start {
-                        s.t_served = now;
-                    }
-                    s.t_end = now.max(s.t_served);
-                    s.t_back = s.t_end;
+                    s.close_at(now);
                     s.outcome = Outcome::Timeout;
                 }
             }

@@ -601,6 +601,7 @@ impl Simulation {
         let trace = self.tracer.maybe_start(w);
         if trace != NONE {
             let span = self.tracer.open(trace, NONE, entry, NONE, SpanKind::Entry, self.now);
+            self.tracer.hold(trace);
             let vis = &mut self.visits[v as usize];
             vis.trace = trace;
             vis.span = span;
@@ -644,7 +645,13 @@ impl Simulation {
     }
 
     pub(crate) fn release(&mut self, v: u32) {
-        self.visits[v as usize].alive = false;
+        let vis = &mut self.visits[v as usize];
+        vis.alive = false;
+        if vis.trace != NONE {
+            let trace = vis.trace;
+            vis.trace = NONE;
+            self.tracer.let_go(trace);
+        }
         self.free_visits.push(v);
     }
 

@@ -152,8 +152,16 @@ impl Simulation {
     fn open_child_span(&mut self, c: u32, trace: u32, parent_span: u32, node: u32, edge: u32, kind: SpanKind) {
         let span = self.tracer.open(trace, parent_span, node, edge, kind, self.now);
         let vis = &mut self.visits[c as usize];
+        let held = vis.trace;
         vis.trace = trace;
         vis.span = span;
+        // A repeated call reuses its visit: it holds the id once.
+        if held != trace {
+            if held != NONE {
+                self.tracer.let_go(held);
+            }
+            self.tracer.hold(trace);
+        }
     }
 
     /// Send a new call on its way: depth check, discovery, network, then the node.
@@ -372,6 +380,10 @@ impl Simulation {
             next.parent = child.parent;
             next.repeats_left = child.repeats_left - 1;
             next.depth = child.depth;
+            if child.trace != NONE {
+                // The record is rewritten: its hold on the trace goes with it.
+                self.tracer.let_go(child.trace);
+            }
             self.visits[c as usize] = next;
             if warm {
                 self.metrics.edges[edge].counts.arrived += 1;

@@ -42,6 +42,39 @@ pub(crate) struct SpanRec {
     pub outcome: Outcome,
 }
 
+/// A step of a span not reached (yet).
+const UNSET: u64 = u64::MAX;
+
+impl SpanRec {
+    /// End the span at `now` in the phase it is in: every step not reached
+    /// happens now. A call given up on, or still under way when its request
+    /// ends, then shows its time where it went (on the wire, queued, in
+    /// service, waiting on its own calls), and its parts add up.
+    pub fn close_at(&mut self, now: u64) {
+        for t in [&mut self.t_arrive, &mut self.t_start, &mut self.t_served, &mut self.t_end, &mut self.t_back] {
+            if *t == UNSET {
+                *t = now;
+            }
+        }
+    }
+
+    /// The step times, a step never reached taking the time of the one
+    /// before (a publish is an instant: every step at its call).
+    fn settled(&self) -> [u64; 6] {
+        let mut last = self.t_call;
+        let mut out = [self.t_call; 6];
+        for (slot, t) in
+            out.iter_mut().skip(1).zip([self.t_arrive, self.t_start, self.t_served, self.t_end, self.t_back])
+        {
+            if t != UNSET {
+                last = t;
+            }
+            *slot = last;
+        }
+        out
+    }
+}
+
 #[derive(Debug)]
 struct Done {
     workload: u32,
@@ -58,6 +91,12 @@ pub(crate) struct Tracer {
     countdown: u64,
     live: Vec<Vec<SpanRec>>,
     live_workload: Vec<u32>,
+    /// Per slot: visits holding its id, and whether its request is done. A
+    /// slot is reused only when both say so: a visit that outlives its
+    /// request (a call given up on, still queued downstream) must not write
+    /// into the next request's trace.
+    holders: Vec<u32>,
+    done: Vec<bool>,
     free: Vec<u32>,
     window_best: Option<Done>,
     slowest: Vec<Done>,
@@ -79,6 +118,8 @@ impl Tracer {
             countdown: every.max(1),
             live: Vec::new(),
             live_workload: Vec::new(),
+            holders: Vec::new(),
+            done: Vec::new(),
             free: Vec::new(),
             window_best: None,
             slowest: Vec::new(),
@@ -104,10 +145,15 @@ impl Tracer {
                 spans.clear();
                 *w = workload;
             }
+            if let Some(d) = self.done.get_mut(id as usize) {
+                *d = false;
+            }
             id
         } else {
             self.live.push(Vec::new());
             self.live_workload.push(workload);
+            self.holders.push(0);
+            self.done.push(false);
             (self.live.len() - 1) as u32
         }
     }
@@ -121,11 +167,11 @@ impl Tracer {
             edge,
             kind,
             t_call: now,
-            t_arrive: now,
-            t_start: now,
-            t_served: now,
-            t_end: now,
-            t_back: now,
+            t_arrive: UNSET,
+            t_start: UNSET,
+            t_served: UNSET,
+            t_end: UNSET,
+            t_back: UNSET,
             outcome: Outcome::InFlight,
         });
         (spans.len() - 1) as u32
@@ -137,12 +183,40 @@ impl Tracer {
         self.live.get_mut(trace as usize)?.get_mut(span as usize)
     }
 
+    /// A visit takes trace `trace`'s id.
+    #[inline]
+    pub fn hold(&mut self, trace: u32) {
+        if let Some(n) = self.holders.get_mut(trace as usize) {
+            *n += 1;
+        }
+    }
+
+    /// A visit lets go of trace `trace`'s id (it ended, or was given up on).
+    #[inline]
+    pub fn let_go(&mut self, trace: u32) {
+        let Some(n) = self.holders.get_mut(trace as usize) else { return };
+        *n = n.saturating_sub(1);
+        if *n == 0 && self.done.get(trace as usize).copied().unwrap_or(false) {
+            self.free.push(trace);
+        }
+    }
+
     /// The root request finished.
     pub fn finish(&mut self, trace: u32, latency_ns: u64) {
         let Some(spans) = self.live.get_mut(trace as usize) else { return };
-        let spans = std::mem::take(spans);
+        let mut spans = std::mem::take(spans);
+        // Calls still under way (their caller gave up) end with the request.
+        let end = spans.first().map_or(0, |root| root.t_call.saturating_add(latency_ns));
+        for s in spans.iter_mut().filter(|s| s.outcome == Outcome::InFlight) {
+            s.close_at(end);
+        }
         let workload = self.live_workload.get(trace as usize).copied().unwrap_or(0);
-        self.free.push(trace);
+        if let Some(d) = self.done.get_mut(trace as usize) {
+            *d = true;
+        }
+        if self.holders.get(trace as usize).copied().unwrap_or(0) == 0 {
+            self.free.push(trace);
+        }
         self.seen += 1;
         let done = Done { workload, latency_ns, spans };
         // Reservoir sampling keeps a uniform random few.
@@ -199,19 +273,22 @@ fn to_trace(d: &Done, why: &str, plan: &Plan) -> Trace {
     let spans = d
         .spans
         .iter()
-        .map(|s| TraceSpan {
-            parent: (s.parent != NONE).then_some(s.parent),
-            node: plan.nodes.get(s.node as usize).map(|n| n.id.clone()).unwrap_or_default(),
-            edge: plan.edges.get(s.edge as usize).map(|e| e.id.clone()),
-            kind: s.kind,
-            start_ms: ms(s.t_call),
-            end_ms: ms(s.t_back.max(s.t_end)),
-            network_in_ms: dur(s.t_call, s.t_arrive),
-            queue_ms: dur(s.t_arrive, s.t_start),
-            service_ms: dur(s.t_start, s.t_served),
-            downstream_ms: dur(s.t_served, s.t_end),
-            network_out_ms: dur(s.t_end, s.t_back),
-            outcome: s.outcome,
+        .map(|s| {
+            let [t_call, t_arrive, t_start, t_served, t_end, t_back] = s.settled();
+            TraceSpan {
+                parent: (s.parent != NONE).then_some(s.parent),
+                node: plan.nodes.get(s.node as usize).map(|n| n.id.clone()).unwrap_or_default(),
+                edge: plan.edges.get(s.edge as usize).map(|e| e.id.clone()),
+                kind: s.kind,
+                start_ms: ms(t_call),
+                end_ms: ms(t_back.max(t_end)),
+                network_in_ms: dur(t_call, t_arrive),
+                queue_ms: dur(t_arrive, t_start),
+                service_ms: dur(t_start, t_served),
+                downstream_ms: dur(t_served, t_end),
+                network_out_ms: dur(t_end, t_back),
+                outcome: s.outcome,
+            }
         })
         .collect();
     Trace {
