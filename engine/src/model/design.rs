@@ -140,9 +140,11 @@ pub struct SimulationSettings {
     pub seed: u64,
     /// Independent replications (confidence intervals across them).
     #[serde(default = "default_replications")]
+    #[schemars(range(min = 1, max = 1000))]
     pub replications: u32,
     /// Cap on requests in flight: beyond it arrivals are rejected and the run is unstable.
     #[serde(default = "default_max_in_flight")]
+    #[schemars(range(min = 1, max = crate::validate::MAX_IN_FLIGHT))]
     pub max_in_flight: u32,
     /// Width of the report's time-series windows, seconds.
     #[serde(default = "default_window_s")]
