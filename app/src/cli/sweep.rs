@@ -29,6 +29,12 @@ pub struct Args {
     pub output: Output,
 }
 
+/// What a sweep varies.
+enum Points<'a> {
+    Scales(Vec<f64>),
+    Replicas(&'a str, Vec<u32>),
+}
+
 fn line(p: &SweepPoint) -> String {
     format!(
         "{}  {:>12.1}  {:>10.2}  {:>8.2}{}{}",
@@ -50,6 +56,16 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let options = args.run.options(1.0);
     let control = RunControl::new();
     let print = !args.output.quiet && args.output.json.as_deref() != Some(std::path::Path::new("-"));
+    // The points first: a malformed range is reported before anything runs.
+    let points = if let Some(r) = &args.rate_scale {
+        Points::Scales(parse_range(r).map_err(anyhow::Error::msg).context("--rate-scale")?)
+    } else if let Some(r) = &args.replicas {
+        let (node, range) = r.split_once('=').context("--replicas: expected NODE=FROM..TO")?;
+        let counts = parse_int_range(range).map_err(anyhow::Error::msg).context("--replicas")?;
+        Points::Replicas(node.trim(), counts)
+    } else {
+        anyhow::bail!("give --rate-scale or --replicas");
+    };
     if print {
         writeln!(out, "{:<24}  {:>12}  {:>10}  {:>8}", "point", "req/s", "p99 ms", "err %")?;
     }
@@ -59,15 +75,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             write_err = Some(e);
         }
     };
-    let result = if let Some(r) = &args.rate_scale {
-        let values = parse_range(r).map_err(anyhow::Error::msg).context("--rate-scale")?;
-        engine::sim::sweep::rate_scale(&design, &options, &values, &control, on_point)
-    } else if let Some(r) = &args.replicas {
-        let (node, range) = r.split_once('=').context("--replicas: expected NODE=FROM..TO")?;
-        let counts = parse_int_range(range).map_err(anyhow::Error::msg).context("--replicas")?;
-        engine::sim::sweep::replicas(&design, &options, node.trim(), &counts, &control, on_point)
-    } else {
-        anyhow::bail!("give --rate-scale or --replicas");
+    let result = match points {
+        Points::Scales(values) => engine::sim::sweep::rate_scale(&design, &options, &values, &control, on_point),
+        Points::Replicas(node, counts) => {
+            engine::sim::sweep::replicas(&design, &options, node, &counts, &control, on_point)
+        }
     };
     if let Some(e) = write_err {
         return Err(e.into());

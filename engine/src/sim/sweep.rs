@@ -66,6 +66,9 @@ impl SweepPoint {
     }
 }
 
+/// Most points one sweep runs.
+pub const MAX_POINTS: usize = 1000;
+
 /// Parse `FROM..TO:N` (N evenly spaced values, ends included) or a single value.
 ///
 /// # Errors
@@ -80,8 +83,11 @@ pub fn parse_range(s: &str) -> Result<Vec<f64>, String> {
     let a: f64 = a.trim().parse().map_err(|_| bad())?;
     let b: f64 = b.trim().parse().map_err(|_| bad())?;
     let n: usize = n.trim().parse().map_err(|_| bad())?;
-    if !(a.is_finite() && b.is_finite()) || n == 0 || n > 1000 {
+    if !(a.is_finite() && b.is_finite()) || n == 0 {
         return Err(bad());
+    }
+    if n > MAX_POINTS {
+        return Err(format!("{s:?}: {n} points; a sweep has at most {MAX_POINTS}"));
     }
     if n == 1 {
         return Ok(vec![a]);
@@ -101,8 +107,11 @@ pub fn parse_int_range(s: &str) -> Result<Vec<u32>, String> {
     };
     let a: u32 = a.trim().parse().map_err(|_| bad())?;
     let b: u32 = b.trim().parse().map_err(|_| bad())?;
-    if a > b || b - a > 1000 {
-        return Err(bad());
+    if a > b {
+        return Err(format!("{s:?}: FROM ({a}) is above TO ({b})"));
+    }
+    if b - a >= MAX_POINTS as u32 {
+        return Err(format!("{s:?}: {} points; a sweep has at most {MAX_POINTS}", u64::from(b - a) + 1));
     }
     Ok((a..=b).collect())
 }
@@ -168,6 +177,9 @@ mod tests {
         assert_eq!(parse_range("2"), Ok(vec![2.0]));
         assert!(parse_range("1..2").is_err());
         assert_eq!(parse_int_range("1..4"), Ok(vec![1, 2, 3, 4]));
-        assert!(parse_int_range("4..1").is_err());
+        assert!(parse_int_range("4..1").is_err_and(|e| e.contains("above")));
+        assert!(parse_int_range("1..5000").is_err_and(|e| e.contains("at most 1000")));
+        assert_eq!(parse_int_range("1..1000").map(|v| v.len()), Ok(1000));
+        assert!(parse_range("0..1:1001").is_err_and(|e| e.contains("at most 1000")));
     }
 }
