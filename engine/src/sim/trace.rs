@@ -194,8 +194,9 @@ impl Tracer {
     /// A visit lets go of trace `trace`'s id (it ended, or was given up on).
     #[inline]
     pub fn let_go(&mut self, trace: u32) {
-        let Some(n) = self.holders.get_mut(trace as usize) else { return };
-        *n = n.saturating_sub(1);
+        // Only the last holder's release frees the slot (once).
+        let Some(n) = self.holders.get_mut(trace as usize).filter(|n| **n > 0) else { return };
+        *n -= 1;
         if *n == 0 && self.done.get(trace as usize).copied().unwrap_or(false) {
             self.free.push(trace);
         }
@@ -343,4 +344,52 @@ pub struct Trace {
     pub reason: String,
     /// Spans, parents before children.
     pub spans: Vec<TraceSpan>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_is_reused_only_when_its_request_is_done_and_no_visit_holds_it() {
+        let mut t = Tracer::new(true, 1, super::super::rng::stream(1, 0, "", "trace"));
+        let a = t.maybe_start(0);
+        t.open(a, NONE, 0, NONE, SpanKind::Entry, 0);
+        t.hold(a); // the root visit
+        t.hold(a); // a call that will outlive the request
+        t.finish(a, 10);
+        t.let_go(a); // the root visit ends
+        let b = t.maybe_start(0);
+        assert_ne!(a, b, "a visit still holds the first slot");
+        t.let_go(a); // the outliving call ends
+        t.let_go(a); // a stray release changes nothing
+        let c = t.maybe_start(0);
+        assert_eq!(c, a, "the first slot is free again");
+        let d = t.maybe_start(0);
+        assert!(d != a && d != b, "and it was freed once");
+    }
+
+    #[test]
+    fn a_span_closed_early_ends_in_the_phase_it_reached() {
+        let mut s = SpanRec {
+            parent: NONE,
+            node: 0,
+            edge: NONE,
+            kind: SpanKind::Call,
+            t_call: 100,
+            t_arrive: 150,
+            t_start: UNSET,
+            t_served: UNSET,
+            t_end: UNSET,
+            t_back: UNSET,
+            outcome: Outcome::InFlight,
+        };
+        s.close_at(400);
+        // On the wire 50, queued 250, nothing after.
+        assert_eq!(s.settled(), [100, 150, 400, 400, 400, 400]);
+        // A publish never reaches any step: an instant at its call.
+        let p = SpanRec { t_arrive: UNSET, kind: SpanKind::Publish, ..s };
+        let p = SpanRec { t_start: UNSET, t_served: UNSET, t_end: UNSET, t_back: UNSET, ..p };
+        assert_eq!(p.settled(), [100; 6]);
+    }
 }
