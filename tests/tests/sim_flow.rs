@@ -337,3 +337,20 @@ fn traces_stay_whole_when_calls_outlive_their_requests() {
         }
     }
 }
+
+#[test]
+fn a_run_whose_clock_stops_is_cut_and_reported_unstable() {
+    // 10,000 × 10,000 calls that take no time: 100 million visits at the
+    // first request's instant. The run must end, say why, and still add up.
+    let instant = |id: &str| json!({"id": id, "name": id, "service_time": {"type": "constant", "value_ms": 0.0}, "capacity": {"workers": 1000}});
+    let nodes = json!([instant("a"), instant("b"), instant("c")]);
+    let edges = json!([
+        {"id": "ab", "from": "a", "to": "b", "calls_per_request": 10000},
+        {"id": "bc", "from": "b", "to": "c", "calls_per_request": 10000}
+    ]);
+    let d = design(nodes, edges, open("a", 5.0), 10.0);
+    assert!(engine::validate::validate(&d).iter().all(|p| p.severity != engine::validate::Severity::Error));
+    let r = simulate(&d);
+    assert!(r.unstable, "{:?}", r.unstable_reasons);
+    assert!(r.unstable_reasons.iter().any(|m| m.contains("stopped advancing")), "{:?}", r.unstable_reasons);
+}

@@ -380,6 +380,16 @@ pub(crate) fn build_with(plan: &Plan, mut reps: Vec<RepResult>, without: &[Vec<R
     let cap_hit = reps.iter().any(|r| r.flags.in_flight_cap_hit);
     let msg_cap_hit = reps.iter().any(|r| r.flags.message_cap_hit);
     let (mut reasons, mut where_) = super::stability::growth(plan, &series, &nodes, &brokers);
+    if let Some(at_ns) = reps.iter().find_map(|r| r.flags.stalled_at_ns) {
+        reasons.insert(
+            0,
+            format!(
+                "simulated time stopped advancing at {:.3} s: millions of events at that instant (a loop with no \
+                 delay, such as retries without backoff against a service that fails at once); the run was cut there",
+                at_ns as f64 / 1e9
+            ),
+        );
+    }
     if cap_hit {
         reasons.insert(
             0,

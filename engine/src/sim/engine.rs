@@ -173,6 +173,9 @@ pub(crate) struct EdgeRng {
 /// Things the report flags.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Flags {
+    /// Simulated time stopped advancing here (a loop with no delay): the
+    /// run was cut at that instant.
+    pub stalled_at_ns: Option<u64>,
     pub in_flight_cap_hit: bool,
     pub message_cap_hit: bool,
     pub depth_exceeded: bool,
@@ -228,7 +231,18 @@ pub struct Simulation {
     /// Per client-side cache: the instance list and the lookup in flight.
     pub(crate) caches: Vec<super::discovery::CacheLive>,
     finished: bool,
+    /// Where simulated time last advanced (time, event count), to notice a
+    /// run whose clock no longer moves.
+    progress_mark: (u64, u64),
 }
+
+/// Events at one simulated instant after which the run is stopped as stalled:
+/// a loop with no delay in it (retries with no backoff against a service that
+/// fails at once, say) would otherwise never end. Far above any real burst.
+const STALL_EVENTS: u64 = 10_000_000;
+
+/// Events processed between checks of progress and cancellation.
+const CHUNK: u64 = 1 << 14;
 
 impl std::fmt::Debug for Simulation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -309,6 +323,7 @@ impl Simulation {
             batch_no: 0,
             node_workers,
             finished: false,
+            progress_mark: (0, 0),
             replication,
             now: 0,
             queue: EventQueue::default(),
@@ -381,7 +396,26 @@ impl Simulation {
     /// Process every event up to `t_ns` (capped at the run's duration).
     pub fn run_until(&mut self, t_ns: u64) {
         let limit = t_ns.min(self.plan.settings.duration_ns);
-        self.run_events(limit, u64::MAX);
+        while !self.finished {
+            let e0 = self.events;
+            self.run_events(limit, CHUNK);
+            if self.events - e0 < CHUNK {
+                return;
+            }
+            self.watch_progress();
+        }
+    }
+
+    /// After a full chunk of events: stop the run if simulated time has not
+    /// moved for [`STALL_EVENTS`] events.
+    fn watch_progress(&mut self) {
+        let (t, e) = self.progress_mark;
+        if self.now != t {
+            self.progress_mark = (self.now, self.events);
+        } else if self.events - e >= STALL_EVENTS && !self.finished {
+            self.flags.stalled_at_ns = Some(self.now);
+            self.finish_run();
+        }
     }
 
     /// Run to the end.
@@ -394,7 +428,6 @@ impl Simulation {
     /// # Errors
     /// [`SimError::Cancelled`].
     pub fn run_with(&mut self, control: &RunControl) -> Result<(), SimError> {
-        const CHUNK: u64 = 1 << 14;
         let duration = self.plan.settings.duration_ns;
         while !self.finished {
             if control.is_cancelled() {
@@ -403,6 +436,9 @@ impl Simulation {
             let (t0, e0, r0) = (self.now, self.events, self.requests);
             self.run_events(duration, CHUNK);
             control.add_progress(self.now - t0, self.events - e0, self.requests - r0);
+            if self.events - e0 == CHUNK {
+                self.watch_progress();
+            }
         }
         Ok(())
     }

@@ -53,6 +53,12 @@ pub(super) fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: 
         }
         if e.calls_per_request == 0 {
             sink.error(&t, format!("{p}.calls_per_request"), "must be at least 1 (use probability to skip a step)");
+        } else if e.calls_per_request > 10_000 {
+            sink.error(
+                &t,
+                format!("{p}.calls_per_request"),
+                format!("must be at most 10000, found {}", e.calls_per_request),
+            );
         }
         if let Some(d) = &e.network_latency {
             sink.distribution(&t, &format!("{p}.network_latency"), d);
@@ -99,6 +105,13 @@ pub(super) fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: 
             }
             if s.max_deliveries == 0 {
                 sink.error(&t, format!("{p}.subscription.max_deliveries"), "must be at least 1");
+            } else if s.max_deliveries > 1000 {
+                // As SQS's maxReceiveCount: a message is dead-lettered by then.
+                sink.error(
+                    &t,
+                    format!("{p}.subscription.max_deliveries"),
+                    format!("must be at most 1000, found {}", s.max_deliveries),
+                );
             }
             sink.range(&t, format!("{p}.subscription.redelivery_delay_ms"), s.redelivery_delay_ms, 0.0, f64::INFINITY);
         }
@@ -184,6 +197,12 @@ fn check_policy(policy: &CallPolicy, t: &Target, p: &str, sink: &mut Sink) {
     if let Some(r) = &policy.retries {
         if r.max_attempts == 0 {
             sink.error(t, format!("{p}.retries.max_attempts"), "must be at least 1 (the first try counts)");
+        } else if r.max_attempts > 100 {
+            sink.error(
+                t,
+                format!("{p}.retries.max_attempts"),
+                format!("must be at most 100, found {}", r.max_attempts),
+            );
         }
         sink.probability(t, format!("{p}.retries.jitter"), r.jitter);
         if let Some(b) = r.budget_ratio {
