@@ -683,12 +683,19 @@ impl Simulation {
     pub(crate) fn release(&mut self, v: u32) {
         let vis = &mut self.visits[v as usize];
         vis.alive = false;
-        if vis.trace != NONE {
-            let trace = vis.trace;
-            vis.trace = NONE;
-            self.tracer.let_go(trace);
+        let trace = vis.trace;
+        if trace != NONE {
+            // (The record is rewritten before reuse: its `trace` needs no reset.)
+            self.let_go_trace(trace);
         }
         self.free_visits.push(v);
+    }
+
+    /// A traced visit ends (one in 64 requests: kept off the hot path).
+    #[cold]
+    #[inline(never)]
+    fn let_go_trace(&mut self, trace: u32) {
+        self.tracer.let_go(trace);
     }
 
     pub(crate) fn finish_request(&mut self, v: u32) {

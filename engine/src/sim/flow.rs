@@ -149,6 +149,9 @@ impl Simulation {
     }
 
     /// Open the span of child visit `c` under the parent's span (`trace` is not `NONE`).
+    /// One request in 64 is traced: kept out of the hot path's code.
+    #[cold]
+    #[inline(never)]
     fn open_child_span(&mut self, c: u32, trace: u32, parent_span: u32, node: u32, edge: u32, kind: SpanKind) {
         let span = self.tracer.open(trace, parent_span, node, edge, kind, self.now);
         let vis = &mut self.visits[c as usize];
