@@ -162,3 +162,19 @@ fn golden_report() {
     assert!(report.conservation.holds);
     assert!(report.broker("q").unwrap().delivered > 0);
 }
+
+#[test]
+fn a_duration_not_longer_than_the_warm_up_is_a_usage_error() {
+    let design = write_design("window.json", 50.0, 100.0);
+    let file = design.to_str().unwrap();
+    // The design's own warm-up is 2 s.
+    let (code, out) = cli(&["simulate", file, "--duration", "500ms"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.is_empty(), "nothing runs: {out}");
+    let (code, _) = cli(&["simulate", file, "--warmup", "5s", "--duration", "2s"]);
+    assert_eq!(code, 2);
+    let (code, _) = cli(&["sweep", file, "--rate-scale", "1", "--duration", "1s"]);
+    assert_eq!(code, 2);
+    let (code, _) = cli(&["simulate", file, "--warmup", "0s", "--duration", "2s", "--quiet"]);
+    assert_eq!(code, 0);
+}

@@ -31,6 +31,32 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// Check `--duration` and `--warmup` against each other and the design's
+    /// own settings, so the message names the flag the user typed.
+    ///
+    /// # Errors
+    /// A warm-up that is not shorter than the run.
+    pub fn check_window(&self, design: &engine::Design) -> anyhow::Result<()> {
+        if self.duration.is_none() && self.warmup.is_none() {
+            return Ok(());
+        }
+        let duration = self.duration.unwrap_or(design.simulation.duration_s);
+        let warmup = self.warmup.unwrap_or(design.simulation.warmup_s);
+        if warmup >= duration {
+            let (w, d) = (fmt_s(warmup), fmt_s(duration));
+            match (self.duration.is_some(), self.warmup.is_some()) {
+                (true, false) => anyhow::bail!(
+                    "--duration {d} is not longer than the design's warm-up ({w}): pass a shorter --warmup too"
+                ),
+                (false, true) => {
+                    anyhow::bail!("--warmup {w} is not shorter than the design's duration ({d}): pass --duration too")
+                }
+                _ => anyhow::bail!("--warmup {w} must be shorter than --duration {d}"),
+            }
+        }
+        Ok(())
+    }
+
     /// The engine's options.
     #[must_use]
     pub fn options(&self, rate_scale: f64) -> RunOptions {
@@ -144,6 +170,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         },
         None => design,
     };
+    args.run.check_window(&design)?;
     let options = args.run.options(args.rate_scale);
     let report = match run_with_progress(&design, &options, args.output.quiet) {
         Ok(r) => r,
@@ -494,6 +521,11 @@ fn write_resilience(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Seconds for a message: `20 s`, `0.5 s`.
+fn fmt_s(s: f64) -> String {
+    format!("{s} s")
 }
 
 #[cfg(test)]

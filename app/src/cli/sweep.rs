@@ -53,6 +53,7 @@ fn line(p: &SweepPoint) -> String {
 /// Unreadable input, malformed ranges, or an output file that cannot be written.
 pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let design = super::load_design(&args.file)?;
+    args.run.check_window(&design)?;
     let options = args.run.options(1.0);
     let control = RunControl::new();
     let print = !args.output.quiet && args.output.json.as_deref() != Some(std::path::Path::new("-"));
@@ -88,7 +89,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         Ok(p) => p,
         Err(SimError::InvalidDesign(problems)) => {
             let places = super::Places::of(&args.file);
-            for p in &problems {
+            // Every point refuses for the same reasons: say each once.
+            let mut said = std::collections::BTreeSet::new();
+            for p in problems.iter().filter(|p| said.insert(p.as_str())) {
                 eprintln!("{}", places.error(p));
             }
             return Ok(exit::DESIGN_ERRORS);
