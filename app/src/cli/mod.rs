@@ -240,6 +240,15 @@ impl Places {
         format!("{}: {p}", self.prefix(&p.path))
     }
 
+    /// Print the simulator's refusal of the design, each reason once (a
+    /// sweep's points refuse for the same reasons), with its place.
+    pub fn print_refusal(&self, problems: &[String]) {
+        let mut said = std::collections::BTreeSet::new();
+        for p in problems.iter().filter(|p| said.insert(p.as_str())) {
+            eprintln!("{}", self.error(p));
+        }
+    }
+
     /// An error the simulator gave as `path: message`, with its place.
     #[must_use]
     pub fn error(&self, message: &str) -> String {

@@ -175,10 +175,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let report = match run_with_progress(&design, &options, args.output.quiet) {
         Ok(r) => r,
         Err(SimError::InvalidDesign(problems)) => {
-            let places = super::Places::of(&args.file);
-            for p in &problems {
-                eprintln!("{}", places.error(p));
-            }
+            super::Places::of(&args.file).print_refusal(&problems);
             return Ok(exit::DESIGN_ERRORS);
         }
         Err(e) => return Err(e).context("simulation failed"),

@@ -88,12 +88,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let points = match result {
         Ok(p) => p,
         Err(SimError::InvalidDesign(problems)) => {
-            let places = super::Places::of(&args.file);
-            // Every point refuses for the same reasons: say each once.
-            let mut said = std::collections::BTreeSet::new();
-            for p in problems.iter().filter(|p| said.insert(p.as_str())) {
-                eprintln!("{}", places.error(p));
-            }
+            super::Places::of(&args.file).print_refusal(&problems);
             return Ok(exit::DESIGN_ERRORS);
         }
         Err(e) => return Err(e).context("sweep failed"),

@@ -105,16 +105,15 @@ impl ExportDialog {
         }
     }
 
-    /// Bring the export up to date with the design.
-    pub fn refresh(&mut self, design: &Design, revision: u64) {
+    /// Bring the export up to date with the design; `design_errors` is the
+    /// problem list's error count for that revision (validated once, by the
+    /// app's analysis).
+    pub fn refresh(&mut self, design: &Design, revision: u64, design_errors: usize) {
+        self.design_errors = design_errors;
         if self.computed_for == Some((self.format, revision)) {
             return;
         }
         self.computed_for = Some((self.format, revision));
-        self.design_errors = engine::validate::validate(design)
-            .iter()
-            .filter(|p| p.severity == engine::validate::Severity::Error)
-            .count();
         self.outcome = Some(match engine::export::export(design, self.format) {
             Ok(export) => {
                 let text = export.text();
@@ -191,7 +190,8 @@ fn extension(format: ExportFormat) -> &'static str {
 pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
     let revision = app.doc.revision();
     let Some(dialog) = app.export_dialog.as_mut() else { return };
-    dialog.refresh(app.doc.design(), revision);
+    let errors = app.analysis.problems.iter().filter(|p| p.severity == engine::validate::Severity::Error).count();
+    dialog.refresh(app.doc.design(), revision, errors);
     let mut request = None;
     let resp = egui::Modal::new(Id::new("export-dialog")).show(ctx, |ui| {
         ui.set_width(760.0_f32.min(ctx.content_rect().width() - 60.0));
