@@ -52,6 +52,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let deltas = compare(&base, &new);
     let failures = check(&deltas, &gates);
     if !args.output.quiet && args.output.json.as_deref() != Some(Path::new("-")) {
+        let out = &mut super::Printable(&mut *out);
         let wn = deltas.iter().map(|d| super::display_width(&d.workload)).max().unwrap_or(8).clamp(8, 30);
         writeln!(
             out,

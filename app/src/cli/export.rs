@@ -58,11 +58,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     if !errors.is_empty() {
         let places = super::Places::of(&args.file);
         for p in &errors {
-            eprintln!("{}", places.problem(p));
+            say!("{}", places.problem(p));
         }
     }
     if !errors.is_empty() && !args.force {
-        eprintln!(
+        say!(
             "{}: {} error(s): nothing exported (fix them, or pass --force to export anyway)",
             args.file.display(),
             errors.len()
@@ -91,10 +91,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
     if !args.common.quiet {
         for note in &export.report {
-            eprintln!("{note}");
+            say!("{note}");
         }
         for w in &written {
-            eprintln!("wrote {w}");
+            say!("wrote {w}");
         }
     }
     if let Some(json_path) = &args.common.json {

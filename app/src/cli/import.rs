@@ -59,9 +59,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     };
     if !args.common.quiet {
         for note in &imported.notes {
-            eprintln!("note: {note}");
+            say!("note: {note}");
         }
-        eprintln!(
+        say!(
             "imported {} as {}: {} nodes, {} edges{}",
             file,
             imported.format,

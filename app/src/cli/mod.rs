@@ -2,6 +2,14 @@
 //! <command> ...` runs headless. Every command shares one convention for
 //! output (`--json PATH`, `-` for stdout) and for exit codes.
 
+/// `eprintln!` for messages that may hold user text (names, paths): control
+/// characters are shown escaped so a design cannot drive the terminal.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", engine::text::printable_lines(&format!($($arg)*)))
+    };
+}
+
 mod compare;
 mod export;
 mod fmt;
@@ -9,6 +17,8 @@ mod import;
 mod simulate;
 mod sweep;
 mod validate;
+
+pub use simulate::RunArgs;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -142,7 +152,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write) -> u8 {
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            say!("error: {e:#}");
             exit::USAGE
         }
     }
@@ -245,7 +255,7 @@ impl Places {
     pub fn print_refusal(&self, problems: &[String]) {
         let mut said = std::collections::BTreeSet::new();
         for p in problems.iter().filter(|p| said.insert(p.as_str())) {
-            eprintln!("{}", self.error(p));
+            say!("{}", self.error(p));
         }
     }
 
@@ -257,20 +267,44 @@ impl Places {
     }
 }
 
+/// A writer for human-readable output: control characters in what passes
+/// through (a name with an escape sequence, a bell, a newline in a table cell
+/// is already escaped by [`pad`]) are written escaped. Machine output (JSON,
+/// exported files) goes to the plain writer, byte for byte.
+pub struct Printable<'a>(pub &'a mut dyn Write);
+
+impl Write for Printable<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // `write!` hands over whole `str` pieces, so a chunk is valid UTF-8;
+        // anything else passes unchanged (no control byte can hide in it
+        // that `from_utf8` would have let through).
+        match std::str::from_utf8(buf) {
+            Ok(text) => self.0.write_all(engine::text::printable_lines(text).as_bytes())?,
+            Err(_) => self.0.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// Terminal columns `text` takes: wide characters (CJK) count two, so table
 /// columns line up whatever script names are written in.
 #[must_use]
 pub fn display_width(text: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(text)
+    unicode_width::UnicodeWidthStr::width(engine::text::printable(text).as_ref())
 }
 
 /// `text` followed by spaces up to `width` terminal columns. Longer text is
 /// kept whole (a name is never cut): that row's columns shift instead.
 #[must_use]
 pub fn pad(text: &str, width: usize) -> String {
-    let fill = width.saturating_sub(display_width(text));
+    let text = engine::text::printable(text);
+    let fill = width.saturating_sub(display_width(&text));
     let mut out = String::with_capacity(text.len() + fill);
-    out.push_str(text);
+    out.push_str(&text);
     out.extend(std::iter::repeat_n(' ', fill));
     out
 }

@@ -28,6 +28,10 @@ pub struct RunArgs {
     /// Worker threads (default: the available cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Refuse a run estimated to need more memory than this, e.g. `4G`,
+    /// `512M` (default: half the machine's memory).
+    #[arg(long, value_name = "SIZE", value_parser = parse_bytes)]
+    pub max_memory: Option<u64>,
 }
 
 impl RunArgs {
@@ -57,6 +61,45 @@ impl RunArgs {
         Ok(())
     }
 
+    /// Hold the flags to the limits a file is held to: the design with the
+    /// flags applied is validated, and a problem that only the flags cause
+    /// is a usage error naming the flag (exit 2), not a design error.
+    ///
+    /// # Errors
+    /// A flag that takes the design out of its limits.
+    pub fn check_limits(&self, design: &engine::Design, rate_scale: f64) -> anyhow::Result<()> {
+        let options = self.options(rate_scale);
+        if options.duration_s.is_none()
+            && options.warmup_s.is_none()
+            && options.replications.is_none()
+            && options.rate_scale == 1.0
+        {
+            return Ok(());
+        }
+        let errors = |d: &engine::Design| -> std::collections::BTreeSet<(String, String)> {
+            engine::validate::validate(d)
+                .into_iter()
+                .filter(|p| p.severity == engine::validate::Severity::Error)
+                .map(|p| (p.path, p.message))
+                .collect()
+        };
+        let before = errors(design);
+        let after = errors(&options.applied_to(design));
+        let Some((path, message)) = after.difference(&before).next() else { return Ok(()) };
+        let flag = if path.starts_with("simulation.replications") {
+            format!("--replications {}", self.replications.unwrap_or_default())
+        } else if path.starts_with("simulation.warmup_s") && self.warmup.is_some() {
+            format!("--warmup {}", fmt_s(self.warmup.unwrap_or_default()))
+        } else if path.starts_with("simulation.") && self.duration.is_some() {
+            format!("--duration {}", fmt_s(self.duration.unwrap_or_default()))
+        } else if path.starts_with("workloads[") && rate_scale != 1.0 {
+            format!("--rate-scale {rate_scale}")
+        } else {
+            "the run's flags".to_owned()
+        };
+        anyhow::bail!("{flag}: takes {path} out of its limits: {message}")
+    }
+
     /// The engine's options.
     #[must_use]
     pub fn options(&self, rate_scale: f64) -> RunOptions {
@@ -67,6 +110,7 @@ impl RunArgs {
             replications: self.replications,
             rate_scale,
             threads: self.threads,
+            max_memory_bytes: self.max_memory,
         }
     }
 }
@@ -78,8 +122,8 @@ pub struct Args {
     pub file: PathBuf,
     #[command(flatten)]
     pub run: RunArgs,
-    /// Multiply every open-loop arrival rate.
-    #[arg(long, default_value_t = 1.0)]
+    /// Multiply every open-loop arrival rate (a number above 0).
+    #[arg(long, default_value_t = 1.0, value_parser = parse_rate_scale)]
     pub rate_scale: f64,
     /// Also write a self-contained HTML report to PATH.
     #[arg(long, value_name = "PATH")]
@@ -89,6 +133,40 @@ pub struct Args {
     pub scenario: Option<String>,
     #[command(flatten)]
     pub output: Output,
+}
+
+/// A size in bytes: `4G`, `512M`, `1.5GiB`, `100000` (bytes).
+///
+/// # Errors
+/// Anything else.
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let upper = t.to_ascii_uppercase();
+    let digits_end = upper.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(upper.len());
+    let (num, unit) = upper.split_at(digits_end);
+    let scale: f64 = match unit.trim().trim_end_matches("IB").trim_end_matches('B') {
+        "" => 1.0,
+        "K" => 1024.0,
+        "M" => 1024.0 * 1024.0,
+        "G" => 1024.0 * 1024.0 * 1024.0,
+        "T" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("{s:?}: expected a size such as 4G, 512M or 1.5GiB")),
+    };
+    match num.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v * scale < 1.8e19 => Ok((v * scale) as u64),
+        _ => Err(format!("{s:?}: expected a size such as 4G, 512M or 1.5GiB")),
+    }
+}
+
+/// A rate scale: a finite number above 0.
+///
+/// # Errors
+/// Anything else (`nan`, `inf`, 0, negatives).
+pub fn parse_rate_scale(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("{s:?}: expected a number above 0, such as 1.5")),
+    }
 }
 
 /// Parse `60s`, `500ms`, `2m`, `1h` or a plain number of seconds.
@@ -171,6 +249,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         None => design,
     };
     args.run.check_window(&design)?;
+    args.run.check_limits(&design, args.rate_scale)?;
     let options = args.run.options(args.rate_scale);
     let report = match run_with_progress(&design, &options, args.output.quiet) {
         Ok(r) => r,
@@ -178,11 +257,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             super::Places::of(&args.file).print_refusal(&problems);
             return Ok(exit::DESIGN_ERRORS);
         }
+        Err(e @ SimError::TooMuchMemory { .. }) => anyhow::bail!("{e} (--max-memory SIZE)"),
         Err(e) => return Err(e).context("simulation failed"),
     };
     let to_stdout = args.output.json.as_deref() == Some(std::path::Path::new("-"));
     if !args.output.quiet && !to_stdout {
-        write_summary(&report, out)?;
+        write_summary(&report, &mut super::Printable(&mut *out))?;
     }
     if let Some(path) = &args.output.json {
         super::write_json(path, &report.to_json(), out)?;
@@ -536,5 +616,10 @@ mod tests {
         assert_eq!(parse_duration_s("2m"), Ok(120.0));
         assert_eq!(parse_duration_s("7"), Ok(7.0));
         assert!(parse_duration_s("soon").is_err());
+        assert_eq!(parse_bytes("4G"), Ok(4 << 30));
+        assert_eq!(parse_bytes("512M"), Ok(512 << 20));
+        assert_eq!(parse_bytes("1.5GiB"), Ok(3 << 29));
+        assert_eq!(parse_bytes("2048"), Ok(2048));
+        assert!(parse_bytes("lots").is_err() && parse_bytes("-1G").is_err() && parse_bytes("0").is_err());
     }
 }

@@ -67,12 +67,19 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     } else {
         anyhow::bail!("give --rate-scale or --replicas");
     };
+    if let Points::Scales(values) = &points
+        && let Some(top) = values.iter().copied().reduce(f64::max)
+    {
+        args.run.check_limits(&design, top)?;
+    } else {
+        args.run.check_limits(&design, 1.0)?;
+    }
     if print {
         writeln!(out, "{:<24}  {:>12}  {:>10}  {:>8}", "point", "req/s", "p99 ms", "err %")?;
     }
     let mut write_err = None;
     let on_point = |p: &SweepPoint| {
-        if print && let Err(e) = writeln!(out, "{}", line(p)) {
+        if print && let Err(e) = writeln!(super::Printable(&mut *out), "{}", line(p)) {
             write_err = Some(e);
         }
     };
@@ -91,6 +98,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             super::Places::of(&args.file).print_refusal(&problems);
             return Ok(exit::DESIGN_ERRORS);
         }
+        Err(e @ SimError::TooMuchMemory { .. }) => anyhow::bail!("{e} (--max-memory SIZE)"),
         Err(e) => return Err(e).context("sweep failed"),
     };
     if let Some(path) = &args.output.json {

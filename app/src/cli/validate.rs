@@ -53,6 +53,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let places = if problems.is_empty() { None } else { Some(super::Places::of(&args.file)) };
     let show = |p: &Problem| places.as_ref().map_or_else(|| p.to_string(), |places| places.problem(p));
     if !args.output.quiet && args.output.json.as_deref() != Some(std::path::Path::new("-")) {
+        let out = &mut super::Printable(&mut *out);
         for p in &problems {
             writeln!(out, "{}", show(p))?;
         }
@@ -67,7 +68,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         )?;
     } else if errors > 0 && args.output.json.is_none() {
         for p in problems.iter().filter(|p| p.severity == Severity::Error) {
-            eprintln!("{}", show(p));
+            say!("{}", show(p));
         }
     }
     if let Some(path) = &args.output.json {
@@ -100,11 +101,15 @@ fn write_capacity_table(design: &engine::Design, estimate: &Estimate, out: &mut 
     if rows.is_empty() {
         return Ok(());
     }
-    let width = rows.iter().map(|n| super::display_width(design.node_name(&n.id))).max().unwrap_or(4).clamp(4, 40);
+    // Names by id, looked up once: a scan per row would be quadratic.
+    let names: std::collections::BTreeMap<&str, &str> =
+        design.nodes.iter().map(|n| (n.id.as_str(), n.name.as_str())).collect();
+    let name_of = |id: &str| names.get(id).copied().unwrap_or(id).to_owned();
+    let width = rows.iter().map(|n| super::display_width(&name_of(&n.id))).max().unwrap_or(4).clamp(4, 40);
     writeln!(out, "capacity estimate at peak load (analytic, no simulation):")?;
     writeln!(out, "  {:<width$}  {:>10}  {:>10}  {:>10}  {:>6}  status", "node", "req/s", "hold ms", "resp ms", "ρ")?;
     for n in rows {
-        let name = super::pad(design.node_name(&n.id), width);
+        let name = super::pad(&name_of(&n.id), width);
         let rho =
             n.utilization.map_or_else(String::new, |u| if u.is_finite() { format!("{u:.2}") } else { "∞".into() });
         let status = match n.load {

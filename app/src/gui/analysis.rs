@@ -1,8 +1,12 @@
 //! Live analysis of the design: validation problems and the instant capacity
-//! estimate, recomputed whenever the document changes (both are fast enough
-//! to run on every edit) and cached by document revision otherwise.
+//! estimate, recomputed whenever the document changes and cached by document
+//! revision otherwise. Both are near-linear, so a design of a few thousand
+//! items is analysed on the frame thread at once; a larger one (100,000 nodes
+//! take about a second) is analysed on a worker thread while the window stays
+//! responsive, showing the last result and saying that a new one is coming.
 
 use std::collections::HashMap;
+use std::thread::JoinHandle;
 
 use engine::Design;
 use engine::capacity::{Estimate, Load, NodeEstimate};
@@ -21,22 +25,67 @@ pub struct Analysis {
     node_index: HashMap<String, usize>,
     node_worst: HashMap<String, Severity>,
     edge_worst: HashMap<String, Severity>,
+    /// The analysis running on a worker thread, for this revision.
+    pending: Option<(u64, JoinHandle<Computed>)>,
+}
+
+/// The estimate and the problems of one revision.
+type Computed = (Estimate, Vec<Problem>);
+
+/// Designs with more nodes and edges than this are analysed off the frame thread.
+pub const BACKGROUND_ITEMS: usize = 5_000;
+
+/// Validation and the estimate of one revision. Validation already appends
+/// the estimate's own problems.
+fn compute(design: &Design) -> Computed {
+    (engine::capacity::estimate(design), engine::validate::validate(design))
 }
 
 impl Analysis {
-    /// Recompute when the revision changed; returns whether it did.
+    /// Recompute when the revision changed; returns whether the shown result
+    /// changed. A large design's analysis is started on a worker thread and
+    /// picked up by a later call.
     pub fn refresh(&mut self, design: &Design, revision: u64) -> bool {
-        if self.revision == Some(revision) {
-            return false;
+        let mut changed = false;
+        if self.pending.as_ref().is_some_and(|(_, h)| h.is_finished())
+            && let Some((rev, handle)) = self.pending.take()
+            && let Ok((estimate, problems)) = handle.join()
+        {
+            self.install(rev, estimate, problems);
+            changed = true;
         }
+        if self.revision == Some(revision) || self.pending.as_ref().is_some_and(|(rev, _)| *rev == revision) {
+            return changed;
+        }
+        if design.nodes.len() + design.edges.len() < BACKGROUND_ITEMS {
+            let (estimate, problems) = compute(design);
+            self.install(revision, estimate, problems);
+            return true;
+        }
+        if self.pending.is_some() {
+            // One at a time: the newest revision starts when this one ends.
+            return changed;
+        }
+        let copy = design.clone();
+        if let Ok(handle) = std::thread::Builder::new().name("analysis".to_owned()).spawn(move || compute(&copy)) {
+            self.pending = Some((revision, handle));
+        } else {
+            let (estimate, problems) = compute(design);
+            self.install(revision, estimate, problems);
+            changed = true;
+        }
+        changed
+    }
+
+    /// Whether a newer analysis is being computed (the shown one is older).
+    #[must_use]
+    pub fn is_running(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    fn install(&mut self, revision: u64, estimate: Estimate, mut problems: Vec<Problem>) {
         self.revision = Some(revision);
-        self.estimate = engine::capacity::estimate(design);
-        let mut problems = engine::validate::validate(design);
-        for p in &self.estimate.problems {
-            if !problems.contains(p) {
-                problems.push(p.clone());
-            }
-        }
+        self.estimate = estimate;
         // Stable sort: errors first, each group in the validator's order.
         problems.sort_by_key(|p| p.severity);
         self.node_index = self.estimate.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
@@ -51,12 +100,13 @@ impl Analysis {
             map.and_modify(|s| *s = (*s).min(p.severity)).or_insert(p.severity);
         }
         self.problems = problems;
-        true
     }
 
     /// Forget the cache (after a new document is opened).
     pub fn invalidate(&mut self) {
         self.revision = None;
+        // A result still coming belongs to the old document: let it go.
+        self.pending = None;
     }
 
     /// The estimate for a node.

@@ -365,6 +365,10 @@ impl SwitchboardApp {
             self.doc.seal();
         }
         self.refresh();
+        if self.analysis.is_running() {
+            // Pick the background analysis up as soon as it ends.
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
         self.autosave(&ctx);
         self.handle_close(&ctx);
         self.update_title(&ctx);

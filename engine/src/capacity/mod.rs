@@ -18,7 +18,6 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Arrival, BrokerMode, Concurrency, Design, Distribution, EdgeKind, NodeKind};
@@ -116,12 +115,14 @@ struct State {
 }
 
 /// The state graph of a design.
-struct Plan {
+struct Plan<'a> {
     states: Vec<State>,
     /// First state index of each node.
     first: Vec<usize>,
     /// Outgoing visit transfers per state: (target state, expected visits per visit, edge index).
     out: Vec<Vec<(usize, f64, Option<usize>)>>,
+    /// Node index by id.
+    index: BTreeMap<&'a str, usize>,
 }
 
 fn state_of(design: &Design, first: &[usize], node: usize, op: Option<&str>) -> usize {
@@ -143,8 +144,16 @@ fn step_share(design: &Design, node: usize) -> f64 {
     ok * miss
 }
 
-fn build_plan(design: &Design) -> Plan {
+fn build_plan(design: &Design) -> Plan<'_> {
     let index: BTreeMap<&str, usize> = design.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    // Edges by their source node, in file order: each state looks only at its
+    // node's edges (a scan of every edge per state would be quadratic).
+    let mut edges_from: Vec<Vec<usize>> = vec![Vec::new(); design.nodes.len()];
+    for (ei, e) in design.edges.iter().enumerate() {
+        if let Some(list) = index.get(e.from.as_str()).and_then(|&i| edges_from.get_mut(i)) {
+            list.push(ei);
+        }
+    }
     let mut states = Vec::new();
     let mut first = Vec::with_capacity(design.nodes.len());
     for (i, n) in design.nodes.iter().enumerate() {
@@ -156,17 +165,18 @@ fn build_plan(design: &Design) -> Plan {
     let mut out = vec![Vec::new(); states.len()];
     for (s, st) in states.iter().enumerate() {
         let Some(node) = design.nodes.get(st.node) else { continue };
+        let own: Vec<(usize, &crate::model::Edge)> = edges_from
+            .get(st.node)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|&ei| design.edges.get(ei).map(|e| (ei, e)))
+            .collect();
         let op_name = st.op.checked_sub(1).and_then(|k| node.operations.get(k)).map(|o| o.name.as_str());
         let share = step_share(design, st.node);
-        let applies =
-            |e: &&crate::model::Edge| e.from == node.id && e.operation.as_deref().is_none_or(|o| Some(o) == op_name);
+        let applies = |e: &crate::model::Edge| e.operation.as_deref().is_none_or(|o| Some(o) == op_name);
         if node.kind == NodeKind::Broker {
-            let subs: Vec<(usize, &crate::model::Edge)> = design
-                .edges
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.kind == EdgeKind::Subscription && e.from == node.id)
-                .collect();
+            let subs: Vec<(usize, &crate::model::Edge)> =
+                own.iter().copied().filter(|(_, e)| e.kind == EdgeKind::Subscription).collect();
             let mode = node.broker.as_ref().map(|b| b.mode).unwrap_or_default();
             #[allow(clippy::cast_precision_loss, reason = "subscription counts are small")]
             let split = if mode == BrokerMode::Queue && !subs.is_empty() { 1.0 / subs.len() as f64 } else { 1.0 };
@@ -186,13 +196,13 @@ fn build_plan(design: &Design) -> Plan {
         }
         // Branch groups: weight share within each group.
         let mut group_weight: BTreeMap<&str, f64> = BTreeMap::new();
-        for e in design.edges.iter().filter(applies) {
+        for (_, e) in own.iter().filter(|(_, e)| applies(e)) {
             if let Some(b) = &e.branch {
                 *group_weight.entry(b.group.as_str()).or_default() += b.weight.max(0.0);
             }
         }
-        for (ei, e) in design.edges.iter().enumerate() {
-            if !applies(&e) || e.kind == EdgeKind::Subscription {
+        for &(ei, e) in &own {
+            if !applies(e) || e.kind == EdgeKind::Subscription {
                 continue;
             }
             let Some(&to) = index.get(e.to.as_str()) else { continue };
@@ -210,12 +220,12 @@ fn build_plan(design: &Design) -> Plan {
             }
         }
     }
-    Plan { states, first, out }
+    Plan { states, first, out, index }
 }
 
 /// Visits per state caused by one visit to `entry`, or `None` when an event
 /// loop's gain is 1 or more (the series diverges).
-fn visit_ratios(plan: &Plan, sccs: &[Vec<usize>], entry: usize) -> Option<Vec<f64>> {
+fn visit_ratios(plan: &Plan<'_>, sccs: &[Vec<usize>], entry: usize) -> Option<Vec<f64>> {
     let n = plan.states.len();
     let mut inflow = vec![0.0; n];
     let mut visits = vec![0.0; n];
@@ -234,22 +244,11 @@ fn visit_ratios(plan: &Plan, sccs: &[Vec<usize>], entry: usize) -> Option<Vec<f6
             continue;
         }
         let local: BTreeMap<usize, usize> = scc.iter().enumerate().map(|(i, &s)| (s, i)).collect();
-        let m = scc.len();
-        // a = I − Mᵀ restricted to the component; solve a·x = inflow.
-        let mut a = vec![vec![0.0; m + 1]; m];
-        for (i, &s) in scc.iter().enumerate() {
-            let row = a.get_mut(i)?;
-            *row.get_mut(i)? += 1.0;
-            *row.get_mut(m)? = *inflow.get(s)?;
-        }
-        for (j, &s) in scc.iter().enumerate() {
-            for &(t, f, _) in plan.out.get(s)? {
-                if let Some(&i) = local.get(&t) {
-                    *a.get_mut(i)?.get_mut(j)? -= f;
-                }
-            }
-        }
-        let x = solve(a)?;
+        let x = if scc.len() <= DENSE_SOLVE_MAX {
+            solve_dense(plan, scc, &local, &inflow)?
+        } else {
+            solve_iterative(plan, scc, &local, &inflow)
+        };
         for (i, &s) in scc.iter().enumerate() {
             let v = *x.get(i)?;
             if !(v.is_finite() && v >= -1e-9) {
@@ -267,6 +266,76 @@ fn visit_ratios(plan: &Plan, sccs: &[Vec<usize>], entry: usize) -> Option<Vec<f6
         }
     }
     Some(visits)
+}
+
+/// Largest component solved exactly by Gaussian elimination (cubic time,
+/// quadratic memory); larger ones are iterated.
+const DENSE_SOLVE_MAX: usize = 400;
+
+/// Most transfer visits the iterative solver may make for one component, so
+/// a huge loop whose gain is close to 1 still ends in bounded time.
+const ITERATIVE_WORK_MAX: usize = 50_000_000;
+
+/// Visits inside a component: solve (I − Mᵀ)·x = inflow exactly.
+fn solve_dense(plan: &Plan<'_>, scc: &[usize], local: &BTreeMap<usize, usize>, inflow: &[f64]) -> Option<Vec<f64>> {
+    let m = scc.len();
+    let mut a = vec![vec![0.0; m + 1]; m];
+    for (i, &s) in scc.iter().enumerate() {
+        let row = a.get_mut(i)?;
+        *row.get_mut(i)? += 1.0;
+        *row.get_mut(m)? = *inflow.get(s)?;
+    }
+    for (j, &s) in scc.iter().enumerate() {
+        for &(t, f, _) in plan.out.get(s)? {
+            if let Some(&i) = local.get(&t) {
+                *a.get_mut(i)?.get_mut(j)? -= f;
+            }
+        }
+    }
+    solve(a)
+}
+
+/// Visits inside a large component by Gauss–Seidel sweeps of x = inflow + Mᵀx
+/// (the series converges because the loop gain is below 1), stopped when a
+/// sweep changes nothing by more than 1e-12 relative or the work budget ends.
+fn solve_iterative(plan: &Plan<'_>, scc: &[usize], local: &BTreeMap<usize, usize>, inflow: &[f64]) -> Vec<f64> {
+    let m = scc.len();
+    // Incoming transfers per member: (source member, factor).
+    let mut incoming: Vec<Vec<(usize, f64)>> = vec![Vec::new(); m];
+    let mut transfers = 0usize;
+    for (j, &s) in scc.iter().enumerate() {
+        for &(t, f, _) in plan.out.get(s).map_or(&[][..], Vec::as_slice) {
+            if let Some(list) = local.get(&t).and_then(|&i| incoming.get_mut(i)) {
+                list.push((j, f));
+                transfers += 1;
+            }
+        }
+    }
+    let base: Vec<f64> = scc.iter().map(|&s| inflow.get(s).copied().unwrap_or(0.0)).collect();
+    let mut x = base.clone();
+    let sweeps = (ITERATIVE_WORK_MAX / (transfers + m).max(1)).max(1);
+    for _ in 0..sweeps {
+        let mut change: f64 = 0.0;
+        let mut size: f64 = 0.0;
+        for i in 0..m {
+            let sum: f64 = incoming
+                .get(i)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|&(j, f)| f * x.get(j).copied().unwrap_or(0.0))
+                .sum();
+            let v = base.get(i).copied().unwrap_or(0.0) + sum;
+            if let Some(xi) = x.get_mut(i) {
+                change = change.max((v - *xi).abs());
+                size = size.max(v.abs());
+                *xi = v;
+            }
+        }
+        if change <= 1e-12 * size.max(1e-300) {
+            break;
+        }
+    }
+    x
 }
 
 /// Gaussian elimination with partial pivoting on an augmented matrix.
@@ -300,7 +369,7 @@ fn solve(mut a: Vec<Vec<f64>>) -> Option<Vec<f64>> {
 }
 
 /// Spectral radius of the component's transfer matrix (power iteration): the loop gain.
-fn loop_gain(plan: &Plan, scc: &[usize]) -> f64 {
+fn loop_gain(plan: &Plan<'_>, scc: &[usize]) -> f64 {
     let local: BTreeMap<usize, usize> = scc.iter().enumerate().map(|(i, &s)| (s, i)).collect();
     #[allow(clippy::cast_precision_loss, reason = "component sizes are small")]
     let mut x = vec![1.0 / scc.len().max(1) as f64; scc.len()];
@@ -399,26 +468,17 @@ pub fn estimate(design: &Design) -> Estimate {
     let plan = build_plan(design);
     let mut problems = Vec::new();
 
-    let mut graph = DiGraph::<usize, ()>::new();
-    let ix: Vec<NodeIndex> = (0..plan.states.len()).map(|s| graph.add_node(s)).collect();
-    for (s, outs) in plan.out.iter().enumerate() {
-        for &(t, f, _) in outs {
-            if let (Some(&a), Some(&b)) = (ix.get(s), ix.get(t))
-                && f > 0.0
-            {
-                graph.add_edge(a, b, ());
-            }
-        }
+    let arcs = plan
+        .out
+        .iter()
+        .enumerate()
+        .flat_map(|(s, outs)| outs.iter().filter(|&&(_, f, _)| f > 0.0).map(move |&(t, _, _)| (s, t)));
+    // Components come sinks first; traffic flows sources first.
+    let mut sccs: Vec<Vec<usize>> =
+        crate::scc::strongly_connected(&crate::scc::successors_like_digraph(plan.states.len(), arcs));
+    for c in &mut sccs {
+        c.sort_unstable();
     }
-    // tarjan_scc lists components sinks first; traffic flows sources first.
-    let mut sccs: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&graph)
-        .into_iter()
-        .map(|c| {
-            let mut v: Vec<usize> = c.into_iter().filter_map(|i| graph.node_weight(i).copied()).collect();
-            v.sort_unstable();
-            v
-        })
-        .collect();
     sccs.reverse();
     let mut diverges = false;
     for scc in &sccs {
@@ -456,7 +516,7 @@ pub fn estimate(design: &Design) -> Estimate {
         .workloads
         .iter()
         .map(|w| {
-            let node = design.node_index(&w.entry)?;
+            let node = *plan.index.get(w.entry.as_str())?;
             Some(state_of(design, &plan.first, node, w.operation.as_deref()))
         })
         .collect();
@@ -464,21 +524,16 @@ pub fn estimate(design: &Design) -> Estimate {
         entries.iter().map(|e| if diverges { None } else { e.and_then(|s| visit_ratios(&plan, &sccs, s)) }).collect();
 
     // Sync order: callees before callers (reverse topological order of call/signal edges).
-    let mut sync = DiGraph::<usize, ()>::new();
-    let nix: Vec<NodeIndex> = (0..design.nodes.len()).map(|i| sync.add_node(i)).collect();
-    for e in &design.edges {
-        if matches!(e.kind, EdgeKind::Call | EdgeKind::Signal)
-            && let (Some(a), Some(b)) = (design.node_index(&e.from), design.node_index(&e.to))
-            && let (Some(&a), Some(&b)) = (nix.get(a), nix.get(b))
-            && a != b
-        {
-            sync.add_edge(a, b, ());
-        }
-    }
-    let node_order: Vec<usize> = petgraph::algo::tarjan_scc(&sync)
-        .into_iter()
-        .flat_map(|c| c.into_iter().filter_map(|i| sync.node_weight(i).copied()).collect::<Vec<_>>())
-        .collect();
+    let sync_arcs =
+        design.edges.iter().filter(|e| matches!(e.kind, EdgeKind::Call | EdgeKind::Signal)).filter_map(|e| {
+            let (&a, &b) = (plan.index.get(e.from.as_str())?, plan.index.get(e.to.as_str())?);
+            (a != b).then_some((a, b))
+        });
+    let node_order: Vec<usize> =
+        crate::scc::strongly_connected(&crate::scc::successors_like_digraph(design.nodes.len(), sync_arcs))
+            .into_iter()
+            .flatten()
+            .collect();
 
     // Throughputs: open loops at their peak; closed loops by iterating X = N / (Z + R).
     let mut throughput: Vec<f64> = design
@@ -541,7 +596,7 @@ pub fn estimate(design: &Design) -> Estimate {
         })
         .collect();
     for row in &node_rows {
-        let Some(node) = design.node(&row.id) else { continue };
+        let Some(node) = plan.index.get(row.id.as_str()).and_then(|&i| design.nodes.get(i)) else { continue };
         let Some(u) = row.utilization else { continue };
         let (severity, msg) = match row.load {
             Load::Overloaded => (
@@ -564,29 +619,40 @@ pub fn estimate(design: &Design) -> Estimate {
 /// Client-side discovery puts lookups on the registry: each calling node's
 /// cache expires every `cache_ttl_s`, so a registry sees about one lookup per
 /// caller per TTL (every call when the TTL is 0), whatever the call rate.
-fn add_lookups(design: &Design, plan: &Plan, lambda: &mut [f64]) {
-    let index: BTreeMap<&str, usize> = design.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
-    for (target, n) in design.nodes.iter().enumerate() {
-        let Some(d) = &n.discovery else { continue };
-        if d.mode != crate::model::DiscoveryMode::ClientSide {
-            continue;
-        }
-        let Some(&registry) = d.registry.as_deref().and_then(|r| index.get(r)) else { continue };
-        // Call rate into the target per calling node.
-        let mut per_caller: BTreeMap<usize, f64> = BTreeMap::new();
-        for (s, outs) in plan.out.iter().enumerate() {
-            let (Some(st), Some(&l)) = (plan.states.get(s), lambda.get(s)) else { continue };
-            for &(t, visits, edge) in outs {
-                let calls = edge.and_then(|e| design.edges.get(e)).is_some_and(|e| e.kind == EdgeKind::Call);
-                if calls && plan.states.get(t).is_some_and(|x| x.node == target) {
-                    *per_caller.entry(st.node).or_default() += l * visits;
-                }
+fn add_lookups(design: &Design, plan: &Plan<'_>, lambda: &mut [f64]) {
+    let discovered: Vec<(usize, &crate::model::Discovery, usize)> = design
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(target, n)| {
+            let d = n.discovery.as_ref()?;
+            if d.mode != crate::model::DiscoveryMode::ClientSide {
+                return None;
+            }
+            let registry = *plan.index.get(d.registry.as_deref()?)?;
+            Some((target, d, registry))
+        })
+        .collect();
+    if discovered.is_empty() {
+        return;
+    }
+    // Call rate into each node per calling node, in one pass over the transfers.
+    let mut per_caller: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    for (s, outs) in plan.out.iter().enumerate() {
+        let (Some(st), Some(&l)) = (plan.states.get(s), lambda.get(s)) else { continue };
+        for &(t, visits, edge) in outs {
+            let calls = edge.and_then(|e| design.edges.get(e)).is_some_and(|e| e.kind == EdgeKind::Call);
+            if let (true, Some(to)) = (calls, plan.states.get(t)) {
+                *per_caller.entry((to.node, st.node)).or_default() += l * visits;
             }
         }
+    }
+    for (target, d, registry) in discovered {
         let lookups_per_s: f64 = per_caller
-            .values()
-            .filter(|&&rate| rate > 0.0)
-            .map(|&rate| if d.cache_ttl_s > 0.0 { rate.min(1.0 / d.cache_ttl_s) } else { rate })
+            .range((target, 0)..=(target, usize::MAX))
+            .map(|(_, &rate)| rate)
+            .filter(|&rate| rate > 0.0)
+            .map(|rate| if d.cache_ttl_s > 0.0 { rate.min(1.0 / d.cache_ttl_s) } else { rate })
             .sum();
         if let Some(l) = lambda.get_mut(state_of(design, &plan.first, registry, None)) {
             *l += lookups_per_s;
@@ -601,7 +667,7 @@ fn fmt_rho(u: f64) -> String {
 /// Per-node figures and per-state response times for given state arrival rates.
 fn times(
     design: &Design,
-    plan: &Plan,
+    plan: &Plan<'_>,
     lambda: &[f64],
     node_order: &[usize],
     diverges: bool,
@@ -684,7 +750,7 @@ fn times(
 }
 
 /// Expected synchronous time of a state's steps, given one visit.
-fn downstream_ms(design: &Design, plan: &Plan, s: usize, response: &[f64]) -> f64 {
+fn downstream_ms(design: &Design, plan: &Plan<'_>, s: usize, response: &[f64]) -> f64 {
     let Some(st) = plan.states.get(s) else { return 0.0 };
     let Some(node) = design.nodes.get(st.node) else { return 0.0 };
     if node.kind == NodeKind::Broker {

@@ -103,6 +103,10 @@ pub(crate) struct Plan<'a> {
     pub dropped_registries: Vec<&'a Node>,
     /// Node id → index of the unit that runs it (itself, or a receiver's host).
     owner: BTreeMap<&'a str, usize>,
+    /// Node id → node, so per-edge lookups are not scans of every node.
+    by_id: BTreeMap<&'a str, &'a Node>,
+    /// Per unit, the units that connect to it, ascending.
+    callers: Vec<Vec<usize>>,
 }
 
 impl<'a> Plan<'a> {
@@ -183,7 +187,8 @@ impl<'a> Plan<'a> {
                 )),
             }
         }
-        let mut plan = Self { design, units, notes, dropped_registries, owner };
+        let by_id = design.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+        let mut plan = Self { design, units, notes, dropped_registries, owner, by_id, callers: Vec::new() };
         plan.connect();
         plan.mark_entries();
         plan.link_registries();
@@ -209,8 +214,8 @@ impl<'a> Plan<'a> {
                 EdgeKind::Call | EdgeKind::Event => (from, to),
             };
             let (Some(client), Some(server)) = (client, server) else {
-                let from_kind = design.node(&edge.from).map(|n| n.kind);
-                let to_kind = design.node(&edge.to).map(|n| n.kind);
+                let from_kind = self.by_id.get(edge.from.as_str()).map(|n| n.kind);
+                let to_kind = self.by_id.get(edge.to.as_str()).map(|n| n.kind);
                 let involves_client = from_kind == Some(NodeKind::Client) || to_kind == Some(NodeKind::Client);
                 if !involves_client {
                     self.notes.push(Note::new(
@@ -253,6 +258,15 @@ impl<'a> Plan<'a> {
                 break;
             }
         }
+        let mut callers = vec![Vec::new(); self.units.len()];
+        for (user, set) in deps.iter().enumerate() {
+            for &target in set {
+                if let Some(list) = callers.get_mut(target) {
+                    list.push(user);
+                }
+            }
+        }
+        self.callers = callers;
         for (unit, set) in self.units.iter_mut().zip(deps) {
             unit.deps = set.into_iter().collect();
         }
@@ -270,7 +284,7 @@ impl<'a> Plan<'a> {
         let registries: Vec<Option<usize>> = self.units.iter().map(|u| self.registry_unit(u.node)).collect();
         let mut lookups: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.units.len()];
         for edge in design.edges.iter().filter(|e| e.kind == EdgeKind::Call) {
-            let Some(callee) = design.node(&edge.to) else { continue };
+            let Some(&callee) = self.by_id.get(edge.to.as_str()) else { continue };
             if callee.discovery.as_ref().is_none_or(|d| d.mode != DiscoveryMode::ClientSide) {
                 continue;
             }
@@ -299,7 +313,7 @@ impl<'a> Plan<'a> {
             }
         }
         for edge in &design.edges {
-            let from_client = design.node(&edge.from).is_some_and(|n| n.kind == NodeKind::Client);
+            let from_client = self.by_id.get(edge.from.as_str()).is_some_and(|n| n.kind == NodeKind::Client);
             if from_client && let Some(u) = self.owner_of(&edge.to) {
                 entries.insert(u);
             }
@@ -313,7 +327,7 @@ impl<'a> Plan<'a> {
 
     /// Indices of the units that connect to `unit`, ascending.
     pub(crate) fn callers(&self, unit: usize) -> Vec<usize> {
-        self.units.iter().enumerate().filter(|(_, u)| u.deps.contains(&unit)).map(|(i, _)| i).collect()
+        self.callers.get(unit).cloned().unwrap_or_default()
     }
 
     /// The address other workloads use to reach `unit`.

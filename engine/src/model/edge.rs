@@ -115,6 +115,7 @@ pub struct CircuitBreaker {
     pub failure_ratio: Option<f64>,
     /// Window (in calls) for `failure_ratio`.
     #[serde(default = "default_window_calls")]
+    #[schemars(range(min = 1, max = 100_000))]
     pub window_calls: u32,
     /// Seconds the breaker stays open before half-open.
     pub open_s: f64,

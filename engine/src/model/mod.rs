@@ -18,7 +18,7 @@ mod workload;
 
 pub use design::{Design, FORMAT_VERSION, Fault, FaultKind, PartitionMode, SimulationSettings, Slo, SloLatency};
 pub use discovery::{DeadInstance, Discovery, DiscoveryHealthCheck, DiscoveryMode, RegistryFailure};
-pub use distribution::Distribution;
+pub use distribution::{Distribution, GAMMA_MAX_CV, GAMMA_MIN_CV, UPPER_TAIL};
 pub use edge::{
     Backoff, Branch, Bulkhead, CallPolicy, CircuitBreaker, Edge, EdgeKind, Fallback, PublishSettings, Retries, RetryOn,
     SubscriptionSettings, WhenFull,

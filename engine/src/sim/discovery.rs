@@ -54,13 +54,20 @@ pub(crate) struct PDisc {
 /// replicas of one calling node.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PCache {
-    pub caller: u32,
+    /// The discovered node's discovery block (the caller is the key it was
+    /// found under while compiling).
     pub disc: u32,
 }
 
 /// Compile the nodes' discovery blocks and the caches their callers keep.
 pub(crate) fn compile(design: &Design, plan: &mut Plan) {
-    let index_of = |id: &str| design.node_index(id).and_then(|i| u32::try_from(i).ok());
+    let mut by_id: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+    for (i, n) in design.nodes.iter().enumerate() {
+        if let Ok(i) = u32::try_from(i) {
+            by_id.entry(n.id.as_str()).or_insert(i);
+        }
+    }
+    let index_of = |id: &str| by_id.get(id).copied();
     for (i, n) in design.nodes.iter().enumerate() {
         let Some(d) = &n.discovery else { continue };
         if plan.nodes.get(i).is_none_or(|p| p.inline) {
@@ -88,6 +95,7 @@ pub(crate) fn compile(design: &Design, plan: &mut Plan) {
             p.dynamic = true;
         }
     }
+    let mut cache_of: std::collections::BTreeMap<(u32, u32), usize> = std::collections::BTreeMap::new();
     for (ei, e) in design.edges.iter().enumerate() {
         if e.kind != EdgeKind::Call {
             continue;
@@ -97,10 +105,11 @@ pub(crate) fn compile(design: &Design, plan: &mut Plan) {
         if !plan.discs.get(di as usize).is_some_and(|d| d.client) {
             continue;
         }
-        let ci = if let Some(ci) = plan.caches.iter().position(|c| c.caller == from && c.disc == di) {
+        let ci = if let Some(&ci) = cache_of.get(&(from, di)) {
             ci
         } else {
-            plan.caches.push(PCache { caller: from, disc: di });
+            plan.caches.push(PCache { disc: di });
+            cache_of.insert((from, di), plan.caches.len() - 1);
             plan.caches.len() - 1
         };
         if let Some(pe) = plan.edges.get_mut(ei) {

@@ -190,9 +190,13 @@ pub(crate) enum Gate {
     Hang,
 }
 
+/// A delay under a latency fault. Validation keeps factor × the slowest draw
+/// within a year; should anything still overflow, it is held at the longest
+/// delay the simulator schedules (past the end of any run), never wrapped or
+/// saturated into a plausible-looking number.
 fn stretch(d: u64, factor: f64, added_ns: u64) -> u64 {
     let scaled = if (factor - 1.0).abs() > f64::EPSILON { (d as f64 * factor) as u64 } else { d };
-    scaled.saturating_add(added_ns)
+    scaled.saturating_add(added_ns).min(super::rng::MAX_DELAY_NS)
 }
 
 impl Simulation {

@@ -38,6 +38,7 @@ mod exp1;
 mod faults;
 mod flow;
 mod hist;
+pub mod memory;
 mod metrics;
 mod nodepol;
 mod plan;
@@ -83,11 +84,59 @@ pub struct RunOptions {
     pub rate_scale: f64,
     /// Worker threads for replications (default: the available cores).
     pub threads: Option<usize>,
+    /// Most memory the run may need, bytes (default: half the machine's);
+    /// a run estimated above it is refused before it starts.
+    pub max_memory_bytes: Option<u64>,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
-        Self { seed: None, duration_s: None, warmup_s: None, replications: None, rate_scale: 1.0, threads: None }
+        Self {
+            seed: None,
+            duration_s: None,
+            warmup_s: None,
+            replications: None,
+            rate_scale: 1.0,
+            threads: None,
+            max_memory_bytes: None,
+        }
+    }
+}
+
+impl RunOptions {
+    /// The design as this run sees it: the overrides written into its
+    /// settings and every open-loop rate scaled. Validating this copy holds
+    /// the overrides to the same limits as a file (a `--duration` longer than
+    /// a year, a rate scaled past what the simulator handles).
+    #[must_use]
+    pub fn applied_to(&self, design: &Design) -> Design {
+        let mut d = design.clone();
+        let s = &mut d.simulation;
+        if let Some(seed) = self.seed {
+            s.seed = seed;
+        }
+        if let Some(v) = self.duration_s {
+            s.duration_s = v;
+        }
+        if let Some(v) = self.warmup_s {
+            s.warmup_s = v;
+        }
+        if let Some(v) = self.replications {
+            s.replications = v;
+        }
+        if self.rate_scale != 1.0 {
+            for w in &mut d.workloads {
+                if let crate::model::Arrival::Open { rate_per_s, .. } = &mut w.arrival {
+                    *rate_per_s *= self.rate_scale;
+                }
+            }
+        }
+        d
+    }
+
+    /// Whether these overrides change nothing a validation looks at.
+    fn is_plain(&self) -> bool {
+        self.duration_s.is_none() && self.warmup_s.is_none() && self.replications.is_none() && self.rate_scale == 1.0
     }
 }
 
@@ -100,6 +149,16 @@ pub enum SimError {
     /// The run was cancelled.
     #[error("the simulation was cancelled")]
     Cancelled,
+    /// The run would need more memory than it may take.
+    #[error("the run would need about {needed_mib} MiB of memory, more than its limit of {limit_mib} MiB: {hint}")]
+    TooMuchMemory {
+        /// Estimated peak, MiB.
+        needed_mib: u64,
+        /// The limit, MiB.
+        limit_mib: u64,
+        /// What to change.
+        hint: String,
+    },
     /// Something the simulator could not do (a thread, a histogram).
     #[error("simulator failure: {0}")]
     Internal(String),
@@ -192,7 +251,17 @@ impl RunControl {
 
 /// Validate and compile a design with the run's overrides.
 fn compile(design: &Design, options: &RunOptions) -> Result<Arc<plan::Plan>, SimError> {
-    let problems = crate::validate::validate(design);
+    if !(options.rate_scale.is_finite() && options.rate_scale > 0.0) {
+        return Err(SimError::InvalidDesign(vec![format!(
+            "rate_scale: must be a finite number above 0, found {}",
+            options.rate_scale
+        )]));
+    }
+    let problems = if options.is_plain() {
+        crate::validate::validate(design)
+    } else {
+        crate::validate::validate(&options.applied_to(design))
+    };
     if crate::validate::has_errors(&problems) {
         return Err(SimError::InvalidDesign(
             problems
@@ -252,6 +321,7 @@ impl Simulation {
 /// Invalid designs, cancellation, or a thread that could not start.
 pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Result<Report, SimError> {
     let plan = compile(design, options)?;
+    check_memory(design, options)?;
     let reps = plan.settings.replications.max(1);
     let counterfactuals = attribution::counterfactual_plans(&plan, design);
     let runs = 1 + counterfactuals.len() as u32;
@@ -262,6 +332,30 @@ pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Resul
         without.push(run_plan(cf, options, control)?);
     }
     Ok(build::build_with(&plan, done, &without))
+}
+
+/// Refuse a run whose estimated peak memory is above its limit.
+fn check_memory(design: &Design, options: &RunOptions) -> Result<(), SimError> {
+    let limit = options.max_memory_bytes.unwrap_or_else(memory::default_limit_bytes);
+    let m = memory::estimate(design, options);
+    if m.bytes <= limit {
+        return Ok(());
+    }
+    let hint = if m.overloaded {
+        format!(
+            "the design is overloaded, so up to simulation.max_in_flight requests ({}) pile up; lower max_in_flight, fix the overload, or raise the limit",
+            options.applied_to(design).simulation.max_in_flight
+        )
+    } else if m.replications > 1 && m.per_replication_bytes.saturating_mul(u64::from(m.replications)) > limit / 2 {
+        format!(
+            "each of the {} replications keeps about {} MiB of measurements until the report; run fewer replications or raise the limit",
+            m.replications,
+            m.per_replication_bytes >> 20
+        )
+    } else {
+        "shorten the run, widen simulation.window_s, or raise the limit".to_owned()
+    };
+    Err(SimError::TooMuchMemory { needed_mib: m.mib(), limit_mib: limit >> 20, hint })
 }
 
 /// Every replication of a compiled plan, in parallel.

@@ -7,6 +7,8 @@
 //! run cannot honour (a missing node, an impossible distribution) is reported
 //! as a problem naming its place in the file.
 
+use std::collections::BTreeMap;
+
 use crate::model::{
     Arrival, ArrivalProcess, BrokerMode, Concurrency, Design, EdgeKind, LoadBalancer, NodeKind, RateProfile, WhenFull,
 };
@@ -233,7 +235,16 @@ impl Plan {
     /// Compile a design; on failure, every problem found as "path: message".
     pub fn compile(design: &Design, settings: Settings) -> Result<Self, Vec<String>> {
         let mut problems = Vec::new();
-        let index_of = |id: &str| design.node_index(id).and_then(|i| u32::try_from(i).ok());
+        // Ids looked up once: a scan of every node per edge would make
+        // compiling a large design quadratic. As `Design::node_index`, the
+        // first node with an id wins.
+        let mut by_id: BTreeMap<&str, u32> = BTreeMap::new();
+        for (i, n) in design.nodes.iter().enumerate() {
+            if let Ok(i) = u32::try_from(i) {
+                by_id.entry(n.id.as_str()).or_insert(i);
+            }
+        }
+        let index_of = |id: &str| by_id.get(id).copied();
 
         // Nodes and their replicas.
         let mut nodes = Vec::with_capacity(design.nodes.len());
@@ -437,8 +448,17 @@ impl Plan {
                 && n.hit_ratio == 0.0
                 && n.broker == NONE;
         }
+        // Step edges by source node, in file order.
+        let mut steps_from: Vec<Vec<usize>> = vec![Vec::new(); design.nodes.len()];
+        for (ei, e) in design.edges.iter().enumerate() {
+            if matches!(e.kind, EdgeKind::Call | EdgeKind::Event | EdgeKind::Signal)
+                && let Some(list) = index_of(&e.from).and_then(|i| steps_from.get_mut(i as usize))
+            {
+                list.push(ei);
+            }
+        }
         for h in 0..plan.handlers.len() {
-            plan.compile_steps(design, h, &mut problems);
+            plan.compile_steps(design, h, &steps_from, &by_id, &mut problems);
         }
 
         // Subscriptions.
@@ -524,21 +544,24 @@ impl Plan {
     }
 
     /// Build the stages and branch groups of handler `h`.
-    fn compile_steps(&mut self, design: &Design, h: usize, problems: &mut Vec<String>) {
+    fn compile_steps(
+        &mut self,
+        design: &Design,
+        h: usize,
+        steps_from: &[Vec<usize>],
+        by_id: &BTreeMap<&str, u32>,
+        problems: &mut Vec<String>,
+    ) {
         let Some(handler) = self.handlers.get(h) else { return };
         let node = handler.node;
         let op = handler.op.clone();
         let Some(node_id) = design.nodes.get(node as usize).map(|n| n.id.clone()) else { return };
-        let mut steps: Vec<usize> = design
-            .edges
+        let mut steps: Vec<usize> = steps_from
+            .get(node as usize)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .enumerate()
-            .filter(|(_, e)| {
-                e.from == node_id
-                    && matches!(e.kind, EdgeKind::Call | EdgeKind::Event | EdgeKind::Signal)
-                    && (e.operation.is_none() || e.operation == op)
-            })
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|&i| design.edges.get(i).is_some_and(|e| e.operation.is_none() || e.operation == op))
             .collect();
         // Stable: ties keep file order.
         steps.sort_by_key(|i| design.edges.get(*i).map_or(0, |e| e.order));
@@ -569,7 +592,7 @@ impl Plan {
             let first = self.members.len() as u32;
             for &ei in members {
                 let Some(e) = design.edges.get(ei) else { continue };
-                let to_node = design.node_index(&e.to).map_or(NONE, |i| i as u32);
+                let to_node = by_id.get(e.to.as_str()).copied().unwrap_or(NONE);
                 if to_node == NONE {
                     continue;
                 }

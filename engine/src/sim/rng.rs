@@ -124,7 +124,9 @@ impl Sampler {
                 if !(mean_ms.is_finite() && cv.is_finite() && *mean_ms >= 0.0 && *cv >= 0.0) {
                     return bad("a negative or non-finite mean or cv");
                 }
-                if *cv == 0.0 || *mean_ms == 0.0 {
+                // Below GAMMA_MIN_CV the shape is too large to sample (and
+                // the draw would be the mean anyway).
+                if *cv < crate::model::GAMMA_MIN_CV || *mean_ms == 0.0 {
                     return Ok(Self::Constant(ms_to_ns(*mean_ms)));
                 }
                 let shape = 1.0 / (cv * cv);

@@ -76,8 +76,13 @@ pub const MAX_POINTS: usize = 1000;
 pub fn parse_range(s: &str) -> Result<Vec<f64>, String> {
     let bad = || format!("{s:?}: expected FROM..TO:N (e.g. 0.5..1.5:11) or a number");
     let s = s.trim();
+    let above_zero = |v: f64| v.is_finite() && v > 0.0;
     let Some((range, n)) = s.split_once(':') else {
-        return s.parse::<f64>().map(|v| vec![v]).map_err(|_| bad());
+        return match s.parse::<f64>() {
+            Ok(v) if above_zero(v) => Ok(vec![v]),
+            Ok(_) => Err(format!("{s:?}: a rate scale is a number above 0")),
+            Err(_) => Err(bad()),
+        };
     };
     let (a, b) = range.split_once("..").ok_or_else(bad)?;
     let a: f64 = a.trim().parse().map_err(|_| bad())?;
@@ -85,6 +90,9 @@ pub fn parse_range(s: &str) -> Result<Vec<f64>, String> {
     let n: usize = n.trim().parse().map_err(|_| bad())?;
     if !(a.is_finite() && b.is_finite()) || n == 0 {
         return Err(bad());
+    }
+    if !(above_zero(a) && above_zero(b)) {
+        return Err(format!("{s:?}: a rate scale is a number above 0"));
     }
     if n > MAX_POINTS {
         return Err(format!("{s:?}: {n} points; a sweep has at most {MAX_POINTS}"));
@@ -176,6 +184,9 @@ mod tests {
         assert_eq!(parse_range("0.5..1.5:3"), Ok(vec![0.5, 1.0, 1.5]));
         assert_eq!(parse_range("2"), Ok(vec![2.0]));
         assert!(parse_range("1..2").is_err());
+        assert!(parse_range("nan").is_err());
+        assert!(parse_range("0..1:3").is_err_and(|e| e.contains("above 0")));
+        assert!(parse_range("-1").is_err());
         assert_eq!(parse_int_range("1..4"), Ok(vec![1, 2, 3, 4]));
         assert!(parse_int_range("4..1").is_err_and(|e| e.contains("above")));
         assert!(parse_int_range("1..5000").is_err_and(|e| e.contains("at most 1000")));

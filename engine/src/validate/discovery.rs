@@ -1,12 +1,20 @@
 //! Rules for service discovery: which nodes may be discovered, the registry
 //! they name, and settings that would leave calls hanging for ever.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Sink, Target, node_path};
 use crate::model::{DeadInstance, Design, DiscoveryMode, EdgeKind, Node, NodeKind};
 
 pub(super) fn check_discovery(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) {
+    // Edges by callee and the registries in use, each built once: per-node
+    // scans of every edge or node would make validation quadratic.
+    let mut calls_into: BTreeMap<&str, Vec<&crate::model::Edge>> = BTreeMap::new();
+    for e in &design.edges {
+        calls_into.entry(e.to.as_str()).or_default().push(e);
+    }
+    let used: BTreeSet<&str> =
+        design.nodes.iter().filter_map(|s| s.discovery.as_ref().and_then(|d| d.registry.as_deref())).collect();
     for n in &design.nodes {
         let Some(d) = &n.discovery else { continue };
         let t = Target::Node(n.id.clone());
@@ -39,7 +47,7 @@ pub(super) fn check_discovery(design: &Design, nodes: &BTreeMap<&str, &Node>, si
             sink.error(&t, format!("{p}.health_check.failures_before_removal"), "must be at least 1");
         }
         if d.dead_instance == DeadInstance::Hang {
-            for e in &design.edges {
+            for e in calls_into.get(n.id.as_str()).map_or(&[][..], Vec::as_slice) {
                 let untimed =
                     e.policy.as_ref().is_none_or(|pol| pol.timeout_ms.is_none() && pol.per_try_timeout_ms.is_none());
                 if e.to == n.id && e.kind == EdgeKind::Call && untimed {
@@ -59,9 +67,7 @@ pub(super) fn check_discovery(design: &Design, nodes: &BTreeMap<&str, &Node>, si
         if n.kind != NodeKind::Registry {
             continue;
         }
-        let used =
-            design.nodes.iter().any(|s| s.discovery.as_ref().is_some_and(|d| d.registry.as_deref() == Some(&n.id)));
-        if !used {
+        if !used.contains(n.id.as_str()) {
             sink.warn(
                 &Target::Node(n.id.clone()),
                 node_path(n),

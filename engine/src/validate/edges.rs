@@ -3,8 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petgraph::graph::DiGraph;
-
 use super::{Sink, Target, node_path};
 use crate::model::{Backoff, CallPolicy, Design, Edge, EdgeKind, Node, NodeKind};
 
@@ -246,6 +244,13 @@ fn check_policy(policy: &CallPolicy, t: &Target, p: &str, sink: &mut Sink) {
         }
         if b.window_calls == 0 {
             sink.error(t, format!("{p}.circuit_breaker.window_calls"), "must be at least 1");
+        } else if b.window_calls > 100_000 {
+            // The breaker keeps the window's results: bounded like any buffer.
+            sink.error(
+                t,
+                format!("{p}.circuit_breaker.window_calls"),
+                format!("must be at most 100000, found {}", b.window_calls),
+            );
         }
         sink.positive(t, format!("{p}.circuit_breaker.open_s"), b.open_s);
         if b.half_open_probes == 0 {
@@ -264,31 +269,19 @@ fn check_policy(policy: &CallPolicy, t: &Target, p: &str, sink: &mut Sink) {
 
 /// Synchronous steps (calls and signals) must not loop: a request would wait on itself.
 pub(super) fn check_sync_cycles(design: &Design, sink: &mut Sink) {
-    let mut graph = DiGraph::<usize, ()>::new();
-    let index: BTreeMap<&str, _> =
-        design.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), graph.add_node(i))).collect();
-    for e in &design.edges {
-        if !matches!(e.kind, EdgeKind::Call | EdgeKind::Signal) {
-            continue;
-        }
-        if let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str()))
-            && a != b
-        {
-            graph.add_edge(a, b, ());
-        }
-    }
-    let mut sccs = petgraph::algo::tarjan_scc(&graph);
+    let index: BTreeMap<&str, usize> = design.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let arcs = design.edges.iter().filter(|e| matches!(e.kind, EdgeKind::Call | EdgeKind::Signal)).filter_map(|e| {
+        let (&a, &b) = (index.get(e.from.as_str())?, index.get(e.to.as_str())?);
+        (a != b).then_some((a, b))
+    });
+    let mut sccs = crate::scc::strongly_connected(&crate::scc::successors_like_digraph(design.nodes.len(), arcs));
     for scc in &mut sccs {
-        scc.sort();
+        scc.sort_unstable();
     }
     sccs.sort();
     for scc in sccs.iter().filter(|s| s.len() > 1) {
-        let names: Vec<&str> = scc
-            .iter()
-            .filter_map(|&ix| graph.node_weight(ix).and_then(|&i| design.nodes.get(i)))
-            .map(|n| n.name.as_str())
-            .collect();
-        let Some(first) = scc.first().and_then(|&ix| graph.node_weight(ix)).and_then(|&i| design.nodes.get(i)) else {
+        let names: Vec<&str> = scc.iter().filter_map(|&i| design.nodes.get(i)).map(|n| n.name.as_str()).collect();
+        let Some(first) = scc.first().and_then(|&i| design.nodes.get(i)) else {
             continue;
         };
         sink.error(

@@ -4,7 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Sink, Target};
-use crate::model::{Arrival, Design, Fault, FaultKind, Node, NodeKind, RateProfile, Slo, Workload};
+use crate::model::{Arrival, Design, Edge, Fault, FaultKind, Node, NodeKind, RateProfile, Slo, Workload};
+
+/// Edges by id, built once per check so that looking a target up is not a scan.
+fn edges_by_id(design: &Design) -> BTreeMap<&str, &Edge> {
+    design.edges.iter().map(|e| (e.id.as_str(), e)).collect()
+}
 
 fn check_profile(profile: &RateProfile, t: &Target, p: &str, sink: &mut Sink) {
     match *profile {
@@ -51,6 +56,27 @@ pub(super) fn check_workloads(design: &Design, nodes: &BTreeMap<&str, &Node>, si
             sink.error(&t, format!("{p}.name"), format!("duplicate workload name {:?}", w.name));
         }
     }
+    // Each closed-loop user holds at most one request in flight, and the
+    // simulator keeps a timer per user: the population is bounded like the
+    // requests in flight, so a run's memory is.
+    let cap = design.simulation.max_in_flight;
+    let mut users = 0u64;
+    for (i, w) in design.workloads.iter().enumerate() {
+        let Arrival::Closed { users: n, .. } = &w.arrival else { continue };
+        users += u64::from(*n);
+        if users > u64::from(cap) {
+            let p = if w.name.is_empty() { format!("workloads[{i}]") } else { format!("workloads[{}]", w.name) };
+            sink.error(
+                &Target::Workload(w.name.clone()),
+                format!("{p}.arrival.users"),
+                format!(
+                    "{users} closed-loop users in all is more than simulation.max_in_flight ({cap}); raise max_in_flight (at most {}) or model fewer users",
+                    super::MAX_IN_FLIGHT
+                ),
+            );
+            break;
+        }
+    }
 }
 
 fn check_workload(w: &Workload, nodes: &BTreeMap<&str, &Node>, t: &Target, p: &str, sink: &mut Sink) {
@@ -93,6 +119,7 @@ fn check_workload(w: &Workload, nodes: &BTreeMap<&str, &Node>, t: &Target, p: &s
 }
 
 pub(super) fn check_faults(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) {
+    let edges = edges_by_id(design);
     let mut names = BTreeSet::new();
     for (i, f) in design.faults.iter().enumerate() {
         let t = Target::Fault(f.name.clone());
@@ -102,17 +129,24 @@ pub(super) fn check_faults(design: &Design, nodes: &BTreeMap<&str, &Node>, sink:
         } else if !names.insert(f.name.as_str()) {
             sink.error(&t, format!("{p}.name"), format!("duplicate fault name {:?}", f.name));
         }
-        check_fault(design, f, nodes, &t, &p, sink);
+        check_fault(f, nodes, &edges, &t, &p, sink);
     }
 }
 
-fn check_fault(design: &Design, f: &Fault, nodes: &BTreeMap<&str, &Node>, t: &Target, p: &str, sink: &mut Sink) {
+fn check_fault(
+    f: &Fault,
+    nodes: &BTreeMap<&str, &Node>,
+    edges: &BTreeMap<&str, &Edge>,
+    t: &Target,
+    p: &str,
+    sink: &mut Sink,
+) {
     sink.range(t, format!("{p}.start_s"), f.start_s, 0.0, f64::INFINITY);
     if !(f.end_s.is_finite() && f.end_s > f.start_s) {
         sink.error(t, format!("{p}.end_s"), format!("must be after start_s ({}), found {}", f.start_s, f.end_s));
     }
     let node = nodes.get(f.target.as_str());
-    let edge = design.edge(&f.target);
+    let edge = edges.get(f.target.as_str());
     if node.is_none() && edge.is_none() {
         sink.error(t, format!("{p}.target"), format!("{:?} is neither a node nor an edge", f.target));
         return;
@@ -133,8 +167,33 @@ fn check_fault(design: &Design, f: &Fault, nodes: &BTreeMap<&str, &Node>, t: &Ta
             }
         },
         FaultKind::Latency { added_ms, factor } => {
-            sink.range(t, format!("{p}.fault.added_ms"), *added_ms, 0.0, f64::INFINITY);
+            sink.range(t, format!("{p}.fault.added_ms"), *added_ms, 0.0, super::MAX_DURATION_MS);
             sink.positive(t, format!("{p}.fault.factor"), *factor);
+            // The stretched time, not only each field, must fit the clock:
+            // factor × the slowest draw (1 in 10⁹) + added.
+            let slowest_ms = match (node, edge) {
+                (Some(n), _) => std::iter::once(&n.service_time)
+                    .chain(n.operations.iter().filter_map(|o| o.service_time.as_ref()))
+                    .map(crate::model::Distribution::upper_ms)
+                    .fold(0.0, f64::max),
+                (None, Some(e)) => e.network_latency.as_ref().map_or(0.0, crate::model::Distribution::upper_ms),
+                (None, None) => 0.0,
+            };
+            let stretched_ms = factor * slowest_ms + added_ms;
+            if factor.is_finite()
+                && added_ms.is_finite()
+                && (stretched_ms.is_nan() || stretched_ms > super::MAX_DURATION_MS)
+            {
+                sink.error(
+                    t,
+                    format!("{p}.fault.factor"),
+                    format!(
+                        "stretches the slowest draw (1 in 10⁹) of {:?} to {}, beyond a year: the simulator's clock cannot hold it",
+                        f.target,
+                        super::fmt_ms(stretched_ms)
+                    ),
+                );
+            }
         }
         FaultKind::Errors { probability } => sink.probability(t, format!("{p}.fault.probability"), *probability),
         FaultKind::Partition { .. } => {
@@ -151,15 +210,16 @@ fn check_fault(design: &Design, f: &Fault, nodes: &BTreeMap<&str, &Node>, t: &Ta
 }
 
 pub(super) fn check_slos(design: &Design, sink: &mut Sink) {
+    let workloads: BTreeSet<&str> = design.workloads.iter().map(|w| w.name.as_str()).collect();
     for (i, s) in design.slos.iter().enumerate() {
-        check_slo(design, i, s, sink);
+        check_slo(&workloads, i, s, sink);
     }
 }
 
-fn check_slo(design: &Design, i: usize, s: &Slo, sink: &mut Sink) {
+fn check_slo(workloads: &BTreeSet<&str>, i: usize, s: &Slo, sink: &mut Sink) {
     let t = Target::Slo(s.workload.clone());
     let p = format!("slos[{i}]");
-    if !design.workloads.iter().any(|w| w.name == s.workload) {
+    if !workloads.contains(s.workload.as_str()) {
         sink.error(&t, format!("{p}.workload"), format!("workload {:?} does not exist", s.workload));
     }
     if s.latency.is_none() && s.max_error_rate.is_none() {
@@ -183,6 +243,8 @@ fn check_slo(design: &Design, i: usize, s: &Slo, sink: &mut Sink) {
 /// Scenarios: unique names, rates for open-loop workloads that exist, and
 /// faults checked like the design's own.
 pub(super) fn check_scenarios(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) {
+    let edges = edges_by_id(design);
+    let workloads: BTreeMap<&str, &Workload> = design.workloads.iter().map(|w| (w.name.as_str(), w)).collect();
     let mut names = BTreeSet::new();
     for (i, s) in design.scenarios.iter().enumerate() {
         let t = Target::Design;
@@ -195,7 +257,7 @@ pub(super) fn check_scenarios(design: &Design, nodes: &BTreeMap<&str, &Node>, si
         sink.positive(&t, format!("{p}.rate_scale"), s.rate_scale);
         for r in &s.rates {
             let rp = format!("{p}.rates[{}]", r.workload);
-            match design.workloads.iter().find(|w| w.name == r.workload) {
+            match workloads.get(r.workload.as_str()) {
                 None => sink.error(&t, format!("{rp}.workload"), format!("workload {:?} does not exist", r.workload)),
                 Some(w) if matches!(w.arrival, Arrival::Closed { .. }) => {
                     sink.error(
@@ -221,7 +283,7 @@ pub(super) fn check_scenarios(design: &Design, nodes: &BTreeMap<&str, &Node>, si
                     format!("fault name {:?} is already used in the design or this scenario", f.name),
                 );
             }
-            check_fault(design, f, nodes, &ft, &fp, sink);
+            check_fault(f, nodes, &edges, &ft, &fp, sink);
         }
     }
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Design, Distribution, FORMAT_VERSION, Node, NodeKind};
+use crate::model::{Design, Distribution, FORMAT_VERSION, GAMMA_MAX_CV, Node, NodeKind};
 
 mod discovery;
 mod edges;
@@ -60,6 +60,15 @@ pub const MAX_DURATION_MS: f64 = 365.0 * 24.0 * 3600.0 * 1000.0;
 
 /// Most requests in flight a run may hold before it stops as unstable.
 pub const MAX_IN_FLIGHT: u32 = 10_000_000;
+
+/// Most samples an empirical distribution may hold (a day of one sample per
+/// second is ~86,400; ten times that still loads in well under a second).
+pub const MAX_EMPIRICAL_SAMPLES: usize = 1_000_000;
+
+/// A duration in ms as a person reads it: `3.2e12 ms` rather than 20 digits.
+pub(crate) fn fmt_ms(ms: f64) -> String {
+    if ms.is_finite() && ms.abs() < 1e9 { format!("{ms:.1} ms") } else { format!("{ms:.3e} ms") }
+}
 
 /// Shortest period of a repeated simulator activity, s.
 pub const MIN_PERIOD_S: f64 = 0.001;
@@ -177,7 +186,8 @@ impl Sink {
             }
             Distribution::Gamma { mean_ms, cv } => {
                 self.positive(target, format!("{path}.mean_ms"), *mean_ms);
-                self.positive(target, format!("{path}.cv"), *cv);
+                // 0 (and anything below GAMMA_MIN_CV) is drawn as a constant.
+                self.range(target, format!("{path}.cv"), *cv, 0.0, GAMMA_MAX_CV);
             }
             Distribution::Lognormal { p50_ms, p99_ms } => {
                 self.positive(target, format!("{path}.p50_ms"), *p50_ms);
@@ -190,6 +200,13 @@ impl Sink {
                 }
             }
             Distribution::Empirical { samples_ms } => {
+                if samples_ms.len() > MAX_EMPIRICAL_SAMPLES {
+                    self.error(
+                        target,
+                        format!("{path}.samples_ms"),
+                        format!("at most {MAX_EMPIRICAL_SAMPLES} samples, found {}", samples_ms.len()),
+                    );
+                }
                 if samples_ms.is_empty() {
                     self.error(target, format!("{path}.samples_ms"), "needs at least one sample");
                 }
@@ -197,6 +214,17 @@ impl Sink {
                     self.error(target, format!("{path}.samples_ms[{i}]"), format!("must be at least 0, found {s}"));
                 }
             }
+        }
+        let upper = d.upper_ms();
+        if !(upper.is_finite() && upper <= MAX_DURATION_MS) {
+            self.error(
+                target,
+                path.to_owned(),
+                format!(
+                    "one draw in a billion would exceed a year ({}): the spread is beyond what the simulator's clock holds",
+                    fmt_ms(upper)
+                ),
+            );
         }
     }
 }
@@ -435,12 +463,16 @@ fn check_reachability(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut
     if design.workloads.is_empty() {
         return;
     }
+    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for e in &design.edges {
+        out.entry(e.from.as_str()).or_default().push(e.to.as_str());
+    }
     let mut reached: BTreeSet<&str> = design.workloads.iter().map(|w| w.entry.as_str()).collect();
     let mut stack: Vec<&str> = reached.iter().copied().collect();
     while let Some(id) = stack.pop() {
-        for e in design.edges.iter().filter(|e| e.from == id) {
-            if reached.insert(e.to.as_str()) {
-                stack.push(e.to.as_str());
+        for &to in out.get(id).map_or(&[][..], Vec::as_slice) {
+            if reached.insert(to) {
+                stack.push(to);
             }
         }
     }

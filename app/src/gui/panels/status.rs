@@ -30,6 +30,12 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
                 ui.visuals().weak_text_color()
             };
             ui.label(RichText::new(format!("{errors} errors · {warnings} warnings")).color(color));
+            if app.analysis().is_running() {
+                ui.spinner();
+                ui.label("validating…").on_hover_text(
+                    "The design is large: it is checked in the background, and the counts above are of the last check.",
+                );
+            }
             let hot = app.analysis().hot_nodes();
             if hot > 0 {
                 ui.separator();

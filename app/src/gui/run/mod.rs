@@ -274,6 +274,7 @@ impl Runs {
                     SimError::Cancelled => RunNotice::Cancelled,
                     SimError::InvalidDesign(p) => RunNotice::Invalid(p.len()),
                     SimError::Internal(m) => RunNotice::Failed(m.clone()),
+                    too_big @ SimError::TooMuchMemory { .. } => RunNotice::Failed(too_big.to_string()),
                 });
                 Some(Err(e))
             }
