@@ -655,3 +655,31 @@ fn asyncapi_subscriptions_of_a_topic_get_their_own_queue_or_group() {
     }
     assert!(checked > 0);
 }
+
+#[test]
+fn search_engines_start_as_single_plain_http_nodes() {
+    let mut checked = 0;
+    for (name, design) in export_support::all_designs() {
+        let owner = workload_names(&design);
+        let e = export(&design, ExportFormat::Kubernetes).unwrap();
+        let docs = yaml_docs(&e.text());
+        for node in design.nodes.iter().filter(|n| matches!(n.preset.as_deref(), Some("elasticsearch" | "opensearch")))
+        {
+            let workload = &owner[&node.id];
+            let d = of_kind(&docs, &["Deployment"]).into_iter().find(|d| s(d, "/metadata/name") == workload).unwrap();
+            let c = &d.pointer("/spec/template/spec/containers").unwrap()[0];
+            let env: BTreeMap<&str, &str> =
+                c["env"].as_array().unwrap().iter().map(|v| (s(v, "/name"), s(v, "/value"))).collect();
+            assert_eq!(env.get("discovery.type"), Some(&"single-node"), "{name}: {workload} waits for a cluster");
+            let security_off = env.get("xpack.security.enabled") == Some(&"false")
+                || env.get("DISABLE_SECURITY_PLUGIN") == Some(&"true");
+            assert!(security_off, "{name}: {workload} serves TLS behind an http:// address: {env:?}");
+            assert!(!env.contains_key("PORT"), "{name}: {workload} is not an application");
+            assert_eq!(s(c, "/readinessProbe/httpGet/path"), "/_cluster/health", "{name}");
+            assert_eq!(s(c, "/ports/0/name"), "http", "{name}: plain HTTP for the mesh");
+            assert!(e.report.iter().any(|n| n.subject == node.name && n.message.contains("security off")), "{name}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "the Django and social-feed samples have Elasticsearch and OpenSearch");
+}

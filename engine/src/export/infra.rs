@@ -60,6 +60,9 @@ const IMAGE_TOOLS: &[(&str, Option<bool>, &[&str])] = &[
     ("mysql", None, &["sh", "mysqladmin"]),
     ("mongo", None, &["sh", "mongosh"]),
     ("redis", None, &["sh", "redis-cli"]),
+    ("elasticsearch/elasticsearch", None, &["sh", "curl"]),
+    ("elasticsearch", None, &["sh", "curl"]),
+    ("opensearchproject/opensearch", None, &["sh", "curl"]),
     ("memcached", None, &["sh"]),
     ("rabbitmq", None, &["sh", "rabbitmq-diagnostics"]),
     ("apache/kafka", None, &["sh", "/opt/kafka/bin/kafka-broker-api-versions.sh"]),
@@ -171,6 +174,39 @@ pub(crate) const INFRA: &[Infra] = &[
         protocol: None,
         images: &["mongo", "bitnami/mongodb"],
         aliases: &["mongo"],
+    },
+    Infra {
+        key: "elasticsearch",
+        kind: NodeKind::Database,
+        image: "docker.elastic.co/elasticsearch/elasticsearch:8.15.3",
+        port: 9200,
+        scheme: Some("http"),
+        userinfo: "",
+        path: "",
+        // Answers once the node serves, whatever the cluster's colour.
+        health: Some(Health::Http { port: None, path: "/_cluster/health" }),
+        check_timeout_s: 5,
+        args: &[],
+        has_password: false,
+        protocol: None,
+        images: &["elasticsearch/elasticsearch", "elasticsearch", "bitnami/elasticsearch"],
+        aliases: &["elastic", "es"],
+    },
+    Infra {
+        key: "opensearch",
+        kind: NodeKind::Database,
+        image: "opensearchproject/opensearch:2.17.1",
+        port: 9200,
+        scheme: Some("http"),
+        userinfo: "",
+        path: "",
+        health: Some(Health::Http { port: None, path: "/_cluster/health" }),
+        check_timeout_s: 5,
+        args: &[],
+        has_password: false,
+        protocol: None,
+        images: &["opensearchproject/opensearch", "bitnami/opensearch"],
+        aliases: &[],
     },
     Infra {
         key: "redis",
@@ -423,6 +459,15 @@ pub(crate) fn environment(infra: &Infra, host: &str) -> Vec<(String, String)> {
             ("MYSQL_DATABASE", "app".into()),
             ("MYSQL_USER", "app".into()),
             ("MYSQL_PASSWORD", PLACEHOLDER_PASSWORD.into()),
+        ],
+        // One node that forms its own cluster, security off: both images
+        // otherwise require TLS and a password on 9200, which the design's
+        // plain `http` address (and the mesh's `http` port name) cannot meet.
+        "elasticsearch" => vec![("discovery.type", "single-node".into()), ("xpack.security.enabled", "false".into())],
+        "opensearch" => vec![
+            ("discovery.type", "single-node".into()),
+            ("DISABLE_SECURITY_PLUGIN", "true".into()),
+            ("DISABLE_INSTALL_DEMO_CONFIG", "true".into()),
         ],
         "rabbitmq" => {
             vec![("RABBITMQ_DEFAULT_USER", "app".into()), ("RABBITMQ_DEFAULT_PASS", PLACEHOLDER_PASSWORD.into())]

@@ -414,6 +414,18 @@ fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
         };
     }
     if let Some(infra) = known {
+        if matches!(infra.key, "elasticsearch" | "opensearch") {
+            notes.push(Note::new(
+                NoteKind::Approximated,
+                &node.name,
+                format!(
+                    "{} runs as one node (discovery.type=single-node) with security off: plain HTTP on 9200 without \
+                     users, as the design's address says; turn TLS and passwords on (and give the heap a size) before \
+                     it holds real data",
+                    infra.key
+                ),
+            ));
+        }
         return Runtime::Infra { infra, image: own_image.unwrap_or(infra.image).to_owned() };
     }
     if let Some(image) = own_image {
