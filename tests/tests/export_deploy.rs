@@ -683,3 +683,54 @@ fn search_engines_start_as_single_plain_http_nodes() {
     }
     assert!(checked >= 2, "the Django and social-feed samples have Elasticsearch and OpenSearch");
 }
+
+#[test]
+fn retries_get_the_designs_backoff_through_an_envoy_filter() {
+    let mut checked = 0;
+    for (name, design) in export_support::all_designs() {
+        let owner = workload_names(&design);
+        let docs = yaml_docs(&export(&design, ExportFormat::Istio).unwrap().text());
+        let filters = of_kind(&docs, &["EnvoyFilter"]);
+        for e in design.edges.iter().filter(|e| e.kind == EdgeKind::Call) {
+            let Some(r) = e.policy.as_ref().and_then(|p| p.retries.as_ref()).filter(|r| r.max_attempts > 1) else {
+                continue;
+            };
+            let (Some(callee), Some(caller)) = (owner.get(&e.to), owner.get(&e.from)) else { continue };
+            let Some(vs) = of_kind(&docs, &["VirtualService"]).into_iter().find(|d| s(d, "/metadata/name") == callee)
+            else {
+                continue; // a TCP callee: no HTTP retries
+            };
+            // The route serving this caller: its own, or the only one.
+            let routes = vs.pointer("/spec/http").and_then(Value::as_array).unwrap();
+            let route = routes
+                .iter()
+                .find(|r| r["match"].as_array().is_some_and(|m| m.iter().any(|m| s(m, "/sourceLabels/app") == caller)))
+                .or_else(|| routes.iter().find(|r| r.get("match").is_none()))
+                .unwrap();
+            if route.pointer("/retries/attempts").and_then(Value::as_u64) != Some(u64::from(r.max_attempts - 1)) {
+                continue; // the caller's first policy applies (reported)
+            }
+            let route_name = s(route, "/name");
+            let filter = filters
+                .iter()
+                .find(|f| {
+                    s(f, "/spec/configPatches/0/match/routeConfiguration/vhost/route/name") == route_name
+                        && s(f, "/spec/configPatches/0/match/routeConfiguration/vhost/name")
+                            .starts_with(&format!("{callee}.default.svc.cluster.local:"))
+                })
+                .unwrap_or_else(|| panic!("{name}: no backoff for {caller} → {callee} route {route_name}"));
+            let backoff =
+                filter.pointer("/spec/configPatches/0/patch/value/route/retry_policy/retry_back_off").unwrap();
+            let (base, max) = match &r.backoff {
+                None => (1.0, 1.0),
+                Some(engine::model::Backoff::Fixed { delay_ms }) => (*delay_ms, *delay_ms),
+                Some(engine::model::Backoff::Exponential { base_ms, max_ms }) => (*base_ms, *max_ms),
+            };
+            let got = |k: &str| export_support::duration_ms(s(backoff, &format!("/{k}")));
+            assert!((got("base_interval") - base).abs() < 1.0, "{name}: {caller} → {callee} base {backoff}");
+            assert!((got("max_interval") - max).abs() < 1.0, "{name}: {caller} → {callee} max {backoff}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no design retries with a backoff");
+}

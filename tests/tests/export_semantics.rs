@@ -240,6 +240,19 @@ fn istio_hosts_are_services_and_policies_equal_the_design() {
                         check_route_policy(&name, &design, callee, &sources, &node_of, route);
                     }
                 }
+                "EnvoyFilter" => {
+                    // The route it patches is a route of a VirtualService of this export.
+                    let vhost = s(doc, "/spec/configPatches/0/match/routeConfiguration/vhost/name");
+                    let route = s(doc, "/spec/configPatches/0/match/routeConfiguration/vhost/route/name");
+                    let (host, port) = vhost.split_once(".default.svc.cluster.local:").unwrap();
+                    let vs = docs
+                        .iter()
+                        .find(|d| s(d, "/kind") == "VirtualService" && s(d, "/spec/hosts/0") == host)
+                        .unwrap_or_else(|| panic!("{name}: EnvoyFilter for {host}, which has no VirtualService"));
+                    let routes = vs.pointer("/spec/http").and_then(Value::as_array).unwrap();
+                    let r = routes.iter().find(|r| s(r, "/name") == route).expect("the patched route exists");
+                    assert_eq!(r.pointer("/route/0/destination/port/number").unwrap().to_string(), port, "{name}");
+                }
                 other => panic!("{name}: unexpected Istio kind {other}"),
             }
         }

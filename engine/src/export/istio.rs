@@ -147,6 +147,7 @@ struct OutlierDetection {
 enum Manifest {
     VirtualService(Resource<VirtualServiceSpec>),
     DestinationRule(Resource<DestinationRuleSpec>),
+    EnvoyFilter(super::envoy_filter::EnvoyFilter),
 }
 
 /// Milliseconds as a protobuf duration in seconds (`0.25s`), at least 1 ms.
@@ -160,10 +161,6 @@ pub(crate) fn duration_ms(ms: f64) -> String {
         format!("{}s", s.trim_end_matches('0'))
     }
 }
-
-/// Envoy's retry backoff when a route sets none: base and cap, milliseconds.
-const ENVOY_BACKOFF_BASE_MS: f64 = 25.0;
-const ENVOY_BACKOFF_MAX_MS: f64 = 250.0;
 
 /// The narrowest Envoy retry conditions for the failures the design retries,
 /// and what they retry beyond the design (said in the report). A number in
@@ -207,21 +204,26 @@ fn retry_on(kinds: &[RetryOn]) -> (String, Vec<&'static str>) {
     (on.join(","), extra)
 }
 
-/// How Envoy's backoff differs from the design's.
+/// How Envoy's backoff differs from the design's, with the EnvoyFilter
+/// that sets it.
 fn backoff_difference(r: &RetryPolicy) -> String {
-    let envoy = format!(
-        "Envoy waits a random time up to {ENVOY_BACKOFF_BASE_MS} ms × 2^(retry−1), at most {ENVOY_BACKOFF_MAX_MS} ms \
-         (the VirtualService has no backoff field)"
-    );
+    let (base, max) = super::envoy_filter::bounds_ms(r);
     let design = match &r.backoff {
-        None => "the design retries at once".to_owned(),
+        None => "the design retries at once; the filter sets Envoy's smallest wait (1 ms) instead of its 25 ms default"
+            .to_owned(),
         Some(Backoff::Fixed { delay_ms }) => format!("the design waits {delay_ms} ms"),
         Some(Backoff::Exponential { base_ms, max_ms }) => {
             format!("the design waits {base_ms} ms × 2^(retry−1), at most {max_ms} ms")
         }
     };
     let jitter = if r.jitter > 0.0 { format!(" with {}% jitter", r.jitter * 100.0) } else { String::new() };
-    format!("retry backoff: {design}{jitter}; {envoy}")
+    format!(
+        "retry backoff: {design}{jitter}; the VirtualService has no backoff field, so an EnvoyFilter sets the \
+         route's retry_back_off (base {}, max {}), and Envoy waits a random time up to min(base × 2^(retry−1), max) \
+         (full jitter)",
+        duration_ms(base),
+        duration_ms(max)
+    )
 }
 
 fn meta(name: &str, node_name: &str) -> Meta {
@@ -312,6 +314,8 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         })
         .collect();
     let mut manifests = Vec::new();
+    // Backoff filters go after every VirtualService and DestinationRule.
+    let mut filters = Vec::new();
     let mut disabled_default_retries = false;
     // Client-side callers address the Kubernetes export's headless Service:
     // the VirtualService must name it too, or their calls escape its policies.
@@ -392,6 +396,16 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                     let first = callers.first().and_then(|&c| plan.units.get(c)).map_or("", |c| c.name.as_str());
                     format!("from-{first}")
                 };
+                if let Some(r) = policy.and_then(|p| p.retries.as_ref()).filter(|r| r.max_attempts > 1) {
+                    filters.push(Manifest::EnvoyFilter(super::envoy_filter::backoff_filter(
+                        &format!("{}-{name}-backoff", unit.name),
+                        &unit.node.name,
+                        &unit.name,
+                        unit.port,
+                        &name,
+                        r,
+                    )));
+                }
                 http.push(HttpRoute { name, matches, route: vec![destination()], timeout, retries: Some(retries) });
             }
             if !single {
@@ -530,6 +544,19 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         "apply together with the Kubernetes export made with `--mesh istio` (its NetworkPolicies then admit istiod and \
          the sidecars' ports): hosts are its Service names, sourceLabels its `app` labels",
     ));
+    if !filters.is_empty() {
+        notes.push(Note::new(
+            NoteKind::Placeholder,
+            "design",
+            format!(
+                "the backoff EnvoyFilters name hosts in the namespace `{}` (HOST.{}.svc.cluster.local:PORT): change \
+                 it where the workloads run elsewhere",
+                super::envoy_filter::ASSUMED_NAMESPACE,
+                super::envoy_filter::ASSUMED_NAMESPACE
+            ),
+        ));
+    }
+    manifests.append(&mut filters);
     let text = super::yaml_multi(ExportFormat::Istio, &manifests)?;
     Ok((vec![(ExportFormat::Istio.file_name().to_owned(), text)], notes))
 }
@@ -596,6 +623,6 @@ mod tests {
         r.backoff = Some(Backoff::Fixed { delay_ms: 100.0 });
         r.jitter = 0.5;
         let text = backoff_difference(&r);
-        assert!(text.contains("waits 100 ms with 50% jitter") && text.contains("25 ms"), "{text}");
+        assert!(text.contains("waits 100 ms with 50% jitter") && text.contains("base 0.1s, max 0.1s"), "{text}");
     }
 }

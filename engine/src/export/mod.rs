@@ -13,6 +13,7 @@ mod asyncapi;
 mod compose;
 pub(crate) mod discovery;
 mod dot;
+mod envoy_filter;
 mod gateway;
 pub(crate) mod infra;
 mod istio;
