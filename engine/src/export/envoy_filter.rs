@@ -30,6 +30,7 @@ pub(crate) struct EnvoyFilter {
 #[derive(Serialize)]
 struct Meta {
     name: String,
+    labels: Map<String>,
     annotations: Map<String>,
 }
 
@@ -120,12 +121,14 @@ pub(crate) fn backoff_filter(
     r: &Retries,
 ) -> EnvoyFilter {
     let (base, max) = bounds_ms(r);
+    let mut labels = Map::new();
+    labels.push(super::kubernetes::NAME_LABEL, host.to_owned());
     let mut annotations = Map::new();
     annotations.push("switchboard/node", node_name.to_owned());
     EnvoyFilter {
         api_version: API_VERSION,
         kind: "EnvoyFilter",
-        metadata: Meta { name: name.to_owned(), annotations },
+        metadata: Meta { name: name.to_owned(), labels, annotations },
         spec: FilterSpec {
             config_patches: vec![ConfigPatch {
                 apply_to: "HTTP_ROUTE",

@@ -247,12 +247,12 @@ fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note
                 NoteKind::Unsupported,
                 subject,
                 format!(
-                    "retry budget of {}% of calls: no VirtualService or DestinationRule field in this API version; \
-                     Envoy's cluster circuit_breakers.thresholds[].retry_budget (budget_percent {}, \
-                     min_retry_concurrency 1) needs an EnvoyFilter that replaces the cluster's thresholds (Istio \
-                     merges lists by appending, and Envoy reads the first DEFAULT threshold); Envoy counts retries \
-                     in flight, not over time",
-                    ratio * 100.0,
+                    "retry budget of {0}% of calls: not written, since the DestinationRule schema this export \
+                     targets has no field for it; on an Istio whose DestinationRule has trafficPolicy.retryBudget, \
+                     set it to {{percent: {0}, minRetryConcurrency: 1}}; otherwise Envoy's cluster \
+                     circuit_breakers.thresholds[].retry_budget (budget_percent {0}) needs an EnvoyFilter that \
+                     replaces the cluster's thresholds (a MERGE appends a second DEFAULT threshold, and Envoy reads \
+                     the first); Envoy counts retries in flight, not over time",
                     ratio * 100.0
                 ),
             ));
