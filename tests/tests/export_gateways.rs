@@ -253,3 +253,31 @@ fn retries_get_the_designs_backoff_through_an_envoy_filter() {
     }
     assert!(checked > 0, "no design retries with a backoff");
 }
+
+#[test]
+fn an_nginx_route_to_client_side_pods_names_the_headless_service_and_says_when_it_resolves() {
+    let design: engine::Design = serde_json::from_value(json!({
+        "version": 1,
+        "name": "Edge",
+        "nodes": [
+            {"id": "users", "name": "Users", "kind": "client"},
+            {"id": "edge", "name": "Edge", "kind": "gateway", "preset": "nginx",
+             "deployment": {"port": 8080, "healthcheck": {"path": "/ready"}}},
+            {"id": "consul", "name": "Consul", "kind": "registry", "preset": "consul"},
+            {"id": "pricing", "name": "Pricing", "kind": "service",
+             "deployment": {"image": "ghcr.io/acme/pricing:2", "port": 8000},
+             "discovery": {"mode": "client_side", "registry": "consul"}}
+        ],
+        "edges": [
+            {"id": "e1", "from": "users", "to": "edge"},
+            {"id": "e2", "from": "edge", "to": "pricing"}
+        ]
+    }))
+    .unwrap();
+    let e = export(&design, ExportFormat::Kubernetes).unwrap();
+    let docs = yaml_docs(&e.text());
+    let cm = of_kind(&docs, &["ConfigMap"]).into_iter().find(|d| s(d, "/metadata/name") == "edge-config").unwrap();
+    let conf = s(cm, "/data/default.conf");
+    assert!(conf.contains("server pricing-headless:8000;"), "{conf}");
+    assert!(e.report.iter().any(|n| n.subject == "Edge" && n.message.contains("resolves `pricing-headless`")));
+}

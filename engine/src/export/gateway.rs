@@ -183,6 +183,20 @@ pub(crate) fn config(
             ),
         },
     ));
+    if proxy == Proxy::Nginx {
+        for r in routes.iter().filter(|r| r.host != r.upstream) {
+            // nginx resolves an upstream's name once, when it loads.
+            notes.push(Note::new(
+                NoteKind::Approximated,
+                &unit.node.name,
+                format!(
+                    "nginx resolves `{}` (the pods of `{}`) when it starts: pods that come later are not used until \
+                     it reloads (Envoy's STRICT_DNS cluster re-resolves)",
+                    r.host, r.upstream
+                ),
+            ));
+        }
+    }
     let (file_name, mount_dir, text) = match proxy {
         Proxy::Nginx => ("default.conf", "/etc/nginx/conf.d", nginx_conf(unit.port, &health_path, &routes)),
         Proxy::Envoy => {
