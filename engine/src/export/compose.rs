@@ -337,18 +337,17 @@ fn native_check(
         (None, Some(Health::Http { port: check_port, path })) => Some((check_port.unwrap_or(port), path.to_owned())),
         (None, _) => None,
     };
+    if let Some((check_port, path)) = http {
+        let url = format!("http://localhost:{check_port}{path}");
+        return if has("curl") {
+            Some(["CMD", "curl", "-fsS", "-o", "/dev/null", &url].map(str::to_owned).to_vec())
+        } else if has("wget") {
+            Some(["CMD", "wget", "-q", "--spider", &url].map(str::to_owned).to_vec())
+        } else {
+            missing("curl or wget for its HTTP check", notes)
+        };
+    }
     match infra.health {
-        _ if http.is_some() => {
-            let (check_port, path) = http.unwrap_or_default();
-            let url = format!("http://localhost:{check_port}{path}");
-            if has("curl") {
-                Some(["CMD", "curl", "-fsS", "-o", "/dev/null", &url].map(str::to_owned).to_vec())
-            } else if has("wget") {
-                Some(["CMD", "wget", "-q", "--spider", &url].map(str::to_owned).to_vec())
-            } else {
-                missing("curl or wget for its HTTP check", notes)
-            }
-        }
         None => missing("tool for a healthcheck", notes),
         Some(health) => {
             let programs = health.programs();
