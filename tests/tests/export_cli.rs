@@ -88,6 +88,13 @@ fn bad_input_exits_with_the_usage_code() {
     assert_eq!(code, exit::USAGE);
     let (code, _) = cli(&["export", &design_path(), "--format", "dot", "--split", "x"]);
     assert_eq!(code, exit::USAGE, "--split is for k8s only");
+    let (code, _) = cli(&["export", &design_path(), "--format", "istio", "--mesh", "istio"]);
+    assert_eq!(code, exit::USAGE, "--mesh is for k8s only");
+    let (code, _) = cli(&["export", &design_path(), "--format", "k8s", "--mesh", "linkerd"]);
+    assert_eq!(code, exit::USAGE, "an unknown mesh");
+    let (code, text) = cli(&["export", &design_path(), "--format", "k8s", "--mesh", "istio", "-q"]);
+    assert_eq!(code, exit::OK);
+    assert!(text.contains("sidecar.istio.io/inject") && text.contains("port: 15012"), "the mesh's NetworkPolicies");
     let dir = temp_dir("empty");
     let empty = dir.join("empty.json");
     std::fs::write(&empty, r#"{"version": 1, "name": "empty", "nodes": [{"id": "c", "name": "c", "kind": "client"}]}"#)

@@ -93,8 +93,11 @@ fn compose_dependencies_and_urls_resolve() {
                 .values()
                 .find(|s| s.pointer("/labels/switchboard.node").and_then(Value::as_str) == Some(&node.name));
             let spec = label_match.unwrap_or_else(|| panic!("{name}: node {} has no service", node.name));
-            // A registry runs one member: a cluster's members each need their own identity.
-            let replicas = if node.kind == NodeKind::Registry { 1 } else { node.capacity.replicas };
+            // A registry, database, cache or broker runs one member: a cluster's
+            // members each need their own identity, which Compose replicas lack.
+            let stateful =
+                matches!(node.kind, NodeKind::Registry | NodeKind::Database | NodeKind::Cache | NodeKind::Broker);
+            let replicas = if stateful { 1 } else { node.capacity.replicas };
             assert_eq!(spec.pointer("/deploy/replicas").and_then(Value::as_u64), Some(u64::from(replicas)));
         }
     }
@@ -108,16 +111,22 @@ fn by_kind<'a>(docs: &'a [Value], kind: &str) -> BTreeMap<String, &'a Value> {
 fn kubernetes_references_resolve_and_match_the_design() {
     for (name, design) in export_support::all_designs() {
         let docs = yaml_docs(&export(&design, ExportFormat::Kubernetes).unwrap().text());
-        let deployments = by_kind(&docs, "Deployment");
+        let mut deployments = by_kind(&docs, "Deployment");
+        let stateful_sets = by_kind(&docs, "StatefulSet");
+        deployments.extend(stateful_sets.clone());
         let services = by_kind(&docs, "Service");
         let config_maps = by_kind(&docs, "ConfigMap");
         let hpas = by_kind(&docs, "HorizontalPodAutoscaler");
         let policies = by_kind(&docs, "NetworkPolicy");
         assert_eq!(deployments.len(), platform_deployable(&design), "{name}");
+        let workers =
+            deployments.values().filter(|d| d.pointer("/spec/template/spec/containers/0/ports").is_none()).count();
+        let headless = services.values().filter(|d| s(d, "/spec/clusterIP") == "None").count();
+        assert_eq!(services.len() - headless, deployments.len() - workers, "{name}: a Service per listening workload");
         assert_eq!(
-            services.len(),
-            deployments.len() + client_side_discovered(&design),
-            "{name}: a Service per Deployment, and a headless one per client-side discovered workload"
+            headless,
+            client_side_discovered(&design) + stateful_sets.len(),
+            "{name}: a headless Service per client-side discovered workload and per StatefulSet"
         );
         assert_eq!(policies.len(), deployments.len(), "{name}: a NetworkPolicy per Deployment");
         let pod_labels =
@@ -139,13 +148,17 @@ fn kubernetes_references_resolve_and_match_the_design() {
                     assert!(config_maps.contains_key(cm), "{name}: {dep} uses missing ConfigMap {cm}");
                 }
                 let probe = &c["readinessProbe"];
+                if c.get("ports").is_none() {
+                    assert!(probe.is_null(), "{name}: {dep} listens on nothing and is probed");
+                    continue;
+                }
                 assert!(
                     probe.get("httpGet").or(probe.get("exec")).or(probe.get("tcpSocket")).is_some(),
                     "{name}: {dep} probe"
                 );
             }
         }
-        for (cm, doc) in &config_maps {
+        for (cm, doc) in config_maps.iter().filter(|(cm, _)| cm.ends_with("-dependencies")) {
             for (k, v) in doc["data"].as_object().unwrap() {
                 let host = host_of(v.as_str().unwrap());
                 assert!(services.contains_key(&host), "{name}: ConfigMap {cm} {k}={v} names no Service");
@@ -227,6 +240,19 @@ fn istio_hosts_are_services_and_policies_equal_the_design() {
                         check_route_policy(&name, &design, callee, &sources, &node_of, route);
                     }
                 }
+                "EnvoyFilter" => {
+                    // The route it patches is a route of a VirtualService of this export.
+                    let vhost = s(doc, "/spec/configPatches/0/match/routeConfiguration/vhost/name");
+                    let route = s(doc, "/spec/configPatches/0/match/routeConfiguration/vhost/route/name");
+                    let (host, port) = vhost.split_once(".default.svc.cluster.local:").unwrap();
+                    let vs = docs
+                        .iter()
+                        .find(|d| s(d, "/kind") == "VirtualService" && s(d, "/spec/hosts/0") == host)
+                        .unwrap_or_else(|| panic!("{name}: EnvoyFilter for {host}, which has no VirtualService"));
+                    let routes = vs.pointer("/spec/http").and_then(Value::as_array).unwrap();
+                    let r = routes.iter().find(|r| s(r, "/name") == route).expect("the patched route exists");
+                    assert_eq!(r.pointer("/route/0/destination/port/number").unwrap().to_string(), port, "{name}");
+                }
                 other => panic!("{name}: unexpected Istio kind {other}"),
             }
         }
@@ -281,7 +307,15 @@ fn asyncapi_references_resolve() {
         };
         let channels = doc["channels"].as_object().unwrap();
         let brokers = design.nodes.iter().filter(|n| n.kind == NodeKind::Broker).count();
-        assert_eq!(channels.len(), brokers, "{name}: a channel per broker");
+        // A channel per broker, and one per subscription queue of an AMQP topic.
+        let queues = channels.values().filter(|c| c.pointer("/bindings/amqp/queue").is_some()).count();
+        let exchanges = channels.values().filter(|c| c.pointer("/bindings/amqp/exchange").is_some()).count();
+        let amqp_queue_brokers = channels
+            .values()
+            .filter(|c| c.pointer("/bindings/amqp/queue").is_some() && !s(c, "/description").contains("bound to"))
+            .count();
+        assert_eq!(channels.len() - (queues - amqp_queue_brokers), brokers, "{name}: a channel per broker");
+        assert!(exchanges <= brokers);
         for ch in channels.values() {
             for srv in ch["servers"].as_array().into_iter().flatten() {
                 resolve(s(srv, "/$ref"));

@@ -23,9 +23,23 @@ fn compose_graph(text: &str) -> BTreeMap<String, BTreeSet<String>> {
         .collect()
 }
 
-/// Deployment → the Services its ConfigMap points at.
+/// Deployment → the Services its ConfigMap points at. A headless Service
+/// counts as the Service over the same pods: client-side discovery, which the
+/// export expresses by pointing callers at it, is not read back from
+/// Kubernetes objects.
 fn k8s_graph(text: &str) -> BTreeMap<String, BTreeSet<String>> {
     let docs = yaml_docs(text);
+    let services: Vec<&Value> = docs.iter().filter(|d| s(d, "/kind") == "Service").collect();
+    let same_pods: BTreeMap<&str, &str> = services
+        .iter()
+        .filter(|h| s(h, "/spec/clusterIP") == "None")
+        .filter_map(|h| {
+            let regular = services
+                .iter()
+                .find(|r| s(r, "/spec/clusterIP") != "None" && r["spec"]["selector"] == h["spec"]["selector"])?;
+            Some((s(h, "/metadata/name"), s(regular, "/metadata/name")))
+        })
+        .collect();
     let config_maps: BTreeMap<&str, &Value> =
         docs.iter().filter(|d| s(d, "/kind") == "ConfigMap").map(|d| (s(d, "/metadata/name"), d)).collect();
     docs.iter()
@@ -38,6 +52,7 @@ fn k8s_graph(text: &str) -> BTreeMap<String, BTreeSet<String>> {
                 .flatten()
                 .filter_map(|f| config_maps.get(s(f, "/configMapRef/name")))
                 .flat_map(|cm| cm["data"].as_object().unwrap().values().map(|v| host_of(v.as_str().unwrap())))
+                .map(|h| same_pods.get(h.as_str()).map_or(h, |r| (*r).to_owned()))
                 .collect();
             (s(d, "/metadata/name").to_owned(), deps)
         })

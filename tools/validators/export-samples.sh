@@ -28,10 +28,12 @@ for design in "${designs[@]}"; do
         "$bin" export "$design" --format "$format" -o "$out/$base.$format.$ext" --quiet
     done
 done
-# The split layout once per test design (the samples are covered by the single file).
+# The split layout and the Istio-mesh variant once per test design (the
+# samples are covered by the single file).
 for design in tools/validators/designs/*.json; do
     base="$(basename "${design%.*}")"
     "$bin" export "$design" --format k8s --split "$out/$base-k8s-split" --quiet
+    "$bin" export "$design" --format k8s --mesh istio -o "$out/$base.k8s-mesh.yaml" --quiet
 done
 for fixture in tests/fixtures/import/*; do
     # Only the part before the first dot: the fixtures' own names say compose or k8s.

@@ -1,4 +1,4 @@
-//! `switchboard export FILE --format FORMAT [-o PATH] [--split DIR]`.
+//! `switchboard export FILE --format FORMAT [-o PATH] [--split DIR] [--mesh istio]`.
 //!
 //! The exported text goes to `-o PATH` (or stdout), a split Kubernetes export
 //! to a directory; the conversion report goes to stderr, and with `--json` as
@@ -26,6 +26,10 @@ pub struct Args {
     /// Kubernetes: one file per object and a kustomization.yaml in DIR.
     #[arg(long, value_name = "DIR")]
     pub split: Option<PathBuf>,
+    /// Kubernetes: the mesh the workloads run in (istio): NetworkPolicies
+    /// admit its control plane and sidecar ports, pods ask for a sidecar.
+    #[arg(long, value_name = "MESH")]
+    pub mesh: Option<engine::export::Mesh>,
     /// Export even if the design has errors (they are listed; exit code 1).
     #[arg(long)]
     pub force: bool,
@@ -69,9 +73,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         );
         return Ok(exit::DESIGN_ERRORS);
     }
-    let options = ExportOptions { split: args.split.is_some() };
+    let options = ExportOptions { split: args.split.is_some(), mesh: args.mesh };
     if options.split && args.format != ExportFormat::Kubernetes {
         anyhow::bail!("--split is for the Kubernetes export (--format k8s)");
+    }
+    if options.mesh.is_some() && args.format != ExportFormat::Kubernetes {
+        anyhow::bail!("--mesh is for the Kubernetes export (--format k8s)");
     }
     let export = engine::export::export_with(&design, args.format, options)
         .with_context(|| format!("exporting {}", args.file.display()))?;

@@ -21,6 +21,20 @@ use crate::model::{EdgeKind, NodeKind};
 struct ComposeFile {
     name: String,
     services: Map<Service>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    configs: Map<ConfigContent>,
+}
+
+/// A config whose content is in the file itself (no file next to it to lose).
+#[derive(Serialize)]
+struct ConfigContent {
+    content: String,
+}
+
+#[derive(Serialize)]
+struct ConfigMount {
+    source: String,
+    target: String,
 }
 
 #[derive(Serialize)]
@@ -34,6 +48,8 @@ struct Service {
     ports: Vec<String>,
     #[serde(skip_serializing_if = "Map::is_empty")]
     depends_on: Map<DependsOn>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    configs: Vec<ConfigMount>,
     #[serde(skip_serializing_if = "Option::is_none")]
     healthcheck: Option<Healthcheck>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,6 +121,7 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     }
     let mut notes = std::mem::take(&mut plan.notes);
     let mut services = Map::new();
+    let mut configs = Map::new();
     let mut published = BTreeSet::new();
     let mut registers = false;
     for (index, unit) in plan.units.iter().enumerate() {
@@ -112,6 +129,15 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         let mut environment = Map::new();
         let mut command = Vec::new();
         let mut healthcheck = None;
+        let host_of = |d: usize| plan.units.get(d).map(|u| u.name.clone()).unwrap_or_default();
+        let gateway = super::gateway::config(&plan, index, ExportFormat::Compose, &host_of, &mut notes)?;
+        let health_path = gateway.as_ref().map(|g| g.health_path.clone());
+        let mut config_mounts = Vec::new();
+        if let Some(g) = gateway {
+            let source = format!("{}-config", unit.name);
+            config_mounts.push(ConfigMount { source: source.clone(), target: g.file_path() });
+            configs.push(source, ConfigContent { content: g.text });
+        }
         match &unit.runtime {
             Runtime::Infra { infra, .. } => {
                 for (k, v) in super::infra::environment(infra, &unit.name) {
@@ -125,29 +151,16 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                     ));
                 }
                 command = infra.args.iter().map(|a| (*a).to_owned()).collect();
-                healthcheck = match infra.health {
-                    Some(Health::Exec(argv)) => {
-                        let mut test = vec!["CMD".to_owned()];
-                        test.extend(argv.iter().map(|a| (*a).to_owned()));
-                        Some(test)
-                    }
-                    Some(Health::Shell(line)) => Some(vec!["CMD-SHELL".to_owned(), line.to_owned()]),
-                    None => {
-                        notes.push(Note::new(
-                            NoteKind::Unsupported,
-                            &node.name,
-                            format!("the {} image has no tool for a healthcheck: none set", infra.key),
-                        ));
-                        None
-                    }
-                }
-                .map(|test| Healthcheck {
-                    test,
-                    interval: "10s".into(),
-                    timeout: "5s".into(),
-                    retries: 5,
-                    start_period: "10s".into(),
-                });
+                healthcheck =
+                    native_check(infra, unit.image(), unit.port, health_path.as_deref(), &node.name, &mut notes).map(
+                        |test| Healthcheck {
+                            test,
+                            interval: "10s".into(),
+                            timeout: format!("{}s", infra.check_timeout_s),
+                            retries: 5,
+                            start_period: "10s".into(),
+                        },
+                    );
             }
             Runtime::App { .. } => {
                 if let Some(h) = &node.deployment.healthcheck {
@@ -167,7 +180,7 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                 }
             }
         }
-        if matches!(unit.runtime, Runtime::App { .. }) {
+        if matches!(unit.runtime, Runtime::App { .. }) && unit.listens {
             environment.push("PORT", unit.port.to_string());
         }
         for (k, v) in plan.dependency_env(index) {
@@ -197,7 +210,18 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                 continue;
             }
             let healthy = match &target.runtime {
-                Runtime::Infra { infra, .. } => infra.health.is_some(),
+                Runtime::Infra { infra, .. } => {
+                    let health = super::gateway::health_path(&plan, dep);
+                    native_check(
+                        infra,
+                        target.image(),
+                        target.port,
+                        health.as_deref(),
+                        &target.node.name,
+                        &mut Vec::new(),
+                    )
+                    .is_some()
+                }
                 Runtime::App { .. } => target.node.deployment.healthcheck.is_some(),
             };
             let condition = if healthy { "service_healthy" } else { "service_started" };
@@ -230,7 +254,7 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         };
         let resources =
             (reservations.cpus.is_some() || reservations.memory.is_some()).then_some(Resources { reservations });
-        let mut replicas = node.capacity.replicas;
+        let mut replicas = super::stateful::replication(unit, false, &mut notes).replicas();
         if node.kind == NodeKind::Registry && replicas > 1 {
             // Replicas of one service share its command: each would be a cluster of its own.
             replicas = 1;
@@ -248,6 +272,9 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         let mut labels = Map::new();
         labels.push("switchboard.node", node.name.clone());
         labels.push("switchboard.kind", node.kind.as_str().to_owned());
+        if let Some(g) = &node.group {
+            labels.push("switchboard.group", g.clone());
+        }
         if !unit.receivers.is_empty() {
             let names: Vec<&str> = unit.receivers.iter().map(|r| r.name.as_str()).collect();
             labels.push("switchboard.receivers", names.join(", "));
@@ -262,6 +289,7 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                 environment,
                 ports,
                 depends_on,
+                configs: config_mounts,
                 healthcheck,
                 deploy,
                 labels,
@@ -272,11 +300,67 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     if registers {
         notes.push(discovery::registrator_note());
     }
+    if let Some(note) = super::plan::groups_note(design, "the `switchboard.group` label") {
+        notes.push(note);
+    }
     notes.push(plan.simulation_only_note());
     let project = names::dns_label(&design.name, names::DNS_LABEL_MAX);
-    let file = ComposeFile { name: if project.is_empty() { "switchboard".into() } else { project }, services };
+    let file = ComposeFile { name: if project.is_empty() { "switchboard".into() } else { project }, services, configs };
     let text = super::yaml(ExportFormat::Compose, &file)?;
     Ok((vec![(ExportFormat::Compose.file_name().to_owned(), text)], notes))
+}
+
+/// The healthcheck `test` of a known image: its native check, run only with
+/// programs the image ships (its tool table); an HTTP check with `curl` or
+/// `wget`, whichever it has. `None` (reported) when it has no tool for one.
+fn native_check(
+    infra: &super::infra::Infra,
+    image: &str,
+    port: u16,
+    gateway_health: Option<&str>,
+    subject: &str,
+    notes: &mut Vec<Note>,
+) -> Option<Vec<String>> {
+    let tools = super::infra::image_tools(image);
+    let has = |program: &str| tools.is_some_and(|t| t.contains(&program));
+    let missing = |what: &str, notes: &mut Vec<Note>| {
+        notes.push(Note::new(
+            NoteKind::Unsupported,
+            subject,
+            format!("the `{image}` image has no {what}: no healthcheck set (add one the image can run)"),
+        ));
+        None
+    };
+    // A generated gateway configuration answers its own health path.
+    let http = match (gateway_health, infra.health) {
+        (Some(path), _) => Some((port, path.to_owned())),
+        (None, Some(Health::Http { port: check_port, path })) => Some((check_port.unwrap_or(port), path.to_owned())),
+        (None, _) => None,
+    };
+    if let Some((check_port, path)) = http {
+        let url = format!("http://localhost:{check_port}{path}");
+        return if has("curl") {
+            Some(["CMD", "curl", "-fsS", "-o", "/dev/null", &url].map(str::to_owned).to_vec())
+        } else if has("wget") {
+            Some(["CMD", "wget", "-q", "--spider", &url].map(str::to_owned).to_vec())
+        } else {
+            missing("curl or wget for its HTTP check", notes)
+        };
+    }
+    match infra.health {
+        None => missing("tool for a healthcheck", notes),
+        Some(health) => {
+            let programs = health.programs();
+            if let Some(absent) = programs.iter().find(|p| !has(p.as_str())) {
+                return missing(&format!("`{absent}` for its native check"), notes);
+            }
+            Some(match health {
+                Health::Exec(argv) => std::iter::once("CMD").chain(argv.iter().copied()).map(str::to_owned).collect(),
+                Health::Shell(line) => vec!["CMD-SHELL".to_owned(), line.to_owned()],
+                Health::Http { .. } => Vec::new(),
+            })
+        }
+    }
 }
 
 fn path_or_root(path: &str) -> String {

@@ -196,12 +196,17 @@ pub(crate) fn readiness(subject: &str, d: &Discovery) -> (u32, u32, Note) {
 }
 
 /// The note of a client-side discovered workload's headless Service.
-pub(crate) fn headless_note(subject: &str, service: &str, d: &Discovery) -> Note {
+pub(crate) fn headless_note(subject: &str, service: &str, d: &Discovery, callers: &[&str]) -> Note {
+    let who = if callers.is_empty() {
+        "callers".to_owned()
+    } else {
+        format!("its callers ({}) get `{service}` as its address,", callers.join(", "))
+    };
     Note::new(
         NoteKind::Mapped,
         subject,
         format!(
-            "client-side lookups map to the headless Service `{service}` (clusterIP: None): callers resolve the \
+            "client-side lookups map to the headless Service `{service}` (clusterIP: None): {who} resolve the \
              ready pods' addresses through DNS and balance over them, caching the answer as they would the \
              registry's ({} s in the design)",
             d.cache_ttl_s

@@ -11,6 +11,82 @@ pub(crate) enum Health {
     Exec(&'static [&'static str]),
     /// Run a shell line (Compose `CMD-SHELL`, Kubernetes `sh -c`).
     Shell(&'static str),
+    /// An HTTP GET answered with 2xx/3xx. Kubernetes probes it itself
+    /// (`httpGet`, no tool in the image); Compose runs `curl` or `wget`,
+    /// whichever the image's tool table lists.
+    Http {
+        /// The port, when not the one clients use (a monitoring port).
+        port: Option<u16>,
+        /// The path.
+        path: &'static str,
+    },
+}
+
+impl Health {
+    /// The programs the check runs inside the container (none for HTTP,
+    /// which Kubernetes probes from outside).
+    pub(crate) fn programs(self) -> Vec<String> {
+        match self {
+            Self::Exec(argv) => argv.first().map(|p| (*p).to_owned()).into_iter().collect(),
+            Self::Shell(line) => {
+                let mut programs = vec!["sh".to_owned()];
+                programs.extend(shell_programs(line));
+                programs
+            }
+            Self::Http { .. } => Vec::new(),
+        }
+    }
+}
+
+/// The first word of every command of a shell line (commands separated by
+/// `||`, `&&`, `;` or a pipe; a redirection such as `2>&1` is no separator).
+#[must_use]
+pub fn shell_programs(line: &str) -> Vec<String> {
+    line.replace("&&", ";")
+        .replace('|', ";")
+        .split(';')
+        .filter_map(|part| part.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The programs each known image ships that a health check can use, by
+/// repository and, where the two differ, Alpine (`Some(true)`) or not. Only
+/// what was checked: Debian's `nginx` has `curl` but no `wget`; its Alpine
+/// variant has BusyBox `wget`; `nats` without `-alpine` is built from
+/// scratch (no shell at all); etcd's image is distroless.
+const IMAGE_TOOLS: &[(&str, Option<bool>, &[&str])] = &[
+    ("postgres", None, &["sh", "pg_isready"]),
+    ("mysql", None, &["sh", "mysqladmin"]),
+    ("mongo", None, &["sh", "mongosh"]),
+    ("redis", None, &["sh", "redis-cli"]),
+    ("elasticsearch/elasticsearch", None, &["sh", "curl"]),
+    ("elasticsearch", None, &["sh", "curl"]),
+    ("opensearchproject/opensearch", None, &["sh", "curl"]),
+    ("memcached", None, &["sh"]),
+    ("rabbitmq", None, &["sh", "rabbitmq-diagnostics"]),
+    ("apache/kafka", None, &["sh", "/opt/kafka/bin/kafka-broker-api-versions.sh"]),
+    ("nats", Some(true), &["sh", "wget"]),
+    ("nats", Some(false), &[]),
+    ("nginx", Some(true), &["sh", "wget"]),
+    ("nginx", Some(false), &["sh", "curl"]),
+    ("envoyproxy/envoy", None, &["sh"]),
+    ("hashicorp/consul", None, &["sh", "consul"]),
+    ("coreos/etcd", None, &["etcdctl"]),
+    ("springcloud/eureka", None, &["sh", "wget"]),
+    ("zookeeper", None, &["sh", "zkServer.sh"]),
+];
+
+/// The programs an image ships for health checks, when the image is one of
+/// the table's.
+#[must_use]
+pub fn image_tools(image: &str) -> Option<&'static [&'static str]> {
+    let repo = image_repository(image);
+    let alpine = image.rsplit(':').next().is_some_and(|tag| tag.contains("alpine") && !tag.contains('/'));
+    IMAGE_TOOLS
+        .iter()
+        .find(|(r, variant, _)| *r == repo && variant.is_none_or(|a| a == alpine))
+        .map(|(_, _, tools)| *tools)
 }
 
 /// One kind of infrastructure.
@@ -32,6 +108,9 @@ pub(crate) struct Infra {
     pub path: &'static str,
     /// Native healthcheck; `None` when the image ships no tool for one.
     pub health: Option<Health>,
+    /// Seconds the check may take: a JVM or an Erlang VM starting inside an
+    /// exec check needs several (Kubernetes' default is 1).
+    pub check_timeout_s: u32,
     /// Container arguments.
     pub args: &'static [&'static str],
     /// Whether `env` holds a placeholder password.
@@ -57,6 +136,7 @@ pub(crate) const INFRA: &[Infra] = &[
         userinfo: "app:change-me@",
         path: "/app",
         health: Some(Health::Shell("pg_isready -U app -d app")),
+        check_timeout_s: 5,
         args: &[],
         has_password: true,
         protocol: None,
@@ -72,6 +152,7 @@ pub(crate) const INFRA: &[Infra] = &[
         userinfo: "app:change-me@",
         path: "/app",
         health: Some(Health::Exec(&["mysqladmin", "ping", "-h", "127.0.0.1", "--silent"])),
+        check_timeout_s: 5,
         args: &[],
         has_password: true,
         protocol: None,
@@ -87,11 +168,45 @@ pub(crate) const INFRA: &[Infra] = &[
         userinfo: "",
         path: "/app",
         health: Some(Health::Exec(&["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"])),
+        check_timeout_s: 10,
         args: &[],
         has_password: false,
         protocol: None,
         images: &["mongo", "bitnami/mongodb"],
         aliases: &["mongo"],
+    },
+    Infra {
+        key: "elasticsearch",
+        kind: NodeKind::Database,
+        image: "docker.elastic.co/elasticsearch/elasticsearch:8.15.3",
+        port: 9200,
+        scheme: Some("http"),
+        userinfo: "",
+        path: "",
+        // Answers once the node serves, whatever the cluster's colour.
+        health: Some(Health::Http { port: None, path: "/_cluster/health" }),
+        check_timeout_s: 5,
+        args: &[],
+        has_password: false,
+        protocol: None,
+        images: &["elasticsearch/elasticsearch", "elasticsearch", "bitnami/elasticsearch"],
+        aliases: &["elastic", "es"],
+    },
+    Infra {
+        key: "opensearch",
+        kind: NodeKind::Database,
+        image: "opensearchproject/opensearch:2.17.1",
+        port: 9200,
+        scheme: Some("http"),
+        userinfo: "",
+        path: "",
+        health: Some(Health::Http { port: None, path: "/_cluster/health" }),
+        check_timeout_s: 5,
+        args: &[],
+        has_password: false,
+        protocol: None,
+        images: &["opensearchproject/opensearch", "bitnami/opensearch"],
+        aliases: &[],
     },
     Infra {
         key: "redis",
@@ -102,6 +217,7 @@ pub(crate) const INFRA: &[Infra] = &[
         userinfo: "",
         path: "/0",
         health: Some(Health::Exec(&["redis-cli", "ping"])),
+        check_timeout_s: 5,
         args: &[],
         has_password: false,
         protocol: Some("redis"),
@@ -117,6 +233,7 @@ pub(crate) const INFRA: &[Infra] = &[
         userinfo: "",
         path: "",
         health: None,
+        check_timeout_s: 5,
         args: &[],
         has_password: false,
         protocol: None,
@@ -132,6 +249,7 @@ pub(crate) const INFRA: &[Infra] = &[
         userinfo: "app:change-me@",
         path: "/",
         health: Some(Health::Exec(&["rabbitmq-diagnostics", "-q", "ping"])),
+        check_timeout_s: 15,
         args: &[],
         has_password: true,
         protocol: Some("amqp"),
@@ -149,6 +267,7 @@ pub(crate) const INFRA: &[Infra] = &[
         health: Some(Health::Shell(
             "/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null 2>&1",
         )),
+        check_timeout_s: 15,
         args: &[],
         has_password: false,
         protocol: Some("kafka"),
@@ -169,7 +288,9 @@ pub(crate) const INFRA: &[Infra] = &[
         scheme: Some("nats"),
         userinfo: "",
         path: "",
-        health: Some(Health::Shell("wget -q --spider http://localhost:8222/healthz")),
+        // The monitoring port the arguments open.
+        health: Some(Health::Http { port: Some(8222), path: "/healthz" }),
+        check_timeout_s: 5,
         args: &["--jetstream", "--http_port", "8222"],
         has_password: false,
         protocol: Some("nats"),
@@ -184,7 +305,8 @@ pub(crate) const INFRA: &[Infra] = &[
         scheme: Some("http"),
         userinfo: "",
         path: "",
-        health: Some(Health::Shell("wget -q --spider http://localhost:80/")),
+        health: Some(Health::Http { port: None, path: "/" }),
+        check_timeout_s: 5,
         args: &[],
         has_password: false,
         protocol: None,
@@ -200,6 +322,7 @@ pub(crate) const INFRA: &[Infra] = &[
         userinfo: "",
         path: "",
         health: None,
+        check_timeout_s: 5,
         args: &[],
         has_password: false,
         protocol: None,
@@ -215,6 +338,7 @@ pub(crate) const INFRA: &[Infra] = &[
         userinfo: "",
         path: "",
         health: Some(Health::Exec(&["consul", "members"])),
+        check_timeout_s: 5,
         // A single server that elects itself, with the UI, serving the HTTP
         // API on every interface so other containers reach it.
         args: &["agent", "-server", "-bootstrap-expect=1", "-ui", "-client=0.0.0.0"],
@@ -233,6 +357,7 @@ pub(crate) const INFRA: &[Infra] = &[
         path: "",
         // The image has no shell: run etcdctl directly (it talks to 127.0.0.1:2379).
         health: Some(Health::Exec(&["etcdctl", "endpoint", "health"])),
+        check_timeout_s: 5,
         args: &[],
         has_password: false,
         protocol: None,
@@ -247,10 +372,8 @@ pub(crate) const INFRA: &[Infra] = &[
         scheme: Some("http"),
         userinfo: "",
         path: "/eureka/",
-        // Whichever of the two the image ships.
-        health: Some(Health::Shell(
-            "wget -q -O /dev/null http://localhost:8761/ || curl -sf -o /dev/null http://localhost:8761/",
-        )),
+        health: Some(Health::Http { port: None, path: "/" }),
+        check_timeout_s: 5,
         args: &[],
         has_password: false,
         protocol: None,
@@ -267,6 +390,7 @@ pub(crate) const INFRA: &[Infra] = &[
         path: "",
         // `srvr` is the four-letter command the image allows by default.
         health: Some(Health::Exec(&["zkServer.sh", "status"])),
+        check_timeout_s: 15,
         args: &[],
         has_password: false,
         protocol: None,
@@ -336,6 +460,15 @@ pub(crate) fn environment(infra: &Infra, host: &str) -> Vec<(String, String)> {
             ("MYSQL_USER", "app".into()),
             ("MYSQL_PASSWORD", PLACEHOLDER_PASSWORD.into()),
         ],
+        // One node that forms its own cluster, security off: both images
+        // otherwise require TLS and a password on 9200, which the design's
+        // plain `http` address (and the mesh's `http` port name) cannot meet.
+        "elasticsearch" => vec![("discovery.type", "single-node".into()), ("xpack.security.enabled", "false".into())],
+        "opensearch" => vec![
+            ("discovery.type", "single-node".into()),
+            ("DISABLE_SECURITY_PLUGIN", "true".into()),
+            ("DISABLE_INSTALL_DEMO_CONFIG", "true".into()),
+        ],
         "rabbitmq" => {
             vec![("RABBITMQ_DEFAULT_USER", "app".into()), ("RABBITMQ_DEFAULT_PASS", PLACEHOLDER_PASSWORD.into())]
         }
@@ -366,6 +499,27 @@ pub(crate) fn environment(infra: &Infra, host: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tool_tables_tell_variants_apart() {
+        assert_eq!(image_tools("nginx:1.27"), Some(&["sh", "curl"][..]), "Debian nginx has curl, not wget");
+        assert_eq!(image_tools("nginx:1.27-alpine"), Some(&["sh", "wget"][..]));
+        assert_eq!(image_tools("nats:2.10"), Some(&[][..]), "built from scratch");
+        assert_eq!(image_tools("ghcr.io/acme/orders:1"), None);
+        let kafka = "/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null 2>&1";
+        assert_eq!(shell_programs(kafka), ["/opt/kafka/bin/kafka-broker-api-versions.sh"]);
+        assert_eq!(shell_programs("wget -q x || curl -sf x"), ["wget", "curl"]);
+    }
+
+    #[test]
+    fn every_preset_check_runs_a_program_its_default_image_ships() {
+        for i in INFRA {
+            let tools = image_tools(i.image).unwrap_or_else(|| panic!("{}: no tool table", i.image));
+            for program in i.health.map(Health::programs).unwrap_or_default() {
+                assert!(tools.contains(&program.as_str()), "{}: `{program}` is not in {}", i.key, i.image);
+            }
+        }
+    }
 
     #[test]
     fn image_repositories() {

@@ -17,7 +17,9 @@ use super::map::Map;
 use super::plan::{Plan, edge_subject};
 use super::{ExportError, ExportFormat, Note, NoteKind};
 use crate::Design;
-use crate::model::{CallPolicy, Discovery, DiscoveryMode, EdgeKind, LoadBalancer, RetryOn};
+use crate::model::{
+    Backoff, CallPolicy, Discovery, DiscoveryMode, EdgeKind, LoadBalancer, Retries as RetryPolicy, RetryOn,
+};
 
 const API_VERSION: &str = "networking.istio.io/v1beta1";
 
@@ -145,6 +147,7 @@ struct OutlierDetection {
 enum Manifest {
     VirtualService(Resource<VirtualServiceSpec>),
     DestinationRule(Resource<DestinationRuleSpec>),
+    EnvoyFilter(super::envoy_filter::EnvoyFilter),
 }
 
 /// Milliseconds as a protobuf duration in seconds (`0.25s`), at least 1 ms.
@@ -159,25 +162,68 @@ pub(crate) fn duration_ms(ms: f64) -> String {
     }
 }
 
-/// Envoy retry conditions for the failures the design retries.
-fn retry_on(kinds: &[RetryOn]) -> String {
+/// The narrowest Envoy retry conditions for the failures the design retries,
+/// and what they retry beyond the design (said in the report). A number in
+/// `retryOn` is a retriable status code (Istio moves it to
+/// `retriableStatusCodes`), so error answers need not bring in `5xx`, which
+/// also retries gateway errors, resets and per-try timeouts.
+fn retry_on(kinds: &[RetryOn]) -> (String, Vec<&'static str>) {
     let mut on: Vec<&str> = Vec::new();
+    let mut extra: Vec<&'static str> = Vec::new();
     for k in kinds {
-        let add: &[&str] = match k {
-            // An error answer, or a connection that failed or was reset.
-            RetryOn::Error => &["5xx", "connect-failure", "reset"],
-            // A per-try timeout answers 504, which gateway-error covers.
-            RetryOn::Timeout => &["gateway-error"],
+        let (add, differs): (&[&str], &'static str) = match k {
+            // An error answer (500), or a refused connection, which the
+            // simulator counts as an error too.
+            RetryOn::Error => (
+                &["500", "connect-failure"],
+                "errors are retried on a 500 answer or a refused connection (other 5xx answers are not)",
+            ),
+            // Envoy retries a per-try timeout only under `reset`, `5xx` or
+            // `gateway-error`; `reset` is the narrowest of them.
+            RetryOn::Timeout => (
+                &["reset"],
+                "timeouts are retried under Envoy's `reset`, which also retries a connection the callee resets or \
+                 drops",
+            ),
             // A full queue or a rate limiter answers 503 or 429.
-            RetryOn::Rejected => &["503", "429"],
+            RetryOn::Rejected => (
+                &["503", "429"],
+                "rejections are retried on 503 and 429, and a 503 also comes from the callee's sidecar when it \
+                 cannot reach the application",
+            ),
         };
         for a in add {
             if !on.contains(a) {
                 on.push(a);
             }
         }
+        if !extra.contains(&differs) {
+            extra.push(differs);
+        }
     }
-    on.join(",")
+    (on.join(","), extra)
+}
+
+/// How Envoy's backoff differs from the design's, with the EnvoyFilter
+/// that sets it.
+fn backoff_difference(r: &RetryPolicy) -> String {
+    let (base, max) = super::envoy_filter::bounds_ms(r);
+    let design = match &r.backoff {
+        None => "the design retries at once; the filter sets Envoy's smallest wait (1 ms) instead of its 25 ms default"
+            .to_owned(),
+        Some(Backoff::Fixed { delay_ms }) => format!("the design waits {delay_ms} ms"),
+        Some(Backoff::Exponential { base_ms, max_ms }) => {
+            format!("the design waits {base_ms} ms × 2^(retry−1), at most {max_ms} ms")
+        }
+    };
+    let jitter = if r.jitter > 0.0 { format!(" with {}% jitter", r.jitter * 100.0) } else { String::new() };
+    format!(
+        "retry backoff: {design}{jitter}; the VirtualService has no backoff field, so an EnvoyFilter sets the \
+         route's retry_back_off (base {}, max {}), and Envoy waits a random time up to min(base × 2^(retry−1), max) \
+         (full jitter)",
+        duration_ms(base),
+        duration_ms(max)
+    )
 }
 
 fn meta(name: &str, node_name: &str) -> Meta {
@@ -195,17 +241,30 @@ fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note
     };
     let timeout = p.timeout_ms.map(duration_ms);
     let retries = if let Some(r) = &p.retries {
-        if r.backoff.is_some() || r.jitter > 0.0 {
+        notes.push(Note::new(NoteKind::Approximated, subject, backoff_difference(r)));
+        if let Some(ratio) = r.budget_ratio {
             notes.push(Note::new(
                 NoteKind::Unsupported,
                 subject,
-                "retry backoff and jitter: Istio uses Envoy's fixed exponential backoff (25 ms base)",
+                format!(
+                    "retry budget of {0}% of calls: not written, since the DestinationRule schema this export \
+                     targets has no field for it; on an Istio whose DestinationRule has trafficPolicy.retryBudget, \
+                     set it to {{percent: {0}, minRetryConcurrency: 1}}; otherwise Envoy's cluster \
+                     circuit_breakers.thresholds[].retry_budget (budget_percent {0}) needs an EnvoyFilter that \
+                     replaces the cluster's thresholds (a MERGE appends a second DEFAULT threshold, and Envoy reads \
+                     the first); Envoy counts retries in flight, not over time",
+                    ratio * 100.0
+                ),
             ));
         }
-        if r.budget_ratio.is_some() {
-            notes.push(Note::new(NoteKind::Unsupported, subject, "retry budget: no VirtualService field"));
+        let (on, differences) = retry_on(&r.retry_on);
+        if r.max_attempts > 1 {
+            notes.push(Note::new(
+                NoteKind::Approximated,
+                subject,
+                format!("retryOn `{on}`: {}", differences.join("; ")),
+            ));
         }
-        let on = retry_on(&r.retry_on);
         Retries {
             attempts: r.max_attempts.saturating_sub(1),
             per_try_timeout: p.per_try_timeout_ms.map(duration_ms),
@@ -255,7 +314,12 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         })
         .collect();
     let mut manifests = Vec::new();
+    // Backoff filters go after every VirtualService and DestinationRule.
+    let mut filters = Vec::new();
     let mut disabled_default_retries = false;
+    // Client-side callers address the Kubernetes export's headless Service:
+    // the VirtualService must name it too, or their calls escape its policies.
+    let headless = super::kubernetes::headless_names(&plan);
     for (index, unit) in plan.units.iter().enumerate() {
         // The policy of each calling workload, first edge first.
         let mut by_caller: Vec<(usize, Option<&CallPolicy>)> = Vec::new();
@@ -332,6 +396,16 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                     let first = callers.first().and_then(|&c| plan.units.get(c)).map_or("", |c| c.name.as_str());
                     format!("from-{first}")
                 };
+                if let Some(r) = policy.and_then(|p| p.retries.as_ref()).filter(|r| r.max_attempts > 1) {
+                    filters.push(Manifest::EnvoyFilter(super::envoy_filter::backoff_filter(
+                        &format!("{}-{name}-backoff", unit.name),
+                        &unit.node.name,
+                        &unit.name,
+                        unit.port,
+                        &name,
+                        r,
+                    )));
+                }
                 http.push(HttpRoute { name, matches, route: vec![destination()], timeout, retries: Some(retries) });
             }
             if !single {
@@ -344,15 +418,31 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                     retries: None,
                 });
             }
+            let mut hosts = vec![unit.name.clone()];
+            if let Some(h) = headless.get(index).cloned().flatten() {
+                notes.push(Note::new(
+                    NoteKind::Mapped,
+                    &unit.node.name,
+                    format!(
+                        "its callers address the headless Service `{h}`: the VirtualService names it too, so their \
+                         calls keep the timeouts and retries"
+                    ),
+                ));
+                hosts.push(h);
+            }
             manifests.push(Manifest::VirtualService(Resource {
                 api_version: API_VERSION,
                 kind: "VirtualService",
                 metadata: meta(&unit.name, &unit.node.name),
-                spec: VirtualServiceSpec { hosts: vec![unit.name.clone()], http },
+                spec: VirtualServiceSpec { hosts, http },
             }));
         }
 
         let node = unit.node;
+        if !unit.listens {
+            // A worker with no port has no Service for a rule to name.
+            continue;
+        }
         let simple = match node.capacity.load_balancer {
             LoadBalancer::RoundRobin => "ROUND_ROBIN",
             LoadBalancer::Random => "RANDOM",
@@ -451,8 +541,22 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     notes.push(Note::new(
         NoteKind::Mapped,
         "design",
-        "apply together with the Kubernetes export: hosts are its Service names, sourceLabels its `app` labels",
+        "apply together with the Kubernetes export made with `--mesh istio` (its NetworkPolicies then admit istiod and \
+         the sidecars' ports): hosts are its Service names, sourceLabels its `app` labels",
     ));
+    if !filters.is_empty() {
+        notes.push(Note::new(
+            NoteKind::Placeholder,
+            "design",
+            format!(
+                "the backoff EnvoyFilters name hosts in the namespace `{}` (HOST.{}.svc.cluster.local:PORT): change \
+                 it where the workloads run elsewhere",
+                super::envoy_filter::ASSUMED_NAMESPACE,
+                super::envoy_filter::ASSUMED_NAMESPACE
+            ),
+        ));
+    }
+    manifests.append(&mut filters);
     let text = super::yaml_multi(ExportFormat::Istio, &manifests)?;
     Ok((vec![(ExportFormat::Istio.file_name().to_owned(), text)], notes))
 }
@@ -497,8 +601,28 @@ mod tests {
     }
 
     #[test]
-    fn retry_conditions() {
-        assert_eq!(retry_on(&[RetryOn::Error, RetryOn::Timeout]), "5xx,connect-failure,reset,gateway-error");
-        assert_eq!(retry_on(&[RetryOn::Rejected]), "503,429");
+    fn retry_conditions_are_the_narrowest_envoy_has() {
+        // `5xx` and `gateway-error` would also retry 502/503/504 answers.
+        assert_eq!(retry_on(&[RetryOn::Error]).0, "500,connect-failure");
+        assert_eq!(retry_on(&[RetryOn::Timeout]).0, "reset");
+        assert_eq!(retry_on(&[RetryOn::Error, RetryOn::Timeout]).0, "500,connect-failure,reset");
+        assert_eq!(retry_on(&[RetryOn::Rejected]).0, "503,429");
+        assert_eq!(retry_on(&[RetryOn::Timeout, RetryOn::Rejected]).1.len(), 2, "each difference is reported");
+    }
+
+    #[test]
+    fn backoff_differences_are_reported() {
+        let mut r = RetryPolicy {
+            max_attempts: 3,
+            retry_on: vec![RetryOn::Error],
+            backoff: None,
+            jitter: 0.0,
+            budget_ratio: None,
+        };
+        assert!(backoff_difference(&r).contains("retries at once"));
+        r.backoff = Some(Backoff::Fixed { delay_ms: 100.0 });
+        r.jitter = 0.5;
+        let text = backoff_difference(&r);
+        assert!(text.contains("waits 100 ms with 50% jitter") && text.contains("base 0.1s, max 0.1s"), "{text}");
     }
 }

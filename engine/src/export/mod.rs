@@ -13,6 +13,8 @@ mod asyncapi;
 mod compose;
 pub(crate) mod discovery;
 mod dot;
+mod envoy_filter;
+mod gateway;
 pub(crate) mod infra;
 mod istio;
 mod kubernetes;
@@ -20,6 +22,9 @@ mod map;
 mod mermaid;
 pub mod names;
 mod plan;
+mod stateful;
+
+pub use infra::{image_tools, shell_programs};
 
 use std::fmt;
 use std::str::FromStr;
@@ -209,6 +214,33 @@ pub struct ExportOptions {
     /// Kubernetes: one file per object plus a `kustomization.yaml`, instead
     /// of one multi-document file.
     pub split: bool,
+    /// Kubernetes: the service mesh the workloads run in, whose sidecars and
+    /// control plane the NetworkPolicies must let through.
+    pub mesh: Option<Mesh>,
+}
+
+/// A service mesh the Kubernetes export prepares the workloads for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mesh {
+    /// Istio with sidecars (the Istio export's policies).
+    Istio,
+}
+
+/// An unknown mesh name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown mesh `{0}` (expected istio)")]
+pub struct UnknownMesh(pub String);
+
+impl FromStr for Mesh {
+    type Err = UnknownMesh;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "istio" => Ok(Self::Istio),
+            _ => Err(UnknownMesh(s.to_owned())),
+        }
+    }
 }
 
 /// Why an export failed.
@@ -249,7 +281,7 @@ pub fn export(design: &Design, format: ExportFormat) -> Result<Export, ExportErr
 pub fn export_with(design: &Design, format: ExportFormat, options: ExportOptions) -> Result<Export, ExportError> {
     let (files, report) = match format {
         ExportFormat::Compose => compose::export(design)?,
-        ExportFormat::Kubernetes => kubernetes::export(design, options.split)?,
+        ExportFormat::Kubernetes => kubernetes::export(design, options)?,
         ExportFormat::Istio => istio::export(design)?,
         ExportFormat::AsyncApi => asyncapi::export(design)?,
         ExportFormat::Dot => dot::export(design),

@@ -59,6 +59,10 @@ pub(crate) struct Unit<'a> {
     pub deps: Vec<usize>,
     /// Whether traffic enters the design here (workload entry or client target).
     pub entry: bool,
+    /// Whether it listens on `port`: false for an application with no port
+    /// of its own that nobody connects to (a consumer or a batch worker),
+    /// which gets no Service and no network probe.
+    pub listens: bool,
     /// Receivers running inside it.
     pub receivers: Vec<&'a Node>,
     /// The registry unit it registers with (its node's `discovery.registry`).
@@ -136,6 +140,12 @@ impl<'a> Plan<'a> {
             let name = claim_name(&mut table, node, &mut notes);
             let runtime = runtime(node, &name, &mut notes);
             let port = match &runtime {
+                // Gateways get a generated configuration that listens on the design's port.
+                Runtime::Infra { infra, .. }
+                    if node.kind == NodeKind::Gateway && matches!(infra.key, "nginx" | "envoy") =>
+                {
+                    node.deployment.port.unwrap_or(infra.port)
+                }
                 Runtime::Infra { infra, .. } => {
                     if let Some(p) = node.deployment.port.filter(|&p| p != infra.port) {
                         notes.push(Note::new(
@@ -146,14 +156,8 @@ impl<'a> Plan<'a> {
                     }
                     infra.port
                 }
-                Runtime::App { .. } => node.deployment.port.unwrap_or_else(|| {
-                    notes.push(Note::new(
-                        NoteKind::Placeholder,
-                        &node.name,
-                        format!("no port set: {DEFAULT_APP_PORT} assumed"),
-                    ));
-                    DEFAULT_APP_PORT
-                }),
+                // Whether a missing port matters is known once edges are connected.
+                Runtime::App { .. } => node.deployment.port.unwrap_or(DEFAULT_APP_PORT),
             };
             owner.insert(node.id.as_str(), units.len());
             units.push(Unit {
@@ -163,6 +167,7 @@ impl<'a> Plan<'a> {
                 port,
                 deps: Vec::new(),
                 entry: false,
+                listens: true,
                 receivers: Vec::new(),
                 registry: None,
                 lookups: Vec::new(),
@@ -191,6 +196,7 @@ impl<'a> Plan<'a> {
         let mut plan = Self { design, units, notes, dropped_registries, owner, by_id, callers: Vec::new() };
         plan.connect();
         plan.mark_entries();
+        plan.mark_listeners();
         plan.link_registries();
         plan
     }
@@ -325,6 +331,26 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// Applications without a port listen on the assumed one when something
+    /// connects to them; otherwise they are workers that listen on nothing.
+    fn mark_listeners(&mut self) {
+        for index in 0..self.units.len() {
+            let called = !self.callers(index).is_empty();
+            let Some(unit) = self.units.get_mut(index) else { continue };
+            if !matches!(unit.runtime, Runtime::App { .. }) || unit.node.deployment.port.is_some() {
+                continue;
+            }
+            unit.listens = called || unit.entry;
+            if unit.listens {
+                self.notes.push(Note::new(
+                    NoteKind::Placeholder,
+                    &unit.node.name,
+                    format!("no port set: {DEFAULT_APP_PORT} assumed"),
+                ));
+            }
+        }
+    }
+
     /// Indices of the units that connect to `unit`, ascending.
     pub(crate) fn callers(&self, unit: usize) -> Vec<usize> {
         self.callers.get(unit).cloned().unwrap_or_default()
@@ -332,13 +358,18 @@ impl<'a> Plan<'a> {
 
     /// The address other workloads use to reach `unit`.
     pub(crate) fn url(&self, unit: usize) -> String {
+        self.units.get(unit).map(|u| self.url_with_host(unit, &u.name)).unwrap_or_default()
+    }
+
+    /// `unit`'s address under another DNS name of it (a headless Service).
+    pub(crate) fn url_with_host(&self, unit: usize, host: &str) -> String {
         let Some(u) = self.units.get(unit) else { return String::new() };
         match u.infra() {
             Some(infra) => match infra.scheme {
-                Some(scheme) => format!("{scheme}://{}{}:{}{}", infra.userinfo, u.name, u.port, infra.path),
-                None => format!("{}:{}", u.name, u.port),
+                Some(scheme) => format!("{scheme}://{}{host}:{}{}", infra.userinfo, u.port, infra.path),
+                None => format!("{host}:{}", u.port),
             },
-            None => format!("http://{}:{}", u.name, u.port),
+            None => format!("http://{host}:{}", u.port),
         }
     }
 
@@ -397,6 +428,18 @@ fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
         };
     }
     if let Some(infra) = known {
+        if matches!(infra.key, "elasticsearch" | "opensearch") {
+            notes.push(Note::new(
+                NoteKind::Approximated,
+                &node.name,
+                format!(
+                    "{} runs as one node (discovery.type=single-node) with security off: plain HTTP on 9200 without \
+                     users, as the design's address says; turn TLS and passwords on (and give the heap a size) before \
+                     it holds real data",
+                    infra.key
+                ),
+            ));
+        }
         return Runtime::Infra { infra, image: own_image.unwrap_or(infra.image).to_owned() };
     }
     if let Some(image) = own_image {
@@ -423,4 +466,27 @@ fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
 /// `a → b` with the nodes' names, for report subjects.
 pub(crate) fn edge_subject(design: &Design, from: &str, to: &str) -> String {
     format!("{} → {}", design.node_name(from), design.node_name(to))
+}
+
+/// The note of a design with groups: they are kept as `how`, not turned into
+/// namespaces, since one namespace keeps every short DNS name, Istio host and
+/// NetworkPolicy pod selector of the export valid across groups.
+pub(crate) fn groups_note(design: &Design, how: &str) -> Option<Note> {
+    let mut groups: Vec<&str> = Vec::new();
+    for g in design.nodes.iter().filter_map(|n| n.group.as_deref()) {
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    (!groups.is_empty()).then(|| {
+        Note::new(
+            NoteKind::Mapped,
+            "design",
+            format!(
+                "groups ({}) are kept as {how}, not as namespaces: every workload deploys to one namespace, so the \
+                 short names in addresses and the policies' selectors hold across groups",
+                groups.join(", ")
+            ),
+        )
+    })
 }

@@ -20,7 +20,12 @@ pub(super) fn parse_documents(text: &str, file: &str) -> Result<Vec<Value>, Impo
     alias_limits.max_total_replayed_events = 200_000;
     alias_limits.max_replay_stack_depth = 16;
     alias_limits.max_alias_expansions_per_anchor = 1_000;
-    let options = serde_saphyr::options! { alias_limits: alias_limits };
+    // A Kubernetes export of a few hundred nodes has more than the default
+    // 1,024 documents; the byte limit above still bounds the work.
+    let options = serde_saphyr::options! {
+        alias_limits: alias_limits,
+        budget: serde_saphyr::budget! { max_documents: 50_000 },
+    };
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options).map_err(|e| {
         let line_col = e.location().map(|l| (l.line() as usize, l.column() as usize));
         let message = e.to_string();

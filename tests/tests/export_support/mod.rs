@@ -3,6 +3,8 @@
 
 #![allow(dead_code, reason = "each test file uses a different part")]
 
+pub mod deploy;
+
 use std::path::{Path, PathBuf};
 
 use engine::Design;
@@ -56,7 +58,10 @@ pub fn test_design(name: &str) -> Design {
 
 /// Every document of a YAML stream.
 pub fn yaml_docs(text: &str) -> Vec<Value> {
-    serde_saphyr::from_multiple::<Value>(text).unwrap_or_else(|e| panic!("exported YAML does not parse: {e}\n{text}"))
+    // The large topology's Kubernetes export has more than the default 1,024 documents.
+    let options = serde_saphyr::options! { budget: serde_saphyr::budget! { max_documents: 100_000 } };
+    serde_saphyr::from_multiple_with_options::<Value>(text, options)
+        .unwrap_or_else(|e| panic!("exported YAML does not parse: {e}\n{text}"))
 }
 
 /// A string field.
