@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use egui::Ui;
 use engine::Design;
-use engine::model::format;
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
@@ -14,10 +13,12 @@ use super::canvas::geometry::Geometry;
 use super::canvas::{self, CanvasInput, CanvasState};
 use super::document::{Command, Document};
 use super::files::{self, FileDialogs, Recovered, RecoveryStore, Sample};
+use super::portal::PortalProbe;
 use super::screenshot::Screenshot;
 use super::selection::Selection;
 use super::{edit, layout, panels, results, run};
 
+pub mod chooser;
 mod persistence;
 mod shortcuts;
 
@@ -44,6 +45,8 @@ pub struct Settings {
     pub show_problems: bool,
     /// Show the start panel.
     pub show_start: bool,
+    /// Always use the in-app file dialog, even when the desktop has one.
+    pub in_app_file_dialog: bool,
 }
 
 impl Default for Settings {
@@ -56,6 +59,7 @@ impl Default for Settings {
             show_minimap: true,
             show_problems: true,
             show_start: true,
+            in_app_file_dialog: false,
         }
     }
 }
@@ -86,6 +90,16 @@ pub enum Modal {
     Shortcuts,
     /// About the app.
     About,
+}
+
+/// A step run between writing a save's temporary file and the rename.
+pub type SaveHook = Box<dyn Fn(&std::path::Path) -> std::io::Result<()>>;
+
+/// With `SWITCHBOARD_TEST_CRASH_IN_SAVE=1` (end-to-end tests only), a save
+/// aborts the process between the temporary file and the rename: a real crash.
+fn crash_hook_from_env() -> Option<SaveHook> {
+    (std::env::var_os("SWITCHBOARD_TEST_CRASH_IN_SAVE").is_some_and(|v| v == "1"))
+        .then(|| Box::new(|_: &std::path::Path| -> std::io::Result<()> { std::process::abort() }) as SaveHook)
 }
 
 /// How the app starts (tests build it with their own).
@@ -141,6 +155,8 @@ pub struct SwitchboardApp {
     pub modal: Option<Modal>,
     /// Samples offered on the start panel.
     pub samples: Vec<Sample>,
+    /// Where they are (canonical): the app never writes there.
+    samples_dir: Option<PathBuf>,
     /// Problem chosen in the problems panel (its culprit is outlined).
     pub culprit: Option<String>,
     /// Find box state: open, query.
@@ -159,13 +175,26 @@ pub struct SwitchboardApp {
     /// Imports waiting for "save changes?" and the import report on screen.
     pub import: panels::import::ImportState,
     pub(crate) dialogs: Box<dyn FileDialogs>,
+    /// The in-app file dialog, when open.
+    pub file_dialog: Option<panels::file_dialog::InAppDialog>,
+    native_wait: Option<chooser::NativeWait>,
+    portal: PortalProbe,
+    /// The folder of the last file chosen.
+    last_dir: Option<PathBuf>,
     recovery: Option<RecoveryStore>,
+    /// Recovery is offered and not yet answered: the file must stay.
+    recovery_offered: bool,
+    /// An error to show once the recovery question is answered.
+    deferred_error: Option<String>,
+    /// Runs between writing the temporary file and renaming it over the
+    /// design when saving (tests inject a crash there).
+    before_rename: Option<SaveHook>,
     last_autosave_s: f64,
     autosaved_revision: Option<u64>,
     clipboard: Option<String>,
     allow_close: bool,
     title: String,
-    capture: Option<Screenshot>,
+    pub(crate) capture: Option<Screenshot>,
     screenshot_mode: bool,
     /// Status message and when it was set.
     status: Option<(String, f64)>,
@@ -198,6 +227,7 @@ impl SwitchboardApp {
             settings,
             modal: None,
             samples,
+            samples_dir: config.samples_dir.as_deref().and_then(|d| d.canonicalize().ok()),
             culprit: None,
             find: None,
             find_focus: false,
@@ -209,8 +239,15 @@ impl SwitchboardApp {
             run_on_start: config.run_on_start,
             export_dialog: None,
             import: panels::import::ImportState::default(),
+            portal: if config.dialogs.is_native() { PortalProbe::start() } else { PortalProbe::known(false) },
             dialogs: config.dialogs,
+            file_dialog: None,
+            native_wait: None,
+            last_dir: None,
             recovery: config.recovery_dir.map(RecoveryStore::new),
+            recovery_offered: false,
+            deferred_error: None,
+            before_rename: crash_hook_from_env(),
             last_autosave_s: 0.0,
             autosaved_revision: None,
             clipboard: None,
@@ -223,21 +260,21 @@ impl SwitchboardApp {
             theme_applied: false,
             frame_ms: 0.0,
         };
+        // Look for unsaved work first: opening the start-up design must not
+        // throw it away before the user has been asked.
+        if !app.screenshot_mode
+            && let Some(rec) = app.recovery.as_ref().and_then(RecoveryStore::read)
+        {
+            app.recovery_offered = true;
+            app.modal = Some(Modal::Recovery(Box::new(rec)));
+        }
         if let Some(file) = config.file {
             app.open_path(&file);
         } else if config.open_default_sample
             && let Some(dir) = &config.samples_dir
         {
-            // A sample is not the user's file: no path (saving asks for a
-            // name) and no entry in the recent files.
-            if let Ok(design) = format::load(&dir.join(files::DEFAULT_SAMPLE)) {
-                app.replace_document(Document::new(design, None));
-            }
-        }
-        if !app.screenshot_mode
-            && let Some(rec) = app.recovery.as_ref().and_then(RecoveryStore::read)
-        {
-            app.modal = Some(Modal::Recovery(Box::new(rec)));
+            let path = dir.join(files::DEFAULT_SAMPLE);
+            app.open_sample(&path);
         }
         // Documentation screenshots of the Export dialog
         // (`SWITCHBOARD_SCREENSHOT_EXPORT=k8s switchboard --screenshot ...`).
@@ -272,6 +309,15 @@ impl SwitchboardApp {
     #[must_use]
     pub fn analysis(&self) -> &Analysis {
         &self.analysis
+    }
+
+    /// Show an error in a dialog (after the recovery question, if that is open).
+    pub fn show_error(&mut self, message: String) {
+        if matches!(self.modal, Some(Modal::Recovery(_))) {
+            self.deferred_error = Some(message);
+        } else {
+            self.modal = Some(Modal::Error(message));
+        }
     }
 
     /// Show a message in the status bar for a few seconds.
@@ -310,6 +356,7 @@ impl SwitchboardApp {
         }
         self.refresh();
         self.poll_run(&ctx);
+        self.poll_native_dialog(&ctx);
         let mut actions = Vec::new();
         self.shortcuts(&ctx, &mut actions);
         self.handle_dropped_files(&ctx, &mut actions);
@@ -356,6 +403,7 @@ impl SwitchboardApp {
         panels::find::window(&ctx, self, &mut actions);
         panels::export_dialog::show(&ctx, self);
         panels::import::show(&ctx, self);
+        panels::file_dialog::show(&ctx, self);
         panels::modals::show(&ctx, self, &mut actions);
 
         for action in actions {
@@ -510,27 +558,22 @@ impl SwitchboardApp {
             Action::New => self.guard(Pending::New),
             Action::Open(path) => self.guard(Pending::Open(path)),
             Action::Quit => self.guard(Pending::Quit),
-            Action::Save => {
-                self.save(ctx, false);
-            }
-            Action::SaveAs => {
-                self.save(ctx, true);
-            }
+            Action::Save => self.save_then(false, None),
+            Action::SaveAs => self.save_then(true, None),
             Action::Export(format) => {
                 self.export_dialog = Some(panels::export_dialog::ExportDialog::new(format));
             }
-            Action::Import(path) => {
-                if panels::import::prepare(self, path) {
+            Action::Import(None) => self.ask_file(panels::file_dialog::Ask::OpenImport, chooser::Purpose::Import),
+            Action::Import(Some(path)) => {
+                if panels::import::prepare(self, Some(path)) {
                     self.guard(Pending::Import);
                 }
             }
             Action::ExportSvg => self.export_svg(),
             Action::ExportPng => {
-                let name = files::suggested_file_name(self.doc.design()).replace(".json", ".png");
-                if let Some(path) = self.dialogs.save_export(&name, "png") {
-                    let crop = self.canvas.rect;
-                    self.capture = Some(Screenshot::export(path, crop));
-                }
+                let suggested = files::suggested_file_name(self.doc.design()).replace(".json", ".png");
+                let ask = panels::file_dialog::Ask::SaveExport { suggested, extension: "png".into() };
+                self.ask_file(ask, chooser::Purpose::ExportPng);
             }
         }
     }
@@ -591,9 +634,15 @@ impl SwitchboardApp {
         self.clipboard = Some(text);
     }
 
-    /// The file dialogs.
-    pub(crate) fn dialogs(&mut self) -> &mut dyn FileDialogs {
-        self.dialogs.as_mut()
+    /// Inject a step between a save's temporary file and its rename (tests:
+    /// an error there stands for a crash in the middle of a save).
+    pub fn set_save_hook(&mut self, hook: SaveHook) {
+        self.before_rename = Some(hook);
+    }
+
+    /// Replace the file chooser portal probe (tests).
+    pub fn set_portal(&mut self, portal: PortalProbe) {
+        self.portal = portal;
     }
 
     /// The app's own clipboard (last copied design JSON).

@@ -112,6 +112,8 @@ pub struct Document {
     design: Design,
     /// Where the design was loaded from or last saved to.
     pub path: Option<PathBuf>,
+    /// What to call a document without a path ("E-commerce checkout — sample").
+    pub label: Option<String>,
     undo: Vec<(Design, u64)>,
     redo: Vec<(Design, u64)>,
     /// Identifies the current state: every applied edit gets a new number, undo
@@ -136,6 +138,7 @@ impl Document {
         Self {
             design,
             path,
+            label: None,
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 0,
@@ -175,13 +178,24 @@ impl Document {
         self.saved_revision = u64::MAX;
     }
 
+    /// An untitled copy of a shipped sample: it has no path, so saving asks
+    /// where to put it, and it is called "<name> — sample".
+    #[must_use]
+    pub fn sample_copy(design: Design) -> Self {
+        let label = format!("{} — sample", design.name);
+        let mut doc = Self::new(design, None);
+        doc.label = Some(label);
+        doc
+    }
+
     /// The file name shown in the title and status bar.
     #[must_use]
     pub fn display_name(&self) -> String {
-        self.path
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map_or_else(|| "untitled".to_owned(), |n| n.to_string_lossy().into_owned())
+        match (self.path.as_ref().and_then(|p| p.file_name()), &self.label) {
+            (Some(n), _) => n.to_string_lossy().into_owned(),
+            (None, Some(label)) => label.clone(),
+            (None, None) => "untitled".to_owned(),
+        }
     }
 
     /// Whether undo has something to undo.

@@ -15,6 +15,7 @@ pub mod files;
 pub mod fonts;
 pub mod layout;
 pub mod panels;
+pub mod portal;
 pub mod presets;
 pub mod results;
 pub mod run;

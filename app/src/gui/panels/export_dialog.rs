@@ -10,9 +10,10 @@
 use egui::{Id, RichText, ScrollArea, TextEdit, TextStyle, Ui};
 use engine::Design;
 use engine::export::{Export, ExportFormat, Note, NoteKind};
-use engine::model::format;
 
 use crate::gui::app::SwitchboardApp;
+use crate::gui::app::chooser::Purpose;
+use crate::gui::panels::file_dialog::Ask;
 use crate::gui::style;
 
 /// Lines shown in the preview before it is cut.
@@ -78,7 +79,7 @@ pub struct ExportDialog {
     computed_for: Option<(ExportFormat, u64)>,
     outcome: Option<Outcome>,
     /// The result of the last Save or Copy, shown under the buttons.
-    message: Option<(String, bool)>,
+    pub(crate) message: Option<(String, bool)>,
     /// Validation errors of the design at that revision: the export of an
     /// invalid design may not deploy as drawn (the CLI refuses it).
     design_errors: usize,
@@ -219,17 +220,8 @@ fn save(app: &mut SwitchboardApp) {
     let Some(dialog) = app.export_dialog.as_ref() else { return };
     let Some(text) = dialog.text().map(str::to_owned) else { return };
     let format = dialog.format;
-    let Some(path) = app.dialogs().save_export(format.file_name(), extension(format)) else { return };
-    let message = match format::write_atomic(&path, text.as_bytes()) {
-        Ok(()) => {
-            app.notify(format!("Exported {} to {}", format.title(), path.display()));
-            (format!("Saved {}", path.display()), false)
-        }
-        Err(e) => (format!("Could not save: {e}"), true),
-    };
-    if let Some(dialog) = app.export_dialog.as_mut() {
-        dialog.message = Some(message);
-    }
+    let ask = Ask::SaveExport { suggested: format.file_name().to_owned(), extension: extension(format).to_owned() };
+    app.ask_file(ask, Purpose::WriteText { text, what: format.title().to_owned(), export_dialog: true });
 }
 
 fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {

@@ -83,6 +83,11 @@ fn file_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         actions.push(Action::SaveAs);
     }
     ui.separator();
+    ui.checkbox(&mut app.settings.in_app_file_dialog, "Always use the in-app file dialog").on_hover_text(
+        "Switchboard uses its own file dialog when the desktop has no file chooser (no portal); \
+         tick this to use it always.",
+    );
+    ui.separator();
     if item(ui, "Quit", "", true) {
         actions.push(Action::Quit);
     }

@@ -44,9 +44,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Act
                 ui.horizontal(|ui| {
                     if ui.button("Save").clicked() {
                         close = true;
-                        if app.save(ctx, false) {
-                            app.proceed(pending.clone());
-                        }
+                        app.save_then(false, Some(pending.clone()));
                     }
                     if ui.button("Don't save").clicked() {
                         close = true;
