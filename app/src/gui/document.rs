@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use engine::Design;
 use engine::model::{Edge, Fault, Node, Position, Scenario, SimulationSettings, Slo, Workload};
 
+/// The next [`Document::id`].
+static NEXT_DOCUMENT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// Most undo steps kept.
 const UNDO_LIMIT: usize = 200;
 
@@ -114,6 +117,8 @@ pub struct Document {
     pub path: Option<PathBuf>,
     /// What to call a document without a path ("E-commerce checkout — sample").
     pub label: Option<String>,
+    /// Unique in the session: results remember the document they came from.
+    id: u64,
     undo: Vec<(Design, u64)>,
     redo: Vec<(Design, u64)>,
     /// Identifies the current state: every applied edit gets a new number, undo
@@ -139,6 +144,7 @@ impl Document {
             design,
             path,
             label: None,
+            id: NEXT_DOCUMENT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 0,
@@ -146,6 +152,12 @@ impl Document {
             saved_revision: 0,
             merge_key: None,
         }
+    }
+
+    /// Which document this is (unique in the session; kept by undo and saves).
+    #[must_use]
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The design.

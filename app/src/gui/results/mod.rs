@@ -130,6 +130,16 @@ impl Default for ResultsView {
 
 impl ResultsView {
     /// A new run arrived: show its summary from the start.
+    /// Another design is opened: close the dock, clear the scrubber.
+    pub fn leave_design(&mut self) {
+        self.open = false;
+        self.window = None;
+        self.playing = false;
+        self.trace = usize::MAX;
+        self.picked_nodes.clear();
+    }
+
+    /// A new run is shown: back to its summary unless working elsewhere.
     pub fn reset_for_new_run(&mut self) {
         if let Some(tab) = self.screenshot_tab {
             self.tab = tab;
@@ -205,6 +215,9 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
                 history_ui(ui, app);
             });
         });
+        if let Some(caption) = app.results_caption() {
+            ui.label(RichText::new(format!("Results of {caption}")).strong());
+        }
         if app.results_stale() && app.results.tab != Tab::Chaos {
             ui.colored_label(
                 style::WARNING_COLOR,

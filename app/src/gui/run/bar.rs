@@ -123,7 +123,12 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     if app.runs.notice.is_none() {
         if let Some(r) = app.runs.current() {
             let stale = app.results_stale();
-            let text = format!("Showing run {}{}", r.label, if stale { " (stale: the design changed)" } else { "" });
+            let text = format!(
+                "Showing run {} of “{}”{}",
+                r.label,
+                r.design.name,
+                if stale { " (stale: the design changed)" } else { "" }
+            );
             if stale {
                 ui.colored_label(style::warning_text(ui), text);
             } else {
