@@ -224,3 +224,19 @@ fn without_a_portal_the_in_app_dialog_is_used() {
     h.state_mut().settings.in_app_file_dialog = true;
     assert_eq!(h.state().dialog_kind(), DialogKind::InApp, "the setting wins");
 }
+
+#[test]
+fn escape_closes_the_export_dialog_after_its_file_was_saved() {
+    let dir = temp_dir("fd-escape");
+    let mut h = in_app(connected_design());
+    press(&mut h, Modifiers::COMMAND, Key::E);
+    assert!(h.state().export_dialog.is_some(), "Ctrl+E opens the Export dialog");
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    let path = dir.join("k8s.yaml");
+    answer(&mut h, &path);
+    assert!(path.is_file(), "Ctrl+S in the Export dialog saves the export");
+    assert!(h.state().export_dialog.is_some());
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().export_dialog.is_none(), "Escape closes it");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -21,6 +21,7 @@ use super::{edit, layout, panels, results, run};
 pub mod chooser;
 mod persistence;
 mod shortcuts;
+pub mod state_log;
 
 /// Seconds between autosaves of unsaved work.
 const AUTOSAVE_INTERVAL_S: f64 = 5.0;
@@ -181,6 +182,10 @@ pub struct SwitchboardApp {
     portal: PortalProbe,
     /// The folder of the last file chosen.
     last_dir: Option<PathBuf>,
+    /// The single node selected last, and the one before it.
+    current_node: Option<String>,
+    previous_node: Option<String>,
+    state_log: Option<state_log::StateLog>,
     recovery: Option<RecoveryStore>,
     /// Recovery is offered and not yet answered: the file must stay.
     recovery_offered: bool,
@@ -244,6 +249,9 @@ impl SwitchboardApp {
             file_dialog: None,
             native_wait: None,
             last_dir: None,
+            current_node: None,
+            previous_node: None,
+            state_log: state_log::StateLog::from_env(),
             recovery: config.recovery_dir.map(RecoveryStore::new),
             recovery_offered: false,
             deferred_error: None,
@@ -313,6 +321,7 @@ impl SwitchboardApp {
 
     /// Show an error in a dialog (after the recovery question, if that is open).
     pub fn show_error(&mut self, message: String) {
+        self.log_event(&format!("error {}", message.replace('\n', " ")));
         if matches!(self.modal, Some(Modal::Recovery(_))) {
             self.deferred_error = Some(message);
         } else {
@@ -413,10 +422,21 @@ impl SwitchboardApp {
             self.doc.seal();
         }
         self.refresh();
+        self.track_selection();
         self.autosave(&ctx);
         self.handle_close(&ctx);
         self.update_title(&ctx);
+        self.log_state();
         self.frame_ms = started.elapsed().as_secs_f32() * 1000.0;
+    }
+
+    /// Remember the node selected before the one selected now (keyboard connect).
+    fn track_selection(&mut self) {
+        let now = self.selection.single_node().map(str::to_owned);
+        if now.is_some() && now != self.current_node {
+            self.previous_node = self.current_node.take();
+            self.current_node = now;
+        }
     }
 
     /// Bring caches up to date with the document.
@@ -450,6 +470,25 @@ impl SwitchboardApp {
             Action::Seal => self.doc.seal(),
             Action::Run => self.start_run(ctx),
             Action::StopRun => self.runs.stop(),
+            Action::AddWorkload => match edit::workload_entry(self.doc.design()) {
+                Some(entry) => {
+                    let workload = panels::edge_inspector::new_workload(self.doc.design(), &entry.id);
+                    self.edit(Command::AddWorkload(Box::new(workload)));
+                }
+                None => self.notify("Add a client or a service first: a workload needs a node to enter"),
+            },
+            Action::ConnectPrevious => match (self.previous_node.clone(), self.selection.single_node()) {
+                (Some(from), Some(to)) if from != to && self.doc.design().node(&from).is_some() => {
+                    let to = to.to_owned();
+                    self.handle(ctx, Action::Connect { from, to, kind: None });
+                }
+                _ => self.notify("Select a node, then another, to connect the first to the second"),
+            },
+            Action::QuickAdd => {
+                let screen = self.canvas.rect.center();
+                let world = self.free_spot();
+                self.canvas.open_quick_add(screen, world);
+            }
             Action::AddNode { preset, kind, at } => {
                 let at = at.unwrap_or_else(|| self.free_spot());
                 let node = edit::new_node(self.doc.design(), kind, preset, at);

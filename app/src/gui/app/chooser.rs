@@ -164,6 +164,7 @@ impl SwitchboardApp {
                 let outcome = engine::model::format::write_atomic(path, text.as_bytes());
                 let message = match &outcome {
                     Ok(()) => {
+                        self.log_event(&format!("exported {}", path.display()));
                         self.notify(format!("Exported {what} to {}", path.display()));
                         (format!("Saved {}", path.display()), false)
                     }

@@ -150,6 +150,7 @@ impl SwitchboardApp {
                 if let Some(r) = &self.recovery {
                     r.clear();
                 }
+                self.log_event(&format!("saved {}", path.display()));
                 self.notify(format!("Saved {}", path.display()));
                 true
             }
@@ -197,7 +198,10 @@ impl SwitchboardApp {
         }
         self.last_autosave_s = now;
         match store.write(self.doc.design(), self.doc.path.as_deref()) {
-            Ok(()) => self.autosaved_revision = Some(self.doc.revision()),
+            Ok(()) => {
+                self.autosaved_revision = Some(self.doc.revision());
+                self.log_event("autosaved");
+            }
             Err(e) => self.notify(format!("Autosave failed: {e:#}")),
         }
     }

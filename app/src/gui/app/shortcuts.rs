@@ -19,7 +19,18 @@ impl SwitchboardApp {
             actions.push(Action::SaveAs);
         }
         if consume(cmd, Key::S) {
-            actions.push(Action::Save);
+            // In the Export dialog, Ctrl+S saves the export.
+            if self.export_dialog.is_some() {
+                crate::gui::panels::export_dialog::save(self);
+            } else {
+                actions.push(Action::Save);
+            }
+        }
+        if consume(cmd, Key::E) {
+            actions.push(Action::Export(self.export_dialog.as_ref().map_or(
+                engine::export::ExportFormat::Kubernetes,
+                crate::gui::panels::export_dialog::ExportDialog::format,
+            )));
         }
         if consume(cmd, Key::O) {
             actions.push(Action::Open(None));
@@ -46,8 +57,17 @@ impl SwitchboardApp {
         if consume(cmd, Key::Z) {
             actions.push(Action::Undo);
         }
+        if consume(shift_cmd, Key::A) {
+            actions.push(Action::AddWorkload);
+        }
         if consume(cmd, Key::A) {
             actions.push(Action::SelectAll);
+        }
+        if consume(Modifiers::SHIFT, Key::A) {
+            actions.push(Action::QuickAdd);
+        }
+        if consume(cmd, Key::L) {
+            actions.push(Action::ConnectPrevious);
         }
         if consume(cmd, Key::D) {
             actions.push(Action::Duplicate);
@@ -69,7 +89,9 @@ impl SwitchboardApp {
         {
             actions.push(Action::Rename(id.to_owned()));
         }
-        if consume(Modifiers::NONE, Key::Escape) {
+        // Escape closes a dialog first (the dialog reads it itself).
+        let dialog_open = self.modal.is_some() || self.export_dialog.is_some() || self.file_dialog.is_some();
+        if !dialog_open && consume(Modifiers::NONE, Key::Escape) {
             self.selection.clear();
             self.culprit = None;
         }

@@ -65,6 +65,13 @@ struct QuickAdd {
     focus: bool,
 }
 
+impl CanvasState {
+    /// Open the quick-add box at a screen point, adding at a world point.
+    pub fn open_quick_add(&mut self, screen: Pos2, world: Pos2) {
+        self.quick_add = Some(QuickAdd { screen, world, filter: String::new(), focus: true });
+    }
+}
+
 /// Transient state of the canvas.
 #[derive(Debug)]
 pub struct CanvasState {

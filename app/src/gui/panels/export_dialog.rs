@@ -198,7 +198,10 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
         ui.set_width(760.0_f32.min(ctx.content_rect().width() - 60.0));
         request = dialog_ui(ui, dialog);
     });
-    if resp.should_close() {
+    // Escape closes it also in the frame right after a file dialog on top of
+    // it closed (egui still counts that one as the topmost modal then).
+    let escape = app.file_dialog.is_none() && ctx.input(|i| i.key_pressed(egui::Key::Escape));
+    if resp.should_close() || escape {
         request = Some(Request::Close);
     }
     match request {
@@ -216,7 +219,13 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
 }
 
 /// Ask where to save and write the whole text.
-fn save(app: &mut SwitchboardApp) {
+pub(crate) fn save(app: &mut SwitchboardApp) {
+    // Up to date even when asked (Ctrl+S) before the dialog was first drawn.
+    let revision = app.doc.revision();
+    let errors = app.analysis.problems.iter().filter(|p| p.severity == engine::validate::Severity::Error).count();
+    if let Some(dialog) = app.export_dialog.as_mut() {
+        dialog.refresh(app.doc.design(), revision, errors);
+    }
     let Some(dialog) = app.export_dialog.as_ref() else { return };
     let Some(text) = dialog.text().map(str::to_owned) else { return };
     let format = dialog.format;
