@@ -8,6 +8,7 @@
 mod gui_support;
 
 use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable as _;
 use engine::model::NodeKind;
 use gui_support::*;
 
@@ -32,11 +33,16 @@ fn a_design_is_built_from_the_keyboard() {
     assert_eq!(kinds, [NodeKind::Client, NodeKind::Service, NodeKind::Database]);
     assert_eq!(d.nodes[2].preset.as_deref(), Some("postgres"));
     let ends: Vec<(&str, &str)> = d.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();
-    assert_eq!(ends, [(d.nodes[0].id.as_str(), d.nodes[1].id.as_str()), (d.nodes[1].id.as_str(), d.nodes[2].id.as_str())]);
+    assert_eq!(
+        ends,
+        [(d.nodes[0].id.as_str(), d.nodes[1].id.as_str()), (d.nodes[1].id.as_str(), d.nodes[2].id.as_str())]
+    );
     assert_eq!(d.workloads.len(), 1);
     assert_eq!(d.workloads[0].entry, d.nodes[0].id, "the workload enters the client");
     let positions: Vec<_> = d.nodes.iter().map(|n| (n.position.x, n.position.y)).collect();
     assert!(positions[0] != positions[1] && positions[1] != positions[2], "placed apart: {positions:?}");
+    // Counts read right in the status bar: "1 workload", not "1 workloads".
+    h.get_by_label("3 nodes · 2 edges · 1 workload");
 }
 
 #[test]
@@ -48,14 +54,10 @@ fn add_workload_never_enters_a_broker_or_receiver() {
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
     assert!(h.state().design().workloads.is_empty(), "no valid entry, no workload");
     let ctx = h.ctx.clone();
-    h.state_mut().handle(
-        &ctx,
-        switchboard::gui::action::Action::AddNode { preset: None, kind: NodeKind::Database, at: None },
-    );
-    h.state_mut().handle(
-        &ctx,
-        switchboard::gui::action::Action::AddNode { preset: None, kind: NodeKind::Service, at: None },
-    );
+    h.state_mut()
+        .handle(&ctx, switchboard::gui::action::Action::AddNode { preset: None, kind: NodeKind::Database, at: None });
+    h.state_mut()
+        .handle(&ctx, switchboard::gui::action::Action::AddNode { preset: None, kind: NodeKind::Service, at: None });
     h.run_steps(2);
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
     let d = h.state().design();

@@ -239,6 +239,17 @@ fn half_ellipse(rect: Rect, stroke: Stroke) -> Shape {
     Shape::line(pts, stroke)
 }
 
+/// "1 warning", "2 warnings", "0 errors": a count with its noun in the right number.
+#[must_use]
+pub fn count(n: usize, singular: &str) -> String {
+    let plural = match singular {
+        "replication" | "error" | "warning" | "node" | "edge" | "workload" | "problem" => format!("{singular}s"),
+        "entry" => "entries".to_owned(),
+        other => format!("{other}s"),
+    };
+    if n == 1 { format!("1 {singular}") } else { format!("{n} {plural}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,9 +66,6 @@ impl SwitchboardApp {
         if consume(Modifiers::SHIFT, Key::A) {
             actions.push(Action::QuickAdd);
         }
-        if consume(cmd, Key::L) {
-            actions.push(Action::ConnectPrevious);
-        }
         if consume(cmd, Key::D) {
             actions.push(Action::Duplicate);
         }
@@ -80,6 +77,9 @@ impl SwitchboardApp {
         }
         if consume(shift_cmd, Key::L) {
             actions.push(Action::AutoLayout);
+        }
+        if consume(cmd, Key::L) {
+            actions.push(Action::ConnectPrevious);
         }
         if consume(Modifiers::NONE, Key::Delete) || consume(Modifiers::NONE, Key::Backspace) {
             actions.push(Action::Delete);

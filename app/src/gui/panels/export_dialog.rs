@@ -250,9 +250,9 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
         ui.colored_label(
             style::error_text(ui),
             format!(
-                "⚠ The design has {} error(s) (see Problems): this export may not deploy as drawn. \
+                "⚠ The design has {} (see Problems): this export may not deploy as drawn. \
                  The command line refuses to export it unless forced.",
-                dialog.design_errors
+                style::count(dialog.design_errors, "error")
             ),
         );
     }

@@ -21,12 +21,12 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         let (errors, warnings) = app.analysis().counts();
         ui.horizontal(|ui| {
             ui.label(RichText::new("Problems").strong());
-            ui.label(RichText::new(format!("{errors} errors")).color(if errors > 0 {
+            ui.label(RichText::new(style::count(errors, "error")).color(if errors > 0 {
                 style::error_text(ui)
             } else {
                 ui.visuals().weak_text_color()
             }));
-            ui.label(RichText::new(format!("{warnings} warnings")).color(if warnings > 0 {
+            ui.label(RichText::new(style::count(warnings, "warning")).color(if warnings > 0 {
                 style::warning_text(ui)
             } else {
                 ui.visuals().weak_text_color()

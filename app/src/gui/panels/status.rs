@@ -17,7 +17,12 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
             );
             ui.separator();
             let d = app.design();
-            ui.label(format!("{} nodes · {} edges · {} workloads", d.nodes.len(), d.edges.len(), d.workloads.len()));
+            ui.label(format!(
+                "{} · {} · {}",
+                style::count(d.nodes.len(), "node"),
+                style::count(d.edges.len(), "edge"),
+                style::count(d.workloads.len(), "workload")
+            ));
             ui.separator();
             ui.label(format!("zoom {:.0}%", app.canvas.zoom() * 100.0));
             ui.separator();
@@ -29,7 +34,10 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
             } else {
                 ui.visuals().weak_text_color()
             };
-            ui.label(RichText::new(format!("{errors} errors · {warnings} warnings")).color(color));
+            ui.label(
+                RichText::new(format!("{} · {}", style::count(errors, "error"), style::count(warnings, "warning")))
+                    .color(color),
+            );
             let hot = app.analysis().hot_nodes();
             if hot > 0 {
                 ui.separator();

@@ -259,6 +259,12 @@ impl Runs {
         self.scenario = None;
     }
 
+    /// Replications the design of the run in progress asks for.
+    #[must_use]
+    pub fn active_replications(&self) -> Option<u32> {
+        self.active.as_ref().map(|a| a.design.simulation.replications)
+    }
+
     /// Stop the run in progress at once.
     pub fn stop(&mut self) {
         if let Some(a) = self.active.take() {
