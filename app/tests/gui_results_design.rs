@@ -129,3 +129,41 @@ fn a_result_says_when_its_design_changed_and_compare_names_both_designs() {
     h.run_steps(3);
     h.get_by_label("Run #2 of “fix” against baseline #1 of “storm”:");
 }
+
+#[test]
+fn a_name_with_a_newline_stays_on_one_table_row() {
+    let mut d = runnable("names");
+    d.nodes[0].name = "api\nsecond line\u{7}".into();
+    let (mut h, _) = harness(d);
+    run(&mut h);
+    h.state_mut().results.tab = switchboard::gui::results::Tab::Nodes;
+    h.run_steps(3);
+    h.get_by_label("api\\nsecond line\\u{7}");
+    assert!(h.query_by_label("api\nsecond line\u{7}").is_none(), "never the raw name in the table");
+}
+
+#[test]
+fn the_verdict_line_comes_first_and_failures_lead_it() {
+    let (mut h, _) = harness(runnable("verdicts"));
+    run(&mut h);
+    h.get_by_label("Stable; no SLOs to check");
+    let mut report = (*h.state().runs.current().unwrap().report).clone();
+    report.unstable = true;
+    report.slos.push(engine::sim::report::SloVerdict {
+        workload: "requests".into(),
+        objective: "p99 latency".into(),
+        target: 1.0,
+        measured: engine::sim::Estimate { mean: 5.0, ci95: 0.1, wide: false },
+        verdict: engine::sim::report::Verdict::Fail,
+    });
+    let (text, bad) = switchboard::gui::results::verdict_line(&report);
+    assert!(bad);
+    assert_eq!(text, "UNSTABLE: queues grew without bound · FAIL: 1 of 1 SLO missed (requests p99 latency)");
+    // Maximise and back.
+    h.get_by_label("Maximise").click();
+    h.run_steps(3);
+    assert!(h.state().results.maximised);
+    h.get_by_label("Restore size").click();
+    h.run_steps(3);
+    assert!(!h.state().results.maximised);
+}

@@ -250,8 +250,27 @@ pub fn count(n: usize, singular: &str) -> String {
     if n == 1 { format!("1 {singular}") } else { format!("{n} {plural}") }
 }
 
+/// A name on one line: newlines, tabs and other control characters shown
+/// as escapes (`\n`), so a name cannot break a table row or a label.
+#[must_use]
+pub fn one_line(name: &str) -> String {
+    if !name.chars().any(char::is_control) {
+        return name.to_owned();
+    }
+    name.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_stay_on_one_line() {
+        assert_eq!(one_line("a\nb\tc\u{7}"), "a\\nb\\tc\\u{7}");
+        assert_eq!(one_line("订单 ok"), "订单 ok");
+        assert_eq!(count(1, "warning"), "1 warning");
+        assert_eq!(count(2, "warning"), "2 warnings");
+        assert_eq!(count(0, "entry"), "0 entries");
+    }
+
     use super::*;
 
     #[test]
