@@ -68,16 +68,15 @@ pub fn edge_color(kind: EdgeKind, dark: bool) -> Color32 {
     }
 }
 
-/// Colour of a utilization ρ: calm green, yellow as it climbs, amber when hot
-/// (≥ 0.8), red when overloaded (≥ 1).
+/// Colour of a utilization ρ, on the estimate's own thresholds (the words
+/// "calm", "hot", "overloaded" and the problems bar use the same): green when
+/// calm, amber when hot (≥ 0.8), red when overloaded (≥ 1).
 #[must_use]
 pub fn rho_color(rho: f64) -> Color32 {
     if !rho.is_finite() || rho >= 1.0 {
         Color32::from_rgb(220, 38, 38)
-    } else if rho >= 0.8 {
+    } else if rho >= engine::capacity::HOT {
         Color32::from_rgb(234, 88, 12)
-    } else if rho >= 0.6 {
-        Color32::from_rgb(202, 138, 4)
     } else {
         Color32::from_rgb(22, 163, 74)
     }
@@ -286,6 +285,11 @@ mod tests {
     #[test]
     fn rho_colours_step_up_with_load() {
         assert_ne!(rho_color(0.3), rho_color(0.85));
+        // One colour per word of the estimate, on its thresholds.
+        for (a, b) in [(0.01, 0.79), (0.8, 0.99), (1.0, 5.0)] {
+            assert_eq!(rho_color(a), rho_color(b), "{a} and {b}");
+            assert_eq!(engine::capacity::Load::of(a), engine::capacity::Load::of(b));
+        }
         assert_eq!(rho_color(1.0), rho_color(f64::INFINITY));
         assert_eq!(rho_color(f64::NAN), rho_color(2.0));
     }

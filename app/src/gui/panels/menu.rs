@@ -178,6 +178,7 @@ fn view_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     ui.checkbox(&mut app.settings.show_minimap, "Minimap");
     ui.checkbox(&mut app.settings.show_problems, "Problems panel");
     ui.checkbox(&mut app.settings.show_start, "Start panel");
+    ui.checkbox(&mut app.results.open, "Results panel");
     ui.separator();
     let mut dark = app.settings.dark;
     ui.horizontal(|ui| {
