@@ -106,3 +106,37 @@ fn the_literal_scanner_skips_comments_and_reads_raw_strings() {
     let chars: String = literal_chars("// “no”\nlet a = \"x→\"; let b = r#\"q\"#; let c = '●';").into_iter().collect();
     assert_eq!(chars, "x→q●");
 }
+
+#[test]
+fn the_status_bar_names_a_node_no_installed_font_can_draw() {
+    use egui_kittest::kittest::Queryable as _;
+    let mut design = engine::Design { name: "scripts".into(), ..engine::Design::default() };
+    design.nodes.push(engine::model::Node::new("a", "orders", engine::model::NodeKind::Service));
+    design.nodes.push(engine::model::Node::new("b", "ⴰⵣⵓⵍ", engine::model::NodeKind::Service));
+    let mut h = egui_kittest::Harness::builder().with_size([1400.0, 900.0]).build_eframe(move |cc| {
+        let config = switchboard::gui::AppConfig::bare(Box::new(NoDialogs));
+        let mut app = switchboard::gui::SwitchboardApp::new(&cc.egui_ctx, None, config);
+        app.set_document(switchboard::gui::document::Document::new(design, None));
+        // The fonts every installation has (no system fallbacks): Tifinagh is not among them.
+        app.set_font_coverage(switchboard::gui::fonts::Coverage::of(&switchboard::gui::fonts::definitions()));
+        app
+    });
+    h.run_steps(3);
+    h.get_by_label("“ⴰⵣⵓⵍ” has characters no installed font has");
+    let coverage = switchboard::gui::fonts::Coverage::of(&switchboard::gui::fonts::definitions());
+    assert!(coverage.covers('→') && coverage.covers('a') && !coverage.covers('ⴰ'));
+}
+
+struct NoDialogs;
+
+impl switchboard::gui::files::FileDialogs for NoDialogs {
+    fn open_design(&mut self) -> Option<PathBuf> {
+        None
+    }
+    fn save_design(&mut self, _: &str) -> Option<PathBuf> {
+        None
+    }
+    fn save_export(&mut self, _: &str, _: &str) -> Option<PathBuf> {
+        None
+    }
+}

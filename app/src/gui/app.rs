@@ -186,6 +186,9 @@ pub struct SwitchboardApp {
     current_node: Option<String>,
     previous_node: Option<String>,
     state_log: Option<state_log::StateLog>,
+    font_coverage: Option<super::fonts::Coverage>,
+    /// A node name with characters no loaded font has, per revision.
+    uncovered_name: (u64, Option<String>),
     recovery: Option<RecoveryStore>,
     /// Recovery is offered and not yet answered: the file must stay.
     recovery_offered: bool,
@@ -252,6 +255,8 @@ impl SwitchboardApp {
             current_node: None,
             previous_node: None,
             state_log: state_log::StateLog::from_env(),
+            font_coverage: None,
+            uncovered_name: (u64::MAX, None),
             recovery: config.recovery_dir.map(RecoveryStore::new),
             recovery_offered: false,
             deferred_error: None,
@@ -677,6 +682,24 @@ impl SwitchboardApp {
     /// an error there stands for a crash in the middle of a save).
     pub fn set_save_hook(&mut self, hook: SaveHook) {
         self.before_rename = Some(hook);
+    }
+
+    /// What the loaded fonts can draw (set once the fonts are installed).
+    pub fn set_font_coverage(&mut self, coverage: super::fonts::Coverage) {
+        self.font_coverage = Some(coverage);
+        self.uncovered_name = (u64::MAX, None);
+    }
+
+    /// A node name holding characters no loaded font has (shown in the
+    /// status bar), recomputed when the design changes.
+    pub fn uncovered_name(&mut self) -> Option<String> {
+        let Some(coverage) = &self.font_coverage else { return None };
+        let key = self.doc.id().wrapping_mul(1_000_003) ^ self.doc.revision();
+        if self.uncovered_name.0 != key {
+            let found = coverage.first_uncovered(self.doc.design().nodes.iter().map(|n| n.name.as_str()));
+            self.uncovered_name = (key, found.map(str::to_owned));
+        }
+        self.uncovered_name.1.clone()
     }
 
     /// Replace the file chooser portal probe (tests).

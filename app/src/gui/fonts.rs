@@ -96,9 +96,46 @@ pub fn definitions() -> egui::FontDefinitions {
     fonts
 }
 
+/// Which characters the loaded fonts can draw (their character maps).
+#[derive(Clone, Default)]
+pub struct Coverage(Vec<Arc<egui::FontData>>);
+
+impl std::fmt::Debug for Coverage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Coverage({} faces)", self.0.len())
+    }
+}
+
+impl Coverage {
+    /// The faces of the proportional family of `fonts`.
+    #[must_use]
+    pub fn of(fonts: &egui::FontDefinitions) -> Self {
+        let names = fonts.families.get(&egui::FontFamily::Proportional).cloned().unwrap_or_default();
+        Self(names.iter().filter_map(|n| fonts.font_data.get(n).cloned()).collect())
+    }
+
+    /// Whether some face has a glyph for `c` (control and space characters count as drawn).
+    #[must_use]
+    pub fn covers(&self, c: char) -> bool {
+        use skrifa::MetadataProvider as _;
+        c.is_control()
+            || c.is_whitespace()
+            || self
+                .0
+                .iter()
+                .any(|d| skrifa::FontRef::from_index(&d.font, d.index).is_ok_and(|f| f.charmap().map(c).is_some()))
+    }
+
+    /// The first name (of `names`) holding a character no face has.
+    #[must_use]
+    pub fn first_uncovered<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+        names.into_iter().find(|n| n.chars().any(|c| !self.covers(c)))
+    }
+}
+
 /// Install the fonts of [`definitions`] plus the system fallbacks found.
-/// Returns the names of the fallback files loaded.
-pub fn install(ctx: &egui::Context) -> Vec<String> {
+/// Returns the names of the fallback files loaded and what they cover.
+pub fn install(ctx: &egui::Context) -> (Vec<String>, Coverage) {
     let mut fonts = definitions();
     let mut loaded = Vec::new();
     for path in find_fallback_fonts() {
@@ -119,8 +156,9 @@ pub fn install(ctx: &egui::Context) -> Vec<String> {
         }
         loaded.push(name);
     }
+    let coverage = Coverage::of(&fonts);
     ctx.set_fonts(fonts);
-    loaded
+    (loaded, coverage)
 }
 
 #[cfg(test)]

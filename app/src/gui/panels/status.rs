@@ -43,6 +43,14 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
                 ui.separator();
                 ui.label(RichText::new(format!("{hot} hot or overloaded")).color(style::rho_color(0.9)));
             }
+            if let Some(name) = app.uncovered_name() {
+                ui.separator();
+                ui.label(
+                    RichText::new(format!("“{}” has characters no installed font has", style::one_line(&name)))
+                        .color(style::WARNING_COLOR),
+                )
+                .on_hover_text("Install a font for its script (e.g. fonts-noto-cjk, fonts-noto-core)");
+            }
             if !app.selection.is_empty() {
                 ui.separator();
                 ui.label(format!("{} selected", app.selection.nodes.len() + app.selection.edges.len()));
