@@ -370,3 +370,14 @@ fn problems_name_nodes_by_their_names() {
     assert_eq!(named_path(&d, "nodes[q]"), "node events");
     assert_eq!(named_message(&d, "calls \"b\" and \"zz\" via \"q\""), "calls \"payments\" and \"zz\" via \"events\"");
 }
+
+#[test]
+fn edge_labels_are_hidden_at_low_zoom() {
+    let (mut h, _) = harness(connected_design());
+    let label = switchboard::gui::canvas::edge_label(h.state().design(), 0);
+    assert!(h.query_by_label(&label).is_some(), "shown at the fitted zoom");
+    let t = h.state().canvas.transform;
+    h.state_mut().canvas.transform = egui::emath::TSTransform::new(t.translation, 0.4);
+    h.run_steps(3);
+    assert!(h.query_by_label(&label).is_none(), "hidden at 40 %");
+}

@@ -158,3 +158,22 @@ fn fmt_and_export_outputs_write_through_links_and_keep_permissions() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_newline_in_a_name_never_breaks_a_cli_table() {
+    let dir = std::env::temp_dir().join(format!("switchboard-cli-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let design = dir.join("names.json");
+    std::fs::write(
+        &design,
+        r#"{"version":1,"name":"x","nodes":[{"id":"api","name":"api","service_time":{"type":"exponential","mean_ms":5}}],
+           "workloads":[{"name":"two\nlines","entry":"api","arrival":{"type":"open","rate_per_s":20}}],
+           "simulation":{"duration_s":3,"warmup_s":1}}"#,
+    )
+    .unwrap();
+    let (code, out) = run(&["simulate", &design.display().to_string()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("two\\nlines"), "{out}");
+    assert!(!out.lines().any(|l| l.trim_start().starts_with("lines")), "no row split in two: {out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -261,13 +261,16 @@ impl Places {
 /// columns line up whatever script names are written in.
 #[must_use]
 pub fn display_width(text: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(text)
+    unicode_width::UnicodeWidthStr::width(crate::gui::style::one_line(text).as_str())
 }
 
-/// `text` followed by spaces up to `width` terminal columns. Longer text is
-/// kept whole (a name is never cut): that row's columns shift instead.
+/// `text` followed by spaces up to `width` terminal columns, control
+/// characters shown as escapes (`\n`). Longer text is kept whole (a name is
+/// never cut): that row's columns shift instead.
 #[must_use]
 pub fn pad(text: &str, width: usize) -> String {
+    // A newline or other control character in a name must not break the table.
+    let text = &crate::gui::style::one_line(text);
     let fill = width.saturating_sub(display_width(text));
     let mut out = String::with_capacity(text.len() + fill);
     out.push_str(text);
