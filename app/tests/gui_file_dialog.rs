@@ -240,3 +240,35 @@ fn escape_closes_the_export_dialog_after_its_file_was_saved() {
     assert!(h.state().export_dialog.is_none(), "Escape closes it");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A native dialog that takes its time, as a person would.
+#[allow(clippy::unnecessary_wraps, reason = "the signature of a native answer")]
+fn slow_native(_: &switchboard::gui::panels::file_dialog::Ask) -> Option<PathBuf> {
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    Some(std::env::temp_dir().join(format!("switchboard-gui-fd-native-{}/slow.json", std::process::id())))
+}
+
+#[test]
+fn a_native_dialog_does_not_block_the_frame_loop() {
+    let dir = std::env::temp_dir().join(format!("switchboard-gui-fd-native-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mut h, _) = harness_config(|c| c.dialogs = Box::new(FakeNative));
+    h.state_mut().set_portal(PortalProbe::known(true));
+    h.state_mut().set_native_answer(slow_native);
+    h.state_mut().set_document(switchboard::gui::document::Document::new(small_design(), None));
+    let started = std::time::Instant::now();
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(started.elapsed() < std::time::Duration::from_millis(300), "the frame did not wait for the dialog");
+    assert!(h.state().waiting_for_native_dialog());
+    let mut frames = 0;
+    while h.state().waiting_for_native_dialog() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the answer never came");
+        h.run_steps(1);
+        frames += 1;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(frames > 5, "frames kept coming while the dialog was open: {frames}");
+    assert!(dir.join("slow.json").is_file(), "saved where the native dialog said");
+    assert!(!h.state().doc.is_dirty());
+    let _ = std::fs::remove_dir_all(dir);
+}

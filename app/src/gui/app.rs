@@ -179,6 +179,7 @@ pub struct SwitchboardApp {
     /// The in-app file dialog, when open.
     pub file_dialog: Option<panels::file_dialog::InAppDialog>,
     native_wait: Option<chooser::NativeWait>,
+    native_answer: fn(&panels::file_dialog::Ask) -> Option<PathBuf>,
     portal: PortalProbe,
     /// The folder of the last file chosen.
     last_dir: Option<PathBuf>,
@@ -251,6 +252,7 @@ impl SwitchboardApp {
             dialogs: config.dialogs,
             file_dialog: None,
             native_wait: None,
+            native_answer: chooser::native_answer,
             last_dir: None,
             current_node: None,
             previous_node: None,

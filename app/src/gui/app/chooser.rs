@@ -87,8 +87,9 @@ impl SwitchboardApp {
             }
             DialogKind::Native => {
                 let (tx, rx) = mpsc::channel();
+                let native = self.native_answer;
                 let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
-                    let _ = tx.send(answer(&mut NativeDialogs, &ask));
+                    let _ = tx.send(native(&ask));
                 });
                 match spawned {
                     Ok(_) => self.native_wait = Some(NativeWait { purpose, answer: rx }),
@@ -133,6 +134,12 @@ impl SwitchboardApp {
                 self.show_error("The file dialog closed without an answer.".to_owned());
             }
         }
+    }
+
+    /// Replace what answers on the native dialog's thread (tests: a slow
+    /// stand-in shows that the frame loop keeps running meanwhile).
+    pub fn set_native_answer(&mut self, answer: fn(&Ask) -> Option<PathBuf>) {
+        self.native_answer = answer;
     }
 
     /// A native dialog is open (the app keeps drawing meanwhile).
@@ -201,6 +208,12 @@ impl SwitchboardApp {
             }
         }
     }
+}
+
+/// The platform's dialog, answered on the dialog thread.
+#[must_use]
+pub fn native_answer(ask: &Ask) -> Option<PathBuf> {
+    answer(&mut NativeDialogs, ask)
 }
 
 /// Ask a synchronous dialog implementation.
