@@ -30,7 +30,7 @@ for _ in $(seq 100); do
 done
 app=
 cleanup() {
-  [ -n "$app" ] && kill -9 "$app" 2>/dev/null || true
+  if [ -n "$app" ]; then { kill -9 "$app" && wait "$app"; } 2>/dev/null || true; fi
   kill "$xvfb" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -85,7 +85,7 @@ add() {
   local n
   n=$(state | sed -E 's/.* nodes=([0-9]+).*/\1/')
   key shift+a
-  sleep 0.2
+  wait_state 'quick_add=open'
   xdotool type --delay 5 "$1"
   key Return
   wait_state " nodes=$((n + 1)) "
@@ -148,8 +148,7 @@ echo "e2e: edit, autosave, kill -9, restart: recovery is offered"
 add Service
 wait_state 'dirty=true'
 wait_event autosaved 20
-kill -9 "$app"
-wait "$app" 2>/dev/null || true
+{ kill -9 "$app" && wait "$app"; } 2>/dev/null || true
 app=
 start_app
 wait_state 'modal=recovery'

@@ -272,3 +272,17 @@ fn a_native_dialog_does_not_block_the_frame_loop() {
     assert!(!h.state().doc.is_dirty());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn keys_pressed_while_the_dialog_opens_do_not_edit_the_design() {
+    let mut h = in_app(small_design());
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(&ctx, switchboard::gui::action::Action::SaveAs);
+    // Ctrl+A and Delete before the dialog was ever drawn: nothing is selected or deleted.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.key_press(Key::Delete);
+    h.run_steps(3);
+    assert!(h.state().selection.is_empty());
+    assert_eq!(h.state().design().nodes.len(), 3);
+    assert!(h.state().file_dialog.as_ref().unwrap().ready());
+}

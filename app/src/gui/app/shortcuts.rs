@@ -48,7 +48,9 @@ impl SwitchboardApp {
             self.find = Some(self.find.take().unwrap_or_default());
             self.find_focus = true;
         }
-        if typing {
+        // Editing shortcuts act on the canvas: not while typing, and not
+        // while a file dialog is up (its path field may not have the focus yet).
+        if typing || self.file_dialog.is_some() {
             return;
         }
         if consume(shift_cmd, Key::Z) || consume(cmd, Key::Y) {

@@ -39,7 +39,7 @@ impl SwitchboardApp {
             Some(Modal::Shortcuts) => "shortcuts",
             Some(Modal::About) => "about",
         };
-        let dialog = self.file_dialog.as_ref().map_or("none", |d| d.ask.title());
+        let dialog = self.file_dialog.as_ref().map_or("none", |d| if d.ready() { d.ask.title() } else { "opening" });
         let d = self.design();
         let run = if self.runs.is_running() {
             "running".to_owned()
@@ -48,7 +48,7 @@ impl SwitchboardApp {
         };
         format!(
             "modal={modal} dialog={dialog} export={} doc={:?} dirty={} nodes={} edges={} workloads={} run={run} \
-             results={} selected={}",
+             results={} selected={} quick_add={}",
             self.export_dialog.as_ref().map_or("closed", |_| "open"),
             self.doc.display_name(),
             self.doc.is_dirty(),
@@ -57,6 +57,7 @@ impl SwitchboardApp {
             d.workloads.len(),
             if self.results.open { "open" } else { "closed" },
             self.selection.nodes.len(),
+            if self.canvas.quick_add_ready() { "open" } else { "closed" },
         )
     }
 

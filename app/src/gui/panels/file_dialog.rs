@@ -88,6 +88,15 @@ pub struct InAppDialog {
 }
 
 impl InAppDialog {
+    /// Whether the dialog has been drawn with its path field focused (keys
+    /// typed from now on go into the field).
+    #[must_use]
+    pub fn ready(&self) -> bool {
+        !self.focus
+    }
+}
+
+impl InAppDialog {
     /// A dialog listing `dir`.
     #[must_use]
     pub(crate) fn new(ask: Ask, purpose: Purpose, dir: PathBuf) -> Self {
