@@ -286,3 +286,18 @@ fn keys_pressed_while_the_dialog_opens_do_not_edit_the_design() {
     assert_eq!(h.state().design().nodes.len(), 3);
     assert!(h.state().file_dialog.as_ref().unwrap().ready());
 }
+
+#[test]
+fn typing_replaces_the_suggested_name() {
+    let dir = temp_dir("fd-typing");
+    let mut h = in_app(small_design());
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    assert_eq!(h.state().file_dialog.as_ref().unwrap().field, "small.json");
+    let path = dir.join("typed.json");
+    h.event(egui::Event::Text(path.display().to_string()));
+    h.run_steps(2);
+    assert_eq!(h.state().file_dialog.as_ref().unwrap().field, path.display().to_string());
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(path.is_file());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -291,6 +291,12 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     if dialog.focus {
         field.request_focus();
         dialog.focus = false;
+        // The suggested name is selected: typing replaces it.
+        let id = Id::new("file-dialog-path");
+        let mut state = egui::text_edit::TextEditState::load(ui.ctx(), id).unwrap_or_default();
+        let end = egui::text::CCursor::new(dialog.field.chars().count());
+        state.cursor.set_char_range(Some(egui::text::CCursorRange::two(egui::text::CCursor::new(0), end)));
+        state.store(ui.ctx(), id);
     }
     if field.changed() {
         dialog.confirm_replace = None;
