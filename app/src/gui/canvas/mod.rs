@@ -65,19 +65,6 @@ struct QuickAdd {
     focus: bool,
 }
 
-impl CanvasState {
-    /// Whether the quick-add box is open and its search field has the focus.
-    #[must_use]
-    pub fn quick_add_ready(&self) -> bool {
-        self.quick_add.as_ref().is_some_and(|q| !q.focus)
-    }
-
-    /// Open the quick-add box at a screen point, adding at a world point.
-    pub fn open_quick_add(&mut self, screen: Pos2, world: Pos2) {
-        self.quick_add = Some(QuickAdd { screen, world, filter: String::new(), focus: true });
-    }
-}
-
 /// Transient state of the canvas.
 #[derive(Debug)]
 pub struct CanvasState {
