@@ -196,6 +196,7 @@ fn show_run(
         report: Arc::new(report),
         design: Arc::new(design),
         revision,
+        doc_id: app.doc.id(),
     });
     app.runs.shown = Some(1);
     app.results.open = true;

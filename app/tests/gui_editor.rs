@@ -196,7 +196,8 @@ fn clicking_a_problem_selects_its_culprit() {
     let mut d = small_design();
     d.nodes[1].capacity.replicas = 0;
     let (mut h, _) = harness(d);
-    let problem = h.get_by_label_contains("nodes[b]");
+    // Named by the node's name, not its id.
+    let problem = h.get_by_label_contains("payments › capacity.replicas");
     problem.click();
     h.run_steps(3);
     assert!(h.state().selection.nodes.contains("b"));
@@ -358,4 +359,25 @@ fn call_policy_cancellation_is_editable_and_undoable() {
     assert!(policy.propagate_cancellation);
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert!(h.state().design().edges[0].policy.is_none(), "undo removes it again");
+}
+
+#[test]
+fn problems_name_nodes_by_their_names() {
+    use switchboard::gui::panels::problems::{named_message, named_path};
+    let d = small_design();
+    assert_eq!(named_path(&d, "nodes[b].capacity.replicas"), "payments › capacity.replicas");
+    assert_eq!(named_path(&d, "nodes[zz].capacity"), "nodes[zz].capacity", "no such node: the id stays");
+    assert_eq!(named_path(&d, "nodes[q]"), "node events");
+    assert_eq!(named_message(&d, "calls \"b\" and \"zz\" via \"q\""), "calls \"payments\" and \"zz\" via \"events\"");
+}
+
+#[test]
+fn edge_labels_are_hidden_at_low_zoom() {
+    let (mut h, _) = harness(connected_design());
+    let label = switchboard::gui::canvas::edge_label(h.state().design(), 0);
+    assert!(h.query_by_label(&label).is_some(), "shown at the fitted zoom");
+    let t = h.state().canvas.transform;
+    h.state_mut().canvas.transform = egui::emath::TSTransform::new(t.translation, 0.4);
+    h.run_steps(3);
+    assert!(h.query_by_label(&label).is_none(), "hidden at 40 %");
 }

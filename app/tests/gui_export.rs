@@ -126,7 +126,7 @@ fn the_dialog_warns_when_the_design_has_errors() {
     let (mut h, _) = harness(sample());
     menu(&mut h, "Export", "Docker Compose…");
     assert_eq!(h.state().export_dialog.as_ref().unwrap().design_errors(), 0);
-    assert!(h.query_by_label_contains("error(s) (see Problems)").is_none(), "no warning for a valid design");
+    assert!(h.query_by_label_contains(" (see Problems): this export").is_none(), "no warning for a valid design");
 
     // Two nodes with the same id: the export still shows, under a warning.
     let mut design = sample();
@@ -135,7 +135,7 @@ fn the_dialog_warns_when_the_design_has_errors() {
     let (mut h, _) = harness(design);
     menu(&mut h, "Export", "Docker Compose…");
     assert!(h.state().export_dialog.as_ref().unwrap().design_errors() > 0);
-    h.get_by_label_contains("error(s) (see Problems)");
+    h.get_by_label_contains(" (see Problems): this export");
     assert!(h.state().export_dialog.as_ref().unwrap().text().is_some(), "the user can still look and save");
 }
 

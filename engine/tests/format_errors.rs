@@ -216,3 +216,59 @@ fn show_messages() {
         err("version: 1\nname: x\nnodes:\n  - id: a\n    name: A\n    capacity: {replicas: many}\n", Format::Yaml)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn saving_through_a_symbolic_link_writes_its_target_and_keeps_the_permissions() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let d = format::from_str(GOOD, Format::Json, "x").unwrap();
+    let dir = std::env::temp_dir().join(format!("switchboard-links-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("real")).unwrap();
+    let target = dir.join("real/design.json");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // A relative link, reached through a second link.
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink("real/design.json", &link).unwrap();
+    let link2 = dir.join("link2.json");
+    std::os::unix::fs::symlink(&link, &link2).unwrap();
+    format::save(&d, &link2).unwrap();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert!(std::fs::symlink_metadata(&link2).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), format::to_json(&d), "the target has the new design");
+    assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o7777, 0o600, "0600 stays 0600");
+    // Plain files keep their bits too.
+    let plain = dir.join("plain.json");
+    std::fs::write(&plain, "old").unwrap();
+    std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o640)).unwrap();
+    format::write_atomic(&plain, b"new").unwrap();
+    assert_eq!(std::fs::metadata(&plain).unwrap().permissions().mode() & 0o7777, 0o640);
+    // A link loop is an error naming the path, not a hang.
+    let a = dir.join("a.json");
+    let b = dir.join("b.json");
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let e = format::save(&d, &a).unwrap_err().to_string();
+    assert!(e.contains("a.json") && e.contains("symbolic link"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_failure_between_write_and_rename_leaves_the_old_file_whole() {
+    let d = format::from_str(GOOD, Format::Json, "x").unwrap();
+    // Its own directory: the temporary file exists while the step runs.
+    let dir = std::env::temp_dir().join(format!("switchboard-crash-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("crash.json");
+    std::fs::write(&p, b"old").unwrap();
+    let e = format::write_atomic_with(&p, format::to_json(&d).as_bytes(), |tmp| {
+        assert_eq!(std::fs::read_to_string(tmp).unwrap(), format::to_json(&d), "the temporary file is complete");
+        Err(std::io::Error::other("injected crash"))
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("crash.json") && e.contains("injected crash"), "{e}");
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "old");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -129,3 +129,51 @@ fn fmt_rewrites_in_canonical_form_converts_and_checks() {
     assert_eq!(std::fs::read_to_string(&bad).unwrap(), "{\"version\": 1,");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn fmt_and_export_outputs_write_through_links_and_keep_permissions() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(format!("switchboard-outlinks-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let sample = fixture("../samples/ecommerce-checkout.json");
+    for (name, args) in
+        [("fmt", vec!["fmt", sample.as_str()]), ("export", vec!["export", sample.as_str(), "--format", "dot"])]
+    {
+        let target = dir.join(format!("{name}-target.out"));
+        std::fs::write(&target, "old").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let link = dir.join(format!("{name}-link.out"));
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let link_s = link.display().to_string();
+        let mut args = args.clone();
+        args.extend(["-o", link_s.as_str()]);
+        let (code, out) = run(&args);
+        assert_eq!(code, 0, "{name}: {out}");
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "{name}: the link stays");
+        let written = std::fs::read_to_string(&target).unwrap();
+        assert!(written.len() > 100 && written != "old", "{name}: the target was written");
+        assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o7777, 0o600, "{name}: 0600 kept");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_newline_in_a_name_never_breaks_a_cli_table() {
+    let dir = std::env::temp_dir().join(format!("switchboard-cli-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let design = dir.join("names.json");
+    std::fs::write(
+        &design,
+        r#"{"version":1,"name":"x","nodes":[{"id":"api","name":"api","service_time":{"type":"exponential","mean_ms":5}}],
+           "workloads":[{"name":"two\nlines","entry":"api","arrival":{"type":"open","rate_per_s":20}}],
+           "simulation":{"duration_s":3,"warmup_s":1}}"#,
+    )
+    .unwrap();
+    let (code, out) = run(&["simulate", &design.display().to_string()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("two\\nlines"), "{out}");
+    assert!(!out.lines().any(|l| l.trim_start().starts_with("lines")), "no row split in two: {out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

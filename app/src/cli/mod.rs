@@ -297,8 +297,9 @@ pub fn display_width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(engine::text::printable(text).as_ref())
 }
 
-/// `text` followed by spaces up to `width` terminal columns. Longer text is
-/// kept whole (a name is never cut): that row's columns shift instead.
+/// `text` followed by spaces up to `width` terminal columns, control
+/// characters shown as escapes (`\n`). Longer text is kept whole (a name is
+/// never cut): that row's columns shift instead.
 #[must_use]
 pub fn pad(text: &str, width: usize) -> String {
     let text = engine::text::printable(text);

@@ -90,4 +90,10 @@ pub enum Action {
     Run,
     /// Stop the run in progress.
     StopRun,
+    /// Add a workload entering a valid entry node (a client if there is one).
+    AddWorkload,
+    /// Connect the node selected before to the node selected now (keyboard).
+    ConnectPrevious,
+    /// Open the quick-add box in the middle of the view (keyboard).
+    QuickAdd,
 }

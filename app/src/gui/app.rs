@@ -5,127 +5,31 @@ use std::path::PathBuf;
 
 use egui::Ui;
 use engine::Design;
-use engine::model::format;
-use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::analysis::Analysis;
 use super::canvas::geometry::Geometry;
 use super::canvas::{self, CanvasInput, CanvasState};
 use super::document::{Command, Document};
-use super::files::{self, FileDialogs, Recovered, RecoveryStore, Sample};
+use super::files::{self, FileDialogs, RecoveryStore, Sample};
+use super::portal::PortalProbe;
 use super::screenshot::Screenshot;
 use super::selection::Selection;
 use super::{edit, layout, panels, results, run};
 
+use self::config::crash_hook_from_env;
+pub use self::config::{AppConfig, Modal, Pending, SaveHook, Settings};
+
+pub mod chooser;
+mod config;
 mod persistence;
 mod shortcuts;
+pub mod state_log;
 
 /// Seconds between autosaves of unsaved work.
 const AUTOSAVE_INTERVAL_S: f64 = 5.0;
 /// Recent files remembered.
 const RECENT_LIMIT: usize = 10;
-
-/// What persists between runs.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// Dark theme (else light).
-    pub dark: bool,
-    /// Recently opened files, newest first.
-    pub recent: Vec<PathBuf>,
-    /// Snap moved nodes to the grid.
-    pub snap: bool,
-    /// Draw the grid.
-    pub show_grid: bool,
-    /// Show the minimap.
-    pub show_minimap: bool,
-    /// Show the problems panel.
-    pub show_problems: bool,
-    /// Show the start panel.
-    pub show_start: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            dark: true,
-            recent: Vec::new(),
-            snap: true,
-            show_grid: true,
-            show_minimap: true,
-            show_problems: true,
-            show_start: true,
-        }
-    }
-}
-
-/// What to do once unsaved changes are dealt with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Pending {
-    /// Start a new design.
-    New,
-    /// Open a file (ask when `None`).
-    Open(Option<PathBuf>),
-    /// Close the window.
-    Quit,
-    /// Open the imported design waiting in `SwitchboardApp::import`.
-    Import,
-}
-
-/// A dialog over the window.
-#[derive(Clone, Debug)]
-pub enum Modal {
-    /// "Save changes?" before `Pending`.
-    SaveChanges(Pending),
-    /// An error message.
-    Error(String),
-    /// Offer to restore unsaved work found at start.
-    Recovery(Box<Recovered>),
-    /// The keyboard shortcut sheet.
-    Shortcuts,
-    /// About the app.
-    About,
-}
-
-/// How the app starts (tests build it with their own).
-pub struct AppConfig {
-    /// A design to open.
-    pub file: Option<PathBuf>,
-    /// Where the samples are (`None`: none).
-    pub samples_dir: Option<PathBuf>,
-    /// Open the default sample when no file is given.
-    pub open_default_sample: bool,
-    /// Where autosave keeps the recovery file (`None`: no autosave).
-    pub recovery_dir: Option<PathBuf>,
-    /// File dialogs.
-    pub dialogs: Box<dyn FileDialogs>,
-    /// Render to this PNG and exit.
-    pub screenshot: Option<PathBuf>,
-    /// Simulate the design at start and show the results (with `screenshot`:
-    /// capture once the run has finished).
-    pub run_on_start: bool,
-    /// Force the theme for this session (`Some(true)`: dark), e.g. for
-    /// screenshots; `None` keeps the persisted choice.
-    pub dark: Option<bool>,
-}
-
-impl AppConfig {
-    /// A config with no files, samples, autosave or dialogs (for tests).
-    #[must_use]
-    pub fn bare(dialogs: Box<dyn FileDialogs>) -> Self {
-        Self {
-            file: None,
-            samples_dir: None,
-            open_default_sample: false,
-            recovery_dir: None,
-            dialogs,
-            screenshot: None,
-            run_on_start: false,
-            dark: None,
-        }
-    }
-}
 
 /// The Switchboard desktop app.
 pub struct SwitchboardApp {
@@ -141,6 +45,8 @@ pub struct SwitchboardApp {
     pub modal: Option<Modal>,
     /// Samples offered on the start panel.
     pub samples: Vec<Sample>,
+    /// Where they are (canonical): the app never writes there.
+    samples_dir: Option<PathBuf>,
     /// Problem chosen in the problems panel (its culprit is outlined).
     pub culprit: Option<String>,
     /// Find box state: open, query.
@@ -159,13 +65,34 @@ pub struct SwitchboardApp {
     /// Imports waiting for "save changes?" and the import report on screen.
     pub import: panels::import::ImportState,
     pub(crate) dialogs: Box<dyn FileDialogs>,
+    /// The in-app file dialog, when open.
+    pub file_dialog: Option<panels::file_dialog::InAppDialog>,
+    native_wait: Option<chooser::NativeWait>,
+    native_answer: fn(&panels::file_dialog::Ask) -> Option<PathBuf>,
+    portal: PortalProbe,
+    /// The folder of the last file chosen.
+    last_dir: Option<PathBuf>,
+    /// The single node selected last, and the one before it.
+    current_node: Option<String>,
+    previous_node: Option<String>,
+    state_log: Option<state_log::StateLog>,
+    font_coverage: Option<super::fonts::Coverage>,
+    /// A node name with characters no loaded font has, per revision.
+    uncovered_name: (u64, Option<String>),
     recovery: Option<RecoveryStore>,
+    /// Recovery is offered and not yet answered: the file must stay.
+    recovery_offered: bool,
+    /// An error to show once the recovery question is answered.
+    deferred_error: Option<String>,
+    /// Runs between writing the temporary file and renaming it over the
+    /// design when saving (tests inject a crash there).
+    before_rename: Option<SaveHook>,
     last_autosave_s: f64,
     autosaved_revision: Option<u64>,
     clipboard: Option<String>,
     allow_close: bool,
     title: String,
-    capture: Option<Screenshot>,
+    pub(crate) capture: Option<Screenshot>,
     screenshot_mode: bool,
     /// Status message and when it was set.
     status: Option<(String, f64)>,
@@ -198,6 +125,7 @@ impl SwitchboardApp {
             settings,
             modal: None,
             samples,
+            samples_dir: config.samples_dir.as_deref().and_then(|d| d.canonicalize().ok()),
             culprit: None,
             find: None,
             find_focus: false,
@@ -209,8 +137,21 @@ impl SwitchboardApp {
             run_on_start: config.run_on_start,
             export_dialog: None,
             import: panels::import::ImportState::default(),
+            portal: if config.dialogs.is_native() { PortalProbe::start() } else { PortalProbe::known(false) },
             dialogs: config.dialogs,
+            file_dialog: None,
+            native_wait: None,
+            native_answer: chooser::native_answer,
+            last_dir: None,
+            current_node: None,
+            previous_node: None,
+            state_log: state_log::StateLog::from_env(),
+            font_coverage: None,
+            uncovered_name: (u64::MAX, None),
             recovery: config.recovery_dir.map(RecoveryStore::new),
+            recovery_offered: false,
+            deferred_error: None,
+            before_rename: crash_hook_from_env(),
             last_autosave_s: 0.0,
             autosaved_revision: None,
             clipboard: None,
@@ -223,21 +164,21 @@ impl SwitchboardApp {
             theme_applied: false,
             frame_ms: 0.0,
         };
+        // Look for unsaved work first: opening the start-up design must not
+        // throw it away before the user has been asked.
+        if !app.screenshot_mode
+            && let Some(rec) = app.recovery.as_ref().and_then(RecoveryStore::read)
+        {
+            app.recovery_offered = true;
+            app.modal = Some(Modal::Recovery(Box::new(rec)));
+        }
         if let Some(file) = config.file {
             app.open_path(&file);
         } else if config.open_default_sample
             && let Some(dir) = &config.samples_dir
         {
-            // A sample is not the user's file: no path (saving asks for a
-            // name) and no entry in the recent files.
-            if let Ok(design) = format::load(&dir.join(files::DEFAULT_SAMPLE)) {
-                app.replace_document(Document::new(design, None));
-            }
-        }
-        if !app.screenshot_mode
-            && let Some(rec) = app.recovery.as_ref().and_then(RecoveryStore::read)
-        {
-            app.modal = Some(Modal::Recovery(Box::new(rec)));
+            let path = dir.join(files::DEFAULT_SAMPLE);
+            app.open_sample(&path);
         }
         // Documentation screenshots of the Export dialog
         // (`SWITCHBOARD_SCREENSHOT_EXPORT=k8s switchboard --screenshot ...`).
@@ -272,6 +213,16 @@ impl SwitchboardApp {
     #[must_use]
     pub fn analysis(&self) -> &Analysis {
         &self.analysis
+    }
+
+    /// Show an error in a dialog (after the recovery question, if that is open).
+    pub fn show_error(&mut self, message: String) {
+        self.log_event(&format!("error {}", message.replace('\n', " ")));
+        if matches!(self.modal, Some(Modal::Recovery(_))) {
+            self.deferred_error = Some(message);
+        } else {
+            self.modal = Some(Modal::Error(message));
+        }
     }
 
     /// Show a message in the status bar for a few seconds.
@@ -310,6 +261,7 @@ impl SwitchboardApp {
         }
         self.refresh();
         self.poll_run(&ctx);
+        self.poll_native_dialog(&ctx);
         let mut actions = Vec::new();
         self.shortcuts(&ctx, &mut actions);
         self.handle_dropped_files(&ctx, &mut actions);
@@ -356,6 +308,7 @@ impl SwitchboardApp {
         panels::find::window(&ctx, self, &mut actions);
         panels::export_dialog::show(&ctx, self);
         panels::import::show(&ctx, self);
+        panels::file_dialog::show(&ctx, self);
         panels::modals::show(&ctx, self, &mut actions);
 
         for action in actions {
@@ -369,10 +322,21 @@ impl SwitchboardApp {
             // Pick the background analysis up as soon as it ends.
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
+        self.track_selection();
         self.autosave(&ctx);
         self.handle_close(&ctx);
         self.update_title(&ctx);
+        self.log_state();
         self.frame_ms = started.elapsed().as_secs_f32() * 1000.0;
+    }
+
+    /// Remember the node selected before the one selected now (keyboard connect).
+    fn track_selection(&mut self) {
+        let now = self.selection.single_node().map(str::to_owned);
+        if now.is_some() && now != self.current_node {
+            self.previous_node = self.current_node.take();
+            self.current_node = now;
+        }
     }
 
     /// Bring caches up to date with the document.
@@ -406,6 +370,25 @@ impl SwitchboardApp {
             Action::Seal => self.doc.seal(),
             Action::Run => self.start_run(ctx),
             Action::StopRun => self.runs.stop(),
+            Action::AddWorkload => match edit::workload_entry(self.doc.design()) {
+                Some(entry) => {
+                    let workload = panels::edge_inspector::new_workload(self.doc.design(), &entry.id);
+                    self.edit(Command::AddWorkload(Box::new(workload)));
+                }
+                None => self.notify("Add a client or a service first: a workload needs a node to enter"),
+            },
+            Action::ConnectPrevious => match (self.previous_node.clone(), self.selection.single_node()) {
+                (Some(from), Some(to)) if from != to && self.doc.design().node(&from).is_some() => {
+                    let to = to.to_owned();
+                    self.handle(ctx, Action::Connect { from, to, kind: None });
+                }
+                _ => self.notify("Select a node, then another, to connect the first to the second"),
+            },
+            Action::QuickAdd => {
+                let screen = self.canvas.rect.center();
+                let world = self.free_spot();
+                self.canvas.open_quick_add(screen, world);
+            }
             Action::AddNode { preset, kind, at } => {
                 let at = at.unwrap_or_else(|| self.free_spot());
                 let node = edit::new_node(self.doc.design(), kind, preset, at);
@@ -514,27 +497,22 @@ impl SwitchboardApp {
             Action::New => self.guard(Pending::New),
             Action::Open(path) => self.guard(Pending::Open(path)),
             Action::Quit => self.guard(Pending::Quit),
-            Action::Save => {
-                self.save(ctx, false);
-            }
-            Action::SaveAs => {
-                self.save(ctx, true);
-            }
+            Action::Save => self.save_then(false, None),
+            Action::SaveAs => self.save_then(true, None),
             Action::Export(format) => {
                 self.export_dialog = Some(panels::export_dialog::ExportDialog::new(format));
             }
-            Action::Import(path) => {
-                if panels::import::prepare(self, path) {
+            Action::Import(None) => self.ask_file(panels::file_dialog::Ask::OpenImport, chooser::Purpose::Import),
+            Action::Import(Some(path)) => {
+                if panels::import::prepare(self, Some(path)) {
                     self.guard(Pending::Import);
                 }
             }
             Action::ExportSvg => self.export_svg(),
             Action::ExportPng => {
-                let name = files::suggested_file_name(self.doc.design()).replace(".json", ".png");
-                if let Some(path) = self.dialogs.save_export(&name, "png") {
-                    let crop = self.canvas.rect;
-                    self.capture = Some(Screenshot::export(path, crop));
-                }
+                let suggested = files::suggested_file_name(self.doc.design()).replace(".json", ".png");
+                let ask = panels::file_dialog::Ask::SaveExport { suggested, extension: "png".into() };
+                self.ask_file(ask, chooser::Purpose::ExportPng);
             }
         }
     }
@@ -595,9 +573,33 @@ impl SwitchboardApp {
         self.clipboard = Some(text);
     }
 
-    /// The file dialogs.
-    pub(crate) fn dialogs(&mut self) -> &mut dyn FileDialogs {
-        self.dialogs.as_mut()
+    /// Inject a step between a save's temporary file and its rename (tests:
+    /// an error there stands for a crash in the middle of a save).
+    pub fn set_save_hook(&mut self, hook: SaveHook) {
+        self.before_rename = Some(hook);
+    }
+
+    /// What the loaded fonts can draw (set once the fonts are installed).
+    pub fn set_font_coverage(&mut self, coverage: super::fonts::Coverage) {
+        self.font_coverage = Some(coverage);
+        self.uncovered_name = (u64::MAX, None);
+    }
+
+    /// A node name holding characters no loaded font has (shown in the
+    /// status bar), recomputed when the design changes.
+    pub fn uncovered_name(&mut self) -> Option<String> {
+        let Some(coverage) = &self.font_coverage else { return None };
+        let key = self.doc.id().wrapping_mul(1_000_003) ^ self.doc.revision();
+        if self.uncovered_name.0 != key {
+            let found = coverage.first_uncovered(self.doc.design().nodes.iter().map(|n| n.name.as_str()));
+            self.uncovered_name = (key, found.map(str::to_owned));
+        }
+        self.uncovered_name.1.clone()
+    }
+
+    /// Replace the file chooser portal probe (tests).
+    pub fn set_portal(&mut self, portal: PortalProbe) {
+        self.portal = portal;
     }
 
     /// The app's own clipboard (last copied design JSON).

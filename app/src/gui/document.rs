@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use engine::Design;
 use engine::model::{Edge, Fault, Node, Position, Scenario, SimulationSettings, Slo, Workload};
 
+/// The next [`Document::id`].
+static NEXT_DOCUMENT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// Most undo steps kept.
 const UNDO_LIMIT: usize = 200;
 
@@ -112,6 +115,10 @@ pub struct Document {
     design: Design,
     /// Where the design was loaded from or last saved to.
     pub path: Option<PathBuf>,
+    /// What to call a document without a path ("E-commerce checkout — sample").
+    pub label: Option<String>,
+    /// Unique in the session: results remember the document they came from.
+    id: u64,
     undo: Vec<(Design, u64)>,
     redo: Vec<(Design, u64)>,
     /// Identifies the current state: every applied edit gets a new number, undo
@@ -136,6 +143,8 @@ impl Document {
         Self {
             design,
             path,
+            label: None,
+            id: NEXT_DOCUMENT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             undo: Vec::new(),
             redo: Vec::new(),
             revision: 0,
@@ -143,6 +152,12 @@ impl Document {
             saved_revision: 0,
             merge_key: None,
         }
+    }
+
+    /// Which document this is (unique in the session; kept by undo and saves).
+    #[must_use]
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The design.
@@ -175,13 +190,24 @@ impl Document {
         self.saved_revision = u64::MAX;
     }
 
+    /// An untitled copy of a shipped sample: it has no path, so saving asks
+    /// where to put it, and it is called "<name> — sample".
+    #[must_use]
+    pub fn sample_copy(design: Design) -> Self {
+        let label = format!("{} — sample", design.name);
+        let mut doc = Self::new(design, None);
+        doc.label = Some(label);
+        doc
+    }
+
     /// The file name shown in the title and status bar.
     #[must_use]
     pub fn display_name(&self) -> String {
-        self.path
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map_or_else(|| "untitled".to_owned(), |n| n.to_string_lossy().into_owned())
+        match (self.path.as_ref().and_then(|p| p.file_name()), &self.label) {
+            (Some(n), _) => n.to_string_lossy().into_owned(),
+            (None, Some(label)) => label.clone(),
+            (None, None) => "untitled".to_owned(),
+        }
     }
 
     /// Whether undo has something to undo.

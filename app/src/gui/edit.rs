@@ -188,6 +188,23 @@ pub fn new_group_name(design: &Design) -> String {
         .unwrap_or_else(|| "group".to_owned())
 }
 
+/// The node a new workload enters: a client if there is one, then a
+/// gateway, then any node that may be an entry (never a broker, a signal
+/// receiver or a registry).
+#[must_use]
+pub fn workload_entry(design: &Design) -> Option<&engine::model::Node> {
+    use engine::model::NodeKind;
+    let nodes = &design.nodes;
+    nodes
+        .iter()
+        .find(|n| n.kind == NodeKind::Client)
+        .or_else(|| nodes.iter().find(|n| n.kind == NodeKind::Gateway))
+        .or_else(|| nodes.iter().find(|n| n.kind == NodeKind::Service))
+        .or_else(|| {
+            nodes.iter().find(|n| !matches!(n.kind, NodeKind::Broker | NodeKind::Receiver | NodeKind::Registry))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -20,6 +20,11 @@ pub trait FileDialogs {
     fn open_import(&mut self) -> Option<PathBuf> {
         self.open_design()
     }
+    /// Whether these are the platform's dialogs (shown on a thread, and only
+    /// when the desktop has a file chooser), not an immediate answer.
+    fn is_native(&self) -> bool {
+        false
+    }
 }
 
 /// The platform's dialogs (xdg portal on Linux). With no portal service they
@@ -59,6 +64,10 @@ impl FileDialogs for NativeDialogs {
             .add_filter("YAML", &["yaml", "yml", "json"])
             .add_filter("All files", &["*"])
             .pick_file()
+    }
+
+    fn is_native(&self) -> bool {
+        true
     }
 }
 

@@ -1,6 +1,8 @@
-//! Fonts: egui's defaults first, then system fonts covering Chinese,
-//! Japanese, Korean and other scripts as fallbacks, so names in any script
-//! render. Missing or unreadable font files are skipped, never fatal.
+//! Fonts: egui's defaults first, then the symbols the UI draws (arrows,
+//! bullets, triangles, ✕) from an embedded subset of DejaVu Sans, so they
+//! render on any machine, then system fonts covering Chinese, Japanese,
+//! Korean and other scripts as fallbacks, so names in any script render.
+//! Missing or unreadable font files are skipped, never fatal.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -73,10 +75,68 @@ fn parses(bytes: &[u8], index: u32) -> bool {
     skrifa::FontRef::from_index(bytes, index).is_ok()
 }
 
-/// Install egui's default fonts plus the fallbacks found. Returns the names
-/// of the fallback files loaded.
-pub fn install(ctx: &egui::Context) -> Vec<String> {
+/// The embedded symbol font: DejaVu Sans reduced to punctuation, arrows,
+/// mathematical operators, technical symbols, box drawing, geometric shapes,
+/// miscellaneous symbols and dingbats (U+2000–27BF; license in
+/// `assets/fonts/LICENSE-DejaVu.txt`).
+const SYMBOLS: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-symbols.ttf");
+
+/// The fonts every installation has: egui's defaults with the embedded
+/// symbols right after the main text font.
+#[must_use]
+pub fn definitions() -> egui::FontDefinitions {
     let mut fonts = egui::FontDefinitions::default();
+    let name = "DejaVuSans-symbols".to_owned();
+    fonts.font_data.insert(name.clone(), Arc::new(egui::FontData::from_static(SYMBOLS)));
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        let list = fonts.families.entry(family).or_default();
+        let at = list.len().min(1);
+        list.insert(at, name.clone());
+    }
+    fonts
+}
+
+/// Which characters the loaded fonts can draw (their character maps).
+#[derive(Clone, Default)]
+pub struct Coverage(Vec<Arc<egui::FontData>>);
+
+impl std::fmt::Debug for Coverage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Coverage({} faces)", self.0.len())
+    }
+}
+
+impl Coverage {
+    /// The faces of the proportional family of `fonts`.
+    #[must_use]
+    pub fn of(fonts: &egui::FontDefinitions) -> Self {
+        let names = fonts.families.get(&egui::FontFamily::Proportional).cloned().unwrap_or_default();
+        Self(names.iter().filter_map(|n| fonts.font_data.get(n).cloned()).collect())
+    }
+
+    /// Whether some face has a glyph for `c` (control and space characters count as drawn).
+    #[must_use]
+    pub fn covers(&self, c: char) -> bool {
+        use skrifa::MetadataProvider as _;
+        c.is_control()
+            || c.is_whitespace()
+            || self
+                .0
+                .iter()
+                .any(|d| skrifa::FontRef::from_index(&d.font, d.index).is_ok_and(|f| f.charmap().map(c).is_some()))
+    }
+
+    /// The first name (of `names`) holding a character no face has.
+    #[must_use]
+    pub fn first_uncovered<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+        names.into_iter().find(|n| n.chars().any(|c| !self.covers(c)))
+    }
+}
+
+/// Install the fonts of [`definitions`] plus the system fallbacks found.
+/// Returns the names of the fallback files loaded and what they cover.
+pub fn install(ctx: &egui::Context) -> (Vec<String>, Coverage) {
+    let mut fonts = definitions();
     let mut loaded = Vec::new();
     for path in find_fallback_fonts() {
         let Ok(bytes) = std::fs::read(&path) else { continue };
@@ -96,8 +156,9 @@ pub fn install(ctx: &egui::Context) -> Vec<String> {
         }
         loaded.push(name);
     }
+    let coverage = Coverage::of(&fonts);
     ctx.set_fonts(fonts);
-    loaded
+    (loaded, coverage)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod files;
 pub mod fonts;
 pub mod layout;
 pub mod panels;
+pub mod portal;
 pub mod presets;
 pub mod results;
 pub mod run;
@@ -106,8 +107,10 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         "Switchboard",
         native,
         Box::new(move |cc| {
-            fonts::install(&cc.egui_ctx);
-            Ok(Box::new(SwitchboardApp::new(&cc.egui_ctx, cc.storage, config)))
+            let (_, coverage) = fonts::install(&cc.egui_ctx);
+            let mut app = SwitchboardApp::new(&cc.egui_ctx, cc.storage, config);
+            app.set_font_coverage(coverage);
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("{e}"))

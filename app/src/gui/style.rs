@@ -68,16 +68,15 @@ pub fn edge_color(kind: EdgeKind, dark: bool) -> Color32 {
     }
 }
 
-/// Colour of a utilization ρ: calm green, yellow as it climbs, amber when hot
-/// (≥ 0.8), red when overloaded (≥ 1).
+/// Colour of a utilization ρ, on the estimate's own thresholds (the words
+/// "calm", "hot", "overloaded" and the problems bar use the same): green when
+/// calm, amber when hot (≥ 0.8), red when overloaded (≥ 1).
 #[must_use]
 pub fn rho_color(rho: f64) -> Color32 {
     if !rho.is_finite() || rho >= 1.0 {
         Color32::from_rgb(220, 38, 38)
-    } else if rho >= 0.8 {
+    } else if rho >= engine::capacity::HOT {
         Color32::from_rgb(234, 88, 12)
-    } else if rho >= 0.6 {
-        Color32::from_rgb(202, 138, 4)
     } else {
         Color32::from_rgb(22, 163, 74)
     }
@@ -239,8 +238,36 @@ fn half_ellipse(rect: Rect, stroke: Stroke) -> Shape {
     Shape::line(pts, stroke)
 }
 
+/// "1 warning", "2 warnings", "0 errors": a count with its noun in the right number.
+#[must_use]
+pub fn count(n: usize, singular: &str) -> String {
+    let plural = match singular {
+        "replication" | "error" | "warning" | "node" | "edge" | "workload" | "problem" => format!("{singular}s"),
+        "entry" => "entries".to_owned(),
+        other => format!("{other}s"),
+    };
+    if n == 1 { format!("1 {singular}") } else { format!("{n} {plural}") }
+}
+
+/// A name on one line: newlines, tabs and other control characters shown
+/// as escapes (`\n`), so a name cannot break a table row or a label.
+#[must_use]
+pub fn one_line(name: &str) -> String {
+    // One helper escapes control characters for every printer, CLI and GUI.
+    engine::text::printable(name).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_stay_on_one_line() {
+        assert_eq!(one_line("a\nb\tc\u{7}"), "a\\nb\\tc\\u{7}");
+        assert_eq!(one_line("订单 ok"), "订单 ok");
+        assert_eq!(count(1, "warning"), "1 warning");
+        assert_eq!(count(2, "warning"), "2 warnings");
+        assert_eq!(count(0, "entry"), "0 entries");
+    }
+
     use super::*;
 
     #[test]
@@ -256,6 +283,11 @@ mod tests {
     #[test]
     fn rho_colours_step_up_with_load() {
         assert_ne!(rho_color(0.3), rho_color(0.85));
+        // One colour per word of the estimate, on its thresholds.
+        for (a, b) in [(0.01, 0.79), (0.8, 0.99), (1.0, 5.0)] {
+            assert_eq!(rho_color(a), rho_color(b), "{a} and {b}");
+            assert_eq!(engine::capacity::Load::of(a), engine::capacity::Load::of(b));
+        }
         assert_eq!(rho_color(1.0), rho_color(f64::INFINITY));
         assert_eq!(rho_color(f64::NAN), rho_color(2.0));
     }

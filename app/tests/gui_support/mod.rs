@@ -58,6 +58,22 @@ pub fn harness_with(design: Design, recovery_dir: Option<PathBuf>) -> (Harness<'
     (harness, dialogs)
 }
 
+/// A harness around the app built from a config the test adjusts (start-up
+/// file, samples, recovery directory), as the real start-up builds it.
+pub fn harness_config(
+    adjust: impl FnOnce(&mut AppConfig) + 'static,
+) -> (Harness<'static, SwitchboardApp>, TestDialogs) {
+    let dialogs = TestDialogs::default();
+    let for_app = dialogs.clone();
+    let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe(move |cc| {
+        let mut config = AppConfig::bare(Box::new(for_app));
+        adjust(&mut config);
+        SwitchboardApp::new(&cc.egui_ctx, None, config)
+    });
+    harness.run_steps(3);
+    (harness, dialogs)
+}
+
 pub fn node(id: &str, name: &str, kind: NodeKind, x: f32, y: f32) -> Node {
     let mut n = Node::new(id, name, kind);
     n.position = Position { x, y };

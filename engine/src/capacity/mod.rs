@@ -712,7 +712,12 @@ fn times(
         let replicas = node.capacity.replicas.max(1);
         let workers = node.capacity.workers.max(1);
         let (wait, utilization) = if station {
-            let u = lambda_per_s * holding / 1000.0 / (f64::from(replicas) * f64::from(workers));
+            // No traffic is no load, even behind an overloaded dependency (0 × ∞).
+            let u = if lambda_per_s == 0.0 {
+                0.0
+            } else {
+                lambda_per_s * holding / 1000.0 / (f64::from(replicas) * f64::from(workers))
+            };
             let per_replica_per_ms = lambda_per_s / 1000.0 / f64::from(replicas);
             (wait_ms(per_replica_per_ms, holding, workers, scv), Some(u))
         } else {
@@ -729,6 +734,7 @@ fn times(
             wait + holding
         };
         let load = match utilization {
+            _ if lambda_per_s == 0.0 => Load::Idle,
             Some(u) if u.is_nan() || u.is_infinite() => Load::Overloaded,
             Some(u) => Load::of(u),
             None => Load::Idle,

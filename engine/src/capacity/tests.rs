@@ -162,3 +162,19 @@ fn millions_of_workers_are_estimated_without_iterating_over_them() {
     assert!(a.wait_time_ms.abs() < 1e-9, "{}", a.wait_time_ms);
     assert!((a.response_time_ms - 1000.0).abs() < 1e-6, "{}", a.response_time_ms);
 }
+
+#[test]
+fn a_node_without_traffic_is_idle_even_behind_an_overloaded_dependency() {
+    let mut d = Design::default();
+    d.nodes.push(station("idle", 1, 10.0));
+    d.nodes.push(station("caller", 1, 1.0));
+    d.nodes.push(station("db", 1, 1000.0));
+    d.edges.push(Edge::new("e1", "caller", "db", EdgeKind::Call));
+    d.edges.push(Edge::new("e2", "idle", "db", EdgeKind::Call));
+    d.workloads.push(open("caller", 5.0));
+    let e = estimate(&d);
+    assert_eq!(e.node("db").unwrap().load, Load::Overloaded);
+    let idle = e.node("idle").unwrap();
+    assert_eq!(idle.load, Load::Idle, "no traffic: idle, not overloaded");
+    assert_eq!(idle.utilization, Some(0.0));
+}

@@ -302,6 +302,8 @@ pub fn to_string(design: &Design, format: Format) -> Result<String, FormatError>
 
 /// Save a design atomically: write a temporary file beside the target, fsync
 /// it, then rename over the target, so a crash never leaves half a file.
+/// A symbolic link is followed (its target is written, the link stays) and
+/// an existing file keeps its permission bits.
 ///
 /// # Errors
 /// I/O errors, named with the path.
@@ -311,26 +313,71 @@ pub fn save(design: &Design, path: &Path) -> Result<(), FormatError> {
     write_atomic(path, text.as_bytes())
 }
 
-/// Write bytes atomically (temp file, fsync, rename).
+/// Write bytes atomically (temp file, fsync, rename), through symbolic links
+/// and keeping an existing file's permission bits.
 ///
 /// # Errors
 /// I/O errors, named with the path.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormatError> {
+    write_atomic_with(path, bytes, |_| Ok(()))
+}
+
+/// [`write_atomic`] with a step run after the temporary file is written and
+/// flushed and before it replaces the target: tests inject a crash there.
+///
+/// # Errors
+/// I/O errors (and the step's error), named with the path.
+pub fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    before_rename: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<(), FormatError> {
     let file = path.display().to_string();
     let err = |what: &str, e: std::io::Error| FormatError::new(&file, format!("{what}: {e}"));
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
-    let name = path.file_name().map_or_else(|| "design".into(), |n| n.to_string_lossy().into_owned());
+    let target = follow_links(path).map_err(|e| err("cannot follow the symbolic link", e))?;
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
+    let name = target.file_name().map_or_else(|| "design".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let permissions = std::fs::metadata(&target).ok().filter(std::fs::Metadata::is_file).map(|m| m.permissions());
     let result = (|| {
         let mut f = std::fs::File::create(&tmp).map_err(|e| err("cannot create a temporary file", e))?;
+        if let Some(permissions) = permissions {
+            f.set_permissions(permissions).map_err(|e| err("cannot keep the file's permissions", e))?;
+        }
         f.write_all(bytes).map_err(|e| err("cannot write", e))?;
         f.sync_all().map_err(|e| err("cannot flush to disk", e))?;
-        std::fs::rename(&tmp, path).map_err(|e| err("cannot replace the file", e))
+        drop(f);
+        before_rename(&tmp).map_err(|e| err("cannot replace the file", e))?;
+        std::fs::rename(&tmp, &target).map_err(|e| err("cannot replace the file", e))
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Most symbolic links followed before giving up (as the kernel's `ELOOP`).
+const MAX_LINKS: usize = 40;
+
+/// The file a path finally names: symbolic links followed (even a dangling
+/// last one, whose target is then created), relative targets taken from the
+/// link's directory.
+fn follow_links(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = std::fs::read_link(&current)?;
+                current = if link.is_absolute() {
+                    link
+                } else {
+                    current.parent().map_or_else(|| link.clone(), |dir| dir.join(&link))
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 /// The JSON Schema of the design format, generated from the types.

@@ -6,10 +6,12 @@ use std::path::Path;
 use egui::ViewportCommand;
 use engine::model::format;
 
+use super::chooser::Purpose;
 use super::{AUTOSAVE_INTERVAL_S, Modal, Pending, RECENT_LIMIT, SwitchboardApp};
 use crate::gui::document::Document;
 use crate::gui::export;
 use crate::gui::files::{self, Recovered};
+use crate::gui::panels::file_dialog::Ask;
 
 impl SwitchboardApp {
     /// Run `pending` now, or ask about unsaved changes first.
@@ -27,12 +29,8 @@ impl SwitchboardApp {
             Pending::New => {
                 self.replace_document(Document::default());
             }
-            Pending::Open(path) => {
-                let path = path.or_else(|| self.dialogs.open_design());
-                if let Some(path) = path {
-                    self.open_path(&path);
-                }
-            }
+            Pending::Open(Some(path)) => self.open_path(&path),
+            Pending::Open(None) => self.ask_file(Ask::OpenDesign, Purpose::Open),
             Pending::Import => crate::gui::panels::import::open_pending(self),
             Pending::Quit => {
                 self.allow_close = true;
@@ -57,14 +55,26 @@ impl SwitchboardApp {
         self.analysis.invalidate();
         self.canvas.fit_pending = true;
         self.autosaved_revision = None;
-        if let Some(r) = &self.recovery {
+        // Results belong to the design they were computed from.
+        self.runs.leave_design();
+        self.results.leave_design();
+        // The unsaved work of the document replaced was dealt with ("save
+        // changes?"), unless it is recovery still waiting for an answer.
+        if !self.recovery_offered
+            && let Some(r) = &self.recovery
+        {
             r.clear();
         }
         self.refresh();
     }
 
-    /// Open a design file; errors go to a dialog.
+    /// Open a design file; errors go to a dialog. A shipped sample opens as
+    /// an untitled copy.
     pub fn open_path(&mut self, path: &Path) {
+        if self.is_sample_path(path) {
+            self.open_sample(path);
+            return;
+        }
         match format::load(path) {
             Ok(design) => {
                 self.replace_document(Document::new(design, Some(path.to_path_buf())));
@@ -72,8 +82,30 @@ impl SwitchboardApp {
                     self.remember_recent(path);
                 }
             }
-            Err(e) => self.modal = Some(Modal::Error(format!("Could not open the design.\n\n{e}"))),
+            Err(e) => self.show_error(format!("Could not open the design.\n\n{e}")),
         }
+    }
+
+    /// Open a shipped sample as an untitled copy ("<name> — sample"): saving
+    /// asks where to put it and the sample itself is never written.
+    pub fn open_sample(&mut self, path: &Path) {
+        match format::load(path) {
+            Ok(design) => self.replace_document(Document::sample_copy(design)),
+            Err(e) => self.show_error(format!("Could not open the sample.\n\n{e}")),
+        }
+    }
+
+    /// Whether `path` is (or would be) a file in the samples folder.
+    #[must_use]
+    pub fn is_sample_path(&self, path: &Path) -> bool {
+        let Some(samples) = &self.samples_dir else { return false };
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
+        // Through links too: the file a link names is what would be written.
+        let resolved = path
+            .canonicalize()
+            .ok()
+            .or_else(|| dir.canonicalize().ok().map(|d| d.join(path.file_name().unwrap_or_default())));
+        resolved.is_some_and(|p| p.starts_with(samples))
     }
 
     fn remember_recent(&mut self, path: &Path) {
@@ -83,46 +115,73 @@ impl SwitchboardApp {
         self.settings.recent.truncate(RECENT_LIMIT);
     }
 
-    /// Save to the current path, or ask for one. Returns whether it saved.
-    pub fn save(&mut self, _ctx: &egui::Context, ask: bool) -> bool {
-        let path = match (&self.doc.path, ask) {
-            (Some(p), false) => Some(p.clone()),
-            _ => self.dialogs.save_design(&files::suggested_file_name(self.doc.design())),
+    /// Write the design to `path`; errors go to a dialog naming the path and
+    /// the reason, and the document stays unsaved.
+    pub(crate) fn write_design(&mut self, path: &Path) -> bool {
+        if self.is_sample_path(path) {
+            self.show_error(format!(
+                "Could not save the design to {}.\n\nThat is one of the samples shipped with Switchboard, which \
+                 stay as they are: save your copy somewhere else.",
+                path.display()
+            ));
+            return false;
+        }
+        // The recovery file holds exactly what is being saved, so a crash
+        // between the temporary file and the rename loses nothing.
+        if self.doc.is_dirty()
+            && let Some(store) = &self.recovery
+            && store.write(self.doc.design(), self.doc.path.as_deref()).is_ok()
+        {
+            self.autosaved_revision = Some(self.doc.revision());
+        }
+        let result = match format::Format::from_path(path)
+            .map_or(Ok(format::to_json(self.doc.design())), |f| format::to_string(self.doc.design(), f))
+        {
+            Ok(text) => match &self.before_rename {
+                Some(hook) => format::write_atomic_with(path, text.as_bytes(), |tmp| hook(tmp)),
+                None => format::write_atomic(path, text.as_bytes()),
+            },
+            Err(e) => Err(e),
         };
-        let Some(path) = path else { return false };
-        match format::save(self.doc.design(), &path) {
+        match result {
             Ok(()) => {
-                self.doc.mark_saved(path.clone());
-                self.remember_recent(&path);
+                self.doc.mark_saved(path.to_path_buf());
+                self.remember_recent(path);
                 if let Some(r) = &self.recovery {
                     r.clear();
                 }
+                self.log_event(&format!("saved {}", path.display()));
                 self.notify(format!("Saved {}", path.display()));
                 true
             }
             Err(e) => {
-                self.modal = Some(Modal::Error(format!("Could not save the design.\n\n{e}")));
+                self.show_error(format!("Could not save the design to {}.\n\n{e}", path.display()));
                 false
             }
         }
     }
 
-    /// Restore a recovered design as an unsaved document.
+    /// Restore a recovered design as an unsaved document. The recovery file
+    /// stays until the design is saved (or a new autosave replaces it).
     pub fn restore(&mut self, rec: Recovered) {
         let mut doc = Document::new(rec.design, rec.original);
         doc.mark_dirty();
-        self.doc = doc;
-        self.selection.clear();
-        self.geometry.invalidate();
-        self.analysis.invalidate();
-        self.canvas.fit_pending = true;
-        self.refresh();
+        self.replace_document(doc);
+        self.recovery_answered();
     }
 
     /// Throw away the recovery file.
     pub fn discard_recovery(&mut self) {
         if let Some(r) = &self.recovery {
             r.clear();
+        }
+        self.recovery_answered();
+    }
+
+    fn recovery_answered(&mut self) {
+        self.recovery_offered = false;
+        if let Some(message) = self.deferred_error.take() {
+            self.modal = Some(Modal::Error(message));
         }
     }
 
@@ -139,7 +198,10 @@ impl SwitchboardApp {
         }
         self.last_autosave_s = now;
         match store.write(self.doc.design(), self.doc.path.as_deref()) {
-            Ok(()) => self.autosaved_revision = Some(self.doc.revision()),
+            Ok(()) => {
+                self.autosaved_revision = Some(self.doc.revision());
+                self.log_event("autosaved");
+            }
             Err(e) => self.notify(format!("Autosave failed: {e:#}")),
         }
     }
@@ -169,7 +231,11 @@ impl SwitchboardApp {
 
     pub(super) fn update_title(&mut self, ctx: &egui::Context) {
         let mark = if self.doc.is_dirty() { "● " } else { "" };
-        let title = format!("{mark}{} — {} — Switchboard", self.doc.display_name(), self.doc.design().name);
+        let title = if self.doc.path.is_none() && self.doc.label.is_some() {
+            format!("{mark}{} — Switchboard", self.doc.display_name())
+        } else {
+            format!("{mark}{} — {} — Switchboard", self.doc.display_name(), self.doc.design().name)
+        };
         if title != self.title {
             ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
             self.title = title;
@@ -177,12 +243,9 @@ impl SwitchboardApp {
     }
 
     pub(super) fn export_svg(&mut self) {
-        let name = files::suggested_file_name(self.doc.design()).replace(".json", ".svg");
-        let Some(path) = self.dialogs.save_export(&name, "svg") else { return };
-        let svg = export::svg(self.doc.design(), &self.geometry, &self.analysis, self.settings.dark);
-        match format::write_atomic(&path, svg.as_bytes()) {
-            Ok(()) => self.notify(format!("Exported {}", path.display())),
-            Err(e) => self.modal = Some(Modal::Error(format!("Could not export.\n\n{e}"))),
-        }
+        let suggested = files::suggested_file_name(self.doc.design()).replace(".json", ".svg");
+        let text = export::svg(self.doc.design(), &self.geometry, &self.analysis, self.settings.dark);
+        let purpose = Purpose::WriteText { text, what: "the canvas as SVG".into(), export_dialog: false };
+        self.ask_file(Ask::SaveExport { suggested, extension: "svg".into() }, purpose);
     }
 }

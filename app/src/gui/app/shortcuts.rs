@@ -19,7 +19,18 @@ impl SwitchboardApp {
             actions.push(Action::SaveAs);
         }
         if consume(cmd, Key::S) {
-            actions.push(Action::Save);
+            // In the Export dialog, Ctrl+S saves the export.
+            if self.export_dialog.is_some() {
+                crate::gui::panels::export_dialog::save(self);
+            } else {
+                actions.push(Action::Save);
+            }
+        }
+        if consume(cmd, Key::E) {
+            actions.push(Action::Export(self.export_dialog.as_ref().map_or(
+                engine::export::ExportFormat::Kubernetes,
+                crate::gui::panels::export_dialog::ExportDialog::format,
+            )));
         }
         if consume(cmd, Key::O) {
             actions.push(Action::Open(None));
@@ -37,7 +48,9 @@ impl SwitchboardApp {
             self.find = Some(self.find.take().unwrap_or_default());
             self.find_focus = true;
         }
-        if typing {
+        // Editing shortcuts act on the canvas: not while typing, and not
+        // while a file dialog is up (its path field may not have the focus yet).
+        if typing || self.file_dialog.is_some() {
             return;
         }
         if consume(shift_cmd, Key::Z) || consume(cmd, Key::Y) {
@@ -46,8 +59,14 @@ impl SwitchboardApp {
         if consume(cmd, Key::Z) {
             actions.push(Action::Undo);
         }
+        if consume(shift_cmd, Key::A) {
+            actions.push(Action::AddWorkload);
+        }
         if consume(cmd, Key::A) {
             actions.push(Action::SelectAll);
+        }
+        if consume(Modifiers::SHIFT, Key::A) {
+            actions.push(Action::QuickAdd);
         }
         if consume(cmd, Key::D) {
             actions.push(Action::Duplicate);
@@ -61,6 +80,9 @@ impl SwitchboardApp {
         if consume(shift_cmd, Key::L) {
             actions.push(Action::AutoLayout);
         }
+        if consume(cmd, Key::L) {
+            actions.push(Action::ConnectPrevious);
+        }
         if consume(Modifiers::NONE, Key::Delete) || consume(Modifiers::NONE, Key::Backspace) {
             actions.push(Action::Delete);
         }
@@ -69,7 +91,9 @@ impl SwitchboardApp {
         {
             actions.push(Action::Rename(id.to_owned()));
         }
-        if consume(Modifiers::NONE, Key::Escape) {
+        // Escape closes a dialog first (the dialog reads it itself).
+        let dialog_open = self.modal.is_some() || self.export_dialog.is_some() || self.file_dialog.is_some();
+        if !dialog_open && consume(Modifiers::NONE, Key::Escape) {
             self.selection.clear();
             self.culprit = None;
         }

@@ -5,8 +5,8 @@ use egui::{Id, Key, Pos2, Rect, Ui, vec2};
 use engine::Design;
 use engine::model::EdgeKind;
 
-use super::CanvasState;
 use super::geometry::Geometry;
+use super::{CanvasState, QuickAdd};
 use crate::gui::action::Action;
 use crate::gui::{presets, style};
 
@@ -109,6 +109,19 @@ pub(super) fn rename_ui(ui: &mut Ui, state: &mut CanvasState, geometry: &Geometr
     } else if enter || resp.lost_focus() {
         actions.push(Action::Edit(crate::gui::document::Command::Rename { id: id.clone(), name: text.clone() }));
         state.rename = None;
+    }
+}
+
+impl CanvasState {
+    /// Whether the quick-add box is open and its search field has the focus.
+    #[must_use]
+    pub fn quick_add_ready(&self) -> bool {
+        self.quick_add.as_ref().is_some_and(|q| !q.focus)
+    }
+
+    /// Open the quick-add box at a screen point, adding at a world point.
+    pub fn open_quick_add(&mut self, screen: Pos2, world: Pos2) {
+        self.quick_add = Some(QuickAdd { screen, world, filter: String::new(), focus: true });
     }
 }
 

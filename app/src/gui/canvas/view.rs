@@ -12,6 +12,9 @@ const FIT_MARGIN: f32 = 30.0;
 /// Height of the results scrubber at the canvas's foot, with its gap.
 pub const SCRUBBER_INSET: f32 = 44.0;
 
+/// Largest zoom change per frame (per wheel notch).
+pub const MAX_ZOOM_STEP: f32 = 1.25;
+
 impl CanvasState {
     /// The part of the canvas not covered by overlays.
     #[must_use]
@@ -32,8 +35,10 @@ impl CanvasState {
         self.transform = TSTransform::new(translation, zoom);
     }
 
-    /// Zoom by a factor around a screen point.
+    /// Zoom by a factor around a screen point, at most [`MAX_ZOOM_STEP`]
+    /// either way (one wheel notch arrives in one frame).
     pub fn zoom_around(&mut self, factor: f32, screen: Pos2) {
+        let factor = factor.clamp(1.0 / MAX_ZOOM_STEP, MAX_ZOOM_STEP);
         let zoom = (self.transform.scaling * factor).clamp(ZOOM_RANGE.0, ZOOM_RANGE.1);
         let factor = zoom / self.transform.scaling;
         let around = TSTransform::from_translation(screen.to_vec2())
@@ -42,9 +47,10 @@ impl CanvasState {
         self.transform = around * self.transform;
     }
 
-    /// The free view changed size since last frame: when the whole design
-    /// was in view, fit it again so none of it ends up under a panel; when
-    /// the user was looking at a part, keep that part in the middle.
+    /// The free view changed size since last frame (a panel opened or
+    /// closed): what is on screen stays where it is, so the canvas does not
+    /// jump; only when the whole design was in view and no longer fits is it
+    /// fitted again, so none of it ends up under the panel.
     pub(super) fn follow_resize(&mut self, bounds: Rect) {
         let view = self.free_view();
         let old = self.last_view;
@@ -52,12 +58,11 @@ impl CanvasState {
         if !old.is_positive() || (old.size() - view.size()).length() < 0.5 && old.min == view.min {
             return;
         }
-        let whole_design_was_visible =
-            !bounds.is_positive() || self.transform.inverse().mul_rect(old).contains_rect(bounds);
-        if whole_design_was_visible {
+        let was_visible = !bounds.is_positive() || self.transform.inverse().mul_rect(old).contains_rect(bounds);
+        self.transform.translation += view.min - old.min;
+        let still_visible = !bounds.is_positive() || self.transform.inverse().mul_rect(view).contains_rect(bounds);
+        if was_visible && !still_visible {
             self.fit_pending = true;
-        } else {
-            self.transform.translation += view.center() - old.center();
         }
     }
 }
@@ -90,18 +95,41 @@ mod tests {
     }
 
     #[test]
-    fn a_zoomed_in_view_keeps_its_centre() {
+    fn a_panel_opening_or_closing_does_not_move_what_is_on_screen() {
         let bounds = Rect::from_min_size(pos2(0.0, 0.0), vec2(4000.0, 4000.0));
         let canvas = Rect::from_min_size(pos2(0.0, 0.0), vec2(1000.0, 900.0));
         let mut s = CanvasState { rect: canvas, fit_pending: false, ..CanvasState::default() };
         s.follow_resize(bounds);
         s.transform = TSTransform::new(vec2(-500.0, -500.0), 1.0);
-        let centre = s.view_center_world();
-        s.rect = Rect::from_min_size(pos2(0.0, 0.0), vec2(1000.0, 500.0));
+        let before = s.transform;
+        // The problems panel opens at the bottom, then closes.
+        s.rect = Rect::from_min_size(pos2(0.0, 0.0), vec2(1000.0, 760.0));
         s.follow_resize(bounds);
+        assert_eq!(s.transform, before, "nothing moved");
+        s.rect = canvas;
+        s.follow_resize(bounds);
+        assert_eq!(s.transform, before, "nothing moved");
         assert!(!s.fit_pending);
-        let new_centre = s.transform.inverse().mul_pos(s.free_view().center());
-        assert!((new_centre.x - centre.x).abs() < 1e-3 && (new_centre.y - centre.y).abs() < 1e-3);
+        // A fitted small design that still fits stays put too.
+        let small = Rect::from_min_size(pos2(0.0, 0.0), vec2(300.0, 200.0));
+        let mut s = fitted(canvas, small);
+        let before = s.transform;
+        s.rect = Rect::from_min_size(pos2(0.0, 0.0), vec2(1000.0, 760.0));
+        s.follow_resize(small);
+        assert_eq!(s.transform, before);
+        assert!(!s.fit_pending);
+    }
+
+    #[test]
+    fn one_wheel_notch_zooms_at_most_one_and_a_quarter_towards_the_pointer() {
+        let mut s = CanvasState::default();
+        let p = pos2(300.0, 200.0);
+        let world = s.transform.inverse().mul_pos(p);
+        s.zoom_around(4.0, p);
+        assert!((s.transform.scaling - MAX_ZOOM_STEP).abs() < 1e-6, "{}", s.transform.scaling);
+        assert!((s.transform.inverse().mul_pos(p) - world).length() < 1e-3, "the point under the pointer stays");
+        s.zoom_around(0.01, p);
+        assert!((s.transform.scaling - 1.0).abs() < 1e-6, "{}", s.transform.scaling);
     }
 
     #[test]

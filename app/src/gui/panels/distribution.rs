@@ -229,9 +229,8 @@ fn plot(ui: &mut Ui, d: &Distribution) {
     let accent = Color32::from_rgb(56, 189, 248);
     painter.add(Shape::line(pts, Stroke::new(1.5, accent)));
     let x_max = step * ys.len() as f64;
-    for (p, label) in [(0.5, "p50"), (0.99, "p99")] {
-        let q = quantile(&ys, step, p);
-        let x = plot_rect.min.x + plot_rect.width() * (q / x_max) as f32;
+    for (label, q) in marked_percentiles(d, &ys, step) {
+        let x = plot_rect.min.x + plot_rect.width() * (q / x_max).clamp(0.0, 1.0) as f32;
         painter.line_segment(
             [pos2(x, plot_rect.min.y), pos2(x, plot_rect.max.y)],
             Stroke::new(1.0, visuals.weak_text_color()),
@@ -243,6 +242,16 @@ fn plot(ui: &mut Ui, d: &Distribution) {
             FontId::proportional(10.0),
             visuals.text_color(),
         );
+    }
+}
+
+/// The p50 and p99 marked on the plot: exactly the values typed when the
+/// distribution is given by them (log-normal), else read off the density.
+#[must_use]
+pub fn marked_percentiles(d: &Distribution, ys: &[f64], step: f64) -> [(&'static str, f64); 2] {
+    match d {
+        Distribution::Lognormal { p50_ms, p99_ms } => [("p50", *p50_ms), ("p99", *p99_ms)],
+        _ => [("p50", quantile(ys, step, 0.5)), ("p99", quantile(ys, step, 0.99))],
     }
 }
 
@@ -279,5 +288,12 @@ mod tests {
         let d = Distribution::Lognormal { p50_ms: 20.0, p99_ms: 150.0 };
         let (ys, step) = density(&d).unwrap_or_default();
         assert!((quantile(&ys, step, 0.5) - 20.0).abs() < 1.5);
+    }
+
+    #[test]
+    fn the_typed_percentiles_are_the_ones_marked() {
+        let d = Distribution::Lognormal { p50_ms: 20.0, p99_ms: 150.0 };
+        let (ys, step) = density(&d).unwrap_or_default();
+        assert_eq!(marked_percentiles(&d, &ys, step), [("p50", 20.0), ("p99", 150.0)]);
     }
 }

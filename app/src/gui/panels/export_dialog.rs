@@ -10,9 +10,10 @@
 use egui::{Id, RichText, ScrollArea, TextEdit, TextStyle, Ui};
 use engine::Design;
 use engine::export::{Export, ExportFormat, Note, NoteKind};
-use engine::model::format;
 
 use crate::gui::app::SwitchboardApp;
+use crate::gui::app::chooser::Purpose;
+use crate::gui::panels::file_dialog::Ask;
 use crate::gui::style;
 
 /// Lines shown in the preview before it is cut.
@@ -78,7 +79,7 @@ pub struct ExportDialog {
     computed_for: Option<(ExportFormat, u64)>,
     outcome: Option<Outcome>,
     /// The result of the last Save or Copy, shown under the buttons.
-    message: Option<(String, bool)>,
+    pub(crate) message: Option<(String, bool)>,
     /// Validation errors of the design at that revision: the export of an
     /// invalid design may not deploy as drawn (the CLI refuses it).
     design_errors: usize,
@@ -197,7 +198,10 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
         ui.set_width(760.0_f32.min(ctx.content_rect().width() - 60.0));
         request = dialog_ui(ui, dialog);
     });
-    if resp.should_close() {
+    // Escape closes it also in the frame right after a file dialog on top of
+    // it closed (egui still counts that one as the topmost modal then).
+    let escape = app.file_dialog.is_none() && ctx.input(|i| i.key_pressed(egui::Key::Escape));
+    if resp.should_close() || escape {
         request = Some(Request::Close);
     }
     match request {
@@ -215,21 +219,18 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
 }
 
 /// Ask where to save and write the whole text.
-fn save(app: &mut SwitchboardApp) {
+pub(crate) fn save(app: &mut SwitchboardApp) {
+    // Up to date even when asked (Ctrl+S) before the dialog was first drawn.
+    let revision = app.doc.revision();
+    let errors = app.analysis.problems.iter().filter(|p| p.severity == engine::validate::Severity::Error).count();
+    if let Some(dialog) = app.export_dialog.as_mut() {
+        dialog.refresh(app.doc.design(), revision, errors);
+    }
     let Some(dialog) = app.export_dialog.as_ref() else { return };
     let Some(text) = dialog.text().map(str::to_owned) else { return };
     let format = dialog.format;
-    let Some(path) = app.dialogs().save_export(format.file_name(), extension(format)) else { return };
-    let message = match format::write_atomic(&path, text.as_bytes()) {
-        Ok(()) => {
-            app.notify(format!("Exported {} to {}", format.title(), path.display()));
-            (format!("Saved {}", path.display()), false)
-        }
-        Err(e) => (format!("Could not save: {e}"), true),
-    };
-    if let Some(dialog) = app.export_dialog.as_mut() {
-        dialog.message = Some(message);
-    }
+    let ask = Ask::SaveExport { suggested: format.file_name().to_owned(), extension: extension(format).to_owned() };
+    app.ask_file(ask, Purpose::WriteText { text, what: format.title().to_owned(), export_dialog: true });
 }
 
 fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
@@ -249,9 +250,9 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
         ui.colored_label(
             style::error_text(ui),
             format!(
-                "⚠ The design has {} error(s) (see Problems): this export may not deploy as drawn. \
+                "⚠ The design has {} (see Problems): this export may not deploy as drawn. \
                  The command line refuses to export it unless forced.",
-                dialog.design_errors
+                style::count(dialog.design_errors, "error")
             ),
         );
     }

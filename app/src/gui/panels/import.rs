@@ -14,8 +14,10 @@ use egui::{Id, RichText, ScrollArea};
 use engine::Design;
 use engine::import::{ImportFormat, MAX_INPUT_BYTES};
 
+use crate::gui::app::chooser::Purpose;
 use crate::gui::app::{Modal, SwitchboardApp};
 use crate::gui::document::Document;
+use crate::gui::panels::file_dialog::Ask;
 
 /// What an import brought in, for the dialog shown after it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,7 +82,10 @@ pub fn import_file(path: &Path) -> anyhow::Result<(Design, ImportReport)> {
 /// design is waiting to be opened; failures are shown in the error dialog
 /// and leave the open document alone.
 pub fn prepare(app: &mut SwitchboardApp, path: Option<PathBuf>) -> bool {
-    let Some(path) = path.or_else(|| app.dialogs().open_import()) else { return false };
+    let Some(path) = path else {
+        app.ask_file(Ask::OpenImport, Purpose::Import);
+        return false;
+    };
     match import_file(&path) {
         Ok((design, report)) => {
             app.import.pending = Some((Box::new(design), report));

@@ -221,16 +221,8 @@ fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             select = Some(i);
         }
     }
-    if ui.button("Add workload").clicked() {
-        let entry = d
-            .nodes
-            .iter()
-            .find(|n| n.kind == NodeKind::Client)
-            .or_else(|| d.nodes.iter().find(|n| n.kind == NodeKind::Gateway))
-            .or_else(|| d.nodes.first());
-        if let Some(entry) = entry {
-            actions.push(Action::Edit(Command::AddWorkload(Box::new(edge_inspector::new_workload(d, &entry.id)))));
-        }
+    if ui.button("Add workload").on_hover_text("Ctrl+Shift+A").clicked() {
+        actions.push(Action::AddWorkload);
     }
     if let Some(i) = select {
         app.selection.clear();

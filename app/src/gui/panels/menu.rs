@@ -83,6 +83,11 @@ fn file_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         actions.push(Action::SaveAs);
     }
     ui.separator();
+    ui.checkbox(&mut app.settings.in_app_file_dialog, "Always use the in-app file dialog").on_hover_text(
+        "Switchboard uses its own file dialog when the desktop has no file chooser (no portal); \
+         tick this to use it always.",
+    );
+    ui.separator();
     if item(ui, "Quit", "", true) {
         actions.push(Action::Quit);
     }
@@ -173,6 +178,7 @@ fn view_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     ui.checkbox(&mut app.settings.show_minimap, "Minimap");
     ui.checkbox(&mut app.settings.show_problems, "Problems panel");
     ui.checkbox(&mut app.settings.show_start, "Start panel");
+    ui.checkbox(&mut app.results.open, "Results panel");
     ui.separator();
     let mut dark = app.settings.dark;
     ui.horizontal(|ui| {

@@ -4,6 +4,7 @@ pub mod discovery_inspector;
 pub mod distribution;
 pub mod edge_inspector;
 pub mod export_dialog;
+pub mod file_dialog;
 pub mod find;
 pub mod import;
 pub mod inspector;

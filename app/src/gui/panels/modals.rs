@@ -13,6 +13,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo"),
     ("Ctrl+C / Ctrl+X / Ctrl+V", "Copy, cut, paste (design JSON)"),
     ("Ctrl+D", "Duplicate"),
+    ("Shift+A", "Quick-add a component in the middle of the view"),
+    ("Ctrl+L", "Connect the node selected before to the one selected now"),
+    ("Ctrl+Shift+A", "Add a workload (entering a client if there is one)"),
+    ("Ctrl+E", "Export dialog (Ctrl+S in it saves the export)"),
     ("Delete, Backspace", "Delete the selection"),
     ("Ctrl+A", "Select all"),
     ("F2, double-click", "Rename the node"),
@@ -44,9 +48,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Act
                 ui.horizontal(|ui| {
                     if ui.button("Save").clicked() {
                         close = true;
-                        if app.save(ctx, false) {
-                            app.proceed(pending.clone());
-                        }
+                        app.save_then(false, Some(pending.clone()));
                     }
                     if ui.button("Don't save").clicked() {
                         close = true;

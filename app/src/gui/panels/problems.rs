@@ -21,12 +21,12 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         let (errors, warnings) = app.analysis().counts();
         ui.horizontal(|ui| {
             ui.label(RichText::new("Problems").strong());
-            ui.label(RichText::new(format!("{errors} errors")).color(if errors > 0 {
+            ui.label(RichText::new(style::count(errors, "error")).color(if errors > 0 {
                 style::error_text(ui)
             } else {
                 ui.visuals().weak_text_color()
             }));
-            ui.label(RichText::new(format!("{warnings} warnings")).color(if warnings > 0 {
+            ui.label(RichText::new(style::count(warnings, "warning")).color(if warnings > 0 {
                 style::warning_text(ui)
             } else {
                 ui.visuals().weak_text_color()
@@ -50,6 +50,7 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             ui.style_mut().interaction.selectable_labels = false;
             let shown: Vec<Problem> = app.analysis().problems.get(rows).unwrap_or_default().to_vec();
             for p in &shown {
+                let (path, message) = (named_path(app.design(), &p.path), named_message(app.design(), &p.message));
                 let (glyph, color) = match p.severity {
                     Severity::Error => ("●", style::ERROR_COLOR),
                     Severity::Warning => ("▲", style::WARNING_COLOR),
@@ -58,12 +59,12 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
                     .horizontal(|ui| {
                         ui.set_min_height(row_height);
                         ui.label(RichText::new(glyph).color(color));
-                        ui.label(RichText::new(&p.path).monospace().weak());
-                        ui.label(&p.message);
+                        ui.label(RichText::new(&path).monospace().weak()).on_hover_text(&p.path);
+                        ui.label(&message);
                     })
                     .response
                     .interact(Sense::click());
-                let label = format!("{}: {}", p.path, p.message);
+                let label = format!("{path}: {message}");
                 resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, label.clone()));
                 if resp.hovered() {
                     ui.painter().rect_filled(
@@ -99,4 +100,34 @@ fn select_culprit(app: &mut SwitchboardApp, target: &Target, actions: &mut Vec<A
         }
         Target::Design | Target::Fault(_) => app.selection.clear(),
     }
+}
+
+/// A problem's path with nodes named: `nodes[b].capacity.replicas` reads
+/// `payments › capacity.replicas` (the id stays when no node has it).
+#[must_use]
+pub fn named_path(design: &engine::Design, path: &str) -> String {
+    let Some(rest) = path.strip_prefix("nodes[") else { return path.to_owned() };
+    let Some((id, tail)) = rest.split_once(']') else { return path.to_owned() };
+    let Some(node) = design.node(id) else { return path.to_owned() };
+    let name = style::one_line(&node.name);
+    let tail = tail.trim_start_matches('.');
+    if tail.is_empty() { format!("node {name}") } else { format!("{name} › {tail}") }
+}
+
+/// A problem's message with quoted node ids replaced by the nodes' names
+/// (one pass, so a name that is another node's id is left alone).
+#[must_use]
+pub fn named_message(design: &engine::Design, message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, part) in message.split('"').enumerate() {
+        if i > 0 {
+            out.push('"');
+        }
+        // Odd parts are inside quotes.
+        match design.node(part) {
+            Some(node) if i % 2 == 1 => out.push_str(&style::one_line(&node.name)),
+            _ => out.push_str(part),
+        }
+    }
+    out
 }

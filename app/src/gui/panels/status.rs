@@ -17,7 +17,12 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
             );
             ui.separator();
             let d = app.design();
-            ui.label(format!("{} nodes · {} edges · {} workloads", d.nodes.len(), d.edges.len(), d.workloads.len()));
+            ui.label(format!(
+                "{} · {} · {}",
+                style::count(d.nodes.len(), "node"),
+                style::count(d.edges.len(), "edge"),
+                style::count(d.workloads.len(), "workload")
+            ));
             ui.separator();
             ui.label(format!("zoom {:.0}%", app.canvas.zoom() * 100.0));
             ui.separator();
@@ -29,17 +34,28 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
             } else {
                 ui.visuals().weak_text_color()
             };
-            ui.label(RichText::new(format!("{errors} errors · {warnings} warnings")).color(color));
+            ui.label(
+                RichText::new(format!("{} · {}", style::count(errors, "error"), style::count(warnings, "warning")))
+                    .color(color),
+            );
             if app.analysis().is_running() {
                 ui.spinner();
-                ui.label("validating…").on_hover_text(
-                    "The design is large: it is checked in the background, and the counts above are of the last check.",
+                ui.label("validating").on_hover_text(
+                    "The design is large: it is checked in the background, and the counts shown are of the last check.",
                 );
             }
             let hot = app.analysis().hot_nodes();
             if hot > 0 {
                 ui.separator();
                 ui.label(RichText::new(format!("{hot} hot or overloaded")).color(style::rho_color(0.9)));
+            }
+            if let Some(name) = app.uncovered_name() {
+                ui.separator();
+                ui.label(
+                    RichText::new(format!("“{}” has characters no installed font has", style::one_line(&name)))
+                        .color(style::WARNING_COLOR),
+                )
+                .on_hover_text("Install a font for its script (e.g. fonts-noto-cjk, fonts-noto-core)");
             }
             if !app.selection.is_empty() {
                 ui.separator();

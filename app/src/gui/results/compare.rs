@@ -92,7 +92,15 @@ fn baseline_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
         ui.weak("Pin a run, change the design or the run settings, run again: the difference shows here and dashed on the plots.");
         return;
     };
-    ui.label(format!("Run {} against baseline {}:", current.label, base.label));
+    if current.doc_id == base.doc_id {
+        ui.label(format!("Run {} against baseline {}:", current.label, base.label));
+    } else {
+        // Across designs (a design against its fix): both named, rows by node id.
+        ui.label(format!(
+            "Run {} of “{}” against baseline {} of “{}”:",
+            current.label, current.design.name, base.label, base.design.name
+        ));
+    }
     let rows = diff(&base.report, &current.report);
     egui::Grid::new("diff-table").striped(true).spacing([14.0, 3.0]).show(ui, |ui| {
         for h in ["Workload", "Figure", "Before", "After", "Change", ""] {

@@ -1,11 +1,12 @@
 //! Exporting the run shown: the engine's JSON report, the time series as
 //! CSV, and the self-contained HTML report.
 
-use anyhow::Context as _;
 use egui::Ui;
 
 use crate::gui::app::SwitchboardApp;
+use crate::gui::app::chooser::Purpose;
 use crate::gui::files;
+use crate::gui::panels::file_dialog::Ask;
 
 /// What to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,13 +70,8 @@ impl SwitchboardApp {
         let stem = files::suggested_file_name(self.doc.design()).replace(".json", "");
         let suffix = if format == ReportFormat::Json { "-report" } else { "" };
         let name = format!("{stem}{suffix}.{}", format.ext());
-        let Some(path) = self.dialogs.save_export(&name, format.ext()) else { return };
         let text = render(&run, format);
-        match engine::model::format::write_atomic(&path, text.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))
-        {
-            Ok(()) => self.notify(format!("Exported {}", path.display())),
-            Err(e) => self.notify(format!("{e:#}")),
-        }
+        let ask = Ask::SaveExport { suggested: name, extension: format.ext().to_owned() };
+        self.ask_file(ask, Purpose::WriteText { text, what: "the run".into(), export_dialog: false });
     }
 }

@@ -108,6 +108,8 @@ pub struct ResultsView {
     pub timeline: timeline::TimelineState,
     /// The tab a screenshot of the results shows.
     pub(crate) screenshot_tab: Option<Tab>,
+    /// The dock takes (almost) the whole window.
+    pub maximised: bool,
 }
 
 impl Default for ResultsView {
@@ -124,12 +126,23 @@ impl Default for ResultsView {
             trace: usize::MAX,
             timeline: timeline::TimelineState::default(),
             screenshot_tab: None,
+            maximised: false,
         }
     }
 }
 
 impl ResultsView {
     /// A new run arrived: show its summary from the start.
+    /// Another design is opened: close the dock, clear the scrubber.
+    pub fn leave_design(&mut self) {
+        self.open = false;
+        self.window = None;
+        self.playing = false;
+        self.trace = usize::MAX;
+        self.picked_nodes.clear();
+    }
+
+    /// A new run is shown: back to its summary unless working elsewhere.
     pub fn reset_for_new_run(&mut self) {
         if let Some(tab) = self.screenshot_tab {
             self.tab = tab;
@@ -175,6 +188,45 @@ pub fn fmt_pct(e: &Estimate) -> String {
     format!("{} %", fmt_est(&p, 2))
 }
 
+/// The run's verdict in one line, failures first, and whether it is bad:
+/// "FAIL: 1 of 2 SLOs missed (checkout p99 latency) · unstable" or
+/// "All 2 SLOs met · stable".
+#[must_use]
+pub fn verdict_line(report: &engine::sim::Report) -> (String, bool) {
+    use engine::sim::report::Verdict;
+    let failed: Vec<String> = report
+        .slos
+        .iter()
+        .filter(|s| s.verdict == Verdict::Fail)
+        .map(|s| format!("{} {}", style::one_line(&s.workload), s.objective))
+        .collect();
+    let unsure = report.slos.iter().filter(|s| s.verdict == Verdict::Inconclusive).count();
+    let mut parts = Vec::new();
+    if report.unstable {
+        parts.push("UNSTABLE: queues grew without bound".to_owned());
+    }
+    if !failed.is_empty() {
+        parts.push(format!(
+            "FAIL: {} of {} missed ({})",
+            failed.len(),
+            style::count(report.slos.len(), "SLO"),
+            failed.join(", ")
+        ));
+    }
+    if unsure > 0 {
+        parts.push(format!("{} inconclusive", style::count(unsure, "SLO")));
+    }
+    let bad = report.unstable || !failed.is_empty();
+    if parts.is_empty() {
+        parts.push(if report.slos.is_empty() {
+            "Stable; no SLOs to check".to_owned()
+        } else {
+            format!("All {} met; stable", style::count(report.slos.len(), "SLO"))
+        });
+    }
+    (parts.join(" · "), bad)
+}
+
 /// Show the results dock at the bottom of the window.
 pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     if !app.results.open {
@@ -182,7 +234,13 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     }
     // A third of the window at most at first, so the design above stays readable.
     let default_h = (ui.available_height() * 0.36).clamp(200.0, 330.0);
-    egui::Panel::bottom("results-dock").resizable(true).default_size(default_h).min_size(120.0).show(ui, |ui| {
+    let mut panel = egui::Panel::bottom("results-dock").resizable(true).default_size(default_h).min_size(120.0);
+    if app.results.maximised {
+        // Leave a strip of canvas so the design stays in sight.
+        let full = (ui.available_height() - 80.0).max(120.0);
+        panel = egui::Panel::bottom("results-dock-maximised").resizable(false).exact_size(full);
+    }
+    panel.show(ui, |ui| {
         ui.horizontal(|ui| {
             // The Discovery tab stays reachable (it explains how to turn
             // discovery on) but reads dimmed while the run has none.
@@ -198,13 +256,30 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             ui.separator();
             ui.checkbox(&mut app.results.overlay, "Canvas overlay");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("✕").on_hover_text("Hide the results").clicked() {
+                if ui.button("✕").on_hover_text("Hide the results (View → Results panel brings them back)").clicked()
+                {
                     app.results.open = false;
+                }
+                let (label, tip) = if app.results.maximised {
+                    ("Restore size", "Give the canvas its space back")
+                } else {
+                    ("Maximise", "Use the whole window for the results")
+                };
+                if ui.button(label).on_hover_text(tip).clicked() {
+                    app.results.maximised = !app.results.maximised;
                 }
                 export::menu(ui, app);
                 history_ui(ui, app);
             });
         });
+        if let Some(caption) = app.results_caption() {
+            ui.label(RichText::new(format!("Results of {caption}")).strong());
+        }
+        if let Some(run) = app.runs.current() {
+            let (text, bad) = verdict_line(&run.report);
+            let color = if bad { style::error_text(ui) } else { ui.visuals().text_color() };
+            ui.label(RichText::new(text).color(color).strong());
+        }
         if app.results_stale() && app.results.tab != Tab::Chaos {
             ui.colored_label(
                 style::WARNING_COLOR,

@@ -40,12 +40,12 @@ pub fn tab(ui: &mut Ui, report: &Report) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         let s = &report.settings;
         ui.weak(format!(
-            "{}: {:.0} s simulated ({:.0} s warm-up), seed {}, {} replication(s), rate ×{}, {} events, CIs by {}",
+            "{}: {:.0} s simulated ({:.0} s warm-up), seed {}, {}, rate ×{}, {} events, CIs by {}",
             report.design,
             s.duration_s,
             s.warmup_s,
             s.seed,
-            s.replications,
+            style::count(s.replications as usize, "replication"),
             s.rate_scale,
             report.events,
             s.ci_method.replace('_', " ")

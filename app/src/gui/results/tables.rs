@@ -131,7 +131,7 @@ pub(super) fn none() -> (String, Key) {
 }
 
 pub(super) fn text(s: &str) -> (String, Key) {
-    (s.to_owned(), Key::Text(s.to_owned()))
+    (crate::gui::style::one_line(s), Key::Text(s.to_owned()))
 }
 
 pub(super) fn row(id: &str, cells: Vec<(String, Key)>, alert: bool) -> Row {

@@ -93,12 +93,12 @@ fn scenario_ui(ui: &mut Ui, app: &mut SwitchboardApp, running: bool) {
 
 fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     if let Some((p, left)) = app.runs.progress() {
+        let asked = app.runs.active_replications().unwrap_or(p.replications);
         let text = format!(
-            "{:.1} / {:.1} s simulated · {}/{} replications{}",
+            "{:.1} / {:.1} s simulated · {}{}",
             p.sim_time_s,
             p.duration_s,
-            p.replications_done,
-            p.replications,
+            progress_words(&p, asked),
             left.map(|s| format!(" · {} left", format_seconds(s))).unwrap_or_default()
         );
         ui.add(egui::ProgressBar::new(p.fraction() as f32).desired_width(220.0).show_percentage()).on_hover_text(&text);
@@ -112,7 +112,7 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
         Some(RunNotice::Invalid(n)) => {
             ui.colored_label(
                 style::error_text(ui),
-                format!("The design cannot be simulated ({n} problems, see below)."),
+                format!("The design cannot be simulated ({}, see below).", style::count(*n, "problem")),
             );
         }
         Some(RunNotice::Failed(m)) => {
@@ -123,7 +123,12 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     if app.runs.notice.is_none() {
         if let Some(r) = app.runs.current() {
             let stale = app.results_stale();
-            let text = format!("Showing run {}{}", r.label, if stale { " (stale: the design changed)" } else { "" });
+            let text = format!(
+                "Showing run {} of “{}”{}",
+                r.label,
+                r.design.name,
+                if stale { " (stale: the design changed)" } else { "" }
+            );
             if stale {
                 ui.colored_label(style::warning_text(ui), text);
             } else {
@@ -132,5 +137,58 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
         } else {
             ui.weak("Press Run (F5) to simulate.");
         }
+    }
+}
+
+/// What the run in progress is doing, in words: "replication 1 of 1, then
+/// 1 run without the faults to measure their share". `asked` is the number
+/// of replications the design asks for; the engine's total adds the runs
+/// that measure the faults' share.
+#[must_use]
+pub fn progress_words(p: &engine::sim::Progress, asked: u32) -> String {
+    let asked = asked.max(1);
+    let extra = p.replications.saturating_sub(asked);
+    let runs = |n: u32| if n == 1 { "1 run".to_owned() } else { format!("{n} runs") };
+    if p.replications_done < asked {
+        let now = (p.replications_done + 1).min(asked);
+        let then = if extra > 0 {
+            format!(", then {} without the faults to measure their share", runs(extra))
+        } else {
+            String::new()
+        };
+        format!("replication {now} of {asked}{then}")
+    } else {
+        let now = (p.replications_done - asked + 1).min(extra.max(1));
+        format!("run {now} of {} without the faults, to measure their share", extra.max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn progress(done: u32, all: u32) -> engine::sim::Progress {
+        engine::sim::Progress {
+            sim_time_s: 0.0,
+            duration_s: 1.0,
+            events: 0,
+            requests: 0,
+            replications_done: done,
+            replications: all,
+        }
+    }
+
+    #[test]
+    fn progress_says_what_it_runs() {
+        assert_eq!(
+            progress_words(&progress(0, 2), 1),
+            "replication 1 of 1, then 1 run without the faults to measure their share"
+        );
+        assert_eq!(progress_words(&progress(1, 2), 1), "run 1 of 1 without the faults, to measure their share");
+        assert_eq!(
+            progress_words(&progress(2, 5), 3),
+            "replication 3 of 3, then 2 runs without the faults to measure their share"
+        );
+        assert_eq!(progress_words(&progress(0, 1), 1), "replication 1 of 1");
     }
 }

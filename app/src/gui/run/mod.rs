@@ -35,6 +35,8 @@ pub struct RunRecord {
     pub design: Arc<Design>,
     /// Document revision the run was taken at.
     pub revision: u64,
+    /// The document it was taken from ([`crate::gui::document::Document::id`]).
+    pub doc_id: u64,
 }
 
 /// The run in progress.
@@ -43,6 +45,7 @@ struct ActiveRun {
     worker: Worker<Report>,
     design: Arc<Design>,
     revision: u64,
+    doc_id: u64,
     label: String,
 }
 
@@ -218,7 +221,12 @@ impl Runs {
     ///
     /// # Errors
     /// When the worker thread cannot start.
-    pub fn start(&mut self, design: Design, revision: u64, ctx: Option<egui::Context>) -> anyhow::Result<()> {
+    pub fn start(
+        &mut self,
+        design: Design,
+        (doc_id, revision): (u64, u64),
+        ctx: Option<egui::Context>,
+    ) -> anyhow::Result<()> {
         let options = RunOptions { rate_scale: self.rate_scale, ..RunOptions::default() };
         let design = Arc::new(design);
         let for_job = Arc::clone(&design);
@@ -232,9 +240,29 @@ impl Runs {
         if (self.rate_scale - 1.0).abs() > 1e-9 {
             label.push_str(&format!(" ×{}", self.rate_scale));
         }
-        self.active = Some(ActiveRun { worker, design, revision, label });
+        self.active = Some(ActiveRun { worker, design, revision, doc_id, label });
         self.notice = None;
         Ok(())
+    }
+
+    /// Another design is opened: stop what runs for this one and show none
+    /// of its results (they stay in the history, named, for Compare).
+    pub fn leave_design(&mut self) {
+        if let Some(a) = self.active.take() {
+            a.worker.cancel();
+        }
+        self.sweep.stop();
+        self.sweep.results.clear();
+        self.sweep.error = None;
+        self.shown = None;
+        self.notice = None;
+        self.scenario = None;
+    }
+
+    /// Replications the design of the run in progress asks for.
+    #[must_use]
+    pub fn active_replications(&self) -> Option<u32> {
+        self.active.as_ref().map(|a| a.design.simulation.replications)
     }
 
     /// Stop the run in progress at once.
@@ -259,6 +287,7 @@ impl Runs {
                     report: Arc::new(report),
                     design: active.design,
                     revision: active.revision,
+                    doc_id: active.doc_id,
                 });
                 if self.history.len() > HISTORY_LIMIT {
                     // Keep the pinned baseline however old it is.
@@ -290,7 +319,8 @@ impl Runs {
     /// The run shown in the results view.
     #[must_use]
     pub fn current(&self) -> Option<&RunRecord> {
-        self.shown.and_then(|id| self.get(id)).or_else(|| self.history.last())
+        // Only the run chosen: after another design was opened, none.
+        self.shown.and_then(|id| self.get(id))
     }
 
     /// The pinned baseline, unless it is the run shown.
@@ -331,7 +361,7 @@ impl SwitchboardApp {
             }
         };
         let revision = self.doc.revision();
-        if let Err(e) = self.runs.start(design, revision, Some(ctx.clone())) {
+        if let Err(e) = self.runs.start(design, (self.doc.id(), revision), Some(ctx.clone())) {
             self.notify(format!("{e:#}"));
         }
     }
@@ -374,7 +404,15 @@ impl SwitchboardApp {
     /// Whether the results shown describe an older state of the design.
     #[must_use]
     pub fn results_stale(&self) -> bool {
-        self.runs.current().is_some_and(|r| r.revision != self.doc.revision())
+        self.runs.current().is_some_and(|r| r.doc_id != self.doc.id() || r.revision != self.doc.revision())
+    }
+
+    /// "run #2 of “Retry storm”", with "(the design changed since)" when stale.
+    #[must_use]
+    pub fn results_caption(&self) -> Option<String> {
+        let r = self.runs.current()?;
+        let changed = if self.results_stale() { " (the design changed since)" } else { "" };
+        Some(format!("run {} of “{}”{changed}", r.label, r.design.name))
     }
 }
 
