@@ -191,6 +191,6 @@ mod tests {
         assert!(parse_int_range("4..1").is_err_and(|e| e.contains("above")));
         assert!(parse_int_range("1..5000").is_err_and(|e| e.contains("at most 1000")));
         assert_eq!(parse_int_range("1..1000").map(|v| v.len()), Ok(1000));
-        assert!(parse_range("0..1:1001").is_err_and(|e| e.contains("at most 1000")));
+        assert!(parse_range("0.5..1:1001").is_err_and(|e| e.contains("at most 1000")));
     }
 }
