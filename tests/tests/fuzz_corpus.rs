@@ -21,3 +21,12 @@ fn every_corpus_input_ends_quickly_without_a_panic() {
         assert!(started.elapsed() < Duration::from_secs(30), "{} took {:?}", file.display(), started.elapsed());
     }
 }
+
+/// The corpus reaches the simulator: its base design loads, validates and runs.
+#[test]
+fn the_corpus_base_design_is_valid() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/design/base.json");
+    let design = engine::model::format::load(&path).unwrap();
+    let problems = engine::validate::validate(&design);
+    assert!(!engine::validate::has_errors(&problems), "{problems:?}");
+}

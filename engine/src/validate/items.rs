@@ -179,8 +179,9 @@ fn check_fault(
                 (None, Some(e)) => e.network_latency.as_ref().map_or(0.0, crate::model::Distribution::upper_ms),
                 (None, None) => 0.0,
             };
-            let stretched_ms = factor * slowest_ms + added_ms;
-            if factor.is_finite()
+            let stretched_ms = factor * slowest_ms.min(super::MAX_DURATION_MS) + added_ms;
+            if *factor > 1.0
+                && factor.is_finite()
                 && added_ms.is_finite()
                 && (stretched_ms.is_nan() || stretched_ms > super::MAX_DURATION_MS)
             {

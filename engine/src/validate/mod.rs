@@ -215,17 +215,9 @@ impl Sink {
                 }
             }
         }
-        let upper = d.upper_ms();
-        if !(upper.is_finite() && upper <= MAX_DURATION_MS) {
-            self.error(
-                target,
-                path.to_owned(),
-                format!(
-                    "one draw in a billion would exceed a year ({}): the spread is beyond what the simulator's clock holds",
-                    fmt_ms(upper)
-                ),
-            );
-        }
+        // A heavy tail may reach past the clock (a draw beyond it is held past
+        // the end of the run); a fault that stretches it is checked with the
+        // fault (`items.rs`).
     }
 }
 
@@ -446,11 +438,16 @@ fn check_settings(design: &Design, sink: &mut Sink) {
     if s.max_in_flight == 0 {
         sink.error(&t, "simulation.max_in_flight".into(), "must be at least 1");
     } else if s.max_in_flight > MAX_IN_FLIGHT {
-        // About 100 bytes per request in flight: the cap bounds a run's memory.
+        // About 200 bytes per request in flight at one node (measured: 10
+        // million overloaded requests peaked at 1.97 GB): the cap bounds a
+        // run's memory, and the run's memory estimate checks the rest.
         sink.error(
             &t,
             "simulation.max_in_flight".into(),
-            format!("must be at most {MAX_IN_FLIGHT} (about 1 GB of requests), found {}", s.max_in_flight),
+            format!(
+                "must be at most {MAX_IN_FLIGHT} (about 2 GB of requests in flight, more when each is at several nodes), found {}",
+                s.max_in_flight
+            ),
         );
     }
     sink.positive(&t, "simulation.window_s".into(), s.window_s);
