@@ -259,3 +259,25 @@ fn names_cannot_drive_the_terminal() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
 }
+
+#[test]
+fn draws_longer_than_the_clock_holds_are_counted_and_reported() {
+    let mut doc = small_design();
+    // p50 1 ms, p99 10⁷ s: about one draw in 200 is longer than 3 years.
+    doc["nodes"][0]["service_time"] = json!({"type": "lognormal", "p50_ms": 1.0, "p99_ms": 1e10});
+    doc["nodes"][0]["capacity"] = json!({"workers": 100_000, "concurrency": "async"});
+    doc["workloads"][0]["arrival"]["rate_per_s"] = json!(1000.0);
+    doc["simulation"] = json!({"duration_s": 3.0, "warmup_s": 0.5});
+    let design: Design = serde_json::from_value(doc).unwrap();
+    assert!(!engine::validate::has_errors(&engine::validate::validate(&design)));
+    let report =
+        engine::sim::run(&design, &engine::sim::RunOptions::default(), &engine::sim::RunControl::new()).unwrap();
+    let warning = report.warnings.iter().find(|w| w.contains("held there")).expect("clamped draws reported");
+    let n: u64 = warning.split_whitespace().next().unwrap().parse().unwrap();
+    assert!((3..=60).contains(&n), "{warning}");
+    // A plain design reports none.
+    let plain: Design = serde_json::from_value(small_design()).unwrap();
+    let report =
+        engine::sim::run(&plain, &engine::sim::RunOptions::default(), &engine::sim::RunControl::new()).unwrap();
+    assert!(!report.warnings.iter().any(|w| w.contains("held there")));
+}

@@ -140,3 +140,56 @@ impl Analysis {
         self.estimate.nodes.iter().filter(|n| matches!(n.load, Load::Hot | Load::Overloaded)).count()
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    /// A client calling `n` services in a row, one of them with no replicas
+    /// (an error), so the result is recognisable.
+    fn chain(n: usize) -> Design {
+        let mut nodes = vec![serde_json::json!({"id": "c", "name": "Client", "kind": "client"})];
+        let mut edges = vec![serde_json::json!({"id": "e0", "from": "c", "to": "s0"})];
+        for i in 0..n {
+            nodes.push(serde_json::json!({"id": format!("s{i}"), "name": format!("S{i}"),
+                "capacity": {"replicas": u32::from(i != 3), "workers": 8}}));
+            if i + 1 < n {
+                edges.push(serde_json::json!({"id": format!("e{}", i + 1), "from": format!("s{i}"), "to": format!("s{}", i + 1)}));
+            }
+        }
+        serde_json::from_value(serde_json::json!({"version": 1, "name": "chain", "nodes": nodes, "edges": edges,
+            "workloads": [{"name": "w", "entry": "c", "arrival": {"type": "open", "rate_per_s": 1.0}}]}))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_small_design_is_analysed_at_once() {
+        let mut a = Analysis::default();
+        assert!(a.refresh(&chain(10), 1));
+        assert!(!a.is_running());
+        assert_eq!(a.counts().0, 1);
+    }
+
+    #[test]
+    fn a_large_design_is_analysed_on_a_worker_and_picked_up_later() {
+        let design = chain(BACKGROUND_ITEMS);
+        let mut a = Analysis::default();
+        // The first call only starts the work: nothing is shown yet.
+        assert!(!a.refresh(&design, 1));
+        assert!(a.is_running());
+        assert_eq!(a.counts(), (0, 0));
+        let started = std::time::Instant::now();
+        while a.is_running() {
+            a.refresh(&design, 1);
+            assert!(started.elapsed() < std::time::Duration::from_mins(1), "the analysis never ended");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert_eq!(a.counts().0, 1, "the replicas error is found");
+        // A newer revision starts again; invalidating drops what is coming.
+        assert!(!a.refresh(&design, 2));
+        assert!(a.is_running());
+        a.invalidate();
+        assert!(!a.is_running());
+    }
+}

@@ -408,6 +408,12 @@ pub(crate) fn build_with(plan: &Plan, mut reps: Vec<RepResult>, without: &[Vec<R
             super::engine::MAX_DEPTH
         ));
     }
+    let clamped: u64 = reps.iter().map(|r| r.flags.clamped_draws).sum();
+    if clamped > 0 {
+        warnings.push(format!(
+            "{clamped} drawn or stretched delay(s) were longer than about 3 years and were held there: their requests stayed in flight past the end of the run"
+        ));
+    }
     let wide = workloads.iter().filter(|w| w.throughput_per_s.wide || w.latency_ms.p99.wide).count();
     if wide > 0 {
         warnings.push(format!(

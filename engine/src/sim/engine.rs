@@ -179,6 +179,9 @@ pub(crate) struct Flags {
     pub in_flight_cap_hit: bool,
     pub message_cap_hit: bool,
     pub depth_exceeded: bool,
+    /// Draws (service times, latencies, stretched delays) longer than the
+    /// longest delay the simulator schedules, held there.
+    pub clamped_draws: u64,
 }
 
 /// Most messages held by brokers at once before new ones are dropped (the
@@ -253,6 +256,8 @@ impl std::fmt::Debug for Simulation {
 impl Simulation {
     /// Build replication `replication` of a compiled plan.
     pub(crate) fn from_plan(plan: Arc<Plan>, replication: u32) -> Result<Self, SimError> {
+        // Forget clamped draws counted by an earlier simulation on this thread.
+        let _ = super::rng::take_clamped();
         let s = &plan.settings;
         let seed = s.seed;
         let node_rng = plan
@@ -435,6 +440,7 @@ impl Simulation {
             }
             let (t0, e0, r0) = (self.now, self.events, self.requests);
             self.run_events(duration, CHUNK);
+            self.flags.clamped_draws += super::rng::take_clamped();
             control.add_progress(self.now - t0, self.events - e0, self.requests - r0);
             if self.events - e0 == CHUNK {
                 self.watch_progress();

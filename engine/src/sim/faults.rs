@@ -196,7 +196,8 @@ pub(crate) enum Gate {
 /// saturated into a plausible-looking number.
 fn stretch(d: u64, factor: f64, added_ns: u64) -> u64 {
     let scaled = if (factor - 1.0).abs() > f64::EPSILON { (d as f64 * factor) as u64 } else { d };
-    scaled.saturating_add(added_ns).min(super::rng::MAX_DELAY_NS)
+    let d = scaled.saturating_add(added_ns);
+    if d > super::rng::MAX_DELAY_NS { super::rng::clamped() } else { d }
 }
 
 impl Simulation {

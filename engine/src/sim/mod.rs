@@ -303,9 +303,11 @@ impl Simulation {
     fn into_result(self) -> build::RepResult {
         let broker_in_flight = self.messages_in_flight();
         let plan = Arc::clone(&self.plan);
+        let mut flags = self.flags;
+        flags.clamped_draws += rng::take_clamped();
         build::RepResult {
             metrics: self.metrics,
-            flags: self.flags,
+            flags,
             events: self.events,
             traces: self.tracer.into_traces(&plan),
             broker_in_flight,

@@ -205,10 +205,31 @@ fn to_ns(ns: f64) -> u64 {
     if ns > 0.0 && x < LIMIT {
         x as i64 as u64
     } else if ns > 0.0 {
-        MAX_DELAY_NS
+        clamped()
     } else {
         0
     }
+}
+
+thread_local! {
+    /// Draws held at [`MAX_DELAY_NS`] on this thread since the last
+    /// [`take_clamped`]: a replication runs on one thread, and the simulator
+    /// collects the count after each chunk of events, so the report can say
+    /// that some delays were longer than the clock holds.
+    static CLAMPED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A draw longer than [`MAX_DELAY_NS`]: counted, and held there.
+#[cold]
+#[inline(never)]
+pub(crate) fn clamped() -> u64 {
+    CLAMPED.with(|c| c.set(c.get().saturating_add(1)));
+    MAX_DELAY_NS
+}
+
+/// Clamped draws counted on this thread since the last call.
+pub(crate) fn take_clamped() -> u64 {
+    CLAMPED.with(|c| c.replace(0))
 }
 
 #[cfg(test)]
