@@ -66,7 +66,11 @@ fn problems_in_yaml_name_their_line_in_the_text_output() {
     let file = path.to_str().unwrap();
     let (code, out) = run(&["validate", file]);
     assert_eq!(code, 1);
-    assert!(out.contains(&format!("{file}:7:17: error: nodes[web].capacity.replicas: must be at least 1")), "{out}");
+    // The node is named as the user sees it, after its id.
+    assert!(
+        out.contains(&format!("{file}:7:17: error: nodes[web] (\"Web\").capacity.replicas: must be at least 1")),
+        "{out}"
+    );
     // The simulator's refusal points at the same place.
     let (code, _) = run(&["simulate", file]);
     assert_eq!(code, 1);

@@ -60,7 +60,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         .filter(|p| p.severity == engine::validate::Severity::Error)
         .collect();
     if !errors.is_empty() {
-        let places = super::Places::of(&args.file);
+        let places = super::Places::of(&args.file).with_names(&design);
         for p in &errors {
             say!("{}", places.problem(p));
         }

@@ -215,6 +215,9 @@ pub fn write_json(path: &Path, json: &str, out: &mut dyn Write) -> anyhow::Resul
 pub struct Places {
     file: String,
     map: Option<engine::model::locate::SourceMap>,
+    /// Node names by id, where they differ from the id: a problem about a
+    /// node then names it as the user sees it, `nodes[web] ("Web shop")`.
+    names: std::collections::BTreeMap<String, String>,
 }
 
 impl Places {
@@ -226,7 +229,14 @@ impl Places {
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .and_then(|text| engine::model::locate::SourceMap::parse(&text));
-        Self { file: path.display().to_string(), map }
+        Self { file: path.display().to_string(), map, names: std::collections::BTreeMap::new() }
+    }
+
+    /// Name the design's nodes in problems, not only their ids.
+    #[must_use]
+    pub fn with_names(mut self, design: &engine::Design) -> Self {
+        self.names = design.nodes.iter().filter(|n| n.name != n.id).map(|n| (n.id.clone(), n.name.clone())).collect();
+        self
     }
 
     /// Line and column of a validation path, when found.
@@ -247,7 +257,23 @@ impl Places {
     /// A validation problem with its place in the file.
     #[must_use]
     pub fn problem(&self, p: &engine::validate::Problem) -> String {
-        format!("{}: {p}", self.prefix(&p.path))
+        let named = match &p.target {
+            engine::validate::Target::Node(id) => self.names.get(id).and_then(|name| {
+                let at = format!("nodes[{id}]");
+                p.path.strip_prefix(&at).map(|rest| format!("{at} (\"{}\"){rest}", engine::text::printable(name)))
+            }),
+            _ => None,
+        };
+        match named {
+            Some(path) => {
+                let severity = match p.severity {
+                    engine::validate::Severity::Error => "error",
+                    engine::validate::Severity::Warning => "warning",
+                };
+                format!("{}: {severity}: {path}: {}", self.prefix(&p.path), p.message)
+            }
+            None => format!("{}: {p}", self.prefix(&p.path)),
+        }
     }
 
     /// Print the simulator's refusal of the design, each reason once (a

@@ -50,7 +50,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let estimate = engine::capacity::estimate(&design);
     let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
     let warnings = problems.len() - errors;
-    let places = if problems.is_empty() { None } else { Some(super::Places::of(&args.file)) };
+    let places = if problems.is_empty() { None } else { Some(super::Places::of(&args.file).with_names(&design)) };
     let show = |p: &Problem| places.as_ref().map_or_else(|| p.to_string(), |places| places.problem(p));
     if !args.output.quiet && args.output.json.as_deref() != Some(std::path::Path::new("-")) {
         let out = &mut super::Printable(&mut *out);
