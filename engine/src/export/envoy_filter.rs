@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::istio::duration_ms;
+use super::istio::{Meta, Resource, duration_ms};
 use super::map::Map;
 use crate::model::{Backoff, Retries};
 
@@ -18,25 +18,12 @@ pub(crate) const ASSUMED_NAMESPACE: &str = "default";
 /// The API version of EnvoyFilter.
 const API_VERSION: &str = "networking.istio.io/v1alpha3";
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct EnvoyFilter {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: Meta,
-    spec: FilterSpec,
-}
-
-#[derive(Serialize)]
-struct Meta {
-    name: String,
-    labels: Map<String>,
-    annotations: Map<String>,
-}
+/// An EnvoyFilter: an Istio object like the others, with its own spec.
+pub(crate) type EnvoyFilter = Resource<FilterSpec>;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct FilterSpec {
+pub(crate) struct FilterSpec {
     config_patches: Vec<ConfigPatch>,
 }
 

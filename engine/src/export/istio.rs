@@ -25,18 +25,20 @@ const API_VERSION: &str = "networking.istio.io/v1beta1";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Resource<S> {
-    api_version: &'static str,
-    kind: &'static str,
-    metadata: Meta,
-    spec: S,
+pub(super) struct Resource<S> {
+    pub(super) api_version: &'static str,
+    pub(super) kind: &'static str,
+    pub(super) metadata: Meta,
+    pub(super) spec: S,
 }
 
+/// Name, labels and the `switchboard/node` annotation of every Istio object
+/// (the EnvoyFilters of `envoy_filter.rs` too).
 #[derive(Serialize)]
-struct Meta {
-    name: String,
-    labels: Map<String>,
-    annotations: Map<String>,
+pub(super) struct Meta {
+    pub(super) name: String,
+    pub(super) labels: Map<String>,
+    pub(super) annotations: Map<String>,
 }
 
 #[derive(Serialize)]

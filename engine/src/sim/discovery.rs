@@ -59,14 +59,9 @@ pub(crate) struct PCache {
     pub disc: u32,
 }
 
-/// Compile the nodes' discovery blocks and the caches their callers keep.
-pub(crate) fn compile(design: &Design, plan: &mut Plan) {
-    let mut by_id: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
-    for (i, n) in design.nodes.iter().enumerate() {
-        if let Ok(i) = u32::try_from(i) {
-            by_id.entry(n.id.as_str()).or_insert(i);
-        }
-    }
+/// Compile the nodes' discovery blocks and the caches their callers keep
+/// (`by_id`: node index by id, built once by [`Plan::compile`]).
+pub(crate) fn compile(design: &Design, plan: &mut Plan, by_id: &std::collections::BTreeMap<&str, u32>) {
     let index_of = |id: &str| by_id.get(id).copied();
     for (i, n) in design.nodes.iter().enumerate() {
         let Some(d) = &n.discovery else { continue };

@@ -437,7 +437,7 @@ impl Plan {
             caches: Vec::new(),
         };
         super::faults::compile(design, &mut plan, &mut problems);
-        super::discovery::compile(design, &mut plan);
+        super::discovery::compile(design, &mut plan, &by_id);
         for n in &mut plan.nodes {
             n.plain = !n.inline
                 && n.pol == NONE
