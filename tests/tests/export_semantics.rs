@@ -217,6 +217,7 @@ fn istio_hosts_are_services_and_policies_equal_the_design() {
             match s(doc, "/kind") {
                 "DestinationRule" => {
                     assert!(services.contains_key(s(doc, "/spec/host")), "{name}: DR host is not a Service");
+                    check_retry_budget(&name, &design, node_of[s(doc, "/spec/host")], doc);
                 }
                 "VirtualService" => {
                     let hosts = doc.pointer("/spec/hosts").and_then(Value::as_array).unwrap();
@@ -260,6 +261,29 @@ fn istio_hosts_are_services_and_policies_equal_the_design() {
 }
 
 /// A route's timeout and retries equal the policy of the call edges it serves.
+/// The callee's `retryBudget` is the smallest budget of the calls to it that
+/// retry, in percent, or absent when none has one.
+fn check_retry_budget(name: &str, design: &Design, callee: &str, rule: &Value) {
+    let smallest = design
+        .edges
+        .iter()
+        .filter(|e| {
+            e.kind == EdgeKind::Call && design.node_name(&e.to) == callee && design.node_name(&e.from) != callee
+        })
+        .filter_map(|e| e.policy.as_ref()?.retries.as_ref())
+        .filter(|r| r.max_attempts > 1)
+        .filter_map(|r| r.budget_ratio)
+        .reduce(f64::min);
+    let got = rule.pointer("/spec/trafficPolicy/retryBudget/percent").and_then(Value::as_f64);
+    match smallest {
+        Some(ratio) => {
+            let got = got.unwrap_or_else(|| panic!("{name}: {callee} has no retryBudget"));
+            assert!((got - ratio * 100.0).abs() < 1e-6, "{name}: retry budget of {callee} is {got}%, design {ratio}");
+        }
+        None => assert!(got.is_none(), "{name}: a retry budget the design does not set on {callee}"),
+    }
+}
+
 fn check_route_policy(
     name: &str,
     design: &Design,

@@ -107,6 +107,18 @@ struct TrafficPolicy {
     connection_pool: Option<ConnectionPool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     outlier_detection: Option<OutlierDetection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry_budget: Option<RetryBudget>,
+}
+
+/// Envoy's retry budget on the callee's cluster: retries in flight at most
+/// `percent` of the requests in flight and pending, but always
+/// `min_retry_concurrency` of them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RetryBudget {
+    percent: f64,
+    min_retry_concurrency: u32,
 }
 
 #[derive(Serialize)]
@@ -244,21 +256,6 @@ fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note
     let timeout = p.timeout_ms.map(duration_ms);
     let retries = if let Some(r) = &p.retries {
         notes.push(Note::new(NoteKind::Approximated, subject, backoff_difference(r)));
-        if let Some(ratio) = r.budget_ratio {
-            notes.push(Note::new(
-                NoteKind::Unsupported,
-                subject,
-                format!(
-                    "retry budget of {0}% of calls: not written, since the DestinationRule schema this export \
-                     targets has no field for it; on an Istio whose DestinationRule has trafficPolicy.retryBudget, \
-                     set it to {{percent: {0}, minRetryConcurrency: 1}}; otherwise Envoy's cluster \
-                     circuit_breakers.thresholds[].retry_budget (budget_percent {0}) needs an EnvoyFilter that \
-                     replaces the cluster's thresholds (a MERGE appends a second DEFAULT threshold, and Envoy reads \
-                     the first); Envoy counts retries in flight, not over time",
-                    ratio * 100.0
-                ),
-            ));
-        }
         let (on, differences) = retry_on(&r.retry_on);
         if r.max_attempts > 1 {
             notes.push(Note::new(
@@ -326,6 +323,7 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         // The policy of each calling workload, first edge first.
         let mut by_caller: Vec<(usize, Option<&CallPolicy>)> = Vec::new();
         let mut bulkheads: Vec<u32> = Vec::new();
+        let mut budgets: Vec<f64> = Vec::new();
         for edge in design.edges.iter().filter(|e| e.kind == EdgeKind::Call) {
             let (Some(caller), Some(callee)) = (plan.owner_of(&edge.from), plan.owner_of(&edge.to)) else { continue };
             if callee != index || caller == index {
@@ -335,6 +333,11 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
             let subject = edge_subject(design, &edge.from, &edge.to);
             if let Some(b) = policy.and_then(|p| p.bulkhead.as_ref()) {
                 bulkheads.push(b.max_concurrent);
+            }
+            if let Some(ratio) =
+                policy.and_then(|p| p.retries.as_ref()).filter(|r| r.max_attempts > 1).and_then(|r| r.budget_ratio)
+            {
+                budgets.push(ratio);
             }
             match by_caller.iter().find(|(c, _)| *c == caller) {
                 Some((_, first)) if *first != policy => notes.push(Note::new(
@@ -477,6 +480,8 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                 http: HttpPool { http1_max_pending_requests: 1, http2_max_requests: max.max(1) },
             }
         });
+        let retry_budget =
+            if unit.is_http() { retry_budget(&node.name, &budgets, by_caller.len(), &mut notes) } else { None };
         let outlier_detection = node.policies.outlier_ejection.as_ref().map(|o| {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped percent")]
             let percent = o.max_ejection_percent.round().clamp(0.0, 100.0) as u32;
@@ -529,6 +534,7 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                     load_balancer: LoadBalancerSettings { simple },
                     connection_pool,
                     outlier_detection,
+                    retry_budget,
                 },
             },
         }));
@@ -561,6 +567,36 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     manifests.append(&mut filters);
     let text = super::yaml_multi(ExportFormat::Istio, &manifests)?;
     Ok((vec![(ExportFormat::Istio.file_name().to_owned(), text)], notes))
+}
+
+/// The callers' retry budgets as the callee's `retryBudget`: Envoy keeps one
+/// budget per cluster, so the smallest of the callers' ratios applies to all.
+/// The design's budget is a share of calls over time (a token per call);
+/// Envoy's is a share of the requests in flight, so the two agree when
+/// retries take about as long as first tries.
+fn retry_budget(node_name: &str, budgets: &[f64], callers: usize, notes: &mut Vec<Note>) -> Option<RetryBudget> {
+    let smallest = budgets.iter().copied().reduce(f64::min)?;
+    // Rounded to a millionth of a percent, so that 0.07 reads 7, not 7.000000000000001.
+    let percent = (smallest * 100.0 * 1e6).round() / 1e6;
+    let same = budgets.len() == callers && budgets.iter().all(|&b| b == smallest);
+    let who = if same {
+        String::new()
+    } else {
+        format!(
+            "callers' retry budgets differ or only some callers have one: the smallest ({percent}%) limits every caller; "
+        )
+    };
+    notes.push(Note::new(
+        NoteKind::Approximated,
+        node_name,
+        format!(
+            "{who}retry budget of {percent}% of calls becomes trafficPolicy.retryBudget {{percent: {percent}, \
+             minRetryConcurrency: 1}}: Envoy lets retries in flight be at most {percent}% of the requests in flight \
+             and pending (at least one), not {percent}% of the calls over time; an Istio whose DestinationRule has \
+             no retryBudget rejects the rule (remove the field there)"
+        ),
+    ));
+    Some(RetryBudget { percent, min_retry_concurrency: 1 })
 }
 
 /// Outlier detection standing in for the registry's health check: an
@@ -626,5 +662,22 @@ mod tests {
         r.jitter = 0.5;
         let text = backoff_difference(&r);
         assert!(text.contains("waits 100 ms with 50% jitter") && text.contains("base 0.1s, max 0.1s"), "{text}");
+    }
+
+    #[test]
+    fn the_smallest_retry_budget_applies_and_the_difference_is_reported() {
+        let mut notes = Vec::new();
+        assert!(retry_budget("db", &[], 2, &mut notes).is_none(), "no budget, no field");
+        assert!(notes.is_empty());
+        let same = retry_budget("db", &[0.07, 0.07], 2, &mut notes).map(|b| (b.percent, b.min_retry_concurrency));
+        assert_eq!(same, Some((7.0, 1)));
+        assert!(!notes[0].message.contains("differ"), "{}", notes[0].message);
+        let mixed = retry_budget("db", &[0.2, 0.1], 3, &mut notes).map(|b| b.percent);
+        assert_eq!(mixed, Some(10.0));
+        assert!(
+            notes[1].message.contains("the smallest (10%)") && notes[1].message.contains("in flight"),
+            "{}",
+            notes[1].message
+        );
     }
 }
