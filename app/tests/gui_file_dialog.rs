@@ -49,7 +49,7 @@ fn saving_an_untitled_design_asks_in_the_app_and_writes_the_file() {
     press(&mut h, Modifiers::COMMAND, Key::S);
     let dialog = h.state().file_dialog.as_ref().expect("the dialog opened");
     assert_eq!(dialog.ask.title(), "Save design");
-    assert_eq!(dialog.field, "small.json", "the suggested name");
+    assert_eq!(dialog.field, "small.switchboard.json", "the suggested name");
     assert!(h.state().doc.is_dirty(), "unsaved while the dialog is open");
     let path = dir.join("mine.json");
     answer(&mut h, &path);
@@ -292,7 +292,7 @@ fn typing_replaces_the_suggested_name() {
     let dir = temp_dir("fd-typing");
     let mut h = in_app(small_design());
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
-    assert_eq!(h.state().file_dialog.as_ref().unwrap().field, "small.json");
+    assert_eq!(h.state().file_dialog.as_ref().unwrap().field, "small.switchboard.json");
     let path = dir.join("typed.json");
     h.event(egui::Event::Text(path.display().to_string()));
     h.run_steps(2);

@@ -50,9 +50,12 @@ Exit codes (every command):
   3  an SLO was violated
   4  the simulation was unstable";
 
+/// The version and the git commit the binary was built from.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("SWITCHBOARD_COMMIT"), ")");
+
 /// Design, simulate and export microservice systems.
 #[derive(Debug, Parser)]
-#[command(name = "switchboard", version, about, after_help = EXIT_CODES_HELP)]
+#[command(name = "switchboard", version = VERSION, about, after_help = EXIT_CODES_HELP)]
 pub struct Cli {
     /// A design file to open in the app (JSON or YAML).
     pub file: Option<PathBuf>,

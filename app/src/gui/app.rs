@@ -510,7 +510,7 @@ impl SwitchboardApp {
             }
             Action::ExportSvg => self.export_svg(),
             Action::ExportPng => {
-                let suggested = files::suggested_file_name(self.doc.design()).replace(".json", ".png");
+                let suggested = format!("{}.png", files::design_slug(self.doc.design()));
                 let ask = panels::file_dialog::Ask::SaveExport { suggested, extension: "png".into() };
                 self.ask_file(ask, chooser::Purpose::ExportPng);
             }

@@ -85,8 +85,9 @@ pub struct Sample {
 }
 
 /// Where the samples are: `./samples`, then `samples/` next to the executable
-/// or up to three directories above it (a `target/release` build), then the
-/// source tree this binary was built from.
+/// or up to three directories above it (a `target/release` build), then
+/// `share/switchboard/samples` beside the executable's `bin` (an installed
+/// package), then the source tree this binary was built from.
 #[must_use]
 pub fn find_samples_dir() -> Option<PathBuf> {
     let mut candidates = vec![PathBuf::from("samples")];
@@ -96,6 +97,9 @@ pub fn find_samples_dir() -> Option<PathBuf> {
             let Some(d) = dir else { break };
             candidates.push(d.join("samples"));
             dir = d.parent().map(Path::to_path_buf);
+        }
+        if let Some(prefix) = exe.parent().and_then(Path::parent) {
+            candidates.push(prefix.join("share/switchboard/samples"));
         }
     }
     candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples"));
@@ -180,6 +184,16 @@ impl RecoveryStore {
 /// The file name suggested when saving a design for the first time.
 #[must_use]
 pub fn suggested_file_name(design: &Design) -> String {
+    format!("{}{DESIGN_EXTENSION}", design_slug(design))
+}
+
+/// The extension new designs are saved with: the double extension lets the
+/// desktop open design files with the app without claiming every JSON file.
+pub const DESIGN_EXTENSION: &str = ".switchboard.json";
+
+/// The design's name as a file name stem (`design` when it has none).
+#[must_use]
+pub fn design_slug(design: &Design) -> String {
     let slug: String = design
         .name
         .chars()
@@ -189,7 +203,7 @@ pub fn suggested_file_name(design: &Design) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    if slug.is_empty() { "design.json".to_owned() } else { format!("{slug}.json") }
+    if slug.is_empty() { "design".to_owned() } else { slug }
 }
 
 #[cfg(test)]
@@ -216,6 +230,6 @@ mod tests {
     #[test]
     fn suggested_names_are_slugs() {
         let d = Design { name: "E-commerce checkout (v2)".into(), ..Design::default() };
-        assert_eq!(suggested_file_name(&d), "e-commerce-checkout-v2.json");
+        assert_eq!(suggested_file_name(&d), "e-commerce-checkout-v2.switchboard.json");
     }
 }

@@ -58,6 +58,19 @@ pub fn display_available() -> bool {
     set("DISPLAY") || set("WAYLAND_DISPLAY")
 }
 
+/// The application's id: desktop entry, AppStream component and icon name.
+pub const APP_ID: &str = "dev.switchboard.Switchboard";
+/// The directory name of settings, recent files and the recovery file
+/// (`~/.local/share/switchboard` on Linux).
+const STORAGE_NAME: &str = "switchboard";
+
+/// The window's icon, drawn from the packaged icon; the platform's default
+/// icon if the picture cannot be read (it is compiled in, so it can).
+fn window_icon() -> std::sync::Arc<egui::IconData> {
+    let png = include_bytes!("../../../packaging/icons/switchboard-256.png");
+    std::sync::Arc::new(eframe::icon_data::from_png_bytes(png).unwrap_or_default())
+}
+
 /// Open the window and run until it closes.
 ///
 /// # Errors
@@ -74,7 +87,10 @@ pub fn run(options: Options) -> anyhow::Result<()> {
             .with_inner_size(size)
             .with_min_inner_size([640.0, 400.0])
             .with_title("Switchboard")
-            .with_app_id("switchboard"),
+            // The desktop entry's name: Wayland compositors and X11 docks
+            // match the window to its entry (and icon) by it.
+            .with_app_id(APP_ID)
+            .with_icon(window_icon()),
         ..Default::default()
     };
     let recovery_dir = if screenshot.is_some() {
@@ -86,7 +102,11 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         native.viewport = native.viewport.with_position([0.0, 0.0]);
         None
     } else {
-        eframe::storage_dir("switchboard")
+        let dir = eframe::storage_dir(STORAGE_NAME);
+        // eframe would name the settings' directory after the app id; they
+        // stay where earlier versions kept them.
+        native.persistence_path = dir.as_ref().map(|d| d.join("app.ron"));
+        dir
     };
     let samples_dir = files::find_samples_dir();
     let config = AppConfig {

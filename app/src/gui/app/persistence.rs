@@ -243,7 +243,7 @@ impl SwitchboardApp {
     }
 
     pub(super) fn export_svg(&mut self) {
-        let suggested = files::suggested_file_name(self.doc.design()).replace(".json", ".svg");
+        let suggested = format!("{}.svg", files::design_slug(self.doc.design()));
         let text = export::svg(self.doc.design(), &self.geometry, &self.analysis, self.settings.dark);
         let purpose = Purpose::WriteText { text, what: "the canvas as SVG".into(), export_dialog: false };
         self.ask_file(Ask::SaveExport { suggested, extension: "svg".into() }, purpose);

@@ -67,7 +67,7 @@ impl SwitchboardApp {
             self.notify("No results to export: run the design first");
             return;
         };
-        let stem = files::suggested_file_name(self.doc.design()).replace(".json", "");
+        let stem = files::design_slug(self.doc.design());
         let suffix = if format == ReportFormat::Json { "-report" } else { "" };
         let name = format!("{stem}{suffix}.{}", format.ext());
         let text = render(&run, format);
