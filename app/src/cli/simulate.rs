@@ -77,7 +77,7 @@ impl RunArgs {
             return Ok(());
         }
         let errors = |d: &engine::Design| -> std::collections::BTreeSet<(String, String)> {
-            engine::validate::validate(d)
+            engine::analysis::problems(d)
                 .into_iter()
                 .filter(|p| p.severity == engine::validate::Severity::Error)
                 .map(|p| (p.path, p.message))

@@ -35,10 +35,10 @@ type Computed = (Estimate, Vec<Problem>);
 /// Designs with more nodes and edges than this are analysed off the frame thread.
 pub const BACKGROUND_ITEMS: usize = 5_000;
 
-/// Validation and the estimate of one revision. Validation already appends
-/// the estimate's own problems.
+/// Validation and the estimate of one revision, the estimate computed once.
 fn compute(design: &Design) -> Computed {
-    (engine::capacity::estimate(design), engine::validate::validate(design))
+    let engine::analysis::Analysis { problems, estimate } = engine::analysis::analyse(design);
+    (estimate, problems)
 }
 
 impl Analysis {

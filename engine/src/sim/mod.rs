@@ -258,15 +258,15 @@ fn compile(design: &Design, options: &RunOptions) -> Result<Arc<plan::Plan>, Sim
         )]));
     }
     let problems = if options.is_plain() {
-        crate::validate::validate(design)
+        crate::analysis::problems(design)
     } else {
-        crate::validate::validate(&options.applied_to(design))
+        crate::analysis::problems(&options.applied_to(design))
     };
-    if crate::validate::has_errors(&problems) {
+    if crate::problem::has_errors(&problems) {
         return Err(SimError::InvalidDesign(
             problems
                 .iter()
-                .filter(|p| p.severity == crate::validate::Severity::Error)
+                .filter(|p| p.severity == crate::problem::Severity::Error)
                 .map(|p| format!("{}: {}", p.path, p.message))
                 .collect(),
         ));

@@ -14,7 +14,7 @@ use crate::model::{
 };
 
 use super::rng::{Sampler, ms_to_ns, s_to_ns};
-use crate::validate::{MAX_REPLICAS_PER_NODE, MAX_REPLICAS_TOTAL};
+use crate::model::limits::{MAX_REPLICAS_PER_NODE, MAX_REPLICAS_TOTAL};
 
 /// "No index".
 pub(crate) const NONE: u32 = u32::MAX;
