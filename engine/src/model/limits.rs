@@ -21,3 +21,17 @@ pub const MAX_EMPIRICAL_SAMPLES: usize = 1_000_000;
 
 /// Shortest period of a repeated simulator activity, s.
 pub const MIN_PERIOD_S: f64 = 0.001;
+
+/// Shortest span of simulated time a run measures, s: the run, its windows
+/// and what is left of it after the warm-up. A microsecond is a thousand
+/// ticks of the simulator's nanosecond clock; anything shorter rounds away.
+pub const MIN_SPAN_S: f64 = 1e-6;
+
+/// Smallest positive scale a gamma mean or a log-normal median may have, ms
+/// (a nanosecond): far smaller and the sampler's parameters leave the range
+/// of floating-point numbers.
+pub const MIN_SCALE_MS: f64 = 1e-6;
+
+/// Most steps of one operation that may belong to branch groups: the
+/// simulator marks the branches a request skips in a 64-bit mask.
+pub const MAX_BRANCH_STEPS: usize = 64;

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::limits::{
     MAX_DURATION_MS, MAX_EMPIRICAL_SAMPLES, MAX_IN_FLIGHT, MAX_REPLICAS_PER_NODE, MAX_REPLICAS_TOTAL, MIN_PERIOD_S,
+    MIN_SCALE_MS, MIN_SPAN_S,
 };
 use crate::model::{Design, Distribution, FORMAT_VERSION, GAMMA_MAX_CV, Node, NodeKind};
 // Validation's findings are the engine's one problem type, re-exported
@@ -77,6 +78,15 @@ impl Sink {
         }
     }
 
+    /// A scale the sampler can draw from: below a nanosecond, the gamma's
+    /// scale (mean × cv²) can round to zero and the log-normal's σ (from
+    /// p99 / p50) to infinity.
+    fn drawable(&mut self, target: &Target, path: String, value_ms: f64) {
+        if value_ms > 0.0 && value_ms < MIN_SCALE_MS {
+            self.error(target, path, format!("must be at least {MIN_SCALE_MS} ms (1 ns), found {value_ms}"));
+        }
+    }
+
     fn probability(&mut self, target: &Target, path: String, value: f64) {
         self.range(target, path, value, 0.0, 1.0);
     }
@@ -113,11 +123,13 @@ impl Sink {
             }
             Distribution::Gamma { mean_ms, cv } => {
                 self.positive(target, format!("{path}.mean_ms"), *mean_ms);
+                self.drawable(target, format!("{path}.mean_ms"), *mean_ms);
                 // 0 (and anything below GAMMA_MIN_CV) is drawn as a constant.
                 self.range(target, format!("{path}.cv"), *cv, 0.0, GAMMA_MAX_CV);
             }
             Distribution::Lognormal { p50_ms, p99_ms } => {
                 self.positive(target, format!("{path}.p50_ms"), *p50_ms);
+                self.drawable(target, format!("{path}.p50_ms"), *p50_ms);
                 if p99_ms <= p50_ms {
                     self.error(
                         target,
@@ -352,10 +364,23 @@ fn check_settings(design: &Design, sink: &mut Sink) {
     sink.positive(&t, "simulation.duration_s".into(), s.duration_s);
     if s.duration_s > 365.0 * 86_400.0 {
         sink.error(&t, "simulation.duration_s".into(), "must be at most a year of simulated time");
+    } else if s.duration_s > 0.0 && s.duration_s < MIN_SPAN_S {
+        sink.error(
+            &t,
+            "simulation.duration_s".into(),
+            format!("must be at least {MIN_SPAN_S} s, found {}", s.duration_s),
+        );
     }
     sink.range(&t, "simulation.warmup_s".into(), s.warmup_s, 0.0, f64::INFINITY);
     if s.warmup_s.is_finite() && s.duration_s.is_finite() && s.warmup_s >= s.duration_s {
         sink.error(&t, "simulation.warmup_s".into(), format!("must be shorter than duration_s ({})", s.duration_s));
+    } else if s.duration_s - s.warmup_s < MIN_SPAN_S {
+        // Both become whole nanoseconds: a closer end could leave nothing to measure.
+        sink.error(
+            &t,
+            "simulation.warmup_s".into(),
+            format!("must end at least {MIN_SPAN_S} s before duration_s ({})", s.duration_s),
+        );
     }
     if s.replications == 0 || s.replications > 1000 {
         sink.error(
@@ -380,6 +405,9 @@ fn check_settings(design: &Design, sink: &mut Sink) {
         );
     }
     sink.positive(&t, "simulation.window_s".into(), s.window_s);
+    if s.window_s > 0.0 && s.window_s < MIN_SPAN_S {
+        sink.error(&t, "simulation.window_s".into(), format!("must be at least {MIN_SPAN_S} s, found {}", s.window_s));
+    }
     if s.window_s > 0.0 && s.duration_s / s.window_s > 100_000.0 {
         sink.error(&t, "simulation.window_s".into(), "gives more than 100,000 windows: make it wider");
     }
