@@ -134,14 +134,20 @@ impl Sweep {
         Ok(())
     }
 
-    /// Collect a finished sweep.
-    pub fn poll(&mut self) {
-        let Some(result) = self.worker.as_ref().and_then(Worker::poll) else { return };
+    /// Collect a finished sweep; a refused design's problems are returned
+    /// for the problems panel.
+    pub fn poll(&mut self) -> Option<Vec<Problem>> {
+        let result = self.worker.as_ref().and_then(Worker::poll)?;
         self.worker = None;
         match result {
             Ok(points) => self.results = points,
+            Err(SimError::InvalidDesign(problems)) => {
+                self.error = Some("the design cannot be simulated: see the problems panel".to_owned());
+                return Some(problems);
+            }
             Err(e) => self.error = Some(e.to_string()),
         }
+        None
     }
 }
 
@@ -354,7 +360,9 @@ impl SwitchboardApp {
 
     /// Collect a finished run; engine errors go to the problems panel.
     pub fn poll_run(&mut self, ctx: &egui::Context) {
-        self.runs.sweep.poll();
+        if let Some(problems) = self.runs.sweep.poll() {
+            self.report_engine_problems(&problems);
+        }
         if self.runs.is_running() || self.runs.sweep.is_running() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
