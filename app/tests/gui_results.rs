@@ -155,7 +155,26 @@ fn f5_runs_and_engine_errors_go_to_the_problems_panel() {
     // The refusal names the same problem validation lists: once, not twice.
     let entry: Vec<_> = problems.iter().filter(|p| p.path == "workloads[requests].entry").collect();
     assert_eq!(entry.len(), 1, "{problems:?}");
-    assert!(!entry[0].message.starts_with("simulator:"), "{problems:?}");
+    assert_eq!(entry[0].target, engine::validate::Target::Workload("requests".into()), "{problems:?}");
+    assert!(h.state().settings.show_problems);
+}
+
+#[test]
+fn a_refused_sweep_lists_its_problems_in_the_panel() {
+    let mut d = two_tier(100.0);
+    d.nodes[1].capacity.replicas = 0;
+    let (mut h, _) = harness(d.clone());
+    h.state_mut().runs.sweep.start(d, 1.0, None).unwrap();
+    let start = Instant::now();
+    while h.state().runs.sweep.is_running() {
+        assert!(start.elapsed() < Duration::from_mins(2), "the sweep did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+        h.run_steps(1);
+    }
+    assert!(matches!(h.state().runs.notice, Some(switchboard::gui::run::RunNotice::Invalid(1))));
+    let problems = &h.state().analysis().problems;
+    let replicas: Vec<_> = problems.iter().filter(|p| p.path.ends_with(".capacity.replicas")).collect();
+    assert_eq!(replicas.len(), 1, "listed once: {problems:?}");
     assert!(h.state().settings.show_problems);
 }
 

@@ -16,9 +16,8 @@ use crate::sim::{RunControl, RunOptions};
 pub fn load_validate_simulate(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else { return };
     let Ok(mut design) = from_str(text, Format::sniff(text), "fuzz") else { return };
-    let problems = crate::validate::validate(&design);
-    let _ = crate::capacity::estimate(&design);
-    if crate::validate::has_errors(&problems) {
+    let problems = crate::analysis::problems(&design);
+    if crate::problem::has_errors(&problems) {
         return;
     }
     let s = &mut design.simulation;
@@ -36,7 +35,7 @@ pub fn load_validate_simulate(bytes: &[u8]) {
         .sum();
     let rate_scale = if rate > 40_000.0 { 40_000.0 / rate } else { 1.0 };
     let options = RunOptions { replications: Some(1), threads: Some(1), rate_scale, ..RunOptions::default() };
-    if crate::validate::has_errors(&crate::validate::validate(&options.applied_to(&design))) {
+    if crate::problem::has_errors(&crate::analysis::problems(&options.applied_to(&design))) {
         return;
     }
     let _ = crate::sim::run(&design, &options, &RunControl::new());

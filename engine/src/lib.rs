@@ -3,11 +3,13 @@
 //! simulator, and the exporters and importers. It has no GUI dependency: the
 //! desktop app and the CLI are both thin clients of this crate.
 
+pub mod analysis;
 pub mod capacity;
 pub mod export;
 pub mod fuzzing;
 pub mod import;
 pub mod model;
+pub mod problem;
 pub mod report_csv;
 pub mod report_explain;
 pub mod report_html;

@@ -185,8 +185,10 @@ fn capacity_flags_overload_before_any_simulation() {
     let mut d = base();
     d.nodes[1].capacity.workers = 1;
     d.nodes[1].service_time = Distribution::Exponential { mean_ms: 20.0 };
-    // 100 req/s × 20 ms on one worker: ρ = 2.
-    let problems = validate(&d);
+    // 100 req/s × 20 ms on one worker: ρ = 2. Validation alone does not
+    // estimate; the analysis adds the estimate's findings.
+    assert!(!validate(&d).iter().any(|p| p.path == "nodes[orders].capacity"));
+    let problems = engine::analysis::problems(&d);
     let p = problems.iter().find(|p| p.path == "nodes[orders].capacity").expect("overload flagged");
     assert!(p.message.contains("overloaded"), "{p}");
     let est = engine::capacity::estimate(&d);
@@ -278,7 +280,7 @@ fn discovery_rules_name_the_field() {
 
 #[test]
 fn replica_counts_are_bounded_before_anything_is_allocated() {
-    use engine::validate::{MAX_REPLICAS_PER_NODE, MAX_REPLICAS_TOTAL};
+    use engine::model::limits::{MAX_REPLICAS_PER_NODE, MAX_REPLICAS_TOTAL};
     let mut d = base();
     d.nodes[0].capacity.replicas = u32::MAX;
     assert!(has(&d, "nodes[api].capacity.replicas", "at most 100000"), "{:?}", messages(&d));

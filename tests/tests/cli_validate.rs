@@ -67,13 +67,21 @@ fn problems_in_yaml_name_their_line_in_the_text_output() {
     let (code, out) = run(&["validate", file]);
     assert_eq!(code, 1);
     // The node is named as the user sees it, after its id.
-    assert!(
-        out.contains(&format!("{file}:7:17: error: nodes[web] (\"Web\").capacity.replicas: must be at least 1")),
-        "{out}"
-    );
-    // The simulator's refusal points at the same place.
+    let line = format!("{file}:7:17: error: nodes[web] (\"Web\").capacity.replicas: must be at least 1");
+    assert!(out.contains(&line), "{out}");
+    // The simulator's refusal is the same problem, printed the same way.
     let (code, _) = run(&["simulate", file]);
     assert_eq!(code, 1);
+    let design = engine::model::format::load(&path).unwrap();
+    let options = engine::sim::RunOptions::default();
+    let Err(engine::sim::SimError::InvalidDesign(problems)) =
+        engine::sim::run(&design, &options, &engine::sim::RunControl::new())
+    else {
+        panic!("the simulator ran a design with an error")
+    };
+    let refusal = switchboard::cli::Places::of(&path).with_names(&design).refusal(&problems);
+    assert_eq!(refusal.first(), Some(&line), "{refusal:?}");
+    assert!(refusal.iter().all(|l| l.starts_with(file) && l.contains(": error: ")), "{refusal:?}");
 }
 
 #[test]

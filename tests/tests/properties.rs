@@ -307,8 +307,7 @@ proptest! {
             Ok(d) => d,
             Err(e) => return Err(TestCaseError::fail(format!("generated file refused: {e}"))),
         };
-        let problems = engine::validate::validate(&design);
-        let _ = engine::capacity::estimate(&design);
+        let problems = engine::analysis::problems(&design);
         if engine::validate::has_errors(&problems) {
             // Refused with a message; nothing more to run.
             prop_assert!(problems.iter().all(|p| !p.message.is_empty()));
@@ -353,7 +352,7 @@ fn most_generated_designs_are_valid_and_run() {
         let text = serde_json::to_string(&to_design(&spec)).unwrap();
         let design =
             engine::model::format::from_str(&text, engine::model::format::Format::Json, "random.json").unwrap();
-        let problems = engine::validate::validate(&design);
+        let problems = engine::analysis::problems(&design);
         if engine::validate::has_errors(&problems) {
             if first_problems.len() < 5 {
                 first_problems

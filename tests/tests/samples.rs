@@ -96,7 +96,7 @@ fn samples_survive_a_yaml_round_trip() {
 fn samples_validate_without_problems() {
     for path in sample_files() {
         let design = load(&path);
-        let problems = engine::validate::validate(&design);
+        let problems = engine::analysis::problems(&design);
         let errors: Vec<String> =
             problems.iter().filter(|p| p.severity == Severity::Error).map(ToString::to_string).collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", path.display());

@@ -55,7 +55,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     // An invalid design (a duplicate id, an edge to nowhere, a policy that
     // cannot work) would deploy something other than what was drawn: refuse,
     // as a compiler would, unless asked to go on.
-    let errors: Vec<_> = engine::validate::validate(&design)
+    let errors: Vec<_> = engine::analysis::problems(&design)
         .into_iter()
         .filter(|p| p.severity == engine::validate::Severity::Error)
         .collect();

@@ -279,20 +279,19 @@ impl Places {
         }
     }
 
-    /// Print the simulator's refusal of the design, each reason once (a
-    /// sweep's points refuse for the same reasons), with its place.
-    pub fn print_refusal(&self, problems: &[String]) {
+    /// The simulator's refusal of the design as `validate` prints problems,
+    /// each once (a sweep's points refuse for the same reasons).
+    #[must_use]
+    pub fn refusal(&self, problems: &[engine::validate::Problem]) -> Vec<String> {
         let mut said = std::collections::BTreeSet::new();
-        for p in problems.iter().filter(|p| said.insert(p.as_str())) {
-            say!("{}", self.error(p));
-        }
+        problems.iter().map(|p| self.problem(p)).filter(|line| said.insert(line.clone())).collect()
     }
 
-    /// An error the simulator gave as `path: message`, with its place.
-    #[must_use]
-    pub fn error(&self, message: &str) -> String {
-        let path = message.split_once(": ").map_or("", |(path, _)| path);
-        format!("{}: error: {message}", self.prefix(path))
+    /// Print [`Places::refusal`] on stderr.
+    pub fn print_refusal(&self, problems: &[engine::validate::Problem]) {
+        for line in self.refusal(problems) {
+            say!("{line}");
+        }
     }
 }
 

@@ -77,7 +77,7 @@ impl RunArgs {
             return Ok(());
         }
         let errors = |d: &engine::Design| -> std::collections::BTreeSet<(String, String)> {
-            engine::validate::validate(d)
+            engine::analysis::problems(d)
                 .into_iter()
                 .filter(|p| p.severity == engine::validate::Severity::Error)
                 .map(|p| (p.path, p.message))
@@ -254,7 +254,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let report = match run_with_progress(&design, &options, args.output.quiet) {
         Ok(r) => r,
         Err(SimError::InvalidDesign(problems)) => {
-            super::Places::of(&args.file).print_refusal(&problems);
+            super::Places::of(&args.file).with_names(&design).print_refusal(&problems);
             return Ok(exit::DESIGN_ERRORS);
         }
         Err(e @ SimError::TooMuchMemory { .. }) => anyhow::bail!("{e} (--max-memory SIZE)"),

@@ -95,7 +95,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let points = match result {
         Ok(p) => p,
         Err(SimError::InvalidDesign(problems)) => {
-            super::Places::of(&args.file).print_refusal(&problems);
+            super::Places::of(&args.file).with_names(&design).print_refusal(&problems);
             return Ok(exit::DESIGN_ERRORS);
         }
         Err(e @ SimError::TooMuchMemory { .. }) => anyhow::bail!("{e} (--max-memory SIZE)"),

@@ -46,8 +46,7 @@ struct Located<'a> {
 /// Unreadable input, or an output file that cannot be written.
 pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let design = super::load_design(&args.file)?;
-    let problems = engine::validate::validate(&design);
-    let estimate = engine::capacity::estimate(&design);
+    let engine::analysis::Analysis { problems, estimate } = engine::analysis::analyse(&design);
     let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
     let warnings = problems.len() - errors;
     let places = if problems.is_empty() { None } else { Some(super::Places::of(&args.file).with_names(&design)) };

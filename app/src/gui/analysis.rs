@@ -5,7 +5,7 @@
 //! take about a second) is analysed on a worker thread while the window stays
 //! responsive, showing the last result and saying that a new one is coming.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::thread::JoinHandle;
 
 use engine::Design;
@@ -35,10 +35,10 @@ type Computed = (Estimate, Vec<Problem>);
 /// Designs with more nodes and edges than this are analysed off the frame thread.
 pub const BACKGROUND_ITEMS: usize = 5_000;
 
-/// Validation and the estimate of one revision. Validation already appends
-/// the estimate's own problems.
+/// Validation and the estimate of one revision, the estimate computed once.
 fn compute(design: &Design) -> Computed {
-    (engine::capacity::estimate(design), engine::validate::validate(design))
+    let engine::analysis::Analysis { problems, estimate } = engine::analysis::analyse(design);
+    (estimate, problems)
 }
 
 impl Analysis {
@@ -92,14 +92,41 @@ impl Analysis {
         self.node_worst.clear();
         self.edge_worst.clear();
         for p in &problems {
-            let map = match &p.target {
-                Target::Node(id) => self.node_worst.entry(id.clone()),
-                Target::Edge(id) => self.edge_worst.entry(id.clone()),
-                _ => continue,
-            };
-            map.and_modify(|s| *s = (*s).min(p.severity)).or_insert(p.severity);
+            self.mark(p);
         }
         self.problems = problems;
+    }
+
+    /// Count a problem in the worst severity of its node or edge.
+    fn mark(&mut self, p: &Problem) {
+        let map = match &p.target {
+            Target::Node(id) => self.node_worst.entry(id.clone()),
+            Target::Edge(id) => self.edge_worst.entry(id.clone()),
+            _ => return,
+        };
+        map.and_modify(|s| *s = (*s).min(p.severity)).or_insert(p.severity);
+    }
+
+    /// List the problems a run was refused for above the others, each once.
+    /// Most are listed already (the run analysed the same design); a scenario
+    /// or the run's settings can add their own. Looked up in a set, so a long
+    /// refusal against a long list stays linear.
+    pub fn add_refusal(&mut self, refusal: &[Problem]) {
+        let listed: BTreeSet<(&str, &str)> =
+            self.problems.iter().map(|p| (p.path.as_str(), p.message.as_str())).collect();
+        let mut added = BTreeSet::new();
+        let new: Vec<Problem> = refusal
+            .iter()
+            .filter(|p| {
+                let key = (p.path.as_str(), p.message.as_str());
+                !listed.contains(&key) && added.insert(key)
+            })
+            .cloned()
+            .collect();
+        for p in &new {
+            self.mark(p);
+        }
+        self.problems.splice(0..0, new);
     }
 
     /// Forget the cache (after a new document is opened).
@@ -169,6 +196,30 @@ mod tests {
         assert!(a.refresh(&chain(10), 1));
         assert!(!a.is_running());
         assert_eq!(a.counts().0, 1);
+    }
+
+    #[test]
+    fn a_refusal_adds_only_what_is_not_listed_and_marks_its_items() {
+        let mut a = Analysis::default();
+        a.refresh(&chain(10), 1);
+        let listed = a.problems.clone();
+        let (errors, warnings) = a.counts();
+        // The run refused for the error already listed: nothing changes.
+        let known: Vec<Problem> = listed.iter().filter(|p| p.severity == Severity::Error).cloned().collect();
+        a.add_refusal(&known);
+        assert_eq!(a.problems, listed);
+        // A scenario's own error, twice: listed once, first, and its node marked.
+        let scenario = Problem {
+            severity: Severity::Error,
+            path: "nodes[s5].capacity.replicas".into(),
+            message: "must be at most 100000, found 200000".into(),
+            target: Target::Node("s5".into()),
+        };
+        assert_eq!(a.node_severity("s5"), None);
+        a.add_refusal(&[scenario.clone(), scenario.clone()]);
+        assert_eq!(a.problems.first(), Some(&scenario));
+        assert_eq!(a.counts(), (errors + 1, warnings));
+        assert_eq!(a.node_severity("s5"), Some(Severity::Error));
     }
 
     #[test]

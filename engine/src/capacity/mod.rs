@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Arrival, BrokerMode, Concurrency, Design, Distribution, EdgeKind, NodeKind};
-use crate::validate::{Problem, Severity, Target};
+use crate::problem::{Problem, Severity, Target};
 
 /// Utilization at or above which a node is hot.
 pub const HOT: f64 = 0.8;

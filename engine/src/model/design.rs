@@ -144,7 +144,7 @@ pub struct SimulationSettings {
     pub replications: u32,
     /// Cap on requests in flight: beyond it arrivals are rejected and the run is unstable.
     #[serde(default = "default_max_in_flight")]
-    #[schemars(range(min = 1, max = crate::validate::MAX_IN_FLIGHT))]
+    #[schemars(range(min = 1, max = crate::model::limits::MAX_IN_FLIGHT))]
     pub max_in_flight: u32,
     /// Width of the report's time-series windows, seconds.
     #[serde(default = "default_window_s")]

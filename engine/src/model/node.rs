@@ -113,7 +113,7 @@ fn one() -> u32 {
 pub struct Capacity {
     /// Replicas (instances) behind the load balancer.
     #[serde(default = "one")]
-    #[schemars(range(min = 1, max = crate::validate::MAX_REPLICAS_PER_NODE))]
+    #[schemars(range(min = 1, max = crate::model::limits::MAX_REPLICAS_PER_NODE))]
     pub replicas: u32,
     /// Workers (concurrent requests in service) per replica.
     #[serde(default = "one")]
@@ -226,10 +226,10 @@ pub struct OutlierEjection {
 #[serde(deny_unknown_fields)]
 pub struct Autoscaling {
     /// Fewest replicas.
-    #[schemars(range(min = 1, max = crate::validate::MAX_REPLICAS_PER_NODE))]
+    #[schemars(range(min = 1, max = crate::model::limits::MAX_REPLICAS_PER_NODE))]
     pub min_replicas: u32,
     /// Most replicas.
-    #[schemars(range(min = 1, max = crate::validate::MAX_REPLICAS_PER_NODE))]
+    #[schemars(range(min = 1, max = crate::model::limits::MAX_REPLICAS_PER_NODE))]
     pub max_replicas: u32,
     /// Target worker utilization, 0–1.
     pub target_utilization: f64,

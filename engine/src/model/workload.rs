@@ -126,7 +126,7 @@ pub enum Arrival {
     /// Closed loop: `users` each send a request, wait for its answer, think, repeat.
     Closed {
         /// Concurrent users (in all, at most the run's `max_in_flight`).
-        #[schemars(range(min = 1, max = crate::validate::MAX_IN_FLIGHT))]
+        #[schemars(range(min = 1, max = crate::model::limits::MAX_IN_FLIGHT))]
         users: u32,
         /// Think time between a response and the next request.
         think_time: Distribution,

@@ -68,6 +68,7 @@ pub use stats::{Estimate, WIDE_CI, t975};
 pub use trace::{SpanKind, Trace, TraceSpan};
 
 use crate::model::Design;
+use crate::problem::Problem;
 
 /// Overrides of the design's simulation settings.
 #[derive(Clone, Debug, PartialEq)]
@@ -143,9 +144,10 @@ impl RunOptions {
 /// Why a run did not produce a report.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
-    /// The design has errors; each entry is "path: message".
-    #[error("the design cannot be simulated:\n  {}", .0.join("\n  "))]
-    InvalidDesign(Vec<String>),
+    /// The design has errors: the analysis's (validation's and the capacity
+    /// estimate's), as the GUI and `validate` show them.
+    #[error("the design cannot be simulated:\n  {}", problem_lines(.0))]
+    InvalidDesign(Vec<Problem>),
     /// The run was cancelled.
     #[error("the simulation was cancelled")]
     Cancelled,
@@ -162,6 +164,12 @@ pub enum SimError {
     /// Something the simulator could not do (a thread, a histogram).
     #[error("simulator failure: {0}")]
     Internal(String),
+}
+
+/// Problems as "path: message", one a line.
+fn problem_lines(problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+    lines.join("\n  ")
 }
 
 /// Progress of a run.
@@ -249,30 +257,29 @@ impl RunControl {
     }
 }
 
-/// Validate and compile a design with the run's overrides.
+/// Analyse (validate and estimate) and compile a design with the run's
+/// overrides: a design with any error is refused before it is compiled.
 fn compile(design: &Design, options: &RunOptions) -> Result<Arc<plan::Plan>, SimError> {
     if !(options.rate_scale.is_finite() && options.rate_scale > 0.0) {
-        return Err(SimError::InvalidDesign(vec![format!(
-            "rate_scale: must be a finite number above 0, found {}",
-            options.rate_scale
+        return Err(SimError::InvalidDesign(vec![Problem::design_error(
+            "rate_scale",
+            format!("must be a finite number above 0, found {}", options.rate_scale),
         )]));
     }
     let problems = if options.is_plain() {
-        crate::validate::validate(design)
+        crate::analysis::problems(design)
     } else {
-        crate::validate::validate(&options.applied_to(design))
+        crate::analysis::problems(&options.applied_to(design))
     };
-    if crate::validate::has_errors(&problems) {
+    if crate::problem::has_errors(&problems) {
         return Err(SimError::InvalidDesign(
-            problems
-                .iter()
-                .filter(|p| p.severity == crate::validate::Severity::Error)
-                .map(|p| format!("{}: {}", p.path, p.message))
-                .collect(),
+            problems.into_iter().filter(|p| p.severity == crate::problem::Severity::Error).collect(),
         ));
     }
     let settings = plan::settings(design, options);
-    plan::Plan::compile(design, settings).map(Arc::new).map_err(SimError::InvalidDesign)
+    plan::Plan::compile(design, settings)
+        .map(Arc::new)
+        .map_err(|m| SimError::Internal(format!("a distribution validation accepted cannot be drawn: {m}")))
 }
 
 impl Simulation {

@@ -57,8 +57,9 @@ pub(crate) struct PNodePol {
     pub dynamic: bool,
 }
 
-/// Compile a node's policies: (policy index or `NONE`, replica slots, replicas serving at the start).
-pub(crate) fn compile(n: &Node, path: &str, pols: &mut Vec<PNodePol>, problems: &mut Vec<String>) -> (u32, u32, u32) {
+/// Compile a node's policies: (policy index or `NONE`, replica slots, replicas
+/// serving at the start). Validation has checked their ranges.
+pub(crate) fn compile(n: &Node, pols: &mut Vec<PNodePol>) -> (u32, u32, u32) {
     let replicas = n.capacity.replicas.max(1);
     let p = &n.policies;
     if p.is_empty() {
@@ -72,21 +73,13 @@ pub(crate) fn compile(n: &Node, path: &str, pols: &mut Vec<PNodePol>, problems: 
         base_ns: s_to_ns(o.base_ejection_s),
         max_percent: o.max_ejection_percent.clamp(0.0, 100.0),
     });
-    let hpa = p.autoscaling.as_ref().map(|a| {
-        if a.min_replicas == 0 || a.max_replicas < a.min_replicas {
-            problems.push(format!("{path}.policies.autoscaling: need 1 ≤ min_replicas ≤ max_replicas"));
-        }
-        if !(a.target_utilization > 0.0 && a.target_utilization <= 1.0) {
-            problems.push(format!("{path}.policies.autoscaling.target_utilization: must be in (0, 1]"));
-        }
-        PHpa {
-            min: a.min_replicas.max(1),
-            max: a.max_replicas.max(a.min_replicas).max(1),
-            target: a.target_utilization,
-            eval_ns: s_to_ns(a.evaluation_period_s).max(1),
-            stabilization_ns: s_to_ns(a.scale_down_stabilization_s),
-            cold_ns: s_to_ns(a.cold_start_s),
-        }
+    let hpa = p.autoscaling.as_ref().map(|a| PHpa {
+        min: a.min_replicas.max(1),
+        max: a.max_replicas.max(a.min_replicas).max(1),
+        target: a.target_utilization,
+        eval_ns: s_to_ns(a.evaluation_period_s).max(1),
+        stabilization_ns: s_to_ns(a.scale_down_stabilization_s),
+        cold_ns: s_to_ns(a.cold_start_s),
     });
     let (slots, initial) = match &hpa {
         Some(h) => (h.max.max(replicas), replicas.clamp(h.min, h.max)),

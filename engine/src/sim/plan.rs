@@ -3,9 +3,10 @@
 //! The event loop never looks up a string: every node, edge, operation
 //! (handler), step stage, branch group, broker and subscription gets an index
 //! once, here, and the hot path follows indices. Times become integer
-//! nanoseconds and distributions become ready-to-draw samplers. Anything the
-//! run cannot honour (a missing node, an impossible distribution) is reported
-//! as a problem naming its place in the file.
+//! nanoseconds and distributions become ready-to-draw samplers. Compiling
+//! judges nothing: the design was analysed first (`sim::compile`), and every
+//! rule of what the simulator can run is a validation rule, so a missing node
+//! or an impossible value never reaches this file.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +15,7 @@ use crate::model::{
 };
 
 use super::rng::{Sampler, ms_to_ns, s_to_ns};
-use crate::validate::{MAX_REPLICAS_PER_NODE, MAX_REPLICAS_TOTAL};
+use crate::model::limits::MAX_BRANCH_STEPS;
 
 /// "No index".
 pub(crate) const NONE: u32 = u32::MAX;
@@ -211,9 +212,6 @@ pub(crate) struct Plan {
     pub caches: Vec<super::discovery::PCache>,
 }
 
-/// Most steps of one operation that may belong to branch groups (bits of a u64 mask).
-const MAX_BRANCH_MEMBERS: usize = 64;
-
 impl Plan {
     /// Whether the design uses any resilience feature (call policies, node
     /// policies, faults); without one the report keeps its plain shape.
@@ -232,9 +230,15 @@ impl Plan {
         list.first().map_or(NONE, |(_, h)| *h)
     }
 
-    /// Compile a design; on failure, every problem found as "path: message".
-    pub fn compile(design: &Design, settings: Settings) -> Result<Self, Vec<String>> {
-        let mut problems = Vec::new();
+    /// Compile an analysed design (one without errors).
+    ///
+    /// # Errors
+    /// A distribution validation accepted that still cannot be drawn, as
+    /// "path: reason": a gap between validation and the sampler, not a fault
+    /// of the design.
+    pub fn compile(design: &Design, settings: Settings) -> Result<Self, String> {
+        // The first distribution that cannot be drawn (see `# Errors`).
+        let mut undrawable: Option<String> = None;
         // Ids looked up once: a scan of every node per edge would make
         // compiling a large design quadratic. As `Design::node_index`, the
         // first node with an id wins.
@@ -252,22 +256,12 @@ impl Plan {
         let mut brokers = Vec::new();
         let mut node_pols = Vec::new();
         for (i, n) in design.nodes.iter().enumerate() {
-            let path = format!("nodes[{}]", n.id);
             // Receivers run on their host's worker; clients are load sources
             // with no work of their own (as the capacity estimate treats them).
             let client = n.kind == NodeKind::Client;
             let inline = n.kind == NodeKind::Receiver || client;
             let cap = &n.capacity;
-            if !inline && (cap.replicas == 0 || cap.workers == 0) {
-                problems.push(format!("{path}.capacity: replicas and workers must be at least 1"));
-            }
-            if !(0.0..=1.0).contains(&n.error_probability) {
-                problems.push(format!("{path}.error_probability: must be between 0 and 1"));
-            }
             let hit_ratio = if n.kind == NodeKind::Cache { n.cache.as_ref().map_or(0.0, |c| c.hit_ratio) } else { 0.0 };
-            if !(0.0..=1.0).contains(&hit_ratio) {
-                problems.push(format!("{path}.cache.hit_ratio: must be between 0 and 1"));
-            }
             let broker = if n.kind == NodeKind::Broker {
                 let b = n.broker.clone().unwrap_or_default();
                 brokers.push(PBroker {
@@ -280,8 +274,7 @@ impl Plan {
             } else {
                 NONE
             };
-            let (pol, slots, initial) =
-                if inline { (NONE, 0, 0) } else { super::nodepol::compile(n, &path, &mut node_pols, &mut problems) };
+            let (pol, slots, initial) = if inline { (NONE, 0, 0) } else { super::nodepol::compile(n, &mut node_pols) };
             let replicas = slots;
             nodes.push(PNode {
                 id: n.id.clone(),
@@ -304,18 +297,9 @@ impl Plan {
                 disc: NONE,
                 plain: false,
             });
-            if replicas > MAX_REPLICAS_PER_NODE {
-                problems.push(format!(
-                    "{path}.capacity.replicas: {replicas} replica slots; at most {MAX_REPLICAS_PER_NODE} per node"
-                ));
-            }
+            // Each slot is allocated up front: validation bounds them per
+            // node and in all (`MAX_REPLICAS_PER_NODE`, `MAX_REPLICAS_TOTAL`).
             n_replicas = n_replicas.saturating_add(replicas);
-        }
-        if n_replicas > MAX_REPLICAS_TOTAL {
-            // Each slot is allocated up front: refuse before allocating.
-            problems.push(format!(
-                "nodes: {n_replicas} replica slots in all; at most {MAX_REPLICAS_TOTAL} (lower replicas or max_replicas)"
-            ));
         }
 
         // Operation names per node: declared, used by edges, or entered by workloads.
@@ -341,30 +325,15 @@ impl Plan {
         let mut edges = Vec::with_capacity(design.edges.len());
         let mut policies = Vec::new();
         for e in &design.edges {
-            let path = format!("edges[{}]", e.id);
-            if index_of(&e.from).is_none() {
-                problems.push(format!("{path}.from: no node {:?}", e.from));
-            }
-            if index_of(&e.to).is_none() {
-                problems.push(format!("{path}.to: no node {:?}", e.to));
-            }
-            if !(0.0..=1.0).contains(&e.probability) {
-                problems.push(format!("{path}.probability: must be between 0 and 1"));
-            }
-            if let Some(b) = &e.branch
-                && !(b.weight.is_finite() && b.weight > 0.0)
-            {
-                problems.push(format!("{path}.branch.weight: must be positive"));
-            }
             let latency = match e.network_latency.as_ref().map(Sampler::new).transpose() {
                 Ok(s) => s.filter(|s| !s.is_zero()),
                 Err(m) => {
-                    problems.push(format!("{path}.network_latency: {m}"));
+                    undrawable.get_or_insert(format!("edges[{}].network_latency: {m}", e.id));
                     None
                 }
             };
             let policy = if e.kind == EdgeKind::Call {
-                super::resilience::compile(e, edges.len() as u32, &path, &mut policies, &mut problems)
+                super::resilience::compile(e, edges.len() as u32, &mut policies)
             } else {
                 NONE
             };
@@ -396,7 +365,7 @@ impl Plan {
                     Sampler::Constant(0)
                 } else {
                     Sampler::new(dist).unwrap_or_else(|m| {
-                        problems.push(format!("nodes[{}].service_time: {m}", n.id));
+                        undrawable.get_or_insert(format!("nodes[{}].service_time: {m}", n.id));
                         Sampler::Constant(0)
                     })
                 };
@@ -436,7 +405,7 @@ impl Plan {
             discs: Vec::new(),
             caches: Vec::new(),
         };
-        super::faults::compile(design, &mut plan, &mut problems);
+        super::faults::compile(design, &mut plan);
         super::discovery::compile(design, &mut plan, &by_id);
         for n in &mut plan.nodes {
             n.plain = !n.inline
@@ -458,7 +427,7 @@ impl Plan {
             }
         }
         for h in 0..plan.handlers.len() {
-            plan.compile_steps(design, h, &steps_from, &by_id, &mut problems);
+            plan.compile_steps(design, h, &steps_from, &by_id);
         }
 
         // Subscriptions.
@@ -469,7 +438,7 @@ impl Plan {
             let (Some(from), Some(to)) = (index_of(&e.from), index_of(&e.to)) else { continue };
             let broker = plan.nodes.get(from as usize).map_or(NONE, |n| n.broker);
             if broker == NONE {
-                problems.push(format!("edges[{}].from: a subscription must start at a broker", e.id));
+                // Validation refuses a subscription from anything but a broker.
                 continue;
             }
             let s = e.subscription.clone().unwrap_or_default();
@@ -491,20 +460,10 @@ impl Plan {
 
         // Workloads.
         for w in &design.workloads {
-            let path = format!("workloads[{}]", w.name);
-            let Some(entry) = index_of(&w.entry) else {
-                problems.push(format!("{path}.entry: no node {:?}", w.entry));
-                continue;
-            };
+            let Some(entry) = index_of(&w.entry) else { continue };
             let arrival = match &w.arrival {
                 Arrival::Open { process, rate_per_s, profile } => {
-                    if !(rate_per_s.is_finite() && *rate_per_s >= 0.0) {
-                        problems.push(format!("{path}.arrival.rate_per_s: must be a non-negative number"));
-                    }
                     let max_factor = profile.max_factor();
-                    if !(max_factor.is_finite() && max_factor >= 0.0) {
-                        problems.push(format!("{path}.arrival.profile: factors must be non-negative numbers"));
-                    }
                     PArrival::Open {
                         poisson: *process == ArrivalProcess::Poisson,
                         rate_per_s: (rate_per_s * plan.settings.rate_scale).max(0.0),
@@ -514,7 +473,7 @@ impl Plan {
                 }
                 Arrival::Closed { users, think_time } => {
                     let think = Sampler::new(think_time).unwrap_or_else(|m| {
-                        problems.push(format!("{path}.arrival.think_time: {m}"));
+                        undrawable.get_or_insert(format!("workloads[{}].arrival.think_time: {m}", w.name));
                         Sampler::Constant(0)
                     });
                     PArrival::Closed { users: *users, think }
@@ -524,38 +483,17 @@ impl Plan {
             plan.workloads.push(PWorkload { name: w.name.clone(), entry, handler, arrival });
         }
 
-        let s = &plan.settings;
-        if s.duration_ns == 0 {
-            problems.push("simulation.duration_s: must be positive".to_owned());
+        match undrawable {
+            None => Ok(plan),
+            Some(m) => Err(m),
         }
-        if s.warmup_ns >= s.duration_ns {
-            problems.push("simulation.warmup_s: must be shorter than duration_s".to_owned());
-        }
-        if s.window_ns == 0 {
-            problems.push("simulation.window_s: must be positive".to_owned());
-        }
-        if s.replications == 0 {
-            problems.push("simulation.replications: must be at least 1".to_owned());
-        }
-        if !(s.rate_scale.is_finite() && s.rate_scale >= 0.0) {
-            problems.push("rate scale: must be a non-negative number".to_owned());
-        }
-        if problems.is_empty() { Ok(plan) } else { Err(problems) }
     }
 
     /// Build the stages and branch groups of handler `h`.
-    fn compile_steps(
-        &mut self,
-        design: &Design,
-        h: usize,
-        steps_from: &[Vec<usize>],
-        by_id: &BTreeMap<&str, u32>,
-        problems: &mut Vec<String>,
-    ) {
+    fn compile_steps(&mut self, design: &Design, h: usize, steps_from: &[Vec<usize>], by_id: &BTreeMap<&str, u32>) {
         let Some(handler) = self.handlers.get(h) else { return };
         let node = handler.node;
         let op = handler.op.clone();
-        let Some(node_id) = design.nodes.get(node as usize).map(|n| n.id.clone()) else { return };
         let mut steps: Vec<usize> = steps_from
             .get(node as usize)
             .map_or(&[][..], Vec::as_slice)
@@ -603,10 +541,8 @@ impl Plan {
                 };
                 let mut bit = u8::MAX;
                 if let Some(b) = &e.branch {
-                    if bits >= MAX_BRANCH_MEMBERS {
-                        problems.push(format!(
-                            "nodes[{node_id}]: more than {MAX_BRANCH_MEMBERS} branch steps in one operation"
-                        ));
+                    if bits >= MAX_BRANCH_STEPS {
+                        // Validation bounds the branch steps of an operation.
                         continue;
                     }
                     bit = bits as u8;

@@ -159,7 +159,10 @@ pub fn replicas(
     mut on_point: impl FnMut(&SweepPoint),
 ) -> Result<Vec<SweepPoint>, SimError> {
     let Some(i) = design.node_index(node) else {
-        return Err(SimError::InvalidDesign(vec![format!("sweep: no node {node:?}")]));
+        return Err(SimError::InvalidDesign(vec![crate::problem::Problem::design_error(
+            "sweep",
+            format!("no node {node:?}"),
+        )]));
     };
     let mut out = Vec::new();
     for &n in counts {

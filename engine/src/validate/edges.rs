@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Sink, Target, node_path};
+use crate::model::limits::MAX_BRANCH_STEPS;
 use crate::model::{Backoff, CallPolicy, Design, Edge, EdgeKind, Node, NodeKind};
 
 fn edge_path(e: &Edge) -> String {
@@ -119,6 +120,42 @@ pub(super) fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: 
         if e.robust && e.kind != EdgeKind::Signal {
             sink.warn(&t, format!("{p}.robust"), "`robust` applies to signal edges only; ignored");
         }
+    }
+    check_branch_steps(design, nodes, sink);
+}
+
+/// An operation runs the steps of its own and those of every operation (no
+/// `operation` set); the branch steps among them must fit the simulator's
+/// mask of skipped branches.
+fn check_branch_steps(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut Sink) {
+    // Per source node: branch steps of every operation, and per operation.
+    let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut own: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for e in &design.edges {
+        if e.branch.is_none() || e.kind == EdgeKind::Subscription {
+            continue;
+        }
+        match &e.operation {
+            None => *shared.entry(e.from.as_str()).or_default() += 1,
+            Some(op) => *own.entry((e.from.as_str(), op.as_str())).or_default() += 1,
+        }
+    }
+    let mut worst: BTreeMap<&str, (usize, Option<&str>)> = shared.iter().map(|(&from, &n)| (from, (n, None))).collect();
+    for (&(from, op), &n) in &own {
+        let total = n + shared.get(from).copied().unwrap_or(0);
+        let w = worst.entry(from).or_insert((0, None));
+        if total > w.0 {
+            *w = (total, Some(op));
+        }
+    }
+    for (from, (n, op)) in worst {
+        let Some(node) = nodes.get(from).filter(|_| n > MAX_BRANCH_STEPS) else { continue };
+        let handling = op.map_or_else(|| "its default handling".to_owned(), |op| format!("operation {op:?}"));
+        sink.error(
+            &Target::Node(node.id.clone()),
+            node_path(node),
+            format!("{handling} has {n} branch steps; at most {MAX_BRANCH_STEPS} (the simulator marks skipped branches in a 64-bit mask)"),
+        );
     }
 }
 

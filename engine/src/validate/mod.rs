@@ -8,9 +8,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
-
+use crate::model::limits::{
+    MAX_DURATION_MS, MAX_EMPIRICAL_SAMPLES, MAX_IN_FLIGHT, MAX_REPLICAS_PER_NODE, MAX_REPLICAS_TOTAL, MIN_PERIOD_S,
+    MIN_SCALE_MS, MIN_SPAN_S,
+};
 use crate::model::{Design, Distribution, FORMAT_VERSION, GAMMA_MAX_CV, Node, NodeKind};
+// Validation's findings are the engine's one problem type, re-exported
+// here because validation is where most of them come from.
+pub use crate::problem::{Problem, Severity, Target, has_errors};
 
 mod discovery;
 mod edges;
@@ -20,86 +25,9 @@ use discovery::check_discovery;
 use edges::{check_edges, check_sync_cycles};
 use items::{check_faults, check_scenarios, check_slos, check_workloads};
 
-/// How bad a problem is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// The design cannot be simulated or exported as it is.
-    Error,
-    /// Probably a mistake, or a risk worth a look.
-    Warning,
-}
-
-/// What a problem is about, so the GUI can select the culprit.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "type", content = "id", rename_all = "snake_case")]
-pub enum Target {
-    /// The design as a whole.
-    Design,
-    /// A node, by id.
-    Node(String),
-    /// An edge, by id.
-    Edge(String),
-    /// A workload, by name.
-    Workload(String),
-    /// A fault, by name.
-    Fault(String),
-    /// An SLO, by workload name.
-    Slo(String),
-}
-
-/// Most replicas one node may have (or scale to): far beyond any real
-/// deployment, low enough that the simulator's per-replica state fits.
-pub const MAX_REPLICAS_PER_NODE: u32 = 100_000;
-/// Most replicas a whole design may have (each node at its most).
-pub const MAX_REPLICAS_TOTAL: u32 = 1_000_000;
-
-/// Longest duration a distribution may describe: a year, in ms (the
-/// simulator's clock runs for at most a year too).
-pub const MAX_DURATION_MS: f64 = 365.0 * 24.0 * 3600.0 * 1000.0;
-
-/// Most requests in flight a run may hold before it stops as unstable.
-pub const MAX_IN_FLIGHT: u32 = 10_000_000;
-
-/// Most samples an empirical distribution may hold (a day of one sample per
-/// second is ~86,400; ten times that still loads in well under a second).
-pub const MAX_EMPIRICAL_SAMPLES: usize = 1_000_000;
-
 /// A duration in ms as a person reads it: `3.2e12 ms` rather than 20 digits.
 pub(crate) fn fmt_ms(ms: f64) -> String {
     if ms.is_finite() && ms.abs() < 1e9 { format!("{ms:.1} ms") } else { format!("{ms:.3e} ms") }
-}
-
-/// Shortest period of a repeated simulator activity, s.
-pub const MIN_PERIOD_S: f64 = 0.001;
-
-/// One problem found in a design.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Problem {
-    /// Error or warning.
-    pub severity: Severity,
-    /// Where, e.g. `nodes[orders].capacity.replicas`.
-    pub path: String,
-    /// What is wrong, in plain words.
-    pub message: String,
-    /// The item to select.
-    pub target: Target,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{sev}: {}: {}", self.path, self.message)
-    }
-}
-
-/// Whether any problem is an error.
-#[must_use]
-pub fn has_errors(problems: &[Problem]) -> bool {
-    problems.iter().any(|p| p.severity == Severity::Error)
 }
 
 /// Collects problems with a current location prefix.
@@ -150,6 +78,15 @@ impl Sink {
         }
     }
 
+    /// A scale the sampler can draw from: below a nanosecond, the gamma's
+    /// scale (mean × cv²) can round to zero and the log-normal's σ (from
+    /// p99 / p50) to infinity.
+    fn drawable(&mut self, target: &Target, path: String, value_ms: f64) {
+        if value_ms > 0.0 && value_ms < MIN_SCALE_MS {
+            self.error(target, path, format!("must be at least {MIN_SCALE_MS} ms (1 ns), found {value_ms}"));
+        }
+    }
+
     fn probability(&mut self, target: &Target, path: String, value: f64) {
         self.range(target, path, value, 0.0, 1.0);
     }
@@ -186,11 +123,13 @@ impl Sink {
             }
             Distribution::Gamma { mean_ms, cv } => {
                 self.positive(target, format!("{path}.mean_ms"), *mean_ms);
+                self.drawable(target, format!("{path}.mean_ms"), *mean_ms);
                 // 0 (and anything below GAMMA_MIN_CV) is drawn as a constant.
                 self.range(target, format!("{path}.cv"), *cv, 0.0, GAMMA_MAX_CV);
             }
             Distribution::Lognormal { p50_ms, p99_ms } => {
                 self.positive(target, format!("{path}.p50_ms"), *p50_ms);
+                self.drawable(target, format!("{path}.p50_ms"), *p50_ms);
                 if p99_ms <= p50_ms {
                     self.error(
                         target,
@@ -221,7 +160,10 @@ impl Sink {
     }
 }
 
-/// Validate a design: every problem at once, errors and warnings.
+/// Validate a design: every problem of its structure and values at once,
+/// errors and warnings. The capacity estimate's findings (an event loop that
+/// grows without bound, hot nodes) are not among them: [`crate::analysis`]
+/// adds them.
 #[must_use]
 pub fn validate(design: &Design) -> Vec<Problem> {
     let mut sink = Sink { problems: Vec::new() };
@@ -239,7 +181,6 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     check_scenarios(design, &nodes_by_id, &mut sink);
     check_settings(design, &mut sink);
     check_reachability(design, &nodes_by_id, &mut sink);
-    sink.problems.extend(crate::capacity::estimate(design).problems);
     sink.problems
 }
 
@@ -423,10 +364,23 @@ fn check_settings(design: &Design, sink: &mut Sink) {
     sink.positive(&t, "simulation.duration_s".into(), s.duration_s);
     if s.duration_s > 365.0 * 86_400.0 {
         sink.error(&t, "simulation.duration_s".into(), "must be at most a year of simulated time");
+    } else if s.duration_s > 0.0 && s.duration_s < MIN_SPAN_S {
+        sink.error(
+            &t,
+            "simulation.duration_s".into(),
+            format!("must be at least {MIN_SPAN_S} s, found {}", s.duration_s),
+        );
     }
     sink.range(&t, "simulation.warmup_s".into(), s.warmup_s, 0.0, f64::INFINITY);
     if s.warmup_s.is_finite() && s.duration_s.is_finite() && s.warmup_s >= s.duration_s {
         sink.error(&t, "simulation.warmup_s".into(), format!("must be shorter than duration_s ({})", s.duration_s));
+    } else if s.duration_s - s.warmup_s < MIN_SPAN_S {
+        // Both become whole nanoseconds: a closer end could leave nothing to measure.
+        sink.error(
+            &t,
+            "simulation.warmup_s".into(),
+            format!("must end at least {MIN_SPAN_S} s before duration_s ({})", s.duration_s),
+        );
     }
     if s.replications == 0 || s.replications > 1000 {
         sink.error(
@@ -451,6 +405,9 @@ fn check_settings(design: &Design, sink: &mut Sink) {
         );
     }
     sink.positive(&t, "simulation.window_s".into(), s.window_s);
+    if s.window_s > 0.0 && s.window_s < MIN_SPAN_S {
+        sink.error(&t, "simulation.window_s".into(), format!("must be at least {MIN_SPAN_S} s, found {}", s.window_s));
+    }
     if s.window_s > 0.0 && s.duration_s / s.window_s > 100_000.0 {
         sink.error(&t, "simulation.window_s".into(), "gives more than 100,000 windows: make it wider");
     }

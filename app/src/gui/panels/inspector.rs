@@ -5,11 +5,11 @@
 
 use egui::{Checkbox, DragValue, RichText, Slider, Ui};
 use engine::capacity::Load;
+use engine::model::limits::MAX_REPLICAS_PER_NODE;
 use engine::model::{
     Autoscaling, BrokerMode, BrokerSettings, CacheSettings, Concurrency, Healthcheck, LoadBalancer, Node, NodeKind,
     Operation, OutlierEjection, RateLimit,
 };
-use engine::validate::MAX_REPLICAS_PER_NODE;
 
 use super::distribution::{self, fmt_ms};
 use super::{discovery_inspector, edge_inspector};

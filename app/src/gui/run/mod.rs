@@ -14,7 +14,7 @@ use std::sync::Arc;
 use engine::Design;
 use engine::sim::sweep::SweepPoint;
 use engine::sim::{Progress, Report, RunOptions, SimError};
-use engine::validate::{Problem, Severity, Target};
+use engine::validate::Problem;
 
 pub use self::worker::Worker;
 use super::app::SwitchboardApp;
@@ -134,14 +134,20 @@ impl Sweep {
         Ok(())
     }
 
-    /// Collect a finished sweep.
-    pub fn poll(&mut self) {
-        let Some(result) = self.worker.as_ref().and_then(Worker::poll) else { return };
+    /// Collect a finished sweep; a refused design's problems are returned
+    /// for the problems panel.
+    pub fn poll(&mut self) -> Option<Vec<Problem>> {
+        let result = self.worker.as_ref().and_then(Worker::poll)?;
         self.worker = None;
         match result {
             Ok(points) => self.results = points,
+            Err(SimError::InvalidDesign(problems)) => {
+                self.error = Some("the design cannot be simulated: see the problems panel".to_owned());
+                return Some(problems);
+            }
             Err(e) => self.error = Some(e.to_string()),
         }
+        None
     }
 }
 
@@ -331,32 +337,18 @@ impl Runs {
     }
 }
 
-/// The problems panel's entry for an engine message `path: message`.
-fn engine_problem(design: &Design, text: &str) -> Problem {
-    let (path, message) = text.split_once(": ").unwrap_or(("design", text));
-    let inside = |prefix: &str| path.strip_prefix(prefix).and_then(|r| r.split(']').next()).map(str::to_owned);
-    let target = if let Some(id) = inside("nodes[").filter(|id| design.node(id).is_some()) {
-        Target::Node(id)
-    } else if let Some(id) = inside("edges[").filter(|id| design.edge(id).is_some()) {
-        Target::Edge(id)
-    } else if let Some(name) = inside("workloads[") {
-        Target::Workload(name)
-    } else {
-        Target::Design
-    };
-    Problem { severity: Severity::Error, path: path.to_owned(), message: format!("simulator: {message}"), target }
-}
-
 impl SwitchboardApp {
     /// Start a run of the design (the run bar's Run, F5).
     pub fn start_run(&mut self, ctx: &egui::Context) {
         if self.runs.is_running() {
             return;
         }
-        let design = match design_for_run(self.doc.design(), self.runs.scenario.as_deref()) {
+        let scenario = self.runs.scenario.as_deref();
+        let design = match design_for_run(self.doc.design(), scenario) {
             Ok(d) => d,
             Err(e) => {
-                self.report_engine_problems(&[e]);
+                let path = format!("scenarios[{}]", scenario.unwrap_or_default());
+                self.report_engine_problems(&[Problem::design_error(path, e)]);
                 return;
             }
         };
@@ -368,7 +360,9 @@ impl SwitchboardApp {
 
     /// Collect a finished run; engine errors go to the problems panel.
     pub fn poll_run(&mut self, ctx: &egui::Context) {
-        self.runs.sweep.poll();
+        if let Some(problems) = self.runs.sweep.poll() {
+            self.report_engine_problems(&problems);
+        }
         if self.runs.is_running() || self.runs.sweep.is_running() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
@@ -384,19 +378,9 @@ impl SwitchboardApp {
         }
     }
 
-    fn report_engine_problems(&mut self, problems: &[String]) {
+    fn report_engine_problems(&mut self, problems: &[Problem]) {
         self.runs.notice = Some(RunNotice::Invalid(problems.len()));
-        for text in problems {
-            // The simulator repeats validation's errors as `path: message`:
-            // those are listed already, without the "simulator:" prefix.
-            if self.analysis.problems.iter().any(|q| format!("{}: {}", q.path, q.message) == *text) {
-                continue;
-            }
-            let p = engine_problem(self.doc.design(), text);
-            if !self.analysis.problems.contains(&p) {
-                self.analysis.problems.insert(0, p);
-            }
-        }
+        self.analysis.add_refusal(problems);
         self.settings.show_problems = true;
         self.notify("The design cannot be simulated: see the problems panel");
     }
@@ -413,23 +397,5 @@ impl SwitchboardApp {
         let r = self.runs.current()?;
         let changed = if self.results_stale() { " (the design changed since)" } else { "" };
         Some(format!("run {} of “{}”{changed}", r.label, r.design.name))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-
-    #[test]
-    fn engine_messages_point_at_their_node() {
-        let mut d = Design::default();
-        d.nodes.push(engine::model::Node::new("a", "A", engine::model::NodeKind::Service));
-        let p = engine_problem(&d, "nodes[a].capacity.replicas: must be at least 1");
-        assert_eq!(p.target, Target::Node("a".into()));
-        assert_eq!(p.path, "nodes[a].capacity.replicas");
-        let p = engine_problem(&d, "something odd");
-        assert_eq!(p.target, Target::Design);
     }
 }
