@@ -6,6 +6,7 @@
 //! percentages.
 
 use crate::model::Design;
+use crate::sim::compare::Metric;
 use crate::sim::{Estimate, Report, SloVerdict, Verdict, WorkloadReport};
 
 /// The most decimals a figure is ever given.
@@ -65,6 +66,16 @@ pub fn success_percent(share: f64) -> String {
 #[must_use]
 pub fn ms(v: f64) -> String {
     format!("{} ms", fixed(v, decimals(v, MS_DIGITS)))
+}
+
+/// A compared figure with its unit: "98.3 ms", "0.21 %", "299.7 req/s".
+#[must_use]
+pub fn metric(m: Metric, v: f64) -> String {
+    match m {
+        Metric::Errors => percent(v),
+        Metric::Throughput => format!("{} req/s", fixed(v, decimals(v, 4).min(2))),
+        Metric::Mean | Metric::P50 | Metric::P95 | Metric::P99 | Metric::P999 => ms(v),
+    }
 }
 
 /// An estimate with its 95 % interval, each with the unit: the interval gets
@@ -256,6 +267,8 @@ mod tests {
         assert_eq!((f.target.as_str(), f.measured_with_ci().as_str()), ("≤ 200 ms", "98.3 ms ± 2.1 ms"));
         assert_eq!(ms(0.4123), "0.412 ms");
         assert_eq!(ms(1250.4), "1250 ms");
+        assert_eq!(metric(Metric::Errors, 0.0021), "0.21 %");
+        assert_eq!(metric(Metric::Throughput, 299.74), "299.7 req/s");
     }
 
     #[test]

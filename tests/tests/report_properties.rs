@@ -279,3 +279,25 @@ fn the_payment_provider_is_slow_not_saturated() {
         assert!(run.html.contains(&format!("API gateway · workload {w}</td>")), "no row for {w}");
     }
 }
+
+#[test]
+fn reports_written_before_gaps_and_tries_per_call_still_read() {
+    let run = sample("retry-storm.json");
+    // An older report: 0 where a window had no latency, no tries per call.
+    let mut old: serde_json::Value = serde_json::from_str(&run.report.to_json()).unwrap();
+    for w in old["series"]["workloads"].as_array_mut().unwrap() {
+        for key in ["p50_ms", "p99_ms"] {
+            for v in w[key].as_array_mut().unwrap() {
+                if v.is_null() {
+                    *v = serde_json::json!(0.0);
+                }
+            }
+        }
+    }
+    for e in old["series"]["edges"].as_array_mut().unwrap() {
+        e.as_object_mut().unwrap().remove("tries_per_call");
+    }
+    let back = Report::from_json(&old.to_string()).unwrap();
+    assert!(back.series.edges.iter().all(|e| e.tries_per_call.is_empty()));
+    assert!(!engine::sim::compare::compare(&back, &run.report).is_empty());
+}

@@ -328,11 +328,11 @@ pub fn write_summary(r: &Report, design: Option<&engine::Design>, out: &mut dyn 
     let wn = r.workloads.iter().map(|w| super::display_width(&w.name)).max().unwrap_or(8).clamp(8, 30);
     writeln!(
         out,
-        "{}  {:>9}  {:>9}  {:>7}  {:>16}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}",
+        "{}  {:>9}  {:>9}  {:>9}  {:>16}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}",
         super::pad("workload", wn),
         "arrived",
         "failed",
-        "err %",
+        "errors",
         "req/s",
         "mean ms",
         "p50 ms",
@@ -344,11 +344,11 @@ pub fn write_summary(r: &Report, design: Option<&engine::Design>, out: &mut dyn 
         let l = &w.latency_ms;
         writeln!(
             out,
-            "{}  {:>9}  {:>9}  {:>7.2}  {:>16}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}",
+            "{}  {:>9}  {:>9}  {:>9}  {:>16}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}",
             super::pad(&w.name, wn),
             w.arrived,
             w.outcomes.failed(),
-            w.error_rate.mean * 100.0,
+            engine::units::percent(w.error_rate.mean),
             est(&w.throughput_per_s, 1),
             l.mean.mean,
             l.p50.mean,
