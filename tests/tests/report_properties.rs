@@ -301,3 +301,29 @@ fn reports_written_before_gaps_and_tries_per_call_still_read() {
     assert!(back.series.edges.iter().all(|e| e.tries_per_call.is_empty()));
     assert!(!engine::sim::compare::compare(&back, &run.report).is_empty());
 }
+
+#[test]
+fn an_autoscaled_node_is_never_more_than_fully_busy() {
+    // Load that swings between 25/s and 175/s against replicas of one
+    // worker × 10 ms: a replica added mid-window serves 0.3 of it, so the
+    // window's capacity is 1.3 replicas, not 1 (which read as 126 % busy).
+    let doc = serde_json::json!({
+        "version": 1, "name": "autoscaled",
+        "nodes": [
+            {"id": "api", "name": "API", "capacity": {"replicas": 1, "workers": 1, "queue_capacity": 5000},
+             "service_time": {"type": "exponential", "mean_ms": 10.0},
+             "policies": {"autoscaling": {"min_replicas": 1, "max_replicas": 6, "target_utilization": 0.6,
+               "evaluation_period_s": 3.0, "scale_down_stabilization_s": 0.0, "cold_start_s": 1.7}}}
+        ],
+        "edges": [],
+        "workloads": [{"name": "w", "entry": "api", "arrival": {"type": "open", "rate_per_s": 100.0,
+            "profile": {"type": "diurnal", "amplitude": 0.75, "period_s": 20.0}}}],
+        "simulation": {"duration_s": 60.0, "warmup_s": 5.0, "seed": 4, "window_s": 1.0}
+    });
+    let design: Design = serde_json::from_value(doc).unwrap();
+    let r =
+        engine::sim::run(&design, &engine::sim::RunOptions::default(), &engine::sim::RunControl::default()).unwrap();
+    let replicas = &r.series.nodes[0].replicas;
+    assert!(replicas.iter().any(|v| v.fract() > 0.05 && v.fract() < 0.5), "no fractional window: {replicas:?}");
+    check_ratios("autoscaled", &r, &design);
+}
