@@ -449,11 +449,10 @@ pub fn write_summary(r: &Report, design: Option<&engine::Design>, out: &mut dyn 
     if let Some(d) = design {
         // The same sentences as the HTML report and the app's "Why" tab.
         let ex = engine::report_explain::explain(r, Some(d));
-        let lines: Vec<&str> = ex
-            .findings
+        // The saturated resource first, then the largest share of tail latency.
+        let lines: Vec<&str> = ["Saturated:", "Largest share of tail latency:"]
             .iter()
-            .map(|f| f.text.as_str())
-            .filter(|t| t.starts_with("Saturated:") || t.starts_with("Largest share of tail latency:"))
+            .filter_map(|p| ex.findings.iter().map(|f| f.text.as_str()).find(|t| t.starts_with(p)))
             .collect();
         if !lines.is_empty() {
             writeln!(out)?;

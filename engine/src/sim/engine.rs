@@ -520,9 +520,7 @@ impl Simulation {
         let len = self.now.saturating_sub(self.metrics.window_start_ns);
         let lag = self.oldest_waiting_ns();
         self.metrics.window_resilience(self.now, len, &lag);
-        // An autoscaled node's utilization is relative to the replicas it had
-        // over the window, unrounded: rounding 1.4 replicas down to 1 would
-        // show 140 % busy.
+        // Relative to the replicas it had over the window, unrounded (1.3 as 1 read 130 % busy).
         for (ni, n) in self.plan.nodes.iter().enumerate() {
             if self.plan.node_pols.get(n.pol as usize).is_some_and(|p| p.hpa.is_some())
                 && let (Some(ext), Some(w)) = (self.metrics.node_ext.get(ni), self.node_workers.get_mut(ni))
