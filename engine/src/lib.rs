@@ -10,12 +10,14 @@ pub mod fuzzing;
 pub mod import;
 pub mod model;
 pub mod problem;
+pub mod report_bottleneck;
 pub mod report_csv;
 pub mod report_explain;
 pub mod report_html;
 pub mod scc;
 pub mod sim;
 pub mod text;
+pub mod units;
 pub mod validate;
 
 pub use model::Design;

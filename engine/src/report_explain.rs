@@ -1,16 +1,25 @@
-//! Explanations of a run in words, shared by the app and the HTML report.
+//! Explanations of a run in words, shared by the app, the CLI and the HTML
+//! report.
 //!
-//! The bottleneck is found where the tail requests' time goes: for each
-//! sampled trace at or above its workload's p99 (or the slowest tenth when
-//! none reach it), the critical path through its span tree is walked and
-//! each hop's queueing, service and network time on that path is charged to
-//! its node. The highest utilization alone can mislead: a busy node off the
-//! critical path (an async consumer) adds nothing to the latency users see.
+//! Two findings answer what "the bottleneck" mixes up: the *saturated*
+//! resource ([`crate::report_bottleneck`]) and the node with the *largest
+//! share of tail latency*. The latter is found where the tail requests' time
+//! goes: for each sampled trace at or above its workload's p99 (or the
+//! slowest tenth when none reach it), the critical path through its span
+//! tree is walked and each hop's queueing, service and network time on that
+//! path is charged to its node. Neither alone tells the story: a busy node
+//! off the critical path (an async consumer) adds nothing to the latency
+//! users see, and a slow node on it may be idle.
+//!
+//! Latency counts only the requests that succeeded, so a latency verdict
+//! says whose latency it is when some failed.
 
 use std::collections::BTreeMap;
 
 use crate::model::{Design, FaultKind};
+use crate::report_bottleneck::{Saturation, TAIL_DEFINITION, nothing_saturated, saturated, saturated_sentence};
 use crate::sim::{Report, Trace, TraceSpan, Verdict};
+use crate::units::{SloKind, objective_text, slo_figures, slo_kind, slo_order};
 
 /// Time on the critical path of tail requests charged to one node.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -68,6 +77,8 @@ pub struct Explanation {
     pub tail: Vec<TailShare>,
     /// Traces the tail analysis used.
     pub tail_traces: usize,
+    /// Saturated nodes, the cause first.
+    pub saturated: Vec<Saturation>,
 }
 
 /// Charge a trace's critical path to nodes: `(queue, service, network)` per node id.
@@ -138,38 +149,40 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
             node: report.unstable_nodes.first().cloned(),
         });
     }
-    for s in &report.slos {
-        let latency = !s.objective.contains("error");
+    for i in slo_order(&report.slos) {
+        let Some(s) = report.slos.get(i) else { continue };
+        let f = slo_figures(s);
+        let objective = objective_text(report, s);
         let (m, t) = (s.measured.mean, s.target);
-        let fmt = |v: f64| if latency { format!("{v:.1} ms") } else { format!("{:.2} %", v * 100.0) };
+        let over = if slo_kind(s) == SloKind::ErrorRate {
+            format!("{:.2} points", (m - t) * 100.0)
+        } else {
+            crate::units::ms(m - t)
+        };
         let (level, text) = match s.verdict {
             Verdict::Fail => (
                 Level::Bad,
                 format!(
-                    "SLO missed: {} {} is {} (± {}) against a target of {}: over by {} ({:+.0} %).",
+                    "SLO missed: {} {objective} is {} against a target of {}: over by {over} ({:+.0} %).",
                     s.workload,
-                    s.objective,
-                    fmt(m),
-                    fmt(s.measured.ci95),
-                    fmt(t),
-                    fmt(m - t),
+                    f.measured_with_ci(),
+                    f.target,
                     if t == 0.0 { 0.0 } else { (m - t) / t * 100.0 }
                 ),
             ),
             Verdict::Inconclusive => (
                 Level::Warn,
                 format!(
-                    "SLO inconclusive: {} {} is {} ± {}, the interval straddles the target {}: run longer or with more replications.",
+                    "SLO inconclusive: {} {objective} is {}, the interval straddles the target {}: run longer or with more replications.",
                     s.workload,
-                    s.objective,
-                    fmt(m),
-                    fmt(s.measured.ci95),
-                    fmt(t)
+                    f.measured_with_ci(),
+                    f.target
                 ),
             ),
-            Verdict::Pass => {
-                (Level::Info, format!("SLO met: {} {} is {} (target {}).", s.workload, s.objective, fmt(m), fmt(t)))
-            }
+            Verdict::Pass => (
+                Level::Info,
+                format!("SLO met: {} {objective} is {} (target {}).", s.workload, f.measured_with_ci(), f.target),
+            ),
         };
         findings.push(Finding { level, text, node: None });
     }
@@ -194,10 +207,17 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
         })
         .collect();
     shares.sort_by(|a, b| b.total_ms().total_cmp(&a.total_ms()));
+    let sat = design.map(|d| saturated(report, d)).unwrap_or_default();
+    if let Some(text) = saturated_sentence(&sat) {
+        let level = if sat.iter().any(|x| x.rejected > 0 || x.growing) { Level::Bad } else { Level::Warn };
+        findings.push(Finding { level, text, node: sat.first().map(|x| x.node.clone()) });
+    } else if design.is_some() {
+        findings.push(Finding { level: Level::Info, text: nothing_saturated(), node: None });
+    }
     if let Some(top) = shares.first().filter(|t| t.share > 0.0) {
         let tt = top.total_ms().max(1e-12);
         let mut text = format!(
-            "Bottleneck: {} — the slowest requests ({} sampled traces at or above p99) spend {:.0} % of their time there \
+            "Largest share of tail latency: {} — the slowest requests ({} sampled traces at or above p99) spend {:.0} % of their time there \
              ({:.0} % of it queueing, {:.0} % in service, {:.0} % on the network).",
             top.name,
             tail.len(),
@@ -209,20 +229,16 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
         if let Some(second) = shares.get(1).filter(|s| s.share >= 0.05) {
             text.push_str(&format!(" Next: {} ({:.0} %).", second.name, second.share * 100.0));
         }
-        findings.push(Finding { level: Level::Warn, text, node: Some(top.node.clone()) });
-        if let Some(busiest) = report.nodes.iter().max_by(|a, b| a.utilization.mean.total_cmp(&b.utilization.mean))
-            && busiest.id != top.node
-            && busiest.utilization.mean >= 0.5
-        {
-            findings.push(Finding {
-                level: Level::Info,
-                text: format!(
-                    "{} is the busiest node (ρ {:.2}) but not where the tail latency comes from: its work is off the critical path of slow requests, or they avoid it.",
-                    busiest.name, busiest.utilization.mean
-                ),
-                node: Some(busiest.id.clone()),
-            });
+        if design.is_some() && !sat.iter().any(|x| x.node == top.node) {
+            let rho = report.node(&top.node).map_or(0.0, |n| n.utilization.mean);
+            text.push_str(&format!(
+                " It is not saturated ({} busy): it is slow, not short of capacity.",
+                crate::units::percent(rho)
+            ));
         }
+        text.push(' ');
+        text.push_str(TAIL_DEFINITION);
+        findings.push(Finding { level: Level::Warn, text, node: Some(top.node.clone()) });
     } else if report.traces.is_empty() {
         findings.push(Finding {
             level: Level::Info,
@@ -231,7 +247,7 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
         });
     }
     for n in &report.nodes {
-        if n.utilization.mean >= 0.85 {
+        if n.utilization.mean >= 0.85 && !sat.iter().any(|x| x.node == n.id) {
             findings.push(Finding {
                 level: Level::Warn,
                 text: format!(
@@ -250,7 +266,7 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
     }
     discovery_findings(report, &mut findings);
     findings.sort_by_key(|f| f.level);
-    Explanation { findings, tail: shares, tail_traces: tail.len() }
+    Explanation { findings, tail: shares, tail_traces: tail.len(), saturated: sat }
 }
 
 /// What each fault did. With the engine's counterfactual attribution
@@ -278,7 +294,7 @@ fn fault_findings(report: &Report, design: &Design, findings: &mut Vec<Finding>)
         .map(|i| report.series.workloads.iter().map(|s| s.errors.get(i).copied().unwrap_or(0.0)).sum())
         .collect();
     let p99_max: Vec<f64> = (0..report.series.start_s.len())
-        .map(|i| report.series.workloads.iter().map(|s| s.p99_ms.get(i).copied().unwrap_or(0.0)).fold(0.0, f64::max))
+        .map(|i| report.series.workloads.iter().filter_map(|s| s.p99_ms.get(i).copied().flatten()).fold(0.0, f64::max))
         .collect();
     let in_any = |t: f64| design.faults.iter().any(|f| t + w > f.start_s && t < f.end_s);
     let mean = |sel: &dyn Fn(usize, f64) -> bool, v: &[f64]| {

@@ -21,6 +21,7 @@ use self::resilience::{faults_section, load_section, policy_cells, resilience_ch
 use crate::model::Design;
 use crate::report_explain::{Level, explain};
 use crate::sim::{Estimate, Report, Verdict};
+use crate::units;
 
 const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1200px;color:#1f2937;padding:0 16px}
 h1{margin-bottom:0}h2{margin-top:28px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
@@ -192,6 +193,13 @@ fn points(report: &Report, values: &[f64]) -> Vec<[f64; 2]> {
     report.series.start_s.iter().zip(values).map(|(t, v)| [t + half, *v]).collect()
 }
 
+/// Points of a series with windows without data: those become NaN, which
+/// the chart leaves out instead of drawing a 0.
+fn points_opt(report: &Report, values: &[Option<f64>]) -> Vec<[f64; 2]> {
+    let values: Vec<f64> = values.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+    points(report, &values)
+}
+
 /// The design as an SVG picture, nodes coloured by their utilization in the run.
 #[must_use]
 pub fn design_svg(design: &Design, report: &Report) -> String {
@@ -310,23 +318,47 @@ pub fn html(report: &Report, design: &Design) -> String {
         let _ = write!(s, "<td>{}</td></tr>", w.outcomes.failed());
     }
     s.push_str("</table>");
+    let partial: Vec<String> = report
+        .workloads
+        .iter()
+        .filter_map(|w| units::latency_population(w).map(|p| format!("{}: {p}", w.name)))
+        .collect();
+    if !partial.is_empty() {
+        let _ = write!(
+            s,
+            "<p class=\"meta\">Latency is that of the requests that succeeded — {}.</p>",
+            escape(&partial.join("; "))
+        );
+    }
 
     load_section(&mut s, report);
 
     if !report.slos.is_empty() {
         s.push_str("<h2>Service-level objectives</h2><table><tr><th>Workload</th><th>Objective</th><th>Target</th><th>Measured</th><th>Verdict</th></tr>");
-        for (i, v) in report.slos.iter().enumerate() {
+        // Failing verdicts first; the key keeps the verdict's place in the JSON.
+        for i in units::slo_order(&report.slos) {
+            let Some(v) = report.slos.get(i) else { continue };
             let (class, word) = match v.verdict {
                 Verdict::Pass => ("pass", "PASS"),
                 Verdict::Fail => ("fail", "FAIL"),
                 Verdict::Inconclusive => ("inconclusive", "INCONCLUSIVE"),
             };
-            let _ = write!(s, "<tr><td>{}</td><td>{}</td>", escape(&v.workload), escape(&v.objective));
-            s.push_str(&num_cell(&format!("slos/#{i}/target"), v.target));
-            s.push_str(&est_cell(&format!("slos/#{i}/measured"), &v.measured, 1.0));
-            let _ = write!(s, "<td><span class=\"badge {class}\">{word}</span></td></tr>");
+            let f = units::slo_figures(v);
+            let _ =
+                write!(s, "<tr><td>{}</td><td>{}</td>", escape(&v.workload), escape(&units::objective_text(report, v)));
+            s.push_str(&cell(&format!("slos/#{i}/target"), v.target, &f.target));
+            let _ = write!(
+                s,
+                "<td data-key=\"slos/#{i}/measured/mean\" data-value=\"{}\">{}",
+                v.measured.mean,
+                escape(&f.measured)
+            );
+            if !f.ci.is_empty() {
+                let _ = write!(s, " <span class=\"ci\">{}</span>", escape(&f.ci));
+            }
+            let _ = write!(s, "</td><td><span class=\"badge {class}\">{word}</span></td></tr>");
         }
-        s.push_str("</table>");
+        s.push_str("</table><p class=\"meta\">Latency counts only the requests that succeeded: a failed request has no latency.</p>");
     }
 
     let ex = explain(report, Some(design));
@@ -374,8 +406,8 @@ pub fn html(report: &Report, design: &Design) -> String {
         .iter()
         .flat_map(|w| {
             [
-                (format!("{} p99", w.name), points(report, &w.p99_ms)),
-                (format!("{} p50", w.name), points(report, &w.p50_ms)),
+                (format!("{} p99", w.name), points_opt(report, &w.p99_ms)),
+                (format!("{} p50", w.name), points_opt(report, &w.p50_ms)),
             ]
         })
         .collect();
@@ -428,6 +460,15 @@ pub fn html(report: &Report, design: &Design) -> String {
     }
     resilience_charts(&mut s, report, design, &shaded, x_max);
     s.push_str("</div>");
+    let gaps: Vec<&str> =
+        ser.workloads.iter().filter(|w| w.p99_ms.iter().any(Option::is_none)).map(|w| w.name.as_str()).collect();
+    if !gaps.is_empty() {
+        let _ = write!(
+            s,
+            "<p class=\"meta\">Gaps in a latency line ({}): no request succeeded in those windows, so there is no latency to draw — not 0 ms.</p>",
+            escape(&gaps.join(", "))
+        );
+    }
 
     s.push_str("<h2>Nodes</h2><div class=\"wide\"><table><tr><th>Node</th><th>Kind</th><th>ρ</th><th>Queue mean</th><th>Queue max</th><th>OK/s</th><th>p99, ms</th><th>Errors</th><th>Timeouts</th><th>Rejected</th><th>Wait, ms</th><th>Service, ms</th>");
     let resilience = report.nodes.iter().any(|n| n.resilience.is_some());
@@ -481,9 +522,8 @@ pub fn html(report: &Report, design: &Design) -> String {
         let k = format!("edges/{}", e.id);
         let _ = write!(
             s,
-            "<tr><td>{} → {}</td><td>{}</td>",
-            escape(design.node_name(&e.from)),
-            escape(design.node_name(&e.to)),
+            "<tr><td>{}</td><td>{}</td>",
+            escape(&units::edge_label(design, &e.from, &e.to, &e.id)),
             escape(&e.kind)
         );
         s.push_str(&count_cell(&format!("{k}/calls"), e.calls));

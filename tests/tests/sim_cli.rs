@@ -113,6 +113,8 @@ fn compare_gates_ci() {
     let (code, out) = cli(&["compare", a.to_str().unwrap(), b.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("p99"), "{out}");
+    // Every compared figure carries its unit.
+    assert!(out.contains(" ms ") && out.contains(" % ") && out.contains(" req/s "), "{out}");
     assert_eq!(cli(&["compare", a.to_str().unwrap(), b.to_str().unwrap(), "--fail-on", "p99:+10%"]).0, 3);
     assert_eq!(cli(&["compare", a.to_str().unwrap(), a.to_str().unwrap(), "--fail-on", "p99:+10%,errors:+1pp"]).0, 0);
     assert_eq!(cli(&["compare", a.to_str().unwrap(), b.to_str().unwrap(), "--fail-on", "p98:+1%"]).0, 2);

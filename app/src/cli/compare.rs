@@ -1,5 +1,6 @@
 //! `switchboard compare BASE.json NEW.json [--fail-on "p99:+10%,errors:+1pp"]`:
-//! the headline figures of two reports side by side; exit 3 when a gate fails.
+//! the headline figures of two reports side by side, each with its unit;
+//! exit 3 when a gate fails.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,7 +57,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         let wn = deltas.iter().map(|d| super::display_width(&d.workload)).max().unwrap_or(8).clamp(8, 30);
         writeln!(
             out,
-            "{}  {:<10}  {:>12}  {:>12}  {:>9}",
+            "{}  {:<10}  {:>14}  {:>14}  {:>9}",
             super::pad("workload", wn),
             "figure",
             "base",
@@ -67,11 +68,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             let change = d.change_pct.map_or_else(|| "–".to_owned(), |p| format!("{p:+.1}%"));
             writeln!(
                 out,
-                "{}  {:<10}  {:>12.4}  {:>12.4}  {:>9}",
+                "{}  {:<10}  {:>14}  {:>14}  {:>9}",
                 super::pad(&d.workload, wn),
                 d.metric.as_str(),
-                d.base,
-                d.new,
+                engine::units::metric(d.metric, d.base),
+                engine::units::metric(d.metric, d.new),
                 change
             )?;
         }

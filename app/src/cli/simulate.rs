@@ -262,7 +262,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     };
     let to_stdout = args.output.json.as_deref() == Some(std::path::Path::new("-"));
     if !args.output.quiet && !to_stdout {
-        write_summary(&report, &mut super::Printable(&mut *out))?;
+        write_summary(&report, Some(&design), &mut super::Printable(&mut *out))?;
     }
     if let Some(path) = &args.output.json {
         super::write_json(path, &report.to_json(), out)?;
@@ -305,11 +305,13 @@ fn est(e: &Estimate, digits: usize) -> String {
     format!("{:.digits$}±{:.digits$}{flag}", e.mean, e.ci95)
 }
 
-/// The human summary: workloads, busiest nodes, brokers, SLOs, stability.
+/// The human summary: workloads, busiest nodes, brokers, SLOs, the
+/// saturated resource and the largest share of tail latency (with the
+/// design as simulated), stability.
 ///
 /// # Errors
 /// Write failures.
-pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_summary(r: &Report, design: Option<&engine::Design>, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &r.settings;
     writeln!(
         out,
@@ -326,11 +328,11 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let wn = r.workloads.iter().map(|w| super::display_width(&w.name)).max().unwrap_or(8).clamp(8, 30);
     writeln!(
         out,
-        "{}  {:>9}  {:>9}  {:>7}  {:>16}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}",
+        "{}  {:>9}  {:>9}  {:>9}  {:>16}  {:>9}  {:>9}  {:>9}  {:>9}  {:>9}",
         super::pad("workload", wn),
         "arrived",
         "failed",
-        "err %",
+        "errors",
         "req/s",
         "mean ms",
         "p50 ms",
@@ -342,11 +344,11 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let l = &w.latency_ms;
         writeln!(
             out,
-            "{}  {:>9}  {:>9}  {:>7.2}  {:>16}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}",
+            "{}  {:>9}  {:>9}  {:>9}  {:>16}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}",
             super::pad(&w.name, wn),
             w.arrived,
             w.outcomes.failed(),
-            w.error_rate.mean * 100.0,
+            engine::units::percent(w.error_rate.mean),
             est(&w.throughput_per_s, 1),
             l.mean.mean,
             l.p50.mean,
@@ -354,6 +356,11 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             l.p99.mean,
             l.p999.mean
         )?;
+    }
+    for w in &r.workloads {
+        if let Some(p) = engine::units::latency_population(w) {
+            writeln!(out, "latency of {}: {p} (failed requests have no latency)", w.name)?;
+        }
     }
     let mut nodes: Vec<_> = r.nodes.iter().filter(|n| n.visits > 0).collect();
     nodes.sort_by(|a, b| b.utilization.mean.total_cmp(&a.utilization.mean));
@@ -421,23 +428,37 @@ pub fn write_summary(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     write_resilience(r, out)?;
     if !r.slos.is_empty() {
         writeln!(out)?;
-        for v in &r.slos {
-            // Error rates are stored as shares (0–1) and read as percentages.
-            let (scale, unit) = if v.objective.contains("error") { (100.0, "%") } else { (1.0, "ms") };
+        // Failing verdicts first, each figure with its unit.
+        for v in engine::units::slo_order(&r.slos).into_iter().filter_map(|i| r.slos.get(i)) {
             let verdict = match v.verdict {
                 engine::sim::Verdict::Pass => "PASS",
                 engine::sim::Verdict::Fail => "FAIL",
                 engine::sim::Verdict::Inconclusive => "INCONCLUSIVE",
             };
+            let f = engine::units::slo_figures(v);
             writeln!(
                 out,
-                "SLO {} {}: {:.2} {unit} ± {:.2} (target ≤ {} {unit}) → {verdict}",
+                "SLO {} {}: {} (target {}) → {verdict}",
                 v.workload,
-                v.objective,
-                v.measured.mean * scale,
-                v.measured.ci95 * scale,
-                v.target * scale,
+                engine::units::objective_text(r, v),
+                f.measured_with_ci(),
+                f.target,
             )?;
+        }
+    }
+    if let Some(d) = design {
+        // The same sentences as the HTML report and the app's "Why" tab.
+        let ex = engine::report_explain::explain(r, Some(d));
+        // The saturated resource first, then the largest share of tail latency.
+        let lines: Vec<&str> = ["Saturated:", "Largest share of tail latency:"]
+            .iter()
+            .filter_map(|p| ex.findings.iter().map(|f| f.text.as_str()).find(|t| t.starts_with(p)))
+            .collect();
+        if !lines.is_empty() {
+            writeln!(out)?;
+            for line in lines {
+                writeln!(out, "{line}")?;
+            }
         }
     }
     writeln!(out)?;

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{cell, count_cell, escape, num_cell, points, short, svg_chart};
+use super::{cell, count_cell, escape, num_cell, points, points_opt, short, svg_chart};
 use crate::model::Design;
 use crate::sim::Report;
 
@@ -214,15 +214,7 @@ pub(super) fn resilience_charts(
         let amp: Vec<(String, Vec<[f64; 2]>)> = ser
             .edges
             .iter()
-            .map(|e| {
-                let v: Vec<f64> = e
-                    .calls_per_s
-                    .iter()
-                    .zip(&e.attempts_per_s)
-                    .map(|(c, a)| if *c > 1e-9 { a / c } else { 1.0 })
-                    .collect();
-                (edge_name(report, design, &e.id), points(report, &v))
-            })
+            .map(|e| (edge_name(report, design, &e.id), points_opt(report, &e.tries_per_call)))
             .collect();
         chart("Retry amplification", "tries per call", &amp);
     }

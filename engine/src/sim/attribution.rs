@@ -58,10 +58,10 @@ fn workload_figures(reps: &[RepResult], wi: usize) -> Figures {
     }
 }
 
-/// Summed failures, finished visits, mean latency and first failure per window at node `ni`.
+/// Summed failures, finished visits, mean time in node of the successful
+/// visits (0 when none succeeded) and first failure per window at node `ni`.
 fn node_windows(reps: &[RepResult], ni: usize) -> (Vec<u64>, Vec<u64>, Vec<f64>, Vec<u64>) {
     let (mut failed, mut finished, mut mean, mut first) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let n = reps.len().max(1) as f64;
     for (k, r) in reps.iter().enumerate() {
         let Some(e) = r.metrics.node_ext.get(ni) else { continue };
         if failed.len() < e.series_failed.len() {
@@ -73,11 +73,16 @@ fn node_windows(reps: &[RepResult], ni: usize) -> (Vec<u64>, Vec<u64>, Vec<f64>,
         for (w, v) in e.series_failed.iter().enumerate() {
             failed[w] += v;
             finished[w] += e.series_finished.get(w).copied().unwrap_or(0);
-            mean[w] += e.series_mean_ms.get(w).copied().unwrap_or(0.0) / n;
+            mean[w] += e.series_ok_sojourn_ns.get(w).copied().unwrap_or(0.0);
             if k == 0 {
                 first[w] = e.series_first_fail_ns.get(w).copied().unwrap_or(0);
             }
         }
+    }
+    // Summed time over summed successful visits: the same population.
+    for ((m, f), a) in mean.iter_mut().zip(&finished).zip(&failed) {
+        let ok = f.saturating_sub(*a);
+        *m = if ok > 0 { *m / ok as f64 / 1e6 } else { 0.0 };
     }
     (failed, finished, mean, first)
 }
@@ -183,8 +188,14 @@ fn summary(plan: &Plan, r: &FaultReport, target_name: &str) -> String {
         parts.push(format!("{name} {} from {}", reach.effect, fmt_s(reach.at_s)));
     }
     for imp in &r.impact {
+        // Latency is of the requests that succeeded: say so when many did not.
+        let whose = if imp.error_rate > 0.0 {
+            format!(" of the {} that succeeded", crate::units::success_percent(1.0 - imp.error_rate))
+        } else {
+            String::new()
+        };
         parts.push(format!(
-            "{}: errors {:.1}%, of which {:.1} points due to this fault; p99 {:.0} ms ({:.0} ms without it)",
+            "{}: errors {:.1}%, of which {:.1} points due to this fault; p99{whose} {:.0} ms ({:.0} ms without it)",
             imp.workload,
             imp.error_rate * 100.0,
             imp.error_points,

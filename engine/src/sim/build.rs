@@ -96,6 +96,25 @@ fn mean_series(reps: &[RepResult], get: impl Fn(&Metrics) -> Vec<f64>) -> Vec<f6
     out.into_iter().map(|v| finite(v / n)).collect()
 }
 
+/// Per window, the mean over the replications that have a value there
+/// (`None` when none has: a window without data stays without data).
+fn mean_series_opt(reps: &[RepResult], get: impl Fn(&Metrics) -> Vec<Option<f64>>) -> Vec<Option<f64>> {
+    let mut sum: Vec<(f64, u32)> = Vec::new();
+    for r in reps {
+        let s = get(&r.metrics);
+        if sum.len() < s.len() {
+            sum.resize(s.len(), (0.0, 0));
+        }
+        for (acc, v) in sum.iter_mut().zip(s) {
+            if let Some(v) = v {
+                acc.0 += v;
+                acc.1 += 1;
+            }
+        }
+    }
+    sum.into_iter().map(|(v, n)| (n > 0).then(|| finite(v / f64::from(n)))).collect()
+}
+
 /// Build the report.
 pub(crate) fn build(plan: &Plan, reps: Vec<RepResult>) -> Report {
     build_with(plan, reps, &[])
@@ -330,12 +349,17 @@ pub(crate) fn build_with(plan: &Plan, mut reps: Vec<RepResult>, without: &[Vec<R
                         m.workloads.get(wi).map(|a| a.series.iter().map(f).collect()).unwrap_or_default()
                     })
                 };
+                let pick_opt = |f: fn(&super::metrics::WindowPoint) -> Option<f64>| {
+                    mean_series_opt(&reps, |m| {
+                        m.workloads.get(wi).map(|a| a.series.iter().map(f).collect()).unwrap_or_default()
+                    })
+                };
                 WorkloadSeries {
                     name: w.name.clone(),
                     throughput_per_s: pick(|p| p.throughput_per_s),
                     errors: pick(|p| p.errors as f64),
-                    p50_ms: pick(|p| p.p50_ms),
-                    p99_ms: pick(|p| p.p99_ms),
+                    p50_ms: pick_opt(|p| p.p50_ms),
+                    p99_ms: pick_opt(|p| p.p99_ms),
                 }
             })
             .collect(),

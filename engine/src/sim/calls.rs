@@ -437,7 +437,9 @@ impl Simulation {
         let pi = cs.policy as usize;
         let acc = &mut self.metrics.policies[pi];
         acc.window_logical += 1;
+        acc.window_call_tries += u64::from(cs.attempts);
         if cs.warm {
+            acc.logical_tries += u64::from(cs.attempts);
             acc.logical.record(o);
             if matches!(o, Outcome::Ok | Outcome::Degraded) {
                 acc.logical_latency.record(now - cs.t_start);

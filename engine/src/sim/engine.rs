@@ -210,7 +210,7 @@ pub struct Simulation {
     pub(crate) events: u64,
     pub(crate) requests: u64,
     pub(crate) batch_no: u32,
-    pub(crate) node_workers: Vec<u64>,
+    pub(crate) node_workers: Vec<f64>,
     /// Logical calls on policy edges.
     pub(crate) calls: Vec<super::calls::CallState>,
     pub(crate) free_calls: Vec<u32>,
@@ -283,7 +283,7 @@ impl Simulation {
         let mut metrics = Metrics::new(plan.workloads.len(), plan.nodes.len(), plan.edges.len(), plan.brokers.len())
             .map_err(|e| SimError::Internal(e.to_string()))?;
         metrics.add_resilience(&plan).map_err(|e| SimError::Internal(e.to_string()))?;
-        let node_workers = plan.nodes.iter().map(|n| u64::from(n.replicas) * u64::from(n.workers)).collect();
+        let node_workers = plan.nodes.iter().map(|n| f64::from(n.replicas) * f64::from(n.workers)).collect();
         let tracer = Tracer::new(replication == 0, TRACE_EVERY, stream(seed, replication, "", "trace"));
         let broker = super::broker::BrokerState::new(&plan);
         let pol_state = plan.policies.iter().map(super::resilience::EdgePolicyState::new).collect();
@@ -520,13 +520,13 @@ impl Simulation {
         let len = self.now.saturating_sub(self.metrics.window_start_ns);
         let lag = self.oldest_waiting_ns();
         self.metrics.window_resilience(self.now, len, &lag);
-        // An autoscaled node's utilization is relative to the replicas it had.
+        // Relative to the replicas it had over the window, unrounded (1.3 as 1 read 130 % busy).
         for (ni, n) in self.plan.nodes.iter().enumerate() {
             if self.plan.node_pols.get(n.pol as usize).is_some_and(|p| p.hpa.is_some())
                 && let (Some(ext), Some(w)) = (self.metrics.node_ext.get(ni), self.node_workers.get_mut(ni))
             {
                 let replicas = ext.series_replicas.last().copied().unwrap_or(0.0);
-                *w = (replicas * f64::from(n.workers)).round() as u64;
+                *w = replicas * f64::from(n.workers);
             }
         }
     }

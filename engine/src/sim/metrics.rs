@@ -197,13 +197,14 @@ pub(crate) struct WorkloadAcc {
     pub series: Vec<WindowPoint>,
 }
 
-/// A workload's figures in one window.
+/// A workload's figures in one window. Latency is of the requests that
+/// succeeded in it: `None` when none did (no latency, not 0 ms).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct WindowPoint {
     pub throughput_per_s: f64,
     pub errors: u64,
-    pub p50_ms: f64,
-    pub p99_ms: f64,
+    pub p50_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
 }
 
 impl WorkloadAcc {
@@ -435,8 +436,10 @@ impl Metrics {
         }
     }
 
-    /// A time-series window ends at `now`; `workers` is each node's total workers.
-    pub fn on_window(&mut self, now: u64, workers: &[u64]) {
+    /// A time-series window ends at `now`; `workers` is each node's workers
+    /// over the window (time-averaged when replicas come and go, so busy time
+    /// and capacity cover the same worker-seconds).
+    pub fn on_window(&mut self, now: u64, workers: &[f64]) {
         let len_ns = now.saturating_sub(self.window_start_ns);
         if len_ns == 0 {
             return;
@@ -446,11 +449,12 @@ impl Metrics {
         self.window_start_ns = now;
         for w in &mut self.workloads {
             let slice = &mut w.window;
+            let has_latency = !slice.latency.hist.is_empty();
             w.series.push(WindowPoint {
                 throughput_per_s: slice.counts.succeeded() as f64 / len_s,
                 errors: slice.counts.failed(),
-                p50_ms: slice.latency.quantile_ms(0.5),
-                p99_ms: slice.latency.quantile_ms(0.99),
+                p50_ms: has_latency.then(|| slice.latency.quantile_ms(0.5)),
+                p99_ms: has_latency.then(|| slice.latency.quantile_ms(0.99)),
             });
             slice.counts = Counts::default();
             slice.latency.clear();
@@ -458,7 +462,7 @@ impl Metrics {
         for (n, w) in self.nodes.iter_mut().zip(workers) {
             let busy = n.busy.area_at(now);
             let queue = n.queue.area_at(now);
-            let cap = (*w as f64) * len_ns as f64;
+            let cap = *w * len_ns as f64;
             n.series_utilization.push(if cap > 0.0 { (busy - n.window_busy_mark) / cap } else { 0.0 });
             n.series_queue.push((queue - n.window_queue_mark) / len_ns as f64);
             n.window_busy_mark = busy;

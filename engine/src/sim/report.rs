@@ -357,7 +357,9 @@ pub struct EdgePolicyReport {
     pub attempts: u64,
     /// Tries beyond the first.
     pub retries: u64,
-    /// attempts / logical calls.
+    /// Tries per logical call, over the calls that finished (their tries
+    /// counted, however many windows they spanned): at least 1, exactly 1
+    /// without retries.
     pub retry_amplification: f64,
     /// Tries abandoned at their per-try timeout.
     pub try_timeouts: u64,
@@ -571,6 +573,11 @@ pub struct EdgeSeries {
     pub calls_per_s: Vec<f64>,
     /// Tries started per second.
     pub attempts_per_s: Vec<f64>,
+    /// Tries per logical call, of the calls that finished in the window
+    /// (their tries, some started in earlier windows): at least 1, exactly 1
+    /// without retries; `null` when no call finished.
+    #[serde(default)]
+    pub tries_per_call: Vec<Option<f64>>,
     /// Share of the window the breaker was open.
     pub breaker_open: Vec<f64>,
 }
@@ -584,10 +591,11 @@ pub struct WorkloadSeries {
     pub throughput_per_s: Vec<f64>,
     /// Failed requests in the window.
     pub errors: Vec<f64>,
-    /// Median latency of requests finished in the window, ms.
-    pub p50_ms: Vec<f64>,
-    /// 99th percentile, ms.
-    pub p99_ms: Vec<f64>,
+    /// Median latency of the requests that succeeded in the window, ms;
+    /// `null` when none did (no latency, which is not 0 ms).
+    pub p50_ms: Vec<Option<f64>>,
+    /// 99th percentile of the same requests, ms; `null` when none succeeded.
+    pub p99_ms: Vec<Option<f64>>,
 }
 
 /// A node's series.

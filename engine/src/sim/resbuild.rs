@@ -65,7 +65,10 @@ pub(crate) fn edge_policy(
         logical_outcomes: OutcomeCounts::from_counts(&logical, logical.arrived.saturating_sub(logical.finished())),
         attempts: edge_counts.arrived,
         retries: sum(&|a| a.retries),
-        retry_amplification: finite(ratio(edge_counts.arrived as f64, logical.arrived as f64)),
+        // Tries of the finished calls over those calls: one population, so
+        // never below 1 (tries started after the warm-up for calls started
+        // before it would otherwise count against nobody).
+        retry_amplification: finite(ratio(sum(&|a| a.logical_tries) as f64, logical.finished() as f64)),
         try_timeouts: sum(&|a| a.try_timeouts),
         call_timeouts: sum(&|a| a.call_timeouts),
         abandoned: sum(&|a| a.abandoned),
@@ -171,10 +174,27 @@ pub(crate) fn edge_series(plan: &Plan, reps: &[RepResult]) -> Vec<EdgeSeries> {
                 id: plan.edges.get(p.edge as usize).map(|e| e.id.clone()).unwrap_or_default(),
                 calls_per_s: get(|a| &a.series_logical_per_s),
                 attempts_per_s: get(|a| &a.series_attempts_per_s),
+                tries_per_call: tries_per_call(reps, pi),
                 breaker_open: get(|a| &a.series_open),
             }
         })
         .collect()
+}
+
+/// Per window, the tries of the calls that finished in it over those calls,
+/// summed over replications; `None` where no call finished.
+fn tries_per_call(reps: &[RepResult], pi: usize) -> Vec<Option<f64>> {
+    let mut sums: Vec<(u64, u64)> = Vec::new();
+    for a in reps.iter().filter_map(|r| r.metrics.policies.get(pi)) {
+        if sums.len() < a.series_calls_finished.len() {
+            sums.resize(a.series_calls_finished.len(), (0, 0));
+        }
+        for (acc, (calls, tries)) in sums.iter_mut().zip(a.series_calls_finished.iter().zip(&a.series_call_tries)) {
+            acc.0 += tries;
+            acc.1 += calls;
+        }
+    }
+    sums.into_iter().map(|(tries, calls)| (calls > 0).then(|| finite(tries as f64 / calls as f64))).collect()
 }
 
 /// Visits finished per second at all nodes, per window.

@@ -37,8 +37,17 @@ pub(crate) struct PolicyAcc {
     pub series_open: Vec<f64>,
     pub window_attempts: u64,
     pub window_logical: u64,
+    /// Tries of the logical calls that finished in the window: divided by
+    /// those calls (not by the tries started in the window, another
+    /// population) it is at least 1, and exactly 1 without retries.
+    pub window_call_tries: u64,
     pub series_attempts_per_s: Vec<f64>,
     pub series_logical_per_s: Vec<f64>,
+    /// Logical calls finished per window, and their tries.
+    pub series_calls_finished: Vec<u64>,
+    pub series_call_tries: Vec<u64>,
+    /// Tries of the logical calls started after the warm-up that finished.
+    pub logical_tries: u64,
     pub changes: Vec<(u64, BreakerMode)>,
 }
 
@@ -62,8 +71,12 @@ impl PolicyAcc {
             series_open: Vec::new(),
             window_attempts: 0,
             window_logical: 0,
+            window_call_tries: 0,
             series_attempts_per_s: Vec::new(),
             series_logical_per_s: Vec::new(),
+            series_calls_finished: Vec::new(),
+            series_call_tries: Vec::new(),
+            logical_tries: 0,
             changes: Vec::new(),
         })
     }
@@ -97,7 +110,10 @@ pub(crate) struct NodeExt {
     window_first_fail: u64,
     pub series_failed: Vec<u64>,
     pub series_finished: Vec<u64>,
-    pub series_mean_ms: Vec<f64>,
+    /// Summed time in node of the window's successful visits: a mean over
+    /// replications is this sum over their successful visits, so a
+    /// replication where none succeeded adds nothing instead of a 0 ms.
+    pub series_ok_sojourn_ns: Vec<f64>,
     pub series_first_fail_ns: Vec<u64>,
 }
 
@@ -156,8 +172,11 @@ impl Metrics {
             p.window_open_mark = area;
             p.series_attempts_per_s.push(p.window_attempts as f64 / len_s);
             p.series_logical_per_s.push(p.window_logical as f64 / len_s);
+            p.series_calls_finished.push(p.window_logical);
+            p.series_call_tries.push(p.window_call_tries);
             p.window_attempts = 0;
             p.window_logical = 0;
+            p.window_call_tries = 0;
         }
         for n in &mut self.node_ext {
             let area = n.serving.area_at(now);
@@ -165,8 +184,7 @@ impl Metrics {
             n.window_serving_mark = area;
             n.series_failed.push(n.window_failed);
             n.series_finished.push(n.window_finished);
-            let ok = n.window_finished - n.window_failed;
-            n.series_mean_ms.push(if ok > 0 { n.window_sojourn_ns / ok as f64 / 1e6 } else { 0.0 });
+            n.series_ok_sojourn_ns.push(n.window_sojourn_ns);
             n.series_first_fail_ns.push(n.window_first_fail);
             n.window_failed = 0;
             n.window_finished = 0;

@@ -108,10 +108,9 @@ fn baseline_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
         }
         ui.end_row();
         for r in &rows {
-            let scale = if r.metric == "error rate" { 100.0 } else { 1.0 };
+            // Error rates as percentages with their significant digits.
             let show = |e: &Estimate| {
-                let s = Estimate { mean: e.mean * scale, ci95: e.ci95 * scale, wide: e.wide };
-                format!("{}{}", fmt_est(&s, 2), if scale > 1.0 { " %" } else { "" })
+                if r.metric == "error rate" { engine::units::percent_est(e) } else { fmt_est(e, 2) }
             };
             ui.label(&r.workload);
             ui.label(r.metric);

@@ -181,11 +181,11 @@ pub fn fmt_ms(e: &Estimate) -> String {
     format!("{} ms", fmt_est(e, ms_digits(e.mean)))
 }
 
-/// A share as a percentage with its interval.
+/// A share as a percentage with its interval, significant digits kept
+/// ("0.21 % ± 0.03 %", never "0.00 ± 0.00").
 #[must_use]
 pub fn fmt_pct(e: &Estimate) -> String {
-    let p = Estimate { mean: e.mean * 100.0, ci95: e.ci95 * 100.0, wide: e.wide };
-    format!("{} %", fmt_est(&p, 2))
+    engine::units::percent_est(e)
 }
 
 /// The run's verdict in one line, failures first, and whether it is bad:

@@ -39,18 +39,19 @@ pub fn points(report: &Report, values: &[f64]) -> Vec<[f64; 2]> {
     report.series.start_s.iter().zip(values).map(|(t, v)| [t + half, *v]).collect()
 }
 
-/// Runs of consecutive windows where `has_data` holds, as separate point
-/// lists: a window in which no request finished has no latency, and drawing
-/// it as 0 ms would read as "fast" exactly when nothing got through.
+/// Runs of consecutive windows that have a value, as separate point lists:
+/// a window in which no request succeeded has no latency (`None`), and
+/// drawing it as 0 ms would read as "fast" exactly when nothing got through.
 #[must_use]
-pub fn segments(report: &Report, values: &[f64], has_data: impl Fn(usize) -> bool) -> Vec<Vec<[f64; 2]>> {
+pub fn segments(report: &Report, values: &[Option<f64>]) -> Vec<Vec<[f64; 2]>> {
+    let half = report.series.window_s / 2.0;
     let mut out: Vec<Vec<[f64; 2]>> = Vec::new();
     let mut current: Vec<[f64; 2]> = Vec::new();
-    for (i, p) in points(report, values).into_iter().enumerate() {
-        if has_data(i) {
-            current.push(p);
-        } else if !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+    for (t, v) in report.series.start_s.iter().zip(values) {
+        match v {
+            Some(v) => current.push([t + half, *v]),
+            None if !current.is_empty() => out.push(std::mem::take(&mut current)),
+            None => {}
         }
     }
     if !current.is_empty() {
@@ -59,9 +60,10 @@ pub fn segments(report: &Report, values: &[f64], has_data: impl Fn(usize) -> boo
     out
 }
 
-/// Whether workload series `w` has a latency in window `i`.
-fn has_latency(w: &engine::sim::report::WorkloadSeries, i: usize) -> bool {
-    w.p99_ms.get(i).is_some_and(|v| *v > 0.0) || w.throughput_per_s.get(i).is_some_and(|v| *v > 0.0)
+/// Whether a series has windows without data (drawn as gaps).
+#[must_use]
+pub fn has_gaps(values: &[Option<f64>]) -> bool {
+    values.iter().any(Option::is_none)
 }
 
 /// A short name for a fault kind.
@@ -149,9 +151,8 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
         if let Some(b) = &baseline {
             ui.weak(format!("· dashed: baseline {}", b.label));
         }
-        let gaps = report.series.workloads.iter().any(|w| (0..report.series.start_s.len()).any(|k| !has_latency(w, k)));
-        if gaps {
-            ui.weak("· gaps in a latency line: no request of that workload finished in those windows");
+        if report.series.workloads.iter().any(|w| has_gaps(&w.p99_ms)) {
+            ui.weak("· gaps in a latency line: no request of that workload succeeded in those windows, so there is no latency to draw");
         }
     });
     if report.series.start_s.is_empty() {
@@ -168,10 +169,10 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
             plot("plot-latency", "latency, ms", report).show(left, |p| {
                 shading(p, report, &run.design);
                 for (i, w) in report.series.workloads.iter().enumerate() {
-                    for part in segments(report, &w.p99_ms, |k| has_latency(w, k)) {
+                    for part in segments(report, &w.p99_ms) {
                         p.line(Line::new(format!("{} p99", w.name), PlotPoints::from(part)).color(color(i)));
                     }
-                    for part in segments(report, &w.p50_ms, |k| has_latency(w, k)) {
+                    for part in segments(report, &w.p50_ms) {
                         p.line(
                             Line::new(format!("{} p50", w.name), PlotPoints::from(part))
                                 .color(color(i).gamma_multiply(0.6)),
@@ -181,14 +182,13 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                         .as_ref()
                         .and_then(|b| b.report.series.workloads.iter().find(|x| x.name == w.name).map(|x| (b, x)))
                     {
-                        p.line(
-                            Line::new(
-                                format!("{} p99 (baseline)", w.name),
-                                PlotPoints::from(points(&b.0.report, &b.1.p99_ms)),
-                            )
-                            .color(color(i).gamma_multiply(0.5))
-                            .style(LineStyle::dashed_loose()),
-                        );
+                        for part in segments(&b.0.report, &b.1.p99_ms) {
+                            p.line(
+                                Line::new(format!("{} p99 (baseline)", w.name), PlotPoints::from(part))
+                                    .color(color(i).gamma_multiply(0.5))
+                                    .style(LineStyle::dashed_loose()),
+                            );
+                        }
                     }
                 }
             });

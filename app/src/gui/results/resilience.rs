@@ -10,7 +10,7 @@ use engine::Design;
 use engine::sim::Report;
 use engine::sim::report::BreakerChange;
 
-use super::plots::{PALETTE, points, shading};
+use super::plots::{PALETTE, points, segments, shading};
 
 fn color(i: usize) -> Color32 {
     PALETTE.get(i % PALETTE.len()).copied().unwrap_or(Color32::GRAY)
@@ -99,12 +99,6 @@ pub fn goodput_series(report: &Report) -> Vec<f64> {
     (0..report.series.start_s.len())
         .map(|i| report.series.workloads.iter().filter_map(|w| w.throughput_per_s.get(i)).sum())
         .collect()
-}
-
-/// Attempts per logical call in each window (1 where no call finished).
-#[must_use]
-pub fn amplification_series(calls_per_s: &[f64], attempts_per_s: &[f64]) -> Vec<f64> {
-    calls_per_s.iter().zip(attempts_per_s).map(|(c, a)| if *c > 1e-9 { a / c } else { 1.0 }).collect()
 }
 
 /// Whether a replica series changes over the run (autoscaling, outages).
@@ -274,9 +268,11 @@ fn breakers(ui: &mut Ui, report: &Report, design: &Design) {
 fn amplification(ui: &mut Ui, report: &Report, design: &Design) {
     plot("plot-amplification", "tries per call", report).include_y(1.0).show(ui, |p| {
         shading(p, report, design);
+        // The engine's tries per finished call: a gap where no call finished.
         for (i, e) in report.series.edges.iter().enumerate() {
-            let amp = amplification_series(&e.calls_per_s, &e.attempts_per_s);
-            p.line(Line::new(edge_name(report, design, &e.id), PlotPoints::from(points(report, &amp))).color(color(i)));
+            for part in segments(report, &e.tries_per_call) {
+                p.line(Line::new(edge_name(report, design, &e.id), PlotPoints::from(part)).color(color(i)));
+            }
         }
     });
 }
@@ -330,10 +326,5 @@ mod tests {
         assert_eq!(values, [0.0, 2000.0, 4000.0, 6000.0, 8000.0]);
         let marks = nice_steps(egui_plot::GridInput { bounds: (0.0, 1.2), base_step_size: 0.01 });
         assert_eq!(marks.first().map(|m| m.step_size), Some(0.5));
-    }
-
-    #[test]
-    fn amplification_is_tries_per_call() {
-        assert_eq!(amplification_series(&[10.0, 0.0, 4.0], &[40.0, 3.0, 4.0]), [4.0, 1.0, 1.0]);
     }
 }

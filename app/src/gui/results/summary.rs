@@ -19,20 +19,13 @@ pub fn verdict_style(v: Verdict) -> (Color32, &'static str) {
     }
 }
 
-/// The target and measured value of an SLO in words.
+/// The target and measured value of an SLO in words, units on every
+/// figure, saying whose latency it is when some requests failed (the same
+/// words as the HTML report and the CLI).
 #[must_use]
-pub fn slo_text(s: &SloVerdict) -> String {
-    if s.objective.contains("error") {
-        format!(
-            "{}: {:.2} % ± {:.2} (target ≤ {:.2} %)",
-            s.objective,
-            s.measured.mean * 100.0,
-            s.measured.ci95 * 100.0,
-            s.target * 100.0
-        )
-    } else {
-        format!("{}: {} (target ≤ {} ms)", s.objective, fmt_ms(&s.measured), s.target)
-    }
+pub fn slo_text(report: &Report, s: &SloVerdict) -> String {
+    let f = engine::units::slo_figures(s);
+    format!("{}: {} (target {})", engine::units::objective_text(report, s), f.measured_with_ci(), f.target)
 }
 
 /// Show the summary tab.
@@ -131,13 +124,18 @@ fn card(ui: &mut Ui, w: &WorkloadReport, report: &Report) {
                 row(ui, "p95", fmt_ms(&w.latency_ms.p95));
                 row(ui, "p99", fmt_ms(&w.latency_ms.p99));
                 row(ui, "p99.9", fmt_ms(&w.latency_ms.p999));
+                if let Some(p) = engine::units::latency_population(w) {
+                    row(ui, "Latency", format!("{p} (failed requests have none)"));
+                }
                 row(ui, "Outcomes", outcomes_text(&w.outcomes));
             });
-            for s in report.slos.iter().filter(|s| s.workload == w.name) {
+            // Failing verdicts first.
+            let order = engine::units::slo_order(&report.slos);
+            for s in order.iter().filter_map(|&i| report.slos.get(i)).filter(|s| s.workload == w.name) {
                 let (color, word) = verdict_style(s.verdict);
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(format!(" {word} ")).color(Color32::WHITE).background_color(color).strong());
-                    ui.label(slo_text(s));
+                    ui.label(slo_text(report, s));
                 });
             }
         });
