@@ -9,6 +9,7 @@ For each page, at 400 px and 1,400 px wide (and once with the dark colour scheme
 - no console error, no uncaught exception, no Content-Security-Policy violation;
 - no request other than the page's own file;
 - the page is no wider than the viewport; at 1,400 px no table scrolls (hides columns);
+  a table that scrolls keeps its first column in view;
 - every chart text lies inside its picture, and every legend inside its chart;
 - hovering a chart shows its values and clicking a legend key hides its series.
 Screenshots go to OUT_DIR. The checker first proves on a bad page that it
@@ -38,10 +39,19 @@ MEASURE = r"""(() => {
   const out = {vw: de.clientWidth, page: Math.max(de.scrollWidth, document.body.scrollWidth),
                scrolling: [], clipped: [], legends: [], charts: document.querySelectorAll('figure.chart').length,
                js: de.classList.contains('js'), csp: !!document.querySelector('meta[http-equiv="Content-Security-Policy"]')};
+  out.loose = [];
   document.querySelectorAll('.wide').forEach((w) => {
     if (w.scrollWidth > w.clientWidth + 1) {
       const h = w.previousElementSibling;
-      out.scrolling.push(((h && h.textContent) || '?').slice(0, 40) + ': ' + w.scrollWidth + ' > ' + w.clientWidth);
+      const name = ((h && h.textContent) || '?').slice(0, 40);
+      out.scrolling.push(name + ': ' + w.scrollWidth + ' > ' + w.clientWidth);
+      // The first column stays in view while the table scrolls under it.
+      const cell = w.querySelector('tr:last-child > :first-child');
+      const before = cell.getBoundingClientRect().left;
+      w.scrollLeft = 80;
+      const after = cell.getBoundingClientRect().left;
+      w.scrollLeft = 0;
+      if (Math.abs(after - before) > 1) out.loose.push(name);
     }
   });
   document.querySelectorAll('figure.chart svg').forEach((svg) => {
@@ -274,6 +284,8 @@ def main():
                     failures.append(f"{name}: the page is {m['page']} px wide in a {m['vw']} px viewport")
                 if width >= 1400 and m["scrolling"]:
                     failures.append(f"{name}: tables hide columns: {m['scrolling']}")
+                if m["loose"]:
+                    failures.append(f"{name}: the first column scrolls away: {m['loose']}")
                 if m["clipped"]:
                     failures.append(f"{name}: chart text outside its picture: {m['clipped'][:5]}")
                 if m["legends"]:
@@ -285,6 +297,7 @@ def main():
                     i = browser.evaluate(INTERACT)
                     if not i.get("skipped") and not (i["tip"] and i["hidden"] > 0 and i["back"] == 0):
                         failures.append(f"{name}: hover or legend toggle does not work: {i}")
+                    print(f"{name}: hover shows {i.get('tipText', '')[:60]!r}")
                 print(f"{name}: {m['page']} px in {m['vw']} px, {m['charts']} charts, "
                       f"{len(m['scrolling'])} scrolling tables")
             for p in browser.open(page, 1400, dark=True):

@@ -12,7 +12,10 @@ use crate::sim::WorkloadReport;
 
 /// The percentiles drawn, in order, with their legend names.
 const NAMES: [&str; 4] = ["p50", "p95", "p99", "p99.9"];
-const W: f64 = 480.0;
+// Drawn about 1:1 at its widest (the style caps the figure near this width).
+const W: f64 = 560.0;
+/// Characters of the 12 px font (13.5 px on phones) that fit on a row.
+const ROW_CHARS: usize = 70;
 const LEFT: f64 = 14.0;
 const RIGHT: f64 = 18.0;
 const ROW_H: f64 = 34.0;
@@ -88,16 +91,19 @@ pub fn svg_percentiles(title: &str, rows: &[Row]) -> String {
     // the legend can toggle a percentile across every row.
     for (i, r) in rows.iter().enumerate() {
         let y = TOP + ROW_H * i as f64;
+        // Label and note cut to the row's width (the whole text in the title).
+        let note = if r.note.is_empty() { String::new() } else { format!(" — {}", r.note) };
+        let label = cut(&r.label, ROW_CHARS);
+        let shown_note = cut(&note, ROW_CHARS.saturating_sub(label.chars().count()));
         let _ = write!(
             s,
-            "<text x=\"{LEFT}\" y=\"{:.1}\"><tspan style=\"font-weight:600\">{}</tspan>",
+            "<text x=\"{LEFT}\" y=\"{:.1}\"><title>{}{}</title><tspan style=\"font-weight:600\">{}</tspan><tspan class=\"nd\">{}</tspan></text>",
             y + 11.0,
-            escape(&r.label)
+            escape(&r.label),
+            escape(&note),
+            escape(&label),
+            escape(&shown_note)
         );
-        if !r.note.is_empty() {
-            let _ = write!(s, "<tspan class=\"nd\"> — {}</tspan>", escape(&r.note));
-        }
-        s.push_str("</text>");
         let drawn: Vec<f64> = r.values.iter().flatten().copied().filter(|v| v.is_finite() && *v > 0.0).collect();
         if let (Some(a), Some(z)) = (drawn.first(), drawn.last()) {
             let _ = write!(
@@ -129,6 +135,17 @@ pub fn svg_percentiles(title: &str, rows: &[Row]) -> String {
     }
     s.push_str("</div></figure>");
     s
+}
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut t: String = text.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
 }
 
 /// A latency in ms with three significant digits.
@@ -174,5 +191,7 @@ mod tests {
         assert_eq!(xs.len(), 8, "the dead workload draws nothing");
         assert!(xs[6] - xs[0] > 20.0, "{xs:?}");
         assert!(svg.contains("28 % of those finished") && svg.contains("no request succeeded"));
+        assert_eq!(cut("abcdef", 4), "abc…");
+        assert_eq!(cut("abc", 4), "abc");
     }
 }
