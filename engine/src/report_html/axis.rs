@@ -109,40 +109,45 @@ pub fn time_ticks(duration_s: f64) -> Vec<(f64, String)> {
     (0..=n).map(|k| (k as f64 * step * unit_s, format!("{:.d$}", k as f64 * step, d = decimals(exp)))).collect()
 }
 
-/// A logarithmic axis over `lo..hi` (both positive): whole decades, and
-/// ticks at 1, 2 and 5 of each; only the powers of ten are labelled when
-/// more than three decades are shown.
+/// A logarithmic axis over `lo..hi` (both positive), from the largest
+/// 1-2-5 value at or below `lo` to the smallest at or above `hi`, ticked at
+/// every 1, 2 and 5 between; only the powers of ten are labelled when more
+/// than three decades are shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Log {
-    /// The first decade's start.
+    /// The axis start: a 1-2-5 value.
     pub lo: f64,
-    /// The last decade's end.
+    /// The axis end: a 1-2-5 value above `lo`.
     pub hi: f64,
     /// Tick values with their label (empty for unlabelled ticks).
     pub ticks: Vec<(f64, String)>,
 }
 
-/// The decades that hold `lo..=hi`.
+/// The 1-2-5 values around `lo..=hi`.
 #[must_use]
 pub fn log(lo: f64, hi: f64) -> Log {
     let lo = if lo.is_finite() && lo > 0.0 { lo } else { 1.0 };
     let hi = if hi.is_finite() && hi > lo { hi } else { lo };
+    // Every 1-2-5 value of the decades that hold the data, with its exponent.
     let e0 = lo.log10().floor() as i32;
-    let mut e1 = (hi.log10() - 1e-9).ceil() as i32;
-    if e1 <= e0 {
-        e1 = e0 + 1;
-    }
-    let all = e1 - e0 <= 3;
-    let mut ticks = Vec::new();
-    for e in e0..e1 {
-        let p = 10f64.powi(e);
-        for m in [1.0, 2.0, 5.0] {
-            let shown = all || m == 1.0;
-            ticks.push((m * p, if shown { label(m * p, decimals(e)) } else { String::new() }));
-        }
-    }
-    ticks.push((10f64.powi(e1), label(10f64.powi(e1), decimals(e1))));
-    Log { lo: 10f64.powi(e0), hi: 10f64.powi(e1), ticks }
+    let e1 = (hi.log10() - 1e-9).ceil().max(f64::from(e0) + 1.0) as i32;
+    let all: Vec<(f64, i32)> = (e0..=e1)
+        .flat_map(|e| [1.0, 2.0, 5.0].map(|m| (m * 10f64.powi(e), e)))
+        .filter(|(v, e)| *e < e1 || *v == 10f64.powi(e1))
+        .collect();
+    let first = all.iter().rposition(|(v, _)| *v <= lo * (1.0 + 1e-9)).unwrap_or(0);
+    let last = all.iter().position(|(v, _)| *v >= hi * (1.0 - 1e-9)).unwrap_or(all.len() - 1).max(first + 1);
+    let kept = all.get(first..=last).unwrap_or(&all);
+    let (start, end) = (kept.first().map_or(1.0, |t| t.0), kept.last().map_or(10.0, |t| t.0));
+    let few = end / start <= 1_000.0 * (1.0 + 1e-9);
+    let ticks = kept
+        .iter()
+        .map(|(v, e)| {
+            let power = (v / 10f64.powi(*e) - 1.0).abs() < 1e-9;
+            (*v, if few || power { label(*v, decimals(*e)) } else { String::new() })
+        })
+        .collect();
+    Log { lo: start, hi: end, ticks }
 }
 
 /// Whether consecutive ticks are one 1-2-5 step apart (used by tests).
@@ -209,12 +214,14 @@ mod tests {
     #[test]
     fn log_axis_has_decades() {
         let a = log(3.0, 250.0);
-        assert_eq!((a.lo, a.hi), (1.0, 1000.0));
-        assert_eq!(a.ticks.first().map(|t| t.1.as_str()), Some("1"));
+        assert_eq!((a.lo, a.hi), (2.0, 500.0));
+        assert_eq!(a.ticks.first().map(|t| t.1.as_str()), Some("2"));
         assert!(a.ticks.iter().any(|t| t.1 == "20"));
+        let a = log(40.0, 175.0);
+        assert_eq!(a.ticks.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(), ["20", "50", "100", "200"]);
         let a = log(0.2, 90_000.0);
         assert!(a.ticks.iter().all(|t| t.1.is_empty() || [0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5].contains(&t.0)));
         let a = log(5.0, 5.0);
-        assert_eq!((a.lo, a.hi), (1.0, 10.0));
+        assert_eq!((a.lo, a.hi), (5.0, 10.0));
     }
 }
