@@ -50,6 +50,9 @@ text.bl.fault{fill:var(--fault)}text.bl.warm,text.nd,tspan.nd{fill:var(--muted)}
 const SCRIPT: &str = r#"(function(){
 "use strict";
 document.documentElement.classList.add("js");
+function span(v){return Math.abs(v-Math.round(v))<1e-9?v.toFixed(0):v.toFixed(2);}
+function pad(n){return (n<10?"0":"")+n;}
+function clock(v){v=Math.round(v);var h=Math.floor(v/3600),m=Math.floor(v%3600/60),s=v%60;return h>0?h+":"+pad(m)+":"+pad(s):m+":"+pad(s);}
 function fmt(v){var a=Math.abs(v);return a>=100?v.toFixed(0):a>=10?v.toFixed(1):v.toFixed(2);}
 document.querySelectorAll("figure.chart").forEach(function(fig){
   var svg=fig.querySelector("svg");if(!svg)return;
@@ -67,6 +70,7 @@ document.querySelectorAll("figure.chart").forEach(function(fig){
   if(!fig.hasAttribute("data-dt"))return;
   var t0=+fig.getAttribute("data-t0"),dt=+fig.getAttribute("data-dt"),x1=+fig.getAttribute("data-x1");
   var unit=fig.getAttribute("data-unit"),l=+svg.getAttribute("data-l"),r=+svg.getAttribute("data-r");
+  var tu=fig.getAttribute("data-tu"),tk=tu==="h"?3600:tu==="min"?60:1;
   var top=+svg.getAttribute("data-t"),bot=+svg.getAttribute("data-b");
   var series=[].map.call(fig.querySelectorAll("g.s"),function(g){
     return {g:g,name:g.getAttribute("data-name"),v:g.getAttribute("data-v").split(",")};
@@ -81,7 +85,7 @@ document.querySelectorAll("figure.chart").forEach(function(fig){
     if(x<l||x>r||dt<=0){hide();return;}
     var t=(x-l)/(r-l)*x1,i=Math.floor((t-t0)/dt);
     var lines=[],a=t0+i*dt;
-    lines.push("<b>"+a.toFixed(dt<1?2:0)+"–"+(a+dt).toFixed(dt<1?2:0)+" s</b>");
+    lines.push("<b>"+(tk===1?span(a)+"–"+span(a+dt)+" s":clock(a)+"–"+clock(a+dt))+"</b>");
     series.forEach(function(s){
       if(s.g.classList.contains("off"))return;
       var v=s.v[i];
