@@ -28,6 +28,17 @@ pub fn svg_breakers(rows: &[BreakerRow], shaded: &[(f64, f64, String)], x_max: f
     let mut s = format!(
         "<figure class=\"chart\"><figcaption><b>Circuit breakers (first replication)</b> <span class=\"meta\">state over time</span></figcaption><svg viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"circuit breakers\">"
     );
+    // Fault bands first, as a light fill: the names and states are drawn over them.
+    for (a, z, label) in shaded {
+        let _ = write!(
+            s,
+            "<rect x=\"{:.1}\" y=\"{t}\" width=\"{:.1}\" height=\"{:.1}\" class=\"fault\"><title>{}</title></rect>",
+            sx(*a),
+            (sx(*z) - sx(*a)).max(1.0),
+            h - t - b,
+            escape(label)
+        );
+    }
     for (i, (name, segments)) in rows.iter().enumerate() {
         let y = t + row_h * i as f64;
         for (a, z, state) in segments {
@@ -49,16 +60,6 @@ pub fn svg_breakers(rows: &[BreakerRow], shaded: &[(f64, f64, String)], x_max: f
             );
         }
         let _ = write!(s, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", l, y + 12.0, escape(name));
-    }
-    for (a, z, label) in shaded {
-        let _ = write!(
-            s,
-            "<rect x=\"{:.1}\" y=\"{t}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" stroke=\"#ef4444\" stroke-dasharray=\"3 2\"><title>{}</title></rect>",
-            sx(*a),
-            (sx(*z) - sx(*a)).max(1.0),
-            h - t - b,
-            escape(label)
-        );
     }
     for (x, text) in axis::time_ticks(x_max) {
         let _ = write!(
