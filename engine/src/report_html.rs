@@ -4,18 +4,26 @@
 //! it reached each node), the design picture and plots as inline SVG
 //! (breaker states, retries, replicas and lag too), and the node, edge and
 //! broker and service-discovery tables. No scripts, fonts or
-//! images are fetched from anywhere.
+//! images are fetched from anywhere (a Content-Security-Policy forbids it);
+//! an inline script adds hover values and series toggles to the charts.
 //!
 //! Every figure taken from the report carries `data-key` (its path in the
 //! JSON report, array items named by their `name` or `id`) and `data-value`
 //! (the exact number), so a test can check the page against the JSON.
 
+pub mod axis;
+pub mod chart;
+pub mod compare;
 mod discovery;
+pub mod latency;
+pub mod page;
 mod resilience;
 
 use std::fmt::Write as _;
 
+pub use self::chart::{Axis, Frame, Line, svg_chart};
 use self::discovery::discovery_section;
+use self::latency::{Row, svg_percentiles};
 pub use self::resilience::{BreakerRow, Segment, svg_breakers};
 use self::resilience::{faults_section, load_section, policy_cells, resilience_charts};
 use crate::model::Design;
@@ -23,27 +31,10 @@ use crate::report_explain::{Level, explain};
 use crate::sim::{Estimate, Report, Verdict};
 use crate::units;
 
-const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1200px;color:#1f2937;padding:0 16px}
-h1{margin-bottom:0}h2{margin-top:28px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}
-.meta{color:#6b7280}table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
-th,td{padding:3px 9px;border-bottom:1px solid #eef0f3;text-align:right}th{background:#f9fafb}
-td:first-child,th:first-child{text-align:left}.ci{color:#6b7280;font-size:12px}
-.badge{display:inline-block;padding:1px 7px;border-radius:4px;color:#fff;font-weight:600;font-size:12px}
-.pass{background:#16a34a}.fail{background:#dc2626}.inconclusive{background:#d97706}
-.bad{color:#b91c1c}.warn{color:#b45309}.info{color:#374151}
-.plots{display:grid;grid-template-columns:1fr 1fr;gap:12px}.plot{border:1px solid #e5e7eb;border-radius:6px;padding:6px}
-svg text{font:11px system-ui,sans-serif;fill:#374151}.alert{background:#fef2f2;border:1px solid #fecaca;padding:8px;border-radius:6px}.wide{overflow-x:auto}.wide td{white-space:nowrap}";
-
-const COLORS: [&str; 8] = ["#0284c7", "#ea580c", "#16a34a", "#db2777", "#7c3aed", "#ca8a04", "#0d9488", "#dc2626"];
-
 /// Escape text for HTML.
 #[must_use]
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-fn color(i: usize) -> &'static str {
-    COLORS.get(i % COLORS.len()).copied().unwrap_or("#6b7280")
 }
 
 fn digits(v: f64) -> usize {
@@ -79,125 +70,10 @@ fn est_cell(key: &str, e: &Estimate, scale: f64) -> String {
     s
 }
 
-/// A line chart as inline SVG: series of `(name, points)`, shaded x ranges.
-#[must_use]
-pub fn svg_chart(
-    title: &str,
-    y_label: &str,
-    series: &[(String, Vec<[f64; 2]>)],
-    shaded: &[(f64, f64, String)],
-    x_max: f64,
-) -> String {
-    let (w, h, l, r, t, b) = (540.0, 220.0, 52.0, 12.0, 24.0, 34.0);
-    let y_max =
-        series.iter().flat_map(|(_, p)| p.iter().map(|q| q[1])).filter(|v| v.is_finite()).fold(0.0_f64, f64::max);
-    let y_max = if y_max > 0.0 { nice(y_max * 1.05) } else { 1.0 };
-    let x_max = if x_max > 0.0 { x_max } else { 1.0 };
-    let sx = |x: f64| l + (x / x_max).clamp(0.0, 1.0) * (w - l - r);
-    let sy = |y: f64| h - b - (y / y_max).clamp(0.0, 1.0) * (h - t - b);
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"{}\">",
-        escape(title)
-    );
-    let _ = write!(s, "<text x=\"{l}\" y=\"15\" style=\"font-weight:600\">{}</text>", escape(title));
-    for (a, z, label) in shaded {
-        let _ = write!(
-            s,
-            "<rect x=\"{:.1}\" y=\"{t}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ef4444\" fill-opacity=\"0.13\"><title>{}</title></rect>",
-            sx(*a),
-            (sx(*z) - sx(*a)).max(1.0),
-            h - t - b,
-            escape(label)
-        );
-    }
-    for i in 0..=4 {
-        let y = y_max * f64::from(i) / 4.0;
-        let _ = write!(
-            s,
-            "<line x1=\"{l}\" x2=\"{:.1}\" y1=\"{y0:.1}\" y2=\"{y0:.1}\" stroke=\"#e5e7eb\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            w - r,
-            l - 4.0,
-            sy(y) + 4.0,
-            short(y),
-            y0 = sy(y)
-        );
-    }
-    for i in 0..=5 {
-        let x = x_max * f64::from(i) / 5.0;
-        let _ =
-            write!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", sx(x), h - b + 14.0, short(x));
-    }
-    let _ = write!(
-        s,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">simulated time, s</text><text x=\"12\" y=\"{:.1}\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\">{}</text>",
-        (l + w - r) / 2.0,
-        h - 4.0,
-        (t + h - b) / 2.0,
-        (t + h - b) / 2.0,
-        escape(y_label)
-    );
-    for (i, (name, pts)) in series.iter().enumerate() {
-        let path: Vec<String> =
-            pts.iter().filter(|p| p[1].is_finite()).map(|p| format!("{:.1},{:.1}", sx(p[0]), sy(p[1]))).collect();
-        let _ = write!(
-            s,
-            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\" points=\"{}\"><title>{}</title></polyline>",
-            color(i),
-            path.join(" "),
-            escape(name)
-        );
-        let _ = write!(
-            s,
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"10\" height=\"3\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            w - r - 150.0,
-            t + 4.0 + 13.0 * i as f64,
-            color(i),
-            w - r - 136.0,
-            t + 8.0 + 13.0 * i as f64,
-            escape(name)
-        );
-    }
-    s.push_str("</svg>");
-    s
-}
-
-fn nice(v: f64) -> f64 {
-    let p = 10f64.powf(v.log10().floor());
-    let m = v / p;
-    let n = if m <= 1.0 {
-        1.0
-    } else if m <= 2.0 {
-        2.0
-    } else if m <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    n * p
-}
-
-fn short(v: f64) -> String {
-    if v >= 1e6 {
-        format!("{:.1}M", v / 1e6)
-    } else if v >= 1e4 {
-        format!("{:.0}k", v / 1e3)
-    } else if v >= 10.0 || v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.2}")
-    }
-}
-
-fn points(report: &Report, values: &[f64]) -> Vec<[f64; 2]> {
-    let half = report.series.window_s / 2.0;
-    report.series.start_s.iter().zip(values).map(|(t, v)| [t + half, *v]).collect()
-}
-
-/// Points of a series with windows without data: those become NaN, which
-/// the chart leaves out instead of drawing a 0.
-fn points_opt(report: &Report, values: &[Option<f64>]) -> Vec<[f64; 2]> {
-    let values: Vec<f64> = values.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
-    points(report, &values)
+/// A series' values as chart values: `None` and non-finite values are gaps,
+/// and no more values than the report has windows.
+fn points<T: Copy + Into<Option<f64>>>(report: &Report, values: &[T]) -> Vec<Option<f64>> {
+    values.iter().take(report.series.start_s.len()).map(|v| (*v).into().filter(|v: &f64| v.is_finite())).collect()
 }
 
 /// The design as an SVG picture, nodes coloured by their utilization in the run.
@@ -275,11 +151,7 @@ pub fn design_svg(design: &Design, report: &Report) -> String {
 pub fn html(report: &Report, design: &Design) -> String {
     let mut s = String::with_capacity(64 * 1024);
     let title = format!("{} — simulation report", report.design);
-    let _ = write!(
-        s,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><style>{STYLE}</style></head><body>",
-        escape(&title)
-    );
+    s.push_str(&page::head(&title));
     let st = &report.settings;
     let _ = write!(
         s,
@@ -329,6 +201,10 @@ pub fn html(report: &Report, design: &Design) -> String {
             "<p class=\"meta\">Latency is that of the requests that succeeded — {}.</p>",
             escape(&partial.join("; "))
         );
+    }
+    if !report.workloads.is_empty() {
+        let rows: Vec<Row> = report.workloads.iter().map(|w| Row::of(w, w.name.clone())).collect();
+        s.push_str(&svg_percentiles("Latency percentiles per workload", &rows));
     }
 
     load_section(&mut s, report);
@@ -394,27 +270,38 @@ pub fn html(report: &Report, design: &Design) -> String {
 
     faults_section(&mut s, report, design);
 
-    s.push_str("<h2>Design</h2>");
+    s.push_str("<h2>Design</h2><div class=\"design\">");
     s.push_str(&design_svg(design, report));
+    s.push_str("</div>");
 
     s.push_str("<h2>Over time</h2><div class=\"plots\">");
-    let x_max = st.duration_s;
-    let shaded: Vec<(f64, f64, String)> = design.faults.iter().map(|f| (f.start_s, f.end_s, f.name.clone())).collect();
-    let ser = &report.series;
-    let lat: Vec<(String, Vec<[f64; 2]>)> = ser
-        .workloads
+    // A fault that starts after the run's end did not happen in it.
+    let shaded: Vec<(f64, f64, String)> = design
+        .faults
         .iter()
-        .flat_map(|w| {
-            [
-                (format!("{} p99", w.name), points_opt(report, &w.p99_ms)),
-                (format!("{} p50", w.name), points_opt(report, &w.p50_ms)),
-            ]
-        })
+        .filter(|f| f.start_s < st.duration_s)
+        .map(|f| (f.start_s, f.end_s.min(st.duration_s), f.name.clone()))
         .collect();
-    let thr: Vec<(String, Vec<[f64; 2]>)> =
+    let ser = &report.series;
+    let frame = Frame {
+        start_s: &ser.start_s,
+        window_s: ser.window_s,
+        duration_s: st.duration_s,
+        warmup_s: st.warmup_s,
+        bands: &shaded,
+    };
+    let chart = |title: &str, y: &Axis, series: &[Line]| svg_chart(title, y, series, &frame);
+    // One latency chart per workload, each on its own scale, so a fast
+    // workload is not flattened under a slow one.
+    let of_ok = Axis::new("ms").no_data("no request of the workload succeeded in the window");
+    for w in &ser.workloads {
+        let lat = [("p99".to_owned(), points(report, &w.p99_ms)), ("p50".to_owned(), points(report, &w.p50_ms))];
+        s.push_str(&chart(&format!("Latency of successful requests: {}", w.name), &of_ok, &lat));
+    }
+    let thr: Vec<Line> =
         ser.workloads.iter().map(|w| (format!("{} ok/s", w.name), points(report, &w.throughput_per_s))).collect();
     let per_s = 1.0 / ser.window_s.max(1e-9);
-    let err: Vec<(String, Vec<[f64; 2]>)> = ser
+    let err: Vec<Line> = ser
         .workloads
         .iter()
         .map(|w| {
@@ -423,42 +310,33 @@ pub fn html(report: &Report, design: &Design) -> String {
         .collect();
     let mut busiest: Vec<&crate::sim::NodeReport> = report.nodes.iter().collect();
     busiest.sort_by(|a, b| b.utilization.mean.total_cmp(&a.utilization.mean));
-    let util: Vec<(String, Vec<[f64; 2]>)> = busiest
+    let util: Vec<Line> = busiest
         .iter()
         .take(5)
         .filter_map(|n| {
             ser.nodes.iter().find(|x| x.id == n.id).map(|x| (n.name.clone(), points(report, &x.utilization)))
         })
         .collect();
-    let queue: Vec<(String, Vec<[f64; 2]>)> = busiest
+    let queue: Vec<Line> = busiest
         .iter()
         .take(5)
         .filter_map(|n| {
             ser.nodes.iter().find(|x| x.id == n.id).map(|x| (n.name.clone(), points(report, &x.queue_length)))
         })
         .collect();
-    for (title, y, series) in [
-        ("Latency", "ms", &lat),
-        ("Throughput", "requests/s", &thr),
-        ("Failures", "failed requests/s", &err),
-        ("Utilization (busiest nodes)", "ρ", &util),
-        ("Queue length (busiest nodes)", "requests", &queue),
-    ] {
-        let _ = write!(s, "<div class=\"plot\">{}</div>", svg_chart(title, y, series, &shaded, x_max));
-    }
+    s.push_str(&chart("Throughput", &Axis::new("requests/s"), &thr));
+    s.push_str(&chart("Failures", &Axis::new("failed requests/s"), &err));
+    s.push_str(&chart("Utilization (busiest nodes)", &Axis::new("ρ"), &util));
+    s.push_str(&chart("Queue length (busiest nodes)", &Axis::new("requests waiting, time average"), &queue));
     if !ser.brokers.is_empty() {
-        let backlog: Vec<(String, Vec<[f64; 2]>)> = ser
+        let backlog: Vec<Line> = ser
             .brokers
             .iter()
             .map(|b| (report.node(&b.id).map_or_else(|| b.id.clone(), |n| n.name.clone()), points(report, &b.backlog)))
             .collect();
-        let _ = write!(
-            s,
-            "<div class=\"plot\">{}</div>",
-            svg_chart("Broker backlog", "messages", &backlog, &shaded, x_max)
-        );
+        s.push_str(&chart("Broker backlog", &Axis::new("messages").whole(), &backlog));
     }
-    resilience_charts(&mut s, report, design, &shaded, x_max);
+    resilience_charts(&mut s, report, design, &frame);
     s.push_str("</div>");
     let gaps: Vec<&str> =
         ser.workloads.iter().filter(|w| w.p99_ms.iter().any(Option::is_none)).map(|w| w.name.as_str()).collect();
@@ -470,7 +348,7 @@ pub fn html(report: &Report, design: &Design) -> String {
         );
     }
 
-    s.push_str("<h2>Nodes</h2><div class=\"wide\"><table><tr><th>Node</th><th>Kind</th><th>ρ</th><th>Queue mean</th><th>Queue max</th><th>OK/s</th><th>p99, ms</th><th>Errors</th><th>Timeouts</th><th>Rejected</th><th>Wait, ms</th><th>Service, ms</th>");
+    s.push_str("<h2>Nodes</h2><table><tr><th>Node</th><th>Kind</th><th>ρ</th><th>Queue mean</th><th>Queue max</th><th>OK/s</th><th>p99, ms</th><th>Errors</th><th>Timeouts</th><th>Rejected</th><th>Wait, ms</th><th>Service, ms</th>");
     let resilience = report.nodes.iter().any(|n| n.resilience.is_some());
     if resilience {
         s.push_str(
@@ -510,9 +388,9 @@ pub fn html(report: &Report, design: &Design) -> String {
         }
         s.push_str("</tr>");
     }
-    s.push_str("</table></div>");
+    s.push_str("</table>");
 
-    s.push_str("<h2>Edges</h2><div class=\"wide\"><table><tr><th>Edge</th><th>Kind</th><th>Calls</th><th>OK</th><th>Errors</th><th>Timeouts</th><th>Breaker open</th><th>p99, ms</th>");
+    s.push_str("<h2>Edges</h2><table><tr><th>Edge</th><th>Kind</th><th>Calls</th><th>OK</th><th>Errors</th><th>Timeouts</th><th>Breaker open</th><th>p99, ms</th>");
     let policies = report.edges.iter().any(|e| e.policy.is_some());
     if policies {
         s.push_str("<th>Logical calls</th><th>Attempts</th><th>Amplification</th><th>Failed calls</th><th>Call timeouts</th><th>Fail-fast</th><th>Bulkhead</th><th>Fallbacks</th><th>Breaker opens</th><th>Time open, s</th>");
@@ -537,7 +415,7 @@ pub fn html(report: &Report, design: &Design) -> String {
         }
         s.push_str("</tr>");
     }
-    s.push_str("</table></div>");
+    s.push_str("</table>");
     if policies {
         s.push_str("<p class=\"meta\">On edges with a policy, calls, outcomes and latency count tries; logical calls are the caller's, after retries and fallback.</p>");
     }
@@ -569,6 +447,7 @@ pub fn html(report: &Report, design: &Design) -> String {
         s.push_str("</table>");
     }
     discovery_section(&mut s, report, design);
-    s.push_str("<p class=\"meta\">Written by Switchboard. Figures after the warm-up; ± is the half-width of the 95 % confidence interval.</p></body></html>\n");
-    s
+    s.push_str("<p class=\"meta\">Written by Switchboard. Figures after the warm-up; ± is the half-width of the 95 % confidence interval.</p>");
+    s.push_str(&page::tail());
+    page::wrap_tables(&s)
 }

@@ -1,6 +1,6 @@
-//! `switchboard compare BASE.json NEW.json [--fail-on "p99:+10%,errors:+1pp"]`:
-//! the headline figures of two reports side by side, each with its unit;
-//! exit 3 when a gate fails.
+//! `switchboard compare BASE.json NEW.json [--fail-on "p99:+10%,errors:+1pp"] [--html OUT]`:
+//! the headline figures of two reports side by side, each with its unit
+//! (also as a page with `--html`); exit 3 when a gate fails.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,6 +22,9 @@ pub struct Args {
     /// Gates, e.g. "p99:+10%,errors:+1pp,throughput:-5%": exit 3 when one is exceeded.
     #[arg(long, value_name = "GATES")]
     pub fail_on: Option<String>,
+    /// Also write the comparison as a self-contained HTML page to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
     #[command(flatten)]
     pub output: Output,
 }
@@ -90,6 +93,18 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         let mut json = serde_json::to_string_pretty(&doc)?;
         json.push('\n');
         super::write_json(path, &json, out)?;
+    }
+    if let Some(path) = &args.html {
+        let page = engine::report_html::compare::compare_html(
+            &args.base.display().to_string(),
+            &args.new.display().to_string(),
+            &base,
+            &new,
+            &deltas,
+            &failures,
+        );
+        engine::model::format::write_atomic(path, page.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(if failures.is_empty() { exit::OK } else { exit::SLO_VIOLATED })
 }

@@ -12,7 +12,7 @@ pub(super) fn discovery_section(s: &mut String, report: &Report, design: &Design
         return;
     }
     s.push_str("<h2>Service discovery</h2><p class=\"meta\">Client-side callers look instances up on the registry and cache the list; a crashed instance stays listed until the health check evicts it, so calls reach it (and fail) in between.</p>");
-    s.push_str("<div class=\"wide\"><table><tr><th>Service</th><th>Mode</th><th>Registry</th><th>Calls</th><th>Cache hits, %</th><th>Lookups</th><th>Lookup failures</th><th>Stale routed</th><th>Failed for no list</th><th>To dead instances</th><th>Crashes</th><th>Evictions</th><th>Crash→eviction mean, s</th><th>max, s</th><th>Lookups/s</th></tr>");
+    s.push_str("<table><tr><th>Service</th><th>Mode</th><th>Registry</th><th>Calls</th><th>Cache hits, %</th><th>Lookups</th><th>Lookup failures</th><th>Stale routed</th><th>Failed for no list</th><th>To dead instances</th><th>Crashes</th><th>Evictions</th><th>Crash→eviction mean, s</th><th>max, s</th><th>Lookups/s</th></tr>");
     for d in &report.discovery {
         let k = format!("discovery/{}", d.id);
         let registry = d
@@ -52,5 +52,5 @@ pub(super) fn discovery_section(s: &mut String, report: &Report, design: &Design
         s.push_str(&num_cell(&format!("{k}/registry_lookups_per_s"), d.registry_lookups_per_s));
         s.push_str("</tr>");
     }
-    s.push_str("</table></div>");
+    s.push_str("</table>");
 }

@@ -5,7 +5,8 @@
 
 use std::fmt::Write as _;
 
-use super::{cell, count_cell, escape, num_cell, points, points_opt, short, svg_chart};
+use super::chart::{Axis, Frame, Line, span_text};
+use super::{axis, cell, count_cell, escape, num_cell, points, svg_chart};
 use crate::model::Design;
 use crate::sim::Report;
 
@@ -18,14 +19,26 @@ pub type BreakerRow = (String, Vec<Segment>);
 /// red while open, amber half-open, pale green closed.
 #[must_use]
 pub fn svg_breakers(rows: &[BreakerRow], shaded: &[(f64, f64, String)], x_max: f64) -> String {
-    let (w, l, r, t, b, row_h) = (540.0, 12.0, 12.0, 24.0, 34.0, 26.0);
+    // Each row: the breaker's name on its own line, its band under it, so no
+    // text is drawn over a band.
+    let (w, l, r, t, b, row_h) = (480.0, 12.0, 12.0, 6.0, 32.0, 36.0);
     let h = t + b + row_h * rows.len().max(1) as f64;
     let x_max = if x_max > 0.0 { x_max } else { 1.0 };
     let sx = |x: f64| l + (x / x_max).clamp(0.0, 1.0) * (w - l - r);
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"circuit breakers\">"
+        "<figure class=\"chart\"><figcaption><b>Circuit breakers (first replication)</b> <span class=\"meta\">state over time</span></figcaption><svg viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"circuit breakers\">"
     );
-    let _ = write!(s, "<text x=\"{l}\" y=\"15\" style=\"font-weight:600\">Circuit breakers (first replication)</text>");
+    // Fault bands first, as a light fill: the names and states are drawn over them.
+    for (a, z, label) in shaded {
+        let _ = write!(
+            s,
+            "<rect x=\"{:.1}\" y=\"{t}\" width=\"{:.1}\" height=\"{:.1}\" class=\"fault\"><title>{}</title></rect>",
+            sx(*a),
+            (sx(*z) - sx(*a)).max(1.0),
+            h - t - b,
+            escape(label)
+        );
+    }
     for (i, (name, segments)) in rows.iter().enumerate() {
         let y = t + row_h * i as f64;
         for (a, z, state) in segments {
@@ -38,37 +51,42 @@ pub fn svg_breakers(rows: &[BreakerRow], shaded: &[(f64, f64, String)], x_max: f
                 s,
                 "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{fill}\"><title>{} {:.1}–{:.1} s</title></rect>",
                 sx(*a),
-                y + 3.0,
+                y + 16.0,
                 (sx(*z) - sx(*a)).max(0.5),
-                row_h - 6.0,
+                row_h - 20.0,
                 escape(&state.replace('_', "-")),
                 a,
                 z
             );
         }
-        let _ = write!(s, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", l + 4.0, y + row_h / 2.0 + 4.0, escape(name));
+        let _ = write!(s, "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", l, y + 12.0, escape(name));
     }
-    for (a, z, label) in shaded {
+    for (x, text) in axis::time_ticks(x_max) {
         let _ = write!(
             s,
-            "<rect x=\"{:.1}\" y=\"{t}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"none\" stroke=\"#ef4444\" stroke-dasharray=\"3 2\"><title>{}</title></rect>",
-            sx(*a),
-            (sx(*z) - sx(*a)).max(1.0),
-            h - t - b,
-            escape(label)
+            "<text class=\"tx\" data-tick=\"{x}\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{text}</text>",
+            sx(x),
+            h - b + 14.0
         );
-    }
-    for i in 0..=5 {
-        let x = x_max * f64::from(i) / 5.0;
-        let _ =
-            write!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>", sx(x), h - b + 14.0, short(x));
     }
     let _ = write!(
         s,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">simulated time, s · red open · amber half-open · green closed</text></svg>",
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">simulated time, {}</text></svg>",
         (l + w - r) / 2.0,
-        h - 4.0
+        h - 4.0,
+        axis::time_unit(x_max).0
     );
+    s.push_str("<div class=\"legend\"><span class=\"band\"><i style=\"background:#ef4444;opacity:1\"></i>open</span><span class=\"band\"><i style=\"background:#f59e0b;opacity:1\"></i>half-open</span><span class=\"band\"><i style=\"background:#bbf7d0;opacity:1\"></i>closed</span>");
+    for (i, (from, to, name)) in shaded.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<span class=\"band fault\"><i></i>F{} {} {}</span>",
+            i + 1,
+            escape(name),
+            span_text(*from, *to, x_max)
+        );
+    }
+    s.push_str("</div></figure>");
     s
 }
 
@@ -188,16 +206,12 @@ pub(super) fn faults_section(s: &mut String, report: &Report, design: &Design) {
 }
 
 /// Goodput against throughput, breakers, retries, replicas and lag over time.
-pub(super) fn resilience_charts(
-    s: &mut String,
-    report: &Report,
-    design: &Design,
-    shaded: &[(f64, f64, String)],
-    x_max: f64,
-) {
+pub(super) fn resilience_charts(s: &mut String, report: &Report, design: &Design, frame: &Frame) {
     let ser = &report.series;
-    let mut chart = |title: &str, y: &str, series: &[(String, Vec<[f64; 2]>)]| {
-        let _ = write!(s, "<div class=\"plot\">{}</div>", svg_chart(title, y, series, shaded, x_max));
+    let (shaded, x_max) = (frame.bands, frame.duration_s);
+    let mut chart = |title: &str, y: &str, series: &[Line]| {
+        let axis = if y == "replicas" { Axis::new(y).whole() } else { Axis::new(y) };
+        s.push_str(&svg_chart(title, &axis, series, frame));
     };
     if !ser.work_per_s.is_empty() {
         let goodput: Vec<f64> = (0..ser.start_s.len())
@@ -211,14 +225,14 @@ pub(super) fn resilience_charts(
         );
     }
     if !ser.edges.is_empty() {
-        let amp: Vec<(String, Vec<[f64; 2]>)> = ser
+        let amp: Vec<Line> = ser
             .edges
             .iter()
-            .map(|e| (edge_name(report, design, &e.id), points_opt(report, &e.tries_per_call)))
+            .map(|e| (edge_name(report, design, &e.id), points(report, &e.tries_per_call)))
             .collect();
         chart("Retry amplification", "tries per call", &amp);
     }
-    let replicas: Vec<(String, Vec<[f64; 2]>)> = ser
+    let replicas: Vec<Line> = ser
         .nodes
         .iter()
         .filter(|n| n.replicas.iter().any(|v| (v - n.replicas.first().copied().unwrap_or(0.0)).abs() > 1e-6))
@@ -227,7 +241,7 @@ pub(super) fn resilience_charts(
     if !replicas.is_empty() {
         chart("Replicas serving", "replicas", &replicas);
     }
-    let lag: Vec<(String, Vec<[f64; 2]>)> = ser
+    let lag: Vec<Line> = ser
         .brokers
         .iter()
         .filter(|b| !b.lag_ms.is_empty())
@@ -246,7 +260,7 @@ pub(super) fn resilience_charts(
         })
         .collect();
     if !breakers.is_empty() {
-        let _ = write!(s, "<div class=\"plot\">{}</div>", svg_breakers(&breakers, shaded, x_max));
+        s.push_str(&svg_breakers(&breakers, shaded, x_max));
     }
 }
 
