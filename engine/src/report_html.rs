@@ -82,67 +82,24 @@ pub fn design_svg(design: &Design, report: &Report) -> String {
     if design.nodes.is_empty() {
         return String::new();
     }
-    let (nw, nh) = (150.0_f64, 46.0_f64);
-    let xs = design.nodes.iter().map(|n| f64::from(n.position.x));
-    let ys = design.nodes.iter().map(|n| f64::from(n.position.y));
-    let (x0, x1) = xs.clone().fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
-    let (y0, y1) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
-    let pad = 20.0;
-    let (w, h) = (x1 - x0 + nw + 2.0 * pad, y1 - y0 + nh + 2.0 * pad);
-    let pos = |id: &str| {
-        design
-            .node(id)
-            .map(|n| (f64::from(n.position.x) - x0 + pad + nw / 2.0, f64::from(n.position.y) - y0 + pad + nh / 2.0))
-    };
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"100%\" style=\"max-height:600px\" role=\"img\" aria-label=\"design\">"
-    );
-    s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"9\" markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" fill=\"#94a3b8\"/></marker></defs>");
+    crate::diagram::svg::figure_html(design, &crate::diagram::Diagram::build(design), &diagram_options(design, report))
+}
+
+/// The run's figures on the diagram: ρ under each node, line widths by calls.
+fn diagram_options(design: &Design, report: &Report) -> crate::diagram::svg::Options {
+    let mut options = crate::diagram::svg::Options::default();
+    for (i, n) in design.nodes.iter().enumerate() {
+        let Some(r) = report.node(&n.id) else { continue };
+        let note = crate::diagram::svg::Note::utilization(r.utilization.mean, crate::diagram::svg::Theme::Light);
+        options.node_notes.insert(i, note);
+    }
     let max_calls = report.edges.iter().map(|e| e.calls).max().unwrap_or(0).max(1) as f64;
-    for e in &design.edges {
-        let (Some(a), Some(b)) = (pos(&e.from), pos(&e.to)) else { continue };
-        let calls = report.edge(&e.id).map_or(0, |r| r.calls) as f64;
-        let width = 1.0 + 5.0 * (calls / max_calls).sqrt();
-        // Stop at the target's border so the arrowhead shows.
-        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-        let k = ((nw / 2.0) / dx.abs().max(1e-9)).min((nh / 2.0) / dy.abs().max(1e-9)).min(1.0);
-        let end = (b.0 - dx * k, b.1 - dy * k);
-        let dash = if matches!(e.kind, crate::model::EdgeKind::Call) { "" } else { " stroke-dasharray=\"6 4\"" };
-        let _ = write!(
-            s,
-            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#94a3b8\" stroke-width=\"{width:.1}\"{dash} marker-end=\"url(#arrow)\"><title>{} → {}: {calls} calls</title></line>",
-            a.0,
-            a.1,
-            end.0,
-            end.1,
-            escape(design.node_name(&e.from)),
-            escape(design.node_name(&e.to))
-        );
+    for (i, e) in design.edges.iter().enumerate() {
+        let calls = report.edge(&e.id).map_or(0, |r| r.calls);
+        options.edge_weights.insert(i, calls as f64 / max_calls);
+        options.edge_details.insert(i, format!("{calls} calls"));
     }
-    for n in &design.nodes {
-        let Some((cx, cy)) = pos(&n.id) else { continue };
-        let rho = report.node(&n.id).map_or(0.0, |r| r.utilization.mean);
-        let fill = if rho >= 1.0 {
-            "#fecaca"
-        } else if rho >= 0.8 {
-            "#fed7aa"
-        } else if rho >= 0.6 {
-            "#fef08a"
-        } else {
-            "#dcfce7"
-        };
-        let _ = write!(
-            s,
-            "<g><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{nw}\" height=\"{nh}\" rx=\"7\" fill=\"{fill}\" stroke=\"#64748b\"/><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" style=\"font-weight:600\">{}</text><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">ρ {rho:.2}</text></g>",
-            cx - nw / 2.0,
-            cy - nh / 2.0,
-            cy - 3.0,
-            escape(&n.name),
-            cy + 13.0
-        );
-    }
-    s.push_str("</svg>");
-    s
+    options
 }
 
 /// The whole report page. `design` is the design as simulated.

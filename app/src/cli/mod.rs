@@ -14,6 +14,7 @@ mod compare;
 mod export;
 mod fmt;
 mod import;
+mod render;
 mod simulate;
 mod sweep;
 mod validate;
@@ -122,6 +123,9 @@ pub enum Command {
     /// Compare two simulation reports; `--fail-on` gates CI (exit 3).
     #[command(after_help = EXIT_CODES_HELP)]
     Compare(compare::Args),
+    /// Draw the design diagram to an SVG or PNG file, without a display.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Render(render::Args),
 }
 
 /// Parse arguments and run; the process exit code is returned.
@@ -170,6 +174,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Some(Command::Simulate(args)) => simulate::run(&args, out),
         Some(Command::Sweep(args)) => sweep::run(&args, out),
         Some(Command::Compare(args)) => compare::run(&args, out),
+        Some(Command::Render(args)) => render::run(&args, out),
         Some(Command::Schema) => {
             out.write_all(engine::model::format::json_schema().as_bytes())?;
             Ok(exit::OK)
