@@ -409,16 +409,22 @@ impl SwitchboardApp {
                 Err(e) => self.notify(e),
             },
             Action::Delete => {
+                // One undo step for the whole selection. The workload goes
+                // first: removing its entry node would shift the index.
                 let nodes: Vec<String> = self.selection.nodes.iter().cloned().collect();
                 let edges: Vec<String> = self.selection.edges.iter().cloned().collect();
+                let mut parts = Vec::new();
+                if let Some(w) = self.selection.workload {
+                    parts.push(Command::RemoveWorkload(w));
+                }
                 if !edges.is_empty() {
-                    self.edit(Command::RemoveEdges(edges));
+                    parts.push(Command::RemoveEdges(edges));
                 }
                 if !nodes.is_empty() {
-                    self.edit(Command::RemoveNodes(nodes));
+                    parts.push(Command::RemoveNodes(nodes));
                 }
-                if let Some(w) = self.selection.workload {
-                    self.edit(Command::RemoveWorkload(w));
+                if !parts.is_empty() {
+                    self.edit(Command::Batch(parts));
                 }
                 self.selection.clear();
             }
