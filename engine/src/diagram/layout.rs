@@ -87,31 +87,7 @@ pub fn group_rects(design: &Design, rects: &[Rect]) -> BTreeMap<String, Rect> {
 /// of the longest edge path reaching it (cycles cut after as many rounds as
 /// there are nodes), rows in file order.
 fn layered(design: &Design) -> Vec<Point> {
-    let index: BTreeMap<&str, usize> = design.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
-    let ends: Vec<(usize, usize)> = design
-        .edges
-        .iter()
-        .filter_map(|e| Some((*index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
-        .filter(|(a, b)| a != b)
-        .collect();
-    let n = design.nodes.len();
-    let mut layer = vec![0_usize; n];
-    for _ in 0..n.min(64) {
-        let mut changed = false;
-        for &(a, b) in &ends {
-            let next = layer.get(a).copied().unwrap_or(0) + 1;
-            if let Some(l) = layer.get_mut(b)
-                && *l < next
-                && next < n
-            {
-                *l = next;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    let layer = crate::model::layers::longest_path_layers(design, design.nodes.len().min(64));
     let mut rows: BTreeMap<usize, usize> = BTreeMap::new();
     layer
         .iter()

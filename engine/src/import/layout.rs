@@ -15,31 +15,7 @@ const MARGIN: f32 = 80.0;
 
 /// Place every node by its depth in the edge graph.
 pub(super) fn layered(design: &mut Design) {
-    let index: BTreeMap<&str, usize> = design.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
-    let edges: Vec<(usize, usize)> = design
-        .edges
-        .iter()
-        .filter_map(|e| Some((*index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
-        .filter(|(a, b)| a != b)
-        .collect();
-    let n = design.nodes.len();
-    let mut depth = vec![0_usize; n];
-    // Longest-path relaxation; at most n rounds, so cycles stop growing.
-    for _ in 0..n {
-        let mut changed = false;
-        for &(a, b) in &edges {
-            let (Some(&da), Some(&db)) = (depth.get(a), depth.get(b)) else { continue };
-            if db < da + 1 && da + 1 < n {
-                if let Some(d) = depth.get_mut(b) {
-                    *d = da + 1;
-                }
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    let depth = crate::model::layers::longest_path_layers(design, design.nodes.len());
     let mut rows: BTreeMap<usize, usize> = BTreeMap::new();
     for (node, d) in design.nodes.iter_mut().zip(depth) {
         let row = rows.entry(d).or_insert(0);

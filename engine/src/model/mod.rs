@@ -10,6 +10,7 @@ mod discovery;
 mod distribution;
 mod edge;
 pub mod format;
+pub mod layers;
 pub mod limits;
 pub mod locate;
 mod node;
