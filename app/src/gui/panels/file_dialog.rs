@@ -9,6 +9,7 @@ use egui::{Id, Key, RichText};
 
 use crate::gui::app::SwitchboardApp;
 use crate::gui::app::chooser::Purpose;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::style;
 
 /// Most directory entries listed.
@@ -228,7 +229,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
         }
         Some(Outcome::Cancelled) => {
             app.file_dialog = None;
-            app.notify("No file chosen");
+            app.notify(tr("files-no-file-chosen"));
         }
         None => {}
     }
@@ -238,17 +239,17 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     let mut outcome = None;
     ui.heading(dialog.ask.title());
     ui.horizontal(|ui| {
-        ui.label("Folder");
+        ui.label(tr("files-folder"));
         ui.label(RichText::new(dialog.dir.display().to_string()).monospace());
     });
     ui.horizontal(|ui| {
         if let Some(parent) = dialog.dir.parent().map(Path::to_path_buf)
-            && ui.button("Parent folder").on_hover_text(parent.display().to_string()).clicked()
+            && ui.button(tr("files-parent-folder")).on_hover_text(parent.display().to_string()).clicked()
         {
             dialog.enter(parent);
         }
         if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
-            && ui.button("Home").on_hover_text(home.display().to_string()).clicked()
+            && ui.button(tr("files-home")).on_hover_text(home.display().to_string()).clicked()
         {
             dialog.enter(home);
         }
@@ -256,7 +257,7 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     let mut enter = None;
     egui::ScrollArea::vertical().max_height(260.0).auto_shrink([false, true]).show(ui, |ui| {
         if dialog.entries.is_empty() {
-            ui.weak("No matching files here.");
+            ui.weak(tr("files-no-matching-files-here"));
         }
         for entry in &dialog.entries {
             let label = if entry.dir { format!("{}/", entry.name) } else { entry.name.clone() };
@@ -282,7 +283,7 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     }
     ui.separator();
     let field = ui.horizontal(|ui| {
-        ui.label("File");
+        ui.label(tr("files-file"));
         ui.add(
             egui::TextEdit::singleline(&mut dialog.field).desired_width(f32::INFINITY).id(Id::new("file-dialog-path")),
         )
@@ -303,11 +304,11 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     }
     if let Some(yaml) = dialog.yaml() {
         ui.horizontal(|ui| {
-            ui.label("Format");
-            if ui.radio(!yaml, "JSON").clicked() {
+            ui.label(tr("files-format"));
+            if ui.radio(!yaml, tr("files-json")).clicked() {
                 dialog.set_yaml(false);
             }
-            if ui.radio(yaml, "YAML").clicked() {
+            if ui.radio(yaml, tr("files-yaml")).clicked() {
                 dialog.set_yaml(true);
             }
         });
@@ -317,12 +318,15 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     }
     let pressed_enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
     if let Some(existing) = dialog.confirm_replace.clone() {
-        ui.colored_label(style::error_text(ui), format!("{} already exists. Replace it?", existing.display()));
+        ui.colored_label(
+            style::error_text(ui),
+            tr_args("files-replace-confirm", &[("path", existing.display().to_string().into())]),
+        );
         ui.horizontal(|ui| {
-            if ui.button("Replace").clicked() || pressed_enter {
+            if ui.button(tr("files-replace")).clicked() || pressed_enter {
                 outcome = Some(Outcome::Chosen(existing.clone()));
             }
-            if ui.button("Keep it").clicked() {
+            if ui.button(tr("files-keep-it")).clicked() {
                 dialog.confirm_replace = None;
             }
         });
@@ -337,7 +341,7 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
                 dialog.focus = true;
             }
         }
-        if ui.button("Cancel").clicked() {
+        if ui.button(tr("files-cancel")).clicked() {
             outcome = Some(Outcome::Cancelled);
         }
     });

@@ -10,6 +10,7 @@ use engine::sim::Report;
 
 use super::tables::{Row, TableState, count, none, num, row, table, text};
 use crate::gui::action::Action;
+use crate::gui::i18n::tr;
 
 /// Column titles.
 pub const HEADERS: [&str; 15] = [
@@ -142,10 +143,7 @@ pub fn tab(
         empty(ui, design_has_discovery);
         return;
     }
-    ui.label(summary_line(report)).on_hover_text(
-        "Calls to dead instances went to a crashed instance the registry still listed (or, client-side, a caller's \
-         cached list still held). Crash→eviction is how long the registry's health check took to remove it.",
-    );
+    ui.label(summary_line(report)).on_hover_text(tr("results-discovery-hint"));
     ui.add_space(2.0);
     if let Some(id) = table(ui, "discovery-table", &HEADERS, rows(report, design), &mut state.discovery) {
         actions.push(Action::Focus(id));
@@ -154,19 +152,17 @@ pub fn tab(
 
 fn empty(ui: &mut Ui, design_has_discovery: bool) {
     if design_has_discovery {
-        ui.label("This run has no service discovery; the design uses it now: run again (F5) to see its figures.");
+        ui.label(tr("results-discovery-this-run-has-no-service"));
         return;
     }
-    ui.label(RichText::new("No service in this run uses service discovery.").strong());
+    ui.label(RichText::new(tr("results-discovery-no-service-in-this-run")).strong());
     ui.add_space(4.0);
-    ui.label("To see how callers find instances and how long a crashed instance stays listed:");
-    ui.label("1. Add a service registry from the palette (Consul, etcd, Eureka or ZooKeeper).");
-    ui.label(
-        "2. Select a service; in the inspector's Discovery section pick Server-side or Client-side and a registry.",
-    );
-    ui.label("3. Add a crash fault on the service (Chaos timeline) to see evictions, and run again (F5).");
+    ui.label(tr("results-discovery-to-see-how-callers-find"));
+    ui.label(tr("results-discovery-1-add-a-service-registry"));
+    ui.label(tr("results-discovery-2-select-a-service-in"));
+    ui.label(tr("results-discovery-3-add-a-crash-fault"));
     ui.add_space(4.0);
-    ui.weak("Client-side callers cache the instance list: errors last the eviction time plus up to the TTL.");
+    ui.weak(tr("results-discovery-client-side-callers-cache-the"));
 }
 
 #[cfg(test)]

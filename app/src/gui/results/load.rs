@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 use engine::sim::Report;
 use engine::sim::report::LoadReport;
 
+use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::style;
 
 /// Goodput in words, as the card shows it.
@@ -60,19 +61,19 @@ pub fn card(ui: &mut Ui, report: &Report, width: f32, margin: f32) {
         ui.set_width(width);
         // Stacked, whatever the layout of the row the card sits in.
         ui.vertical(|ui| {
-            ui.label(RichText::new("Goodput and throughput").heading().strong());
+            ui.label(RichText::new(tr("load-goodput-and-throughput")).heading().strong());
             egui::Grid::new("load-card").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
-                row(ui, "Offered", format!("{:.1} req/s", load.offered_per_s));
-                row(ui, "Goodput", goodput_text(load));
+                row(ui, &tr("load-offered"), format!("{:.1} req/s", load.offered_per_s));
+                row(ui, &tr("load-goodput"), goodput_text(load));
                 if load.ok_per_s + 1e-9 < load.goodput_per_s {
-                    row(
-                        ui,
-                        "of which in full",
-                        format!("{:.1} req/s (the rest by fallbacks, degraded)", load.ok_per_s),
-                    );
+                    row(ui, &tr("load-of-which-in-full"), tr_args("load-in-full", &[("rate", num(load.ok_per_s, 1))]));
                 }
-                row(ui, "Throughput", throughput_text(load));
-                row(ui, "Wasted work", format!("{:.1} % of busy time", load.wasted_share * 100.0));
+                row(ui, &tr("load-throughput"), throughput_text(load));
+                row(
+                    ui,
+                    &tr("load-wasted-work"),
+                    tr_args("load-wasted-share", &[("share", num(load.wasted_share * 100.0, 1))]),
+                );
             });
             if let Some((bad, text)) = verdict(report) {
                 let color = if bad { style::ERROR_COLOR } else { style::WARNING_COLOR };

@@ -23,6 +23,7 @@ use engine::sim::Estimate;
 
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::panels::timeline;
 use crate::gui::style;
 
@@ -209,19 +210,19 @@ pub fn verdict_line(report: &engine::sim::Report) -> (String, bool) {
         parts.push(format!(
             "FAIL: {} of {} missed ({})",
             failed.len(),
-            style::count(report.slos.len(), "SLO"),
+            style::count(report.slos.len(), "count-slo"),
             failed.join(", ")
         ));
     }
     if unsure > 0 {
-        parts.push(format!("{} inconclusive", style::count(unsure, "SLO")));
+        parts.push(format!("{} inconclusive", style::count(unsure, "count-slo")));
     }
     let bad = report.unstable || !failed.is_empty();
     if parts.is_empty() {
         parts.push(if report.slos.is_empty() {
             "Stable; no SLOs to check".to_owned()
         } else {
-            format!("All {} met; stable", style::count(report.slos.len(), "SLO"))
+            format!("All {} met; stable", style::count(report.slos.len(), "count-slo"))
         });
     }
     (parts.join(" · "), bad)
@@ -254,10 +255,9 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
                 ui.selectable_value(&mut app.results.tab, tab, title);
             }
             ui.separator();
-            ui.checkbox(&mut app.results.overlay, "Canvas overlay");
+            ui.checkbox(&mut app.results.overlay, tr("results-canvas-overlay"));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("✕").on_hover_text("Hide the results (View → Results panel brings them back)").clicked()
-                {
+                if ui.button("✕").on_hover_text(tr("results-hide-the-results-view-results")).clicked() {
                     app.results.open = false;
                 }
                 let (label, tip) = if app.results.maximised {
@@ -273,7 +273,7 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             });
         });
         if let Some(caption) = app.results_caption() {
-            ui.label(RichText::new(format!("Results of {caption}")).strong());
+            ui.label(RichText::new(tr_args("results-of", &[("caption", caption.into())])).strong());
         }
         if let Some(run) = app.runs.current() {
             let (text, bad) = verdict_line(&run.report);
@@ -281,10 +281,7 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             ui.label(RichText::new(text).color(color).strong());
         }
         if app.results_stale() && app.results.tab != Tab::Chaos {
-            ui.colored_label(
-                style::WARNING_COLOR,
-                "⚠ Stale: the design changed since this run. Run again (F5) to update the figures.",
-            );
+            ui.colored_label(style::WARNING_COLOR, tr("results-stale-the-design-changed-since"));
         }
         ui.separator();
         let tab = app.results.tab;
@@ -297,7 +294,7 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             return;
         }
         let Some(run) = app.runs.current().cloned() else {
-            ui.weak("No results yet: press Run (F5) to simulate the design.");
+            ui.weak(tr("results-no-results-yet-press-run"));
             return;
         };
         let report = &run.report;
@@ -321,15 +318,14 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
 fn history_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     let Some(current) = app.runs.current().map(|r| (r.id, r.label.clone())) else { return };
     let mut shown = current.0;
-    egui::ComboBox::from_id_salt("results-run").selected_text(RichText::new(format!("Run {}", current.1))).show_ui(
-        ui,
-        |ui| {
+    egui::ComboBox::from_id_salt("results-run")
+        .selected_text(RichText::new(tr_args("results-run", &[("run", current.1.as_str().into())])))
+        .show_ui(ui, |ui| {
             for r in app.runs.history.iter().rev() {
                 let pin = if Some(r.id) == app.runs.baseline { " (baseline)" } else { "" };
                 ui.selectable_value(&mut shown, r.id, format!("{}{pin}", r.label));
             }
-        },
-    );
+        });
     if shown != current.0 {
         app.runs.shown = Some(shown);
         app.results.window = None;

@@ -11,6 +11,7 @@ use engine::model::FaultKind;
 use engine::sim::Report;
 
 use crate::gui::app::SwitchboardApp;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::run::RunRecord;
 
 /// Nodes plotted when the user picked none: the busiest few.
@@ -128,8 +129,8 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
     let report = &run.report;
     let baseline = app.runs.baseline_run().cloned();
     ui.horizontal(|ui| {
-        ui.label("Nodes:");
-        ui.menu_button("Pick…", |ui| {
+        ui.label(tr("plots-nodes"));
+        ui.menu_button(tr("plots-pick"), |ui| {
             egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
                 for n in &report.nodes {
                     let mut on = app.results.picked_nodes.contains(&n.id);
@@ -144,19 +145,19 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
             });
         });
         if app.results.picked_nodes.is_empty() {
-            ui.weak(format!("showing the {DEFAULT_NODES} busiest"));
-        } else if ui.button("Busiest").clicked() {
+            ui.weak(tr_args("plots-showing-busiest", &[("count", DEFAULT_NODES.into())]));
+        } else if ui.button(tr("plots-busiest")).clicked() {
             app.results.picked_nodes.clear();
         }
         if let Some(b) = &baseline {
-            ui.weak(format!("· dashed: baseline {}", b.label));
+            ui.weak(tr_args("plots-dashed-baseline", &[("run", b.label.as_str().into())]));
         }
         if report.series.workloads.iter().any(|w| has_gaps(&w.p99_ms)) {
-            ui.weak("· gaps in a latency line: no request of that workload succeeded in those windows, so there is no latency to draw");
+            ui.weak(tr("plots-gaps-in-a-latency-line"));
         }
     });
     if report.series.start_s.is_empty() {
-        ui.weak("No time series in this report: the run was shorter than one window.");
+        ui.weak(tr("plots-no-time-series-in-this"));
         return;
     }
     let nodes = plotted_nodes(&app.results.picked_nodes, report);

@@ -10,6 +10,7 @@ use engine::sim::Report;
 
 use super::ms_digits;
 use crate::gui::action::Action;
+use crate::gui::i18n::tr;
 use crate::gui::style;
 
 /// Sort column and direction of each table.
@@ -92,7 +93,7 @@ pub(super) fn table(
                 let arrow = if sort.0 == i { if sort.1 { " ⏷" } else { " ⏶" } } else { "" };
                 if ui
                     .button(RichText::new(format!("{h}{arrow}")).strong())
-                    .on_hover_text("Sort by this column")
+                    .on_hover_text(tr("tables-sort-by-this-column"))
                     .clicked()
                 {
                     *sort = if sort.0 == i { (i, !sort.1) } else { (i, true) };
@@ -275,7 +276,7 @@ pub fn edges(ui: &mut Ui, state: &mut TableState, report: &Report, design: &Desi
 /// The broker table.
 pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
     if report.brokers.is_empty() {
-        ui.weak("The design has no message brokers.");
+        ui.weak(tr("tables-the-design-has-no-message"));
         return;
     }
     let rows = report

@@ -7,6 +7,7 @@ use engine::Design;
 use engine::sim::{Report, Trace};
 
 use crate::gui::action::Action;
+use crate::gui::i18n::{num, tr, tr_args};
 
 /// Spans in depth-first order with their depth.
 #[must_use]
@@ -43,7 +44,7 @@ pub fn tree_order(trace: &Trace) -> Vec<(usize, usize)> {
 /// Show the traces tab; `selected` indexes the report's traces.
 pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, actions: &mut Vec<Action>) {
     if report.traces.is_empty() {
-        ui.weak("No traces were sampled in this run.");
+        ui.weak(tr("traces-no-traces-were-sampled-in"));
         return;
     }
     let mut order: Vec<usize> = (0..report.traces.len()).collect();
@@ -58,7 +59,7 @@ pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, 
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width(LIST_WIDTH);
-            ui.label(RichText::new(format!("Sampled requests ({}, slowest first)", report.traces.len())).strong());
+            ui.label(RichText::new(tr_args("traces-sampled", &[("count", report.traces.len().into())])).strong());
             egui::ScrollArea::vertical().id_salt("trace-list").auto_shrink([false, false]).show(ui, |ui| {
                 for &i in &order {
                     let Some(t) = report.traces.get(i) else { continue };
@@ -68,7 +69,11 @@ pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, 
                     let item = egui::Button::selectable(*selected == i, RichText::new(text).monospace())
                         .truncate()
                         .min_size(vec2(LIST_WIDTH - 12.0, 0.0));
-                    if ui.add(item).on_hover_text(format!("sampled: {}", t.reason)).clicked() {
+                    if ui
+                        .add(item)
+                        .on_hover_text(tr_args("traces-reason", &[("reason", t.reason.as_str().into())]))
+                        .clicked()
+                    {
                         *selected = i;
                     }
                 }
@@ -85,9 +90,13 @@ pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, 
 
 fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Action>) {
     ui.label(
-        RichText::new(format!(
-            "{} — {:.2} ms end to end, arrived at {:.2} s",
-            trace.workload, trace.latency_ms, trace.start_s
+        RichText::new(tr_args(
+            "traces-waterfall",
+            &[
+                ("workload", trace.workload.as_str().into()),
+                ("latency", num(trace.latency_ms, 2)),
+                ("start", num(trace.start_s, 2)),
+            ],
         ))
         .strong(),
     );

@@ -9,6 +9,7 @@ use super::RunNotice;
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
 use crate::gui::document::Command;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::style;
 
 /// A labelled number field whose accessible name is its label.
@@ -36,13 +37,17 @@ pub fn bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             let running = app.runs.is_running();
             if running {
                 if ui
-                    .button(RichText::new("■ Stop").color(style::ERROR_COLOR))
-                    .on_hover_text("Stop the run (Esc)")
+                    .button(RichText::new(tr("run-stop")).color(style::ERROR_COLOR))
+                    .on_hover_text(tr("run-stop-the-run-esc"))
                     .clicked()
                 {
                     actions.push(Action::StopRun);
                 }
-            } else if ui.button(RichText::new("▶ Run").strong()).on_hover_text("Simulate the design (F5)").clicked() {
+            } else if ui
+                .button(RichText::new(tr("run-run")).strong())
+                .on_hover_text(tr("run-simulate-the-design-f5"))
+                .clicked()
+            {
                 actions.push(Action::Run);
             }
             ui.separator();
@@ -59,11 +64,19 @@ fn settings_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>,
     let original = app.design().simulation.clone();
     let mut s = original.clone();
     ui.add_enabled_ui(!running, |ui| {
-        number(ui, "Duration", DragValue::new(&mut s.duration_s).range(0.1..=86_400.0).suffix(" s").speed(1.0));
-        number(ui, "Warm-up", DragValue::new(&mut s.warmup_s).range(0.0..=86_400.0).suffix(" s").speed(0.5));
-        number(ui, "Seed", DragValue::new(&mut s.seed).speed(1.0));
-        number(ui, "Replications", DragValue::new(&mut s.replications).range(1..=100).speed(0.1));
-        number(ui, "Rate scale", DragValue::new(&mut app.runs.rate_scale).range(0.01..=100.0).speed(0.01).prefix("×"));
+        number(
+            ui,
+            &tr("run-duration"),
+            DragValue::new(&mut s.duration_s).range(0.1..=86_400.0).suffix(" s").speed(1.0),
+        );
+        number(ui, &tr("run-warm-up"), DragValue::new(&mut s.warmup_s).range(0.0..=86_400.0).suffix(" s").speed(0.5));
+        number(ui, &tr("run-seed"), DragValue::new(&mut s.seed).speed(1.0));
+        number(ui, &tr("run-replications"), DragValue::new(&mut s.replications).range(1..=100).speed(0.1));
+        number(
+            ui,
+            &tr("run-rate-scale"),
+            DragValue::new(&mut app.runs.rate_scale).range(0.01..=100.0).speed(0.01).prefix("×"),
+        );
     });
     if s != original {
         actions.push(Action::EditMerging(Command::SetSimulation(Box::new(s)), "run-bar-settings".to_owned()));
@@ -75,13 +88,13 @@ fn scenario_ui(ui: &mut Ui, app: &mut SwitchboardApp, running: bool) {
     if app.runs.scenario.as_ref().is_some_and(|s| !names.contains(s)) {
         app.runs.scenario = None;
     }
-    let label = ui.label("Scenario");
+    let label = ui.label(tr("run-scenario"));
     ui.add_enabled_ui(!running, |ui| {
         let shown = app.runs.scenario.clone().unwrap_or_else(|| "as drawn".to_owned());
         egui::ComboBox::from_id_salt("run-scenario")
             .selected_text(shown)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut app.runs.scenario, None, "as drawn");
+                ui.selectable_value(&mut app.runs.scenario, None, tr("run-as-drawn"));
                 for name in names {
                     ui.selectable_value(&mut app.runs.scenario, Some(name.clone()), name);
                 }
@@ -107,16 +120,16 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     }
     match &app.runs.notice {
         Some(RunNotice::Cancelled) => {
-            ui.weak("Stopped.");
+            ui.weak(tr("run-stopped"));
         }
         Some(RunNotice::Invalid(n)) => {
             ui.colored_label(
                 style::error_text(ui),
-                format!("The design cannot be simulated ({}, see below).", style::count(*n, "problem")),
+                tr_args("run-cannot", &[("problems", style::count(*n, "count-problem").into())]),
             );
         }
         Some(RunNotice::Failed(m)) => {
-            ui.colored_label(style::error_text(ui), format!("Simulation failed: {m}"));
+            ui.colored_label(style::error_text(ui), tr_args("run-failed", &[("error", m.as_str().into())]));
         }
         None => {}
     }
@@ -135,7 +148,7 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
                 ui.weak(text);
             }
         } else {
-            ui.weak("Press Run (F5) to simulate.");
+            ui.weak(tr("run-press-run-f5-to-simulate"));
         }
     }
 }

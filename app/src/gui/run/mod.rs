@@ -18,6 +18,7 @@ use engine::validate::Problem;
 
 pub use self::worker::Worker;
 use super::app::SwitchboardApp;
+use crate::gui::i18n::{tr, tr_args};
 
 /// Recent runs kept for comparison.
 pub const HISTORY_LIMIT: usize = 8;
@@ -372,8 +373,8 @@ impl SwitchboardApp {
                 self.results.reset_for_new_run();
             }
             Some(Err(SimError::InvalidDesign(problems))) => self.report_engine_problems(&problems),
-            Some(Err(SimError::Cancelled)) => self.notify("Simulation stopped"),
-            Some(Err(e)) => self.notify(format!("Simulation failed: {e}")),
+            Some(Err(SimError::Cancelled)) => self.notify(tr("run-simulation-stopped")),
+            Some(Err(e)) => self.notify(tr_args("run-failed", &[("error", e.to_string().into())])),
             None => {}
         }
     }
@@ -382,7 +383,7 @@ impl SwitchboardApp {
         self.runs.notice = Some(RunNotice::Invalid(problems.len()));
         self.analysis.add_refusal(problems);
         self.settings.show_problems = true;
-        self.notify("The design cannot be simulated: see the problems panel");
+        self.notify(tr("run-the-design-cannot-be-simulated"));
     }
 
     /// Whether the results shown describe an older state of the design.
