@@ -239,11 +239,20 @@ const WIDGET_CALLS: &[&str] = &[
     "opt_ms(",
     "number(",
     "combo(",
+    // Plots and native dialogs.
+    "plot(",
+    ".x_axis_label(",
+    ".y_axis_label(",
+    "Line::new(",
+    "HLine::new(",
+    "Points::new(",
+    ".set_title(",
+    ".add_filter(",
 ];
 
 /// Calls whose string argument is an id, not text (egui ids, combo salts).
 const ID_CALLS: &[&str] =
-    &["env!(", "combo(ui,", "node_combo(ui,", "editor(ui,", "from_id_salt(", "Id::new(", "id_salt("];
+    &["env!(", "plot(", "combo(ui,", "node_combo(ui,", "editor(ui,", "from_id_salt(", "Id::new(", "id_salt("];
 
 /// Literal texts (after `{…}` placeholders are removed) allowed in widget
 /// calls: units, symbols and identifiers that read the same in every language.
@@ -271,6 +280,13 @@ const ALLOWED_LITERALS: &[&str] = &[
     "post_save",
     "registry/name:tag",
     "Switchboard",
+    "JSON",
+    "YAML",
+    "json",
+    "yaml",
+    "yml",
+    "ok/s",
+    "p99, ms",
 ];
 
 /// Files whose strings are not in the catalogue yet; the list only shrinks

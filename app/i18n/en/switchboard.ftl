@@ -821,3 +821,205 @@ results-discovery-hint = Calls to dead instances went to a crashed instance the 
 error-save-sample = Could not save the design to { $path }.
 
     That is one of the samples shipped with Switchboard, which stay as they are: save your copy somewhere else.
+
+## Run bar (progress)
+
+run-showing = Showing run { $run } of “{ $design }”
+run-showing-stale = Showing run { $run } of “{ $design }” (stale: the design changed)
+run-progress-replication = replication { $now } of { $asked }
+run-progress-then = replication { $now } of { $asked }, then { $runs ->
+        [one] { $runs } run
+       *[other] { $runs } runs
+    } without the faults to measure their share
+run-progress-fault-runs = run { $now } of { $total } without the faults, to measure their share
+
+## Result table columns
+
+col-amplification = Amplification
+col-attempts = Attempts
+col-backlog-max = Backlog max
+col-backlog-mean = Backlog mean
+col-blocked = Blocked
+col-breaker-opens = Breaker opens
+col-broker = Broker
+col-bulkhead = Bulkhead
+col-cache-hit-pct = Cache hit %
+col-call-timeouts = Call timeouts
+col-calls = Calls
+col-calls-to-dead = Calls to dead
+col-crash-to-eviction-max = Crash→eviction max
+col-crash-to-eviction-mean = Crash→eviction mean
+col-crashes = Crashes
+col-delay-p50-ms = Delay p50 ms
+col-delay-p99-ms = Delay p99 ms
+col-delivered = Delivered
+col-dlq = DLQ
+col-dropped = Dropped
+col-edge = Edge
+col-ejections = Ejections
+col-errors = Errors
+col-evictions = Evictions
+col-fail-fast = Fail-fast
+col-failed-calls = Failed calls
+col-failed-for-no-list = Failed for no list
+col-fallbacks = Fallbacks
+col-in-flight = In flight
+col-kind = Kind
+col-lag-max-ms = Lag max ms
+col-lookup-failures = Lookup failures
+col-lookups = Lookups
+col-lookups-per-s = Lookups/s
+col-lost = Lost
+col-mode = Mode
+col-node = Node
+col-ok-per-s = OK/s
+col-p50-ms = p50 ms
+col-p99-ms = p99 ms
+col-published = Published
+col-queue-max = Queue max
+col-queue-mean = Queue mean
+col-redelivered = Redelivered
+col-registry = Registry
+col-rejected = Rejected
+col-replicas-max = Replicas max
+col-replicas-mean = Replicas mean
+col-rho = ρ
+col-service = Service
+col-service-ms = Service ms
+col-stale-routed = Stale routed
+col-time-open = Time open
+col-timeouts = Timeouts
+col-try-timeouts = Try timeouts
+col-wait-ms = Wait ms
+col-wasted-pct = Wasted %
+col-wasted-s = Wasted s
+
+## Results tabs and verdict
+
+tab-summary = Summary
+tab-why = Why
+tab-plots = Plots
+tab-nodes = Nodes
+tab-edges = Edges
+tab-brokers = Brokers
+tab-discovery = Discovery
+tab-traces = Traces
+tab-compare = Compare
+tab-chaos = Chaos timeline
+verdict-unstable = UNSTABLE: queues grew without bound
+verdict-fail = FAIL: { $failed } of { $slos } missed ({ $list })
+verdict-inconclusive = { $slos } inconclusive
+verdict-no-slos = Stable; no SLOs to check
+verdict-all-met = All { $slos } met; stable
+results-restore-size = Restore size
+results-restore-hint = Give the canvas its space back
+results-maximise = Maximise
+results-maximise-hint = Use the whole window for the results
+
+## File dialogs and import (more)
+
+edge-when-full-drop = drop the message
+edge-when-full-error = fail the publisher
+edge-when-full-block = block the publisher
+files-title-open = Open design
+files-title-import = Import Compose, Kubernetes or isotope file
+files-title-save = Save design
+files-title-export = Export
+files-cannot-list = Cannot list { $path }: { $error }
+files-type-a-name = Type a file name or choose a file.
+files-does-not-exist = { $path } does not exist.
+files-folder-does-not-exist = The folder { $path } does not exist.
+import-format-kubernetes = Kubernetes manifests
+import-format-isotope = Istio isotope service graph
+
+## Discovery, export notes and canvas (more)
+
+discovery-eviction-server = A crashed instance is evicted after ≈ { $mean } on average.
+discovery-eviction-client = A crashed instance is evicted after ≈ { $mean } on average (+ up to { $ttl } TTL for client-side callers).
+discovery-pick-registry = (pick a registry)
+discovery-not-a-registry = ⚠ { $name } (not a registry)
+export-copied = Copied { $count ->
+        [one] { $count } line
+       *[other] { $count } lines
+    } to the clipboard
+export-note-unsupported = Not expressible, left out
+export-note-placeholder = Placeholders
+export-note-approximated = Approximated
+export-note-renamed = Renamed
+export-note-mapped = Mapped
+canvas-connect-from = Connect from { $name }
+
+## Discovery links and totals, fault impact, load verdict
+
+link-registers = { $service } registers with { $registry } ({ $how })
+link-client = client-side lookups, TTL { $ttl }
+link-server = server-side: its load balancer routes over the listed instances
+discovery-totals = { $services ->
+        [one] { $services } discovered service
+       *[other] { $services } discovered services
+    } · { $crashes ->
+        [one] { $crashes } crash
+       *[other] { $crashes } crashes
+    } · { $evictions ->
+        [one] { $evictions } eviction
+       *[other] { $evictions } evictions
+    } · { $dead ->
+        [one] { $dead } call
+       *[other] { $dead } calls
+    } to dead instances
+discovery-slowest =  · slowest eviction { $time }
+faults-impact = { $workload }: errors { $rate } % ({ $rate-without } % without it): { $points } points due to this fault · p99 { $p99 } ms ({ $p99-without } ms without, { $p99-diff } ms) · mean { $mean } ms ({ $mean-without } ms without)
+faults-reach-slower = slower from { $at } s (+{ $after } s)
+faults-reach-failing = failing from { $at } s (+{ $after } s)
+load-waste = { $answered } % of the offered requests are answered, while the nodes do { $visits } visits per request and spend { $wasted } % of their busy time on work nobody waits for
+load-retries = ; { $retried } retries on { $calls } calls
+load-storm = : a retry storm — throughput rises while goodput collapses.
+load-end = .
+
+## Native file dialogs, sweeps and captions
+
+native-designs = Designs
+native-all-files = All files
+native-json-design = JSON design
+native-yaml-design = YAML design
+sweep-error = the design cannot be simulated: see the problems panel
+results-caption = run { $run } of “{ $design }”
+results-caption-stale = run { $run } of “{ $design }” (the design changed since)
+sweep-col-point = Point
+sweep-col-ok = OK/s
+sweep-col-worst-p99 = Worst p99, ms
+sweep-col-errors = Errors
+sweep-col-stable = Stable
+sweep-col-slos = SLOs
+
+## Plot axes and legends
+
+axis-latency-ms = latency, ms
+axis-requests-s = requests/s
+axis-utilization = utilization ρ
+axis-queue-length = queue length
+axis-broker-backlog-messages = broker backlog, messages
+axis-goodput-requests-s = goodput, requests/s
+axis-throughput-node-visits-s = throughput, node visits/s
+axis-breaker-state = breaker state
+axis-tries-per-call = tries per call
+axis-replicas-serving = replicas serving
+axis-consumer-lag-ms = consumer lag, ms
+axis-simulated-time = simulated time, s
+legend-offered-mean = offered (mean)
+legend-goodput = goodput (answered/s)
+legend-failed = failed/s
+legend-throughput-visits = throughput (visits/s, retries included)
+axis-errors-pct = errors, %
+legend-error-rate = error rate
+legend-points = points
+
+## Plot axes (sweeps)
+
+legend-worst-p99 = worst p99
+
+## Plot legends (per workload)
+
+legend-p99-baseline = { $workload } p99 (baseline)
+legend-failed-per-s = { $workload } failed/s
+legend-ok-baseline = { $workload } ok/s (baseline)

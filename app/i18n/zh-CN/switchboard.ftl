@@ -772,3 +772,187 @@ results-discovery-hint = “发往失效实例的调用”是指发往已崩溃�
 error-save-sample = 无法将设计保存到 { $path }。
 
     那是 Switchboard 自带的示例，需保持原样：请将副本保存到别处。
+
+## Run bar (progress)
+
+run-showing = 显示“{ $design }”的运行 { $run }
+run-showing-stale = 显示“{ $design }”的运行 { $run }（已过期：设计已更改）
+run-progress-replication = 第 { $now }/{ $asked } 次重复运行
+run-progress-then = 第 { $now }/{ $asked } 次重复运行，之后再运行 { $runs } 次不含故障的仿真以测量故障的影响
+run-progress-fault-runs = 不含故障的仿真第 { $now }/{ $total } 次，用于测量故障的影响
+
+## Result table columns
+
+col-amplification = 放大倍数
+col-attempts = 尝试
+col-backlog-max = 最大积压
+col-backlog-mean = 平均积压
+col-blocked = 阻塞
+col-breaker-opens = 熔断次数
+col-broker = 消息代理
+col-bulkhead = 舱壁
+col-cache-hit-pct = 缓存命中 %
+col-call-timeouts = 调用超时
+col-calls = 调用
+col-calls-to-dead = 发往失效实例
+col-crash-to-eviction-max = 崩溃→剔除 最大
+col-crash-to-eviction-mean = 崩溃→剔除 平均
+col-crashes = 崩溃
+col-delay-p50-ms = 延迟 p50 ms
+col-delay-p99-ms = 延迟 p99 ms
+col-delivered = 已投递
+col-dlq = 死信
+col-dropped = 丢弃
+col-edge = 边
+col-ejections = 驱逐次数
+col-errors = 错误
+col-evictions = 剔除
+col-fail-fast = 快速失败
+col-failed-calls = 失败调用
+col-failed-for-no-list = 无列表而失败
+col-fallbacks = 降级
+col-in-flight = 处理中
+col-kind = 类型
+col-lag-max-ms = 最大滞后 ms
+col-lookup-failures = 查询失败
+col-lookups = 查询
+col-lookups-per-s = 查询/s
+col-lost = 丢失
+col-mode = 模式
+col-node = 节点
+col-ok-per-s = 成功/s
+col-p50-ms = p50 ms
+col-p99-ms = p99 ms
+col-published = 已发布
+col-queue-max = 最大队列
+col-queue-mean = 平均队列
+col-redelivered = 重投
+col-registry = 注册中心
+col-rejected = 拒绝
+col-replicas-max = 最大副本数
+col-replicas-mean = 平均副本数
+col-rho = ρ
+col-service = 服务
+col-service-ms = 服务 ms
+col-stale-routed = 按过期列表路由
+col-time-open = 断开时长
+col-timeouts = 超时
+col-try-timeouts = 单次超时
+col-wait-ms = 等待 ms
+col-wasted-pct = 浪费 %
+col-wasted-s = 浪费 s
+
+## Results tabs and verdict
+
+tab-summary = 概要
+tab-why = 原因
+tab-plots = 图表
+tab-nodes = 节点
+tab-edges = 边
+tab-brokers = 消息代理
+tab-discovery = 服务发现
+tab-traces = Traces
+tab-compare = 对比
+tab-chaos = 混沌时间线
+verdict-unstable = 不稳定：队列无限增长
+verdict-fail = 未通过：{ $slos } 中有 { $failed } 个未达成（{ $list }）
+verdict-inconclusive = { $slos } 无法判定
+verdict-no-slos = 稳定；没有需要检查的 SLO
+verdict-all-met = 全部 { $slos } 均已达成；稳定
+results-restore-size = 还原大小
+results-restore-hint = 把空间还给画布
+results-maximise = 最大化
+results-maximise-hint = 用整个窗口显示结果
+
+## File dialogs and import (more)
+
+edge-when-full-drop = 丢弃消息
+edge-when-full-error = 让发布方失败
+edge-when-full-block = 阻塞发布方
+files-title-open = 打开设计
+files-title-import = 导入 Compose、Kubernetes 或 isotope 文件
+files-title-save = 保存设计
+files-title-export = 导出
+files-cannot-list = 无法列出 { $path }：{ $error }
+files-type-a-name = 请输入文件名或选择一个文件。
+files-does-not-exist = { $path } 不存在。
+files-folder-does-not-exist = 文件夹 { $path } 不存在。
+import-format-kubernetes = Kubernetes 清单
+import-format-isotope = Istio isotope 服务图
+
+## Discovery, export notes and canvas (more)
+
+discovery-eviction-server = 崩溃的实例平均约 { $mean } 后被剔除。
+discovery-eviction-client = 崩溃的实例平均约 { $mean } 后被剔除（客户端发现的调用方另加最多 { $ttl } 的 TTL）。
+discovery-pick-registry = （选择注册中心）
+discovery-not-a-registry = ⚠ { $name }（不是注册中心）
+export-copied = 已将 { $count } 行复制到剪贴板
+export-note-unsupported = 无法表达，已省略
+export-note-placeholder = 占位符
+export-note-approximated = 近似处理
+export-note-renamed = 已重命名
+export-note-mapped = 已映射
+canvas-connect-from = 从 { $name } 连接
+
+## Discovery links and totals, fault impact, load verdict
+
+link-registers = { $service } 注册到 { $registry }（{ $how }）
+link-client = 客户端查询，TTL { $ttl }
+link-server = 服务端发现：由负载均衡器在已列出的实例间路由
+discovery-totals = { $services } 个已发现的服务 · { $crashes } 次崩溃 · { $evictions } 次剔除 · { $dead } 次调用发往失效实例
+discovery-slowest =  · 最慢剔除 { $time }
+faults-impact = { $workload }：错误率 { $rate } %（无此故障时 { $rate-without } %）：其中 { $points } 个百分点由该故障造成 · p99 { $p99 } ms（无此故障时 { $p99-without } ms，{ $p99-diff } ms）· 平均 { $mean } ms（无此故障时 { $mean-without } ms）
+faults-reach-slower = 自 { $at } s 起变慢（+{ $after } s）
+faults-reach-failing = 自 { $at } s 起出错（+{ $after } s）
+load-waste = 施加的请求中只有 { $answered } % 得到应答，而各节点每个请求要处理 { $visits } 次访问，并把 { $wasted } % 的忙碌时间花在没人等待的工作上
+load-retries = ；{ $calls } 次调用中重试 { $retried } 次
+load-storm = ：重试风暴 —— 吞吐量上升，有效吞吐量却崩塌。
+load-end = 。
+
+## Native file dialogs, sweeps and captions
+
+native-designs = 设计文件
+native-all-files = 所有文件
+native-json-design = JSON 设计
+native-yaml-design = YAML 设计
+sweep-error = 此设计无法仿真：请查看问题面板
+results-caption = “{ $design }”的运行 { $run }
+results-caption-stale = “{ $design }”的运行 { $run }（此后设计已更改）
+sweep-col-point = 点
+sweep-col-ok = 成功/s
+sweep-col-worst-p99 = 最差 p99，ms
+sweep-col-errors = 错误
+sweep-col-stable = 稳定
+sweep-col-slos = SLO
+
+## Plot axes and legends
+
+axis-latency-ms = 延迟，ms
+axis-requests-s = 请求/s
+axis-utilization = 利用率 ρ
+axis-queue-length = 队列长度
+axis-broker-backlog-messages = 消息代理积压，消息数
+axis-goodput-requests-s = 有效吞吐量，请求/s
+axis-throughput-node-visits-s = 吞吐量，节点访问/s
+axis-breaker-state = 熔断器状态
+axis-tries-per-call = 每次调用的尝试次数
+axis-replicas-serving = 在服务的副本数
+axis-consumer-lag-ms = 消费者滞后，ms
+axis-simulated-time = 仿真时间，s
+legend-offered-mean = 施加负载（均值）
+legend-goodput = 有效吞吐量（应答/s）
+legend-failed = 失败/s
+legend-throughput-visits = 吞吐量（访问/s，含重试）
+axis-errors-pct = 错误，%
+legend-error-rate = 错误率
+legend-points = 数据点
+
+## Plot axes (sweeps)
+
+legend-worst-p99 = 最差 p99
+
+## Plot legends (per workload)
+
+legend-p99-baseline = { $workload } p99（基线）
+legend-failed-per-s = { $workload } 失败/s
+legend-ok-baseline = { $workload } ok/s（基线）

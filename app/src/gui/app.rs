@@ -198,7 +198,9 @@ impl SwitchboardApp {
         if app.screenshot_mode
             && let Ok(name) = std::env::var("SWITCHBOARD_SCREENSHOT_TAB")
         {
-            app.results.screenshot_tab = results::Tab::ALL.into_iter().find(|t| t.title().eq_ignore_ascii_case(&name));
+            app.results.screenshot_tab = results::Tab::ALL
+                .into_iter()
+                .find(|t| t.key().strip_prefix("tab-").is_some_and(|k| k.eq_ignore_ascii_case(name.trim())));
         }
         // ... and of the inspector (`SWITCHBOARD_SCREENSHOT_SELECT=NODE_ID ...`).
         if app.screenshot_mode

@@ -14,7 +14,7 @@ use engine::model::{DeadInstance, Discovery, DiscoveryMode, Node, NodeKind, Regi
 use super::inspector::{combo, float, row_hint, uint};
 use crate::gui::action::Action;
 use crate::gui::document::Command;
-use crate::gui::i18n::tr;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::{edit, style};
 
 // What each setting does, one sentence each (the rows' hover texts): catalogue keys.
@@ -50,11 +50,10 @@ pub fn mode_label(mode: DiscoveryMode) -> String {
 pub fn eviction_line(d: &Discovery) -> String {
     let mean_s = d.health_check.mean_eviction_s();
     match d.mode {
-        DiscoveryMode::ServerSide => format!("A crashed instance is evicted after ≈ {} on average.", fmt_s(mean_s)),
-        DiscoveryMode::ClientSide => format!(
-            "A crashed instance is evicted after ≈ {} on average (+ up to {} TTL for client-side callers).",
-            fmt_s(mean_s),
-            fmt_s(d.cache_ttl_s)
+        DiscoveryMode::ServerSide => tr_args("discovery-eviction-server", &[("mean", fmt_s(mean_s).into())]),
+        DiscoveryMode::ClientSide => tr_args(
+            "discovery-eviction-client",
+            &[("mean", fmt_s(mean_s).into()), ("ttl", fmt_s(d.cache_ttl_s).into())],
         ),
     }
 }
@@ -201,11 +200,11 @@ fn service_ui(ui: &mut Ui, design: &Design, node: &mut Node, actions: &mut Vec<A
 /// server-side, the platform's own). Returns whether the choice changed.
 fn registry_picker(ui: &mut Ui, design: &Design, d: &mut Discovery, registries: &[(&str, &str)]) -> bool {
     let current = match d.registry.as_deref() {
-        None if d.mode == DiscoveryMode::ClientSide => "(pick a registry)".to_owned(),
-        None => "(the platform's own)".to_owned(),
+        None if d.mode == DiscoveryMode::ClientSide => tr("discovery-pick-registry"),
+        None => tr("discovery-the-platform-s-own"),
         Some(id) => match registries.iter().find(|(rid, _)| *rid == id) {
             Some((_, name)) => (*name).to_owned(),
-            None => format!("⚠ {} (not a registry)", design.node_name(id)),
+            None => tr_args("discovery-not-a-registry", &[("name", design.node_name(id).into())]),
         },
     };
     let mut picked: Option<Option<String>> = None;

@@ -163,10 +163,11 @@ pub fn edge_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Ve
         ui.horizontal(|ui| {
             ui.label(tr("edge-when-the-broker-is-full"));
             let mut when = edge.publish.as_ref().map(|p| p.when_full).unwrap_or_default();
+            let labels = [tr("edge-when-full-drop"), tr("edge-when-full-error"), tr("edge-when-full-block")];
             let options = [
-                (engine::model::WhenFull::Drop, "drop the message"),
-                (engine::model::WhenFull::Error, "fail the publisher"),
-                (engine::model::WhenFull::Block, "block the publisher"),
+                (engine::model::WhenFull::Drop, labels[0].as_str()),
+                (engine::model::WhenFull::Error, labels[1].as_str()),
+                (engine::model::WhenFull::Block, labels[2].as_str()),
             ];
             if combo(ui, "when_full", &mut when, &options) {
                 edge.publish = (when != engine::model::WhenFull::Drop)

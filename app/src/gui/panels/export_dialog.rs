@@ -211,7 +211,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
             if let Some(text) = dialog.text() {
                 ctx.copy_text(text.to_owned());
                 let lines = text.lines().count();
-                dialog.message = Some((format!("Copied {lines} lines to the clipboard"), false));
+                dialog.message = Some((tr_args("export-copied", &[("count", lines.into())]), false));
             }
         }
         Some(Request::Save) => save(app),
@@ -342,14 +342,14 @@ fn report_ui(ui: &mut Ui, report: &[Note]) {
 }
 
 /// The heading of a kind of note.
-fn kind_title(kind: NoteKind) -> &'static str {
-    match kind {
-        NoteKind::Unsupported => "Not expressible, left out",
-        NoteKind::Placeholder => "Placeholders",
-        NoteKind::Approximated => "Approximated",
-        NoteKind::Renamed => "Renamed",
-        NoteKind::Mapped => "Mapped",
-    }
+fn kind_title(kind: NoteKind) -> String {
+    tr(match kind {
+        NoteKind::Unsupported => "export-note-unsupported",
+        NoteKind::Placeholder => "export-note-placeholder",
+        NoteKind::Approximated => "export-note-approximated",
+        NoteKind::Renamed => "export-note-renamed",
+        NoteKind::Mapped => "export-note-mapped",
+    })
 }
 
 #[cfg(test)]

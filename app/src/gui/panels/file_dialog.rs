@@ -39,12 +39,28 @@ pub enum Ask {
 impl Ask {
     /// The dialog's title.
     #[must_use]
-    pub fn title(&self) -> &'static str {
+    pub fn title(&self) -> String {
+        tr(self.title_key())
+    }
+
+    /// The dialog's title in English, for the state log the end-to-end
+    /// test reads (whatever the UI's language).
+    #[must_use]
+    pub fn log_name(&self) -> &'static str {
         match self {
             Self::OpenDesign => "Open design",
             Self::OpenImport => "Import Compose, Kubernetes or isotope file",
             Self::SaveDesign { .. } => "Save design",
             Self::SaveExport { .. } => "Export",
+        }
+    }
+
+    fn title_key(&self) -> &'static str {
+        match self {
+            Self::OpenDesign => "files-title-open",
+            Self::OpenImport => "files-title-import",
+            Self::SaveDesign { .. } => "files-title-save",
+            Self::SaveExport { .. } => "files-title-export",
         }
     }
 
@@ -127,7 +143,12 @@ impl InAppDialog {
                 }
                 self.entries.sort_by(|a, b| b.dir.cmp(&a.dir).then_with(|| a.name.cmp(&b.name)));
             }
-            Err(e) => self.error = Some(format!("Cannot list {}: {e}", self.dir.display())),
+            Err(e) => {
+                self.error = Some(tr_args(
+                    "files-cannot-list",
+                    &[("path", self.dir.display().to_string().into()), ("error", e.to_string().into())],
+                ));
+            }
         }
     }
 
@@ -165,7 +186,7 @@ impl InAppDialog {
     pub fn confirm(&mut self) -> Option<PathBuf> {
         self.error = None;
         if self.field.trim().is_empty() {
-            self.error = Some("Type a file name or choose a file.".to_owned());
+            self.error = Some(tr("files-type-a-name"));
             return None;
         }
         let mut target = self.target();
@@ -178,7 +199,7 @@ impl InAppDialog {
             if target.is_file() {
                 return Some(target);
             }
-            self.error = Some(format!("{} does not exist.", target.display()));
+            self.error = Some(tr_args("files-does-not-exist", &[("path", target.display().to_string().into())]));
             return None;
         }
         if let Ask::SaveExport { extension, .. } = &self.ask
@@ -193,7 +214,7 @@ impl InAppDialog {
         }
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
         if !parent.is_dir() {
-            self.error = Some(format!("The folder {} does not exist.", parent.display()));
+            self.error = Some(tr_args("files-folder-does-not-exist", &[("path", parent.display().to_string().into())]));
             return None;
         }
         if target.exists() && self.confirm_replace.as_ref() != Some(&target) {

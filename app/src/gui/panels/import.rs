@@ -46,11 +46,11 @@ pub struct ImportState {
 
 /// The human name of a source format.
 #[must_use]
-pub fn format_title(format: ImportFormat) -> &'static str {
+pub fn format_title(format: ImportFormat) -> String {
     match format {
-        ImportFormat::Compose => "Docker Compose",
-        ImportFormat::Kubernetes => "Kubernetes manifests",
-        ImportFormat::Isotope => "Istio isotope service graph",
+        ImportFormat::Compose => "Docker Compose".to_owned(),
+        ImportFormat::Kubernetes => tr("import-format-kubernetes"),
+        ImportFormat::Isotope => tr("import-format-isotope"),
     }
 }
 

@@ -221,23 +221,34 @@ fn sweep_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
             .y_axis_label("p99, ms")
             .include_y(0.0)
             .show(l, |p| {
-                p.line(Line::new("worst p99", PlotPoints::from(p99.clone())));
-                p.points(Points::new("points", PlotPoints::from(p99.clone())).radius(3.0));
+                p.line(Line::new(tr("legend-worst-p99"), PlotPoints::from(p99.clone())));
+                p.points(Points::new(tr("legend-points"), PlotPoints::from(p99.clone())).radius(3.0));
             });
         Plot::new("sweep-errors")
             .height(180.0)
             .legend(Legend::default())
             .x_axis_label(x_label.clone())
-            .y_axis_label("errors, %")
+            .y_axis_label(tr("axis-errors-pct"))
             .include_y(0.0)
             .show(r, |p| {
-                p.line(Line::new("error rate", PlotPoints::from(err.clone())).color(style::ERROR_COLOR));
-                p.points(Points::new("points", PlotPoints::from(err.clone())).radius(3.0).color(style::ERROR_COLOR));
+                p.line(Line::new(tr("legend-error-rate"), PlotPoints::from(err.clone())).color(style::ERROR_COLOR));
+                p.points(
+                    Points::new(tr("legend-points"), PlotPoints::from(err.clone()))
+                        .radius(3.0)
+                        .color(style::ERROR_COLOR),
+                );
             });
     });
     egui::Grid::new("sweep-table").striped(true).show(ui, |ui| {
-        for h in ["Point", "OK/s", "Worst p99, ms", "Errors", "Stable", "SLOs"] {
-            ui.label(RichText::new(h).strong());
+        for h in [
+            "sweep-col-point",
+            "sweep-col-ok",
+            "sweep-col-worst-p99",
+            "sweep-col-errors",
+            "sweep-col-stable",
+            "sweep-col-slos",
+        ] {
+            ui.label(RichText::new(tr(h)).strong());
         }
         ui.end_row();
         for p in results {

@@ -10,25 +10,25 @@ use engine::sim::Report;
 
 use super::tables::{Row, TableState, count, none, num, row, table, text};
 use crate::gui::action::Action;
-use crate::gui::i18n::tr;
+use crate::gui::i18n::{tr, tr_args};
 
-/// Column titles.
+/// Column titles (catalogue keys).
 pub const HEADERS: [&str; 15] = [
-    "Service",
-    "Mode",
-    "Registry",
-    "Calls",
-    "Cache hit %",
-    "Lookups",
-    "Lookup failures",
-    "Stale routed",
-    "Failed for no list",
-    "Calls to dead",
-    "Crashes",
-    "Evictions",
-    "Crash→eviction mean",
-    "Crash→eviction max",
-    "Lookups/s",
+    "col-service",
+    "col-mode",
+    "col-registry",
+    "col-calls",
+    "col-cache-hit-pct",
+    "col-lookups",
+    "col-lookup-failures",
+    "col-stale-routed",
+    "col-failed-for-no-list",
+    "col-calls-to-dead",
+    "col-crashes",
+    "col-evictions",
+    "col-crash-to-eviction-mean",
+    "col-crash-to-eviction-max",
+    "col-lookups-per-s",
 ];
 
 /// The column sorted by default: calls sent to dead instances, the cost of
@@ -112,21 +112,19 @@ pub fn summary_line(report: &Report) -> String {
         .filter(|d| d.evictions > 0)
         .map(|d| d.max_eviction_ms)
         .fold(None, |m, v| Some(m.map_or(v, |m: f64| m.max(v))));
-    let mut line = format!(
-        "{services} discovered service{} · {crashes} crash{} · {evictions} eviction{} · {dead} call{} to dead instances",
-        plural(services as u64),
-        if crashes == 1 { "" } else { "es" },
-        plural(evictions),
-        plural(dead),
+    let mut line = tr_args(
+        "discovery-totals",
+        &[
+            ("services", services.into()),
+            ("crashes", crashes.into()),
+            ("evictions", evictions.into()),
+            ("dead", dead.into()),
+        ],
     );
     if let Some(w) = worst {
-        line.push_str(&format!(" · slowest eviction {}", fmt_duration_ms(w)));
+        line.push_str(&tr_args("discovery-slowest", &[("time", fmt_duration_ms(w).into())]));
     }
     line
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// The tab. `design_has_discovery` tells whether the design on screen uses

@@ -15,17 +15,19 @@ use crate::gui::style;
 /// A fault's share of one workload's figures, in words.
 #[must_use]
 pub fn impact_text(i: &FaultImpact) -> String {
-    format!(
-        "{}: errors {:.1} % ({:.1} % without it): {:.1} points due to this fault · p99 {:.0} ms ({:.0} ms without, {} ms) · mean {:.1} ms ({:.1} ms without)",
-        i.workload,
-        i.error_rate * 100.0,
-        i.error_rate_without * 100.0,
-        i.error_points,
-        i.p99_ms,
-        i.p99_without_ms,
-        signed(i.p99_ms - i.p99_without_ms),
-        i.mean_ms,
-        i.mean_without_ms
+    tr_args(
+        "faults-impact",
+        &[
+            ("workload", i.workload.as_str().into()),
+            ("rate", num(i.error_rate * 100.0, 1)),
+            ("rate-without", num(i.error_rate_without * 100.0, 1)),
+            ("points", num(i.error_points, 1)),
+            ("p99", num(i.p99_ms, 0)),
+            ("p99-without", num(i.p99_without_ms, 0)),
+            ("p99-diff", signed(i.p99_ms - i.p99_without_ms).into()),
+            ("mean", num(i.mean_ms, 1)),
+            ("mean-without", num(i.mean_without_ms, 1)),
+        ],
     )
 }
 
@@ -37,8 +39,8 @@ fn signed(v: f64) -> String {
 /// When the effect reached a node, in words relative to the fault's start.
 #[must_use]
 pub fn reach_text(f: &FaultReport, r: &FaultReach) -> String {
-    let effect = if r.effect == "latency" { "slower" } else { "failing" };
-    format!("{effect} from {:.2} s (+{:.2} s)", r.at_s, (r.at_s - f.start_s).max(0.0))
+    let key = if r.effect == "latency" { "faults-reach-slower" } else { "faults-reach-failing" };
+    tr_args(key, &[("at", num(r.at_s, 2)), ("after", num((r.at_s - f.start_s).max(0.0), 2))])
 }
 
 /// Show every fault's attribution (nothing when the run has none).

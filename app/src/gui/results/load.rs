@@ -41,15 +41,18 @@ pub fn verdict(report: &Report) -> Option<(bool, String)> {
     if answered >= 99.0 && load.wasted_share < 0.05 {
         return None;
     }
-    let mut text = format!(
-        "{answered:.0} % of the offered requests are answered, while the nodes do {:.1} visits per request and spend {:.0} % of their busy time on work nobody waits for",
-        load.amplification,
-        load.wasted_share * 100.0
+    let mut text = tr_args(
+        "load-waste",
+        &[
+            ("answered", num(answered, 0)),
+            ("visits", num(load.amplification, 1)),
+            ("wasted", num(load.wasted_share * 100.0, 0)),
+        ],
     );
     if retried > 0 {
-        text.push_str(&format!("; {retried} retries on {calls} calls"));
+        text.push_str(&tr_args("load-retries", &[("retried", retried.into()), ("calls", calls.into())]));
     }
-    text.push_str(if storm { ": a retry storm — throughput rises while goodput collapses." } else { "." });
+    text.push_str(&tr(if storm { "load-storm" } else { "load-end" }));
     Some((storm || answered < 90.0, text))
 }
 

@@ -67,20 +67,27 @@ impl Tab {
         Self::Chaos,
     ];
 
-    /// The tab's title.
+    /// The tab's title, in the UI's language.
     #[must_use]
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> String {
+        tr(self.key())
+    }
+
+    /// The catalogue key of the tab's title; without its `tab-` prefix, the
+    /// tab's name for `SWITCHBOARD_SCREENSHOT_TAB` in every language.
+    #[must_use]
+    pub fn key(self) -> &'static str {
         match self {
-            Self::Summary => "Summary",
-            Self::Explain => "Why",
-            Self::Plots => "Plots",
-            Self::Nodes => "Nodes",
-            Self::Edges => "Edges",
-            Self::Brokers => "Brokers",
-            Self::Discovery => "Discovery",
-            Self::Traces => "Traces",
-            Self::Compare => "Compare",
-            Self::Chaos => "Chaos timeline",
+            Self::Summary => "tab-summary",
+            Self::Explain => "tab-why",
+            Self::Plots => "tab-plots",
+            Self::Nodes => "tab-nodes",
+            Self::Edges => "tab-edges",
+            Self::Brokers => "tab-brokers",
+            Self::Discovery => "tab-discovery",
+            Self::Traces => "tab-traces",
+            Self::Compare => "tab-compare",
+            Self::Chaos => "tab-chaos",
         }
     }
 }
@@ -204,25 +211,27 @@ pub fn verdict_line(report: &engine::sim::Report) -> (String, bool) {
     let unsure = report.slos.iter().filter(|s| s.verdict == Verdict::Inconclusive).count();
     let mut parts = Vec::new();
     if report.unstable {
-        parts.push("UNSTABLE: queues grew without bound".to_owned());
+        parts.push(tr("verdict-unstable"));
     }
     if !failed.is_empty() {
-        parts.push(format!(
-            "FAIL: {} of {} missed ({})",
-            failed.len(),
-            style::count(report.slos.len(), "count-slo"),
-            failed.join(", ")
+        parts.push(tr_args(
+            "verdict-fail",
+            &[
+                ("failed", failed.len().into()),
+                ("slos", style::count(report.slos.len(), "count-slo").into()),
+                ("list", failed.join(", ").into()),
+            ],
         ));
     }
     if unsure > 0 {
-        parts.push(format!("{} inconclusive", style::count(unsure, "count-slo")));
+        parts.push(tr_args("verdict-inconclusive", &[("slos", style::count(unsure, "count-slo").into())]));
     }
     let bad = report.unstable || !failed.is_empty();
     if parts.is_empty() {
         parts.push(if report.slos.is_empty() {
-            "Stable; no SLOs to check".to_owned()
+            tr("verdict-no-slos")
         } else {
-            format!("All {} met; stable", style::count(report.slos.len(), "count-slo"))
+            tr_args("verdict-all-met", &[("slos", style::count(report.slos.len(), "count-slo").into())])
         });
     }
     (parts.join(" · "), bad)
@@ -261,11 +270,11 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
                     app.results.open = false;
                 }
                 let (label, tip) = if app.results.maximised {
-                    ("Restore size", "Give the canvas its space back")
+                    ("results-restore-size", "results-restore-hint")
                 } else {
-                    ("Maximise", "Use the whole window for the results")
+                    ("results-maximise", "results-maximise-hint")
                 };
-                if ui.button(label).on_hover_text(tip).clicked() {
+                if ui.button(tr(label)).on_hover_text(tr(tip)).clicked() {
                     app.results.maximised = !app.results.maximised;
                 }
                 export::menu(ui, app);

@@ -69,14 +69,14 @@ pub fn has_gaps(values: &[Option<f64>]) -> bool {
 
 /// A short name for a fault kind.
 #[must_use]
-pub fn fault_kind_label(kind: &FaultKind) -> &'static str {
-    match kind {
-        FaultKind::Outage { .. } => "outage",
-        FaultKind::Latency { .. } => "latency",
-        FaultKind::Errors { .. } => "errors",
-        FaultKind::Partition { .. } => "partition",
-        FaultKind::BrokerOutage { .. } => "broker outage",
-    }
+pub fn fault_kind_label(kind: &FaultKind) -> String {
+    tr(match kind {
+        FaultKind::Outage { .. } => "fault-kind-outage",
+        FaultKind::Latency { .. } => "fault-kind-latency",
+        FaultKind::Errors { .. } => "fault-kind-errors",
+        FaultKind::Partition { .. } => "fault-kind-partition",
+        FaultKind::BrokerOutage { .. } => "fault-kind-broker-outage",
+    })
 }
 
 /// The nodes the per-node plots show.
@@ -118,7 +118,7 @@ pub(super) fn plot(id: &str, y_label: &str, report: &Report) -> Plot<'static> {
         .legend(Legend::default().text_style(egui::TextStyle::Small).background_alpha(0.55))
         .link_axis("results-time", [true, false])
         .link_cursor("results-time", [true, false])
-        .x_axis_label("simulated time, s")
+        .x_axis_label(tr("axis-simulated-time"))
         .y_axis_label(y_label.to_owned())
         .include_y(0.0)
         .allow_scroll(false)
@@ -167,7 +167,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
         super::resilience::plots(ui, report, &run.design);
         ui.columns(2, |cols| {
             let [left, right] = cols else { return };
-            plot("plot-latency", "latency, ms", report).show(left, |p| {
+            plot("plot-latency", &tr("axis-latency-ms"), report).show(left, |p| {
                 shading(p, report, &run.design);
                 for (i, w) in report.series.workloads.iter().enumerate() {
                     for part in segments(report, &w.p99_ms) {
@@ -185,15 +185,18 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     {
                         for part in segments(&b.0.report, &b.1.p99_ms) {
                             p.line(
-                                Line::new(format!("{} p99 (baseline)", w.name), PlotPoints::from(part))
-                                    .color(color(i).gamma_multiply(0.5))
-                                    .style(LineStyle::dashed_loose()),
+                                Line::new(
+                                    tr_args("legend-p99-baseline", &[("workload", w.name.as_str().into())]),
+                                    PlotPoints::from(part),
+                                )
+                                .color(color(i).gamma_multiply(0.5))
+                                .style(LineStyle::dashed_loose()),
                             );
                         }
                     }
                 }
             });
-            plot("plot-throughput", "requests/s", report).show(right, |p| {
+            plot("plot-throughput", &tr("axis-requests-s"), report).show(right, |p| {
                 shading(p, report, &run.design);
                 let per_s = 1.0 / report.series.window_s.max(1e-9);
                 for (i, w) in report.series.workloads.iter().enumerate() {
@@ -203,9 +206,12 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     );
                     let errors: Vec<f64> = w.errors.iter().map(|e| e * per_s).collect();
                     p.line(
-                        Line::new(format!("{} failed/s", w.name), PlotPoints::from(points(report, &errors)))
-                            .color(Color32::from_rgb(239, 68, 68))
-                            .style(LineStyle::dotted_dense()),
+                        Line::new(
+                            tr_args("legend-failed-per-s", &[("workload", w.name.as_str().into())]),
+                            PlotPoints::from(points(report, &errors)),
+                        )
+                        .color(Color32::from_rgb(239, 68, 68))
+                        .style(LineStyle::dotted_dense()),
                     );
                     if let Some((b, x)) = baseline
                         .as_ref()
@@ -213,7 +219,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     {
                         p.line(
                             Line::new(
-                                format!("{} ok/s (baseline)", w.name),
+                                tr_args("legend-ok-baseline", &[("workload", w.name.as_str().into())]),
                                 PlotPoints::from(points(&b.report, &x.throughput_per_s)),
                             )
                             .color(color(i).gamma_multiply(0.5))
@@ -222,7 +228,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     }
                 }
             });
-            plot("plot-utilization", "utilization ρ", report).include_y(1.0).show(left, |p| {
+            plot("plot-utilization", &tr("axis-utilization"), report).include_y(1.0).show(left, |p| {
                 shading(p, report, &run.design);
                 for (i, id) in nodes.iter().enumerate() {
                     if let Some(s) = report.series.nodes.iter().find(|s| &s.id == id) {
@@ -234,7 +240,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     }
                 }
             });
-            plot("plot-queue", "queue length", report).show(right, |p| {
+            plot("plot-queue", &tr("axis-queue-length"), report).show(right, |p| {
                 shading(p, report, &run.design);
                 for (i, id) in nodes.iter().enumerate() {
                     if let Some(s) = report.series.nodes.iter().find(|s| &s.id == id) {
@@ -247,7 +253,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                 }
             });
             if !report.series.brokers.is_empty() {
-                plot("plot-backlog", "broker backlog, messages", report).show(left, |p| {
+                plot("plot-backlog", &tr("axis-broker-backlog-messages"), report).show(left, |p| {
                     shading(p, report, &run.design);
                     for (i, b) in report.series.brokers.iter().enumerate() {
                         let name = report.node(&b.id).map_or(b.id.as_str(), |n| n.name.as_str());

@@ -92,7 +92,7 @@ pub(super) fn table(
             for (i, h) in headers.iter().enumerate() {
                 let arrow = if sort.0 == i { if sort.1 { " ⏷" } else { " ⏶" } } else { "" };
                 if ui
-                    .button(RichText::new(format!("{h}{arrow}")).strong())
+                    .button(RichText::new(format!("{}{arrow}", tr(h))).strong())
                     .on_hover_text(tr("tables-sort-by-this-column"))
                     .clicked()
                 {
@@ -177,25 +177,25 @@ pub fn node_rows(report: &Report) -> Vec<Row> {
         .collect()
 }
 
-/// Column titles of the node table.
+/// Column titles of the node table (catalogue keys).
 pub const NODE_HEADERS: [&str; 17] = [
-    "Node",
-    "Kind",
-    "ρ",
-    "Queue mean",
-    "Queue max",
-    "p99 ms",
-    "OK/s",
-    "Errors",
-    "Timeouts",
-    "Rejected",
-    "Wait ms",
-    "Service ms",
-    "Replicas mean",
-    "Replicas max",
-    "Ejections",
-    "Wasted s",
-    "Wasted %",
+    "col-node",
+    "col-kind",
+    "col-rho",
+    "col-queue-mean",
+    "col-queue-max",
+    "col-p99-ms",
+    "col-ok-per-s",
+    "col-errors",
+    "col-timeouts",
+    "col-rejected",
+    "col-wait-ms",
+    "col-service-ms",
+    "col-replicas-mean",
+    "col-replicas-max",
+    "col-ejections",
+    "col-wasted-s",
+    "col-wasted-pct",
 ];
 
 /// The node table.
@@ -249,23 +249,23 @@ pub fn edge_rows(report: &Report, design: &Design) -> Vec<Row> {
         .collect()
 }
 
-/// Column titles of the edge table.
+/// Column titles of the edge table (catalogue keys).
 pub const EDGE_HEADERS: [&str; 15] = [
-    "Edge",
-    "Kind",
-    "Calls",
-    "Attempts",
-    "Amplification",
-    "Failed calls",
-    "Try timeouts",
-    "Call timeouts",
-    "Fail-fast",
-    "Bulkhead",
-    "Fallbacks",
-    "Breaker opens",
-    "Time open",
-    "p50 ms",
-    "p99 ms",
+    "col-edge",
+    "col-kind",
+    "col-calls",
+    "col-attempts",
+    "col-amplification",
+    "col-failed-calls",
+    "col-try-timeouts",
+    "col-call-timeouts",
+    "col-fail-fast",
+    "col-bulkhead",
+    "col-fallbacks",
+    "col-breaker-opens",
+    "col-time-open",
+    "col-p50-ms",
+    "col-p99-ms",
 ];
 
 /// The edge table.
@@ -315,21 +315,21 @@ pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
         })
         .collect();
     let headers = [
-        "Broker",
-        "Mode",
-        "Published",
-        "Delivered",
-        "Redelivered",
-        "DLQ",
-        "Dropped",
-        "Backlog mean",
-        "Backlog max",
-        "Delay p50 ms",
-        "Delay p99 ms",
-        "In flight",
-        "Lost",
-        "Blocked",
-        "Lag max ms",
+        "col-broker",
+        "col-mode",
+        "col-published",
+        "col-delivered",
+        "col-redelivered",
+        "col-dlq",
+        "col-dropped",
+        "col-backlog-mean",
+        "col-backlog-max",
+        "col-delay-p50-ms",
+        "col-delay-p99-ms",
+        "col-in-flight",
+        "col-lost",
+        "col-blocked",
+        "col-lag-max-ms",
     ];
     let _ = table(ui, "broker-table", &headers, rows, &mut state.brokers);
 }

@@ -90,7 +90,7 @@ fn scenario_ui(ui: &mut Ui, app: &mut SwitchboardApp, running: bool) {
     }
     let label = ui.label(tr("run-scenario"));
     ui.add_enabled_ui(!running, |ui| {
-        let shown = app.runs.scenario.clone().unwrap_or_else(|| "as drawn".to_owned());
+        let shown = app.runs.scenario.clone().unwrap_or_else(|| tr("run-as-drawn"));
         egui::ComboBox::from_id_salt("run-scenario")
             .selected_text(shown)
             .show_ui(ui, |ui| {
@@ -136,12 +136,8 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     if app.runs.notice.is_none() {
         if let Some(r) = app.runs.current() {
             let stale = app.results_stale();
-            let text = format!(
-                "Showing run {} of “{}”{}",
-                r.label,
-                r.design.name,
-                if stale { " (stale: the design changed)" } else { "" }
-            );
+            let key = if stale { "run-showing-stale" } else { "run-showing" };
+            let text = tr_args(key, &[("run", r.label.as_str().into()), ("design", r.design.name.as_str().into())]);
             if stale {
                 ui.colored_label(style::warning_text(ui), text);
             } else {
@@ -161,18 +157,16 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
 pub fn progress_words(p: &engine::sim::Progress, asked: u32) -> String {
     let asked = asked.max(1);
     let extra = p.replications.saturating_sub(asked);
-    let runs = |n: u32| if n == 1 { "1 run".to_owned() } else { format!("{n} runs") };
     if p.replications_done < asked {
         let now = (p.replications_done + 1).min(asked);
-        let then = if extra > 0 {
-            format!(", then {} without the faults to measure their share", runs(extra))
+        if extra > 0 {
+            tr_args("run-progress-then", &[("now", now.into()), ("asked", asked.into()), ("runs", extra.into())])
         } else {
-            String::new()
-        };
-        format!("replication {now} of {asked}{then}")
+            tr_args("run-progress-replication", &[("now", now.into()), ("asked", asked.into())])
+        }
     } else {
         let now = (p.replications_done - asked + 1).min(extra.max(1));
-        format!("run {now} of {} without the faults, to measure their share", extra.max(1))
+        tr_args("run-progress-fault-runs", &[("now", now.into()), ("total", extra.max(1).into())])
     }
 }
 

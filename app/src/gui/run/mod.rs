@@ -143,7 +143,7 @@ impl Sweep {
         match result {
             Ok(points) => self.results = points,
             Err(SimError::InvalidDesign(problems)) => {
-                self.error = Some("the design cannot be simulated: see the problems panel".to_owned());
+                self.error = Some(tr("sweep-error"));
                 return Some(problems);
             }
             Err(e) => self.error = Some(e.to_string()),
@@ -396,7 +396,7 @@ impl SwitchboardApp {
     #[must_use]
     pub fn results_caption(&self) -> Option<String> {
         let r = self.runs.current()?;
-        let changed = if self.results_stale() { " (the design changed since)" } else { "" };
-        Some(format!("run {} of “{}”{changed}", r.label, r.design.name))
+        let key = if self.results_stale() { "results-caption-stale" } else { "results-caption" };
+        Some(tr_args(key, &[("run", r.label.as_str().into()), ("design", r.design.name.as_str().into())]))
     }
 }
