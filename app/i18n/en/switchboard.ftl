@@ -1023,3 +1023,15 @@ legend-worst-p99 = worst p99
 legend-p99-baseline = { $workload } p99 (baseline)
 legend-failed-per-s = { $workload } failed/s
 legend-ok-baseline = { $workload } ok/s (baseline)
+
+## Result cards (outcomes and load)
+
+load-goodput-text = { $rate } req/s ({ $share } % of offered)
+load-throughput-text = { $rate } node visits/s ({ $visits } per request)
+outcome-ok = { $count } ok
+outcome-degraded = { $count } degraded
+outcome-error = { $count } error
+outcome-timeout = { $count } timeout
+outcome-rejected = { $count } rejected
+outcome-in-flight = { $count } in flight
+outcome-no-failures = no failures

@@ -956,3 +956,15 @@ legend-worst-p99 = 最差 p99
 legend-p99-baseline = { $workload } p99（基线）
 legend-failed-per-s = { $workload } 失败/s
 legend-ok-baseline = { $workload } ok/s（基线）
+
+## Result cards (outcomes and load)
+
+load-goodput-text = { $rate } req/s（占施加负载的 { $share } %）
+load-throughput-text = { $rate } 次节点访问/s（每请求 { $visits } 次）
+outcome-ok = { $count } 成功
+outcome-degraded = { $count } 降级
+outcome-error = { $count } 错误
+outcome-timeout = { $count } 超时
+outcome-rejected = { $count } 被拒绝
+outcome-in-flight = { $count } 处理中
+outcome-no-failures = 无失败

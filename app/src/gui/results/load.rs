@@ -13,13 +13,16 @@ use crate::gui::style;
 /// Goodput in words, as the card shows it.
 #[must_use]
 pub fn goodput_text(load: &LoadReport) -> String {
-    format!("{:.1} req/s ({:.0} % of offered)", load.goodput_per_s, share(load.goodput_per_s, load.offered_per_s))
+    tr_args(
+        "load-goodput-text",
+        &[("rate", num(load.goodput_per_s, 1)), ("share", num(share(load.goodput_per_s, load.offered_per_s), 0))],
+    )
 }
 
 /// Throughput in words, as the card shows it.
 #[must_use]
 pub fn throughput_text(load: &LoadReport) -> String {
-    format!("{:.0} node visits/s ({:.1} per request)", load.throughput_per_s, load.amplification)
+    tr_args("load-throughput-text", &[("rate", num(load.throughput_per_s, 0)), ("visits", num(load.amplification, 1))])
 }
 
 fn share(part: f64, whole: f64) -> f64 {

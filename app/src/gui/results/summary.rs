@@ -97,20 +97,20 @@ const CARD_MARGIN: f32 = 8.0;
 /// happened (a row of zeros hides the one that matters).
 #[must_use]
 pub fn outcomes_text(o: &engine::sim::report::OutcomeCounts) -> String {
-    let mut parts = vec![format!("{} ok", o.ok)];
-    for (n, word) in [
-        (o.degraded, "degraded"),
-        (o.error, "error"),
-        (o.timeout, "timeout"),
-        (o.rejected.total(), "rejected"),
-        (o.in_flight, "in flight"),
+    let mut parts = vec![tr_args("outcome-ok", &[("count", o.ok.into())])];
+    for (n, key) in [
+        (o.degraded, "outcome-degraded"),
+        (o.error, "outcome-error"),
+        (o.timeout, "outcome-timeout"),
+        (o.rejected.total(), "outcome-rejected"),
+        (o.in_flight, "outcome-in-flight"),
     ] {
         if n > 0 {
-            parts.push(format!("{n} {word}"));
+            parts.push(tr_args(key, &[("count", n.into())]));
         }
     }
     if parts.len() == 1 {
-        parts.push("no failures".to_owned());
+        parts.push(tr("outcome-no-failures"));
     }
     parts.join(" · ")
 }
