@@ -1035,3 +1035,27 @@ outcome-timeout = { $count } timeout
 outcome-rejected = { $count } rejected
 outcome-in-flight = { $count } in flight
 outcome-no-failures = no failures
+
+## Verdicts, comparisons, traces and run progress
+
+verdict-pass = PASS
+verdict-fail-badge = FAIL
+verdict-inconclusive-badge = INCONCLUSIVE
+diff-col-workload = Workload
+diff-col-figure = Figure
+diff-col-before = Before
+diff-col-after = After
+diff-col-change = Change
+traces-span-tip = { $name }: network in { $net-in } ms, queue { $queue } ms, service { $service } ms, downstream { $downstream } ms, network out { $net-out } ms, { $outcome }
+breaker-line = { $edge } · open { $open } s ({ $share } %), opened { $count }×
+run-progress = { $done } / { $total } s simulated · { $what }
+run-progress-left = { $done } / { $total } s simulated · { $what } · { $left } left
+discovery-server-side = server-side
+discovery-client-ttl = client-side, TTL { $ttl }
+discovery-need-registry-client = Client-side discovery needs a registry node, and the design has none yet.
+discovery-need-registry-server = No registry node yet: server-side discovery then uses the platform's own (Kubernetes endpoints, DNS).
+inspector-no-host = (none)
+files-save = Save
+files-open = Open
+results-run-baseline = { $run } (baseline)
+results-discovery-platform = (platform)

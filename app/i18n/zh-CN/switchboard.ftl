@@ -968,3 +968,27 @@ outcome-timeout = { $count } 超时
 outcome-rejected = { $count } 被拒绝
 outcome-in-flight = { $count } 处理中
 outcome-no-failures = 无失败
+
+## Verdicts, comparisons, traces and run progress
+
+verdict-pass = 通过
+verdict-fail-badge = 未通过
+verdict-inconclusive-badge = 无法判定
+diff-col-workload = 负载
+diff-col-figure = 指标
+diff-col-before = 之前
+diff-col-after = 之后
+diff-col-change = 变化
+traces-span-tip = { $name }：入站网络 { $net-in } ms，排队 { $queue } ms，服务 { $service } ms，下游 { $downstream } ms，出站网络 { $net-out } ms，{ $outcome }
+breaker-line = { $edge } · 断开 { $open } s（{ $share } %），断开 { $count } 次
+run-progress = 已仿真 { $done } / { $total } s · { $what }
+run-progress-left = 已仿真 { $done } / { $total } s · { $what } · 剩余 { $left }
+discovery-server-side = 服务端发现
+discovery-client-ttl = 客户端发现，TTL { $ttl }
+discovery-need-registry-client = 客户端发现需要一个注册中心节点，而设计中还没有。
+discovery-need-registry-server = 还没有注册中心节点：服务端发现将使用平台自带的机制（Kubernetes endpoints、DNS）。
+inspector-no-host = （无）
+files-save = 保存
+files-open = 打开
+results-run-baseline = { $run }（基线）
+results-discovery-platform = （平台）

@@ -106,8 +106,8 @@ fn registered_ui(ui: &mut Ui, design: &Design, id: &str, actions: &mut Vec<Actio
                 actions.push(Action::Focus(service.id.clone()));
             }
             let how = match d.mode {
-                DiscoveryMode::ServerSide => "server-side".to_owned(),
-                DiscoveryMode::ClientSide => format!("client-side, TTL {}", fmt_s(d.cache_ttl_s)),
+                DiscoveryMode::ServerSide => tr("discovery-server-side"),
+                DiscoveryMode::ClientSide => tr_args("discovery-client-ttl", &[("ttl", fmt_s(d.cache_ttl_s).into())]),
             };
             ui.weak(how);
         });
@@ -178,9 +178,9 @@ fn service_ui(ui: &mut Ui, design: &Design, node: &mut Node, actions: &mut Vec<A
 
     if registries.is_empty() {
         let need = if d.mode == DiscoveryMode::ClientSide {
-            "Client-side discovery needs a registry node, and the design has none yet."
+            tr("discovery-need-registry-client")
         } else {
-            "No registry node yet: server-side discovery then uses the platform's own (Kubernetes endpoints, DNS)."
+            tr("discovery-need-registry-server")
         };
         ui.colored_label(
             if d.mode == DiscoveryMode::ClientSide { style::warning_text(ui) } else { ui.visuals().weak_text_color() },

@@ -354,7 +354,7 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
         return outcome;
     }
     ui.horizontal(|ui| {
-        let verb = if dialog.ask.saves() { "Save" } else { "Open" };
+        let verb = tr(if dialog.ask.saves() { "files-save" } else { "files-open" });
         if ui.button(verb).clicked() || pressed_enter {
             if let Some(path) = dialog.confirm() {
                 outcome = Some(Outcome::Chosen(path));

@@ -285,7 +285,8 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
                 .filter(|n| n.kind != NodeKind::Receiver && n.id != id)
                 .map(|n| (n.id.clone(), n.name.clone()))
                 .collect();
-            let current = node.host.as_ref().map_or("(none)".to_owned(), |h| app.design().node_name(h).to_owned());
+            let current =
+                node.host.as_ref().map_or_else(|| tr("inspector-no-host"), |h| app.design().node_name(h).to_owned());
             egui::ComboBox::from_id_salt("host").selected_text(current).show_ui(ui, |ui| {
                 for (hid, hname) in hosts {
                     if ui.selectable_label(node.host.as_deref() == Some(hid.as_str()), hname).clicked() {

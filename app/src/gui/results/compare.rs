@@ -112,9 +112,11 @@ fn baseline_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     }
     let rows = diff(&base.report, &current.report);
     egui::Grid::new("diff-table").striped(true).spacing([14.0, 3.0]).show(ui, |ui| {
-        for h in ["Workload", "Figure", "Before", "After", "Change", ""] {
-            ui.label(RichText::new(h).strong());
+        for h in ["diff-col-workload", "diff-col-figure", "diff-col-before", "diff-col-after", "diff-col-change"] {
+            ui.label(RichText::new(tr(h)).strong());
         }
+        // The last column (the verdict of the change) has no title.
+        ui.label("");
         ui.end_row();
         for r in &rows {
             // Error rates as percentages with their significant digits.

@@ -69,7 +69,8 @@ pub fn rows(report: &Report, design: &Design) -> Vec<Row> {
         .iter()
         .map(|d| {
             let client = d.mode == "client_side";
-            let registry = d.registry.as_deref().map_or("(platform)", |r| design.node_name(r));
+            let platform = tr("results-discovery-platform");
+            let registry = d.registry.as_deref().map_or(platform.as_str(), |r| design.node_name(r));
             let client_only = |cell: (String, super::tables::Key)| if client { cell } else { none() };
             row(
                 &d.id,

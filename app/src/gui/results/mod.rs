@@ -331,8 +331,12 @@ fn history_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
         .selected_text(RichText::new(tr_args("results-run", &[("run", current.1.as_str().into())])))
         .show_ui(ui, |ui| {
             for r in app.runs.history.iter().rev() {
-                let pin = if Some(r.id) == app.runs.baseline { " (baseline)" } else { "" };
-                ui.selectable_value(&mut shown, r.id, format!("{}{pin}", r.label));
+                let label = if Some(r.id) == app.runs.baseline {
+                    tr_args("results-run-baseline", &[("run", r.label.as_str().into())])
+                } else {
+                    r.label.clone()
+                };
+                ui.selectable_value(&mut shown, r.id, label);
             }
         });
     if shown != current.0 {

@@ -11,7 +11,7 @@ use engine::sim::Report;
 use engine::sim::report::BreakerChange;
 
 use super::plots::{PALETTE, points, segments, shading};
-use crate::gui::i18n::tr;
+use crate::gui::i18n::{num, tr, tr_args};
 
 fn color(i: usize) -> Color32 {
     PALETTE.get(i % PALETTE.len()).copied().unwrap_or(Color32::GRAY)
@@ -219,12 +219,14 @@ fn breakers(ui: &mut Ui, report: &Report, design: &Design) {
         .iter()
         .filter_map(|e| {
             let b = e.policy.as_ref()?.breaker.as_ref()?;
-            let name = format!(
-                "{} · open {:.1} s ({:.0} %), opened {}×",
-                edge_name(report, design, &e.id),
-                b.time_open_s,
-                b.open_share * 100.0,
-                b.opened
+            let name = tr_args(
+                "breaker-line",
+                &[
+                    ("edge", edge_name(report, design, &e.id).into()),
+                    ("open", num(b.time_open_s, 1)),
+                    ("share", num(b.open_share * 100.0, 0)),
+                    ("count", b.opened.into()),
+                ],
             );
             Some((name, breaker_segments(&b.changes, report.settings.duration_s)))
         })

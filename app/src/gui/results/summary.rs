@@ -12,11 +12,11 @@ use crate::gui::style;
 
 /// Colour and word of a verdict.
 #[must_use]
-pub fn verdict_style(v: Verdict) -> (Color32, &'static str) {
+pub fn verdict_style(v: Verdict) -> (Color32, String) {
     match v {
-        Verdict::Pass => (Color32::from_rgb(22, 163, 74), "PASS"),
-        Verdict::Fail => (style::ERROR_COLOR, "FAIL"),
-        Verdict::Inconclusive => (style::WARNING_COLOR, "INCONCLUSIVE"),
+        Verdict::Pass => (Color32::from_rgb(22, 163, 74), tr("verdict-pass")),
+        Verdict::Fail => (style::ERROR_COLOR, tr("verdict-fail-badge")),
+        Verdict::Inconclusive => (style::WARNING_COLOR, tr("verdict-inconclusive-badge")),
     }
 }
 

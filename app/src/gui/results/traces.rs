@@ -138,7 +138,10 @@ fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Acti
             let mut t = s.start_ms;
             let parts = [s.network_in_ms, s.queue_ms, s.service_ms, s.downstream_ms, s.network_out_ms];
             for ((_, c), ms) in SEGMENTS.iter().zip(parts) {
-                let r = Rect::from_min_max(pos2(x(t), row.top() + 3.0), pos2(x(t + ms).max(x(t) + 0.5), row.bottom() - 3.0));
+                let r = Rect::from_min_max(
+                    pos2(x(t), row.top() + 3.0),
+                    pos2(x(t + ms).max(x(t) + 0.5), row.bottom() - 3.0),
+                );
                 ui.painter().rect_filled(r, 1.0, *c);
                 t += ms;
             }
@@ -149,9 +152,17 @@ fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Acti
                 egui::FontId::monospace(11.0),
                 ui.visuals().weak_text_color(),
             );
-            let tip = format!(
-                "{name}: network in {:.2} ms, queue {:.2} ms, service {:.2} ms, downstream {:.2} ms, network out {:.2} ms, {:?}",
-                s.network_in_ms, s.queue_ms, s.service_ms, s.downstream_ms, s.network_out_ms, s.outcome
+            let tip = tr_args(
+                "traces-span-tip",
+                &[
+                    ("name", name.into()),
+                    ("net-in", num(s.network_in_ms, 2)),
+                    ("queue", num(s.queue_ms, 2)),
+                    ("service", num(s.service_ms, 2)),
+                    ("downstream", num(s.downstream_ms, 2)),
+                    ("net-out", num(s.network_out_ms, 2)),
+                    ("outcome", format!("{:?}", s.outcome).into()),
+                ],
             );
             if resp.on_hover_text(tip).clicked() {
                 actions.push(Action::Focus(s.node.clone()));

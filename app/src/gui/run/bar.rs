@@ -9,7 +9,7 @@ use super::RunNotice;
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
 use crate::gui::document::Command;
-use crate::gui::i18n::{tr, tr_args};
+use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::style;
 
 /// A labelled number field whose accessible name is its label.
@@ -107,13 +107,15 @@ fn scenario_ui(ui: &mut Ui, app: &mut SwitchboardApp, running: bool) {
 fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     if let Some((p, left)) = app.runs.progress() {
         let asked = app.runs.active_replications().unwrap_or(p.replications);
-        let text = format!(
-            "{:.1} / {:.1} s simulated · {}{}",
-            p.sim_time_s,
-            p.duration_s,
-            progress_words(&p, asked),
-            left.map(|s| format!(" · {} left", format_seconds(s))).unwrap_or_default()
-        );
+        let figures = [("done", num(p.sim_time_s, 1)), ("total", num(p.duration_s, 1))];
+        let what = progress_words(&p, asked);
+        let text = match left {
+            Some(s) => tr_args(
+                "run-progress-left",
+                &[figures[0].clone(), figures[1].clone(), ("what", what.into()), ("left", format_seconds(s).into())],
+            ),
+            None => tr_args("run-progress", &[figures[0].clone(), figures[1].clone(), ("what", what.into())]),
+        };
         ui.add(egui::ProgressBar::new(p.fraction() as f32).desired_width(220.0).show_percentage()).on_hover_text(&text);
         ui.label(text);
         return;
