@@ -579,19 +579,6 @@ impl SwitchboardApp {
         ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
     }
 
-    /// Show the UI in `lang` from now on, and remember the choice.
-    pub fn set_language(&mut self, lang: Lang) {
-        self.lang = lang;
-        self.settings.language = Some(lang);
-        i18n::set_language(lang);
-    }
-
-    /// The language the UI is shown in.
-    #[must_use]
-    pub fn language(&self) -> Lang {
-        self.lang
-    }
-
     /// Use a clipboard text as if the platform had pasted it (tests).
     pub fn set_clipboard(&mut self, text: String) {
         self.clipboard = Some(text);

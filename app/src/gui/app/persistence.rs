@@ -15,6 +15,19 @@ use crate::gui::i18n::tr_args;
 use crate::gui::panels::file_dialog::Ask;
 
 impl SwitchboardApp {
+    /// Show the UI in `lang` from now on, and remember the choice.
+    pub fn set_language(&mut self, lang: crate::gui::i18n::Lang) {
+        self.lang = lang;
+        self.settings.language = Some(lang);
+        crate::gui::i18n::set_language(lang);
+    }
+
+    /// The language the UI is shown in.
+    #[must_use]
+    pub fn language(&self) -> crate::gui::i18n::Lang {
+        self.lang
+    }
+
     /// Run `pending` now, or ask about unsaved changes first.
     pub(super) fn guard(&mut self, pending: Pending) {
         if self.doc.is_dirty() {
