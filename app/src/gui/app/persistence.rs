@@ -1,5 +1,6 @@
 //! The app's file side: open, save, "save changes?", autosave to the
-//! recovery file and restore from it, the window title, and SVG export.
+//! recovery file and restore from it, the window title, SVG export, and the
+//! remembered language.
 
 use std::path::Path;
 
