@@ -1,6 +1,7 @@
 //! Every character of every UI string has a glyph in the fonts the app always
-//! loads (egui's built-in fonts and the embedded symbols: nothing is drawn as
-//! an empty box on a minimal Linux install whatever its system fonts).
+//! loads (egui's built-in fonts, the embedded symbols and the embedded Chinese
+//! subset: nothing is drawn as an empty box on a minimal Linux install whatever
+//! its system fonts), in the code's literals and in both message catalogues.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -99,6 +100,33 @@ fn every_ui_character_has_a_glyph_in_the_fonts_loaded() {
     let report: Vec<String> =
         missing.iter().map(|(c, files)| format!("{c:?} U+{:04X} in {}", u32::from(*c), files.join(", "))).collect();
     assert!(report.is_empty(), "characters no loaded font has:\n{}", report.join("\n"));
+}
+
+#[test]
+fn every_character_of_both_catalogues_has_a_glyph_in_the_fonts_loaded() {
+    let coverage = switchboard::gui::fonts::Coverage::of(&switchboard::gui::fonts::definitions());
+    for lang in switchboard::gui::i18n::Lang::ALL {
+        let mut missing: Vec<String> = lang
+            .source()
+            .lines()
+            // Comments are for translators, not drawn.
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .flat_map(str::chars)
+            .filter(|c| !coverage.covers(*c))
+            .map(|c| format!("{c:?} U+{:04X}", u32::from(c)))
+            .collect();
+        missing.sort();
+        missing.dedup();
+        assert!(
+            missing.is_empty(),
+            "{}: characters no loaded font has (run tools/subset-cjk-font.py):\n{}",
+            lang.code(),
+            missing.join("\n")
+        );
+    }
+    // The check can fail: a character outside every loaded font is reported.
+    assert!(!coverage.covers('ⴰ'));
+    assert!(coverage.covers('熔') && coverage.covers('舱'));
 }
 
 #[test]

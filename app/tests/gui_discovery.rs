@@ -218,7 +218,7 @@ fn the_discovery_tab_has_a_row_per_discovered_service() {
     h.get_by_label("3917");
     assert_eq!(h.query_all_by_label("24.6 s").count(), 2, "mean and max crash→eviction");
     h.get_by_label("20.20");
-    h.get_by_label_contains("1 discovered service · 1 crash · 1 eviction · 3917 calls to dead instances");
+    h.get_by_label_contains("1 discovered service · 1 crash · 1 eviction · 3,917 calls to dead instances");
     // Clicking the row selects the service on the canvas.
     h.get_by_label("payments").click();
     h.run_steps(3);

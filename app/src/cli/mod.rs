@@ -44,6 +44,9 @@ pub mod exit {
 }
 
 const EXIT_CODES_HELP: &str = "\
+The commands' output is in English on purpose, whatever the locale: scripts
+parse it. The app (no command) speaks English or Simplified Chinese (--lang).
+
 Exit codes (every command):
   0  success
   1  the design has errors
@@ -73,6 +76,10 @@ pub struct Cli {
     /// Colour theme for this session (default: the one chosen last time, dark at first).
     #[arg(long, value_enum)]
     pub theme: Option<Theme>,
+    /// Language of the app for this session: en or zh-CN (default: the one
+    /// chosen last time in View → Language, else the system locale's).
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<crate::gui::i18n::Lang>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -187,10 +194,15 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
                 window_size: [width, height],
                 run: cli.run,
                 dark: cli.theme.map(|t| t == Theme::Dark),
+                lang: cli.lang,
             })?;
             Ok(exit::OK)
         }
     }
+}
+
+fn parse_lang(s: &str) -> Result<crate::gui::i18n::Lang, String> {
+    crate::gui::i18n::Lang::from_code(s).ok_or_else(|| format!("{s:?}: expected en or zh-CN"))
 }
 
 fn parse_size(s: &str) -> anyhow::Result<(f32, f32)> {

@@ -12,6 +12,7 @@ use super::canvas::geometry::Geometry;
 use super::canvas::{self, CanvasInput, CanvasState};
 use super::document::{Command, Document};
 use super::files::{self, FileDialogs, RecoveryStore, Sample};
+use super::i18n::{self, Lang};
 use super::portal::PortalProbe;
 use super::screenshot::Screenshot;
 use super::selection::Selection;
@@ -19,6 +20,7 @@ use super::{edit, layout, panels, results, run};
 
 use self::config::crash_hook_from_env;
 pub use self::config::{AppConfig, Modal, Pending, SaveHook, Settings};
+use crate::gui::i18n::tr;
 
 pub mod chooser;
 mod config;
@@ -41,6 +43,8 @@ pub struct SwitchboardApp {
     pub canvas: CanvasState,
     /// Persisted settings.
     pub settings: Settings,
+    /// The language the UI is shown in now.
+    lang: Lang,
     /// The dialog shown, if any.
     pub modal: Option<Modal>,
     /// Samples offered on the start panel.
@@ -117,6 +121,8 @@ impl SwitchboardApp {
             settings.dark = dark;
         }
         ctx.set_theme(if settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        let lang = config.lang.or(settings.language).unwrap_or_else(Lang::from_env);
+        i18n::set_language(lang);
         let samples = config.samples_dir.as_deref().map(files::list_samples).unwrap_or_default();
         let mut canvas = CanvasState::default();
         canvas.snap = settings.snap;
@@ -126,6 +132,7 @@ impl SwitchboardApp {
             selection: Selection::default(),
             canvas,
             settings,
+            lang,
             modal: None,
             samples,
             samples_dir: config.samples_dir.as_deref().and_then(|d| d.canonicalize().ok()),
@@ -195,7 +202,9 @@ impl SwitchboardApp {
         if app.screenshot_mode
             && let Ok(name) = std::env::var("SWITCHBOARD_SCREENSHOT_TAB")
         {
-            app.results.screenshot_tab = results::Tab::ALL.into_iter().find(|t| t.title().eq_ignore_ascii_case(&name));
+            app.results.screenshot_tab = results::Tab::ALL
+                .into_iter()
+                .find(|t| t.key().strip_prefix("tab-").is_some_and(|k| k.eq_ignore_ascii_case(name.trim())));
         }
         // ... and of the inspector (`SWITCHBOARD_SCREENSHOT_SELECT=NODE_ID ...`).
         if app.screenshot_mode
@@ -249,7 +258,7 @@ impl SwitchboardApp {
             capture.logic(ctx);
             if capture.is_done() && !capture.closes_app() {
                 self.capture = None;
-                self.notify("Exported the canvas as PNG");
+                self.notify(tr("app-exported-the-canvas-as-png"));
             }
         }
     }
@@ -263,6 +272,8 @@ impl SwitchboardApp {
             let dark = self.settings.dark;
             self.set_dark(&ctx, dark);
         }
+        // The catalogue is per thread: make sure this one shows our language.
+        i18n::set_language(self.lang);
         self.refresh();
         self.poll_run(&ctx);
         self.poll_native_dialog(&ctx);
@@ -379,14 +390,14 @@ impl SwitchboardApp {
                     let workload = panels::edge_inspector::new_workload(self.doc.design(), &entry.id);
                     self.edit(Command::AddWorkload(Box::new(workload)));
                 }
-                None => self.notify("Add a client or a service first: a workload needs a node to enter"),
+                None => self.notify(tr("app-add-a-client-or-a")),
             },
             Action::ConnectPrevious => match (self.previous_node.clone(), self.selection.single_node()) {
                 (Some(from), Some(to)) if from != to && self.doc.design().node(&from).is_some() => {
                     let to = to.to_owned();
                     self.handle(ctx, Action::Connect { from, to, kind: None });
                 }
-                _ => self.notify("Select a node, then another, to connect the first to the second"),
+                _ => self.notify(tr("app-select-a-node-then-another")),
             },
             Action::QuickAdd => {
                 let screen = self.canvas.rect.center();
@@ -444,12 +455,12 @@ impl SwitchboardApp {
             }
             Action::Paste(at) => {
                 let Some(text) = self.clipboard.clone() else {
-                    self.notify("Nothing to paste");
+                    self.notify(tr("app-nothing-to-paste"));
                     return;
                 };
                 match edit::paste(self.doc.design(), &text, at) {
                     Ok((nodes, edges)) => self.insert_and_select(Command::Insert { nodes, edges }),
-                    Err(_) => self.notify("The clipboard does not hold design JSON"),
+                    Err(_) => self.notify(tr("app-the-clipboard-does-not-hold")),
                 }
             }
             Action::SelectAll => {
@@ -485,12 +496,12 @@ impl SwitchboardApp {
             }
             Action::Undo => {
                 if !self.doc.undo() {
-                    self.notify("Nothing to undo");
+                    self.notify(tr("app-nothing-to-undo"));
                 }
             }
             Action::Redo => {
                 if !self.doc.redo() {
-                    self.notify("Nothing to redo");
+                    self.notify(tr("app-nothing-to-redo"));
                 }
             }
             Action::FitView => self.canvas.fit_pending = true,

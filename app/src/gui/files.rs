@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::gui::i18n::tr;
 use anyhow::Context as _;
 use engine::Design;
 use engine::model::format;
@@ -35,24 +36,24 @@ pub struct NativeDialogs;
 impl FileDialogs for NativeDialogs {
     fn open_design(&mut self) -> Option<PathBuf> {
         rfd::FileDialog::new()
-            .set_title("Open design")
-            .add_filter("Designs", &["json", "yaml", "yml"])
-            .add_filter("All files", &["*"])
+            .set_title(tr("files-title-open"))
+            .add_filter(tr("native-designs"), &["json", "yaml", "yml"])
+            .add_filter(tr("native-all-files"), &["*"])
             .pick_file()
     }
 
     fn save_design(&mut self, suggested_name: &str) -> Option<PathBuf> {
         rfd::FileDialog::new()
-            .set_title("Save design")
+            .set_title(tr("files-title-save"))
             .set_file_name(suggested_name)
-            .add_filter("JSON design", &["json"])
-            .add_filter("YAML design", &["yaml", "yml"])
+            .add_filter(tr("native-json-design"), &["json"])
+            .add_filter(tr("native-yaml-design"), &["yaml", "yml"])
             .save_file()
     }
 
     fn save_export(&mut self, suggested_name: &str, extension: &str) -> Option<PathBuf> {
         rfd::FileDialog::new()
-            .set_title("Export")
+            .set_title(tr("files-title-export"))
             .set_file_name(suggested_name)
             .add_filter(extension, &[extension])
             .save_file()
@@ -60,9 +61,9 @@ impl FileDialogs for NativeDialogs {
 
     fn open_import(&mut self) -> Option<PathBuf> {
         rfd::FileDialog::new()
-            .set_title("Import Compose, Kubernetes or isotope file")
+            .set_title(tr("files-title-import"))
             .add_filter("YAML", &["yaml", "yml", "json"])
-            .add_filter("All files", &["*"])
+            .add_filter(tr("native-all-files"), &["*"])
             .pick_file()
     }
 

@@ -1,9 +1,12 @@
 //! Fonts: egui's defaults first, then the symbols the UI draws (arrows,
 //! bullets, triangles, ✕) from an embedded subset of DejaVu Sans, so they
-//! render on any machine, then system fonts covering Chinese, Japanese,
-//! Korean as fallbacks, so names in any script render. A name in another
-//! script (Hebrew, Arabic, Tifinagh…) makes the app ask fontconfig for an
-//! installed font that has its characters and load it then ([`FontSet`]).
+//! render on any machine, then an embedded subset of Noto Sans CJK SC (the
+//! Chinese catalogue's characters and the GB2312 level-1 hanzi), so the
+//! Chinese UI never shows an empty box, then system fonts covering Chinese,
+//! Japanese and Korean as fallbacks, so names in any script render. A name
+//! in another script (Hebrew, Arabic, Tifinagh…) makes the app ask
+//! fontconfig for an installed font that has its characters and load it
+//! then ([`FontSet`]).
 //! Missing or unreadable font files are skipped, never fatal.
 
 use std::collections::BTreeSet;
@@ -84,17 +87,27 @@ fn parses(bytes: &[u8], index: u32) -> bool {
 /// `assets/fonts/LICENSE-DejaVu.txt`).
 const SYMBOLS: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-symbols.ttf");
 
+/// The embedded Chinese font: Noto Sans CJK SC reduced by
+/// `tools/subset-cjk-font.py` to the catalogues' characters, the GB2312
+/// level-1 hanzi and CJK punctuation (license in
+/// `assets/fonts/LICENSE-NotoSansCJK.txt`).
+const CJK_SUBSET: &[u8] = include_bytes!("../../../assets/fonts/NotoSansCJKsc-subset.otf");
+
 /// The fonts every installation has: egui's defaults with the embedded
-/// symbols right after the main text font.
+/// symbols right after the main text font, and the embedded Chinese subset
+/// after them (before any system font, so the UI looks the same everywhere).
 #[must_use]
 pub fn definitions() -> egui::FontDefinitions {
     let mut fonts = egui::FontDefinitions::default();
     let name = "DejaVuSans-symbols".to_owned();
+    let cjk = "NotoSansCJKsc-subset".to_owned();
     fonts.font_data.insert(name.clone(), Arc::new(egui::FontData::from_static(SYMBOLS)));
+    fonts.font_data.insert(cjk.clone(), Arc::new(egui::FontData::from_static(CJK_SUBSET)));
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
         let list = fonts.families.entry(family).or_default();
         let at = list.len().min(1);
         list.insert(at, name.clone());
+        list.push(cjk.clone());
     }
     fonts
 }

@@ -13,6 +13,7 @@ pub mod edit;
 pub mod export;
 pub mod files;
 pub mod fonts;
+pub mod i18n;
 pub mod layout;
 pub mod panels;
 pub mod portal;
@@ -42,6 +43,8 @@ pub struct Options {
     pub run: bool,
     /// Force the theme (`Some(true)`: dark) instead of the persisted one.
     pub dark: Option<bool>,
+    /// Force the language instead of the persisted one or the system's.
+    pub lang: Option<i18n::Lang>,
 }
 
 /// The message shown when there is no display to open a window on.
@@ -118,6 +121,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         screenshot: screenshot.clone(),
         run_on_start: options.run,
         dark: options.dark,
+        lang: options.lang,
     };
     if let Some(path) = &screenshot {
         // A stale file must not pass for a fresh screenshot.

@@ -53,9 +53,9 @@ pub struct PaletteItem {
     pub preset: Option<&'static str>,
     /// Node kind.
     pub kind: NodeKind,
-    /// Shown in the palette.
+    /// Catalogue key of the name shown in the palette (`tr(item.label)`).
     pub label: &'static str,
-    /// Tooltip: what the defaults are and where they come from.
+    /// Catalogue key of the tooltip: what the defaults are and where they come from.
     pub about: &'static str,
 }
 
@@ -67,114 +67,29 @@ const fn item(preset: Option<&'static str>, kind: NodeKind, label: &'static str,
 #[must_use]
 pub fn palette() -> Vec<PaletteItem> {
     vec![
-        item(None, NodeKind::Service, "Service", "An application service: 1 replica × 1 worker, exponential 10 ms."),
-        item(None, NodeKind::Gateway, "API gateway", "An edge proxy in front of services."),
-        item(None, NodeKind::Database, "Database", "A database."),
-        item(None, NodeKind::Cache, "Cache", "A cache with a 90 % hit ratio; misses follow its outgoing edges."),
-        item(
-            None,
-            NodeKind::Broker,
-            "Message broker",
-            "A broker: queue (competing consumers) or topic (copy to each subscription).",
-        ),
-        item(
-            None,
-            NodeKind::Registry,
-            "Service registry",
-            "A service registry: services register their instances with it and client-side callers look them up.",
-        ),
-        item(None, NodeKind::Client, "Client", "An external client or load source; workloads enter here."),
-        item(
-            None,
-            NodeKind::Receiver,
-            "Signal receiver",
-            "An in-process receiver (Django signal) hosted by a service.",
-        ),
-        item(
-            Some("django"),
-            NodeKind::Service,
-            "Django/Flask service",
-            "gunicorn sync: 2 replicas × 5 workers ((2 × cores) + 1 on 2 cores), blocking; lognormal p50 20 ms, p99 150 ms.",
-        ),
-        item(
-            Some("async"),
-            NodeKind::Service,
-            "Async service",
-            "tokio/Node.js: 2 replicas × 256 in flight, async; lognormal p50 5 ms, p99 40 ms.",
-        ),
-        item(
-            Some("nginx"),
-            NodeKind::Gateway,
-            "nginx gateway",
-            "nginx: 2 replicas × 1,024 connections, async; lognormal p50 0.5 ms, p99 3 ms.",
-        ),
-        item(
-            Some("envoy"),
-            NodeKind::Gateway,
-            "Envoy gateway",
-            "Envoy: 2 replicas × 1,024 connections, async, least-request balancing; p50 0.5 ms, p99 3 ms.",
-        ),
-        item(
-            Some("postgres"),
-            NodeKind::Database,
-            "Postgres",
-            "Postgres behind PgBouncer: pool of 20 (default_pool_size); lognormal p50 2 ms, p99 20 ms.",
-        ),
-        item(
-            Some("mysql"),
-            NodeKind::Database,
-            "MySQL",
-            "MySQL: 16 concurrent queries; lognormal p50 1.5 ms, p99 15 ms.",
-        ),
-        item(
-            Some("redis"),
-            NodeKind::Cache,
-            "Redis",
-            "Redis: single-threaded; lognormal p50 0.2 ms, p99 1 ms; 90 % hits.",
-        ),
-        item(
-            Some("memcached"),
-            NodeKind::Cache,
-            "Memcached",
-            "Memcached: 4 threads (-t 4); lognormal p50 0.2 ms, p99 1 ms; 85 % hits.",
-        ),
-        item(
-            Some("kafka"),
-            NodeKind::Broker,
-            "Kafka topic",
-            "Kafka: topic mode, 8 I/O threads; produce with acks=all p50 3 ms, p99 20 ms.",
-        ),
-        item(
-            Some("rabbitmq"),
-            NodeKind::Broker,
-            "RabbitMQ queue",
-            "RabbitMQ: queue mode (competing consumers), 4 schedulers; p50 1 ms, p99 10 ms.",
-        ),
-        item(Some("nats"), NodeKind::Broker, "NATS", "NATS: topic mode (subjects), p50 0.1 ms, p99 1 ms."),
-        item(
-            Some("consul"),
-            NodeKind::Registry,
-            "Consul",
-            "Consul: 3 servers × 200 connections, async; lookups p50 1 ms, p99 8 ms; port 8500.",
-        ),
-        item(
-            Some("etcd"),
-            NodeKind::Registry,
-            "etcd",
-            "etcd: 3 members × 256 streams, async; linearizable reads p50 1 ms, p99 10 ms; port 2379.",
-        ),
-        item(
-            Some("eureka"),
-            NodeKind::Registry,
-            "Eureka",
-            "Eureka: 2 peers × 200 Tomcat threads, blocking; registry fetch p50 2 ms, p99 20 ms; port 8761.",
-        ),
-        item(
-            Some("zookeeper"),
-            NodeKind::Registry,
-            "ZooKeeper",
-            "ZooKeeper: 3-server ensemble × 60 connections, async; reads p50 0.5 ms, p99 5 ms; port 2181.",
-        ),
+        item(None, NodeKind::Service, "palette-service", "palette-service-about"),
+        item(None, NodeKind::Gateway, "palette-gateway", "palette-gateway-about"),
+        item(None, NodeKind::Database, "palette-database", "palette-database-about"),
+        item(None, NodeKind::Cache, "palette-cache", "palette-cache-about"),
+        item(None, NodeKind::Broker, "palette-broker", "palette-broker-about"),
+        item(None, NodeKind::Registry, "palette-registry", "palette-registry-about"),
+        item(None, NodeKind::Client, "palette-client", "palette-client-about"),
+        item(None, NodeKind::Receiver, "palette-receiver", "palette-receiver-about"),
+        item(Some("django"), NodeKind::Service, "preset-django", "preset-django-about"),
+        item(Some("async"), NodeKind::Service, "preset-async", "preset-async-about"),
+        item(Some("nginx"), NodeKind::Gateway, "preset-nginx", "preset-nginx-about"),
+        item(Some("envoy"), NodeKind::Gateway, "preset-envoy", "preset-envoy-about"),
+        item(Some("postgres"), NodeKind::Database, "preset-postgres", "preset-postgres-about"),
+        item(Some("mysql"), NodeKind::Database, "preset-mysql", "preset-mysql-about"),
+        item(Some("redis"), NodeKind::Cache, "preset-redis", "preset-redis-about"),
+        item(Some("memcached"), NodeKind::Cache, "preset-memcached", "preset-memcached-about"),
+        item(Some("kafka"), NodeKind::Broker, "preset-kafka", "preset-kafka-about"),
+        item(Some("rabbitmq"), NodeKind::Broker, "preset-rabbitmq", "preset-rabbitmq-about"),
+        item(Some("nats"), NodeKind::Broker, "preset-nats", "preset-nats-about"),
+        item(Some("consul"), NodeKind::Registry, "preset-consul", "preset-consul-about"),
+        item(Some("etcd"), NodeKind::Registry, "preset-etcd", "preset-etcd-about"),
+        item(Some("eureka"), NodeKind::Registry, "preset-eureka", "preset-eureka-about"),
+        item(Some("zookeeper"), NodeKind::Registry, "preset-zookeeper", "preset-zookeeper-about"),
     ]
 }
 

@@ -4,6 +4,8 @@
 use egui::{Color32, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 use engine::model::{EdgeKind, NodeKind};
 
+use crate::gui::i18n::{tr, tr_args};
+
 /// Accent colour of a node kind (readable on dark and light backgrounds).
 #[must_use]
 pub fn kind_color(kind: NodeKind) -> Color32 {
@@ -19,30 +21,30 @@ pub fn kind_color(kind: NodeKind) -> Color32 {
     }
 }
 
-/// Human name of a node kind.
+/// Human name of a node kind, in the UI's language.
 #[must_use]
-pub fn kind_label(kind: NodeKind) -> &'static str {
-    match kind {
-        NodeKind::Service => "Service",
-        NodeKind::Gateway => "API gateway",
-        NodeKind::Database => "Database",
-        NodeKind::Cache => "Cache",
-        NodeKind::Broker => "Message broker",
-        NodeKind::Client => "Client",
-        NodeKind::Receiver => "Signal receiver",
-        NodeKind::Registry => "Service registry",
-    }
+pub fn kind_label(kind: NodeKind) -> String {
+    tr(match kind {
+        NodeKind::Service => "kind-service",
+        NodeKind::Gateway => "kind-gateway",
+        NodeKind::Database => "kind-database",
+        NodeKind::Cache => "kind-cache",
+        NodeKind::Broker => "kind-broker",
+        NodeKind::Client => "kind-client",
+        NodeKind::Receiver => "kind-receiver",
+        NodeKind::Registry => "kind-registry",
+    })
 }
 
-/// Human name of an edge kind.
+/// Human name of an edge kind, in the UI's language.
 #[must_use]
-pub fn edge_kind_label(kind: EdgeKind) -> &'static str {
-    match kind {
-        EdgeKind::Call => "call",
-        EdgeKind::Event => "event",
-        EdgeKind::Subscription => "subscription",
-        EdgeKind::Signal => "signal",
-    }
+pub fn edge_kind_label(kind: EdgeKind) -> String {
+    tr(match kind {
+        EdgeKind::Call => "edge-kind-call",
+        EdgeKind::Event => "edge-kind-event",
+        EdgeKind::Subscription => "edge-kind-subscription",
+        EdgeKind::Signal => "edge-kind-signal",
+    })
 }
 
 /// Size of a node on the canvas in world units (logical pixels at zoom 1).
@@ -238,15 +240,12 @@ fn half_ellipse(rect: Rect, stroke: Stroke) -> Shape {
     Shape::line(pts, stroke)
 }
 
-/// "1 warning", "2 warnings", "0 errors": a count with its noun in the right number.
+/// "1 warning", "2 warnings", "0 errors": a count with its noun in the
+/// right number, from the catalogue message `key` (a `count-*` message
+/// taking `$count`).
 #[must_use]
-pub fn count(n: usize, singular: &str) -> String {
-    let plural = match singular {
-        "replication" | "error" | "warning" | "node" | "edge" | "workload" | "problem" => format!("{singular}s"),
-        "entry" => "entries".to_owned(),
-        other => format!("{other}s"),
-    };
-    if n == 1 { format!("1 {singular}") } else { format!("{n} {plural}") }
+pub fn count(n: usize, key: &str) -> String {
+    tr_args(key, &[("count", n.into())])
 }
 
 /// A name on one line: newlines, tabs and other control characters shown
@@ -263,9 +262,10 @@ mod tests {
     fn names_stay_on_one_line() {
         assert_eq!(one_line("a\nb\tc\u{7}"), "a\\nb\\tc\\u{7}");
         assert_eq!(one_line("订单 ok"), "订单 ok");
-        assert_eq!(count(1, "warning"), "1 warning");
-        assert_eq!(count(2, "warning"), "2 warnings");
-        assert_eq!(count(0, "entry"), "0 entries");
+        crate::gui::i18n::set_language(crate::gui::i18n::Lang::En);
+        assert_eq!(count(1, "count-warning"), "1 warning");
+        assert_eq!(count(2, "count-warning"), "2 warnings");
+        assert_eq!(count(0, "count-node"), "0 nodes");
     }
 
     use super::*;

@@ -8,6 +8,7 @@ use std::sync::mpsc;
 
 use super::{Pending, SwitchboardApp};
 use crate::gui::files::{self, NativeDialogs};
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::panels::file_dialog::{Ask, InAppDialog};
 use crate::gui::screenshot::Screenshot;
 
@@ -76,7 +77,7 @@ impl SwitchboardApp {
     /// Ask for a path, then act on it (now, or in a later frame).
     pub(crate) fn ask_file(&mut self, ask: Ask, purpose: Purpose) {
         if self.native_wait.is_some() || self.file_dialog.is_some() {
-            self.notify("A file dialog is already open");
+            self.notify(tr("chooser-a-file-dialog-is-already"));
             return;
         }
         match self.dialog_kind() {
@@ -93,7 +94,7 @@ impl SwitchboardApp {
                 });
                 match spawned {
                     Ok(_) => self.native_wait = Some(NativeWait { purpose, answer: rx }),
-                    Err(e) => self.show_error(format!("Could not show the file dialog: {e}")),
+                    Err(e) => self.show_error(tr_args("error-file-dialog", &[("error", e.to_string().into())])),
                 }
             }
             DialogKind::InApp => {
@@ -125,13 +126,13 @@ impl SwitchboardApp {
                 let Some(wait) = self.native_wait.take() else { return };
                 match answer {
                     Some(path) => self.file_chosen(wait.purpose, &path),
-                    None => self.notify("No file chosen"),
+                    None => self.notify(tr("chooser-no-file-chosen")),
                 }
             }
             Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(std::time::Duration::from_millis(100)),
             Err(mpsc::TryRecvError::Disconnected) => {
                 self.native_wait = None;
-                self.show_error("The file dialog closed without an answer.".to_owned());
+                self.show_error(tr("error-file-dialog-closed"));
             }
         }
     }
@@ -172,11 +173,21 @@ impl SwitchboardApp {
                 let message = match &outcome {
                     Ok(()) => {
                         self.log_event(&format!("exported {}", path.display()));
-                        self.notify(format!("Exported {what} to {}", path.display()));
-                        (format!("Saved {}", path.display()), false)
+                        self.notify(tr_args(
+                            "chooser-exported",
+                            &[("what", what.as_str().into()), ("path", path.display().to_string().into())],
+                        ));
+                        (tr_args("app-saved", &[("path", path.display().to_string().into())]), false)
                     }
                     Err(e) => {
-                        let message = format!("Could not export {what} to {}.\n\n{e}", path.display());
+                        let message = tr_args(
+                            "error-export",
+                            &[
+                                ("what", what.as_str().into()),
+                                ("path", path.display().to_string().into()),
+                                ("error", e.to_string().into()),
+                            ],
+                        );
                         self.show_error(message.clone());
                         (message, true)
                     }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::gui::files::{FileDialogs, Recovered};
+use crate::gui::i18n::Lang;
 
 /// What persists between runs.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -28,6 +29,8 @@ pub struct Settings {
     pub show_start: bool,
     /// Always use the in-app file dialog, even when the desktop has one.
     pub in_app_file_dialog: bool,
+    /// The language chosen in View → Language (`None`: the system locale's).
+    pub language: Option<Lang>,
 }
 
 impl Default for Settings {
@@ -41,6 +44,7 @@ impl Default for Settings {
             show_problems: true,
             show_start: true,
             in_app_file_dialog: false,
+            language: None,
         }
     }
 }
@@ -103,6 +107,9 @@ pub struct AppConfig {
     /// Force the theme for this session (`Some(true)`: dark), e.g. for
     /// screenshots; `None` keeps the persisted choice.
     pub dark: Option<bool>,
+    /// Force the language for this session (`--lang`); `None` keeps the
+    /// persisted choice, or else follows the system locale.
+    pub lang: Option<Lang>,
 }
 
 impl AppConfig {
@@ -118,6 +125,8 @@ impl AppConfig {
             screenshot: None,
             run_on_start: false,
             dark: None,
+            // Tests read labels in English whatever the machine's locale.
+            lang: Some(Lang::En),
         }
     }
 }

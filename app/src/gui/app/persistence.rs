@@ -1,5 +1,6 @@
 //! The app's file side: open, save, "save changes?", autosave to the
-//! recovery file and restore from it, the window title, and SVG export.
+//! recovery file and restore from it, the window title, SVG export, and the
+//! remembered language.
 
 use std::path::Path;
 
@@ -11,9 +12,23 @@ use super::{AUTOSAVE_INTERVAL_S, Modal, Pending, RECENT_LIMIT, SwitchboardApp};
 use crate::gui::document::Document;
 use crate::gui::export;
 use crate::gui::files::{self, Recovered};
+use crate::gui::i18n::tr_args;
 use crate::gui::panels::file_dialog::Ask;
 
 impl SwitchboardApp {
+    /// Show the UI in `lang` from now on, and remember the choice.
+    pub fn set_language(&mut self, lang: crate::gui::i18n::Lang) {
+        self.lang = lang;
+        self.settings.language = Some(lang);
+        crate::gui::i18n::set_language(lang);
+    }
+
+    /// The language the UI is shown in.
+    #[must_use]
+    pub fn language(&self) -> crate::gui::i18n::Lang {
+        self.lang
+    }
+
     /// Run `pending` now, or ask about unsaved changes first.
     pub(super) fn guard(&mut self, pending: Pending) {
         if self.doc.is_dirty() {
@@ -82,7 +97,7 @@ impl SwitchboardApp {
                     self.remember_recent(path);
                 }
             }
-            Err(e) => self.show_error(format!("Could not open the design.\n\n{e}")),
+            Err(e) => self.show_error(tr_args("error-open-design", &[("error", e.to_string().into())])),
         }
     }
 
@@ -91,7 +106,7 @@ impl SwitchboardApp {
     pub fn open_sample(&mut self, path: &Path) {
         match format::load(path) {
             Ok(design) => self.replace_document(Document::sample_copy(design)),
-            Err(e) => self.show_error(format!("Could not open the sample.\n\n{e}")),
+            Err(e) => self.show_error(tr_args("error-open-sample", &[("error", e.to_string().into())])),
         }
     }
 
@@ -119,11 +134,7 @@ impl SwitchboardApp {
     /// the reason, and the document stays unsaved.
     pub(crate) fn write_design(&mut self, path: &Path) -> bool {
         if self.is_sample_path(path) {
-            self.show_error(format!(
-                "Could not save the design to {}.\n\nThat is one of the samples shipped with Switchboard, which \
-                 stay as they are: save your copy somewhere else.",
-                path.display()
-            ));
+            self.show_error(tr_args("error-save-sample", &[("path", path.display().to_string().into())]));
             return false;
         }
         // The recovery file holds exactly what is being saved, so a crash
@@ -151,11 +162,14 @@ impl SwitchboardApp {
                     r.clear();
                 }
                 self.log_event(&format!("saved {}", path.display()));
-                self.notify(format!("Saved {}", path.display()));
+                self.notify(tr_args("app-saved", &[("path", path.display().to_string().into())]));
                 true
             }
             Err(e) => {
-                self.show_error(format!("Could not save the design to {}.\n\n{e}", path.display()));
+                self.show_error(tr_args(
+                    "error-save",
+                    &[("path", path.display().to_string().into()), ("error", e.to_string().into())],
+                ));
                 false
             }
         }
@@ -202,7 +216,7 @@ impl SwitchboardApp {
                 self.autosaved_revision = Some(self.doc.revision());
                 self.log_event("autosaved");
             }
-            Err(e) => self.notify(format!("Autosave failed: {e:#}")),
+            Err(e) => self.notify(tr_args("app-autosave-failed", &[("error", format!("{e:#}").into())])),
         }
     }
 
@@ -245,7 +259,7 @@ impl SwitchboardApp {
     pub(super) fn export_svg(&mut self) {
         let suggested = format!("{}.svg", files::design_slug(self.doc.design()));
         let text = export::svg(self.doc.design(), &self.geometry, &self.analysis, self.settings.dark);
-        let purpose = Purpose::WriteText { text, what: "the canvas as SVG".into(), export_dialog: false };
+        let purpose = Purpose::WriteText { text, what: crate::gui::i18n::tr("what-canvas-svg"), export_dialog: false };
         self.ask_file(Ask::SaveExport { suggested, extension: "svg".into() }, purpose);
     }
 }

@@ -39,7 +39,7 @@ impl SwitchboardApp {
             Some(Modal::Shortcuts) => "shortcuts",
             Some(Modal::About) => "about",
         };
-        let dialog = self.file_dialog.as_ref().map_or("none", |d| if d.ready() { d.ask.title() } else { "opening" });
+        let dialog = self.file_dialog.as_ref().map_or("none", |d| if d.ready() { d.ask.log_name() } else { "opening" });
         let d = self.design();
         let run = if self.runs.is_running() {
             "running".to_owned()

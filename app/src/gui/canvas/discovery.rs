@@ -13,6 +13,7 @@ use engine::model::{DiscoveryMode, NodeKind};
 
 use super::draw::{LOD_NAMES, Scene};
 use super::geometry::{Geometry, clip_to_border};
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::panels::discovery_inspector::fmt_s;
 use crate::gui::style;
 
@@ -118,11 +119,14 @@ pub fn hover_text(design: &Design, route: &DiscoveryRoute) -> String {
     };
     let how = match service.discovery.as_ref() {
         Some(d) if d.mode == DiscoveryMode::ClientSide => {
-            format!("client-side lookups, TTL {}", fmt_s(d.cache_ttl_s))
+            tr_args("link-client", &[("ttl", fmt_s(d.cache_ttl_s).into())])
         }
-        _ => "server-side: its load balancer routes over the listed instances".to_owned(),
+        _ => tr("link-server"),
     };
-    format!("{} registers with {} ({how})", service.name, registry.name)
+    tr_args(
+        "link-registers",
+        &[("service", service.name.as_str().into()), ("registry", registry.name.as_str().into()), ("how", how.into())],
+    )
 }
 
 /// The tooltip of the hovered link (index into `geometry.discovery`), if any.

@@ -15,6 +15,7 @@ use engine::validate::Severity;
 
 use super::geometry::{EdgeRoute, GROUP_TITLE, Geometry};
 use crate::gui::analysis::Analysis;
+use crate::gui::i18n::tr;
 use crate::gui::selection::Selection;
 use crate::gui::style;
 
@@ -516,11 +517,5 @@ pub fn selection_box(painter: &Painter, rect: Rect) {
 
 /// Centre-aligned hint text in an empty canvas.
 pub fn empty_hint(painter: &Painter, rect: Rect, color: Color32) {
-    painter.text(
-        rect.center(),
-        Align2::CENTER_CENTER,
-        "Drag a component from the palette, or double-click here to add one.\nOpen a sample from the Start panel to see a complete design.",
-        FontId::proportional(15.0),
-        color,
-    );
+    painter.text(rect.center(), Align2::CENTER_CENTER, tr("canvas-empty-hint"), FontId::proportional(15.0), color);
 }

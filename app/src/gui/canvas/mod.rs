@@ -20,6 +20,7 @@ use self::draw::Scene;
 use self::geometry::Geometry;
 use super::action::Action;
 use super::analysis::Analysis;
+use super::i18n::tr_args;
 use super::presets;
 use super::selection::Selection;
 use super::style;
@@ -276,7 +277,7 @@ pub fn show(
             }
             let hr = draw::handle_rect(t.mul_rect(*world), zoom);
             let resp = ui.interact(hr, ui.id().with(("handle", &node.id)), Sense::drag());
-            let label = format!("Connect from {}", node.name);
+            let label = tr_args("canvas-connect-from", &[("name", node.name.as_str().into())]);
             resp.widget_info(|| WidgetInfo::labeled(WidgetType::Button, true, label.clone()));
             handle_responses.push((node.id.clone(), hr, resp));
         }

@@ -8,20 +8,21 @@ use engine::model::EdgeKind;
 use super::geometry::Geometry;
 use super::{CanvasState, QuickAdd};
 use crate::gui::action::Action;
+use crate::gui::i18n::tr;
 use crate::gui::{presets, style};
 
 pub(super) fn node_menu(ui: &mut Ui, design: &Design, id: &str, actions: &mut Vec<Action>) {
     let Some(node) = design.node(id) else { return };
-    if ui.button("Rename…").clicked() {
+    if ui.button(tr("canvas-rename")).clicked() {
         actions.push(Action::Rename(id.to_owned()));
     }
-    if ui.button("Duplicate").clicked() {
+    if ui.button(tr("canvas-duplicate")).clicked() {
         actions.push(Action::Duplicate);
     }
-    if ui.button("Copy").clicked() {
+    if ui.button(tr("canvas-copy")).clicked() {
         actions.push(Action::Copy);
     }
-    ui.menu_button("Connect to", |ui| {
+    ui.menu_button(tr("canvas-connect-to"), |ui| {
         egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
             for other in design.nodes.iter().filter(|n| n.id != id) {
                 if ui.button(&other.name).clicked() {
@@ -31,21 +32,21 @@ pub(super) fn node_menu(ui: &mut Ui, design: &Design, id: &str, actions: &mut Ve
         });
     });
     ui.separator();
-    if ui.button("Group selection").clicked() {
+    if ui.button(tr("canvas-group-selection")).clicked() {
         actions.push(Action::Group);
     }
-    if node.group.is_some() && ui.button("Ungroup").clicked() {
+    if node.group.is_some() && ui.button(tr("canvas-ungroup")).clicked() {
         actions.push(Action::Ungroup);
     }
     ui.separator();
-    if ui.button("Delete").clicked() {
+    if ui.button(tr("canvas-delete")).clicked() {
         actions.push(Action::Delete);
     }
 }
 
 pub(super) fn edge_menu(ui: &mut Ui, design: &Design, id: &str, actions: &mut Vec<Action>) {
     let Some(edge) = design.edge(id) else { return };
-    ui.menu_button("Kind", |ui| {
+    ui.menu_button(tr("canvas-kind"), |ui| {
         for kind in EdgeKind::ALL {
             if ui.radio(edge.kind == kind, style::edge_kind_label(kind)).clicked() {
                 let mut e = edge.clone();
@@ -54,36 +55,36 @@ pub(super) fn edge_menu(ui: &mut Ui, design: &Design, id: &str, actions: &mut Ve
             }
         }
     });
-    if ui.button("Reverse direction").clicked() {
+    if ui.button(tr("canvas-reverse-direction")).clicked() {
         let mut e = edge.clone();
         std::mem::swap(&mut e.from, &mut e.to);
         actions.push(Action::Edit(crate::gui::document::Command::SetEdge(Box::new(e))));
     }
     ui.separator();
-    if ui.button("Delete").clicked() {
+    if ui.button(tr("canvas-delete")).clicked() {
         actions.push(Action::Edit(crate::gui::document::Command::RemoveEdges(vec![id.to_owned()])));
     }
 }
 
 pub(super) fn canvas_menu(ui: &mut Ui, at: Option<Pos2>, actions: &mut Vec<Action>) {
-    ui.menu_button("Add", |ui| {
+    ui.menu_button(tr("canvas-add"), |ui| {
         for item in presets::palette() {
-            if ui.button(item.label).clicked() {
+            if ui.button(tr(item.label)).clicked() {
                 actions.push(Action::AddNode { preset: item.preset, kind: item.kind, at });
             }
         }
     });
-    if ui.button("Paste").clicked() {
+    if ui.button(tr("canvas-paste")).clicked() {
         actions.push(Action::Paste(at));
     }
-    if ui.button("Select all").clicked() {
+    if ui.button(tr("canvas-select-all")).clicked() {
         actions.push(Action::SelectAll);
     }
     ui.separator();
-    if ui.button("Fit to view").clicked() {
+    if ui.button(tr("canvas-fit-to-view")).clicked() {
         actions.push(Action::FitView);
     }
-    if ui.button("Auto-layout").clicked() {
+    if ui.button(tr("canvas-auto-layout")).clicked() {
         actions.push(Action::AutoLayout);
     }
 }
@@ -133,7 +134,9 @@ pub(super) fn quick_add_ui(ui: &mut Ui, state: &mut CanvasState, actions: &mut V
         egui::Frame::popup(ui.style()).show(ui, |ui| {
             ui.set_width(220.0);
             let resp = ui.add(
-                egui::TextEdit::singleline(&mut qa.filter).hint_text("Add component…").id(Id::new("quick-add-filter")),
+                egui::TextEdit::singleline(&mut qa.filter)
+                    .hint_text(tr("canvas-add-component"))
+                    .id(Id::new("quick-add-filter")),
             );
             if qa.focus {
                 resp.request_focus();
@@ -141,10 +144,10 @@ pub(super) fn quick_add_ui(ui: &mut Ui, state: &mut CanvasState, actions: &mut V
             }
             let filter = qa.filter.to_lowercase();
             let matches: Vec<presets::PaletteItem> =
-                presets::palette().into_iter().filter(|p| p.label.to_lowercase().contains(&filter)).collect();
+                presets::palette().into_iter().filter(|p| tr(p.label).to_lowercase().contains(&filter)).collect();
             let enter = ui.input(|i| i.key_pressed(Key::Enter));
             for (n, item) in matches.iter().enumerate() {
-                if ui.button(item.label).clicked() || (enter && n == 0) {
+                if ui.button(tr(item.label)).clicked() || (enter && n == 0) {
                     actions.push(Action::AddNode { preset: item.preset, kind: item.kind, at: Some(qa.world) });
                     close = true;
                 }

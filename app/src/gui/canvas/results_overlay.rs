@@ -15,6 +15,7 @@ use engine::sim::Report;
 use super::CanvasState;
 use super::draw;
 use super::geometry::Geometry;
+use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::results::ResultsView;
 use crate::gui::style;
 
@@ -161,21 +162,26 @@ fn tooltip(ui: &Ui, report: &Report, id: &str, fig: NodeFigures, window: Option<
         ui.label(RichText::new(&n.name).strong());
         let when = window
             .and_then(|w| report.series.start_s.get(w))
-            .map_or_else(|| "whole run".to_owned(), |s| format!("window at {s:.0} s"));
+            .map_or_else(|| tr("overlay-whole-run"), |s| tr_args("overlay-window-at", &[("start", num(*s, 0))]));
         ui.weak(when);
-        ui.label(format!("utilization ρ {:.3}", fig.rho));
-        ui.label(format!("queue {:.2} (max {} over the run)", fig.queue, n.max_queue_length));
-        ui.label(format!("{:.1} ok/s · p99 {:.2} ms", n.throughput_per_s.mean, n.latency_ms.p99));
-        ui.label(format!(
-            "wait {:.2} ms · service {:.2} ms · downstream {:.2} ms",
-            n.wait_ms, n.service_ms, n.downstream_ms
+        ui.label(tr_args("overlay-utilization", &[("rho", num(fig.rho, 3))]));
+        ui.label(tr_args("overlay-queue", &[("queue", num(fig.queue, 2)), ("max", n.max_queue_length.into())]));
+        ui.label(tr_args(
+            "overlay-throughput",
+            &[("rate", num(n.throughput_per_s.mean, 1)), ("p99", num(n.latency_ms.p99, 2))],
         ));
-        ui.label(format!(
-            "{} errors · {} timeouts · {} rejected ({:.2} % failed)",
-            n.outcomes.error,
-            n.outcomes.timeout,
-            n.outcomes.rejected.total(),
-            fig.error_rate * 100.0
+        ui.label(tr_args(
+            "overlay-times",
+            &[("wait", num(n.wait_ms, 2)), ("service", num(n.service_ms, 2)), ("downstream", num(n.downstream_ms, 2))],
+        ));
+        ui.label(tr_args(
+            "overlay-outcomes",
+            &[
+                ("errors", n.outcomes.error.into()),
+                ("timeouts", n.outcomes.timeout.into()),
+                ("rejected", n.outcomes.rejected.total().into()),
+                ("failed", num(fig.error_rate * 100.0, 2)),
+            ],
         ));
     });
 }
@@ -209,7 +215,7 @@ fn scrubber(ui: &mut Ui, canvas: Rect, report: &Report, view: &mut ResultsView) 
     egui::Frame::popup(child.style()).inner_margin(4.0).show(&mut child, |ui| {
         ui.horizontal(|ui| {
             let label = if view.playing { "⏸" } else { "▶" };
-            if ui.button(label).on_hover_text("Replay the run window by window").clicked() {
+            if ui.button(label).on_hover_text(tr("overlay-replay")).clicked() {
                 view.playing = !view.playing;
                 view.play_clock_s = now;
                 if view.playing && view.window.is_none() {
@@ -224,10 +230,12 @@ fn scrubber(ui: &mut Ui, canvas: Rect, report: &Report, view: &mut ResultsView) 
             }
             let label = match view.window.and_then(|w| report.series.start_s.get(w)) {
                 Some(s) => format!("{s:.0}–{:.0} s", s + report.series.window_s),
-                None => "whole run".to_owned(),
+                None => tr("overlay-whole-run"),
             };
             ui.label(label);
-            if view.window.is_some() && ui.small_button("all").on_hover_text("Show the whole run").clicked() {
+            if view.window.is_some()
+                && ui.small_button(tr("overlay-all")).on_hover_text(tr("overlay-show-whole")).clicked()
+            {
                 view.window = None;
                 view.playing = false;
             }

@@ -14,20 +14,17 @@ use engine::model::{DeadInstance, Discovery, DiscoveryMode, Node, NodeKind, Regi
 use super::inspector::{combo, float, row_hint, uint};
 use crate::gui::action::Action;
 use crate::gui::document::Command;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::{edit, style};
 
-// What each setting does, one sentence each (the rows' hover texts).
-const HINT_MODE: &str = "How callers find this service's instances: not at all (a crashed instance stays in rotation), \
-     through a load balancer (server-side) or by asking the registry themselves (client-side).";
-const HINT_REGISTRY: &str =
-    "The registry node the instances register with (client-side callers look the service up there).";
-const HINT_TTL: &str = "Seconds a caller keeps a fetched instance list before asking the registry again.";
-const HINT_ON_FAILURE: &str =
-    "What a caller does when a lookup fails: keep routing on its last list, or fail the call.";
-const HINT_INTERVAL: &str = "Seconds between the registry's checks of each instance.";
-const HINT_FAILURES: &str = "Failed checks in a row after which the registry removes the instance from its list.";
-const HINT_DEAD: &str = "What a call sent to a crashed but still listed instance does: \
-     refused at once, or it hangs until the caller's timeout.";
+// What each setting does, one sentence each (the rows' hover texts): catalogue keys.
+const HINT_MODE: &str = "discovery-hint-mode";
+const HINT_REGISTRY: &str = "discovery-hint-registry";
+const HINT_TTL: &str = "discovery-hint-ttl";
+const HINT_ON_FAILURE: &str = "discovery-hint-on-failure";
+const HINT_INTERVAL: &str = "discovery-hint-interval";
+const HINT_FAILURES: &str = "discovery-hint-failures";
+const HINT_DEAD: &str = "discovery-hint-dead";
 
 /// Preset of the registry added from a service that has none to pick.
 const NEW_REGISTRY_PRESET: &str = "consul";
@@ -41,11 +38,11 @@ pub fn applies(kind: NodeKind) -> bool {
 
 /// Words for a mode, as the inspector's mode picker shows it.
 #[must_use]
-pub fn mode_label(mode: DiscoveryMode) -> &'static str {
-    match mode {
-        DiscoveryMode::ServerSide => "Server-side",
-        DiscoveryMode::ClientSide => "Client-side",
-    }
+pub fn mode_label(mode: DiscoveryMode) -> String {
+    tr(match mode {
+        DiscoveryMode::ServerSide => "discovery-mode-server",
+        DiscoveryMode::ClientSide => "discovery-mode-client",
+    })
 }
 
 /// The live line under the settings: how long a crashed instance stays listed.
@@ -53,11 +50,10 @@ pub fn mode_label(mode: DiscoveryMode) -> &'static str {
 pub fn eviction_line(d: &Discovery) -> String {
     let mean_s = d.health_check.mean_eviction_s();
     match d.mode {
-        DiscoveryMode::ServerSide => format!("A crashed instance is evicted after ≈ {} on average.", fmt_s(mean_s)),
-        DiscoveryMode::ClientSide => format!(
-            "A crashed instance is evicted after ≈ {} on average (+ up to {} TTL for client-side callers).",
-            fmt_s(mean_s),
-            fmt_s(d.cache_ttl_s)
+        DiscoveryMode::ServerSide => tr_args("discovery-eviction-server", &[("mean", fmt_s(mean_s).into())]),
+        DiscoveryMode::ClientSide => tr_args(
+            "discovery-eviction-client",
+            &[("mean", fmt_s(mean_s).into()), ("ttl", fmt_s(d.cache_ttl_s).into())],
         ),
     }
 }
@@ -83,11 +79,11 @@ fn registries(design: &Design) -> Vec<(&str, &str)> {
 /// Show the section fitting the node's kind (nothing for clients and receivers).
 pub fn section(ui: &mut Ui, design: &Design, node: &mut Node, actions: &mut Vec<Action>) {
     if node.kind == NodeKind::Registry {
-        egui::CollapsingHeader::new(RichText::new("Registered services").strong())
+        egui::CollapsingHeader::new(RichText::new(tr("discovery-registered-services")).strong())
             .default_open(true)
             .show(ui, |ui| registered_ui(ui, design, &node.id, actions));
     } else if applies(node.kind) {
-        egui::CollapsingHeader::new(RichText::new("Discovery").strong())
+        egui::CollapsingHeader::new(RichText::new(tr("discovery-discovery")).strong())
             .default_open(node.discovery.is_some())
             .show(ui, |ui| service_ui(ui, design, node, actions));
     }
@@ -101,17 +97,17 @@ fn registered_ui(ui: &mut Ui, design: &Design, id: &str, actions: &mut Vec<Actio
         .filter_map(|n| n.discovery.as_ref().filter(|d| d.registry.as_deref() == Some(id)).map(|d| (n, d)))
         .collect();
     if services.is_empty() {
-        ui.weak("No service registers here yet: pick this registry in a service's Discovery section.");
+        ui.weak(tr("discovery-no-service-registers-here-yet"));
         return;
     }
     for (service, d) in services {
         ui.horizontal(|ui| {
-            if ui.link(&service.name).on_hover_text("Select this service").clicked() {
+            if ui.link(&service.name).on_hover_text(tr("discovery-select-this-service")).clicked() {
                 actions.push(Action::Focus(service.id.clone()));
             }
             let how = match d.mode {
-                DiscoveryMode::ServerSide => "server-side".to_owned(),
-                DiscoveryMode::ClientSide => format!("client-side, TTL {}", fmt_s(d.cache_ttl_s)),
+                DiscoveryMode::ServerSide => tr("discovery-server-side"),
+                DiscoveryMode::ClientSide => tr_args("discovery-client-ttl", &[("ttl", fmt_s(d.cache_ttl_s).into())]),
             };
             ui.weak(how);
         });
@@ -124,12 +120,14 @@ fn service_ui(ui: &mut Ui, design: &Design, node: &mut Node, actions: &mut Vec<A
     let mut mode = node.discovery.as_ref().map(|d| d.mode);
     // One grid, so the settings line up under the mode picker.
     egui::Grid::new("discovery").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+        let labels =
+            [tr("discovery-mode-none"), mode_label(DiscoveryMode::ServerSide), mode_label(DiscoveryMode::ClientSide)];
         let options = [
-            (None, "None"),
-            (Some(DiscoveryMode::ServerSide), mode_label(DiscoveryMode::ServerSide)),
-            (Some(DiscoveryMode::ClientSide), mode_label(DiscoveryMode::ClientSide)),
+            (None, labels[0].as_str()),
+            (Some(DiscoveryMode::ServerSide), labels[1].as_str()),
+            (Some(DiscoveryMode::ClientSide), labels[2].as_str()),
         ];
-        if row_hint(ui, "Mode", HINT_MODE, |ui| combo(ui, "discovery-mode", &mut mode, &options)) {
+        if row_hint(ui, &tr("discovery-mode"), &tr(HINT_MODE), |ui| combo(ui, "discovery-mode", &mut mode, &options)) {
             node.discovery = mode.map(|mode| {
                 let mut d = node.discovery.clone().unwrap_or_default();
                 d.mode = mode;
@@ -145,48 +143,52 @@ fn service_ui(ui: &mut Ui, design: &Design, node: &mut Node, actions: &mut Vec<A
             });
         }
         let Some(d) = node.discovery.as_mut() else { return };
-        row_hint(ui, "Registry", HINT_REGISTRY, |ui| registry_picker(ui, design, d, &registries));
+        row_hint(ui, &tr("discovery-registry"), &tr(HINT_REGISTRY), |ui| registry_picker(ui, design, d, &registries));
         if d.mode == DiscoveryMode::ClientSide {
-            row_hint(ui, "Cache TTL", HINT_TTL, |ui| float(ui, &mut d.cache_ttl_s, 0.0..=86_400.0, " s"));
-            row_hint(ui, "On registry failure", HINT_ON_FAILURE, |ui| {
+            row_hint(ui, &tr("discovery-cache-ttl"), &tr(HINT_TTL), |ui| {
+                float(ui, &mut d.cache_ttl_s, 0.0..=86_400.0, " s")
+            });
+            row_hint(ui, &tr("discovery-on-registry-failure"), &tr(HINT_ON_FAILURE), |ui| {
+                let labels = [tr("discovery-use-the-stale-cache"), tr("discovery-fail-the-call")];
                 let options =
-                    [(RegistryFailure::StaleCache, "use the stale cache"), (RegistryFailure::Fail, "fail the call")];
+                    [(RegistryFailure::StaleCache, labels[0].as_str()), (RegistryFailure::Fail, labels[1].as_str())];
                 combo(ui, "discovery-failure", &mut d.on_registry_failure, &options)
             });
         }
-        row_hint(ui, "Health check every", HINT_INTERVAL, |ui| {
+        row_hint(ui, &tr("discovery-health-check-every"), &tr(HINT_INTERVAL), |ui| {
             float(ui, &mut d.health_check.interval_s, 0.1..=3600.0, " s")
         });
-        row_hint(ui, "Failures before removal", HINT_FAILURES, |ui| {
+        row_hint(ui, &tr("discovery-failures-before-removal"), &tr(HINT_FAILURES), |ui| {
             uint(ui, &mut d.health_check.failures_before_removal, 1, "")
         });
-        row_hint(ui, "Dead instance", HINT_DEAD, |ui| {
-            let options = [(DeadInstance::Refuse, "refused at once"), (DeadInstance::Hang, "hangs until timeout")];
+        row_hint(ui, &tr("discovery-dead-instance"), &tr(HINT_DEAD), |ui| {
+            let labels = [tr("discovery-refused-at-once"), tr("discovery-hangs-until-timeout")];
+            let options = [(DeadInstance::Refuse, labels[0].as_str()), (DeadInstance::Hang, labels[1].as_str())];
             combo(ui, "discovery-dead", &mut d.dead_instance, &options)
         });
     });
     let Some(d) = node.discovery.as_ref() else {
-        ui.weak("Off: a crashed replica stays in its load balancer's rotation until it recovers.");
+        ui.weak(tr("discovery-off-a-crashed-replica-stays"));
         return;
     };
     ui.label(RichText::new(eviction_line(d)).weak());
     if d.mode == DiscoveryMode::ClientSide && d.registry.is_none() && !registries.is_empty() {
-        ui.colored_label(style::warning_text(ui), "Pick the registry callers look this service up on.");
+        ui.colored_label(style::warning_text(ui), tr("discovery-pick-the-registry-callers-look"));
     }
 
     if registries.is_empty() {
         let need = if d.mode == DiscoveryMode::ClientSide {
-            "Client-side discovery needs a registry node, and the design has none yet."
+            tr("discovery-need-registry-client")
         } else {
-            "No registry node yet: server-side discovery then uses the platform's own (Kubernetes endpoints, DNS)."
+            tr("discovery-need-registry-server")
         };
         ui.colored_label(
             if d.mode == DiscoveryMode::ClientSide { style::warning_text(ui) } else { ui.visuals().weak_text_color() },
             need,
         );
         if ui
-            .button("Add a Consul registry next to this service")
-            .on_hover_text("Adds a Consul node beside the service and registers the service with it (one undo step).")
+            .button(tr("discovery-add-a-consul-registry-next"))
+            .on_hover_text(tr("discovery-adds-a-consul-node-beside"))
             .clicked()
         {
             add_registry(design, node, actions);
@@ -198,17 +200,17 @@ fn service_ui(ui: &mut Ui, design: &Design, node: &mut Node, actions: &mut Vec<A
 /// server-side, the platform's own). Returns whether the choice changed.
 fn registry_picker(ui: &mut Ui, design: &Design, d: &mut Discovery, registries: &[(&str, &str)]) -> bool {
     let current = match d.registry.as_deref() {
-        None if d.mode == DiscoveryMode::ClientSide => "(pick a registry)".to_owned(),
-        None => "(the platform's own)".to_owned(),
+        None if d.mode == DiscoveryMode::ClientSide => tr("discovery-pick-registry"),
+        None => tr("discovery-the-platform-s-own"),
         Some(id) => match registries.iter().find(|(rid, _)| *rid == id) {
             Some((_, name)) => (*name).to_owned(),
-            None => format!("⚠ {} (not a registry)", design.node_name(id)),
+            None => tr_args("discovery-not-a-registry", &[("name", design.node_name(id).into())]),
         },
     };
     let mut picked: Option<Option<String>> = None;
     let resp = egui::ComboBox::from_id_salt("discovery-registry").selected_text(current).show_ui(ui, |ui| {
         if d.mode == DiscoveryMode::ServerSide
-            && ui.selectable_label(d.registry.is_none(), "(the platform's own)").clicked()
+            && ui.selectable_label(d.registry.is_none(), tr("discovery-the-platform-s-own")).clicked()
         {
             picked = Some(None);
         }
@@ -218,7 +220,7 @@ fn registry_picker(ui: &mut Ui, design: &Design, d: &mut Discovery, registries: 
             }
         }
         if registries.is_empty() {
-            ui.weak("No registry nodes in the design.");
+            ui.weak(tr("discovery-no-registry-nodes-in-the"));
         }
     });
     super::inspector::labelled(ui, resp.response);

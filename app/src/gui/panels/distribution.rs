@@ -1,6 +1,7 @@
 //! Editing a latency distribution: its type, its parameters with units, and a
 //! small density plot with p50 and p99 marked, so the user sees what they typed.
 
+use crate::gui::i18n::tr;
 use egui::{Color32, DragValue, FontId, Pos2, Rect, Shape, Stroke, Ui, pos2, vec2};
 use engine::model::Distribution;
 
@@ -48,7 +49,7 @@ fn ms(ui: &mut Ui, label: &str, v: &mut f64) -> bool {
 pub fn editor(ui: &mut Ui, id_salt: &str, d: &mut Distribution) -> bool {
     let mut changed = false;
     egui::Grid::new(("dist", id_salt)).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        ui.label("Type");
+        ui.label(tr("dist-type"));
         egui::ComboBox::from_id_salt(("dist-type", id_salt)).selected_text(type_name(d)).show_ui(ui, |ui| {
             for option in conversions(d) {
                 let same = std::mem::discriminant(&option) == std::mem::discriminant(d);
@@ -60,15 +61,15 @@ pub fn editor(ui: &mut Ui, id_salt: &str, d: &mut Distribution) -> bool {
         });
         ui.end_row();
         match d {
-            Distribution::Constant { value_ms } => changed |= ms(ui, "Value", value_ms),
-            Distribution::Exponential { mean_ms } => changed |= ms(ui, "Mean", mean_ms),
+            Distribution::Constant { value_ms } => changed |= ms(ui, &tr("dist-value"), value_ms),
+            Distribution::Exponential { mean_ms } => changed |= ms(ui, &tr("dist-mean"), mean_ms),
             Distribution::Uniform { min_ms, max_ms } => {
-                changed |= ms(ui, "Min", min_ms);
-                changed |= ms(ui, "Max", max_ms);
+                changed |= ms(ui, &tr("dist-min"), min_ms);
+                changed |= ms(ui, &tr("dist-max"), max_ms);
             }
             Distribution::Gamma { mean_ms, cv } => {
-                changed |= ms(ui, "Mean", mean_ms);
-                ui.label("CV").on_hover_text("Coefficient of variation: standard deviation / mean. 1 is exponential.");
+                changed |= ms(ui, &tr("dist-mean"), mean_ms);
+                ui.label(tr("dist-cv")).on_hover_text(tr("dist-coefficient-of-variation-standard-deviation"));
                 changed |= ui.add(DragValue::new(cv).speed(0.01).range(0.01..=10.0)).changed();
                 ui.end_row();
             }
@@ -77,9 +78,9 @@ pub fn editor(ui: &mut Ui, id_salt: &str, d: &mut Distribution) -> bool {
                 changed |= ms(ui, "p99", p99_ms);
             }
             Distribution::Empirical { samples_ms } => {
-                ui.label("Samples");
+                ui.label(tr("dist-samples"));
                 let mut text = samples_ms.iter().map(f64::to_string).collect::<Vec<_>>().join(", ");
-                if ui.add(egui::TextEdit::singleline(&mut text).hint_text("ms, comma-separated")).changed() {
+                if ui.add(egui::TextEdit::singleline(&mut text).hint_text(tr("dist-ms-comma-separated"))).changed() {
                     *samples_ms = text.split([',', ' ', ';']).filter_map(|s| s.trim().parse::<f64>().ok()).collect();
                     changed = true;
                 }
@@ -207,7 +208,7 @@ fn plot(ui: &mut Ui, d: &Distribution) {
         painter.text(
             rect.center(),
             egui::Align2::CENTER_CENTER,
-            "no plot for these values",
+            tr("dist-no-plot-for-these-values"),
             FontId::proportional(11.0),
             visuals.weak_text_color(),
         );

@@ -12,6 +12,7 @@ use super::inspector::{combo, float, optional, row, uint};
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
 use crate::gui::document::Command;
+use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::style;
 
 /// A new open-loop workload of 50 requests per second into `entry`.
@@ -31,7 +32,7 @@ pub fn new_workload(design: &Design, entry: &str) -> Workload {
 
 /// A node's incoming and outgoing edges, and "connect to".
 pub fn connections_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Action>) {
-    ui.collapsing(RichText::new("Connections").strong(), |ui| {
+    ui.collapsing(RichText::new(tr("edge-connections")).strong(), |ui| {
         let d = app.design();
         let mut select = None;
         for e in d.edges.iter().filter(|e| e.from == id || e.to == id) {
@@ -51,7 +52,7 @@ pub fn connections_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: 
             let label = chosen
                 .as_ref()
                 .and_then(|c| targets.iter().find(|(t, _)| t == c))
-                .map_or("choose…", |(_, n)| n.as_str());
+                .map_or_else(|| tr("edge-choose"), |(_, n)| n.clone());
             egui::ComboBox::from_id_salt("connect-to").selected_text(label).width(140.0).show_ui(ui, |ui| {
                 for (tid, name) in &targets {
                     if ui.selectable_label(chosen.as_deref() == Some(tid.as_str()), name).clicked() {
@@ -59,13 +60,13 @@ pub fn connections_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: 
                     }
                 }
             });
-            if ui.add_enabled(chosen.is_some(), egui::Button::new("Connect")).clicked()
+            if ui.add_enabled(chosen.is_some(), egui::Button::new(tr("edge-connect"))).clicked()
                 && let Some(to) = chosen
             {
                 actions.push(Action::Connect { from: id.to_owned(), to, kind: None });
             }
         });
-        if ui.button("Add workload entering here").clicked() {
+        if ui.button(tr("edge-add-workload-entering-here")).clicked() {
             actions.push(Action::Edit(Command::AddWorkload(Box::new(new_workload(app.design(), id)))));
         }
         if let Some(e) = select {
@@ -101,63 +102,72 @@ pub fn edge_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Ve
     let Some(original) = app.design().edge(id).cloned() else { return };
     let mut edge = original.clone();
     let d = app.design();
-    ui.heading(format!("{} edge", style::edge_kind_label(edge.kind)));
+    ui.heading(tr_args("edge-heading", &[("kind", style::edge_kind_label(edge.kind).into())]));
     ui.weak(format!("id {}", edge.id));
     egui::Grid::new("edge").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        row(ui, "From", |ui| node_combo(ui, "from", d, &mut edge.from));
-        row(ui, "To", |ui| node_combo(ui, "to", d, &mut edge.to));
-        let kinds: Vec<(EdgeKind, &str)> = EdgeKind::ALL.iter().map(|k| (*k, style::edge_kind_label(*k))).collect();
-        row(ui, "Kind", |ui| combo(ui, "edge-kind", &mut edge.kind, &kinds));
-        row(ui, "Step order", |ui| uint(ui, &mut edge.order, 0, ""));
-        row(ui, "Operation", |ui| opt_text(ui, &mut edge.operation, "every operation"));
-        row(ui, "Target operation", |ui| opt_text(ui, &mut edge.target_operation, "default"));
-        row(ui, "Parallel group", |ui| opt_text(ui, &mut edge.parallel_group, "sequential"));
-        row(ui, "Probability", |ui| ui.add(Slider::new(&mut edge.probability, 0.0..=1.0).max_decimals(3)).changed());
-        row(ui, "Calls per request", |ui| uint(ui, &mut edge.calls_per_request, 1, "×"));
-        ui.label("Payload");
+        row(ui, &tr("edge-from"), |ui| node_combo(ui, "from", d, &mut edge.from));
+        row(ui, &tr("edge-to"), |ui| node_combo(ui, "to", d, &mut edge.to));
+        let labels: Vec<(EdgeKind, String)> = EdgeKind::ALL.iter().map(|k| (*k, style::edge_kind_label(*k))).collect();
+        let kinds: Vec<(EdgeKind, &str)> = labels.iter().map(|(k, l)| (*k, l.as_str())).collect();
+        row(ui, &tr("edge-kind"), |ui| combo(ui, "edge-kind", &mut edge.kind, &kinds));
+        row(ui, &tr("edge-step-order"), |ui| uint(ui, &mut edge.order, 0, ""));
+        row(ui, &tr("edge-operation"), |ui| opt_text(ui, &mut edge.operation, &tr("edge-every-operation")));
+        row(ui, &tr("edge-target-operation"), |ui| opt_text(ui, &mut edge.target_operation, &tr("edge-default")));
+        row(ui, &tr("edge-parallel-group"), |ui| opt_text(ui, &mut edge.parallel_group, &tr("edge-sequential")));
+        row(ui, &tr("edge-probability"), |ui| {
+            ui.add(Slider::new(&mut edge.probability, 0.0..=1.0).max_decimals(3)).changed()
+        });
+        row(ui, &tr("edge-calls-per-request"), |ui| uint(ui, &mut edge.calls_per_request, 1, "×"));
+        ui.label(tr("edge-payload"));
         ui.horizontal(|ui| {
             let mut on = edge.payload_bytes.is_some();
             if ui.checkbox(&mut on, "").changed() {
                 edge.payload_bytes = on.then_some(1024);
             }
             if let Some(b) = &mut edge.payload_bytes {
-                ui.add(DragValue::new(b).suffix(" bytes"));
+                ui.add(DragValue::new(b).suffix(tr("inspector-bytes")));
             }
         });
         ui.end_row();
         if edge.kind == EdgeKind::Signal {
-            row(ui, "Signal", |ui| opt_text(ui, &mut edge.signal, "post_save"));
-            row(ui, "Robust", |ui| ui.checkbox(&mut edge.robust, "send_robust (errors do not propagate)").changed());
+            row(ui, &tr("edge-signal"), |ui| opt_text(ui, &mut edge.signal, "post_save"));
+            row(ui, &tr("edge-robust"), |ui| {
+                ui.checkbox(&mut edge.robust, tr("edge-send-robust-errors-do-not")).changed()
+            });
         }
     });
-    optional(ui, "Weighted branch", &mut edge.branch, || Branch { group: "branch".into(), weight: 1.0 });
+    optional(ui, &tr("edge-weighted-branch"), &mut edge.branch, || Branch { group: "branch".into(), weight: 1.0 });
     if let Some(b) = &mut edge.branch {
         egui::Grid::new("branch").num_columns(2).show(ui, |ui| {
-            row(ui, "Group", |ui| ui.text_edit_singleline(&mut b.group).changed());
-            row(ui, "Weight", |ui| float(ui, &mut b.weight, 0.0..=1.0e6, ""));
+            row(ui, &tr("edge-group"), |ui| ui.text_edit_singleline(&mut b.group).changed());
+            row(ui, &tr("edge-weight"), |ui| float(ui, &mut b.weight, 0.0..=1.0e6, ""));
         });
     }
-    optional(ui, "Network latency", &mut edge.network_latency, || Distribution::Lognormal { p50_ms: 0.5, p99_ms: 5.0 });
+    optional(ui, &tr("edge-network-latency"), &mut edge.network_latency, || Distribution::Lognormal {
+        p50_ms: 0.5,
+        p99_ms: 5.0,
+    });
     if let Some(n) = &mut edge.network_latency {
         distribution::editor(ui, "net", n);
     }
     if edge.kind == EdgeKind::Subscription {
         let s = edge.subscription.get_or_insert_with(SubscriptionSettings::default);
-        ui.label(RichText::new("Consumer").strong());
+        ui.label(RichText::new(tr("edge-consumer")).strong());
         egui::Grid::new("sub").num_columns(2).show(ui, |ui| {
-            row(ui, "Concurrency", |ui| uint(ui, &mut s.concurrency, 1, " messages"));
-            row(ui, "Max deliveries", |ui| uint(ui, &mut s.max_deliveries, 1, ""));
-            row(ui, "Redelivery delay", |ui| float(ui, &mut s.redelivery_delay_ms, 0.0..=1.0e7, " ms"));
+            row(ui, &tr("edge-concurrency"), |ui| uint(ui, &mut s.concurrency, 1, &tr("edge-messages")));
+            row(ui, &tr("edge-max-deliveries"), |ui| uint(ui, &mut s.max_deliveries, 1, ""));
+            row(ui, &tr("edge-redelivery-delay"), |ui| float(ui, &mut s.redelivery_delay_ms, 0.0..=1.0e7, " ms"));
         });
     }
     if edge.kind == EdgeKind::Event {
         ui.horizontal(|ui| {
-            ui.label("When the broker is full");
+            ui.label(tr("edge-when-the-broker-is-full"));
             let mut when = edge.publish.as_ref().map(|p| p.when_full).unwrap_or_default();
+            let labels = [tr("edge-when-full-drop"), tr("edge-when-full-error"), tr("edge-when-full-block")];
             let options = [
-                (engine::model::WhenFull::Drop, "drop the message"),
-                (engine::model::WhenFull::Error, "fail the publisher"),
-                (engine::model::WhenFull::Block, "block the publisher"),
+                (engine::model::WhenFull::Drop, labels[0].as_str()),
+                (engine::model::WhenFull::Error, labels[1].as_str()),
+                (engine::model::WhenFull::Block, labels[2].as_str()),
             ];
             if combo(ui, "when_full", &mut when, &options) {
                 edge.publish = (when != engine::model::WhenFull::Drop)
@@ -166,7 +176,7 @@ pub fn edge_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Ve
         });
     }
     if edge.kind == EdgeKind::Call {
-        ui.collapsing(RichText::new("Resilience policy").strong(), |ui| {
+        ui.collapsing(RichText::new(tr("edge-resilience-policy")).strong(), |ui| {
             let mut policy = edge.policy.clone().unwrap_or_default();
             policy_ui(ui, &mut policy);
             edge.policy = (!policy.is_empty()).then_some(policy);
@@ -181,7 +191,7 @@ pub fn edge_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Ve
         }
     }
     ui.add_space(6.0);
-    if ui.button("Delete edge").clicked() {
+    if ui.button(tr("edge-delete-edge")).clicked() {
         actions.push(Action::Edit(Command::RemoveEdges(vec![id.to_owned()])));
         return;
     }
@@ -206,12 +216,12 @@ fn opt_ms(ui: &mut Ui, label: &str, value: &mut Option<f64>, default: f64) {
 
 fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
     egui::Grid::new("timeouts").num_columns(2).show(ui, |ui| {
-        opt_ms(ui, "Timeout", &mut p.timeout_ms, 1000.0);
-        opt_ms(ui, "Per-try timeout", &mut p.per_try_timeout_ms, 300.0);
+        opt_ms(ui, &tr("edge-timeout"), &mut p.timeout_ms, 1000.0);
+        opt_ms(ui, &tr("edge-per-try-timeout"), &mut p.per_try_timeout_ms, 300.0);
     });
-    ui.checkbox(&mut p.propagate_cancellation, "Cancel the callee's work when the caller gives up")
-        .on_hover_text("Off: the callee finishes abandoned work, which the report counts as wasted.");
-    optional(ui, "Retries", &mut p.retries, || Retries {
+    ui.checkbox(&mut p.propagate_cancellation, tr("edge-cancel-the-callee-s-work"))
+        .on_hover_text(tr("edge-off-the-callee-finishes-abandoned"));
+    optional(ui, &tr("edge-retries"), &mut p.retries, || Retries {
         max_attempts: 3,
         retry_on: vec![RetryOn::Error, RetryOn::Timeout],
         backoff: Some(Backoff::Exponential { base_ms: 25.0, max_ms: 250.0 }),
@@ -220,8 +230,8 @@ fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
     });
     if let Some(r) = &mut p.retries {
         egui::Grid::new("retries").num_columns(2).show(ui, |ui| {
-            row(ui, "Attempts", |ui| uint(ui, &mut r.max_attempts, 1, " in all"));
-            ui.label("Retry on");
+            row(ui, &tr("edge-attempts"), |ui| uint(ui, &mut r.max_attempts, 1, &tr("edge-in-all")));
+            ui.label(tr("edge-retry-on"));
             ui.horizontal(|ui| {
                 for (on, label) in
                     [(RetryOn::Error, "error"), (RetryOn::Timeout, "timeout"), (RetryOn::Rejected, "rejected")]
@@ -237,15 +247,20 @@ fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
                 }
             });
             ui.end_row();
-            row(ui, "Jitter", |ui| ui.add(Slider::new(&mut r.jitter, 0.0..=1.0)).changed());
-            ui.label("Backoff");
+            row(ui, &tr("edge-jitter"), |ui| ui.add(Slider::new(&mut r.jitter, 0.0..=1.0)).changed());
+            ui.label(tr("edge-backoff"));
             ui.horizontal(|ui| {
                 let mut kind = match r.backoff {
                     None => 0,
                     Some(Backoff::Fixed { .. }) => 1,
                     Some(Backoff::Exponential { .. }) => 2,
                 };
-                if combo(ui, "backoff", &mut kind, &[(0, "none"), (1, "fixed"), (2, "exponential")]) {
+                if combo(
+                    ui,
+                    "backoff",
+                    &mut kind,
+                    &[(0, &tr("edge-none")), (1, &tr("edge-fixed")), (2, &tr("edge-exponential"))],
+                ) {
                     r.backoff = match kind {
                         1 => Some(Backoff::Fixed { delay_ms: 50.0 }),
                         2 => Some(Backoff::Exponential { base_ms: 25.0, max_ms: 250.0 }),
@@ -258,27 +273,27 @@ fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
                     }
                     Some(Backoff::Exponential { base_ms, max_ms }) => {
                         float(ui, base_ms, 0.0..=1.0e6, " ms");
-                        ui.label("to");
+                        ui.label(tr("edge-to-2"));
                         float(ui, max_ms, 0.0..=1.0e6, " ms");
                     }
                     None => {}
                 }
             });
             ui.end_row();
-            ui.label("Retry budget");
+            ui.label(tr("edge-retry-budget"));
             ui.horizontal(|ui| {
                 let mut on = r.budget_ratio.is_some();
                 if ui.checkbox(&mut on, "").changed() {
                     r.budget_ratio = on.then_some(0.2);
                 }
                 if let Some(b) = &mut r.budget_ratio {
-                    ui.add(Slider::new(b, 0.0..=1.0).text("of calls"));
+                    ui.add(Slider::new(b, 0.0..=1.0).text(tr("edge-of-calls")));
                 }
             });
             ui.end_row();
         });
     }
-    optional(ui, "Circuit breaker", &mut p.circuit_breaker, || CircuitBreaker {
+    optional(ui, &tr("edge-circuit-breaker"), &mut p.circuit_breaker, || CircuitBreaker {
         consecutive_failures: Some(5),
         failure_ratio: None,
         window_calls: 20,
@@ -287,7 +302,7 @@ fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
     });
     if let Some(b) = &mut p.circuit_breaker {
         egui::Grid::new("breaker").num_columns(2).show(ui, |ui| {
-            ui.label("Consecutive failures");
+            ui.label(tr("edge-consecutive-failures"));
             ui.horizontal(|ui| {
                 let mut on = b.consecutive_failures.is_some();
                 if ui.checkbox(&mut on, "").changed() {
@@ -298,7 +313,7 @@ fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
                 }
             });
             ui.end_row();
-            ui.label("Failure ratio");
+            ui.label(tr("edge-failure-ratio"));
             ui.horizontal(|ui| {
                 let mut on = b.failure_ratio.is_some();
                 if ui.checkbox(&mut on, "").changed() {
@@ -309,22 +324,22 @@ fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
                 }
             });
             ui.end_row();
-            row(ui, "Window", |ui| uint(ui, &mut b.window_calls, 1, " calls"));
-            row(ui, "Open for", |ui| float(ui, &mut b.open_s, 0.0..=3600.0, " s"));
-            row(ui, "Half-open probes", |ui| uint(ui, &mut b.half_open_probes, 1, ""));
+            row(ui, &tr("edge-window"), |ui| uint(ui, &mut b.window_calls, 1, &tr("edge-calls")));
+            row(ui, &tr("edge-open-for"), |ui| float(ui, &mut b.open_s, 0.0..=3600.0, " s"));
+            row(ui, &tr("edge-half-open-probes"), |ui| uint(ui, &mut b.half_open_probes, 1, ""));
         });
     }
-    optional(ui, "Bulkhead", &mut p.bulkhead, || Bulkhead { max_concurrent: 10 });
+    optional(ui, &tr("edge-bulkhead"), &mut p.bulkhead, || Bulkhead { max_concurrent: 10 });
     if let Some(b) = &mut p.bulkhead {
         ui.horizontal(|ui| {
-            ui.label("Max concurrent");
+            ui.label(tr("edge-max-concurrent"));
             uint(ui, &mut b.max_concurrent, 1, " calls");
         });
     }
-    optional(ui, "Fallback", &mut p.fallback, || Fallback { latency_ms: 1.0 });
+    optional(ui, &tr("edge-fallback"), &mut p.fallback, || Fallback { latency_ms: 1.0 });
     if let Some(f) = &mut p.fallback {
         ui.horizontal(|ui| {
-            ui.label("Fallback latency");
+            ui.label(tr("edge-fallback-latency"));
             float(ui, &mut f.latency_ms, 0.0..=1.0e6, " ms");
         });
     }
@@ -336,14 +351,19 @@ pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, index: usize, actions:
     let d = app.design();
     let Some(original) = d.workloads.get(index).cloned() else { return };
     let mut w = original.clone();
-    ui.heading("Workload");
+    ui.heading(tr("edge-workload"));
     egui::Grid::new("workload").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        row(ui, "Name", |ui| ui.text_edit_singleline(&mut w.name).changed());
-        row(ui, "Entry", |ui| node_combo(ui, "entry", d, &mut w.entry));
-        row(ui, "Operation", |ui| opt_text(ui, &mut w.operation, "default"));
-        ui.label("Arrivals");
+        row(ui, &tr("edge-name"), |ui| ui.text_edit_singleline(&mut w.name).changed());
+        row(ui, &tr("edge-entry"), |ui| node_combo(ui, "entry", d, &mut w.entry));
+        row(ui, &tr("edge-operation"), |ui| opt_text(ui, &mut w.operation, &tr("edge-default")));
+        ui.label(tr("edge-arrivals"));
         let mut open = matches!(w.arrival, Arrival::Open { .. });
-        if combo(ui, "arrival", &mut open, &[(true, "open loop (rate)"), (false, "closed loop (users)")]) {
+        if combo(
+            ui,
+            "arrival",
+            &mut open,
+            &[(true, &tr("edge-open-loop-rate")), (false, &tr("edge-closed-loop-users"))],
+        ) {
             w.arrival = if open {
                 Arrival::Open { process: ArrivalProcess::Poisson, rate_per_s: 50.0, profile: RateProfile::Constant }
             } else {
@@ -353,31 +373,34 @@ pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, index: usize, actions:
         ui.end_row();
         match &mut w.arrival {
             Arrival::Open { process, rate_per_s, profile } => {
-                row(ui, "Process", |ui| {
+                row(ui, &tr("edge-process"), |ui| {
                     combo(
                         ui,
                         "process",
                         process,
-                        &[(ArrivalProcess::Poisson, "Poisson"), (ArrivalProcess::Constant, "evenly spaced")],
+                        &[
+                            (ArrivalProcess::Poisson, &tr("edge-poisson")),
+                            (ArrivalProcess::Constant, &tr("edge-evenly-spaced")),
+                        ],
                     )
                 });
-                row(ui, "Rate", |ui| float(ui, rate_per_s, 0.0..=1.0e9, " req/s"));
+                row(ui, &tr("edge-rate"), |ui| float(ui, rate_per_s, 0.0..=1.0e9, " req/s"));
                 profile_ui(ui, profile);
             }
             Arrival::Closed { users, .. } => {
-                row(ui, "Users", |ui| uint(ui, users, 1, ""));
+                row(ui, &tr("edge-users"), |ui| uint(ui, users, 1, ""));
             }
         }
     });
     if let Arrival::Closed { think_time, .. } = &mut w.arrival {
-        ui.label("Think time");
+        ui.label(tr("edge-think-time"));
         distribution::editor(ui, "think", think_time);
     }
     // The SLO for this workload.
     let slo_index = d.slos.iter().position(|s| s.workload == original.name);
     let mut slo = slo_index.and_then(|i| d.slos.get(i)).cloned();
     ui.separator();
-    let slo_changed = optional(ui, "Service-level objective", &mut slo, || Slo {
+    let slo_changed = optional(ui, &tr("edge-service-level-objective"), &mut slo, || Slo {
         workload: original.name.clone(),
         latency: Some(SloLatency { percentile: 99.0, max_ms: 500.0 }),
         max_error_rate: Some(0.01),
@@ -385,7 +408,7 @@ pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, index: usize, actions:
     let mut slo_edit = slo_changed;
     if let Some(s) = &mut slo {
         egui::Grid::new("slo").num_columns(2).show(ui, |ui| {
-            ui.label("Latency");
+            ui.label(tr("edge-latency"));
             ui.horizontal(|ui| {
                 let mut on = s.latency.is_some();
                 if ui.checkbox(&mut on, "").changed() {
@@ -400,7 +423,7 @@ pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, index: usize, actions:
                 }
             });
             ui.end_row();
-            ui.label("Error rate");
+            ui.label(tr("edge-error-rate"));
             ui.horizontal(|ui| {
                 let mut on = s.max_error_rate.is_some();
                 if ui.checkbox(&mut on, "").changed() {
@@ -408,21 +431,20 @@ pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, index: usize, actions:
                     slo_edit = true;
                 }
                 if let Some(e) = &mut s.max_error_rate {
-                    slo_edit |= ui.add(Slider::new(e, 0.0..=1.0).max_decimals(4).text("at most")).changed();
+                    slo_edit |= ui.add(Slider::new(e, 0.0..=1.0).max_decimals(4).text(tr("edge-at-most"))).changed();
                 }
             });
             ui.end_row();
         });
     }
     if let Some(est) = app.analysis().estimate.workloads.iter().find(|e| e.name == original.name) {
-        ui.weak(format!(
-            "Estimate: {:.1} req/s, mean response ~{}",
-            est.throughput_per_s,
-            distribution::fmt_ms(est.response_time_ms)
+        ui.weak(tr_args(
+            "edge-estimate",
+            &[("rate", num(est.throughput_per_s, 1)), ("response", distribution::fmt_ms(est.response_time_ms).into())],
         ));
     }
     ui.add_space(6.0);
-    if ui.button("Delete workload").clicked() {
+    if ui.button(tr("edge-delete-workload")).clicked() {
         actions.push(Action::Edit(Command::RemoveWorkload(index)));
         return;
     }
@@ -442,7 +464,7 @@ pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, index: usize, actions:
 }
 
 fn profile_ui(ui: &mut Ui, profile: &mut RateProfile) {
-    ui.label("Profile");
+    ui.label(tr("edge-profile"));
     let mut kind = match profile {
         RateProfile::Constant => 0,
         RateProfile::Ramp { .. } => 1,
@@ -450,7 +472,18 @@ fn profile_ui(ui: &mut Ui, profile: &mut RateProfile) {
         RateProfile::Spike { .. } => 3,
         RateProfile::Diurnal { .. } => 4,
     };
-    if combo(ui, "profile", &mut kind, &[(0, "constant"), (1, "ramp"), (2, "step"), (3, "spike"), (4, "diurnal")]) {
+    if combo(
+        ui,
+        "profile",
+        &mut kind,
+        &[
+            (0, &tr("edge-constant")),
+            (1, &tr("edge-ramp")),
+            (2, &tr("edge-step")),
+            (3, &tr("edge-spike")),
+            (4, &tr("edge-diurnal")),
+        ],
+    ) {
         *profile = match kind {
             1 => RateProfile::Ramp { start_s: 10.0, end_s: 50.0, to_factor: 2.0 },
             2 => RateProfile::Step { at_s: 30.0, factor: 2.0 },
@@ -463,22 +496,22 @@ fn profile_ui(ui: &mut Ui, profile: &mut RateProfile) {
     match profile {
         RateProfile::Constant => {}
         RateProfile::Ramp { start_s, end_s, to_factor } => {
-            row(ui, "From", |ui| float(ui, start_s, 0.0..=1.0e7, " s"));
-            row(ui, "To", |ui| float(ui, end_s, 0.0..=1.0e7, " s"));
-            row(ui, "Reaching", |ui| float(ui, to_factor, 0.0..=1000.0, "×"));
+            row(ui, &tr("edge-from"), |ui| float(ui, start_s, 0.0..=1.0e7, " s"));
+            row(ui, &tr("edge-to"), |ui| float(ui, end_s, 0.0..=1.0e7, " s"));
+            row(ui, &tr("edge-reaching"), |ui| float(ui, to_factor, 0.0..=1000.0, "×"));
         }
         RateProfile::Step { at_s, factor } => {
-            row(ui, "At", |ui| float(ui, at_s, 0.0..=1.0e7, " s"));
-            row(ui, "Factor", |ui| float(ui, factor, 0.0..=1000.0, "×"));
+            row(ui, &tr("edge-at"), |ui| float(ui, at_s, 0.0..=1.0e7, " s"));
+            row(ui, &tr("edge-factor"), |ui| float(ui, factor, 0.0..=1000.0, "×"));
         }
         RateProfile::Spike { at_s, duration_s, factor } => {
-            row(ui, "At", |ui| float(ui, at_s, 0.0..=1.0e7, " s"));
-            row(ui, "For", |ui| float(ui, duration_s, 0.0..=1.0e7, " s"));
-            row(ui, "Factor", |ui| float(ui, factor, 0.0..=1000.0, "×"));
+            row(ui, &tr("edge-at"), |ui| float(ui, at_s, 0.0..=1.0e7, " s"));
+            row(ui, &tr("edge-for"), |ui| float(ui, duration_s, 0.0..=1.0e7, " s"));
+            row(ui, &tr("edge-factor"), |ui| float(ui, factor, 0.0..=1000.0, "×"));
         }
         RateProfile::Diurnal { period_s, amplitude } => {
-            row(ui, "Period", |ui| float(ui, period_s, 0.001..=1.0e7, " s"));
-            row(ui, "Amplitude", |ui| ui.add(Slider::new(amplitude, 0.0..=1.0)).changed());
+            row(ui, &tr("edge-period"), |ui| float(ui, period_s, 0.001..=1.0e7, " s"));
+            row(ui, &tr("edge-amplitude"), |ui| ui.add(Slider::new(amplitude, 0.0..=1.0)).changed());
         }
     }
 }

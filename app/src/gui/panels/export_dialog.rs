@@ -13,6 +13,7 @@ use engine::export::{Export, ExportFormat, Note, NoteKind};
 
 use crate::gui::app::SwitchboardApp;
 use crate::gui::app::chooser::Purpose;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::panels::file_dialog::Ask;
 use crate::gui::style;
 
@@ -210,7 +211,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
             if let Some(text) = dialog.text() {
                 ctx.copy_text(text.to_owned());
                 let lines = text.lines().count();
-                dialog.message = Some((format!("Copied {lines} lines to the clipboard"), false));
+                dialog.message = Some((tr_args("export-copied", &[("count", lines.into())]), false));
             }
         }
         Some(Request::Save) => save(app),
@@ -235,10 +236,10 @@ pub(crate) fn save(app: &mut SwitchboardApp) {
 
 fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
     let mut request = None;
-    ui.heading("Export design");
+    ui.heading(tr("export-export-design"));
     ui.add_space(4.0);
     ui.horizontal_wrapped(|ui| {
-        ui.label("Format");
+        ui.label(tr("export-format"));
         for format in ExportFormat::ALL {
             if ui.selectable_label(dialog.format == format, format.title()).clicked() {
                 dialog.set_format(format);
@@ -249,11 +250,7 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
     if dialog.design_errors > 0 {
         ui.colored_label(
             style::error_text(ui),
-            format!(
-                "⚠ The design has {} (see Problems): this export may not deploy as drawn. \
-                 The command line refuses to export it unless forced.",
-                style::count(dialog.design_errors, "error")
-            ),
+            tr_args("export-design-errors", &[("errors", style::count(dialog.design_errors, "count-error").into())]),
         );
     }
     match &dialog.outcome {
@@ -263,10 +260,7 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
             report_ui(ui, &export.report);
         }
         Some(Outcome::Failed(message)) => {
-            ui.colored_label(
-                style::ERROR_COLOR,
-                format!("This design cannot be exported to {}.", dialog.format.title()),
-            );
+            ui.colored_label(style::ERROR_COLOR, tr_args("export-cannot", &[("format", dialog.format.title().into())]));
             ui.label(message);
             ui.add_space(REPORT_HEIGHT);
         }
@@ -275,14 +269,14 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
     ui.separator();
     let ok = dialog.text().is_some();
     ui.horizontal(|ui| {
-        if ui.add_enabled(ok, egui::Button::new("Copy to clipboard")).clicked() {
+        if ui.add_enabled(ok, egui::Button::new(tr("export-copy-to-clipboard"))).clicked() {
             request = Some(Request::Copy);
         }
         let save = format!("Save {}…", dialog.format.file_name());
         if ui.add_enabled(ok, egui::Button::new(save)).clicked() {
             request = Some(Request::Save);
         }
-        if ui.button("Close").clicked() {
+        if ui.button(tr("export-close")).clicked() {
             request = Some(Request::Close);
         }
     });
@@ -300,10 +294,7 @@ fn preview_ui(ui: &mut Ui, preview: &Preview) {
     if let Some(shown) = preview.shown_lines {
         ui.colored_label(
             style::WARNING_COLOR,
-            format!(
-                "The preview shows the first {shown} of {} lines; Copy and Save use the whole text.",
-                preview.total_lines
-            ),
+            tr_args("export-preview-cut", &[("shown", shown.into()), ("total", preview.total_lines.into())]),
         );
     }
     // Fixed heights keep the dialog from jumping when the format changes.
@@ -323,14 +314,14 @@ fn preview_ui(ui: &mut Ui, preview: &Preview) {
 
 fn report_ui(ui: &mut Ui, report: &[Note]) {
     if report.is_empty() {
-        ui.label(RichText::new("Conversion report").strong());
+        ui.label(RichText::new(tr("export-conversion-report")).strong());
     } else {
-        ui.label(RichText::new(format!("Conversion report ({} notes)", report.len())).strong());
+        ui.label(RichText::new(tr_args("export-report-notes", &[("count", report.len().into())])).strong());
     }
     let scroll = ScrollArea::vertical().id_salt("export-report").min_scrolled_height(REPORT_HEIGHT);
     scroll.max_height(REPORT_HEIGHT).auto_shrink([false, false]).show(ui, |ui| {
         if report.is_empty() {
-            ui.weak("Everything in the design was carried over.");
+            ui.weak(tr("export-everything-in-the-design-was"));
         }
         for kind in NOTE_KINDS {
             let notes: Vec<&Note> = report.iter().filter(|n| n.kind == kind).collect();
@@ -351,14 +342,14 @@ fn report_ui(ui: &mut Ui, report: &[Note]) {
 }
 
 /// The heading of a kind of note.
-fn kind_title(kind: NoteKind) -> &'static str {
-    match kind {
-        NoteKind::Unsupported => "Not expressible, left out",
-        NoteKind::Placeholder => "Placeholders",
-        NoteKind::Approximated => "Approximated",
-        NoteKind::Renamed => "Renamed",
-        NoteKind::Mapped => "Mapped",
-    }
+fn kind_title(kind: NoteKind) -> String {
+    tr(match kind {
+        NoteKind::Unsupported => "export-note-unsupported",
+        NoteKind::Placeholder => "export-note-placeholder",
+        NoteKind::Approximated => "export-note-approximated",
+        NoteKind::Renamed => "export-note-renamed",
+        NoteKind::Mapped => "export-note-mapped",
+    })
 }
 
 #[cfg(test)]

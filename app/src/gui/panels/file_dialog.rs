@@ -9,6 +9,7 @@ use egui::{Id, Key, RichText};
 
 use crate::gui::app::SwitchboardApp;
 use crate::gui::app::chooser::Purpose;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::style;
 
 /// Most directory entries listed.
@@ -38,12 +39,28 @@ pub enum Ask {
 impl Ask {
     /// The dialog's title.
     #[must_use]
-    pub fn title(&self) -> &'static str {
+    pub fn title(&self) -> String {
+        tr(self.title_key())
+    }
+
+    /// The dialog's title in English, for the state log the end-to-end
+    /// test reads (whatever the UI's language).
+    #[must_use]
+    pub fn log_name(&self) -> &'static str {
         match self {
             Self::OpenDesign => "Open design",
             Self::OpenImport => "Import Compose, Kubernetes or isotope file",
             Self::SaveDesign { .. } => "Save design",
             Self::SaveExport { .. } => "Export",
+        }
+    }
+
+    fn title_key(&self) -> &'static str {
+        match self {
+            Self::OpenDesign => "files-title-open",
+            Self::OpenImport => "files-title-import",
+            Self::SaveDesign { .. } => "files-title-save",
+            Self::SaveExport { .. } => "files-title-export",
         }
     }
 
@@ -126,7 +143,12 @@ impl InAppDialog {
                 }
                 self.entries.sort_by(|a, b| b.dir.cmp(&a.dir).then_with(|| a.name.cmp(&b.name)));
             }
-            Err(e) => self.error = Some(format!("Cannot list {}: {e}", self.dir.display())),
+            Err(e) => {
+                self.error = Some(tr_args(
+                    "files-cannot-list",
+                    &[("path", self.dir.display().to_string().into()), ("error", e.to_string().into())],
+                ));
+            }
         }
     }
 
@@ -164,7 +186,7 @@ impl InAppDialog {
     pub fn confirm(&mut self) -> Option<PathBuf> {
         self.error = None;
         if self.field.trim().is_empty() {
-            self.error = Some("Type a file name or choose a file.".to_owned());
+            self.error = Some(tr("files-type-a-name"));
             return None;
         }
         let mut target = self.target();
@@ -177,7 +199,7 @@ impl InAppDialog {
             if target.is_file() {
                 return Some(target);
             }
-            self.error = Some(format!("{} does not exist.", target.display()));
+            self.error = Some(tr_args("files-does-not-exist", &[("path", target.display().to_string().into())]));
             return None;
         }
         if let Ask::SaveExport { extension, .. } = &self.ask
@@ -192,7 +214,7 @@ impl InAppDialog {
         }
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
         if !parent.is_dir() {
-            self.error = Some(format!("The folder {} does not exist.", parent.display()));
+            self.error = Some(tr_args("files-folder-does-not-exist", &[("path", parent.display().to_string().into())]));
             return None;
         }
         if target.exists() && self.confirm_replace.as_ref() != Some(&target) {
@@ -228,7 +250,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
         }
         Some(Outcome::Cancelled) => {
             app.file_dialog = None;
-            app.notify("No file chosen");
+            app.notify(tr("files-no-file-chosen"));
         }
         None => {}
     }
@@ -238,17 +260,17 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     let mut outcome = None;
     ui.heading(dialog.ask.title());
     ui.horizontal(|ui| {
-        ui.label("Folder");
+        ui.label(tr("files-folder"));
         ui.label(RichText::new(dialog.dir.display().to_string()).monospace());
     });
     ui.horizontal(|ui| {
         if let Some(parent) = dialog.dir.parent().map(Path::to_path_buf)
-            && ui.button("Parent folder").on_hover_text(parent.display().to_string()).clicked()
+            && ui.button(tr("files-parent-folder")).on_hover_text(parent.display().to_string()).clicked()
         {
             dialog.enter(parent);
         }
         if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
-            && ui.button("Home").on_hover_text(home.display().to_string()).clicked()
+            && ui.button(tr("files-home")).on_hover_text(home.display().to_string()).clicked()
         {
             dialog.enter(home);
         }
@@ -256,7 +278,7 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     let mut enter = None;
     egui::ScrollArea::vertical().max_height(260.0).auto_shrink([false, true]).show(ui, |ui| {
         if dialog.entries.is_empty() {
-            ui.weak("No matching files here.");
+            ui.weak(tr("files-no-matching-files-here"));
         }
         for entry in &dialog.entries {
             let label = if entry.dir { format!("{}/", entry.name) } else { entry.name.clone() };
@@ -282,7 +304,7 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     }
     ui.separator();
     let field = ui.horizontal(|ui| {
-        ui.label("File");
+        ui.label(tr("files-file"));
         ui.add(
             egui::TextEdit::singleline(&mut dialog.field).desired_width(f32::INFINITY).id(Id::new("file-dialog-path")),
         )
@@ -303,11 +325,11 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     }
     if let Some(yaml) = dialog.yaml() {
         ui.horizontal(|ui| {
-            ui.label("Format");
-            if ui.radio(!yaml, "JSON").clicked() {
+            ui.label(tr("files-format"));
+            if ui.radio(!yaml, tr("files-json")).clicked() {
                 dialog.set_yaml(false);
             }
-            if ui.radio(yaml, "YAML").clicked() {
+            if ui.radio(yaml, tr("files-yaml")).clicked() {
                 dialog.set_yaml(true);
             }
         });
@@ -317,19 +339,22 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
     }
     let pressed_enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
     if let Some(existing) = dialog.confirm_replace.clone() {
-        ui.colored_label(style::error_text(ui), format!("{} already exists. Replace it?", existing.display()));
+        ui.colored_label(
+            style::error_text(ui),
+            tr_args("files-replace-confirm", &[("path", existing.display().to_string().into())]),
+        );
         ui.horizontal(|ui| {
-            if ui.button("Replace").clicked() || pressed_enter {
+            if ui.button(tr("files-replace")).clicked() || pressed_enter {
                 outcome = Some(Outcome::Chosen(existing.clone()));
             }
-            if ui.button("Keep it").clicked() {
+            if ui.button(tr("files-keep-it")).clicked() {
                 dialog.confirm_replace = None;
             }
         });
         return outcome;
     }
     ui.horizontal(|ui| {
-        let verb = if dialog.ask.saves() { "Save" } else { "Open" };
+        let verb = tr(if dialog.ask.saves() { "files-save" } else { "files-open" });
         if ui.button(verb).clicked() || pressed_enter {
             if let Some(path) = dialog.confirm() {
                 outcome = Some(Outcome::Chosen(path));
@@ -337,7 +362,7 @@ fn dialog_ui(ui: &mut egui::Ui, dialog: &mut InAppDialog) -> Option<Outcome> {
                 dialog.focus = true;
             }
         }
-        if ui.button("Cancel").clicked() {
+        if ui.button(tr("files-cancel")).clicked() {
             outcome = Some(Outcome::Cancelled);
         }
     });

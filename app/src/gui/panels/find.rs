@@ -5,6 +5,7 @@ use egui::{Key, RichText};
 
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
+use crate::gui::i18n::tr;
 
 /// Most matches listed.
 const MAX_MATCHES: usize = 12;
@@ -22,7 +23,7 @@ pub fn window(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<A
                 ui.set_width(320.0);
                 let resp = ui.add(
                     egui::TextEdit::singleline(&mut query)
-                        .hint_text("Find a node by name…")
+                        .hint_text(tr("find-find-a-node-by-name"))
                         .desired_width(f32::INFINITY),
                 );
                 if app.find_focus {
@@ -40,7 +41,7 @@ pub fn window(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<A
                     .collect();
                 let enter = ui.input(|i| i.key_pressed(Key::Enter));
                 if !q.is_empty() && matches.is_empty() {
-                    ui.weak("No node matches");
+                    ui.weak(tr("find-no-node-matches"));
                 }
                 for (n, (id, name)) in matches.iter().enumerate() {
                     if ui.selectable_label(false, RichText::new(name)).clicked() || (enter && n == 0) {

@@ -17,6 +17,7 @@ use engine::import::{ImportFormat, MAX_INPUT_BYTES};
 use crate::gui::app::chooser::Purpose;
 use crate::gui::app::{Modal, SwitchboardApp};
 use crate::gui::document::Document;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::panels::file_dialog::Ask;
 
 /// What an import brought in, for the dialog shown after it.
@@ -45,11 +46,11 @@ pub struct ImportState {
 
 /// The human name of a source format.
 #[must_use]
-pub fn format_title(format: ImportFormat) -> &'static str {
+pub fn format_title(format: ImportFormat) -> String {
     match format {
-        ImportFormat::Compose => "Docker Compose",
-        ImportFormat::Kubernetes => "Kubernetes manifests",
-        ImportFormat::Isotope => "Istio isotope service graph",
+        ImportFormat::Compose => "Docker Compose".to_owned(),
+        ImportFormat::Kubernetes => tr("import-format-kubernetes"),
+        ImportFormat::Isotope => tr("import-format-isotope"),
     }
 }
 
@@ -93,7 +94,10 @@ pub fn prepare(app: &mut SwitchboardApp, path: Option<PathBuf>) -> bool {
         }
         Err(e) => {
             app.import.pending = None;
-            app.modal = Some(Modal::Error(format!("Could not import {}.\n\n{e:#}", path.display())));
+            app.modal = Some(Modal::Error(tr_args(
+                "import-failed",
+                &[("path", path.display().to_string().into()), ("error", format!("{e:#}").into())],
+            )));
             false
         }
     }
@@ -105,7 +109,10 @@ pub fn open_pending(app: &mut SwitchboardApp) {
     app.set_document(Document::new(*design, None));
     // Nothing on disk holds it yet: closing must ask to save.
     app.doc.mark_dirty();
-    app.notify(format!("Imported {} ({})", report.source, format_title(report.format)));
+    app.notify(tr_args(
+        "import-notice",
+        &[("source", report.source.as_str().into()), ("format", format_title(report.format).into())],
+    ));
     app.import.report = Some(report);
 }
 
@@ -115,18 +122,20 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
     let mut close = false;
     let resp = egui::Modal::new(Id::new("import-report")).show(ctx, |ui| {
         ui.set_max_width(560.0);
-        ui.heading(format!("Imported {}", report.source));
-        ui.label(format!(
-            "Read as {}: {} nodes and {} edges, laid out automatically. The design is not saved yet.",
-            format_title(report.format),
-            report.nodes,
-            report.edges
+        ui.heading(tr_args("import-title", &[("source", report.source.as_str().into())]));
+        ui.label(tr_args(
+            "import-read-as",
+            &[
+                ("format", format_title(report.format).into()),
+                ("nodes", report.nodes.into()),
+                ("edges", report.edges.into()),
+            ],
         ));
         ui.add_space(6.0);
         if report.notes.is_empty() {
-            ui.weak("Everything in the file was mapped.");
+            ui.weak(tr("import-everything-in-the-file-was"));
         } else {
-            ui.label(RichText::new(format!("Not mapped or assumed ({})", report.notes.len())).strong());
+            ui.label(RichText::new(tr_args("import-not-mapped", &[("count", report.notes.len().into())])).strong());
             ScrollArea::vertical().max_height(320.0).auto_shrink([false, true]).show(ui, |ui| {
                 for note in &report.notes {
                     ui.label(format!("• {note}"));
@@ -134,7 +143,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
             });
         }
         ui.add_space(8.0);
-        if ui.button("OK").clicked() {
+        if ui.button(tr("import-ok")).clicked() {
             close = true;
         }
     });

@@ -16,6 +16,7 @@ use super::{discovery_inspector, edge_inspector};
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
 use crate::gui::document::Command;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::style;
 
 /// Inspector state kept between frames.
@@ -127,29 +128,32 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
 }
 
 fn multi_ui(ui: &mut Ui, app: &SwitchboardApp, actions: &mut Vec<Action>) {
-    ui.heading(format!("{} nodes, {} edges selected", app.selection.nodes.len(), app.selection.edges.len()));
+    ui.heading(tr_args(
+        "inspector-multi-selected",
+        &[("nodes", app.selection.nodes.len().into()), ("edges", app.selection.edges.len().into())],
+    ));
     ui.horizontal_wrapped(|ui| {
-        if ui.button("Group").clicked() {
+        if ui.button(tr("inspector-group")).clicked() {
             actions.push(Action::Group);
         }
-        if ui.button("Ungroup").clicked() {
+        if ui.button(tr("inspector-ungroup")).clicked() {
             actions.push(Action::Ungroup);
         }
-        if ui.button("Duplicate").clicked() {
+        if ui.button(tr("inspector-duplicate")).clicked() {
             actions.push(Action::Duplicate);
         }
-        if ui.button("Delete").clicked() {
+        if ui.button(tr("inspector-delete")).clicked() {
             actions.push(Action::Delete);
         }
     });
 }
 
 fn group_ui(ui: &mut Ui, app: &SwitchboardApp, group: &str, actions: &mut Vec<Action>) {
-    ui.heading("Group");
+    ui.heading(tr("inspector-group"));
     let members: Vec<&Node> = app.design().nodes.iter().filter(|n| n.group.as_deref() == Some(group)).collect();
     let mut name = group.to_owned();
     ui.horizontal(|ui| {
-        ui.label("Name");
+        ui.label(tr("inspector-name"));
         if ui.text_edit_singleline(&mut name).changed() && !name.trim().is_empty() {
             actions.push(Action::EditMerging(
                 Command::RenameGroup { from: group.to_owned(), to: name.clone() },
@@ -157,13 +161,13 @@ fn group_ui(ui: &mut Ui, app: &SwitchboardApp, group: &str, actions: &mut Vec<Ac
             ));
         }
     });
-    ui.label(format!("{} members", members.len()));
+    ui.label(tr_args("inspector-members", &[("count", members.len().into())]));
     for m in &members {
         if ui.link(&m.name).clicked() {
             actions.push(Action::Focus(m.id.clone()));
         }
     }
-    if ui.button("Ungroup").clicked() {
+    if ui.button(tr("inspector-ungroup")).clicked() {
         actions.push(Action::Ungroup);
     }
 }
@@ -171,13 +175,13 @@ fn group_ui(ui: &mut Ui, app: &SwitchboardApp, group: &str, actions: &mut Vec<Ac
 fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     let mut select = None;
     let d = app.design();
-    ui.heading("Design");
-    ui.weak("Nothing selected: these are the design's own settings.");
+    ui.heading(tr("inspector-design"));
+    ui.weak(tr("inspector-nothing-selected-these-are-the"));
     let (mut name, mut description) = (d.name.clone(), d.description.clone());
     let mut changed = false;
-    ui.label("Name");
+    ui.label(tr("inspector-name"));
     changed |= ui.text_edit_singleline(&mut name).changed();
-    ui.label("Description");
+    ui.label(tr("inspector-description"));
     egui::ScrollArea::vertical().id_salt("design-description").max_height(140.0).show(ui, |ui| {
         changed |=
             ui.add(egui::TextEdit::multiline(&mut description).desired_rows(3).desired_width(f32::INFINITY)).changed();
@@ -186,24 +190,26 @@ fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         actions.push(Action::EditMerging(Command::SetInfo { name, description }, "design-info".into()));
     }
     ui.separator();
-    ui.label(RichText::new("Simulation").strong());
+    ui.label(RichText::new(tr("inspector-simulation")).strong());
     let mut sim = d.simulation.clone();
     let changed = egui::Grid::new("sim").num_columns(2).show(ui, |ui| {
-        let mut c = row(ui, "Duration", |ui| float(ui, &mut sim.duration_s, 0.001..=1.0e7, " s"));
-        c |= row(ui, "Warm-up", |ui| float(ui, &mut sim.warmup_s, 0.0..=1.0e7, " s"));
-        c |= row(ui, "Seed", |ui| ui.add(DragValue::new(&mut sim.seed)).changed());
-        c |= row(ui, "Replications", |ui| uint(ui, &mut sim.replications, 1, ""));
-        c |= row(ui, "Max in flight", |ui| uint(ui, &mut sim.max_in_flight, 1, " requests"));
-        c |= row(ui, "Window", |ui| float(ui, &mut sim.window_s, 0.001..=1.0e6, " s"));
+        let mut c = row(ui, &tr("inspector-duration"), |ui| float(ui, &mut sim.duration_s, 0.001..=1.0e7, " s"));
+        c |= row(ui, &tr("inspector-warm-up"), |ui| float(ui, &mut sim.warmup_s, 0.0..=1.0e7, " s"));
+        c |= row(ui, &tr("inspector-seed"), |ui| ui.add(DragValue::new(&mut sim.seed)).changed());
+        c |= row(ui, &tr("inspector-replications"), |ui| uint(ui, &mut sim.replications, 1, ""));
+        c |= row(ui, &tr("inspector-max-in-flight"), |ui| {
+            uint(ui, &mut sim.max_in_flight, 1, &tr("inspector-requests"))
+        });
+        c |= row(ui, &tr("inspector-window"), |ui| float(ui, &mut sim.window_s, 0.001..=1.0e6, " s"));
         c
     });
     if changed.inner {
         actions.push(Action::EditMerging(Command::SetSimulation(Box::new(sim)), "simulation".into()));
     }
     ui.separator();
-    ui.label(RichText::new("Workloads").strong());
+    ui.label(RichText::new(tr("inspector-workloads")).strong());
     if d.workloads.is_empty() {
-        ui.weak("No traffic yet: add a workload to see load estimates.");
+        ui.weak(tr("inspector-no-traffic-yet-add-a"));
     }
     for (i, w) in d.workloads.iter().enumerate() {
         let est = app.analysis().estimate.workloads.iter().find(|e| e.name == w.name);
@@ -221,7 +227,7 @@ fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             select = Some(i);
         }
     }
-    if ui.button("Add workload").on_hover_text("Ctrl+Shift+A").clicked() {
+    if ui.button(tr("inspector-add-workload")).on_hover_text("Ctrl+Shift+A").clicked() {
         actions.push(Action::AddWorkload);
     }
     if let Some(i) = select {
@@ -250,7 +256,7 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
     };
     let clash = name != node.name && app.design().nodes.iter().any(|n| n.id != id && n.name == name.trim());
     egui::Grid::new("node-basics").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        ui.label("Name");
+        ui.label(tr("inspector-name"));
         let resp = ui.text_edit_singleline(&mut name);
         if resp.changed() {
             app.inspector.name_edit = Some((id.to_owned(), name.clone()));
@@ -258,19 +264,20 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
         ui.end_row();
         if clash {
             ui.label("");
-            ui.colored_label(style::error_text(ui), "another node has this name");
+            ui.colored_label(style::error_text(ui), tr("inspector-another-node-has-this-name"));
             ui.end_row();
         }
-        let kinds: Vec<(NodeKind, &str)> = NodeKind::ALL.iter().map(|k| (*k, style::kind_label(*k))).collect();
-        row(ui, "Kind", |ui| combo(ui, "kind", &mut node.kind, &kinds));
-        ui.label("Group");
+        let labels: Vec<(NodeKind, String)> = NodeKind::ALL.iter().map(|k| (*k, style::kind_label(*k))).collect();
+        let kinds: Vec<(NodeKind, &str)> = labels.iter().map(|(k, l)| (*k, l.as_str())).collect();
+        row(ui, &tr("inspector-kind"), |ui| combo(ui, "kind", &mut node.kind, &kinds));
+        ui.label(tr("inspector-group"));
         let mut group = node.group.clone().unwrap_or_default();
         if ui.text_edit_singleline(&mut group).changed() {
             node.group = Some(group.trim().to_owned()).filter(|g| !g.is_empty());
         }
         ui.end_row();
         if node.kind == NodeKind::Receiver {
-            ui.label("Host");
+            ui.label(tr("inspector-host"));
             let hosts: Vec<(String, String)> = app
                 .design()
                 .nodes
@@ -278,7 +285,8 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
                 .filter(|n| n.kind != NodeKind::Receiver && n.id != id)
                 .map(|n| (n.id.clone(), n.name.clone()))
                 .collect();
-            let current = node.host.as_ref().map_or("(none)".to_owned(), |h| app.design().node_name(h).to_owned());
+            let current =
+                node.host.as_ref().map_or_else(|| tr("inspector-no-host"), |h| app.design().node_name(h).to_owned());
             egui::ComboBox::from_id_salt("host").selected_text(current).show_ui(ui, |ui| {
                 for (hid, hname) in hosts {
                     if ui.selectable_label(node.host.as_deref() == Some(hid.as_str()), hname).clicked() {
@@ -289,7 +297,7 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
             ui.end_row();
         }
         if let Some(p) = &node.preset {
-            ui.label("Preset");
+            ui.label(tr("inspector-preset"));
             ui.label(p);
             ui.end_row();
         }
@@ -301,31 +309,34 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
     if name == original.name {
         app.inspector.name_edit = None;
     }
-    ui.label("Description");
+    ui.label(tr("inspector-description"));
     ui.add(egui::TextEdit::multiline(&mut node.description).desired_rows(2).desired_width(f32::INFINITY));
 
     load_ui(ui, app, id);
 
     if node.kind != NodeKind::Client {
-        egui::CollapsingHeader::new(RichText::new("Capacity").strong())
+        egui::CollapsingHeader::new(RichText::new(tr("inspector-capacity")).strong())
             .default_open(true)
             .show(ui, |ui| capacity_ui(ui, &mut node));
-        egui::CollapsingHeader::new(RichText::new("Service time").strong()).default_open(true).show(ui, |ui| {
-            distribution::editor(ui, "service", &mut node.service_time);
-            ui.horizontal(|ui| {
-                ui.label("Error probability");
-                ui.add(Slider::new(&mut node.error_probability, 0.0..=1.0).max_decimals(4));
-            });
-        });
+        egui::CollapsingHeader::new(RichText::new(tr("inspector-service-time")).strong()).default_open(true).show(
+            ui,
+            |ui| {
+                distribution::editor(ui, "service", &mut node.service_time);
+                ui.horizontal(|ui| {
+                    ui.label(tr("inspector-error-probability"));
+                    ui.add(Slider::new(&mut node.error_probability, 0.0..=1.0).max_decimals(4));
+                });
+            },
+        );
     }
     kind_settings_ui(ui, &mut node);
     if node.kind.is_deployable() {
-        ui.collapsing(RichText::new("Operations").strong(), |ui| operations_ui(ui, &mut node));
-        ui.collapsing(RichText::new("Policies").strong(), |ui| policies_ui(ui, &mut node));
+        ui.collapsing(RichText::new(tr("inspector-operations")).strong(), |ui| operations_ui(ui, &mut node));
+        ui.collapsing(RichText::new(tr("inspector-policies")).strong(), |ui| policies_ui(ui, &mut node));
     }
     discovery_inspector::section(ui, app.design(), &mut node, actions);
     if node.kind.is_deployable() {
-        ui.collapsing(RichText::new("Deployment").strong(), |ui| deployment_ui(ui, &mut node));
+        ui.collapsing(RichText::new(tr("inspector-deployment")).strong(), |ui| deployment_ui(ui, &mut node));
     }
     edge_inspector::connections_ui(ui, app, id, actions);
 
@@ -349,8 +360,8 @@ fn load_ui(ui: &mut Ui, app: &SwitchboardApp, id: &str) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Instant estimate").strong());
-            ui.weak("(analytic, no simulation)");
+            ui.label(RichText::new(tr("inspector-instant-estimate")).strong());
+            ui.weak(tr("inspector-analytic-no-simulation"));
         });
         match est.utilization {
             Some(u) => {
@@ -367,23 +378,23 @@ fn load_ui(ui: &mut Ui, app: &SwitchboardApp, id: &str) {
                 ui.add(egui::ProgressBar::new(u.clamp(0.0, 1.0) as f32).fill(style::rho_color(u)).desired_height(6.0));
             }
             None => {
-                ui.weak("No workers of its own (runs on its host or is a load source).");
+                ui.weak(tr("inspector-no-workers-of-its-own"));
             }
         }
         egui::Grid::new("load").num_columns(2).show(ui, |ui| {
-            ui.label("Arrivals");
+            ui.label(tr("inspector-arrivals"));
             ui.label(format!("{:.1} /s", est.arrival_rate_per_s));
             ui.end_row();
-            ui.label("Service");
+            ui.label(tr("inspector-service"));
             ui.label(fmt_ms(est.service_time_ms));
             ui.end_row();
-            ui.label("Worker held");
+            ui.label(tr("inspector-worker-held"));
             ui.label(fmt_ms(est.holding_time_ms));
             ui.end_row();
-            ui.label("Queueing");
+            ui.label(tr("inspector-queueing"));
             ui.label(fmt_ms(est.wait_time_ms));
             ui.end_row();
-            ui.label("Response");
+            ui.label(tr("inspector-response"));
             ui.label(fmt_ms(est.response_time_ms));
             ui.end_row();
         });
@@ -393,40 +404,40 @@ fn load_ui(ui: &mut Ui, app: &SwitchboardApp, id: &str) {
 fn capacity_ui(ui: &mut Ui, node: &mut Node) {
     let cap = &mut node.capacity;
     egui::Grid::new("capacity").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        row(ui, "Replicas", |ui| uint_in(ui, &mut cap.replicas, 1..=MAX_REPLICAS_PER_NODE, ""));
-        row(ui, "Workers", |ui| uint(ui, &mut cap.workers, 1, " per replica"));
-        ui.label("Queue");
+        row(ui, &tr("inspector-replicas"), |ui| uint_in(ui, &mut cap.replicas, 1..=MAX_REPLICAS_PER_NODE, ""));
+        row(ui, &tr("inspector-workers"), |ui| uint(ui, &mut cap.workers, 1, &tr("inspector-per-replica")));
+        ui.label(tr("inspector-queue"));
         ui.horizontal(|ui| {
             let mut bounded = cap.queue_capacity.is_some();
-            if ui.checkbox(&mut bounded, "bounded").changed() {
+            if ui.checkbox(&mut bounded, tr("inspector-bounded")).changed() {
                 cap.queue_capacity = bounded.then_some(100);
             }
             if let Some(q) = &mut cap.queue_capacity {
-                ui.add(DragValue::new(q).range(0..=10_000_000).suffix(" waiting"));
+                ui.add(DragValue::new(q).range(0..=10_000_000).suffix(tr("inspector-waiting")));
             }
         });
         ui.end_row();
-        row(ui, "Balancing", |ui| {
+        row(ui, &tr("inspector-balancing"), |ui| {
             combo(
                 ui,
                 "lb",
                 &mut cap.load_balancer,
                 &[
-                    (LoadBalancer::RoundRobin, "round robin"),
-                    (LoadBalancer::Random, "random"),
-                    (LoadBalancer::LeastOutstanding, "least outstanding"),
-                    (LoadBalancer::PowerOfTwo, "power of two choices"),
+                    (LoadBalancer::RoundRobin, &tr("inspector-round-robin")),
+                    (LoadBalancer::Random, &tr("inspector-random")),
+                    (LoadBalancer::LeastOutstanding, &tr("inspector-least-outstanding")),
+                    (LoadBalancer::PowerOfTwo, &tr("inspector-power-of-two-choices")),
                 ],
             )
         });
-        row(ui, "Concurrency", |ui| {
+        row(ui, &tr("inspector-concurrency"), |ui| {
             combo(
                 ui,
                 "concurrency",
                 &mut cap.concurrency,
                 &[
-                    (Concurrency::Blocking, "blocking (sync workers)"),
-                    (Concurrency::Async, "async (released while waiting)"),
+                    (Concurrency::Blocking, &tr("inspector-blocking-sync-workers")),
+                    (Concurrency::Async, &tr("inspector-async-released-while-waiting")),
                 ],
             )
         });
@@ -438,32 +449,32 @@ fn kind_settings_ui(ui: &mut Ui, node: &mut Node) {
         NodeKind::Cache => {
             let cache = node.cache.get_or_insert(CacheSettings { hit_ratio: 0.9 });
             ui.horizontal(|ui| {
-                ui.label("Hit ratio");
+                ui.label(tr("inspector-hit-ratio"));
                 ui.add(Slider::new(&mut cache.hit_ratio, 0.0..=1.0).max_decimals(3));
             });
         }
         NodeKind::Broker => {
             let broker = node.broker.get_or_insert_with(BrokerSettings::default);
             egui::Grid::new("broker").num_columns(2).show(ui, |ui| {
-                row(ui, "Mode", |ui| {
+                row(ui, &tr("inspector-mode"), |ui| {
                     combo(
                         ui,
                         "mode",
                         &mut broker.mode,
                         &[
-                            (BrokerMode::Queue, "queue (competing consumers)"),
-                            (BrokerMode::Topic, "topic (copy per subscription)"),
+                            (BrokerMode::Queue, &tr("inspector-queue-competing-consumers")),
+                            (BrokerMode::Topic, &tr("inspector-topic-copy-per-subscription")),
                         ],
                     )
                 });
-                ui.label("Buffer");
+                ui.label(tr("inspector-buffer"));
                 ui.horizontal(|ui| {
                     let mut bounded = broker.capacity_messages.is_some();
-                    if ui.checkbox(&mut bounded, "bounded").changed() {
+                    if ui.checkbox(&mut bounded, tr("inspector-bounded")).changed() {
                         broker.capacity_messages = bounded.then_some(100_000);
                     }
                     if let Some(c) = &mut broker.capacity_messages {
-                        ui.add(DragValue::new(c).suffix(" messages"));
+                        ui.add(DragValue::new(c).suffix(tr("inspector-messages")));
                     }
                 });
                 ui.end_row();
@@ -478,12 +489,12 @@ fn operations_ui(ui: &mut Ui, node: &mut Node) {
     for (i, op) in node.operations.iter_mut().enumerate() {
         ui.horizontal(|ui| {
             ui.text_edit_singleline(&mut op.name);
-            if ui.small_button("✕").on_hover_text("Remove the operation").clicked() {
+            if ui.small_button("✕").on_hover_text(tr("inspector-remove-the-operation")).clicked() {
                 remove = Some(i);
             }
         });
         let mut own = op.service_time.is_some();
-        if ui.checkbox(&mut own, "own service time").changed() {
+        if ui.checkbox(&mut own, tr("inspector-own-service-time")).changed() {
             op.service_time = own.then(|| node.service_time.clone());
         }
         if let Some(d) = &mut op.service_time {
@@ -494,7 +505,7 @@ fn operations_ui(ui: &mut Ui, node: &mut Node) {
     if let Some(i) = remove {
         node.operations.remove(i);
     }
-    if ui.button("Add operation").clicked() {
+    if ui.button(tr("inspector-add-operation")).clicked() {
         let n = node.operations.len() + 1;
         node.operations.push(Operation { name: format!("GET /op{n}"), service_time: None });
     }
@@ -502,15 +513,15 @@ fn operations_ui(ui: &mut Ui, node: &mut Node) {
 
 fn policies_ui(ui: &mut Ui, node: &mut Node) {
     let p = &mut node.policies;
-    optional(ui, "Rate limit", &mut p.rate_limit, || RateLimit { rate_per_s: 100.0, burst: 20 });
+    optional(ui, &tr("inspector-rate-limit"), &mut p.rate_limit, || RateLimit { rate_per_s: 100.0, burst: 20 });
     if let Some(rl) = &mut p.rate_limit {
         egui::Grid::new("rl").num_columns(2).show(ui, |ui| {
-            row(ui, "Rate", |ui| float(ui, &mut rl.rate_per_s, 0.0..=1.0e9, " /s"));
-            row(ui, "Burst", |ui| uint(ui, &mut rl.burst, 1, " requests"));
+            row(ui, &tr("inspector-rate"), |ui| float(ui, &mut rl.rate_per_s, 0.0..=1.0e9, " /s"));
+            row(ui, &tr("inspector-burst"), |ui| uint(ui, &mut rl.burst, 1, &tr("inspector-requests")));
         });
     }
     let replicas = node.capacity.replicas;
-    optional(ui, "Autoscaling", &mut p.autoscaling, || Autoscaling {
+    optional(ui, &tr("inspector-autoscaling"), &mut p.autoscaling, || Autoscaling {
         min_replicas: replicas,
         max_replicas: replicas.saturating_mul(4).max(2),
         target_utilization: 0.7,
@@ -520,15 +531,21 @@ fn policies_ui(ui: &mut Ui, node: &mut Node) {
     });
     if let Some(a) = &mut p.autoscaling {
         egui::Grid::new("hpa").num_columns(2).show(ui, |ui| {
-            row(ui, "Min replicas", |ui| uint_in(ui, &mut a.min_replicas, 1..=MAX_REPLICAS_PER_NODE, ""));
-            row(ui, "Max replicas", |ui| uint_in(ui, &mut a.max_replicas, 1..=MAX_REPLICAS_PER_NODE, ""));
-            row(ui, "Target ρ", |ui| ui.add(Slider::new(&mut a.target_utilization, 0.05..=1.0)).changed());
-            row(ui, "Evaluate every", |ui| float(ui, &mut a.evaluation_period_s, 0.1..=3600.0, " s"));
-            row(ui, "Scale-down wait", |ui| float(ui, &mut a.scale_down_stabilization_s, 0.0..=36_000.0, " s"));
-            row(ui, "Cold start", |ui| float(ui, &mut a.cold_start_s, 0.0..=3600.0, " s"));
+            row(ui, &tr("inspector-min-replicas"), |ui| {
+                uint_in(ui, &mut a.min_replicas, 1..=MAX_REPLICAS_PER_NODE, "")
+            });
+            row(ui, &tr("inspector-max-replicas"), |ui| {
+                uint_in(ui, &mut a.max_replicas, 1..=MAX_REPLICAS_PER_NODE, "")
+            });
+            row(ui, &tr("inspector-target"), |ui| ui.add(Slider::new(&mut a.target_utilization, 0.05..=1.0)).changed());
+            row(ui, &tr("inspector-evaluate-every"), |ui| float(ui, &mut a.evaluation_period_s, 0.1..=3600.0, " s"));
+            row(ui, &tr("inspector-scale-down-wait"), |ui| {
+                float(ui, &mut a.scale_down_stabilization_s, 0.0..=36_000.0, " s")
+            });
+            row(ui, &tr("inspector-cold-start"), |ui| float(ui, &mut a.cold_start_s, 0.0..=3600.0, " s"));
         });
     }
-    optional(ui, "Outlier ejection", &mut p.outlier_ejection, || OutlierEjection {
+    optional(ui, &tr("inspector-outlier-ejection"), &mut p.outlier_ejection, || OutlierEjection {
         consecutive_errors: 5,
         interval_s: 10.0,
         base_ejection_s: 30.0,
@@ -536,10 +553,10 @@ fn policies_ui(ui: &mut Ui, node: &mut Node) {
     });
     if let Some(o) = &mut p.outlier_ejection {
         egui::Grid::new("oe").num_columns(2).show(ui, |ui| {
-            row(ui, "Consecutive errors", |ui| uint(ui, &mut o.consecutive_errors, 1, ""));
-            row(ui, "Sweep every", |ui| float(ui, &mut o.interval_s, 0.1..=3600.0, " s"));
-            row(ui, "Ejection time", |ui| float(ui, &mut o.base_ejection_s, 0.1..=3600.0, " s"));
-            row(ui, "Max ejected", |ui| float(ui, &mut o.max_ejection_percent, 0.0..=100.0, " %"));
+            row(ui, &tr("inspector-consecutive-errors"), |ui| uint(ui, &mut o.consecutive_errors, 1, ""));
+            row(ui, &tr("inspector-sweep-every"), |ui| float(ui, &mut o.interval_s, 0.1..=3600.0, " s"));
+            row(ui, &tr("inspector-ejection-time"), |ui| float(ui, &mut o.base_ejection_s, 0.1..=3600.0, " s"));
+            row(ui, &tr("inspector-max-ejected"), |ui| float(ui, &mut o.max_ejection_percent, 0.0..=100.0, " %"));
         });
     }
 }
@@ -547,13 +564,13 @@ fn policies_ui(ui: &mut Ui, node: &mut Node) {
 fn deployment_ui(ui: &mut Ui, node: &mut Node) {
     let d = &mut node.deployment;
     egui::Grid::new("deploy").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        ui.label("Image");
+        ui.label(tr("inspector-image"));
         let mut image = d.image.clone().unwrap_or_default();
         if ui.add(egui::TextEdit::singleline(&mut image).hint_text("registry/name:tag")).changed() {
             d.image = Some(image.trim().to_owned()).filter(|s| !s.is_empty());
         }
         ui.end_row();
-        ui.label("Port");
+        ui.label(tr("inspector-port"));
         ui.horizontal(|ui| {
             let mut on = d.port.is_some();
             if ui.checkbox(&mut on, "").changed() {
@@ -564,7 +581,7 @@ fn deployment_ui(ui: &mut Ui, node: &mut Node) {
             }
         });
         ui.end_row();
-        ui.label("CPU request");
+        ui.label(tr("inspector-cpu-request"));
         ui.horizontal(|ui| {
             let mut on = d.cpu_millicores.is_some();
             if ui.checkbox(&mut on, "").changed() {
@@ -575,7 +592,7 @@ fn deployment_ui(ui: &mut Ui, node: &mut Node) {
             }
         });
         ui.end_row();
-        ui.label("Memory request");
+        ui.label(tr("inspector-memory-request"));
         ui.horizontal(|ui| {
             let mut on = d.memory_mib.is_some();
             if ui.checkbox(&mut on, "").changed() {
@@ -586,7 +603,7 @@ fn deployment_ui(ui: &mut Ui, node: &mut Node) {
             }
         });
         ui.end_row();
-        ui.label("Healthcheck");
+        ui.label(tr("inspector-healthcheck"));
         ui.horizontal(|ui| {
             let mut on = d.healthcheck.is_some();
             if ui.checkbox(&mut on, "").changed() {

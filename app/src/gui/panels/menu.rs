@@ -1,9 +1,10 @@
-//! The menu bar: File, Edit, View, Simulate, Export, Help.
+//! The menu bar: File, Edit, View (with Language), Simulate, Export, Help.
 
 use egui::{Button, Ui};
 
 use crate::gui::action::Action;
 use crate::gui::app::{Modal, SwitchboardApp};
+use crate::gui::i18n::{Lang, tr, tr_args};
 
 fn item(ui: &mut Ui, label: &str, shortcut: &str, enabled: bool) -> bool {
     ui.add_enabled(enabled, Button::new(label).shortcut_text(shortcut)).clicked()
@@ -13,29 +14,29 @@ fn item(ui: &mut Ui, label: &str, shortcut: &str, enabled: bool) -> bool {
 pub fn menu_bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     egui::Panel::top("menu-bar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| file_menu(ui, app, actions));
-            ui.menu_button("Edit", |ui| edit_menu(ui, app, actions));
-            ui.menu_button("View", |ui| view_menu(ui, app, actions));
-            ui.menu_button("Simulate", |ui| simulate_menu(ui, app, actions));
-            ui.menu_button("Export", |ui| {
+            ui.menu_button(tr("menu-file"), |ui| file_menu(ui, app, actions));
+            ui.menu_button(tr("menu-edit"), |ui| edit_menu(ui, app, actions));
+            ui.menu_button(tr("menu-view"), |ui| view_menu(ui, app, actions));
+            ui.menu_button(tr("menu-simulate"), |ui| simulate_menu(ui, app, actions));
+            ui.menu_button(tr("menu-export"), |ui| {
                 for format in engine::export::ExportFormat::ALL {
-                    if ui.button(format!("{}…", format.title())).clicked() {
+                    if ui.button(tr_args("menu-export-format", &[("format", format.title().into())])).clicked() {
                         actions.push(Action::Export(format));
                     }
                 }
                 ui.separator();
-                if ui.button("Canvas as SVG…").clicked() {
+                if ui.button(tr("menu-export-svg")).clicked() {
                     actions.push(Action::ExportSvg);
                 }
-                if ui.button("Canvas as PNG…").clicked() {
+                if ui.button(tr("menu-export-png")).clicked() {
                     actions.push(Action::ExportPng);
                 }
             });
-            ui.menu_button("Help", |ui| {
-                if ui.button("Keyboard shortcuts").clicked() {
+            ui.menu_button(tr("menu-help"), |ui| {
+                if ui.button(tr("menu-shortcuts")).clicked() {
                     app.modal = Some(Modal::Shortcuts);
                 }
-                if ui.button("About Switchboard").clicked() {
+                if ui.button(tr("menu-about")).clicked() {
                     app.modal = Some(Modal::About);
                 }
             });
@@ -44,15 +45,15 @@ pub fn menu_bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>
 }
 
 fn file_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
-    if item(ui, "New", "Ctrl+N", true) {
+    if item(ui, &tr("menu-new"), "Ctrl+N", true) {
         actions.push(Action::New);
     }
-    if item(ui, "Open…", "Ctrl+O", true) {
+    if item(ui, &tr("menu-open"), "Ctrl+O", true) {
         actions.push(Action::Open(None));
     }
-    ui.menu_button("Open recent", |ui| {
+    ui.menu_button(tr("menu-open-recent"), |ui| {
         if app.settings.recent.is_empty() {
-            ui.weak("No recent files");
+            ui.weak(tr("menu-no-recent"));
         }
         for path in app.settings.recent.clone() {
             let label =
@@ -62,9 +63,9 @@ fn file_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             }
         }
     });
-    ui.menu_button("Open sample", |ui| {
+    ui.menu_button(tr("menu-open-sample"), |ui| {
         if app.samples.is_empty() {
-            ui.weak("No samples found");
+            ui.weak(tr("menu-no-samples"));
         }
         for s in &app.samples {
             if ui.button(&s.name).on_hover_text(&s.description).clicked() {
@@ -72,23 +73,21 @@ fn file_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             }
         }
     });
-    if ui.button("Import…").clicked() {
+    if ui.button(tr("menu-import")).clicked() {
         actions.push(Action::Import(None));
     }
     ui.separator();
-    if item(ui, "Save", "Ctrl+S", true) {
+    if item(ui, &tr("menu-save"), "Ctrl+S", true) {
         actions.push(Action::Save);
     }
-    if item(ui, "Save as…", "Ctrl+Shift+S", true) {
+    if item(ui, &tr("menu-save-as"), "Ctrl+Shift+S", true) {
         actions.push(Action::SaveAs);
     }
     ui.separator();
-    ui.checkbox(&mut app.settings.in_app_file_dialog, "Always use the in-app file dialog").on_hover_text(
-        "Switchboard uses its own file dialog when the desktop has no file chooser (no portal); \
-         tick this to use it always.",
-    );
+    ui.checkbox(&mut app.settings.in_app_file_dialog, tr("menu-in-app-dialog"))
+        .on_hover_text(tr("menu-in-app-dialog-hint"));
     ui.separator();
-    if item(ui, "Quit", "", true) {
+    if item(ui, &tr("menu-quit"), "", true) {
         actions.push(Action::Quit);
     }
 }
@@ -96,44 +95,44 @@ fn file_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
 fn edit_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     let has_sel = !app.selection.is_empty();
     let has_nodes = !app.selection.nodes.is_empty();
-    if item(ui, "Undo", "Ctrl+Z", app.doc.can_undo()) {
+    if item(ui, &tr("menu-undo"), "Ctrl+Z", app.doc.can_undo()) {
         actions.push(Action::Undo);
     }
-    if item(ui, "Redo", "Ctrl+Shift+Z", app.doc.can_redo()) {
+    if item(ui, &tr("menu-redo"), "Ctrl+Shift+Z", app.doc.can_redo()) {
         actions.push(Action::Redo);
     }
     ui.separator();
-    if item(ui, "Cut", "Ctrl+X", has_nodes) {
+    if item(ui, &tr("menu-cut"), "Ctrl+X", has_nodes) {
         actions.push(Action::Cut);
     }
-    if item(ui, "Copy", "Ctrl+C", has_nodes) {
+    if item(ui, &tr("menu-copy"), "Ctrl+C", has_nodes) {
         actions.push(Action::Copy);
     }
-    if item(ui, "Paste", "Ctrl+V", app.clipboard().is_some()) {
+    if item(ui, &tr("menu-paste"), "Ctrl+V", app.clipboard().is_some()) {
         actions.push(Action::Paste(None));
     }
-    if item(ui, "Duplicate", "Ctrl+D", has_nodes) {
+    if item(ui, &tr("menu-duplicate"), "Ctrl+D", has_nodes) {
         actions.push(Action::Duplicate);
     }
-    if item(ui, "Delete", "Del", has_sel) {
+    if item(ui, &tr("menu-delete"), "Del", has_sel) {
         actions.push(Action::Delete);
     }
     ui.separator();
-    if item(ui, "Select all", "Ctrl+A", true) {
+    if item(ui, &tr("menu-select-all"), "Ctrl+A", true) {
         actions.push(Action::SelectAll);
     }
-    if item(ui, "Rename", "F2", app.selection.single_node().is_some())
+    if item(ui, &tr("menu-rename"), "F2", app.selection.single_node().is_some())
         && let Some(id) = app.selection.single_node()
     {
         actions.push(Action::Rename(id.to_owned()));
     }
-    if item(ui, "Group", "Ctrl+G", has_nodes) {
+    if item(ui, &tr("menu-group"), "Ctrl+G", has_nodes) {
         actions.push(Action::Group);
     }
-    if item(ui, "Ungroup", "Ctrl+Shift+G", has_nodes || app.selection.group.is_some()) {
+    if item(ui, &tr("menu-ungroup"), "Ctrl+Shift+G", has_nodes || app.selection.group.is_some()) {
         actions.push(Action::Ungroup);
     }
-    if item(ui, "Find…", "Ctrl+F", true) {
+    if item(ui, &tr("menu-find"), "Ctrl+F", true) {
         app.find = Some(String::new());
         app.find_focus = true;
     }
@@ -141,17 +140,17 @@ fn edit_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
 
 fn simulate_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     let running = app.runs.is_running();
-    if item(ui, "Run", "F5", !running) {
+    if item(ui, &tr("menu-run"), "F5", !running) {
         actions.push(Action::Run);
     }
-    if item(ui, "Stop", "Esc", running) {
+    if item(ui, &tr("menu-stop"), "Esc", running) {
         actions.push(Action::StopRun);
     }
     ui.separator();
-    ui.checkbox(&mut app.results.open, "Results panel");
+    ui.checkbox(&mut app.results.open, tr("menu-results-panel"));
     for (label, tab) in [
-        ("Chaos timeline", crate::gui::results::Tab::Chaos),
-        ("Compare runs and what-if sweeps", crate::gui::results::Tab::Compare),
+        (tr("menu-chaos-timeline"), crate::gui::results::Tab::Chaos),
+        (tr("menu-compare-sweeps"), crate::gui::results::Tab::Compare),
     ] {
         if ui.button(label).clicked() {
             app.results.open = true;
@@ -159,35 +158,45 @@ fn simulate_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action
         }
     }
     ui.separator();
-    ui.weak("The ρ badges on the nodes are the instant capacity estimate;\na run measures them (and much more) by simulation.");
+    ui.weak(tr("menu-estimate-note"));
 }
 
 fn view_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
-    if item(ui, "Fit to view", "Home", true) {
+    if item(ui, &tr("menu-fit-view"), "Home", true) {
         actions.push(Action::FitView);
     }
-    if item(ui, "Zoom to selection", "Shift+2", !app.selection.nodes.is_empty()) {
+    if item(ui, &tr("menu-zoom-selection"), "Shift+2", !app.selection.nodes.is_empty()) {
         actions.push(Action::ZoomToSelection);
     }
-    if item(ui, "Auto-layout", "Ctrl+Shift+L", true) {
+    if item(ui, &tr("menu-auto-layout"), "Ctrl+Shift+L", true) {
         actions.push(Action::AutoLayout);
     }
     ui.separator();
-    ui.checkbox(&mut app.canvas.snap, "Snap to grid");
-    ui.checkbox(&mut app.canvas.show_grid, "Show grid");
-    ui.checkbox(&mut app.settings.show_minimap, "Minimap");
-    ui.checkbox(&mut app.settings.show_problems, "Problems panel");
-    ui.checkbox(&mut app.settings.show_start, "Start panel");
-    ui.checkbox(&mut app.results.open, "Results panel");
+    ui.checkbox(&mut app.canvas.snap, tr("menu-snap"));
+    ui.checkbox(&mut app.canvas.show_grid, tr("menu-show-grid"));
+    ui.checkbox(&mut app.settings.show_minimap, tr("menu-minimap"));
+    ui.checkbox(&mut app.settings.show_problems, tr("menu-problems-panel"));
+    ui.checkbox(&mut app.settings.show_start, tr("menu-start-panel"));
+    ui.checkbox(&mut app.results.open, tr("menu-results-panel"));
     ui.separator();
     let mut dark = app.settings.dark;
     ui.horizontal(|ui| {
-        ui.label("Theme");
-        ui.selectable_value(&mut dark, true, "Dark");
-        ui.selectable_value(&mut dark, false, "Light");
+        ui.label(tr("menu-theme"));
+        ui.selectable_value(&mut dark, true, tr("menu-theme-dark"));
+        ui.selectable_value(&mut dark, false, tr("menu-theme-light"));
     });
     if dark != app.settings.dark {
         let ctx = ui.ctx().clone();
         app.set_dark(&ctx, dark);
     }
+    ui.menu_button(tr("menu-language"), |ui| {
+        let mut lang = app.language();
+        for choice in Lang::ALL {
+            ui.selectable_value(&mut lang, choice, tr(choice.name_key()));
+        }
+        if lang != app.language() {
+            app.set_language(lang);
+            ui.close();
+        }
+    });
 }

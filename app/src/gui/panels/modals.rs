@@ -5,33 +5,35 @@ use egui::{Id, RichText};
 
 use crate::gui::action::Action;
 use crate::gui::app::{Modal, SwitchboardApp};
+use crate::gui::i18n::{tr, tr_args};
 
-/// Every keyboard shortcut, for the sheet under Help.
+/// Every keyboard shortcut, for the sheet under Help: the keys (a catalogue
+/// key where the keys are described in words) and what they do (a key).
 pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Ctrl+N / Ctrl+O / Ctrl+S", "New, open, save"),
-    ("Ctrl+Shift+S", "Save as"),
-    ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "Undo / redo"),
-    ("Ctrl+C / Ctrl+X / Ctrl+V", "Copy, cut, paste (design JSON)"),
-    ("Ctrl+D", "Duplicate"),
-    ("Shift+A", "Quick-add a component in the middle of the view"),
-    ("Ctrl+L", "Connect the node selected before to the one selected now"),
-    ("Ctrl+Shift+A", "Add a workload (entering a client if there is one)"),
-    ("Ctrl+E", "Export dialog (Ctrl+S in it saves the export)"),
-    ("Delete, Backspace", "Delete the selection"),
-    ("Ctrl+A", "Select all"),
-    ("F2, double-click", "Rename the node"),
-    ("Ctrl+G / Ctrl+Shift+G", "Group / ungroup"),
-    ("Ctrl+F", "Find a node"),
-    ("Ctrl+Shift+L", "Auto-layout"),
-    ("Home, Ctrl+0", "Fit to view"),
-    ("Shift+2", "Zoom to selection"),
-    ("Wheel / Ctrl+wheel, pinch", "Pan / zoom towards the cursor"),
-    ("Drag empty space", "Box select (Shift adds)"),
-    ("Middle or right drag, Space+drag", "Pan"),
-    ("Drag a node's handle", "Connect to another node"),
-    ("Double-click empty canvas", "Quick-add a component"),
-    ("Alt while dragging", "Move without snapping"),
-    ("Escape", "Clear the selection"),
+    ("Ctrl+N / Ctrl+O / Ctrl+S", "shortcut-new-open-save"),
+    ("Ctrl+Shift+S", "shortcut-save-as"),
+    ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", "shortcut-undo-redo"),
+    ("Ctrl+C / Ctrl+X / Ctrl+V", "shortcut-copy-cut-paste"),
+    ("Ctrl+D", "shortcut-duplicate"),
+    ("Shift+A", "shortcut-quick-add-middle"),
+    ("Ctrl+L", "shortcut-connect"),
+    ("Ctrl+Shift+A", "shortcut-add-workload"),
+    ("Ctrl+E", "shortcut-export"),
+    ("shortcut-keys-delete", "shortcut-delete"),
+    ("Ctrl+A", "shortcut-select-all"),
+    ("shortcut-keys-f2", "shortcut-rename"),
+    ("Ctrl+G / Ctrl+Shift+G", "shortcut-group"),
+    ("Ctrl+F", "shortcut-find"),
+    ("Ctrl+Shift+L", "shortcut-auto-layout"),
+    ("shortcut-keys-home", "shortcut-fit"),
+    ("Shift+2", "shortcut-zoom-selection"),
+    ("shortcut-keys-wheel", "shortcut-pan-zoom"),
+    ("shortcut-keys-drag-empty", "shortcut-box-select"),
+    ("shortcut-keys-middle-drag", "shortcut-pan"),
+    ("shortcut-keys-drag-handle", "shortcut-connect-drag"),
+    ("shortcut-keys-double-click", "shortcut-quick-add"),
+    ("shortcut-keys-alt-drag", "shortcut-no-snap"),
+    ("Escape", "shortcut-clear-selection"),
 ];
 
 /// Show the open dialog, if any.
@@ -42,72 +44,77 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Act
         ui.set_max_width(460.0);
         match &modal {
             Modal::SaveChanges(pending) => {
-                ui.heading("Save changes?");
-                ui.label(format!("{} has unsaved changes. Save them first?", app.doc.display_name()));
+                ui.heading(tr("modal-save-changes"));
+                ui.label(tr_args("modal-unsaved", &[("name", app.doc.display_name().into())]));
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
-                    if ui.button("Save").clicked() {
+                    if ui.button(tr("modal-save")).clicked() {
                         close = true;
                         app.save_then(false, Some(pending.clone()));
                     }
-                    if ui.button("Don't save").clicked() {
+                    if ui.button(tr("modal-dont-save")).clicked() {
                         close = true;
                         app.proceed(pending.clone());
                     }
-                    if ui.button("Cancel").clicked() {
+                    if ui.button(tr("modal-cancel")).clicked() {
                         close = true;
                     }
                 });
             }
             Modal::Error(message) => {
-                ui.heading("Something went wrong");
+                ui.heading(tr("modal-error"));
                 ui.label(message);
                 ui.add_space(8.0);
-                if ui.button("OK").clicked() {
+                if ui.button(tr("modal-ok")).clicked() {
                     close = true;
                 }
             }
             Modal::Recovery(rec) => {
-                ui.heading("Restore unsaved work?");
+                ui.heading(tr("modal-restore-title"));
                 let from =
-                    rec.original.as_ref().map_or_else(|| "an unsaved design".to_owned(), |p| p.display().to_string());
-                ui.label(format!(
-                    "Switchboard did not close cleanly. Unsaved changes to {from} (\"{}\", {} nodes) were kept.",
-                    rec.design.name,
-                    rec.design.nodes.len()
+                    rec.original.as_ref().map_or_else(|| tr("modal-unsaved-design"), |p| p.display().to_string());
+                ui.label(tr_args(
+                    "modal-restore-body",
+                    &[
+                        ("from", from.into()),
+                        ("name", rec.design.name.as_str().into()),
+                        ("count", rec.design.nodes.len().into()),
+                    ],
                 ));
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
-                    if ui.button("Restore").clicked() {
+                    if ui.button(tr("modal-restore")).clicked() {
                         close = true;
                         app.restore((**rec).clone());
                     }
-                    if ui.button("Discard").clicked() {
+                    if ui.button(tr("modal-discard")).clicked() {
                         close = true;
                         app.discard_recovery();
                     }
                 });
             }
             Modal::Shortcuts => {
-                ui.heading("Keyboard shortcuts");
+                ui.heading(tr("modal-shortcuts"));
                 egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
                     for (keys, what) in SHORTCUTS {
-                        ui.label(RichText::new(*keys).monospace());
-                        ui.label(*what);
+                        // Key names (Ctrl+S) read the same in every language.
+                        let keys = if keys.starts_with("shortcut-") { tr(keys) } else { (*keys).to_owned() };
+                        ui.label(RichText::new(keys).monospace());
+                        ui.label(tr(what));
                         ui.end_row();
                     }
                 });
                 ui.add_space(8.0);
-                if ui.button("Close").clicked() {
+                if ui.button(tr("modal-close")).clicked() {
                     close = true;
                 }
             }
             Modal::About => {
                 ui.heading("Switchboard");
-                ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
-                ui.label("Design, simulate and export microservice systems.");
+                ui.label(tr_args("modal-version", &[("version", env!("CARGO_PKG_VERSION").into())]));
+                ui.label(tr("modal-about"));
                 ui.add_space(8.0);
-                if ui.button("Close").clicked() {
+                if ui.button(tr("modal-close")).clicked() {
                     close = true;
                 }
             }

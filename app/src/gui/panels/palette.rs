@@ -6,6 +6,7 @@ use egui::{Color32, CursorIcon, FontId, RichText, Sense, Ui, WidgetInfo, WidgetT
 
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::presets::{self, PaletteItem};
 use crate::gui::style;
 
@@ -13,21 +14,23 @@ use crate::gui::style;
 pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         if app.settings.show_start {
-            let open = egui::CollapsingHeader::new(RichText::new("Start").strong()).default_open(true).show(ui, |ui| {
-                start_section(ui, app, actions);
-            });
-            open.header_response.on_hover_text("Samples and recent files");
+            let open = egui::CollapsingHeader::new(RichText::new(tr("palette-start")).strong())
+                .default_open(true)
+                .show(ui, |ui| {
+                    start_section(ui, app, actions);
+                });
+            open.header_response.on_hover_text(tr("palette-start-hint"));
             ui.add_space(6.0);
         }
-        egui::CollapsingHeader::new(RichText::new("Palette").strong()).default_open(true).show(ui, |ui| {
-            ui.weak("Drag onto the canvas, or click to add.");
+        egui::CollapsingHeader::new(RichText::new(tr("palette-title")).strong()).default_open(true).show(ui, |ui| {
+            ui.weak(tr("palette-drag-hint"));
             let items = presets::palette();
-            ui.label(RichText::new("Kinds").small().weak());
+            ui.label(RichText::new(tr("palette-kinds")).small().weak());
             for item in items.iter().filter(|i| i.preset.is_none()) {
                 palette_row(ui, *item, actions);
             }
             ui.add_space(4.0);
-            ui.label(RichText::new("Presets").small().weak());
+            ui.label(RichText::new(tr("palette-presets")).small().weak());
             for item in items.iter().filter(|i| i.preset.is_some()) {
                 palette_row(ui, *item, actions);
             }
@@ -37,27 +40,29 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
 
 fn start_section(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
-        if ui.button("New design").clicked() {
+        if ui.button(tr("palette-new-design")).clicked() {
             actions.push(Action::New);
         }
-        if ui.button("Open…").clicked() {
+        if ui.button(tr("palette-open")).clicked() {
             actions.push(Action::Open(None));
         }
     });
     ui.add_space(4.0);
     if app.samples.is_empty() {
-        ui.weak("No samples found: looked for a samples/ folder next to the app and in the current directory.");
+        ui.weak(tr("palette-no-samples"));
     } else {
-        ui.label(RichText::new("Samples").small().weak());
+        ui.label(RichText::new(tr("palette-samples")).small().weak());
     }
     let current = app.design().name.clone();
     for sample in &app.samples {
         let selected = sample.name == current;
-        let resp = ui.selectable_label(selected, RichText::new(&sample.name).strong()).on_hover_text(format!(
-            "{}\n\n{} nodes · {}",
-            sample.description,
-            sample.nodes,
-            sample.path.display()
+        let resp = ui.selectable_label(selected, RichText::new(&sample.name).strong()).on_hover_text(tr_args(
+            "palette-sample-hint",
+            &[
+                ("description", sample.description.as_str().into()),
+                ("count", sample.nodes.into()),
+                ("path", sample.path.display().to_string().into()),
+            ],
         ));
         if !sample.description.is_empty() {
             // One readable line (the whole text is in the tooltip): six
@@ -73,7 +78,7 @@ fn start_section(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action
     }
     if !app.settings.recent.is_empty() {
         ui.add_space(4.0);
-        ui.label(RichText::new("Recent").small().weak());
+        ui.label(RichText::new(tr("palette-recent")).small().weak());
         for path in app.settings.recent.iter().take(5) {
             let name =
                 path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -88,8 +93,10 @@ fn start_section(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action
 fn palette_row(ui: &mut Ui, item: PaletteItem, actions: &mut Vec<Action>) {
     let width = ui.available_width();
     let (rect, resp) = ui.allocate_exact_size(vec2(width, 26.0), Sense::click_and_drag());
-    resp.widget_info(|| WidgetInfo::labeled(WidgetType::Button, true, format!("Add {}", item.label)));
-    let resp = resp.on_hover_text(item.about).on_hover_cursor(CursorIcon::Grab);
+    resp.widget_info(|| {
+        WidgetInfo::labeled(WidgetType::Button, true, tr_args("palette-add", &[("item", tr(item.label).into())]))
+    });
+    let resp = resp.on_hover_text(tr(item.about)).on_hover_cursor(CursorIcon::Grab);
     if resp.drag_started() {
         resp.dnd_set_drag_payload(item);
     }
@@ -107,7 +114,7 @@ fn palette_row(ui: &mut Ui, item: PaletteItem, actions: &mut Vec<Action>) {
     painter.text(
         rect.left_center() + vec2(34.0, 0.0),
         egui::Align2::LEFT_CENTER,
-        item.label,
+        tr(item.label),
         FontId::proportional(13.5),
         visuals.text_color(),
     );
@@ -119,6 +126,6 @@ fn palette_row(ui: &mut Ui, item: PaletteItem, actions: &mut Vec<Action>) {
         let ghost = ui.ctx().layer_painter(layer);
         let r = egui::Rect::from_center_size(p, vec2(150.0, 26.0));
         ghost.rect_filled(r, 6.0, Color32::from_black_alpha(140));
-        ghost.text(r.center(), egui::Align2::CENTER_CENTER, item.label, FontId::proportional(13.0), Color32::WHITE);
+        ghost.text(r.center(), egui::Align2::CENTER_CENTER, tr(item.label), FontId::proportional(13.0), Color32::WHITE);
     }
 }

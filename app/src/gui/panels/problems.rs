@@ -6,6 +6,7 @@ use engine::validate::{Problem, Severity, Target};
 
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
+use crate::gui::i18n::tr;
 use crate::gui::style;
 
 /// Show the problems panel at the bottom of the window.
@@ -20,21 +21,21 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     panel.show(ui, |ui| {
         let (errors, warnings) = app.analysis().counts();
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Problems").strong());
-            ui.label(RichText::new(style::count(errors, "error")).color(if errors > 0 {
+            ui.label(RichText::new(tr("problems-problems")).strong());
+            ui.label(RichText::new(style::count(errors, "count-error")).color(if errors > 0 {
                 style::error_text(ui)
             } else {
                 ui.visuals().weak_text_color()
             }));
-            ui.label(RichText::new(style::count(warnings, "warning")).color(if warnings > 0 {
+            ui.label(RichText::new(style::count(warnings, "count-warning")).color(if warnings > 0 {
                 style::warning_text(ui)
             } else {
                 ui.visuals().weak_text_color()
             }));
             if total == 0 {
-                ui.weak("· the design validates, and no node is hot (ρ ≥ 0.8)");
+                ui.weak(tr("problems-the-design-validates-and-no"));
             } else {
-                ui.weak("· click one to select the culprit");
+                ui.weak(tr("problems-click-one-to-select-the"));
             }
         });
         if total == 0 {

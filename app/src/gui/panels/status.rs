@@ -3,6 +3,7 @@
 use egui::{RichText, Ui};
 
 use crate::gui::app::SwitchboardApp;
+use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::style;
 
 /// Show the status bar at the bottom of the window.
@@ -13,18 +14,18 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
         ui.horizontal_centered(|ui| {
             let dirty = if app.doc.is_dirty() { " ●" } else { "" };
             ui.label(format!("{}{dirty}", app.doc.display_name())).on_hover_text(
-                app.doc.path.as_ref().map_or_else(|| "not saved yet".to_owned(), |p| p.display().to_string()),
+                app.doc.path.as_ref().map_or_else(|| tr("status-not-saved"), |p| p.display().to_string()),
             );
             ui.separator();
             let d = app.design();
             ui.label(format!(
                 "{} · {} · {}",
-                style::count(d.nodes.len(), "node"),
-                style::count(d.edges.len(), "edge"),
-                style::count(d.workloads.len(), "workload")
+                style::count(d.nodes.len(), "count-node"),
+                style::count(d.edges.len(), "count-edge"),
+                style::count(d.workloads.len(), "count-workload")
             ));
             ui.separator();
-            ui.label(format!("zoom {:.0}%", app.canvas.zoom() * 100.0));
+            ui.label(tr_args("status-zoom", &[("percent", num(f64::from(app.canvas.zoom()) * 100.0, 0))]));
             ui.separator();
             let (errors, warnings) = app.analysis().counts();
             let color = if errors > 0 {
@@ -35,31 +36,36 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
                 ui.visuals().weak_text_color()
             };
             ui.label(
-                RichText::new(format!("{} · {}", style::count(errors, "error"), style::count(warnings, "warning")))
-                    .color(color),
+                RichText::new(format!(
+                    "{} · {}",
+                    style::count(errors, "count-error"),
+                    style::count(warnings, "count-warning")
+                ))
+                .color(color),
             );
             if app.analysis().is_running() {
                 ui.spinner();
-                ui.label("validating").on_hover_text(
-                    "The design is large: it is checked in the background, and the counts shown are of the last check.",
-                );
+                ui.label(tr("status-validating")).on_hover_text(tr("status-validating-hint"));
             }
             let hot = app.analysis().hot_nodes();
             if hot > 0 {
                 ui.separator();
-                ui.label(RichText::new(format!("{hot} hot or overloaded")).color(style::rho_color(0.9)));
+                ui.label(RichText::new(tr_args("status-hot", &[("count", hot.into())])).color(style::rho_color(0.9)));
             }
             if let Some(name) = app.uncovered_name(ui.ctx()) {
                 ui.separator();
                 ui.label(
-                    RichText::new(format!("“{}” has characters no installed font has", style::one_line(&name)))
+                    RichText::new(tr_args("status-uncovered", &[("name", style::one_line(&name).into())]))
                         .color(style::WARNING_COLOR),
                 )
-                .on_hover_text("Install a font for its script (e.g. fonts-noto-cjk, fonts-noto-core)");
+                .on_hover_text(tr("status-uncovered-hint"));
             }
             if !app.selection.is_empty() {
                 ui.separator();
-                ui.label(format!("{} selected", app.selection.nodes.len() + app.selection.edges.len()));
+                ui.label(tr_args(
+                    "status-selected",
+                    &[("count", (app.selection.nodes.len() + app.selection.edges.len()).into())],
+                ));
             }
             if let Some(m) = message {
                 ui.separator();

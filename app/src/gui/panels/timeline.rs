@@ -11,6 +11,7 @@ use engine::model::{Arrival, Fault, FaultKind, PartitionMode, Scenario, Scenario
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
 use crate::gui::document::Command;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::results::plots::fault_kind_label;
 use crate::gui::style;
 
@@ -25,6 +26,15 @@ const MIN_LEN_S: f64 = 0.1;
 
 /// The fault kinds offered, in menu order.
 pub const KINDS: [&str; 5] = ["outage", "latency", "errors", "partition", "broker outage"];
+/// The catalogue keys of [`KINDS`]' names as the UI shows them (the
+/// English names above also name new faults in the design file).
+const KIND_KEYS: [&str; 5] = [
+    "fault-kind-outage",
+    "fault-kind-latency",
+    "fault-kind-errors",
+    "fault-kind-partition",
+    "fault-kind-broker-outage",
+];
 
 /// A new fault of a kind (by [`KINDS`] index) with typical settings.
 #[must_use]
@@ -125,7 +135,7 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             ui.painter().text(
                 pos2(track.center().x, track.top() + LANE_H / 2.0),
                 egui::Align2::CENTER_CENTER,
-                "No faults: add one above (outage, latency, errors, partition, broker outage).",
+                tr("timeline-no-faults-add-one-above"),
                 egui::FontId::proportional(13.0),
                 ui.visuals().weak_text_color(),
             );
@@ -186,7 +196,7 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
                 state.drag = Some(Drag { index: i, grab: hover_grab, pointer_s: to_s(p.x), original: f.clone() });
             }
             resp.context_menu(|ui| {
-                if ui.button("Delete fault").clicked() {
+                if ui.button(tr("timeline-delete-fault")).clicked() {
                     let mut next = list.clone();
                     next.remove(i);
                     actions.push(Action::Edit(set(next, &state.scenario)));
@@ -277,19 +287,23 @@ fn kind_color(k: &FaultKind) -> Color32 {
 
 fn scenario_bar(ui: &mut Ui, design: &Design, state: &mut TimelineState, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
-        let l = ui.label("Faults of");
-        let shown = state.scenario.clone().unwrap_or_else(|| "the design".to_owned());
+        let l = ui.label(tr("timeline-faults-of"));
+        let shown = state.scenario.clone().unwrap_or_else(|| tr("timeline-the-design"));
         egui::ComboBox::from_id_salt("timeline-scenario")
             .selected_text(shown)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut state.scenario, None, "the design");
+                ui.selectable_value(&mut state.scenario, None, tr("timeline-the-design"));
                 for s in &design.scenarios {
-                    ui.selectable_value(&mut state.scenario, Some(s.name.clone()), format!("scenario {}", s.name));
+                    ui.selectable_value(
+                        &mut state.scenario,
+                        Some(s.name.clone()),
+                        tr_args("timeline-scenario", &[("name", s.name.as_str().into())]),
+                    );
                 }
             })
             .response
             .labelled_by(l.id);
-        if ui.button("New scenario").on_hover_text("A named set of workload rates and faults").clicked() {
+        if ui.button(tr("timeline-new-scenario")).on_hover_text(tr("timeline-a-named-set-of-workload")).clicked() {
             let mut n = design.scenarios.len() + 1;
             while design.scenario(&format!("Scenario {n}")).is_some() {
                 n += 1;
@@ -304,13 +318,13 @@ fn scenario_bar(ui: &mut Ui, design: &Design, state: &mut TimelineState, actions
         let Some(index) = design.scenarios.iter().position(|s| s.name == name) else { return };
         let mut list = design.scenarios.clone();
         let Some(s) = list.get_mut(index) else { return };
-        let l = ui.label("rate ×");
+        let l = ui.label(tr("timeline-rate"));
         ui.add(egui::DragValue::new(&mut s.rate_scale).range(0.0..=1000.0).speed(0.01)).labelled_by(l.id);
         for w in &design.workloads {
             let Arrival::Open { rate_per_s, .. } = &w.arrival else { continue };
             let pos = s.rates.iter().position(|r| r.workload == w.name);
             let mut on = pos.is_some();
-            if ui.checkbox(&mut on, &w.name).on_hover_text("Set this workload's rate in the scenario").changed() {
+            if ui.checkbox(&mut on, &w.name).on_hover_text(tr("timeline-set-this-workload-s-rate")).changed() {
                 if on {
                     s.rates.push(ScenarioRate { workload: w.name.clone(), rate_per_s: *rate_per_s });
                 } else if let Some(p) = pos {
@@ -321,7 +335,7 @@ fn scenario_bar(ui: &mut Ui, design: &Design, state: &mut TimelineState, actions
                 ui.add(egui::DragValue::new(&mut r.rate_per_s).range(0.0..=1e7).suffix(" req/s"));
             }
         }
-        if ui.button("Delete scenario").clicked() {
+        if ui.button(tr("timeline-delete-scenario")).clicked() {
             list.remove(index);
             actions.push(Action::Edit(Command::SetScenarios(list)));
             state.scenario = None;
@@ -340,17 +354,17 @@ fn add_bar(ui: &mut Ui, design: &Design, state: &mut TimelineState, list: &[Faul
         state.new_target = targets.first().map(|t| t.0.clone());
     }
     ui.horizontal(|ui| {
-        let l = ui.label("Add");
+        let l = ui.label(tr("timeline-add"));
         egui::ComboBox::from_id_salt("timeline-kind")
-            .selected_text(KINDS.get(state.new_kind).copied().unwrap_or("outage"))
+            .selected_text(tr(KIND_KEYS.get(state.new_kind).copied().unwrap_or(KIND_KEYS[0])))
             .show_ui(ui, |ui| {
-                for (i, k) in KINDS.iter().enumerate() {
-                    ui.selectable_value(&mut state.new_kind, i, *k);
+                for (i, k) in KIND_KEYS.iter().enumerate() {
+                    ui.selectable_value(&mut state.new_kind, i, tr(k));
                 }
             })
             .response
             .labelled_by(l.id);
-        let l = ui.label("on");
+        let l = ui.label(tr("timeline-on"));
         let shown = state.new_target.as_deref().map(|t| target_name(design, t)).unwrap_or_default();
         egui::ComboBox::from_id_salt("timeline-target")
             .selected_text(shown)
@@ -363,7 +377,7 @@ fn add_bar(ui: &mut Ui, design: &Design, state: &mut TimelineState, list: &[Faul
             .response
             .labelled_by(l.id);
         let enabled = state.new_target.is_some();
-        if ui.add_enabled(enabled, egui::Button::new("Add fault")).clicked()
+        if ui.add_enabled(enabled, egui::Button::new(tr("timeline-add-fault"))).clicked()
             && let Some(target) = state.new_target.clone()
         {
             let duration = design.simulation.duration_s.max(1.0);
@@ -383,7 +397,7 @@ fn add_bar(ui: &mut Ui, design: &Design, state: &mut TimelineState, list: &[Faul
             state.selected = Some(next.len() - 1);
             actions.push(Action::Edit(Command::SetFaults { scenario: state.scenario.clone(), faults: next }));
         }
-        ui.weak("· drag a bar to move it, its ends to resize, right-click to delete");
+        ui.weak(tr("timeline-drag-a-bar-to-move"));
     });
 }
 
@@ -391,19 +405,19 @@ fn details(ui: &mut Ui, f: &Fault, i: usize, list: &[Fault], scenario: Option<&S
     let mut g = f.clone();
     ui.horizontal(|ui| {
         ui.label(RichText::new(&f.name).strong());
-        let l = ui.label("start");
+        let l = ui.label(tr("timeline-start"));
         ui.add(egui::DragValue::new(&mut g.start_s).range(0.0..=g.end_s).speed(0.1).suffix(" s")).labelled_by(l.id);
-        let l = ui.label("end");
+        let l = ui.label(tr("timeline-end"));
         ui.add(egui::DragValue::new(&mut g.end_s).range(g.start_s..=1e6).speed(0.1).suffix(" s")).labelled_by(l.id);
         match &mut g.fault {
             FaultKind::Outage { replicas } => {
                 let mut all = replicas.is_none();
-                ui.checkbox(&mut all, "all replicas");
+                ui.checkbox(&mut all, tr("timeline-all-replicas"));
                 if all {
                     *replicas = None;
                 } else {
                     let mut n = replicas.unwrap_or(1);
-                    ui.add(egui::DragValue::new(&mut n).range(1..=1000).suffix(" down"));
+                    ui.add(egui::DragValue::new(&mut n).range(1..=1000).suffix(tr("timeline-down")));
                     *replicas = Some(n);
                 }
             }
@@ -412,17 +426,17 @@ fn details(ui: &mut Ui, f: &Fault, i: usize, list: &[Fault], scenario: Option<&S
                 ui.add(egui::DragValue::new(factor).range(0.01..=1000.0).speed(0.01).prefix("×"));
             }
             FaultKind::Errors { probability } => {
-                ui.add(egui::Slider::new(probability, 0.0..=1.0).text("error probability"));
+                ui.add(egui::Slider::new(probability, 0.0..=1.0).text(tr("timeline-error-probability")));
             }
             FaultKind::Partition { mode } => {
-                ui.selectable_value(mode, PartitionMode::FailFast, "fail fast");
-                ui.selectable_value(mode, PartitionMode::Hang, "hang");
+                ui.selectable_value(mode, PartitionMode::FailFast, tr("timeline-fail-fast"));
+                ui.selectable_value(mode, PartitionMode::Hang, tr("timeline-hang"));
             }
             FaultKind::BrokerOutage { lose_messages } => {
-                ui.checkbox(lose_messages, "lose buffered messages");
+                ui.checkbox(lose_messages, tr("timeline-lose-buffered-messages"));
             }
         }
-        if ui.button("Delete").clicked() {
+        if ui.button(tr("timeline-delete")).clicked() {
             let mut next = list.to_vec();
             next.remove(i);
             actions.push(Action::Edit(Command::SetFaults { scenario: scenario.cloned(), faults: next }));

@@ -8,6 +8,7 @@ use engine::sim::{Estimate, Report};
 
 use super::fmt_est;
 use crate::gui::app::SwitchboardApp;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::run::{SweepKind, design_for_run};
 use crate::gui::style;
 
@@ -69,43 +70,53 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp) {
 
 fn baseline_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     let Some(current) = app.runs.current().cloned() else {
-        ui.weak("No runs yet: press Run (F5). Then pin a run as the baseline, change the design, and run again.");
+        ui.weak(tr("compare-no-runs-yet-press-run"));
         return;
     };
     ui.horizontal(|ui| {
-        ui.label(RichText::new("Baseline").strong());
+        ui.label(RichText::new(tr("compare-baseline")).strong());
         if app.runs.baseline == Some(current.id) {
-            ui.label(format!("run {} is pinned", current.label));
-            if ui.button("Unpin").clicked() {
+            ui.label(tr_args("compare-pinned", &[("run", current.label.as_str().into())]));
+            if ui.button(tr("compare-unpin")).clicked() {
                 app.runs.baseline = None;
             }
         } else {
-            if ui.button(format!("Pin run {} as baseline", current.label)).clicked() {
+            if ui.button(tr_args("compare-pin", &[("run", current.label.as_str().into())])).clicked() {
                 app.runs.baseline = Some(current.id);
             }
             if let Some(b) = app.runs.baseline.and_then(|id| app.runs.get(id)) {
-                ui.weak(format!("baseline: run {}", b.label));
+                ui.weak(tr_args("compare-baseline-is", &[("run", b.label.as_str().into())]));
             }
         }
     });
     let Some(base) = app.runs.baseline_run().cloned() else {
-        ui.weak("Pin a run, change the design or the run settings, run again: the difference shows here and dashed on the plots.");
+        ui.weak(tr("compare-pin-a-run-change-the"));
         return;
     };
     if current.doc_id == base.doc_id {
-        ui.label(format!("Run {} against baseline {}:", current.label, base.label));
+        ui.label(tr_args(
+            "compare-against",
+            &[("run", current.label.as_str().into()), ("base", base.label.as_str().into())],
+        ));
     } else {
         // Across designs (a design against its fix): both named, rows by node id.
-        ui.label(format!(
-            "Run {} of “{}” against baseline {} of “{}”:",
-            current.label, current.design.name, base.label, base.design.name
+        ui.label(tr_args(
+            "compare-against-designs",
+            &[
+                ("run", current.label.as_str().into()),
+                ("design", current.design.name.as_str().into()),
+                ("base", base.label.as_str().into()),
+                ("base-design", base.design.name.as_str().into()),
+            ],
         ));
     }
     let rows = diff(&base.report, &current.report);
     egui::Grid::new("diff-table").striped(true).spacing([14.0, 3.0]).show(ui, |ui| {
-        for h in ["Workload", "Figure", "Before", "After", "Change", ""] {
-            ui.label(RichText::new(h).strong());
+        for h in ["diff-col-workload", "diff-col-figure", "diff-col-before", "diff-col-after", "diff-col-change"] {
+            ui.label(RichText::new(tr(h)).strong());
         }
+        // The last column (the verdict of the change) has no title.
+        ui.label("");
         ui.end_row();
         for r in &rows {
             // Error rates as percentages with their significant digits.
@@ -126,26 +137,26 @@ fn baseline_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
                 style::ERROR_COLOR
             };
             ui.label(RichText::new(change).color(color));
-            ui.weak(if r.significant { "beyond the intervals" } else { "within noise" });
+            ui.weak(if r.significant { tr("compare-beyond-the-intervals") } else { tr("compare-within-noise") });
             ui.end_row();
         }
     });
 }
 
 fn sweep_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
-    ui.label(RichText::new("What-if sweep").strong());
+    ui.label(RichText::new(tr("compare-what-if-sweep")).strong());
     let running = app.runs.sweep.is_running();
     let nodes: Vec<(String, String)> = app.design().nodes.iter().map(|n| (n.id.clone(), n.name.clone())).collect();
     ui.add_enabled_ui(!running, |ui| {
         ui.horizontal(|ui| {
             let sweep = &mut app.runs.sweep;
             let is_rate = sweep.kind == SweepKind::RateScale;
-            if ui.radio(is_rate, "Offered load (rate ×)").clicked() {
+            if ui.radio(is_rate, tr("compare-offered-load-rate")).clicked() {
                 sweep.kind = SweepKind::RateScale;
                 (sweep.from, sweep.to) = (0.5, 1.5);
             }
             let first = nodes.first().map(|n| n.0.clone()).unwrap_or_default();
-            if ui.radio(!is_rate, "Replicas of").clicked() && !first.is_empty() {
+            if ui.radio(!is_rate, tr("compare-replicas-of")).clicked() && !first.is_empty() {
                 sweep.kind = SweepKind::Replicas(first);
                 (sweep.from, sweep.to) = (1.0, 4.0);
             }
@@ -157,26 +168,26 @@ fn sweep_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
                     }
                 });
             }
-            ui.label("from");
+            ui.label(tr("compare-from"));
             ui.add(egui::DragValue::new(&mut sweep.from).speed(0.05).range(0.01..=1000.0));
-            ui.label("to");
+            ui.label(tr("compare-to"));
             ui.add(egui::DragValue::new(&mut sweep.to).speed(0.05).range(0.01..=1000.0));
             if sweep.kind == SweepKind::RateScale {
-                ui.label("points");
+                ui.label(tr("compare-points"));
                 ui.add(egui::DragValue::new(&mut sweep.points).range(2..=50));
             }
         });
     });
     ui.horizontal(|ui| {
         if running {
-            if ui.button("■ Stop sweep").clicked() {
+            if ui.button(tr("compare-stop-sweep")).clicked() {
                 app.runs.sweep.stop();
             }
             if let Some(p) = app.runs.sweep.progress() {
                 ui.add(egui::ProgressBar::new(p.fraction() as f32).desired_width(160.0));
-                ui.weak("point in progress");
+                ui.weak(tr("compare-point-in-progress"));
             }
-        } else if ui.button("▶ Run sweep").clicked() {
+        } else if ui.button(tr("compare-run-sweep")).clicked() {
             match design_for_run(app.design(), app.runs.scenario.as_deref()) {
                 Ok(design) => {
                     let ctx = ui.ctx().clone();
@@ -194,9 +205,7 @@ fn sweep_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     });
     let results = &app.runs.sweep.results;
     if results.is_empty() {
-        ui.weak(
-            "Each point is a full run with the design's settings; the plot shows the worst p99 and the error rate.",
-        );
+        ui.weak(tr("compare-each-point-is-a-full"));
         return;
     }
     let x_label = match &app.runs.sweep.kind {
@@ -214,23 +223,34 @@ fn sweep_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
             .y_axis_label("p99, ms")
             .include_y(0.0)
             .show(l, |p| {
-                p.line(Line::new("worst p99", PlotPoints::from(p99.clone())));
-                p.points(Points::new("points", PlotPoints::from(p99.clone())).radius(3.0));
+                p.line(Line::new(tr("legend-worst-p99"), PlotPoints::from(p99.clone())));
+                p.points(Points::new(tr("legend-points"), PlotPoints::from(p99.clone())).radius(3.0));
             });
         Plot::new("sweep-errors")
             .height(180.0)
             .legend(Legend::default())
             .x_axis_label(x_label.clone())
-            .y_axis_label("errors, %")
+            .y_axis_label(tr("axis-errors-pct"))
             .include_y(0.0)
             .show(r, |p| {
-                p.line(Line::new("error rate", PlotPoints::from(err.clone())).color(style::ERROR_COLOR));
-                p.points(Points::new("points", PlotPoints::from(err.clone())).radius(3.0).color(style::ERROR_COLOR));
+                p.line(Line::new(tr("legend-error-rate"), PlotPoints::from(err.clone())).color(style::ERROR_COLOR));
+                p.points(
+                    Points::new(tr("legend-points"), PlotPoints::from(err.clone()))
+                        .radius(3.0)
+                        .color(style::ERROR_COLOR),
+                );
             });
     });
     egui::Grid::new("sweep-table").striped(true).show(ui, |ui| {
-        for h in ["Point", "OK/s", "Worst p99, ms", "Errors", "Stable", "SLOs"] {
-            ui.label(RichText::new(h).strong());
+        for h in [
+            "sweep-col-point",
+            "sweep-col-ok",
+            "sweep-col-worst-p99",
+            "sweep-col-errors",
+            "sweep-col-stable",
+            "sweep-col-slos",
+        ] {
+            ui.label(RichText::new(tr(h)).strong());
         }
         ui.end_row();
         for p in results {
@@ -238,8 +258,8 @@ fn sweep_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
             ui.label(format!("{:.1}", p.throughput_per_s));
             ui.label(format!("{:.1}", p.p99_ms));
             ui.label(format!("{:.2} %", p.error_rate * 100.0));
-            ui.label(if p.unstable { "unstable" } else { "yes" });
-            ui.label(if p.slo_violated { "violated" } else { "met" });
+            ui.label(if p.unstable { tr("compare-unstable") } else { tr("compare-yes") });
+            ui.label(if p.slo_violated { tr("compare-violated") } else { tr("compare-met") });
             ui.end_row();
         }
     });

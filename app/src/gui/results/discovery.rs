@@ -10,24 +10,25 @@ use engine::sim::Report;
 
 use super::tables::{Row, TableState, count, none, num, row, table, text};
 use crate::gui::action::Action;
+use crate::gui::i18n::{tr, tr_args};
 
-/// Column titles.
+/// Column titles (catalogue keys).
 pub const HEADERS: [&str; 15] = [
-    "Service",
-    "Mode",
-    "Registry",
-    "Calls",
-    "Cache hit %",
-    "Lookups",
-    "Lookup failures",
-    "Stale routed",
-    "Failed for no list",
-    "Calls to dead",
-    "Crashes",
-    "Evictions",
-    "Crash→eviction mean",
-    "Crash→eviction max",
-    "Lookups/s",
+    "col-service",
+    "col-mode",
+    "col-registry",
+    "col-calls",
+    "col-cache-hit-pct",
+    "col-lookups",
+    "col-lookup-failures",
+    "col-stale-routed",
+    "col-failed-for-no-list",
+    "col-calls-to-dead",
+    "col-crashes",
+    "col-evictions",
+    "col-crash-to-eviction-mean",
+    "col-crash-to-eviction-max",
+    "col-lookups-per-s",
 ];
 
 /// The column sorted by default: calls sent to dead instances, the cost of
@@ -68,7 +69,8 @@ pub fn rows(report: &Report, design: &Design) -> Vec<Row> {
         .iter()
         .map(|d| {
             let client = d.mode == "client_side";
-            let registry = d.registry.as_deref().map_or("(platform)", |r| design.node_name(r));
+            let platform = tr("results-discovery-platform");
+            let registry = d.registry.as_deref().map_or(platform.as_str(), |r| design.node_name(r));
             let client_only = |cell: (String, super::tables::Key)| if client { cell } else { none() };
             row(
                 &d.id,
@@ -111,21 +113,19 @@ pub fn summary_line(report: &Report) -> String {
         .filter(|d| d.evictions > 0)
         .map(|d| d.max_eviction_ms)
         .fold(None, |m, v| Some(m.map_or(v, |m: f64| m.max(v))));
-    let mut line = format!(
-        "{services} discovered service{} · {crashes} crash{} · {evictions} eviction{} · {dead} call{} to dead instances",
-        plural(services as u64),
-        if crashes == 1 { "" } else { "es" },
-        plural(evictions),
-        plural(dead),
+    let mut line = tr_args(
+        "discovery-totals",
+        &[
+            ("services", services.into()),
+            ("crashes", crashes.into()),
+            ("evictions", evictions.into()),
+            ("dead", dead.into()),
+        ],
     );
     if let Some(w) = worst {
-        line.push_str(&format!(" · slowest eviction {}", fmt_duration_ms(w)));
+        line.push_str(&tr_args("discovery-slowest", &[("time", fmt_duration_ms(w).into())]));
     }
     line
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// The tab. `design_has_discovery` tells whether the design on screen uses
@@ -142,10 +142,7 @@ pub fn tab(
         empty(ui, design_has_discovery);
         return;
     }
-    ui.label(summary_line(report)).on_hover_text(
-        "Calls to dead instances went to a crashed instance the registry still listed (or, client-side, a caller's \
-         cached list still held). Crash→eviction is how long the registry's health check took to remove it.",
-    );
+    ui.label(summary_line(report)).on_hover_text(tr("results-discovery-hint"));
     ui.add_space(2.0);
     if let Some(id) = table(ui, "discovery-table", &HEADERS, rows(report, design), &mut state.discovery) {
         actions.push(Action::Focus(id));
@@ -154,19 +151,17 @@ pub fn tab(
 
 fn empty(ui: &mut Ui, design_has_discovery: bool) {
     if design_has_discovery {
-        ui.label("This run has no service discovery; the design uses it now: run again (F5) to see its figures.");
+        ui.label(tr("results-discovery-this-run-has-no-service"));
         return;
     }
-    ui.label(RichText::new("No service in this run uses service discovery.").strong());
+    ui.label(RichText::new(tr("results-discovery-no-service-in-this-run")).strong());
     ui.add_space(4.0);
-    ui.label("To see how callers find instances and how long a crashed instance stays listed:");
-    ui.label("1. Add a service registry from the palette (Consul, etcd, Eureka or ZooKeeper).");
-    ui.label(
-        "2. Select a service; in the inspector's Discovery section pick Server-side or Client-side and a registry.",
-    );
-    ui.label("3. Add a crash fault on the service (Chaos timeline) to see evictions, and run again (F5).");
+    ui.label(tr("results-discovery-to-see-how-callers-find"));
+    ui.label(tr("results-discovery-1-add-a-service-registry"));
+    ui.label(tr("results-discovery-2-select-a-service-in"));
+    ui.label(tr("results-discovery-3-add-a-crash-fault"));
     ui.add_space(4.0);
-    ui.weak("Client-side callers cache the instance list: errors last the eviction time plus up to the TTL.");
+    ui.weak(tr("results-discovery-client-side-callers-cache-the"));
 }
 
 #[cfg(test)]

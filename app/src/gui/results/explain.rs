@@ -10,6 +10,7 @@ use engine::report_explain::{Level, explain};
 use engine::sim::Report;
 
 use crate::gui::action::Action;
+use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::style;
 
 /// Show the explanation tab.
@@ -26,7 +27,7 @@ pub fn tab(ui: &mut Ui, report: &Report, design: &Design, actions: &mut Vec<Acti
                 ui.label(RichText::new(glyph).color(color));
                 ui.label(&f.text);
                 if let Some(node) = &f.node
-                    && ui.small_button("Show").on_hover_text("Select the node on the canvas").clicked()
+                    && ui.small_button(tr("explain-show")).on_hover_text(tr("explain-select-the-node-on-the")).clicked()
                 {
                     actions.push(Action::Focus(node.clone()));
                 }
@@ -37,9 +38,7 @@ pub fn tab(ui: &mut Ui, report: &Report, design: &Design, actions: &mut Vec<Acti
             return;
         }
         ui.add_space(8.0);
-        ui.label(
-            RichText::new(format!("Where the {} slowest sampled requests spend their time", ex.tail_traces)).strong(),
-        );
+        ui.label(RichText::new(tr_args("explain-tail", &[("count", ex.tail_traces.into())])).strong());
         let max = ex.tail.first().map_or(1.0, engine::report_explain::TailShare::total_ms).max(1e-9);
         for t in ex.tail.iter().take(10) {
             ui.horizontal(|ui| {
@@ -63,15 +62,17 @@ pub fn tab(ui: &mut Ui, report: &Report, design: &Design, actions: &mut Vec<Acti
                     );
                     x += w;
                 }
-                ui.label(format!(
-                    "{:.0} %  (queue {:.1} ms, service {:.1} ms, network {:.1} ms)",
-                    t.share * 100.0,
-                    t.queue_ms,
-                    t.service_ms,
-                    t.network_ms
+                ui.label(tr_args(
+                    "explain-share",
+                    &[
+                        ("share", num(t.share * 100.0, 0)),
+                        ("queue", num(t.queue_ms, 1)),
+                        ("service", num(t.service_ms, 1)),
+                        ("network", num(t.network_ms, 1)),
+                    ],
                 ));
             });
         }
-        ui.weak("Amber: queueing · blue: service · grey: network. Summed over the tail traces' critical paths.");
+        ui.weak(tr("explain-amber-queueing-blue-service-grey"));
     });
 }

@@ -6,6 +6,7 @@ use egui::Ui;
 use crate::gui::app::SwitchboardApp;
 use crate::gui::app::chooser::Purpose;
 use crate::gui::files;
+use crate::gui::i18n::tr;
 use crate::gui::panels::file_dialog::Ask;
 
 /// What to write.
@@ -45,13 +46,13 @@ pub fn render(run: &crate::gui::run::RunRecord, format: ReportFormat) -> String 
 pub fn menu(ui: &mut Ui, app: &mut SwitchboardApp) {
     let has = app.runs.current().is_some();
     ui.add_enabled_ui(has, |ui| {
-        ui.menu_button("Export", |ui| {
+        ui.menu_button(tr("results-export-export"), |ui| {
             for (label, f) in [
-                ("Report as JSON…", ReportFormat::Json),
-                ("Time series as CSV…", ReportFormat::Csv),
-                ("HTML report…", ReportFormat::Html),
+                ("results-export-json", ReportFormat::Json),
+                ("results-export-csv", ReportFormat::Csv),
+                ("results-export-html", ReportFormat::Html),
             ] {
-                if ui.button(label).clicked() {
+                if ui.button(tr(label)).clicked() {
                     app.export_run(f);
                     ui.close();
                 }
@@ -64,7 +65,7 @@ impl SwitchboardApp {
     /// Ask where, then write the run shown in `format`.
     pub fn export_run(&mut self, format: ReportFormat) {
         let Some(run) = self.runs.current().cloned() else {
-            self.notify("No results to export: run the design first");
+            self.notify(tr("results-export-no-results-to-export-run"));
             return;
         };
         let stem = files::design_slug(self.doc.design());
@@ -72,6 +73,6 @@ impl SwitchboardApp {
         let name = format!("{stem}{suffix}.{}", format.ext());
         let text = render(&run, format);
         let ask = Ask::SaveExport { suggested: name, extension: format.ext().to_owned() };
-        self.ask_file(ask, Purpose::WriteText { text, what: "the run".into(), export_dialog: false });
+        self.ask_file(ask, Purpose::WriteText { text, what: crate::gui::i18n::tr("what-run"), export_dialog: false });
     }
 }

@@ -9,22 +9,25 @@ use engine::sim::Report;
 use engine::sim::report::{FaultImpact, FaultReach, FaultReport};
 
 use crate::gui::action::Action;
+use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::style;
 
 /// A fault's share of one workload's figures, in words.
 #[must_use]
 pub fn impact_text(i: &FaultImpact) -> String {
-    format!(
-        "{}: errors {:.1} % ({:.1} % without it): {:.1} points due to this fault · p99 {:.0} ms ({:.0} ms without, {} ms) · mean {:.1} ms ({:.1} ms without)",
-        i.workload,
-        i.error_rate * 100.0,
-        i.error_rate_without * 100.0,
-        i.error_points,
-        i.p99_ms,
-        i.p99_without_ms,
-        signed(i.p99_ms - i.p99_without_ms),
-        i.mean_ms,
-        i.mean_without_ms
+    tr_args(
+        "faults-impact",
+        &[
+            ("workload", i.workload.as_str().into()),
+            ("rate", num(i.error_rate * 100.0, 1)),
+            ("rate-without", num(i.error_rate_without * 100.0, 1)),
+            ("points", num(i.error_points, 1)),
+            ("p99", num(i.p99_ms, 0)),
+            ("p99-without", num(i.p99_without_ms, 0)),
+            ("p99-diff", signed(i.p99_ms - i.p99_without_ms).into()),
+            ("mean", num(i.mean_ms, 1)),
+            ("mean-without", num(i.mean_without_ms, 1)),
+        ],
     )
 }
 
@@ -36,8 +39,8 @@ fn signed(v: f64) -> String {
 /// When the effect reached a node, in words relative to the fault's start.
 #[must_use]
 pub fn reach_text(f: &FaultReport, r: &FaultReach) -> String {
-    let effect = if r.effect == "latency" { "slower" } else { "failing" };
-    format!("{effect} from {:.2} s (+{:.2} s)", r.at_s, (r.at_s - f.start_s).max(0.0))
+    let key = if r.effect == "latency" { "faults-reach-slower" } else { "faults-reach-failing" };
+    tr_args(key, &[("at", num(r.at_s, 2)), ("after", num((r.at_s - f.start_s).max(0.0), 2))])
 }
 
 /// Show every fault's attribution (nothing when the run has none).
@@ -46,8 +49,8 @@ pub fn section(ui: &mut Ui, report: &Report, design: &Design, actions: &mut Vec<
         return;
     }
     ui.add_space(8.0);
-    ui.label(RichText::new("What each fault did").strong());
-    ui.weak("Measured against a run of the same seed without that fault: the difference is the fault's.");
+    ui.label(RichText::new(tr("faults-what-each-fault-did")).strong());
+    ui.weak(tr("faults-measured-against-a-run-of"));
     for f in &report.faults {
         egui::Frame::group(ui.style()).inner_margin(6.0).show(ui, |ui| {
             fault(ui, f, report, design, actions);
@@ -65,9 +68,17 @@ fn fault(ui: &mut Ui, f: &FaultReport, report: &Report, design: &Design, actions
         .unwrap_or_else(|| f.target.clone());
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(&f.name).strong().color(style::ERROR_COLOR));
-        ui.label(format!("{} on {target}, {:.1}–{:.1} s", f.what, f.start_s, f.end_s));
+        ui.label(tr_args(
+            "faults-what",
+            &[
+                ("what", f.what.as_str().into()),
+                ("target", target.as_str().into()),
+                ("start", num(f.start_s, 1)),
+                ("end", num(f.end_s, 1)),
+            ],
+        ));
         if design.node(&f.target).is_some()
-            && ui.small_button("Show").on_hover_text("Select the fault's node on the canvas").clicked()
+            && ui.small_button(tr("faults-show")).on_hover_text(tr("faults-select-the-fault-s-node")).clicked()
         {
             actions.push(Action::Focus(f.target.clone()));
         }
@@ -79,16 +90,20 @@ fn fault(ui: &mut Ui, f: &FaultReport, report: &Report, design: &Design, actions
         });
     }
     if f.reached.is_empty() {
-        ui.weak("Its effect did not show at any node.");
+        ui.weak(tr("faults-its-effect-did-not-show"));
         return;
     }
-    ui.weak("Reached, earliest first:");
+    ui.weak(tr("faults-reached-earliest-first"));
     let last = f.reached.iter().map(|r| r.at_s).fold(f.start_s, f64::max);
     let span = (last - f.start_s).max(1e-3);
     egui::Grid::new(("fault-reach", &f.name)).num_columns(3).spacing([10.0, 1.0]).show(ui, |ui| {
         for r in &f.reached {
             let name = report.node(&r.node).map_or(r.node.as_str(), |n| n.name.as_str());
-            if ui.add(egui::Label::new(name).sense(Sense::click())).on_hover_text("Select the node").clicked() {
+            if ui
+                .add(egui::Label::new(name).sense(Sense::click()))
+                .on_hover_text(tr("faults-select-the-node"))
+                .clicked()
+            {
                 actions.push(Action::Focus(r.node.clone()));
             }
             // A mark on a line from the fault's start to the last arrival:
@@ -115,9 +130,8 @@ fn error_bar(ui: &mut Ui, i: &FaultImpact) {
     let red = Color32::from_rgb(239, 68, 68);
     p.rect_filled(egui::Rect::from_min_size(rect.min, vec2(total, rect.height())), 2.0, red.gamma_multiply(0.35));
     p.rect_filled(egui::Rect::from_min_size(rect.min, vec2(due, rect.height())), 2.0, red);
-    resp.on_hover_text(format!(
-        "Error rate {:.1} %: {:.1} points due to this fault (dark)",
-        i.error_rate * 100.0,
-        i.error_points
+    resp.on_hover_text(tr_args(
+        "faults-error-rate",
+        &[("rate", num(i.error_rate * 100.0, 1)), ("points", num(i.error_points, 1))],
     ));
 }

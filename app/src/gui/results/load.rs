@@ -7,18 +7,22 @@ use egui::{RichText, Ui};
 use engine::sim::Report;
 use engine::sim::report::LoadReport;
 
+use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::style;
 
 /// Goodput in words, as the card shows it.
 #[must_use]
 pub fn goodput_text(load: &LoadReport) -> String {
-    format!("{:.1} req/s ({:.0} % of offered)", load.goodput_per_s, share(load.goodput_per_s, load.offered_per_s))
+    tr_args(
+        "load-goodput-text",
+        &[("rate", num(load.goodput_per_s, 1)), ("share", num(share(load.goodput_per_s, load.offered_per_s), 0))],
+    )
 }
 
 /// Throughput in words, as the card shows it.
 #[must_use]
 pub fn throughput_text(load: &LoadReport) -> String {
-    format!("{:.0} node visits/s ({:.1} per request)", load.throughput_per_s, load.amplification)
+    tr_args("load-throughput-text", &[("rate", num(load.throughput_per_s, 0)), ("visits", num(load.amplification, 1))])
 }
 
 fn share(part: f64, whole: f64) -> f64 {
@@ -40,15 +44,18 @@ pub fn verdict(report: &Report) -> Option<(bool, String)> {
     if answered >= 99.0 && load.wasted_share < 0.05 {
         return None;
     }
-    let mut text = format!(
-        "{answered:.0} % of the offered requests are answered, while the nodes do {:.1} visits per request and spend {:.0} % of their busy time on work nobody waits for",
-        load.amplification,
-        load.wasted_share * 100.0
+    let mut text = tr_args(
+        "load-waste",
+        &[
+            ("answered", num(answered, 0)),
+            ("visits", num(load.amplification, 1)),
+            ("wasted", num(load.wasted_share * 100.0, 0)),
+        ],
     );
     if retried > 0 {
-        text.push_str(&format!("; {retried} retries on {calls} calls"));
+        text.push_str(&tr_args("load-retries", &[("retried", retried.into()), ("calls", calls.into())]));
     }
-    text.push_str(if storm { ": a retry storm — throughput rises while goodput collapses." } else { "." });
+    text.push_str(&tr(if storm { "load-storm" } else { "load-end" }));
     Some((storm || answered < 90.0, text))
 }
 
@@ -60,19 +67,19 @@ pub fn card(ui: &mut Ui, report: &Report, width: f32, margin: f32) {
         ui.set_width(width);
         // Stacked, whatever the layout of the row the card sits in.
         ui.vertical(|ui| {
-            ui.label(RichText::new("Goodput and throughput").heading().strong());
+            ui.label(RichText::new(tr("load-goodput-and-throughput")).heading().strong());
             egui::Grid::new("load-card").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
-                row(ui, "Offered", format!("{:.1} req/s", load.offered_per_s));
-                row(ui, "Goodput", goodput_text(load));
+                row(ui, &tr("load-offered"), format!("{:.1} req/s", load.offered_per_s));
+                row(ui, &tr("load-goodput"), goodput_text(load));
                 if load.ok_per_s + 1e-9 < load.goodput_per_s {
-                    row(
-                        ui,
-                        "of which in full",
-                        format!("{:.1} req/s (the rest by fallbacks, degraded)", load.ok_per_s),
-                    );
+                    row(ui, &tr("load-of-which-in-full"), tr_args("load-in-full", &[("rate", num(load.ok_per_s, 1))]));
                 }
-                row(ui, "Throughput", throughput_text(load));
-                row(ui, "Wasted work", format!("{:.1} % of busy time", load.wasted_share * 100.0));
+                row(ui, &tr("load-throughput"), throughput_text(load));
+                row(
+                    ui,
+                    &tr("load-wasted-work"),
+                    tr_args("load-wasted-share", &[("share", num(load.wasted_share * 100.0, 1))]),
+                );
             });
             if let Some((bad, text)) = verdict(report) {
                 let color = if bad { style::ERROR_COLOR } else { style::WARNING_COLOR };

@@ -23,6 +23,7 @@ use engine::sim::Estimate;
 
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::panels::timeline;
 use crate::gui::style;
 
@@ -66,20 +67,27 @@ impl Tab {
         Self::Chaos,
     ];
 
-    /// The tab's title.
+    /// The tab's title, in the UI's language.
     #[must_use]
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> String {
+        tr(self.key())
+    }
+
+    /// The catalogue key of the tab's title; without its `tab-` prefix, the
+    /// tab's name for `SWITCHBOARD_SCREENSHOT_TAB` in every language.
+    #[must_use]
+    pub fn key(self) -> &'static str {
         match self {
-            Self::Summary => "Summary",
-            Self::Explain => "Why",
-            Self::Plots => "Plots",
-            Self::Nodes => "Nodes",
-            Self::Edges => "Edges",
-            Self::Brokers => "Brokers",
-            Self::Discovery => "Discovery",
-            Self::Traces => "Traces",
-            Self::Compare => "Compare",
-            Self::Chaos => "Chaos timeline",
+            Self::Summary => "tab-summary",
+            Self::Explain => "tab-why",
+            Self::Plots => "tab-plots",
+            Self::Nodes => "tab-nodes",
+            Self::Edges => "tab-edges",
+            Self::Brokers => "tab-brokers",
+            Self::Discovery => "tab-discovery",
+            Self::Traces => "tab-traces",
+            Self::Compare => "tab-compare",
+            Self::Chaos => "tab-chaos",
         }
     }
 }
@@ -203,25 +211,27 @@ pub fn verdict_line(report: &engine::sim::Report) -> (String, bool) {
     let unsure = report.slos.iter().filter(|s| s.verdict == Verdict::Inconclusive).count();
     let mut parts = Vec::new();
     if report.unstable {
-        parts.push("UNSTABLE: queues grew without bound".to_owned());
+        parts.push(tr("verdict-unstable"));
     }
     if !failed.is_empty() {
-        parts.push(format!(
-            "FAIL: {} of {} missed ({})",
-            failed.len(),
-            style::count(report.slos.len(), "SLO"),
-            failed.join(", ")
+        parts.push(tr_args(
+            "verdict-fail",
+            &[
+                ("failed", failed.len().into()),
+                ("slos", style::count(report.slos.len(), "count-slo").into()),
+                ("list", failed.join(", ").into()),
+            ],
         ));
     }
     if unsure > 0 {
-        parts.push(format!("{} inconclusive", style::count(unsure, "SLO")));
+        parts.push(tr_args("verdict-inconclusive", &[("slos", style::count(unsure, "count-slo").into())]));
     }
     let bad = report.unstable || !failed.is_empty();
     if parts.is_empty() {
         parts.push(if report.slos.is_empty() {
-            "Stable; no SLOs to check".to_owned()
+            tr("verdict-no-slos")
         } else {
-            format!("All {} met; stable", style::count(report.slos.len(), "SLO"))
+            tr_args("verdict-all-met", &[("slos", style::count(report.slos.len(), "count-slo").into())])
         });
     }
     (parts.join(" · "), bad)
@@ -254,18 +264,17 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
                 ui.selectable_value(&mut app.results.tab, tab, title);
             }
             ui.separator();
-            ui.checkbox(&mut app.results.overlay, "Canvas overlay");
+            ui.checkbox(&mut app.results.overlay, tr("results-canvas-overlay"));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("✕").on_hover_text("Hide the results (View → Results panel brings them back)").clicked()
-                {
+                if ui.button("✕").on_hover_text(tr("results-hide-the-results-view-results")).clicked() {
                     app.results.open = false;
                 }
                 let (label, tip) = if app.results.maximised {
-                    ("Restore size", "Give the canvas its space back")
+                    ("results-restore-size", "results-restore-hint")
                 } else {
-                    ("Maximise", "Use the whole window for the results")
+                    ("results-maximise", "results-maximise-hint")
                 };
-                if ui.button(label).on_hover_text(tip).clicked() {
+                if ui.button(tr(label)).on_hover_text(tr(tip)).clicked() {
                     app.results.maximised = !app.results.maximised;
                 }
                 export::menu(ui, app);
@@ -273,7 +282,7 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             });
         });
         if let Some(caption) = app.results_caption() {
-            ui.label(RichText::new(format!("Results of {caption}")).strong());
+            ui.label(RichText::new(tr_args("results-of", &[("caption", caption.into())])).strong());
         }
         if let Some(run) = app.runs.current() {
             let (text, bad) = verdict_line(&run.report);
@@ -281,10 +290,7 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             ui.label(RichText::new(text).color(color).strong());
         }
         if app.results_stale() && app.results.tab != Tab::Chaos {
-            ui.colored_label(
-                style::WARNING_COLOR,
-                "⚠ Stale: the design changed since this run. Run again (F5) to update the figures.",
-            );
+            ui.colored_label(style::WARNING_COLOR, tr("results-stale-the-design-changed-since"));
         }
         ui.separator();
         let tab = app.results.tab;
@@ -297,7 +303,7 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             return;
         }
         let Some(run) = app.runs.current().cloned() else {
-            ui.weak("No results yet: press Run (F5) to simulate the design.");
+            ui.weak(tr("results-no-results-yet-press-run"));
             return;
         };
         let report = &run.report;
@@ -321,15 +327,18 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
 fn history_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     let Some(current) = app.runs.current().map(|r| (r.id, r.label.clone())) else { return };
     let mut shown = current.0;
-    egui::ComboBox::from_id_salt("results-run").selected_text(RichText::new(format!("Run {}", current.1))).show_ui(
-        ui,
-        |ui| {
+    egui::ComboBox::from_id_salt("results-run")
+        .selected_text(RichText::new(tr_args("results-run", &[("run", current.1.as_str().into())])))
+        .show_ui(ui, |ui| {
             for r in app.runs.history.iter().rev() {
-                let pin = if Some(r.id) == app.runs.baseline { " (baseline)" } else { "" };
-                ui.selectable_value(&mut shown, r.id, format!("{}{pin}", r.label));
+                let label = if Some(r.id) == app.runs.baseline {
+                    tr_args("results-run-baseline", &[("run", r.label.as_str().into())])
+                } else {
+                    r.label.clone()
+                };
+                ui.selectable_value(&mut shown, r.id, label);
             }
-        },
-    );
+        });
     if shown != current.0 {
         app.runs.shown = Some(shown);
         app.results.window = None;

@@ -11,6 +11,7 @@ use engine::model::FaultKind;
 use engine::sim::Report;
 
 use crate::gui::app::SwitchboardApp;
+use crate::gui::i18n::{tr, tr_args};
 use crate::gui::run::RunRecord;
 
 /// Nodes plotted when the user picked none: the busiest few.
@@ -68,14 +69,14 @@ pub fn has_gaps(values: &[Option<f64>]) -> bool {
 
 /// A short name for a fault kind.
 #[must_use]
-pub fn fault_kind_label(kind: &FaultKind) -> &'static str {
-    match kind {
-        FaultKind::Outage { .. } => "outage",
-        FaultKind::Latency { .. } => "latency",
-        FaultKind::Errors { .. } => "errors",
-        FaultKind::Partition { .. } => "partition",
-        FaultKind::BrokerOutage { .. } => "broker outage",
-    }
+pub fn fault_kind_label(kind: &FaultKind) -> String {
+    tr(match kind {
+        FaultKind::Outage { .. } => "fault-kind-outage",
+        FaultKind::Latency { .. } => "fault-kind-latency",
+        FaultKind::Errors { .. } => "fault-kind-errors",
+        FaultKind::Partition { .. } => "fault-kind-partition",
+        FaultKind::BrokerOutage { .. } => "fault-kind-broker-outage",
+    })
 }
 
 /// The nodes the per-node plots show.
@@ -117,7 +118,7 @@ pub(super) fn plot(id: &str, y_label: &str, report: &Report) -> Plot<'static> {
         .legend(Legend::default().text_style(egui::TextStyle::Small).background_alpha(0.55))
         .link_axis("results-time", [true, false])
         .link_cursor("results-time", [true, false])
-        .x_axis_label("simulated time, s")
+        .x_axis_label(tr("axis-simulated-time"))
         .y_axis_label(y_label.to_owned())
         .include_y(0.0)
         .allow_scroll(false)
@@ -128,8 +129,8 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
     let report = &run.report;
     let baseline = app.runs.baseline_run().cloned();
     ui.horizontal(|ui| {
-        ui.label("Nodes:");
-        ui.menu_button("Pick…", |ui| {
+        ui.label(tr("plots-nodes"));
+        ui.menu_button(tr("plots-pick"), |ui| {
             egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
                 for n in &report.nodes {
                     let mut on = app.results.picked_nodes.contains(&n.id);
@@ -144,19 +145,19 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
             });
         });
         if app.results.picked_nodes.is_empty() {
-            ui.weak(format!("showing the {DEFAULT_NODES} busiest"));
-        } else if ui.button("Busiest").clicked() {
+            ui.weak(tr_args("plots-showing-busiest", &[("count", DEFAULT_NODES.into())]));
+        } else if ui.button(tr("plots-busiest")).clicked() {
             app.results.picked_nodes.clear();
         }
         if let Some(b) = &baseline {
-            ui.weak(format!("· dashed: baseline {}", b.label));
+            ui.weak(tr_args("plots-dashed-baseline", &[("run", b.label.as_str().into())]));
         }
         if report.series.workloads.iter().any(|w| has_gaps(&w.p99_ms)) {
-            ui.weak("· gaps in a latency line: no request of that workload succeeded in those windows, so there is no latency to draw");
+            ui.weak(tr("plots-gaps-in-a-latency-line"));
         }
     });
     if report.series.start_s.is_empty() {
-        ui.weak("No time series in this report: the run was shorter than one window.");
+        ui.weak(tr("plots-no-time-series-in-this"));
         return;
     }
     let nodes = plotted_nodes(&app.results.picked_nodes, report);
@@ -166,7 +167,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
         super::resilience::plots(ui, report, &run.design);
         ui.columns(2, |cols| {
             let [left, right] = cols else { return };
-            plot("plot-latency", "latency, ms", report).show(left, |p| {
+            plot("plot-latency", &tr("axis-latency-ms"), report).show(left, |p| {
                 shading(p, report, &run.design);
                 for (i, w) in report.series.workloads.iter().enumerate() {
                     for part in segments(report, &w.p99_ms) {
@@ -184,15 +185,18 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     {
                         for part in segments(&b.0.report, &b.1.p99_ms) {
                             p.line(
-                                Line::new(format!("{} p99 (baseline)", w.name), PlotPoints::from(part))
-                                    .color(color(i).gamma_multiply(0.5))
-                                    .style(LineStyle::dashed_loose()),
+                                Line::new(
+                                    tr_args("legend-p99-baseline", &[("workload", w.name.as_str().into())]),
+                                    PlotPoints::from(part),
+                                )
+                                .color(color(i).gamma_multiply(0.5))
+                                .style(LineStyle::dashed_loose()),
                             );
                         }
                     }
                 }
             });
-            plot("plot-throughput", "requests/s", report).show(right, |p| {
+            plot("plot-throughput", &tr("axis-requests-s"), report).show(right, |p| {
                 shading(p, report, &run.design);
                 let per_s = 1.0 / report.series.window_s.max(1e-9);
                 for (i, w) in report.series.workloads.iter().enumerate() {
@@ -202,9 +206,12 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     );
                     let errors: Vec<f64> = w.errors.iter().map(|e| e * per_s).collect();
                     p.line(
-                        Line::new(format!("{} failed/s", w.name), PlotPoints::from(points(report, &errors)))
-                            .color(Color32::from_rgb(239, 68, 68))
-                            .style(LineStyle::dotted_dense()),
+                        Line::new(
+                            tr_args("legend-failed-per-s", &[("workload", w.name.as_str().into())]),
+                            PlotPoints::from(points(report, &errors)),
+                        )
+                        .color(Color32::from_rgb(239, 68, 68))
+                        .style(LineStyle::dotted_dense()),
                     );
                     if let Some((b, x)) = baseline
                         .as_ref()
@@ -212,7 +219,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     {
                         p.line(
                             Line::new(
-                                format!("{} ok/s (baseline)", w.name),
+                                tr_args("legend-ok-baseline", &[("workload", w.name.as_str().into())]),
                                 PlotPoints::from(points(&b.report, &x.throughput_per_s)),
                             )
                             .color(color(i).gamma_multiply(0.5))
@@ -221,7 +228,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     }
                 }
             });
-            plot("plot-utilization", "utilization ρ", report).include_y(1.0).show(left, |p| {
+            plot("plot-utilization", &tr("axis-utilization"), report).include_y(1.0).show(left, |p| {
                 shading(p, report, &run.design);
                 for (i, id) in nodes.iter().enumerate() {
                     if let Some(s) = report.series.nodes.iter().find(|s| &s.id == id) {
@@ -233,7 +240,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                     }
                 }
             });
-            plot("plot-queue", "queue length", report).show(right, |p| {
+            plot("plot-queue", &tr("axis-queue-length"), report).show(right, |p| {
                 shading(p, report, &run.design);
                 for (i, id) in nodes.iter().enumerate() {
                     if let Some(s) = report.series.nodes.iter().find(|s| &s.id == id) {
@@ -246,7 +253,7 @@ pub fn tab(ui: &mut Ui, app: &mut SwitchboardApp, run: &RunRecord) {
                 }
             });
             if !report.series.brokers.is_empty() {
-                plot("plot-backlog", "broker backlog, messages", report).show(left, |p| {
+                plot("plot-backlog", &tr("axis-broker-backlog-messages"), report).show(left, |p| {
                     shading(p, report, &run.design);
                     for (i, b) in report.series.brokers.iter().enumerate() {
                         let name = report.node(&b.id).map_or(b.id.as_str(), |n| n.name.as_str());

@@ -11,6 +11,7 @@ use engine::sim::Report;
 use engine::sim::report::BreakerChange;
 
 use super::plots::{PALETTE, points, segments, shading};
+use crate::gui::i18n::{num, tr, tr_args};
 
 fn color(i: usize) -> Color32 {
     PALETTE.get(i % PALETTE.len()).copied().unwrap_or(Color32::GRAY)
@@ -172,22 +173,22 @@ fn goodput(ui: &mut Ui, report: &Report, design: &Design) {
     let failed: Vec<f64> = (0..report.series.start_s.len())
         .map(|i| report.series.workloads.iter().filter_map(|w| w.errors.get(i)).sum::<f64>() * per_s)
         .collect();
-    plot("plot-goodput", "goodput, requests/s", report).show(ui, |p| {
+    plot("plot-goodput", &tr("axis-goodput-requests-s"), report).show(ui, |p| {
         shading(p, report, design);
         if let Some(load) = &report.load {
             p.hline(
-                HLine::new("offered (mean)", load.offered_per_s)
+                HLine::new(tr("legend-offered-mean"), load.offered_per_s)
                     .color(Color32::from_gray(150))
                     .style(LineStyle::dashed_loose()),
             );
         }
         p.line(
-            Line::new("goodput (answered/s)", PlotPoints::from(points(report, &goodput_series(report))))
+            Line::new(tr("legend-goodput"), PlotPoints::from(points(report, &goodput_series(report))))
                 .color(GOODPUT_COLOR)
                 .width(1.8),
         );
         p.line(
-            Line::new("failed/s", PlotPoints::from(points(report, &failed)))
+            Line::new(tr("legend-failed"), PlotPoints::from(points(report, &failed)))
                 .color(Color32::from_rgb(239, 68, 68))
                 .style(LineStyle::dotted_dense()),
         );
@@ -197,15 +198,12 @@ fn goodput(ui: &mut Ui, report: &Report, design: &Design) {
 /// The work the nodes do, next to goodput: in a retry storm it rises while
 /// goodput falls. Its own plot, as visits outnumber requests many times over.
 fn throughput(ui: &mut Ui, report: &Report, design: &Design) {
-    plot("plot-work", "throughput, node visits/s", report).show(ui, |p| {
+    plot("plot-work", &tr("axis-throughput-node-visits-s"), report).show(ui, |p| {
         shading(p, report, design);
         p.line(
-            Line::new(
-                "throughput (visits/s, retries included)",
-                PlotPoints::from(points(report, &report.series.work_per_s)),
-            )
-            .color(THROUGHPUT_COLOR)
-            .width(1.8),
+            Line::new(tr("legend-throughput-visits"), PlotPoints::from(points(report, &report.series.work_per_s)))
+                .color(THROUGHPUT_COLOR)
+                .width(1.8),
         );
     });
 }
@@ -221,12 +219,14 @@ fn breakers(ui: &mut Ui, report: &Report, design: &Design) {
         .iter()
         .filter_map(|e| {
             let b = e.policy.as_ref()?.breaker.as_ref()?;
-            let name = format!(
-                "{} · open {:.1} s ({:.0} %), opened {}×",
-                edge_name(report, design, &e.id),
-                b.time_open_s,
-                b.open_share * 100.0,
-                b.opened
+            let name = tr_args(
+                "breaker-line",
+                &[
+                    ("edge", edge_name(report, design, &e.id).into()),
+                    ("open", num(b.time_open_s, 1)),
+                    ("share", num(b.open_share * 100.0, 0)),
+                    ("count", b.opened.into()),
+                ],
             );
             Some((name, breaker_segments(&b.changes, report.settings.duration_s)))
         })
@@ -235,7 +235,7 @@ fn breakers(ui: &mut Ui, report: &Report, design: &Design) {
     // One band per breaker, named inside the band: an axis of edge names
     // would take half the plot's width. The y axis stays (blank) so the time
     // axis lines up with the plots beside and above.
-    plot("plot-breakers", "breaker state", report)
+    plot("plot-breakers", &tr("axis-breaker-state"), report)
         .include_y(rows.len() as f64)
         .y_axis_formatter(|_, _| String::new())
         .show_grid([true, false])
@@ -266,7 +266,7 @@ fn breakers(ui: &mut Ui, report: &Report, design: &Design) {
 }
 
 fn amplification(ui: &mut Ui, report: &Report, design: &Design) {
-    plot("plot-amplification", "tries per call", report).include_y(1.0).show(ui, |p| {
+    plot("plot-amplification", &tr("axis-tries-per-call"), report).include_y(1.0).show(ui, |p| {
         shading(p, report, design);
         // The engine's tries per finished call: a gap where no call finished.
         for (i, e) in report.series.edges.iter().enumerate() {
@@ -278,7 +278,7 @@ fn amplification(ui: &mut Ui, report: &Report, design: &Design) {
 }
 
 fn replicas(ui: &mut Ui, report: &Report, design: &Design) {
-    plot("plot-replicas", "replicas serving", report).show(ui, |p| {
+    plot("plot-replicas", &tr("axis-replicas-serving"), report).show(ui, |p| {
         shading(p, report, design);
         for (i, s) in report.series.nodes.iter().filter(|s| varies(&s.replicas)).enumerate() {
             let name = report.node(&s.id).map_or(s.id.as_str(), |n| n.name.as_str());
@@ -288,7 +288,7 @@ fn replicas(ui: &mut Ui, report: &Report, design: &Design) {
 }
 
 fn lag(ui: &mut Ui, report: &Report, design: &Design) {
-    plot("plot-lag", "consumer lag, ms", report).show(ui, |p| {
+    plot("plot-lag", &tr("axis-consumer-lag-ms"), report).show(ui, |p| {
         shading(p, report, design);
         for (i, b) in report.series.brokers.iter().filter(|b| !b.lag_ms.is_empty()).enumerate() {
             let name = report.node(&b.id).map_or(b.id.as_str(), |n| n.name.as_str());

@@ -7,15 +7,16 @@ use egui::{Color32, RichText, Ui};
 use engine::sim::{Report, SloVerdict, Verdict, WorkloadReport};
 
 use super::{fmt_est, fmt_ms, fmt_pct};
+use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::style;
 
 /// Colour and word of a verdict.
 #[must_use]
-pub fn verdict_style(v: Verdict) -> (Color32, &'static str) {
+pub fn verdict_style(v: Verdict) -> (Color32, String) {
     match v {
-        Verdict::Pass => (Color32::from_rgb(22, 163, 74), "PASS"),
-        Verdict::Fail => (style::ERROR_COLOR, "FAIL"),
-        Verdict::Inconclusive => (style::WARNING_COLOR, "INCONCLUSIVE"),
+        Verdict::Pass => (Color32::from_rgb(22, 163, 74), tr("verdict-pass")),
+        Verdict::Fail => (style::ERROR_COLOR, tr("verdict-fail-badge")),
+        Verdict::Inconclusive => (style::WARNING_COLOR, tr("verdict-inconclusive-badge")),
     }
 }
 
@@ -32,19 +33,25 @@ pub fn slo_text(report: &Report, s: &SloVerdict) -> String {
 pub fn tab(ui: &mut Ui, report: &Report) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         let s = &report.settings;
-        ui.weak(format!(
-            "{}: {:.0} s simulated ({:.0} s warm-up), seed {}, {}, rate ×{}, {} events, CIs by {}",
-            report.design,
-            s.duration_s,
-            s.warmup_s,
-            s.seed,
-            style::count(s.replications as usize, "replication"),
-            s.rate_scale,
-            report.events,
-            s.ci_method.replace('_', " ")
+        // The seed goes in as text: an identifier takes no thousands separators.
+        ui.weak(tr_args(
+            "summary-settings",
+            &[
+                ("design", report.design.as_str().into()),
+                ("duration", num(s.duration_s, 0)),
+                ("warmup", num(s.warmup_s, 0)),
+                ("seed", s.seed.to_string().into()),
+                ("replications", style::count(s.replications as usize, "count-replication").into()),
+                ("scale", s.rate_scale.into()),
+                ("events", report.events.into()),
+                ("ci", s.ci_method.replace('_', " ").into()),
+            ],
         ));
         if report.unstable {
-            ui.colored_label(style::error_text(ui), format!("⚠ Unstable: {}", report.unstable_reasons.join("; ")));
+            ui.colored_label(
+                style::error_text(ui),
+                tr_args("summary-unstable", &[("reasons", report.unstable_reasons.join("; ").into())]),
+            );
         }
         for w in &report.warnings {
             ui.colored_label(style::warning_text(ui), format!("▲ {w}"));
@@ -52,7 +59,7 @@ pub fn tab(ui: &mut Ui, report: &Report) {
         if !report.conservation.holds {
             ui.colored_label(
                 style::ERROR_COLOR,
-                format!("Conservation: {}", report.conservation.violations.join("; ")),
+                tr_args("summary-conservation", &[("violations", report.conservation.violations.join("; ").into())]),
             );
         }
         ui.add_space(4.0);
@@ -76,7 +83,7 @@ pub fn tab(ui: &mut Ui, report: &Report) {
             });
         }
         if report.workloads.is_empty() {
-            ui.weak("The design has no workloads: add one in the inspector to send traffic.");
+            ui.weak(tr("summary-the-design-has-no-workloads"));
         }
     });
 }
@@ -90,20 +97,20 @@ const CARD_MARGIN: f32 = 8.0;
 /// happened (a row of zeros hides the one that matters).
 #[must_use]
 pub fn outcomes_text(o: &engine::sim::report::OutcomeCounts) -> String {
-    let mut parts = vec![format!("{} ok", o.ok)];
-    for (n, word) in [
-        (o.degraded, "degraded"),
-        (o.error, "error"),
-        (o.timeout, "timeout"),
-        (o.rejected.total(), "rejected"),
-        (o.in_flight, "in flight"),
+    let mut parts = vec![tr_args("outcome-ok", &[("count", o.ok.into())])];
+    for (n, key) in [
+        (o.degraded, "outcome-degraded"),
+        (o.error, "outcome-error"),
+        (o.timeout, "outcome-timeout"),
+        (o.rejected.total(), "outcome-rejected"),
+        (o.in_flight, "outcome-in-flight"),
     ] {
         if n > 0 {
-            parts.push(format!("{n} {word}"));
+            parts.push(tr_args(key, &[("count", n.into())]));
         }
     }
     if parts.len() == 1 {
-        parts.push("no failures".to_owned());
+        parts.push(tr("outcome-no-failures"));
     }
     parts.join(" · ")
 }
@@ -117,17 +124,21 @@ fn card(ui: &mut Ui, w: &WorkloadReport, report: &Report) {
             let success =
                 if finished > 0 { (w.outcomes.ok + w.outcomes.degraded) as f64 / finished as f64 } else { 0.0 };
             egui::Grid::new(("card", &w.name)).num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
-                row(ui, "Goodput", format!("{} req/s", fmt_est(&w.throughput_per_s, 1)));
-                row(ui, "Success", format!("{:.2} %", success * 100.0));
-                row(ui, "Errors", fmt_pct(&w.error_rate));
+                row(ui, &tr("summary-goodput"), format!("{} req/s", fmt_est(&w.throughput_per_s, 1)));
+                row(ui, &tr("summary-success"), format!("{:.2} %", success * 100.0));
+                row(ui, &tr("summary-errors"), fmt_pct(&w.error_rate));
                 row(ui, "p50", fmt_ms(&w.latency_ms.p50));
                 row(ui, "p95", fmt_ms(&w.latency_ms.p95));
                 row(ui, "p99", fmt_ms(&w.latency_ms.p99));
                 row(ui, "p99.9", fmt_ms(&w.latency_ms.p999));
                 if let Some(p) = engine::units::latency_population(w) {
-                    row(ui, "Latency", format!("{p} (failed requests have none)"));
+                    row(
+                        ui,
+                        &tr("summary-latency"),
+                        tr_args("summary-latency-population", &[("population", p.clone().into())]),
+                    );
                 }
-                row(ui, "Outcomes", outcomes_text(&w.outcomes));
+                row(ui, &tr("summary-outcomes"), outcomes_text(&w.outcomes));
             });
             // Failing verdicts first.
             let order = engine::units::slo_order(&report.slos);

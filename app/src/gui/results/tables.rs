@@ -10,6 +10,7 @@ use engine::sim::Report;
 
 use super::ms_digits;
 use crate::gui::action::Action;
+use crate::gui::i18n::tr;
 use crate::gui::style;
 
 /// Sort column and direction of each table.
@@ -91,8 +92,8 @@ pub(super) fn table(
             for (i, h) in headers.iter().enumerate() {
                 let arrow = if sort.0 == i { if sort.1 { " ⏷" } else { " ⏶" } } else { "" };
                 if ui
-                    .button(RichText::new(format!("{h}{arrow}")).strong())
-                    .on_hover_text("Sort by this column")
+                    .button(RichText::new(format!("{}{arrow}", tr(h))).strong())
+                    .on_hover_text(tr("tables-sort-by-this-column"))
                     .clicked()
                 {
                     *sort = if sort.0 == i { (i, !sort.1) } else { (i, true) };
@@ -176,25 +177,25 @@ pub fn node_rows(report: &Report) -> Vec<Row> {
         .collect()
 }
 
-/// Column titles of the node table.
+/// Column titles of the node table (catalogue keys).
 pub const NODE_HEADERS: [&str; 17] = [
-    "Node",
-    "Kind",
-    "ρ",
-    "Queue mean",
-    "Queue max",
-    "p99 ms",
-    "OK/s",
-    "Errors",
-    "Timeouts",
-    "Rejected",
-    "Wait ms",
-    "Service ms",
-    "Replicas mean",
-    "Replicas max",
-    "Ejections",
-    "Wasted s",
-    "Wasted %",
+    "col-node",
+    "col-kind",
+    "col-rho",
+    "col-queue-mean",
+    "col-queue-max",
+    "col-p99-ms",
+    "col-ok-per-s",
+    "col-errors",
+    "col-timeouts",
+    "col-rejected",
+    "col-wait-ms",
+    "col-service-ms",
+    "col-replicas-mean",
+    "col-replicas-max",
+    "col-ejections",
+    "col-wasted-s",
+    "col-wasted-pct",
 ];
 
 /// The node table.
@@ -248,23 +249,23 @@ pub fn edge_rows(report: &Report, design: &Design) -> Vec<Row> {
         .collect()
 }
 
-/// Column titles of the edge table.
+/// Column titles of the edge table (catalogue keys).
 pub const EDGE_HEADERS: [&str; 15] = [
-    "Edge",
-    "Kind",
-    "Calls",
-    "Attempts",
-    "Amplification",
-    "Failed calls",
-    "Try timeouts",
-    "Call timeouts",
-    "Fail-fast",
-    "Bulkhead",
-    "Fallbacks",
-    "Breaker opens",
-    "Time open",
-    "p50 ms",
-    "p99 ms",
+    "col-edge",
+    "col-kind",
+    "col-calls",
+    "col-attempts",
+    "col-amplification",
+    "col-failed-calls",
+    "col-try-timeouts",
+    "col-call-timeouts",
+    "col-fail-fast",
+    "col-bulkhead",
+    "col-fallbacks",
+    "col-breaker-opens",
+    "col-time-open",
+    "col-p50-ms",
+    "col-p99-ms",
 ];
 
 /// The edge table.
@@ -275,7 +276,7 @@ pub fn edges(ui: &mut Ui, state: &mut TableState, report: &Report, design: &Desi
 /// The broker table.
 pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
     if report.brokers.is_empty() {
-        ui.weak("The design has no message brokers.");
+        ui.weak(tr("tables-the-design-has-no-message"));
         return;
     }
     let rows = report
@@ -314,21 +315,21 @@ pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
         })
         .collect();
     let headers = [
-        "Broker",
-        "Mode",
-        "Published",
-        "Delivered",
-        "Redelivered",
-        "DLQ",
-        "Dropped",
-        "Backlog mean",
-        "Backlog max",
-        "Delay p50 ms",
-        "Delay p99 ms",
-        "In flight",
-        "Lost",
-        "Blocked",
-        "Lag max ms",
+        "col-broker",
+        "col-mode",
+        "col-published",
+        "col-delivered",
+        "col-redelivered",
+        "col-dlq",
+        "col-dropped",
+        "col-backlog-mean",
+        "col-backlog-max",
+        "col-delay-p50-ms",
+        "col-delay-p99-ms",
+        "col-in-flight",
+        "col-lost",
+        "col-blocked",
+        "col-lag-max-ms",
     ];
     let _ = table(ui, "broker-table", &headers, rows, &mut state.brokers);
 }

@@ -7,6 +7,7 @@ use engine::Design;
 use engine::sim::{Report, Trace};
 
 use crate::gui::action::Action;
+use crate::gui::i18n::{num, tr, tr_args};
 
 /// Spans in depth-first order with their depth.
 #[must_use]
@@ -43,7 +44,7 @@ pub fn tree_order(trace: &Trace) -> Vec<(usize, usize)> {
 /// Show the traces tab; `selected` indexes the report's traces.
 pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, actions: &mut Vec<Action>) {
     if report.traces.is_empty() {
-        ui.weak("No traces were sampled in this run.");
+        ui.weak(tr("traces-no-traces-were-sampled-in"));
         return;
     }
     let mut order: Vec<usize> = (0..report.traces.len()).collect();
@@ -58,7 +59,7 @@ pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, 
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width(LIST_WIDTH);
-            ui.label(RichText::new(format!("Sampled requests ({}, slowest first)", report.traces.len())).strong());
+            ui.label(RichText::new(tr_args("traces-sampled", &[("count", report.traces.len().into())])).strong());
             egui::ScrollArea::vertical().id_salt("trace-list").auto_shrink([false, false]).show(ui, |ui| {
                 for &i in &order {
                     let Some(t) = report.traces.get(i) else { continue };
@@ -68,7 +69,11 @@ pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, 
                     let item = egui::Button::selectable(*selected == i, RichText::new(text).monospace())
                         .truncate()
                         .min_size(vec2(LIST_WIDTH - 12.0, 0.0));
-                    if ui.add(item).on_hover_text(format!("sampled: {}", t.reason)).clicked() {
+                    if ui
+                        .add(item)
+                        .on_hover_text(tr_args("traces-reason", &[("reason", t.reason.as_str().into())]))
+                        .clicked()
+                    {
                         *selected = i;
                     }
                 }
@@ -85,9 +90,13 @@ pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, 
 
 fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Action>) {
     ui.label(
-        RichText::new(format!(
-            "{} — {:.2} ms end to end, arrived at {:.2} s",
-            trace.workload, trace.latency_ms, trace.start_s
+        RichText::new(tr_args(
+            "traces-waterfall",
+            &[
+                ("workload", trace.workload.as_str().into()),
+                ("latency", num(trace.latency_ms, 2)),
+                ("start", num(trace.start_s, 2)),
+            ],
         ))
         .strong(),
     );
@@ -129,7 +138,10 @@ fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Acti
             let mut t = s.start_ms;
             let parts = [s.network_in_ms, s.queue_ms, s.service_ms, s.downstream_ms, s.network_out_ms];
             for ((_, c), ms) in SEGMENTS.iter().zip(parts) {
-                let r = Rect::from_min_max(pos2(x(t), row.top() + 3.0), pos2(x(t + ms).max(x(t) + 0.5), row.bottom() - 3.0));
+                let r = Rect::from_min_max(
+                    pos2(x(t), row.top() + 3.0),
+                    pos2(x(t + ms).max(x(t) + 0.5), row.bottom() - 3.0),
+                );
                 ui.painter().rect_filled(r, 1.0, *c);
                 t += ms;
             }
@@ -140,9 +152,17 @@ fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Acti
                 egui::FontId::monospace(11.0),
                 ui.visuals().weak_text_color(),
             );
-            let tip = format!(
-                "{name}: network in {:.2} ms, queue {:.2} ms, service {:.2} ms, downstream {:.2} ms, network out {:.2} ms, {:?}",
-                s.network_in_ms, s.queue_ms, s.service_ms, s.downstream_ms, s.network_out_ms, s.outcome
+            let tip = tr_args(
+                "traces-span-tip",
+                &[
+                    ("name", name.into()),
+                    ("net-in", num(s.network_in_ms, 2)),
+                    ("queue", num(s.queue_ms, 2)),
+                    ("service", num(s.service_ms, 2)),
+                    ("downstream", num(s.downstream_ms, 2)),
+                    ("net-out", num(s.network_out_ms, 2)),
+                    ("outcome", format!("{:?}", s.outcome).into()),
+                ],
             );
             if resp.on_hover_text(tip).clicked() {
                 actions.push(Action::Focus(s.node.clone()));

@@ -9,6 +9,7 @@ use super::RunNotice;
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
 use crate::gui::document::Command;
+use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::style;
 
 /// A labelled number field whose accessible name is its label.
@@ -36,13 +37,17 @@ pub fn bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             let running = app.runs.is_running();
             if running {
                 if ui
-                    .button(RichText::new("■ Stop").color(style::ERROR_COLOR))
-                    .on_hover_text("Stop the run (Esc)")
+                    .button(RichText::new(tr("run-stop")).color(style::ERROR_COLOR))
+                    .on_hover_text(tr("run-stop-the-run-esc"))
                     .clicked()
                 {
                     actions.push(Action::StopRun);
                 }
-            } else if ui.button(RichText::new("▶ Run").strong()).on_hover_text("Simulate the design (F5)").clicked() {
+            } else if ui
+                .button(RichText::new(tr("run-run")).strong())
+                .on_hover_text(tr("run-simulate-the-design-f5"))
+                .clicked()
+            {
                 actions.push(Action::Run);
             }
             ui.separator();
@@ -59,11 +64,19 @@ fn settings_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>,
     let original = app.design().simulation.clone();
     let mut s = original.clone();
     ui.add_enabled_ui(!running, |ui| {
-        number(ui, "Duration", DragValue::new(&mut s.duration_s).range(0.1..=86_400.0).suffix(" s").speed(1.0));
-        number(ui, "Warm-up", DragValue::new(&mut s.warmup_s).range(0.0..=86_400.0).suffix(" s").speed(0.5));
-        number(ui, "Seed", DragValue::new(&mut s.seed).speed(1.0));
-        number(ui, "Replications", DragValue::new(&mut s.replications).range(1..=100).speed(0.1));
-        number(ui, "Rate scale", DragValue::new(&mut app.runs.rate_scale).range(0.01..=100.0).speed(0.01).prefix("×"));
+        number(
+            ui,
+            &tr("run-duration"),
+            DragValue::new(&mut s.duration_s).range(0.1..=86_400.0).suffix(" s").speed(1.0),
+        );
+        number(ui, &tr("run-warm-up"), DragValue::new(&mut s.warmup_s).range(0.0..=86_400.0).suffix(" s").speed(0.5));
+        number(ui, &tr("run-seed"), DragValue::new(&mut s.seed).speed(1.0));
+        number(ui, &tr("run-replications"), DragValue::new(&mut s.replications).range(1..=100).speed(0.1));
+        number(
+            ui,
+            &tr("run-rate-scale"),
+            DragValue::new(&mut app.runs.rate_scale).range(0.01..=100.0).speed(0.01).prefix("×"),
+        );
     });
     if s != original {
         actions.push(Action::EditMerging(Command::SetSimulation(Box::new(s)), "run-bar-settings".to_owned()));
@@ -75,13 +88,13 @@ fn scenario_ui(ui: &mut Ui, app: &mut SwitchboardApp, running: bool) {
     if app.runs.scenario.as_ref().is_some_and(|s| !names.contains(s)) {
         app.runs.scenario = None;
     }
-    let label = ui.label("Scenario");
+    let label = ui.label(tr("run-scenario"));
     ui.add_enabled_ui(!running, |ui| {
-        let shown = app.runs.scenario.clone().unwrap_or_else(|| "as drawn".to_owned());
+        let shown = app.runs.scenario.clone().unwrap_or_else(|| tr("run-as-drawn"));
         egui::ComboBox::from_id_salt("run-scenario")
             .selected_text(shown)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut app.runs.scenario, None, "as drawn");
+                ui.selectable_value(&mut app.runs.scenario, None, tr("run-as-drawn"));
                 for name in names {
                     ui.selectable_value(&mut app.runs.scenario, Some(name.clone()), name);
                 }
@@ -94,48 +107,46 @@ fn scenario_ui(ui: &mut Ui, app: &mut SwitchboardApp, running: bool) {
 fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
     if let Some((p, left)) = app.runs.progress() {
         let asked = app.runs.active_replications().unwrap_or(p.replications);
-        let text = format!(
-            "{:.1} / {:.1} s simulated · {}{}",
-            p.sim_time_s,
-            p.duration_s,
-            progress_words(&p, asked),
-            left.map(|s| format!(" · {} left", format_seconds(s))).unwrap_or_default()
-        );
+        let figures = [("done", num(p.sim_time_s, 1)), ("total", num(p.duration_s, 1))];
+        let what = progress_words(&p, asked);
+        let text = match left {
+            Some(s) => tr_args(
+                "run-progress-left",
+                &[figures[0].clone(), figures[1].clone(), ("what", what.into()), ("left", format_seconds(s).into())],
+            ),
+            None => tr_args("run-progress", &[figures[0].clone(), figures[1].clone(), ("what", what.into())]),
+        };
         ui.add(egui::ProgressBar::new(p.fraction() as f32).desired_width(220.0).show_percentage()).on_hover_text(&text);
         ui.label(text);
         return;
     }
     match &app.runs.notice {
         Some(RunNotice::Cancelled) => {
-            ui.weak("Stopped.");
+            ui.weak(tr("run-stopped"));
         }
         Some(RunNotice::Invalid(n)) => {
             ui.colored_label(
                 style::error_text(ui),
-                format!("The design cannot be simulated ({}, see below).", style::count(*n, "problem")),
+                tr_args("run-cannot", &[("problems", style::count(*n, "count-problem").into())]),
             );
         }
         Some(RunNotice::Failed(m)) => {
-            ui.colored_label(style::error_text(ui), format!("Simulation failed: {m}"));
+            ui.colored_label(style::error_text(ui), tr_args("run-failed", &[("error", m.as_str().into())]));
         }
         None => {}
     }
     if app.runs.notice.is_none() {
         if let Some(r) = app.runs.current() {
             let stale = app.results_stale();
-            let text = format!(
-                "Showing run {} of “{}”{}",
-                r.label,
-                r.design.name,
-                if stale { " (stale: the design changed)" } else { "" }
-            );
+            let key = if stale { "run-showing-stale" } else { "run-showing" };
+            let text = tr_args(key, &[("run", r.label.as_str().into()), ("design", r.design.name.as_str().into())]);
             if stale {
                 ui.colored_label(style::warning_text(ui), text);
             } else {
                 ui.weak(text);
             }
         } else {
-            ui.weak("Press Run (F5) to simulate.");
+            ui.weak(tr("run-press-run-f5-to-simulate"));
         }
     }
 }
@@ -148,18 +159,16 @@ fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
 pub fn progress_words(p: &engine::sim::Progress, asked: u32) -> String {
     let asked = asked.max(1);
     let extra = p.replications.saturating_sub(asked);
-    let runs = |n: u32| if n == 1 { "1 run".to_owned() } else { format!("{n} runs") };
     if p.replications_done < asked {
         let now = (p.replications_done + 1).min(asked);
-        let then = if extra > 0 {
-            format!(", then {} without the faults to measure their share", runs(extra))
+        if extra > 0 {
+            tr_args("run-progress-then", &[("now", now.into()), ("asked", asked.into()), ("runs", extra.into())])
         } else {
-            String::new()
-        };
-        format!("replication {now} of {asked}{then}")
+            tr_args("run-progress-replication", &[("now", now.into()), ("asked", asked.into())])
+        }
     } else {
         let now = (p.replications_done - asked + 1).min(extra.max(1));
-        format!("run {now} of {} without the faults, to measure their share", extra.max(1))
+        tr_args("run-progress-fault-runs", &[("now", now.into()), ("total", extra.max(1).into())])
     }
 }
 

@@ -18,6 +18,7 @@ use engine::validate::Problem;
 
 pub use self::worker::Worker;
 use super::app::SwitchboardApp;
+use crate::gui::i18n::{tr, tr_args};
 
 /// Recent runs kept for comparison.
 pub const HISTORY_LIMIT: usize = 8;
@@ -142,7 +143,7 @@ impl Sweep {
         match result {
             Ok(points) => self.results = points,
             Err(SimError::InvalidDesign(problems)) => {
-                self.error = Some("the design cannot be simulated: see the problems panel".to_owned());
+                self.error = Some(tr("sweep-error"));
                 return Some(problems);
             }
             Err(e) => self.error = Some(e.to_string()),
@@ -372,8 +373,8 @@ impl SwitchboardApp {
                 self.results.reset_for_new_run();
             }
             Some(Err(SimError::InvalidDesign(problems))) => self.report_engine_problems(&problems),
-            Some(Err(SimError::Cancelled)) => self.notify("Simulation stopped"),
-            Some(Err(e)) => self.notify(format!("Simulation failed: {e}")),
+            Some(Err(SimError::Cancelled)) => self.notify(tr("run-simulation-stopped")),
+            Some(Err(e)) => self.notify(tr_args("run-failed", &[("error", e.to_string().into())])),
             None => {}
         }
     }
@@ -382,7 +383,7 @@ impl SwitchboardApp {
         self.runs.notice = Some(RunNotice::Invalid(problems.len()));
         self.analysis.add_refusal(problems);
         self.settings.show_problems = true;
-        self.notify("The design cannot be simulated: see the problems panel");
+        self.notify(tr("run-the-design-cannot-be-simulated"));
     }
 
     /// Whether the results shown describe an older state of the design.
@@ -395,7 +396,7 @@ impl SwitchboardApp {
     #[must_use]
     pub fn results_caption(&self) -> Option<String> {
         let r = self.runs.current()?;
-        let changed = if self.results_stale() { " (the design changed since)" } else { "" };
-        Some(format!("run {} of “{}”{changed}", r.label, r.design.name))
+        let key = if self.results_stale() { "results-caption-stale" } else { "results-caption" };
+        Some(tr_args(key, &[("run", r.label.as_str().into()), ("design", r.design.name.as_str().into())]))
     }
 }
