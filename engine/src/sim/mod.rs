@@ -37,12 +37,15 @@ mod engine;
 mod exp1;
 mod faults;
 mod flow;
+mod fold;
 mod hist;
 pub mod memory;
 mod metrics;
 mod nodepol;
+mod parts;
 mod plan;
 mod queue;
+mod replications;
 pub mod report;
 mod resbuild;
 mod resilience;
@@ -54,8 +57,8 @@ mod stats;
 pub mod sweep;
 mod trace;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 pub use discovery_report::DiscoveryReport;
 pub use engine::Simulation;
@@ -207,6 +210,7 @@ pub struct RunControl {
     done: AtomicU32,
     events: AtomicU64,
     requests: AtomicU64,
+    held_peak: AtomicU32,
 }
 
 impl RunControl {
@@ -241,7 +245,16 @@ impl RunControl {
         }
     }
 
+    /// The most replications this run has held in memory at once (running,
+    /// or finished and waiting for their turn to be folded into the report):
+    /// never more than its worker threads, however many replications it has.
+    #[must_use]
+    pub fn replications_held_peak(&self) -> u32 {
+        self.held_peak.load(Ordering::Relaxed)
+    }
+
     fn begin(&self, duration_ns: u64, replications: u32) {
+        self.held_peak.store(0, Ordering::Relaxed);
         self.sim_ns.store(0, Ordering::Relaxed);
         self.events.store(0, Ordering::Relaxed);
         self.requests.store(0, Ordering::Relaxed);
@@ -304,7 +317,7 @@ impl Simulation {
     pub fn into_report(mut self) -> Report {
         self.run();
         let plan = Arc::clone(&self.plan);
-        build::build(&plan, vec![self.into_result()])
+        build::build(&plan, self.into_result())
     }
 
     fn into_result(self) -> build::RepResult {
@@ -322,9 +335,10 @@ impl Simulation {
     }
 }
 
-/// Simulate a design: every replication (in parallel), then the report. A
-/// design with faults is also run once per fault without it (same seed) to
-/// attribute each fault's effect.
+/// Simulate a design: every replication (in parallel, each folded into the
+/// report's aggregate in replication order as soon as its turn comes), then
+/// the report. A design with faults is also run once per fault without it
+/// (same seed) to attribute each fault's effect.
 ///
 /// # Errors
 /// Invalid designs, cancellation, or a thread that could not start.
@@ -335,12 +349,15 @@ pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Resul
     let counterfactuals = attribution::counterfactual_plans(&plan, design);
     let runs = 1 + counterfactuals.len() as u32;
     control.begin(plan.settings.duration_ns, reps * runs);
-    let done = run_plan(&plan, options, control)?;
+    let mut aggregate = build::Aggregate::new(&plan, !counterfactuals.is_empty());
+    run_plan(&plan, options, control, |_, r| aggregate.fold(r))?;
     let mut without = Vec::with_capacity(counterfactuals.len());
     for cf in &counterfactuals {
-        without.push(run_plan(cf, options, control)?);
+        let mut fold = attribution::AttrFold::new(cf);
+        run_plan(cf, options, control, |i, r| fold.fold(r, i as usize))?;
+        without.push(fold);
     }
-    Ok(build::build_with(&plan, done, &without))
+    Ok(aggregate.finish(&without))
 }
 
 /// Refuse a run whose estimated peak memory is above its limit.
@@ -355,10 +372,10 @@ fn check_memory(design: &Design, options: &RunOptions) -> Result<(), SimError> {
             "the design is overloaded, so up to simulation.max_in_flight requests ({}) pile up; lower max_in_flight, fix the overload, or raise the limit",
             options.applied_to(design).simulation.max_in_flight
         )
-    } else if m.replications > 1 && m.per_replication_bytes.saturating_mul(u64::from(m.replications)) > limit / 2 {
+    } else if m.at_once > 1 && m.per_replication_bytes.saturating_mul(u64::from(m.at_once)) > limit / 2 {
         format!(
-            "each of the {} replications keeps about {} MiB of measurements until the report; run fewer replications or raise the limit",
-            m.replications,
+            "each of the {} replications run at once holds about {} MiB of measurements; run fewer at once (--threads) or raise the limit",
+            m.at_once,
             m.per_replication_bytes >> 20
         )
     } else {
@@ -367,63 +384,27 @@ fn check_memory(design: &Design, options: &RunOptions) -> Result<(), SimError> {
     Err(SimError::TooMuchMemory { needed_mib: m.mib(), limit_mib: limit >> 20, hint })
 }
 
-/// Every replication of a compiled plan, in parallel.
+/// Every replication of a compiled plan on a fixed pool of workers, each
+/// result handed to `fold` in replication order and dropped there.
 fn run_plan(
     plan: &Arc<plan::Plan>,
     options: &RunOptions,
     control: &RunControl,
-) -> Result<Vec<build::RepResult>, SimError> {
+    fold: impl FnMut(u32, build::RepResult) + Send,
+) -> Result<(), SimError> {
     let reps = plan.settings.replications.max(1);
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let threads = options.threads.unwrap_or(cores).clamp(1, reps as usize);
-    let results: Mutex<Vec<Option<Result<build::RepResult, SimError>>>> = Mutex::new((0..reps).map(|_| None).collect());
-    let next = AtomicU32::new(0);
-    let worker = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= reps {
-                return;
-            }
-            let result = Simulation::from_plan(Arc::clone(plan), i).and_then(|mut sim| {
-                sim.run_with(control)?;
-                control.done.fetch_add(1, Ordering::Relaxed);
-                Ok(sim.into_result())
-            });
-            let failed = result.is_err();
-            if let Ok(mut slots) = results.lock()
-                && let Some(slot) = slots.get_mut(i as usize)
-            {
-                *slot = Some(result);
-            }
-            if failed {
-                return;
-            }
-        }
+    let threads = options.threads.unwrap_or(cores);
+    let job = |i| {
+        let mut sim = Simulation::from_plan(Arc::clone(plan), i)?;
+        sim.run_with(control)?;
+        control.done.fetch_add(1, Ordering::Relaxed);
+        Ok(sim.into_result())
     };
-    if threads == 1 {
-        worker();
-    } else {
-        std::thread::scope(|scope| -> Result<(), SimError> {
-            for t in 0..threads {
-                std::thread::Builder::new()
-                    .name(format!("sim-replication-{t}"))
-                    .spawn_scoped(scope, worker)
-                    .map_err(|e| SimError::Internal(format!("cannot start a simulation thread: {e}")))?;
-            }
-            Ok(())
-        })?;
-    }
+    let held = replications::run_in_order(reps, threads, job, fold);
     if control.is_cancelled() {
         return Err(SimError::Cancelled);
     }
-    let slots = results.into_inner().map_err(|_| SimError::Internal("a replication thread panicked".to_owned()))?;
-    let mut done = Vec::with_capacity(slots.len());
-    for slot in slots {
-        match slot {
-            Some(Ok(r)) => done.push(r),
-            Some(Err(e)) => return Err(e),
-            None => return Err(SimError::Internal("a replication did not run".to_owned())),
-        }
-    }
-    Ok(done)
+    control.held_peak.fetch_max(held?, Ordering::Relaxed);
+    Ok(())
 }

@@ -1,233 +1,312 @@
 //! The resilience parts of the report: policy edges (logical calls against
 //! tries, timeouts, breaker history), node replicas and wasted work, goodput
-//! against throughput, and their time series.
+//! against throughput, and their time series, folded replication by
+//! replication.
 
 use super::build::RepResult;
+use super::fold::{Pooled, SeriesMean, Sum};
 use super::metrics::Counts;
 use super::plan::{NONE, Plan};
 use super::report::{
     BreakerChange, BreakerReport, EdgePolicyReport, EdgeSeries, LoadReport, NodeResilience, OutcomeCounts,
 };
 use super::resilience::BreakerMode;
+use super::resmetrics::PolicyAcc;
 use super::stats::finite;
 
-use super::build::{pooled as percentiles, ratio};
+use super::build::{measured_s, ratio};
 
-/// The policy report of edge `ei` (tries are in `edge_counts`).
-pub(crate) fn edge_policy(
-    plan: &Plan,
-    reps: &[RepResult],
-    ei: usize,
-    edge_counts: &Counts,
-) -> Option<EdgePolicyReport> {
-    let pi = plan.edges.get(ei)?.policy;
-    if pi == NONE {
-        return None;
-    }
-    let pi = pi as usize;
-    let pol = plan.policies.get(pi)?;
-    let accs: Vec<_> = reps.iter().filter_map(|r| r.metrics.policies.get(pi)).collect();
-    let sum = |f: &dyn Fn(&super::resmetrics::PolicyAcc) -> u64| accs.iter().map(|a| f(a)).sum::<u64>();
-    let mut logical = Counts::default();
-    for a in &accs {
-        logical.add(&a.logical);
-    }
-    let len_s = measured_s(plan);
-    let nrep = reps.len().max(1) as f64;
-    let breaker = pol.breaker.map(|_| {
-        let open_ns: f64 = accs.iter().map(|a| a.open.area() - a.open_at_warmup).sum();
-        let time_open_s = finite(open_ns / 1e9 / nrep);
-        BreakerReport {
-            opened: sum(&|a| a.opened),
-            time_open_s,
-            open_share: finite(ratio(time_open_s, len_s)),
-            changes: accs
-                .first()
-                .map(|a| {
-                    a.changes
-                        .iter()
-                        .map(|(t, m)| BreakerChange {
-                            t_s: *t as f64 / 1e9,
-                            state: match m {
-                                BreakerMode::Open => "open",
-                                BreakerMode::HalfOpen => "half_open",
-                                BreakerMode::Closed => "closed",
-                            }
-                            .to_owned(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+/// A policy edge's figures so far.
+#[derive(Debug, Default)]
+struct PolicyFold {
+    logical: Counts,
+    opened: u64,
+    retries: u64,
+    logical_tries: u64,
+    try_timeouts: u64,
+    call_timeouts: u64,
+    abandoned: u64,
+    budget_exhausted: u64,
+    fail_fast: u64,
+    bulkhead_refused: u64,
+    fallbacks: u64,
+    open_ns: Sum,
+    /// The breaker's history in the first replication.
+    changes: Option<Vec<(u64, BreakerMode)>>,
+    logical_latency: Pooled,
+    series_logical: SeriesMean,
+    series_attempts: SeriesMean,
+    series_open: SeriesMean,
+    /// Per window, tries and calls of the calls that finished in it.
+    tries: Vec<(u64, u64)>,
+}
+
+impl PolicyFold {
+    fn fold(&mut self, a: Option<&PolicyAcc>) {
+        let series = |f: fn(&PolicyAcc) -> &Vec<f64>| a.map(|a| f(a).clone()).unwrap_or_default();
+        self.series_logical.fold(series(|a| &a.series_logical_per_s));
+        self.series_attempts.fold(series(|a| &a.series_attempts_per_s));
+        self.series_open.fold(series(|a| &a.series_open));
+        let Some(a) = a else { return };
+        self.logical.add(&a.logical);
+        self.opened += a.opened;
+        self.retries += a.retries;
+        self.logical_tries += a.logical_tries;
+        self.try_timeouts += a.try_timeouts;
+        self.call_timeouts += a.call_timeouts;
+        self.abandoned += a.abandoned;
+        self.budget_exhausted += a.budget_exhausted;
+        self.fail_fast += a.fail_fast;
+        self.bulkhead_refused += a.bulkhead_refused;
+        self.fallbacks += a.fallbacks;
+        self.open_ns.add(a.open.area() - a.open_at_warmup);
+        if self.changes.is_none() {
+            self.changes = Some(a.changes.clone());
         }
-    });
-    Some(EdgePolicyReport {
-        logical_calls: logical.arrived,
-        logical_outcomes: OutcomeCounts::from_counts(&logical, logical.arrived.saturating_sub(logical.finished())),
-        attempts: edge_counts.arrived,
-        retries: sum(&|a| a.retries),
-        // Tries of the finished calls over those calls: one population, so
-        // never below 1 (tries started after the warm-up for calls started
-        // before it would otherwise count against nobody).
-        retry_amplification: finite(ratio(sum(&|a| a.logical_tries) as f64, logical.finished() as f64)),
-        try_timeouts: sum(&|a| a.try_timeouts),
-        call_timeouts: sum(&|a| a.call_timeouts),
-        abandoned: sum(&|a| a.abandoned),
-        budget_exhausted: sum(&|a| a.budget_exhausted),
-        fail_fast: sum(&|a| a.fail_fast),
-        bulkhead_rejections: sum(&|a| a.bulkhead_refused),
-        fallbacks: sum(&|a| a.fallbacks),
-        logical_latency_ms: percentiles(accs.iter().map(|a| a.logical_latency.clone())),
-        breaker,
-    })
-}
-
-pub(crate) fn measured_s(plan: &Plan) -> f64 {
-    (plan.settings.duration_ns.saturating_sub(plan.settings.warmup_ns)) as f64 / 1e9
-}
-
-/// Time-averaged replicas serving at node `ni` over the measured period.
-pub(crate) fn replicas_mean(plan: &Plan, reps: &[RepResult], ni: usize) -> f64 {
-    let len_ns = measured_s(plan) * 1e9;
-    let nrep = reps.len().max(1) as f64;
-    let area: f64 =
-        reps.iter().filter_map(|r| r.metrics.node_ext.get(ni)).map(|e| e.serving.area() - e.serving_at_warmup).sum();
-    finite(ratio(area, len_ns * nrep))
-}
-
-/// Node `ni`'s replicas and wasted work; `busy_ns` is its busy worker time after the warm-up.
-pub(crate) fn node(plan: &Plan, reps: &[RepResult], ni: usize, busy_ns: f64) -> Option<NodeResilience> {
-    if !plan.resilient() {
-        return None;
-    }
-    let len_ns = measured_s(plan) * 1e9;
-    let nrep = reps.len().max(1) as f64;
-    let exts: Vec<_> = reps.iter().filter_map(|r| r.metrics.node_ext.get(ni)).collect();
-    let wasted_ns: f64 = exts.iter().map(|e| e.wasted_ns).sum();
-    let ejected: f64 = exts.iter().map(|e| e.ejected.area() - e.ejected_at_warmup).sum();
-    Some(NodeResilience {
-        replicas_mean: replicas_mean(plan, reps, ni),
-        replicas_max: exts.iter().map(|e| e.serving.max).max().unwrap_or(0),
-        ejections: exts.iter().map(|e| e.ejections).sum(),
-        ejected_mean: finite(ratio(ejected, len_ns * nrep)),
-        wasted_work_s: finite(wasted_ns / 1e9 / nrep),
-        wasted_visits: exts.iter().map(|e| e.wasted_visits).sum(),
-        wasted_share: finite(ratio(wasted_ns, busy_ns)),
-    })
-}
-
-/// Goodput against throughput.
-pub(crate) fn load(plan: &Plan, reps: &[RepResult], busy_ns: f64) -> Option<LoadReport> {
-    if !plan.resilient() {
-        return None;
-    }
-    let len_s = measured_s(plan) * reps.len().max(1) as f64;
-    let mut arrived = 0u64;
-    let mut ok = 0u64;
-    let mut good = 0u64;
-    for r in reps {
-        for w in &r.metrics.workloads {
-            arrived += w.total.counts.arrived;
-            ok += w.total.counts.by_outcome.first().copied().unwrap_or(0);
-            good += w.total.counts.succeeded();
+        if self.tries.len() < a.series_calls_finished.len() {
+            self.tries.resize(a.series_calls_finished.len(), (0, 0));
         }
-    }
-    let visits: u64 = reps.iter().flat_map(|r| r.metrics.nodes.iter()).map(|n| n.counts.finished()).sum();
-    let wasted: f64 = reps.iter().flat_map(|r| r.metrics.node_ext.iter()).map(|e| e.wasted_ns).sum();
-    let offered = ratio(arrived as f64, len_s);
-    let throughput = ratio(visits as f64, len_s);
-    Some(LoadReport {
-        offered_per_s: finite(offered),
-        goodput_per_s: finite(ratio(good as f64, len_s)),
-        ok_per_s: finite(ratio(ok as f64, len_s)),
-        throughput_per_s: finite(throughput),
-        amplification: finite(ratio(throughput, offered)),
-        wasted_share: finite(ratio(wasted, busy_ns)),
-    })
-}
-
-fn mean_series(reps: &[RepResult], get: impl Fn(&RepResult) -> Vec<f64>) -> Vec<f64> {
-    let mut out: Vec<f64> = Vec::new();
-    for r in reps {
-        let s = get(r);
-        if out.is_empty() {
-            out = s;
-        } else {
-            for (o, v) in out.iter_mut().zip(s) {
-                *o += v;
-            }
-        }
-    }
-    let n = reps.len().max(1) as f64;
-    out.into_iter().map(|v| finite(v / n)).collect()
-}
-
-/// Series of the policy edges.
-pub(crate) fn edge_series(plan: &Plan, reps: &[RepResult]) -> Vec<EdgeSeries> {
-    plan.policies
-        .iter()
-        .enumerate()
-        .map(|(pi, p)| {
-            let get = |f: fn(&super::resmetrics::PolicyAcc) -> &Vec<f64>| {
-                mean_series(reps, |r| r.metrics.policies.get(pi).map(|a| f(a).clone()).unwrap_or_default())
-            };
-            EdgeSeries {
-                id: plan.edges.get(p.edge as usize).map(|e| e.id.clone()).unwrap_or_default(),
-                calls_per_s: get(|a| &a.series_logical_per_s),
-                attempts_per_s: get(|a| &a.series_attempts_per_s),
-                tries_per_call: tries_per_call(reps, pi),
-                breaker_open: get(|a| &a.series_open),
-            }
-        })
-        .collect()
-}
-
-/// Per window, the tries of the calls that finished in it over those calls,
-/// summed over replications; `None` where no call finished.
-fn tries_per_call(reps: &[RepResult], pi: usize) -> Vec<Option<f64>> {
-    let mut sums: Vec<(u64, u64)> = Vec::new();
-    for a in reps.iter().filter_map(|r| r.metrics.policies.get(pi)) {
-        if sums.len() < a.series_calls_finished.len() {
-            sums.resize(a.series_calls_finished.len(), (0, 0));
-        }
-        for (acc, (calls, tries)) in sums.iter_mut().zip(a.series_calls_finished.iter().zip(&a.series_call_tries)) {
+        for (acc, (calls, tries)) in self.tries.iter_mut().zip(a.series_calls_finished.iter().zip(&a.series_call_tries))
+        {
             acc.0 += tries;
             acc.1 += calls;
         }
     }
-    sums.into_iter().map(|(tries, calls)| (calls > 0).then(|| finite(tries as f64 / calls as f64))).collect()
 }
 
-/// Visits finished per second at all nodes, per window.
-pub(crate) fn work_series(plan: &Plan, reps: &[RepResult], window_s: f64) -> Vec<f64> {
-    if !plan.resilient() || window_s <= 0.0 {
-        return Vec::new();
-    }
-    mean_series(reps, |r| {
-        let mut out: Vec<f64> = Vec::new();
-        for n in &r.metrics.node_ext {
-            if out.len() < n.series_finished.len() {
-                out.resize(n.series_finished.len(), 0.0);
-            }
-            for (o, v) in out.iter_mut().zip(&n.series_finished) {
-                *o += *v as f64 / window_s;
-            }
+/// A node's replicas and wasted work so far.
+#[derive(Debug, Default)]
+struct NodeFold {
+    serving: Sum,
+    wasted_ns: Sum,
+    ejected: Sum,
+    replicas_max: u64,
+    ejections: u64,
+    wasted_visits: u64,
+    series_replicas: SeriesMean,
+}
+
+/// The resilience figures of the replications folded so far (nothing is
+/// kept for a design without policies, node policies or faults).
+#[derive(Debug, Default)]
+pub(crate) struct ResFold {
+    resilient: bool,
+    window_s: f64,
+    policies: Vec<PolicyFold>,
+    nodes: Vec<NodeFold>,
+    lag: Vec<SeriesMean>,
+    work: SeriesMean,
+    arrived: u64,
+    ok: u64,
+    good: u64,
+    visits: u64,
+    wasted_ns: Sum,
+}
+
+impl ResFold {
+    pub fn new(plan: &Plan) -> Self {
+        if !plan.resilient() {
+            return Self::default();
         }
-        out
-    })
-}
-
-/// Replicas serving per window at node `ni` (empty for designs without resilience features).
-pub(crate) fn replica_series(plan: &Plan, reps: &[RepResult], ni: usize) -> Vec<f64> {
-    if !plan.resilient() {
-        return Vec::new();
+        Self {
+            resilient: true,
+            window_s: plan.settings.window_ns as f64 / 1e9,
+            policies: plan.policies.iter().map(|_| PolicyFold::default()).collect(),
+            nodes: plan.nodes.iter().map(|_| NodeFold::default()).collect(),
+            lag: plan.brokers.iter().map(|_| SeriesMean::default()).collect(),
+            ..Self::default()
+        }
     }
-    mean_series(reps, |r| r.metrics.node_ext.get(ni).map(|e| e.series_replicas.clone()).unwrap_or_default())
-}
 
-/// Consumer lag per window at broker `bi`.
-pub(crate) fn lag_series(plan: &Plan, reps: &[RepResult], bi: usize) -> Vec<f64> {
-    if !plan.resilient() {
-        return Vec::new();
+    /// Fold in the policies' logical-call latencies, taking them over.
+    pub fn fold_latencies(&mut self, policies: Vec<PolicyAcc>) {
+        for (f, a) in self.policies.iter_mut().zip(policies) {
+            f.logical_latency.fold(a.logical_latency);
+        }
     }
-    mean_series(reps, |r| r.metrics.broker_ext.get(bi).map(|e| e.series_lag_ms.clone()).unwrap_or_default())
+
+    pub fn fold(&mut self, r: &RepResult) {
+        if !self.resilient {
+            return;
+        }
+        let m = &r.metrics;
+        for (pi, p) in self.policies.iter_mut().enumerate() {
+            p.fold(m.policies.get(pi));
+        }
+        for (ni, n) in self.nodes.iter_mut().enumerate() {
+            let e = m.node_ext.get(ni);
+            n.series_replicas.fold(e.map(|e| e.series_replicas.clone()).unwrap_or_default());
+            let Some(e) = e else { continue };
+            n.serving.add(e.serving.area() - e.serving_at_warmup);
+            n.wasted_ns.add(e.wasted_ns);
+            n.ejected.add(e.ejected.area() - e.ejected_at_warmup);
+            n.replicas_max = n.replicas_max.max(e.serving.max);
+            n.ejections += e.ejections;
+            n.wasted_visits += e.wasted_visits;
+        }
+        for (bi, l) in self.lag.iter_mut().enumerate() {
+            l.fold(m.broker_ext.get(bi).map(|e| e.series_lag_ms.clone()).unwrap_or_default());
+        }
+        if self.window_s > 0.0 {
+            let mut work: Vec<f64> = Vec::new();
+            for n in &m.node_ext {
+                if work.len() < n.series_finished.len() {
+                    work.resize(n.series_finished.len(), 0.0);
+                }
+                for (o, v) in work.iter_mut().zip(&n.series_finished) {
+                    *o += *v as f64 / self.window_s;
+                }
+            }
+            self.work.fold(work);
+        }
+        for w in &m.workloads {
+            self.arrived += w.total.counts.arrived;
+            self.ok += w.total.counts.by_outcome.first().copied().unwrap_or(0);
+            self.good += w.total.counts.succeeded();
+        }
+        self.visits += m.nodes.iter().map(|n| n.counts.finished()).sum::<u64>();
+        for e in &m.node_ext {
+            self.wasted_ns.add(e.wasted_ns);
+        }
+    }
+
+    /// The policy report of edge `ei` (tries are in `edge_counts`) over `reps` replications.
+    pub fn edge_policy(&self, plan: &Plan, ei: usize, edge_counts: &Counts, reps: usize) -> Option<EdgePolicyReport> {
+        let pi = plan.edges.get(ei)?.policy;
+        if pi == NONE {
+            return None;
+        }
+        let pol = plan.policies.get(pi as usize)?;
+        let f = self.policies.get(pi as usize)?;
+        let len_s = measured_s(plan);
+        let nrep = reps.max(1) as f64;
+        let breaker = pol.breaker.map(|_| {
+            let time_open_s = finite(f.open_ns.0 / 1e9 / nrep);
+            BreakerReport {
+                opened: f.opened,
+                time_open_s,
+                open_share: finite(ratio(time_open_s, len_s)),
+                changes: f
+                    .changes
+                    .as_ref()
+                    .map(|changes| {
+                        changes
+                            .iter()
+                            .map(|(t, m)| BreakerChange {
+                                t_s: *t as f64 / 1e9,
+                                state: match m {
+                                    BreakerMode::Open => "open",
+                                    BreakerMode::HalfOpen => "half_open",
+                                    BreakerMode::Closed => "closed",
+                                }
+                                .to_owned(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        });
+        let logical = &f.logical;
+        Some(EdgePolicyReport {
+            logical_calls: logical.arrived,
+            logical_outcomes: OutcomeCounts::from_counts(logical, logical.arrived.saturating_sub(logical.finished())),
+            attempts: edge_counts.arrived,
+            retries: f.retries,
+            // Tries of the finished calls over those calls: one population, so
+            // never below 1 (tries started after the warm-up for calls started
+            // before it would otherwise count against nobody).
+            retry_amplification: finite(ratio(f.logical_tries as f64, logical.finished() as f64)),
+            try_timeouts: f.try_timeouts,
+            call_timeouts: f.call_timeouts,
+            abandoned: f.abandoned,
+            budget_exhausted: f.budget_exhausted,
+            fail_fast: f.fail_fast,
+            bulkhead_rejections: f.bulkhead_refused,
+            fallbacks: f.fallbacks,
+            logical_latency_ms: f.logical_latency.percentiles(),
+            breaker,
+        })
+    }
+
+    /// Time-averaged replicas serving at node `ni` over the measured period.
+    pub fn replicas_mean(&self, plan: &Plan, ni: usize, reps: usize) -> f64 {
+        let len_ns = measured_s(plan) * 1e9;
+        let nrep = reps.max(1) as f64;
+        let area = self.nodes.get(ni).map_or(Sum::default().0, |n| n.serving.0);
+        finite(ratio(area, len_ns * nrep))
+    }
+
+    /// Node `ni`'s replicas and wasted work; `busy_ns` is its busy worker time after the warm-up.
+    pub fn node(&self, plan: &Plan, ni: usize, busy_ns: f64, reps: usize) -> Option<NodeResilience> {
+        if !self.resilient {
+            return None;
+        }
+        let n = self.nodes.get(ni)?;
+        let len_ns = measured_s(plan) * 1e9;
+        let nrep = reps.max(1) as f64;
+        Some(NodeResilience {
+            replicas_mean: self.replicas_mean(plan, ni, reps),
+            replicas_max: n.replicas_max,
+            ejections: n.ejections,
+            ejected_mean: finite(ratio(n.ejected.0, len_ns * nrep)),
+            wasted_work_s: finite(n.wasted_ns.0 / 1e9 / nrep),
+            wasted_visits: n.wasted_visits,
+            wasted_share: finite(ratio(n.wasted_ns.0, busy_ns)),
+        })
+    }
+
+    /// Goodput against throughput.
+    pub fn load(&self, plan: &Plan, busy_ns: f64, reps: usize) -> Option<LoadReport> {
+        if !self.resilient {
+            return None;
+        }
+        let len_s = measured_s(plan) * reps.max(1) as f64;
+        let offered = ratio(self.arrived as f64, len_s);
+        let throughput = ratio(self.visits as f64, len_s);
+        Some(LoadReport {
+            offered_per_s: finite(offered),
+            goodput_per_s: finite(ratio(self.good as f64, len_s)),
+            ok_per_s: finite(ratio(self.ok as f64, len_s)),
+            throughput_per_s: finite(throughput),
+            amplification: finite(ratio(throughput, offered)),
+            wasted_share: finite(ratio(self.wasted_ns.0, busy_ns)),
+        })
+    }
+
+    /// Series of the policy edges.
+    pub fn edge_series(&mut self, plan: &Plan, reps: usize) -> Vec<EdgeSeries> {
+        std::mem::take(&mut self.policies)
+            .into_iter()
+            .zip(&plan.policies)
+            .map(|(f, p)| EdgeSeries {
+                id: plan.edges.get(p.edge as usize).map(|e| e.id.clone()).unwrap_or_default(),
+                calls_per_s: f.series_logical.finish(reps),
+                attempts_per_s: f.series_attempts.finish(reps),
+                tries_per_call: f
+                    .tries
+                    .into_iter()
+                    .map(|(tries, calls)| (calls > 0).then(|| finite(tries as f64 / calls as f64)))
+                    .collect(),
+                breaker_open: f.series_open.finish(reps),
+            })
+            .collect()
+    }
+
+    /// Visits finished per second at all nodes, per window.
+    pub fn work_series(&mut self, reps: usize) -> Vec<f64> {
+        if !self.resilient || self.window_s <= 0.0 {
+            return Vec::new();
+        }
+        std::mem::take(&mut self.work).finish(reps)
+    }
+
+    /// Replicas serving per window at node `ni` (empty for designs without resilience features).
+    pub fn replica_series(&mut self, ni: usize, reps: usize) -> Vec<f64> {
+        self.nodes.get_mut(ni).map(|n| std::mem::take(&mut n.series_replicas).finish(reps)).unwrap_or_default()
+    }
+
+    /// Consumer lag per window at broker `bi`.
+    pub fn lag_series(&mut self, bi: usize, reps: usize) -> Vec<f64> {
+        self.lag.get_mut(bi).map(|l| std::mem::take(l).finish(reps)).unwrap_or_default()
+    }
 }
