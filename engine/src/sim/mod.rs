@@ -24,52 +24,64 @@
 //! // M/M/1 at ρ = 0.5: mean time in system 1/(μ − λ) = 2 ms.
 //! assert!((w.latency_ms.mean.mean - 2.0).abs() < 0.3);
 //! ```
+//!
+//! # Parts
+//!
+//! | folder | what it holds |
+//! |---|---|
+//! | `core/` | `plan` (the design compiled to integer-indexed tables), `simulation` (the [`Simulation`] of one replication: clock, event loop, requests, workloads), `event_queue` (events keyed by `(time ns, sequence)`), `random` (one PCG stream per seed, replication, id and purpose) and `exponential` (its inlined exponential draw), `replications` (the worker pool that folds replications in order) |
+//! | `flow/` | `station` (replicas, workers, queues, load balancing), `steps` (a handler's steps, parallel groups, branches, signals, plain calls), `calls` (calls with a policy, made of tries), `broker` (queues, topics, redelivery) |
+//! | `policy/` | `call_policies` (timeouts, retries, breakers, bulkheads), `node_policies` (rate limits, outlier ejection, autoscaling), `faults` (the chaos schedule) |
+//! | `discovery/` | `runtime` (registries' listings, health checks, lookups), `summary` and `report` (the report's discovery section) |
+//! | `report/` | the [`Report`] types; `metrics`, `resilience_metrics`, `histogram`, `trace` (what a replication records); `aggregate`, `accumulators`, `sections`, `resilience_sections`, `fault_attribution` (folding replications into the report); `confidence`, `stability` |
+//! | this folder | [`run`] and its options, `memory` (the estimate before a run), `sweep` and `compare` (the what-if and CI-gate commands) |
+//!
+//! # Where `Simulation` handles each event
+//!
+//! The event loop (`core/simulation.rs`, `run_events`) dispatches each event
+//! kind to a method of [`Simulation`]; the methods live beside the part they
+//! act on:
+//!
+//! | event | handler | file |
+//! |---|---|---|
+//! | `Arrival`, `ThinkDone` | `on_arrival`, `start_request` | `core/simulation.rs` |
+//! | `Window` | `on_window` | `core/simulation.rs` |
+//! | `Warmup` | `Metrics::on_warmup` | `report/metrics.rs` |
+//! | `NetArrive`, `ServiceDone` | `enter`, `on_service_done` | `flow/station.rs` |
+//! | `NetReturn` | `on_returned` | `flow/steps.rs` |
+//! | `PerTryTimeout`, `CallTimeout`, `RetryTimer`, `FallbackDone`, `BreakerHalfOpen` | `on_per_try_timeout`, `on_call_timeout`, `on_retry_timer`, `on_fallback_done`, `on_breaker_half_open` | `flow/calls.rs` |
+//! | `Deliver`, `Redeliver`, `Unblock` | `on_deliver`, `on_redeliver`, `on_unblock` | `flow/broker.rs` |
+//! | `FaultStart`, `FaultEnd` | `on_fault` | `policy/faults.rs` |
+//! | `OutlierSweep`, `HpaEval`, `ReplicaReady` | `on_outlier_sweep`, `on_hpa_eval`, `on_replica_ready` | `policy/node_policies.rs` |
+//! | `HealthCheck` | `on_health_check` | `discovery/runtime.rs` |
 
-mod attribution;
-mod broker;
-mod build;
-mod calls;
-pub mod compare;
-mod discovery;
-mod discovery_build;
-mod discovery_report;
-mod engine;
-mod exp1;
-mod faults;
-mod flow;
-mod fold;
-mod hist;
-pub mod memory;
-mod metrics;
-mod nodepol;
-mod parts;
-mod plan;
-mod queue;
-mod replications;
+// The simulator's parts (the tables above say what each holds).
+pub(crate) mod core;
+pub(crate) mod discovery;
+pub(crate) mod flow;
+pub(crate) mod policy;
 pub mod report;
-mod resbuild;
-mod resilience;
-mod resmetrics;
-mod rng;
-mod stability;
-mod station;
-mod stats;
+
+// The commands built on runs, and the memory estimate before one.
+pub mod compare;
+pub mod memory;
 pub mod sweep;
-mod trace;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
-pub use discovery_report::DiscoveryReport;
-pub use engine::Simulation;
-pub use report::{
+pub use self::core::simulation::Simulation;
+pub use self::discovery::report::DiscoveryReport;
+pub use self::report::confidence::{Estimate, WIDE_CI, t975};
+pub use self::report::trace::{SpanKind, Trace, TraceSpan};
+pub use self::report::{
     BreakerChange, BreakerReport, BrokerReport, EdgePolicyReport, EdgeReport, EdgeSeries, FaultImpact, FaultReach,
     FaultReport, LatencyEstimates, LoadReport, NodeReport, NodeResilience, OutcomeCounts, Percentiles, RejectedCounts,
     Report, SloVerdict, TimeSeries, Verdict, WorkloadReport,
 };
-pub use stats::{Estimate, WIDE_CI, t975};
-pub use trace::{SpanKind, Trace, TraceSpan};
 
+use self::core::{plan, random, replications};
+use self::report::{aggregate, fault_attribution};
 use crate::model::Design;
 use crate::problem::Problem;
 
@@ -317,15 +329,15 @@ impl Simulation {
     pub fn into_report(mut self) -> Report {
         self.run();
         let plan = Arc::clone(&self.plan);
-        build::build(&plan, self.into_result())
+        aggregate::build(&plan, self.into_result())
     }
 
-    fn into_result(self) -> build::RepResult {
+    fn into_result(self) -> aggregate::RepResult {
         let broker_in_flight = self.messages_in_flight();
         let plan = Arc::clone(&self.plan);
         let mut flags = self.flags;
-        flags.clamped_draws += rng::take_clamped();
-        build::RepResult {
+        flags.clamped_draws += random::take_clamped();
+        aggregate::RepResult {
             metrics: self.metrics,
             flags,
             events: self.events,
@@ -346,14 +358,14 @@ pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Resul
     let plan = compile(design, options)?;
     check_memory(design, options)?;
     let reps = plan.settings.replications.max(1);
-    let counterfactuals = attribution::counterfactual_plans(&plan, design);
+    let counterfactuals = fault_attribution::counterfactual_plans(&plan, design);
     let runs = 1 + counterfactuals.len() as u32;
     control.begin(plan.settings.duration_ns, reps * runs);
-    let mut aggregate = build::Aggregate::new(&plan, !counterfactuals.is_empty());
+    let mut aggregate = aggregate::Aggregate::new(&plan, !counterfactuals.is_empty());
     run_plan(&plan, options, control, |_, r| aggregate.fold(r))?;
     let mut without = Vec::with_capacity(counterfactuals.len());
     for cf in &counterfactuals {
-        let mut fold = attribution::AttrFold::new(cf);
+        let mut fold = fault_attribution::AttrFold::new(cf);
         run_plan(cf, options, control, |i, r| fold.fold(r, i as usize))?;
         without.push(fold);
     }
@@ -390,7 +402,7 @@ fn run_plan(
     plan: &Arc<plan::Plan>,
     options: &RunOptions,
     control: &RunControl,
-    fold: impl FnMut(u32, build::RepResult) + Send,
+    fold: impl FnMut(u32, aggregate::RepResult) + Send,
 ) -> Result<(), SimError> {
     let reps = plan.settings.replications.max(1);
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
@@ -407,4 +419,39 @@ fn run_plan(
     }
     control.held_peak.fetch_max(held?, Ordering::Relaxed);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    /// The handler table in this module's documentation stays true: every
+    /// event kind is listed, and every handler it names is in its file.
+    #[test]
+    fn the_handler_table_lists_every_event_and_each_handler_is_where_it_says() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sim/");
+        let doc = include_str!("mod.rs");
+        let rows: Vec<Vec<&str>> = doc
+            .split("# Where `Simulation` handles each event")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with("//!"))
+            .filter(|l| l.starts_with("//! | `"))
+            .map(|l| l.trim_start_matches("//! |").split('|').map(str::trim).collect())
+            .collect();
+        for kind in super::core::event_queue::Kind::ALL {
+            let name = format!("`{kind:?}`");
+            assert!(rows.iter().any(|r| r[0].split(", ").any(|k| k == name)), "{name} is missing from the table");
+        }
+        for row in &rows {
+            let file = row[2].trim_matches('`');
+            let source = std::fs::read_to_string(format!("{dir}{file}")).unwrap();
+            for handler in row[1].split(", ") {
+                let f = handler.trim_matches('`').rsplit("::").next().unwrap();
+                assert!(source.contains(&format!("fn {f}(")), "{file} has no fn {f}");
+            }
+        }
+    }
 }

@@ -9,12 +9,12 @@
 
 use std::sync::Arc;
 
-use super::build::RepResult;
-use super::fold::Pooled;
-use super::metrics::Latency;
-use super::plan::{NONE, Plan};
-use super::report::{FaultImpact, FaultReach, FaultReport};
-use super::stats::finite;
+use crate::sim::core::plan::{NONE, Plan};
+use crate::sim::report::accumulators::Pooled;
+use crate::sim::report::aggregate::RepResult;
+use crate::sim::report::confidence::finite;
+use crate::sim::report::metrics::Latency;
+use crate::sim::report::{FaultImpact, FaultReach, FaultReport};
 
 /// Faults attributed at most (each costs one more run).
 pub(crate) const MAX_ATTRIBUTED: usize = 8;

@@ -6,9 +6,9 @@
 //! dropped as soon as they are folded, so a run's memory does not grow with
 //! its replications.
 
-use super::metrics::{BATCHES, Latency};
-use super::report::Percentiles;
-use super::stats::{Estimate, estimate, finite, mean_estimate};
+use crate::sim::report::Percentiles;
+use crate::sim::report::confidence::{Estimate, estimate, finite, mean_estimate};
+use crate::sim::report::metrics::{BATCHES, Latency};
 
 /// A float sum that matches `Iterator::sum` bit for bit: the standard
 /// library starts float sums at −0.0, so a sum of nothing, or of −0.0s,

@@ -6,31 +6,33 @@
 
 use std::sync::Arc;
 
-use super::attribution::AttrFold;
-use super::discovery::DiscAcc;
-use super::engine::Flags;
-use super::parts::{BrokerFold, EdgeFold, NodeFold, SloFold, WorkloadFold};
-use super::plan::Plan;
-use super::report::{Conservation, NodeReport, REPORT_VERSION, Report, ReportSettings, TimeSeries, WorkloadReport};
-use super::resbuild::ResFold;
-use super::trace::Trace;
+use crate::sim::core::plan::Plan;
+use crate::sim::core::simulation::Flags;
+use crate::sim::discovery::runtime::DiscAcc;
+use crate::sim::report::fault_attribution::AttrFold;
+use crate::sim::report::resilience_sections::ResFold;
+use crate::sim::report::sections::{BrokerFold, EdgeFold, NodeFold, SloFold, WorkloadFold};
+use crate::sim::report::trace::Trace;
+use crate::sim::report::{
+    Conservation, NodeReport, REPORT_VERSION, Report, ReportSettings, TimeSeries, WorkloadReport,
+};
 
 /// What one replication hands back.
 #[derive(Debug)]
 pub(crate) struct RepResult {
-    pub metrics: super::metrics::Metrics,
+    pub metrics: crate::sim::report::metrics::Metrics,
     pub flags: Flags,
     pub events: u64,
     pub traces: Vec<Trace>,
     pub broker_in_flight: Vec<u64>,
 }
 
-pub(super) fn measured_s(plan: &Plan) -> f64 {
+pub(in crate::sim) fn measured_s(plan: &Plan) -> f64 {
     (plan.settings.duration_ns.saturating_sub(plan.settings.warmup_ns)) as f64 / 1e9
 }
 
 /// a / b, or 0 when b is 0 (no calls, no time).
-pub(super) fn ratio(a: f64, b: f64) -> f64 {
+pub(in crate::sim) fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { 0.0 }
 }
 
@@ -140,7 +142,7 @@ impl Aggregate {
     pub fn finish(mut self, without: &[AttrFold]) -> Report {
         let plan = Arc::clone(&self.plan);
         let reps = self.reps;
-        let fault_reports = super::attribution::fault_reports(
+        let fault_reports = crate::sim::report::fault_attribution::fault_reports(
             &plan,
             self.attribution.as_ref().unwrap_or(&AttrFold::default()),
             without,
@@ -219,7 +221,7 @@ impl Aggregate {
             ));
         }
 
-        let discovery = super::discovery_build::discovery(&plan, &self.discovery, reps, len_s, &mut warnings);
+        let discovery = crate::sim::discovery::summary::discovery(&plan, &self.discovery, reps, len_s, &mut warnings);
 
         Report {
             report_version: REPORT_VERSION,
@@ -259,11 +261,11 @@ impl Aggregate {
         &self,
         series: &TimeSeries,
         nodes: &[NodeReport],
-        brokers: &[super::report::BrokerReport],
+        brokers: &[crate::sim::report::BrokerReport],
         warnings: &mut Vec<String>,
     ) -> (Vec<String>, Vec<String>) {
         let plan = &self.plan;
-        let (mut reasons, mut where_) = super::stability::growth(plan, series, nodes, brokers);
+        let (mut reasons, mut where_) = crate::sim::report::stability::growth(plan, series, nodes, brokers);
         if let Some(at_ns) = self.flags.stalled_at_ns {
             reasons.insert(
                 0,
@@ -283,16 +285,19 @@ impl Aggregate {
                 ),
             );
             if where_.is_empty() {
-                where_ = super::stability::busiest(nodes);
+                where_ = crate::sim::report::stability::busiest(nodes);
             }
         }
         if self.flags.message_cap_hit {
-            reasons.push(format!("brokers held {} messages: later messages were dropped", super::engine::MAX_MESSAGES));
+            reasons.push(format!(
+                "brokers held {} messages: later messages were dropped",
+                crate::sim::core::simulation::MAX_MESSAGES
+            ));
         }
         if self.flags.depth_exceeded {
             warnings.push(format!(
                 "some calls were nested deeper than {} levels (a call cycle?) and failed",
-                super::engine::MAX_DEPTH
+                crate::sim::core::simulation::MAX_DEPTH
             ));
         }
         let clamped = self.flags.clamped_draws;

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex};
 
-use super::SimError;
+use crate::sim::SimError;
 
 /// What the workers share: which replication starts next, which is folded
 /// next, the early finishers, the fold itself and the first failure.

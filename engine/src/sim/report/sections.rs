@@ -1,20 +1,20 @@
 //! The report's figures of each workload, node, edge, broker and SLO, folded
-//! replication by replication (see `fold.rs` for why the numbers are those
+//! replication by replication (see `accumulators.rs` for why the numbers are those
 //! of keeping every replication) and turned into their report sections.
 
 use std::sync::Arc;
 
 use crate::model::Slo;
 
-use super::build::{RepResult, ratio};
-use super::fold::{EstAcc, OptSeriesMean, Pooled, SeriesMean, Sum};
-use super::metrics::{BATCHES, Counts, EdgeAcc, WindowPoint, WorkloadSlice};
-use super::plan::{PBroker, PEdge, PNode, PWorkload, Plan};
-use super::report::{
+use crate::sim::core::plan::{PBroker, PEdge, PNode, PWorkload, Plan};
+use crate::sim::report::accumulators::{EstAcc, OptSeriesMean, Pooled, SeriesMean, Sum};
+use crate::sim::report::aggregate::{RepResult, ratio};
+use crate::sim::report::confidence::{Estimate, finite};
+use crate::sim::report::metrics::{BATCHES, Counts, EdgeAcc, WindowPoint, WorkloadSlice};
+use crate::sim::report::{
     BrokerReport, BrokerSeries, EdgePolicyReport, EdgeReport, LatencyEstimates, NodeReport, NodeResilience, NodeSeries,
     OutcomeCounts, SloVerdict, Verdict, WorkloadReport, WorkloadSeries,
 };
-use super::stats::{Estimate, finite};
 
 /// Length of batch `b` of a replication, seconds (`None` when it is empty).
 fn batch_s(r: &RepResult, b: usize) -> Option<f64> {

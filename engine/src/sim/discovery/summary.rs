@@ -2,14 +2,14 @@
 //! over replications (as they are folded), and a warning when calls hung on
 //! crashed instances with nothing to end the wait.
 
-use super::discovery::DiscAcc;
-use super::discovery_report::DiscoveryReport;
-use super::plan::{NONE, Plan};
-use super::stats::finite;
+use crate::sim::core::plan::{NONE, Plan};
+use crate::sim::discovery::report::DiscoveryReport;
+use crate::sim::discovery::runtime::DiscAcc;
+use crate::sim::report::confidence::finite;
 
 /// One report per discovered node, in design order; `len_s` is the measured
 /// time of one replication. Warnings are appended to `warnings`.
-pub(super) fn discovery(
+pub(in crate::sim) fn discovery(
     plan: &Plan,
     totals: &[DiscAcc],
     reps: usize,

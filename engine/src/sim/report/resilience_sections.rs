@@ -3,18 +3,18 @@
 //! against throughput, and their time series, folded replication by
 //! replication.
 
-use super::build::RepResult;
-use super::fold::{Pooled, SeriesMean, Sum};
-use super::metrics::Counts;
-use super::plan::{NONE, Plan};
-use super::report::{
+use crate::sim::core::plan::{NONE, Plan};
+use crate::sim::policy::call_policies::BreakerMode;
+use crate::sim::report::accumulators::{Pooled, SeriesMean, Sum};
+use crate::sim::report::aggregate::RepResult;
+use crate::sim::report::confidence::finite;
+use crate::sim::report::metrics::Counts;
+use crate::sim::report::resilience_metrics::PolicyAcc;
+use crate::sim::report::{
     BreakerChange, BreakerReport, EdgePolicyReport, EdgeSeries, LoadReport, NodeResilience, OutcomeCounts,
 };
-use super::resilience::BreakerMode;
-use super::resmetrics::PolicyAcc;
-use super::stats::finite;
 
-use super::build::{measured_s, ratio};
+use crate::sim::report::aggregate::{measured_s, ratio};
 
 /// A policy edge's figures so far.
 #[derive(Debug, Default)]
