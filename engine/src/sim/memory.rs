@@ -123,12 +123,15 @@ pub fn estimate(design: &Design, options: &RunOptions) -> MemoryEstimate {
         // Poisson bursts: room for five times the mean.
         (5.0 * open + closed).min(f64::from(s.max_in_flight) * 8.0)
     };
-    // One set of measurements per replication held, and one more: the
-    // aggregate they are folded into.
+    // One set of measurements per replication held, and one more for the
+    // aggregate once replications outnumber the workers: the aggregate takes
+    // over the first replication's histograms (no copy), so it adds a set
+    // only while later replications run beside it.
+    let sets = if s.replications.max(1) as f64 > at_once { at_once + 1.0 } else { at_once };
     let bytes = BASE_BYTES
         + items * PLAN_BYTES_PER_ITEM
         + at_once * (replicas * STATE_BYTES_PER_REPLICA + visits_in_flight * VISIT_BYTES)
-        + (at_once + 1.0) * per_replication;
+        + sets * per_replication;
     MemoryEstimate {
         bytes: bytes.min(u64::MAX as f64) as u64,
         per_replication_bytes: per_replication as u64,
