@@ -78,3 +78,36 @@ fn progress_is_visible_from_another_thread() {
     assert_eq!(p.events, events);
     assert!((p.fraction() - 1.0).abs() < 1e-9);
 }
+
+#[test]
+fn replications_fold_in_order_and_are_never_held_beyond_the_workers() {
+    let mut d = mm1(400.0, 1.0);
+    d.simulation.duration_s = 4.0;
+    d.simulation.warmup_s = 1.0;
+    d.simulation.replications = 12;
+    let report = |threads: usize| {
+        let control = RunControl::new();
+        let options = RunOptions { threads: Some(threads), ..RunOptions::default() };
+        let r = run(&d, &options, &control).unwrap();
+        (serde_json::to_string(&r).unwrap(), control.replications_held_peak())
+    };
+    let (one, held) = report(1);
+    assert_eq!(held, 1, "one worker holds one replication at a time");
+    for threads in [2, 3] {
+        let (json, held) = report(threads);
+        assert!((1..=threads as u32).contains(&held), "{threads} workers held {held} replications at once");
+        assert!(json == one, "the report with {threads} workers differs from the one with 1");
+    }
+}
+
+#[test]
+fn the_memory_estimate_does_not_grow_with_replications() {
+    let d = mm1(400.0, 1.0);
+    let estimate = |replications: u32| {
+        let options = RunOptions { replications: Some(replications), threads: Some(2), ..RunOptions::default() };
+        engine::sim::memory::estimate(&d, &options).bytes
+    };
+    assert_eq!(estimate(3), estimate(1000));
+    assert!(estimate(1) < estimate(2), "a second worker holds a second replication");
+    assert!(estimate(2) < estimate(3), "the aggregate holds a set while later replications run");
+}

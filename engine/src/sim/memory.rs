@@ -1,12 +1,14 @@
 //! How much memory a run will take, estimated before it starts, so that a run
 //! that would exhaust the machine is refused with a message instead.
 //!
-//! A run holds, at its peak: the compiled plan; for each replication running
-//! at once, its state (replicas, queues, random streams) and its measurements
-//! (a latency histogram per workload, node and edge, and the time series);
-//! the measurements of every finished replication until the report is built;
-//! and the requests in flight (each a visit at every node it is at, with its
-//! events). Requests in flight are estimated from the capacity estimate by
+//! A run holds, at its peak: the compiled plan; for each replication held at
+//! once (running, or finished and waiting for its turn to be folded, never
+//! more than the worker threads), its state (replicas, queues, random
+//! streams), its measurements (a latency histogram per workload, node and
+//! edge, and the time series) and its requests in flight (each a visit at
+//! every node it is at, with its events); and the aggregate the finished
+//! replications are folded into, about one replication's measurements. It
+//! does not grow with the number of replications. Requests in flight are estimated from the capacity estimate by
 //! Little's law (visits in flight = Σ arrival rate × response time per node);
 //! a design the estimate finds overloaded is taken to fill `max_in_flight`.
 //!
@@ -40,8 +42,10 @@ const MIB: f64 = 1024.0 * 1024.0;
 pub struct MemoryEstimate {
     /// Peak bytes of the whole run.
     pub bytes: u64,
-    /// Bytes of one replication's measurements (kept until the report).
+    /// Bytes of one replication's measurements (held until it is folded).
     pub per_replication_bytes: u64,
+    /// Replications held in memory at once (the worker threads).
+    pub at_once: u32,
     /// Replications in the run (the faults' counterfactual runs included).
     pub replications: u32,
     /// Visits expected in flight in one replication at its peak.
@@ -119,13 +123,19 @@ pub fn estimate(design: &Design, options: &RunOptions) -> MemoryEstimate {
         // Poisson bursts: room for five times the mean.
         (5.0 * open + closed).min(f64::from(s.max_in_flight) * 8.0)
     };
+    // One set of measurements per replication held, and one more for the
+    // aggregate once replications outnumber the workers: the aggregate takes
+    // over the first replication's histograms (no copy), so it adds a set
+    // only while later replications run beside it.
+    let sets = if s.replications.max(1) as f64 > at_once { at_once + 1.0 } else { at_once };
     let bytes = BASE_BYTES
         + items * PLAN_BYTES_PER_ITEM
         + at_once * (replicas * STATE_BYTES_PER_REPLICA + visits_in_flight * VISIT_BYTES)
-        + f64::from(replications) * per_replication;
+        + sets * per_replication;
     MemoryEstimate {
         bytes: bytes.min(u64::MAX as f64) as u64,
         per_replication_bytes: per_replication as u64,
+        at_once: at_once as u32,
         replications,
         visits_in_flight: visits_in_flight as u64,
         overloaded,

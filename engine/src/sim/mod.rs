@@ -24,49 +24,64 @@
 //! // M/M/1 at ρ = 0.5: mean time in system 1/(μ − λ) = 2 ms.
 //! assert!((w.latency_ms.mean.mean - 2.0).abs() < 0.3);
 //! ```
+//!
+//! # Parts
+//!
+//! | folder | what it holds |
+//! |---|---|
+//! | `core/` | `plan` (the design compiled to integer-indexed tables), `simulation` (the [`Simulation`] of one replication: clock, event loop, requests, workloads), `event_queue` (events keyed by `(time ns, sequence)`), `random` (one PCG stream per seed, replication, id and purpose) and `exponential` (its inlined exponential draw), `replications` (the worker pool that folds replications in order) |
+//! | `flow/` | `station` (replicas, workers, queues, load balancing), `steps` (a handler's steps, parallel groups, branches, signals, plain calls), `calls` (calls with a policy, made of tries), `broker` (queues, topics, redelivery) |
+//! | `policy/` | `call_policies` (timeouts, retries, breakers, bulkheads), `node_policies` (rate limits, outlier ejection, autoscaling), `faults` (the chaos schedule) |
+//! | `discovery/` | `runtime` (registries' listings, health checks, lookups), `summary` and `report` (the report's discovery section) |
+//! | `report/` | the [`Report`] types; `metrics`, `resilience_metrics`, `histogram`, `trace` (what a replication records); `aggregate`, `accumulators`, `sections`, `resilience_sections`, `fault_attribution` (folding replications into the report); `confidence`, `stability` |
+//! | this folder | [`run`] and its options, `memory` (the estimate before a run), `sweep` and `compare` (the what-if and CI-gate commands) |
+//!
+//! # Where `Simulation` handles each event
+//!
+//! The event loop (`core/simulation.rs`, `run_events`) dispatches each event
+//! kind to a method of [`Simulation`]; the methods live beside the part they
+//! act on:
+//!
+//! | event | handler | file |
+//! |---|---|---|
+//! | `Arrival`, `ThinkDone` | `on_arrival`, `start_request` | `core/simulation.rs` |
+//! | `Window` | `on_window` | `core/simulation.rs` |
+//! | `Warmup` | `Metrics::on_warmup` | `report/metrics.rs` |
+//! | `NetArrive`, `ServiceDone` | `enter`, `on_service_done` | `flow/station.rs` |
+//! | `NetReturn` | `on_returned` | `flow/steps.rs` |
+//! | `PerTryTimeout`, `CallTimeout`, `RetryTimer`, `FallbackDone`, `BreakerHalfOpen` | `on_per_try_timeout`, `on_call_timeout`, `on_retry_timer`, `on_fallback_done`, `on_breaker_half_open` | `flow/calls.rs` |
+//! | `Deliver`, `Redeliver`, `Unblock` | `on_deliver`, `on_redeliver`, `on_unblock` | `flow/broker.rs` |
+//! | `FaultStart`, `FaultEnd` | `on_fault` | `policy/faults.rs` |
+//! | `OutlierSweep`, `HpaEval`, `ReplicaReady` | `on_outlier_sweep`, `on_hpa_eval`, `on_replica_ready` | `policy/node_policies.rs` |
+//! | `HealthCheck` | `on_health_check` | `discovery/runtime.rs` |
 
-mod attribution;
-mod broker;
-mod build;
-mod calls;
-pub mod compare;
-mod discovery;
-mod discovery_build;
-mod discovery_report;
-mod engine;
-mod exp1;
-mod faults;
-mod flow;
-mod hist;
-pub mod memory;
-mod metrics;
-mod nodepol;
-mod plan;
-mod queue;
+// The simulator's parts (the tables above say what each holds).
+pub(crate) mod core;
+pub(crate) mod discovery;
+pub(crate) mod flow;
+pub(crate) mod policy;
 pub mod report;
-mod resbuild;
-mod resilience;
-mod resmetrics;
-mod rng;
-mod stability;
-mod station;
-mod stats;
+
+// The commands built on runs, and the memory estimate before one.
+pub mod compare;
+pub mod memory;
 pub mod sweep;
-mod trace;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
-pub use discovery_report::DiscoveryReport;
-pub use engine::Simulation;
-pub use report::{
+pub use self::core::simulation::Simulation;
+pub use self::discovery::report::DiscoveryReport;
+pub use self::report::confidence::{Estimate, WIDE_CI, t975};
+pub use self::report::trace::{SpanKind, Trace, TraceSpan};
+pub use self::report::{
     BreakerChange, BreakerReport, BrokerReport, EdgePolicyReport, EdgeReport, EdgeSeries, FaultImpact, FaultReach,
     FaultReport, LatencyEstimates, LoadReport, NodeReport, NodeResilience, OutcomeCounts, Percentiles, RejectedCounts,
     Report, SloVerdict, TimeSeries, Verdict, WorkloadReport,
 };
-pub use stats::{Estimate, WIDE_CI, t975};
-pub use trace::{SpanKind, Trace, TraceSpan};
 
+use self::core::{plan, random, replications};
+use self::report::{aggregate, fault_attribution};
 use crate::model::Design;
 use crate::problem::Problem;
 
@@ -207,6 +222,7 @@ pub struct RunControl {
     done: AtomicU32,
     events: AtomicU64,
     requests: AtomicU64,
+    held_peak: AtomicU32,
 }
 
 impl RunControl {
@@ -241,7 +257,16 @@ impl RunControl {
         }
     }
 
+    /// The most replications this run has held in memory at once (running,
+    /// or finished and waiting for their turn to be folded into the report):
+    /// never more than its worker threads, however many replications it has.
+    #[must_use]
+    pub fn replications_held_peak(&self) -> u32 {
+        self.held_peak.load(Ordering::Relaxed)
+    }
+
     fn begin(&self, duration_ns: u64, replications: u32) {
+        self.held_peak.store(0, Ordering::Relaxed);
         self.sim_ns.store(0, Ordering::Relaxed);
         self.events.store(0, Ordering::Relaxed);
         self.requests.store(0, Ordering::Relaxed);
@@ -304,15 +329,15 @@ impl Simulation {
     pub fn into_report(mut self) -> Report {
         self.run();
         let plan = Arc::clone(&self.plan);
-        build::build(&plan, vec![self.into_result()])
+        aggregate::build(&plan, self.into_result())
     }
 
-    fn into_result(self) -> build::RepResult {
+    fn into_result(self) -> aggregate::RepResult {
         let broker_in_flight = self.messages_in_flight();
         let plan = Arc::clone(&self.plan);
         let mut flags = self.flags;
-        flags.clamped_draws += rng::take_clamped();
-        build::RepResult {
+        flags.clamped_draws += random::take_clamped();
+        aggregate::RepResult {
             metrics: self.metrics,
             flags,
             events: self.events,
@@ -322,9 +347,10 @@ impl Simulation {
     }
 }
 
-/// Simulate a design: every replication (in parallel), then the report. A
-/// design with faults is also run once per fault without it (same seed) to
-/// attribute each fault's effect.
+/// Simulate a design: every replication (in parallel, each folded into the
+/// report's aggregate in replication order as soon as its turn comes), then
+/// the report. A design with faults is also run once per fault without it
+/// (same seed) to attribute each fault's effect.
 ///
 /// # Errors
 /// Invalid designs, cancellation, or a thread that could not start.
@@ -332,15 +358,18 @@ pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Resul
     let plan = compile(design, options)?;
     check_memory(design, options)?;
     let reps = plan.settings.replications.max(1);
-    let counterfactuals = attribution::counterfactual_plans(&plan, design);
+    let counterfactuals = fault_attribution::counterfactual_plans(&plan, design);
     let runs = 1 + counterfactuals.len() as u32;
     control.begin(plan.settings.duration_ns, reps * runs);
-    let done = run_plan(&plan, options, control)?;
+    let mut aggregate = aggregate::Aggregate::new(&plan, !counterfactuals.is_empty());
+    run_plan(&plan, options, control, |_, r| aggregate.fold(r))?;
     let mut without = Vec::with_capacity(counterfactuals.len());
     for cf in &counterfactuals {
-        without.push(run_plan(cf, options, control)?);
+        let mut fold = fault_attribution::AttrFold::new(cf);
+        run_plan(cf, options, control, |i, r| fold.fold(r, i as usize))?;
+        without.push(fold);
     }
-    Ok(build::build_with(&plan, done, &without))
+    Ok(aggregate.finish(&without))
 }
 
 /// Refuse a run whose estimated peak memory is above its limit.
@@ -355,10 +384,10 @@ fn check_memory(design: &Design, options: &RunOptions) -> Result<(), SimError> {
             "the design is overloaded, so up to simulation.max_in_flight requests ({}) pile up; lower max_in_flight, fix the overload, or raise the limit",
             options.applied_to(design).simulation.max_in_flight
         )
-    } else if m.replications > 1 && m.per_replication_bytes.saturating_mul(u64::from(m.replications)) > limit / 2 {
+    } else if m.at_once > 1 && m.per_replication_bytes.saturating_mul(u64::from(m.at_once)) > limit / 2 {
         format!(
-            "each of the {} replications keeps about {} MiB of measurements until the report; run fewer replications or raise the limit",
-            m.replications,
+            "each of the {} replications run at once holds about {} MiB of measurements; run fewer at once (--threads) or raise the limit",
+            m.at_once,
             m.per_replication_bytes >> 20
         )
     } else {
@@ -367,63 +396,62 @@ fn check_memory(design: &Design, options: &RunOptions) -> Result<(), SimError> {
     Err(SimError::TooMuchMemory { needed_mib: m.mib(), limit_mib: limit >> 20, hint })
 }
 
-/// Every replication of a compiled plan, in parallel.
+/// Every replication of a compiled plan on a fixed pool of workers, each
+/// result handed to `fold` in replication order and dropped there.
 fn run_plan(
     plan: &Arc<plan::Plan>,
     options: &RunOptions,
     control: &RunControl,
-) -> Result<Vec<build::RepResult>, SimError> {
+    fold: impl FnMut(u32, aggregate::RepResult) + Send,
+) -> Result<(), SimError> {
     let reps = plan.settings.replications.max(1);
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let threads = options.threads.unwrap_or(cores).clamp(1, reps as usize);
-    let results: Mutex<Vec<Option<Result<build::RepResult, SimError>>>> = Mutex::new((0..reps).map(|_| None).collect());
-    let next = AtomicU32::new(0);
-    let worker = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= reps {
-                return;
-            }
-            let result = Simulation::from_plan(Arc::clone(plan), i).and_then(|mut sim| {
-                sim.run_with(control)?;
-                control.done.fetch_add(1, Ordering::Relaxed);
-                Ok(sim.into_result())
-            });
-            let failed = result.is_err();
-            if let Ok(mut slots) = results.lock()
-                && let Some(slot) = slots.get_mut(i as usize)
-            {
-                *slot = Some(result);
-            }
-            if failed {
-                return;
-            }
-        }
+    let threads = options.threads.unwrap_or(cores);
+    let job = |i| {
+        let mut sim = Simulation::from_plan(Arc::clone(plan), i)?;
+        sim.run_with(control)?;
+        control.done.fetch_add(1, Ordering::Relaxed);
+        Ok(sim.into_result())
     };
-    if threads == 1 {
-        worker();
-    } else {
-        std::thread::scope(|scope| -> Result<(), SimError> {
-            for t in 0..threads {
-                std::thread::Builder::new()
-                    .name(format!("sim-replication-{t}"))
-                    .spawn_scoped(scope, worker)
-                    .map_err(|e| SimError::Internal(format!("cannot start a simulation thread: {e}")))?;
-            }
-            Ok(())
-        })?;
-    }
+    let held = replications::run_in_order(reps, threads, job, fold);
     if control.is_cancelled() {
         return Err(SimError::Cancelled);
     }
-    let slots = results.into_inner().map_err(|_| SimError::Internal("a replication thread panicked".to_owned()))?;
-    let mut done = Vec::with_capacity(slots.len());
-    for slot in slots {
-        match slot {
-            Some(Ok(r)) => done.push(r),
-            Some(Err(e)) => return Err(e),
-            None => return Err(SimError::Internal("a replication did not run".to_owned())),
+    control.held_peak.fetch_max(held?, Ordering::Relaxed);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    /// The handler table in this module's documentation stays true: every
+    /// event kind is listed, and every handler it names is in its file.
+    #[test]
+    fn the_handler_table_lists_every_event_and_each_handler_is_where_it_says() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sim/");
+        let doc = include_str!("mod.rs");
+        let rows: Vec<Vec<&str>> = doc
+            .split("# Where `Simulation` handles each event")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with("//!"))
+            .filter(|l| l.starts_with("//! | `"))
+            .map(|l| l.trim_start_matches("//! |").split('|').map(str::trim).collect())
+            .collect();
+        for kind in super::core::event_queue::Kind::ALL {
+            let name = format!("`{kind:?}`");
+            assert!(rows.iter().any(|r| r[0].split(", ").any(|k| k == name)), "{name} is missing from the table");
+        }
+        for row in &rows {
+            let file = row[2].trim_matches('`');
+            let source = std::fs::read_to_string(format!("{dir}{file}")).unwrap();
+            for handler in row[1].split(", ") {
+                let f = handler.trim_matches('`').rsplit("::").next().unwrap();
+                assert!(source.contains(&format!("fn {f}(")), "{file} has no fn {f}");
+            }
         }
     }
-    Ok(done)
 }

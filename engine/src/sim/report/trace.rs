@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Outcome;
 
-use super::plan::{NONE, Plan};
-use super::rng::{Stream, index};
+use crate::sim::core::plan::{NONE, Plan};
+use crate::sim::core::random::{Stream, index};
 
 /// How a span was entered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -352,7 +352,7 @@ mod tests {
 
     #[test]
     fn a_slot_is_reused_only_when_its_request_is_done_and_no_visit_holds_it() {
-        let mut t = Tracer::new(true, 1, super::super::rng::stream(1, 0, "", "trace"));
+        let mut t = Tracer::new(true, 1, crate::sim::core::random::stream(1, 0, "", "trace"));
         let a = t.maybe_start(0);
         t.open(a, NONE, 0, NONE, SpanKind::Entry, 0);
         t.hold(a); // the root visit

@@ -9,11 +9,12 @@
 
 use std::sync::Arc;
 
-use super::build::RepResult;
-use super::metrics::Latency;
-use super::plan::{NONE, Plan};
-use super::report::{FaultImpact, FaultReach, FaultReport};
-use super::stats::finite;
+use crate::sim::core::plan::{NONE, Plan};
+use crate::sim::report::accumulators::Pooled;
+use crate::sim::report::aggregate::RepResult;
+use crate::sim::report::confidence::finite;
+use crate::sim::report::metrics::Latency;
+use crate::sim::report::{FaultImpact, FaultReach, FaultReport};
 
 /// Faults attributed at most (each costs one more run).
 pub(crate) const MAX_ATTRIBUTED: usize = 8;
@@ -39,52 +40,94 @@ struct Figures {
     mean_ms: f64,
 }
 
-fn workload_figures(reps: &[RepResult], wi: usize) -> Figures {
-    let (mut failed, mut finished) = (0u64, 0u64);
-    let mut lat: Option<Latency> = None;
-    for r in reps {
-        let Some(w) = r.metrics.workloads.get(wi) else { continue };
-        failed += w.total.counts.failed();
-        finished += w.total.counts.finished();
-        match &mut lat {
-            None => lat = Some(w.total.latency.clone()),
-            Some(l) => l.merge(&w.total.latency),
-        }
-    }
-    Figures {
-        error_rate: if finished > 0 { failed as f64 / finished as f64 } else { 0.0 },
-        p99_ms: lat.as_ref().map_or(0.0, |l| l.quantile_ms(0.99)),
-        mean_ms: lat.as_ref().map_or(0.0, Latency::mean_ms),
-    }
+/// A workload's failures, finished requests and pooled latency so far.
+#[derive(Debug, Default)]
+struct WorkloadSums {
+    failed: u64,
+    finished: u64,
+    latency: Pooled,
 }
 
-/// Summed failures, finished visits, mean time in node of the successful
-/// visits (0 when none succeeded) and first failure per window at node `ni`.
-fn node_windows(reps: &[RepResult], ni: usize) -> (Vec<u64>, Vec<u64>, Vec<f64>, Vec<u64>) {
-    let (mut failed, mut finished, mut mean, mut first) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (k, r) in reps.iter().enumerate() {
-        let Some(e) = r.metrics.node_ext.get(ni) else { continue };
-        if failed.len() < e.series_failed.len() {
-            failed.resize(e.series_failed.len(), 0);
-            finished.resize(e.series_failed.len(), 0);
-            mean.resize(e.series_failed.len(), 0.0);
-            first.resize(e.series_failed.len(), 0);
+/// A node's per-window sums so far: failures, finished visits, time in node
+/// of the successful visits, and the first replication's first failure.
+#[derive(Debug, Default)]
+struct NodeWindows {
+    failed: Vec<u64>,
+    finished: Vec<u64>,
+    ok_sojourn_ns: Vec<f64>,
+    first: Vec<u64>,
+}
+
+/// What the attribution compares between a run and the run without a
+/// fault, folded replication by replication.
+#[derive(Debug, Default)]
+pub(crate) struct AttrFold {
+    workloads: Vec<WorkloadSums>,
+    nodes: Vec<NodeWindows>,
+}
+
+impl AttrFold {
+    pub fn new(plan: &Plan) -> Self {
+        Self {
+            workloads: plan.workloads.iter().map(|_| WorkloadSums::default()).collect(),
+            nodes: plan.nodes.iter().map(|_| NodeWindows::default()).collect(),
         }
-        for (w, v) in e.series_failed.iter().enumerate() {
-            failed[w] += v;
-            finished[w] += e.series_finished.get(w).copied().unwrap_or(0);
-            mean[w] += e.series_ok_sojourn_ns.get(w).copied().unwrap_or(0.0);
-            if k == 0 {
-                first[w] = e.series_first_fail_ns.get(w).copied().unwrap_or(0);
+    }
+
+    /// Fold in replication `ri` (they must come in replication order); its
+    /// workloads' latency histograms are taken over.
+    pub fn fold(&mut self, r: RepResult, ri: usize) {
+        for (sums, w) in self.workloads.iter_mut().zip(r.metrics.workloads) {
+            sums.failed += w.total.counts.failed();
+            sums.finished += w.total.counts.finished();
+            sums.latency.fold(w.total.latency);
+        }
+        for (ni, n) in self.nodes.iter_mut().enumerate() {
+            let Some(e) = r.metrics.node_ext.get(ni) else { continue };
+            if n.failed.len() < e.series_failed.len() {
+                n.failed.resize(e.series_failed.len(), 0);
+                n.finished.resize(e.series_failed.len(), 0);
+                n.ok_sojourn_ns.resize(e.series_failed.len(), 0.0);
+                n.first.resize(e.series_failed.len(), 0);
+            }
+            for (w, v) in e.series_failed.iter().enumerate() {
+                n.failed[w] += v;
+                n.finished[w] += e.series_finished.get(w).copied().unwrap_or(0);
+                n.ok_sojourn_ns[w] += e.series_ok_sojourn_ns.get(w).copied().unwrap_or(0.0);
+                if ri == 0 {
+                    n.first[w] = e.series_first_fail_ns.get(w).copied().unwrap_or(0);
+                }
             }
         }
     }
-    // Summed time over summed successful visits: the same population.
-    for ((m, f), a) in mean.iter_mut().zip(&finished).zip(&failed) {
-        let ok = f.saturating_sub(*a);
-        *m = if ok > 0 { *m / ok as f64 / 1e6 } else { 0.0 };
+
+    fn workload_figures(&self, wi: usize) -> Figures {
+        let (failed, finished, lat) =
+            self.workloads.get(wi).map_or((0, 0, None), |s| (s.failed, s.finished, s.latency.latency()));
+        Figures {
+            error_rate: if finished > 0 { failed as f64 / finished as f64 } else { 0.0 },
+            p99_ms: lat.map_or(0.0, |l| l.quantile_ms(0.99)),
+            mean_ms: lat.map_or(0.0, Latency::mean_ms),
+        }
     }
-    (failed, finished, mean, first)
+
+    /// Summed failures, finished visits, mean time in node of the successful
+    /// visits (0 when none succeeded) and first failure per window at node `ni`.
+    fn node_windows(&self, ni: usize) -> (&[u64], &[u64], Vec<f64>, &[u64]) {
+        let Some(n) = self.nodes.get(ni) else { return (&[], &[], Vec::new(), &[]) };
+        // Summed time over summed successful visits: the same population.
+        let mean = n
+            .ok_sojourn_ns
+            .iter()
+            .zip(&n.finished)
+            .zip(&n.failed)
+            .map(|((m, f), a)| {
+                let ok = f.saturating_sub(*a);
+                if ok > 0 { *m / ok as f64 / 1e6 } else { 0.0 }
+            })
+            .collect();
+        (&n.failed, &n.finished, mean, &n.first)
+    }
 }
 
 fn fmt_s(t: f64) -> String {
@@ -92,7 +135,7 @@ fn fmt_s(t: f64) -> String {
 }
 
 /// One report per fault; attribution where a counterfactual run exists.
-pub(crate) fn fault_reports(plan: &Plan, reps: &[RepResult], without: &[Vec<RepResult>]) -> Vec<FaultReport> {
+pub(crate) fn fault_reports(plan: &Plan, run: &AttrFold, without: &[AttrFold]) -> Vec<FaultReport> {
     let window_s = plan.settings.window_ns as f64 / 1e9;
     let mut out = Vec::new();
     for (i, f) in plan.faults.iter().enumerate() {
@@ -130,8 +173,8 @@ pub(crate) fn fault_reports(plan: &Plan, reps: &[RepResult], without: &[Vec<RepR
         let first_w = (start_s / window_s).floor() as usize;
         let last_w = ((end_s + AFTERMATH_S.max(end_s - start_s)) / window_s).ceil() as usize;
         for (ni, node) in plan.nodes.iter().enumerate() {
-            let (fa, fi, me, first) = node_windows(reps, ni);
-            let (ca, _, cm, _) = node_windows(cf, ni);
+            let (fa, fi, me, first) = run.node_windows(ni);
+            let (ca, _, cm, _) = cf.node_windows(ni);
             for w in first_w..last_w.min(fa.len()) {
                 let (a, b) = (fa[w] as f64, ca.get(w).copied().unwrap_or(0) as f64);
                 let by_failures = a - b >= 3.0_f64.max(3.0 * (b + 1.0).sqrt());
@@ -153,8 +196,8 @@ pub(crate) fn fault_reports(plan: &Plan, reps: &[RepResult], without: &[Vec<RepR
         }
         report.reached.sort_by(|a, b| a.at_s.total_cmp(&b.at_s).then_with(|| a.node.cmp(&b.node)));
         for (wi, w) in plan.workloads.iter().enumerate() {
-            let with = workload_figures(reps, wi);
-            let base = workload_figures(cf, wi);
+            let with = run.workload_figures(wi);
+            let base = cf.workload_figures(wi);
             report.impact.push(FaultImpact {
                 workload: w.name.clone(),
                 error_rate: finite(with.error_rate),

@@ -24,11 +24,11 @@ use std::sync::Arc;
 
 use crate::model::{DeadInstance, Design, DiscoveryMode, EdgeKind, Outcome, RegistryFailure};
 
-use super::engine::{Life, Origin, Simulation, Visit};
-use super::nodepol::lb_choose;
-use super::plan::{NONE, Plan};
-use super::queue::Kind;
-use super::rng::{s_to_ns, stream, unit};
+use crate::sim::core::event_queue::Kind;
+use crate::sim::core::plan::{NONE, Plan};
+use crate::sim::core::random::{s_to_ns, stream, unit};
+use crate::sim::core::simulation::{Life, Origin, Simulation, Visit};
+use crate::sim::policy::node_policies::lb_choose;
 
 /// A discovered node, compiled.
 #[derive(Clone, Debug)]

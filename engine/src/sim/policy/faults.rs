@@ -15,10 +15,10 @@
 
 use crate::model::{Design, FaultKind, Outcome, PartitionMode};
 
-use super::engine::Simulation;
-use super::plan::{NONE, Plan};
-use super::queue::Kind;
-use super::rng::{Stream, ms_to_ns, s_to_ns, unit};
+use crate::sim::core::event_queue::Kind;
+use crate::sim::core::plan::{NONE, Plan};
+use crate::sim::core::random::{Stream, ms_to_ns, s_to_ns, unit};
+use crate::sim::core::simulation::Simulation;
 
 /// What a fault does, compiled.
 #[derive(Clone, Copy, Debug)]
@@ -187,7 +187,7 @@ pub(crate) enum Gate {
 fn stretch(d: u64, factor: f64, added_ns: u64) -> u64 {
     let scaled = if (factor - 1.0).abs() > f64::EPSILON { (d as f64 * factor) as u64 } else { d };
     let d = scaled.saturating_add(added_ns);
-    if d > super::rng::MAX_DELAY_NS { super::rng::clamped() } else { d }
+    if d > crate::sim::core::random::MAX_DELAY_NS { crate::sim::core::random::clamped() } else { d }
 }
 
 impl Simulation {

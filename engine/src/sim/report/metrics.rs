@@ -5,7 +5,7 @@
 
 use crate::model::{Outcome, RejectCause};
 
-use super::hist::Hist;
+use crate::sim::report::histogram::Hist;
 
 /// Significant figures of the run-wide histograms (0.1% relative precision).
 const SIGFIG: u8 = 3;
@@ -13,7 +13,7 @@ const SIGFIG: u8 = 3;
 const WINDOW_SIGFIG: u8 = 2;
 
 /// Histogram creation failed (only for invalid precision: a programming error).
-pub(crate) use super::hist::HistError;
+pub(crate) use crate::sim::report::histogram::HistError;
 
 /// Index of an outcome in count arrays: ok, degraded, error, timeout, then rejected by cause.
 #[inline]
@@ -351,15 +351,15 @@ pub(crate) struct Metrics {
     /// An empty batch, cloned at each batch start.
     batch_template: WorkloadSlice,
     /// Per call policy.
-    pub policies: Vec<super::resmetrics::PolicyAcc>,
+    pub policies: Vec<crate::sim::report::resilience_metrics::PolicyAcc>,
     /// Per node: replicas, ejections, wasted work, attribution windows.
-    pub node_ext: Vec<super::resmetrics::NodeExt>,
+    pub node_ext: Vec<crate::sim::report::resilience_metrics::NodeExt>,
     /// Per broker: losses, blocked publishers, lag.
-    pub broker_ext: Vec<super::resmetrics::BrokerExt>,
+    pub broker_ext: Vec<crate::sim::report::resilience_metrics::BrokerExt>,
     /// When each fault started (`u64::MAX` = not yet, or disabled).
     pub fault_start_ns: Vec<u64>,
     /// Per discovered node: lookups, cache use, crashes and evictions.
-    pub disc: Vec<super::discovery::DiscAcc>,
+    pub disc: Vec<crate::sim::discovery::runtime::DiscAcc>,
 }
 
 /// Batches used for batch-means confidence intervals when there is one replication.

@@ -8,11 +8,11 @@
 
 use crate::model::{Outcome, WhenFull};
 
-use super::engine::{MAX_DEPTH, Origin, Simulation, Visit};
-use super::plan::{Member, NONE, StepKind};
-use super::queue::Kind;
-use super::rng::{chance, unit};
-use super::trace::SpanKind;
+use crate::sim::core::event_queue::Kind;
+use crate::sim::core::plan::{Member, NONE, StepKind};
+use crate::sim::core::random::{chance, unit};
+use crate::sim::core::simulation::{MAX_DEPTH, Origin, Simulation, Visit};
+use crate::sim::report::trace::SpanKind;
 
 impl Simulation {
     /// Service is over and succeeded: draw the branch choices and run the steps.
@@ -242,8 +242,8 @@ impl Simulation {
         };
         if e.faulted {
             match self.edge_gate(edge, d) {
-                super::faults::Gate::Pass(delay) => d = delay,
-                super::faults::Gate::Refuse => {
+                crate::sim::policy::faults::Gate::Pass(delay) => d = delay,
+                crate::sim::policy::faults::Gate::Refuse => {
                     let vis = &mut self.visits[c as usize];
                     vis.outcome = Outcome::Error;
                     if vis.origin == Origin::Publish {
@@ -253,7 +253,7 @@ impl Simulation {
                     }
                     return;
                 }
-                super::faults::Gate::Hang => {
+                crate::sim::policy::faults::Gate::Hang => {
                     // The request vanishes on the wire: only a timeout ends the wait.
                     // (An orphan's call state may already serve another call.)
                     let vis = &self.visits[c as usize];

@@ -4,8 +4,8 @@
 //! judged on the time series after the warm-up: the second half's mean
 //! against the first half's.
 
-use super::plan::Plan;
-use super::report::{BrokerReport, NodeReport, TimeSeries};
+use crate::sim::core::plan::Plan;
+use crate::sim::report::{BrokerReport, NodeReport, TimeSeries};
 
 /// Utilization from which a node counts as saturated.
 const SATURATED: f64 = 0.98;

@@ -12,10 +12,10 @@
 
 use crate::model::{LoadBalancer, Node, Outcome};
 
-use super::engine::{Life, Replica, Simulation};
-use super::plan::NONE;
-use super::queue::Kind;
-use super::rng::{Stream, index, s_to_ns};
+use crate::sim::core::event_queue::Kind;
+use crate::sim::core::plan::NONE;
+use crate::sim::core::random::{Stream, index, s_to_ns};
+use crate::sim::core::simulation::{Life, Replica, Simulation};
 
 /// HPA tolerance: no change while |utilization / target − 1| ≤ this.
 const HPA_TOLERANCE: f64 = 0.1;

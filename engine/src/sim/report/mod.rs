@@ -3,14 +3,33 @@
 //! Serialised as JSON with a fixed field order and no wall-clock content, so
 //! the same design and seed give byte-identical output. `docs/report.md`
 //! documents every field.
+//!
+//! Its submodules measure a replication and turn the measurements into the
+//! report: `metrics`, `resilience_metrics`, `histogram` and `trace` record
+//! during the run; `aggregate` folds each finished replication (with the
+//! `accumulators`, `sections`, `resilience_sections` and `fault_attribution`
+//! parts) and builds the report; `confidence` gives the intervals and
+//! `stability` the verdict.
+
+pub(crate) mod accumulators;
+pub(crate) mod aggregate;
+pub(crate) mod confidence;
+pub(crate) mod fault_attribution;
+pub(crate) mod histogram;
+pub(crate) mod metrics;
+pub(crate) mod resilience_metrics;
+pub(crate) mod resilience_sections;
+pub(crate) mod sections;
+pub(crate) mod stability;
+pub(crate) mod trace;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Outcome, RejectCause};
 
-use super::metrics::{Counts, outcome_index};
-use super::stats::Estimate;
-use super::trace::Trace;
+use crate::sim::report::confidence::Estimate;
+use crate::sim::report::metrics::{Counts, outcome_index};
+use crate::sim::report::trace::Trace;
 
 /// Version of the report schema.
 pub const REPORT_VERSION: u32 = 1;
@@ -58,7 +77,7 @@ pub struct Report {
     pub faults: Vec<FaultReport>,
     /// Per discovered service (nodes with `discovery`): lookups, cache, evictions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub discovery: Vec<super::DiscoveryReport>,
+    pub discovery: Vec<crate::sim::DiscoveryReport>,
 }
 
 impl Report {

@@ -9,11 +9,11 @@
 
 use crate::model::{LoadBalancer, Outcome, RejectCause};
 
-use super::engine::{NodeRng, Origin, Simulation, Visit};
-use super::plan::{NONE, Plan};
-use super::queue::Kind;
-use super::rng::{chance, index};
-use super::trace::Tracer;
+use crate::sim::core::event_queue::Kind;
+use crate::sim::core::plan::{NONE, Plan};
+use crate::sim::core::random::{chance, index};
+use crate::sim::core::simulation::{NodeRng, Origin, Simulation, Visit};
+use crate::sim::report::trace::Tracer;
 
 impl Simulation {
     /// A visit reaches its node: inline receivers start at once, stations queue.
@@ -307,9 +307,9 @@ impl Simulation {
         }
         if node.broker != NONE {
             let o = match self.deposit(node.broker, v) {
-                super::broker::Deposit::Stored => Outcome::Ok,
-                super::broker::Deposit::Full => Outcome::Rejected(RejectCause::QueueFull),
-                super::broker::Deposit::Blocked => return,
+                crate::sim::flow::broker::Deposit::Stored => Outcome::Ok,
+                crate::sim::flow::broker::Deposit::Full => Outcome::Rejected(RejectCause::QueueFull),
+                crate::sim::flow::broker::Deposit::Blocked => return,
             };
             self.finish(v, o);
             return;
@@ -389,7 +389,7 @@ impl Simulation {
 
     /// Count the worker time a visit spent for nobody (its caller gave up, or
     /// its replica crashed) as wasted.
-    pub(crate) fn waste(&mut self, vis: &super::engine::Visit) {
+    pub(crate) fn waste(&mut self, vis: &crate::sim::core::simulation::Visit) {
         if !vis.started {
             return;
         }

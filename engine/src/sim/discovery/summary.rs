@@ -1,40 +1,25 @@
 //! The report's discovery section: each discovered node's figures summed
-//! over replications, and a warning when calls hung on crashed instances with
-//! nothing to end the wait.
+//! over replications (as they are folded), and a warning when calls hung on
+//! crashed instances with nothing to end the wait.
 
-use super::build::RepResult;
-use super::discovery::DiscAcc;
-use super::discovery_report::DiscoveryReport;
-use super::plan::{NONE, Plan};
-use super::stats::finite;
+use crate::sim::core::plan::{NONE, Plan};
+use crate::sim::discovery::report::DiscoveryReport;
+use crate::sim::discovery::runtime::DiscAcc;
+use crate::sim::report::confidence::finite;
 
 /// One report per discovered node, in design order; `len_s` is the measured
 /// time of one replication. Warnings are appended to `warnings`.
-pub(super) fn discovery(
+pub(in crate::sim) fn discovery(
     plan: &Plan,
-    reps: &[RepResult],
+    totals: &[DiscAcc],
+    reps: usize,
     len_s: f64,
     warnings: &mut Vec<String>,
 ) -> Vec<DiscoveryReport> {
-    let nrep = reps.len().max(1) as f64;
+    let nrep = reps.max(1) as f64;
     let mut out = Vec::with_capacity(plan.discs.len());
     for (di, d) in plan.discs.iter().enumerate() {
-        let mut t = DiscAcc::default();
-        for a in reps.iter().filter_map(|r| r.metrics.disc.get(di)) {
-            t.calls += a.calls;
-            t.hits += a.hits;
-            t.misses += a.misses;
-            t.lookups += a.lookups;
-            t.lookup_failures += a.lookup_failures;
-            t.stale_routed += a.stale_routed;
-            t.lookup_failed_calls += a.lookup_failed_calls;
-            t.calls_to_dead += a.calls_to_dead;
-            t.hung_forever += a.hung_forever;
-            t.crashes += a.crashes;
-            t.evictions += a.evictions;
-            t.eviction_sum_ns += a.eviction_sum_ns;
-            t.eviction_max_ns = t.eviction_max_ns.max(a.eviction_max_ns);
-        }
+        let t = totals.get(di).copied().unwrap_or_default();
         let ni = d.node as usize;
         let id = plan.nodes.get(ni).map(|n| n.id.clone()).unwrap_or_default();
         let name = plan.node_names.get(ni).cloned().unwrap_or_default();

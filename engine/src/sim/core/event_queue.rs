@@ -56,7 +56,7 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    const ALL: [Self; 21] = [
+    pub(crate) const ALL: [Self; 21] = [
         Self::Arrival,
         Self::ThinkDone,
         Self::ServiceDone,

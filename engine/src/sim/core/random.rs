@@ -161,7 +161,7 @@ impl Sampler {
         // The exponential is by far the most used: drawn inline, the rest
         // behind a call, so a draw costs no register saves.
         if let Self::Exponential(mean_ns) = self {
-            return to_ns(super::exp1::exp1(rng) * mean_ns);
+            return to_ns(crate::sim::core::exponential::exp1(rng) * mean_ns);
         }
         self.sample_other(rng)
     }

@@ -5,9 +5,9 @@
 
 use crate::model::Outcome;
 
-use super::metrics::{Counts, HistError, Latency, Metrics, TimeAvg};
-use super::plan::Plan;
-use super::resilience::BreakerMode;
+use crate::sim::core::plan::Plan;
+use crate::sim::policy::call_policies::BreakerMode;
+use crate::sim::report::metrics::{Counts, HistError, Latency, Metrics, TimeAvg};
 
 /// Breaker state changes kept per edge (the first ones of the run).
 const MAX_CHANGES: usize = 200;

@@ -14,8 +14,8 @@ use crate::model::{
     Arrival, ArrivalProcess, BrokerMode, Concurrency, Design, EdgeKind, LoadBalancer, NodeKind, RateProfile, WhenFull,
 };
 
-use super::rng::{Sampler, ms_to_ns, s_to_ns};
 use crate::model::limits::MAX_BRANCH_STEPS;
+use crate::sim::core::random::{Sampler, ms_to_ns, s_to_ns};
 
 /// "No index".
 pub(crate) const NONE: u32 = u32::MAX;
@@ -203,13 +203,13 @@ pub(crate) struct Plan {
     pub workloads: Vec<PWorkload>,
     pub settings: Settings,
     pub n_replicas: u32,
-    pub policies: Vec<super::resilience::PPolicy>,
-    pub node_pols: Vec<super::nodepol::PNodePol>,
-    pub faults: Vec<super::faults::PFault>,
+    pub policies: Vec<crate::sim::policy::call_policies::PPolicy>,
+    pub node_pols: Vec<crate::sim::policy::node_policies::PNodePol>,
+    pub faults: Vec<crate::sim::policy::faults::PFault>,
     /// Discovered nodes.
-    pub discs: Vec<super::discovery::PDisc>,
+    pub discs: Vec<crate::sim::discovery::runtime::PDisc>,
     /// Client-side instance-list caches, one per (caller, discovered node).
-    pub caches: Vec<super::discovery::PCache>,
+    pub caches: Vec<crate::sim::discovery::runtime::PCache>,
 }
 
 impl Plan {
@@ -274,7 +274,8 @@ impl Plan {
             } else {
                 NONE
             };
-            let (pol, slots, initial) = if inline { (NONE, 0, 0) } else { super::nodepol::compile(n, &mut node_pols) };
+            let (pol, slots, initial) =
+                if inline { (NONE, 0, 0) } else { crate::sim::policy::node_policies::compile(n, &mut node_pols) };
             let replicas = slots;
             nodes.push(PNode {
                 id: n.id.clone(),
@@ -333,7 +334,7 @@ impl Plan {
                 }
             };
             let policy = if e.kind == EdgeKind::Call {
-                super::resilience::compile(e, edges.len() as u32, &mut policies)
+                crate::sim::policy::call_policies::compile(e, edges.len() as u32, &mut policies)
             } else {
                 NONE
             };
@@ -405,8 +406,8 @@ impl Plan {
             discs: Vec::new(),
             caches: Vec::new(),
         };
-        super::faults::compile(design, &mut plan);
-        super::discovery::compile(design, &mut plan, &by_id);
+        crate::sim::policy::faults::compile(design, &mut plan);
+        crate::sim::discovery::runtime::compile(design, &mut plan, &by_id);
         for n in &mut plan.nodes {
             n.plain = !n.inline
                 && n.pol == NONE
@@ -600,7 +601,7 @@ impl Plan {
 }
 
 /// Settings from the design with the run's overrides.
-pub(crate) fn settings(design: &Design, options: &super::RunOptions) -> Settings {
+pub(crate) fn settings(design: &Design, options: &crate::sim::RunOptions) -> Settings {
     let s = &design.simulation;
     Settings {
         seed: options.seed.unwrap_or(s.seed),

@@ -13,9 +13,9 @@ use std::collections::VecDeque;
 
 use crate::model::{BrokerMode, Outcome, WhenFull};
 
-use super::engine::{MAX_MESSAGES, Origin, Simulation, Visit};
-use super::plan::{NONE, Plan};
-use super::queue::Kind;
+use crate::sim::core::event_queue::Kind;
+use crate::sim::core::plan::{NONE, Plan};
+use crate::sim::core::simulation::{MAX_MESSAGES, Origin, Simulation, Visit};
 
 /// A stored message (one copy per subscription in topic mode).
 #[derive(Clone, Copy, Debug)]

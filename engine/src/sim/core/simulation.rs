@@ -11,13 +11,13 @@ use std::sync::Arc;
 
 use crate::model::{Outcome, RejectCause};
 
-use super::metrics::{BATCHES, Metrics};
-use super::plan::{NONE, PArrival, Plan};
-use super::queue::{EventQueue, Kind};
+use crate::sim::core::event_queue::{EventQueue, Kind};
+use crate::sim::core::plan::{NONE, PArrival, Plan};
+use crate::sim::report::metrics::{BATCHES, Metrics};
 
-use super::rng::{Stream, chance, stream};
-use super::trace::{SpanKind, Tracer};
-use super::{Progress, RunControl, SimError};
+use crate::sim::core::random::{Stream, chance, stream};
+use crate::sim::report::trace::{SpanKind, Tracer};
+use crate::sim::{Progress, RunControl, SimError};
 
 /// Deepest chain of calls before a visit fails (a call cycle would otherwise
 /// recurse for ever).
@@ -202,7 +202,7 @@ pub struct Simulation {
     pub(crate) node_rng: Vec<NodeRng>,
     pub(crate) edge_rng: Vec<EdgeRng>,
     pub(crate) arrival_rng: Vec<Stream>,
-    pub(crate) broker: super::broker::BrokerState,
+    pub(crate) broker: crate::sim::flow::broker::BrokerState,
     pub(crate) metrics: Metrics,
     pub(crate) tracer: Tracer,
     pub(crate) flags: Flags,
@@ -212,27 +212,27 @@ pub struct Simulation {
     pub(crate) batch_no: u32,
     pub(crate) node_workers: Vec<f64>,
     /// Logical calls on policy edges.
-    pub(crate) calls: Vec<super::calls::CallState>,
+    pub(crate) calls: Vec<crate::sim::flow::calls::CallState>,
     pub(crate) free_calls: Vec<u32>,
     /// Per policy: breaker, budget, bulkhead.
-    pub(crate) pol_state: Vec<super::resilience::EdgePolicyState>,
+    pub(crate) pol_state: Vec<crate::sim::policy::call_policies::EdgePolicyState>,
     /// Per policy: retry jitter.
     pub(crate) pol_rng: Vec<Stream>,
     /// Source of tokens that tell live timers from stale ones.
     pub(crate) token: u32,
     /// Live fault effects per node and edge.
-    pub(crate) node_fx: Vec<super::faults::NodeFx>,
-    pub(crate) edge_fx: Vec<super::faults::EdgeFx>,
+    pub(crate) node_fx: Vec<crate::sim::policy::faults::NodeFx>,
+    pub(crate) edge_fx: Vec<crate::sim::policy::faults::EdgeFx>,
     /// Per node policy: rate limiter and autoscaler state.
-    pub(crate) node_pol_state: Vec<super::nodepol::NodePolState>,
+    pub(crate) node_pol_state: Vec<crate::sim::policy::node_policies::NodePolState>,
     /// Scratch list of eligible replicas for the load balancer.
     pub(crate) scratch: Vec<u32>,
     /// Per-window node figures are kept (the design has resilience features).
     pub(crate) track_nodes: bool,
     /// Per discovered node: which replicas are listed, health-check state.
-    pub(crate) disc_live: Vec<super::discovery::DiscLive>,
+    pub(crate) disc_live: Vec<crate::sim::discovery::runtime::DiscLive>,
     /// Per client-side cache: the instance list and the lookup in flight.
-    pub(crate) caches: Vec<super::discovery::CacheLive>,
+    pub(crate) caches: Vec<crate::sim::discovery::runtime::CacheLive>,
     finished: bool,
     /// Where simulated time last advanced (time, event count), to notice a
     /// run whose clock no longer moves.
@@ -257,7 +257,7 @@ impl Simulation {
     /// Build replication `replication` of a compiled plan.
     pub(crate) fn from_plan(plan: Arc<Plan>, replication: u32) -> Result<Self, SimError> {
         // Forget clamped draws counted by an earlier simulation on this thread.
-        let _ = super::rng::take_clamped();
+        let _ = crate::sim::core::random::take_clamped();
         let s = &plan.settings;
         let seed = s.seed;
         let node_rng = plan
@@ -285,21 +285,24 @@ impl Simulation {
         metrics.add_resilience(&plan).map_err(|e| SimError::Internal(e.to_string()))?;
         let node_workers = plan.nodes.iter().map(|n| f64::from(n.replicas) * f64::from(n.workers)).collect();
         let tracer = Tracer::new(replication == 0, TRACE_EVERY, stream(seed, replication, "", "trace"));
-        let broker = super::broker::BrokerState::new(&plan);
-        let pol_state = plan.policies.iter().map(super::resilience::EdgePolicyState::new).collect();
+        let broker = crate::sim::flow::broker::BrokerState::new(&plan);
+        let pol_state = plan.policies.iter().map(crate::sim::policy::call_policies::EdgePolicyState::new).collect();
         let pol_rng = plan
             .policies
             .iter()
             .map(|p| stream(seed, replication, plan.edges.get(p.edge as usize).map_or("", |e| e.id.as_str()), "retry"))
             .collect();
-        let node_pol_state = plan.node_pols.iter().map(super::nodepol::NodePolState::new).collect();
+        let node_pol_state = plan.node_pols.iter().map(crate::sim::policy::node_policies::NodePolState::new).collect();
         let node_fx = plan
             .nodes
             .iter()
-            .map(|n| super::faults::NodeFx::new(stream(seed, replication, &n.id, "fault"), n.error_p))
+            .map(|n| crate::sim::policy::faults::NodeFx::new(stream(seed, replication, &n.id, "fault"), n.error_p))
             .collect();
-        let edge_fx =
-            plan.edges.iter().map(|e| super::faults::EdgeFx::new(stream(seed, replication, &e.id, "fault"))).collect();
+        let edge_fx = plan
+            .edges
+            .iter()
+            .map(|e| crate::sim::policy::faults::EdgeFx::new(stream(seed, replication, &e.id, "fault")))
+            .collect();
         let mut sim = Self {
             replicas: vec![Replica::default(); plan.n_replicas as usize],
             calls: Vec::new(),
@@ -440,7 +443,7 @@ impl Simulation {
             }
             let (t0, e0, r0) = (self.now, self.events, self.requests);
             self.run_events(duration, CHUNK);
-            self.flags.clamped_draws += super::rng::take_clamped();
+            self.flags.clamped_draws += crate::sim::core::random::take_clamped();
             control.add_progress(self.now - t0, self.events - e0, self.requests - r0);
             if self.events - e0 == CHUNK {
                 self.watch_progress();
@@ -580,7 +583,7 @@ impl Simulation {
             if peak <= 0.0 {
                 return;
             }
-            super::exp1::exp1(rng) / peak * 1e9
+            crate::sim::core::exponential::exp1(rng) / peak * 1e9
         } else {
             let rate = rate_per_s * profile.factor_at(self.now as f64 / 1e9);
             if rate_per_s * max_factor <= 0.0 {

@@ -16,12 +16,12 @@
 
 use crate::model::{Outcome, RejectCause};
 
-use super::engine::{Origin, Simulation, Visit};
-use super::plan::NONE;
-use super::queue::Kind;
-use super::resilience::{BreakerMode, breaker_failure, budget_cap, retry_class};
-use super::rng::unit;
-use super::trace::SpanKind;
+use crate::sim::core::event_queue::Kind;
+use crate::sim::core::plan::NONE;
+use crate::sim::core::random::unit;
+use crate::sim::core::simulation::{Origin, Simulation, Visit};
+use crate::sim::policy::call_policies::{BreakerMode, breaker_failure, budget_cap, retry_class};
+use crate::sim::report::trace::SpanKind;
 
 /// A logical call on a policy edge.
 #[derive(Clone, Copy, Debug)]

@@ -1,0 +1,10 @@
+//! The simulator's core: the compiled plan, the clock and event loop of a
+//! replication, the event queue, the random streams, and the pool of workers
+//! that runs replications.
+
+pub(crate) mod event_queue;
+pub(crate) mod exponential;
+pub(crate) mod plan;
+pub(crate) mod random;
+pub(crate) mod replications;
+pub(crate) mod simulation;
