@@ -619,13 +619,12 @@ impl SwitchboardApp {
     /// loaded, so the warning names only what no installed font can draw.
     pub fn uncovered_name(&mut self, ctx: &egui::Context) -> Option<String> {
         let key = self.doc.id().wrapping_mul(1_000_003) ^ self.doc.revision();
-        if self.uncovered_name.0 != key {
-            if let Some(set) = &mut self.font_set
-                && set.fill(self.doc.design().nodes.iter().map(|n| n.name.as_str()))
-            {
-                ctx.set_fonts(set.definitions().clone());
-                self.font_coverage = Some(set.coverage().clone());
-            }
+        if self.uncovered_name.0 != key
+            && let Some(set) = &mut self.font_set
+            && set.fill(self.doc.design().nodes.iter().map(|n| n.name.as_str()))
+        {
+            ctx.set_fonts(set.definitions().clone());
+            self.font_coverage = Some(set.coverage().clone());
         }
         let Some(coverage) = &self.font_coverage else { return None };
         if self.uncovered_name.0 != key {

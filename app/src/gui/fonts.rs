@@ -328,7 +328,7 @@ mod tests {
         // Only a font that really has the character helps: the embedded
         // symbol font has no Tifinagh, so adding it changes nothing.
         let symbols = std::env::temp_dir().join(format!("switchboard-fonts-{}.ttf", std::process::id()));
-        std::fs::write(&symbols, SYMBOLS).unwrap();
+        assert!(std::fs::write(&symbols, SYMBOLS).is_ok(), "{}", symbols.display());
         let mut asked = Vec::new();
         let grew = set.fill_with(["ⴰⵣ", "ⴰ"], |c| {
             asked.push(c);
