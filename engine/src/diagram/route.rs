@@ -122,6 +122,13 @@ impl Router {
         false
     }
 
+    /// Whether the segment `a`–`b` stays out of every box's interior (the
+    /// canvas checks the parallel lines it offsets from a route).
+    #[must_use]
+    pub fn clear(&self, a: Point, b: Point) -> bool {
+        !self.blocked(a, b, 0.0, None)
+    }
+
     /// The route of an edge from box `from` to box `to`: a polyline starting
     /// on the source's border and ending on the target's, each end at a right
     /// angle to its side. Falls back to a straight line when no way around
