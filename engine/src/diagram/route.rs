@@ -337,5 +337,9 @@ mod tests {
         assert!(rects[2].on_border(*path.last().unwrap(), 1e-6));
         // Next to each other: one straight segment.
         assert_eq!(router.route(0, 1).len(), 2);
+        // The check the canvas runs on its offset lines.
+        assert!(!router.clear(Point::new(0.0, 0.0), Point::new(600.0, 0.0)), "through the middle box");
+        assert!(router.clear(Point::new(0.0, -40.0), Point::new(600.0, -40.0)), "above every box");
+        assert!(router.clear(Point::new(84.0, 0.0), Point::new(216.0, 0.0)), "border to border");
     }
 }

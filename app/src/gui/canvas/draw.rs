@@ -547,3 +547,31 @@ pub fn empty_hint(painter: &Painter, rect: Rect, color: Color32) {
         color,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+
+    use super::*;
+
+    fn label(line: Vec<Pos2>) -> EdgeLabel {
+        EdgeLabel { line, text: "calls".to_owned(), color: Color32::WHITE }
+    }
+
+    #[test]
+    fn a_label_slides_off_nodes_and_is_dropped_when_every_spot_is_on_one() {
+        let size = vec2(40.0, 14.0);
+        let line = vec![pos2(0.0, 0.0), pos2(400.0, 0.0)];
+        // A node over the middle of the line: the label moves along it.
+        let middle = Rect::from_center_size(pos2(200.0, 0.0), vec2(120.0, 60.0));
+        let spot = best_spot(&label(line.clone()), size, &[middle], &[]).expect("a free spot");
+        assert!(!spot.intersects(middle), "{spot:?}");
+        assert!(spot.center().y.abs() < 1e-3, "on the line");
+        // Another label takes the next spot: the one after is chosen.
+        let second = best_spot(&label(line.clone()), size, &[middle], &[spot]).expect("a free spot");
+        assert!(!second.intersects(middle) && !second.intersects(spot));
+        // Nodes all along the line: no spot, no label on a node.
+        let cover = Rect::from_min_max(pos2(-10.0, -30.0), pos2(410.0, 30.0));
+        assert!(best_spot(&label(line), size, &[cover], &[]).is_none());
+    }
+}
