@@ -83,6 +83,7 @@ impl Geometry {
                 link.points.clone_from(&old.points);
             }
             next.routing_ms = self.routing_ms;
+            next.extend_bounds();
         } else if dragging && self.routing_ms > DRAG_ROUTING_BUDGET_MS {
             next.reuse_unmoved(self);
             next.routing_ms = self.routing_ms;
