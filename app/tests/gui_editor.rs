@@ -98,6 +98,25 @@ fn delete_key_removes_the_selection_and_undo_restores_it() {
 }
 
 #[test]
+fn deleting_a_multi_selection_is_one_undo_step() {
+    let (mut h, _) = harness(connected_design());
+    h.get_by_label("orders (Service)").click();
+    h.run_steps(1);
+    // Every node and edge: the edges and the nodes used to be removed (and
+    // undone) in two steps.
+    press(&mut h, Modifiers::COMMAND, Key::A);
+    assert_eq!(h.state().selection.nodes.len(), 3);
+    assert_eq!(h.state().selection.edges.len(), 1);
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    let d = h.state().design();
+    assert!(d.nodes.is_empty() && d.edges.is_empty(), "everything removed");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    let d = h.state().design();
+    assert_eq!(d.nodes.len(), 3, "one undo brings every node back");
+    assert_eq!(d.edges.len(), 1, "and the edge");
+}
+
+#[test]
 fn copy_and_paste_through_the_clipboard_as_design_json() {
     let (mut h, _) = harness(connected_design());
     h.get_by_label("orders (Service)").click();

@@ -217,10 +217,11 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
     if let Some(top) = shares.first().filter(|t| t.share > 0.0) {
         let tt = top.total_ms().max(1e-12);
         let mut text = format!(
-            "Largest share of tail latency: {} — the slowest requests ({} sampled traces at or above p99) spend {:.0} % of their time there \
+            "Largest share of tail latency: {} — the slowest requests ({} sampled trace{} at or above p99) spend {:.0} % of their time there \
              ({:.0} % of it queueing, {:.0} % in service, {:.0} % on the network).",
             top.name,
             tail.len(),
+            if tail.len() == 1 { "" } else { "s" },
             top.share * 100.0,
             top.queue_ms / tt * 100.0,
             top.service_ms / tt * 100.0,

@@ -104,11 +104,34 @@ fn diagram_options(design: &Design, report: &Report) -> crate::diagram::svg::Opt
 
 /// The whole report page. `design` is the design as simulated.
 #[must_use]
-#[allow(clippy::too_many_lines, reason = "one page, section by section")]
 pub fn html(report: &Report, design: &Design) -> String {
     let mut s = String::with_capacity(64 * 1024);
     let title = format!("{} — simulation report", report.design);
     s.push_str(&page::head(&title));
+    header_section(&mut s, report, design);
+    workloads_section(&mut s, report);
+    load_section(&mut s, report);
+
+    slos_section(&mut s, report);
+    findings_section(&mut s, report, design);
+    faults_section(&mut s, report, design);
+
+    s.push_str("<h2>Design</h2><div class=\"design\">");
+    s.push_str(&design_svg(design, report));
+    s.push_str("</div>");
+
+    over_time_section(&mut s, report, design);
+    nodes_section(&mut s, report);
+    edges_section(&mut s, report, design);
+    brokers_section(&mut s, report);
+    discovery_section(&mut s, report, design);
+    s.push_str("<p class=\"meta\">Written by Switchboard. Figures after the warm-up; ± is the half-width of the 95 % confidence interval.</p>");
+    s.push_str(&page::tail());
+    page::wrap_tables(&s)
+}
+
+/// The title line: what was simulated, how, and any warning.
+fn header_section(s: &mut String, report: &Report, design: &Design) {
     let st = &report.settings;
     let _ = write!(
         s,
@@ -132,7 +155,10 @@ pub fn html(report: &Report, design: &Design) -> String {
     for w in &report.warnings {
         let _ = write!(s, "<p class=\"warn\">▲ {}</p>", escape(w));
     }
+}
 
+/// Per workload: arrivals, goodput, errors and latency percentiles, whose latency it is, and the percentiles on a log axis.
+fn workloads_section(s: &mut String, report: &Report) {
     s.push_str("<h2>Workloads</h2><table><tr><th>Workload</th><th>Arrived</th><th>Goodput, req/s</th><th>Errors, %</th><th>p50, ms</th><th>p95, ms</th><th>p99, ms</th><th>p99.9, ms</th><th>Failed</th></tr>");
     for w in &report.workloads {
         let k = format!("workloads/{}", w.name);
@@ -163,9 +189,10 @@ pub fn html(report: &Report, design: &Design) -> String {
         let rows: Vec<Row> = report.workloads.iter().map(|w| Row::of(w, w.name.clone())).collect();
         s.push_str(&svg_percentiles("Latency percentiles per workload", &rows));
     }
+}
 
-    load_section(&mut s, report);
-
+/// The SLO verdicts, failing ones first, each figure with its unit.
+fn slos_section(s: &mut String, report: &Report) {
     if !report.slos.is_empty() {
         s.push_str("<h2>Service-level objectives</h2><table><tr><th>Workload</th><th>Objective</th><th>Target</th><th>Measured</th><th>Verdict</th></tr>");
         // Failing verdicts first; the key keeps the verdict's place in the JSON.
@@ -193,7 +220,10 @@ pub fn html(report: &Report, design: &Design) -> String {
         }
         s.push_str("</table><p class=\"meta\">Latency counts only the requests that succeeded: a failed request has no latency.</p>");
     }
+}
 
+/// What the run says in words, and the critical-path time of the slowest requests per node.
+fn findings_section(s: &mut String, report: &Report, design: &Design) {
     let ex = explain(report, Some(design));
     s.push_str("<h2>What the run says</h2><ul>");
     for f in &ex.findings {
@@ -224,13 +254,11 @@ pub fn html(report: &Report, design: &Design) -> String {
         }
         s.push_str("</table>");
     }
+}
 
-    faults_section(&mut s, report, design);
-
-    s.push_str("<h2>Design</h2><div class=\"design\">");
-    s.push_str(&design_svg(design, report));
-    s.push_str("</div>");
-
+/// The charts over simulated time: latency per workload, throughput, failures, the busiest nodes, brokers and resilience.
+fn over_time_section(s: &mut String, report: &Report, design: &Design) {
+    let st = &report.settings;
     s.push_str("<h2>Over time</h2><div class=\"plots\">");
     // A fault that starts after the run's end did not happen in it.
     let shaded: Vec<(f64, f64, String)> = design
@@ -293,7 +321,7 @@ pub fn html(report: &Report, design: &Design) -> String {
             .collect();
         s.push_str(&chart("Broker backlog", &Axis::new("messages").whole(), &backlog));
     }
-    resilience_charts(&mut s, report, design, &frame);
+    resilience_charts(s, report, design, &frame);
     s.push_str("</div>");
     let gaps: Vec<&str> =
         ser.workloads.iter().filter(|w| w.p99_ms.iter().any(Option::is_none)).map(|w| w.name.as_str()).collect();
@@ -304,7 +332,10 @@ pub fn html(report: &Report, design: &Design) -> String {
             escape(&gaps.join(", "))
         );
     }
+}
 
+/// The per-node table.
+fn nodes_section(s: &mut String, report: &Report) {
     s.push_str("<h2>Nodes</h2><table><tr><th>Node</th><th>Kind</th><th>ρ</th><th>Queue mean</th><th>Queue max</th><th>OK/s</th><th>p99, ms</th><th>Errors</th><th>Timeouts</th><th>Rejected</th><th>Wait, ms</th><th>Service, ms</th>");
     let resilience = report.nodes.iter().any(|n| n.resilience.is_some());
     if resilience {
@@ -346,7 +377,10 @@ pub fn html(report: &Report, design: &Design) -> String {
         s.push_str("</tr>");
     }
     s.push_str("</table>");
+}
 
+/// The per-edge table; with policies, the caller's logical calls beside the tries.
+fn edges_section(s: &mut String, report: &Report, design: &Design) {
     s.push_str("<h2>Edges</h2><table><tr><th>Edge</th><th>Kind</th><th>Calls</th><th>OK</th><th>Errors</th><th>Timeouts</th><th>Breaker open</th><th>p99, ms</th>");
     let policies = report.edges.iter().any(|e| e.policy.is_some());
     if policies {
@@ -368,7 +402,7 @@ pub fn html(report: &Report, design: &Design) -> String {
         s.push_str(&count_cell(&format!("{k}/outcomes/rejected/breaker_open"), e.outcomes.rejected.breaker_open));
         s.push_str(&num_cell(&format!("{k}/latency_ms/p99"), e.latency_ms.p99));
         if policies {
-            policy_cells(&mut s, &k, e.policy.as_ref());
+            policy_cells(s, &k, e.policy.as_ref());
         }
         s.push_str("</tr>");
     }
@@ -376,7 +410,10 @@ pub fn html(report: &Report, design: &Design) -> String {
     if policies {
         s.push_str("<p class=\"meta\">On edges with a policy, calls, outcomes and latency count tries; logical calls are the caller's, after retries and fallback.</p>");
     }
+}
 
+/// The per-broker table.
+fn brokers_section(s: &mut String, report: &Report) {
     if !report.brokers.is_empty() {
         s.push_str("<h2>Brokers</h2><table><tr><th>Broker</th><th>Mode</th><th>Published</th><th>Delivered</th><th>Redelivered</th><th>Dead-lettered</th><th>Dropped</th><th>Backlog mean</th><th>Backlog max</th><th>Delay p99, ms</th><th>Lost</th><th>Blocked</th></tr>");
         for b in &report.brokers {
@@ -403,8 +440,4 @@ pub fn html(report: &Report, design: &Design) -> String {
         }
         s.push_str("</table>");
     }
-    discovery_section(&mut s, report, design);
-    s.push_str("<p class=\"meta\">Written by Switchboard. Figures after the warm-up; ± is the half-width of the 95 % confidence interval.</p>");
-    s.push_str(&page::tail());
-    page::wrap_tables(&s)
 }

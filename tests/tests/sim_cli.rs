@@ -180,3 +180,14 @@ fn a_duration_not_longer_than_the_warm_up_is_a_usage_error() {
     let (code, _) = cli(&["simulate", file, "--warmup", "0s", "--duration", "2s", "--quiet"]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_refused_sweep_prints_no_table() {
+    let bad = tmp("bad-sweep.json");
+    let text = std::fs::read_to_string(write_design("ok-sweep.json", 100.0, 1000.0)).unwrap();
+    std::fs::write(&bad, text.replace("\"workers\": 2", "\"workers\": 0")).unwrap();
+    let (code, out) =
+        cli(&["sweep", bad.to_str().unwrap(), "--rate-scale", "0.5..1:2", "--duration", "2s", "--warmup", "1s"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.is_empty(), "only the problems (on stderr), no table header: {out:?}");
+}

@@ -74,11 +74,17 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     } else {
         args.run.check_limits(&design, 1.0)?;
     }
-    if print {
-        writeln!(out, "{:<24}  {:>12}  {:>10}  {:>8}", "point", "req/s", "p99 ms", "err %")?;
-    }
+    // The header comes with the first point, so a design the sweep refuses
+    // prints only its problems.
+    let mut header = print;
     let mut write_err = None;
     let on_point = |p: &SweepPoint| {
+        if header {
+            header = false;
+            if let Err(e) = writeln!(out, "{:<24}  {:>12}  {:>10}  {:>8}", "point", "req/s", "p99 ms", "err %") {
+                write_err = Some(e);
+            }
+        }
         if print && let Err(e) = writeln!(super::Printable(&mut *out), "{}", line(p)) {
             write_err = Some(e);
         }

@@ -77,6 +77,9 @@ pub struct SwitchboardApp {
     previous_node: Option<String>,
     state_log: Option<state_log::StateLog>,
     font_coverage: Option<super::fonts::Coverage>,
+    /// The window's fonts, grown by fontconfig lookups for names in
+    /// scripts none of them has (absent in tests that set a coverage only).
+    font_set: Option<super::fonts::FontSet>,
     /// A node name with characters no loaded font has, per revision.
     uncovered_name: (u64, Option<String>),
     recovery: Option<RecoveryStore>,
@@ -147,6 +150,7 @@ impl SwitchboardApp {
             previous_node: None,
             state_log: state_log::StateLog::from_env(),
             font_coverage: None,
+            font_set: None,
             uncovered_name: (u64::MAX, None),
             recovery: config.recovery_dir.map(RecoveryStore::new),
             recovery_offered: false,
@@ -417,16 +421,22 @@ impl SwitchboardApp {
                 Err(e) => self.notify(e),
             },
             Action::Delete => {
+                // One undo step for the whole selection. The workload goes
+                // first: removing its entry node would shift the index.
                 let nodes: Vec<String> = self.selection.nodes.iter().cloned().collect();
                 let edges: Vec<String> = self.selection.edges.iter().cloned().collect();
+                let mut parts = Vec::new();
+                if let Some(w) = self.selection.workload {
+                    parts.push(Command::RemoveWorkload(w));
+                }
                 if !edges.is_empty() {
-                    self.edit(Command::RemoveEdges(edges));
+                    parts.push(Command::RemoveEdges(edges));
                 }
                 if !nodes.is_empty() {
-                    self.edit(Command::RemoveNodes(nodes));
+                    parts.push(Command::RemoveNodes(nodes));
                 }
-                if let Some(w) = self.selection.workload {
-                    self.edit(Command::RemoveWorkload(w));
+                if !parts.is_empty() {
+                    self.edit(Command::Batch(parts));
                 }
                 self.selection.clear();
             }
@@ -597,11 +607,28 @@ impl SwitchboardApp {
         self.uncovered_name = (u64::MAX, None);
     }
 
+    /// The fonts installed in the window, which grow by fontconfig
+    /// lookups when a name needs a script none of them has.
+    pub fn set_fonts(&mut self, fonts: super::fonts::FontSet) {
+        self.set_font_coverage(fonts.coverage().clone());
+        self.font_set = Some(fonts);
+    }
+
     /// A node name holding characters no loaded font has (shown in the
-    /// status bar), recomputed when the design changes.
-    pub fn uncovered_name(&mut self) -> Option<String> {
-        let Some(coverage) = &self.font_coverage else { return None };
+    /// status bar), recomputed when the design changes; before that, fonts
+    /// installed on the machine for those characters are looked up and
+    /// loaded, so the warning names only what no installed font can draw.
+    pub fn uncovered_name(&mut self, ctx: &egui::Context) -> Option<String> {
         let key = self.doc.id().wrapping_mul(1_000_003) ^ self.doc.revision();
+        if self.uncovered_name.0 != key {
+            if let Some(set) = &mut self.font_set
+                && set.fill(self.doc.design().nodes.iter().map(|n| n.name.as_str()))
+            {
+                ctx.set_fonts(set.definitions().clone());
+                self.font_coverage = Some(set.coverage().clone());
+            }
+        }
+        let Some(coverage) = &self.font_coverage else { return None };
         if self.uncovered_name.0 != key {
             let found = coverage.first_uncovered(self.doc.design().nodes.iter().map(|n| n.name.as_str()));
             self.uncovered_name = (key, found.map(str::to_owned));

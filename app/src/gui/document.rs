@@ -76,6 +76,9 @@ pub enum Command {
     },
     /// Remove the workload at an index (and its SLOs).
     RemoveWorkload(usize),
+    /// Several edits as one undo step, applied in order, all or none
+    /// (deleting a selection of nodes, edges and a workload).
+    Batch(Vec<Command>),
     /// Replace the SLO list.
     SetSlos(Vec<Slo>),
     /// Replace the run settings.
@@ -337,6 +340,13 @@ fn check_new_edge(design: &Design, edge: &Edge) -> Result<(), CommandError> {
 /// Apply a command to a design (the document snapshots it first).
 fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
     match command {
+        // The document applies a command to a copy, so an error in a later
+        // part leaves the design as it was.
+        Command::Batch(commands) => {
+            for command in commands {
+                execute(design, command)?;
+            }
+        }
         Command::AddNode(node) => {
             check_new_node(design, &node)?;
             design.nodes.push(*node);

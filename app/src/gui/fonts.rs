@@ -1,9 +1,12 @@
 //! Fonts: egui's defaults first, then the symbols the UI draws (arrows,
 //! bullets, triangles, ✕) from an embedded subset of DejaVu Sans, so they
 //! render on any machine, then system fonts covering Chinese, Japanese,
-//! Korean and other scripts as fallbacks, so names in any script render.
+//! Korean as fallbacks, so names in any script render. A name in another
+//! script (Hebrew, Arabic, Tifinagh…) makes the app ask fontconfig for an
+//! installed font that has its characters and load it then ([`FontSet`]).
 //! Missing or unreadable font files are skipped, never fatal.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -134,10 +137,9 @@ impl Coverage {
 }
 
 /// Install the fonts of [`definitions`] plus the system fallbacks found.
-/// Returns the names of the fallback files loaded and what they cover.
-pub fn install(ctx: &egui::Context) -> (Vec<String>, Coverage) {
+/// Returns the set installed, which can grow later ([`FontSet::fill`]).
+pub fn install(ctx: &egui::Context) -> FontSet {
     let mut fonts = definitions();
-    let mut loaded = Vec::new();
     for path in find_fallback_fonts() {
         let Ok(bytes) = std::fs::read(&path) else { continue };
         let mut index = face_index(&path);
@@ -154,11 +156,137 @@ pub fn install(ctx: &egui::Context) -> (Vec<String>, Coverage) {
         for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
             fonts.families.entry(family).or_default().push(name.clone());
         }
-        loaded.push(name);
     }
-    let coverage = Coverage::of(&fonts);
-    ctx.set_fonts(fonts);
-    (loaded, coverage)
+    ctx.set_fonts(fonts.clone());
+    FontSet::new(fonts)
+}
+
+/// Characters looked up in fontconfig per design change at most: each
+/// lookup starts a process, and a pasted name in an unknown script must not
+/// stall the frame.
+const LOOKUPS_PER_CHANGE: usize = 8;
+
+/// The fonts the window has loaded, able to grow: a character no loaded
+/// face has is looked up once in fontconfig, and the font found is added.
+#[derive(Debug)]
+pub struct FontSet {
+    definitions: egui::FontDefinitions,
+    coverage: Coverage,
+    /// Characters already looked up (found or not), never asked twice.
+    tried: BTreeSet<char>,
+    /// Font files added by lookups.
+    added: BTreeSet<PathBuf>,
+}
+
+impl FontSet {
+    /// The set of `definitions` (the fonts installed in the window).
+    #[must_use]
+    pub fn new(definitions: egui::FontDefinitions) -> Self {
+        let coverage = Coverage::of(&definitions);
+        Self { definitions, coverage, tried: BTreeSet::new(), added: BTreeSet::new() }
+    }
+
+    /// What the set's faces cover.
+    #[must_use]
+    pub fn coverage(&self) -> &Coverage {
+        &self.coverage
+    }
+
+    /// Look up the characters of `names` that no face has and add the
+    /// fonts fontconfig names for them. Returns whether fonts were added
+    /// (the caller then installs [`Self::definitions`]).
+    pub fn fill<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) -> bool {
+        self.fill_with(names, system_font_for)
+    }
+
+    /// [`Self::fill`] with the lookup given (tests).
+    pub fn fill_with<'a>(
+        &mut self,
+        names: impl IntoIterator<Item = &'a str>,
+        mut lookup: impl FnMut(char) -> Option<(PathBuf, u32)>,
+    ) -> bool {
+        let mut wanted: Vec<char> = Vec::new();
+        for c in names.into_iter().flat_map(str::chars) {
+            if wanted.len() >= LOOKUPS_PER_CHANGE {
+                break;
+            }
+            if !self.tried.contains(&c) && !self.coverage.covers(c) {
+                self.tried.insert(c);
+                wanted.push(c);
+            }
+        }
+        let mut grew = false;
+        for c in wanted {
+            // A font added for an earlier character may cover this one too.
+            if self.coverage.covers(c) {
+                continue;
+            }
+            let Some((path, index)) = lookup(c) else { continue };
+            if self.added.contains(&path) {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&path) else { continue };
+            if !parses(&bytes, index) {
+                continue;
+            }
+            let name = format!("fontconfig:{}", path.display());
+            let mut data = egui::FontData::from_owned(bytes);
+            data.index = index;
+            self.definitions.font_data.insert(name.clone(), Arc::new(data));
+            for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+                self.definitions.families.entry(family).or_default().push(name.clone());
+            }
+            self.added.insert(path);
+            self.coverage = Coverage::of(&self.definitions);
+            grew = true;
+        }
+        grew
+    }
+
+    /// The definitions to install in the window.
+    #[must_use]
+    pub fn definitions(&self) -> &egui::FontDefinitions {
+        &self.definitions
+    }
+}
+
+/// An installed font file (and face index) that has `c`, as fontconfig's
+/// `fc-list` reports it; `None` when fontconfig is absent or knows none.
+#[must_use]
+pub fn system_font_for(c: char) -> Option<(PathBuf, u32)> {
+    let out = std::process::Command::new("fc-list")
+        .arg("--format=%{file}\t%{index}\t%{style}\n")
+        .arg(format!(":charset={:x}", u32::from(c)))
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    pick_font(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// The font to load from an `fc-list` listing (`file TAB index TAB
+/// styles`): a regular face before bold or italic ones, then by path, so
+/// the choice does not depend on fontconfig's order.
+fn pick_font(listing: &str) -> Option<(PathBuf, u32)> {
+    listing
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.split('\t');
+            let file = parts.next().filter(|f| !f.is_empty())?;
+            let index = parts.next().and_then(|i| i.trim().parse::<u32>().ok()).unwrap_or(0);
+            let styles = parts.next().unwrap_or("");
+            let regular = styles.split(',').any(|s| matches!(s.trim(), "Regular" | "Book" | "Normal"));
+            // egui reads TrueType and OpenType outlines only.
+            let outline = Path::new(file)
+                .extension()
+                .is_some_and(|e| ["ttf", "otf", "ttc", "otc"].iter().any(|x| e.eq_ignore_ascii_case(x)));
+            outline.then(|| (!regular, PathBuf::from(file), index))
+        })
+        .min()
+        .map(|(_, path, index)| (path, index))
 }
 
 #[cfg(test)]
@@ -169,6 +297,42 @@ mod tests {
     fn junk_is_not_a_font() {
         assert!(!parses(b"definitely not a font", 0));
         assert!(!parses(&[], 0));
+    }
+
+    #[test]
+    fn a_regular_outline_face_is_picked_from_a_listing() {
+        let listing = "/f/DejaVuSans-Bold.ttf\t0\tBold\n/f/misc/x.pcf.gz\t0\tRegular\n/f/DejaVuSans.ttf\t0\tBook\n/f/A.ttc\t2\tCondensed Bold,Bold\n";
+        assert_eq!(pick_font(listing), Some((PathBuf::from("/f/DejaVuSans.ttf"), 0)));
+        assert_eq!(pick_font("/f/A.ttc\t2\tBold\n"), Some((PathBuf::from("/f/A.ttc"), 2)));
+        assert_eq!(pick_font(""), None);
+        assert_eq!(pick_font("/f/x.pcf.gz\t0\tRegular\n"), None);
+    }
+
+    #[test]
+    fn a_name_in_a_script_no_face_has_loads_the_font_fontconfig_names() {
+        let mut set = FontSet::new(definitions());
+        assert!(!set.coverage().covers('ⴰ'));
+        // Only a font that really has the character helps: the embedded
+        // symbol font has no Tifinagh, so adding it changes nothing.
+        let symbols = std::env::temp_dir().join(format!("switchboard-fonts-{}.ttf", std::process::id()));
+        std::fs::write(&symbols, SYMBOLS).unwrap();
+        let mut asked = Vec::new();
+        let grew = set.fill_with(["ⴰⵣ", "ⴰ"], |c| {
+            asked.push(c);
+            Some((symbols.clone(), 0))
+        });
+        assert_eq!(asked, vec!['ⴰ', 'ⵣ'], "each character looked up once, the repeated one not again");
+        assert!(grew && !set.coverage().covers('ⴰ'));
+        // Never asked twice for the same character.
+        assert!(!set.fill_with(["ⴰ"], |_| panic!("asked again")));
+        let _ = std::fs::remove_file(&symbols);
+        // With the system's fontconfig, when it knows a font for Tifinagh
+        // (DejaVu Sans has it), that font is loaded and covers the name.
+        if let Some(found) = system_font_for('ⴰ') {
+            let mut set = FontSet::new(definitions());
+            assert!(set.fill(["ⴰⵣⵓⵍ"]), "{found:?} was not loaded");
+            assert!("ⴰⵣⵓⵍ".chars().all(|c| set.coverage().covers(c)), "{found:?}");
+        }
     }
 
     #[test]

@@ -127,9 +127,9 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         "Switchboard",
         native,
         Box::new(move |cc| {
-            let (_, coverage) = fonts::install(&cc.egui_ctx);
+            let fonts = fonts::install(&cc.egui_ctx);
             let mut app = SwitchboardApp::new(&cc.egui_ctx, cc.storage, config);
-            app.set_font_coverage(coverage);
+            app.set_fonts(fonts);
             Ok(Box::new(app))
         }),
     )

@@ -97,7 +97,7 @@ impl Diagram {
             nodes = layout::node_rects(design);
         }
         let groups = layout::group_rects(design, &nodes);
-        let router = route::Router::new(&nodes);
+        let mut router = route::Router::new(&nodes);
         let index: BTreeMap<&str, usize> = design.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
 
         let mut by_ends: BTreeMap<(usize, usize, usize), Vec<usize>> = BTreeMap::new();

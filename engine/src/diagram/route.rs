@@ -5,7 +5,7 @@
 //! middle of a side, at a right angle, so the arrowhead sits on the border.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 use super::geom::{Point, Rect, clip_to_border};
 
@@ -21,6 +21,9 @@ const BEND_COST: i64 = 40 * SCALE;
 const SCALE: i64 = 4;
 /// Search steps allowed per edge before giving up on a try.
 const MAX_STEPS: usize = 400_000;
+/// Boxes above which lines may share grid steps at no extra cost: on very
+/// large designs the detours this penalty asks for multiply the search.
+const SPREAD_LIMIT: usize = 400;
 /// Side of the buckets of the obstacle index.
 const BUCKET: f64 = 256.0;
 
@@ -45,6 +48,10 @@ pub struct Router {
     columns: usize,
     rows: usize,
     buckets: Vec<Vec<usize>>,
+    /// Grid steps already taken by a line: a later line pays extra to run
+    /// along them, so lines to different places do not merge into one
+    /// (which would hide where each goes).
+    used: BTreeSet<(usize, usize)>,
 }
 
 impl Router {
@@ -56,7 +63,7 @@ impl Router {
         let mut bounds: Option<Rect> = None;
         for r in rects {
             let c = r.center();
-            for m in [CLEARANCE, TIGHT] {
+            for m in [2.0 * CLEARANCE, CLEARANCE, TIGHT] {
                 xs.extend([quantize(r.min.x - m), quantize(r.max.x + m)]);
                 ys.extend([quantize(r.min.y - m), quantize(r.max.y + m)]);
             }
@@ -75,7 +82,16 @@ impl Router {
         ys.dedup();
         let columns = ((outer.width() / BUCKET).ceil() as usize).max(1);
         let rows = ((outer.height() / BUCKET).ceil() as usize).max(1);
-        let mut router = Self { rects: rects.to_vec(), xs, ys, origin: outer.min, columns, rows, buckets: Vec::new() };
+        let mut router = Self {
+            rects: rects.to_vec(),
+            xs,
+            ys,
+            origin: outer.min,
+            columns,
+            rows,
+            buckets: Vec::new(),
+            used: BTreeSet::new(),
+        };
         router.buckets = vec![Vec::new(); columns * rows];
         for (i, r) in rects.iter().enumerate() {
             let (c0, r0, c1, r1) = router.cells(&r.expand(CLEARANCE));
@@ -134,13 +150,14 @@ impl Router {
     /// angle to its side. Falls back to a straight line when no way around
     /// exists (boxes drawn on top of each other).
     #[must_use]
-    pub fn route(&self, from: usize, to: usize) -> Vec<Point> {
+    pub fn route(&mut self, from: usize, to: usize) -> Vec<Point> {
         let (Some(a), Some(b)) = (self.rects.get(from), self.rects.get(to)) else { return Vec::new() };
         if from == to {
             return self_loop(a);
         }
         for clearance in [CLEARANCE, TIGHT] {
-            if let Some(path) = self.search(from, to, clearance) {
+            if let Some((path, cells)) = self.search(from, to, clearance) {
+                self.used.extend(cells.windows(2).map(|w| (w[0].min(w[1]), w[0].max(w[1]))));
                 return path;
             }
         }
@@ -166,7 +183,7 @@ impl Router {
         out
     }
 
-    fn search(&self, from: usize, to: usize, clearance: f64) -> Option<Vec<Point>> {
+    fn search(&self, from: usize, to: usize, clearance: f64) -> Option<(Vec<Point>, Vec<usize>)> {
         let block = clearance - 1.0;
         let starts = self.ports(from, clearance);
         let goals = self.ports(to, clearance);
@@ -191,9 +208,11 @@ impl Router {
                 .min()
                 .unwrap_or(0)
         };
-        // Best cost and parent per (cell, direction); the heap is ordered by
-        // (estimate, insertion sequence), so equal estimates pop in a fixed order.
-        let mut best: BTreeMap<u64, (i64, Option<u64>)> = BTreeMap::new();
+        // Best cost and parent per (cell, direction), only looked up, never
+        // iterated; the heap is ordered by (estimate, insertion sequence), so
+        // equal estimates pop in a fixed order and the route is the same on
+        // every run.
+        let mut best: HashMap<u64, (i64, Option<u64>)> = HashMap::new();
         let mut heap: BinaryHeap<Reverse<(i64, u64, u64)>> = BinaryHeap::new();
         let mut seq = 0_u64;
         let stub = quantize(clearance);
@@ -241,7 +260,11 @@ impl Router {
                 if self.blocked(here, next, block, None) {
                     continue;
                 }
-                let step = (nx - quantize(here.x)).abs() + (ny - quantize(here.y)).abs();
+                let mut step = (nx - quantize(here.x)).abs() + (ny - quantize(here.y)).abs();
+                let (ca, cb) = (i * rows + j, ni * rows + nj);
+                if self.rects.len() <= SPREAD_LIMIT && self.used.contains(&(ca.min(cb), ca.max(cb))) {
+                    step += step / 2;
+                }
                 let ng = g + step + if d == dir { 0 } else { BEND_COST };
                 let nk = key(ni, nj, d);
                 if best.get(&nk).is_none_or(|&(old, _)| ng < old) {
@@ -259,9 +282,11 @@ impl Router {
             .min_by_key(|&&(_, inward, _)| usize::from(inward != end_dir))
             .map(|&(_, _, on)| on)?;
         let mut cells = Vec::new();
+        let mut visited = Vec::new();
         let mut cursor = Some(end_key);
         while let Some(k) = cursor {
             let cell = (k / 4) as usize;
+            visited.push(cell);
             cells.push(Point::new(
                 unquantize(self.xs.get(cell / rows).copied()?),
                 unquantize(self.ys.get(cell % rows).copied()?),
@@ -274,7 +299,7 @@ impl Router {
         let mut path = vec![start_on];
         path.extend(cells);
         path.push(end_on);
-        Some(simplify(path))
+        Some((simplify(path), visited))
     }
 }
 
@@ -324,7 +349,7 @@ mod tests {
             Rect::from_center_size(Point::new(300.0, 0.0), size.0, size.1),
             Rect::from_center_size(Point::new(600.0, 0.0), size.0, size.1),
         ];
-        let router = Router::new(&rects);
+        let mut router = Router::new(&rects);
         let path = router.route(0, 2);
         assert!(path.len() >= 4, "bends around the middle box: {path:?}");
         for w in path.windows(2) {

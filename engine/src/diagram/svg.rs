@@ -443,7 +443,7 @@ pub fn render(design: &Design, diagram: &Diagram, options: &Options) -> String {
         );
         if two_lines {
             let (text, color) = match note {
-                Some(n) => (format!("{} · {}", kind_label(node.kind), n.text), n.color.as_str()),
+                Some(n) => (format!("{} · {}", node.kind.as_str(), n.text), n.color.as_str()),
                 None => (kind_label(node.kind).to_owned(), pal.weak),
             };
             let _ = write!(

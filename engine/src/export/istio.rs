@@ -293,7 +293,9 @@ fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note
     (timeout, retries)
 }
 
-#[allow(clippy::too_many_lines, reason = "one resource kind after the other")]
+/// The Istio export, in phases: per workload the calls into it, its
+/// VirtualService (HTTP callees) and DestinationRule (listening ones), then
+/// the export's notes and the backoff filters after every other object.
 pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     let plan = Plan::build_platform(design);
     if plan.units.is_empty() {
@@ -320,10 +322,43 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     // the VirtualService must name it too, or their calls escape its policies.
     let headless = super::kubernetes::headless_names(&plan);
     for (index, unit) in plan.units.iter().enumerate() {
-        // The policy of each calling workload, first edge first.
-        let mut by_caller: Vec<(usize, Option<&CallPolicy>)> = Vec::new();
-        let mut bulkheads: Vec<u32> = Vec::new();
-        let mut budgets: Vec<f64> = Vec::new();
+        let inbound = Inbound::of(design, &plan, index, &mut notes);
+        if inbound.by_caller.is_empty() {
+            // Nobody calls it (entry points, brokers): only the DestinationRule below.
+        } else if !unit.is_http() {
+            if inbound.by_caller.iter().any(|(_, p)| p.is_some()) {
+                notes.push(Note::new(
+                    NoteKind::Unsupported,
+                    &unit.node.name,
+                    "calls to it are TCP: Istio applies timeouts and retries to HTTP only",
+                ));
+            }
+        } else {
+            let routes = Routes { plan: &plan, unit, headless: headless.get(index).cloned().flatten() };
+            manifests.push(routes.virtual_service(&inbound, &mut filters, &mut disabled_default_retries, &mut notes));
+        }
+        // A worker with no port has no Service for a rule to name.
+        if unit.listens {
+            manifests.push(destination_rule(unit, &inbound, &mut notes));
+        }
+    }
+    closing_notes(disabled_default_retries, !filters.is_empty(), &mut notes);
+    manifests.append(&mut filters);
+    let text = super::yaml_multi(ExportFormat::Istio, &manifests)?;
+    Ok((vec![(ExportFormat::Istio.file_name().to_owned(), text)], notes))
+}
+
+/// The calls into one workload: each calling workload's policy (its first
+/// edge's), and the bulkheads and retry budgets they carry.
+struct Inbound<'d> {
+    by_caller: Vec<(usize, Option<&'d CallPolicy>)>,
+    bulkheads: Vec<u32>,
+    budgets: Vec<f64>,
+}
+
+impl<'d> Inbound<'d> {
+    fn of(design: &'d Design, plan: &Plan<'_>, index: usize, notes: &mut Vec<Note>) -> Self {
+        let mut inbound = Self { by_caller: Vec::new(), bulkheads: Vec::new(), budgets: Vec::new() };
         for edge in design.edges.iter().filter(|e| e.kind == EdgeKind::Call) {
             let (Some(caller), Some(callee)) = (plan.owner_of(&edge.from), plan.owner_of(&edge.to)) else { continue };
             if callee != index || caller == index {
@@ -332,14 +367,14 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
             let policy = edge.policy.as_ref().filter(|p| !p.is_empty());
             let subject = edge_subject(design, &edge.from, &edge.to);
             if let Some(b) = policy.and_then(|p| p.bulkhead.as_ref()) {
-                bulkheads.push(b.max_concurrent);
+                inbound.bulkheads.push(b.max_concurrent);
             }
             if let Some(ratio) =
                 policy.and_then(|p| p.retries.as_ref()).filter(|r| r.max_attempts > 1).and_then(|r| r.budget_ratio)
             {
-                budgets.push(ratio);
+                inbound.budgets.push(ratio);
             }
-            match by_caller.iter().find(|(c, _)| *c == caller) {
+            match inbound.by_caller.iter().find(|(c, _)| *c == caller) {
                 Some((_, first)) if *first != policy => notes.push(Note::new(
                     NoteKind::Approximated,
                     subject,
@@ -347,198 +382,215 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                      operations, so the caller's first policy applies",
                 )),
                 Some(_) => {}
-                None => by_caller.push((caller, policy)),
+                None => inbound.by_caller.push((caller, policy)),
             }
         }
-        if by_caller.is_empty() {
-            // Nobody calls it (entry points, brokers): only the DestinationRule below.
-        } else if !unit.is_http() {
-            if by_caller.iter().any(|(_, p)| p.is_some()) {
-                notes.push(Note::new(
-                    NoteKind::Unsupported,
-                    &unit.node.name,
-                    "calls to it are TCP: Istio applies timeouts and retries to HTTP only",
-                ));
+        inbound
+    }
+}
+
+/// The VirtualService of one HTTP workload: a route per policy its callers
+/// use (matched by the callers' labels when they differ).
+struct Routes<'a, 'd> {
+    plan: &'a Plan<'d>,
+    unit: &'a super::plan::Unit<'d>,
+    /// The headless Service its client-side callers address.
+    headless: Option<String>,
+}
+
+impl Routes<'_, '_> {
+    fn virtual_service(
+        &self,
+        inbound: &Inbound<'_>,
+        filters: &mut Vec<Manifest>,
+        disabled_default_retries: &mut bool,
+        notes: &mut Vec<Note>,
+    ) -> Manifest {
+        let (plan, unit) = (self.plan, self.unit);
+        let mut groups: Vec<(Option<&CallPolicy>, Vec<usize>)> = Vec::new();
+        for &(caller, policy) in &inbound.by_caller {
+            match groups.iter_mut().find(|(p, _)| *p == policy) {
+                Some((_, callers)) => callers.push(caller),
+                None => groups.push((policy, vec![caller])),
             }
-        } else {
-            let mut groups: Vec<(Option<&CallPolicy>, Vec<usize>)> = Vec::new();
-            for &(caller, policy) in &by_caller {
-                match groups.iter_mut().find(|(p, _)| *p == policy) {
-                    Some((_, callers)) => callers.push(caller),
-                    None => groups.push((policy, vec![caller])),
-                }
-            }
-            let destination = || RouteDestination {
-                destination: Destination { host: unit.name.clone(), port: PortSelector { number: unit.port } },
-            };
-            let mut http = Vec::new();
-            let single = groups.len() == 1;
-            for (policy, callers) in &groups {
-                let subject = callers
+        }
+        let destination = || RouteDestination {
+            destination: Destination { host: unit.name.clone(), port: PortSelector { number: unit.port } },
+        };
+        let mut http = Vec::new();
+        let single = groups.len() == 1;
+        for (policy, callers) in &groups {
+            let subject = callers
+                .iter()
+                .filter_map(|&c| plan.units.get(c))
+                .map(|c| format!("{} → {}", c.node.name, unit.node.name))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let (timeout, retries) = route_policy(*policy, &subject, notes);
+            *disabled_default_retries |= policy.is_none_or(|p| p.retries.is_none());
+            let matches = if single {
+                Vec::new()
+            } else {
+                callers
                     .iter()
                     .filter_map(|&c| plan.units.get(c))
-                    .map(|c| format!("{} → {}", c.node.name, unit.node.name))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let (timeout, retries) = route_policy(*policy, &subject, &mut notes);
-                disabled_default_retries |= policy.is_none_or(|p| p.retries.is_none());
-                let matches = if single {
-                    Vec::new()
-                } else {
-                    callers
-                        .iter()
-                        .filter_map(|&c| plan.units.get(c))
-                        .map(|c| {
-                            let mut source_labels = Map::new();
-                            source_labels.push(APP_LABEL, c.name.clone());
-                            RouteMatch { source_labels }
-                        })
-                        .collect()
-                };
-                let name = if single {
-                    "default".to_owned()
-                } else {
-                    let first = callers.first().and_then(|&c| plan.units.get(c)).map_or("", |c| c.name.as_str());
-                    format!("from-{first}")
-                };
-                if let Some(r) = policy.and_then(|p| p.retries.as_ref()).filter(|r| r.max_attempts > 1) {
-                    filters.push(Manifest::EnvoyFilter(super::envoy_filter::backoff_filter(
-                        &format!("{}-{name}-backoff", unit.name),
-                        &unit.node.name,
-                        &unit.name,
-                        unit.port,
-                        &name,
-                        r,
-                    )));
-                }
-                http.push(HttpRoute { name, matches, route: vec![destination()], timeout, retries: Some(retries) });
-            }
-            if !single {
-                // Callers the design does not draw keep Istio's defaults.
-                http.push(HttpRoute {
-                    name: "default".into(),
-                    matches: Vec::new(),
-                    route: vec![destination()],
-                    timeout: None,
-                    retries: None,
-                });
-            }
-            let mut hosts = vec![unit.name.clone()];
-            if let Some(h) = headless.get(index).cloned().flatten() {
-                notes.push(Note::new(
-                    NoteKind::Mapped,
+                    .map(|c| {
+                        let mut source_labels = Map::new();
+                        source_labels.push(APP_LABEL, c.name.clone());
+                        RouteMatch { source_labels }
+                    })
+                    .collect()
+            };
+            let name = if single {
+                "default".to_owned()
+            } else {
+                let first = callers.first().and_then(|&c| plan.units.get(c)).map_or("", |c| c.name.as_str());
+                format!("from-{first}")
+            };
+            if let Some(r) = policy.and_then(|p| p.retries.as_ref()).filter(|r| r.max_attempts > 1) {
+                filters.push(Manifest::EnvoyFilter(super::envoy_filter::backoff_filter(
+                    &format!("{}-{name}-backoff", unit.name),
                     &unit.node.name,
-                    format!(
-                        "its callers address the headless Service `{h}`: the VirtualService names it too, so their \
-                         calls keep the timeouts and retries"
-                    ),
-                ));
-                hosts.push(h);
+                    &unit.name,
+                    unit.port,
+                    &name,
+                    r,
+                )));
             }
-            manifests.push(Manifest::VirtualService(Resource {
-                api_version: API_VERSION,
-                kind: "VirtualService",
-                metadata: meta(&unit.name, &unit.node.name),
-                spec: VirtualServiceSpec { hosts, http },
-            }));
+            http.push(HttpRoute { name, matches, route: vec![destination()], timeout, retries: Some(retries) });
         }
-
-        let node = unit.node;
-        if !unit.listens {
-            // A worker with no port has no Service for a rule to name.
-            continue;
+        if !single {
+            // Callers the design does not draw keep Istio's defaults.
+            http.push(HttpRoute {
+                name: "default".into(),
+                matches: Vec::new(),
+                route: vec![destination()],
+                timeout: None,
+                retries: None,
+            });
         }
-        let simple = match node.capacity.load_balancer {
-            LoadBalancer::RoundRobin => "ROUND_ROBIN",
-            LoadBalancer::Random => "RANDOM",
-            LoadBalancer::PowerOfTwo => "LEAST_REQUEST",
-            LoadBalancer::LeastOutstanding => {
-                notes.push(Note::new(
-                    NoteKind::Approximated,
-                    &node.name,
-                    "least outstanding requests: Envoy's LEAST_REQUEST compares two random replicas, not all",
-                ));
-                "LEAST_REQUEST"
-            }
-        };
-        let connection_pool = bulkheads.iter().min().map(|&max| {
-            let all_equal = bulkheads.iter().all(|&b| b == max) && bulkheads.len() == by_caller.len();
+        let mut hosts = vec![unit.name.clone()];
+        if let Some(h) = self.headless.clone() {
             notes.push(Note::new(
-                if all_equal { NoteKind::Mapped } else { NoteKind::Approximated },
-                &node.name,
-                if all_equal {
-                    format!("bulkhead of {max} concurrent calls becomes the connection pool, enforced per calling pod")
-                } else {
-                    format!(
-                        "callers' bulkheads differ or only some callers have one: the smallest ({max}) limits every \
-                         caller, per calling pod"
-                    )
-                },
+                NoteKind::Mapped,
+                &unit.node.name,
+                format!(
+                    "its callers address the headless Service `{h}`: the VirtualService names it too, so their \
+                     calls keep the timeouts and retries"
+                ),
             ));
-            ConnectionPool {
-                tcp: TcpPool { max_connections: max.max(1) },
-                http: HttpPool { http1_max_pending_requests: 1, http2_max_requests: max.max(1) },
-            }
-        });
-        let retry_budget =
-            if unit.is_http() { retry_budget(&node.name, &budgets, by_caller.len(), &mut notes) } else { None };
-        let outlier_detection = node.policies.outlier_ejection.as_ref().map(|o| {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped percent")]
-            let percent = o.max_ejection_percent.round().clamp(0.0, 100.0) as u32;
-            OutlierDetection {
-                consecutive5xx_errors: o.consecutive_errors,
-                consecutive_gateway_errors: None,
-                interval: duration_ms(o.interval_s * 1000.0),
-                base_ejection_time: duration_ms(o.base_ejection_s * 1000.0),
-                max_ejection_percent: percent,
-            }
-        });
-        let outlier_detection = match (&node.discovery, outlier_detection) {
-            (Some(d), None) => Some(discovery_outlier_detection(&node.name, d, &mut notes)),
-            (Some(_), Some(o)) => {
-                notes.push(Note::new(
-                    NoteKind::Mapped,
-                    &node.name,
-                    "the design's outlier ejection is kept; the registry's health check is the readiness probe of \
-                     the Kubernetes export",
-                ));
-                Some(o)
-            }
-            (None, o) => o,
-        };
-        if node.discovery.as_ref().is_some_and(|d| d.mode == DiscoveryMode::ClientSide) {
+            hosts.push(h);
+        }
+        Manifest::VirtualService(Resource {
+            api_version: API_VERSION,
+            kind: "VirtualService",
+            metadata: meta(&unit.name, &unit.node.name),
+            spec: VirtualServiceSpec { hosts, http },
+        })
+    }
+}
+
+/// The DestinationRule of one listening workload: load balancer, the
+/// callers' bulkheads as its connection pool, their retry budget, outlier
+/// detection; and the notes on what the mesh does instead of the design.
+fn destination_rule(unit: &super::plan::Unit<'_>, inbound: &Inbound<'_>, notes: &mut Vec<Note>) -> Manifest {
+    let node = unit.node;
+    let simple = match node.capacity.load_balancer {
+        LoadBalancer::RoundRobin => "ROUND_ROBIN",
+        LoadBalancer::Random => "RANDOM",
+        LoadBalancer::PowerOfTwo => "LEAST_REQUEST",
+        LoadBalancer::LeastOutstanding => {
+            notes.push(Note::new(
+                NoteKind::Approximated,
+                &node.name,
+                "least outstanding requests: Envoy's LEAST_REQUEST compares two random replicas, not all",
+            ));
+            "LEAST_REQUEST"
+        }
+    };
+    let bulkheads = &inbound.bulkheads;
+    let connection_pool = bulkheads.iter().min().map(|&max| {
+        let all_equal = bulkheads.iter().all(|&b| b == max) && bulkheads.len() == inbound.by_caller.len();
+        notes.push(Note::new(
+            if all_equal { NoteKind::Mapped } else { NoteKind::Approximated },
+            &node.name,
+            if all_equal {
+                format!("bulkhead of {max} concurrent calls becomes the connection pool, enforced per calling pod")
+            } else {
+                format!(
+                    "callers' bulkheads differ or only some callers have one: the smallest ({max}) limits every \
+                     caller, per calling pod"
+                )
+            },
+        ));
+        ConnectionPool {
+            tcp: TcpPool { max_connections: max.max(1) },
+            http: HttpPool { http1_max_pending_requests: 1, http2_max_requests: max.max(1) },
+        }
+    });
+    let retry_budget =
+        if unit.is_http() { retry_budget(&node.name, &inbound.budgets, inbound.by_caller.len(), notes) } else { None };
+    let outlier_detection = node.policies.outlier_ejection.as_ref().map(|o| {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped percent")]
+        let percent = o.max_ejection_percent.round().clamp(0.0, 100.0) as u32;
+        OutlierDetection {
+            consecutive5xx_errors: o.consecutive_errors,
+            consecutive_gateway_errors: None,
+            interval: duration_ms(o.interval_s * 1000.0),
+            base_ejection_time: duration_ms(o.base_ejection_s * 1000.0),
+            max_ejection_percent: percent,
+        }
+    });
+    let outlier_detection = match (&node.discovery, outlier_detection) {
+        (Some(d), None) => Some(discovery_outlier_detection(&node.name, d, notes)),
+        (Some(_), Some(o)) => {
             notes.push(Note::new(
                 NoteKind::Mapped,
                 &node.name,
-                "client-side lookups are done by the callers' sidecars, which get the Service's endpoints from istiod \
-                 and balance over them: the application looks nothing up",
+                "the design's outlier ejection is kept; the registry's health check is the readiness probe of \
+                 the Kubernetes export",
             ));
+            Some(o)
         }
-        if node.policies.rate_limit.is_some() {
-            notes.push(Note::new(
-                NoteKind::Unsupported,
-                &node.name,
-                "ingress rate limit: needs an EnvoyFilter with Envoy's local rate limit, not generated",
-            ));
-        }
-        if node.policies.autoscaling.is_some() {
-            notes.push(Note::new(NoteKind::Mapped, &node.name, "autoscaling: in the Kubernetes export (HPA)"));
-        }
-        manifests.push(Manifest::DestinationRule(Resource {
-            api_version: API_VERSION,
-            kind: "DestinationRule",
-            metadata: meta(&unit.name, &node.name),
-            spec: DestinationRuleSpec {
-                host: unit.name.clone(),
-                traffic_policy: TrafficPolicy {
-                    load_balancer: LoadBalancerSettings { simple },
-                    connection_pool,
-                    outlier_detection,
-                    retry_budget,
-                },
-            },
-        }));
+        (None, o) => o,
+    };
+    if node.discovery.as_ref().is_some_and(|d| d.mode == DiscoveryMode::ClientSide) {
+        notes.push(Note::new(
+            NoteKind::Mapped,
+            &node.name,
+            "client-side lookups are done by the callers' sidecars, which get the Service's endpoints from istiod \
+             and balance over them: the application looks nothing up",
+        ));
     }
+    if node.policies.rate_limit.is_some() {
+        notes.push(Note::new(
+            NoteKind::Unsupported,
+            &node.name,
+            "ingress rate limit: needs an EnvoyFilter with Envoy's local rate limit, not generated",
+        ));
+    }
+    if node.policies.autoscaling.is_some() {
+        notes.push(Note::new(NoteKind::Mapped, &node.name, "autoscaling: in the Kubernetes export (HPA)"));
+    }
+    Manifest::DestinationRule(Resource {
+        api_version: API_VERSION,
+        kind: "DestinationRule",
+        metadata: meta(&unit.name, &node.name),
+        spec: DestinationRuleSpec {
+            host: unit.name.clone(),
+            traffic_policy: TrafficPolicy {
+                load_balancer: LoadBalancerSettings { simple },
+                connection_pool,
+                outlier_detection,
+                retry_budget,
+            },
+        },
+    })
+}
+
+/// Notes of the whole export: Istio's default retries, how to apply it, the
+/// namespace the backoff filters assume.
+fn closing_notes(disabled_default_retries: bool, has_filters: bool, notes: &mut Vec<Note>) {
     if disabled_default_retries {
         notes.push(Note::new(
             NoteKind::Mapped,
@@ -552,7 +604,7 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         "apply together with the Kubernetes export made with `--mesh istio` (its NetworkPolicies then admit istiod and \
          the sidecars' ports): hosts are its Service names, sourceLabels its `app` labels",
     ));
-    if !filters.is_empty() {
+    if has_filters {
         notes.push(Note::new(
             NoteKind::Placeholder,
             "design",
@@ -564,9 +616,6 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
             ),
         ));
     }
-    manifests.append(&mut filters);
-    let text = super::yaml_multi(ExportFormat::Istio, &manifests)?;
-    Ok((vec![(ExportFormat::Istio.file_name().to_owned(), text)], notes))
 }
 
 /// The callers' retry budgets as the callee's `retryBudget`: Envoy keeps one

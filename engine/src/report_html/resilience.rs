@@ -225,11 +225,8 @@ pub(super) fn resilience_charts(s: &mut String, report: &Report, design: &Design
         );
     }
     if !ser.edges.is_empty() {
-        let amp: Vec<Line> = ser
-            .edges
-            .iter()
-            .map(|e| (edge_name(report, design, &e.id), points(report, &e.tries_per_call)))
-            .collect();
+        let amp: Vec<Line> =
+            ser.edges.iter().map(|e| (edge_name(report, design, &e.id), points(report, &e.tries_per_call))).collect();
         chart("Retry amplification", "tries per call", &amp);
     }
     let replicas: Vec<Line> = ser

@@ -201,8 +201,7 @@ fn by_pair(ends: &[Option<(usize, usize)>]) -> BTreeMap<(usize, usize), Vec<usiz
 #[must_use]
 pub fn routed(rects: &[Rect], ends: &[Option<(usize, usize)>], links: &[(usize, usize)]) -> RouteSet {
     let boxes: Vec<WorldRect> = rects.iter().copied().map(to_world).collect();
-    let router = Router::new(&boxes);
-    let polyline = |a: usize, b: usize| -> Vec<Pos2> { router.route(a, b).into_iter().map(to_pos).collect() };
+    let mut router = Router::new(&boxes);
     let mut edges: Vec<EdgeRoute> = Vec::with_capacity(ends.len());
     for ((a, b), members) in by_pair(ends) {
         if a == b {
@@ -210,7 +209,7 @@ pub fn routed(rects: &[Rect], ends: &[Option<(usize, usize)>], links: &[(usize, 
             edges.extend(members.iter().map(|&i| self_loop(i, r)));
             continue;
         }
-        let shared = polyline(a, b);
+        let shared = polyline(&mut router, a, b);
         if shared.len() < 2 {
             continue;
         }
@@ -230,8 +229,15 @@ pub fn routed(rects: &[Rect], ends: &[Option<(usize, usize)>], links: &[(usize, 
         }
     }
     edges.sort_by_key(|e| e.index);
-    let links = links.iter().map(|&(s, r)| polyline(s, r)).collect();
+    let links = links.iter().map(|&(s, r)| polyline(&mut router, s, r)).collect();
     RouteSet { edges, links }
+}
+
+/// A route as canvas points. The router remembers the grid steps each line
+/// took, so later lines keep apart from it: routes are taken in a fixed order
+/// (edge pairs by node index, then links).
+fn polyline(router: &mut Router, a: usize, b: usize) -> Vec<Pos2> {
+    router.route(a, b).into_iter().map(to_pos).collect()
 }
 
 fn router_clear(router: &Router, a: Pos2, b: Pos2) -> bool {

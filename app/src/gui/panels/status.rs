@@ -49,7 +49,7 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
                 ui.separator();
                 ui.label(RichText::new(format!("{hot} hot or overloaded")).color(style::rho_color(0.9)));
             }
-            if let Some(name) = app.uncovered_name() {
+            if let Some(name) = app.uncovered_name(ui.ctx()) {
                 ui.separator();
                 ui.label(
                     RichText::new(format!("“{}” has characters no installed font has", style::one_line(&name)))

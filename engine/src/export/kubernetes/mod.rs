@@ -90,9 +90,10 @@ fn tcp(port: u16) -> PolicyPort {
     PolicyPort { protocol: "TCP", port }
 }
 
-#[allow(clippy::too_many_lines, reason = "one object after the other, in file order")]
+/// The Kubernetes export, in phases that read top to bottom: the plan and
+/// the names every object needs, then each node's objects in file order,
+/// then the design-wide notes, then the files.
 pub(super) fn export(design: &Design, options: ExportOptions) -> Result<super::Output, ExportError> {
-    let (split, mesh) = (options.split, options.mesh);
     let mut plan = Plan::build_platform(design);
     if plan.units.is_empty() {
         return Err(ExportError::Empty {
@@ -111,102 +112,204 @@ pub(super) fn export(design: &Design, options: ExportOptions) -> Result<super::O
     };
     let mut manifests = Vec::new();
     for (index, unit) in plan.units.iter().enumerate() {
-        let node = unit.node;
         let replication = stateful::replication(unit, true, &mut notes);
         let cluster_headless = match replication {
             Replication::KafkaCluster(_) => headless.get(index).cloned().flatten(),
             Replication::Copies(_) | Replication::Single { .. } => None,
         };
-        let labels = || {
-            let mut l = Map::new();
-            l.push(NAME_LABEL, unit.name.clone());
-            l.push(APP_LABEL, unit.name.clone());
-            l.push("app.kubernetes.io/part-of", part_of.clone());
-            l
+        let u = UnitObjects {
+            plan: &plan,
+            headless: &headless,
+            index,
+            unit,
+            replication,
+            cluster_headless,
+            part_of: &part_of,
+            mesh: options.mesh,
         };
-        let mut pod_labels = labels();
-        if mesh == Some(Mesh::Istio) {
-            // Injection on the pod itself, whatever the namespace's label.
-            pod_labels.push("sidecar.istio.io/inject", "true".to_owned());
-        }
-        let meta = |name: String| {
-            let mut annotations = Map::new();
-            annotations.push("switchboard/node", node.name.clone());
-            if let Some(g) = &node.group {
-                annotations.push("switchboard/group", g.clone());
-            }
-            Meta { name, labels: labels(), annotations }
-        };
+        u.write(&mut manifests, &mut notes)?;
+    }
+    design_notes(design, &plan, options.mesh, &mut notes);
+    files(&manifests, notes, options.split)
+}
 
-        // A client-side discovered dependency is reached through its headless
-        // Service, whose DNS answers are the pods themselves, so the caller
-        // balances over them as it would over the registry's instances.
-        let dependency_env: Vec<(String, String)> = unit
-            .deps
-            .iter()
-            .map(|&d| {
-                let host = headless.get(d).and_then(Option::as_deref).filter(|_| client_side(&plan, d));
-                let url = match host {
-                    Some(h) => plan.url_with_host(d, h),
-                    None => plan.url(d),
-                };
-                (plan.env_key(d), url)
-            })
-            .collect();
+/// One deployable node and what its objects share: names, labels, how its
+/// replicas are deployed.
+struct UnitObjects<'a, 'd> {
+    plan: &'a Plan<'d>,
+    headless: &'a [Option<String>],
+    index: usize,
+    unit: &'a super::plan::Unit<'d>,
+    replication: Replication,
+    /// The headless Service of a cluster whose members address each other.
+    cluster_headless: Option<String>,
+    part_of: &'a str,
+    mesh: Option<Mesh>,
+}
+
+/// What a node's container runs with: environment, command and arguments.
+struct Launch {
+    env: Vec<EnvVar>,
+    command: Vec<String>,
+    args: Vec<String>,
+}
+
+impl UnitObjects<'_, '_> {
+    /// The node's objects, in file order: ConfigMaps, the workload,
+    /// Services, the autoscaler, the NetworkPolicy; then its notes.
+    fn write(&self, manifests: &mut Vec<Manifest>, notes: &mut Vec<Note>) -> Result<(), ExportError> {
         let mut env_from = Vec::new();
-        if !dependency_env.is_empty() {
-            let mut data = Map::new();
-            for (k, v) in dependency_env {
-                data.push(k, v);
-            }
-            let name = config_map_name(&unit.name);
-            env_from.push(EnvFrom { config_map_ref: NameRef { name: name.clone() } });
-            manifests.push(Manifest::ConfigMap(Object {
-                api_version: "v1",
-                kind: "ConfigMap",
-                metadata: meta(name),
-                body: Data { data },
-            }));
+        if let Some(map) = self.dependency_config_map() {
+            env_from.push(EnvFrom { config_map_ref: NameRef { name: map.metadata.name.clone() } });
+            manifests.push(Manifest::ConfigMap(map));
         }
-
         // A gateway's own configuration, mounted over the image's.
         let host_of = |d: usize| {
-            let headless = headless.get(d).and_then(Option::as_deref).filter(|_| client_side(&plan, d));
-            headless.map_or_else(|| plan.units.get(d).map(|u| u.name.clone()).unwrap_or_default(), str::to_owned)
+            let headless = self.headless.get(d).and_then(Option::as_deref).filter(|_| client_side(self.plan, d));
+            headless.map_or_else(|| self.plan.units.get(d).map(|u| u.name.clone()).unwrap_or_default(), str::to_owned)
         };
-        let gateway = super::gateway::config(&plan, index, ExportFormat::Kubernetes, &host_of, &mut notes)?;
+        let gateway = super::gateway::config(self.plan, self.index, ExportFormat::Kubernetes, &host_of, notes)?;
         let mut volumes = Vec::new();
         let mut volume_mounts = Vec::new();
         if let Some(g) = &gateway {
-            let name = format!("{}-config", unit.name);
+            let name = format!("{}-config", self.unit.name);
             let mut data = Map::new();
             data.push(g.file_name, g.text.clone());
             manifests.push(Manifest::ConfigMap(Object {
                 api_version: "v1",
                 kind: "ConfigMap",
-                metadata: meta(name.clone()),
+                metadata: self.meta(name.clone()),
                 body: Data { data },
             }));
             volumes.push(Volume { name: "gateway-config", config_map: NameRef { name } });
             volume_mounts.push(VolumeMount { name: "gateway-config", mount_path: g.mount_dir, read_only: true });
         }
+        let launch = self.launch(notes);
+        let probe = probes::readiness(self.unit, gateway.as_ref().map(|g| g.health_path.as_str()), notes);
+        let resources = self.resources(notes);
+        let container = Container {
+            name: self.unit.name.clone(),
+            image: self.unit.image().to_owned(),
+            command: launch.command,
+            args: launch.args,
+            ports: self.container_ports(),
+            env: launch.env,
+            env_from,
+            resources,
+            readiness_probe: probe,
+            volume_mounts,
+        };
+        let template = PodTemplate {
+            metadata: PodMeta { labels: self.pod_labels() },
+            spec: PodSpec { containers: vec![container], volumes },
+        };
+        let autoscaling = self.unit.node.policies.autoscaling.as_ref();
+        let autoscaled = autoscaling.filter(|_| matches!(self.replication, Replication::Copies(_)));
+        if autoscaling.is_some() && autoscaled.is_none() {
+            notes.push(Note::new(
+                NoteKind::Unsupported,
+                &self.unit.node.name,
+                "autoscaling a store's replicas would add members without identities: no HorizontalPodAutoscaler",
+            ));
+        }
+        manifests.push(self.workload(template, autoscaled.is_some()));
+        self.services(manifests, notes);
+        if let Some(a) = autoscaled {
+            manifests.push(Manifest::Hpa(Object {
+                api_version: "autoscaling/v2",
+                kind: "HorizontalPodAutoscaler",
+                metadata: self.meta(self.unit.name.clone()),
+                body: Spec { spec: hpa_spec(&self.unit.name, a, &self.unit.node.name, notes) },
+            }));
+        }
+        manifests.push(Manifest::NetworkPolicy(Object {
+            api_version: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: self.meta(self.unit.name.clone()),
+            body: Spec {
+                spec: network_policy(
+                    self.plan,
+                    self.index,
+                    if self.cluster_headless.is_some() { &[9092, stateful::KAFKA_CONTROLLER_PORT] } else { &[] },
+                    self.mesh,
+                ),
+            },
+        }));
+        self.unsupported_notes(notes);
+        Ok(())
+    }
 
-        let mut env = Vec::new();
-        let mut command = Vec::new();
-        let mut args = Vec::new();
-        let autoscaling = node.policies.autoscaling.as_ref();
+    fn labels(&self) -> Map<String> {
+        let mut l = Map::new();
+        l.push(NAME_LABEL, self.unit.name.clone());
+        l.push(APP_LABEL, self.unit.name.clone());
+        l.push("app.kubernetes.io/part-of", self.part_of.to_owned());
+        l
+    }
+
+    fn pod_labels(&self) -> Map<String> {
+        let mut labels = self.labels();
+        if self.mesh == Some(Mesh::Istio) {
+            // Injection on the pod itself, whatever the namespace's label.
+            labels.push("sidecar.istio.io/inject", "true".to_owned());
+        }
+        labels
+    }
+
+    fn meta(&self, name: String) -> Meta {
+        let node = self.unit.node;
+        let mut annotations = Map::new();
+        annotations.push("switchboard/node", node.name.clone());
+        if let Some(g) = &node.group {
+            annotations.push("switchboard/group", g.clone());
+        }
+        Meta { name, labels: self.labels(), annotations }
+    }
+
+    /// The ConfigMap of the node's dependency URLs, when it has any. A
+    /// client-side discovered dependency is reached through its headless
+    /// Service, whose DNS answers are the pods themselves, so the caller
+    /// balances over them as it would over the registry's instances.
+    fn dependency_config_map(&self) -> Option<Object<Data>> {
+        let plan = self.plan;
+        if self.unit.deps.is_empty() {
+            return None;
+        }
+        let mut data = Map::new();
+        for &d in &self.unit.deps {
+            let host = self.headless.get(d).and_then(Option::as_deref).filter(|_| client_side(plan, d));
+            let url = match host {
+                Some(h) => plan.url_with_host(d, h),
+                None => plan.url(d),
+            };
+            data.push(plan.env_key(d), url);
+        }
+        Some(Object {
+            api_version: "v1",
+            kind: "ConfigMap",
+            metadata: self.meta(config_map_name(&self.unit.name)),
+            body: Data { data },
+        })
+    }
+
+    /// Environment, command and arguments: an image's own settings for
+    /// infrastructure (a Kafka cluster's identities from the pod's ordinal),
+    /// the port for an application that listens.
+    fn launch(&self, notes: &mut Vec<Note>) -> Launch {
+        let (unit, node) = (self.unit, self.unit.node);
+        let mut launch = Launch { env: Vec::new(), command: Vec::new(), args: Vec::new() };
         match &unit.runtime {
             Runtime::Infra { infra, .. } => {
-                let pairs = match (&cluster_headless, replication) {
+                let pairs = match (&self.cluster_headless, self.replication) {
                     (Some(h), Replication::KafkaCluster(n)) => {
-                        command = vec!["sh".to_owned(), "-c".to_owned(), stateful::kafka_start(h)];
-                        let id = stateful::kafka_cluster_id(&format!("{}/{}", part_of, unit.name));
+                        launch.command = vec!["sh".to_owned(), "-c".to_owned(), stateful::kafka_start(h)];
+                        let id = stateful::kafka_cluster_id(&format!("{}/{}", self.part_of, unit.name));
                         stateful::kafka_cluster_env(&unit.name, h, n, id)
                     }
                     _ => super::infra::environment(infra, &unit.name),
                 };
                 for (k, v) in pairs {
-                    env.push(EnvVar { name: k, value: v });
+                    launch.env.push(EnvVar { name: k, value: v });
                 }
                 if infra.has_password {
                     notes.push(Note::new(
@@ -215,7 +318,7 @@ pub(super) fn export(design: &Design, options: ExportOptions) -> Result<super::O
                         format!("password `{PLACEHOLDER_PASSWORD}` in plain env and URLs: move it to a Secret"),
                     ));
                 }
-                args = infra.args.iter().map(|a| (*a).to_owned()).collect();
+                launch.args = infra.args.iter().map(|a| (*a).to_owned()).collect();
                 if node.kind == crate::model::NodeKind::Database {
                     notes.push(Note::new(
                         NoteKind::Unsupported,
@@ -226,14 +329,19 @@ pub(super) fn export(design: &Design, options: ExportOptions) -> Result<super::O
                 }
             }
             Runtime::App { .. } if unit.listens => {
-                env.push(EnvVar { name: "PORT".into(), value: unit.port.to_string() });
+                launch.env.push(EnvVar { name: "PORT".into(), value: unit.port.to_string() });
             }
             Runtime::App { .. } => {}
         }
-        let probe = probes::readiness(unit, gateway.as_ref().map(|g| g.health_path.as_str()), &mut notes);
+        launch
+    }
 
+    /// CPU and memory requests; autoscaling needs a CPU request, so one is
+    /// assumed (and reported) when the design has none.
+    fn resources(&self, notes: &mut Vec<Note>) -> Option<Resources> {
+        let node = self.unit.node;
         let mut requests = Map::new();
-        let cpu = match (node.deployment.cpu_millicores, autoscaling) {
+        let cpu = match (node.deployment.cpu_millicores, node.policies.autoscaling.as_ref()) {
             (Some(m), _) => Some(m),
             (None, Some(_)) => {
                 notes.push(Note::new(
@@ -251,58 +359,44 @@ pub(super) fn export(design: &Design, options: ExportOptions) -> Result<super::O
         if let Some(m) = node.deployment.memory_mib {
             requests.push("memory", format!("{m}Mi"));
         }
-        let resources = (!requests.is_empty()).then_some(Resources { requests });
+        (!requests.is_empty()).then_some(Resources { requests })
+    }
 
-        let port_name = port_name(&plan, index);
-        let container = Container {
-            name: unit.name.clone(),
-            image: unit.image().to_owned(),
-            command,
-            args,
-            ports: if unit.listens {
-                let mut ports =
-                    vec![ContainerPort { name: port_name.clone(), container_port: unit.port, protocol: "TCP" }];
-                if cluster_headless.is_some() {
-                    ports.push(ContainerPort {
-                        name: "tcp-controller".to_owned(),
-                        container_port: stateful::KAFKA_CONTROLLER_PORT,
-                        protocol: "TCP",
-                    });
-                }
-                ports
-            } else {
-                Vec::new()
-            },
-            env,
-            env_from,
-            resources,
-            readiness_probe: probe,
-            volume_mounts,
-        };
-        let template = PodTemplate {
-            metadata: PodMeta { labels: pod_labels.clone() },
-            spec: PodSpec { containers: vec![container], volumes },
-        };
-        let autoscaled = autoscaling.filter(|_| matches!(replication, Replication::Copies(_)));
-        if autoscaling.is_some() && autoscaled.is_none() {
-            notes.push(Note::new(
-                NoteKind::Unsupported,
-                &node.name,
-                "autoscaling a store's replicas would add members without identities: no HorizontalPodAutoscaler",
-            ));
+    fn container_ports(&self) -> Vec<ContainerPort> {
+        if !self.unit.listens {
+            return Vec::new();
         }
-        manifests.push(match (&cluster_headless, replication) {
+        let mut ports = vec![ContainerPort {
+            name: port_name(self.plan, self.index),
+            container_port: self.unit.port,
+            protocol: "TCP",
+        }];
+        if self.cluster_headless.is_some() {
+            ports.push(ContainerPort {
+                name: "tcp-controller".to_owned(),
+                container_port: stateful::KAFKA_CONTROLLER_PORT,
+                protocol: "TCP",
+            });
+        }
+        ports
+    }
+
+    /// A StatefulSet for a cluster whose members need identities, otherwise
+    /// a Deployment (without `replicas` when an autoscaler owns them).
+    fn workload(&self, template: PodTemplate, autoscaled: bool) -> Manifest {
+        let name = &self.unit.name;
+        match (&self.cluster_headless, self.replication) {
             (Some(h), Replication::KafkaCluster(n)) => Manifest::StatefulSet(Object {
                 api_version: "apps/v1",
                 kind: "StatefulSet",
-                metadata: meta(unit.name.clone()),
+                metadata: self.meta(name.clone()),
                 body: Spec {
                     spec: StatefulSetSpec {
                         service_name: h.clone(),
                         replicas: n,
                         // A quorum forms only once its voters run: start them together.
                         pod_management_policy: "Parallel",
-                        selector: selector(&unit.name),
+                        selector: selector(name),
                         template,
                     },
                 },
@@ -310,75 +404,75 @@ pub(super) fn export(design: &Design, options: ExportOptions) -> Result<super::O
             _ => Manifest::Deployment(Object {
                 api_version: "apps/v1",
                 kind: "Deployment",
-                metadata: meta(unit.name.clone()),
+                metadata: self.meta(name.clone()),
                 body: Spec {
                     spec: DeploymentSpec {
-                        replicas: autoscaled.is_none().then_some(replication.replicas()),
-                        selector: selector(&unit.name),
+                        replicas: (!autoscaled).then_some(self.replication.replicas()),
+                        selector: selector(name),
                         template,
                     },
                 },
             }),
-        });
+        }
+    }
 
-        let service = |name: String, kind: &'static str, cluster_ip: Option<&'static str>| {
-            let mut selector = Map::new();
-            selector.push(NAME_LABEL, unit.name.clone());
-            let port =
-                ServicePort { name: port_name.clone(), port: unit.port, target_port: unit.port, protocol: "TCP" };
-            let mut ports = vec![port];
-            // A cluster's members reach each other's quorum port by pod name, before they are Ready.
-            let cluster = cluster_ip.is_some() && cluster_headless.is_some();
-            if cluster {
-                ports.push(ServicePort {
-                    name: "tcp-controller".to_owned(),
-                    port: stateful::KAFKA_CONTROLLER_PORT,
-                    target_port: stateful::KAFKA_CONTROLLER_PORT,
-                    protocol: "TCP",
-                });
-            }
-            let publish_not_ready_addresses = cluster.then_some(true);
-            let spec = ServiceSpec { kind, cluster_ip, publish_not_ready_addresses, selector, ports };
-            Manifest::Service(Object { api_version: "v1", kind: "Service", metadata: meta(name), body: Spec { spec } })
+    fn service(&self, name: String, kind: &'static str, cluster_ip: Option<&'static str>) -> Manifest {
+        let mut selector = Map::new();
+        selector.push(NAME_LABEL, self.unit.name.clone());
+        let port = ServicePort {
+            name: port_name(self.plan, self.index),
+            port: self.unit.port,
+            target_port: self.unit.port,
+            protocol: "TCP",
         };
+        let mut ports = vec![port];
+        // A cluster's members reach each other's quorum port by pod name, before they are Ready.
+        let cluster = cluster_ip.is_some() && self.cluster_headless.is_some();
+        if cluster {
+            ports.push(ServicePort {
+                name: "tcp-controller".to_owned(),
+                port: stateful::KAFKA_CONTROLLER_PORT,
+                target_port: stateful::KAFKA_CONTROLLER_PORT,
+                protocol: "TCP",
+            });
+        }
+        let publish_not_ready_addresses = cluster.then_some(true);
+        let spec = ServiceSpec { kind, cluster_ip, publish_not_ready_addresses, selector, ports };
+        Manifest::Service(Object { api_version: "v1", kind: "Service", metadata: self.meta(name), body: Spec { spec } })
+    }
+
+    /// The node's Service (a LoadBalancer where traffic enters) and its
+    /// headless Service, for client-side discovery or a cluster.
+    fn services(&self, manifests: &mut Vec<Manifest>, notes: &mut Vec<Note>) {
+        let (unit, node) = (self.unit, self.unit.node);
         if unit.listens {
-            manifests.push(service(unit.name.clone(), if unit.entry { "LoadBalancer" } else { "ClusterIP" }, None));
+            manifests.push(self.service(
+                unit.name.clone(),
+                if unit.entry { "LoadBalancer" } else { "ClusterIP" },
+                None,
+            ));
         }
         if let (Some(d), Some(name)) = (
             node.discovery.as_ref().filter(|d| d.mode == DiscoveryMode::ClientSide),
-            headless.get(index).cloned().flatten(),
+            self.headless.get(self.index).cloned().flatten(),
         ) {
-            let callers: Vec<&str> =
-                plan.callers(index).iter().filter_map(|&c| plan.units.get(c)).map(|c| c.name.as_str()).collect();
+            let callers: Vec<&str> = self
+                .plan
+                .callers(self.index)
+                .iter()
+                .filter_map(|&c| self.plan.units.get(c))
+                .map(|c| c.name.as_str())
+                .collect();
             notes.push(discovery::headless_note(&node.name, &name, d, &callers));
-            manifests.push(service(name, "ClusterIP", Some("None")));
-        } else if let Some(name) = cluster_headless.clone() {
-            manifests.push(service(name, "ClusterIP", Some("None")));
+            manifests.push(self.service(name, "ClusterIP", Some("None")));
+        } else if let Some(name) = self.cluster_headless.clone() {
+            manifests.push(self.service(name, "ClusterIP", Some("None")));
         }
+    }
 
-        if let Some(a) = autoscaled {
-            manifests.push(Manifest::Hpa(Object {
-                api_version: "autoscaling/v2",
-                kind: "HorizontalPodAutoscaler",
-                metadata: meta(unit.name.clone()),
-                body: Spec { spec: hpa_spec(&unit.name, a, &node.name, &mut notes) },
-            }));
-        }
-
-        manifests.push(Manifest::NetworkPolicy(Object {
-            api_version: "networking.k8s.io/v1",
-            kind: "NetworkPolicy",
-            metadata: meta(unit.name.clone()),
-            body: Spec {
-                spec: network_policy(
-                    &plan,
-                    index,
-                    if cluster_headless.is_some() { &[9092, stateful::KAFKA_CONTROLLER_PORT] } else { &[] },
-                    mesh,
-                ),
-            },
-        }));
-
+    /// Node policies no Kubernetes object expresses.
+    fn unsupported_notes(&self, notes: &mut Vec<Note>) {
+        let node = self.unit.node;
         if node.policies.outlier_ejection.is_some() {
             notes.push(Note::new(NoteKind::Unsupported, &node.name, "outlier ejection: see the Istio export"));
         }
@@ -397,6 +491,11 @@ pub(super) fn export(design: &Design, options: ExportOptions) -> Result<super::O
             ));
         }
     }
+}
+
+/// Notes of the whole design: call policies, DNS, the mesh, groups and what
+/// only the simulator uses.
+fn design_notes(design: &Design, plan: &Plan<'_>, mesh: Option<Mesh>, notes: &mut Vec<Note>) {
     for edge in design.edges.iter().filter(|e| e.policy.as_ref().is_some_and(|p| !p.is_empty())) {
         notes.push(Note::new(
             NoteKind::Unsupported,
@@ -432,14 +531,18 @@ pub(super) fn export(design: &Design, options: ExportOptions) -> Result<super::O
         notes.push(note);
     }
     notes.push(plan.simulation_only_note());
+}
 
+/// One multi-document file, or (`split`) one file per object and a
+/// `kustomization.yaml` listing them.
+fn files(manifests: &[Manifest], notes: Vec<Note>, split: bool) -> Result<super::Output, ExportError> {
     if !split {
-        let text = super::yaml_multi(ExportFormat::Kubernetes, &manifests)?;
+        let text = super::yaml_multi(ExportFormat::Kubernetes, manifests)?;
         return Ok((vec![(ExportFormat::Kubernetes.file_name().to_owned(), text)], notes));
     }
     let mut files = Vec::new();
     let mut resources = Vec::new();
-    for m in &manifests {
+    for m in manifests {
         let (kind, name) = m.kind_and_name();
         let path = format!("{}-{name}.yaml", kind.to_ascii_lowercase());
         files.push((path.clone(), super::yaml(ExportFormat::Kubernetes, m)?));
