@@ -400,3 +400,143 @@ fn edge_labels_are_hidden_at_low_zoom() {
     h.run_steps(3);
     assert!(h.query_by_label(&label).is_none(), "hidden at 40 %");
 }
+
+/// Orders, payments and Postgres in a row, Orders calling Postgres: the
+/// straight line would pass under payments (issue #20).
+fn row_with_a_box_between() -> engine::Design {
+    let mut d = engine::Design::default();
+    d.nodes.push(node("a", "orders", NodeKind::Service, 0.0, 0.0));
+    d.nodes.push(node("b", "payments", NodeKind::Service, 300.0, 0.0));
+    d.nodes.push(node("c", "postgres", NodeKind::Database, 600.0, 0.0));
+    d.edges.push(engine::model::Edge::new("e1", "a", "c", EdgeKind::Call));
+    d
+}
+
+/// Whether the segment `a`–`b` runs through the inside of `r` (sampled
+/// every half pixel, so a line along a side does not count).
+fn passes_through(r: egui::Rect, a: egui::Pos2, b: egui::Pos2) -> bool {
+    let steps = ((b - a).length() * 2.0).ceil().max(1.0) as usize;
+    let inner = r.shrink(0.5);
+    (0..=steps).any(|k| inner.contains(a.lerp(b, k as f32 / steps as f32)))
+}
+
+/// Every segment of every drawn edge stays out of the boxes of the nodes
+/// it does not connect.
+fn assert_no_edge_under_a_box(design: &engine::Design, g: &switchboard::gui::canvas::geometry::Geometry, what: &str) {
+    for route in &g.edges {
+        let e = &design.edges[route.index];
+        let ends = [g.index[&e.from], g.index[&e.to]];
+        for (i, r) in g.rects.iter().enumerate() {
+            if ends.contains(&i) {
+                continue;
+            }
+            for s in route.points.windows(2) {
+                assert!(
+                    !passes_through(*r, s[0], s[1]),
+                    "{what}: edge {} passes under node {}",
+                    e.id,
+                    design.nodes[i].id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn an_edge_goes_around_a_box_between_its_ends_and_is_selected_on_its_route() {
+    let (mut h, _) = harness(row_with_a_box_between());
+    h.run_steps(2);
+    let g = h.state().geometry();
+    assert_no_edge_under_a_box(h.state().design(), g, "row");
+    let route = g.edges[0].clone();
+    assert!(route.points.len() >= 4, "it bends around payments: {route:?}");
+    let postgres = g.rects[2];
+    let tip = route.to();
+    let on_border = (tip.x - postgres.min.x).abs() < 0.01
+        || (tip.x - postgres.max.x).abs() < 0.01
+        || (tip.y - postgres.min.y).abs() < 0.01
+        || (tip.y - postgres.max.y).abs() < 0.01;
+    assert!(on_border && postgres.expand(0.01).contains(tip), "the arrowhead's tip is on postgres' border: {tip:?}");
+    // The straight line the canvas drew before: centre to centre, under payments.
+    let chord = (egui::pos2(g.rects[0].max.x, 0.0), egui::pos2(postgres.min.x, 0.0));
+
+    // Click a third of the way along the route: far from that straight
+    // line and from the label's click target halfway.
+    let t = h.state().canvas.transform;
+    let world = switchboard::gui::canvas::routes::point_along(&route.points, 0.35);
+    assert!(h.state().geometry().node_at(world).is_none());
+    let p = t.mul_pos(world);
+    let off_chord = switchboard::gui::canvas::routes::distance_to_segment(p, t.mul_pos(chord.0), t.mul_pos(chord.1));
+    assert!(off_chord > 20.0, "the point is on the route, not on the straight line ({off_chord} px, {route:?})");
+    h.hover_at(p);
+    h.run_steps(2);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run_steps(3);
+    assert!(h.state().selection.edges.contains("e1"), "clicking the routed line selects the edge");
+    assert!(h.state().selection.nodes.is_empty());
+}
+
+#[test]
+fn a_dragged_node_gets_cheap_routes_when_routing_is_slow_and_real_ones_after() {
+    use switchboard::gui::canvas::geometry::{DRAG_ROUTING_BUDGET_MS, Geometry};
+    let mut d = row_with_a_box_between();
+    d.edges.push(engine::model::Edge::new("e2", "a", "b", EdgeKind::Call));
+    let mut g = Geometry::compute(&d);
+    assert!(g.refresh(&d, 1, false));
+    let untouched = g.edges[1].clone();
+    // As if routing this design took too long to redo on every frame.
+    g.routing_ms = DRAG_ROUTING_BUDGET_MS + 1.0;
+    d.nodes[2].position.y = 20.0;
+    assert!(g.refresh(&d, 2, true));
+    assert_eq!(g.edges[0].points.len(), 2, "the moved node's edge is a straight stand-in: {:?}", g.edges[0]);
+    assert_eq!(g.edges[1], untouched, "an edge between unmoved nodes keeps its route");
+    assert!(!g.refresh(&d, 2, true), "nothing to do while the drag goes on without a change");
+    assert!(g.refresh(&d, 2, false), "the drag ended: route again");
+    assert!(g.edges[0].points.len() >= 4, "{:?}", g.edges[0]);
+    assert_no_edge_under_a_box(&d, &g, "after the drag");
+    // A fast design routes on every frame of a drag.
+    g.routing_ms = 0.0;
+    d.nodes[2].position.y = 40.0;
+    assert!(g.refresh(&d, 3, true));
+    assert!(g.edges[0].points.len() >= 4, "{:?}", g.edges[0]);
+}
+
+#[test]
+fn no_sample_draws_an_edge_under_a_box_and_routing_time_is_measured() {
+    let mut names: Vec<_> = std::fs::read_dir(samples_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 5);
+    for path in names {
+        let design = engine::model::format::load(&path).unwrap();
+        let runs = 5;
+        let mut ms = Vec::new();
+        let mut g = switchboard::gui::canvas::geometry::Geometry::compute(&design);
+        for _ in 0..runs {
+            g = switchboard::gui::canvas::geometry::Geometry::compute(&design);
+            ms.push(g.routing_ms);
+        }
+        ms.sort_by(f32::total_cmp);
+        eprintln!(
+            "{}: {} nodes, {} edges routed in {:.2} ms (median of {runs})",
+            path.file_name().unwrap().to_string_lossy(),
+            design.nodes.len(),
+            design.edges.len(),
+            ms[runs / 2]
+        );
+        assert_no_edge_under_a_box(&design, &g, &path.display().to_string());
+    }
+    let big = big_design(1000, 2000);
+    let g = switchboard::gui::canvas::geometry::Geometry::compute(&big);
+    eprintln!("generated: 1000 nodes, 2000 edges routed in {:.2} ms", g.routing_ms);
+}

@@ -228,6 +228,12 @@ impl SwitchboardApp {
         &self.analysis
     }
 
+    /// Where the canvas draws nodes and edges (world coordinates).
+    #[must_use]
+    pub fn geometry(&self) -> &Geometry {
+        &self.geometry
+    }
+
     /// Show an error in a dialog (after the recovery question, if that is open).
     pub fn show_error(&mut self, message: String) {
         self.log_event(&format!("error {}", message.replace('\n', " ")));
@@ -332,7 +338,11 @@ impl SwitchboardApp {
         if ctx.input(|i| i.pointer.any_released()) {
             self.doc.seal();
         }
-        self.refresh();
+        if self.refresh() {
+            // The frame just painted shows the geometry before this change
+            // (the routes of a drag that just ended, say).
+            ctx.request_repaint();
+        }
         if self.analysis.is_running() {
             // Pick the background analysis up as soon as it ends.
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
@@ -354,15 +364,17 @@ impl SwitchboardApp {
         }
     }
 
-    /// Bring caches up to date with the document.
-    fn refresh(&mut self) {
+    /// Bring caches up to date with the document; returns whether the
+    /// canvas geometry changed.
+    fn refresh(&mut self) -> bool {
         let rev = self.doc.revision();
-        self.geometry.refresh(self.doc.design(), rev);
+        let moved = self.geometry.refresh(self.doc.design(), rev, self.canvas.moving_nodes());
         self.analysis.refresh(self.doc.design(), rev);
         if rev != self.seen_revision {
             self.seen_revision = rev;
             self.selection.prune(self.doc.design());
         }
+        moved
     }
 
     /// Apply an edit, reporting a refusal in the status bar.

@@ -12,7 +12,8 @@ use engine::Design;
 use engine::model::{DiscoveryMode, NodeKind};
 
 use super::draw::{LOD_NAMES, Scene};
-use super::geometry::{Geometry, clip_to_border};
+use super::geometry::Geometry;
+use super::routes;
 use crate::gui::i18n::{tr, tr_args};
 use crate::gui::panels::discovery_inspector::fmt_s;
 use crate::gui::style;
@@ -21,23 +22,37 @@ use crate::gui::style;
 const HOVER_PX: f32 = 5.0;
 
 /// One service's link to its registry.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct DiscoveryRoute {
     /// Index of the discovered service in `design.nodes`.
     pub service: usize,
     /// Index of its registry in `design.nodes`.
     pub registry: usize,
-    /// Start on the service's border.
-    pub from: Pos2,
-    /// End on the registry's border.
-    pub to: Pos2,
+    /// Its line, routed around boxes like the edges: from the service's
+    /// border to the registry's.
+    pub points: Vec<Pos2>,
     /// Client-side lookups (else the load balancer routes: fainter).
     pub client_side: bool,
 }
 
+impl DiscoveryRoute {
+    /// Start on the service's border.
+    #[must_use]
+    pub fn from(&self) -> Pos2 {
+        self.points.first().copied().unwrap_or(Pos2::ZERO)
+    }
+
+    /// End on the registry's border.
+    #[must_use]
+    pub fn to(&self) -> Pos2 {
+        self.points.last().copied().unwrap_or(Pos2::ZERO)
+    }
+}
+
 /// The links of a design: services whose `discovery.registry` names a
 /// registry node that is drawn (a dangling or wrong reference is the
-/// problems panel's business, not a line to nowhere).
+/// problems panel's business, not a line to nowhere). Their lines are
+/// straight here; the geometry routes them with the edges.
 #[must_use]
 pub(super) fn routes(design: &Design, index: &HashMap<String, usize>, rects: &[Rect]) -> Vec<DiscoveryRoute> {
     let mut out = Vec::new();
@@ -47,15 +62,11 @@ pub(super) fn routes(design: &Design, index: &HashMap<String, usize>, rects: &[R
         if registry == service || design.nodes.get(registry).is_none_or(|r| r.kind != NodeKind::Registry) {
             continue;
         }
-        let (Some(&a), Some(&b)) = (rects.get(service), rects.get(registry)) else { continue };
-        let (ca, cb) = (a.center(), b.center());
-        out.push(DiscoveryRoute {
-            service,
-            registry,
-            from: clip_to_border(a, ca, cb - ca),
-            to: clip_to_border(b, cb, ca - cb),
-            client_side: d.mode == DiscoveryMode::ClientSide,
-        });
+        let points = routes::straight_link(rects, service, registry);
+        if points.is_empty() {
+            continue;
+        }
+        out.push(DiscoveryRoute { service, registry, points, client_side: d.mode == DiscoveryMode::ClientSide });
     }
     out
 }
@@ -74,15 +85,17 @@ pub fn paint(painter: &Painter, scene: &Scene<'_>, clip: Rect, hovered: Option<u
     }
     let mut shapes = Vec::new();
     for (i, route) in scene.geometry.discovery.iter().enumerate() {
-        let (a, b) = (scene.transform.mul_pos(route.from), scene.transform.mul_pos(route.to));
-        if !Rect::from_two_pos(a, b).expand(4.0).intersects(clip) || (b - a).length() < 1.0 {
+        let bounds = scene.transform.mul_rect(Rect::from_points(&route.points));
+        if !bounds.expand(4.0).intersects(clip) || routes::length(&route.points) * zoom < 1.0 {
             continue;
         }
+        let line: Vec<Pos2> = route.points.iter().map(|&p| scene.transform.mul_pos(p)).collect();
+        let b = scene.transform.mul_pos(route.to());
         let hot = hovered == Some(i);
         let color = link_color(route.client_side, hot);
         let width = (1.1 * zoom).clamp(1.0, 1.8) + if hot { 1.0 } else { 0.0 };
         let dash = (3.0 * zoom).clamp(2.0, 5.0);
-        Shape::dashed_line_many(&[a, b], Stroke::new(width, color), dash, dash, &mut shapes);
+        Shape::dashed_line_many(&line, Stroke::new(width, color), dash, dash, &mut shapes);
         // A small dot where the link meets the registry, instead of an arrowhead.
         shapes.push(Shape::circle_filled(b, (2.5 * zoom).clamp(2.0, 3.5) + if hot { 0.8 } else { 0.0 }, color));
     }
@@ -99,11 +112,10 @@ pub fn link_at(geometry: &Geometry, t: TSTransform, p: Pos2) -> Option<usize> {
     let max_px = HOVER_PX;
     let mut best: Option<(f32, usize)> = None;
     for (i, route) in geometry.discovery.iter().enumerate() {
-        let (a, b) = (t.mul_pos(route.from), t.mul_pos(route.to));
-        if !Rect::from_two_pos(a, b).expand(max_px).contains(p) {
+        if !t.mul_rect(Rect::from_points(&route.points)).expand(max_px).contains(p) {
             continue;
         }
-        let d = super::distance_to_segment(p, a, b);
+        let d = routes::polyline_distance(&route.points, t, p);
         if d <= max_px && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, i));
         }
@@ -175,11 +187,11 @@ mod tests {
         let d = design();
         let g = Geometry::compute(&d);
         assert_eq!(g.discovery.len(), 1);
-        let link = g.discovery[0];
+        let link = g.discovery[0].clone();
         assert_eq!((link.service, link.registry), (0, 1));
         assert!(link.client_side);
         // Nodes are 60 high, centred at y 0 and 200: the link spans 30 → 170.
-        assert!((link.from.y - 30.0).abs() < 1e-3 && (link.to.y - 170.0).abs() < 1e-3, "{link:?}");
+        assert!((link.from().y - 30.0).abs() < 1e-3 && (link.to().y - 170.0).abs() < 1e-3, "{link:?}");
         assert_eq!(hover_text(&d, &link), "pricing registers with consul (client-side lookups, TTL 15 s)");
     }
 

@@ -13,7 +13,8 @@ use engine::capacity::Load;
 use engine::model::{BrokerMode, Concurrency, EdgeKind, Node, NodeKind};
 use engine::validate::Severity;
 
-use super::geometry::{EdgeRoute, GROUP_TITLE, Geometry};
+use super::geometry::{GROUP_TITLE, Geometry};
+use super::routes;
 use crate::gui::analysis::Analysis;
 use crate::gui::i18n::tr;
 use crate::gui::selection::Selection;
@@ -121,11 +122,10 @@ pub fn groups(painter: &Painter, scene: &Scene<'_>, clip: Rect) {
     }
 }
 
-/// An edge label waiting to be placed: the edge's ends on screen (the label
-/// slides along it to find a free spot), its text and colour.
+/// An edge label waiting to be placed: the edge's line on screen (the
+/// label slides along it to find a free spot), its text and colour.
 pub struct EdgeLabel {
-    from: Pos2,
-    to: Pos2,
+    line: Vec<Pos2>,
     text: String,
     color: Color32,
 }
@@ -152,13 +152,14 @@ pub fn edges(painter: &Painter, scene: &Scene<'_>, clip: Rect) -> Vec<EdgeLabel>
             color = style::SELECTION_COLOR;
         }
         let width = (1.6 * zoom).clamp(1.0, 3.0) + if selected || hovered { 1.2 } else { 0.0 };
-        edge_shapes(&mut shapes, route, edge.kind, scene.transform, color, width);
+        let line: Vec<Pos2> = route.points.iter().map(|&p| scene.transform.mul_pos(p)).collect();
+        edge_shapes(&mut shapes, &line, route.self_loop, edge.kind, zoom, color, width);
         if zoom >= LOD_LABELS {
             let label = edge.label();
             // A label longer than its edge would cover the nodes it joins
             // (e.g. a host's signal to its attached receiver): leave it to
             // the inspector.
-            let length = (route.to - route.from).length() * zoom;
+            let length = routes::length(&line);
             let to_attached = scene
                 .geometry
                 .index
@@ -169,13 +170,8 @@ pub fn edges(painter: &Painter, scene: &Scene<'_>, clip: Rect) -> Vec<EdgeLabel>
             let fits = !to_attached
                 && (route.self_loop || length >= label.chars().count() as f32 * 6.0 * zoom.min(1.3) + 12.0);
             if !label.is_empty() && fits {
-                let mid = scene.transform.mul_pos(route.midpoint());
-                let (from, to) = if route.self_loop {
-                    (mid, mid)
-                } else {
-                    (scene.transform.mul_pos(route.from), scene.transform.mul_pos(route.to))
-                };
-                labels.push(EdgeLabel { from, to, text: label, color });
+                let line = if route.self_loop { vec![scene.transform.mul_pos(route.midpoint())] } else { line };
+                labels.push(EdgeLabel { line, text: label, color });
             }
         }
     }
@@ -183,24 +179,34 @@ pub fn edges(painter: &Painter, scene: &Scene<'_>, clip: Rect) -> Vec<EdgeLabel>
     labels
 }
 
-/// Where along its edge a label may sit, best first.
-const LABEL_SPOTS: [f32; 7] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78];
+/// Where along its edge a label may sit, best first (fractions of the
+/// line's length).
+const LABEL_SPOTS: [f32; 9] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.14, 0.86];
 
 /// Paint edge labels on small pills, each slid along its edge to the first
 /// spot that covers neither a node nor a label placed before it (or, when
-/// every spot is taken, the least crowded one).
+/// every such spot is taken, the one clear of nodes that overlaps labels
+/// least). A label with no spot clear of every node is not painted: on a
+/// node it would read as part of that node (the edge's name is in its
+/// tooltip, the inspector and the accessibility tree).
 pub fn edge_labels(painter: &Painter, scene: &Scene<'_>, clip: Rect, labels: Vec<EdgeLabel>) {
     if labels.is_empty() {
         return;
     }
     let zoom = scene.transform.scaling;
     let font = FontId::proportional((11.0 * zoom).clamp(8.0, 15.0));
-    let mut taken: Vec<Rect> =
-        scene.geometry.rects.iter().map(|r| scene.transform.mul_rect(*r)).filter(|r| r.intersects(clip)).collect();
+    let nodes: Vec<Rect> = scene
+        .geometry
+        .rects
+        .iter()
+        .map(|r| scene.transform.mul_rect(*r).expand(1.0))
+        .filter(|r| r.intersects(clip))
+        .collect();
+    let mut taken: Vec<Rect> = Vec::new();
     for label in labels {
         let galley = one_line(painter, &label.text, font.clone(), scene.text, 240.0 * zoom);
         let size = galley.size() + vec2(8.0, 2.0);
-        let rect = best_spot(&label, size, &taken);
+        let Some(rect) = best_spot(&label, size, &nodes, &taken) else { continue };
         painter.rect(
             rect,
             4.0,
@@ -213,8 +219,9 @@ pub fn edge_labels(painter: &Painter, scene: &Scene<'_>, clip: Rect, labels: Vec
     }
 }
 
-/// The free spot for a label of `size` along its edge (see [`LABEL_SPOTS`]).
-fn best_spot(label: &EdgeLabel, size: Vec2, taken: &[Rect]) -> Rect {
+/// The spot for a label of `size` along its edge (see [`LABEL_SPOTS`]),
+/// never on a node.
+fn best_spot(label: &EdgeLabel, size: Vec2, nodes: &[Rect], taken: &[Rect]) -> Option<Rect> {
     let overlap = |r: Rect| -> f32 {
         taken
             .iter()
@@ -226,24 +233,34 @@ fn best_spot(label: &EdgeLabel, size: Vec2, taken: &[Rect]) -> Rect {
     };
     let mut best: Option<(f32, Rect)> = None;
     for f in LABEL_SPOTS {
-        let rect = Rect::from_center_size(label.from.lerp(label.to, f), size);
+        let rect = Rect::from_center_size(routes::point_along(&label.line, f), size);
+        if nodes.iter().any(|n| n.intersects(rect)) {
+            continue;
+        }
         let o = overlap(rect);
         if o <= 0.0 {
-            return rect;
+            return Some(rect);
         }
         if best.is_none_or(|(b, _)| o < b) {
             best = Some((o, rect));
         }
     }
-    best.map_or_else(|| Rect::from_center_size(label.from.lerp(label.to, 0.5), size), |(_, r)| r)
+    best.map(|(_, r)| r)
 }
 
-/// The shapes of one edge.
-fn edge_shapes(out: &mut Vec<Shape>, route: &EdgeRoute, kind: EdgeKind, t: TSTransform, color: Color32, width: f32) {
-    let zoom = t.scaling;
-    let (a, b) = (t.mul_pos(route.from), t.mul_pos(route.to));
+/// The shapes of one edge along its screen polyline `line`.
+fn edge_shapes(
+    out: &mut Vec<Shape>,
+    line: &[Pos2],
+    self_loop: bool,
+    kind: EdgeKind,
+    zoom: f32,
+    color: Color32,
+    width: f32,
+) {
+    let (Some(&a), Some(&b)) = (line.first(), line.last()) else { return };
     let stroke = Stroke::new(width, color);
-    if route.self_loop {
+    if self_loop {
         let c1 = a + vec2(0.0, -50.0 * zoom);
         let c2 = b + vec2(50.0 * zoom, 0.0);
         out.push(Shape::CubicBezier(CubicBezierShape::from_points_stroke(
@@ -255,22 +272,29 @@ fn edge_shapes(out: &mut Vec<Shape>, route: &EdgeRoute, kind: EdgeKind, t: TSTra
         arrow_head(out, b, (b - c2).normalized(), kind, color, width, zoom);
         return;
     }
-    let dir = (b - a).normalized();
-    if !dir.is_finite() || (b - a).length() < 1.0 {
+    let Some(before) = line.len().checked_sub(2).and_then(|i| line.get(i)).copied() else { return };
+    let dir = (b - before).normalized();
+    if !dir.is_finite() || routes::length(line) < 1.0 {
         return;
     }
-    // Stop the line at the arrowhead's base so it does not poke through the tip.
+    // Stop the line at the arrowhead's base so it does not poke through the
+    // tip; the router's last segment is longer than the head, so the head
+    // sits whole on the target's side, in the line's direction.
     let head = (9.0 * zoom).clamp(5.0, 14.0);
-    let end = b - dir * head * 0.8;
+    let mut path = line.to_vec();
+    let last_len = (b - before).length();
+    if let Some(end) = path.last_mut() {
+        *end = b - dir * (head * 0.8).min(last_len);
+    }
     match kind {
-        EdgeKind::Call => out.push(Shape::line_segment([a, end], stroke)),
+        EdgeKind::Call => out.push(Shape::line(path, stroke)),
         EdgeKind::Event | EdgeKind::Subscription => {
             let dash = (7.0 * zoom).clamp(3.0, 12.0);
-            Shape::dashed_line_many(&[a, end], stroke, dash, dash * 0.6, out);
+            Shape::dashed_line_many(&path, stroke, dash, dash * 0.6, out);
         }
         EdgeKind::Signal => {
             let spacing = (5.0 * zoom).clamp(3.0, 8.0);
-            out.extend(Shape::dotted_line(&[a, end], color, spacing, width * 0.75));
+            out.extend(Shape::dotted_line(&path, color, spacing, width * 0.75));
         }
     }
     arrow_head(out, b, dir, kind, color, width, zoom);
@@ -499,8 +523,7 @@ pub fn handle(painter: &Painter, rect: Rect, hovered: bool) {
 pub fn rubber_band(painter: &Painter, from: Pos2, to: Pos2, kind: EdgeKind, dark: bool) {
     let color = style::edge_color(kind, dark);
     let mut shapes = Vec::new();
-    let route = EdgeRoute { index: 0, from, to, self_loop: false };
-    edge_shapes(&mut shapes, &route, kind, TSTransform::IDENTITY, color, 2.0);
+    edge_shapes(&mut shapes, &[from, to], false, kind, 1.0, color, 2.0);
     painter.extend(shapes);
 }
 
@@ -518,4 +541,32 @@ pub fn selection_box(painter: &Painter, rect: Rect) {
 /// Centre-aligned hint text in an empty canvas.
 pub fn empty_hint(painter: &Painter, rect: Rect, color: Color32) {
     painter.text(rect.center(), Align2::CENTER_CENTER, tr("canvas-empty-hint"), FontId::proportional(15.0), color);
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+
+    use super::*;
+
+    fn label(line: Vec<Pos2>) -> EdgeLabel {
+        EdgeLabel { line, text: "calls".to_owned(), color: Color32::WHITE }
+    }
+
+    #[test]
+    fn a_label_slides_off_nodes_and_is_dropped_when_every_spot_is_on_one() {
+        let size = vec2(40.0, 14.0);
+        let line = vec![pos2(0.0, 0.0), pos2(400.0, 0.0)];
+        // A node over the middle of the line: the label moves along it.
+        let middle = Rect::from_center_size(pos2(200.0, 0.0), vec2(120.0, 60.0));
+        let spot = best_spot(&label(line.clone()), size, &[middle], &[]).expect("a free spot");
+        assert!(!spot.intersects(middle), "{spot:?}");
+        assert!(spot.center().y.abs() < 1e-3, "on the line");
+        // Another label takes the next spot: the one after is chosen.
+        let second = best_spot(&label(line.clone()), size, &[middle], &[spot]).expect("a free spot");
+        assert!(!second.intersects(middle) && !second.intersects(spot));
+        // Nodes all along the line: no spot, no label on a node.
+        let cover = Rect::from_min_max(pos2(-10.0, -30.0), pos2(410.0, 30.0));
+        assert!(best_spot(&label(line), size, &[cover], &[]).is_none());
+    }
 }

@@ -1,17 +1,30 @@
 //! Where things are on the canvas, in world coordinates (logical pixels at
 //! zoom 1): node rectangles, receivers attached under their host, group
-//! frames, edge end points and discovery links. Computed once per document
+//! frames, edge routes and discovery links. Computed once per document
 //! revision, because a 1,000-node design would otherwise redo this work every
-//! frame.
+//! frame; routes are kept while the boxes and edge ends they were computed
+//! from stay the same (an edit of a property does not route again).
+//!
+//! While nodes are dragged, every frame is a new revision. When routing the
+//! whole design took longer than [`DRAG_ROUTING_BUDGET_MS`], the edges and
+//! links touching a moved box get a straight line instead (the others keep
+//! their routes) until the drag ends; everything is routed again then.
+//! Everything here is derived from the design: nothing is document state.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
 
-use egui::{Pos2, Rect, Vec2, pos2, vec2};
+use egui::{Pos2, Rect, pos2, vec2};
 use engine::Design;
 use engine::model::NodeKind;
 
 use super::discovery::{self, DiscoveryRoute};
+use super::routes::{self, EdgeRoute};
 use crate::gui::style;
+
+/// Longest full routing (ms) still redone on every frame of a drag: a frame
+/// at 60 Hz has about 16 ms, and painting needs some of it.
+pub const DRAG_ROUTING_BUDGET_MS: f32 = 6.0;
 
 /// Gap between a host and its attached receivers.
 const RECEIVER_GAP: f32 = 4.0;
@@ -19,34 +32,6 @@ const RECEIVER_GAP: f32 = 4.0;
 pub const GROUP_PAD: f32 = 18.0;
 /// Height of a group frame's title strip.
 pub const GROUP_TITLE: f32 = 22.0;
-
-/// A drawable edge: its index in `design.edges` and its end points.
-#[derive(Clone, Copy, Debug)]
-pub struct EdgeRoute {
-    /// Index into `design.edges`.
-    pub index: usize,
-    /// Start on the border of the source.
-    pub from: Pos2,
-    /// End on the border of the target.
-    pub to: Pos2,
-    /// Whether it is a loop from a node to itself.
-    pub self_loop: bool,
-}
-
-impl EdgeRoute {
-    /// Where the label goes.
-    #[must_use]
-    pub fn midpoint(&self) -> Pos2 {
-        if self.self_loop { self.from + vec2(18.0, -22.0) } else { self.from.lerp(self.to, 0.5) }
-    }
-
-    /// Bounding box of the route.
-    #[must_use]
-    pub fn bounds(&self) -> Rect {
-        let r = Rect::from_two_pos(self.from, self.to);
-        if self.self_loop { r.expand(40.0) } else { r }
-    }
-}
 
 /// World geometry of one revision of a design.
 #[derive(Debug)]
@@ -60,12 +45,18 @@ pub struct Geometry {
     pub attached: Vec<bool>,
     /// Group frames, by label.
     pub groups: BTreeMap<String, Rect>,
-    /// Edges with both ends present.
+    /// Edges with both ends present, in edge order.
     pub edges: Vec<EdgeRoute>,
     /// Links from discovered services to their registries.
     pub discovery: Vec<DiscoveryRoute>,
     /// Bounding box of everything.
     pub bounds: Rect,
+    /// Source and target node index of each edge (None: an end is missing).
+    ends: Vec<Option<(usize, usize)>>,
+    /// Some routes are straight stand-ins from a drag: route again once it ends.
+    provisional: bool,
+    /// How long the last full routing took, in milliseconds.
+    pub routing_ms: f32,
 }
 
 impl Default for Geometry {
@@ -75,18 +66,39 @@ impl Default for Geometry {
 }
 
 impl Geometry {
-    /// Recompute when the revision changed.
-    pub fn refresh(&mut self, design: &Design, revision: u64) {
-        if self.revision == Some(revision) {
-            return;
+    /// Bring the geometry up to date with `design` at `revision`; `dragging`
+    /// tells that nodes are being moved right now. Returns whether anything
+    /// changed (the frame painted before this needs a repaint).
+    pub fn refresh(&mut self, design: &Design, revision: u64, dragging: bool) -> bool {
+        let stale = self.revision != Some(revision);
+        let drag_ended = self.provisional && !dragging;
+        if !stale && !drag_ended {
+            return false;
         }
-        *self = Self::compute(design);
-        self.revision = Some(revision);
+        let mut next = Self::layout(design);
+        let same_inputs = next.rects == self.rects && next.ends == self.ends && same_links(&next, self);
+        if same_inputs && !self.provisional {
+            next.edges = std::mem::take(&mut self.edges);
+            for (link, old) in next.discovery.iter_mut().zip(&self.discovery) {
+                link.points.clone_from(&old.points);
+            }
+            next.routing_ms = self.routing_ms;
+            next.extend_bounds();
+        } else if dragging && self.routing_ms > DRAG_ROUTING_BUDGET_MS {
+            next.reuse_unmoved(self);
+            next.routing_ms = self.routing_ms;
+        } else {
+            next.route();
+        }
+        next.revision = Some(revision);
+        *self = next;
+        true
     }
 
     /// Forget the cache.
     pub fn invalidate(&mut self) {
         self.revision = None;
+        self.rects.clear();
     }
 
     /// The node index at a world point (topmost first).
@@ -95,9 +107,69 @@ impl Geometry {
         self.rects.iter().rposition(|r| r.contains(p))
     }
 
-    /// Compute the geometry of a design.
+    /// Compute the geometry of a design, every edge routed.
     #[must_use]
     pub fn compute(design: &Design) -> Self {
+        let mut g = Self::layout(design);
+        g.route();
+        g
+    }
+
+    /// Route every edge and link around the boxes, timing it.
+    fn route(&mut self) {
+        let started = Instant::now();
+        let links: Vec<(usize, usize)> = self.discovery.iter().map(|l| (l.service, l.registry)).collect();
+        let set = routes::routed(&self.rects, &self.ends, &links);
+        self.edges = set.edges;
+        for (link, points) in self.discovery.iter_mut().zip(set.links) {
+            link.points = points;
+        }
+        self.provisional = false;
+        self.routing_ms = started.elapsed().as_secs_f32() * 1000.0;
+        self.extend_bounds();
+    }
+
+    /// During a drag: keep the routes of `old` whose ends did not move and
+    /// draw the others straight.
+    fn reuse_unmoved(&mut self, old: &Self) {
+        let unmoved = |i: usize| self.rects.get(i).is_some_and(|r| old.rects.get(i) == Some(r));
+        let old_routes: BTreeMap<usize, &EdgeRoute> = old.edges.iter().map(|e| (e.index, e)).collect();
+        let mut edges = Vec::with_capacity(self.ends.len());
+        for (i, end) in self.ends.iter().enumerate() {
+            let Some((a, b)) = *end else { continue };
+            let kept = old_routes
+                .get(&i)
+                .filter(|_| old.ends.get(i) == Some(end) && unmoved(a) && unmoved(b))
+                .map(|&r| r.clone());
+            if let Some(route) = kept.or_else(|| routes::straight(&self.rects, &self.ends, i)) {
+                edges.push(route);
+            }
+        }
+        self.edges = edges;
+        for link in &mut self.discovery {
+            let kept = old
+                .discovery
+                .iter()
+                .find(|l| (l.service, l.registry) == (link.service, link.registry))
+                .filter(|_| unmoved(link.service) && unmoved(link.registry));
+            link.points = kept
+                .map_or_else(|| routes::straight_link(&self.rects, link.service, link.registry), |l| l.points.clone());
+        }
+        self.provisional = true;
+        self.extend_bounds();
+    }
+
+    /// Grow the bounds by the routes (a line around the outermost box runs
+    /// outside it).
+    fn extend_bounds(&mut self) {
+        let points = self.edges.iter().filter(|e| !e.self_loop).flat_map(|e| e.points.iter());
+        for &p in points.chain(self.discovery.iter().flat_map(|l| l.points.iter())) {
+            self.bounds = self.bounds.union(Rect::from_min_max(p, p));
+        }
+    }
+
+    /// Boxes, groups and edge ends, nothing routed yet.
+    fn layout(design: &Design) -> Self {
         let index: HashMap<String, usize> = design.nodes.iter().enumerate().map(|(i, n)| (n.id.clone(), i)).collect();
         let mut rects: Vec<Rect> = design
             .nodes
@@ -136,43 +208,8 @@ impl Geometry {
             }
         }
 
-        // Parallel edges between the same two nodes fan out side by side.
-        let mut pair_count: HashMap<(usize, usize), usize> = HashMap::new();
-        let ends: Vec<Option<(usize, usize)>> = design
-            .edges
-            .iter()
-            .map(|e| {
-                let (a, b) = (*index.get(&e.from)?, *index.get(&e.to)?);
-                *pair_count.entry((a.min(b), a.max(b))).or_insert(0) += 1;
-                Some((a, b))
-            })
-            .collect();
-        let mut pair_seen: HashMap<(usize, usize), usize> = HashMap::new();
-        let mut edges = Vec::with_capacity(design.edges.len());
-        for (i, end) in ends.iter().enumerate() {
-            let Some((a, b)) = *end else { continue };
-            let (Some(&ra), Some(&rb)) = (rects.get(a), rects.get(b)) else { continue };
-            if a == b {
-                let from = pos2(ra.max.x - 20.0, ra.min.y);
-                edges.push(EdgeRoute { index: i, from, to: pos2(ra.max.x, ra.min.y + 16.0), self_loop: true });
-                continue;
-            }
-            let key = (a.min(b), a.max(b));
-            let n = pair_count.get(&key).copied().unwrap_or(1);
-            let k = pair_seen.entry(key).or_insert(0);
-            let slot = *k as f32 - (n as f32 - 1.0) / 2.0;
-            *k += 1;
-            // Offset perpendicular to the canonical direction, so A→B and B→A
-            // land on different sides.
-            let (ca, cb) = if a < b { (ra.center(), rb.center()) } else { (rb.center(), ra.center()) };
-            let dir = (cb - ca).normalized();
-            let normal = vec2(-dir.y, dir.x) * slot * 12.0;
-            let (pa, pb) = (ra.center() + normal, rb.center() + normal);
-            let from = clip_to_border(ra, pa, pb - pa);
-            let to = clip_to_border(rb, pb, pa - pb);
-            edges.push(EdgeRoute { index: i, from, to, self_loop: false });
-        }
-
+        let ends: Vec<Option<(usize, usize)>> =
+            design.edges.iter().map(|e| Some((*index.get(&e.from)?, *index.get(&e.to)?))).collect();
         let discovery = discovery::routes(design, &index, &rects);
 
         let mut bounds = Rect::NOTHING;
@@ -182,36 +219,24 @@ impl Geometry {
         if !bounds.is_positive() {
             bounds = Rect::from_center_size(Pos2::ZERO, vec2(400.0, 300.0));
         }
-        Self { revision: None, rects, index, attached, groups, edges, discovery, bounds }
+        Self {
+            revision: None,
+            rects,
+            index,
+            attached,
+            groups,
+            edges: Vec::new(),
+            discovery,
+            bounds,
+            ends,
+            provisional: false,
+            routing_ms: 0.0,
+        }
     }
 }
 
-/// Where a ray from `inside` along `dir` leaves `rect`.
-pub(crate) fn clip_to_border(rect: Rect, inside: Pos2, dir: Vec2) -> Pos2 {
-    let mut t = f32::INFINITY;
-    if dir.x > 0.0 {
-        t = t.min((rect.max.x - inside.x) / dir.x);
-    } else if dir.x < 0.0 {
-        t = t.min((rect.min.x - inside.x) / dir.x);
-    }
-    if dir.y > 0.0 {
-        t = t.min((rect.max.y - inside.y) / dir.y);
-    } else if dir.y < 0.0 {
-        t = t.min((rect.min.y - inside.y) / dir.y);
-    }
-    if t.is_finite() && t >= 0.0 { inside + dir * t.min(1.0) } else { inside }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clip_reaches_the_border() {
-        let r = Rect::from_center_size(Pos2::ZERO, vec2(100.0, 50.0));
-        let p = clip_to_border(r, Pos2::ZERO, vec2(500.0, 0.0));
-        assert!((p.x - 50.0).abs() < 1e-4 && p.y.abs() < 1e-4);
-        let p = clip_to_border(r, Pos2::ZERO, vec2(0.0, -500.0));
-        assert!((p.y + 25.0).abs() < 1e-4);
-    }
+/// Whether two geometries have the same discovery links (by their ends).
+fn same_links(a: &Geometry, b: &Geometry) -> bool {
+    a.discovery.len() == b.discovery.len()
+        && a.discovery.iter().zip(&b.discovery).all(|(x, y)| (x.service, x.registry) == (y.service, y.registry))
 }

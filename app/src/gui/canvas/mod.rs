@@ -9,6 +9,7 @@ pub mod draw;
 pub mod geometry;
 mod overlay;
 pub mod results_overlay;
+pub mod routes;
 mod view;
 
 use egui::emath::TSTransform;
@@ -29,6 +30,8 @@ use super::style;
 const ZOOM_RANGE: (f32, f32) = (0.03, 4.0);
 /// Grid step for snapping, world units.
 pub const GRID: f32 = 20.0;
+/// Pointer distance (screen pixels) within which an edge's line is hit.
+const EDGE_HIT_PX: f32 = 6.0;
 
 /// What a drag in progress does.
 #[derive(Clone, Debug, Default)]
@@ -128,6 +131,13 @@ impl CanvasState {
     #[must_use]
     pub fn view_center_world(&self) -> Pos2 {
         self.transform.inverse().mul_pos(self.rect.center())
+    }
+
+    /// Whether nodes are being dragged right now (the geometry then routes
+    /// cheaply, see `geometry.rs`).
+    #[must_use]
+    pub fn moving_nodes(&self) -> bool {
+        matches!(self.drag, Drag::Move { .. })
     }
 
     /// Start an inline rename of a node.
@@ -285,7 +295,7 @@ pub fn show(
 
     // The edge under the pointer (when not over a node).
     let hovered_edge = if hovered_node.is_none() && zoom >= draw::LOD_NAMES {
-        pointer.and_then(|p| nearest_edge(geometry, t, p, 6.0))
+        pointer.and_then(|p| routes::nearest_edge(&geometry.edges, t, p, EDGE_HIT_PX))
     } else {
         None
     };
@@ -648,32 +658,6 @@ fn group_title_at(geometry: &Geometry, p: Pos2) -> Option<String> {
         .iter()
         .find(|(_, r)| r.contains(p) && p.y <= r.min.y + geometry::GROUP_TITLE)
         .map(|(g, _)| g.clone())
-}
-
-/// The edge nearest to a screen point, within `max_px`.
-fn nearest_edge(geometry: &Geometry, t: TSTransform, p: Pos2, max_px: f32) -> Option<usize> {
-    let mut best: Option<(f32, usize)> = None;
-    for route in &geometry.edges {
-        let (a, b) = (t.mul_pos(route.from), t.mul_pos(route.to));
-        if !Rect::from_two_pos(a, b).expand(max_px).contains(p) {
-            continue;
-        }
-        let d = distance_to_segment(p, a, b);
-        if d <= max_px && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, route.index));
-        }
-    }
-    best.map(|(_, i)| i)
-}
-
-fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
-    let ab = b - a;
-    let len2 = ab.length_sq();
-    if len2 <= f32::EPSILON {
-        return (p - a).length();
-    }
-    let t = ((p - a).dot(ab) / len2).clamp(0.0, 1.0);
-    (p - (a + ab * t)).length()
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use engine::sim::Report;
 use super::CanvasState;
 use super::draw;
 use super::geometry::Geometry;
+use super::routes;
 use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::results::ResultsView;
 use crate::gui::style;
@@ -95,7 +96,7 @@ pub fn show(
         if rate <= 0.0 || route.self_loop {
             continue;
         }
-        let (a, b) = (t.mul_pos(route.from), t.mul_pos(route.to));
+        let line: Vec<egui::Pos2> = route.points.iter().map(|&p| t.mul_pos(p)).collect();
         let width = (1.0 + 7.0 * (rate / max_rate).sqrt() as f32) * zoom.clamp(0.4, 1.2);
         let failed = er.outcomes.failed() as f64 / er.calls.max(1) as f64;
         let color = if failed > 0.01 {
@@ -106,14 +107,14 @@ pub fn show(
             // Sky-700: the dark theme's sky blue fades away on white.
             Color32::from_rgb(3, 105, 161)
         };
-        painter.line_segment([a, b], Stroke::new(width, color.gamma_multiply(0.35)));
+        painter.add(egui::Shape::line(line.clone(), Stroke::new(width, color.gamma_multiply(0.35))));
         if view.playing {
             // Dots flow at a speed and density that grow with the rate.
             let dots = (2.0 + 10.0 * (rate / max_rate).sqrt()).round() as usize;
             let speed = 0.15 + 0.6 * (rate / max_rate).sqrt();
             for k in 0..dots {
                 let f = ((time_s * speed + k as f64 / dots as f64) % 1.0) as f32;
-                painter.circle_filled(a.lerp(b, f), (width * 0.5).clamp(1.5, 4.0), color);
+                painter.circle_filled(routes::point_along(&line, f), (width * 0.5).clamp(1.5, 4.0), color);
             }
         }
     }
