@@ -9,7 +9,14 @@
 //! discovered service without ejection settings of its own gets outlier
 //! detection on connection failures that follows the registry's health check.
 
-use serde::Serialize;
+mod objects;
+
+use objects::{
+    ConnectionPool, Destination, DestinationRuleSpec, HttpPool, HttpRoute, LoadBalancerSettings, Manifest,
+    OutlierDetection, PortSelector, Retries, RetryBudget, RouteDestination, RouteMatch, TcpPool, TrafficPolicy,
+    VirtualServiceSpec,
+};
+pub(super) use objects::{Meta, Resource};
 
 use super::discovery;
 use super::kubernetes::{APP_LABEL, NAME_LABEL};
@@ -22,147 +29,6 @@ use crate::model::{
 };
 
 const API_VERSION: &str = "networking.istio.io/v1beta1";
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct Resource<S> {
-    pub(super) api_version: &'static str,
-    pub(super) kind: &'static str,
-    pub(super) metadata: Meta,
-    pub(super) spec: S,
-}
-
-/// Name, labels and the `switchboard/node` annotation of every Istio object
-/// (the EnvoyFilters of `envoy_filter.rs` too).
-#[derive(Serialize)]
-pub(super) struct Meta {
-    pub(super) name: String,
-    pub(super) labels: Map<String>,
-    pub(super) annotations: Map<String>,
-}
-
-#[derive(Serialize)]
-struct VirtualServiceSpec {
-    hosts: Vec<String>,
-    http: Vec<HttpRoute>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct HttpRoute {
-    name: String,
-    #[serde(rename = "match", skip_serializing_if = "Vec::is_empty")]
-    matches: Vec<RouteMatch>,
-    route: Vec<RouteDestination>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timeout: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    retries: Option<Retries>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RouteMatch {
-    source_labels: Map<String>,
-}
-
-#[derive(Serialize)]
-struct RouteDestination {
-    destination: Destination,
-}
-
-#[derive(Serialize)]
-struct Destination {
-    host: String,
-    port: PortSelector,
-}
-
-#[derive(Serialize)]
-struct PortSelector {
-    number: u16,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Retries {
-    attempts: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    per_try_timeout: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    retry_on: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DestinationRuleSpec {
-    host: String,
-    traffic_policy: TrafficPolicy,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TrafficPolicy {
-    load_balancer: LoadBalancerSettings,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    connection_pool: Option<ConnectionPool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    outlier_detection: Option<OutlierDetection>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    retry_budget: Option<RetryBudget>,
-}
-
-/// Envoy's retry budget on the callee's cluster: retries in flight at most
-/// `percent` of the requests in flight and pending, but always
-/// `min_retry_concurrency` of them.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RetryBudget {
-    percent: f64,
-    min_retry_concurrency: u32,
-}
-
-#[derive(Serialize)]
-struct LoadBalancerSettings {
-    simple: &'static str,
-}
-
-#[derive(Serialize)]
-struct ConnectionPool {
-    tcp: TcpPool,
-    http: HttpPool,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TcpPool {
-    max_connections: u32,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct HttpPool {
-    http1_max_pending_requests: u32,
-    http2_max_requests: u32,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OutlierDetection {
-    consecutive5xx_errors: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    consecutive_gateway_errors: Option<u32>,
-    interval: String,
-    base_ejection_time: String,
-    max_ejection_percent: u32,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Manifest {
-    VirtualService(Resource<VirtualServiceSpec>),
-    DestinationRule(Resource<DestinationRuleSpec>),
-    EnvoyFilter(super::envoy_filter::EnvoyFilter),
-}
 
 /// Milliseconds as a protobuf duration in seconds (`0.25s`), at least 1 ms.
 pub(crate) fn duration_ms(ms: f64) -> String {
