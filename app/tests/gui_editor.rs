@@ -509,6 +509,30 @@ fn a_dragged_node_gets_cheap_routes_when_routing_is_slow_and_real_ones_after() {
 }
 
 #[test]
+fn a_slow_design_is_routed_on_a_worker_and_the_routes_arrive() {
+    use switchboard::gui::canvas::geometry::{BACKGROUND_ROUTING_MS, Geometry};
+    let mut d = row_with_a_box_between();
+    let mut g = Geometry::compute(&d);
+    assert!(g.refresh(&d, 1, false));
+    assert!(!g.is_routing(), "a fast design is routed on the frame");
+    // As if routing this design took too long for a frame.
+    g.routing_ms = BACKGROUND_ROUTING_MS + 1.0;
+    d.nodes[2].position.y = 20.0;
+    assert!(g.refresh(&d, 2, false));
+    assert!(g.is_routing(), "routed on a worker");
+    assert_eq!(g.edges[0].points.len(), 2, "a straight stand-in until the route arrives: {:?}", g.edges[0]);
+    // The worker is bounded: a three-box design routes in milliseconds.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while g.is_routing() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        g.refresh(&d, 2, false);
+    }
+    assert!(!g.is_routing(), "the routes arrived");
+    assert_eq!(g.edges, Geometry::compute(&d).edges, "the same routes as on the frame");
+    assert_no_edge_under_a_box(&d, &g, "after the worker");
+}
+
+#[test]
 fn no_sample_draws_an_edge_under_a_box_and_routing_time_is_measured() {
     let mut names: Vec<_> = std::fs::read_dir(samples_dir())
         .unwrap()

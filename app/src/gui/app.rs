@@ -343,8 +343,8 @@ impl SwitchboardApp {
             // (the routes of a drag that just ended, say).
             ctx.request_repaint();
         }
-        if self.analysis.is_running() {
-            // Pick the background analysis up as soon as it ends.
+        if self.analysis.is_running() || self.geometry.is_routing() {
+            // Pick the background analysis and routes up as soon as they end.
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
         self.track_selection();

@@ -9,9 +9,14 @@
 //! whole design took longer than [`DRAG_ROUTING_BUDGET_MS`], the edges and
 //! links touching a moved box get a straight line instead (the others keep
 //! their routes) until the drag ends; everything is routed again then.
+//! Once routing a design has taken longer than [`BACKGROUND_ROUTING_MS`],
+//! later changes are routed on a worker thread: the moved edges are drawn
+//! straight until the routes arrive, so the frame never waits for them (the
+//! first routing of a design stays on the frame, so it opens fully drawn).
 //! Everything here is derived from the design: nothing is document state.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use egui::{Pos2, Rect, pos2, vec2};
@@ -25,6 +30,19 @@ use crate::gui::style;
 /// Longest full routing (ms) still redone on every frame of a drag: a frame
 /// at 60 Hz has about 16 ms, and painting needs some of it.
 pub const DRAG_ROUTING_BUDGET_MS: f32 = 6.0;
+
+/// Longest full routing (ms) still redone on the frame after an edit; a
+/// slower design is routed again on a worker thread.
+pub const BACKGROUND_ROUTING_MS: f32 = 50.0;
+
+/// Routes being computed on a worker thread, for these inputs.
+#[derive(Debug)]
+struct PendingRoutes {
+    rects: Vec<Rect>,
+    ends: Vec<Option<(usize, usize)>>,
+    links: Vec<(usize, usize)>,
+    result: mpsc::Receiver<(routes::RouteSet, f32)>,
+}
 
 /// Gap between a host and its attached receivers.
 const RECEIVER_GAP: f32 = 4.0;
@@ -57,6 +75,8 @@ pub struct Geometry {
     provisional: bool,
     /// How long the last full routing took, in milliseconds.
     pub routing_ms: f32,
+    /// Routes of the current boxes being computed on a worker thread.
+    pending: Option<PendingRoutes>,
 }
 
 impl Default for Geometry {
@@ -70,29 +90,93 @@ impl Geometry {
     /// tells that nodes are being moved right now. Returns whether anything
     /// changed (the frame painted before this needs a repaint).
     pub fn refresh(&mut self, design: &Design, revision: u64, dragging: bool) -> bool {
+        let landed = self.take_background_routes();
         let stale = self.revision != Some(revision);
-        let drag_ended = self.provisional && !dragging;
+        let drag_ended = self.provisional && !dragging && self.pending.is_none();
         if !stale && !drag_ended {
-            return false;
+            return landed;
         }
         let mut next = Self::layout(design);
         let same_inputs = next.rects == self.rects && next.ends == self.ends && same_links(&next, self);
-        if same_inputs && !self.provisional {
+        if same_inputs && (!self.provisional || self.pending.is_some()) {
             next.edges = std::mem::take(&mut self.edges);
             for (link, old) in next.discovery.iter_mut().zip(&self.discovery) {
                 link.points.clone_from(&old.points);
             }
             next.routing_ms = self.routing_ms;
+            next.provisional = self.provisional;
+            next.pending = self.pending.take();
             next.extend_bounds();
         } else if dragging && self.routing_ms > DRAG_ROUTING_BUDGET_MS {
             next.reuse_unmoved(self);
             next.routing_ms = self.routing_ms;
+        } else if self.routing_ms > BACKGROUND_ROUTING_MS {
+            next.reuse_unmoved(self);
+            next.routing_ms = self.routing_ms;
+            next.route_in_background();
         } else {
             next.route();
         }
         next.revision = Some(revision);
         *self = next;
         true
+    }
+
+    /// Whether routes are being computed on a worker thread (the caller
+    /// repaints until they arrive).
+    #[must_use]
+    pub fn is_routing(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Start routing the current boxes on a worker thread.
+    fn route_in_background(&mut self) {
+        let links: Vec<(usize, usize)> = self.discovery.iter().map(|l| (l.service, l.registry)).collect();
+        let (send, result) = mpsc::channel();
+        let (rects, ends, work_links) = (self.rects.clone(), self.ends.clone(), links.clone());
+        let spawned = std::thread::Builder::new().name("canvas routing".into()).spawn(move || {
+            let started = Instant::now();
+            let set = routes::routed(&rects, &ends, &work_links);
+            // The geometry may have moved on and dropped the receiver.
+            let _ = send.send((set, started.elapsed().as_secs_f32() * 1000.0));
+        });
+        if spawned.is_ok() {
+            self.pending = Some(PendingRoutes { rects: self.rects.clone(), ends: self.ends.clone(), links, result });
+        } else {
+            self.route();
+        }
+    }
+
+    /// Install routes a worker finished, if they are of the current boxes;
+    /// returns whether they were installed.
+    fn take_background_routes(&mut self) -> bool {
+        let Some(pending) = &self.pending else { return false };
+        let arrived = match pending.result.try_recv() {
+            Ok(done) => Some(done),
+            Err(mpsc::TryRecvError::Empty) => return false,
+            Err(mpsc::TryRecvError::Disconnected) => None,
+        };
+        let Some(pending) = self.pending.take() else { return false };
+        let links: Vec<(usize, usize)> = self.discovery.iter().map(|l| (l.service, l.registry)).collect();
+        let current = pending.rects == self.rects && pending.ends == self.ends && pending.links == links;
+        match arrived {
+            Some((set, ms)) if current => {
+                self.edges = set.edges;
+                for (link, points) in self.discovery.iter_mut().zip(set.links) {
+                    link.points = points;
+                }
+                self.provisional = false;
+                self.routing_ms = ms;
+                self.extend_bounds();
+                true
+            }
+            // Of boxes that have moved since, or the worker died: route
+            // again on the next refresh.
+            _ => {
+                self.revision = None;
+                false
+            }
+        }
     }
 
     /// Forget the cache.
@@ -231,6 +315,7 @@ impl Geometry {
             ends,
             provisional: false,
             routing_ms: 0.0,
+            pending: None,
         }
     }
 }
