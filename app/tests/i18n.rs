@@ -466,3 +466,109 @@ fn the_language_switches_from_the_view_menu_and_is_remembered() {
     h.run_steps(2);
     h.get_by_label("File");
 }
+
+/// Every `msg!("engine-…", "English …", name = value, …)` of the engine's
+/// code (its test modules and doc comments left out): key → the English
+/// sentence and the names of its arguments.
+fn engine_messages() -> BTreeMap<String, (String, BTreeSet<String>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut out = BTreeMap::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (at, _) in code.match_indices("msg!(") {
+            let line_start = code[..at].rfind('\n').map_or(0, |i| i + 1);
+            if code[line_start..at].trim_start().starts_with("//") {
+                continue;
+            }
+            let open = at + "msg!".len();
+            let end = call_end(code, open);
+            let call = &code[open..end];
+            let lits = literals(call);
+            let (Some(key), Some(english)) = (lits.first(), lits.get(1)) else { continue };
+            // After the English sentence: `, name = value` pairs at depth one.
+            let rest = &call[english.start + english.text.len() + 2..];
+            let mut names = BTreeSet::new();
+            let mut depth = 0i32;
+            let mut after_comma = false;
+            let mut word = String::new();
+            for c in rest.chars() {
+                match c {
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' | '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        after_comma = true;
+                        word.clear();
+                        continue;
+                    }
+                    '=' if depth == 0 && after_comma => {
+                        names.insert(word.trim().to_owned());
+                        after_comma = false;
+                    }
+                    _ => {}
+                }
+                if after_comma {
+                    word.push(c);
+                }
+            }
+            out.insert(key.text.clone(), (english.text.clone(), names));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_engine_sentence_has_its_chinese_with_the_same_arguments() {
+    let engine = engine_messages();
+    assert!(engine.len() > 100, "the scan found only {} engine sentences", engine.len());
+    let zh = messages(i18n::ZH_CN_ENGINE_FTL);
+    assert!(i18n::parse_errors(i18n::ZH_CN_ENGINE_FTL).is_empty(), "{:?}", i18n::parse_errors(i18n::ZH_CN_ENGINE_FTL));
+    let missing: Vec<&String> = engine.keys().filter(|k| !zh.contains_key(*k)).collect();
+    assert!(missing.is_empty(), "engine sentences with no Chinese: {missing:?}");
+    let unused: Vec<&String> = zh.keys().filter(|k| !engine.contains_key(*k)).collect();
+    assert!(unused.is_empty(), "Chinese engine sentences the engine never says: {unused:?}");
+    let gui = messages(i18n::EN_FTL);
+    let shared: Vec<&String> = zh.keys().filter(|k| gui.contains_key(*k)).collect();
+    assert!(shared.is_empty(), "engine keys that the GUI's catalogue also defines: {shared:?}");
+    let differ: Vec<String> = engine
+        .iter()
+        .filter(|(k, (_, names))| !variables(&zh[*k]).is_subset(names))
+        .map(|(k, (_, names))| format!("{k}: zh-CN uses {:?}, the code gives {names:?}", variables(&zh[k])))
+        .collect();
+    assert!(differ.is_empty(), "sentences using arguments the code does not give:\n{}", differ.join("\n"));
+    // Every value the English sentence shows is an argument, so the Chinese
+    // can show it too.
+    let hidden: Vec<String> = engine
+        .iter()
+        .filter(|(_, (english, names))| !variables(&english.replace('{', "{$")).is_subset(names))
+        .map(|(k, (english, names))| format!("{k}: {english:?} shows more than {names:?}"))
+        .collect();
+    assert!(hidden.is_empty(), "English sentences with values that are not arguments:\n{}", hidden.join("\n"));
+}
+
+#[test]
+fn problems_and_run_warnings_read_in_the_chosen_language() {
+    let mut design: engine::Design =
+        serde_json::from_str(&std::fs::read_to_string(gui_support::samples_dir().join("retry-storm.json")).unwrap())
+            .unwrap();
+    design.nodes[0].capacity.replicas = 0;
+    let edge = design.edges.iter().position(|e| e.kind == engine::model::EdgeKind::Call).unwrap();
+    let to = design.edges[edge].to.clone();
+    design.edges[edge].from = to;
+    let problems = engine::analysis::problems(&design);
+    let at_least = problems.iter().find(|p| p.message == "must be at least 1").unwrap();
+    let itself = problems.iter().find(|p| p.message.as_str().contains("itself")).unwrap();
+    i18n::set_language(Lang::ZhCn);
+    assert_eq!(i18n::tr_message(&at_least.message), "至少为 1");
+    assert_eq!(i18n::tr_message(&itself.message), "边不能把节点连到它自己");
+    let kind = engine::msg!("engine-cannot-consume-messages", "a {kind} cannot consume messages", kind = "broker");
+    assert_eq!(i18n::tr_message(&kind), "消息代理不能消费消息");
+    // A sentence read back from JSON has no key: it stays English.
+    let read: engine::message::Message = serde_json::from_str("\"must be at least 1\"").unwrap();
+    assert_eq!(i18n::tr_message(&read), "must be at least 1");
+    i18n::set_language(Lang::En);
+    assert_eq!(i18n::tr_message(&at_least.message), "must be at least 1");
+    assert_eq!(i18n::tr_message(&kind), "a broker cannot consume messages");
+}

@@ -9,6 +9,7 @@ pub mod diagram;
 pub mod export;
 pub mod fuzzing;
 pub mod import;
+pub mod message;
 pub mod model;
 pub mod problem;
 pub mod report_bottleneck;

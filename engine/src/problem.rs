@@ -43,7 +43,7 @@ pub struct Problem {
     /// Where, e.g. `nodes[orders].capacity.replicas`.
     pub path: String,
     /// What is wrong, in plain words.
-    pub message: String,
+    pub message: crate::message::Message,
     /// The item to select.
     pub target: Target,
 }
@@ -51,8 +51,8 @@ pub struct Problem {
 impl Problem {
     /// An error about the design as a whole.
     #[must_use]
-    pub fn design_error(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, path: path.into(), message: message.into(), target: Target::Design }
+    pub fn design_error(path: impl Into<String>, message: crate::message::Message) -> Self {
+        Self { severity: Severity::Error, path: path.into(), message, target: Target::Design }
     }
 }
 

@@ -145,7 +145,7 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
     if report.unstable {
         findings.push(Finding {
             level: Level::Bad,
-            text: format!("The run is unstable: {}.", report.unstable_reasons.join("; ")),
+            text: format!("The run is unstable: {}.", crate::message::join(&report.unstable_reasons, "; ")),
             node: report.unstable_nodes.first().cloned(),
         });
     }

@@ -149,8 +149,11 @@ fn header_section(s: &mut String, report: &Report, design: &Design) {
         let _ = write!(s, "<p>{}</p>", escape(&design.description));
     }
     if report.unstable {
-        let _ =
-            write!(s, "<p class=\"alert\"><b>Unstable run:</b> {}</p>", escape(&report.unstable_reasons.join("; ")));
+        let _ = write!(
+            s,
+            "<p class=\"alert\"><b>Unstable run:</b> {}</p>",
+            escape(&crate::message::join(&report.unstable_reasons, "; "))
+        );
     }
     for w in &report.warnings {
         let _ = write!(s, "<p class=\"warn\">▲ {}</p>", escape(w));

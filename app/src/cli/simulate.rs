@@ -80,7 +80,7 @@ impl RunArgs {
             engine::analysis::problems(d)
                 .into_iter()
                 .filter(|p| p.severity == engine::validate::Severity::Error)
-                .map(|p| (p.path, p.message))
+                .map(|p| (p.path, p.message.to_string()))
                 .collect()
         };
         let before = errors(design);

@@ -212,7 +212,7 @@ mod tests {
         let scenario = Problem {
             severity: Severity::Error,
             path: "nodes[s5].capacity.replicas".into(),
-            message: "must be at most 100000, found 200000".into(),
+            message: engine::message::Message::untranslated("must be at most 100000, found 200000"),
             target: Target::Node("s5".into()),
         };
         assert_eq!(a.node_severity("s5"), None);

@@ -21,6 +21,10 @@ use serde::{Deserialize, Serialize};
 pub const EN_FTL: &str = include_str!("../../i18n/en/switchboard.ftl");
 /// The Simplified Chinese catalogue.
 pub const ZH_CN_FTL: &str = include_str!("../../i18n/zh-CN/switchboard.ftl");
+/// The engine's sentences (validation problems, warnings and reasons of a
+/// run) in Simplified Chinese. Their English is written in the engine's code
+/// (see `engine::message`), so English has no such file.
+pub const ZH_CN_ENGINE_FTL: &str = include_str!("../../i18n/zh-CN/engine.ftl");
 
 /// A language of the user interface.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -100,6 +104,16 @@ impl Lang {
             Self::ZhCn => ZH_CN_FTL,
         }
     }
+
+    /// The catalogue of the engine's sentences, `None` for English (the
+    /// engine writes English itself).
+    #[must_use]
+    pub fn engine_source(self) -> Option<&'static str> {
+        match self {
+            Self::En => None,
+            Self::ZhCn => Some(ZH_CN_ENGINE_FTL),
+        }
+    }
 }
 
 /// One language's compiled messages.
@@ -118,9 +132,11 @@ impl Catalogue {
         bundle.set_formatter(Some(format_value));
         // A catalogue with syntax errors still yields the messages that parsed;
         // the tests fail on any error.
-        let resource = FluentResource::try_new(lang.source().to_owned()).unwrap_or_else(|(partial, _)| partial);
-        // Duplicate keys keep the first entry; the tests fail on them.
-        let _ = bundle.add_resource(resource);
+        for source in std::iter::once(lang.source()).chain(lang.engine_source()) {
+            let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(partial, _)| partial);
+            // Duplicate keys keep the first entry; the tests fail on them.
+            let _ = bundle.add_resource(resource);
+        }
         Self { lang, bundle }
     }
 
@@ -193,6 +209,38 @@ fn lookup(key: &str, args: Option<&FluentArgs<'_>>) -> String {
             // caught by the tests, never a crash.
             .unwrap_or_else(|| key.to_owned())
     })
+}
+
+/// An engine sentence (a validation problem, a warning of a run) in the
+/// current language: the catalogue's sentence for its key with its
+/// arguments, or the engine's English when the language is English, the
+/// message has no key (read from a file) or no catalogue has it.
+#[must_use]
+pub fn tr_message(message: &engine::message::Message) -> String {
+    let Some(key) = message.key() else { return message.as_str().to_owned() };
+    let mut args = FluentArgs::with_capacity(message.args().len());
+    with(|c| {
+        if c.current.lang == Lang::En {
+            return None;
+        }
+        for (name, value) in message.args() {
+            // A node's or an edge's kind is a word of the catalogue too.
+            let word = match *name {
+                "kind" => c.current.format(&format!("kind-{value}"), None),
+                "edge_kind" => c.current.format(&format!("edge-kind-{value}"), None),
+                _ => None,
+            };
+            args.set(*name, word.map_or_else(|| FluentValue::from(value.clone()), FluentValue::from));
+        }
+        c.current.format(key, Some(&args))
+    })
+    .unwrap_or_else(|| message.as_str().to_owned())
+}
+
+/// Engine sentences in the current language, joined by `separator`.
+#[must_use]
+pub fn tr_messages(messages: &[engine::message::Message], separator: &str) -> String {
+    messages.iter().map(tr_message).collect::<Vec<_>>().join(separator)
 }
 
 /// A number argument shown with exactly `decimals` fraction digits.

@@ -501,9 +501,11 @@ pub fn estimate(design: &Design) -> Estimate {
                 problems.push(Problem {
                     severity: Severity::Error,
                     path: format!("nodes[{}]", n.id),
-                    message: format!(
-                        "message loop through {} has gain {gain:.2} ≥ 1: each message causes at least one more, so traffic grows without bound",
-                        names.join(" → ")
+                    message: crate::msg!(
+                        "engine-message-loop-gain",
+                        "message loop through {cycle} has gain {gain} ≥ 1: each message causes at least one more, so traffic grows without bound",
+                        cycle = names.join(" → "),
+                        gain = format!("{gain:.2}")
                     ),
                     target: Target::Node(n.id.clone()),
                 });
@@ -601,9 +603,21 @@ pub fn estimate(design: &Design) -> Estimate {
         let (severity, msg) = match row.load {
             Load::Overloaded => (
                 Severity::Warning,
-                format!("overloaded: estimated utilization {} at peak load; queues grow without bound", fmt_rho(u)),
+                crate::msg!(
+                    "engine-overloaded",
+                    "overloaded: estimated utilization {rho} at peak load; queues grow without bound",
+                    rho = fmt_rho(u)
+                ),
             ),
-            Load::Hot => (Severity::Warning, format!("hot: estimated utilization {u:.2} at peak load (≥ {HOT})")),
+            Load::Hot => (
+                Severity::Warning,
+                crate::msg!(
+                    "engine-hot",
+                    "hot: estimated utilization {rho} at peak load (≥ {hot})",
+                    rho = format!("{u:.2}"),
+                    hot = HOT
+                ),
+            ),
             _ => continue,
         };
         problems.push(Problem {

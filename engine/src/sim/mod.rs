@@ -288,7 +288,11 @@ fn compile(design: &Design, options: &RunOptions) -> Result<Arc<plan::Plan>, Sim
     if !(options.rate_scale.is_finite() && options.rate_scale > 0.0) {
         return Err(SimError::InvalidDesign(vec![Problem::design_error(
             "rate_scale",
-            format!("must be a finite number above 0, found {}", options.rate_scale),
+            crate::msg!(
+                "engine-rate-scale",
+                "must be a finite number above 0, found {found}",
+                found = options.rate_scale
+            ),
         )]));
     }
     let problems = if options.is_plain() {

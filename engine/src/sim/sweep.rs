@@ -161,7 +161,7 @@ pub fn replicas(
     let Some(i) = design.node_index(node) else {
         return Err(SimError::InvalidDesign(vec![crate::problem::Problem::design_error(
             "sweep",
-            format!("no node {node:?}"),
+            crate::msg!("engine-sweep-no-node", "no node {node}", node = format!("{node:?}")),
         )]));
     };
     let mut out = Vec::new();

@@ -23,20 +23,40 @@ pub(super) fn check_discovery(design: &Design, nodes: &BTreeMap<&str, &Node>, si
             sink.error(
                 &t,
                 p.clone(),
-                format!("a {} is not found through a registry; remove `discovery`", n.kind.as_str()),
+                crate::msg!(
+                    "engine-not-found-through-registry-remove",
+                    "a {kind} is not found through a registry; remove `discovery`",
+                    kind = n.kind.as_str()
+                ),
             );
         }
         match &d.registry {
             None if d.mode == DiscoveryMode::ClientSide => {
-                sink.error(&t, format!("{p}.registry"), "client-side discovery needs a registry node to look up");
+                sink.error(
+                    &t,
+                    format!("{p}.registry"),
+                    crate::msg!(
+                        "engine-client-side-discovery-needs-registry",
+                        "client-side discovery needs a registry node to look up"
+                    ),
+                );
             }
             None => {}
             Some(r) => match nodes.get(r.as_str()) {
-                None => sink.error(&t, format!("{p}.registry"), format!("registry {r:?} is not a node")),
+                None => sink.error(
+                    &t,
+                    format!("{p}.registry"),
+                    crate::msg!("engine-registry-not-node", "registry {r} is not a node", r = format!("{:?}", r)),
+                ),
                 Some(reg) if reg.kind != NodeKind::Registry => sink.error(
                     &t,
                     format!("{p}.registry"),
-                    format!("{:?} is a {}, not a registry", reg.name, reg.kind.as_str()),
+                    crate::msg!(
+                        "engine-not-registry",
+                        "{name} is a {kind}, not a registry",
+                        name = format!("{:?}", reg.name),
+                        kind = reg.kind.as_str()
+                    ),
                 ),
                 Some(_) => {}
             },
@@ -44,7 +64,11 @@ pub(super) fn check_discovery(design: &Design, nodes: &BTreeMap<&str, &Node>, si
         sink.range(&t, format!("{p}.cache_ttl_s"), d.cache_ttl_s, 0.0, f64::INFINITY);
         sink.period(&t, format!("{p}.health_check.interval_s"), d.health_check.interval_s);
         if d.health_check.failures_before_removal == 0 {
-            sink.error(&t, format!("{p}.health_check.failures_before_removal"), "must be at least 1");
+            sink.error(
+                &t,
+                format!("{p}.health_check.failures_before_removal"),
+                crate::msg!("engine-must-least-1", "must be at least 1"),
+            );
         }
         if d.dead_instance == DeadInstance::Hang {
             for e in calls_into.get(n.id.as_str()).map_or(&[][..], Vec::as_slice) {
@@ -54,10 +78,7 @@ pub(super) fn check_discovery(design: &Design, nodes: &BTreeMap<&str, &Node>, si
                     sink.warn(
                         &Target::Edge(e.id.clone()),
                         format!("edges[{}].policy.timeout_ms", e.id),
-                        format!(
-                            "calls to {:?} hang on a crashed instance and this call has no timeout: they would wait for ever",
-                            n.name
-                        ),
+                        crate::msg!("engine-calls-hang-crashed-instance-call", "calls to {name} hang on a crashed instance and this call has no timeout: they would wait for ever", name = format!("{:?}", n.name)),
                     );
                 }
             }
@@ -71,7 +92,10 @@ pub(super) fn check_discovery(design: &Design, nodes: &BTreeMap<&str, &Node>, si
             sink.warn(
                 &Target::Node(n.id.clone()),
                 node_path(n),
-                "no service registers with this registry: set a service's `discovery.registry`",
+                crate::msg!(
+                    "engine-no-service-registers-with-registry",
+                    "no service registers with this registry: set a service's `discovery.registry`"
+                ),
             );
         }
     }

@@ -28,35 +28,66 @@ pub(super) fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: 
         let t = Target::Edge(e.id.clone());
         let p = edge_path(e);
         if e.id.trim().is_empty() {
-            sink.error(&t, format!("edges[{i}].id"), "an edge needs an id");
+            sink.error(&t, format!("edges[{i}].id"), crate::msg!("engine-edge-needs-id", "an edge needs an id"));
         } else if !ids.insert(e.id.as_str()) {
-            sink.error(&t, format!("{p}.id"), format!("duplicate edge id {:?}", e.id));
+            sink.error(
+                &t,
+                format!("{p}.id"),
+                crate::msg!("engine-duplicate-edge-id", "duplicate edge id {id}", id = format!("{:?}", e.id)),
+            );
         }
         let from = nodes.get(e.from.as_str());
         let to = nodes.get(e.to.as_str());
         if from.is_none() {
-            sink.error(&t, format!("{p}.from"), format!("node {:?} does not exist", e.from));
+            sink.error(
+                &t,
+                format!("{p}.from"),
+                crate::msg!("engine-node-does-not-exist", "node {from} does not exist", from = format!("{:?}", e.from)),
+            );
         }
         if to.is_none() {
-            sink.error(&t, format!("{p}.to"), format!("node {:?} does not exist", e.to));
+            sink.error(
+                &t,
+                format!("{p}.to"),
+                crate::msg!("engine-node-does-not-exist-2", "node {to} does not exist", to = format!("{:?}", e.to)),
+            );
         }
         if e.from == e.to {
-            sink.error(&t, format!("{p}.to"), "an edge cannot connect a node to itself");
+            sink.error(
+                &t,
+                format!("{p}.to"),
+                crate::msg!("engine-edge-cannot-connect-node-itself", "an edge cannot connect a node to itself"),
+            );
         }
         sink.probability(&t, format!("{p}.probability"), e.probability);
         if let Some(b) = &e.branch {
             sink.positive(&t, format!("{p}.branch.weight"), b.weight);
             if b.group.trim().is_empty() {
-                sink.error(&t, format!("{p}.branch.group"), "a branch needs a group name");
+                sink.error(
+                    &t,
+                    format!("{p}.branch.group"),
+                    crate::msg!("engine-branch-needs-group-name", "a branch needs a group name"),
+                );
             }
         }
         if e.calls_per_request == 0 {
-            sink.error(&t, format!("{p}.calls_per_request"), "must be at least 1 (use probability to skip a step)");
+            sink.error(
+                &t,
+                format!("{p}.calls_per_request"),
+                crate::msg!(
+                    "engine-must-least-1-use-probability",
+                    "must be at least 1 (use probability to skip a step)"
+                ),
+            );
         } else if e.calls_per_request > 10_000 {
             sink.error(
                 &t,
                 format!("{p}.calls_per_request"),
-                format!("must be at most 10000, found {}", e.calls_per_request),
+                crate::msg!(
+                    "engine-must-most-10000-found",
+                    "must be at most 10000, found {calls_per_request}",
+                    calls_per_request = e.calls_per_request
+                ),
             );
         }
         if let Some(d) = &e.network_latency {
@@ -65,12 +96,30 @@ pub(super) fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: 
         if let (Some(op), Some(f)) = (&e.operation, from)
             && f.operation(op).is_none()
         {
-            sink.error(&t, format!("{p}.operation"), format!("{:?} has no operation {op:?}", f.name));
+            sink.error(
+                &t,
+                format!("{p}.operation"),
+                crate::msg!(
+                    "engine-has-no-operation",
+                    "{name} has no operation {op}",
+                    name = format!("{:?}", f.name),
+                    op = format!("{:?}", op)
+                ),
+            );
         }
         if let (Some(op), Some(to_node)) = (&e.target_operation, to)
             && to_node.operation(op).is_none()
         {
-            sink.error(&t, format!("{p}.target_operation"), format!("{:?} has no operation {op:?}", to_node.name));
+            sink.error(
+                &t,
+                format!("{p}.target_operation"),
+                crate::msg!(
+                    "engine-has-no-operation",
+                    "{name} has no operation {op}",
+                    name = format!("{:?}", to_node.name),
+                    op = format!("{:?}", op)
+                ),
+            );
         }
         if let Some(g) = &e.parallel_group
             && let Some(order) = group_orders.insert((e.from.as_str(), g.as_str()), e.order)
@@ -79,7 +128,13 @@ pub(super) fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: 
             sink.error(
                 &t,
                 format!("{p}.order"),
-                format!("parallel group {g:?} has steps at orders {order} and {}: a group is one step", e.order),
+                crate::msg!(
+                    "engine-parallel-group-has-steps-orders",
+                    "parallel group {g} has steps at orders {order} and {order2}: a group is one step",
+                    g = format!("{:?}", g),
+                    order = order,
+                    order2 = e.order
+                ),
             );
         }
         if let (Some(f), Some(to_node)) = (from, to) {
@@ -87,7 +142,14 @@ pub(super) fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: 
         }
         if let Some(policy) = &e.policy {
             if e.kind != EdgeKind::Call {
-                sink.warn(&t, format!("{p}.policy"), "call policies apply to call edges only; ignored");
+                sink.warn(
+                    &t,
+                    format!("{p}.policy"),
+                    crate::msg!(
+                        "engine-call-policies-apply-call-edges",
+                        "call policies apply to call edges only; ignored"
+                    ),
+                );
             }
             check_policy(policy, &t, &format!("{p}.policy"), sink);
         }
@@ -96,29 +158,58 @@ pub(super) fn check_edges(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: 
                 sink.warn(
                     &t,
                     format!("{p}.subscription"),
-                    "subscription settings apply to subscription edges only; ignored",
+                    crate::msg!(
+                        "engine-subscription-settings-apply-subscription-edges",
+                        "subscription settings apply to subscription edges only; ignored"
+                    ),
                 );
             }
             if s.concurrency == 0 {
-                sink.error(&t, format!("{p}.subscription.concurrency"), "must be at least 1");
+                sink.error(
+                    &t,
+                    format!("{p}.subscription.concurrency"),
+                    crate::msg!("engine-must-least-1", "must be at least 1"),
+                );
             }
             if s.max_deliveries == 0 {
-                sink.error(&t, format!("{p}.subscription.max_deliveries"), "must be at least 1");
+                sink.error(
+                    &t,
+                    format!("{p}.subscription.max_deliveries"),
+                    crate::msg!("engine-must-least-1", "must be at least 1"),
+                );
             } else if s.max_deliveries > 1000 {
                 // As SQS's maxReceiveCount: a message is dead-lettered by then.
                 sink.error(
                     &t,
                     format!("{p}.subscription.max_deliveries"),
-                    format!("must be at most 1000, found {}", s.max_deliveries),
+                    crate::msg!(
+                        "engine-must-most-1000-found",
+                        "must be at most 1000, found {max_deliveries}",
+                        max_deliveries = s.max_deliveries
+                    ),
                 );
             }
             sink.range(&t, format!("{p}.subscription.redelivery_delay_ms"), s.redelivery_delay_ms, 0.0, f64::INFINITY);
         }
         if e.signal.is_some() && e.kind != EdgeKind::Signal {
-            sink.warn(&t, format!("{p}.signal"), "a signal name on an edge that is not a signal is ignored");
+            sink.warn(
+                &t,
+                format!("{p}.signal"),
+                crate::msg!(
+                    "engine-signal-name-edge-not-signal",
+                    "a signal name on an edge that is not a signal is ignored"
+                ),
+            );
         }
         if e.robust && e.kind != EdgeKind::Signal {
-            sink.warn(&t, format!("{p}.robust"), "`robust` applies to signal edges only; ignored");
+            sink.warn(
+                &t,
+                format!("{p}.robust"),
+                crate::msg!(
+                    "engine-robust-applies-signal-edges-only",
+                    "`robust` applies to signal edges only; ignored"
+                ),
+            );
         }
     }
     check_branch_steps(design, nodes, sink);
@@ -150,66 +241,140 @@ fn check_branch_steps(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut
     }
     for (from, (n, op)) in worst {
         let Some(node) = nodes.get(from).filter(|_| n > MAX_BRANCH_STEPS) else { continue };
-        let handling = op.map_or_else(|| "its default handling".to_owned(), |op| format!("operation {op:?}"));
-        sink.error(
-            &Target::Node(node.id.clone()),
-            node_path(node),
-            format!("{handling} has {n} branch steps; at most {MAX_BRANCH_STEPS} (the simulator marks skipped branches in a 64-bit mask)"),
-        );
+        let message = match op {
+            None => crate::msg!(
+                "engine-default-handling-branch-steps",
+                "its default handling has {n} branch steps; at most {max} (the simulator marks skipped branches in a 64-bit mask)",
+                n = n,
+                max = MAX_BRANCH_STEPS
+            ),
+            Some(op) => crate::msg!(
+                "engine-operation-branch-steps",
+                "operation {op} has {n} branch steps; at most {max} (the simulator marks skipped branches in a 64-bit mask)",
+                op = format!("{op:?}"),
+                n = n,
+                max = MAX_BRANCH_STEPS
+            ),
+        };
+        sink.error(&Target::Node(node.id.clone()), node_path(node), message);
     }
 }
 
 fn check_edge_kind(e: &Edge, from: &Node, to: &Node, t: &Target, p: &str, sink: &mut Sink) {
     let kind = e.kind.as_str();
-    let bad = |sink: &mut Sink, msg: String| sink.error(t, format!("{p}.kind"), msg);
+    let bad = |sink: &mut Sink, msg: crate::message::Message| sink.error(t, format!("{p}.kind"), msg);
     match e.kind {
         EdgeKind::Call => match to.kind {
             NodeKind::Broker => {
-                bad(sink, format!("a call cannot go into broker {:?}: publish with an event edge", to.name));
+                bad(
+                    sink,
+                    crate::msg!(
+                        "engine-call-cannot-go-into-broker",
+                        "a call cannot go into broker {name}: publish with an event edge",
+                        name = format!("{:?}", to.name)
+                    ),
+                );
             }
             NodeKind::Receiver => {
-                bad(sink, format!("{:?} is a signal receiver: connect it with a signal edge", to.name));
+                bad(
+                    sink,
+                    crate::msg!(
+                        "engine-signal-receiver-connect-with-signal",
+                        "{name} is a signal receiver: connect it with a signal edge",
+                        name = format!("{:?}", to.name)
+                    ),
+                );
             }
-            NodeKind::Client => bad(sink, format!("{:?} is an external client: nothing calls it", to.name)),
+            NodeKind::Client => bad(
+                sink,
+                crate::msg!(
+                    "engine-external-client-nothing-calls",
+                    "{name} is an external client: nothing calls it",
+                    name = format!("{:?}", to.name)
+                ),
+            ),
             _ => {}
         },
         EdgeKind::Event => {
             if to.kind != NodeKind::Broker {
-                bad(sink, format!("an event must go into a broker, but {:?} is a {}", to.name, to.kind.as_str()));
+                bad(
+                    sink,
+                    crate::msg!(
+                        "engine-event-must-go-into-broker",
+                        "an event must go into a broker, but {name} is a {kind}",
+                        name = format!("{:?}", to.name),
+                        kind = to.kind.as_str()
+                    ),
+                );
             }
             if from.kind == NodeKind::Broker {
-                bad(sink, format!("broker {:?} delivers with subscription edges, not events", from.name));
+                bad(
+                    sink,
+                    crate::msg!(
+                        "engine-broker-delivers-with-subscription-edges",
+                        "broker {name} delivers with subscription edges, not events",
+                        name = format!("{:?}", from.name)
+                    ),
+                );
             }
         }
         EdgeKind::Subscription => {
             if from.kind != NodeKind::Broker {
                 bad(
                     sink,
-                    format!("a subscription starts at a broker, but {:?} is a {}", from.name, from.kind.as_str()),
+                    crate::msg!(
+                        "engine-subscription-starts-broker-but",
+                        "a subscription starts at a broker, but {name} is a {kind}",
+                        name = format!("{:?}", from.name),
+                        kind = from.kind.as_str()
+                    ),
                 );
             }
             if matches!(to.kind, NodeKind::Broker | NodeKind::Receiver | NodeKind::Client) {
-                bad(sink, format!("a {} cannot consume messages", to.kind.as_str()));
+                bad(
+                    sink,
+                    crate::msg!(
+                        "engine-cannot-consume-messages",
+                        "a {kind} cannot consume messages",
+                        kind = to.kind.as_str()
+                    ),
+                );
             }
         }
         EdgeKind::Signal => {
             if to.kind != NodeKind::Receiver {
-                bad(sink, format!("a signal goes to a receiver, but {:?} is a {}", to.name, to.kind.as_str()));
+                bad(
+                    sink,
+                    crate::msg!(
+                        "engine-signal-goes-receiver-but",
+                        "a signal goes to a receiver, but {name} is a {kind}",
+                        name = format!("{:?}", to.name),
+                        kind = to.kind.as_str()
+                    ),
+                );
             } else if process_of(from) != process_of(to) {
                 bad(
                     sink,
-                    format!(
-                        "signals are in-process: receiver {:?} is hosted by {:?}, not by {:?}",
-                        to.name,
-                        process_of(to),
-                        process_of(from)
+                    crate::msg!(
+                        "engine-signals-are-process-receiver-hosted",
+                        "signals are in-process: receiver {name} is hosted by {to}, not by {from}",
+                        name = format!("{:?}", to.name),
+                        to = format!("{:?}", process_of(to)),
+                        from = format!("{:?}", process_of(from))
                     ),
                 );
             }
         }
     }
     if from.kind == NodeKind::Broker && e.kind != EdgeKind::Subscription {
-        bad(sink, format!("a broker's outgoing edges are subscriptions, not {kind} edges"));
+        bad(
+            sink,
+            crate::msg!(
+                "engine-broker-outgoing-edges-are-subscriptions",
+                "a broker's outgoing edges are subscriptions, not {edge_kind} edges",
+                edge_kind = kind
+            ),
+        );
     }
 }
 
@@ -225,18 +390,30 @@ fn check_policy(policy: &CallPolicy, t: &Target, p: &str, sink: &mut Sink) {
             sink.warn(
                 t,
                 format!("{p}.per_try_timeout_ms"),
-                format!("exceeds the overall timeout ({total} ms), so it never fires"),
+                crate::msg!(
+                    "engine-exceeds-overall-timeout-ms-so",
+                    "exceeds the overall timeout ({total} ms), so it never fires",
+                    total = total
+                ),
             );
         }
     }
     if let Some(r) = &policy.retries {
         if r.max_attempts == 0 {
-            sink.error(t, format!("{p}.retries.max_attempts"), "must be at least 1 (the first try counts)");
+            sink.error(
+                t,
+                format!("{p}.retries.max_attempts"),
+                crate::msg!("engine-must-least-1-first-try", "must be at least 1 (the first try counts)"),
+            );
         } else if r.max_attempts > 100 {
             sink.error(
                 t,
                 format!("{p}.retries.max_attempts"),
-                format!("must be at most 100, found {}", r.max_attempts),
+                crate::msg!(
+                    "engine-must-most-100-found",
+                    "must be at most 100, found {max_attempts}",
+                    max_attempts = r.max_attempts
+                ),
             );
         }
         sink.probability(t, format!("{p}.retries.jitter"), r.jitter);
@@ -253,14 +430,25 @@ fn check_policy(policy: &CallPolicy, t: &Target, p: &str, sink: &mut Sink) {
                     sink.error(
                         t,
                         format!("{p}.retries.backoff.max_ms"),
-                        format!("must be at least base_ms ({base_ms})"),
+                        crate::msg!(
+                            "engine-must-least-base-ms",
+                            "must be at least base_ms ({base_ms})",
+                            base_ms = base_ms
+                        ),
                     );
                 }
             }
             None => {}
         }
         if r.retry_on.is_empty() && r.max_attempts > 1 {
-            sink.warn(t, format!("{p}.retries.retry_on"), "no failure is retried, so the extra attempts never happen");
+            sink.warn(
+                t,
+                format!("{p}.retries.retry_on"),
+                crate::msg!(
+                    "engine-no-failure-retried-so-extra",
+                    "no failure is retried, so the extra attempts never happen"
+                ),
+            );
         }
     }
     if let Some(b) = &policy.circuit_breaker {
@@ -268,36 +456,59 @@ fn check_policy(policy: &CallPolicy, t: &Target, p: &str, sink: &mut Sink) {
             sink.error(
                 t,
                 format!("{p}.circuit_breaker"),
-                "set consecutive_failures or failure_ratio: nothing would open it",
+                crate::msg!(
+                    "engine-set-consecutive-failures-failure-ratio",
+                    "set consecutive_failures or failure_ratio: nothing would open it"
+                ),
             );
         }
         if b.consecutive_failures == Some(0) {
-            sink.error(t, format!("{p}.circuit_breaker.consecutive_failures"), "must be at least 1");
+            sink.error(
+                t,
+                format!("{p}.circuit_breaker.consecutive_failures"),
+                crate::msg!("engine-must-least-1", "must be at least 1"),
+            );
         }
         if let Some(r) = b.failure_ratio
             && !(r.is_finite() && r > 0.0 && r <= 1.0)
         {
-            sink.error(t, format!("{p}.circuit_breaker.failure_ratio"), format!("must be in (0, 1], found {r}"));
+            sink.error(
+                t,
+                format!("{p}.circuit_breaker.failure_ratio"),
+                crate::msg!("engine-must-0-1-found-2", "must be in (0, 1], found {r}", r = r),
+            );
         }
         if b.window_calls == 0 {
-            sink.error(t, format!("{p}.circuit_breaker.window_calls"), "must be at least 1");
+            sink.error(
+                t,
+                format!("{p}.circuit_breaker.window_calls"),
+                crate::msg!("engine-must-least-1", "must be at least 1"),
+            );
         } else if b.window_calls > 100_000 {
             // The breaker keeps the window's results: bounded like any buffer.
             sink.error(
                 t,
                 format!("{p}.circuit_breaker.window_calls"),
-                format!("must be at most 100000, found {}", b.window_calls),
+                crate::msg!(
+                    "engine-must-most-100000-found",
+                    "must be at most 100000, found {window_calls}",
+                    window_calls = b.window_calls
+                ),
             );
         }
         sink.positive(t, format!("{p}.circuit_breaker.open_s"), b.open_s);
         if b.half_open_probes == 0 {
-            sink.error(t, format!("{p}.circuit_breaker.half_open_probes"), "must be at least 1");
+            sink.error(
+                t,
+                format!("{p}.circuit_breaker.half_open_probes"),
+                crate::msg!("engine-must-least-1", "must be at least 1"),
+            );
         }
     }
     if let Some(b) = &policy.bulkhead
         && b.max_concurrent == 0
     {
-        sink.error(t, format!("{p}.bulkhead.max_concurrent"), "must be at least 1");
+        sink.error(t, format!("{p}.bulkhead.max_concurrent"), crate::msg!("engine-must-least-1", "must be at least 1"));
     }
     if let Some(f) = &policy.fallback {
         sink.range(t, format!("{p}.fallback.latency_ms"), f.latency_ms, 0.0, f64::INFINITY);
@@ -324,7 +535,11 @@ pub(super) fn check_sync_cycles(design: &Design, sink: &mut Sink) {
         sink.error(
             &Target::Node(first.id.clone()),
             node_path(first),
-            format!("synchronous call cycle through {}: a request would wait on itself", names.join(" → ")),
+            crate::msg!(
+                "engine-synchronous-call-cycle-through-request",
+                "synchronous call cycle through {cycle}: a request would wait on itself",
+                cycle = names.join(" → ")
+            ),
         );
     }
 }

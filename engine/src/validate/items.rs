@@ -17,7 +17,16 @@ fn check_profile(profile: &RateProfile, t: &Target, p: &str, sink: &mut Sink) {
         RateProfile::Ramp { start_s, end_s, to_factor } => {
             sink.range(t, format!("{p}.start_s"), start_s, 0.0, f64::INFINITY);
             if end_s <= start_s || !end_s.is_finite() {
-                sink.error(t, format!("{p}.end_s"), format!("must be after start_s ({start_s}), found {end_s}"));
+                sink.error(
+                    t,
+                    format!("{p}.end_s"),
+                    crate::msg!(
+                        "engine-must-after-start-found",
+                        "must be after start_s ({start_s}), found {end_s}",
+                        start_s = start_s,
+                        end_s = end_s
+                    ),
+                );
             }
             sink.range(t, format!("{p}.to_factor"), to_factor, 0.0, 1e6);
         }
@@ -43,7 +52,10 @@ pub(super) fn check_workloads(design: &Design, nodes: &BTreeMap<&str, &Node>, si
         sink.warn(
             &Target::Design,
             "workloads".into(),
-            "no workload: nothing enters the design, so a run shows no traffic",
+            crate::msg!(
+                "engine-no-workload-nothing-enters-design",
+                "no workload: nothing enters the design, so a run shows no traffic"
+            ),
         );
     }
     for (i, w) in design.workloads.iter().enumerate() {
@@ -51,9 +63,17 @@ pub(super) fn check_workloads(design: &Design, nodes: &BTreeMap<&str, &Node>, si
         let p = if w.name.is_empty() { format!("workloads[{i}]") } else { format!("workloads[{}]", w.name) };
         check_workload(w, nodes, &t, &p, sink);
         if w.name.trim().is_empty() {
-            sink.error(&t, format!("{p}.name"), "a workload needs a name");
+            sink.error(&t, format!("{p}.name"), crate::msg!("engine-workload-needs-name", "a workload needs a name"));
         } else if !names.insert(w.name.as_str()) {
-            sink.error(&t, format!("{p}.name"), format!("duplicate workload name {:?}", w.name));
+            sink.error(
+                &t,
+                format!("{p}.name"),
+                crate::msg!(
+                    "engine-duplicate-workload-name",
+                    "duplicate workload name {name}",
+                    name = format!("{:?}", w.name)
+                ),
+            );
         }
     }
     // Each closed-loop user holds at most one request in flight, and the
@@ -69,10 +89,7 @@ pub(super) fn check_workloads(design: &Design, nodes: &BTreeMap<&str, &Node>, si
             sink.error(
                 &Target::Workload(w.name.clone()),
                 format!("{p}.arrival.users"),
-                format!(
-                    "{users} closed-loop users in all is more than simulation.max_in_flight ({cap}); raise max_in_flight (at most {}) or model fewer users",
-                    super::MAX_IN_FLIGHT
-                ),
+                crate::msg!("engine-closed-loop-users-all-more", "{users} closed-loop users in all is more than simulation.max_in_flight ({cap}); raise max_in_flight (at most {max_in_flight}) or model fewer users", users = users, cap = cap, max_in_flight = super::MAX_IN_FLIGHT),
             );
             break;
         }
@@ -81,19 +98,41 @@ pub(super) fn check_workloads(design: &Design, nodes: &BTreeMap<&str, &Node>, si
 
 fn check_workload(w: &Workload, nodes: &BTreeMap<&str, &Node>, t: &Target, p: &str, sink: &mut Sink) {
     match nodes.get(w.entry.as_str()) {
-        None => sink.error(t, format!("{p}.entry"), format!("entry node {:?} does not exist", w.entry)),
+        None => sink.error(
+            t,
+            format!("{p}.entry"),
+            crate::msg!(
+                "engine-entry-node-does-not-exist",
+                "entry node {entry} does not exist",
+                entry = format!("{:?}", w.entry)
+            ),
+        ),
         Some(n) => {
             if matches!(n.kind, NodeKind::Broker | NodeKind::Receiver) {
                 sink.error(
                     t,
                     format!("{p}.entry"),
-                    format!("traffic cannot enter at a {} ({:?})", n.kind.as_str(), n.name),
+                    crate::msg!(
+                        "engine-traffic-cannot-enter",
+                        "traffic cannot enter at a {kind} ({name})",
+                        kind = n.kind.as_str(),
+                        name = format!("{:?}", n.name)
+                    ),
                 );
             }
             if let Some(op) = &w.operation
                 && n.operation(op).is_none()
             {
-                sink.error(t, format!("{p}.operation"), format!("{:?} has no operation {op:?}", n.name));
+                sink.error(
+                    t,
+                    format!("{p}.operation"),
+                    crate::msg!(
+                        "engine-has-no-operation",
+                        "{name} has no operation {op}",
+                        name = format!("{:?}", n.name),
+                        op = format!("{:?}", op)
+                    ),
+                );
             }
         }
     }
@@ -104,14 +143,17 @@ fn check_workload(w: &Workload, nodes: &BTreeMap<&str, &Node>, t: &Target, p: &s
                 sink.error(
                     t,
                     format!("{p}.arrival.rate_per_s"),
-                    "more than 10 million requests per second is beyond what the simulator handles",
+                    crate::msg!(
+                        "engine-more-than-10-million-requests",
+                        "more than 10 million requests per second is beyond what the simulator handles"
+                    ),
                 );
             }
             check_profile(profile, t, &format!("{p}.arrival.profile"), sink);
         }
         Arrival::Closed { users, think_time } => {
             if *users == 0 {
-                sink.error(t, format!("{p}.arrival.users"), "must be at least 1");
+                sink.error(t, format!("{p}.arrival.users"), crate::msg!("engine-must-least-1", "must be at least 1"));
             }
             sink.distribution(t, &format!("{p}.arrival.think_time"), think_time);
         }
@@ -125,9 +167,17 @@ pub(super) fn check_faults(design: &Design, nodes: &BTreeMap<&str, &Node>, sink:
         let t = Target::Fault(f.name.clone());
         let p = if f.name.is_empty() { format!("faults[{i}]") } else { format!("faults[{}]", f.name) };
         if f.name.trim().is_empty() {
-            sink.error(&t, format!("{p}.name"), "a fault needs a name");
+            sink.error(&t, format!("{p}.name"), crate::msg!("engine-fault-needs-name", "a fault needs a name"));
         } else if !names.insert(f.name.as_str()) {
-            sink.error(&t, format!("{p}.name"), format!("duplicate fault name {:?}", f.name));
+            sink.error(
+                &t,
+                format!("{p}.name"),
+                crate::msg!(
+                    "engine-duplicate-fault-name",
+                    "duplicate fault name {name}",
+                    name = format!("{:?}", f.name)
+                ),
+            );
         }
         check_fault(f, nodes, &edges, &t, &p, sink);
     }
@@ -143,17 +193,38 @@ fn check_fault(
 ) {
     sink.range(t, format!("{p}.start_s"), f.start_s, 0.0, f64::INFINITY);
     if !(f.end_s.is_finite() && f.end_s > f.start_s) {
-        sink.error(t, format!("{p}.end_s"), format!("must be after start_s ({}), found {}", f.start_s, f.end_s));
+        sink.error(
+            t,
+            format!("{p}.end_s"),
+            crate::msg!(
+                "engine-must-after-start-found",
+                "must be after start_s ({start_s}), found {end_s}",
+                start_s = f.start_s,
+                end_s = f.end_s
+            ),
+        );
     }
     let node = nodes.get(f.target.as_str());
     let edge = edges.get(f.target.as_str());
     if node.is_none() && edge.is_none() {
-        sink.error(t, format!("{p}.target"), format!("{:?} is neither a node nor an edge", f.target));
+        sink.error(
+            t,
+            format!("{p}.target"),
+            crate::msg!(
+                "engine-neither-node-nor-edge",
+                "{target} is neither a node nor an edge",
+                target = format!("{:?}", f.target)
+            ),
+        );
         return;
     }
     match &f.fault {
         FaultKind::Outage { replicas } => match node {
-            None => sink.error(t, format!("{p}.fault"), "an outage targets a node"),
+            None => sink.error(
+                t,
+                format!("{p}.fault"),
+                crate::msg!("engine-outage-targets-node", "an outage targets a node"),
+            ),
             Some(n) => {
                 if let Some(r) = replicas
                     && (*r == 0 || *r > n.capacity.replicas)
@@ -161,7 +232,11 @@ fn check_fault(
                     sink.error(
                         t,
                         format!("{p}.fault.replicas"),
-                        format!("must be between 1 and {} (the node's replicas)", n.capacity.replicas),
+                        crate::msg!(
+                            "engine-must-between-1-node-replicas",
+                            "must be between 1 and {replicas} (the node's replicas)",
+                            replicas = n.capacity.replicas
+                        ),
                     );
                 }
             }
@@ -188,23 +263,27 @@ fn check_fault(
                 sink.error(
                     t,
                     format!("{p}.fault.factor"),
-                    format!(
-                        "stretches the slowest draw (1 in 10⁹) of {:?} to {}, beyond a year: the simulator's clock cannot hold it",
-                        f.target,
-                        super::fmt_ms(stretched_ms)
-                    ),
+                    crate::msg!("engine-stretches-slowest-draw-1-10", "stretches the slowest draw (1 in 10⁹) of {target} to {stretched_ms}, beyond a year: the simulator's clock cannot hold it", target = format!("{:?}", f.target), stretched_ms = super::fmt_ms(stretched_ms)),
                 );
             }
         }
         FaultKind::Errors { probability } => sink.probability(t, format!("{p}.fault.probability"), *probability),
         FaultKind::Partition { .. } => {
             if edge.is_none() {
-                sink.error(t, format!("{p}.fault"), "a partition targets an edge");
+                sink.error(
+                    t,
+                    format!("{p}.fault"),
+                    crate::msg!("engine-partition-targets-edge", "a partition targets an edge"),
+                );
             }
         }
         FaultKind::BrokerOutage { .. } => {
             if node.is_none_or(|n| n.kind != NodeKind::Broker) {
-                sink.error(t, format!("{p}.fault"), "a broker outage targets a broker node");
+                sink.error(
+                    t,
+                    format!("{p}.fault"),
+                    crate::msg!("engine-broker-outage-targets-broker-node", "a broker outage targets a broker node"),
+                );
             }
         }
     }
@@ -221,17 +300,36 @@ fn check_slo(workloads: &BTreeSet<&str>, i: usize, s: &Slo, sink: &mut Sink) {
     let t = Target::Slo(s.workload.clone());
     let p = format!("slos[{i}]");
     if !workloads.contains(s.workload.as_str()) {
-        sink.error(&t, format!("{p}.workload"), format!("workload {:?} does not exist", s.workload));
+        sink.error(
+            &t,
+            format!("{p}.workload"),
+            crate::msg!(
+                "engine-workload-does-not-exist",
+                "workload {workload} does not exist",
+                workload = format!("{:?}", s.workload)
+            ),
+        );
     }
     if s.latency.is_none() && s.max_error_rate.is_none() {
-        sink.warn(&t, p.clone(), "an SLO without a latency bound or an error-rate bound checks nothing");
+        sink.warn(
+            &t,
+            p.clone(),
+            crate::msg!(
+                "engine-slo-without-latency-bound-error",
+                "an SLO without a latency bound or an error-rate bound checks nothing"
+            ),
+        );
     }
     if let Some(l) = &s.latency {
         if !(l.percentile.is_finite() && l.percentile > 0.0 && l.percentile < 100.0) {
             sink.error(
                 &t,
                 format!("{p}.latency.percentile"),
-                format!("must be between 0 and 100 (exclusive), found {}", l.percentile),
+                crate::msg!(
+                    "engine-must-between-0-100-exclusive",
+                    "must be between 0 and 100 (exclusive), found {percentile}",
+                    percentile = l.percentile
+                ),
             );
         }
         sink.positive(&t, format!("{p}.latency.max_ms"), l.max_ms);
@@ -251,20 +349,40 @@ pub(super) fn check_scenarios(design: &Design, nodes: &BTreeMap<&str, &Node>, si
         let t = Target::Design;
         let p = if s.name.is_empty() { format!("scenarios[{i}]") } else { format!("scenarios[{}]", s.name) };
         if s.name.trim().is_empty() {
-            sink.error(&t, format!("{p}.name"), "a scenario needs a name");
+            sink.error(&t, format!("{p}.name"), crate::msg!("engine-scenario-needs-name", "a scenario needs a name"));
         } else if !names.insert(s.name.as_str()) {
-            sink.error(&t, format!("{p}.name"), format!("duplicate scenario name {:?}", s.name));
+            sink.error(
+                &t,
+                format!("{p}.name"),
+                crate::msg!(
+                    "engine-duplicate-scenario-name",
+                    "duplicate scenario name {name}",
+                    name = format!("{:?}", s.name)
+                ),
+            );
         }
         sink.positive(&t, format!("{p}.rate_scale"), s.rate_scale);
         for r in &s.rates {
             let rp = format!("{p}.rates[{}]", r.workload);
             match workloads.get(r.workload.as_str()) {
-                None => sink.error(&t, format!("{rp}.workload"), format!("workload {:?} does not exist", r.workload)),
+                None => sink.error(
+                    &t,
+                    format!("{rp}.workload"),
+                    crate::msg!(
+                        "engine-workload-does-not-exist",
+                        "workload {workload} does not exist",
+                        workload = format!("{:?}", r.workload)
+                    ),
+                ),
                 Some(w) if matches!(w.arrival, Arrival::Closed { .. }) => {
                     sink.error(
                         &t,
                         format!("{rp}.workload"),
-                        format!("workload {:?} is closed-loop: it has no rate", r.workload),
+                        crate::msg!(
+                            "engine-workload-closed-loop-has-no",
+                            "workload {workload} is closed-loop: it has no rate",
+                            workload = format!("{:?}", r.workload)
+                        ),
                     );
                 }
                 Some(_) => {}
@@ -276,12 +394,16 @@ pub(super) fn check_scenarios(design: &Design, nodes: &BTreeMap<&str, &Node>, si
             let ft = Target::Fault(f.name.clone());
             let fp = if f.name.is_empty() { format!("{p}.faults[{k}]") } else { format!("{p}.faults[{}]", f.name) };
             if f.name.trim().is_empty() {
-                sink.error(&ft, format!("{fp}.name"), "a fault needs a name");
+                sink.error(&ft, format!("{fp}.name"), crate::msg!("engine-fault-needs-name", "a fault needs a name"));
             } else if !fault_names.insert(f.name.as_str()) {
                 sink.error(
                     &ft,
                     format!("{fp}.name"),
-                    format!("fault name {:?} is already used in the design or this scenario", f.name),
+                    crate::msg!(
+                        "engine-fault-name-already-used-design",
+                        "fault name {name} is already used in the design or this scenario",
+                        name = format!("{:?}", f.name)
+                    ),
                 );
             }
             check_fault(f, nodes, &edges, &ft, &fp, sink);

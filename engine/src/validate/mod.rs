@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::message::Message;
 use crate::model::limits::{
     MAX_DURATION_MS, MAX_EMPIRICAL_SAMPLES, MAX_IN_FLIGHT, MAX_REPLICAS_PER_NODE, MAX_REPLICAS_TOTAL, MIN_PERIOD_S,
     MIN_SCALE_MS, MIN_SPAN_S,
@@ -36,34 +37,61 @@ struct Sink {
 }
 
 impl Sink {
-    fn push(&mut self, severity: Severity, target: &Target, path: String, message: impl Into<String>) {
-        self.problems.push(Problem { severity, path, message: message.into(), target: target.clone() });
+    fn push(&mut self, severity: Severity, target: &Target, path: String, message: Message) {
+        self.problems.push(Problem { severity, path, message, target: target.clone() });
     }
 
-    fn error(&mut self, target: &Target, path: String, message: impl Into<String>) {
+    fn error(&mut self, target: &Target, path: String, message: Message) {
         self.push(Severity::Error, target, path, message);
     }
 
-    fn warn(&mut self, target: &Target, path: String, message: impl Into<String>) {
+    fn warn(&mut self, target: &Target, path: String, message: Message) {
         self.push(Severity::Warning, target, path, message);
     }
 
     /// A finite number within [min, max].
     fn range(&mut self, target: &Target, path: String, value: f64, min: f64, max: f64) {
         if !value.is_finite() {
-            self.error(target, path, format!("must be a finite number, found {value}"));
+            self.error(
+                target,
+                path,
+                crate::msg!("engine-must-finite-number-found", "must be a finite number, found {value}", value = value),
+            );
         } else if value < min || value > max {
-            let what = if max.is_infinite() { format!("at least {min}") } else { format!("between {min} and {max}") };
-            self.error(target, path, format!("must be {what}, found {value}"));
+            let message = if max.is_infinite() {
+                crate::msg!(
+                    "engine-must-be-at-least",
+                    "must be at least {min}, found {value}",
+                    min = min,
+                    value = value
+                )
+            } else {
+                crate::msg!(
+                    "engine-must-be-between",
+                    "must be between {min} and {max}, found {value}",
+                    min = min,
+                    max = max,
+                    value = value
+                )
+            };
+            self.error(target, path, message);
         }
     }
 
     /// A finite number strictly above zero.
     fn positive(&mut self, target: &Target, path: String, value: f64) {
         if !value.is_finite() {
-            self.error(target, path, format!("must be a finite number, found {value}"));
+            self.error(
+                target,
+                path,
+                crate::msg!("engine-must-finite-number-found", "must be a finite number, found {value}", value = value),
+            );
         } else if value <= 0.0 {
-            self.error(target, path, format!("must be greater than 0, found {value}"));
+            self.error(
+                target,
+                path,
+                crate::msg!("engine-must-greater-than-0-found", "must be greater than 0, found {value}", value = value),
+            );
         }
     }
 
@@ -72,9 +100,25 @@ impl Sink {
     /// millions of events per simulated second) to a year.
     pub(crate) fn period(&mut self, target: &Target, path: String, value_s: f64) {
         if !value_s.is_finite() {
-            self.error(target, path, format!("must be a finite number, found {value_s}"));
+            self.error(
+                target,
+                path,
+                crate::msg!(
+                    "engine-must-finite-number-found-2",
+                    "must be a finite number, found {value_s}",
+                    value_s = value_s
+                ),
+            );
         } else if !(MIN_PERIOD_S..=MAX_DURATION_MS / 1000.0).contains(&value_s) {
-            self.error(target, path, format!("must be between 0.001 s and a year (31536000 s), found {value_s}"));
+            self.error(
+                target,
+                path,
+                crate::msg!(
+                    "engine-must-between-0-001-year",
+                    "must be between 0.001 s and a year (31536000 s), found {value_s}",
+                    value_s = value_s
+                ),
+            );
         }
     }
 
@@ -83,7 +127,16 @@ impl Sink {
     /// p99 / p50) to infinity.
     fn drawable(&mut self, target: &Target, path: String, value_ms: f64) {
         if value_ms > 0.0 && value_ms < MIN_SCALE_MS {
-            self.error(target, path, format!("must be at least {MIN_SCALE_MS} ms (1 ns), found {value_ms}"));
+            self.error(
+                target,
+                path,
+                crate::msg!(
+                    "engine-must-least-ms-1-ns",
+                    "must be at least {min_scale_ms} ms (1 ns), found {value_ms}",
+                    min_scale_ms = MIN_SCALE_MS,
+                    value_ms = value_ms
+                ),
+            );
         }
     }
 
@@ -94,14 +147,27 @@ impl Sink {
     fn distribution(&mut self, target: &Target, path: &str, d: &Distribution) {
         for (field, value) in d.fields() {
             if !value.is_finite() {
-                self.error(target, format!("{path}.{field}"), format!("must be a finite number, found {value}"));
+                self.error(
+                    target,
+                    format!("{path}.{field}"),
+                    crate::msg!(
+                        "engine-must-finite-number-found",
+                        "must be a finite number, found {value}",
+                        value = value
+                    ),
+                );
                 return;
             }
             if field.ends_with("_ms") && value > MAX_DURATION_MS {
                 self.error(
                     target,
                     format!("{path}.{field}"),
-                    format!("must be at most a year ({MAX_DURATION_MS} ms), found {value}"),
+                    crate::msg!(
+                        "engine-must-most-year-ms-found",
+                        "must be at most a year ({max_duration_ms} ms), found {value}",
+                        max_duration_ms = MAX_DURATION_MS,
+                        value = value
+                    ),
                 );
                 return;
             }
@@ -117,7 +183,12 @@ impl Sink {
                     self.error(
                         target,
                         format!("{path}.max_ms"),
-                        format!("must be at least min_ms ({min_ms}), found {max_ms}"),
+                        crate::msg!(
+                            "engine-must-least-min-ms-found",
+                            "must be at least min_ms ({min_ms}), found {max_ms}",
+                            min_ms = min_ms,
+                            max_ms = max_ms
+                        ),
                     );
                 }
             }
@@ -134,7 +205,12 @@ impl Sink {
                     self.error(
                         target,
                         format!("{path}.p99_ms"),
-                        format!("must exceed p50_ms ({p50_ms}), found {p99_ms}"),
+                        crate::msg!(
+                            "engine-must-exceed-p50-ms-found",
+                            "must exceed p50_ms ({p50_ms}), found {p99_ms}",
+                            p50_ms = p50_ms,
+                            p99_ms = p99_ms
+                        ),
                     );
                 }
             }
@@ -143,14 +219,27 @@ impl Sink {
                     self.error(
                         target,
                         format!("{path}.samples_ms"),
-                        format!("at most {MAX_EMPIRICAL_SAMPLES} samples, found {}", samples_ms.len()),
+                        crate::msg!(
+                            "engine-most-samples-found",
+                            "at most {max_empirical_samples} samples, found {count}",
+                            max_empirical_samples = MAX_EMPIRICAL_SAMPLES,
+                            count = samples_ms.len()
+                        ),
                     );
                 }
                 if samples_ms.is_empty() {
-                    self.error(target, format!("{path}.samples_ms"), "needs at least one sample");
+                    self.error(
+                        target,
+                        format!("{path}.samples_ms"),
+                        crate::msg!("engine-needs-least-one-sample", "needs at least one sample"),
+                    );
                 }
                 if let Some((i, s)) = samples_ms.iter().enumerate().find(|(_, s)| **s < 0.0) {
-                    self.error(target, format!("{path}.samples_ms[{i}]"), format!("must be at least 0, found {s}"));
+                    self.error(
+                        target,
+                        format!("{path}.samples_ms[{i}]"),
+                        crate::msg!("engine-must-least-0-found", "must be at least 0, found {s}", s = s),
+                    );
                 }
             }
         }
@@ -169,7 +258,16 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     let mut sink = Sink { problems: Vec::new() };
     let whole = Target::Design;
     if design.version != FORMAT_VERSION {
-        sink.error(&whole, "version".into(), format!("must be {FORMAT_VERSION}, found {}", design.version));
+        sink.error(
+            &whole,
+            "version".into(),
+            crate::msg!(
+                "engine-must-found-2",
+                "must be {format_version}, found {version}",
+                format_version = FORMAT_VERSION,
+                version = design.version
+            ),
+        );
     }
     let nodes_by_id = check_nodes(design, &mut sink);
     check_edges(design, &nodes_by_id, &mut sink);
@@ -195,30 +293,52 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
         let t = Target::Node(n.id.clone());
         let p = node_path(n);
         if n.id.trim().is_empty() {
-            sink.error(&t, format!("nodes[{i}].id"), "a node needs an id");
+            sink.error(&t, format!("nodes[{i}].id"), crate::msg!("engine-node-needs-id", "a node needs an id"));
         } else if by_id.insert(&n.id, n).is_some() {
-            sink.error(&t, format!("{p}.id"), format!("duplicate node id {:?}", n.id));
+            sink.error(
+                &t,
+                format!("{p}.id"),
+                crate::msg!("engine-duplicate-node-id", "duplicate node id {id}", id = format!("{:?}", n.id)),
+            );
         }
         if n.name.trim().is_empty() {
-            sink.error(&t, format!("{p}.name"), "a node needs a name");
+            sink.error(&t, format!("{p}.name"), crate::msg!("engine-node-needs-name", "a node needs a name"));
         } else if let Some(other) = names.insert(&n.name, &n.id) {
-            sink.error(&t, format!("{p}.name"), format!("name {:?} is already used by node {other:?}", n.name));
+            sink.error(
+                &t,
+                format!("{p}.name"),
+                crate::msg!(
+                    "engine-name-already-used-by-node",
+                    "name {name} is already used by node {other}",
+                    name = format!("{:?}", n.name),
+                    other = format!("{:?}", other)
+                ),
+            );
         }
         if !(n.position.x.is_finite() && n.position.y.is_finite()) {
-            sink.error(&t, format!("{p}.position"), "must be finite coordinates");
+            sink.error(
+                &t,
+                format!("{p}.position"),
+                crate::msg!("engine-must-finite-coordinates", "must be finite coordinates"),
+            );
         }
         let c = &n.capacity;
         if c.replicas == 0 {
-            sink.error(&t, format!("{p}.capacity.replicas"), "must be at least 1");
+            sink.error(&t, format!("{p}.capacity.replicas"), crate::msg!("engine-must-least-1", "must be at least 1"));
         } else if c.replicas > MAX_REPLICAS_PER_NODE {
             sink.error(
                 &t,
                 format!("{p}.capacity.replicas"),
-                format!("must be at most {MAX_REPLICAS_PER_NODE}, found {}", c.replicas),
+                crate::msg!(
+                    "engine-must-most-found",
+                    "must be at most {max_replicas_per_node}, found {replicas}",
+                    max_replicas_per_node = MAX_REPLICAS_PER_NODE,
+                    replicas = c.replicas
+                ),
             );
         }
         if c.workers == 0 {
-            sink.error(&t, format!("{p}.capacity.workers"), "must be at least 1");
+            sink.error(&t, format!("{p}.capacity.workers"), crate::msg!("engine-must-least-1", "must be at least 1"));
         }
         sink.distribution(&t, &format!("{p}.service_time"), &n.service_time);
         sink.probability(&t, format!("{p}.error_probability"), n.error_probability);
@@ -226,9 +346,21 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
         for op in &n.operations {
             let op_path = format!("{p}.operations[{}]", op.name);
             if op.name.trim().is_empty() {
-                sink.error(&t, op_path.clone(), "an operation needs a name");
+                sink.error(
+                    &t,
+                    op_path.clone(),
+                    crate::msg!("engine-operation-needs-name", "an operation needs a name"),
+                );
             } else if !ops.insert(op.name.as_str()) {
-                sink.error(&t, op_path.clone(), format!("duplicate operation {:?}", op.name));
+                sink.error(
+                    &t,
+                    op_path.clone(),
+                    crate::msg!(
+                        "engine-duplicate-operation",
+                        "duplicate operation {name}",
+                        name = format!("{:?}", op.name)
+                    ),
+                );
             }
             if let Some(d) = &op.service_time {
                 sink.distribution(&t, &format!("{op_path}.service_time"), d);
@@ -237,24 +369,50 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
         if let Some(cache) = &n.cache {
             sink.probability(&t, format!("{p}.cache.hit_ratio"), cache.hit_ratio);
             if n.kind != NodeKind::Cache {
-                sink.warn(&t, format!("{p}.cache"), "cache settings on a node that is not a cache are ignored");
+                sink.warn(
+                    &t,
+                    format!("{p}.cache"),
+                    crate::msg!(
+                        "engine-cache-settings-node-not-cache",
+                        "cache settings on a node that is not a cache are ignored"
+                    ),
+                );
             }
         }
         if n.broker.is_some() && n.kind != NodeKind::Broker {
-            sink.warn(&t, format!("{p}.broker"), "broker settings on a node that is not a broker are ignored");
+            sink.warn(
+                &t,
+                format!("{p}.broker"),
+                crate::msg!(
+                    "engine-broker-settings-node-not-broker",
+                    "broker settings on a node that is not a broker are ignored"
+                ),
+            );
         }
         if let Some(b) = &n.broker
             && b.capacity_messages == Some(0)
         {
-            sink.error(&t, format!("{p}.broker.capacity_messages"), "must be at least 1 (omit it for unbounded)");
+            sink.error(
+                &t,
+                format!("{p}.broker.capacity_messages"),
+                crate::msg!("engine-must-least-1-omit-unbounded", "must be at least 1 (omit it for unbounded)"),
+            );
         }
         if n.deployment.port == Some(0) {
-            sink.error(&t, format!("{p}.deployment.port"), "must be between 1 and 65535");
+            sink.error(
+                &t,
+                format!("{p}.deployment.port"),
+                crate::msg!("engine-must-between-1-65535", "must be between 1 and 65535"),
+            );
         }
         if let Some(h) = &n.deployment.healthcheck {
             sink.positive(&t, format!("{p}.deployment.healthcheck.interval_s"), h.interval_s);
             if !h.path.starts_with('/') {
-                sink.error(&t, format!("{p}.deployment.healthcheck.path"), "must start with `/`");
+                sink.error(
+                    &t,
+                    format!("{p}.deployment.healthcheck.path"),
+                    crate::msg!("engine-must-start-with", "must start with `/`"),
+                );
             }
         }
         check_node_policies(n, &t, &p, sink);
@@ -265,20 +423,40 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
         let p = node_path(n);
         match (n.kind, &n.host) {
             (NodeKind::Receiver, None) => {
-                sink.error(&t, format!("{p}.host"), "a receiver runs inside a host service: set `host`");
+                sink.error(
+                    &t,
+                    format!("{p}.host"),
+                    crate::msg!(
+                        "engine-receiver-runs-inside-host-service",
+                        "a receiver runs inside a host service: set `host`"
+                    ),
+                );
             }
             (NodeKind::Receiver, Some(h)) => match by_id.get(h.as_str()) {
-                None => sink.error(&t, format!("{p}.host"), format!("host {h:?} is not a node")),
+                None => sink.error(
+                    &t,
+                    format!("{p}.host"),
+                    crate::msg!("engine-host-not-node", "host {h} is not a node", h = format!("{:?}", h)),
+                ),
                 Some(host) if matches!(host.kind, NodeKind::Receiver | NodeKind::Broker | NodeKind::Client) => {
                     sink.error(
                         &t,
                         format!("{p}.host"),
-                        format!("host {:?} is a {}, not a service", host.name, host.kind.as_str()),
+                        crate::msg!(
+                            "engine-host-not-service",
+                            "host {name} is a {kind}, not a service",
+                            name = format!("{:?}", host.name),
+                            kind = host.kind.as_str()
+                        ),
                     );
                 }
                 Some(_) => {}
             },
-            (_, Some(_)) => sink.warn(&t, format!("{p}.host"), "only receivers have a host; ignored"),
+            (_, Some(_)) => sink.warn(
+                &t,
+                format!("{p}.host"),
+                crate::msg!("engine-only-receivers-have-host-ignored", "only receivers have a host; ignored"),
+            ),
             (_, None) => {}
         }
     }
@@ -295,7 +473,12 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
         sink.error(
             &Target::Design,
             "nodes".to_owned(),
-            format!("{total} replicas in all (each node at its most); at most {MAX_REPLICAS_TOTAL}"),
+            crate::msg!(
+                "engine-replicas-all-each-node-most",
+                "{total} replicas in all (each node at its most); at most {max_replicas_total}",
+                total = total,
+                max_replicas_total = MAX_REPLICAS_TOTAL
+            ),
         );
     }
     by_id
@@ -306,12 +489,20 @@ fn check_node_policies(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
     if let Some(r) = &pol.rate_limit {
         sink.positive(t, format!("{p}.policies.rate_limit.rate_per_s"), r.rate_per_s);
         if r.burst == 0 {
-            sink.error(t, format!("{p}.policies.rate_limit.burst"), "must be at least 1");
+            sink.error(
+                t,
+                format!("{p}.policies.rate_limit.burst"),
+                crate::msg!("engine-must-least-1", "must be at least 1"),
+            );
         }
     }
     if let Some(o) = &pol.outlier_ejection {
         if o.consecutive_errors == 0 {
-            sink.error(t, format!("{p}.policies.outlier_ejection.consecutive_errors"), "must be at least 1");
+            sink.error(
+                t,
+                format!("{p}.policies.outlier_ejection.consecutive_errors"),
+                crate::msg!("engine-must-least-1", "must be at least 1"),
+            );
         }
         sink.period(t, format!("{p}.policies.outlier_ejection.interval_s"), o.interval_s);
         sink.positive(t, format!("{p}.policies.outlier_ejection.base_ejection_s"), o.base_ejection_s);
@@ -326,23 +517,40 @@ fn check_node_policies(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
     if let Some(a) = &pol.autoscaling {
         let ap = format!("{p}.policies.autoscaling");
         if a.min_replicas == 0 {
-            sink.error(t, format!("{ap}.min_replicas"), "must be at least 1");
+            sink.error(t, format!("{ap}.min_replicas"), crate::msg!("engine-must-least-1", "must be at least 1"));
         }
         if a.max_replicas > MAX_REPLICAS_PER_NODE {
             sink.error(
                 t,
                 format!("{ap}.max_replicas"),
-                format!("must be at most {MAX_REPLICAS_PER_NODE}, found {}", a.max_replicas),
+                crate::msg!(
+                    "engine-must-most-found-2",
+                    "must be at most {max_replicas_per_node}, found {max_replicas}",
+                    max_replicas_per_node = MAX_REPLICAS_PER_NODE,
+                    max_replicas = a.max_replicas
+                ),
             );
         }
         if a.max_replicas < a.min_replicas {
-            sink.error(t, format!("{ap}.max_replicas"), format!("must be at least min_replicas ({})", a.min_replicas));
+            sink.error(
+                t,
+                format!("{ap}.max_replicas"),
+                crate::msg!(
+                    "engine-must-least-min-replicas",
+                    "must be at least min_replicas ({min_replicas})",
+                    min_replicas = a.min_replicas
+                ),
+            );
         }
         if !(a.target_utilization.is_finite() && a.target_utilization > 0.0 && a.target_utilization <= 1.0) {
             sink.error(
                 t,
                 format!("{ap}.target_utilization"),
-                format!("must be in (0, 1], found {}", a.target_utilization),
+                crate::msg!(
+                    "engine-must-0-1-found",
+                    "must be in (0, 1], found {target_utilization}",
+                    target_utilization = a.target_utilization
+                ),
             );
         }
         sink.period(t, format!("{ap}.evaluation_period_s"), a.evaluation_period_s);
@@ -352,7 +560,10 @@ fn check_node_policies(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
             sink.warn(
                 t,
                 format!("{p}.capacity.replicas"),
-                "outside the autoscaling range; the run starts there and scales",
+                crate::msg!(
+                    "engine-outside-autoscaling-range-run-starts",
+                    "outside the autoscaling range; the run starts there and scales"
+                ),
             );
         }
     }
@@ -363,34 +574,60 @@ fn check_settings(design: &Design, sink: &mut Sink) {
     let t = Target::Design;
     sink.positive(&t, "simulation.duration_s".into(), s.duration_s);
     if s.duration_s > 365.0 * 86_400.0 {
-        sink.error(&t, "simulation.duration_s".into(), "must be at most a year of simulated time");
+        sink.error(
+            &t,
+            "simulation.duration_s".into(),
+            crate::msg!("engine-must-most-year-simulated-time", "must be at most a year of simulated time"),
+        );
     } else if s.duration_s > 0.0 && s.duration_s < MIN_SPAN_S {
         sink.error(
             &t,
             "simulation.duration_s".into(),
-            format!("must be at least {MIN_SPAN_S} s, found {}", s.duration_s),
+            crate::msg!(
+                "engine-must-least-found",
+                "must be at least {min_span_s} s, found {duration_s}",
+                min_span_s = MIN_SPAN_S,
+                duration_s = s.duration_s
+            ),
         );
     }
     sink.range(&t, "simulation.warmup_s".into(), s.warmup_s, 0.0, f64::INFINITY);
     if s.warmup_s.is_finite() && s.duration_s.is_finite() && s.warmup_s >= s.duration_s {
-        sink.error(&t, "simulation.warmup_s".into(), format!("must be shorter than duration_s ({})", s.duration_s));
+        sink.error(
+            &t,
+            "simulation.warmup_s".into(),
+            crate::msg!(
+                "engine-must-shorter-than-duration",
+                "must be shorter than duration_s ({duration_s})",
+                duration_s = s.duration_s
+            ),
+        );
     } else if s.duration_s - s.warmup_s < MIN_SPAN_S {
         // Both become whole nanoseconds: a closer end could leave nothing to measure.
         sink.error(
             &t,
             "simulation.warmup_s".into(),
-            format!("must end at least {MIN_SPAN_S} s before duration_s ({})", s.duration_s),
+            crate::msg!(
+                "engine-must-end-least-before-duration",
+                "must end at least {min_span_s} s before duration_s ({duration_s})",
+                min_span_s = MIN_SPAN_S,
+                duration_s = s.duration_s
+            ),
         );
     }
     if s.replications == 0 || s.replications > 1000 {
         sink.error(
             &t,
             "simulation.replications".into(),
-            format!("must be between 1 and 1000, found {}", s.replications),
+            crate::msg!(
+                "engine-must-between-1-1000-found",
+                "must be between 1 and 1000, found {replications}",
+                replications = s.replications
+            ),
         );
     }
     if s.max_in_flight == 0 {
-        sink.error(&t, "simulation.max_in_flight".into(), "must be at least 1");
+        sink.error(&t, "simulation.max_in_flight".into(), crate::msg!("engine-must-least-1", "must be at least 1"));
     } else if s.max_in_flight > MAX_IN_FLIGHT {
         // About 200 bytes per request in flight at one node (measured: 10
         // million overloaded requests peaked at 1.97 GB): the cap bounds a
@@ -398,18 +635,28 @@ fn check_settings(design: &Design, sink: &mut Sink) {
         sink.error(
             &t,
             "simulation.max_in_flight".into(),
-            format!(
-                "must be at most {MAX_IN_FLIGHT} (about 2 GB of requests in flight, more when each is at several nodes), found {}",
-                s.max_in_flight
-            ),
+            crate::msg!("engine-must-most-about-2-gb", "must be at most {max_in_flight} (about 2 GB of requests in flight, more when each is at several nodes), found {found}", max_in_flight = MAX_IN_FLIGHT, found = s.max_in_flight),
         );
     }
     sink.positive(&t, "simulation.window_s".into(), s.window_s);
     if s.window_s > 0.0 && s.window_s < MIN_SPAN_S {
-        sink.error(&t, "simulation.window_s".into(), format!("must be at least {MIN_SPAN_S} s, found {}", s.window_s));
+        sink.error(
+            &t,
+            "simulation.window_s".into(),
+            crate::msg!(
+                "engine-must-least-found-2",
+                "must be at least {min_span_s} s, found {window_s}",
+                min_span_s = MIN_SPAN_S,
+                window_s = s.window_s
+            ),
+        );
     }
     if s.window_s > 0.0 && s.duration_s / s.window_s > 100_000.0 {
-        sink.error(&t, "simulation.window_s".into(), "gives more than 100,000 windows: make it wider");
+        sink.error(
+            &t,
+            "simulation.window_s".into(),
+            crate::msg!("engine-gives-more-than-100-000", "gives more than 100,000 windows: make it wider"),
+        );
     }
 }
 
@@ -444,7 +691,11 @@ fn check_reachability(design: &Design, nodes: &BTreeMap<&str, &Node>, sink: &mut
             sink.warn(
                 &Target::Node(n.id.clone()),
                 node_path(n),
-                format!("no workload reaches {:?}: it never sees traffic", n.name),
+                crate::msg!(
+                    "engine-no-workload-reaches-never-sees",
+                    "no workload reaches {name}: it never sees traffic",
+                    name = format!("{:?}", n.name)
+                ),
             );
         }
     }

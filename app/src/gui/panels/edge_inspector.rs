@@ -187,7 +187,7 @@ pub fn edge_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Ve
         for p in
             app.analysis().problems.iter().filter(|p| matches!(&p.target, engine::validate::Target::Edge(e) if e == id))
         {
-            ui.colored_label(color, &p.message);
+            ui.colored_label(color, crate::gui::i18n::tr_message(&p.message));
         }
     }
     ui.add_space(6.0);

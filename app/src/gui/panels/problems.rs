@@ -51,7 +51,10 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             ui.style_mut().interaction.selectable_labels = false;
             let shown: Vec<Problem> = app.analysis().problems.get(rows).unwrap_or_default().to_vec();
             for p in &shown {
-                let (path, message) = (named_path(app.design(), &p.path), named_message(app.design(), &p.message));
+                let (path, message) = (
+                    named_path(app.design(), &p.path),
+                    named_message(app.design(), &crate::gui::i18n::tr_message(&p.message)),
+                );
                 let (glyph, color) = match p.severity {
                     Severity::Error => ("●", style::ERROR_COLOR),
                     Severity::Warning => ("▲", style::WARNING_COLOR),

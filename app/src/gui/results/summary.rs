@@ -7,7 +7,7 @@ use egui::{Color32, RichText, Ui};
 use engine::sim::{Report, SloVerdict, Verdict, WorkloadReport};
 
 use super::{fmt_est, fmt_ms, fmt_pct};
-use crate::gui::i18n::{num, tr, tr_args};
+use crate::gui::i18n::{num, tr, tr_args, tr_message, tr_messages};
 use crate::gui::style;
 
 /// Colour and word of a verdict.
@@ -50,11 +50,11 @@ pub fn tab(ui: &mut Ui, report: &Report) {
         if report.unstable {
             ui.colored_label(
                 style::error_text(ui),
-                tr_args("summary-unstable", &[("reasons", report.unstable_reasons.join("; ").into())]),
+                tr_args("summary-unstable", &[("reasons", tr_messages(&report.unstable_reasons, "; ").into())]),
             );
         }
         for w in &report.warnings {
-            ui.colored_label(style::warning_text(ui), format!("▲ {w}"));
+            ui.colored_label(style::warning_text(ui), format!("▲ {}", tr_message(w)));
         }
         if !report.conservation.holds {
             ui.colored_label(

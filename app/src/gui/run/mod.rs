@@ -349,7 +349,7 @@ impl SwitchboardApp {
             Ok(d) => d,
             Err(e) => {
                 let path = format!("scenarios[{}]", scenario.unwrap_or_default());
-                self.report_engine_problems(&[Problem::design_error(path, e)]);
+                self.report_engine_problems(&[Problem::design_error(path, engine::message::Message::untranslated(e))]);
                 return;
             }
         };

@@ -14,7 +14,7 @@ pub(in crate::sim) fn discovery(
     totals: &[DiscAcc],
     reps: usize,
     len_s: f64,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<crate::message::Message>,
 ) -> Vec<DiscoveryReport> {
     let nrep = reps.max(1) as f64;
     let mut out = Vec::with_capacity(plan.discs.len());
@@ -24,10 +24,7 @@ pub(in crate::sim) fn discovery(
         let id = plan.nodes.get(ni).map(|n| n.id.clone()).unwrap_or_default();
         let name = plan.node_names.get(ni).cloned().unwrap_or_default();
         if t.hung_forever > 0 {
-            warnings.push(format!(
-                "{} call(s) to {name:?} hung on a crashed instance with no timeout to end the wait: their requests never finished",
-                t.hung_forever
-            ));
+            warnings.push(crate::msg!("engine-call-hung-crashed-instance-with", "{hung_forever} call(s) to {name} hung on a crashed instance with no timeout to end the wait: their requests never finished", hung_forever = t.hung_forever, name = format!("{:?}", name)));
         }
         let looked_up = t.hits + t.misses;
         out.push(DiscoveryReport {

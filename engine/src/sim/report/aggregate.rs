@@ -216,9 +216,7 @@ impl Aggregate {
         let (reasons, where_) = self.stability(&series, &nodes, &brokers, &mut warnings);
         let wide = workloads.iter().filter(|w| w.throughput_per_s.wide || w.latency_ms.p99.wide).count();
         if wide > 0 {
-            warnings.push(format!(
-                "{wide} workload(s) have a 95% confidence interval wider than 5% of the figure: run longer or with more replications"
-            ));
+            warnings.push(crate::msg!("engine-workload-have-95-confidence-interval", "{wide} workload(s) have a 95% confidence interval wider than 5% of the figure: run longer or with more replications", wide = wide));
         }
 
         let discovery = crate::sim::discovery::summary::discovery(&plan, &self.discovery, reps, len_s, &mut warnings);
@@ -262,26 +260,24 @@ impl Aggregate {
         series: &TimeSeries,
         nodes: &[NodeReport],
         brokers: &[crate::sim::report::BrokerReport],
-        warnings: &mut Vec<String>,
-    ) -> (Vec<String>, Vec<String>) {
+        warnings: &mut Vec<crate::message::Message>,
+    ) -> (Vec<crate::message::Message>, Vec<String>) {
         let plan = &self.plan;
         let (mut reasons, mut where_) = crate::sim::report::stability::growth(plan, series, nodes, brokers);
         if let Some(at_ns) = self.flags.stalled_at_ns {
             reasons.insert(
                 0,
-                format!(
-                    "simulated time stopped advancing at {:.3} s: millions of events at that instant (a loop with no \
-                     delay, such as retries without backoff against a service that fails at once); the run was cut there",
-                    at_ns as f64 / 1e9
-                ),
+                crate::msg!("engine-simulated-time-stopped-advancing-millions", "simulated time stopped advancing at {at_s} s: millions of events at that instant (a loop with no \
+                     delay, such as retries without backoff against a service that fails at once); the run was cut there", at_s = format!("{:.3}", at_ns as f64 / 1e9)),
             );
         }
         if self.flags.in_flight_cap_hit {
             reasons.insert(
                 0,
-                format!(
-                    "requests in flight reached the cap of {}: later arrivals were rejected",
-                    plan.settings.max_in_flight
+                crate::msg!(
+                    "engine-requests-flight-reached-cap-later",
+                    "requests in flight reached the cap of {max_in_flight}: later arrivals were rejected",
+                    max_in_flight = plan.settings.max_in_flight
                 ),
             );
             if where_.is_empty() {
@@ -289,22 +285,22 @@ impl Aggregate {
             }
         }
         if self.flags.message_cap_hit {
-            reasons.push(format!(
-                "brokers held {} messages: later messages were dropped",
-                crate::sim::core::simulation::MAX_MESSAGES
+            reasons.push(crate::msg!(
+                "engine-brokers-held-messages-later-messages",
+                "brokers held {max_messages} messages: later messages were dropped",
+                max_messages = crate::sim::core::simulation::MAX_MESSAGES
             ));
         }
         if self.flags.depth_exceeded {
-            warnings.push(format!(
-                "some calls were nested deeper than {} levels (a call cycle?) and failed",
-                crate::sim::core::simulation::MAX_DEPTH
+            warnings.push(crate::msg!(
+                "engine-some-calls-were-nested-deeper",
+                "some calls were nested deeper than {max_depth} levels (a call cycle?) and failed",
+                max_depth = crate::sim::core::simulation::MAX_DEPTH
             ));
         }
         let clamped = self.flags.clamped_draws;
         if clamped > 0 {
-            warnings.push(format!(
-                "{clamped} drawn or stretched delay(s) were longer than about 3 years and were held there: their requests stayed in flight past the end of the run"
-            ));
+            warnings.push(crate::msg!("engine-drawn-stretched-delay-were-longer", "{clamped} drawn or stretched delay(s) were longer than about 3 years and were held there: their requests stayed in flight past the end of the run", clamped = clamped));
         }
         (reasons, where_)
     }

@@ -46,13 +46,13 @@ pub struct Report {
     /// The run did not reach a steady state: the in-flight cap was hit or a backlog kept growing.
     pub unstable: bool,
     /// Why it is unstable, in words.
-    pub unstable_reasons: Vec<String>,
+    pub unstable_reasons: Vec<crate::message::Message>,
     /// Node (and broker) ids where the backlog grew.
     pub unstable_nodes: Vec<String>,
     /// Request conservation check: arrived = outcomes + in flight, per workload and node.
     pub conservation: Conservation,
     /// Things worth knowing about the figures.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::message::Message>,
     /// Events processed over all replications.
     pub events: u64,
     /// Per workload.

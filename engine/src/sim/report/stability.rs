@@ -35,7 +35,7 @@ pub(crate) fn growth(
     series: &TimeSeries,
     nodes: &[NodeReport],
     brokers: &[BrokerReport],
-) -> (Vec<String>, Vec<String>) {
+) -> (Vec<crate::message::Message>, Vec<String>) {
     let warmup_s = plan.settings.warmup_ns as f64 / 1e9;
     let first = series.start_s.iter().position(|s| *s >= warmup_s - 1e-9).unwrap_or(series.start_s.len());
     let mut reasons = Vec::new();
@@ -43,10 +43,13 @@ pub(crate) fn growth(
     for (n, s) in nodes.iter().zip(&series.nodes) {
         let Some((a, b)) = halves(&s.queue_length, first) else { continue };
         if n.utilization.mean >= SATURATED && grows(a, b) {
-            reasons.push(format!(
-                "the queue at {} kept growing (mean {a:.1} then {b:.1} waiting) with its workers {:.0}% busy",
-                n.id,
-                n.utilization.mean * 100.0
+            reasons.push(crate::msg!(
+                "engine-queue-kept-growing-mean-then",
+                "the queue at {id} kept growing (mean {a} then {b} waiting) with its workers {busy} busy",
+                id = &n.id,
+                a = format!("{:.1}", a),
+                b = format!("{:.1}", b),
+                busy = format!("{:.0}%", n.utilization.mean * 100.0)
             ));
             places.push(n.id.clone());
         }
@@ -54,7 +57,13 @@ pub(crate) fn growth(
     for (br, s) in brokers.iter().zip(&series.brokers) {
         let Some((a, b)) = halves(&s.backlog, first) else { continue };
         if grows(a, b) {
-            reasons.push(format!("the backlog at {} kept growing (mean {a:.1} then {b:.1} messages)", br.id));
+            reasons.push(crate::msg!(
+                "engine-backlog-kept-growing-mean-then",
+                "the backlog at {id} kept growing (mean {a} then {b} messages)",
+                id = &br.id,
+                a = format!("{:.1}", a),
+                b = format!("{:.1}", b)
+            ));
             places.push(br.id.clone());
         }
     }

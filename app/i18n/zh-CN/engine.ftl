@@ -1,0 +1,142 @@
+# 引擎的句子（设计校验问题、运行的警告与不稳定原因）的简体中文。
+# 英文写在引擎代码里（engine/src/message.rs 的 msg! 宏），键与参数与代码一致；
+# 参数 $kind（节点类型）与 $edge_kind（边类型）由界面按 kind-* / edge-kind-* 译出。
+
+## 容量估算
+engine-message-loop-gain = 经过 { $cycle } 的消息环路增益为 { $gain } ≥ 1：每条消息至少引出一条新消息，流量会无限增长
+engine-overloaded = 过载：峰值负载下估算利用率为 { $rho }，队列会无限增长
+engine-hot = 偏热：峰值负载下估算利用率为 { $rho }（≥ { $hot }）
+
+## 运行的警告与不稳定原因
+engine-call-hung-crashed-instance-with = 有 { $hung_forever } 次对 { $name } 的调用卡在已崩溃的实例上，且没有超时来结束等待：这些请求始终没有完成
+engine-rate-scale = 必须是大于 0 的有限数，实际为 { $found }
+engine-workload-have-95-confidence-interval = 有 { $wide } 个负载的 95% 置信区间宽于该数值的 5%：请延长运行时间或增加重复次数
+engine-requests-flight-reached-cap-later = 并发中的请求达到上限 { $max_in_flight }：之后到达的请求被拒绝
+engine-brokers-held-messages-later-messages = 消息代理中积压了 { $max_messages } 条消息：之后的消息被丢弃
+engine-some-calls-were-nested-deeper = 部分调用的嵌套深度超过 { $max_depth } 层（调用环路？），这些调用失败
+engine-drawn-stretched-delay-were-longer = 有 { $clamped } 个抽取或拉长后的延迟超过约 3 年，被截断在该值：相应请求在运行结束后仍未完成
+engine-queue-kept-growing-mean-then = { $id } 的队列持续增长（平均等待数先为 { $a }，后为 { $b }），其工作线程忙碌 { $busy }
+engine-backlog-kept-growing-mean-then = { $id } 的积压持续增长（平均先为 { $a } 条，后为 { $b } 条消息）
+engine-simulated-time-stopped-advancing-millions = 仿真时间在 { $at_s } s 处停止推进：该时刻有数百万个事件（一个没有延迟的环路，例如对立即失败的服务进行没有退避的重试）；运行在此处截断
+engine-sweep-no-node = 没有节点 { $node }
+
+## 服务发现
+engine-not-found-through-registry-remove = { $kind }不通过服务注册中心查找；请删除 `discovery`
+engine-client-side-discovery-needs-registry = 客户端服务发现需要一个用于查找的服务注册中心节点
+engine-registry-not-node = 注册中心 { $r } 不是一个节点
+engine-not-registry = { $name } 是{ $kind }，不是服务注册中心
+engine-calls-hang-crashed-instance-call = 对 { $name } 的调用会卡在已崩溃的实例上，而这条调用没有超时：它们会一直等待
+engine-no-service-registers-with-registry = 没有服务注册到这个注册中心：请设置某个服务的 `discovery.registry`
+
+## 边
+engine-edge-needs-id = 边需要一个 id
+engine-duplicate-edge-id = 边 id { $id } 重复
+engine-node-does-not-exist = 节点 { $from } 不存在
+engine-node-does-not-exist-2 = 节点 { $to } 不存在
+engine-edge-cannot-connect-node-itself = 边不能把节点连到它自己
+engine-branch-needs-group-name = 分支需要一个分组名
+engine-must-least-1-use-probability = 至少为 1（要跳过这一步请用概率）
+engine-must-most-10000-found = 最多为 10000，实际为 { $calls_per_request }
+engine-has-no-operation = { $name } 没有操作 { $op }
+engine-parallel-group-has-steps-orders = 并行分组 { $g } 的步骤位于顺序 { $order } 和 { $order2 }：一个分组是一个步骤
+engine-call-policies-apply-call-edges = 调用策略只作用于调用边；已忽略
+engine-subscription-settings-apply-subscription-edges = 订阅设置只作用于订阅边；已忽略
+engine-must-most-1000-found = 最多为 1000，实际为 { $max_deliveries }
+engine-signal-name-edge-not-signal = 非信号边上的信号名会被忽略
+engine-robust-applies-signal-edges-only = `robust` 只作用于信号边；已忽略
+engine-default-handling-branch-steps = 默认处理有 { $n } 个分支步骤；最多 { $max } 个（仿真器用 64 位掩码标记跳过的分支）
+engine-operation-branch-steps = 操作 { $op } 有 { $n } 个分支步骤；最多 { $max } 个（仿真器用 64 位掩码标记跳过的分支）
+engine-call-cannot-go-into-broker = 调用不能进入消息代理 { $name }：请用事件边发布
+engine-signal-receiver-connect-with-signal = { $name } 是信号接收器：请用信号边连接
+engine-external-client-nothing-calls = { $name } 是外部客户端：没有谁会调用它
+engine-event-must-go-into-broker = 事件必须进入消息代理，但 { $name } 是{ $kind }
+engine-broker-delivers-with-subscription-edges = 消息代理 { $name } 通过订阅边投递，而不是事件边
+engine-subscription-starts-broker-but = 订阅必须从消息代理出发，但 { $name } 是{ $kind }
+engine-cannot-consume-messages = { $kind }不能消费消息
+engine-signal-goes-receiver-but = 信号发往信号接收器，但 { $name } 是{ $kind }
+engine-signals-are-process-receiver-hosted = 信号在进程内传递：接收器 { $name } 由 { $to } 托管，而不是 { $from }
+engine-broker-outgoing-edges-are-subscriptions = 消息代理的出边是订阅边，不能是{ $edge_kind }边
+engine-exceeds-overall-timeout-ms-so = 超过了总超时（{ $total } ms），因此永远不会触发
+engine-must-least-1-first-try = 至少为 1（第一次尝试也计入）
+engine-must-most-100-found = 最多为 100，实际为 { $max_attempts }
+engine-must-least-base-ms = 至少为 base_ms（{ $base_ms }）
+engine-no-failure-retried-so-extra = 没有任何失败会被重试，额外的尝试永远不会发生
+engine-set-consecutive-failures-failure-ratio = 请设置 consecutive_failures 或 failure_ratio：否则没有条件能打开熔断器
+engine-must-0-1-found-2 = 必须在 (0, 1] 之内，实际为 { $r }
+engine-must-most-100000-found = 最多为 100000，实际为 { $window_calls }
+engine-synchronous-call-cycle-through-request = 经过 { $cycle } 的同步调用环路：请求会等待它自己
+
+## 负载、故障、SLO 与场景
+engine-must-after-start-found = 必须晚于 start_s（{ $start_s }），实际为 { $end_s }
+engine-no-workload-nothing-enters-design = 没有负载：没有流量进入设计，运行时看不到任何流量
+engine-workload-needs-name = 负载需要一个名称
+engine-duplicate-workload-name = 负载名称 { $name } 重复
+engine-closed-loop-users-all-more = 闭环用户共 { $users } 个，多于 simulation.max_in_flight（{ $cap }）；请提高 max_in_flight（最多 { $max_in_flight }）或减少用户数
+engine-entry-node-does-not-exist = 入口节点 { $entry } 不存在
+engine-traffic-cannot-enter = 流量不能从{ $kind }（{ $name }）进入
+engine-more-than-10-million-requests = 每秒超过一千万个请求，超出了仿真器的处理能力
+engine-fault-needs-name = 故障需要一个名称
+engine-duplicate-fault-name = 故障名称 { $name } 重复
+engine-neither-node-nor-edge = { $target } 既不是节点也不是边
+engine-outage-targets-node = 宕机故障的目标是节点
+engine-must-between-1-node-replicas = 必须在 1 到 { $replicas }（该节点的副本数）之间
+engine-stretches-slowest-draw-1-10 = 把 { $target } 最慢的一次抽样（10⁹ 分之一）拉长到 { $stretched_ms }，超过一年：仿真器的时钟无法容纳
+engine-partition-targets-edge = 网络分区故障的目标是边
+engine-broker-outage-targets-broker-node = 消息代理宕机故障的目标是消息代理节点
+engine-workload-does-not-exist = 负载 { $workload } 不存在
+engine-slo-without-latency-bound-error = 既没有延迟上限也没有错误率上限的 SLO 什么也不检查
+engine-must-between-0-100-exclusive = 必须在 0 到 100 之间（不含两端），实际为 { $percentile }
+engine-scenario-needs-name = 场景需要一个名称
+engine-duplicate-scenario-name = 场景名称 { $name } 重复
+engine-workload-closed-loop-has-no = 负载 { $workload } 是闭环负载：它没有速率
+engine-fault-name-already-used-design = 故障名称 { $name } 已在设计或本场景中使用
+
+## 数值与分布
+engine-must-finite-number-found = 必须是有限数，实际为 { $value }
+engine-must-be-at-least = 至少为 { $min }，实际为 { $value }
+engine-must-be-between = 必须在 { $min } 到 { $max } 之间，实际为 { $value }
+engine-must-greater-than-0-found = 必须大于 0，实际为 { $value }
+engine-must-finite-number-found-2 = 必须是有限数，实际为 { $value_s }
+engine-must-between-0-001-year = 必须在 0.001 s 到一年（31536000 s）之间，实际为 { $value_s }
+engine-must-least-ms-1-ns = 至少为 { $min_scale_ms } ms（1 ns），实际为 { $value_ms }
+engine-must-most-year-ms-found = 最多为一年（{ $max_duration_ms } ms），实际为 { $value }
+engine-must-least-min-ms-found = 至少为 min_ms（{ $min_ms }），实际为 { $max_ms }
+engine-must-exceed-p50-ms-found = 必须大于 p50_ms（{ $p50_ms }），实际为 { $p99_ms }
+engine-most-samples-found = 最多 { $max_empirical_samples } 个样本，实际为 { $count }
+engine-needs-least-one-sample = 至少需要一个样本
+engine-must-least-0-found = 至少为 0，实际为 { $s }
+
+## 节点与设置
+engine-must-least-1 = 至少为 1
+engine-must-found-2 = 必须为 { $format_version }，实际为 { $version }
+engine-node-needs-id = 节点需要一个 id
+engine-duplicate-node-id = 节点 id { $id } 重复
+engine-node-needs-name = 节点需要一个名称
+engine-name-already-used-by-node = 名称 { $name } 已被节点 { $other } 使用
+engine-must-finite-coordinates = 坐标必须是有限数
+engine-must-most-found = 最多为 { $max_replicas_per_node }，实际为 { $replicas }
+engine-operation-needs-name = 操作需要一个名称
+engine-duplicate-operation = 操作 { $name } 重复
+engine-cache-settings-node-not-cache = 非缓存节点上的缓存设置会被忽略
+engine-broker-settings-node-not-broker = 非消息代理节点上的消息代理设置会被忽略
+engine-must-least-1-omit-unbounded = 至少为 1（不设则不限）
+engine-must-between-1-65535 = 必须在 1 到 65535 之间
+engine-must-start-with = 必须以 `/` 开头
+engine-receiver-runs-inside-host-service = 信号接收器运行在宿主服务内：请设置 `host`
+engine-host-not-node = 宿主 { $h } 不是一个节点
+engine-host-not-service = 宿主 { $name } 是{ $kind }，不是服务
+engine-only-receivers-have-host-ignored = 只有信号接收器有宿主；已忽略
+engine-replicas-all-each-node-most = 共 { $total } 个副本（每个节点按其最大值计）；最多 { $max_replicas_total } 个
+engine-must-most-found-2 = 最多为 { $max_replicas_per_node }，实际为 { $max_replicas }
+engine-must-least-min-replicas = 至少为 min_replicas（{ $min_replicas }）
+engine-must-0-1-found = 必须在 (0, 1] 之内，实际为 { $target_utilization }
+engine-outside-autoscaling-range-run-starts = 超出自动扩缩容范围；运行从该值开始并自动扩缩
+engine-must-most-year-simulated-time = 最多为一年的仿真时间
+engine-must-least-found = 至少为 { $min_span_s } s，实际为 { $duration_s }
+engine-must-shorter-than-duration = 必须短于 duration_s（{ $duration_s }）
+engine-must-end-least-before-duration = 必须在 duration_s（{ $duration_s }）之前至少 { $min_span_s } s 结束
+engine-must-between-1-1000-found = 必须在 1 到 1000 之间，实际为 { $replications }
+engine-must-most-about-2-gb = 最多为 { $max_in_flight }（约 2 GB 的并发请求，每个请求同时位于多个节点时更多），实际为 { $found }
+engine-must-least-found-2 = 至少为 { $min_span_s } s，实际为 { $window_s }
+engine-gives-more-than-100-000 = 会产生超过 100,000 个统计窗口：请把窗口调宽
+engine-no-workload-reaches-never-sees = 没有负载到达 { $name }：它永远没有流量
