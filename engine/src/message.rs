@@ -23,16 +23,45 @@ pub struct Message {
     english: String,
     /// The catalogue key (`engine-…`), empty for a sentence read from JSON.
     key: &'static str,
-    /// Named arguments, already written as text (numbers with the precision
-    /// the English sentence uses).
-    args: Vec<(&'static str, String)>,
+    /// Named arguments, in the order the code gave them.
+    args: Vec<(&'static str, Arg)>,
+}
+
+/// The value of a message's argument.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Arg {
+    /// Text shown as it is in every language (a name, a number written with
+    /// the precision the English sentence uses).
+    Text(String),
+    /// Sentences or phrases of their own, each said in the reader's
+    /// language and joined by the separator (English `", "`, `"; "` or
+    /// `" "`; other languages use their own punctuation for it).
+    List(Vec<Message>, &'static str),
 }
 
 impl Message {
     /// A message; use [`msg!`](crate::msg) rather than calling this.
     #[must_use]
     pub fn new(key: &'static str, english: String, args: Vec<(&'static str, String)>) -> Self {
-        Self { english, key, args }
+        Self { english, key, args: args.into_iter().map(|(name, value)| (name, Arg::Text(value))).collect() }
+    }
+
+    /// The argument `name` made of `parts` (whose English, joined by
+    /// `separator`, the sentence already shows), so that each part is said
+    /// in the reader's language too.
+    #[must_use]
+    pub fn with_list(mut self, name: &'static str, parts: Vec<Message>, separator: &'static str) -> Self {
+        match self.args.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, value)) => *value = Arg::List(parts, separator),
+            None => self.args.push((name, Arg::List(parts, separator))),
+        }
+        self
+    }
+
+    /// Sentences said one after the other (English joins them with a space).
+    #[must_use]
+    pub fn sentences(parts: Vec<Message>) -> Self {
+        list(parts, " ")
     }
 
     /// A sentence with no key (read from a file, or made of other messages).
@@ -55,7 +84,7 @@ impl Message {
 
     /// The named arguments, in the order the code gave them.
     #[must_use]
-    pub fn args(&self) -> &[(&'static str, String)] {
+    pub fn args(&self) -> &[(&'static str, Arg)] {
         &self.args
     }
 }
@@ -64,6 +93,13 @@ impl Message {
 #[must_use]
 pub fn join(messages: &[Message], separator: &str) -> String {
     messages.iter().map(Message::as_str).collect::<Vec<_>>().join(separator)
+}
+
+/// Phrases or sentences as one message: English joins them by `separator`,
+/// other languages by their own punctuation for it.
+#[must_use]
+pub fn list(parts: Vec<Message>, separator: &'static str) -> Message {
+    Message { english: join(&parts, separator), key: "engine-list", args: vec![("items", Arg::List(parts, separator))] }
 }
 
 impl Deref for Message {
@@ -146,7 +182,10 @@ mod tests {
         let m = crate::msg!("engine-test", "must be at least {min}, found {found}", min = 1, found = 3.5);
         assert_eq!(m.as_str(), "must be at least 1, found 3.5");
         assert_eq!(m.key(), Some("engine-test"));
-        assert_eq!(m.args(), &[("min", "1".to_owned()), ("found", "3.5".to_owned())]);
+        assert_eq!(
+            m.args(),
+            &[("min", super::Arg::Text("1".to_owned())), ("found", super::Arg::Text("3.5".to_owned()))]
+        );
         let json = serde_json::to_string(&m).unwrap();
         assert_eq!(json, "\"must be at least 1, found 3.5\"");
         let back: Message = serde_json::from_str(&json).unwrap();

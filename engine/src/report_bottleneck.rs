@@ -15,6 +15,7 @@
 //! one busiest with its own work is named the cause; the others are backed
 //! up behind it.
 
+use crate::message::{Message, list};
 use crate::model::{Concurrency, Design};
 use crate::sim::{NodeReport, Report};
 use crate::units::percent;
@@ -25,13 +26,25 @@ const SATURATED_MEAN: f64 = 0.85;
 const SATURATED_PEAK: f64 = 0.98;
 
 /// What "saturated" means, in one sentence.
-pub const SATURATED_DEFINITION: &str = "Saturated means a resource's capacity is used up: its workers are busy with \
-     its own work nearly all the time (≥ 85 % on average or ≥ 98 % in some window), or its queue filled up or kept \
-     growing, so requests wait or are turned away.";
+#[must_use]
+pub fn saturated_definition() -> Message {
+    crate::msg!(
+        "engine-saturated-definition",
+        "Saturated means a resource's capacity is used up: its workers are busy with its own work nearly all the \
+         time (≥ 85 % on average or ≥ 98 % in some window), or its queue filled up or kept growing, so requests wait \
+         or are turned away."
+    )
+}
 
 /// What "largest share of tail latency" means, in one sentence.
-pub const TAIL_DEFINITION: &str = "The largest share of tail latency is the node where the slowest requests (at or \
-     above p99) spend most of their time on the critical path; it need not be busy, it may simply be slow.";
+#[must_use]
+pub fn tail_definition() -> Message {
+    crate::msg!(
+        "engine-tail-definition",
+        "The largest share of tail latency is the node where the slowest requests (at or above p99) spend most of \
+         their time on the critical path; it need not be busy, it may simply be slow."
+    )
+}
 
 /// A node whose capacity was used up, and how that showed.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,24 +67,36 @@ pub struct Saturation {
 }
 
 impl Saturation {
-    /// How it showed, in words: "queue full (200 waiting), 82 % busy on
-    /// average, 100 % in its busiest window, 126337 turned away".
+    /// How it showed, in words: "queue full, workers 82 % busy with its own
+    /// work on average, 100 % in its busiest window, 126337 requests turned away".
     #[must_use]
-    pub fn evidence(&self) -> String {
+    pub fn evidence(&self) -> Message {
         let mut parts = Vec::new();
         if self.growing {
-            parts.push("queue kept growing".to_owned());
+            parts.push(crate::msg!("engine-evidence-queue-growing", "queue kept growing"));
         } else if self.queue_full {
-            parts.push("queue full".to_owned());
+            parts.push(crate::msg!("engine-evidence-queue-full", "queue full"));
         }
-        parts.push(format!("workers {} busy with its own work on average", percent(self.own_utilization)));
+        parts.push(crate::msg!(
+            "engine-evidence-own-work",
+            "workers {busy} busy with its own work on average",
+            busy = percent(self.own_utilization)
+        ));
         if self.peak_utilization > self.own_utilization + 0.005 {
-            parts.push(format!("{} in its busiest window", percent(self.peak_utilization)));
+            parts.push(crate::msg!(
+                "engine-evidence-busiest-window",
+                "{busy} in its busiest window",
+                busy = percent(self.peak_utilization)
+            ));
         }
         if self.rejected > 0 {
-            parts.push(format!("{} requests turned away", self.rejected));
+            parts.push(crate::msg!(
+                "engine-evidence-turned-away",
+                "{rejected} requests turned away",
+                rejected = self.rejected
+            ));
         }
-        parts.join(", ")
+        list(parts, ", ")
     }
 }
 
@@ -133,23 +158,32 @@ fn d_replicas(node: Option<&crate::model::Node>) -> u32 {
 /// The saturated resource in one sentence, with the definition; `None`
 /// when nothing was saturated (then [`nothing_saturated`] says so).
 #[must_use]
-pub fn saturated_sentence(s: &[Saturation]) -> Option<String> {
+pub fn saturated_sentence(s: &[Saturation]) -> Option<Message> {
     let cause = s.first()?;
-    let mut text = format!("Saturated: {} ({}).", cause.name, cause.evidence());
+    let evidence = cause.evidence();
+    let mut sentences = vec![
+        crate::msg!(
+            "engine-saturated-cause",
+            "Saturated: {name} ({evidence}).",
+            name = &cause.name,
+            evidence = &evidence
+        )
+        .with_list("evidence", vec![evidence.clone()], ""),
+    ];
     let behind: Vec<&str> = s.iter().skip(1).map(|x| x.name.as_str()).collect();
     if !behind.is_empty() {
-        text.push_str(&format!(
-            " Backed up behind it: {} (queues full while their workers mostly wait on calls downstream).",
-            behind.join(", ")
+        sentences.push(crate::msg!(
+            "engine-saturated-behind",
+            "Backed up behind it: {names} (queues full while their workers mostly wait on calls downstream).",
+            names = behind.join(", ")
         ));
     }
-    text.push(' ');
-    text.push_str(SATURATED_DEFINITION);
-    Some(text)
+    sentences.push(saturated_definition());
+    Some(Message::sentences(sentences))
 }
 
 /// The sentence for a run where nothing was saturated.
 #[must_use]
-pub fn nothing_saturated() -> String {
-    format!("Saturated: no node. {SATURATED_DEFINITION}")
+pub fn nothing_saturated() -> Message {
+    Message::sentences(vec![crate::msg!("engine-saturated-none", "Saturated: no node."), saturated_definition()])
 }

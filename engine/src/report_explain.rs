@@ -16,8 +16,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::message::Message;
 use crate::model::{Design, FaultKind};
-use crate::report_bottleneck::{Saturation, TAIL_DEFINITION, nothing_saturated, saturated, saturated_sentence};
+use crate::report_bottleneck::{Saturation, nothing_saturated, saturated, saturated_sentence, tail_definition};
 use crate::sim::{Report, Trace, TraceSpan, Verdict};
 use crate::units::{SloKind, objective_text, slo_figures, slo_kind, slo_order};
 
@@ -63,7 +64,7 @@ pub struct Finding {
     /// How serious.
     pub level: Level,
     /// The sentence.
-    pub text: String,
+    pub text: Message,
     /// Node the finding is about, to select it.
     pub node: Option<String>,
 }
@@ -145,7 +146,12 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
     if report.unstable {
         findings.push(Finding {
             level: Level::Bad,
-            text: format!("The run is unstable: {}.", crate::message::join(&report.unstable_reasons, "; ")),
+            text: crate::msg!(
+                "engine-finding-unstable",
+                "The run is unstable: {reasons}.",
+                reasons = crate::message::join(&report.unstable_reasons, "; ")
+            )
+            .with_list("reasons", report.unstable_reasons.clone(), "; "),
             node: report.unstable_nodes.first().cloned(),
         });
     }
@@ -155,35 +161,49 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
         let objective = objective_text(report, s);
         let (m, t) = (s.measured.mean, s.target);
         let over = if slo_kind(s) == SloKind::ErrorRate {
-            format!("{:.2} points", (m - t) * 100.0)
+            crate::msg!("engine-points", "{points} points", points = format!("{:.2}", (m - t) * 100.0))
         } else {
-            crate::units::ms(m - t)
+            Message::untranslated(crate::units::ms(m - t))
         };
+        let (workload, measured, target) = (&s.workload, f.measured_with_ci(), &f.target);
         let (level, text) = match s.verdict {
             Verdict::Fail => (
                 Level::Bad,
-                format!(
-                    "SLO missed: {} {objective} is {} against a target of {}: over by {over} ({:+.0} %).",
-                    s.workload,
-                    f.measured_with_ci(),
-                    f.target,
-                    if t == 0.0 { 0.0 } else { (m - t) / t * 100.0 }
+                crate::msg!(
+                    "engine-finding-slo-missed",
+                    "SLO missed: {workload} {objective} is {measured} against a target of {target}: over by {over} ({relative} %).",
+                    workload = workload,
+                    objective = &objective,
+                    measured = measured,
+                    target = target,
+                    over = &over,
+                    relative = format!("{:+.0}", if t == 0.0 { 0.0 } else { (m - t) / t * 100.0 })
                 ),
             ),
             Verdict::Inconclusive => (
                 Level::Warn,
-                format!(
-                    "SLO inconclusive: {} {objective} is {}, the interval straddles the target {}: run longer or with more replications.",
-                    s.workload,
-                    f.measured_with_ci(),
-                    f.target
+                crate::msg!(
+                    "engine-finding-slo-inconclusive",
+                    "SLO inconclusive: {workload} {objective} is {measured}, the interval straddles the target {target}: run longer or with more replications.",
+                    workload = workload,
+                    objective = &objective,
+                    measured = measured,
+                    target = target
                 ),
             ),
             Verdict::Pass => (
                 Level::Info,
-                format!("SLO met: {} {objective} is {} (target {}).", s.workload, f.measured_with_ci(), f.target),
+                crate::msg!(
+                    "engine-finding-slo-met",
+                    "SLO met: {workload} {objective} is {measured} (target {target}).",
+                    workload = workload,
+                    objective = &objective,
+                    measured = measured,
+                    target = target
+                ),
             ),
         };
+        let text = text.with_list("objective", vec![objective], "").with_list("over", vec![over], "");
         findings.push(Finding { level, text, node: None });
     }
 
@@ -216,34 +236,40 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
     }
     if let Some(top) = shares.first().filter(|t| t.share > 0.0) {
         let tt = top.total_ms().max(1e-12);
-        let mut text = format!(
-            "Largest share of tail latency: {} — the slowest requests ({} sampled trace{} at or above p99) spend {:.0} % of their time there \
-             ({:.0} % of it queueing, {:.0} % in service, {:.0} % on the network).",
-            top.name,
-            tail.len(),
-            if tail.len() == 1 { "" } else { "s" },
-            top.share * 100.0,
-            top.queue_ms / tt * 100.0,
-            top.service_ms / tt * 100.0,
-            top.network_ms / tt * 100.0
-        );
+        let mut sentences = vec![crate::msg!(
+            "engine-finding-tail",
+            "Largest share of tail latency: {name} — the slowest requests ({traces} sampled {trace_word} at or above p99) spend {share} % of their time there ({queue} % of it queueing, {service} % in service, {network} % on the network).",
+            name = &top.name,
+            traces = tail.len(),
+            trace_word = if tail.len() == 1 { "trace" } else { "traces" },
+            share = format!("{:.0}", top.share * 100.0),
+            queue = format!("{:.0}", top.queue_ms / tt * 100.0),
+            service = format!("{:.0}", top.service_ms / tt * 100.0),
+            network = format!("{:.0}", top.network_ms / tt * 100.0)
+        )];
         if let Some(second) = shares.get(1).filter(|s| s.share >= 0.05) {
-            text.push_str(&format!(" Next: {} ({:.0} %).", second.name, second.share * 100.0));
+            sentences.push(crate::msg!(
+                "engine-finding-tail-next",
+                "Next: {name} ({share} %).",
+                name = &second.name,
+                share = format!("{:.0}", second.share * 100.0)
+            ));
         }
         if design.is_some() && !sat.iter().any(|x| x.node == top.node) {
             let rho = report.node(&top.node).map_or(0.0, |n| n.utilization.mean);
-            text.push_str(&format!(
-                " It is not saturated ({} busy): it is slow, not short of capacity.",
-                crate::units::percent(rho)
+            sentences.push(crate::msg!(
+                "engine-finding-tail-not-saturated",
+                "It is not saturated ({busy} busy): it is slow, not short of capacity.",
+                busy = crate::units::percent(rho)
             ));
         }
-        text.push(' ');
-        text.push_str(TAIL_DEFINITION);
+        sentences.push(tail_definition());
+        let text = Message::sentences(sentences);
         findings.push(Finding { level: Level::Warn, text, node: Some(top.node.clone()) });
     } else if report.traces.is_empty() {
         findings.push(Finding {
             level: Level::Info,
-            text: "No traces were sampled, so the tail cannot be broken down.".to_owned(),
+            text: crate::msg!("engine-finding-no-traces", "No traces were sampled, so the tail cannot be broken down."),
             node: None,
         });
     }
@@ -251,12 +277,13 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
         if n.utilization.mean >= 0.85 && !sat.iter().any(|x| x.node == n.id) {
             findings.push(Finding {
                 level: Level::Warn,
-                text: format!(
-                    "{} runs hot: ρ {:.2}, mean queue {:.1}, {} rejected.",
-                    n.name,
-                    n.utilization.mean,
-                    n.mean_queue_length.mean,
-                    n.outcomes.rejected.total()
+                text: crate::msg!(
+                    "engine-finding-hot",
+                    "{name} runs hot: ρ {rho}, mean queue {queue}, {rejected} rejected.",
+                    name = &n.name,
+                    rho = format!("{:.2}", n.utilization.mean),
+                    queue = format!("{:.1}", n.mean_queue_length.mean),
+                    rejected = n.outcomes.rejected.total()
                 ),
                 node: Some(n.id.clone()),
             });
@@ -285,7 +312,17 @@ fn fault_findings(report: &Report, design: &Design, findings: &mut Vec<Finding>)
             };
             let node =
                 design.node(&f.target).map(|n| n.id.clone()).or_else(|| f.reached.first().map(|r| r.node.clone()));
-            findings.push(Finding { level, text: format!("Fault: {}.", f.summary.trim_end_matches('.')), node });
+            // A summary read from an older report may end with a full stop.
+            let summary = match f.summary.strip_suffix('.') {
+                Some(trimmed) => Message::untranslated(trimmed),
+                None => f.summary.clone(),
+            };
+            let text = crate::msg!("engine-finding-fault", "Fault: {summary}.", summary = &summary).with_list(
+                "summary",
+                vec![summary],
+                "",
+            );
+            findings.push(Finding { level, text, node });
         }
         return;
     }
@@ -315,29 +352,44 @@ fn fault_findings(report: &Report, design: &Design, findings: &mut Vec<Finding>)
         let inside = |_: usize, t: f64| t + w > f.start_s && t < f.end_s;
         let (Some(err), Some(p99)) = (mean(&inside, &failed), mean(&inside, &p99_max)) else { continue };
         let kind = match &f.fault {
-            FaultKind::Outage { .. } => "outage",
-            FaultKind::Latency { .. } => "added latency",
-            FaultKind::Errors { .. } => "error burst",
-            FaultKind::Partition { .. } => "partition",
-            FaultKind::BrokerOutage { .. } => "broker outage",
+            FaultKind::Outage { .. } => crate::msg!("engine-fault-word-outage", "outage"),
+            FaultKind::Latency { .. } => crate::msg!("engine-fault-word-latency", "added latency"),
+            FaultKind::Errors { .. } => crate::msg!("engine-fault-word-errors", "error burst"),
+            FaultKind::Partition { .. } => crate::msg!("engine-fault-word-partition", "partition"),
+            FaultKind::BrokerOutage { .. } => crate::msg!("engine-fault-word-broker-outage", "broker outage"),
         };
         let target =
             design.node(&f.target).map(|n| n.name.clone()).or_else(|| design.edge(&f.target).map(|e| e.id.clone()));
-        let mut text = format!(
-            "During fault \"{}\" ({kind} on {}, {:.0}–{:.0} s): {:.1} failed requests/s and worst p99 {:.0} ms",
-            f.name,
-            target.as_deref().unwrap_or(&f.target),
-            f.start_s,
-            f.end_s,
-            err / w,
-            p99
-        );
-        match (outside_err, outside_p99) {
-            (Some(e0), Some(p0)) => {
-                text.push_str(&format!(", against {:.1}/s and {:.0} ms outside faults.", e0 / w, p0));
-            }
-            _ => text.push('.'),
+        let (name, target) = (&f.name, target.as_deref().unwrap_or(&f.target));
+        let (start, end) = (format!("{:.0}", f.start_s), format!("{:.0}", f.end_s));
+        let (failed_per_s, p99) = (format!("{:.1}", err / w), format!("{p99:.0}"));
+        let text = match (outside_err, outside_p99) {
+            (Some(e0), Some(p0)) => crate::msg!(
+                "engine-finding-during-fault-against",
+                "During fault \"{name}\" ({fault_kind} on {target}, {start}–{end} s): {failed_per_s} failed requests/s and worst p99 {p99} ms, against {outside_failed}/s and {outside_p99} ms outside faults.",
+                name = name,
+                fault_kind = &kind,
+                target = target,
+                start = start,
+                end = end,
+                failed_per_s = failed_per_s,
+                p99 = p99,
+                outside_failed = format!("{:.1}", e0 / w),
+                outside_p99 = format!("{p0:.0}")
+            ),
+            _ => crate::msg!(
+                "engine-finding-during-fault",
+                "During fault \"{name}\" ({fault_kind} on {target}, {start}–{end} s): {failed_per_s} failed requests/s and worst p99 {p99} ms.",
+                name = name,
+                fault_kind = &kind,
+                target = target,
+                start = start,
+                end = end,
+                failed_per_s = failed_per_s,
+                p99 = p99
+            ),
         }
+        .with_list("fault_kind", vec![kind], "");
         let level = if outside_err.is_some_and(|e0| err > e0 * 2.0 + 0.5) { Level::Warn } else { Level::Info };
         findings.push(Finding { level, text, node: design.node(&f.target).map(|n| n.id.clone()) });
     }
@@ -350,49 +402,75 @@ fn discovery_findings(report: &Report, findings: &mut Vec<Finding>) {
     for d in &report.discovery {
         if d.calls_to_dead > 0 {
             let share = d.calls_to_dead as f64 / d.calls.max(1) as f64;
-            let eviction = if d.evictions > 0 {
-                format!(", evicted {:.1} s after the crash on average", d.mean_eviction_ms / 1000.0)
-            } else {
-                String::new()
-            };
-            let cure = if d.mode == "client_side" {
-                "a shorter health-check interval or cache TTL, or retrying on another instance, narrows the window"
-            } else {
-                "outlier ejection or a shorter health-check interval narrows the window"
+            let (calls, name, percent) = (d.calls_to_dead, &d.name, format!("{:.2}", share * 100.0));
+            let client_side = d.mode == "client_side";
+            let text = match (d.evictions > 0, client_side) {
+                (true, true) => crate::msg!(
+                    "engine-finding-dead-evicted-client",
+                    "{calls} calls to {name} ({share}%) reached an instance that had crashed but was still listed, evicted {evicted_s} s after the crash on average; a shorter health-check interval or cache TTL, or retrying on another instance, narrows the window.",
+                    calls = calls,
+                    name = name,
+                    share = percent,
+                    evicted_s = format!("{:.1}", d.mean_eviction_ms / 1000.0)
+                ),
+                (true, false) => crate::msg!(
+                    "engine-finding-dead-evicted-server",
+                    "{calls} calls to {name} ({share}%) reached an instance that had crashed but was still listed, evicted {evicted_s} s after the crash on average; outlier ejection or a shorter health-check interval narrows the window.",
+                    calls = calls,
+                    name = name,
+                    share = percent,
+                    evicted_s = format!("{:.1}", d.mean_eviction_ms / 1000.0)
+                ),
+                (false, true) => crate::msg!(
+                    "engine-finding-dead-client",
+                    "{calls} calls to {name} ({share}%) reached an instance that had crashed but was still listed; a shorter health-check interval or cache TTL, or retrying on another instance, narrows the window.",
+                    calls = calls,
+                    name = name,
+                    share = percent
+                ),
+                (false, false) => crate::msg!(
+                    "engine-finding-dead-server",
+                    "{calls} calls to {name} ({share}%) reached an instance that had crashed but was still listed; outlier ejection or a shorter health-check interval narrows the window.",
+                    calls = calls,
+                    name = name,
+                    share = percent
+                ),
             };
             findings.push(Finding {
                 level: if share >= 0.001 { Level::Warn } else { Level::Info },
-                text: format!(
-                    "{} calls to {} ({:.2}%) reached an instance that had crashed but was still listed{eviction}; {cure}.",
-                    d.calls_to_dead,
-                    d.name,
-                    share * 100.0
-                ),
+                text,
                 node: Some(d.id.clone()),
             });
         }
         if d.lookup_failed_calls > 0 {
-            findings.push(Finding {
-                level: Level::Warn,
-                text: format!(
-                    "{} calls to {} failed because no instance list could be had ({} failed lookups){}.",
-                    d.lookup_failed_calls,
-                    d.name,
-                    d.lookup_failures,
-                    if d.mode == "client_side" {
-                        "; `on_registry_failure: stale_cache` keeps the last list"
-                    } else {
-                        ""
-                    }
-                ),
-                node: Some(d.id.clone()),
-            });
+            let (calls, name, lookups) = (d.lookup_failed_calls, &d.name, d.lookup_failures);
+            let text = if d.mode == "client_side" {
+                crate::msg!(
+                    "engine-finding-lookup-failed-client",
+                    "{calls} calls to {name} failed because no instance list could be had ({lookups} failed lookups); `on_registry_failure: stale_cache` keeps the last list.",
+                    calls = calls,
+                    name = name,
+                    lookups = lookups
+                )
+            } else {
+                crate::msg!(
+                    "engine-finding-lookup-failed",
+                    "{calls} calls to {name} failed because no instance list could be had ({lookups} failed lookups).",
+                    calls = calls,
+                    name = name,
+                    lookups = lookups
+                )
+            };
+            findings.push(Finding { level: Level::Warn, text, node: Some(d.id.clone()) });
         } else if d.stale_routed > 0 {
             findings.push(Finding {
                 level: Level::Info,
-                text: format!(
-                    "The registry failed {} lookups for {}; {} calls went on with the stale instance list and did not fail for it.",
-                    d.lookup_failures, d.name, d.stale_routed
+                text: crate::msg!(
+                    "engine-finding-stale-routed",
+                    "The registry failed {lookups} lookups for {name}; {calls} calls went on with the stale instance list and did not fail for it.",
+                    lookups = d.lookup_failures,
+                    name = &d.name,
+                    calls = d.stale_routed
                 ),
                 node: Some(d.id.clone()),
             });

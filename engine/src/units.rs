@@ -5,6 +5,7 @@
 //! "0.00 against 0.01"). Error rates are stored as shares (0–1) and shown as
 //! percentages.
 
+use crate::message::Message;
 use crate::model::Design;
 use crate::sim::compare::Metric;
 use crate::sim::{Estimate, Report, SloVerdict, Verdict, WorkloadReport};
@@ -171,27 +172,55 @@ pub fn success_share(w: &WorkloadReport) -> Option<f64> {
 /// Whose latency a workload's figures are, when not everyone's: "of the
 /// 28 % that succeeded", or "no request succeeded"; `None` when all did.
 #[must_use]
-pub fn latency_population(w: &WorkloadReport) -> Option<String> {
+pub fn latency_population(w: &WorkloadReport) -> Option<Message> {
     match success_share(w) {
         Some(s) if s >= 1.0 => None,
-        Some(s) if s > 0.0 => Some(format!("of the {} that succeeded", success_percent(s))),
-        _ => Some("no request succeeded".to_owned()),
+        Some(s) if s > 0.0 => Some(crate::msg!(
+            "engine-latency-of-succeeded",
+            "of the {share} that succeeded",
+            share = success_percent(s)
+        )),
+        _ => Some(no_request_succeeded()),
+    }
+}
+
+/// Why a latency has no value: nothing succeeded.
+#[must_use]
+pub fn no_request_succeeded() -> Message {
+    crate::msg!("engine-no-request-succeeded", "no request succeeded")
+}
+
+/// An SLO's objective in words: "p99 latency", "error rate".
+#[must_use]
+pub fn objective(v: &SloVerdict) -> Message {
+    match v.objective.strip_suffix(" latency") {
+        Some(percentile) => {
+            crate::msg!("engine-objective-latency", "{percentile} latency", percentile = percentile)
+        }
+        None if v.objective == "error rate" => crate::msg!("engine-objective-error-rate", "error rate"),
+        None => Message::untranslated(v.objective.clone()),
     }
 }
 
 /// An objective as shown: a latency objective says whose latency it is when
 /// some requests failed ("p99 latency of the 28 % that succeeded").
 #[must_use]
-pub fn objective_text(report: &Report, v: &SloVerdict) -> String {
-    if slo_kind(v) == SloKind::Latency
-        && let Some(pop) = report.workload(&v.workload).and_then(latency_population)
-    {
-        if pop.starts_with("of ") {
-            return format!("{} {pop}", v.objective);
+pub fn objective_text(report: &Report, v: &SloVerdict) -> Message {
+    let objective = objective(v);
+    let Some(w) = report.workload(&v.workload).filter(|_| slo_kind(v) == SloKind::Latency) else { return objective };
+    let message = match success_share(w) {
+        Some(s) if s >= 1.0 => return objective,
+        Some(s) if s > 0.0 => crate::msg!(
+            "engine-objective-of-succeeded",
+            "{objective} of the {share} that succeeded",
+            objective = &objective,
+            share = success_percent(s)
+        ),
+        _ => {
+            crate::msg!("engine-objective-none-succeeded", "{objective} (no request succeeded)", objective = &objective)
         }
-        return format!("{} ({pop})", v.objective);
-    }
-    v.objective.clone()
+    };
+    message.with_list("objective", vec![objective], "")
 }
 
 /// Indexes of the SLO verdicts, failing first, then inconclusive, then

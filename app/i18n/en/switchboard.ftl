@@ -797,6 +797,7 @@ plots-dashed-baseline = · dashed: baseline { $run }
 summary-settings = { $design }: { $duration } s simulated ({ $warmup } s warm-up), seed { $seed }, { $replications }, rate ×{ $scale }, { $events } events, CIs by { $ci }
 summary-unstable = ⚠ Unstable: { $reasons }
 summary-conservation = Conservation: { $violations }
+summary-slo = { $objective }: { $measured } (target { $target })
 summary-latency-population = { $population } (failed requests have none)
 traces-sampled = Sampled requests ({ $count }, slowest first)
 traces-reason = sampled: { $reason }

@@ -140,3 +140,75 @@ engine-must-most-about-2-gb = 最多为 { $max_in_flight }（约 2 GB 的并发�
 engine-must-least-found-2 = 至少为 { $min_span_s } s，实际为 { $window_s }
 engine-gives-more-than-100-000 = 会产生超过 100,000 个统计窗口：请把窗口调宽
 engine-no-workload-reaches-never-sees = 没有负载到达 { $name }：它永远没有流量
+
+## 组合句子与列表分隔符
+engine-list = { $items }
+engine-separator-comma = ，
+engine-separator-semicolon = ；
+# 中文句子之间不加空格。
+engine-separator-sentence = { "" }
+
+## 原因分析：饱和与尾延迟
+engine-saturated-definition = 饱和是指资源的容量已经用尽：其工作线程几乎一直忙于自身的工作（平均 ≥ 85 %，或某个窗口内 ≥ 98 %），或者其队列已满或持续增长，因此请求需要等待或被拒绝。
+engine-tail-definition = 尾延迟占比最大的节点，是最慢的请求（p99 及以上）在关键路径上花费时间最多的节点；它不一定繁忙，可能只是慢。
+engine-evidence-queue-growing = 队列持续增长
+engine-evidence-queue-full = 队列已满
+engine-evidence-own-work = 工作线程平均有 { $busy } 的时间忙于自身的工作
+engine-evidence-busiest-window = 最忙的窗口内为 { $busy }
+engine-evidence-turned-away = 拒绝了 { $rejected } 个请求
+engine-saturated-cause = 饱和：{ $name }（{ $evidence }）。
+engine-saturated-behind = 在它之后积压的：{ $names }（队列已满，而其工作线程大多在等待下游调用）。
+engine-saturated-none = 饱和：没有节点饱和。
+engine-finding-unstable = 本次运行不稳定：{ $reasons }。
+engine-finding-slo-missed = SLO 未达成：{ $workload } 的{ $objective }为 { $measured }，目标为 { $target }：超出 { $over }（{ $relative } %）。
+engine-finding-slo-inconclusive = SLO 无定论：{ $workload } 的{ $objective }为 { $measured }，置信区间跨过了目标 { $target }：请延长运行时间或增加重复次数。
+engine-finding-slo-met = SLO 达成：{ $workload } 的{ $objective }为 { $measured }（目标 { $target }）。
+engine-finding-tail = 尾延迟占比最大：{ $name } —— 最慢的请求（p99 及以上的 { $traces } 条采样链路）有 { $share } % 的时间花在这里（其中排队 { $queue } %，服务 { $service } %，网络 { $network } %）。
+engine-finding-tail-next = 其次：{ $name }（{ $share } %）。
+engine-finding-tail-not-saturated = 它并未饱和（忙碌 { $busy }）：它是慢，而不是容量不足。
+engine-finding-no-traces = 没有采样到链路，因此无法分解尾延迟。
+engine-finding-hot = { $name } 偏热：ρ { $rho }，平均队列长度 { $queue }，拒绝 { $rejected } 个。
+
+## 故障
+engine-finding-fault = 故障：{ $summary }。
+engine-fault-word-outage = 宕机
+engine-fault-word-latency = 附加延迟
+engine-fault-word-errors = 错误突增
+engine-fault-word-partition = 网络分区
+engine-fault-word-broker-outage = 消息代理宕机
+engine-finding-during-fault-against = 故障“{ $name }”期间（{ $target } 上的{ $fault_kind }，{ $start }–{ $end } s）：每秒 { $failed_per_s } 个失败请求，最差 p99 为 { $p99 } ms；故障之外为每秒 { $outside_failed } 个和 { $outside_p99 } ms。
+engine-finding-during-fault = 故障“{ $name }”期间（{ $target } 上的{ $fault_kind }，{ $start }–{ $end } s）：每秒 { $failed_per_s } 个失败请求，最差 p99 为 { $p99 } ms。
+engine-fault-summary-unattributed = { $name }：{ $target } 上的{ $what }，从 { $start } 到 { $end }
+engine-fault-summary-not-attributed = { $summary }（未归因：只有前 { $max } 个故障会被归因）
+engine-fault-summary-start = { $name }（{ $what }）于 { $at } 作用在 { $target } 上
+engine-fault-reached-failures = { $name } 自 { $at } 起失败
+engine-fault-reached-latency = { $name } 自 { $at } 起变慢
+engine-fault-impact-of-succeeded = { $workload }：错误率 { $errors }%，其中 { $points } 个百分点由该故障造成；成功的 { $share } 请求的 p99 为 { $p99 } ms（无此故障时 { $without } ms）
+engine-fault-impact = { $workload }：错误率 { $errors }%，其中 { $points } 个百分点由该故障造成；p99 为 { $p99 } ms（无此故障时 { $without } ms）
+engine-fault-no-effect = 对任何节点都没有可测量的影响
+
+## 服务发现的代价
+engine-finding-dead-evicted-client = 有 { $calls } 次对 { $name } 的调用（{ $share }%）到达了已崩溃但仍在列表中的实例，平均在崩溃 { $evicted_s } s 后才被剔除；缩短健康检查间隔或缓存 TTL，或在另一个实例上重试，可以缩小这个窗口。
+engine-finding-dead-evicted-server = 有 { $calls } 次对 { $name } 的调用（{ $share }%）到达了已崩溃但仍在列表中的实例，平均在崩溃 { $evicted_s } s 后才被剔除；异常实例驱逐或缩短健康检查间隔可以缩小这个窗口。
+engine-finding-dead-client = 有 { $calls } 次对 { $name } 的调用（{ $share }%）到达了已崩溃但仍在列表中的实例；缩短健康检查间隔或缓存 TTL，或在另一个实例上重试，可以缩小这个窗口。
+engine-finding-dead-server = 有 { $calls } 次对 { $name } 的调用（{ $share }%）到达了已崩溃但仍在列表中的实例；异常实例驱逐或缩短健康检查间隔可以缩小这个窗口。
+engine-finding-lookup-failed-client = 有 { $calls } 次对 { $name } 的调用因拿不到实例列表而失败（{ $lookups } 次查找失败）；`on_registry_failure: stale_cache` 可以保留上一次的列表。
+engine-finding-lookup-failed = 有 { $calls } 次对 { $name } 的调用因拿不到实例列表而失败（{ $lookups } 次查找失败）。
+engine-finding-stale-routed = 注册中心对 { $name } 的 { $lookups } 次查找失败；有 { $calls } 次调用继续使用过期的实例列表，并未因此失败。
+
+## SLO 的对象
+engine-latency-of-succeeded = 仅统计成功的 { $share } 请求
+engine-no-request-succeeded = 没有请求成功
+engine-objective-latency = { $percentile } 延迟
+engine-objective-error-rate = 错误率
+engine-objective-of-succeeded = { $objective }（仅统计成功的 { $share } 请求）
+engine-objective-none-succeeded = { $objective }（没有请求成功）
+engine-points = { $points } 个百分点
+engine-fault-outage-all = 全部副本宕机
+engine-fault-outage = { $k } 个副本宕机
+engine-fault-latency = 延迟 { $change }
+engine-fault-errors = 错误 p={ $p }
+engine-fault-partition-fast = 网络分区（快速失败）
+engine-fault-partition-hang = 网络分区（挂起）
+engine-fault-broker-held = 消息代理宕机（消息保留）
+engine-fault-broker-lost = 消息代理宕机（消息丢失）

@@ -748,6 +748,7 @@ plots-dashed-baseline = · 虚线：基线 { $run }
 summary-settings = { $design }：仿真 { $duration } s（预热 { $warmup } s），随机种子 { $seed }，{ $replications }，速率 ×{ $scale }，{ $events } 个事件，置信区间方法 { $ci }
 summary-unstable = ⚠ 不稳定：{ $reasons }
 summary-conservation = 守恒校验：{ $violations }
+summary-slo = { $objective }：{ $measured }（目标 { $target }）
 summary-latency-population = { $population }（失败请求没有延迟）
 traces-sampled = 采样请求（{ $count } 个，最慢的在前）
 traces-reason = 采样原因：{ $reason }

@@ -217,24 +217,48 @@ fn lookup(key: &str, args: Option<&FluentArgs<'_>>) -> String {
 /// message has no key (read from a file) or no catalogue has it.
 #[must_use]
 pub fn tr_message(message: &engine::message::Message) -> String {
-    let Some(key) = message.key() else { return message.as_str().to_owned() };
+    with(|c| say(&c.current, message)).unwrap_or_else(|| message.as_str().to_owned())
+}
+
+/// An engine sentence from `catalogue`; `None` when it is English, the
+/// message has no key or the catalogue lacks it.
+fn say(catalogue: &Catalogue, message: &engine::message::Message) -> Option<String> {
+    use engine::message::Arg;
+    let key = message.key()?;
+    if catalogue.lang == Lang::En {
+        return None;
+    }
     let mut args = FluentArgs::with_capacity(message.args().len());
-    with(|c| {
-        if c.current.lang == Lang::En {
-            return None;
-        }
-        for (name, value) in message.args() {
+    for (name, value) in message.args() {
+        let text = match value {
             // A node's or an edge's kind is a word of the catalogue too.
-            let word = match *name {
-                "kind" => c.current.format(&format!("kind-{value}"), None),
-                "edge_kind" => c.current.format(&format!("edge-kind-{value}"), None),
-                _ => None,
-            };
-            args.set(*name, word.map_or_else(|| FluentValue::from(value.clone()), FluentValue::from));
-        }
-        c.current.format(key, Some(&args))
-    })
-    .unwrap_or_else(|| message.as_str().to_owned())
+            Arg::Text(v) if *name == "kind" => {
+                catalogue.format(&format!("kind-{v}"), None).unwrap_or_else(|| v.clone())
+            }
+            Arg::Text(v) if *name == "edge_kind" => {
+                catalogue.format(&format!("edge-kind-{v}"), None).unwrap_or_else(|| v.clone())
+            }
+            Arg::Text(v) => v.clone(),
+            Arg::List(parts, separator) => {
+                let said: Vec<String> =
+                    parts.iter().map(|p| say(catalogue, p).unwrap_or_else(|| p.as_str().to_owned())).collect();
+                said.join(&catalogue.format(&separator_key(separator), None).unwrap_or_else(|| (*separator).to_owned()))
+            }
+        };
+        args.set(*name, FluentValue::from(text));
+    }
+    catalogue.format(key, Some(&args))
+}
+
+/// The catalogue key of an English list separator (`", "` → `separator-comma`).
+fn separator_key(separator: &str) -> String {
+    match separator {
+        ", " => "engine-separator-comma",
+        "; " => "engine-separator-semicolon",
+        " " => "engine-separator-sentence",
+        _ => "engine-separator-other",
+    }
+    .to_owned()
 }
 
 /// Engine sentences in the current language, joined by `separator`.

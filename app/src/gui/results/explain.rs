@@ -25,7 +25,7 @@ pub fn tab(ui: &mut Ui, report: &Report, design: &Design, actions: &mut Vec<Acti
             };
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(glyph).color(color));
-                ui.label(&f.text);
+                ui.label(crate::gui::i18n::tr_message(&f.text));
                 if let Some(node) = &f.node
                     && ui.small_button(tr("explain-show")).on_hover_text(tr("explain-select-the-node-on-the")).clicked()
                 {

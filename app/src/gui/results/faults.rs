@@ -71,7 +71,7 @@ fn fault(ui: &mut Ui, f: &FaultReport, report: &Report, design: &Design, actions
         ui.label(tr_args(
             "faults-what",
             &[
-                ("what", f.what.as_str().into()),
+                ("what", crate::gui::i18n::tr_message(&f.what).into()),
                 ("target", target.as_str().into()),
                 ("start", num(f.start_s, 1)),
                 ("end", num(f.end_s, 1)),

@@ -26,7 +26,14 @@ pub fn verdict_style(v: Verdict) -> (Color32, String) {
 #[must_use]
 pub fn slo_text(report: &Report, s: &SloVerdict) -> String {
     let f = engine::units::slo_figures(s);
-    format!("{}: {} (target {})", engine::units::objective_text(report, s), f.measured_with_ci(), f.target)
+    tr_args(
+        "summary-slo",
+        &[
+            ("objective", tr_message(&engine::units::objective_text(report, s)).into()),
+            ("measured", f.measured_with_ci().into()),
+            ("target", f.target.into()),
+        ],
+    )
 }
 
 /// Show the summary tab.
@@ -135,7 +142,7 @@ fn card(ui: &mut Ui, w: &WorkloadReport, report: &Report) {
                     row(
                         ui,
                         &tr("summary-latency"),
-                        tr_args("summary-latency-population", &[("population", p.clone().into())]),
+                        tr_args("summary-latency-population", &[("population", tr_message(&p).into())]),
                     );
                 }
                 row(ui, &tr("summary-outcomes"), outcomes_text(&w.outcomes));

@@ -13,6 +13,7 @@
 //! without one of the faults (the counterfactual of the attribution) sees the
 //! same random numbers elsewhere.
 
+use crate::message::Message;
 use crate::model::{Design, FaultKind, Outcome, PartitionMode};
 
 use crate::sim::core::event_queue::Kind;
@@ -53,11 +54,11 @@ pub(crate) struct PFault {
 }
 
 impl PFault {
-    /// A short description, e.g. "outage of 2 replicas".
-    pub fn describe(&self) -> String {
+    /// A short description, e.g. "outage of 2 replica(s)".
+    pub fn describe(&self) -> Message {
         match self.kind {
-            PFaultKind::Outage(None) => "outage of every replica".to_owned(),
-            PFaultKind::Outage(Some(k)) => format!("outage of {k} replica(s)"),
+            PFaultKind::Outage(None) => crate::msg!("engine-fault-outage-all", "outage of every replica"),
+            PFaultKind::Outage(Some(k)) => crate::msg!("engine-fault-outage", "outage of {k} replica(s)", k = k),
             PFaultKind::Latency { added_ns, factor } => {
                 let mut parts = Vec::new();
                 if added_ns > 0 {
@@ -66,13 +67,19 @@ impl PFault {
                 if (factor - 1.0).abs() > f64::EPSILON {
                     parts.push(format!("×{factor}"));
                 }
-                format!("latency {}", parts.join(" "))
+                crate::msg!("engine-fault-latency", "latency {change}", change = parts.join(" "))
             }
-            PFaultKind::Errors(p) => format!("errors p={p}"),
-            PFaultKind::Partition { hang: false } => "partition (fail fast)".to_owned(),
-            PFaultKind::Partition { hang: true } => "partition (hang)".to_owned(),
-            PFaultKind::BrokerOutage { lose: false } => "broker outage (messages held)".to_owned(),
-            PFaultKind::BrokerOutage { lose: true } => "broker outage (messages lost)".to_owned(),
+            PFaultKind::Errors(p) => crate::msg!("engine-fault-errors", "errors p={p}", p = p),
+            PFaultKind::Partition { hang: false } => {
+                crate::msg!("engine-fault-partition-fast", "partition (fail fast)")
+            }
+            PFaultKind::Partition { hang: true } => crate::msg!("engine-fault-partition-hang", "partition (hang)"),
+            PFaultKind::BrokerOutage { lose: false } => {
+                crate::msg!("engine-fault-broker-held", "broker outage (messages held)")
+            }
+            PFaultKind::BrokerOutage { lose: true } => {
+                crate::msg!("engine-fault-broker-lost", "broker outage (messages lost)")
+            }
         }
     }
 }

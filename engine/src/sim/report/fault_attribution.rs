@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use crate::message::Message;
 use crate::sim::core::plan::{NONE, Plan};
 use crate::sim::report::accumulators::Pooled;
 use crate::sim::report::aggregate::RepResult;
@@ -146,25 +147,36 @@ pub(crate) fn fault_reports(plan: &Plan, run: &AttrFold, without: &[AttrFold]) -
         } else {
             plan.node_names.get(f.node as usize).cloned().unwrap_or_else(|| f.target.clone())
         };
+        let what = f.describe();
         let mut report = FaultReport {
             name: f.name.clone(),
             target: f.target.clone(),
-            what: f.describe(),
+            what: what.clone(),
             start_s,
             end_s,
             reached: Vec::new(),
             impact: Vec::new(),
-            summary: format!(
-                "{}: {} on {target_name} from {} to {}",
-                f.name,
-                f.describe(),
-                fmt_s(start_s),
-                fmt_s(end_s)
-            ),
+            summary: crate::msg!(
+                "engine-fault-summary-unattributed",
+                "{name}: {what} on {target} from {start} to {end}",
+                name = &f.name,
+                what = &what,
+                target = &target_name,
+                start = fmt_s(start_s),
+                end = fmt_s(end_s)
+            )
+            .with_list("what", vec![what], ""),
         };
         let Some(cf) = without.get(i) else {
             if i >= MAX_ATTRIBUTED {
-                report.summary.push_str(" (not attributed: only the first 8 faults are)");
+                let summary = std::mem::take(&mut report.summary);
+                report.summary = crate::msg!(
+                    "engine-fault-summary-not-attributed",
+                    "{summary} (not attributed: only the first {max} faults are)",
+                    summary = &summary,
+                    max = MAX_ATTRIBUTED
+                )
+                .with_list("summary", vec![summary], "");
             }
             out.push(report);
             continue;
@@ -218,8 +230,18 @@ pub(crate) fn fault_reports(plan: &Plan, run: &AttrFold, without: &[AttrFold]) -
 /// "profile DB slowdown (latency ×3) on Profile DB at 40.0 s → Profile DB latency from 40.0 s →
 /// Recommendations failures from 40.3 s → product page: errors 41.0% (38.2 points due to this fault),
 /// p99 950 ms (820 ms without)".
-fn summary(plan: &Plan, r: &FaultReport, target_name: &str) -> String {
-    let mut parts = vec![format!("{} ({}) on {target_name} at {}", r.name, r.what, fmt_s(r.start_s))];
+fn summary(plan: &Plan, r: &FaultReport, target_name: &str) -> Message {
+    let mut parts = vec![
+        crate::msg!(
+            "engine-fault-summary-start",
+            "{name} ({what}) on {target} at {at}",
+            name = &r.name,
+            what = &r.what,
+            target = target_name,
+            at = fmt_s(r.start_s)
+        )
+        .with_list("what", vec![r.what.clone()], ""),
+    ];
     for reach in &r.reached {
         let name = plan
             .nodes
@@ -228,26 +250,43 @@ fn summary(plan: &Plan, r: &FaultReport, target_name: &str) -> String {
             .and_then(|i| plan.node_names.get(i))
             .cloned()
             .unwrap_or_else(|| reach.node.clone());
-        parts.push(format!("{name} {} from {}", reach.effect, fmt_s(reach.at_s)));
+        let at = fmt_s(reach.at_s);
+        parts.push(if reach.effect == "failures" {
+            crate::msg!("engine-fault-reached-failures", "{name} failures from {at}", name = &name, at = &at)
+        } else {
+            crate::msg!("engine-fault-reached-latency", "{name} latency from {at}", name = &name, at = &at)
+        });
     }
     for imp in &r.impact {
+        let (workload, errors, points) =
+            (&imp.workload, format!("{:.1}", imp.error_rate * 100.0), format!("{:.1}", imp.error_points));
+        let (p99, without) = (format!("{:.0}", imp.p99_ms), format!("{:.0}", imp.p99_without_ms));
         // Latency is of the requests that succeeded: say so when many did not.
-        let whose = if imp.error_rate > 0.0 {
-            format!(" of the {} that succeeded", crate::units::success_percent(1.0 - imp.error_rate))
+        parts.push(if imp.error_rate > 0.0 {
+            crate::msg!(
+                "engine-fault-impact-of-succeeded",
+                "{workload}: errors {errors}%, of which {points} points due to this fault; p99 of the {share} that succeeded {p99} ms ({without} ms without it)",
+                workload = workload,
+                errors = errors,
+                points = points,
+                share = crate::units::success_percent(1.0 - imp.error_rate),
+                p99 = p99,
+                without = without
+            )
         } else {
-            String::new()
-        };
-        parts.push(format!(
-            "{}: errors {:.1}%, of which {:.1} points due to this fault; p99{whose} {:.0} ms ({:.0} ms without it)",
-            imp.workload,
-            imp.error_rate * 100.0,
-            imp.error_points,
-            imp.p99_ms,
-            imp.p99_without_ms
-        ));
+            crate::msg!(
+                "engine-fault-impact",
+                "{workload}: errors {errors}%, of which {points} points due to this fault; p99 {p99} ms ({without} ms without it)",
+                workload = workload,
+                errors = errors,
+                points = points,
+                p99 = p99,
+                without = without
+            )
+        });
     }
     if r.reached.is_empty() {
-        parts.push("no measurable effect on any node".to_owned());
+        parts.push(crate::msg!("engine-fault-no-effect", "no measurable effect on any node"));
     }
-    parts.join(" → ")
+    crate::message::list(parts, " → ")
 }

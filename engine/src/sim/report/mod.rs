@@ -450,7 +450,7 @@ pub struct FaultReport {
     /// Node or edge id.
     pub target: String,
     /// What it does, in words.
-    pub what: String,
+    pub what: crate::message::Message,
     /// Start and end, s.
     pub start_s: f64,
     /// End, s.
@@ -460,7 +460,7 @@ pub struct FaultReport {
     /// Its share of each workload's failures and latency.
     pub impact: Vec<FaultImpact>,
     /// The story in one sentence.
-    pub summary: String,
+    pub summary: crate::message::Message,
 }
 
 /// When a fault's effect reached a node.
