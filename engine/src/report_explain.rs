@@ -363,8 +363,8 @@ fn fault_findings(report: &Report, design: &Design, findings: &mut Vec<Finding>)
         let (name, target) = (&f.name, target.as_deref().unwrap_or(&f.target));
         let (start, end) = (format!("{:.0}", f.start_s), format!("{:.0}", f.end_s));
         let (failed_per_s, p99) = (format!("{:.1}", err / w), format!("{p99:.0}"));
-        let text = match (outside_err, outside_p99) {
-            (Some(e0), Some(p0)) => crate::msg!(
+        let text = if let (Some(e0), Some(p0)) = (outside_err, outside_p99) {
+            crate::msg!(
                 "engine-finding-during-fault-against",
                 "During fault \"{name}\" ({fault_kind} on {target}, {start}–{end} s): {failed_per_s} failed requests/s and worst p99 {p99} ms, against {outside_failed}/s and {outside_p99} ms outside faults.",
                 name = name,
@@ -376,8 +376,9 @@ fn fault_findings(report: &Report, design: &Design, findings: &mut Vec<Finding>)
                 p99 = p99,
                 outside_failed = format!("{:.1}", e0 / w),
                 outside_p99 = format!("{p0:.0}")
-            ),
-            _ => crate::msg!(
+            )
+        } else {
+            crate::msg!(
                 "engine-finding-during-fault",
                 "During fault \"{name}\" ({fault_kind} on {target}, {start}–{end} s): {failed_per_s} failed requests/s and worst p99 {p99} ms.",
                 name = name,
@@ -387,7 +388,7 @@ fn fault_findings(report: &Report, design: &Design, findings: &mut Vec<Finding>)
                 end = end,
                 failed_per_s = failed_per_s,
                 p99 = p99
-            ),
+            )
         }
         .with_list("fault_kind", vec![kind], "");
         let level = if outside_err.is_some_and(|e0| err > e0 * 2.0 + 0.5) { Level::Warn } else { Level::Info };
