@@ -3,7 +3,7 @@
 always has, from the system's Noto Sans CJK collection (Debian: fonts-noto-cjk).
 
 The subset holds every character of the GUI's message catalogues
-(app/i18n/*/switchboard.ftl), the GB2312 level-1 hanzi (the 3,755 most common
+(app/i18n/*/*.ftl: the GUI's words and the engine's sentences), the GB2312 level-1 hanzi (the 3,755 most common
 characters, so short user text in Chinese renders without a system CJK font),
 CJK and full-width punctuation, and ASCII. Run it after changing a catalogue;
 the glyph test (app/tests/glyphs.rs) fails when a catalogue character is
@@ -43,7 +43,7 @@ def gb2312_level1():
 
 def catalogue_chars():
     chars = set()
-    for ftl in sorted((ROOT / "app" / "i18n").glob("*/switchboard.ftl")):
+    for ftl in sorted((ROOT / "app" / "i18n").glob("*/*.ftl")):
         chars.update(ftl.read_text(encoding="utf-8"))
     return chars
 

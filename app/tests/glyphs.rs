@@ -106,9 +106,9 @@ fn every_ui_character_has_a_glyph_in_the_fonts_loaded() {
 fn every_character_of_both_catalogues_has_a_glyph_in_the_fonts_loaded() {
     let coverage = switchboard::gui::fonts::Coverage::of(&switchboard::gui::fonts::definitions());
     for lang in switchboard::gui::i18n::Lang::ALL {
-        let mut missing: Vec<String> = lang
-            .source()
-            .lines()
+        let mut missing: Vec<String> = std::iter::once(lang.source())
+            .chain(lang.engine_source())
+            .flat_map(str::lines)
             // Comments are for translators, not drawn.
             .filter(|l| !l.trim_start().starts_with('#'))
             .flat_map(str::chars)

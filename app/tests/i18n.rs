@@ -576,3 +576,22 @@ fn problems_and_run_warnings_read_in_the_chosen_language() {
     assert_eq!(i18n::tr_message(&at_least.message), "must be at least 1");
     assert_eq!(i18n::tr_message(&kind), "a broker cannot consume messages");
 }
+
+#[test]
+fn number_fields_group_thousands_and_read_them_back() {
+    use switchboard::gui::style;
+    assert_eq!(style::parse_number("12,000.5"), Some(12_000.5));
+    assert_eq!(style::parse_number(" −1,234 "), Some(-1234.0));
+    assert_eq!(style::parse_number("1,2x"), None);
+    let ctx = egui::Context::default();
+    style::install_number_format(&ctx);
+    assert_eq!(ctx.style_of(egui::Theme::Dark).number_formatter.format(100_000.0, 0..=0), "100,000");
+    assert_eq!(ctx.style_of(egui::Theme::Dark).number_formatter.format(1234.5, 1..=1), "1,234.5");
+    // Every number field goes through the helper that reads commas back.
+    let raw: Vec<String> = gui_sources()
+        .into_iter()
+        .filter(|(file, code)| file != "style.rs" && code.contains("DragValue::new("))
+        .map(|(file, _)| file)
+        .collect();
+    assert!(raw.is_empty(), "number fields made without style::number: {raw:?}");
+}

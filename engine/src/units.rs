@@ -241,13 +241,13 @@ pub fn slo_order(slos: &[SloVerdict]) -> Vec<usize> {
 /// another edge joins the same two nodes, what tells them apart: the
 /// workload it carries ("· workload browse"), else its operation, else its id.
 #[must_use]
-pub fn edge_label(design: &Design, from: &str, to: &str, id: &str) -> String {
+pub fn edge_label(design: &Design, from: &str, to: &str, id: &str) -> Message {
     let base = format!("{} → {}", design.node_name(from), design.node_name(to));
     let twins = design.edges.iter().filter(|e| e.from == from && e.to == to).count();
     if twins < 2 {
-        return base;
+        return Message::untranslated(base);
     }
-    let Some(edge) = design.edge(id) else { return format!("{base} · {id}") };
+    let Some(edge) = design.edge(id) else { return Message::untranslated(format!("{base} · {id}")) };
     let op = edge.operation.as_deref().or(edge.target_operation.as_deref());
     let workloads: Vec<&str> = design
         .workloads
@@ -256,9 +256,11 @@ pub fn edge_label(design: &Design, from: &str, to: &str, id: &str) -> String {
         .map(|w| w.name.as_str())
         .collect();
     match (workloads.as_slice(), op) {
-        ([], Some(op)) => format!("{base} · operation {op}"),
-        ([], None) => format!("{base} · {id}"),
-        (names, _) => format!("{base} · workload {}", names.join(", ")),
+        ([], Some(op)) => crate::msg!("engine-edge-row-operation", "{base} · operation {op}", base = &base, op = op),
+        ([], None) => Message::untranslated(format!("{base} · {id}")),
+        (names, _) => {
+            crate::msg!("engine-edge-row-workload", "{base} · workload {names}", base = &base, names = names.join(", "))
+        }
     }
 }
 

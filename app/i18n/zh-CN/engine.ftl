@@ -1,4 +1,5 @@
-# 引擎的句子（设计校验问题、运行的警告与不稳定原因）的简体中文。
+# 引擎的句子（设计校验问题、容量估算的发现、运行的警告与不稳定原因、原因分析、故障摘要、边的标签）的简体中文。
+# 术语与 switchboard.ftl 一致，见 ../glossary.md。
 # 英文写在引擎代码里（engine/src/message.rs 的 msg! 宏），键与参数与代码一致；
 # 参数 $kind（节点类型）与 $edge_kind（边类型）由界面按 kind-* / edge-kind-* 译出。
 
@@ -161,12 +162,12 @@ engine-saturated-behind = 在它之后积压的：{ $names }（队列已满，�
 engine-saturated-none = 饱和：没有节点饱和。
 engine-finding-unstable = 本次运行不稳定：{ $reasons }。
 engine-finding-slo-missed = SLO 未达成：{ $workload } 的{ $objective }为 { $measured }，目标为 { $target }：超出 { $over }（{ $relative } %）。
-engine-finding-slo-inconclusive = SLO 无定论：{ $workload } 的{ $objective }为 { $measured }，置信区间跨过了目标 { $target }：请延长运行时间或增加重复次数。
+engine-finding-slo-inconclusive = SLO 无法判定：{ $workload } 的{ $objective }为 { $measured }，置信区间跨过了目标 { $target }：请延长运行时间或增加重复次数。
 engine-finding-slo-met = SLO 达成：{ $workload } 的{ $objective }为 { $measured }（目标 { $target }）。
-engine-finding-tail = 尾延迟占比最大：{ $name } —— 最慢的请求（p99 及以上的 { $traces } 条采样链路）有 { $share } % 的时间花在这里（其中排队 { $queue } %，服务 { $service } %，网络 { $network } %）。
+engine-finding-tail = 尾延迟占比最大：{ $name } —— 最慢的请求（p99 及以上的 { $traces } 条采样 trace）有 { $share } % 的时间花在这里（其中排队 { $queue } %，服务 { $service } %，网络 { $network } %）。
 engine-finding-tail-next = 其次：{ $name }（{ $share } %）。
 engine-finding-tail-not-saturated = 它并未饱和（忙碌 { $busy }）：它是慢，而不是容量不足。
-engine-finding-no-traces = 没有采样到链路，因此无法分解尾延迟。
+engine-finding-no-traces = 没有采样到 trace，因此无法分解尾延迟。
 engine-finding-hot = { $name } 偏热：ρ { $rho }，平均队列长度 { $queue }，拒绝 { $rejected } 个。
 
 ## 故障
@@ -212,3 +213,12 @@ engine-fault-partition-fast = 网络分区（快速失败）
 engine-fault-partition-hang = 网络分区（挂起）
 engine-fault-broker-held = 消息代理宕机（消息保留）
 engine-fault-broker-lost = 消息代理宕机（消息丢失）
+
+## 画布上边的标签
+engine-label-timeout = 超时 { $t } ms
+engine-label-retries = 重试 { $n } 次
+engine-label-breaker = 熔断器
+engine-label-bulkhead = 舱壁 { $n }
+engine-label-fallback = 降级
+engine-edge-row-operation = { $base } · 操作 { $op }
+engine-edge-row-workload = { $base } · 负载 { $names }

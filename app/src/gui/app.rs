@@ -121,6 +121,7 @@ impl SwitchboardApp {
             settings.dark = dark;
         }
         ctx.set_theme(if settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        super::style::install_number_format(ctx);
         let lang = config.lang.or(settings.language).unwrap_or_else(Lang::from_env);
         i18n::set_language(lang);
         let samples = config.samples_dir.as_deref().map(files::list_samples).unwrap_or_default();

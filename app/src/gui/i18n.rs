@@ -293,16 +293,17 @@ fn format_value<M>(value: &FluentValue<'_>, _: &M) -> Option<String> {
 /// (1,234.5), as both languages write numbers.
 #[must_use]
 pub fn format_number(value: f64, decimals: usize) -> String {
-    group(&format!("{value:.decimals$}"))
+    group_digits(&format!("{value:.decimals$}"))
 }
 
 /// `value` in its shortest exact form, thousands grouped (1,234.25; 12,000).
 fn format_shortest(value: f64) -> String {
-    group(&value.to_string())
+    group_digits(&value.to_string())
 }
 
 /// Insert a comma every three digits of the integer part of a plain decimal.
-fn group(plain: &str) -> String {
+#[must_use]
+pub fn group_digits(plain: &str) -> String {
     let (sign, rest) = plain.strip_prefix('-').map_or(("", plain), |r| ("-", r));
     let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
     if !int.bytes().all(|b| b.is_ascii_digit()) {

@@ -8,6 +8,7 @@ pub mod action;
 pub mod analysis;
 pub mod app;
 pub mod canvas;
+pub mod config_dir;
 pub mod document;
 pub mod edit;
 pub mod export;
@@ -105,11 +106,13 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         native.viewport = native.viewport.with_position([0.0, 0.0]);
         None
     } else {
-        let dir = eframe::storage_dir(STORAGE_NAME);
-        // eframe would name the settings' directory after the app id; they
-        // stay where earlier versions kept them.
-        native.persistence_path = dir.as_ref().map(|d| d.join("app.ron"));
-        dir
+        // Settings and recent files live in the configuration directory;
+        // autosaved recovery files are data.
+        let data_dir = eframe::storage_dir(STORAGE_NAME);
+        let legacy = data_dir.as_ref().map(|d| d.join("app.ron"));
+        native.persistence_path =
+            config_dir::config_dir().map(|dir| config_dir::settings_file(&dir, legacy.as_deref()));
+        data_dir
     };
     let samples_dir = files::find_samples_dir();
     let config = AppConfig {

@@ -256,6 +256,31 @@ pub fn one_line(name: &str) -> String {
     engine::text::printable(name).into_owned()
 }
 
+/// A number field that writes its value with grouped thousands (1,234.5,
+/// as both UI languages write numbers; see [`install_number_format`]) and
+/// reads it back with or without the commas.
+pub fn number<Num: egui::emath::Numeric>(value: &mut Num) -> egui::DragValue<'_> {
+    egui::DragValue::new(value).custom_parser(parse_number)
+}
+
+/// A typed number: commas, spaces and the minus sign U+2212 allowed.
+#[must_use]
+pub fn parse_number(text: &str) -> Option<f64> {
+    let plain: String =
+        text.chars().filter(|c| !c.is_whitespace() && *c != ',').map(|c| if c == '−' { '-' } else { c }).collect();
+    plain.parse().ok()
+}
+
+/// Every number field of the app groups thousands: egui's formatter with
+/// commas between groups of three digits.
+pub fn install_number_format(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| {
+        style.number_formatter = egui::style::NumberFormatter::new(|value, decimals| {
+            crate::gui::i18n::group_digits(&egui::emath::format_with_decimals_in_range(value, decimals))
+        });
+    });
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

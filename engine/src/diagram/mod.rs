@@ -165,7 +165,7 @@ fn bundle_label(design: &Design, bundle: &Bundle) -> String {
     if bundle.edges.len() > 1 {
         return format!("×{}", bundle.edges.len());
     }
-    bundle.edges.first().and_then(|&i| design.edges.get(i)).map(crate::model::Edge::label).unwrap_or_default()
+    bundle.edges.first().and_then(|&i| design.edges.get(i)).map(|e| e.label().to_string()).unwrap_or_default()
 }
 
 /// Estimated width of `text` at `font_px`: wide (CJK) characters take a

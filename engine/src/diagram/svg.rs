@@ -384,7 +384,7 @@ pub fn render(design: &Design, diagram: &Diagram, options: &Options) -> String {
         for &i in &bundle.edges {
             let Some(e) = design.edges.get(i) else { continue };
             let _ = write!(title, "\n{} ({})", e.id, e.kind.as_str());
-            for extra in [e.label(), options.edge_details.get(&i).cloned().unwrap_or_default()] {
+            for extra in [e.label().to_string(), options.edge_details.get(&i).cloned().unwrap_or_default()] {
                 if !extra.is_empty() {
                     let _ = write!(title, ": {extra}");
                 }

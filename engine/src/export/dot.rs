@@ -88,7 +88,7 @@ pub(crate) fn kind_line(node: &crate::model::Node) -> String {
 
 /// The label of an edge: its kind unless a call, then its canvas label.
 pub(crate) fn edge_label(edge: &crate::model::Edge) -> String {
-    let detail = edge.label();
+    let detail = edge.label().to_string();
     match (edge.kind, detail.is_empty()) {
         (EdgeKind::Call, _) => detail,
         (kind, true) => kind.as_str().to_owned(),

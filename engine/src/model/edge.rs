@@ -4,6 +4,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::message::Message;
+
 use super::Distribution;
 
 /// How two nodes talk.
@@ -188,24 +190,24 @@ impl CallPolicy {
 
     /// A short canvas label, e.g. "timeout 200 ms · 3 retries".
     #[must_use]
-    pub fn label(&self) -> String {
+    pub fn label(&self) -> Message {
         let mut parts = Vec::new();
         if let Some(t) = self.timeout_ms {
-            parts.push(format!("timeout {t} ms"));
+            parts.push(crate::msg!("engine-label-timeout", "timeout {t} ms", t = t));
         }
         if let Some(r) = &self.retries {
-            parts.push(format!("{} retries", r.max_attempts.saturating_sub(1)));
+            parts.push(crate::msg!("engine-label-retries", "{n} retries", n = r.max_attempts.saturating_sub(1)));
         }
         if self.circuit_breaker.is_some() {
-            parts.push("breaker".to_owned());
+            parts.push(crate::msg!("engine-label-breaker", "breaker"));
         }
         if let Some(b) = &self.bulkhead {
-            parts.push(format!("bulkhead {}", b.max_concurrent));
+            parts.push(crate::msg!("engine-label-bulkhead", "bulkhead {n}", n = b.max_concurrent));
         }
         if self.fallback.is_some() {
-            parts.push("fallback".to_owned());
+            parts.push(crate::msg!("engine-label-fallback", "fallback"));
         }
-        parts.join(" · ")
+        crate::message::list(parts, " · ")
     }
 }
 
@@ -368,22 +370,22 @@ impl Edge {
 
     /// A short canvas label such as "p=0.3 · ×2 · timeout 200 ms".
     #[must_use]
-    pub fn label(&self) -> String {
+    pub fn label(&self) -> Message {
         let mut parts = Vec::new();
         if let Some(s) = &self.signal {
-            parts.push(s.clone());
+            parts.push(Message::untranslated(s.clone()));
         }
         if self.probability < 1.0 {
-            parts.push(format!("p={}", self.probability));
+            parts.push(Message::untranslated(format!("p={}", self.probability)));
         }
         if let Some(b) = &self.branch {
-            parts.push(format!("{} w={}", b.group, b.weight));
+            parts.push(Message::untranslated(format!("{} w={}", b.group, b.weight)));
         }
         if self.calls_per_request != 1 {
-            parts.push(format!("×{}", self.calls_per_request));
+            parts.push(Message::untranslated(format!("×{}", self.calls_per_request)));
         }
         if let Some(g) = &self.parallel_group {
-            parts.push(format!("‖{g}"));
+            parts.push(Message::untranslated(format!("‖{g}")));
         }
         if let Some(p) = &self.policy {
             let l = p.label();
@@ -391,6 +393,6 @@ impl Edge {
                 parts.push(l);
             }
         }
-        parts.join(" · ")
+        crate::message::list(parts, " · ")
     }
 }

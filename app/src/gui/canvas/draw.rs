@@ -16,7 +16,7 @@ use engine::validate::Severity;
 use super::geometry::{GROUP_TITLE, Geometry};
 use super::routes;
 use crate::gui::analysis::Analysis;
-use crate::gui::i18n::tr;
+use crate::gui::i18n::{num, tr, tr_args, tr_message};
 use crate::gui::selection::Selection;
 use crate::gui::style;
 
@@ -155,7 +155,7 @@ pub fn edges(painter: &Painter, scene: &Scene<'_>, clip: Rect) -> Vec<EdgeLabel>
         let line: Vec<Pos2> = route.points.iter().map(|&p| scene.transform.mul_pos(p)).collect();
         edge_shapes(&mut shapes, &line, route.self_loop, edge.kind, zoom, color, width);
         if zoom >= LOD_LABELS {
-            let label = edge.label();
+            let label = tr_message(&edge.label());
             // A label longer than its edge would cover the nodes it joins
             // (e.g. a host's signal to its attached receiver): leave it to
             // the inspector.
@@ -321,24 +321,21 @@ fn detail_line(node: &Node) -> String {
     match node.kind {
         NodeKind::Broker => {
             let mode = node.broker.as_ref().map_or(BrokerMode::Queue, |b| b.mode);
-            parts.push(match mode {
-                BrokerMode::Queue => "queue".to_owned(),
-                BrokerMode::Topic => "topic".to_owned(),
-            });
+            parts.push(tr(match mode {
+                BrokerMode::Queue => "canvas-detail-queue",
+                BrokerMode::Topic => "canvas-detail-topic",
+            }));
         }
         NodeKind::Cache => {
             if let Some(c) = &node.cache {
-                parts.push(format!("hit {:.0}%", c.hit_ratio * 100.0));
+                parts.push(tr_args("canvas-detail-hit", &[("percent", num(c.hit_ratio * 100.0, 0))]));
             }
         }
-        NodeKind::Client => return "client".to_owned(),
-        _ => parts.push(
-            match cap.concurrency {
-                Concurrency::Blocking => "blocking",
-                Concurrency::Async => "async",
-            }
-            .to_owned(),
-        ),
+        NodeKind::Client => return tr("canvas-detail-client"),
+        _ => parts.push(tr(match cap.concurrency {
+            Concurrency::Blocking => "canvas-detail-blocking",
+            Concurrency::Async => "canvas-detail-async",
+        })),
     }
     if let Some(p) = &node.preset {
         parts.push(p.clone());

@@ -53,7 +53,8 @@ pub fn node_figures(report: &Report, id: &str, window: Option<usize>) -> Option<
 /// own (a receiver runs on its host's), so they show only failures.
 #[must_use]
 pub fn badge_text(kind: NodeKind, fig: NodeFigures) -> Option<String> {
-    let errors = (fig.error_rate > 0.0005).then(|| format!("{:.1}% err", fig.error_rate * 100.0));
+    let errors = (fig.error_rate > 0.0005)
+        .then(|| tr_args("overlay-error-badge", &[("percent", num(fig.error_rate * 100.0, 1))]));
     if matches!(kind, NodeKind::Client | NodeKind::Receiver) {
         return errors;
     }

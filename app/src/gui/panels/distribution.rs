@@ -2,7 +2,7 @@
 //! small density plot with p50 and p99 marked, so the user sees what they typed.
 
 use crate::gui::i18n::tr;
-use egui::{Color32, DragValue, FontId, Pos2, Rect, Shape, Stroke, Ui, pos2, vec2};
+use egui::{Color32, FontId, Pos2, Rect, Shape, Stroke, Ui, pos2, vec2};
 use engine::model::Distribution;
 
 /// Points of the density curve.
@@ -38,7 +38,7 @@ fn ms(ui: &mut Ui, label: &str, v: &mut f64) -> bool {
     let label = ui.label(label);
     let speed = (v.abs() * 0.01).max(0.01);
     let changed = ui
-        .add(DragValue::new(v).speed(speed).range(0.0..=1.0e7).suffix(" ms").max_decimals(3))
+        .add(crate::gui::style::number(v).speed(speed).range(0.0..=1.0e7).suffix(" ms").max_decimals(3))
         .labelled_by(label.id)
         .changed();
     ui.end_row();
@@ -70,7 +70,7 @@ pub fn editor(ui: &mut Ui, id_salt: &str, d: &mut Distribution) -> bool {
             Distribution::Gamma { mean_ms, cv } => {
                 changed |= ms(ui, &tr("dist-mean"), mean_ms);
                 ui.label(tr("dist-cv")).on_hover_text(tr("dist-coefficient-of-variation-standard-deviation"));
-                changed |= ui.add(DragValue::new(cv).speed(0.01).range(0.01..=10.0)).changed();
+                changed |= ui.add(crate::gui::style::number(cv).speed(0.01).range(0.01..=10.0)).changed();
                 ui.end_row();
             }
             Distribution::Lognormal { p50_ms, p99_ms } => {

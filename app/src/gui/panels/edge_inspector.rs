@@ -1,6 +1,6 @@
 //! The inspector for edges and workloads, and a node's connections list.
 
-use egui::{DragValue, RichText, Slider, Ui};
+use egui::{RichText, Slider, Ui};
 use engine::Design;
 use engine::model::{
     Arrival, ArrivalProcess, Backoff, Branch, Bulkhead, CallPolicy, CircuitBreaker, Distribution, EdgeKind, Fallback,
@@ -125,7 +125,7 @@ pub fn edge_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Ve
                 edge.payload_bytes = on.then_some(1024);
             }
             if let Some(b) = &mut edge.payload_bytes {
-                ui.add(DragValue::new(b).suffix(tr("inspector-bytes")));
+                ui.add(style::number(b).suffix(tr("inspector-bytes")));
             }
         });
         ui.end_row();
@@ -309,7 +309,7 @@ fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
                     b.consecutive_failures = on.then_some(5);
                 }
                 if let Some(c) = &mut b.consecutive_failures {
-                    ui.add(DragValue::new(c).range(1..=10_000));
+                    ui.add(style::number(c).range(1..=10_000));
                 }
             });
             ui.end_row();
@@ -417,7 +417,7 @@ pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, index: usize, actions:
                 }
                 if let Some(l) = &mut s.latency {
                     ui.label("p");
-                    slo_edit |= ui.add(DragValue::new(&mut l.percentile).range(1.0..=99.999).speed(0.1)).changed();
+                    slo_edit |= ui.add(style::number(&mut l.percentile).range(1.0..=99.999).speed(0.1)).changed();
                     ui.label("≤");
                     slo_edit |= float(ui, &mut l.max_ms, 0.0..=1.0e7, " ms");
                 }

@@ -3,7 +3,7 @@
 //! edits of the same item merge into one undo step until the pointer is
 //! released (a whole slider drag is one step).
 
-use egui::{Checkbox, DragValue, RichText, Slider, Ui};
+use egui::{Checkbox, RichText, Slider, Ui};
 use engine::capacity::Load;
 use engine::model::limits::MAX_REPLICAS_PER_NODE;
 use engine::model::{
@@ -70,14 +70,14 @@ pub fn uint(ui: &mut Ui, v: &mut u32, min: u32, suffix: &str) -> bool {
 
 /// An integer field within `range`.
 pub fn uint_in(ui: &mut Ui, v: &mut u32, range: std::ops::RangeInclusive<u32>, suffix: &str) -> bool {
-    let resp = ui.add(DragValue::new(v).range(range).speed(0.2).suffix(suffix));
+    let resp = ui.add(style::number(v).range(range).speed(0.2).suffix(suffix));
     labelled(ui, resp).changed()
 }
 
 /// A float field with unit suffix.
 pub fn float(ui: &mut Ui, v: &mut f64, range: std::ops::RangeInclusive<f64>, suffix: &str) -> bool {
     let speed = (v.abs() * 0.01).max(0.01);
-    let resp = ui.add(DragValue::new(v).range(range).speed(speed).suffix(suffix).max_decimals(3));
+    let resp = ui.add(style::number(v).range(range).speed(speed).suffix(suffix).max_decimals(3));
     labelled(ui, resp).changed()
 }
 
@@ -195,7 +195,7 @@ fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     let changed = egui::Grid::new("sim").num_columns(2).show(ui, |ui| {
         let mut c = row(ui, &tr("inspector-duration"), |ui| float(ui, &mut sim.duration_s, 0.001..=1.0e7, " s"));
         c |= row(ui, &tr("inspector-warm-up"), |ui| float(ui, &mut sim.warmup_s, 0.0..=1.0e7, " s"));
-        c |= row(ui, &tr("inspector-seed"), |ui| ui.add(DragValue::new(&mut sim.seed)).changed());
+        c |= row(ui, &tr("inspector-seed"), |ui| ui.add(style::number(&mut sim.seed)).changed());
         c |= row(ui, &tr("inspector-replications"), |ui| uint(ui, &mut sim.replications, 1, ""));
         c |= row(ui, &tr("inspector-max-in-flight"), |ui| {
             uint(ui, &mut sim.max_in_flight, 1, &tr("inspector-requests"))
@@ -413,7 +413,7 @@ fn capacity_ui(ui: &mut Ui, node: &mut Node) {
                 cap.queue_capacity = bounded.then_some(100);
             }
             if let Some(q) = &mut cap.queue_capacity {
-                ui.add(DragValue::new(q).range(0..=10_000_000).suffix(tr("inspector-waiting")));
+                ui.add(style::number(q).range(0..=10_000_000).suffix(tr("inspector-waiting")));
             }
         });
         ui.end_row();
@@ -474,7 +474,7 @@ fn kind_settings_ui(ui: &mut Ui, node: &mut Node) {
                         broker.capacity_messages = bounded.then_some(100_000);
                     }
                     if let Some(c) = &mut broker.capacity_messages {
-                        ui.add(DragValue::new(c).suffix(tr("inspector-messages")));
+                        ui.add(style::number(c).suffix(tr("inspector-messages")));
                     }
                 });
                 ui.end_row();
@@ -577,7 +577,7 @@ fn deployment_ui(ui: &mut Ui, node: &mut Node) {
                 d.port = on.then_some(8080);
             }
             if let Some(p) = &mut d.port {
-                ui.add(DragValue::new(p).range(1..=65535));
+                ui.add(style::number(p).range(1..=65535));
             }
         });
         ui.end_row();
@@ -588,7 +588,7 @@ fn deployment_ui(ui: &mut Ui, node: &mut Node) {
                 d.cpu_millicores = on.then_some(250);
             }
             if let Some(c) = &mut d.cpu_millicores {
-                ui.add(DragValue::new(c).range(1..=1_000_000).suffix(" m"));
+                ui.add(style::number(c).range(1..=1_000_000).suffix(" m"));
             }
         });
         ui.end_row();
@@ -599,7 +599,7 @@ fn deployment_ui(ui: &mut Ui, node: &mut Node) {
                 d.memory_mib = on.then_some(256);
             }
             if let Some(m) = &mut d.memory_mib {
-                ui.add(DragValue::new(m).range(1..=10_000_000).suffix(" MiB"));
+                ui.add(style::number(m).range(1..=10_000_000).suffix(" MiB"));
             }
         });
         ui.end_row();
@@ -611,7 +611,7 @@ fn deployment_ui(ui: &mut Ui, node: &mut Node) {
             }
             if let Some(h) = &mut d.healthcheck {
                 ui.add(egui::TextEdit::singleline(&mut h.path).desired_width(90.0));
-                ui.add(DragValue::new(&mut h.interval_s).range(1.0..=3600.0).suffix(" s"));
+                ui.add(style::number(&mut h.interval_s).range(1.0..=3600.0).suffix(" s"));
             }
         });
         ui.end_row();

@@ -319,7 +319,7 @@ fn scenario_bar(ui: &mut Ui, design: &Design, state: &mut TimelineState, actions
         let mut list = design.scenarios.clone();
         let Some(s) = list.get_mut(index) else { return };
         let l = ui.label(tr("timeline-rate"));
-        ui.add(egui::DragValue::new(&mut s.rate_scale).range(0.0..=1000.0).speed(0.01)).labelled_by(l.id);
+        ui.add(style::number(&mut s.rate_scale).range(0.0..=1000.0).speed(0.01)).labelled_by(l.id);
         for w in &design.workloads {
             let Arrival::Open { rate_per_s, .. } = &w.arrival else { continue };
             let pos = s.rates.iter().position(|r| r.workload == w.name);
@@ -332,7 +332,7 @@ fn scenario_bar(ui: &mut Ui, design: &Design, state: &mut TimelineState, actions
                 }
             }
             if let Some(r) = s.rates.iter_mut().find(|r| r.workload == w.name) {
-                ui.add(egui::DragValue::new(&mut r.rate_per_s).range(0.0..=1e7).suffix(" req/s"));
+                ui.add(style::number(&mut r.rate_per_s).range(0.0..=1e7).suffix(" req/s"));
             }
         }
         if ui.button(tr("timeline-delete-scenario")).clicked() {
@@ -406,9 +406,9 @@ fn details(ui: &mut Ui, f: &Fault, i: usize, list: &[Fault], scenario: Option<&S
     ui.horizontal(|ui| {
         ui.label(RichText::new(&f.name).strong());
         let l = ui.label(tr("timeline-start"));
-        ui.add(egui::DragValue::new(&mut g.start_s).range(0.0..=g.end_s).speed(0.1).suffix(" s")).labelled_by(l.id);
+        ui.add(style::number(&mut g.start_s).range(0.0..=g.end_s).speed(0.1).suffix(" s")).labelled_by(l.id);
         let l = ui.label(tr("timeline-end"));
-        ui.add(egui::DragValue::new(&mut g.end_s).range(g.start_s..=1e6).speed(0.1).suffix(" s")).labelled_by(l.id);
+        ui.add(style::number(&mut g.end_s).range(g.start_s..=1e6).speed(0.1).suffix(" s")).labelled_by(l.id);
         match &mut g.fault {
             FaultKind::Outage { replicas } => {
                 let mut all = replicas.is_none();
@@ -417,13 +417,13 @@ fn details(ui: &mut Ui, f: &Fault, i: usize, list: &[Fault], scenario: Option<&S
                     *replicas = None;
                 } else {
                     let mut n = replicas.unwrap_or(1);
-                    ui.add(egui::DragValue::new(&mut n).range(1..=1000).suffix(tr("timeline-down")));
+                    ui.add(style::number(&mut n).range(1..=1000).suffix(tr("timeline-down")));
                     *replicas = Some(n);
                 }
             }
             FaultKind::Latency { added_ms, factor } => {
-                ui.add(egui::DragValue::new(added_ms).range(0.0..=1e6).prefix("+").suffix(" ms"));
-                ui.add(egui::DragValue::new(factor).range(0.01..=1000.0).speed(0.01).prefix("×"));
+                ui.add(style::number(added_ms).range(0.0..=1e6).prefix("+").suffix(" ms"));
+                ui.add(style::number(factor).range(0.01..=1000.0).speed(0.01).prefix("×"));
             }
             FaultKind::Errors { probability } => {
                 ui.add(egui::Slider::new(probability, 0.0..=1.0).text(tr("timeline-error-probability")));

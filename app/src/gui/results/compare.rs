@@ -169,12 +169,12 @@ fn sweep_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
                 });
             }
             ui.label(tr("compare-from"));
-            ui.add(egui::DragValue::new(&mut sweep.from).speed(0.05).range(0.01..=1000.0));
+            ui.add(style::number(&mut sweep.from).speed(0.05).range(0.01..=1000.0));
             ui.label(tr("compare-to"));
-            ui.add(egui::DragValue::new(&mut sweep.to).speed(0.05).range(0.01..=1000.0));
+            ui.add(style::number(&mut sweep.to).speed(0.05).range(0.01..=1000.0));
             if sweep.kind == SweepKind::RateScale {
                 ui.label(tr("compare-points"));
-                ui.add(egui::DragValue::new(&mut sweep.points).range(2..=50));
+                ui.add(style::number(&mut sweep.points).range(2..=50));
             }
         });
     });

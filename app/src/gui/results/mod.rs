@@ -206,7 +206,9 @@ pub fn verdict_line(report: &engine::sim::Report) -> (String, bool) {
         .slos
         .iter()
         .filter(|s| s.verdict == Verdict::Fail)
-        .map(|s| format!("{} {}", style::one_line(&s.workload), s.objective))
+        .map(|s| {
+            format!("{} {}", style::one_line(&s.workload), crate::gui::i18n::tr_message(&engine::units::objective(s)))
+        })
         .collect();
     let unsure = report.slos.iter().filter(|s| s.verdict == Verdict::Inconclusive).count();
     let mut parts = Vec::new();

@@ -214,7 +214,7 @@ pub fn edge_rows(report: &Report, design: &Design) -> Vec<Row> {
         .edges
         .iter()
         .map(|e| {
-            let name = engine::units::edge_label(design, &e.from, &e.to, &e.id);
+            let name = crate::gui::i18n::tr_message(&engine::units::edge_label(design, &e.from, &e.to, &e.id));
             let o = &e.outcomes;
             let p = e.policy.as_ref();
             let breaker = p.and_then(|p| p.breaker.as_ref());

@@ -64,18 +64,14 @@ fn settings_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>,
     let original = app.design().simulation.clone();
     let mut s = original.clone();
     ui.add_enabled_ui(!running, |ui| {
-        number(
-            ui,
-            &tr("run-duration"),
-            DragValue::new(&mut s.duration_s).range(0.1..=86_400.0).suffix(" s").speed(1.0),
-        );
-        number(ui, &tr("run-warm-up"), DragValue::new(&mut s.warmup_s).range(0.0..=86_400.0).suffix(" s").speed(0.5));
-        number(ui, &tr("run-seed"), DragValue::new(&mut s.seed).speed(1.0));
-        number(ui, &tr("run-replications"), DragValue::new(&mut s.replications).range(1..=100).speed(0.1));
+        number(ui, &tr("run-duration"), style::number(&mut s.duration_s).range(0.1..=86_400.0).suffix(" s").speed(1.0));
+        number(ui, &tr("run-warm-up"), style::number(&mut s.warmup_s).range(0.0..=86_400.0).suffix(" s").speed(0.5));
+        number(ui, &tr("run-seed"), style::number(&mut s.seed).speed(1.0));
+        number(ui, &tr("run-replications"), style::number(&mut s.replications).range(1..=100).speed(0.1));
         number(
             ui,
             &tr("run-rate-scale"),
-            DragValue::new(&mut app.runs.rate_scale).range(0.01..=100.0).speed(0.01).prefix("×"),
+            style::number(&mut app.runs.rate_scale).range(0.01..=100.0).speed(0.01).prefix("×"),
         );
     });
     if s != original {
