@@ -269,7 +269,7 @@ fn pinning_a_baseline_compares_two_runs() {
     h.run_steps(2);
     let base = h.state().runs.baseline_run().expect("a baseline distinct from the run shown").report.clone();
     let rows = switchboard::gui::results::compare::diff(&base, &current(&h));
-    let thr = rows.iter().find(|r| r.metric.starts_with("throughput")).unwrap();
+    let thr = rows.iter().find(|r| r.metric == "compare-metric-throughput").unwrap();
     assert!(thr.change_pct.unwrap() > 80.0, "{thr:?}");
     assert!(thr.significant);
     h.get_by_label("Run #2 ×2 against baseline #1:");

@@ -683,6 +683,11 @@ what-run = the run
 
 ## Results: compare and sweeps
 
+compare-metric-throughput = throughput, req/s
+compare-metric-error-rate = error rate
+compare-metric-p50 = p50, ms
+compare-metric-p99 = p99, ms
+compare-metric-p999 = p99.9, ms
 compare-baseline = Baseline
 compare-beyond-the-intervals = beyond the intervals
 compare-each-point-is-a-full = Each point is a full run with the design's settings; the plot shows the worst p99 and the error rate.
@@ -1054,6 +1059,25 @@ diff-col-figure = Figure
 diff-col-before = Before
 diff-col-after = After
 diff-col-change = Change
+trace-segment-network = network
+trace-segment-queue = queue
+trace-segment-service = service
+trace-segment-downstream = downstream
+trace-segment-network-back = network back
+trace-kind-entry = entry
+trace-kind-call = call
+trace-kind-signal = signal
+trace-kind-publish = publish
+trace-outcome-ok = ok
+trace-outcome-degraded = degraded
+trace-outcome-error = error
+trace-outcome-timeout = timeout
+trace-outcome-rejected = rejected
+trace-outcome-in-flight = in flight
+traces-random-tag = {" "}· random
+plot-warm-up = warm-up
+discovery-mode-client-side = client-side
+discovery-mode-server-side = server-side
 traces-span-tip = { $name }: network in { $net-in } ms, queue { $queue } ms, service { $service } ms, downstream { $downstream } ms, network out { $net-out } ms, { $outcome }
 breaker-line = { $edge } · open { $open } s ({ $share } %), opened { $count }×
 run-progress = { $done } / { $total } s simulated · { $what }

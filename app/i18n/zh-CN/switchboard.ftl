@@ -634,6 +634,11 @@ what-run = 本次运行结果
 
 ## Results: compare and sweeps
 
+compare-metric-throughput = 吞吐量，req/s
+compare-metric-error-rate = 错误率
+compare-metric-p50 = p50，ms
+compare-metric-p99 = p99，ms
+compare-metric-p999 = p99.9，ms
 compare-baseline = 基线
 compare-beyond-the-intervals = 超出置信区间
 compare-each-point-is-a-full = 每个点都是按设计设置完整运行一次；图中显示最差的 p99 与错误率。
@@ -987,6 +992,25 @@ diff-col-figure = 指标
 diff-col-before = 之前
 diff-col-after = 之后
 diff-col-change = 变化
+trace-segment-network = 网络
+trace-segment-queue = 排队
+trace-segment-service = 服务
+trace-segment-downstream = 下游
+trace-segment-network-back = 返回网络
+trace-kind-entry = 入口
+trace-kind-call = 调用
+trace-kind-signal = 信号
+trace-kind-publish = 发布
+trace-outcome-ok = 成功
+trace-outcome-degraded = 降级
+trace-outcome-error = 错误
+trace-outcome-timeout = 超时
+trace-outcome-rejected = 被拒绝
+trace-outcome-in-flight = 处理中
+traces-random-tag = {" "}· 随机
+plot-warm-up = 预热
+discovery-mode-client-side = 客户端发现
+discovery-mode-server-side = 服务端发现
 traces-span-tip = { $name }：入站网络 { $net-in } ms，排队 { $queue } ms，服务 { $service } ms，下游 { $downstream } ms，出站网络 { $net-out } ms，{ $outcome }
 breaker-line = { $edge } · 断开 { $open } s（{ $share } %），断开 { $count } 次
 run-progress = 已仿真 { $done } / { $total } s · { $what }

@@ -17,7 +17,7 @@ use crate::gui::style;
 pub struct DiffRow {
     /// Workload name.
     pub workload: String,
-    /// Figure name.
+    /// The figure's catalogue key (`compare-metric-…`).
     pub metric: &'static str,
     /// Baseline.
     pub before: Estimate,
@@ -38,11 +38,11 @@ pub fn diff(base: &Report, new: &Report) -> Vec<DiffRow> {
     for b in &base.workloads {
         let Some(n) = new.workload(&b.name) else { continue };
         let figures: [(&'static str, Estimate, Estimate, bool); 5] = [
-            ("throughput, req/s", b.throughput_per_s, n.throughput_per_s, true),
-            ("error rate", b.error_rate, n.error_rate, false),
-            ("p50, ms", b.latency_ms.p50, n.latency_ms.p50, false),
-            ("p99, ms", b.latency_ms.p99, n.latency_ms.p99, false),
-            ("p99.9, ms", b.latency_ms.p999, n.latency_ms.p999, false),
+            ("compare-metric-throughput", b.throughput_per_s, n.throughput_per_s, true),
+            ("compare-metric-error-rate", b.error_rate, n.error_rate, false),
+            ("compare-metric-p50", b.latency_ms.p50, n.latency_ms.p50, false),
+            ("compare-metric-p99", b.latency_ms.p99, n.latency_ms.p99, false),
+            ("compare-metric-p999", b.latency_ms.p999, n.latency_ms.p999, false),
         ];
         for (metric, before, after, higher_is_better) in figures {
             rows.push(DiffRow {
@@ -121,10 +121,10 @@ fn baseline_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
         for r in &rows {
             // Error rates as percentages with their significant digits.
             let show = |e: &Estimate| {
-                if r.metric == "error rate" { engine::units::percent_est(e) } else { fmt_est(e, 2) }
+                if r.metric == "compare-metric-error-rate" { engine::units::percent_est(e) } else { fmt_est(e, 2) }
             };
             ui.label(&r.workload);
-            ui.label(r.metric);
+            ui.label(tr(r.metric));
             ui.label(show(&r.before));
             ui.label(show(&r.after));
             let change = r.change_pct.map_or_else(|| "—".to_owned(), |c| format!("{c:+.1} %"));

@@ -57,7 +57,11 @@ fn duration(ms: f64, evictions: u64) -> (String, super::tables::Key) {
 
 /// "server-side" / "client-side" from the report's snake_case mode.
 fn mode_words(mode: &str) -> String {
-    mode.replace('_', "-")
+    match mode {
+        "client_side" => tr("discovery-mode-client-side"),
+        "server_side" => tr("discovery-mode-server-side"),
+        other => other.replace('_', "-"),
+    }
 }
 
 /// Rows of the discovery table. Figures that only client-side callers have

@@ -94,7 +94,8 @@ pub fn plotted_nodes(app_picked: &std::collections::BTreeSet<String>, report: &R
 pub(super) fn shading(plot: &mut egui_plot::PlotUi<'_>, report: &Report, design: &Design) {
     if report.settings.warmup_s > 0.0 {
         plot.span(
-            Span::new("warm-up", 0.0..=report.settings.warmup_s).fill(Color32::from_gray(128).gamma_multiply(0.12)),
+            Span::new(tr("plot-warm-up"), 0.0..=report.settings.warmup_s)
+                .fill(Color32::from_gray(128).gamma_multiply(0.12)),
         );
     }
     for f in &design.faults {

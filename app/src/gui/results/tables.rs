@@ -295,7 +295,11 @@ pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
                 &b.id,
                 vec![
                     text(name),
-                    text(&b.mode),
+                    text(&match b.mode.as_str() {
+                        "queue" => tr("canvas-detail-queue"),
+                        "topic" => tr("canvas-detail-topic"),
+                        other => other.to_owned(),
+                    }),
                     count(b.published),
                     count(b.delivered),
                     count(b.redelivered),

@@ -4,7 +4,8 @@
 
 use egui::{Color32, Rect, RichText, Sense, Ui, pos2, vec2};
 use engine::Design;
-use engine::sim::{Report, Trace};
+use engine::model::Outcome;
+use engine::sim::{Report, SpanKind, Trace};
 
 use crate::gui::action::Action;
 use crate::gui::i18n::{num, tr, tr_args};
@@ -64,7 +65,7 @@ pub fn tab(ui: &mut Ui, selected: &mut usize, report: &Report, design: &Design, 
                 for &i in &order {
                     let Some(t) = report.traces.get(i) else { continue };
                     // Most samples are the slow ones: mark only the others.
-                    let tag = if t.reason == "random" { " · random" } else { "" };
+                    let tag = if t.reason == "random" { tr("traces-random-tag") } else { String::new() };
                     let text = format!("{:>8.1} ms  {} @ {:.1} s{tag}", t.latency_ms, t.workload, t.start_s);
                     let item = egui::Button::selectable(*selected == i, RichText::new(text).monospace())
                         .truncate()
@@ -104,7 +105,7 @@ fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Acti
         for (name, c) in SEGMENTS {
             let (r, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
             ui.painter().rect_filled(r, 2.0, c);
-            ui.weak(name);
+            ui.weak(tr(name));
         }
     });
     let total = trace.spans.iter().map(|s| s.end_ms).fold(trace.latency_ms, f64::max).max(1e-9);
@@ -117,8 +118,7 @@ fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Acti
             let name = design.node_name(&s.node);
             let (row, resp) = ui.allocate_exact_size(vec2(label_w + bar_w + 80.0, 18.0), Sense::click());
             // Names as the user wrote them; only the span kind is a word.
-            let kind = format!("{:?}", s.kind).to_lowercase();
-            let label = format!("{}{name} ({kind})", "  ".repeat(depth));
+            let label = format!("{}{name} ({})", "  ".repeat(depth), kind_word(s.kind));
             resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, format!("span {name}")));
             if resp.hovered() {
                 ui.painter().rect_filled(row, 2.0, ui.visuals().widgets.hovered.weak_bg_fill.gamma_multiply(0.4));
@@ -161,7 +161,7 @@ fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Acti
                     ("service", num(s.service_ms, 2)),
                     ("downstream", num(s.downstream_ms, 2)),
                     ("net-out", num(s.network_out_ms, 2)),
-                    ("outcome", format!("{:?}", s.outcome).into()),
+                    ("outcome", outcome_word(s.outcome).into()),
                 ],
             );
             if resp.on_hover_text(tip).clicked() {
@@ -175,10 +175,33 @@ fn waterfall(ui: &mut Ui, trace: &Trace, design: &Design, actions: &mut Vec<Acti
 const LIST_WIDTH: f32 = 330.0;
 
 /// Waterfall segments, in time order within a span.
+/// Waterfall segments (catalogue keys), in time order within a span.
 const SEGMENTS: [(&str, Color32); 5] = [
-    ("network", Color32::from_rgb(148, 163, 184)),
-    ("queue", Color32::from_rgb(245, 158, 11)),
-    ("service", Color32::from_rgb(56, 189, 248)),
-    ("downstream", Color32::from_rgb(99, 102, 241)),
-    ("network back", Color32::from_rgb(100, 116, 139)),
+    ("trace-segment-network", Color32::from_rgb(148, 163, 184)),
+    ("trace-segment-queue", Color32::from_rgb(245, 158, 11)),
+    ("trace-segment-service", Color32::from_rgb(56, 189, 248)),
+    ("trace-segment-downstream", Color32::from_rgb(99, 102, 241)),
+    ("trace-segment-network-back", Color32::from_rgb(100, 116, 139)),
 ];
+
+/// A span's kind in words.
+fn kind_word(kind: SpanKind) -> String {
+    tr(match kind {
+        SpanKind::Entry => "trace-kind-entry",
+        SpanKind::Call => "trace-kind-call",
+        SpanKind::Signal => "trace-kind-signal",
+        SpanKind::Publish => "trace-kind-publish",
+    })
+}
+
+/// A span's outcome in words.
+fn outcome_word(outcome: Outcome) -> String {
+    tr(match outcome {
+        Outcome::Ok => "trace-outcome-ok",
+        Outcome::Degraded => "trace-outcome-degraded",
+        Outcome::Error => "trace-outcome-error",
+        Outcome::Timeout => "trace-outcome-timeout",
+        Outcome::Rejected(_) => "trace-outcome-rejected",
+        Outcome::InFlight => "trace-outcome-in-flight",
+    })
+}
