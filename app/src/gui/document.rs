@@ -13,6 +13,8 @@ use std::path::PathBuf;
 use engine::Design;
 use engine::model::{Edge, Fault, Node, Position, Scenario, SimulationSettings, Slo, Workload};
 
+use crate::gui::i18n::{tr, tr_args};
+
 /// The next [`Document::id`].
 static NEXT_DOCUMENT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -197,7 +199,7 @@ impl Document {
     /// where to put it, and it is called "<name> — sample".
     #[must_use]
     pub fn sample_copy(design: Design) -> Self {
-        let label = format!("{} — sample", design.name);
+        let label = tr_args("document-sample-copy", &[("name", design.name.as_str().into())]);
         let mut doc = Self::new(design, None);
         doc.label = Some(label);
         doc
@@ -308,30 +310,30 @@ impl Document {
 fn node_mut<'a>(design: &'a mut Design, id: &str) -> Result<&'a mut Node, CommandError> {
     match design.nodes.iter_mut().find(|n| n.id == id) {
         Some(n) => Ok(n),
-        None => refuse(format!("no node with id {id:?}")),
+        None => refuse(tr_args("command-no-node", &[("id", format!("{id:?}").into())])),
     }
 }
 
 fn check_new_node(design: &Design, node: &Node) -> Result<(), CommandError> {
     if node.id.is_empty() || design.node(&node.id).is_some() || design.edge(&node.id).is_some() {
-        return refuse(format!("the id {:?} is already in use", node.id));
+        return refuse(tr_args("command-id-in-use", &[("id", format!("{:?}", node.id).into())]));
     }
     if node.name.trim().is_empty() {
-        return refuse("a node needs a name");
+        return refuse(tr("command-node-needs-name"));
     }
     if design.nodes.iter().any(|n| n.name == node.name) {
-        return refuse(format!("the name {:?} is already in use", node.name));
+        return refuse(tr_args("command-name-in-use", &[("name", format!("{:?}", node.name).into())]));
     }
     Ok(())
 }
 
 fn check_new_edge(design: &Design, edge: &Edge) -> Result<(), CommandError> {
     if edge.id.is_empty() || design.edge(&edge.id).is_some() || design.node(&edge.id).is_some() {
-        return refuse(format!("the id {:?} is already in use", edge.id));
+        return refuse(tr_args("command-id-in-use", &[("id", format!("{:?}", edge.id).into())]));
     }
     for end in [&edge.from, &edge.to] {
         if design.node(end).is_none() {
-            return refuse(format!("no node with id {end:?}"));
+            return refuse(tr_args("command-no-node", &[("id", format!("{end:?}").into())]));
         }
     }
     Ok(())
@@ -369,10 +371,10 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
         }
         Command::SetNode(node) => {
             if design.nodes.iter().any(|n| n.id != node.id && n.name == node.name) {
-                return refuse(format!("the name {:?} is already in use", node.name));
+                return refuse(tr_args("command-name-in-use", &[("name", format!("{:?}", node.name).into())]));
             }
             if node.name.trim().is_empty() {
-                return refuse("a node needs a name");
+                return refuse(tr("command-node-needs-name"));
             }
             let id = node.id.clone();
             *node_mut(design, &id)? = *node;
@@ -380,10 +382,10 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
         Command::Rename { id, name } => {
             let name = name.trim().to_owned();
             if name.is_empty() {
-                return refuse("a node needs a name");
+                return refuse(tr("command-node-needs-name"));
             }
             if design.nodes.iter().any(|n| n.id != id && n.name == name) {
-                return refuse(format!("the name {name:?} is already in use"));
+                return refuse(tr_args("command-name-in-use", &[("name", format!("{name:?}").into())]));
             }
             node_mut(design, &id)?.name = name;
         }
@@ -398,11 +400,11 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
         Command::SetEdge(edge) => {
             for end in [&edge.from, &edge.to] {
                 if design.node(end).is_none() {
-                    return refuse(format!("no node with id {end:?}"));
+                    return refuse(tr_args("command-no-node", &[("id", format!("{end:?}").into())]));
                 }
             }
             let Some(slot) = design.edges.iter_mut().find(|e| e.id == edge.id) else {
-                return refuse(format!("no edge with id {:?}", edge.id));
+                return refuse(tr_args("command-no-edge", &[("id", format!("{:?}", edge.id).into())]));
             };
             *slot = *edge;
         }
@@ -415,7 +417,7 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
         Command::RenameGroup { from, to } => {
             let to = to.trim().to_owned();
             if to.is_empty() {
-                return refuse("a group needs a name");
+                return refuse(tr("command-group-needs-name"));
             }
             for node in &mut design.nodes {
                 if node.group.as_deref() == Some(from.as_str()) {
@@ -425,13 +427,16 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
         }
         Command::AddWorkload(workload) => {
             if design.workloads.iter().any(|w| w.name == workload.name) {
-                return refuse(format!("the workload name {:?} is already in use", workload.name));
+                return refuse(tr_args(
+                    "command-workload-name-in-use",
+                    &[("name", format!("{:?}", workload.name).into())],
+                ));
             }
             design.workloads.push(*workload);
         }
         Command::SetWorkload { index, workload } => {
             let Some(slot) = design.workloads.get_mut(index) else {
-                return refuse(format!("no workload number {index}"));
+                return refuse(tr_args("command-no-workload", &[("index", index.into())]));
             };
             let old_name = std::mem::replace(slot, *workload).name;
             let new_name = design.workloads.get(index).map(|w| w.name.clone()).unwrap_or_default();
@@ -446,7 +451,7 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
         }
         Command::RemoveWorkload(index) => {
             if index >= design.workloads.len() {
-                return refuse(format!("no workload number {index}"));
+                return refuse(tr_args("command-no-workload", &[("index", index.into())]));
             }
             let removed = design.workloads.remove(index);
             design.slos.retain(|s| s.workload != removed.name);
@@ -462,7 +467,7 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
             None => design.faults = faults,
             Some(name) => {
                 let Some(s) = design.scenarios.iter_mut().find(|s| s.name == name) else {
-                    return refuse(format!("no scenario named {name:?}"));
+                    return refuse(tr_args("command-no-scenario", &[("name", format!("{name:?}").into())]));
                 };
                 s.faults = faults;
             }
@@ -471,10 +476,13 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
             let mut names = BTreeSet::new();
             for s in &scenarios {
                 if s.name.trim().is_empty() {
-                    return refuse("a scenario needs a name");
+                    return refuse(tr("command-scenario-needs-name"));
                 }
                 if !names.insert(s.name.as_str()) {
-                    return refuse(format!("the scenario name {:?} is already in use", s.name));
+                    return refuse(tr_args(
+                        "command-scenario-name-in-use",
+                        &[("name", format!("{:?}", s.name).into())],
+                    ));
                 }
             }
             design.scenarios = scenarios;

@@ -3,6 +3,7 @@
 //! duplicate and grouping. Pure functions from the design to commands, so
 //! they are tested without a UI.
 
+use crate::gui::i18n::tr_args;
 use std::collections::{BTreeMap, BTreeSet};
 
 use egui::Pos2;
@@ -56,8 +57,9 @@ pub fn new_node(design: &Design, kind: NodeKind, preset: Option<&str>, at: Pos2)
 /// # Errors
 /// When an end does not exist.
 pub fn connect(design: &Design, from: &str, to: &str, kind: Option<EdgeKind>) -> Result<Edge, String> {
-    let a = design.node(from).ok_or_else(|| format!("no node {from:?}"))?;
-    let b = design.node(to).ok_or_else(|| format!("no node {to:?}"))?;
+    let missing = |id: &str| tr_args("command-no-node", &[("id", format!("{id:?}").into())]);
+    let a = design.node(from).ok_or_else(|| missing(from))?;
+    let b = design.node(to).ok_or_else(|| missing(to))?;
     let kind = kind.unwrap_or_else(|| canvas::default_edge_kind(a.kind, b.kind));
     let id = fresh_id(design, "e", &BTreeSet::new());
     let mut edge = Edge::new(id, from, to, kind);

@@ -9,15 +9,15 @@ use engine::model::Distribution;
 const SAMPLES: usize = 160;
 
 /// The type names in the combo box.
-fn type_name(d: &Distribution) -> &'static str {
-    match d {
-        Distribution::Constant { .. } => "constant",
-        Distribution::Exponential { .. } => "exponential",
-        Distribution::Uniform { .. } => "uniform",
-        Distribution::Gamma { .. } => "gamma (mean, cv)",
-        Distribution::Lognormal { .. } => "log-normal (p50, p99)",
-        Distribution::Empirical { .. } => "empirical samples",
-    }
+fn type_name(d: &Distribution) -> String {
+    tr(match d {
+        Distribution::Constant { .. } => "distribution-constant",
+        Distribution::Exponential { .. } => "distribution-exponential",
+        Distribution::Uniform { .. } => "distribution-uniform",
+        Distribution::Gamma { .. } => "distribution-gamma",
+        Distribution::Lognormal { .. } => "distribution-lognormal",
+        Distribution::Empirical { .. } => "distribution-empirical",
+    })
 }
 
 /// Every type, converted from `d` keeping its mean where it can.

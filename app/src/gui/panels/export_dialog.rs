@@ -272,7 +272,7 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
         if ui.add_enabled(ok, egui::Button::new(tr("export-copy-to-clipboard"))).clicked() {
             request = Some(Request::Copy);
         }
-        let save = format!("Save {}…", dialog.format.file_name());
+        let save = tr_args("export-save-file", &[("file", dialog.format.file_name().into())]);
         if ui.add_enabled(ok, egui::Button::new(save)).clicked() {
             request = Some(Request::Save);
         }

@@ -62,9 +62,11 @@ pub fn import_file(path: &Path) -> anyhow::Result<(Design, ImportReport)> {
     let size = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.len();
     anyhow::ensure!(
         usize::try_from(size).is_ok_and(|s| s <= MAX_INPUT_BYTES),
-        "{} is larger than {} MiB",
-        path.display(),
-        MAX_INPUT_BYTES / (1024 * 1024)
+        "{}",
+        tr_args(
+            "import-too-large",
+            &[("file", path.display().to_string().into()), ("limit", (MAX_INPUT_BYTES / (1024 * 1024)).into())]
+        )
     );
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let source = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());

@@ -366,14 +366,14 @@ fn load_ui(ui: &mut Ui, app: &SwitchboardApp, id: &str) {
         match est.utilization {
             Some(u) => {
                 let (word, color) = match est.load {
-                    Load::Overloaded => ("overloaded", style::rho_color(1.0)),
-                    Load::Hot => ("hot", style::rho_color(0.85)),
-                    Load::Calm => ("calm", style::rho_color(0.1)),
-                    Load::Idle => ("idle", ui.visuals().weak_text_color()),
+                    Load::Overloaded => ("load-overloaded", style::rho_color(1.0)),
+                    Load::Hot => ("load-hot", style::rho_color(0.85)),
+                    Load::Calm => ("load-calm", style::rho_color(0.1)),
+                    Load::Idle => ("load-idle", ui.visuals().weak_text_color()),
                 };
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(format!("ρ = {u:.2}")).strong().color(style::rho_color(u)));
-                    ui.label(RichText::new(word).color(color));
+                    ui.label(RichText::new(tr(word)).color(color));
                 });
                 ui.add(egui::ProgressBar::new(u.clamp(0.0, 1.0) as f32).fill(style::rho_color(u)).desired_height(6.0));
             }

@@ -209,8 +209,8 @@ fn sweep_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
         return;
     }
     let x_label = match &app.runs.sweep.kind {
-        SweepKind::RateScale => "rate scale".to_owned(),
-        SweepKind::Replicas(_) => "replicas".to_owned(),
+        SweepKind::RateScale => tr("compare-axis-rate-scale"),
+        SweepKind::Replicas(_) => tr("compare-axis-replicas"),
     };
     let p99: Vec<[f64; 2]> = results.iter().map(|p| [p.value, p.p99_ms]).collect();
     let err: Vec<[f64; 2]> = results.iter().map(|p| [p.value, p.error_rate * 100.0]).collect();

@@ -295,11 +295,7 @@ pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
                 &b.id,
                 vec![
                     text(name),
-                    text(&match b.mode.as_str() {
-                        "queue" => tr("canvas-detail-queue"),
-                        "topic" => tr("canvas-detail-topic"),
-                        other => other.to_owned(),
-                    }),
+                    text(&broker_mode(&b.mode)),
                     count(b.published),
                     count(b.delivered),
                     count(b.redelivered),
@@ -336,6 +332,15 @@ pub fn brokers(ui: &mut Ui, state: &mut TableState, report: &Report) {
         "col-lag-max-ms",
     ];
     let _ = table(ui, "broker-table", &headers, rows, &mut state.brokers);
+}
+
+/// A broker's mode (`queue`, `topic` in the report) in words.
+fn broker_mode(mode: &str) -> String {
+    match mode {
+        "queue" => tr("canvas-detail-queue"),
+        "topic" => tr("canvas-detail-topic"),
+        other => other.to_owned(),
+    }
 }
 
 #[cfg(test)]
