@@ -30,7 +30,7 @@ fn random_command(d: &engine::Design, rng: &mut Lcg, step: usize) -> Option<Comm
     Some(match rng.below(7) {
         0 => Command::RemoveNodes(vec![node?]),
         1 => Command::RemoveEdges(vec![d.edges.get(rng.below(d.edges.len()))?.id.clone()]),
-        2 => Command::RemoveWorkload(rng.below(d.workloads.len().max(1))),
+        2 => Command::RemoveWorkload(d.workloads.get(rng.below(d.workloads.len().max(1)))?.name.clone()),
         3 => Command::Rename { id: node?, name: format!("renamed {step} 名前") },
         4 => Command::SetGroup { ids: vec![node?], group: Some(format!("group {}", rng.below(3))) },
         5 => Command::MoveNodes(vec![(node?, Position { x: rng.below(2000) as f32, y: rng.below(2000) as f32 })]),

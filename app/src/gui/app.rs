@@ -125,9 +125,7 @@ impl SwitchboardApp {
         let lang = config.lang.or(settings.language).unwrap_or_else(Lang::from_env);
         i18n::set_language(lang);
         let samples = config.samples_dir.as_deref().map(files::list_samples).unwrap_or_default();
-        let mut canvas = CanvasState::default();
-        canvas.snap = settings.snap;
-        canvas.show_grid = settings.show_grid;
+        let canvas = CanvasState::default();
         let mut app = Self {
             doc: Document::default(),
             selection: Selection::default(),
@@ -308,6 +306,8 @@ impl SwitchboardApp {
                 analysis: &self.analysis,
                 culprit: self.culprit.as_deref(),
                 results_overlay: self.results.overlay && self.runs.current().is_some(),
+                snap: self.settings.snap,
+                show_grid: self.settings.show_grid,
             };
             canvas::show(ui, &mut self.canvas, &input, &mut self.selection, &mut actions);
             if self.results.overlay
@@ -380,8 +380,29 @@ impl SwitchboardApp {
 
     /// Apply an edit, reporting a refusal in the status bar.
     fn edit(&mut self, command: Command) {
-        if let Err(e) = self.doc.apply(command) {
-            self.notify(e.to_string());
+        let renamed = self.workload_rename(&command);
+        match self.doc.apply(command) {
+            Ok(()) => self.follow_rename(renamed),
+            Err(e) => self.notify(e.to_string()),
+        }
+    }
+
+    /// A workload's name before and after `command`, when it renames one.
+    fn workload_rename(&self, command: &Command) -> Option<(String, String)> {
+        match command {
+            Command::SetWorkload { name, workload } if *name != workload.name => {
+                Some((name.clone(), workload.name.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Keep a renamed workload selected (the selection holds its name).
+    fn follow_rename(&mut self, renamed: Option<(String, String)>) {
+        if let Some((old, new)) = renamed
+            && self.selection.workload.as_deref() == Some(old.as_str())
+        {
+            self.selection.workload = Some(new);
         }
     }
 
@@ -391,8 +412,10 @@ impl SwitchboardApp {
         match action {
             Action::Edit(command) => self.edit(command),
             Action::EditMerging(command, key) => {
-                if let Err(e) = self.doc.apply_merging(command, &key) {
-                    self.notify(e.to_string());
+                let renamed = self.workload_rename(&command);
+                match self.doc.apply_merging(command, &key) {
+                    Ok(()) => self.follow_rename(renamed),
+                    Err(e) => self.notify(e.to_string()),
                 }
             }
             Action::Seal => self.doc.seal(),
@@ -433,13 +456,12 @@ impl SwitchboardApp {
                 Err(e) => self.notify(e),
             },
             Action::Delete => {
-                // One undo step for the whole selection. The workload goes
-                // first: removing its entry node would shift the index.
+                // One undo step for the whole selection.
                 let nodes: Vec<String> = self.selection.nodes.iter().cloned().collect();
                 let edges: Vec<String> = self.selection.edges.iter().cloned().collect();
                 let mut parts = Vec::new();
-                if let Some(w) = self.selection.workload {
-                    parts.push(Command::RemoveWorkload(w));
+                if let Some(w) = &self.selection.workload {
+                    parts.push(Command::RemoveWorkload(w.clone()));
                 }
                 if !edges.is_empty() {
                     parts.push(Command::RemoveEdges(edges));
@@ -672,8 +694,6 @@ impl eframe::App for SwitchboardApp {
         if self.screenshot_mode {
             return;
         }
-        self.settings.snap = self.canvas.snap;
-        self.settings.show_grid = self.canvas.show_grid;
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }
 

@@ -69,15 +69,16 @@ pub enum Command {
     },
     /// Add a workload.
     AddWorkload(Box<Workload>),
-    /// Replace the workload at an index.
+    /// Replace a workload, by name (the new value may rename it: its SLOs
+    /// follow).
     SetWorkload {
-        /// Index into `workloads`.
-        index: usize,
+        /// The workload's name before the change.
+        name: String,
         /// New value.
         workload: Box<Workload>,
     },
-    /// Remove the workload at an index (and its SLOs).
-    RemoveWorkload(usize),
+    /// Remove a workload, by name (and its SLOs).
+    RemoveWorkload(String),
     /// Several edits as one undo step, applied in order, all or none
     /// (deleting a selection of nodes, edges and a workload).
     Batch(Vec<Command>),
@@ -434,27 +435,33 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
             }
             design.workloads.push(*workload);
         }
-        Command::SetWorkload { index, workload } => {
-            let Some(slot) = design.workloads.get_mut(index) else {
-                return refuse(tr_args("command-no-workload", &[("index", index.into())]));
+        Command::SetWorkload { name, workload } => {
+            if workload.name != name && design.workloads.iter().any(|w| w.name == workload.name) {
+                return refuse(tr_args(
+                    "command-workload-name-in-use",
+                    &[("name", format!("{:?}", workload.name).into())],
+                ));
+            }
+            let Some(slot) = design.workloads.iter_mut().find(|w| w.name == name) else {
+                return refuse(tr_args("command-no-workload", &[("name", format!("{name:?}").into())]));
             };
-            let old_name = std::mem::replace(slot, *workload).name;
-            let new_name = design.workloads.get(index).map(|w| w.name.clone()).unwrap_or_default();
-            if old_name != new_name {
+            let new_name = workload.name.clone();
+            *slot = *workload;
+            if new_name != name {
                 // Keep the SLOs attached to the renamed workload.
                 for slo in &mut design.slos {
-                    if slo.workload == old_name {
+                    if slo.workload == name {
                         slo.workload.clone_from(&new_name);
                     }
                 }
             }
         }
-        Command::RemoveWorkload(index) => {
-            if index >= design.workloads.len() {
-                return refuse(tr_args("command-no-workload", &[("index", index.into())]));
-            }
-            let removed = design.workloads.remove(index);
-            design.slos.retain(|s| s.workload != removed.name);
+        Command::RemoveWorkload(name) => {
+            let Some(index) = design.workloads.iter().position(|w| w.name == name) else {
+                return refuse(tr_args("command-no-workload", &[("name", format!("{name:?}").into())]));
+            };
+            design.workloads.remove(index);
+            design.slos.retain(|s| s.workload != name);
         }
         Command::SetSlos(slos) => design.slos = slos,
         Command::SetSimulation(settings) => design.simulation = *settings,
@@ -535,6 +542,31 @@ mod tests {
         doc.apply(Command::AddNode(Box::new(Node::new("a", "alpha", NodeKind::Service)))).unwrap();
         doc.apply(Command::AddNode(Box::new(Node::new("b", "beta", NodeKind::Database)))).unwrap();
         doc
+    }
+
+    #[test]
+    fn workloads_are_addressed_by_name_and_their_slos_follow_a_rename() {
+        let mut doc = two_nodes();
+        for name in ["browse", "buy"] {
+            let w = crate::gui::panels::edge_inspector::new_workload(doc.design(), "a");
+            doc.apply(Command::AddWorkload(Box::new(Workload { name: name.into(), ..w }))).unwrap();
+        }
+        doc.apply(Command::SetSlos(vec![Slo { workload: "buy".into(), latency: None, max_error_rate: Some(0.01) }]))
+            .unwrap();
+        let mut renamed = doc.design().workloads[1].clone();
+        renamed.name = "checkout".into();
+        doc.apply(Command::SetWorkload { name: "buy".into(), workload: Box::new(renamed.clone()) }).unwrap();
+        assert_eq!(doc.design().slos[0].workload, "checkout");
+        // Taking another workload's name would make the address ambiguous.
+        renamed.name = "browse".into();
+        let rev = doc.revision();
+        assert!(doc.apply(Command::SetWorkload { name: "checkout".into(), workload: Box::new(renamed) }).is_err());
+        assert_eq!(doc.revision(), rev);
+        assert!(doc.apply(Command::RemoveWorkload("nope".into())).is_err());
+        doc.apply(Command::RemoveWorkload("checkout".into())).unwrap();
+        let names: Vec<&str> = doc.design().workloads.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["browse"]);
+        assert!(doc.design().slos.is_empty(), "the removed workload's SLOs go with it");
     }
 
     #[test]

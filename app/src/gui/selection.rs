@@ -12,8 +12,8 @@ pub struct Selection {
     pub nodes: BTreeSet<String>,
     /// Selected edge ids.
     pub edges: BTreeSet<String>,
-    /// A selected workload, by index.
-    pub workload: Option<usize>,
+    /// A selected workload, by name.
+    pub workload: Option<String>,
     /// A selected group frame, by label.
     pub group: Option<String>,
 }
@@ -76,7 +76,7 @@ impl Selection {
     pub fn prune(&mut self, design: &Design) {
         self.nodes.retain(|id| design.node(id).is_some());
         self.edges.retain(|id| design.edge(id).is_some());
-        if self.workload.is_some_and(|w| w >= design.workloads.len()) {
+        if self.workload.as_ref().is_some_and(|name| !design.workloads.iter().any(|w| &w.name == name)) {
             self.workload = None;
         }
         if let Some(g) = &self.group

@@ -76,10 +76,6 @@ pub struct CanvasState {
     pub transform: TSTransform,
     /// Fit the design into the view on the next frame.
     pub fit_pending: bool,
-    /// Snap moved nodes to the grid.
-    pub snap: bool,
-    /// Draw the grid.
-    pub show_grid: bool,
     /// Node being renamed inline, with the text typed so far.
     pub rename: Option<(String, String)>,
     rename_focus: bool,
@@ -104,8 +100,6 @@ impl Default for CanvasState {
         Self {
             transform: TSTransform::IDENTITY,
             fit_pending: true,
-            snap: true,
-            show_grid: true,
             rename: None,
             rename_focus: false,
             drag: Drag::None,
@@ -173,6 +167,10 @@ pub struct CanvasInput<'a> {
     /// A run's figures are painted over the nodes (they replace the
     /// estimate's ρ badges, and the scrubber covers the canvas's foot).
     pub results_overlay: bool,
+    /// Snap moved nodes to the grid (a setting, View → Snap to grid).
+    pub snap: bool,
+    /// Draw the grid (a setting, View → Show grid).
+    pub show_grid: bool,
 }
 
 /// The accessible label of a node.
@@ -447,7 +445,7 @@ pub fn show(
         Drag::Move { origin, start } => {
             if let (Some(p), Some((_, first))) = (world_pointer, origin.first()) {
                 let mut delta = p - *start;
-                if state.snap && !modifiers.alt {
+                if input.snap && !modifiers.alt {
                     let target = pos2(first.x + delta.x, first.y + delta.y);
                     let snapped = pos2((target.x / GRID).round() * GRID, (target.y / GRID).round() * GRID);
                     delta = snapped - pos2(first.x, first.y);
@@ -470,7 +468,7 @@ pub fn show(
     let dark = visuals.dark_mode;
     let background = if dark { Color32::from_rgb(24, 26, 31) } else { Color32::from_rgb(248, 249, 251) };
     painter.rect_filled(rect, 0.0, background);
-    if state.show_grid {
+    if input.show_grid {
         draw::grid(&painter, rect, t, dark);
     }
     let scene = Scene {

@@ -347,8 +347,11 @@ fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
 
 /// The inspector for one workload and its SLO.
 #[allow(clippy::too_many_lines, reason = "one form, top to bottom")]
-pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, index: usize, actions: &mut Vec<Action>) {
+pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, name: &str, actions: &mut Vec<Action>) {
     let d = app.design();
+    // The position only keys the merging of one field's keystrokes (it
+    // stays while the name is typed); the workload is addressed by name.
+    let Some(index) = d.workloads.iter().position(|w| w.name == name) else { return };
     let Some(original) = d.workloads.get(index).cloned() else { return };
     let mut w = original.clone();
     ui.heading(tr("edge-workload"));
@@ -445,12 +448,12 @@ pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, index: usize, actions:
     }
     ui.add_space(6.0);
     if ui.button(tr("edge-delete-workload")).clicked() {
-        actions.push(Action::Edit(Command::RemoveWorkload(index)));
+        actions.push(Action::Edit(Command::RemoveWorkload(original.name.clone())));
         return;
     }
     if w != original {
         actions.push(Action::EditMerging(
-            Command::SetWorkload { index, workload: Box::new(w) },
+            Command::SetWorkload { name: original.name.clone(), workload: Box::new(w) },
             format!("workload:{index}"),
         ));
     }

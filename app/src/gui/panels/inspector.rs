@@ -115,8 +115,8 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             node_ui(ui, app, &id, actions);
         } else if let Some(id) = app.selection.single_edge().map(str::to_owned) {
             edge_inspector::edge_ui(ui, app, &id, actions);
-        } else if let Some(index) = app.selection.workload.filter(|_| app.selection.nodes.is_empty()) {
-            edge_inspector::workload_ui(ui, app, index, actions);
+        } else if let Some(name) = app.selection.workload.clone().filter(|_| app.selection.nodes.is_empty()) {
+            edge_inspector::workload_ui(ui, app, &name, actions);
         } else if !app.selection.nodes.is_empty() || !app.selection.edges.is_empty() {
             multi_ui(ui, app, actions);
         } else if let Some(group) = app.selection.group.clone() {
@@ -211,7 +211,7 @@ fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     if d.workloads.is_empty() {
         ui.weak(tr("inspector-no-traffic-yet-add-a"));
     }
-    for (i, w) in d.workloads.iter().enumerate() {
+    for w in &d.workloads {
         let est = app.analysis().estimate.workloads.iter().find(|e| e.name == w.name);
         let text = match est {
             Some(e) => format!(
@@ -224,15 +224,15 @@ fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
             None => format!("{} → {}", w.name, d.node_name(&w.entry)),
         };
         if ui.link(text).clicked() {
-            select = Some(i);
+            select = Some(w.name.clone());
         }
     }
     if ui.button(tr("inspector-add-workload")).on_hover_text("Ctrl+Shift+A").clicked() {
         actions.push(Action::AddWorkload);
     }
-    if let Some(i) = select {
+    if let Some(name) = select {
         app.selection.clear();
-        app.selection.workload = Some(i);
+        app.selection.workload = Some(name);
     }
 }
 

@@ -172,8 +172,8 @@ fn view_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         actions.push(Action::AutoLayout);
     }
     ui.separator();
-    ui.checkbox(&mut app.canvas.snap, tr("menu-snap"));
-    ui.checkbox(&mut app.canvas.show_grid, tr("menu-show-grid"));
+    ui.checkbox(&mut app.settings.snap, tr("menu-snap"));
+    ui.checkbox(&mut app.settings.show_grid, tr("menu-show-grid"));
     ui.checkbox(&mut app.settings.show_minimap, tr("menu-minimap"));
     ui.checkbox(&mut app.settings.show_problems, tr("menu-problems-panel"));
     ui.checkbox(&mut app.settings.show_start, tr("menu-start-panel"));

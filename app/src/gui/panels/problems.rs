@@ -100,7 +100,7 @@ fn select_culprit(app: &mut SwitchboardApp, target: &Target, actions: &mut Vec<A
         }
         Target::Workload(name) | Target::Slo(name) => {
             app.selection.clear();
-            app.selection.workload = app.design().workloads.iter().position(|w| &w.name == name);
+            app.selection.workload = app.design().workloads.iter().any(|w| &w.name == name).then(|| name.clone());
         }
         Target::Design | Target::Fault(_) => app.selection.clear(),
     }
