@@ -1,6 +1,7 @@
 //! Checks of the estimate against closed-form queueing results and hand-computed traffic.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+use super::queueing::erlang_b;
 use super::*;
 use crate::model::{Edge, Node, RateProfile, Workload};
 
