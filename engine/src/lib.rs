@@ -15,6 +15,7 @@ pub mod report_bottleneck;
 pub mod report_csv;
 pub mod report_explain;
 pub mod report_html;
+pub mod sampling;
 pub mod scc;
 pub mod sim;
 pub mod text;

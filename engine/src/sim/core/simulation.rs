@@ -15,7 +15,7 @@ use crate::sim::core::event_queue::{EventQueue, Kind};
 use crate::sim::core::plan::{NONE, PArrival, Plan};
 use crate::sim::report::metrics::{BATCHES, Metrics};
 
-use crate::sim::core::random::{Stream, chance, stream};
+use crate::sampling::Stream;
 use crate::sim::report::trace::{SpanKind, Tracer};
 use crate::sim::{Progress, RunControl, SimError};
 
@@ -257,51 +257,55 @@ impl Simulation {
     /// Build replication `replication` of a compiled plan.
     pub(crate) fn from_plan(plan: Arc<Plan>, replication: u32) -> Result<Self, SimError> {
         // Forget clamped draws counted by an earlier simulation on this thread.
-        let _ = crate::sim::core::random::take_clamped();
+        let _ = crate::sampling::take_clamped();
         let s = &plan.settings;
         let seed = s.seed;
         let node_rng = plan
             .nodes
             .iter()
             .map(|n| NodeRng {
-                service: stream(seed, replication, &n.id, "service"),
-                error: stream(seed, replication, &n.id, "error"),
-                lb: stream(seed, replication, &n.id, "load_balancer"),
-                cache: stream(seed, replication, &n.id, "cache"),
-                branch: stream(seed, replication, &n.id, "branch"),
+                service: Stream::keyed(seed, replication, &n.id, "service"),
+                error: Stream::keyed(seed, replication, &n.id, "error"),
+                lb: Stream::keyed(seed, replication, &n.id, "load_balancer"),
+                cache: Stream::keyed(seed, replication, &n.id, "cache"),
+                branch: Stream::keyed(seed, replication, &n.id, "branch"),
             })
             .collect();
         let edge_rng = plan
             .edges
             .iter()
             .map(|e| EdgeRng {
-                latency: stream(seed, replication, &e.id, "latency"),
-                probability: stream(seed, replication, &e.id, "probability"),
+                latency: Stream::keyed(seed, replication, &e.id, "latency"),
+                probability: Stream::keyed(seed, replication, &e.id, "probability"),
             })
             .collect();
-        let arrival_rng = plan.workloads.iter().map(|w| stream(seed, replication, &w.name, "arrival")).collect();
+        let arrival_rng = plan.workloads.iter().map(|w| Stream::keyed(seed, replication, &w.name, "arrival")).collect();
         let mut metrics = Metrics::new(plan.workloads.len(), plan.nodes.len(), plan.edges.len(), plan.brokers.len())
             .map_err(|e| SimError::Internal(e.to_string()))?;
         metrics.add_resilience(&plan).map_err(|e| SimError::Internal(e.to_string()))?;
         let node_workers = plan.nodes.iter().map(|n| f64::from(n.replicas) * f64::from(n.workers)).collect();
-        let tracer = Tracer::new(replication == 0, TRACE_EVERY, stream(seed, replication, "", "trace"));
+        let tracer = Tracer::new(replication == 0, TRACE_EVERY, Stream::keyed(seed, replication, "", "trace"));
         let broker = crate::sim::flow::broker::BrokerState::new(&plan);
         let pol_state = plan.policies.iter().map(crate::sim::policy::call_policies::EdgePolicyState::new).collect();
         let pol_rng = plan
             .policies
             .iter()
-            .map(|p| stream(seed, replication, plan.edges.get(p.edge as usize).map_or("", |e| e.id.as_str()), "retry"))
+            .map(|p| {
+                Stream::keyed(seed, replication, plan.edges.get(p.edge as usize).map_or("", |e| e.id.as_str()), "retry")
+            })
             .collect();
         let node_pol_state = plan.node_pols.iter().map(crate::sim::policy::node_policies::NodePolState::new).collect();
         let node_fx = plan
             .nodes
             .iter()
-            .map(|n| crate::sim::policy::faults::NodeFx::new(stream(seed, replication, &n.id, "fault"), n.error_p))
+            .map(|n| {
+                crate::sim::policy::faults::NodeFx::new(Stream::keyed(seed, replication, &n.id, "fault"), n.error_p)
+            })
             .collect();
         let edge_fx = plan
             .edges
             .iter()
-            .map(|e| crate::sim::policy::faults::EdgeFx::new(stream(seed, replication, &e.id, "fault")))
+            .map(|e| crate::sim::policy::faults::EdgeFx::new(Stream::keyed(seed, replication, &e.id, "fault")))
             .collect();
         let mut sim = Self {
             replicas: vec![Replica::default(); plan.n_replicas as usize],
@@ -443,7 +447,7 @@ impl Simulation {
             }
             let (t0, e0, r0) = (self.now, self.events, self.requests);
             self.run_events(duration, CHUNK);
-            self.flags.clamped_draws += crate::sim::core::random::take_clamped();
+            self.flags.clamped_draws += crate::sampling::take_clamped();
             control.add_progress(self.now - t0, self.events - e0, self.requests - r0);
             if self.events - e0 == CHUNK {
                 self.watch_progress();
@@ -583,7 +587,7 @@ impl Simulation {
             if peak <= 0.0 {
                 return;
             }
-            crate::sim::core::exponential::exp1(rng) / peak * 1e9
+            crate::sampling::exp1(rng) / peak * 1e9
         } else {
             let rate = rate_per_s * profile.factor_at(self.now as f64 / 1e9);
             if rate_per_s * max_factor <= 0.0 {
@@ -607,7 +611,7 @@ impl Simulation {
             // Thinning: keep the candidate with probability factor / max factor.
             let f = profile.factor_at(self.now as f64 / 1e9);
             let p = if *max_factor > 0.0 { f / max_factor } else { 0.0 };
-            if !chance(&mut self.arrival_rng[w as usize], p) {
+            if !self.arrival_rng[w as usize].chance(p) {
                 return;
             }
         } else if let PArrival::Open { poisson: false, profile, .. } = &wl.arrival

@@ -24,9 +24,9 @@ use std::sync::Arc;
 
 use crate::model::{DeadInstance, Design, DiscoveryMode, EdgeKind, Outcome, RegistryFailure};
 
+use crate::sampling::{Stream, s_to_ns};
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
-use crate::sim::core::random::{s_to_ns, stream, unit};
 use crate::sim::core::simulation::{Life, Origin, Simulation, Visit};
 use crate::sim::policy::node_policies::lb_choose;
 
@@ -182,8 +182,8 @@ impl Simulation {
                 self.replicas.get(first..first + n).unwrap_or_default().iter().map(|r| r.life == Life::Serving);
             self.disc_live.push(DiscLive { listed: listed.collect(), fails: vec![0; n], crashed_ns: vec![0; n] });
             // A stream of its own, so that no other random number moves.
-            let mut rng = stream(s.seed, self.replication, &node.id, "health_check");
-            let phase = (unit(&mut rng) * d.interval_ns as f64) as u64;
+            let mut rng = Stream::keyed(s.seed, self.replication, &node.id, "health_check");
+            let phase = (rng.unit() * d.interval_ns as f64) as u64;
             if phase <= s.duration_ns {
                 self.queue.push(phase, Kind::HealthCheck, di as u32, 0);
             }

@@ -18,7 +18,6 @@ use crate::model::{Outcome, RejectCause};
 
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::NONE;
-use crate::sim::core::random::unit;
 use crate::sim::core::simulation::{Origin, Simulation, Visit};
 use crate::sim::policy::call_policies::{BreakerMode, breaker_failure, budget_cap, retry_class};
 use crate::sim::report::trace::SpanKind;
@@ -302,7 +301,7 @@ impl Simulation {
                 let jitter = self.plan.policies[pi].jitter;
                 let delay = if jitter > 0.0 && base > 0 {
                     // Jitter takes up to that share off the delay ("full jitter" at 1).
-                    let u = unit(&mut self.pol_rng[pi]);
+                    let u = self.pol_rng[pi].unit();
                     (base as f64 * (1.0 - jitter * u)) as u64
                 } else {
                     base

@@ -11,7 +11,6 @@ use crate::model::{LoadBalancer, Outcome, RejectCause};
 
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
-use crate::sim::core::random::{chance, index};
 use crate::sim::core::simulation::{NodeRng, Origin, Simulation, Visit};
 use crate::sim::report::trace::Tracer;
 
@@ -166,7 +165,7 @@ impl Simulation {
                 *rr = (o + 1) % n;
                 o
             }
-            LoadBalancer::Random => index(rng, n as usize) as u32,
+            LoadBalancer::Random => rng.index(n as usize) as u32,
             LoadBalancer::LeastOutstanding => {
                 // Start the scan at a rotating replica so ties are spread.
                 let rr = &mut self.rr[node_i];
@@ -185,8 +184,8 @@ impl Simulation {
                 best
             }
             LoadBalancer::PowerOfTwo => {
-                let a = index(rng, n as usize) as u32;
-                let b = index(rng, n as usize) as u32;
+                let a = rng.index(n as usize) as u32;
+                let b = rng.index(n as usize) as u32;
                 let (ra, rb) = (&self.replicas[(first + a) as usize], &self.replicas[(first + b) as usize]);
                 if rb.active < ra.active { b } else { a }
             }
@@ -296,12 +295,12 @@ impl Simulation {
                 self.finish(v, Outcome::Error);
                 return;
             }
-        } else if node.error_p > 0.0 && chance(&mut self.node_rng[node_i].error, node.error_p) {
+        } else if node.error_p > 0.0 && self.node_rng[node_i].error.chance(node.error_p) {
             self.finish(v, Outcome::Error);
             return;
         }
         let node = &self.plan.nodes[node_i];
-        if node.hit_ratio > 0.0 && chance(&mut self.node_rng[node_i].cache, node.hit_ratio) {
+        if node.hit_ratio > 0.0 && self.node_rng[node_i].cache.chance(node.hit_ratio) {
             self.finish(v, Outcome::Ok);
             return;
         }

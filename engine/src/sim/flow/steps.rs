@@ -10,7 +10,6 @@ use crate::model::{Outcome, WhenFull};
 
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{Member, NONE, StepKind};
-use crate::sim::core::random::{chance, unit};
 use crate::sim::core::simulation::{MAX_DEPTH, Origin, Simulation, Visit};
 use crate::sim::report::trace::SpanKind;
 
@@ -36,7 +35,7 @@ impl Simulation {
         let mut skip = 0u64;
         for g in h.first_group..h.first_group + h.n_groups {
             let group = &self.plan.groups[g as usize];
-            let u = unit(&mut self.node_rng[node_i].branch);
+            let u = self.node_rng[node_i].branch.unit();
             let chosen =
                 group.members.iter().find(|(_, cum)| u < *cum).or(group.members.last()).map_or(u8::MAX, |m| m.0);
             let keep = if chosen == u8::MAX { 0 } else { 1u64 << chosen };
@@ -82,7 +81,7 @@ impl Simulation {
                     continue;
                 }
                 if member.probability < 1.0
-                    && !chance(&mut self.edge_rng[member.edge as usize].probability, member.probability)
+                    && !self.edge_rng[member.edge as usize].probability.chance(member.probability)
                 {
                     continue;
                 }

@@ -13,8 +13,8 @@ use std::collections::VecDeque;
 
 use crate::model::{Backoff, Edge, Outcome, RejectCause, RetryOn};
 
+use crate::sampling::{ms_to_ns, s_to_ns};
 use crate::sim::core::plan::NONE;
-use crate::sim::core::random::{ms_to_ns, s_to_ns};
 
 /// `retry_on` bit: the callee answered with an error.
 pub(crate) const RETRY_ERROR: u8 = 1;

@@ -12,9 +12,9 @@
 
 use crate::model::{LoadBalancer, Node, Outcome};
 
+use crate::sampling::{Stream, s_to_ns};
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::NONE;
-use crate::sim::core::random::{Stream, index, s_to_ns};
 use crate::sim::core::simulation::{Life, Replica, Simulation};
 
 /// HPA tolerance: no change while |utilization / target − 1| ≤ this.
@@ -133,7 +133,7 @@ pub(crate) fn lb_choose(
             *rr = pick + 1;
             pick
         }
-        LoadBalancer::Random => eligible[index(rng, k)],
+        LoadBalancer::Random => eligible[rng.index(k)],
         LoadBalancer::LeastOutstanding => {
             let start = (*rr as usize) % k;
             *rr = rr.wrapping_add(1);
@@ -150,8 +150,8 @@ pub(crate) fn lb_choose(
             best
         }
         LoadBalancer::PowerOfTwo => {
-            let a = eligible[index(rng, k)];
-            let b = eligible[index(rng, k)];
+            let a = eligible[rng.index(k)];
+            let b = eligible[rng.index(k)];
             if active(b) < active(a) { b } else { a }
         }
     }

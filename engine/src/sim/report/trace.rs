@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Outcome;
 
+use crate::sampling::Stream;
 use crate::sim::core::plan::{NONE, Plan};
-use crate::sim::core::random::{Stream, index};
 
 /// How a span was entered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,7 +224,7 @@ impl Tracer {
         if self.reservoir.len() < RANDOM_KEPT {
             self.reservoir.push(Done { workload, latency_ns, spans: done.spans.clone() });
         } else {
-            let j = index(&mut self.rng, usize::try_from(self.seen).unwrap_or(usize::MAX));
+            let j = self.rng.index(usize::try_from(self.seen).unwrap_or(usize::MAX));
             if let Some(slot) = self.reservoir.get_mut(j) {
                 *slot = Done { workload, latency_ns, spans: done.spans.clone() };
             }
@@ -352,7 +352,7 @@ mod tests {
 
     #[test]
     fn a_slot_is_reused_only_when_its_request_is_done_and_no_visit_holds_it() {
-        let mut t = Tracer::new(true, 1, crate::sim::core::random::stream(1, 0, "", "trace"));
+        let mut t = Tracer::new(true, 1, crate::sampling::Stream::keyed(1, 0, "", "trace"));
         let a = t.maybe_start(0);
         t.open(a, NONE, 0, NONE, SpanKind::Entry, 0);
         t.hold(a); // the root visit
