@@ -10,6 +10,7 @@ pub mod export;
 pub mod fuzzing;
 pub mod import;
 pub mod model;
+pub mod policy;
 pub mod problem;
 pub mod report_bottleneck;
 pub mod report_csv;

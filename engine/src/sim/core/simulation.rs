@@ -128,11 +128,8 @@ pub(crate) struct Replica {
     pub active: u32,
     /// Crashed by an outage fault: visits reaching it fail at once.
     pub down: bool,
-    /// Ejected by outlier detection until `ejected_until`.
-    pub ejected: bool,
-    pub ejected_until: u64,
-    pub times_ejected: u32,
-    pub consecutive_errors: u32,
+    /// Its health as outlier detection sees it (ejected or not).
+    pub health: crate::policy::HostHealth,
     /// Lifecycle under autoscaling.
     pub life: Life,
     /// Bumped at every start, so a stale readiness event is ignored.

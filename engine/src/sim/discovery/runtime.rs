@@ -327,7 +327,7 @@ impl Simulation {
         for pass in 0..2 {
             for (o, on) in listed.iter().enumerate() {
                 let Some(r) = self.replicas.get(first as usize + o) else { continue };
-                if *on && r.life == Life::Serving && (pass == 1 || !r.ejected) {
+                if *on && r.life == Life::Serving && (pass == 1 || !r.health.is_ejected()) {
                     eligible.push(o as u32);
                 }
             }
@@ -365,7 +365,7 @@ impl Simulation {
                 .plan
                 .policies
                 .get(cs.policy as usize)
-                .is_some_and(|p| p.timeout_ns == u64::MAX && p.per_try_ns == u64::MAX);
+                .is_some_and(|p| p.timeouts.call_ns.is_none() && p.timeouts.per_try_ns.is_none());
         }
         if forever
             && vis.warm
@@ -503,7 +503,7 @@ impl Simulation {
         eligible.clear();
         for pass in 0..2 {
             for &o in &cache.snapshot {
-                if pass == 1 || !self.replicas.get((first + o) as usize).is_some_and(|r| r.ejected) {
+                if pass == 1 || !self.replicas.get((first + o) as usize).is_some_and(|r| r.health.is_ejected()) {
                     eligible.push(o);
                 }
             }

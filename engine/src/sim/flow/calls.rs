@@ -16,10 +16,11 @@
 
 use crate::model::{Outcome, RejectCause};
 
+use crate::policy::{BreakerDecision, BreakerState, RetryDecision, retry_class};
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::NONE;
 use crate::sim::core::simulation::{Origin, Simulation, Visit};
-use crate::sim::policy::call_policies::{BreakerMode, breaker_failure, budget_cap, retry_class};
+use crate::sim::policy::call_policies::breaker_failure;
 use crate::sim::report::trace::SpanKind;
 
 /// A logical call on a policy edge.
@@ -108,12 +109,10 @@ impl Simulation {
         cs.warm = warm;
         cs.closing = false;
         cs.call_token = token;
-        let pol = &self.plan.policies[pi];
-        cs.deadline = if pol.timeout_ns == u64::MAX { u64::MAX } else { now.saturating_add(pol.timeout_ns) };
+        cs.deadline = self.plan.policies[pi].timeouts.call_deadline_ns(now).unwrap_or(u64::MAX);
         let deadline = cs.deadline;
-        if let Some(ratio) = pol.budget {
-            let st = &mut self.pol_state[pi];
-            st.budget = (st.budget + ratio).min(budget_cap(ratio));
+        if let Some(budget) = &mut self.pol_state[pi].budget {
+            budget.on_call();
         }
         if warm {
             self.metrics.policies[pi].logical.arrived += 1;
@@ -144,32 +143,30 @@ impl Simulation {
             }
         }
         self.metrics.policies[pi].window_attempts += 1;
-        let pol = &self.plan.policies[pi];
-        if let Some(cfg) = pol.breaker {
-            if let Some(probe) = self.pol_state[pi].breaker.admit(&cfg) {
-                self.calls[ci as usize].probe = probe;
-            } else {
-                if warm {
-                    self.metrics.policies[pi].fail_fast += 1;
+        if let Some(breaker) = &mut self.pol_state[pi].breaker {
+            match breaker.admit() {
+                BreakerDecision::Pass => {}
+                BreakerDecision::Probe => self.calls[ci as usize].probe = true,
+                BreakerDecision::Refuse => {
+                    if warm {
+                        self.metrics.policies[pi].fail_fast += 1;
+                    }
+                    self.attempt_refused(ci, Outcome::Rejected(RejectCause::BreakerOpen));
+                    return;
                 }
-                self.attempt_refused(ci, Outcome::Rejected(RejectCause::BreakerOpen));
-                return;
             }
         }
-        let pol = &self.plan.policies[pi];
-        if pol.bulkhead != u32::MAX {
-            let st = &mut self.pol_state[pi];
-            if st.in_flight >= pol.bulkhead {
+        if let Some(bulkhead) = &mut self.pol_state[pi].bulkhead {
+            if !bulkhead.try_acquire() {
                 if warm {
                     self.metrics.policies[pi].bulkhead_refused += 1;
                 }
                 self.attempt_refused(ci, Outcome::Rejected(RejectCause::Bulkhead));
                 return;
             }
-            st.in_flight += 1;
             self.calls[ci as usize].permit = true;
         }
-        let per_try = self.plan.policies[pi].per_try_ns;
+        let try_deadline = self.plan.policies[pi].timeouts.try_deadline_ns(now);
         let parent = self.visits[p as usize];
         let mut child = Visit::new(member.to_node, member.to_handler, Origin::Attempt, m, now, warm);
         child.parent = ci;
@@ -183,8 +180,8 @@ impl Simulation {
             vis.trace = parent.trace;
             vis.span = span;
         }
-        if per_try != u64::MAX {
-            self.queue.push(now.saturating_add(per_try), Kind::PerTryTimeout, ci, token);
+        if let Some(t) = try_deadline {
+            self.queue.push(t, Kind::PerTryTimeout, ci, token);
         }
         self.route(c);
     }
@@ -234,47 +231,52 @@ impl Simulation {
 
     /// Bookkeeping when a try is over, whatever ended it: permit, breaker.
     fn try_over(&mut self, ci: u32, o: Outcome) {
+        let now = self.now;
         let cs = &mut self.calls[ci as usize];
         let pi = cs.policy as usize;
         let probe = cs.probe;
         cs.probe = false;
+        let st = &mut self.pol_state[pi];
         if cs.permit {
             cs.permit = false;
-            let st = &mut self.pol_state[pi];
-            st.in_flight = st.in_flight.saturating_sub(1);
+            if let Some(bulkhead) = &mut st.bulkhead {
+                bulkhead.release();
+            }
         }
-        if let Some(cfg) = self.plan.policies[pi].breaker
-            && let Some(mode) = self.pol_state[pi].breaker.record(&cfg, breaker_failure(o), probe)
+        if let Some(breaker) = &mut st.breaker
+            && let Some(state) = breaker.on_result(now, breaker_failure(o), probe)
         {
-            self.breaker_changed(pi as u32, mode, cfg.open_ns);
+            self.breaker_changed(pi as u32, state);
         }
     }
 
-    fn breaker_changed(&mut self, pi: u32, mode: BreakerMode, open_ns: u64) {
+    fn breaker_changed(&mut self, pi: u32, state: BreakerState) {
         let now = self.now;
         let warm = self.warm_now();
         let acc = &mut self.metrics.policies[pi as usize];
-        acc.note_change(now, mode);
-        if mode == BreakerMode::Open {
+        acc.note_change(now, state);
+        if state == BreakerState::Open {
             if warm {
                 acc.opened += 1;
             }
             acc.open.inc(now);
-            let epoch = self.pol_state[pi as usize].breaker.epoch;
-            self.queue.push(now.saturating_add(open_ns), Kind::BreakerHalfOpen, pi, epoch);
+            if let Some(breaker) = &self.pol_state[pi as usize].breaker
+                && let Some(half_open_ns) = breaker.next_deadline_ns()
+            {
+                self.queue.push(half_open_ns, Kind::BreakerHalfOpen, pi, breaker.epoch());
+            }
         }
     }
 
     pub(crate) fn on_breaker_half_open(&mut self, pi: u32, epoch: u32) {
         let now = self.now;
-        let st = &mut self.pol_state[pi as usize];
-        if st.breaker.epoch != epoch || st.breaker.mode != BreakerMode::Open {
+        let Some(breaker) = &mut self.pol_state[pi as usize].breaker else { return };
+        if breaker.epoch() != epoch || breaker.poll(now).is_none() {
             return;
         }
-        st.breaker.half_open();
         let acc = &mut self.metrics.policies[pi as usize];
         acc.open.dec(now);
-        acc.note_change(now, BreakerMode::HalfOpen);
+        acc.note_change(now, BreakerState::HalfOpen);
     }
 
     /// A try failed: retry it, or end the call.
@@ -282,42 +284,25 @@ impl Simulation {
         let now = self.now;
         let cs = self.calls[ci as usize];
         let pi = cs.policy as usize;
-        let pol = &self.plan.policies[pi];
-        let retryable = cs.attempts < pol.max_attempts && pol.retry_on & retry_class(o) != 0 && now < cs.deadline;
-        if retryable {
-            let budget_ok = if pol.budget.is_none() {
-                true
-            } else {
-                let st = &mut self.pol_state[pi];
-                if st.budget >= 1.0 {
-                    st.budget -= 1.0;
-                    true
-                } else {
-                    false
-                }
-            };
-            if budget_ok {
-                let base = self.plan.policies[pi].backoff_ns(cs.attempts);
-                let jitter = self.plan.policies[pi].jitter;
-                let delay = if jitter > 0.0 && base > 0 {
-                    // Jitter takes up to that share off the delay ("full jitter" at 1).
-                    let u = self.pol_rng[pi].unit();
-                    (base as f64 * (1.0 - jitter * u)) as u64
-                } else {
-                    base
-                };
-                if delay == 0 {
-                    self.attempt_start(ci);
-                } else {
-                    let token = self.next_token();
-                    self.calls[ci as usize].token = token;
-                    self.queue.push(now.saturating_add(delay), Kind::RetryTimer, ci, token);
-                }
+        let deadline = (cs.deadline != u64::MAX).then_some(cs.deadline);
+        let decision = self.plan.policies[pi].retry.decide(
+            cs.attempts,
+            retry_class(o),
+            now,
+            deadline,
+            self.pol_state[pi].budget.as_mut(),
+            &mut self.pol_rng[pi],
+        );
+        match decision {
+            RetryDecision::RetryAfter { delay_ns: 0 } => return self.attempt_start(ci),
+            RetryDecision::RetryAfter { delay_ns } => {
+                let token = self.next_token();
+                self.calls[ci as usize].token = token;
+                self.queue.push(now.saturating_add(delay_ns), Kind::RetryTimer, ci, token);
                 return;
             }
-            if cs.warm {
-                self.metrics.policies[pi].budget_exhausted += 1;
-            }
+            RetryDecision::BudgetExhausted if cs.warm => self.metrics.policies[pi].budget_exhausted += 1,
+            RetryDecision::BudgetExhausted | RetryDecision::GiveUp => {}
         }
         self.call_end(ci, o);
     }

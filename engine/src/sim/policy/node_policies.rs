@@ -1,6 +1,7 @@
-//! Node policies: the ingress rate limiter (token bucket), outlier ejection
-//! of replicas by the load balancer (Envoy's outlier detection) and
-//! horizontal autoscaling (a HorizontalPodAutoscaler).
+//! Node policies: the ingress rate limiter (a [`TokenBucket`]), outlier
+//! ejection of replicas by the load balancer (an [`OutlierDetector`] over
+//! each replica's [`HostHealth`](crate::policy::HostHealth)) and horizontal
+//! autoscaling (a HorizontalPodAutoscaler).
 //!
 //! An autoscaled node gets `max_replicas` replica slots; each slot is off,
 //! starting (cold start), serving, or draining (scaled down: it finishes its
@@ -12,6 +13,7 @@
 
 use crate::model::{LoadBalancer, Node, Outcome};
 
+use crate::policy::{OutlierDetector, TokenBucket};
 use crate::sampling::{Stream, s_to_ns};
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::NONE;
@@ -19,22 +21,6 @@ use crate::sim::core::simulation::{Life, Replica, Simulation};
 
 /// HPA tolerance: no change while |utilization / target − 1| ≤ this.
 const HPA_TOLERANCE: f64 = 0.1;
-
-/// A compiled token bucket.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct PRate {
-    pub per_ns: f64,
-    pub burst: f64,
-}
-
-/// Compiled outlier detection.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct POutlier {
-    pub consecutive: u32,
-    pub interval_ns: u64,
-    pub base_ns: u64,
-    pub max_percent: f64,
-}
 
 /// A compiled autoscaler.
 #[derive(Clone, Copy, Debug)]
@@ -50,8 +36,9 @@ pub(crate) struct PHpa {
 /// A node's compiled policies.
 #[derive(Clone, Debug)]
 pub(crate) struct PNodePol {
-    pub rate: Option<PRate>,
-    pub outlier: Option<POutlier>,
+    /// The rate limiter, full, as each replication starts it.
+    pub rate: Option<TokenBucket>,
+    pub outlier: Option<OutlierDetector>,
     pub hpa: Option<PHpa>,
     /// The load balancer must look at replica states.
     pub dynamic: bool,
@@ -65,14 +52,8 @@ pub(crate) fn compile(n: &Node, pols: &mut Vec<PNodePol>) -> (u32, u32, u32) {
     if p.is_empty() {
         return (NONE, replicas, replicas);
     }
-    let rate =
-        p.rate_limit.as_ref().map(|r| PRate { per_ns: r.rate_per_s.max(0.0) / 1e9, burst: f64::from(r.burst.max(1)) });
-    let outlier = p.outlier_ejection.as_ref().map(|o| POutlier {
-        consecutive: o.consecutive_errors.max(1),
-        interval_ns: s_to_ns(o.interval_s).max(1),
-        base_ns: s_to_ns(o.base_ejection_s),
-        max_percent: o.max_ejection_percent.clamp(0.0, 100.0),
-    });
+    let rate = p.rate_limit.as_ref().map(TokenBucket::from_model);
+    let outlier = p.outlier_ejection.as_ref().map(OutlierDetector::from_model);
     let hpa = p.autoscaling.as_ref().map(|a| PHpa {
         min: a.min_replicas.max(1),
         max: a.max_replicas.max(a.min_replicas).max(1),
@@ -93,8 +74,7 @@ pub(crate) fn compile(n: &Node, pols: &mut Vec<PNodePol>) -> (u32, u32, u32) {
 /// A node policy's live state.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NodePolState {
-    pub tokens: f64,
-    pub last_ns: u64,
+    pub bucket: Option<TokenBucket>,
     /// Replicas wanted (serving + starting).
     pub desired: u32,
     /// Busy worker-time and serving worker-time at the last evaluation.
@@ -106,7 +86,7 @@ pub(crate) struct NodePolState {
 
 impl NodePolState {
     pub fn new(p: &PNodePol) -> Self {
-        Self { tokens: p.rate.map_or(0.0, |r| r.burst), ..Self::default() }
+        Self { bucket: p.rate, ..Self::default() }
     }
 }
 
@@ -194,17 +174,8 @@ impl Simulation {
 
     /// Token bucket at node ingress: whether the visit may enter.
     pub(crate) fn rate_admit(&mut self, _node: usize, pol: u32) -> bool {
-        let Some(rate) = self.plan.node_pols.get(pol as usize).and_then(|p| p.rate) else { return true };
         let now = self.now;
-        let st = &mut self.node_pol_state[pol as usize];
-        st.tokens = (st.tokens + (now - st.last_ns.min(now)) as f64 * rate.per_ns).min(rate.burst);
-        st.last_ns = now;
-        if st.tokens >= 1.0 {
-            st.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
+        self.node_pol_state.get_mut(pol as usize).and_then(|st| st.bucket.as_mut()).is_none_or(|b| b.try_acquire(now))
     }
 
     /// The load balancer over the replicas that serve and are not ejected
@@ -217,7 +188,7 @@ impl Simulation {
         for pass in 0..2 {
             for o in 0..n {
                 let r = &self.replicas[(first + o) as usize];
-                if r.life == Life::Serving && (pass == 1 || !r.ejected) {
+                if r.life == Life::Serving && (pass == 1 || !r.health.is_ejected()) {
                     eligible.push(o);
                 }
             }
@@ -237,27 +208,24 @@ impl Simulation {
         let now = self.now;
         let node = &self.plan.nodes[node_i];
         let (first, n) = (node.first_replica, node.replicas);
-        let rep = &mut self.replicas[r as usize];
-        match outcome {
-            Outcome::Error => rep.consecutive_errors += 1,
-            Outcome::Ok | Outcome::Degraded => rep.consecutive_errors = 0,
+        let health = &mut self.replicas[r as usize].health;
+        let due = match outcome {
+            Outcome::Error => health.on_error(&o),
+            Outcome::Ok | Outcome::Degraded => {
+                health.on_success();
+                false
+            }
             _ => return,
-        }
-        if rep.ejected || rep.consecutive_errors < o.consecutive {
+        };
+        if !due {
             return;
         }
         let serving = (first..first + n).filter(|&i| self.replicas[i as usize].life == Life::Serving).count();
-        let ejected = (first..first + n).filter(|&i| self.replicas[i as usize].ejected).count();
-        // Envoy ejects at least one host whatever the percentage.
-        let allowed = ((serving as f64 * o.max_percent / 100.0).floor() as usize).max(1);
-        if ejected >= allowed {
+        let ejected = (first..first + n).filter(|&i| self.replicas[i as usize].health.is_ejected()).count();
+        if !o.may_eject(serving, ejected) {
             return;
         }
-        let rep = &mut self.replicas[r as usize];
-        rep.ejected = true;
-        rep.times_ejected += 1;
-        rep.consecutive_errors = 0;
-        rep.ejected_until = now.saturating_add(o.base_ns.saturating_mul(u64::from(rep.times_ejected)));
+        self.replicas[r as usize].health.eject(now, &o);
         let ext = &mut self.metrics.node_ext[node_i];
         ext.ejected.inc(now);
         if now >= self.plan.settings.warmup_ns {
@@ -272,13 +240,11 @@ impl Simulation {
         let Some(o) = self.plan.node_pols.get(node.pol as usize).and_then(|p| p.outlier) else { return };
         let (first, n) = (node.first_replica, node.replicas);
         for i in first..first + n {
-            let rep = &mut self.replicas[i as usize];
-            if rep.ejected && rep.ejected_until <= now {
-                rep.ejected = false;
+            if self.replicas[i as usize].health.readmit(now) {
                 self.metrics.node_ext[node_i as usize].ejected.dec(now);
             }
         }
-        let next = now.saturating_add(o.interval_ns);
+        let next = o.next_sweep_ns(now);
         if next <= self.plan.settings.duration_ns {
             self.queue.push(next, Kind::OutlierSweep, node_i, 0);
         }

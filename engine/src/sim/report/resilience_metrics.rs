@@ -5,8 +5,8 @@
 
 use crate::model::Outcome;
 
+use crate::policy::BreakerState;
 use crate::sim::core::plan::Plan;
-use crate::sim::policy::call_policies::BreakerMode;
 use crate::sim::report::metrics::{Counts, HistError, Latency, Metrics, TimeAvg};
 
 /// Breaker state changes kept per edge (the first ones of the run).
@@ -48,7 +48,7 @@ pub(crate) struct PolicyAcc {
     pub series_call_tries: Vec<u64>,
     /// Tries of the logical calls started after the warm-up that finished.
     pub logical_tries: u64,
-    pub changes: Vec<(u64, BreakerMode)>,
+    pub changes: Vec<(u64, BreakerState)>,
 }
 
 impl PolicyAcc {
@@ -81,7 +81,7 @@ impl PolicyAcc {
         })
     }
 
-    pub fn note_change(&mut self, now: u64, mode: BreakerMode) {
+    pub fn note_change(&mut self, now: u64, mode: BreakerState) {
         if self.changes.len() < MAX_CHANGES {
             self.changes.push((now, mode));
         }
