@@ -207,7 +207,7 @@ impl Simulation {
 
     /// Replica `r` of discovered node `ni` crashed (`down`) or recovered.
     pub(crate) fn disc_down_changed(&mut self, ni: usize, r: u32, down: bool) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let Some(node) = self.plan.nodes.get(ni) else { return };
         let (di, o) = (node.disc as usize, (r - node.first_replica) as usize);
         let Some(rep) = self.replicas.get(r as usize) else { return };
@@ -222,7 +222,7 @@ impl Simulation {
                 acc.crashes += 1;
             }
             if let Some(t) = live.crashed_ns.get_mut(o) {
-                *t = now;
+                *t = now_ns;
             }
         } else {
             // Back up: it registers again.
@@ -232,9 +232,9 @@ impl Simulation {
 
     /// The registry checks every instance of discovered node `di`.
     pub(crate) fn on_health_check(&mut self, di: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let Some(d) = self.plan.discs.get(di as usize) else { return };
-        let next = now.saturating_add(d.interval_ns);
+        let next = now_ns.saturating_add(d.interval_ns);
         if next <= self.plan.settings.duration_ns {
             self.queue.push(next, Kind::HealthCheck, di, 0);
         }
@@ -262,7 +262,7 @@ impl Simulation {
             if *fails >= failures {
                 *listed = false;
                 *fails = 0;
-                let t = now.saturating_sub(*crashed);
+                let t = now_ns.saturating_sub(*crashed);
                 acc.evictions += 1;
                 acc.eviction_sum_ns += u128::from(t);
                 acc.eviction_max_ns = acc.eviction_max_ns.max(t);
@@ -348,13 +348,13 @@ impl Simulation {
     /// hanging partition, the visit vanishes and only the caller's timeout
     /// ends the wait. Its arrival at the node is taken back.
     fn hang_at_node(&mut self, v: u32, di: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let vis = self.visits[v as usize];
         let acc = &mut self.metrics.nodes[vis.node as usize];
         if vis.node_warm {
             acc.counts.arrived = acc.counts.arrived.saturating_sub(1);
         }
-        acc.present.dec(now);
+        acc.present.dec(now_ns);
         self.visits[v as usize].node_warm = false;
         let mut forever = vis.origin == Origin::Call;
         if vis.origin == Origin::Attempt && !vis.orphan {
@@ -393,9 +393,9 @@ impl Simulation {
             self.transmit(c, edge);
             return;
         };
-        let fresh = cache.has && self.now < cache.fetched_ns.saturating_add(ttl_ns);
+        let fresh = cache.has && self.now_ns < cache.fetched_ns.saturating_add(ttl_ns);
         // A lookup failed a moment ago: keep to the old list until the retry.
-        let backing_off = !fresh && cache.has && self.now < cache.retry_ns;
+        let backing_off = !fresh && cache.has && self.now_ns < cache.retry_ns;
         let wait = !fresh && !backing_off;
         if wait {
             cache.waiting.push(c);
@@ -424,8 +424,8 @@ impl Simulation {
         let Some(pc) = self.plan.caches.get(ci as usize).copied() else { return };
         let Some(d) = self.plan.discs.get(pc.disc as usize) else { return };
         let (registry, handler) = (d.registry, d.registry_handler);
-        let warm = self.now >= self.plan.settings.warmup_ns;
-        let l = self.alloc(Visit::new(registry, handler, Origin::Lookup, ci, self.now, warm));
+        let warm = self.now_ns >= self.plan.settings.warmup_ns;
+        let l = self.alloc(Visit::new(registry, handler, Origin::Lookup, ci, self.now_ns, warm));
         if let Some(cache) = self.caches.get_mut(ci as usize) {
             cache.lookup = true;
         }
@@ -453,14 +453,14 @@ impl Simulation {
             if let Some(live) = self.disc_live.get(pc.disc as usize) {
                 cache.snapshot.extend(live.listed.iter().enumerate().filter(|(_, l)| **l).map(|(o, _)| o as u32));
             }
-            cache.fetched_ns = self.now;
+            cache.fetched_ns = self.now_ns;
             cache.has = true;
         }
         let stale = !ok && stale_ok && cache.has;
         if stale {
             // As Eureka clients and Envoy's DNS refresh do: ask again one
             // refresh period later, not on every call.
-            cache.retry_ns = self.now.saturating_add(ttl_ns);
+            cache.retry_ns = self.now_ns.saturating_add(ttl_ns);
         }
         let mut waiting = std::mem::take(&mut cache.waiting);
         if !ok

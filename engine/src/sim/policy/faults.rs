@@ -239,7 +239,7 @@ impl Simulation {
     pub(crate) fn on_fault(&mut self, i: u32, start: bool) {
         let Some(f) = self.plan.faults.get(i as usize).cloned() else { return };
         if start && let Some(t) = self.metrics.fault_start_ns.get_mut(i as usize) {
-            *t = self.now;
+            *t = self.now_ns;
         }
         if f.node != NONE {
             let fx = &mut self.node_fx[f.node as usize];
@@ -336,9 +336,9 @@ impl Simulation {
     /// Replica `r` of node `n` crashes: queued visits fail now, visits in
     /// service or waiting on calls fail when that work would have ended.
     fn crash_replica(&mut self, n: usize, r: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         while let Some(q) = self.replicas[r as usize].queue.pop_front() {
-            self.metrics.nodes[n].queue.dec(now);
+            self.metrics.nodes[n].queue.dec(now_ns);
             self.finish(q, Outcome::Error);
         }
         for v in 0..self.visits.len() {

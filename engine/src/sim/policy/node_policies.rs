@@ -174,8 +174,11 @@ impl Simulation {
 
     /// Token bucket at node ingress: whether the visit may enter.
     pub(crate) fn rate_admit(&mut self, _node: usize, pol: u32) -> bool {
-        let now = self.now;
-        self.node_pol_state.get_mut(pol as usize).and_then(|st| st.bucket.as_mut()).is_none_or(|b| b.try_acquire(now))
+        let now_ns = self.now_ns;
+        self.node_pol_state
+            .get_mut(pol as usize)
+            .and_then(|st| st.bucket.as_mut())
+            .is_none_or(|b| b.try_acquire(now_ns))
     }
 
     /// The load balancer over the replicas that serve and are not ejected
@@ -205,7 +208,7 @@ impl Simulation {
     /// Outlier detection sees a replica's answer.
     pub(crate) fn outlier_note(&mut self, node_i: usize, pol: u32, r: u32, outcome: Outcome) {
         let Some(o) = self.plan.node_pols.get(pol as usize).and_then(|p| p.outlier) else { return };
-        let now = self.now;
+        let now_ns = self.now_ns;
         let node = &self.plan.nodes[node_i];
         let (first, n) = (node.first_replica, node.replicas);
         let health = &mut self.replicas[r as usize].health;
@@ -225,26 +228,26 @@ impl Simulation {
         if !o.may_eject(serving, ejected) {
             return;
         }
-        self.replicas[r as usize].health.eject(now, &o);
+        self.replicas[r as usize].health.eject(now_ns, &o);
         let ext = &mut self.metrics.node_ext[node_i];
-        ext.ejected.inc(now);
-        if now >= self.plan.settings.warmup_ns {
+        ext.ejected.inc(now_ns);
+        if now_ns >= self.plan.settings.warmup_ns {
             ext.ejections += 1;
         }
     }
 
     /// Periodic sweep: replicas whose ejection time is over come back.
     pub(crate) fn on_outlier_sweep(&mut self, node_i: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let node = &self.plan.nodes[node_i as usize];
         let Some(o) = self.plan.node_pols.get(node.pol as usize).and_then(|p| p.outlier) else { return };
         let (first, n) = (node.first_replica, node.replicas);
         for i in first..first + n {
-            if self.replicas[i as usize].health.readmit(now) {
-                self.metrics.node_ext[node_i as usize].ejected.dec(now);
+            if self.replicas[i as usize].health.readmit(now_ns) {
+                self.metrics.node_ext[node_i as usize].ejected.dec(now_ns);
             }
         }
-        let next = o.next_sweep_ns(now);
+        let next = o.next_sweep_ns(now_ns);
         if next <= self.plan.settings.duration_ns {
             self.queue.push(next, Kind::OutlierSweep, node_i, 0);
         }
@@ -252,18 +255,18 @@ impl Simulation {
 
     /// The autoscaler's periodic evaluation.
     pub(crate) fn on_hpa_eval(&mut self, node_i: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let ni = node_i as usize;
         let node = &self.plan.nodes[ni];
         let pol = node.pol;
         let Some(h) = self.plan.node_pols.get(pol as usize).and_then(|p| p.hpa) else { return };
         let (first, slots, workers) = (node.first_replica, node.replicas, node.workers);
-        let next = now.saturating_add(h.eval_ns);
+        let next = now_ns.saturating_add(h.eval_ns);
         if next <= self.plan.settings.duration_ns {
             self.queue.push(next, Kind::HpaEval, node_i, 0);
         }
-        let busy = self.metrics.nodes[ni].busy.area_at(now);
-        let serving_area = self.metrics.node_ext[ni].serving.area_at(now) * f64::from(workers);
+        let busy = self.metrics.nodes[ni].busy.area_at(now_ns);
+        let serving_area = self.metrics.node_ext[ni].serving.area_at(now_ns) * f64::from(workers);
         let st = &mut self.node_pol_state[pol as usize];
         let (d_busy, d_cap) = (busy - st.busy_mark, serving_area - st.capacity_mark);
         st.busy_mark = busy;
@@ -281,8 +284,8 @@ impl Simulation {
             ((f64::from(ready) * ratio).ceil() as u32).clamp(h.min, h.max)
         };
         // Scale-down stabilization: the highest recommendation of the window.
-        st.history.push((now, recommended));
-        let horizon = now.saturating_sub(h.stabilization_ns);
+        st.history.push((now_ns, recommended));
+        let horizon = now_ns.saturating_sub(h.stabilization_ns);
         st.history.retain(|(t, _)| *t >= horizon);
         let stabilized = st.history.iter().map(|(_, r)| *r).max().unwrap_or(recommended);
         let target = if recommended > current { recommended } else { stabilized.min(current) };
@@ -292,7 +295,7 @@ impl Simulation {
 
     /// Start or stop replicas so that `target` are serving or starting.
     fn scale_to(&mut self, ni: usize, target: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let node = &self.plan.nodes[ni];
         let (first, slots) = (node.first_replica, node.replicas);
         let cold = self.plan.node_pols.get(node.pol as usize).and_then(|p| p.hpa).map_or(0, |h| h.cold_ns);
@@ -307,17 +310,17 @@ impl Simulation {
             match rep.life {
                 Life::Draining => {
                     rep.life = Life::Serving;
-                    self.metrics.node_ext[ni].serving.inc(now);
+                    self.metrics.node_ext[ni].serving.inc(now_ns);
                 }
                 Life::Off => {
                     rep.epoch = rep.epoch.wrapping_add(1);
                     if cold == 0 {
                         rep.life = Life::Serving;
-                        self.metrics.node_ext[ni].serving.inc(now);
+                        self.metrics.node_ext[ni].serving.inc(now_ns);
                     } else {
                         rep.life = Life::Starting;
                         let epoch = rep.epoch;
-                        self.queue.push(now.saturating_add(cold), Kind::ReplicaReady, i, epoch);
+                        self.queue.push(now_ns.saturating_add(cold), Kind::ReplicaReady, i, epoch);
                     }
                 }
                 _ => continue,
@@ -343,7 +346,7 @@ impl Simulation {
             let rep = &mut self.replicas[i as usize];
             if rep.life == Life::Serving {
                 rep.life = if rep.active == 0 { Life::Off } else { Life::Draining };
-                self.metrics.node_ext[ni].serving.dec(now);
+                self.metrics.node_ext[ni].serving.dec(now_ns);
                 current -= 1;
                 // A graceful stop deregisters.
                 self.relist(ni, i);
@@ -353,7 +356,7 @@ impl Simulation {
 
     /// A replica's cold start is over.
     pub(crate) fn on_replica_ready(&mut self, r: u32, epoch: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let Some(rep) = self.replicas.get_mut(r as usize) else { return };
         if rep.life != Life::Starting || rep.epoch != epoch {
             return;
@@ -361,7 +364,7 @@ impl Simulation {
         rep.life = Life::Serving;
         if let Some(ni) = self.plan.nodes.iter().position(|n| r >= n.first_replica && r < n.first_replica + n.replicas)
         {
-            self.metrics.node_ext[ni].serving.inc(now);
+            self.metrics.node_ext[ni].serving.inc(now_ns);
             self.relist(ni, r);
         }
     }
