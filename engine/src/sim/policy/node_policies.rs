@@ -206,6 +206,10 @@ impl Simulation {
     }
 
     /// Outlier detection sees a replica's answer.
+    // Kept out of line: it runs only on nodes with outlier ejection, and
+    // inlined it would make `finish`, run at the end of every visit, too
+    // large for its own small helpers to be inlined.
+    #[inline(never)]
     pub(crate) fn outlier_note(&mut self, node_i: usize, pol: u32, r: u32, outcome: Outcome) {
         let Some(o) = self.plan.node_pols.get(pol as usize).and_then(|p| p.outlier) else { return };
         let now_ns = self.now_ns;
