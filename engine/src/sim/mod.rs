@@ -29,9 +29,9 @@
 //!
 //! | folder | what it holds |
 //! |---|---|
-//! | `core/` | `plan` (the design compiled to integer-indexed tables), `simulation` (the [`Simulation`] of one replication: clock, event loop, requests, workloads), `event_queue` (events keyed by `(time ns, sequence)`), `random` (one PCG stream per seed, replication, id and purpose) and `exponential` (its inlined exponential draw), `replications` (the worker pool that folds replications in order) |
+//! | `core/` | `plan` (the design compiled to integer-indexed tables), `simulation` (the [`Simulation`] of one replication: clock, event loop, requests, workloads), `event_queue` (events keyed by `(time ns, sequence)`; random streams and samplers come from [`crate::sampling`]), `replications` (the worker pool that folds replications in order) |
 //! | `flow/` | `station` (replicas, workers, queues, load balancing), `steps` (a handler's steps, parallel groups, branches, signals, plain calls), `calls` (calls with a policy, made of tries), `broker` (queues, topics, redelivery) |
-//! | `policy/` | `call_policies` (timeouts, retries, breakers, bulkheads), `node_policies` (rate limits, outlier ejection, autoscaling), `faults` (the chaos schedule) |
+//! | `policy/` | `call_policies` (an edge's timeouts, retries, breaker and bulkhead compiled into the [`crate::policy`] parts, and their live state), `node_policies` (rate limits and outlier ejection through [`crate::policy`], autoscaling), `faults` (the chaos schedule) |
 //! | `discovery/` | `runtime` (registries' listings, health checks, lookups), `summary` and `report` (the report's discovery section) |
 //! | `report/` | the [`Report`] types; `metrics`, `resilience_metrics`, `histogram`, `trace` (what a replication records); `aggregate`, `accumulators`, `sections`, `resilience_sections`, `fault_attribution` (folding replications into the report); `confidence`, `stability` |
 //! | this folder | [`run`] and its options, `memory` (the estimate before a run), `sweep` and `compare` (the what-if and CI-gate commands) |
@@ -80,7 +80,7 @@ pub use self::report::{
     Report, SloVerdict, TimeSeries, Verdict, WorkloadReport,
 };
 
-use self::core::{plan, random, replications};
+use self::core::{plan, replications};
 use self::report::{aggregate, fault_attribution};
 use crate::model::Design;
 use crate::problem::Problem;
@@ -340,7 +340,7 @@ impl Simulation {
         let broker_in_flight = self.messages_in_flight();
         let plan = Arc::clone(&self.plan);
         let mut flags = self.flags;
-        flags.clamped_draws += random::take_clamped();
+        flags.clamped_draws += crate::sampling::take_clamped();
         aggregate::RepResult {
             metrics: self.metrics,
             flags,

@@ -190,16 +190,16 @@ impl EventQueue {
         }
     }
 
-    /// The earliest event if its time is at most `limit`, held at the root
+    /// The earliest event if its time is at most `limit_ns`, held at the root
     /// (taken out) while it is processed; `None` leaves the queue as it is.
     #[inline]
-    pub fn next_until(&mut self, limit: u64) -> Option<Event> {
+    pub fn next_until(&mut self, limit_ns: u64) -> Option<Event> {
         self.settle();
         if self.len == 0 {
             return None;
         }
         let top = *self.heap.first()?;
-        if top.t_ns > limit {
+        if top.t_ns > limit_ns {
             return None;
         }
         self.held = true;
@@ -294,10 +294,10 @@ mod tests {
             (x >> 33) % n
         };
         let mut next_id = 0u32;
-        let mut now = 0u64;
+        let mut now_ns = 0u64;
         for _ in 0..3 {
-            expected.insert((now, next_id));
-            q.push(now, Kind::Arrival, next_id, 0);
+            expected.insert((now_ns, next_id));
+            q.push(now_ns, Kind::Arrival, next_id, 0);
             next_id += 1;
         }
         for step in 0..100_000u32 {
@@ -310,11 +310,11 @@ mod tests {
             let Some(ev) = q.next_until(u64::MAX) else { break };
             let first = expected.pop_first();
             assert_eq!(Some((ev.t_ns, ev.a)), first, "step {step}");
-            now = ev.t_ns;
+            now_ns = ev.t_ns;
             // Grow to a few hundred pending events, then drain.
             let fan_out = if step < 1_000 { rand(4) } else { rand(2) };
             for _ in 0..fan_out {
-                let t = now + rand(3) * rand(50);
+                let t = now_ns + rand(3) * rand(50);
                 expected.insert((t, next_id));
                 q.push(t, Kind::ServiceDone, next_id, 7);
                 next_id += 1;

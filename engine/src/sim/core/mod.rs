@@ -3,8 +3,6 @@
 //! that runs replications.
 
 pub(crate) mod event_queue;
-pub(crate) mod exponential;
 pub(crate) mod plan;
-pub(crate) mod random;
 pub(crate) mod replications;
 pub(crate) mod simulation;

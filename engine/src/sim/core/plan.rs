@@ -15,7 +15,7 @@ use crate::model::{
 };
 
 use crate::model::limits::MAX_BRANCH_STEPS;
-use crate::sim::core::random::{Sampler, ms_to_ns, s_to_ns};
+use crate::sampling::{Sampler, ms_to_ns, s_to_ns};
 
 /// "No index".
 pub(crate) const NONE: u32 = u32::MAX;
@@ -363,11 +363,11 @@ impl Plan {
                     .and_then(|o| o.service_time.as_ref())
                     .unwrap_or(&n.service_time);
                 let service = if n.kind == NodeKind::Client {
-                    Sampler::Constant(0)
+                    Sampler::constant_ns(0)
                 } else {
                     Sampler::new(dist).unwrap_or_else(|m| {
                         undrawable.get_or_insert(format!("nodes[{}].service_time: {m}", n.id));
-                        Sampler::Constant(0)
+                        Sampler::constant_ns(0)
                     })
                 };
                 list.push((op.clone(), handlers.len() as u32));
@@ -475,7 +475,7 @@ impl Plan {
                 Arrival::Closed { users, think_time } => {
                     let think = Sampler::new(think_time).unwrap_or_else(|m| {
                         undrawable.get_or_insert(format!("workloads[{}].arrival.think_time: {m}", w.name));
-                        Sampler::Constant(0)
+                        Sampler::constant_ns(0)
                     });
                     PArrival::Closed { users: *users, think }
                 }

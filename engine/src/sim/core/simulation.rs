@@ -15,7 +15,7 @@ use crate::sim::core::event_queue::{EventQueue, Kind};
 use crate::sim::core::plan::{NONE, PArrival, Plan};
 use crate::sim::report::metrics::{BATCHES, Metrics};
 
-use crate::sim::core::random::{Stream, chance, stream};
+use crate::sampling::Stream;
 use crate::sim::report::trace::{SpanKind, Tracer};
 use crate::sim::{Progress, RunControl, SimError};
 
@@ -58,10 +58,10 @@ pub(crate) struct Visit {
     pub trace: u32,
     pub span: u32,
     /// When the origin created it (arrival, call, publish, delivery).
-    pub t_call: u64,
-    pub t_arrive: u64,
-    pub t_start: u64,
-    pub t_served: u64,
+    pub t_call_ns: u64,
+    pub t_arrive_ns: u64,
+    pub t_start_ns: u64,
+    pub t_served_ns: u64,
     /// Branch members not taken (bit set = skip).
     pub mask: u64,
     pub fail: Option<Outcome>,
@@ -86,7 +86,7 @@ pub(crate) struct Visit {
 }
 
 impl Visit {
-    pub(crate) fn new(node: u32, handler: u32, origin: Origin, oref: u32, now: u64, warm: bool) -> Self {
+    pub(crate) fn new(node: u32, handler: u32, origin: Origin, oref: u32, now_ns: u64, warm: bool) -> Self {
         Self {
             node,
             handler,
@@ -98,10 +98,10 @@ impl Visit {
             pending: 0,
             trace: NONE,
             span: NONE,
-            t_call: now,
-            t_arrive: now,
-            t_start: now,
-            t_served: now,
+            t_call_ns: now_ns,
+            t_arrive_ns: now_ns,
+            t_start_ns: now_ns,
+            t_served_ns: now_ns,
             mask: 0,
             fail: None,
             outcome: Outcome::InFlight,
@@ -128,11 +128,8 @@ pub(crate) struct Replica {
     pub active: u32,
     /// Crashed by an outage fault: visits reaching it fail at once.
     pub down: bool,
-    /// Ejected by outlier detection until `ejected_until`.
-    pub ejected: bool,
-    pub ejected_until: u64,
-    pub times_ejected: u32,
-    pub consecutive_errors: u32,
+    /// Its health as outlier detection sees it (ejected or not).
+    pub health: crate::policy::HostHealth,
     /// Lifecycle under autoscaling.
     pub life: Life,
     /// Bumped at every start, so a stale readiness event is ignored.
@@ -193,7 +190,7 @@ pub struct Simulation {
     pub(crate) plan: Arc<Plan>,
     /// Which replication this is (0 records traces).
     pub(crate) replication: u32,
-    pub(crate) now: u64,
+    pub(crate) now_ns: u64,
     pub(crate) queue: EventQueue,
     pub(crate) visits: Vec<Visit>,
     pub(crate) free_visits: Vec<u32>,
@@ -249,7 +246,7 @@ const CHUNK: u64 = 1 << 14;
 
 impl std::fmt::Debug for Simulation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Simulation").field("now", &self.now).field("events", &self.events).finish_non_exhaustive()
+        f.debug_struct("Simulation").field("now_ns", &self.now_ns).field("events", &self.events).finish_non_exhaustive()
     }
 }
 
@@ -257,51 +254,55 @@ impl Simulation {
     /// Build replication `replication` of a compiled plan.
     pub(crate) fn from_plan(plan: Arc<Plan>, replication: u32) -> Result<Self, SimError> {
         // Forget clamped draws counted by an earlier simulation on this thread.
-        let _ = crate::sim::core::random::take_clamped();
+        let _ = crate::sampling::take_clamped();
         let s = &plan.settings;
         let seed = s.seed;
         let node_rng = plan
             .nodes
             .iter()
             .map(|n| NodeRng {
-                service: stream(seed, replication, &n.id, "service"),
-                error: stream(seed, replication, &n.id, "error"),
-                lb: stream(seed, replication, &n.id, "load_balancer"),
-                cache: stream(seed, replication, &n.id, "cache"),
-                branch: stream(seed, replication, &n.id, "branch"),
+                service: Stream::keyed(seed, replication, &n.id, "service"),
+                error: Stream::keyed(seed, replication, &n.id, "error"),
+                lb: Stream::keyed(seed, replication, &n.id, "load_balancer"),
+                cache: Stream::keyed(seed, replication, &n.id, "cache"),
+                branch: Stream::keyed(seed, replication, &n.id, "branch"),
             })
             .collect();
         let edge_rng = plan
             .edges
             .iter()
             .map(|e| EdgeRng {
-                latency: stream(seed, replication, &e.id, "latency"),
-                probability: stream(seed, replication, &e.id, "probability"),
+                latency: Stream::keyed(seed, replication, &e.id, "latency"),
+                probability: Stream::keyed(seed, replication, &e.id, "probability"),
             })
             .collect();
-        let arrival_rng = plan.workloads.iter().map(|w| stream(seed, replication, &w.name, "arrival")).collect();
+        let arrival_rng = plan.workloads.iter().map(|w| Stream::keyed(seed, replication, &w.name, "arrival")).collect();
         let mut metrics = Metrics::new(plan.workloads.len(), plan.nodes.len(), plan.edges.len(), plan.brokers.len())
             .map_err(|e| SimError::Internal(e.to_string()))?;
         metrics.add_resilience(&plan).map_err(|e| SimError::Internal(e.to_string()))?;
         let node_workers = plan.nodes.iter().map(|n| f64::from(n.replicas) * f64::from(n.workers)).collect();
-        let tracer = Tracer::new(replication == 0, TRACE_EVERY, stream(seed, replication, "", "trace"));
+        let tracer = Tracer::new(replication == 0, TRACE_EVERY, Stream::keyed(seed, replication, "", "trace"));
         let broker = crate::sim::flow::broker::BrokerState::new(&plan);
         let pol_state = plan.policies.iter().map(crate::sim::policy::call_policies::EdgePolicyState::new).collect();
         let pol_rng = plan
             .policies
             .iter()
-            .map(|p| stream(seed, replication, plan.edges.get(p.edge as usize).map_or("", |e| e.id.as_str()), "retry"))
+            .map(|p| {
+                Stream::keyed(seed, replication, plan.edges.get(p.edge as usize).map_or("", |e| e.id.as_str()), "retry")
+            })
             .collect();
         let node_pol_state = plan.node_pols.iter().map(crate::sim::policy::node_policies::NodePolState::new).collect();
         let node_fx = plan
             .nodes
             .iter()
-            .map(|n| crate::sim::policy::faults::NodeFx::new(stream(seed, replication, &n.id, "fault"), n.error_p))
+            .map(|n| {
+                crate::sim::policy::faults::NodeFx::new(Stream::keyed(seed, replication, &n.id, "fault"), n.error_p)
+            })
             .collect();
         let edge_fx = plan
             .edges
             .iter()
-            .map(|e| crate::sim::policy::faults::EdgeFx::new(stream(seed, replication, &e.id, "fault")))
+            .map(|e| crate::sim::policy::faults::EdgeFx::new(Stream::keyed(seed, replication, &e.id, "fault")))
             .collect();
         let mut sim = Self {
             replicas: vec![Replica::default(); plan.n_replicas as usize],
@@ -333,7 +334,7 @@ impl Simulation {
             finished: false,
             progress_mark: (0, 0),
             replication,
-            now: 0,
+            now_ns: 0,
             queue: EventQueue::default(),
             visits: Vec::new(),
             free_visits: Vec::new(),
@@ -373,7 +374,7 @@ impl Simulation {
     /// Simulated time now, ns.
     #[must_use]
     pub fn now_ns(&self) -> u64 {
-        self.now
+        self.now_ns
     }
 
     /// Which replication this is.
@@ -392,7 +393,7 @@ impl Simulation {
     #[must_use]
     pub fn progress(&self) -> Progress {
         Progress {
-            sim_time_s: self.now as f64 / 1e9,
+            sim_time_s: self.now_ns as f64 / 1e9,
             duration_s: self.plan.settings.duration_ns as f64 / 1e9,
             events: self.events,
             requests: self.requests,
@@ -403,10 +404,10 @@ impl Simulation {
 
     /// Process every event up to `t_ns` (capped at the run's duration).
     pub fn run_until(&mut self, t_ns: u64) {
-        let limit = t_ns.min(self.plan.settings.duration_ns);
+        let limit_ns = t_ns.min(self.plan.settings.duration_ns);
         while !self.finished {
             let e0 = self.events;
-            self.run_events(limit, CHUNK);
+            self.run_events(limit_ns, CHUNK);
             if self.events - e0 < CHUNK {
                 return;
             }
@@ -417,11 +418,11 @@ impl Simulation {
     /// After a full chunk of events: stop the run if simulated time has not
     /// moved for [`STALL_EVENTS`] events.
     fn watch_progress(&mut self) {
-        let (t, e) = self.progress_mark;
-        if self.now != t {
-            self.progress_mark = (self.now, self.events);
+        let (mark_ns, e) = self.progress_mark;
+        if self.now_ns != mark_ns {
+            self.progress_mark = (self.now_ns, self.events);
         } else if self.events - e >= STALL_EVENTS && !self.finished {
-            self.flags.stalled_at_ns = Some(self.now);
+            self.flags.stalled_at_ns = Some(self.now_ns);
             self.finish_run();
         }
     }
@@ -436,15 +437,15 @@ impl Simulation {
     /// # Errors
     /// [`SimError::Cancelled`].
     pub fn run_with(&mut self, control: &RunControl) -> Result<(), SimError> {
-        let duration = self.plan.settings.duration_ns;
+        let duration_ns = self.plan.settings.duration_ns;
         while !self.finished {
             if control.is_cancelled() {
                 return Err(SimError::Cancelled);
             }
-            let (t0, e0, r0) = (self.now, self.events, self.requests);
-            self.run_events(duration, CHUNK);
-            self.flags.clamped_draws += crate::sim::core::random::take_clamped();
-            control.add_progress(self.now - t0, self.events - e0, self.requests - r0);
+            let (t0_ns, e0, r0) = (self.now_ns, self.events, self.requests);
+            self.run_events(duration_ns, CHUNK);
+            self.flags.clamped_draws += crate::sampling::take_clamped();
+            control.add_progress(self.now_ns - t0_ns, self.events - e0, self.requests - r0);
             if self.events - e0 == CHUNK {
                 self.watch_progress();
             }
@@ -452,18 +453,18 @@ impl Simulation {
         Ok(())
     }
 
-    /// Process at most `max_events` events with time ≤ `limit`.
-    fn run_events(&mut self, limit: u64, max_events: u64) {
+    /// Process at most `max_events` events with time ≤ `limit_ns`.
+    fn run_events(&mut self, limit_ns: u64, max_events: u64) {
         let mut n = 0;
         while n < max_events {
-            let Some(ev) = self.queue.next_until(limit) else {
-                self.now = self.now.max(limit);
-                if limit >= self.plan.settings.duration_ns && !self.finished {
+            let Some(ev) = self.queue.next_until(limit_ns) else {
+                self.now_ns = self.now_ns.max(limit_ns);
+                if limit_ns >= self.plan.settings.duration_ns && !self.finished {
                     self.finish_run();
                 }
                 return;
             };
-            self.now = ev.t_ns;
+            self.now_ns = ev.t_ns;
             n += 1;
             self.events += 1;
             match ev.kind() {
@@ -474,7 +475,7 @@ impl Simulation {
                 Kind::ThinkDone => self.start_request(ev.a),
                 Kind::Deliver => self.on_deliver(ev.a, ev.b),
                 Kind::Redeliver => self.on_redeliver(ev.a),
-                Kind::Warmup => self.metrics.on_warmup(self.now),
+                Kind::Warmup => self.metrics.on_warmup(self.now_ns),
                 Kind::Window => self.on_window(ev.a == 1),
                 Kind::PerTryTimeout => self.on_per_try_timeout(ev.a, ev.b),
                 Kind::CallTimeout => self.on_call_timeout(ev.a, ev.b),
@@ -502,27 +503,27 @@ impl Simulation {
     fn on_window(&mut self, batch: bool) {
         if batch {
             self.batch_no += 1;
-            self.metrics.on_batch(self.now, self.batch_no >= BATCHES);
+            self.metrics.on_batch(self.now_ns, self.batch_no >= BATCHES);
             if self.batch_no < BATCHES {
                 self.queue.push(self.batch_end_ns(self.batch_no + 1), Kind::Window, 1, 0);
             }
             return;
         }
-        let next = self.now.saturating_add(self.plan.settings.window_ns.max(1));
+        let next = self.now_ns.saturating_add(self.plan.settings.window_ns.max(1));
         if next < self.plan.settings.duration_ns {
             self.queue.push(next, Kind::Window, 0, 0);
         }
-        if self.now > self.metrics.window_start_ns {
+        if self.now_ns > self.metrics.window_start_ns {
             self.window_resilience();
-            self.metrics.on_window(self.now, &self.node_workers);
+            self.metrics.on_window(self.now_ns, &self.node_workers);
             self.tracer.close_window();
         }
     }
 
     fn window_resilience(&mut self) {
-        let len = self.now.saturating_sub(self.metrics.window_start_ns);
+        let len = self.now_ns.saturating_sub(self.metrics.window_start_ns);
         let lag = self.oldest_waiting_ns();
-        self.metrics.window_resilience(self.now, len, &lag);
+        self.metrics.window_resilience(self.now_ns, len, &lag);
         // Relative to the replicas it had over the window, unrounded (1.3 as 1 read 130 % busy).
         for (ni, n) in self.plan.nodes.iter().enumerate() {
             if self.plan.node_pols.get(n.pol as usize).is_some_and(|p| p.hpa.is_some())
@@ -536,8 +537,8 @@ impl Simulation {
 
     fn finish_run(&mut self) {
         let end = self.plan.settings.duration_ns;
-        self.now = end;
-        if self.now > self.metrics.window_start_ns {
+        self.now_ns = end;
+        if self.now_ns > self.metrics.window_start_ns {
             self.window_resilience();
             self.metrics.on_window(end, &self.node_workers);
             self.tracer.close_window();
@@ -583,16 +584,16 @@ impl Simulation {
             if peak <= 0.0 {
                 return;
             }
-            crate::sim::core::exponential::exp1(rng) / peak * 1e9
+            crate::sampling::exp1(rng) / peak * 1e9
         } else {
-            let rate = rate_per_s * profile.factor_at(self.now as f64 / 1e9);
+            let rate = rate_per_s * profile.factor_at(self.now_ns as f64 / 1e9);
             if rate_per_s * max_factor <= 0.0 {
                 return;
             }
             // While the profile is at zero, look again a millisecond later.
             if rate <= 0.0 { 1e6 } else { 1e9 / rate }
         };
-        let t = self.now.saturating_add((gap_ns.max(1.0)) as u64);
+        let t = self.now_ns.saturating_add((gap_ns.max(1.0)) as u64);
         if t <= self.plan.settings.duration_ns {
             self.queue.push(t, Kind::Arrival, w, 0);
         }
@@ -605,13 +606,13 @@ impl Simulation {
             && !matches!(profile, crate::model::RateProfile::Constant)
         {
             // Thinning: keep the candidate with probability factor / max factor.
-            let f = profile.factor_at(self.now as f64 / 1e9);
+            let f = profile.factor_at(self.now_ns as f64 / 1e9);
             let p = if *max_factor > 0.0 { f / max_factor } else { 0.0 };
-            if !chance(&mut self.arrival_rng[w as usize], p) {
+            if !self.arrival_rng[w as usize].chance(p) {
                 return;
             }
         } else if let PArrival::Open { poisson: false, profile, .. } = &wl.arrival
-            && profile.factor_at(self.now as f64 / 1e9) <= 0.0
+            && profile.factor_at(self.now_ns as f64 / 1e9) <= 0.0
         {
             return;
         }
@@ -622,7 +623,7 @@ impl Simulation {
     pub(crate) fn start_request(&mut self, w: u32) {
         let Some(wl) = self.plan.workloads.get(w as usize) else { return };
         let (entry, handler) = (wl.entry, wl.handler);
-        let warm = self.now >= self.plan.settings.warmup_ns;
+        let warm = self.now_ns >= self.plan.settings.warmup_ns;
         self.requests += 1;
         if warm {
             self.metrics.workloads[w as usize].total.counts.arrived += 1;
@@ -642,10 +643,10 @@ impl Simulation {
             return;
         }
         self.in_flight += 1;
-        let v = self.alloc(Visit::new(entry, handler, Origin::Entry, w, self.now, warm));
+        let v = self.alloc(Visit::new(entry, handler, Origin::Entry, w, self.now_ns, warm));
         let trace = self.tracer.maybe_start(w);
         if trace != NONE {
-            let span = self.tracer.open(trace, NONE, entry, NONE, SpanKind::Entry, self.now);
+            let span = self.tracer.open(trace, NONE, entry, NONE, SpanKind::Entry, self.now_ns);
             self.tracer.hold(trace);
             let vis = &mut self.visits[v as usize];
             vis.trace = trace;
@@ -674,7 +675,7 @@ impl Simulation {
         if instant && t == 0 {
             t = 1_000_000;
         }
-        self.queue.push(self.now.saturating_add(t), Kind::ThinkDone, w, 0);
+        self.queue.push(self.now_ns.saturating_add(t), Kind::ThinkDone, w, 0);
     }
 
     // ----- visits --------------------------------------------------------
@@ -708,10 +709,10 @@ impl Simulation {
     }
 
     pub(crate) fn finish_request(&mut self, v: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let vis = self.visits[v as usize];
         let w = vis.oref;
-        let latency = now - vis.t_call;
+        let latency = now_ns - vis.t_call_ns;
         self.in_flight = self.in_flight.saturating_sub(1);
         let acc = &mut self.metrics.workloads[w as usize];
         let ok = matches!(vis.outcome, Outcome::Ok | Outcome::Degraded);

@@ -24,9 +24,9 @@ use std::sync::Arc;
 
 use crate::model::{DeadInstance, Design, DiscoveryMode, EdgeKind, Outcome, RegistryFailure};
 
+use crate::sampling::{Stream, s_to_ns};
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
-use crate::sim::core::random::{s_to_ns, stream, unit};
 use crate::sim::core::simulation::{Life, Origin, Simulation, Visit};
 use crate::sim::policy::node_policies::lb_choose;
 
@@ -182,8 +182,8 @@ impl Simulation {
                 self.replicas.get(first..first + n).unwrap_or_default().iter().map(|r| r.life == Life::Serving);
             self.disc_live.push(DiscLive { listed: listed.collect(), fails: vec![0; n], crashed_ns: vec![0; n] });
             // A stream of its own, so that no other random number moves.
-            let mut rng = stream(s.seed, self.replication, &node.id, "health_check");
-            let phase = (unit(&mut rng) * d.interval_ns as f64) as u64;
+            let mut rng = Stream::keyed(s.seed, self.replication, &node.id, "health_check");
+            let phase = (rng.unit() * d.interval_ns as f64) as u64;
             if phase <= s.duration_ns {
                 self.queue.push(phase, Kind::HealthCheck, di as u32, 0);
             }
@@ -207,7 +207,7 @@ impl Simulation {
 
     /// Replica `r` of discovered node `ni` crashed (`down`) or recovered.
     pub(crate) fn disc_down_changed(&mut self, ni: usize, r: u32, down: bool) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let Some(node) = self.plan.nodes.get(ni) else { return };
         let (di, o) = (node.disc as usize, (r - node.first_replica) as usize);
         let Some(rep) = self.replicas.get(r as usize) else { return };
@@ -222,7 +222,7 @@ impl Simulation {
                 acc.crashes += 1;
             }
             if let Some(t) = live.crashed_ns.get_mut(o) {
-                *t = now;
+                *t = now_ns;
             }
         } else {
             // Back up: it registers again.
@@ -232,9 +232,9 @@ impl Simulation {
 
     /// The registry checks every instance of discovered node `di`.
     pub(crate) fn on_health_check(&mut self, di: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let Some(d) = self.plan.discs.get(di as usize) else { return };
-        let next = now.saturating_add(d.interval_ns);
+        let next = now_ns.saturating_add(d.interval_ns);
         if next <= self.plan.settings.duration_ns {
             self.queue.push(next, Kind::HealthCheck, di, 0);
         }
@@ -262,7 +262,7 @@ impl Simulation {
             if *fails >= failures {
                 *listed = false;
                 *fails = 0;
-                let t = now.saturating_sub(*crashed);
+                let t = now_ns.saturating_sub(*crashed);
                 acc.evictions += 1;
                 acc.eviction_sum_ns += u128::from(t);
                 acc.eviction_max_ns = acc.eviction_max_ns.max(t);
@@ -327,7 +327,7 @@ impl Simulation {
         for pass in 0..2 {
             for (o, on) in listed.iter().enumerate() {
                 let Some(r) = self.replicas.get(first as usize + o) else { continue };
-                if *on && r.life == Life::Serving && (pass == 1 || !r.ejected) {
+                if *on && r.life == Life::Serving && (pass == 1 || !r.health.is_ejected()) {
                     eligible.push(o as u32);
                 }
             }
@@ -348,13 +348,13 @@ impl Simulation {
     /// hanging partition, the visit vanishes and only the caller's timeout
     /// ends the wait. Its arrival at the node is taken back.
     fn hang_at_node(&mut self, v: u32, di: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let vis = self.visits[v as usize];
         let acc = &mut self.metrics.nodes[vis.node as usize];
         if vis.node_warm {
             acc.counts.arrived = acc.counts.arrived.saturating_sub(1);
         }
-        acc.present.dec(now);
+        acc.present.dec(now_ns);
         self.visits[v as usize].node_warm = false;
         let mut forever = vis.origin == Origin::Call;
         if vis.origin == Origin::Attempt && !vis.orphan {
@@ -365,7 +365,7 @@ impl Simulation {
                 .plan
                 .policies
                 .get(cs.policy as usize)
-                .is_some_and(|p| p.timeout_ns == u64::MAX && p.per_try_ns == u64::MAX);
+                .is_some_and(|p| p.timeouts.call_ns.is_none() && p.timeouts.per_try_ns.is_none());
         }
         if forever
             && vis.warm
@@ -393,9 +393,9 @@ impl Simulation {
             self.transmit(c, edge);
             return;
         };
-        let fresh = cache.has && self.now < cache.fetched_ns.saturating_add(ttl_ns);
+        let fresh = cache.has && self.now_ns < cache.fetched_ns.saturating_add(ttl_ns);
         // A lookup failed a moment ago: keep to the old list until the retry.
-        let backing_off = !fresh && cache.has && self.now < cache.retry_ns;
+        let backing_off = !fresh && cache.has && self.now_ns < cache.retry_ns;
         let wait = !fresh && !backing_off;
         if wait {
             cache.waiting.push(c);
@@ -424,8 +424,8 @@ impl Simulation {
         let Some(pc) = self.plan.caches.get(ci as usize).copied() else { return };
         let Some(d) = self.plan.discs.get(pc.disc as usize) else { return };
         let (registry, handler) = (d.registry, d.registry_handler);
-        let warm = self.now >= self.plan.settings.warmup_ns;
-        let l = self.alloc(Visit::new(registry, handler, Origin::Lookup, ci, self.now, warm));
+        let warm = self.now_ns >= self.plan.settings.warmup_ns;
+        let l = self.alloc(Visit::new(registry, handler, Origin::Lookup, ci, self.now_ns, warm));
         if let Some(cache) = self.caches.get_mut(ci as usize) {
             cache.lookup = true;
         }
@@ -453,14 +453,14 @@ impl Simulation {
             if let Some(live) = self.disc_live.get(pc.disc as usize) {
                 cache.snapshot.extend(live.listed.iter().enumerate().filter(|(_, l)| **l).map(|(o, _)| o as u32));
             }
-            cache.fetched_ns = self.now;
+            cache.fetched_ns = self.now_ns;
             cache.has = true;
         }
         let stale = !ok && stale_ok && cache.has;
         if stale {
             // As Eureka clients and Envoy's DNS refresh do: ask again one
             // refresh period later, not on every call.
-            cache.retry_ns = self.now.saturating_add(ttl_ns);
+            cache.retry_ns = self.now_ns.saturating_add(ttl_ns);
         }
         let mut waiting = std::mem::take(&mut cache.waiting);
         if !ok
@@ -503,7 +503,7 @@ impl Simulation {
         eligible.clear();
         for pass in 0..2 {
             for &o in &cache.snapshot {
-                if pass == 1 || !self.replicas.get((first + o) as usize).is_some_and(|r| r.ejected) {
+                if pass == 1 || !self.replicas.get((first + o) as usize).is_some_and(|r| r.health.is_ejected()) {
                     eligible.push(o);
                 }
             }

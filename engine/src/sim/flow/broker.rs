@@ -21,8 +21,8 @@ use crate::sim::core::simulation::{MAX_MESSAGES, Origin, Simulation, Visit};
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Message {
     /// When the publisher sent it.
-    pub t_pub: u64,
-    pub t_dispatch: u64,
+    pub t_pub_ns: u64,
+    pub t_dispatch_ns: u64,
     pub backlog: u32,
     pub sub: u32,
     pub deliveries: u32,
@@ -92,8 +92,8 @@ impl Simulation {
     /// Store the message carried by visit `v` at broker `b`.
     pub(crate) fn deposit(&mut self, b: u32, v: u32) -> Deposit {
         let vis = self.visits[v as usize];
-        let t_pub = vis.t_call;
-        let warm = self.now >= self.plan.settings.warmup_ns;
+        let t_pub_ns = vis.t_call_ns;
+        let warm = self.now_ns >= self.plan.settings.warmup_ns;
         let backlogs = self.broker.broker_backlogs.get(b as usize).cloned().unwrap_or_default();
         let blocks = vis.origin == Origin::Publish
             && self.plan.edges.get(vis.oref as usize).is_some_and(|e| e.when_full == WhenFull::Block);
@@ -121,7 +121,7 @@ impl Simulation {
         }
         let mut accepted = false;
         for bl in backlogs {
-            accepted |= self.store(bl, b, t_pub, warm);
+            accepted |= self.store(bl, b, t_pub_ns, warm);
         }
         if warm && accepted {
             self.metrics.brokers[b as usize].accepted += 1;
@@ -145,7 +145,7 @@ impl Simulation {
                     back.blocked.push_front(v);
                 }
                 // Parking again counted it twice.
-                if self.now >= self.plan.settings.warmup_ns {
+                if self.now_ns >= self.plan.settings.warmup_ns {
                     let e = &mut self.metrics.broker_ext[b as usize];
                     e.blocked = e.blocked.saturating_sub(1);
                 }
@@ -155,11 +155,11 @@ impl Simulation {
 
     /// A broker outage that loses messages: every waiting message is gone.
     pub(crate) fn lose_backlog(&mut self, b: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let list = self.broker.broker_backlogs.get(b as usize).cloned().unwrap_or_default();
         for bl in list {
             while let Some(m) = self.broker.backlogs[bl as usize].q.pop_front() {
-                self.metrics.brokers[b as usize].backlog.dec(now);
+                self.metrics.brokers[b as usize].backlog.dec(now_ns);
                 if self.broker.msgs[m as usize].warm {
                     self.metrics.broker_ext[b as usize].lost += 1;
                 }
@@ -184,13 +184,13 @@ impl Simulation {
                 && let Some(msg) = self.broker.msgs.get(m as usize)
                 && let Some(slot) = out.get_mut(backlog.broker as usize)
             {
-                *slot = (*slot).max(self.now.saturating_sub(msg.t_pub));
+                *slot = (*slot).max(self.now_ns.saturating_sub(msg.t_pub_ns));
             }
         }
         out
     }
 
-    fn store(&mut self, bl: u32, b: u32, t_pub: u64, warm: bool) -> bool {
+    fn store(&mut self, bl: u32, b: u32, t_pub_ns: u64, warm: bool) -> bool {
         let cap = self.plan.brokers[b as usize].capacity;
         let len = self.broker.backlogs[bl as usize].q.len() as u64;
         if len >= cap || self.broker.live >= MAX_MESSAGES {
@@ -202,7 +202,7 @@ impl Simulation {
             }
             return false;
         }
-        let msg = Message { t_pub, t_dispatch: 0, backlog: bl, sub: NONE, deliveries: 0, warm, alive: true };
+        let msg = Message { t_pub_ns, t_dispatch_ns: 0, backlog: bl, sub: NONE, deliveries: 0, warm, alive: true };
         let m = if let Some(i) = self.broker.free.pop() {
             self.broker.msgs[i as usize] = msg;
             i
@@ -212,7 +212,7 @@ impl Simulation {
         };
         self.broker.live += 1;
         self.broker.backlogs[bl as usize].q.push_back(m);
-        self.metrics.brokers[b as usize].backlog.inc(self.now);
+        self.metrics.brokers[b as usize].backlog.inc(self.now_ns);
         self.dispatch(bl);
         true
     }
@@ -251,37 +251,37 @@ impl Simulation {
             backlog.rr = (i + 1) % n;
             let Some(m) = backlog.q.pop_front() else { return };
             if !backlog.blocked.is_empty() {
-                self.queue.push(self.now, Kind::Unblock, bl, 0);
+                self.queue.push(self.now_ns, Kind::Unblock, bl, 0);
             }
-            self.metrics.brokers[broker].backlog.dec(self.now);
+            self.metrics.brokers[broker].backlog.dec(self.now_ns);
             self.broker.sub_in_flight[sub as usize] += 1;
             let msg = &mut self.broker.msgs[m as usize];
             msg.sub = sub;
             msg.deliveries += 1;
-            msg.t_dispatch = self.now;
+            msg.t_dispatch_ns = self.now_ns;
             let edge = self.plan.subs[sub as usize].edge as usize;
-            if self.now >= self.plan.settings.warmup_ns {
+            if self.now_ns >= self.plan.settings.warmup_ns {
                 self.metrics.edges[edge].counts.arrived += 1;
             }
             let d = match &self.plan.edges[edge].latency {
                 Some(lat) => lat.sample(&mut self.edge_rng[edge].latency),
                 None => 0,
             };
-            self.queue.push(self.now + d, Kind::Deliver, m, sub);
+            self.queue.push(self.now_ns + d, Kind::Deliver, m, sub);
         }
     }
 
     /// A message reaches its consumer.
     pub(crate) fn on_deliver(&mut self, m: u32, sub: u32) {
         let s = &self.plan.subs[sub as usize];
-        let warm = self.broker.msgs[m as usize].t_dispatch >= self.plan.settings.warmup_ns;
-        let v = self.alloc(Visit::new(s.consumer, s.handler, Origin::Delivery, m, self.now, warm));
+        let warm = self.broker.msgs[m as usize].t_dispatch_ns >= self.plan.settings.warmup_ns;
+        let v = self.alloc(Visit::new(s.consumer, s.handler, Origin::Delivery, m, self.now_ns, warm));
         self.enter(v);
     }
 
     /// The consumer's visit ended.
     pub(crate) fn delivery_done(&mut self, v: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let vis = self.visits[v as usize];
         self.release(v);
         let m = vis.oref;
@@ -294,21 +294,21 @@ impl Simulation {
             let acc = &mut self.metrics.edges[sub.edge as usize];
             acc.counts.record(vis.outcome);
             if ok {
-                acc.latency.record(now - msg.t_dispatch);
+                acc.latency.record(now_ns - msg.t_dispatch_ns);
             }
         }
         let acc = &mut self.metrics.brokers[broker];
         if ok {
             if msg.warm {
                 acc.delivered += 1;
-                acc.delay.record(now - msg.t_pub);
+                acc.delay.record(now_ns - msg.t_pub_ns);
             }
             self.free_msg(m);
         } else if msg.deliveries < sub.max_deliveries {
             if msg.warm {
                 acc.redelivered += 1;
             }
-            self.queue.push(now + sub.redelivery_ns, Kind::Redeliver, m, 0);
+            self.queue.push(now_ns + sub.redelivery_ns, Kind::Redeliver, m, 0);
         } else {
             if msg.warm {
                 acc.dead_lettered += 1;
@@ -324,7 +324,7 @@ impl Simulation {
         let backlog = &mut self.broker.backlogs[bl as usize];
         backlog.q.push_front(m);
         let broker = backlog.broker as usize;
-        self.metrics.brokers[broker].backlog.inc(self.now);
+        self.metrics.brokers[broker].backlog.inc(self.now_ns);
         self.dispatch(bl);
     }
 

@@ -16,11 +16,11 @@
 
 use crate::model::{Outcome, RejectCause};
 
+use crate::policy::{BreakerDecision, BreakerState, RetryDecision, retry_class};
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::NONE;
-use crate::sim::core::random::unit;
 use crate::sim::core::simulation::{Origin, Simulation, Visit};
-use crate::sim::policy::call_policies::{BreakerMode, breaker_failure, budget_cap, retry_class};
+use crate::sim::policy::call_policies::breaker_failure;
 use crate::sim::report::trace::SpanKind;
 
 /// A logical call on a policy edge.
@@ -40,8 +40,9 @@ pub(crate) struct CallState {
     pub token: u32,
     /// Token of the overall timer.
     pub call_token: u32,
-    pub t_start: u64,
-    pub deadline: u64,
+    pub t_start_ns: u64,
+    /// When the overall timeout fires (`u64::MAX`: none).
+    pub deadline_ns: u64,
     /// The try in flight is a half-open probe.
     pub probe: bool,
     /// The try in flight holds a bulkhead permit.
@@ -64,7 +65,7 @@ impl Simulation {
     }
 
     fn warm_now(&self) -> bool {
-        self.now >= self.plan.settings.warmup_ns
+        self.now_ns >= self.plan.settings.warmup_ns
     }
 
     /// Start call member `m` of visit `p` through its policy.
@@ -78,8 +79,8 @@ impl Simulation {
             attempts: 0,
             token: 0,
             call_token: 0,
-            t_start: self.now,
-            deadline: u64::MAX,
+            t_start_ns: self.now_ns,
+            deadline_ns: u64::MAX,
             probe: false,
             permit: false,
             hanging: false,
@@ -99,35 +100,33 @@ impl Simulation {
     }
 
     fn call_start_logical(&mut self, ci: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let warm = self.warm_now();
         let token = self.next_token();
         let cs = &mut self.calls[ci as usize];
         let pi = cs.policy as usize;
-        cs.t_start = now;
+        cs.t_start_ns = now_ns;
         cs.attempts = 0;
         cs.warm = warm;
         cs.closing = false;
         cs.call_token = token;
-        let pol = &self.plan.policies[pi];
-        cs.deadline = if pol.timeout_ns == u64::MAX { u64::MAX } else { now.saturating_add(pol.timeout_ns) };
-        let deadline = cs.deadline;
-        if let Some(ratio) = pol.budget {
-            let st = &mut self.pol_state[pi];
-            st.budget = (st.budget + ratio).min(budget_cap(ratio));
+        cs.deadline_ns = self.plan.policies[pi].timeouts.call_deadline_ns(now_ns).unwrap_or(u64::MAX);
+        let deadline_ns = cs.deadline_ns;
+        if let Some(budget) = &mut self.pol_state[pi].budget {
+            budget.on_call();
         }
         if warm {
             self.metrics.policies[pi].logical.arrived += 1;
         }
-        if deadline != u64::MAX {
-            self.queue.push(deadline, Kind::CallTimeout, ci, token);
+        if deadline_ns != u64::MAX {
+            self.queue.push(deadline_ns, Kind::CallTimeout, ci, token);
         }
         self.attempt_start(ci);
     }
 
     /// Send the next try, unless the breaker or the bulkhead refuses it.
     fn attempt_start(&mut self, ci: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let warm = self.warm_now();
         let token = self.next_token();
         let cs = &mut self.calls[ci as usize];
@@ -145,47 +144,45 @@ impl Simulation {
             }
         }
         self.metrics.policies[pi].window_attempts += 1;
-        let pol = &self.plan.policies[pi];
-        if let Some(cfg) = pol.breaker {
-            if let Some(probe) = self.pol_state[pi].breaker.admit(&cfg) {
-                self.calls[ci as usize].probe = probe;
-            } else {
-                if warm {
-                    self.metrics.policies[pi].fail_fast += 1;
+        if let Some(breaker) = &mut self.pol_state[pi].breaker {
+            match breaker.admit() {
+                BreakerDecision::Pass => {}
+                BreakerDecision::Probe => self.calls[ci as usize].probe = true,
+                BreakerDecision::Refuse => {
+                    if warm {
+                        self.metrics.policies[pi].fail_fast += 1;
+                    }
+                    self.attempt_refused(ci, Outcome::Rejected(RejectCause::BreakerOpen));
+                    return;
                 }
-                self.attempt_refused(ci, Outcome::Rejected(RejectCause::BreakerOpen));
-                return;
             }
         }
-        let pol = &self.plan.policies[pi];
-        if pol.bulkhead != u32::MAX {
-            let st = &mut self.pol_state[pi];
-            if st.in_flight >= pol.bulkhead {
+        if let Some(bulkhead) = &mut self.pol_state[pi].bulkhead {
+            if !bulkhead.try_acquire() {
                 if warm {
                     self.metrics.policies[pi].bulkhead_refused += 1;
                 }
                 self.attempt_refused(ci, Outcome::Rejected(RejectCause::Bulkhead));
                 return;
             }
-            st.in_flight += 1;
             self.calls[ci as usize].permit = true;
         }
-        let per_try = self.plan.policies[pi].per_try_ns;
+        let try_deadline_ns = self.plan.policies[pi].timeouts.try_deadline_ns(now_ns);
         let parent = self.visits[p as usize];
-        let mut child = Visit::new(member.to_node, member.to_handler, Origin::Attempt, m, now, warm);
+        let mut child = Visit::new(member.to_node, member.to_handler, Origin::Attempt, m, now_ns, warm);
         child.parent = ci;
         child.depth = parent.depth + 1;
         let c = self.alloc(child);
         self.calls[ci as usize].attempt = c;
         if parent.trace != NONE && !parent.orphan {
-            let span = self.tracer.open(parent.trace, parent.span, member.to_node, member.edge, SpanKind::Call, now);
+            let span = self.tracer.open(parent.trace, parent.span, member.to_node, member.edge, SpanKind::Call, now_ns);
             self.tracer.hold(parent.trace);
             let vis = &mut self.visits[c as usize];
             vis.trace = parent.trace;
             vis.span = span;
         }
-        if per_try != u64::MAX {
-            self.queue.push(now.saturating_add(per_try), Kind::PerTryTimeout, ci, token);
+        if let Some(t) = try_deadline_ns {
+            self.queue.push(t, Kind::PerTryTimeout, ci, token);
         }
         self.route(c);
     }
@@ -202,7 +199,7 @@ impl Simulation {
 
     /// A try came back (its visit ended and the answer crossed the network).
     pub(crate) fn attempt_returned(&mut self, c: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let child = self.visits[c as usize];
         self.release(c);
         if child.orphan {
@@ -215,13 +212,13 @@ impl Simulation {
             let acc = &mut self.metrics.edges[edge];
             acc.counts.record(child.outcome);
             if ok {
-                acc.latency.record(now - child.t_call);
+                acc.latency.record(now_ns - child.t_call_ns);
             }
         }
         if child.trace != NONE
             && let Some(s) = self.tracer.span(child.trace, child.span)
         {
-            s.t_back = now;
+            s.t_back_ns = now_ns;
         }
         let ci = child.parent;
         self.calls[ci as usize].attempt = NONE;
@@ -235,90 +232,78 @@ impl Simulation {
 
     /// Bookkeeping when a try is over, whatever ended it: permit, breaker.
     fn try_over(&mut self, ci: u32, o: Outcome) {
+        let now_ns = self.now_ns;
         let cs = &mut self.calls[ci as usize];
         let pi = cs.policy as usize;
         let probe = cs.probe;
         cs.probe = false;
+        let st = &mut self.pol_state[pi];
         if cs.permit {
             cs.permit = false;
-            let st = &mut self.pol_state[pi];
-            st.in_flight = st.in_flight.saturating_sub(1);
+            if let Some(bulkhead) = &mut st.bulkhead {
+                bulkhead.release();
+            }
         }
-        if let Some(cfg) = self.plan.policies[pi].breaker
-            && let Some(mode) = self.pol_state[pi].breaker.record(&cfg, breaker_failure(o), probe)
+        if let Some(breaker) = &mut st.breaker
+            && let Some(state) = breaker.on_result(now_ns, breaker_failure(o), probe)
         {
-            self.breaker_changed(pi as u32, mode, cfg.open_ns);
+            self.breaker_changed(pi as u32, state);
         }
     }
 
-    fn breaker_changed(&mut self, pi: u32, mode: BreakerMode, open_ns: u64) {
-        let now = self.now;
+    fn breaker_changed(&mut self, pi: u32, state: BreakerState) {
+        let now_ns = self.now_ns;
         let warm = self.warm_now();
         let acc = &mut self.metrics.policies[pi as usize];
-        acc.note_change(now, mode);
-        if mode == BreakerMode::Open {
+        acc.note_change(now_ns, state);
+        if state == BreakerState::Open {
             if warm {
                 acc.opened += 1;
             }
-            acc.open.inc(now);
-            let epoch = self.pol_state[pi as usize].breaker.epoch;
-            self.queue.push(now.saturating_add(open_ns), Kind::BreakerHalfOpen, pi, epoch);
+            acc.open.inc(now_ns);
+            if let Some(breaker) = &self.pol_state[pi as usize].breaker
+                && let Some(half_open_ns) = breaker.next_deadline_ns()
+            {
+                self.queue.push(half_open_ns, Kind::BreakerHalfOpen, pi, breaker.epoch());
+            }
         }
     }
 
     pub(crate) fn on_breaker_half_open(&mut self, pi: u32, epoch: u32) {
-        let now = self.now;
-        let st = &mut self.pol_state[pi as usize];
-        if st.breaker.epoch != epoch || st.breaker.mode != BreakerMode::Open {
+        let now_ns = self.now_ns;
+        let Some(breaker) = &mut self.pol_state[pi as usize].breaker else { return };
+        if breaker.epoch() != epoch || breaker.poll(now_ns).is_none() {
             return;
         }
-        st.breaker.half_open();
         let acc = &mut self.metrics.policies[pi as usize];
-        acc.open.dec(now);
-        acc.note_change(now, BreakerMode::HalfOpen);
+        acc.open.dec(now_ns);
+        acc.note_change(now_ns, BreakerState::HalfOpen);
     }
 
     /// A try failed: retry it, or end the call.
     fn attempt_failed(&mut self, ci: u32, o: Outcome) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let cs = self.calls[ci as usize];
         let pi = cs.policy as usize;
-        let pol = &self.plan.policies[pi];
-        let retryable = cs.attempts < pol.max_attempts && pol.retry_on & retry_class(o) != 0 && now < cs.deadline;
-        if retryable {
-            let budget_ok = if pol.budget.is_none() {
-                true
-            } else {
-                let st = &mut self.pol_state[pi];
-                if st.budget >= 1.0 {
-                    st.budget -= 1.0;
-                    true
-                } else {
-                    false
-                }
-            };
-            if budget_ok {
-                let base = self.plan.policies[pi].backoff_ns(cs.attempts);
-                let jitter = self.plan.policies[pi].jitter;
-                let delay = if jitter > 0.0 && base > 0 {
-                    // Jitter takes up to that share off the delay ("full jitter" at 1).
-                    let u = unit(&mut self.pol_rng[pi]);
-                    (base as f64 * (1.0 - jitter * u)) as u64
-                } else {
-                    base
-                };
-                if delay == 0 {
-                    self.attempt_start(ci);
-                } else {
-                    let token = self.next_token();
-                    self.calls[ci as usize].token = token;
-                    self.queue.push(now.saturating_add(delay), Kind::RetryTimer, ci, token);
-                }
+        let deadline_ns = (cs.deadline_ns != u64::MAX).then_some(cs.deadline_ns);
+        let decision = self.plan.policies[pi].retry.decide(
+            cs.attempts,
+            retry_class(o),
+            now_ns,
+            deadline_ns,
+            self.pol_state[pi].budget.as_mut(),
+            &mut self.pol_rng[pi],
+        );
+        match decision {
+            RetryDecision::RetryAfter { delay_ns: 0 } => return self.attempt_start(ci),
+            RetryDecision::RetryAfter { delay_ns } => {
+                let token = self.next_token();
+                self.calls[ci as usize].token = token;
+                self.queue.push(now_ns.saturating_add(delay_ns), Kind::RetryTimer, ci, token);
                 return;
             }
-            if cs.warm {
-                self.metrics.policies[pi].budget_exhausted += 1;
-            }
+            RetryDecision::BudgetExhausted if cs.warm => self.metrics.policies[pi].budget_exhausted += 1,
+            RetryDecision::BudgetExhausted | RetryDecision::GiveUp => {}
         }
         self.call_end(ci, o);
     }
@@ -333,7 +318,7 @@ impl Simulation {
     /// Give up on the try in flight (its caller timed out): count it as timed
     /// out now; the callee's visit becomes an orphan.
     fn abandon_attempt(&mut self, ci: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let cs = self.calls[ci as usize];
         let pi = cs.policy as usize;
         let edge = self.plan.members[cs.member as usize].edge as usize;
@@ -361,7 +346,7 @@ impl Simulation {
                 vis.trace = NONE;
                 self.tracer.let_go(trace);
                 if let Some(s) = self.tracer.span(trace, span) {
-                    s.close_at(now);
+                    s.close_at(now_ns);
                     s.outcome = Outcome::Timeout;
                 }
             }
@@ -416,7 +401,7 @@ impl Simulation {
                 let c = &mut self.calls[ci as usize];
                 c.closing = true;
                 c.token = token;
-                self.queue.push(self.now.saturating_add(ns), Kind::FallbackDone, ci, token);
+                self.queue.push(self.now_ns.saturating_add(ns), Kind::FallbackDone, ci, token);
             }
             return;
         }
@@ -432,7 +417,7 @@ impl Simulation {
 
     /// The caller has its answer: the next repeat, or back to the caller.
     fn call_complete(&mut self, ci: u32, o: Outcome) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let cs = self.calls[ci as usize];
         let pi = cs.policy as usize;
         let acc = &mut self.metrics.policies[pi];
@@ -442,7 +427,7 @@ impl Simulation {
             acc.logical_tries += u64::from(cs.attempts);
             acc.logical.record(o);
             if matches!(o, Outcome::Ok | Outcome::Degraded) {
-                acc.logical_latency.record(now - cs.t_start);
+                acc.logical_latency.record(now_ns - cs.t_start_ns);
             }
         }
         let ok = matches!(o, Outcome::Ok | Outcome::Degraded);

@@ -11,7 +11,6 @@ use crate::model::{LoadBalancer, Outcome, RejectCause};
 
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
-use crate::sim::core::random::{chance, index};
 use crate::sim::core::simulation::{NodeRng, Origin, Simulation, Visit};
 use crate::sim::report::trace::Tracer;
 
@@ -25,22 +24,22 @@ impl Simulation {
     #[inline(always)]
     #[allow(clippy::inline_always, reason = "once per call step: a call costs register saves")]
     pub(crate) fn enter_inline(&mut self, v: u32) {
-        let now = self.now;
-        let node_warm = now >= self.plan.settings.warmup_ns;
+        let now_ns = self.now_ns;
+        let node_warm = now_ns >= self.plan.settings.warmup_ns;
         let vis = &mut self.visits[v as usize];
-        vis.t_arrive = now;
+        vis.t_arrive_ns = now_ns;
         vis.node_warm = node_warm;
         let node_i = vis.node as usize;
         if vis.trace != NONE
             && let Some(s) = self.tracer.span(vis.trace, vis.span)
         {
-            s.t_arrive = now;
+            s.t_arrive_ns = now_ns;
         }
         let acc = &mut self.metrics.nodes[node_i];
         if node_warm {
             acc.counts.arrived += 1;
         }
-        acc.present.inc(now);
+        acc.present.inc(now_ns);
         let node = &self.plan.nodes[node_i];
         let (workers, cap) = (node.workers, node.queue_cap);
         if node.plain && node.replicas <= 1 {
@@ -53,14 +52,14 @@ impl Simulation {
                 rep.active += 1;
                 vis.replica = r;
                 vis.holds = true;
-                acc.busy.inc(now);
-                let d = begin_service(vis, &mut self.tracer, &self.plan, &mut self.node_rng[node_i], now);
-                self.queue.push_inline(now + d, Kind::ServiceDone, v, 0);
+                acc.busy.inc(now_ns);
+                let d = begin_service(vis, &mut self.tracer, &self.plan, &mut self.node_rng[node_i], now_ns);
+                self.queue.push_inline(now_ns + d, Kind::ServiceDone, v, 0);
             } else if (rep.queue.len() as u64) < u64::from(cap) {
                 rep.queue.push_back(v);
                 rep.active += 1;
                 vis.replica = r;
-                acc.queue.inc(now);
+                acc.queue.inc(now_ns);
             } else {
                 vis.replica = NONE;
                 self.finish(v, Outcome::Rejected(RejectCause::QueueFull));
@@ -74,7 +73,7 @@ impl Simulation {
     /// node, for every node but a plain one with one replica.
     #[inline(never)]
     fn enter_rest(&mut self, v: u32, node_i: usize) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let node = &self.plan.nodes[node_i];
         let (workers, cap) = (node.workers, node.queue_cap);
         if node.plain {
@@ -87,7 +86,7 @@ impl Simulation {
             if node.client {
                 // A load source: no service, no queue, unlimited concurrency.
                 let vis = &mut self.visits[v as usize];
-                vis.t_start = now;
+                vis.t_start_ns = now_ns;
                 vis.started = true;
                 self.on_service_done(v);
             } else {
@@ -130,7 +129,7 @@ impl Simulation {
     #[inline(always)]
     #[allow(clippy::inline_always, reason = "on every visit to a station: a call costs register saves")]
     fn admit(&mut self, v: u32, node_i: usize, r: u32, workers: u32, cap: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let vis = &mut self.visits[v as usize];
         let rep = &mut self.replicas[r as usize];
         if rep.busy < workers {
@@ -138,13 +137,13 @@ impl Simulation {
             rep.active += 1;
             vis.replica = r;
             vis.holds = true;
-            self.metrics.nodes[node_i].busy.inc(now);
+            self.metrics.nodes[node_i].busy.inc(now_ns);
             self.start_service(v);
         } else if (rep.queue.len() as u64) < u64::from(cap) {
             rep.queue.push_back(v);
             rep.active += 1;
             vis.replica = r;
-            self.metrics.nodes[node_i].queue.inc(now);
+            self.metrics.nodes[node_i].queue.inc(now_ns);
         } else {
             vis.replica = NONE;
             self.finish(v, Outcome::Rejected(RejectCause::QueueFull));
@@ -166,7 +165,7 @@ impl Simulation {
                 *rr = (o + 1) % n;
                 o
             }
-            LoadBalancer::Random => index(rng, n as usize) as u32,
+            LoadBalancer::Random => rng.index(n as usize) as u32,
             LoadBalancer::LeastOutstanding => {
                 // Start the scan at a rotating replica so ties are spread.
                 let rr = &mut self.rr[node_i];
@@ -185,8 +184,8 @@ impl Simulation {
                 best
             }
             LoadBalancer::PowerOfTwo => {
-                let a = index(rng, n as usize) as u32;
-                let b = index(rng, n as usize) as u32;
+                let a = rng.index(n as usize) as u32;
+                let b = rng.index(n as usize) as u32;
                 let (ra, rb) = (&self.replicas[(first + a) as usize], &self.replicas[(first + b) as usize]);
                 if rb.active < ra.active { b } else { a }
             }
@@ -198,14 +197,14 @@ impl Simulation {
     #[inline(always)]
     #[allow(clippy::inline_always, reason = "a call here costs register saves on every visit")]
     pub(crate) fn start_service(&mut self, v: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let vis = &mut self.visits[v as usize];
         let node_i = vis.node as usize;
-        let mut d = begin_service(vis, &mut self.tracer, &self.plan, &mut self.node_rng[node_i], now);
+        let mut d = begin_service(vis, &mut self.tracer, &self.plan, &mut self.node_rng[node_i], now_ns);
         if self.plan.nodes[node_i].faulted {
             d = self.node_service_delay(node_i, d);
         }
-        self.queue.push_inline(now + d, Kind::ServiceDone, v, 0);
+        self.queue.push_inline(now_ns + d, Kind::ServiceDone, v, 0);
     }
 
     /// Give the visit's worker to the next queued visit, or free it.
@@ -229,7 +228,7 @@ impl Simulation {
         let rep = &mut self.replicas[r];
         if rep.queue.is_empty() {
             rep.busy = rep.busy.saturating_sub(1);
-            self.metrics.nodes[node_i].busy.dec(self.now);
+            self.metrics.nodes[node_i].busy.dec(self.now_ns);
         } else {
             self.hand_over_worker(node_i, r);
         }
@@ -237,11 +236,11 @@ impl Simulation {
 
     /// Give replica `r`'s freed worker to its next live queued visit.
     fn hand_over_worker(&mut self, node_i: usize, r: usize) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         loop {
             let rep = &mut self.replicas[r];
             if let Some(next) = rep.queue.pop_front() {
-                self.metrics.nodes[node_i].queue.dec(now);
+                self.metrics.nodes[node_i].queue.dec(now_ns);
                 let vis = &mut self.visits[next as usize];
                 if vis.dead {
                     // Its caller cancelled it while it waited: dropped unserved.
@@ -251,27 +250,27 @@ impl Simulation {
                 }
                 vis.holds = true;
                 // What `start_service` does, with the record at hand.
-                let mut d = begin_service(vis, &mut self.tracer, &self.plan, &mut self.node_rng[node_i], now);
+                let mut d = begin_service(vis, &mut self.tracer, &self.plan, &mut self.node_rng[node_i], now_ns);
                 if self.plan.nodes[node_i].faulted {
                     d = self.node_service_delay(node_i, d);
                 }
-                self.queue.push_inline(now + d, Kind::ServiceDone, next, 0);
+                self.queue.push_inline(now_ns + d, Kind::ServiceDone, next, 0);
             } else {
                 rep.busy = rep.busy.saturating_sub(1);
-                self.metrics.nodes[node_i].busy.dec(now);
+                self.metrics.nodes[node_i].busy.dec(now_ns);
             }
             return;
         }
     }
 
     pub(crate) fn on_service_done(&mut self, v: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let vis = &mut self.visits[v as usize];
-        vis.t_served = now;
+        vis.t_served_ns = now_ns;
         if vis.trace != NONE
             && let Some(s) = self.tracer.span(vis.trace, vis.span)
         {
-            s.t_served = now;
+            s.t_served_ns = now_ns;
         }
         let (node_i, handler, replica) = (vis.node as usize, vis.handler as usize, vis.replica as usize);
         let dead = vis.dead;
@@ -296,12 +295,12 @@ impl Simulation {
                 self.finish(v, Outcome::Error);
                 return;
             }
-        } else if node.error_p > 0.0 && chance(&mut self.node_rng[node_i].error, node.error_p) {
+        } else if node.error_p > 0.0 && self.node_rng[node_i].error.chance(node.error_p) {
             self.finish(v, Outcome::Error);
             return;
         }
         let node = &self.plan.nodes[node_i];
-        if node.hit_ratio > 0.0 && chance(&mut self.node_rng[node_i].cache, node.hit_ratio) {
+        if node.hit_ratio > 0.0 && self.node_rng[node_i].cache.chance(node.hit_ratio) {
             self.finish(v, Outcome::Ok);
             return;
         }
@@ -322,7 +321,7 @@ impl Simulation {
 
     /// A visit ends: statistics, its worker, then whoever waits for it.
     pub(crate) fn finish(&mut self, v: u32, outcome: Outcome) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         self.release_worker(v);
         // Read once: the record as it ends.
         let vis = &mut self.visits[v as usize];
@@ -344,21 +343,21 @@ impl Simulation {
             }
         }
         if self.track_nodes {
-            self.metrics.node_ext[node_i].note_finish(now, now - x.t_arrive, outcome);
+            self.metrics.node_ext[node_i].note_finish(now_ns, now_ns - x.t_arrive_ns, outcome);
         }
         let acc = &mut self.metrics.nodes[node_i];
-        acc.present.dec(now);
+        acc.present.dec(now_ns);
         if x.node_warm {
-            let sojourn = now - x.t_arrive;
+            let sojourn = now_ns - x.t_arrive_ns;
             acc.counts.record(outcome);
             acc.sojourn_sum_ns += u128::from(sojourn);
             acc.batch_mark.finished += 1;
             acc.batch_mark.sojourn_sum_ns += u128::from(sojourn);
             if x.started {
                 acc.served += 1;
-                acc.wait_sum_ns += u128::from(x.t_start - x.t_arrive);
-                acc.service_sum_ns += u128::from(x.t_served - x.t_start);
-                acc.downstream_sum_ns += u128::from(now - x.t_served);
+                acc.wait_sum_ns += u128::from(x.t_start_ns - x.t_arrive_ns);
+                acc.service_sum_ns += u128::from(x.t_served_ns - x.t_start_ns);
+                acc.downstream_sum_ns += u128::from(now_ns - x.t_served_ns);
             }
             if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
                 acc.latency.record(sojourn);
@@ -368,12 +367,12 @@ impl Simulation {
         if x.trace != NONE
             && let Some(s) = self.tracer.span(x.trace, x.span)
         {
-            s.t_end = now;
-            s.t_back = now;
+            s.t_end_ns = now_ns;
+            s.t_back_ns = now_ns;
             s.outcome = outcome;
             if matches!(outcome, Outcome::Rejected(_)) {
-                s.t_start = now;
-                s.t_served = now;
+                s.t_start_ns = now_ns;
+                s.t_served_ns = now_ns;
             }
         }
         match x.origin {
@@ -393,10 +392,13 @@ impl Simulation {
         if !vis.started {
             return;
         }
-        let service = vis.t_served.saturating_sub(vis.t_start);
-        let held =
-            if self.plan.nodes[vis.node as usize].blocking { self.now.saturating_sub(vis.t_start) } else { service };
-        if self.now >= self.plan.settings.warmup_ns {
+        let service = vis.t_served_ns.saturating_sub(vis.t_start_ns);
+        let held = if self.plan.nodes[vis.node as usize].blocking {
+            self.now_ns.saturating_sub(vis.t_start_ns)
+        } else {
+            service
+        };
+        if self.now_ns >= self.plan.settings.warmup_ns {
             let ext = &mut self.metrics.node_ext[vis.node as usize];
             ext.wasted_ns += held as f64;
             ext.wasted_visits += 1;
@@ -404,18 +406,18 @@ impl Simulation {
     }
 }
 
-/// Visit `vis` starts its service at `now`: the record and its span say so,
+/// Visit `vis` starts its service at `now_ns`: the record and its span say so,
 /// and its service time is drawn (the part of starting a service that needs
 /// nothing else of the simulation, for callers holding the record).
 #[inline(always)]
 #[allow(clippy::inline_always, reason = "on every service start")]
-fn begin_service(vis: &mut Visit, tracer: &mut Tracer, plan: &Plan, rng: &mut NodeRng, now: u64) -> u64 {
-    vis.t_start = now;
+fn begin_service(vis: &mut Visit, tracer: &mut Tracer, plan: &Plan, rng: &mut NodeRng, now_ns: u64) -> u64 {
+    vis.t_start_ns = now_ns;
     vis.started = true;
     if vis.trace != NONE
         && let Some(s) = tracer.span(vis.trace, vis.span)
     {
-        s.t_start = now;
+        s.t_start_ns = now_ns;
     }
     plan.handlers[vis.handler as usize].service.sample(&mut rng.service)
 }

@@ -10,7 +10,6 @@ use crate::model::{Outcome, WhenFull};
 
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{Member, NONE, StepKind};
-use crate::sim::core::random::{chance, unit};
 use crate::sim::core::simulation::{MAX_DEPTH, Origin, Simulation, Visit};
 use crate::sim::report::trace::SpanKind;
 
@@ -36,7 +35,7 @@ impl Simulation {
         let mut skip = 0u64;
         for g in h.first_group..h.first_group + h.n_groups {
             let group = &self.plan.groups[g as usize];
-            let u = unit(&mut self.node_rng[node_i].branch);
+            let u = self.node_rng[node_i].branch.unit();
             let chosen =
                 group.members.iter().find(|(_, cum)| u < *cum).or(group.members.last()).map_or(u8::MAX, |m| m.0);
             let keep = if chosen == u8::MAX { 0 } else { 1u64 << chosen };
@@ -82,7 +81,7 @@ impl Simulation {
                     continue;
                 }
                 if member.probability < 1.0
-                    && !chance(&mut self.edge_rng[member.edge as usize].probability, member.probability)
+                    && !self.edge_rng[member.edge as usize].probability.chance(member.probability)
                 {
                     continue;
                 }
@@ -128,12 +127,12 @@ impl Simulation {
     #[inline(always)]
     #[allow(clippy::inline_always, reason = "one hot call site: a call here costs register saves on every call step")]
     fn issue(&mut self, p: u32, from: (u16, u32, u32), m: u32, member: &Member, repeats: u32) {
-        let now = self.now;
-        let warm = now >= self.plan.settings.warmup_ns;
+        let now_ns = self.now_ns;
+        let warm = now_ns >= self.plan.settings.warmup_ns;
         self.visits[p as usize].pending += 1;
         let (depth, trace, span) = (from.0 + 1, from.1, from.2);
         let origin = if member.kind == StepKind::Signal { Origin::Signal } else { Origin::Call };
-        let mut child = Visit::new(member.to_node, member.to_handler, origin, m, now, warm);
+        let mut child = Visit::new(member.to_node, member.to_handler, origin, m, now_ns, warm);
         child.parent = p;
         child.repeats_left = repeats;
         child.depth = depth;
@@ -153,7 +152,7 @@ impl Simulation {
     #[cold]
     #[inline(never)]
     fn open_child_span(&mut self, c: u32, trace: u32, parent_span: u32, node: u32, edge: u32, kind: SpanKind) {
-        let span = self.tracer.open(trace, parent_span, node, edge, kind, self.now);
+        let span = self.tracer.open(trace, parent_span, node, edge, kind, self.now_ns);
         let vis = &mut self.visits[c as usize];
         let held = vis.trace;
         vis.trace = trace;
@@ -268,7 +267,7 @@ impl Simulation {
             }
         }
         if d > 0 {
-            self.queue.push(self.now + d, Kind::NetArrive, c, 0);
+            self.queue.push(self.now_ns + d, Kind::NetArrive, c, 0);
         } else {
             self.enter(c);
         }
@@ -286,7 +285,7 @@ impl Simulation {
             d = self.edge_delay(edge as u32, d);
         }
         if d > 0 {
-            self.queue.push(self.now + d, Kind::NetReturn, c, 0);
+            self.queue.push(self.now_ns + d, Kind::NetReturn, c, 0);
         } else {
             self.on_returned(c);
         }
@@ -332,7 +331,7 @@ impl Simulation {
                 let acc = &mut self.metrics.edges[edge];
                 acc.counts.record(x.outcome);
                 if matches!(x.outcome, Outcome::Ok | Outcome::Degraded) {
-                    acc.latency.record(self.now - x.t_call);
+                    acc.latency.record(self.now_ns - x.t_call_ns);
                 }
             }
             self.release(c);
@@ -345,7 +344,7 @@ impl Simulation {
     /// [`Simulation::on_returned`] in full.
     #[inline(never)]
     fn on_returned_general(&mut self, c: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         if self.visits[c as usize].origin == Origin::Attempt {
             self.attempt_returned(c);
             return;
@@ -358,13 +357,13 @@ impl Simulation {
             let acc = &mut self.metrics.edges[edge];
             acc.counts.record(child.outcome);
             if matches!(child.outcome, Outcome::Ok | Outcome::Degraded) {
-                acc.latency.record(now - child.t_call);
+                acc.latency.record(now_ns - child.t_call_ns);
             }
         }
         if child.trace != NONE
             && let Some(s) = self.tracer.span(child.trace, child.span)
         {
-            s.t_back = now;
+            s.t_back_ns = now_ns;
         }
         let ok = matches!(child.outcome, Outcome::Ok | Outcome::Degraded);
         if !child.orphan && self.visits[child.parent as usize].orphan {
@@ -374,12 +373,12 @@ impl Simulation {
         }
         if ok && child.repeats_left > 0 && !self.visits[child.parent as usize].dead {
             // The next call of a repeated step reuses the slot.
-            let warm = now >= self.plan.settings.warmup_ns;
+            let warm = now_ns >= self.plan.settings.warmup_ns;
             let (parent_trace, parent_span) = {
                 let parent = &self.visits[child.parent as usize];
                 (parent.trace, parent.span)
             };
-            let mut next = Visit::new(member.to_node, member.to_handler, child.origin, child.oref, now, warm);
+            let mut next = Visit::new(member.to_node, member.to_handler, child.origin, child.oref, now_ns, warm);
             next.parent = child.parent;
             next.repeats_left = child.repeats_left - 1;
             next.depth = child.depth;
@@ -437,8 +436,8 @@ impl Simulation {
 
     /// Fire-and-forget: a detached visit carries the message to the broker.
     fn publish(&mut self, p: u32, edge: u32, to_node: u32, to_handler: u32, confirmed: bool) {
-        let warm = self.now >= self.plan.settings.warmup_ns;
-        let mut msg = Visit::new(to_node, to_handler, Origin::Publish, edge, self.now, warm);
+        let warm = self.now_ns >= self.plan.settings.warmup_ns;
+        let mut msg = Visit::new(to_node, to_handler, Origin::Publish, edge, self.now_ns, warm);
         if confirmed {
             // The publisher waits for the broker's confirm.
             msg.parent = p;
@@ -451,7 +450,7 @@ impl Simulation {
         if parent.trace != NONE {
             // The trace shows the publish as an instant; the message's journey
             // outlives the request.
-            let span = self.tracer.open(parent.trace, parent.span, to_node, edge, SpanKind::Publish, self.now);
+            let span = self.tracer.open(parent.trace, parent.span, to_node, edge, SpanKind::Publish, self.now_ns);
             if let Some(s) = self.tracer.span(parent.trace, span) {
                 s.outcome = Outcome::Ok;
             }
@@ -466,7 +465,7 @@ impl Simulation {
             let acc = &mut self.metrics.edges[vis.oref as usize];
             acc.counts.record(vis.outcome);
             if matches!(vis.outcome, Outcome::Ok) {
-                acc.latency.record(self.now - vis.t_call);
+                acc.latency.record(self.now_ns - vis.t_call_ns);
             }
         }
         self.release(c);
@@ -484,7 +483,7 @@ struct ReturnedChild {
     repeats_left: u32,
     trace: u32,
     span: u32,
-    t_call: u64,
+    t_call_ns: u64,
     outcome: Outcome,
     origin: Origin,
     depth: u16,
@@ -501,7 +500,7 @@ impl ReturnedChild {
             repeats_left: v.repeats_left,
             trace: v.trace,
             span: v.span,
-            t_call: v.t_call,
+            t_call_ns: v.t_call_ns,
             outcome: v.outcome,
             origin: v.origin,
             depth: v.depth,

@@ -16,9 +16,9 @@
 use crate::message::Message;
 use crate::model::{Design, FaultKind, Outcome, PartitionMode};
 
+use crate::sampling::{Stream, ms_to_ns, s_to_ns};
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
-use crate::sim::core::random::{Stream, ms_to_ns, s_to_ns, unit};
 use crate::sim::core::simulation::Simulation;
 
 /// What a fault does, compiled.
@@ -194,14 +194,14 @@ pub(crate) enum Gate {
 fn stretch(d: u64, factor: f64, added_ns: u64) -> u64 {
     let scaled = if (factor - 1.0).abs() > f64::EPSILON { (d as f64 * factor) as u64 } else { d };
     let d = scaled.saturating_add(added_ns);
-    if d > crate::sim::core::random::MAX_DELAY_NS { crate::sim::core::random::clamped() } else { d }
+    if d > crate::sampling::MAX_DELAY_NS { crate::sampling::clamped() } else { d }
 }
 
 impl Simulation {
     /// A request starts across faulted edge `edge` with network delay `d`.
     pub(crate) fn edge_gate(&mut self, edge: u32, d: u64) -> Gate {
         let fx = &mut self.edge_fx[edge as usize];
-        let u = unit(&mut fx.rng);
+        let u = fx.rng.unit();
         match fx.partition {
             Some(true) => Gate::Hang,
             Some(false) => Gate::Refuse,
@@ -225,7 +225,7 @@ impl Simulation {
     /// Whether a faulted node's visit fails (one draw whatever the state).
     pub(crate) fn node_error_draw(&mut self, node: usize) -> bool {
         let fx = &mut self.node_fx[node];
-        unit(&mut fx.rng) < fx.error_p
+        fx.rng.unit() < fx.error_p
     }
 
     /// Schedule every enabled fault's start and end.
@@ -246,7 +246,7 @@ impl Simulation {
     pub(crate) fn on_fault(&mut self, i: u32, start: bool) {
         let Some(f) = self.plan.faults.get(i as usize).cloned() else { return };
         if start && let Some(t) = self.metrics.fault_start_ns.get_mut(i as usize) {
-            *t = self.now;
+            *t = self.now_ns;
         }
         if f.node != NONE {
             let fx = &mut self.node_fx[f.node as usize];
@@ -343,9 +343,9 @@ impl Simulation {
     /// Replica `r` of node `n` crashes: queued visits fail now, visits in
     /// service or waiting on calls fail when that work would have ended.
     fn crash_replica(&mut self, n: usize, r: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         while let Some(q) = self.replicas[r as usize].queue.pop_front() {
-            self.metrics.nodes[n].queue.dec(now);
+            self.metrics.nodes[n].queue.dec(now_ns);
             self.finish(q, Outcome::Error);
         }
         for v in 0..self.visits.len() {

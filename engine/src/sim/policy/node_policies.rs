@@ -1,6 +1,7 @@
-//! Node policies: the ingress rate limiter (token bucket), outlier ejection
-//! of replicas by the load balancer (Envoy's outlier detection) and
-//! horizontal autoscaling (a HorizontalPodAutoscaler).
+//! Node policies: the ingress rate limiter (a [`TokenBucket`]), outlier
+//! ejection of replicas by the load balancer (an [`OutlierDetector`] over
+//! each replica's [`HostHealth`](crate::policy::HostHealth)) and horizontal
+//! autoscaling (a HorizontalPodAutoscaler).
 //!
 //! An autoscaled node gets `max_replicas` replica slots; each slot is off,
 //! starting (cold start), serving, or draining (scaled down: it finishes its
@@ -12,29 +13,14 @@
 
 use crate::model::{LoadBalancer, Node, Outcome};
 
+use crate::policy::{OutlierDetector, TokenBucket};
+use crate::sampling::{Stream, s_to_ns};
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::NONE;
-use crate::sim::core::random::{Stream, index, s_to_ns};
 use crate::sim::core::simulation::{Life, Replica, Simulation};
 
 /// HPA tolerance: no change while |utilization / target − 1| ≤ this.
 const HPA_TOLERANCE: f64 = 0.1;
-
-/// A compiled token bucket.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct PRate {
-    pub per_ns: f64,
-    pub burst: f64,
-}
-
-/// Compiled outlier detection.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct POutlier {
-    pub consecutive: u32,
-    pub interval_ns: u64,
-    pub base_ns: u64,
-    pub max_percent: f64,
-}
 
 /// A compiled autoscaler.
 #[derive(Clone, Copy, Debug)]
@@ -50,8 +36,9 @@ pub(crate) struct PHpa {
 /// A node's compiled policies.
 #[derive(Clone, Debug)]
 pub(crate) struct PNodePol {
-    pub rate: Option<PRate>,
-    pub outlier: Option<POutlier>,
+    /// The rate limiter, full, as each replication starts it.
+    pub rate: Option<TokenBucket>,
+    pub outlier: Option<OutlierDetector>,
     pub hpa: Option<PHpa>,
     /// The load balancer must look at replica states.
     pub dynamic: bool,
@@ -65,14 +52,8 @@ pub(crate) fn compile(n: &Node, pols: &mut Vec<PNodePol>) -> (u32, u32, u32) {
     if p.is_empty() {
         return (NONE, replicas, replicas);
     }
-    let rate =
-        p.rate_limit.as_ref().map(|r| PRate { per_ns: r.rate_per_s.max(0.0) / 1e9, burst: f64::from(r.burst.max(1)) });
-    let outlier = p.outlier_ejection.as_ref().map(|o| POutlier {
-        consecutive: o.consecutive_errors.max(1),
-        interval_ns: s_to_ns(o.interval_s).max(1),
-        base_ns: s_to_ns(o.base_ejection_s),
-        max_percent: o.max_ejection_percent.clamp(0.0, 100.0),
-    });
+    let rate = p.rate_limit.as_ref().map(TokenBucket::from_model);
+    let outlier = p.outlier_ejection.as_ref().map(OutlierDetector::from_model);
     let hpa = p.autoscaling.as_ref().map(|a| PHpa {
         min: a.min_replicas.max(1),
         max: a.max_replicas.max(a.min_replicas).max(1),
@@ -93,8 +74,7 @@ pub(crate) fn compile(n: &Node, pols: &mut Vec<PNodePol>) -> (u32, u32, u32) {
 /// A node policy's live state.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NodePolState {
-    pub tokens: f64,
-    pub last_ns: u64,
+    pub bucket: Option<TokenBucket>,
     /// Replicas wanted (serving + starting).
     pub desired: u32,
     /// Busy worker-time and serving worker-time at the last evaluation.
@@ -106,7 +86,7 @@ pub(crate) struct NodePolState {
 
 impl NodePolState {
     pub fn new(p: &PNodePol) -> Self {
-        Self { tokens: p.rate.map_or(0.0, |r| r.burst), ..Self::default() }
+        Self { bucket: p.rate, ..Self::default() }
     }
 }
 
@@ -133,7 +113,7 @@ pub(crate) fn lb_choose(
             *rr = pick + 1;
             pick
         }
-        LoadBalancer::Random => eligible[index(rng, k)],
+        LoadBalancer::Random => eligible[rng.index(k)],
         LoadBalancer::LeastOutstanding => {
             let start = (*rr as usize) % k;
             *rr = rr.wrapping_add(1);
@@ -150,8 +130,8 @@ pub(crate) fn lb_choose(
             best
         }
         LoadBalancer::PowerOfTwo => {
-            let a = eligible[index(rng, k)];
-            let b = eligible[index(rng, k)];
+            let a = eligible[rng.index(k)];
+            let b = eligible[rng.index(k)];
             if active(b) < active(a) { b } else { a }
         }
     }
@@ -194,17 +174,11 @@ impl Simulation {
 
     /// Token bucket at node ingress: whether the visit may enter.
     pub(crate) fn rate_admit(&mut self, _node: usize, pol: u32) -> bool {
-        let Some(rate) = self.plan.node_pols.get(pol as usize).and_then(|p| p.rate) else { return true };
-        let now = self.now;
-        let st = &mut self.node_pol_state[pol as usize];
-        st.tokens = (st.tokens + (now - st.last_ns.min(now)) as f64 * rate.per_ns).min(rate.burst);
-        st.last_ns = now;
-        if st.tokens >= 1.0 {
-            st.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
+        let now_ns = self.now_ns;
+        self.node_pol_state
+            .get_mut(pol as usize)
+            .and_then(|st| st.bucket.as_mut())
+            .is_none_or(|b| b.try_acquire(now_ns))
     }
 
     /// The load balancer over the replicas that serve and are not ejected
@@ -217,7 +191,7 @@ impl Simulation {
         for pass in 0..2 {
             for o in 0..n {
                 let r = &self.replicas[(first + o) as usize];
-                if r.life == Life::Serving && (pass == 1 || !r.ejected) {
+                if r.life == Life::Serving && (pass == 1 || !r.health.is_ejected()) {
                     eligible.push(o);
                 }
             }
@@ -232,53 +206,52 @@ impl Simulation {
     }
 
     /// Outlier detection sees a replica's answer.
+    // Kept out of line: it runs only on nodes with outlier ejection, and
+    // inlined it would make `finish`, run at the end of every visit, too
+    // large for its own small helpers to be inlined.
+    #[inline(never)]
     pub(crate) fn outlier_note(&mut self, node_i: usize, pol: u32, r: u32, outcome: Outcome) {
         let Some(o) = self.plan.node_pols.get(pol as usize).and_then(|p| p.outlier) else { return };
-        let now = self.now;
+        let now_ns = self.now_ns;
         let node = &self.plan.nodes[node_i];
         let (first, n) = (node.first_replica, node.replicas);
-        let rep = &mut self.replicas[r as usize];
-        match outcome {
-            Outcome::Error => rep.consecutive_errors += 1,
-            Outcome::Ok | Outcome::Degraded => rep.consecutive_errors = 0,
+        let health = &mut self.replicas[r as usize].health;
+        let due = match outcome {
+            Outcome::Error => health.on_error(&o),
+            Outcome::Ok | Outcome::Degraded => {
+                health.on_success();
+                false
+            }
             _ => return,
-        }
-        if rep.ejected || rep.consecutive_errors < o.consecutive {
+        };
+        if !due {
             return;
         }
         let serving = (first..first + n).filter(|&i| self.replicas[i as usize].life == Life::Serving).count();
-        let ejected = (first..first + n).filter(|&i| self.replicas[i as usize].ejected).count();
-        // Envoy ejects at least one host whatever the percentage.
-        let allowed = ((serving as f64 * o.max_percent / 100.0).floor() as usize).max(1);
-        if ejected >= allowed {
+        let ejected = (first..first + n).filter(|&i| self.replicas[i as usize].health.is_ejected()).count();
+        if !o.may_eject(serving, ejected) {
             return;
         }
-        let rep = &mut self.replicas[r as usize];
-        rep.ejected = true;
-        rep.times_ejected += 1;
-        rep.consecutive_errors = 0;
-        rep.ejected_until = now.saturating_add(o.base_ns.saturating_mul(u64::from(rep.times_ejected)));
+        self.replicas[r as usize].health.eject(now_ns, &o);
         let ext = &mut self.metrics.node_ext[node_i];
-        ext.ejected.inc(now);
-        if now >= self.plan.settings.warmup_ns {
+        ext.ejected.inc(now_ns);
+        if now_ns >= self.plan.settings.warmup_ns {
             ext.ejections += 1;
         }
     }
 
     /// Periodic sweep: replicas whose ejection time is over come back.
     pub(crate) fn on_outlier_sweep(&mut self, node_i: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let node = &self.plan.nodes[node_i as usize];
         let Some(o) = self.plan.node_pols.get(node.pol as usize).and_then(|p| p.outlier) else { return };
         let (first, n) = (node.first_replica, node.replicas);
         for i in first..first + n {
-            let rep = &mut self.replicas[i as usize];
-            if rep.ejected && rep.ejected_until <= now {
-                rep.ejected = false;
-                self.metrics.node_ext[node_i as usize].ejected.dec(now);
+            if self.replicas[i as usize].health.readmit(now_ns) {
+                self.metrics.node_ext[node_i as usize].ejected.dec(now_ns);
             }
         }
-        let next = now.saturating_add(o.interval_ns);
+        let next = o.next_sweep_ns(now_ns);
         if next <= self.plan.settings.duration_ns {
             self.queue.push(next, Kind::OutlierSweep, node_i, 0);
         }
@@ -286,18 +259,18 @@ impl Simulation {
 
     /// The autoscaler's periodic evaluation.
     pub(crate) fn on_hpa_eval(&mut self, node_i: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let ni = node_i as usize;
         let node = &self.plan.nodes[ni];
         let pol = node.pol;
         let Some(h) = self.plan.node_pols.get(pol as usize).and_then(|p| p.hpa) else { return };
         let (first, slots, workers) = (node.first_replica, node.replicas, node.workers);
-        let next = now.saturating_add(h.eval_ns);
+        let next = now_ns.saturating_add(h.eval_ns);
         if next <= self.plan.settings.duration_ns {
             self.queue.push(next, Kind::HpaEval, node_i, 0);
         }
-        let busy = self.metrics.nodes[ni].busy.area_at(now);
-        let serving_area = self.metrics.node_ext[ni].serving.area_at(now) * f64::from(workers);
+        let busy = self.metrics.nodes[ni].busy.area_at(now_ns);
+        let serving_area = self.metrics.node_ext[ni].serving.area_at(now_ns) * f64::from(workers);
         let st = &mut self.node_pol_state[pol as usize];
         let (d_busy, d_cap) = (busy - st.busy_mark, serving_area - st.capacity_mark);
         st.busy_mark = busy;
@@ -315,8 +288,8 @@ impl Simulation {
             ((f64::from(ready) * ratio).ceil() as u32).clamp(h.min, h.max)
         };
         // Scale-down stabilization: the highest recommendation of the window.
-        st.history.push((now, recommended));
-        let horizon = now.saturating_sub(h.stabilization_ns);
+        st.history.push((now_ns, recommended));
+        let horizon = now_ns.saturating_sub(h.stabilization_ns);
         st.history.retain(|(t, _)| *t >= horizon);
         let stabilized = st.history.iter().map(|(_, r)| *r).max().unwrap_or(recommended);
         let target = if recommended > current { recommended } else { stabilized.min(current) };
@@ -326,7 +299,7 @@ impl Simulation {
 
     /// Start or stop replicas so that `target` are serving or starting.
     fn scale_to(&mut self, ni: usize, target: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let node = &self.plan.nodes[ni];
         let (first, slots) = (node.first_replica, node.replicas);
         let cold = self.plan.node_pols.get(node.pol as usize).and_then(|p| p.hpa).map_or(0, |h| h.cold_ns);
@@ -341,17 +314,17 @@ impl Simulation {
             match rep.life {
                 Life::Draining => {
                     rep.life = Life::Serving;
-                    self.metrics.node_ext[ni].serving.inc(now);
+                    self.metrics.node_ext[ni].serving.inc(now_ns);
                 }
                 Life::Off => {
                     rep.epoch = rep.epoch.wrapping_add(1);
                     if cold == 0 {
                         rep.life = Life::Serving;
-                        self.metrics.node_ext[ni].serving.inc(now);
+                        self.metrics.node_ext[ni].serving.inc(now_ns);
                     } else {
                         rep.life = Life::Starting;
                         let epoch = rep.epoch;
-                        self.queue.push(now.saturating_add(cold), Kind::ReplicaReady, i, epoch);
+                        self.queue.push(now_ns.saturating_add(cold), Kind::ReplicaReady, i, epoch);
                     }
                 }
                 _ => continue,
@@ -377,7 +350,7 @@ impl Simulation {
             let rep = &mut self.replicas[i as usize];
             if rep.life == Life::Serving {
                 rep.life = if rep.active == 0 { Life::Off } else { Life::Draining };
-                self.metrics.node_ext[ni].serving.dec(now);
+                self.metrics.node_ext[ni].serving.dec(now_ns);
                 current -= 1;
                 // A graceful stop deregisters.
                 self.relist(ni, i);
@@ -387,7 +360,7 @@ impl Simulation {
 
     /// A replica's cold start is over.
     pub(crate) fn on_replica_ready(&mut self, r: u32, epoch: u32) {
-        let now = self.now;
+        let now_ns = self.now_ns;
         let Some(rep) = self.replicas.get_mut(r as usize) else { return };
         if rep.life != Life::Starting || rep.epoch != epoch {
             return;
@@ -395,7 +368,7 @@ impl Simulation {
         rep.life = Life::Serving;
         if let Some(ni) = self.plan.nodes.iter().position(|n| r >= n.first_replica && r < n.first_replica + n.replicas)
         {
-            self.metrics.node_ext[ni].serving.inc(now);
+            self.metrics.node_ext[ni].serving.inc(now_ns);
             self.relist(ni, r);
         }
     }

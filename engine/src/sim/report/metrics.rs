@@ -89,26 +89,26 @@ pub(crate) struct TimeAvg {
 
 impl TimeAvg {
     #[inline]
-    pub fn inc(&mut self, now: u64) {
-        self.last_ns = now;
-        self.offset = self.offset.wrapping_sub(u128::from(now));
+    pub fn inc(&mut self, now_ns: u64) {
+        self.last_ns = now_ns;
+        self.offset = self.offset.wrapping_sub(u128::from(now_ns));
         self.value += 1;
         self.max = self.max.max(self.value);
     }
 
     #[inline]
-    pub fn dec(&mut self, now: u64) {
-        self.last_ns = now;
+    pub fn dec(&mut self, now_ns: u64) {
+        self.last_ns = now_ns;
         if self.value > 0 {
             self.value -= 1;
-            self.offset = self.offset.wrapping_add(u128::from(now));
+            self.offset = self.offset.wrapping_add(u128::from(now_ns));
         }
     }
 
-    /// Set the level at `now`.
-    pub fn set(&mut self, now: u64, value: u64) {
-        let t = u128::from(self.last_ns.max(now));
-        self.last_ns = self.last_ns.max(now);
+    /// Set the level at `now_ns`.
+    pub fn set(&mut self, now_ns: u64, value: u64) {
+        let t = u128::from(self.last_ns.max(now_ns));
+        self.last_ns = self.last_ns.max(now_ns);
         // Keep the area at `t` unchanged: value·t + offset stays the same.
         self.offset = self.offset.wrapping_add(u128::from(self.value) * t).wrapping_sub(u128::from(value) * t);
         self.value = value;
@@ -120,9 +120,9 @@ impl TimeAvg {
         (u128::from(self.value) * u128::from(self.last_ns)).wrapping_add(self.offset) as f64
     }
 
-    /// The area up to `now`.
-    pub fn area_at(&mut self, now: u64) -> f64 {
-        self.last_ns = self.last_ns.max(now);
+    /// The area up to `now_ns`.
+    pub fn area_at(&mut self, now_ns: u64) -> f64 {
+        self.last_ns = self.last_ns.max(now_ns);
         self.area()
     }
 
@@ -386,34 +386,34 @@ impl Metrics {
     }
 
     /// Statistics start: remember the areas so averages cover only what follows.
-    pub fn on_warmup(&mut self, now: u64) {
+    pub fn on_warmup(&mut self, now_ns: u64) {
         for n in &mut self.nodes {
-            n.busy_at_warmup = n.busy.area_at(now);
-            n.queue_at_warmup = n.queue.area_at(now);
-            n.present_at_warmup = n.present.area_at(now);
+            n.busy_at_warmup = n.busy.area_at(now_ns);
+            n.queue_at_warmup = n.queue.area_at(now_ns);
+            n.present_at_warmup = n.present.area_at(now_ns);
             n.queue.reset_max();
             n.batch_mark =
                 NodeSlice { busy_area: n.busy_at_warmup, queue_area: n.queue_at_warmup, ..NodeSlice::default() };
         }
         for b in &mut self.brokers {
-            b.backlog_at_warmup = b.backlog.area_at(now);
+            b.backlog_at_warmup = b.backlog.area_at(now_ns);
             b.backlog.reset_max();
             b.batch_mark = b.backlog_at_warmup;
         }
         for w in &mut self.workloads {
             w.batches.push(self.batch_template.clone());
         }
-        self.batch_start_ns = now;
-        self.warmup_resilience(now);
+        self.batch_start_ns = now_ns;
+        self.warmup_resilience(now_ns);
     }
 
-    /// A batch ends at `now` and the next one starts.
-    pub fn on_batch(&mut self, now: u64, last: bool) {
-        self.batch_lengths_ns.push(now.saturating_sub(self.batch_start_ns));
-        self.batch_start_ns = now;
+    /// A batch ends at `now_ns` and the next one starts.
+    pub fn on_batch(&mut self, now_ns: u64, last: bool) {
+        self.batch_lengths_ns.push(now_ns.saturating_sub(self.batch_start_ns));
+        self.batch_start_ns = now_ns;
         for n in &mut self.nodes {
-            let busy = n.busy.area_at(now);
-            let queue = n.queue.area_at(now);
+            let busy = n.busy.area_at(now_ns);
+            let queue = n.queue.area_at(now_ns);
             let mark = n.batch_mark;
             n.batches.push(NodeSlice {
                 busy_area: busy - mark.busy_area,
@@ -425,7 +425,7 @@ impl Metrics {
             n.batch_mark = NodeSlice { busy_area: busy, queue_area: queue, ..NodeSlice::default() };
         }
         for b in &mut self.brokers {
-            let area = b.backlog.area_at(now);
+            let area = b.backlog.area_at(now_ns);
             b.batches.push(area - b.batch_mark);
             b.batch_mark = area;
         }
@@ -436,17 +436,17 @@ impl Metrics {
         }
     }
 
-    /// A time-series window ends at `now`; `workers` is each node's workers
+    /// A time-series window ends at `now_ns`; `workers` is each node's workers
     /// over the window (time-averaged when replicas come and go, so busy time
     /// and capacity cover the same worker-seconds).
-    pub fn on_window(&mut self, now: u64, workers: &[f64]) {
-        let len_ns = now.saturating_sub(self.window_start_ns);
+    pub fn on_window(&mut self, now_ns: u64, workers: &[f64]) {
+        let len_ns = now_ns.saturating_sub(self.window_start_ns);
         if len_ns == 0 {
             return;
         }
         let len_s = len_ns as f64 / 1e9;
         self.window_starts_ns.push(self.window_start_ns);
-        self.window_start_ns = now;
+        self.window_start_ns = now_ns;
         for w in &mut self.workloads {
             let slice = &mut w.window;
             let has_latency = !slice.latency.hist.is_empty();
@@ -460,8 +460,8 @@ impl Metrics {
             slice.latency.clear();
         }
         for (n, w) in self.nodes.iter_mut().zip(workers) {
-            let busy = n.busy.area_at(now);
-            let queue = n.queue.area_at(now);
+            let busy = n.busy.area_at(now_ns);
+            let queue = n.queue.area_at(now_ns);
             let cap = *w * len_ns as f64;
             n.series_utilization.push(if cap > 0.0 { (busy - n.window_busy_mark) / cap } else { 0.0 });
             n.series_queue.push((queue - n.window_queue_mark) / len_ns as f64);
@@ -469,7 +469,7 @@ impl Metrics {
             n.window_queue_mark = queue;
         }
         for b in &mut self.brokers {
-            let area = b.backlog.area_at(now);
+            let area = b.backlog.area_at(now_ns);
             b.series_backlog.push((area - b.window_mark) / len_ns as f64);
             b.window_mark = area;
         }

@@ -5,8 +5,8 @@
 
 use crate::model::Outcome;
 
+use crate::policy::BreakerState;
 use crate::sim::core::plan::Plan;
-use crate::sim::policy::call_policies::BreakerMode;
 use crate::sim::report::metrics::{Counts, HistError, Latency, Metrics, TimeAvg};
 
 /// Breaker state changes kept per edge (the first ones of the run).
@@ -48,7 +48,7 @@ pub(crate) struct PolicyAcc {
     pub series_call_tries: Vec<u64>,
     /// Tries of the logical calls started after the warm-up that finished.
     pub logical_tries: u64,
-    pub changes: Vec<(u64, BreakerMode)>,
+    pub changes: Vec<(u64, BreakerState)>,
 }
 
 impl PolicyAcc {
@@ -81,9 +81,9 @@ impl PolicyAcc {
         })
     }
 
-    pub fn note_change(&mut self, now: u64, mode: BreakerMode) {
+    pub fn note_change(&mut self, now_ns: u64, mode: BreakerState) {
         if self.changes.len() < MAX_CHANGES {
-            self.changes.push((now, mode));
+            self.changes.push((now_ns, mode));
         }
     }
 }
@@ -120,12 +120,12 @@ pub(crate) struct NodeExt {
 impl NodeExt {
     /// A visit ended at the node (only tracked when the design has faults).
     #[inline]
-    pub fn note_finish(&mut self, now: u64, sojourn_ns: u64, outcome: Outcome) {
+    pub fn note_finish(&mut self, now_ns: u64, sojourn_ns: u64, outcome: Outcome) {
         self.window_finished += 1;
         if outcome.is_failure() {
             self.window_failed += 1;
             if self.window_first_fail == 0 {
-                self.window_first_fail = now.max(1);
+                self.window_first_fail = now_ns.max(1);
             }
         } else {
             self.window_sojourn_ns += sojourn_ns as f64;
@@ -151,23 +151,23 @@ impl Metrics {
         Ok(())
     }
 
-    pub(crate) fn warmup_resilience(&mut self, now: u64) {
+    pub(crate) fn warmup_resilience(&mut self, now_ns: u64) {
         for p in &mut self.policies {
-            p.open_at_warmup = p.open.area_at(now);
+            p.open_at_warmup = p.open.area_at(now_ns);
         }
         for n in &mut self.node_ext {
-            n.serving_at_warmup = n.serving.area_at(now);
-            n.ejected_at_warmup = n.ejected.area_at(now);
+            n.serving_at_warmup = n.serving.area_at(now_ns);
+            n.ejected_at_warmup = n.ejected.area_at(now_ns);
             n.serving.reset_max();
         }
     }
 
-    /// A window of `len_ns` ends at `now`; `lag_ns` is each broker's oldest waiting message.
-    pub(crate) fn window_resilience(&mut self, now: u64, len_ns: u64, lag_ns: &[u64]) {
+    /// A window of `len_ns` ends at `now_ns`; `lag_ns` is each broker's oldest waiting message.
+    pub(crate) fn window_resilience(&mut self, now_ns: u64, len_ns: u64, lag_ns: &[u64]) {
         let len = len_ns as f64;
         let len_s = len / 1e9;
         for p in &mut self.policies {
-            let area = p.open.area_at(now);
+            let area = p.open.area_at(now_ns);
             p.series_open.push((area - p.window_open_mark) / len);
             p.window_open_mark = area;
             p.series_attempts_per_s.push(p.window_attempts as f64 / len_s);
@@ -179,7 +179,7 @@ impl Metrics {
             p.window_call_tries = 0;
         }
         for n in &mut self.node_ext {
-            let area = n.serving.area_at(now);
+            let area = n.serving.area_at(now_ns);
             n.series_replicas.push((area - n.window_serving_mark) / len);
             n.window_serving_mark = area;
             n.series_failed.push(n.window_failed);
@@ -196,13 +196,13 @@ impl Metrics {
         }
     }
 
-    pub(crate) fn end_resilience(&mut self, end: u64) {
+    pub(crate) fn end_resilience(&mut self, end_ns: u64) {
         for p in &mut self.policies {
-            p.open.area_at(end);
+            p.open.area_at(end_ns);
         }
         for n in &mut self.node_ext {
-            n.serving.area_at(end);
-            n.ejected.area_at(end);
+            n.serving.area_at(end_ns);
+            n.ejected.area_at(end_ns);
         }
     }
 }

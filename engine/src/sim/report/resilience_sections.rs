@@ -3,8 +3,8 @@
 //! against throughput, and their time series, folded replication by
 //! replication.
 
+use crate::policy::BreakerState;
 use crate::sim::core::plan::{NONE, Plan};
-use crate::sim::policy::call_policies::BreakerMode;
 use crate::sim::report::accumulators::{Pooled, SeriesMean, Sum};
 use crate::sim::report::aggregate::RepResult;
 use crate::sim::report::confidence::finite;
@@ -32,7 +32,7 @@ struct PolicyFold {
     fallbacks: u64,
     open_ns: Sum,
     /// The breaker's history in the first replication.
-    changes: Option<Vec<(u64, BreakerMode)>>,
+    changes: Option<Vec<(u64, BreakerState)>>,
     logical_latency: Pooled,
     series_logical: SeriesMean,
     series_attempts: SeriesMean,
@@ -195,9 +195,9 @@ impl ResFold {
                             .map(|(t, m)| BreakerChange {
                                 t_s: *t as f64 / 1e9,
                                 state: match m {
-                                    BreakerMode::Open => "open",
-                                    BreakerMode::HalfOpen => "half_open",
-                                    BreakerMode::Closed => "closed",
+                                    BreakerState::Open => "open",
+                                    BreakerState::HalfOpen => "half_open",
+                                    BreakerState::Closed => "closed",
                                 }
                                 .to_owned(),
                             })

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Outcome;
 
+use crate::sampling::Stream;
 use crate::sim::core::plan::{NONE, Plan};
-use crate::sim::core::random::{Stream, index};
 
 /// How a span was entered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,12 +33,12 @@ pub(crate) struct SpanRec {
     pub node: u32,
     pub edge: u32,
     pub kind: SpanKind,
-    pub t_call: u64,
-    pub t_arrive: u64,
-    pub t_start: u64,
-    pub t_served: u64,
-    pub t_end: u64,
-    pub t_back: u64,
+    pub t_call_ns: u64,
+    pub t_arrive_ns: u64,
+    pub t_start_ns: u64,
+    pub t_served_ns: u64,
+    pub t_end_ns: u64,
+    pub t_back_ns: u64,
     pub outcome: Outcome,
 }
 
@@ -46,14 +46,20 @@ pub(crate) struct SpanRec {
 const UNSET: u64 = u64::MAX;
 
 impl SpanRec {
-    /// End the span at `now` in the phase it is in: every step not reached
+    /// End the span at `now_ns` in the phase it is in: every step not reached
     /// happens now. A call given up on, or still under way when its request
     /// ends, then shows its time where it went (on the wire, queued, in
     /// service, waiting on its own calls), and its parts add up.
-    pub fn close_at(&mut self, now: u64) {
-        for t in [&mut self.t_arrive, &mut self.t_start, &mut self.t_served, &mut self.t_end, &mut self.t_back] {
+    pub fn close_at(&mut self, now_ns: u64) {
+        for t in [
+            &mut self.t_arrive_ns,
+            &mut self.t_start_ns,
+            &mut self.t_served_ns,
+            &mut self.t_end_ns,
+            &mut self.t_back_ns,
+        ] {
             if *t == UNSET {
-                *t = now;
+                *t = now_ns;
             }
         }
     }
@@ -61,11 +67,15 @@ impl SpanRec {
     /// The step times, a step never reached taking the time of the one
     /// before (a publish is an instant: every step at its call).
     fn settled(&self) -> [u64; 6] {
-        let mut last = self.t_call;
-        let mut out = [self.t_call; 6];
-        for (slot, t) in
-            out.iter_mut().skip(1).zip([self.t_arrive, self.t_start, self.t_served, self.t_end, self.t_back])
-        {
+        let mut last = self.t_call_ns;
+        let mut out = [self.t_call_ns; 6];
+        for (slot, t) in out.iter_mut().skip(1).zip([
+            self.t_arrive_ns,
+            self.t_start_ns,
+            self.t_served_ns,
+            self.t_end_ns,
+            self.t_back_ns,
+        ]) {
             if t != UNSET {
                 last = t;
             }
@@ -159,19 +169,19 @@ impl Tracer {
     }
 
     /// Open a span; returns its index in the trace.
-    pub fn open(&mut self, trace: u32, parent: u32, node: u32, edge: u32, kind: SpanKind, now: u64) -> u32 {
+    pub fn open(&mut self, trace: u32, parent: u32, node: u32, edge: u32, kind: SpanKind, now_ns: u64) -> u32 {
         let Some(spans) = self.live.get_mut(trace as usize) else { return NONE };
         spans.push(SpanRec {
             parent,
             node,
             edge,
             kind,
-            t_call: now,
-            t_arrive: UNSET,
-            t_start: UNSET,
-            t_served: UNSET,
-            t_end: UNSET,
-            t_back: UNSET,
+            t_call_ns: now_ns,
+            t_arrive_ns: UNSET,
+            t_start_ns: UNSET,
+            t_served_ns: UNSET,
+            t_end_ns: UNSET,
+            t_back_ns: UNSET,
             outcome: Outcome::InFlight,
         });
         (spans.len() - 1) as u32
@@ -207,7 +217,7 @@ impl Tracer {
         let Some(spans) = self.live.get_mut(trace as usize) else { return };
         let mut spans = std::mem::take(spans);
         // Calls still under way (their caller gave up) end with the request.
-        let end = spans.first().map_or(0, |root| root.t_call.saturating_add(latency_ns));
+        let end = spans.first().map_or(0, |root| root.t_call_ns.saturating_add(latency_ns));
         for s in spans.iter_mut().filter(|s| s.outcome == Outcome::InFlight) {
             s.close_at(end);
         }
@@ -224,7 +234,7 @@ impl Tracer {
         if self.reservoir.len() < RANDOM_KEPT {
             self.reservoir.push(Done { workload, latency_ns, spans: done.spans.clone() });
         } else {
-            let j = index(&mut self.rng, usize::try_from(self.seen).unwrap_or(usize::MAX));
+            let j = self.rng.index(usize::try_from(self.seen).unwrap_or(usize::MAX));
             if let Some(slot) = self.reservoir.get_mut(j) {
                 *slot = Done { workload, latency_ns, spans: done.spans.clone() };
             }
@@ -268,26 +278,26 @@ impl Tracer {
 }
 
 fn to_trace(d: &Done, why: &str, plan: &Plan) -> Trace {
-    let t0 = d.spans.first().map_or(0, |s| s.t_call);
+    let t0 = d.spans.first().map_or(0, |s| s.t_call_ns);
     let ms = |t: u64| t.saturating_sub(t0) as f64 / 1e6;
     let dur = |a: u64, b: u64| b.saturating_sub(a) as f64 / 1e6;
     let spans = d
         .spans
         .iter()
         .map(|s| {
-            let [t_call, t_arrive, t_start, t_served, t_end, t_back] = s.settled();
+            let [t_call_ns, t_arrive_ns, t_start_ns, t_served_ns, t_end_ns, t_back_ns] = s.settled();
             TraceSpan {
                 parent: (s.parent != NONE).then_some(s.parent),
                 node: plan.nodes.get(s.node as usize).map(|n| n.id.clone()).unwrap_or_default(),
                 edge: plan.edges.get(s.edge as usize).map(|e| e.id.clone()),
                 kind: s.kind,
-                start_ms: ms(t_call),
-                end_ms: ms(t_back.max(t_end)),
-                network_in_ms: dur(t_call, t_arrive),
-                queue_ms: dur(t_arrive, t_start),
-                service_ms: dur(t_start, t_served),
-                downstream_ms: dur(t_served, t_end),
-                network_out_ms: dur(t_end, t_back),
+                start_ms: ms(t_call_ns),
+                end_ms: ms(t_back_ns.max(t_end_ns)),
+                network_in_ms: dur(t_call_ns, t_arrive_ns),
+                queue_ms: dur(t_arrive_ns, t_start_ns),
+                service_ms: dur(t_start_ns, t_served_ns),
+                downstream_ms: dur(t_served_ns, t_end_ns),
+                network_out_ms: dur(t_end_ns, t_back_ns),
                 outcome: s.outcome,
             }
         })
@@ -352,7 +362,7 @@ mod tests {
 
     #[test]
     fn a_slot_is_reused_only_when_its_request_is_done_and_no_visit_holds_it() {
-        let mut t = Tracer::new(true, 1, crate::sim::core::random::stream(1, 0, "", "trace"));
+        let mut t = Tracer::new(true, 1, crate::sampling::Stream::keyed(1, 0, "", "trace"));
         let a = t.maybe_start(0);
         t.open(a, NONE, 0, NONE, SpanKind::Entry, 0);
         t.hold(a); // the root visit
@@ -376,20 +386,20 @@ mod tests {
             node: 0,
             edge: NONE,
             kind: SpanKind::Call,
-            t_call: 100,
-            t_arrive: 150,
-            t_start: UNSET,
-            t_served: UNSET,
-            t_end: UNSET,
-            t_back: UNSET,
+            t_call_ns: 100,
+            t_arrive_ns: 150,
+            t_start_ns: UNSET,
+            t_served_ns: UNSET,
+            t_end_ns: UNSET,
+            t_back_ns: UNSET,
             outcome: Outcome::InFlight,
         };
         s.close_at(400);
         // On the wire 50, queued 250, nothing after.
         assert_eq!(s.settled(), [100, 150, 400, 400, 400, 400]);
         // A publish never reaches any step: an instant at its call.
-        let p = SpanRec { t_arrive: UNSET, kind: SpanKind::Publish, ..s };
-        let p = SpanRec { t_start: UNSET, t_served: UNSET, t_end: UNSET, t_back: UNSET, ..p };
+        let p = SpanRec { t_arrive_ns: UNSET, kind: SpanKind::Publish, ..s };
+        let p = SpanRec { t_start_ns: UNSET, t_served_ns: UNSET, t_end_ns: UNSET, t_back_ns: UNSET, ..p };
         assert_eq!(p.settled(), [100; 6]);
     }
 }

@@ -1,0 +1,37 @@
+//! Resilience policies as plain parts: small state machines over an abstract
+//! clock. Each owns no clock, random stream or queue: the caller passes the
+//! time (`now_ns`, integer nanoseconds on any clock that only moves forward)
+//! and, where a policy draws, the random [`Stream`](crate::sampling::Stream);
+//! a part that waits says when it next wants to be asked
+//! (`next_deadline_ns`). The simulator drives them with simulated time from
+//! its event loop; the live emulator drives the very same types with
+//! wall-clock nanoseconds, so both run one implementation of each policy.
+//!
+//! | Part | Asks | Answers |
+//! |---|---|---|
+//! | [`CircuitBreaker`] | `admit`, `on_result(now_ns, failure, probe)`, `poll(now_ns)` | pass, probe or refuse; state changes; when the open period ends |
+//! | [`RetryPolicy`] | `decide(attempts, class, now_ns, deadline_ns, budget, rng)` | retry after a delay (backoff with jitter), or give up and why |
+//! | [`RetryBudget`] | `on_call`, `try_spend` | whether a retry fits the share of calls that may be retried |
+//! | [`TokenBucket`] | `try_acquire(now_ns)` | admit or refuse; when the next token is due |
+//! | [`Bulkhead`] | `try_acquire`, `release` | a permit for one more try in flight, or refuse |
+//! | [`Timeouts`] | `call_deadline_ns(start_ns)`, `try_deadline_ns(start_ns)` | the instants at which a call or a try is given up |
+//! | [`OutlierDetector`], [`HostHealth`] | `on_error`, `on_success`, `may_eject`, `eject(now_ns)`, `readmit(now_ns)` | which host to eject, for how long, and when it comes back |
+//!
+//! Configurations are compiled from the design's policy types with
+//! `from_model`, which clamps what validation already refuses.
+
+mod bulkhead;
+mod circuit_breaker;
+mod outlier;
+mod rate_limiter;
+mod retry;
+mod retry_budget;
+mod timeout;
+
+pub use bulkhead::Bulkhead;
+pub use circuit_breaker::{BreakerConfig, BreakerDecision, BreakerState, CircuitBreaker};
+pub use outlier::{HostHealth, OutlierDetector};
+pub use rate_limiter::TokenBucket;
+pub use retry::{BackoffPolicy, RETRY_ERROR, RETRY_REJECTED, RETRY_TIMEOUT, RetryDecision, RetryPolicy, retry_class};
+pub use retry_budget::RetryBudget;
+pub use timeout::Timeouts;
