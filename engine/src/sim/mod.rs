@@ -29,11 +29,11 @@
 //!
 //! | folder | what it holds |
 //! |---|---|
-//! | `core/` | `plan` (the design compiled to integer-indexed tables), `simulation` (the [`Simulation`] of one replication: clock, event loop, requests, workloads), `event_queue` (events keyed by `(time ns, sequence)`; random streams and samplers come from [`crate::sampling`]), `replications` (the worker pool that folds replications in order) |
+//! | `core/` | `plan` (the design compiled to integer-indexed tables), `simulation` (the [`Simulation`] of one replication: clock, event loop, requests, workloads), `setup` (a replication's streams, stations and first events), `event_queue` (events keyed by `(time ns, sequence)`; random streams and samplers come from [`crate::sampling`]), `replications` (the worker pool that folds replications in order) |
 //! | `flow/` | `station` (replicas, workers, queues, load balancing), `steps` (a handler's steps, parallel groups, branches, signals, plain calls), `calls` (calls with a policy, made of tries), `broker` (queues, topics, redelivery) |
 //! | `policy/` | `call_policies` (an edge's timeouts, retries, breaker and bulkhead compiled into the [`crate::policy`] parts, and their live state), `node_policies` (rate limits and outlier ejection through [`crate::policy`], autoscaling), `faults` (the chaos schedule) |
 //! | `discovery/` | `runtime` (registries' listings, health checks, lookups), `summary` and `report` (the report's discovery section) |
-//! | `report/` | the [`Report`] types; `metrics`, `resilience_metrics`, `histogram`, `trace` (what a replication records); `aggregate`, `accumulators`, `sections`, `resilience_sections`, `fault_attribution` (folding replications into the report); `confidence`, `stability` |
+//! | `report/` | the [`Report`] types; `metrics`, `resilience_metrics`, `histogram`, `trace`, `windows` (what a replication records, window by window and batch by batch); `aggregate`, `accumulators`, `sections`, `resilience_sections`, `fault_attribution` (folding replications into the report); `confidence`, `stability` |
 //! | this folder | [`run`] and its options, `memory` (the estimate before a run), `sweep` and `compare` (the what-if and CI-gate commands) |
 //!
 //! # Where `Simulation` handles each event
@@ -45,7 +45,7 @@
 //! | event | handler | file |
 //! |---|---|---|
 //! | `Arrival`, `ThinkDone` | `on_arrival`, `start_request` | `core/simulation.rs` |
-//! | `Window` | `on_window` | `core/simulation.rs` |
+//! | `Window` | `on_window` | `report/windows.rs` |
 //! | `Warmup` | `Metrics::on_warmup` | `report/metrics.rs` |
 //! | `NetArrive`, `ServiceDone` | `enter`, `on_service_done` | `flow/station.rs` |
 //! | `NetReturn` | `on_returned` | `flow/steps.rs` |

@@ -5,4 +5,5 @@
 pub(crate) mod event_queue;
 pub(crate) mod plan;
 pub(crate) mod replications;
+mod setup;
 pub(crate) mod simulation;

@@ -13,7 +13,7 @@ use crate::model::{Outcome, RejectCause};
 
 use crate::sim::core::event_queue::{EventQueue, Kind};
 use crate::sim::core::plan::{NONE, PArrival, Plan};
-use crate::sim::report::metrics::{BATCHES, Metrics};
+use crate::sim::report::metrics::Metrics;
 
 use crate::sampling::Stream;
 use crate::sim::report::trace::{SpanKind, Tracer};
@@ -23,7 +23,7 @@ use crate::sim::{Progress, RunControl, SimError};
 /// recurse for ever).
 pub(crate) const MAX_DEPTH: u16 = 64;
 /// Head-sampling rate of traces: one root request in this many.
-const TRACE_EVERY: u64 = 64;
+pub(super) const TRACE_EVERY: u64 = 64;
 
 /// Why a visit exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,10 +230,10 @@ pub struct Simulation {
     pub(crate) disc_live: Vec<crate::sim::discovery::runtime::DiscLive>,
     /// Per client-side cache: the instance list and the lookup in flight.
     pub(crate) caches: Vec<crate::sim::discovery::runtime::CacheLive>,
-    finished: bool,
+    pub(crate) finished: bool,
     /// Where simulated time last advanced (time, event count), to notice a
     /// run whose clock no longer moves.
-    progress_mark: (u64, u64),
+    pub(super) progress_mark: (u64, u64),
 }
 
 /// Events at one simulated instant after which the run is stopped as stalled:
@@ -251,126 +251,6 @@ impl std::fmt::Debug for Simulation {
 }
 
 impl Simulation {
-    /// Build replication `replication` of a compiled plan.
-    pub(crate) fn from_plan(plan: Arc<Plan>, replication: u32) -> Result<Self, SimError> {
-        // Forget clamped draws counted by an earlier simulation on this thread.
-        let _ = crate::sampling::take_clamped();
-        let s = &plan.settings;
-        let seed = s.seed;
-        let node_rng = plan
-            .nodes
-            .iter()
-            .map(|n| NodeRng {
-                service: Stream::keyed(seed, replication, &n.id, "service"),
-                error: Stream::keyed(seed, replication, &n.id, "error"),
-                lb: Stream::keyed(seed, replication, &n.id, "load_balancer"),
-                cache: Stream::keyed(seed, replication, &n.id, "cache"),
-                branch: Stream::keyed(seed, replication, &n.id, "branch"),
-            })
-            .collect();
-        let edge_rng = plan
-            .edges
-            .iter()
-            .map(|e| EdgeRng {
-                latency: Stream::keyed(seed, replication, &e.id, "latency"),
-                probability: Stream::keyed(seed, replication, &e.id, "probability"),
-            })
-            .collect();
-        let arrival_rng = plan.workloads.iter().map(|w| Stream::keyed(seed, replication, &w.name, "arrival")).collect();
-        let mut metrics = Metrics::new(plan.workloads.len(), plan.nodes.len(), plan.edges.len(), plan.brokers.len())
-            .map_err(|e| SimError::Internal(e.to_string()))?;
-        metrics.add_resilience(&plan).map_err(|e| SimError::Internal(e.to_string()))?;
-        let node_workers = plan.nodes.iter().map(|n| f64::from(n.replicas) * f64::from(n.workers)).collect();
-        let tracer = Tracer::new(replication == 0, TRACE_EVERY, Stream::keyed(seed, replication, "", "trace"));
-        let broker = crate::sim::flow::broker::BrokerState::new(&plan);
-        let pol_state = plan.policies.iter().map(crate::sim::policy::call_policies::EdgePolicyState::new).collect();
-        let pol_rng = plan
-            .policies
-            .iter()
-            .map(|p| {
-                Stream::keyed(seed, replication, plan.edges.get(p.edge as usize).map_or("", |e| e.id.as_str()), "retry")
-            })
-            .collect();
-        let node_pol_state = plan.node_pols.iter().map(crate::sim::policy::node_policies::NodePolState::new).collect();
-        let node_fx = plan
-            .nodes
-            .iter()
-            .map(|n| {
-                crate::sim::policy::faults::NodeFx::new(Stream::keyed(seed, replication, &n.id, "fault"), n.error_p)
-            })
-            .collect();
-        let edge_fx = plan
-            .edges
-            .iter()
-            .map(|e| crate::sim::policy::faults::EdgeFx::new(Stream::keyed(seed, replication, &e.id, "fault")))
-            .collect();
-        let mut sim = Self {
-            replicas: vec![Replica::default(); plan.n_replicas as usize],
-            calls: Vec::new(),
-            free_calls: Vec::new(),
-            pol_state,
-            pol_rng,
-            token: 0,
-            node_fx,
-            edge_fx,
-            node_pol_state,
-            scratch: Vec::new(),
-            track_nodes: false,
-            disc_live: Vec::new(),
-            caches: Vec::new(),
-            rr: vec![0; plan.nodes.len()],
-            node_rng,
-            edge_rng,
-            arrival_rng,
-            broker,
-            metrics,
-            tracer,
-            flags: Flags::default(),
-            in_flight: 0,
-            events: 0,
-            requests: 0,
-            batch_no: 0,
-            node_workers,
-            finished: false,
-            progress_mark: (0, 0),
-            replication,
-            now_ns: 0,
-            queue: EventQueue::default(),
-            visits: Vec::new(),
-            free_visits: Vec::new(),
-            plan,
-        };
-        sim.init_replicas();
-        sim.schedule_start();
-        sim.schedule_resilience();
-        sim.init_discovery();
-        Ok(sim)
-    }
-
-    fn schedule_start(&mut self) {
-        let s = self.plan.settings.clone();
-        self.queue.push(s.warmup_ns, Kind::Warmup, 0, 0);
-        // Window and batch boundaries are scheduled one at a time, each by
-        // the previous one, to keep the event heap small.
-        self.queue.push(self.batch_end_ns(1), Kind::Window, 1, 0);
-        if s.window_ns < s.duration_ns {
-            self.queue.push(s.window_ns.max(1), Kind::Window, 0, 0);
-        }
-        let plan = Arc::clone(&self.plan);
-        for (w, wl) in plan.workloads.iter().enumerate() {
-            match &wl.arrival {
-                PArrival::Open { .. } => self.schedule_arrival(w as u32),
-                PArrival::Closed { users, think } => {
-                    for _ in 0..*users {
-                        let rng = &mut self.arrival_rng[w];
-                        let t = think.sample(rng);
-                        self.queue.push(t, Kind::ThinkDone, w as u32, 0);
-                    }
-                }
-            }
-        }
-    }
-
     /// Simulated time now, ns.
     #[must_use]
     pub fn now_ns(&self) -> u64 {
@@ -493,89 +373,9 @@ impl Simulation {
         }
     }
 
-    /// End of batch `j` (1-based) of the measured period.
-    fn batch_end_ns(&self, j: u32) -> u64 {
-        let s = &self.plan.settings;
-        let span = s.duration_ns - s.warmup_ns.min(s.duration_ns);
-        s.warmup_ns + (u128::from(span) * u128::from(j) / u128::from(BATCHES)) as u64
-    }
-
-    fn on_window(&mut self, batch: bool) {
-        if batch {
-            self.batch_no += 1;
-            self.metrics.on_batch(self.now_ns, self.batch_no >= BATCHES);
-            if self.batch_no < BATCHES {
-                self.queue.push(self.batch_end_ns(self.batch_no + 1), Kind::Window, 1, 0);
-            }
-            return;
-        }
-        let next = self.now_ns.saturating_add(self.plan.settings.window_ns.max(1));
-        if next < self.plan.settings.duration_ns {
-            self.queue.push(next, Kind::Window, 0, 0);
-        }
-        if self.now_ns > self.metrics.window_start_ns {
-            self.window_resilience();
-            self.metrics.on_window(self.now_ns, &self.node_workers);
-            self.tracer.close_window();
-        }
-    }
-
-    fn window_resilience(&mut self) {
-        let len = self.now_ns.saturating_sub(self.metrics.window_start_ns);
-        let lag = self.oldest_waiting_ns();
-        self.metrics.window_resilience(self.now_ns, len, &lag);
-        // Relative to the replicas it had over the window, unrounded (1.3 as 1 read 130 % busy).
-        for (ni, n) in self.plan.nodes.iter().enumerate() {
-            if self.plan.node_pols.get(n.pol as usize).is_some_and(|p| p.hpa.is_some())
-                && let (Some(ext), Some(w)) = (self.metrics.node_ext.get(ni), self.node_workers.get_mut(ni))
-            {
-                let replicas = ext.series_replicas.last().copied().unwrap_or(0.0);
-                *w = replicas * f64::from(n.workers);
-            }
-        }
-    }
-
-    fn finish_run(&mut self) {
-        let end = self.plan.settings.duration_ns;
-        self.now_ns = end;
-        if self.now_ns > self.metrics.window_start_ns {
-            self.window_resilience();
-            self.metrics.on_window(end, &self.node_workers);
-            self.tracer.close_window();
-        }
-        self.metrics.end_resilience(end);
-        // Bring every time average up to the end.
-        for n in &mut self.metrics.nodes {
-            n.busy.area_at(end);
-            n.queue.area_at(end);
-            n.present.area_at(end);
-        }
-        for b in &mut self.metrics.brokers {
-            b.backlog.area_at(end);
-        }
-        // Count what is still in flight.
-        for v in &self.visits {
-            if !v.alive {
-                continue;
-            }
-            if v.origin == Origin::Entry
-                && v.warm
-                && let Some(w) = self.metrics.workloads.get_mut(v.oref as usize)
-            {
-                w.in_flight += 1;
-            }
-            if v.node_warm
-                && let Some(n) = self.metrics.nodes.get_mut(v.node as usize)
-            {
-                n.in_flight += 1;
-            }
-        }
-        self.finished = true;
-    }
-
     // ----- arrivals -----------------------------------------------------
 
-    fn schedule_arrival(&mut self, w: u32) {
+    pub(super) fn schedule_arrival(&mut self, w: u32) {
         let Some(wl) = self.plan.workloads.get(w as usize) else { return };
         let PArrival::Open { poisson, rate_per_s, profile, max_factor } = &wl.arrival else { return };
         let rng = &mut self.arrival_rng[w as usize];

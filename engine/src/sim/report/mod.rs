@@ -22,6 +22,7 @@ pub(crate) mod resilience_sections;
 pub(crate) mod sections;
 pub(crate) mod stability;
 pub(crate) mod trace;
+mod windows;
 
 use serde::{Deserialize, Serialize};
 
