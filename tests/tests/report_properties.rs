@@ -355,9 +355,12 @@ fn reports_written_before_gaps_and_tries_per_call_still_read() {
     // Its page draws the percentiles and no distribution; a comparison with
     // a newer report draws what both have.
     let page = engine::report_html::html(&back, &run.design);
-    assert!(page.contains("Latency percentiles per workload") && !page.contains("data-cdf"));
+    assert!(page.contains("Latency percentiles per workload") && !page.contains("<figure class=\"chart cdf\""));
     let both = engine::report_html::compare::compare_html("old.json", "new.json", &back, &run.report, &[], &[]);
-    assert!(both.contains("data-cdf") && both.contains("data-name=\"product page · new\""), "compare page");
+    assert!(
+        both.contains("<figure class=\"chart cdf\"") && both.contains("data-name=\"product page · new\""),
+        "compare page"
+    );
     assert!(!engine::sim::compare::compare(&back, &run.report).is_empty());
 }
 

@@ -43,7 +43,7 @@ text.bl.fault{fill:var(--fault)}text.bl.warm,text.nd,tspan.nd{fill:var(--muted)}
 .tip{position:absolute;pointer-events:none;background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:3px 6px;font-size:12px;box-shadow:0 1px 4px #0003;white-space:nowrap;z-index:2}
 .cur{stroke:var(--axis);stroke-dasharray:3 2}
 .design svg{max-width:100%;height:auto}.pct{max-width:600px;margin:8px 0}
-.plots.lat{grid-template-columns:repeat(auto-fill,minmax(min(100%,480px),1fr));max-width:1260px;margin:8px 0}.plots.lat .pct{margin:0}
+.plots.lat{grid-template-columns:repeat(auto-fill,minmax(min(100%,480px),1fr));max-width:1260px;margin:8px 0;align-items:start}.plots.lat .pct{margin:0}
 .ref{stroke:var(--axis);stroke-dasharray:5 3}
 @media (max-width:600px){body{margin:12px auto;padding:0 8px}th,td{padding:3px 6px}svg text{font-size:13.5px}}";
 

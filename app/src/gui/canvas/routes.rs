@@ -395,6 +395,31 @@ mod tests {
     }
 
     #[test]
+    fn lines_leaving_one_side_leave_it_apart_in_order() {
+        // Three boxes to the right of the first, one above another, and a
+        // fan of two edges to the middle one.
+        let mut rects = vec![Rect::from_center_size(Pos2::ZERO, vec2(168.0, 60.0))];
+        rects.extend([-150.0, 0.0, 150.0].map(|y| Rect::from_center_size(pos2(400.0, y), vec2(168.0, 60.0))));
+        let ends = [Some((0, 3)), Some((0, 1)), Some((0, 2)), Some((0, 2))];
+        let set = routed(&rects, &ends, &[]);
+        let starts: Vec<Pos2> = set.edges.iter().map(EdgeRoute::from).collect();
+        for (i, a) in starts.iter().enumerate() {
+            assert!(to_world(rects[0]).on_border(Point::new(f64::from(a.x), f64::from(a.y)), 0.01), "{starts:?}");
+            for b in &starts[i + 1..] {
+                assert!((*a - *b).length() >= 8.0, "two lines leave at one point: {starts:?}");
+            }
+        }
+        // Upper box's line above the middle box's fan, above the lower box's line.
+        assert!(starts[1].y < starts[2].y.min(starts[3].y) && starts[2].y.max(starts[3].y) < starts[0].y, "{starts:?}");
+        for e in &set.edges {
+            for s in e.points.windows(2) {
+                assert!(s[0].x == s[1].x || s[0].y == s[1].y, "orthogonal: {e:?}");
+                assert!(rects.iter().all(|r| !crosses(*r, s[0], s[1])), "{e:?}");
+            }
+        }
+    }
+
+    #[test]
     fn distance_follows_the_polyline() {
         let route = EdgeRoute {
             index: 0,
