@@ -181,7 +181,7 @@ fn add(p: Point, d: Point) -> Point {
 /// centred on the middle, their widths plus [`PORT_GAP`] apart, pressed
 /// closer when the side is too short.
 fn places(group: &[End], lo: f64, hi: f64) -> Vec<f64> {
-    let pitches: Vec<f64> = group.windows(2).map(|w| (w[0].width + w[1].width) / 2.0 + PORT_GAP).collect();
+    let pitches: Vec<f64> = group.windows(2).map(|w| f64::midpoint(w[0].width, w[1].width) + PORT_GAP).collect();
     let span: f64 = pitches.iter().sum();
     let room = (hi - lo - 2.0 * CORNER).max(0.0);
     let k = if span > room && span > 0.0 { room / span } else { 1.0 };

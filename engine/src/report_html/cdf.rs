@@ -19,8 +19,8 @@ use crate::units;
 // the figure near this width).
 const W: f64 = 560.0;
 const H: f64 = 280.0;
-const LEFT: f64 = 44.0;
-const RIGHT: f64 = 30.0;
+const LEFT: f64 = 54.0;
+const RIGHT: f64 = 32.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 34.0;
 
@@ -113,12 +113,13 @@ pub fn svg_cdf(title: &str, lines: &[Line]) -> String {
             y + 4.0
         );
     }
-    for (v, text) in &ax.ticks {
+    let labelled = labelled_ticks(&ax, &sx);
+    for (k, (v, text)) in ax.ticks.iter().enumerate() {
         let x = sx(*v);
         let class = if text.is_empty() { "grid minor" } else { "grid" };
         let _ =
             write!(s, "<line class=\"{class}\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{TOP}\" y2=\"{:.1}\"/>", H - BOTTOM);
-        if !text.is_empty() {
+        if labelled.contains(&k) {
             let _ = write!(
                 s,
                 "<text class=\"tx\" data-tick=\"{v}\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
@@ -172,6 +173,32 @@ pub fn svg_cdf(title: &str, lines: &[Line]) -> String {
     }
     s.push_str("</div></figure>");
     s
+}
+
+/// Width of a tick label's character, generous (the font is larger on
+/// phones, where the chart is scaled down).
+const CHAR_W: f64 = 8.0;
+
+/// The ticks whose label (with its unit) is drawn: the powers of ten
+/// first, then the 2s and 5s the axis labels where they clear their
+/// neighbours.
+fn labelled_ticks(ax: &axis::Log, sx: &dyn Fn(f64) -> f64) -> Vec<usize> {
+    let mut taken: Vec<(f64, f64)> = Vec::new();
+    let mut out = Vec::new();
+    let power = |v: f64| (v.log10() - v.log10().round()).abs() < 1e-9;
+    for powers in [true, false] {
+        for (k, (v, text)) in ax.ticks.iter().enumerate() {
+            if text.is_empty() || power(*v) != powers {
+                continue;
+            }
+            let (x, half) = (sx(*v), tick_label(*v).chars().count() as f64 * CHAR_W / 2.0 + 4.0);
+            if taken.iter().all(|&(a, b)| x + half <= a || x - half >= b) {
+                taken.push((x - half, x + half));
+                out.push(k);
+            }
+        }
+    }
+    out
 }
 
 /// The latency of the first point whose share reaches `q`.

@@ -57,7 +57,7 @@ function pad(n){return (n<10?"0":"")+n;}
 function clock(v){v=Math.round(v);var h=Math.floor(v/3600),m=Math.floor(v%3600/60),s=v%60;return h>0?h+":"+pad(m)+":"+pad(s):m+":"+pad(s);}
 function fmt(v){var a=Math.abs(v);return a>=100?v.toFixed(0):a>=10?v.toFixed(1):v.toFixed(2);}
 function ms(v){return v>=1000?fmt(v/1000)+" s":fmt(v)+" ms";}
-function pct(f){var p=f*100;return (p>=99.95||p<0.05?p.toFixed(2):p>=99.5?p.toFixed(1):p.toFixed(0))+" %";}
+function pct(f){if(f>=1)return "100 %";var p=f*100;return (p>=99.95||p<0.05?p.toFixed(2):p>=99.5?p.toFixed(1):p.toFixed(0))+" %";}
 function cdf(fig,svg){
   var lo=Math.log10(+fig.getAttribute("data-lo")),hi=Math.log10(+fig.getAttribute("data-hi"));
   var l=+svg.getAttribute("data-l"),r=+svg.getAttribute("data-r"),top=+svg.getAttribute("data-t"),bot=+svg.getAttribute("data-b");
