@@ -227,7 +227,7 @@ fn lines_meeting_one_side_of_a_box_meet_it_apart() {
     // And a line that starts inside its box.
     diagram.bundles[i].points[0] = diagram.nodes[diagram.bundles[i].from].center();
     let defects = diagram.defects();
-    assert!(defects.iter().any(|d| *d == engine::diagram::Defect::StartOffBorder { line: i }), "{defects:?}");
+    assert!(defects.contains(&engine::diagram::Defect::StartOffBorder { line: i }), "{defects:?}");
 }
 
 fn render(args: &[&str]) -> u8 {
