@@ -11,7 +11,8 @@ For each page, at 400 px and 1,400 px wide (and once with the dark colour scheme
 - the page is no wider than the viewport; at 1,400 px no table scrolls (hides columns);
   a table that scrolls keeps its first column in view;
 - every chart text lies inside its picture, and every legend inside its chart;
-- hovering a chart shows its values and clicking a legend key hides its series.
+- hovering a chart (a time chart, the latency distribution) shows its values and
+  clicking a legend key hides its series.
 Screenshots go to OUT_DIR. The checker first proves on a bad page that it
 catches an outside request and a console error.
 
@@ -73,8 +74,8 @@ MEASURE = r"""(() => {
   return JSON.stringify(out);
 })()"""
 
-INTERACT = r"""(() => {
-  const fig = document.querySelector('figure.chart[data-dt]');
+INTERACT = r"""((selector) => {
+  const fig = document.querySelector(selector);
   if (!fig) return JSON.stringify({skipped: true});
   const svg = fig.querySelector('svg');
   fig.scrollIntoView();
@@ -91,7 +92,9 @@ INTERACT = r"""(() => {
   key.click();
   const back = fig.querySelectorAll('g.s.off').length;
   return JSON.stringify({tip: shown, tipText: tip ? tip.textContent.slice(0, 80) : '', hidden, back});
-})()"""
+})"""
+# The time charts, and the latency distribution (hover: each line's share).
+INTERACTIVE = ("figure.chart[data-dt]", "figure.chart[data-cdf]")
 
 
 class Browser:
@@ -294,10 +297,11 @@ def main():
                     failures.append(f"{name}: no Content-Security-Policy or the script did not run: {m}")
                 browser.screenshot(out / f"{name}.png", full=True)
                 if width == 1400:
-                    i = browser.evaluate(INTERACT)
-                    if not i.get("skipped") and not (i["tip"] and i["hidden"] > 0 and i["back"] == 0):
-                        failures.append(f"{name}: hover or legend toggle does not work: {i}")
-                    print(f"{name}: hover shows {i.get('tipText', '')[:60]!r}")
+                    for selector in INTERACTIVE:
+                        i = browser.evaluate(f"{INTERACT}({json.dumps(selector)})")
+                        if not i.get("skipped") and not (i["tip"] and i["hidden"] > 0 and i["back"] == 0):
+                            failures.append(f"{name}: hover or legend toggle does not work on {selector}: {i}")
+                        print(f"{name}: hover on {selector} shows {i.get('tipText', '')[:60]!r}")
                 print(f"{name}: {m['page']} px in {m['vw']} px, {m['charts']} charts, "
                       f"{len(m['scrolling'])} scrolling tables")
             for p in browser.open(page, 1400, dark=True):

@@ -12,6 +12,7 @@
 //! (the exact number), so a test can check the page against the JSON.
 
 pub mod axis;
+pub mod cdf;
 pub mod chart;
 pub mod compare;
 mod discovery;
@@ -160,7 +161,8 @@ fn header_section(s: &mut String, report: &Report, design: &Design) {
     }
 }
 
-/// Per workload: arrivals, goodput, errors and latency percentiles, whose latency it is, and the percentiles on a log axis.
+/// Per workload: arrivals, goodput, errors and latency percentiles, whose
+/// latency it is, the percentiles and the whole distribution on log axes.
 fn workloads_section(s: &mut String, report: &Report) {
     s.push_str("<h2>Workloads</h2><table><tr><th>Workload</th><th>Arrived</th><th>Goodput, req/s</th><th>Errors, %</th><th>p50, ms</th><th>p95, ms</th><th>p99, ms</th><th>p99.9, ms</th><th>Failed</th></tr>");
     for w in &report.workloads {
@@ -190,7 +192,11 @@ fn workloads_section(s: &mut String, report: &Report) {
     }
     if !report.workloads.is_empty() {
         let rows: Vec<Row> = report.workloads.iter().map(|w| Row::of(w, w.name.clone())).collect();
+        let lines: Vec<cdf::Line> = report.workloads.iter().map(|w| cdf::Line::of(w, w.name.clone())).collect();
+        s.push_str("<div class=\"plots lat\">");
         s.push_str(&svg_percentiles("Latency percentiles per workload", &rows));
+        s.push_str(&cdf::svg_cdf("Latency distribution per workload", &lines));
+        s.push_str("</div>");
     }
 }
 

@@ -1,7 +1,8 @@
 //! The design diagram's promises, checked geometrically on every sample and
 //! on generated designs: no line or discovery link passes through a node
-//! box, no edge label lies on a node box, every arrowhead's tip is on its
-//! target's border; the SVG is well-formed XML with no text under 11 px.
+//! box, no edge label lies on a node box, every line starts on its source's
+//! border and every arrowhead's tip is on its target's, no two lines meet a
+//! box at one point; the SVG is well-formed XML with no text under 11 px.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -167,6 +168,66 @@ fn the_defect_check_catches_a_line_under_a_box() {
     assert!(defects.iter().any(|d| matches!(d, engine::diagram::Defect::LineThroughNode { .. })));
     assert!(defects.iter().any(|d| matches!(d, engine::diagram::Defect::LabelOnNode { .. })));
     assert!(defects.iter().any(|d| matches!(d, engine::diagram::Defect::ArrowOffBorder { .. })));
+}
+
+/// Each line's ends as (node, point in quarter units).
+fn ends_of(lines: &[(usize, usize, Vec<Point>)]) -> Vec<(usize, (i64, i64))> {
+    let q = |p: &Point| ((p.x * 4.0).round() as i64, (p.y * 4.0).round() as i64);
+    lines
+        .iter()
+        .filter(|(a, b, _)| a != b)
+        .flat_map(|(a, b, points)| [(*a, q(points.first().unwrap())), (*b, q(points.last().unwrap()))])
+        .collect()
+}
+
+fn shared(ends: &[(usize, (i64, i64))]) -> usize {
+    let mut seen = std::collections::BTreeMap::new();
+    for e in ends {
+        *seen.entry(*e).or_insert(0) += 1;
+    }
+    seen.values().filter(|&&n| n > 1).count()
+}
+
+#[test]
+fn lines_meeting_one_side_of_a_box_meet_it_apart() {
+    let mut before = 0;
+    for (name, design) in samples() {
+        let diagram = Diagram::build(&design);
+        // The drawing: every end on its box's border, no two at one point
+        // (the defect check), and so in the drawn lines.
+        let drawn: Vec<(usize, usize, Vec<Point>)> = diagram
+            .bundles
+            .iter()
+            .map(|b| (b.from, b.to, b.points.clone()))
+            .chain(diagram.links.iter().map(|l| (l.service, l.registry, l.points.clone())))
+            .collect();
+        let ends = ends_of(&drawn);
+        assert_eq!(shared(&ends), 0, "{name}");
+        for (node, (x, y)) in &ends {
+            let p = Point::new(*x as f64 / 4.0, *y as f64 / 4.0);
+            assert!(diagram.nodes[*node].on_border(p, 0.3), "{name}: {p:?} off node {node}'s border");
+        }
+        // The router alone meets each side at its middle, where lines met.
+        let mut router = engine::diagram::route::Router::new(&diagram.nodes);
+        let raw: Vec<(usize, usize, Vec<Point>)> =
+            drawn.iter().map(|(a, b, _)| (*a, *b, if a == b { Vec::new() } else { router.route(*a, *b) })).collect();
+        before += shared(&ends_of(&raw));
+    }
+    assert!(before > 5, "the samples had {before} shared points before spreading");
+    // The check catches two lines put back on one point.
+    let (_, design) = samples().into_iter().find(|(n, _)| n == "ecommerce-checkout").unwrap();
+    let mut diagram = Diagram::build(&design);
+    let (i, j) = (0..diagram.bundles.len())
+        .flat_map(|i| (0..diagram.bundles.len()).map(move |j| (i, j)))
+        .find(|&(i, j)| i != j && diagram.bundles[i].from == diagram.bundles[j].from)
+        .unwrap();
+    diagram.bundles[j].points[0] = diagram.bundles[i].points[0];
+    let defects = diagram.defects();
+    assert!(defects.iter().any(|d| matches!(d, engine::diagram::Defect::SharedEnd { .. })), "{defects:?}");
+    // And a line that starts inside its box.
+    diagram.bundles[i].points[0] = diagram.nodes[diagram.bundles[i].from].center();
+    let defects = diagram.defects();
+    assert!(defects.contains(&engine::diagram::Defect::StartOffBorder { line: i }), "{defects:?}");
 }
 
 fn render(args: &[&str]) -> u8 {

@@ -70,7 +70,7 @@ fn problems(name: &str, html: &str) -> Vec<String> {
                 .skip(1)
                 .filter_map(|p| p.split_once('"').and_then(|(v, _)| v.parse().ok()))
                 .collect();
-            if chart.contains("log scale") {
+            if chart.contains("log scale") && class == "tx" {
                 // Logarithmic: labelled ticks are 1, 2 or 5 times a power of ten.
                 if let Some(t) = ticks.iter().find(|t| !is_125_step(**t)) {
                     out.push(format!("{name}: chart {i} has a log tick at {t}"));
@@ -104,6 +104,16 @@ fn every_sample_report_keeps_to_itself_and_ticks_at_1_2_5() {
             assert!(html.contains(&format!("Latency of successful requests: {}", w.name)), "{name}: {}", w.name);
         }
         assert!(html.contains("Latency percentiles per workload"), "{name}");
+        // And the distribution of each workload with successes, on a log axis with units.
+        if report.workloads.iter().any(|w| !w.latency_cdf.is_empty()) {
+            let cdf = html.split("<figure class=\"chart cdf\"").nth(1).unwrap_or_else(|| panic!("{name}: no CDF"));
+            let cdf = cdf.split("</figure>").next().unwrap_or_default();
+            assert!(cdf.contains("log scale") && cdf.contains(" ms</text>"), "{name}: {cdf}");
+            for w in report.workloads.iter().filter(|w| !w.latency_cdf.is_empty()) {
+                let name_attr = format!("data-name=\"{}\"", engine::report_html::escape(&w.name));
+                assert!(cdf.contains(&name_attr), "{name}: no line for {}", w.name);
+            }
+        }
     }
     assert!(charts > 40, "only {charts} charts");
     assert!(found.is_empty(), "{}", found.join("\n"));

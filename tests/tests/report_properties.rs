@@ -2,7 +2,9 @@
 //! ratio outside its possible range (tries per call never below 1, and
 //! exactly 1 where nothing retries; utilization and shares within 0–1), a
 //! gap instead of a 0 where a window has no data, and a unit on every figure
-//! of the SLO table in the HTML report and the CLI, failing verdicts first.
+//! of the SLO table in the HTML report and the CLI, failing verdicts first,
+//! and each workload's latency distribution rising to 1 through the
+//! percentiles the report prints.
 //! The runs are short (simulated time up to 70 s) so the whole file takes
 //! seconds.
 
@@ -152,6 +154,51 @@ fn check_gaps(name: &str, r: &Report) {
     }
 }
 
+/// Each workload's latency distribution: at most 63 points, rising in
+/// latency and share, shares within 0–1 ending at 1, empty exactly when no
+/// request succeeded, and holding the percentiles the report prints (one
+/// replication: the same histogram, to its resolution of 0.1 %). The HTML
+/// page draws it with every point in its data.
+fn check_cdf(name: &str, run: &Run) {
+    for w in &run.report.workloads {
+        let p = &w.latency_cdf;
+        let ok = w.outcomes.ok + w.outcomes.degraded;
+        assert_eq!(p.is_empty(), ok == 0, "{name}: {} has {} points for {ok} successes", w.name, p.len());
+        if p.is_empty() {
+            continue;
+        }
+        assert!(p.len() <= 63, "{name}: {} has {} points", w.name, p.len());
+        for q in p {
+            assert!(q.fraction > 0.0 && q.fraction <= 1.0, "{name}: {} share {}", w.name, q.fraction);
+            assert!(q.latency_ms.is_finite() && q.latency_ms >= 0.0, "{name}: {} latency {}", w.name, q.latency_ms);
+        }
+        for pair in p.windows(2) {
+            assert!(
+                pair[0].latency_ms < pair[1].latency_ms && pair[0].fraction < pair[1].fraction,
+                "{name}: {} not rising: {pair:?}",
+                w.name
+            );
+        }
+        assert_eq!(p.last().map(|q| q.fraction), Some(1.0), "{name}: {}", w.name);
+        let l = &w.latency_ms;
+        for (q, printed) in [(0.5, l.p50.mean), (0.95, l.p95.mean), (0.99, l.p99.mean), (0.999, l.p999.mean)] {
+            let at = p.iter().find(|x| x.fraction >= q).map_or(f64::NAN, |x| x.latency_ms);
+            assert!(
+                (at - printed).abs() <= printed * 0.001 + 1e-9,
+                "{name}: {} p{} is {printed} ms in the report, {at} ms in the distribution",
+                w.name,
+                q * 100.0
+            );
+            // Below the percentile, fewer than that share.
+            if let Some(below) = p.iter().rev().find(|x| x.latency_ms < printed * 0.999) {
+                assert!(below.fraction < q, "{name}: {} {below:?} below p{}", w.name, q * 100.0);
+            }
+        }
+        let data = format!("data-name=\"{}\" data-x=\"", engine::report_html::escape(&w.name));
+        assert!(run.html.contains(&data), "{name}: the page draws no distribution of {}", w.name);
+    }
+}
+
 /// Every number of an SLO figure is followed by its unit.
 fn has_units(text: &str) -> bool {
     let tokens: Vec<&str> = text.split_whitespace().collect();
@@ -235,6 +282,7 @@ fn every_sample_report_reads_right() {
         let run = run(&path);
         check_ratios(&name, &run.report, &run.design);
         check_gaps(&name, &run.report);
+        check_cdf(&name, &run);
         check_html_slos(&name, &run);
         check_cli_slos(&name, &run);
         check_latency_of_whom(&name, &run);
@@ -297,8 +345,22 @@ fn reports_written_before_gaps_and_tries_per_call_still_read() {
     for e in old["series"]["edges"].as_array_mut().unwrap() {
         e.as_object_mut().unwrap().remove("tries_per_call");
     }
+    // Nor a latency distribution.
+    for w in old["workloads"].as_array_mut().unwrap() {
+        assert!(w.as_object_mut().unwrap().remove("latency_cdf").is_some());
+    }
     let back = Report::from_json(&old.to_string()).unwrap();
     assert!(back.series.edges.iter().all(|e| e.tries_per_call.is_empty()));
+    assert!(back.workloads.iter().all(|w| w.latency_cdf.is_empty()));
+    // Its page draws the percentiles and no distribution; a comparison with
+    // a newer report draws what both have.
+    let page = engine::report_html::html(&back, &run.design);
+    assert!(page.contains("Latency percentiles per workload") && !page.contains("<figure class=\"chart cdf\""));
+    let both = engine::report_html::compare::compare_html("old.json", "new.json", &back, &run.report, &[], &[]);
+    assert!(
+        both.contains("<figure class=\"chart cdf\"") && both.contains("data-name=\"product page · new\""),
+        "compare page"
+    );
     assert!(!engine::sim::compare::compare(&back, &run.report).is_empty());
 }
 

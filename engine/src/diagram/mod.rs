@@ -1,7 +1,8 @@
 //! The design diagram, drawn the same way by the HTML report, the canvas's
 //! SVG/PNG export and `switchboard render`: boxes shaped by node kind, group
 //! frames with titles, edges routed around boxes with their arrowheads on the
-//! target's border, parallel edges bundled with a count, edge labels placed
+//! target's border, the lines meeting one side of a box spread along it
+//! (never one shared point), parallel edges bundled with a count, edge labels placed
 //! clear of every box, discovery links from services to their registry and a
 //! legend. Pure geometry and text: no GUI dependency.
 //!
@@ -12,6 +13,7 @@
 mod check;
 pub mod geom;
 pub mod layout;
+pub mod ports;
 pub mod route;
 pub mod svg;
 
@@ -129,6 +131,23 @@ impl Diagram {
                 client_side: d.mode == DiscoveryMode::ClientSide,
                 points: router.route(service, registry),
             });
+        }
+
+        // Lines sharing a side of a box meet it at points of their own.
+        let mut routes: Vec<Vec<Point>> = bundles
+            .iter_mut()
+            .map(|b| std::mem::take(&mut b.points))
+            .chain(links.iter_mut().map(|l| std::mem::take(&mut l.points)))
+            .collect();
+        let ends: Vec<ports::Ends> = bundles
+            .iter()
+            .map(|b| ports::Ends { from: b.from, to: b.to, width: 0.0 })
+            .chain(links.iter().map(|l| ports::Ends { from: l.service, to: l.registry, width: 0.0 }))
+            .collect();
+        ports::spread(&mut routes, &ends, &nodes, &|a, b| router.clear(a, b));
+        let mut routes = routes.into_iter();
+        for points in bundles.iter_mut().map(|b| &mut b.points).chain(links.iter_mut().map(|l| &mut l.points)) {
+            *points = routes.next().unwrap_or_default();
         }
 
         let mut placed: Vec<Rect> = Vec::new();

@@ -2,7 +2,8 @@
 //! the lines along every box's sides (kept a margin away) and centre, with a
 //! cost per bend, so a line goes around a box it does not belong to instead of
 //! passing under it. A line leaves its source and enters its target at the
-//! middle of a side, at a right angle, so the arrowhead sits on the border.
+//! middle of a side, at a right angle, so the arrowhead sits on the border;
+//! `ports.rs` then spreads the lines that share a side along it.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
@@ -329,7 +330,7 @@ fn self_loop(r: &Rect) -> Vec<Point> {
 }
 
 /// Drop repeated points and the middle of three collinear points.
-fn simplify(points: Vec<Point>) -> Vec<Point> {
+pub(super) fn simplify(points: Vec<Point>) -> Vec<Point> {
     let mut out: Vec<Point> = Vec::with_capacity(points.len());
     for p in points {
         if out.last() == Some(&p) {

@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use super::cdf;
 use super::latency::{Row, fmt_ms, svg_percentiles};
 use super::{escape, page};
 use crate::sim::compare::{Delta, Metric};
@@ -136,14 +137,20 @@ pub fn compare_html(
     }
     s.push_str("</table><p class=\"meta\">Latency is that of the successful requests. Beyond the noise: the change is larger than the two 95 % confidence half-widths together.</p>");
     let mut rows = Vec::new();
+    let mut lines = Vec::new();
     for b in &base.workloads {
         let Some(n) = new.workload(&b.name) else { continue };
         rows.push(Row::of(b, format!("{} · base", b.name)));
         rows.push(Row::of(n, format!("{} · new", n.name)));
+        lines.push(cdf::Line::of(b, format!("{} · base", b.name)));
+        lines.push(cdf::Line::of(n, format!("{} · new", n.name)));
     }
     if !rows.is_empty() {
-        s.push_str("<h2>Latency percentiles</h2>");
+        s.push_str("<h2>Latency percentiles</h2><div class=\"plots lat\">");
         s.push_str(&svg_percentiles("Latency percentiles, base and new", &rows));
+        // Reports written before the distribution have none: nothing drawn.
+        s.push_str(&cdf::svg_cdf("Latency distribution, base and new", &lines));
+        s.push_str("</div>");
     }
     s.push_str("<p class=\"meta\">Written by Switchboard from two simulation reports.</p>");
     s.push_str(&page::tail());

@@ -43,6 +43,8 @@ text.bl.fault{fill:var(--fault)}text.bl.warm,text.nd,tspan.nd{fill:var(--muted)}
 .tip{position:absolute;pointer-events:none;background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:3px 6px;font-size:12px;box-shadow:0 1px 4px #0003;white-space:nowrap;z-index:2}
 .cur{stroke:var(--axis);stroke-dasharray:3 2}
 .design svg{max-width:100%;height:auto}.pct{max-width:600px;margin:8px 0}
+.plots.lat{grid-template-columns:repeat(auto-fill,minmax(min(100%,480px),1fr));max-width:1260px;margin:8px 0;align-items:start}.plots.lat .pct{margin:0}
+.ref{stroke:var(--axis);stroke-dasharray:5 3}
 @media (max-width:600px){body{margin:12px auto;padding:0 8px}th,td{padding:3px 6px}svg text{font-size:13.5px}}";
 
 /// Hover values and series toggles. Reads the `data-*` attributes the
@@ -54,6 +56,38 @@ function span(v){return Math.abs(v-Math.round(v))<1e-9?v.toFixed(0):v.toFixed(2)
 function pad(n){return (n<10?"0":"")+n;}
 function clock(v){v=Math.round(v);var h=Math.floor(v/3600),m=Math.floor(v%3600/60),s=v%60;return h>0?h+":"+pad(m)+":"+pad(s):m+":"+pad(s);}
 function fmt(v){var a=Math.abs(v);return a>=100?v.toFixed(0):a>=10?v.toFixed(1):v.toFixed(2);}
+function ms(v){return v>=1000?fmt(v/1000)+" s":fmt(v)+" ms";}
+function pct(f){if(f>=1)return "100 %";var p=f*100;return (p>=99.95||p<0.05?p.toFixed(2):p>=99.5?p.toFixed(1):p.toFixed(0))+" %";}
+function cdf(fig,svg){
+  var lo=Math.log10(+fig.getAttribute("data-lo")),hi=Math.log10(+fig.getAttribute("data-hi"));
+  var l=+svg.getAttribute("data-l"),r=+svg.getAttribute("data-r"),top=+svg.getAttribute("data-t"),bot=+svg.getAttribute("data-b");
+  var series=[].map.call(fig.querySelectorAll("g.s"),function(g){
+    return {g:g,name:g.getAttribute("data-name"),x:g.getAttribute("data-x").split(",").map(Number),f:g.getAttribute("data-f").split(",").map(Number)};
+  });
+  var tip=document.createElement("div");tip.className="tip";tip.hidden=true;fig.appendChild(tip);
+  var cur=document.createElementNS("http://www.w3.org/2000/svg","line");
+  cur.setAttribute("class","cur");cur.setAttribute("y1",top);cur.setAttribute("y2",bot);cur.style.display="none";svg.appendChild(cur);
+  function hide(){tip.hidden=true;cur.style.display="none";}
+  svg.addEventListener("pointermove",function(e){
+    var box=svg.getBoundingClientRect(),vb=svg.viewBox.baseVal;
+    var x=(e.clientX-box.left)/box.width*vb.width;
+    if(x<l||x>r||hi<=lo){hide();return;}
+    var at=Math.pow(10,lo+(x-l)/(r-l)*(hi-lo));
+    var lines=["<b>at or below "+ms(at)+"</b>"];
+    series.forEach(function(s){
+      if(s.g.classList.contains("off"))return;
+      var share=0;
+      for(var i=0;i<s.x.length&&s.x[i]<=at;i++)share=s.f[i];
+      var row=document.createElement("div");row.textContent=s.name+": "+pct(share);lines.push(row.outerHTML);
+    });
+    tip.innerHTML=lines.join("");tip.hidden=false;
+    cur.setAttribute("x1",x);cur.setAttribute("x2",x);cur.style.display="";
+    var fb=fig.getBoundingClientRect(),px=e.clientX-fb.left+12;
+    if(px+tip.offsetWidth>fb.width)px=Math.max(0,e.clientX-fb.left-tip.offsetWidth-12);
+    tip.style.left=px+"px";tip.style.top=(e.clientY-fb.top+12)+"px";
+  });
+  svg.addEventListener("pointerleave",hide);
+}
 document.querySelectorAll("figure.chart").forEach(function(fig){
   var svg=fig.querySelector("svg");if(!svg)return;
   fig.querySelectorAll(".key[data-i]").forEach(function(key){
@@ -67,6 +101,7 @@ document.querySelectorAll("figure.chart").forEach(function(fig){
     key.addEventListener("click",toggle);
     key.addEventListener("keydown",function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();toggle();}});
   });
+  if(fig.hasAttribute("data-cdf")){cdf(fig,svg);return;}
   if(!fig.hasAttribute("data-dt"))return;
   var t0=+fig.getAttribute("data-t0"),dt=+fig.getAttribute("data-dt"),x1=+fig.getAttribute("data-x1");
   var unit=fig.getAttribute("data-unit"),l=+svg.getAttribute("data-l"),r=+svg.getAttribute("data-r");

@@ -72,6 +72,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 pub use self::core::simulation::Simulation;
 pub use self::discovery::report::DiscoveryReport;
+pub use self::report::cdf::CdfPoint;
 pub use self::report::confidence::{Estimate, WIDE_CI, t975};
 pub use self::report::trace::{SpanKind, Trace, TraceSpan};
 pub use self::report::{

@@ -3,7 +3,8 @@
 //! route`), the same lines the SVG/PNG export and the report draw, so a line
 //! never passes under a box it does not connect and never reads as leaving a
 //! node it only passes by. Parallel and opposite edges between two nodes
-//! share one route, offset side by side so each stays visible and clickable.
+//! share one route, offset side by side so each stays visible and clickable,
+//! and the lines meeting one side of a box are spread along it.
 //!
 //! Routing a large design takes milliseconds to tens of milliseconds, too
 //! much for every frame of a drag: [`straight`] is the cheap fallback the
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 
 use egui::emath::TSTransform;
 use egui::{Pos2, Rect, Vec2, pos2, vec2};
+use engine::diagram::ports::{self, Ends};
 use engine::diagram::route::Router;
 use engine::diagram::{Point, Rect as WorldRect};
 
@@ -141,6 +143,11 @@ fn to_pos(p: Point) -> Pos2 {
     pos2(p.x as f32, p.y as f32)
 }
 
+/// Width across the fan of `n` parallel edges, outermost to outermost.
+fn fan_width(n: usize) -> f32 {
+    fan(n).last().map_or(0.0, |o| 2.0 * o.abs())
+}
+
 /// Offsets of `n` parallel edges, centred on the shared route.
 fn fan(n: usize) -> impl Iterator<Item = f32> {
     let step = if n > 1 { FAN_STEP.min(FAN_WIDTH / (n - 1) as f32) } else { 0.0 };
@@ -208,13 +215,31 @@ pub fn routed(rects: &[Rect], ends: &[Option<(usize, usize)>], links: &[(usize, 
     // for the 276-node sample), paid after every edit.
     let mut router = Router::new(&boxes).spread_lines(rects.len() <= SPREAD_MAX_NODES);
     let mut edges: Vec<EdgeRoute> = Vec::with_capacity(ends.len());
+    // Routes are taken in a fixed order (edge pairs by node index, then
+    // links): the router remembers the grid steps each line took, so later
+    // lines keep apart from it.
+    let mut pairs: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    let mut routes: Vec<Vec<Point>> = Vec::new();
+    let mut port_ends: Vec<Ends> = Vec::new();
     for ((a, b), members) in by_pair(ends) {
         if a == b {
             let Some(&r) = rects.get(a) else { continue };
             edges.extend(members.iter().map(|&i| self_loop(i, r)));
             continue;
         }
-        let shared = polyline(&mut router, a, b);
+        routes.push(router.route(a, b));
+        port_ends.push(Ends { from: a, to: b, width: f64::from(fan_width(members.len())) });
+        pairs.push((a, b, members));
+    }
+    for &(service, registry) in links {
+        routes.push(router.route(service, registry));
+        port_ends.push(Ends { from: service, to: registry, width: 0.0 });
+    }
+    // Lines (and fans) meeting one side of a box get points of their own on it.
+    ports::spread(&mut routes, &port_ends, &boxes, &|p, q| router.clear(p, q));
+    let mut routes = routes.into_iter().map(|r| r.into_iter().map(to_pos).collect::<Vec<Pos2>>());
+    for (a, _, members) in pairs {
+        let shared = routes.next().unwrap_or_default();
         if shared.len() < 2 {
             continue;
         }
@@ -234,15 +259,7 @@ pub fn routed(rects: &[Rect], ends: &[Option<(usize, usize)>], links: &[(usize, 
         }
     }
     edges.sort_by_key(|e| e.index);
-    let links = links.iter().map(|&(s, r)| polyline(&mut router, s, r)).collect();
-    RouteSet { edges, links }
-}
-
-/// A route as canvas points. The router remembers the grid steps each line
-/// took, so later lines keep apart from it: routes are taken in a fixed order
-/// (edge pairs by node index, then links).
-fn polyline(router: &mut Router, a: usize, b: usize) -> Vec<Pos2> {
-    router.route(a, b).into_iter().map(to_pos).collect()
+    RouteSet { edges, links: routes.collect() }
 }
 
 fn router_clear(router: &Router, a: Pos2, b: Pos2) -> bool {
@@ -373,6 +390,31 @@ mod tests {
         for e in &set.edges {
             for s in e.points.windows(2) {
                 assert!(s[0].x == s[1].x || s[0].y == s[1].y, "orthogonal: {e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_leaving_one_side_leave_it_apart_in_order() {
+        // Three boxes to the right of the first, one above another, and a
+        // fan of two edges to the middle one.
+        let mut rects = vec![Rect::from_center_size(Pos2::ZERO, vec2(168.0, 60.0))];
+        rects.extend([-150.0, 0.0, 150.0].map(|y| Rect::from_center_size(pos2(400.0, y), vec2(168.0, 60.0))));
+        let ends = [Some((0, 3)), Some((0, 1)), Some((0, 2)), Some((0, 2))];
+        let set = routed(&rects, &ends, &[]);
+        let starts: Vec<Pos2> = set.edges.iter().map(EdgeRoute::from).collect();
+        for (i, a) in starts.iter().enumerate() {
+            assert!(to_world(rects[0]).on_border(Point::new(f64::from(a.x), f64::from(a.y)), 0.01), "{starts:?}");
+            for b in &starts[i + 1..] {
+                assert!((*a - *b).length() >= 8.0, "two lines leave at one point: {starts:?}");
+            }
+        }
+        // Upper box's line above the middle box's fan, above the lower box's line.
+        assert!(starts[1].y < starts[2].y.min(starts[3].y) && starts[2].y.max(starts[3].y) < starts[0].y, "{starts:?}");
+        for e in &set.edges {
+            for s in e.points.windows(2) {
+                assert!(s[0].x == s[1].x || s[0].y == s[1].y, "orthogonal: {e:?}");
+                assert!(rects.iter().all(|r| !crosses(*r, s[0], s[1])), "{e:?}");
             }
         }
     }

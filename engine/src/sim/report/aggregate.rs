@@ -122,6 +122,12 @@ impl Aggregate {
         // Histograms last, taken over rather than copied: the first
         // replication's become the pooled ones, so folding it never holds two
         // copies.
+        // The fault attribution takes the workloads' over after this, so
+        // they are copied only when it is kept.
+        for (f, a) in self.workloads.iter_mut().zip(&mut r.metrics.workloads) {
+            let latency = if self.attribution.is_some() { a.total.latency.clone() } else { a.total.latency.take() };
+            f.latency.fold(latency);
+        }
         for (f, a) in self.nodes.iter_mut().zip(std::mem::take(&mut r.metrics.nodes)) {
             f.latency.fold(a.latency);
         }

@@ -65,6 +65,11 @@ impl Hist {
         })
     }
 
+    /// An empty histogram of the same precision.
+    pub(crate) fn empty_like(&self) -> Self {
+        Self { low: Vec::new(), high: Vec::new(), total: 0, max_value: 0, ..*self }
+    }
+
     /// The power-of-two bucket of a value (0 for the linear range).
     #[inline]
     fn bucket(&self, value: u64) -> u32 {
@@ -223,6 +228,39 @@ impl Hist {
         if q == 0.0 { self.lowest_equivalent(v) } else { self.highest_equivalent(v) }
     }
 
+    /// The cumulative distribution where the quantiles `qs` (ascending, 0–1)
+    /// fall: for each, the counter [`Self::value_at_quantile`] picks, as its
+    /// highest value and the count of values at or below it. A counter that
+    /// several quantiles fall in is given once, so the points rise strictly
+    /// in value and count. Empty when nothing was recorded.
+    pub(crate) fn cdf_at_quantiles(&self, qs: &[f64]) -> Vec<(u64, u64)> {
+        let mut out: Vec<(u64, u64)> = Vec::new();
+        if self.total == 0 {
+            return out;
+        }
+        let target = |q: f64| ((q.clamp(0.0, 1.0) * self.total as f64).ceil() as u64).max(1);
+        let mut wanted = qs.iter().map(|&q| target(q)).peekable();
+        let mut seen = 0u64;
+        for i in 0..self.low.len() {
+            let c = self.count(i);
+            if c == 0 {
+                continue;
+            }
+            seen = seen.saturating_add(c);
+            let mut reached = false;
+            while wanted.next_if(|&t| t <= seen).is_some() {
+                reached = true;
+            }
+            if reached {
+                out.push((self.highest_equivalent(self.value_for(i)), seen));
+            }
+            if wanted.peek().is_none() {
+                break;
+            }
+        }
+        out
+    }
+
     /// Add another histogram's values (same precision).
     pub(crate) fn add(&mut self, other: &Self) {
         if other.is_empty() {
@@ -353,6 +391,30 @@ mod tests {
         assert_eq!(fresh.len(), 1);
         assert_eq!(fresh.value_at_quantile(1.0), fresh.max());
         assert_eq!(fresh.value_at_quantile(0.0), fresh.value_at_quantile(1.0) - 63);
+    }
+
+    #[test]
+    fn cdf_points_are_the_quantiles_counters() {
+        let xs = values(30_000, 11);
+        let mut h = Hist::new(3).unwrap();
+        for &x in &xs {
+            h.record(x);
+        }
+        let qs = [0.0, 0.001, 0.25, 0.5, 0.5, 0.9, 0.99, 0.999, 1.0];
+        let points = h.cdf_at_quantiles(&qs);
+        // Each quantile's value is a point's, and the points rise strictly.
+        for q in qs {
+            let v = h.value_at_quantile(q.max(1e-12));
+            let p = points.iter().find(|p| p.0 == v).unwrap_or_else(|| panic!("q {q}: {v} not in {points:?}"));
+            assert!(p.1 as f64 >= q * h.len() as f64, "q {q}: {p:?}");
+        }
+        assert!(points.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1), "{points:?}");
+        assert_eq!(points.last().map(|p| (p.0, p.1)), Some((h.max(), h.len())));
+        // The counts are exact: those of the values at or below each point.
+        for &(v, n) in &points {
+            assert_eq!(xs.iter().filter(|&&x| h.highest_equivalent(x) <= v).count() as u64, n);
+        }
+        assert!(Hist::new(3).unwrap().cdf_at_quantiles(&qs).is_empty());
     }
 
     #[test]

@@ -147,6 +147,13 @@ impl Latency {
         Ok(Self { hist: Hist::new(sigfig)?, sum_ns: 0 })
     }
 
+    /// The values recorded, leaving this empty (same precision): a
+    /// replication's histogram handed over without a copy.
+    pub fn take(&mut self) -> Self {
+        let empty = Self { hist: self.hist.empty_like(), sum_ns: 0 };
+        std::mem::replace(self, empty)
+    }
+
     pub fn clear(&mut self) {
         self.hist.reset();
         self.sum_ns = 0;

@@ -8,11 +8,12 @@
 //! report: `metrics`, `resilience_metrics`, `histogram` and `trace` record
 //! during the run; `aggregate` folds each finished replication (with the
 //! `accumulators`, `sections`, `resilience_sections` and `fault_attribution`
-//! parts) and builds the report; `confidence` gives the intervals and
-//! `stability` the verdict.
+//! parts) and builds the report; `confidence` gives the intervals,
+//! `stability` the verdict and `cdf` each workload's latency distribution.
 
 pub(crate) mod accumulators;
 pub(crate) mod aggregate;
+pub mod cdf;
 pub(crate) mod confidence;
 pub(crate) mod fault_attribution;
 pub(crate) mod histogram;
@@ -283,6 +284,10 @@ pub struct WorkloadReport {
     pub error_rate: Estimate,
     /// End-to-end latency of successful requests, ms.
     pub latency_ms: LatencyEstimates,
+    /// Their distribution, pooled over replications: at most 63 points,
+    /// rising in latency and share (absent in reports written before it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub latency_cdf: Vec<cdf::CdfPoint>,
 }
 
 /// One node.

@@ -9,6 +9,7 @@ use crate::model::Slo;
 use crate::sim::core::plan::{PBroker, PEdge, PNode, PWorkload, Plan};
 use crate::sim::report::accumulators::{EstAcc, OptSeriesMean, Pooled, SeriesMean, Sum};
 use crate::sim::report::aggregate::{RepResult, ratio};
+use crate::sim::report::cdf;
 use crate::sim::report::confidence::{Estimate, finite};
 use crate::sim::report::metrics::{BATCHES, Counts, EdgeAcc, WindowPoint, WorkloadSlice};
 use crate::sim::report::{
@@ -43,6 +44,8 @@ pub(crate) struct WorkloadFold {
     series_errors: SeriesMean,
     series_p50: OptSeriesMean,
     series_p99: OptSeriesMean,
+    /// Folded last, from the replication's own histograms (see `Aggregate::fold`).
+    pub latency: Pooled,
 }
 
 impl WorkloadFold {
@@ -97,6 +100,7 @@ impl WorkloadFold {
                 p99: self.p99.finish(),
                 p999: self.p999.finish(),
             },
+            latency_cdf: self.latency.latency().map(cdf::points).unwrap_or_default(),
         }
     }
 
