@@ -39,7 +39,7 @@ impl Line {
     /// The line of a workload of a report.
     #[must_use]
     pub fn of(w: &WorkloadReport, label: String) -> Self {
-        let note = units::latency_population(w).unwrap_or_default();
+        let note = units::latency_population(w).map(|m| m.to_string()).unwrap_or_default();
         let points = w
             .latency_cdf
             .iter()
