@@ -15,7 +15,7 @@ pub(crate) mod accumulators;
 pub(crate) mod aggregate;
 pub(crate) mod confidence;
 pub(crate) mod fault_attribution;
-pub(crate) mod histogram;
+pub mod histogram;
 pub(crate) mod metrics;
 pub(crate) mod resilience_metrics;
 pub(crate) mod resilience_sections;
@@ -26,6 +26,8 @@ pub(crate) mod trace;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Outcome, RejectCause};
+
+pub use crate::sim::report::metrics::Latency;
 
 use crate::sim::report::confidence::Estimate;
 use crate::sim::report::metrics::{Counts, outcome_index};
