@@ -20,6 +20,7 @@ pub mod loadgen;
 pub mod measure;
 pub mod metrics;
 pub mod node;
+pub mod policy;
 pub mod server;
 pub mod station;
 pub mod timing;

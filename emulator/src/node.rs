@@ -16,10 +16,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use engine::model::{Outcome, RejectCause};
+use engine::policy::TokenBucket;
 use engine::sampling::Stream;
 use tokio::task::JoinSet;
 
 use crate::metrics::NodeMetrics;
+use crate::policy::EdgePolicy;
 use crate::station::Station;
 use crate::topology::{Handler, Step, Topology};
 use crate::wire::Client;
@@ -53,6 +55,8 @@ pub struct NodeState {
     pub metrics: NodeMetrics,
     /// Requests being handled (queued or served).
     pub in_flight: AtomicU64,
+    /// The ingress rate limiter, the engine's token bucket on the modelled clock.
+    rate_limit: Option<Mutex<TokenBucket>>,
     rng: Mutex<NodeRng>,
 }
 
@@ -73,6 +77,10 @@ pub struct Shared {
     /// The timer's mean lateness, taken off every sleep so that sleeps are
     /// right on average (see [`crate::timing`]).
     pub lateness: Duration,
+    /// When the emulation started: modelled time is measured from here.
+    epoch: Instant,
+    /// Call policies by edge id.
+    policies: BTreeMap<String, Arc<EdgePolicy>>,
     edges: BTreeMap<String, Mutex<EdgeRng>>,
 }
 
@@ -112,6 +120,7 @@ impl Shared {
                     }),
                     metrics: NodeMetrics::new(&n.id, n.replicas),
                     in_flight: AtomicU64::new(0),
+                    rate_limit: n.rate_limit.as_ref().map(|r| Mutex::new(TokenBucket::from_model(r))),
                     rng: Mutex::new(NodeRng {
                         service: key("service"),
                         error: key("error"),
@@ -122,8 +131,12 @@ impl Shared {
             })
             .collect();
         let mut edges = BTreeMap::new();
+        let mut policies = BTreeMap::new();
         for h in topology.nodes.iter().flat_map(|n| &n.handlers) {
             for step in h.stages.iter().flatten() {
+                if let Some(p) = EdgePolicy::of(step.policy.as_ref(), &step.edge, seed) {
+                    policies.entry(step.edge.clone()).or_insert(p);
+                }
                 edges.entry(step.edge.clone()).or_insert_with(|| {
                     Mutex::new(EdgeRng {
                         latency: Stream::keyed(seed, 0, &step.edge, "latency"),
@@ -132,7 +145,23 @@ impl Shared {
                 });
             }
         }
-        Self { topology, nodes, addrs, client: Client::new(), time_scale, lateness, edges }
+        Self {
+            topology,
+            nodes,
+            addrs,
+            client: Client::new(),
+            time_scale,
+            lateness,
+            epoch: Instant::now(),
+            policies,
+            edges,
+        }
+    }
+
+    /// Modelled nanoseconds since the emulation started (the policies' clock).
+    #[must_use]
+    pub fn now_ns(&self) -> u64 {
+        (self.epoch.elapsed().as_nanos() as f64 / self.time_scale) as u64
     }
 
     /// Wait `ns` of modelled time (scaled to the wall clock, less the
@@ -167,34 +196,46 @@ impl Shared {
             return Outcome::Error;
         };
         let Some(handler) = spec.handlers.get(h) else { return Outcome::Error };
-        // A load source has no station and no service (it passes straight on).
+        // The worker, and the request's presence on its replica (which the
+        // load balancer counts until the request ends, as the simulator's
+        // `active`, whether or not the worker is still held).
         let mut held = None;
+        let mut presence = None;
+        if let Some(bucket) = &state.rate_limit
+            && !lock(bucket).try_acquire(self.now_ns())
+        {
+            return Outcome::Rejected(RejectCause::RateLimited);
+        }
+        // A load source has no station and no service (it passes straight on).
         if let Some(station) = &state.station {
             match station.admit().await {
-                Ok(worker) => held = Some(worker),
+                Ok((here, worker)) => {
+                    presence = Some(here);
+                    held = Some(worker);
+                }
                 Err(_) => return Outcome::Rejected(RejectCause::QueueFull),
             }
             let service_ns = handler.service.sample(&mut lock(&state.rng).service);
             self.pause(service_ns).await;
         }
-        let (error, hit, skip) = {
+        {
             let mut rng = lock(&state.rng);
-            let error = rng.error.chance(spec.error_probability);
-            let hit = !error && spec.hit_ratio > 0.0 && rng.cache.chance(spec.hit_ratio);
-            (error, hit, branch_skips(handler, &mut rng.branch))
-        };
-        if error {
-            return Outcome::Error;
+            if rng.error.chance(spec.error_probability) {
+                return Outcome::Error;
+            }
+            if spec.hit_ratio > 0.0 && rng.cache.chance(spec.hit_ratio) {
+                return Outcome::Ok;
+            }
         }
-        if hit {
-            return Outcome::Ok;
-        }
+        // Branches are drawn only when there are steps to take, as the simulator does.
+        let skip = if handler.stages.is_empty() { 0 } else { branch_skips(handler, &mut lock(&state.rng).branch) };
         if !spec.blocking {
             // An async worker is released as soon as its service ends.
             held = None;
         }
         let outcome = self.run_stages(node, h, handler, skip, depth).await;
         drop(held);
+        drop(presence);
         outcome
     }
 
@@ -245,8 +286,12 @@ impl Shared {
             .and_then(|stage| stage.get(m));
         let Some(step) = step else { return Outcome::Error };
         let mut outcome = Outcome::Ok;
+        let policy = self.policies.get(&step.edge).cloned();
         for _ in 0..step.calls {
-            outcome = self.call(step, depth).await;
+            outcome = match &policy {
+                Some(p) => self.policy_call(step, p, depth).await,
+                None => self.call(step, depth).await,
+            };
             if !matches!(outcome, Outcome::Ok | Outcome::Degraded) {
                 break;
             }
@@ -255,7 +300,7 @@ impl Shared {
     }
 
     /// One call over `step`'s edge: latency there, the callee's answer, latency back.
-    async fn call(&self, step: &Step, depth: u16) -> Outcome {
+    pub(crate) async fn call(&self, step: &Step, depth: u16) -> Outcome {
         let next = depth.saturating_add(1);
         if next > MAX_DEPTH {
             return Outcome::Error;

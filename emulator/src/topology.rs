@@ -33,6 +33,8 @@ pub struct Step {
     pub latency: Option<Sampler>,
     /// The step's branch group (index into [`Handler::groups`]) and its bit.
     pub branch: Option<(usize, u8)>,
+    /// The edge's call policy (timeouts, retries, breaker, bulkhead, fallback).
+    pub policy: Option<engine::model::CallPolicy>,
 }
 
 /// A weighted branch group: exactly one member is taken per request.
@@ -80,6 +82,8 @@ pub struct Node {
     pub error_probability: f64,
     /// Cache hit ratio (0 for every node but a cache).
     pub hit_ratio: f64,
+    /// Ingress rate limit.
+    pub rate_limit: Option<engine::model::RateLimit>,
     /// Handlers, the default one first.
     pub handlers: Vec<Handler>,
 }
@@ -170,6 +174,7 @@ impl Topology {
                 } else {
                     0.0
                 },
+                rate_limit: n.policies.rate_limit.clone(),
                 handlers,
             });
         }
@@ -252,6 +257,7 @@ fn steps(
             calls: e.calls_per_request,
             latency,
             branch,
+            policy: e.policy.clone().filter(|p| !p.is_empty()),
         };
         let key = (e.order, e.parallel_group.as_deref());
         let found = if key.1.is_some() { keys.iter().position(|k| *k == key) } else { None };
@@ -292,9 +298,6 @@ pub fn not_emulated(design: &Design) -> Vec<String> {
             NodeKind::Registry => out.push(format!("{at}: service registries are not emulated yet")),
             _ => {}
         }
-        if n.policies.rate_limit.is_some() {
-            out.push(format!("{at}.policies.rate_limit: rate limits are not emulated yet"));
-        }
         if n.policies.outlier_ejection.is_some() {
             out.push(format!("{at}.policies.outlier_ejection: outlier ejection is not emulated yet"));
         }
@@ -313,11 +316,6 @@ pub fn not_emulated(design: &Design) -> Vec<String> {
                 out.push(format!("{at}: events and subscriptions are not emulated yet"));
             }
             EdgeKind::Signal => out.push(format!("{at}: signals are not emulated yet")),
-        }
-        if e.policy.as_ref().is_some_and(|p| !p.is_empty()) {
-            out.push(format!(
-                "{at}.policy: call policies (timeouts, retries, breakers, bulkheads) are not emulated yet"
-            ));
         }
     }
     for w in &design.workloads {

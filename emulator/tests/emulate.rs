@@ -224,11 +224,119 @@ fn nothing_listens_beyond_loopback() {
 #[test]
 fn designs_with_parts_not_emulated_are_refused() {
     let mut design = fixture("errors.json");
-    design.edges[0].policy =
-        Some(engine::model::CallPolicy { timeout_ms: Some(100.0), ..engine::model::CallPolicy::default() });
     design.edges[0].kind = engine::model::EdgeKind::Signal;
+    design.nodes[1].policies.autoscaling = Some(engine::model::Autoscaling {
+        min_replicas: 1,
+        max_replicas: 2,
+        target_utilization: 0.5,
+        evaluation_period_s: 15.0,
+        scale_down_stabilization_s: 300.0,
+        cold_start_s: 0.0,
+    });
     let err = Emulation::start(&design, &options(&design, 1.0)).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("edges[front-backend]: signals are not emulated yet"), "{text}");
-    assert!(text.contains("edges[front-backend].policy"), "{text}");
+    assert!(text.contains("nodes[backend].policies.autoscaling"), "{text}");
+}
+
+/// The errors fixture with a backend that always fails (or is slow), a
+/// policy on the call, and a gentle constant load for a second.
+fn with_policy(policy: engine::model::CallPolicy, backend: impl Fn(&mut engine::model::Node)) -> (Design, Options) {
+    let mut design = fixture("errors.json");
+    design.edges[0].policy = Some(policy);
+    backend(&mut design.nodes[1]);
+    if let engine::model::Arrival::Open { rate_per_s, .. } = &mut design.workloads[0].arrival {
+        *rate_per_s = 20.0;
+    }
+    let o = Options { duration_s: 1.0, warmup_s: 0.0, ..options(&design, 1.0) };
+    (design, o)
+}
+
+fn retries(max_attempts: u32, on: engine::model::RetryOn) -> engine::model::Retries {
+    engine::model::Retries { max_attempts, retry_on: vec![on], backoff: None, jitter: 0.0, budget_ratio: None }
+}
+
+fn backend_tries(emulation: &Emulation) -> f64 {
+    let addr = emulation.endpoints()[1].addr;
+    let (_, text) = emulation.handle().block_on(Client::new().get(addr, "/metrics")).unwrap();
+    ["ok", "error"].iter().map(|o| sample(&text, "switchboard_requests_total", o)).sum()
+}
+
+/// Every try of a retried call reaches the callee: three tries per call.
+#[test]
+fn retries_are_counted_per_try() {
+    let policy = engine::model::CallPolicy {
+        retries: Some(retries(3, engine::model::RetryOn::Error)),
+        ..engine::model::CallPolicy::default()
+    };
+    let (design, o) = with_policy(policy, |n| n.error_probability = 1.0);
+    let (emulation, m) = run(&design, &o);
+    let w = &m.workloads[0];
+    assert!(w.arrived >= 15, "{w:?}");
+    assert_eq!(w.outcomes.error, w.arrived, "{w:?}");
+    assert_eq!(backend_tries(&emulation), 3.0 * w.arrived as f64);
+}
+
+/// A breaker opens after five failed tries in a row: the callee sees about
+/// five (a try or two more may be in flight as it opens), and the calls
+/// after it fail fast, not retried.
+#[test]
+fn a_breaker_opens_under_failure() {
+    let policy = engine::model::CallPolicy {
+        retries: Some(retries(3, engine::model::RetryOn::Error)),
+        circuit_breaker: Some(engine::model::CircuitBreaker {
+            consecutive_failures: Some(5),
+            failure_ratio: None,
+            window_calls: 20,
+            open_s: 60.0,
+            half_open_probes: 1,
+        }),
+        ..engine::model::CallPolicy::default()
+    };
+    let (design, o) = with_policy(policy, |n| n.error_probability = 1.0);
+    let (emulation, m) = run(&design, &o);
+    let w = &m.workloads[0];
+    let tries = backend_tries(&emulation);
+    assert!((5.0..=7.0).contains(&tries), "{tries} tries reached the backend");
+    assert!(w.outcomes.rejected.breaker_open + 3 >= w.arrived, "{w:?}");
+}
+
+/// A per-try timeout gives up on a slow callee: two tries of 50 ms each,
+/// then the call times out after about 100 ms.
+#[test]
+fn per_try_timeouts_bound_the_call() {
+    let policy = engine::model::CallPolicy {
+        per_try_timeout_ms: Some(50.0),
+        retries: Some(retries(2, engine::model::RetryOn::Timeout)),
+        ..engine::model::CallPolicy::default()
+    };
+    let (design, o) = with_policy(policy, |n| {
+        n.service_time = engine::model::Distribution::Constant { value_ms: 300.0 };
+    });
+    let (emulation, m) = run(&design, &o);
+    let w = &m.workloads[0];
+    assert_eq!(w.outcomes.timeout, w.arrived, "{w:?}");
+    // At most two tries of each call reached the callee.
+    assert!(backend_tries(&emulation) <= 2.0 * w.arrived as f64);
+    let front = emulation.endpoints()[0].addr;
+    let (_, text) = emulation.handle().block_on(Client::new().get(front, "/metrics")).unwrap();
+    assert_eq!(sample(&text, "switchboard_requests_total", "timeout"), w.arrived as f64, "{text}");
+}
+
+/// A node's token bucket (10/s, burst 1) at 40 requests/s lets about a
+/// quarter through and rejects the rest as rate limited.
+#[test]
+fn a_rate_limit_rejects_the_excess() {
+    let mut design = fixture("errors.json");
+    design.nodes[0].policies.rate_limit = Some(engine::model::RateLimit { rate_per_s: 10.0, burst: 1 });
+    design.nodes[1].error_probability = 0.0;
+    if let engine::model::Arrival::Open { rate_per_s, .. } = &mut design.workloads[0].arrival {
+        *rate_per_s = 40.0;
+    }
+    let o = Options { duration_s: 2.0, warmup_s: 0.0, ..options(&design, 1.0) };
+    let (_, m) = run(&design, &o);
+    let w = &m.workloads[0];
+    let (ok, limited) = (w.outcomes.ok, w.outcomes.rejected.rate_limited);
+    assert_eq!(ok + limited, w.arrived, "{w:?}");
+    assert!((17..=23).contains(&ok), "{ok} of {} let through at 10/s for 2 s", w.arrived);
 }
