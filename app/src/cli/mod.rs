@@ -11,6 +11,7 @@ macro_rules! say {
 }
 
 mod compare;
+mod emulate;
 mod export;
 mod fmt;
 mod import;
@@ -51,7 +52,7 @@ Exit codes (every command):
   0  success
   1  the design has errors
   2  usage error, or unreadable / unparseable input
-  3  an SLO was violated
+  3  an SLO was violated, or a gate (compare --fail-on, emulate --max-error)
   4  the simulation was unstable";
 
 /// The version and the git commit the binary was built from.
@@ -130,6 +131,10 @@ pub enum Command {
     /// Compare two simulation reports; `--fail-on` gates CI (exit 3).
     #[command(after_help = EXIT_CODES_HELP)]
     Compare(compare::Args),
+    /// Run the design as real HTTP services on this machine and measure it
+    /// (with --compare: beside the simulation).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Emulate(emulate::Args),
     /// Draw the design diagram to an SVG or PNG file, without a display.
     #[command(after_help = EXIT_CODES_HELP)]
     Render(render::Args),
@@ -181,6 +186,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Some(Command::Simulate(args)) => simulate::run(&args, out),
         Some(Command::Sweep(args)) => sweep::run(&args, out),
         Some(Command::Compare(args)) => compare::run(&args, out),
+        Some(Command::Emulate(args)) => emulate::run(&args, out),
         Some(Command::Render(args)) => render::run(&args, out),
         Some(Command::Schema) => {
             out.write_all(engine::model::format::json_schema().as_bytes())?;

@@ -33,7 +33,8 @@ pub struct CdfPoint {
 
 /// The distribution's points, rising in latency and share, the last at the
 /// largest latency with share 1; empty when no request succeeded.
-pub(crate) fn points(latency: &Latency) -> Vec<CdfPoint> {
+#[must_use]
+pub fn points(latency: &Latency) -> Vec<CdfPoint> {
     let qs = QUANTILES_1E4.map(|q| f64::from(q) / 10_000.0);
     let n = latency.hist.len() as f64;
     latency

@@ -23,12 +23,12 @@
 /// Significant figures outside 0–5 (a programming error).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("a histogram keeps 0 to 5 significant figures, not {0}")]
-pub(crate) struct HistError(pub u8);
+pub struct HistError(pub u8);
 
 /// The histogram. Counts are grown on demand, so an unused histogram costs
 /// no counter memory.
 #[derive(Clone, Debug)]
-pub(crate) struct Hist {
+pub struct Hist {
     /// Each counter's low 16 bits.
     low: Vec<u16>,
     /// Each counter's higher bits (in units of 2¹⁶): empty until a counter
@@ -47,7 +47,7 @@ pub(crate) struct Hist {
 
 impl Hist {
     /// An empty histogram keeping `sigfig` significant figures (0–5).
-    pub(crate) fn new(sigfig: u8) -> Result<Self, HistError> {
+    pub fn new(sigfig: u8) -> Result<Self, HistError> {
         if sigfig > 5 {
             return Err(HistError(sigfig));
         }
@@ -87,7 +87,7 @@ impl Hist {
 
     /// Record one value.
     #[inline]
-    pub(crate) fn record(&mut self, value: u64) {
+    pub fn record(&mut self, value: u64) {
         let i = self.index(value);
         if let Some(c) = self.low.get_mut(i) {
             let (n, carry) = c.overflowing_add(1);
@@ -156,17 +156,17 @@ impl Hist {
     }
 
     /// Values recorded.
-    pub(crate) fn len(&self) -> u64 {
+    pub fn len(&self) -> u64 {
         self.total
     }
 
     /// Whether nothing was recorded.
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.total == 0
     }
 
     /// Forget every value (the counter memory is kept for reuse).
-    pub(crate) fn reset(&mut self) {
+    pub fn reset(&mut self) {
         self.low.fill(0);
         self.high.fill(0);
         self.total = 0;
@@ -197,13 +197,13 @@ impl Hist {
     }
 
     /// The largest value recorded, as its highest equivalent (0 when empty).
-    pub(crate) fn max(&self) -> u64 {
+    pub fn max(&self) -> u64 {
         if self.max_value == 0 { 0 } else { self.highest_equivalent(self.max_value) }
     }
 
     /// The value at quantile `q` (0–1): the highest equivalent of the smallest
     /// counter at which the cumulative count reaches ⌈q × n⌉ (HDR's definition).
-    pub(crate) fn value_at_quantile(&self, q: f64) -> u64 {
+    pub fn value_at_quantile(&self, q: f64) -> u64 {
         let q = if q > 1.0 { 1.0 } else { q };
         let target = ((q * self.total as f64).ceil() as u64).max(1);
         // Most histograms never carry: their high parts are not looked at.
@@ -262,7 +262,7 @@ impl Hist {
     }
 
     /// Add another histogram's values (same precision).
-    pub(crate) fn add(&mut self, other: &Self) {
+    pub fn add(&mut self, other: &Self) {
         if other.is_empty() {
             return;
         }

@@ -132,9 +132,12 @@ impl TimeAvg {
     }
 }
 
-/// Latency figures of a set of requests.
+/// Latency figures of a set of requests: a histogram and the exact sum, in
+/// nanoseconds. Public so the live emulator measures with the very type the
+/// simulator reports from.
 #[derive(Clone, Debug)]
-pub(crate) struct Latency {
+pub struct Latency {
+    /// The values, HDR-bucketed.
     pub hist: Hist,
     /// Exact sum of the values (the mean is exact too).
     pub sum_ns: u128,
@@ -143,37 +146,46 @@ pub(crate) struct Latency {
 impl Latency {
     /// An empty auto-resizing histogram: its memory grows with the range of
     /// values recorded, never with their number.
+    ///
+    /// # Errors
+    /// Significant figures outside 0–5.
     pub fn new(sigfig: u8) -> Result<Self, HistError> {
         Ok(Self { hist: Hist::new(sigfig)?, sum_ns: 0 })
     }
 
     /// The values recorded, leaving this empty (same precision): a
     /// replication's histogram handed over without a copy.
+    #[must_use]
     pub fn take(&mut self) -> Self {
         let empty = Self { hist: self.hist.empty_like(), sum_ns: 0 };
         std::mem::replace(self, empty)
     }
 
+    /// Forget every value.
     pub fn clear(&mut self) {
         self.hist.reset();
         self.sum_ns = 0;
     }
 
+    /// Record one latency.
     #[inline]
     pub fn record(&mut self, ns: u64) {
         self.hist.record(ns);
         self.sum_ns += u128::from(ns);
     }
 
+    /// The exact mean in milliseconds (0 when empty).
     pub fn mean_ms(&self) -> f64 {
         let n = self.hist.len();
         if n == 0 { 0.0 } else { self.sum_ns as f64 / n as f64 / 1e6 }
     }
 
+    /// The value at quantile `q` (0–1) in milliseconds (0 when empty).
     pub fn quantile_ms(&self, q: f64) -> f64 {
         if self.hist.is_empty() { 0.0 } else { self.hist.value_at_quantile(q) as f64 / 1e6 }
     }
 
+    /// Add another set's values.
     pub fn merge(&mut self, other: &Self) {
         self.hist.add(&other.hist);
         self.sum_ns += other.sum_ns;

@@ -16,7 +16,7 @@ pub(crate) mod aggregate;
 pub mod cdf;
 pub(crate) mod confidence;
 pub(crate) mod fault_attribution;
-pub(crate) mod histogram;
+pub mod histogram;
 pub(crate) mod metrics;
 pub(crate) mod resilience_metrics;
 pub(crate) mod resilience_sections;
@@ -28,6 +28,8 @@ mod windows;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Outcome, RejectCause};
+
+pub use crate::sim::report::metrics::Latency;
 
 use crate::sim::report::confidence::Estimate;
 use crate::sim::report::metrics::{Counts, outcome_index};

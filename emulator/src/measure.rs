@@ -1,0 +1,207 @@
+//! What the load generator measured, per workload, and the same figures as
+//! the simulator's report format, so `switchboard compare` reads a measured
+//! run as it reads a simulated one.
+//!
+//! Latencies are in modelled time (wall-clock divided by the time scale),
+//! measured from each request's intended send time, and recorded in the
+//! simulator's own latency type (HDR buckets, exact mean).
+
+use engine::message::Message;
+use engine::model::{Outcome, RejectCause};
+use engine::sim::report::Latency;
+use engine::sim::report::histogram::HistError;
+use engine::sim::{Estimate, LatencyEstimates, OutcomeCounts, Report, WorkloadReport};
+
+/// Significant figures of the latency histograms, as the simulator's workload totals.
+const SIGFIG: u8 = 3;
+
+/// z for a two-sided 95% interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// One workload's measurements.
+#[derive(Clone, Debug)]
+pub struct WorkloadMeasure {
+    /// Workload name.
+    pub name: String,
+    /// Entry node id.
+    pub entry: String,
+    /// Requests sent after the warm-up.
+    pub arrived: u64,
+    /// Their outcomes (requests with no answer when the run ended are in flight).
+    pub outcomes: OutcomeCounts,
+    /// Latency of successful requests, modelled nanoseconds.
+    pub latency: Latency,
+}
+
+impl WorkloadMeasure {
+    /// Nothing measured yet.
+    ///
+    /// # Errors
+    /// None in practice: the histogram's precision is a valid constant.
+    pub fn new(name: &str, entry: &str) -> Result<Self, HistError> {
+        Ok(Self {
+            name: name.to_owned(),
+            entry: entry.to_owned(),
+            arrived: 0,
+            outcomes: OutcomeCounts::default(),
+            latency: Latency::new(SIGFIG)?,
+        })
+    }
+
+    /// A request sent after the warm-up ended with `outcome` after `latency_ns`.
+    pub fn record(&mut self, outcome: Outcome, latency_ns: u64) {
+        let o = &mut self.outcomes;
+        match outcome {
+            Outcome::Ok => o.ok += 1,
+            Outcome::Degraded => o.degraded += 1,
+            Outcome::Error => o.error += 1,
+            Outcome::Timeout => o.timeout += 1,
+            Outcome::InFlight => o.in_flight += 1,
+            Outcome::Rejected(cause) => match cause {
+                RejectCause::QueueFull => o.rejected.queue_full += 1,
+                RejectCause::RateLimited => o.rejected.rate_limited += 1,
+                RejectCause::Bulkhead => o.rejected.bulkhead += 1,
+                RejectCause::BreakerOpen => o.rejected.breaker_open += 1,
+                RejectCause::InFlightCap => o.rejected.in_flight_cap += 1,
+            },
+        }
+        if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
+            self.latency.record(latency_ns);
+        }
+    }
+
+    /// Finished requests (every outcome but in flight).
+    #[must_use]
+    pub fn finished(&self) -> u64 {
+        self.outcomes.total() - self.outcomes.in_flight
+    }
+
+    /// Share of finished requests that failed, with its 95% binomial
+    /// (normal-approximation) half-width.
+    #[must_use]
+    pub fn error_rate(&self) -> Estimate {
+        let n = self.finished();
+        if n == 0 {
+            return Estimate::default();
+        }
+        let p = self.outcomes.failed() as f64 / n as f64;
+        let ci95 = Z95 * (p * (1.0 - p) / n as f64).sqrt();
+        Estimate { mean: p, ci95, wide: p > 0.0 && ci95 > 0.05 * p }
+    }
+
+    /// The workload's section of a report, over a measured window of `window_s` modelled seconds.
+    #[must_use]
+    pub fn report(&self, window_s: f64) -> WorkloadReport {
+        let ok = self.outcomes.ok + self.outcomes.degraded;
+        let point = |mean: f64| Estimate { mean, ci95: 0.0, wide: false };
+        let l = &self.latency;
+        WorkloadReport {
+            name: self.name.clone(),
+            entry: self.entry.clone(),
+            arrived: self.arrived,
+            outcomes: self.outcomes,
+            throughput_per_s: point(if window_s > 0.0 { ok as f64 / window_s } else { 0.0 }),
+            error_rate: self.error_rate(),
+            latency_ms: LatencyEstimates {
+                mean: point(l.mean_ms()),
+                p50: point(l.quantile_ms(0.5)),
+                p95: point(l.quantile_ms(0.95)),
+                p99: point(l.quantile_ms(0.99)),
+                p999: point(l.quantile_ms(0.999)),
+            },
+            latency_cdf: engine::sim::report::cdf::points(l),
+        }
+    }
+}
+
+/// A whole emulation's measurements.
+#[derive(Clone, Debug)]
+pub struct Measured {
+    /// Per workload, in design order.
+    pub workloads: Vec<WorkloadMeasure>,
+    /// Modelled seconds the load ran, warm-up included (shorter than asked when interrupted).
+    pub ran_s: f64,
+    /// Modelled seconds of warm-up excluded from the figures.
+    pub warmup_s: f64,
+    /// Ctrl+C ended the run early.
+    pub interrupted: bool,
+    /// The request bound (`max_requests`) stopped the load early.
+    pub capped: bool,
+    /// Requests sent in all (warm-up included).
+    pub sent: u64,
+}
+
+impl Measured {
+    /// The measured window in modelled seconds (after the warm-up).
+    #[must_use]
+    pub fn window_s(&self) -> f64 {
+        (self.ran_s - self.warmup_s).max(0.0)
+    }
+
+    /// The measured figures in the simulator's report format: its workloads
+    /// section filled, node and edge sections empty, `settings` as given.
+    #[must_use]
+    pub fn report(&self, design: &str, settings: engine::sim::report::ReportSettings) -> Report {
+        let window_s = self.window_s();
+        // The emulator speaks to the command line only, in English.
+        let mut warnings = vec![Message::untranslated(
+            "measured by live emulation: latency figures are point estimates, the error rate's interval is binomial",
+        )];
+        if self.interrupted {
+            warnings.push(Message::untranslated(format!(
+                "interrupted after {:.1} s of {:.1} s",
+                self.ran_s, settings.duration_s
+            )));
+        }
+        if self.capped {
+            warnings.push(Message::untranslated(format!(
+                "the request bound stopped the load after {} requests",
+                self.sent
+            )));
+        }
+        Report {
+            report_version: engine::sim::report::REPORT_VERSION,
+            design: design.to_owned(),
+            settings,
+            unstable: false,
+            unstable_reasons: Vec::new(),
+            unstable_nodes: Vec::new(),
+            conservation: engine::sim::report::Conservation { holds: true, violations: Vec::new() },
+            warnings,
+            events: 0,
+            workloads: self.workloads.iter().map(|w| w.report(window_s)).collect(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            brokers: Vec::new(),
+            slos: Vec::new(),
+            series: engine::sim::TimeSeries::default(),
+            traces: Vec::new(),
+            load: None,
+            faults: Vec::new(),
+            discovery: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_and_latency_add_up() {
+        let mut w = WorkloadMeasure::new("browse", "web").unwrap();
+        for i in 0..10u64 {
+            w.arrived += 1;
+            let o = if i < 7 { Outcome::Ok } else { Outcome::Rejected(RejectCause::QueueFull) };
+            w.record(o, 2_000_000);
+        }
+        assert_eq!(w.finished(), 10);
+        assert_eq!(w.outcomes.failed(), 3);
+        let r = w.report(2.0);
+        assert!((r.throughput_per_s.mean - 3.5).abs() < 1e-12);
+        assert!((r.latency_ms.mean.mean - 2.0).abs() < 1e-9);
+        assert!((r.error_rate.mean - 0.3).abs() < 1e-12);
+        assert!(r.error_rate.ci95 > 0.0);
+    }
+}

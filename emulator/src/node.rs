@@ -1,0 +1,339 @@
+//! A request's life at an emulated node, as the simulator models it
+//! (`engine/src/sim/flow/station.rs` and `steps.rs`): admission to a
+//! replica's worker or queue (full → rejected), the service time slept, the
+//! error draw, the cache hit, the worker freed after service on an async node
+//! (held to the end on a blocking one), then the handler's stages: steps
+//! taken with their probability, one member per weighted branch group, each
+//! call repeated `calls_per_request` times while it succeeds, parallel
+//! members joined, the stage failing with the first failure to come back.
+//! Network latency is slept each way of a call. Every modelled time is
+//! multiplied by the time scale before it is slept.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use engine::model::{Outcome, RejectCause};
+use engine::policy::TokenBucket;
+use engine::sampling::Stream;
+use tokio::task::JoinSet;
+
+use crate::metrics::NodeMetrics;
+use crate::policy::EdgePolicy;
+use crate::station::Station;
+use crate::topology::{Handler, Step, Topology};
+use crate::wire::Client;
+
+/// Most hops a request may take, as the simulator's depth limit: beyond it
+/// a call fails instead of being sent.
+pub const MAX_DEPTH: u16 = 64;
+
+/// A node's random streams, one per kind of decision (as the simulator keys them).
+#[derive(Debug)]
+struct NodeRng {
+    service: Stream,
+    error: Stream,
+    cache: Stream,
+    branch: Stream,
+}
+
+/// An edge's random streams.
+#[derive(Debug)]
+struct EdgeRng {
+    latency: Stream,
+    probability: Stream,
+}
+
+/// One node's running state.
+#[derive(Debug)]
+pub struct NodeState {
+    /// Its replicas (`None` for a load source, which has no station).
+    pub station: Option<Arc<Station>>,
+    /// Its metrics.
+    pub metrics: NodeMetrics,
+    /// Requests being handled (queued or served).
+    pub in_flight: AtomicU64,
+    /// The ingress rate limiter, the engine's token bucket on the modelled clock.
+    rate_limit: Option<Mutex<TokenBucket>>,
+    rng: Mutex<NodeRng>,
+}
+
+/// Everything the nodes share: the topology, where each node listens, the
+/// client, the time scale.
+#[derive(Debug)]
+pub struct Shared {
+    /// The design as run.
+    pub topology: Topology,
+    /// Per node.
+    pub nodes: Vec<NodeState>,
+    /// Where each node listens.
+    pub addrs: Vec<SocketAddr>,
+    /// The client every call goes through.
+    pub client: Client,
+    /// Wall-clock time per modelled time.
+    pub time_scale: f64,
+    /// The timer's mean lateness, taken off every sleep so that sleeps are
+    /// right on average (see [`crate::timing`]).
+    pub lateness: Duration,
+    /// When the emulation started: modelled time is measured from here.
+    epoch: Instant,
+    /// Call policies by edge id.
+    policies: BTreeMap<String, Arc<EdgePolicy>>,
+    edges: BTreeMap<String, Mutex<EdgeRng>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Counts a request in flight at its node for as long as it lives.
+struct InFlight<'a>(&'a AtomicU64);
+
+impl<'a> InFlight<'a> {
+    fn new(counter: &'a AtomicU64) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        Self(counter)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Shared {
+    /// The running state of `topology` with nodes listening at `addrs`,
+    /// random streams keyed by `seed`.
+    #[must_use]
+    pub fn new(topology: Topology, addrs: Vec<SocketAddr>, time_scale: f64, lateness: Duration, seed: u64) -> Self {
+        let nodes = topology
+            .nodes
+            .iter()
+            .map(|n| {
+                let key = |purpose: &str| Stream::keyed(seed, 0, &n.id, purpose);
+                NodeState {
+                    station: (!n.client).then(|| {
+                        Station::new(n.replicas, n.workers, n.queue_capacity, n.load_balancer, key("load_balancer"))
+                    }),
+                    metrics: NodeMetrics::new(&n.id, n.replicas),
+                    in_flight: AtomicU64::new(0),
+                    rate_limit: n.rate_limit.as_ref().map(|r| Mutex::new(TokenBucket::from_model(r))),
+                    rng: Mutex::new(NodeRng {
+                        service: key("service"),
+                        error: key("error"),
+                        cache: key("cache"),
+                        branch: key("branch"),
+                    }),
+                }
+            })
+            .collect();
+        let mut edges = BTreeMap::new();
+        let mut policies = BTreeMap::new();
+        for h in topology.nodes.iter().flat_map(|n| &n.handlers) {
+            for step in h.stages.iter().flatten() {
+                if let Some(p) = EdgePolicy::of(step.policy.as_ref(), &step.edge, seed) {
+                    policies.entry(step.edge.clone()).or_insert(p);
+                }
+                edges.entry(step.edge.clone()).or_insert_with(|| {
+                    Mutex::new(EdgeRng {
+                        latency: Stream::keyed(seed, 0, &step.edge, "latency"),
+                        probability: Stream::keyed(seed, 0, &step.edge, "probability"),
+                    })
+                });
+            }
+        }
+        Self {
+            topology,
+            nodes,
+            addrs,
+            client: Client::new(),
+            time_scale,
+            lateness,
+            epoch: Instant::now(),
+            policies,
+            edges,
+        }
+    }
+
+    /// Modelled nanoseconds since the emulation started (the policies' clock).
+    #[must_use]
+    pub fn now_ns(&self) -> u64 {
+        (self.epoch.elapsed().as_nanos() as f64 / self.time_scale) as u64
+    }
+
+    /// Wait `ns` of modelled time (scaled to the wall clock, less the
+    /// timer's mean lateness).
+    pub async fn pause(&self, ns: u64) {
+        if ns > 0 {
+            let wall = Duration::from_secs_f64(ns as f64 * 1e-9 * self.time_scale);
+            tokio::time::sleep(wall.saturating_sub(self.lateness)).await;
+        }
+    }
+
+    /// Handle a request for `operation` at node `node`, `depth` hops from its
+    /// workload's entry; the outcome is also counted in the node's metrics.
+    pub async fn handle(self: Arc<Self>, node: usize, operation: Option<String>, depth: u16) -> Outcome {
+        let (Some(spec), Some(state)) = (self.topology.nodes.get(node), self.nodes.get(node)) else {
+            return Outcome::Error;
+        };
+        let started = Instant::now();
+        let in_flight = InFlight::new(&state.in_flight);
+        let outcome = match spec.handler(operation.as_deref()) {
+            Some(h) => self.serve(node, h, depth).await,
+            None => Outcome::Error,
+        };
+        drop(in_flight);
+        state.metrics.record(outcome, started.elapsed().as_secs_f64() / self.time_scale);
+        outcome
+    }
+
+    /// Admission, service and steps of one request.
+    async fn serve(self: &Arc<Self>, node: usize, h: usize, depth: u16) -> Outcome {
+        let (Some(spec), Some(state)) = (self.topology.nodes.get(node), self.nodes.get(node)) else {
+            return Outcome::Error;
+        };
+        let Some(handler) = spec.handlers.get(h) else { return Outcome::Error };
+        // The worker, and the request's presence on its replica (which the
+        // load balancer counts until the request ends, as the simulator's
+        // `active`, whether or not the worker is still held).
+        let mut held = None;
+        let mut presence = None;
+        if let Some(bucket) = &state.rate_limit
+            && !lock(bucket).try_acquire(self.now_ns())
+        {
+            return Outcome::Rejected(RejectCause::RateLimited);
+        }
+        // A load source has no station and no service (it passes straight on).
+        if let Some(station) = &state.station {
+            match station.admit().await {
+                Ok((here, worker)) => {
+                    presence = Some(here);
+                    held = Some(worker);
+                }
+                Err(_) => return Outcome::Rejected(RejectCause::QueueFull),
+            }
+            let service_ns = handler.service.sample(&mut lock(&state.rng).service);
+            self.pause(service_ns).await;
+        }
+        {
+            let mut rng = lock(&state.rng);
+            if rng.error.chance(spec.error_probability) {
+                return Outcome::Error;
+            }
+            if spec.hit_ratio > 0.0 && rng.cache.chance(spec.hit_ratio) {
+                return Outcome::Ok;
+            }
+        }
+        // Branches are drawn only when there are steps to take, as the simulator does.
+        let skip = if handler.stages.is_empty() { 0 } else { branch_skips(handler, &mut lock(&state.rng).branch) };
+        if !spec.blocking {
+            // An async worker is released as soon as its service ends.
+            held = None;
+        }
+        let outcome = self.run_stages(node, h, handler, skip, depth).await;
+        drop(held);
+        drop(presence);
+        outcome
+    }
+
+    /// Run the handler's stages in turn.
+    async fn run_stages(self: &Arc<Self>, node: usize, h: usize, handler: &Handler, skip: u64, depth: u16) -> Outcome {
+        let mut degraded = false;
+        for (s, stage) in handler.stages.iter().enumerate() {
+            let mut calls = JoinSet::new();
+            for (m, step) in stage.iter().enumerate() {
+                if step.branch.is_some_and(|(_, bit)| skip & (1u64 << bit) != 0) {
+                    continue;
+                }
+                if step.probability < 1.0 && !self.edge_chance(&step.edge, step.probability) {
+                    continue;
+                }
+                if step.calls == 0 {
+                    continue;
+                }
+                let shared = Arc::clone(self);
+                calls.spawn(async move { shared.run_step(node, h, s, m, depth).await });
+            }
+            let mut fail = None;
+            while let Some(done) = calls.join_next().await {
+                let outcome = done.unwrap_or(Outcome::Error);
+                if outcome == Outcome::Degraded {
+                    degraded = true;
+                }
+                if fail.is_none() && outcome.is_failure() {
+                    fail = Some(outcome);
+                }
+            }
+            if let Some(o) = fail {
+                return o;
+            }
+        }
+        if degraded { Outcome::Degraded } else { Outcome::Ok }
+    }
+
+    /// Step `m` of stage `s` of handler `h` of node `node`: its calls in
+    /// turn while they succeed.
+    async fn run_step(self: Arc<Self>, node: usize, h: usize, s: usize, m: usize, depth: u16) -> Outcome {
+        let step = self
+            .topology
+            .nodes
+            .get(node)
+            .and_then(|n| n.handlers.get(h))
+            .and_then(|h| h.stages.get(s))
+            .and_then(|stage| stage.get(m));
+        let Some(step) = step else { return Outcome::Error };
+        let mut outcome = Outcome::Ok;
+        let policy = self.policies.get(&step.edge).cloned();
+        for _ in 0..step.calls {
+            outcome = match &policy {
+                Some(p) => self.policy_call(step, p, depth).await,
+                None => self.call(step, depth).await,
+            };
+            if !matches!(outcome, Outcome::Ok | Outcome::Degraded) {
+                break;
+            }
+        }
+        outcome
+    }
+
+    /// One call over `step`'s edge: latency there, the callee's answer, latency back.
+    pub(crate) async fn call(&self, step: &Step, depth: u16) -> Outcome {
+        let next = depth.saturating_add(1);
+        if next > MAX_DEPTH {
+            return Outcome::Error;
+        }
+        let Some(&addr) = self.addrs.get(step.to_node) else { return Outcome::Error };
+        self.pause(self.edge_latency(step)).await;
+        let outcome = self.client.call(addr, step.to_operation.as_deref(), next).await;
+        self.pause(self.edge_latency(step)).await;
+        outcome
+    }
+
+    fn edge_latency(&self, step: &Step) -> u64 {
+        match (&step.latency, self.edges.get(&step.edge)) {
+            (Some(sampler), Some(rng)) => sampler.sample(&mut lock(rng).latency),
+            _ => 0,
+        }
+    }
+
+    fn edge_chance(&self, edge: &str, p: f64) -> bool {
+        self.edges.get(edge).is_some_and(|rng| lock(rng).probability.chance(p))
+    }
+}
+
+/// The steps left out by this request's branch draws: one draw per group,
+/// the member whose cumulative share first exceeds it taken (the last one
+/// when rounding leaves none), as the simulator's `begin_steps_at`.
+fn branch_skips(handler: &Handler, rng: &mut Stream) -> u64 {
+    let mut skip = 0u64;
+    for group in &handler.groups {
+        let u = rng.unit();
+        let chosen = group.members.iter().find(|(_, cum)| u < *cum).or(group.members.last()).map(|m| m.0);
+        let keep = chosen.map_or(0, |bit| 1u64 << bit);
+        skip |= group.mask & !keep;
+    }
+    skip
+}

@@ -1,0 +1,227 @@
+//! Calls on edges with a policy, driven by the engine's clock-free policy
+//! parts (`engine::policy`) with the emulation's modelled clock, in the
+//! order the simulator follows (`engine/src/sim/flow/calls.rs`): a logical
+//! call is made of tries; each try passes the breaker (failing fast when it
+//! is open) and the bulkhead, then goes as a plain call bounded by the
+//! per-try timeout; a failed try is retried as `retry_on`, the backoff and
+//! the budget decide; the overall timeout bounds the whole call; a call that
+//! still fails answers through the fallback (degraded).
+//!
+//! A try the caller gives up on is left to run (its callee finishes the
+//! work, as the simulator's orphan) unless the policy propagates
+//! cancellation, in which case its connection is dropped and the callee's
+//! server stops the request where it is.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use engine::model::{CallPolicy, Outcome, RejectCause};
+use engine::policy::{
+    BreakerConfig, BreakerDecision, Bulkhead, CircuitBreaker, RetryBudget, RetryDecision, RetryPolicy, Timeouts,
+    retry_class,
+};
+use engine::sampling::{Stream, ms_to_ns};
+
+use crate::node::Shared;
+use crate::topology::Step;
+
+/// An edge's policy: its configuration and live state.
+#[derive(Debug)]
+pub struct EdgePolicy {
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    fallback_ns: Option<u64>,
+    cancel: bool,
+    state: Mutex<PolicyState>,
+}
+
+#[derive(Debug)]
+struct PolicyState {
+    breaker: Option<CircuitBreaker>,
+    budget: Option<RetryBudget>,
+    bulkhead: Option<Bulkhead>,
+    rng: Stream,
+}
+
+impl EdgePolicy {
+    /// The policy of edge `edge_id` (`None` when it sets nothing), its
+    /// retry jitter drawn from the stream the simulator keys for it.
+    #[must_use]
+    pub fn of(policy: Option<&CallPolicy>, edge_id: &str, seed: u64) -> Option<Arc<Self>> {
+        let p = policy.filter(|p| !p.is_empty())?;
+        Some(Arc::new(Self {
+            timeouts: Timeouts::from_model(p),
+            retry: RetryPolicy::from_model(p.retries.as_ref()),
+            fallback_ns: p.fallback.as_ref().map(|f| ms_to_ns(f.latency_ms)),
+            cancel: p.propagate_cancellation,
+            state: Mutex::new(PolicyState {
+                breaker: p.circuit_breaker.as_ref().map(|b| CircuitBreaker::new(BreakerConfig::from_model(b))),
+                budget: p.retries.as_ref().and_then(|r| r.budget_ratio).map(|b| RetryBudget::new(b.max(0.0))),
+                bulkhead: p.bulkhead.as_ref().map(|b| Bulkhead::new(b.max_concurrent)),
+                rng: Stream::keyed(seed, 0, edge_id, "retry"),
+            }),
+        }))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, PolicyState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A try in flight: its bulkhead permit and breaker probe are given back
+/// once, with its outcome, or as a timeout if it is abandoned.
+struct Try<'a> {
+    policy: &'a EdgePolicy,
+    shared: &'a Shared,
+    permit: bool,
+    probe: bool,
+    open: bool,
+    /// The call in flight, stopped when it is abandoned and the policy
+    /// propagates cancellation.
+    call: Option<tokio::task::AbortHandle>,
+}
+
+impl Try<'_> {
+    fn over(&mut self, outcome: Outcome) {
+        if !self.open {
+            return;
+        }
+        self.open = false;
+        let now_ns = self.shared.now_ns();
+        let mut st = self.policy.lock();
+        if self.permit
+            && let Some(b) = &mut st.bulkhead
+        {
+            b.release();
+        }
+        if let Some(b) = &mut st.breaker {
+            b.on_result(now_ns, retry_class(outcome) != 0, self.probe);
+        }
+    }
+}
+
+impl Drop for Try<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Abandoned by the call's overall timeout.
+            if self.policy.cancel
+                && let Some(call) = &self.call
+            {
+                call.abort();
+            }
+            self.over(Outcome::Timeout);
+        }
+    }
+}
+
+impl Shared {
+    /// One logical call over `step` through `policy`.
+    pub(crate) async fn policy_call(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, depth: u16) -> Outcome {
+        let start_ns = self.now_ns();
+        let deadline_ns = policy.timeouts.call_deadline_ns(start_ns);
+        if let Some(b) = &mut policy.lock().budget {
+            b.on_call();
+        }
+        let tries = self.tries(step, policy, depth, deadline_ns);
+        let outcome = match deadline_ns {
+            Some(d) => {
+                tokio::time::timeout(self.wall(d.saturating_sub(start_ns)), tries).await.unwrap_or(Outcome::Timeout)
+            }
+            None => tries.await,
+        };
+        match policy.fallback_ns {
+            Some(ns) if outcome.is_failure() => {
+                self.pause(ns).await;
+                Outcome::Degraded
+            }
+            _ => outcome,
+        }
+    }
+
+    /// Tries until one succeeds or the retry policy gives up.
+    async fn tries(
+        self: &Arc<Self>,
+        step: &Step,
+        policy: &EdgePolicy,
+        depth: u16,
+        deadline_ns: Option<u64>,
+    ) -> Outcome {
+        let mut attempts = 0u32;
+        loop {
+            attempts += 1;
+            let outcome = self.one_try(step, policy, depth).await;
+            if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
+                return outcome;
+            }
+            let now_ns = self.now_ns();
+            let decision = {
+                let st = &mut *policy.lock();
+                policy.retry.decide(
+                    attempts,
+                    retry_class(outcome),
+                    now_ns,
+                    deadline_ns,
+                    st.budget.as_mut(),
+                    &mut st.rng,
+                )
+            };
+            match decision {
+                RetryDecision::RetryAfter { delay_ns } => self.pause(delay_ns).await,
+                RetryDecision::BudgetExhausted | RetryDecision::GiveUp => return outcome,
+            }
+        }
+    }
+
+    /// One try: breaker, bulkhead, then the call within the per-try timeout.
+    async fn one_try(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, depth: u16) -> Outcome {
+        let now_ns = self.now_ns();
+        let mut t = Try { policy, shared: self, permit: false, probe: false, open: false, call: None };
+        {
+            let mut st = policy.lock();
+            if let Some(b) = &mut st.breaker {
+                // The open period may have ended since the last try.
+                b.poll(now_ns);
+                match b.admit() {
+                    BreakerDecision::Pass => {}
+                    BreakerDecision::Probe => t.probe = true,
+                    BreakerDecision::Refuse => return Outcome::Rejected(RejectCause::BreakerOpen),
+                }
+            }
+            if let Some(b) = &mut st.bulkhead {
+                if !b.try_acquire() {
+                    // Refused before it went: nothing to give back (as the simulator).
+                    return Outcome::Rejected(RejectCause::Bulkhead);
+                }
+                t.permit = true;
+            }
+        }
+        t.open = true;
+        let call = {
+            let shared = Arc::clone(self);
+            let step = step.clone();
+            tokio::spawn(async move { shared.call(&step, depth).await })
+        };
+        let abort = call.abort_handle();
+        t.call = Some(abort.clone());
+        let outcome = match policy.timeouts.try_deadline_ns(now_ns) {
+            Some(d) => {
+                if let Ok(done) = tokio::time::timeout(self.wall(d.saturating_sub(now_ns)), call).await {
+                    done.unwrap_or(Outcome::Error)
+                } else {
+                    if policy.cancel {
+                        abort.abort();
+                    }
+                    Outcome::Timeout
+                }
+            }
+            None => call.await.unwrap_or(Outcome::Error),
+        };
+        t.over(outcome);
+        outcome
+    }
+
+    /// `ns` of modelled time as wall-clock time.
+    fn wall(&self, ns: u64) -> Duration {
+        Duration::from_secs_f64(ns as f64 * 1e-9 * self.time_scale)
+    }
+}

@@ -1,0 +1,96 @@
+//! Each node's HTTP/1.1 server: `POST /op/{operation}` (and `/` for the
+//! default handling) runs a request through the node, `GET /metrics` serves
+//! its metrics. Listeners are opened before anything runs, so the port table
+//! printed at start is where the nodes are.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use crate::error::EmulateError;
+use crate::node::{MAX_DEPTH, Shared};
+use crate::wire::{DEPTH_HEADER, Route, response, route};
+
+/// Open one listener per node on `ip`: at `base_port + i` for node `i`, or
+/// on a port the system chooses when `base_port` is `None`.
+///
+/// # Errors
+/// A port that cannot be opened, or ports past 65535.
+pub async fn bind(ids: &[String], ip: IpAddr, base_port: Option<u16>) -> Result<Vec<TcpListener>, EmulateError> {
+    let mut listeners = Vec::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        let port = match base_port {
+            None => 0,
+            Some(base) => u16::try_from(usize::from(base) + i).map_err(|_| EmulateError::Ports(base, ids.len()))?,
+        };
+        let addr = SocketAddr::new(ip, port);
+        let listener =
+            TcpListener::bind(addr).await.map_err(|source| EmulateError::Bind { node: id.clone(), addr, source })?;
+        listeners.push(listener);
+    }
+    Ok(listeners)
+}
+
+/// Serve node `node` on `listener` until the task is aborted; connections
+/// run in `connections`, which the caller aborts at shutdown.
+pub async fn serve(shared: Arc<Shared>, node: usize, listener: TcpListener) {
+    let mut connections = JoinSet::new();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        // Small request/response pairs: Nagle's delay would add up to 40 ms a hop.
+        let _ = stream.set_nodelay(true);
+        let shared = Arc::clone(&shared);
+        connections.spawn(async move {
+            let service = service_fn(move |request| {
+                let shared = Arc::clone(&shared);
+                async move { Ok::<_, Infallible>(answer(shared, node, &request).await) }
+            });
+            // A connection that fails (the peer went away) ends quietly.
+            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+        });
+        // Reap finished connections so the set does not grow without bound.
+        while connections.try_join_next().is_some() {}
+    }
+}
+
+/// The response to one request at node `node`.
+async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -> Response<Full<Bytes>> {
+    match route(request.uri().path()) {
+        Route::Metrics => {
+            let Some(state) = shared.nodes.get(node) else { return status(StatusCode::NOT_FOUND) };
+            let text = state.metrics.encode(state.station.as_deref(), state.in_flight.load(Ordering::Relaxed));
+            Response::builder()
+                .header("content-type", "application/openmetrics-text; version=1.0.0; charset=utf-8")
+                .body(Full::new(Bytes::from(text)))
+                .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR))
+        }
+        Route::Operation(op) => {
+            let depth = request
+                .headers()
+                .get(DEPTH_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u16>().ok())
+                .unwrap_or(0)
+                .min(MAX_DEPTH);
+            response(shared.handle(node, op, depth).await)
+        }
+        Route::Unknown => status(StatusCode::NOT_FOUND),
+    }
+}
+
+fn status(code: StatusCode) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::new()));
+    *r.status_mut() = code;
+    r
+}

@@ -1,0 +1,330 @@
+//! The design as the emulator runs it: per node its capacity and its
+//! handlers (one per operation), each handler's steps in stages, and the
+//! parts of the design not emulated yet, named so a run refuses them.
+//!
+//! The steps are built by the rules the simulator's plan compiler follows
+//! (`engine/src/sim/core/plan.rs`, `compile_steps`): a node's call, event and
+//! signal edges in file order, those of another operation left out, sorted
+//! stably by `order`; edges sharing `(order, parallel_group)` form one
+//! parallel stage, every other edge a stage of its own; branch members carry
+//! their group and weight, normalised to cumulative shares in step order.
+
+use std::collections::BTreeMap;
+
+use engine::model::{Design, Distribution, EdgeKind, LoadBalancer, NodeKind};
+use engine::sampling::Sampler;
+
+use crate::error::EmulateError;
+
+/// One step of a handler: a call of another node.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// The edge's id (metrics, messages).
+    pub edge: String,
+    /// Index of the called node.
+    pub to_node: usize,
+    /// The called operation (`None`: the callee's default handling).
+    pub to_operation: Option<String>,
+    /// Probability that the step is taken, drawn per request.
+    pub probability: f64,
+    /// Sequential repeats per request.
+    pub calls: u32,
+    /// Network latency each way, or `None` when there is none.
+    pub latency: Option<Sampler>,
+    /// The step's branch group (index into [`Handler::groups`]) and its bit.
+    pub branch: Option<(usize, u8)>,
+    /// The edge's call policy (timeouts, retries, breaker, bulkhead, fallback).
+    pub policy: Option<engine::model::CallPolicy>,
+}
+
+/// A weighted branch group: exactly one member is taken per request.
+#[derive(Clone, Debug, Default)]
+pub struct Group {
+    /// (bit, cumulative share normalised to 1), in step order.
+    pub members: Vec<(u8, f64)>,
+    /// Every member's bit.
+    pub mask: u64,
+}
+
+/// One operation of a node.
+#[derive(Clone, Debug)]
+pub struct Handler {
+    /// The operation's name (`None`: the default handling).
+    pub operation: Option<String>,
+    /// Service time.
+    pub service: Sampler,
+    /// Stages run in turn; a stage's steps run concurrently and join.
+    pub stages: Vec<Vec<Step>>,
+    /// Branch groups of this handler.
+    pub groups: Vec<Group>,
+}
+
+/// A node as the emulator runs it.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// The node's id.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// A load source: no station and no service time (as the simulator treats clients).
+    pub client: bool,
+    /// Replicas behind the load balancer.
+    pub replicas: u32,
+    /// Workers per replica.
+    pub workers: u32,
+    /// Queue capacity per replica (`None`: unbounded).
+    pub queue_capacity: Option<u32>,
+    /// How a replica is chosen.
+    pub load_balancer: LoadBalancer,
+    /// Whether a worker is held while downstream calls run.
+    pub blocking: bool,
+    /// Probability that serving fails.
+    pub error_probability: f64,
+    /// Cache hit ratio (0 for every node but a cache).
+    pub hit_ratio: f64,
+    /// Ingress rate limit.
+    pub rate_limit: Option<engine::model::RateLimit>,
+    /// Handlers, the default one first.
+    pub handlers: Vec<Handler>,
+}
+
+impl Node {
+    /// The handler for `operation`: the named one, else the default one (as
+    /// the simulator routes an unknown operation).
+    #[must_use]
+    pub fn handler(&self, operation: Option<&str>) -> Option<usize> {
+        operation
+            .and_then(|op| self.handlers.iter().position(|h| h.operation.as_deref() == Some(op)))
+            .or_else(|| (!self.handlers.is_empty()).then_some(0))
+    }
+}
+
+/// The whole design as the emulator runs it.
+#[derive(Clone, Debug)]
+pub struct Topology {
+    /// Nodes in design order.
+    pub nodes: Vec<Node>,
+}
+
+impl Topology {
+    /// Build the emulated topology of an analysed design (one without errors).
+    ///
+    /// # Errors
+    /// [`EmulateError::NotEmulated`] naming every part of the design the
+    /// emulator does not run yet, and [`EmulateError::Undrawable`] for a
+    /// distribution the sampler refuses.
+    pub fn of(design: &Design) -> Result<Self, EmulateError> {
+        let missing = not_emulated(design);
+        if !missing.is_empty() {
+            return Err(EmulateError::NotEmulated(missing));
+        }
+        let by_id: BTreeMap<&str, usize> =
+            design.nodes.iter().enumerate().rev().map(|(i, n)| (n.id.as_str(), i)).collect();
+        let draw =
+            |d: &Distribution, path: String| Sampler::new(d).map_err(|e| EmulateError::Undrawable(path, e.to_string()));
+
+        // Operation names per node, as the plan compiler collects them:
+        // declared, used by edges, or entered by workloads.
+        let mut ops: Vec<Vec<String>> =
+            design.nodes.iter().map(|n| n.operations.iter().map(|o| o.name.clone()).collect()).collect();
+        let mut add = |node: &str, op: &Option<String>| {
+            if let (Some(&i), Some(op)) = (by_id.get(node), op)
+                && let Some(list) = ops.get_mut(i)
+                && !list.contains(op)
+            {
+                list.push(op.clone());
+            }
+        };
+        for e in &design.edges {
+            add(&e.from, &e.operation);
+            add(&e.to, &e.target_operation);
+        }
+        for w in &design.workloads {
+            add(&w.entry, &w.operation);
+        }
+
+        let mut nodes = Vec::with_capacity(design.nodes.len());
+        for (i, n) in design.nodes.iter().enumerate() {
+            let client = n.kind == NodeKind::Client;
+            let mut handlers = Vec::new();
+            let names = ops.get(i).cloned().unwrap_or_default();
+            for op in std::iter::once(None).chain(names.into_iter().map(Some)) {
+                let dist = op
+                    .as_deref()
+                    .and_then(|o| n.operation(o))
+                    .and_then(|o| o.service_time.as_ref())
+                    .unwrap_or(&n.service_time);
+                let service =
+                    if client { Sampler::constant_ns(0) } else { draw(dist, format!("nodes[{}].service_time", n.id))? };
+                let (stages, groups) = steps(design, &n.id, op.as_deref(), &by_id)?;
+                handlers.push(Handler { operation: op, service, stages, groups });
+            }
+            nodes.push(Node {
+                id: n.id.clone(),
+                name: n.name.clone(),
+                client,
+                replicas: n.capacity.replicas.max(1),
+                workers: n.capacity.workers.max(1),
+                queue_capacity: n.capacity.queue_capacity,
+                load_balancer: n.capacity.load_balancer,
+                blocking: n.capacity.concurrency == engine::model::Concurrency::Blocking,
+                error_probability: n.error_probability.clamp(0.0, 1.0),
+                hit_ratio: if n.kind == NodeKind::Cache {
+                    n.cache.as_ref().map_or(0.0, |c| c.hit_ratio.clamp(0.0, 1.0))
+                } else {
+                    0.0
+                },
+                rate_limit: n.policies.rate_limit.clone(),
+                handlers,
+            });
+        }
+        Ok(Self { nodes })
+    }
+
+    /// The index of the node with this id.
+    #[must_use]
+    pub fn node_index(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+
+    /// The shortest mean service time of a node that serves (clients have
+    /// none), in milliseconds; `None` when no node has a positive one.
+    #[must_use]
+    pub fn shortest_mean_service_ms(design: &Design) -> Option<f64> {
+        design
+            .nodes
+            .iter()
+            .filter(|n| n.kind != NodeKind::Client)
+            .flat_map(|n| {
+                std::iter::once(n.service_time.mean_ms())
+                    .chain(n.operations.iter().filter_map(|o| o.service_time.as_ref().map(Distribution::mean_ms)))
+            })
+            .filter(|m| *m > 0.0 && m.is_finite())
+            .min_by(f64::total_cmp)
+    }
+}
+
+/// The stages and branch groups of node `from`'s handler for `op`.
+fn steps(
+    design: &Design,
+    from: &str,
+    op: Option<&str>,
+    by_id: &BTreeMap<&str, usize>,
+) -> Result<(Vec<Vec<Step>>, Vec<Group>), EmulateError> {
+    let mut edges: Vec<&engine::model::Edge> = design
+        .edges
+        .iter()
+        .filter(|e| e.from == from && e.kind == EdgeKind::Call)
+        .filter(|e| e.operation.is_none() || e.operation.as_deref() == op)
+        .collect();
+    // Stable: ties keep file order.
+    edges.sort_by_key(|e| e.order);
+
+    let mut keys: Vec<(u32, Option<&str>)> = Vec::new();
+    let mut stages: Vec<Vec<Step>> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_names: Vec<&str> = Vec::new();
+    let mut weights: Vec<Vec<(u8, f64)>> = Vec::new();
+    let mut bits = 0u8;
+    for e in edges {
+        let Some(&to_node) = by_id.get(e.to.as_str()) else { continue };
+        let latency = match &e.network_latency {
+            Some(d) => Some(
+                Sampler::new(d)
+                    .map_err(|x| EmulateError::Undrawable(format!("edges[{}].network_latency", e.id), x.to_string()))?,
+            )
+            .filter(|s| !s.is_zero()),
+            None => None,
+        };
+        let branch = e.branch.as_ref().map(|b| {
+            let g = group_names.iter().position(|n| *n == b.group).unwrap_or_else(|| {
+                group_names.push(&b.group);
+                weights.push(Vec::new());
+                group_names.len() - 1
+            });
+            let bit = bits;
+            bits = bits.saturating_add(1);
+            if let Some(list) = weights.get_mut(g) {
+                list.push((bit, b.weight.max(0.0)));
+            }
+            (g, bit)
+        });
+        let step = Step {
+            edge: e.id.clone(),
+            to_node,
+            to_operation: e.target_operation.clone(),
+            probability: e.probability.clamp(0.0, 1.0),
+            calls: e.calls_per_request,
+            latency,
+            branch,
+            policy: e.policy.clone().filter(|p| !p.is_empty()),
+        };
+        let key = (e.order, e.parallel_group.as_deref());
+        let found = if key.1.is_some() { keys.iter().position(|k| *k == key) } else { None };
+        if let Some(stage) = found.and_then(|pos| stages.get_mut(pos)) {
+            stage.push(step);
+        } else {
+            keys.push(key);
+            stages.push(vec![step]);
+        }
+    }
+    for members in weights {
+        let total: f64 = members.iter().map(|(_, w)| w).sum();
+        let mut acc = 0.0;
+        let mut mask = 0u64;
+        let cumulative = members
+            .iter()
+            .map(|(bit, w)| {
+                acc += if total > 0.0 { w / total } else { 0.0 };
+                mask |= 1u64 << bit;
+                (*bit, acc)
+            })
+            .collect();
+        groups.push(Group { members: cumulative, mask });
+    }
+    Ok((stages, groups))
+}
+
+/// Every part of the design the emulator does not run yet, as
+/// "path: what", so a run refuses the design instead of running it wrongly.
+#[must_use]
+pub fn not_emulated(design: &Design) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in &design.nodes {
+        let at = format!("nodes[{}]", n.id);
+        match n.kind {
+            NodeKind::Broker => out.push(format!("{at}: brokers (events and subscriptions) are not emulated yet")),
+            NodeKind::Receiver => out.push(format!("{at}: signal receivers are not emulated yet")),
+            NodeKind::Registry => out.push(format!("{at}: service registries are not emulated yet")),
+            _ => {}
+        }
+        if n.policies.outlier_ejection.is_some() {
+            out.push(format!("{at}.policies.outlier_ejection: outlier ejection is not emulated yet"));
+        }
+        if n.policies.autoscaling.is_some() {
+            out.push(format!("{at}.policies.autoscaling: autoscaling is not emulated yet"));
+        }
+        if n.discovery.is_some() {
+            out.push(format!("{at}.discovery: service discovery is not emulated yet"));
+        }
+    }
+    for e in &design.edges {
+        let at = format!("edges[{}]", e.id);
+        match e.kind {
+            EdgeKind::Call => {}
+            EdgeKind::Event | EdgeKind::Subscription => {
+                out.push(format!("{at}: events and subscriptions are not emulated yet"));
+            }
+            EdgeKind::Signal => out.push(format!("{at}: signals are not emulated yet")),
+        }
+    }
+    for w in &design.workloads {
+        if let engine::model::Arrival::Closed { .. } = w.arrival {
+            out.push(format!("workloads[{}].arrival: closed-loop workloads are not emulated yet", w.name));
+        }
+    }
+    if !design.faults.is_empty() {
+        out.push("faults: the fault schedule is not emulated yet".to_owned());
+    }
+    out
+}

@@ -1,0 +1,96 @@
+//! `emulate` from the command line (in-process, loopback only, a few seconds
+//! each): the port table and measured figures, the JSON that `compare`
+//! reads, the `--max-error` gate's exit code, and a clear refusal of what is
+//! not emulated yet.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+fn cli(args: &[&str]) -> (u8, String) {
+    let mut out = Vec::new();
+    let mut argv: Vec<std::ffi::OsString> = vec!["switchboard".into()];
+    argv.extend(args.iter().map(Into::into));
+    let code = switchboard::cli::run(argv, &mut out);
+    (code, String::from_utf8(out).unwrap())
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/emulate").join(name).to_str().unwrap().to_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("switchboard-emulate-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn emulate_compares_with_the_simulation_and_gates_on_the_difference() {
+    let json = tmp("errors.json");
+    let (code, out) = cli(&[
+        "emulate",
+        &fixture("errors.json"),
+        "--time-scale",
+        "1",
+        "--duration",
+        "2s",
+        "--warmup",
+        "0.5s",
+        "--compare",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("http://127.0.0.1:") && out.contains("/metrics"), "the port table: {out}");
+    assert!(out.contains("simulated ± 95% CI") && out.contains("errors"), "{out}");
+
+    // The JSON is a report `compare` reads, with the simulation beside it.
+    let text = std::fs::read_to_string(&json).unwrap();
+    let measured = engine::sim::Report::from_json(&text).unwrap();
+    let w = measured.workload("calls").unwrap();
+    assert!(w.arrived > 300, "{w:?}");
+    assert_eq!(w.arrived, w.outcomes.total(), "{w:?}");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(doc["simulated"]["workloads"][0]["arrived"].as_u64().unwrap() > 300);
+    assert!(doc["emulation"]["time_scale"].as_f64() == Some(1.0));
+    let sim = tmp("sim.json");
+    std::fs::write(&sim, serde_json::to_string(&doc["simulated"]).unwrap()).unwrap();
+    let (code, out) = cli(&["compare", sim.to_str().unwrap(), json.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("calls") && out.contains("errors"), "{out}");
+
+    // A limit no run can meet: exit 3, naming the figure.
+    let (code, out) = cli(&[
+        "emulate",
+        &fixture("errors.json"),
+        "--time-scale",
+        "1",
+        "--duration",
+        "1.5s",
+        "--warmup",
+        "0.5s",
+        "--max-error",
+        "mean:0.0001%",
+    ]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("FAIL calls mean"), "{out}");
+}
+
+#[test]
+fn what_is_not_emulated_is_refused_with_its_place() {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("errors.json")).unwrap()).unwrap();
+    doc["nodes"][1]["policies"] = serde_json::json!({"outlier_ejection":
+        {"consecutive_errors": 5, "interval_s": 10.0, "base_ejection_s": 30.0, "max_ejection_percent": 50.0}});
+    let path = tmp("outlier.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let (code, _) = cli(&["emulate", path.to_str().unwrap(), "--quiet"]);
+    assert_eq!(code, 2);
+    // The message itself goes to stderr; the emulator's own list says what it names.
+    let design = engine::model::format::load(&path).unwrap();
+    assert_eq!(
+        emulator::not_emulated(&design),
+        vec!["nodes[backend].policies.outlier_ejection: outlier ejection is not emulated yet"]
+    );
+}
