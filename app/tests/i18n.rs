@@ -595,3 +595,15 @@ fn number_fields_group_thousands_and_read_them_back() {
         .collect();
     assert!(raw.is_empty(), "number fields made without style::number: {raw:?}");
 }
+
+#[test]
+fn no_message_relies_on_a_leading_space_fluent_drops() {
+    // Fluent trims the whitespace that starts a value: "n =  requests" reads
+    // "requests" and a suffix sticks to its number. `{" "}` keeps the space.
+    for lang in Lang::ALL {
+        for source in std::iter::once(lang.source()).chain(lang.engine_source()) {
+            let bad: Vec<&str> = source.lines().filter(|l| !l.starts_with('#') && l.contains(" =  ")).collect();
+            assert!(bad.is_empty(), "{}: values starting with a space Fluent drops: {bad:?}", lang.code());
+        }
+    }
+}

@@ -346,7 +346,7 @@ inspector-nothing-selected-these-are-the = Nothing selected: these are the desig
 inspector-operations = Operations
 inspector-outlier-ejection = Outlier ejection
 inspector-own-service-time = own service time
-inspector-per-replica =  per replica
+inspector-per-replica = {" "}per replica
 inspector-policies = Policies
 inspector-port = Port
 inspector-power-of-two-choices = power of two choices
@@ -360,7 +360,7 @@ inspector-rate-limit = Rate limit
 inspector-remove-the-operation = Remove the operation
 inspector-replicas = Replicas
 inspector-replications = Replications
-inspector-requests =  requests
+inspector-requests = {" "}requests
 inspector-response = Response
 inspector-round-robin = round robin
 inspector-scale-down-wait = Scale-down wait
@@ -391,9 +391,9 @@ inspector-members = { $count ->
         [one] { $count } member
        *[other] { $count } members
     }
-inspector-waiting =  waiting
-inspector-messages =  messages
-inspector-bytes =  bytes
+inspector-waiting = {" "}waiting
+inspector-messages = {" "}messages
+inspector-bytes = {" "}bytes
 
 ## Edge and workload inspector
 
@@ -405,7 +405,7 @@ edge-at-most = at most
 edge-attempts = Attempts
 edge-backoff = Backoff
 edge-bulkhead = Bulkhead
-edge-calls =  calls
+edge-calls = {" "}calls
 edge-calls-per-request = Calls per request
 edge-cancel-the-callee-s-work = Cancel the callee's work when the caller gives up
 edge-choose = choose…
@@ -435,13 +435,13 @@ edge-for = For
 edge-from = From
 edge-group = Group
 edge-half-open-probes = Half-open probes
-edge-in-all =  in all
+edge-in-all = {" "}in all
 edge-jitter = Jitter
 edge-kind = Kind
 edge-latency = Latency
 edge-max-concurrent = Max concurrent
 edge-max-deliveries = Max deliveries
-edge-messages =  messages
+edge-messages = {" "}messages
 edge-name = Name
 edge-network-latency = Network latency
 edge-none = none
@@ -547,7 +547,7 @@ timeline-all-replicas = all replicas
 timeline-delete = Delete
 timeline-delete-fault = Delete fault
 timeline-delete-scenario = Delete scenario
-timeline-down =  down
+timeline-down = {" "}down
 timeline-drag-a-bar-to-move = · drag a bar to move it, its ends to resize, right-click to delete
 timeline-end = end
 timeline-error-probability = error probability
@@ -1006,7 +1006,7 @@ discovery-totals = { $services ->
         [one] { $dead } call
        *[other] { $dead } calls
     } to dead instances
-discovery-slowest =  · slowest eviction { $time }
+discovery-slowest = {" "}· slowest eviction { $time }
 faults-impact = { $workload }: errors { $rate } % ({ $rate-without } % without it): { $points } points due to this fault · p99 { $p99 } ms ({ $p99-without } ms without, { $p99-diff } ms) · mean { $mean } ms ({ $mean-without } ms without)
 faults-reach-slower = slower from { $at } s (+{ $after } s)
 faults-reach-failing = failing from { $at } s (+{ $after } s)
