@@ -330,10 +330,7 @@ impl Shared {
 fn branch_skips(handler: &Handler, rng: &mut Stream) -> u64 {
     let mut skip = 0u64;
     for group in &handler.groups {
-        let u = rng.unit();
-        let chosen = group.members.iter().find(|(_, cum)| u < *cum).or(group.members.last()).map(|m| m.0);
-        let keep = chosen.map_or(0, |bit| 1u64 << bit);
-        skip |= group.mask & !keep;
+        skip |= group.skipped(rng.unit());
     }
     skip
 }

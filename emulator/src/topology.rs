@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use engine::model::{Design, Distribution, EdgeKind, LoadBalancer, NodeKind};
-use engine::sampling::Sampler;
+use engine::sampling::{BranchGroup, Sampler};
 
 use crate::error::EmulateError;
 
@@ -37,15 +37,6 @@ pub struct Step {
     pub policy: Option<engine::model::CallPolicy>,
 }
 
-/// A weighted branch group: exactly one member is taken per request.
-#[derive(Clone, Debug, Default)]
-pub struct Group {
-    /// (bit, cumulative share normalised to 1), in step order.
-    pub members: Vec<(u8, f64)>,
-    /// Every member's bit.
-    pub mask: u64,
-}
-
 /// One operation of a node.
 #[derive(Clone, Debug)]
 pub struct Handler {
@@ -56,7 +47,7 @@ pub struct Handler {
     /// Stages run in turn; a stage's steps run concurrently and join.
     pub stages: Vec<Vec<Step>>,
     /// Branch groups of this handler.
-    pub groups: Vec<Group>,
+    pub groups: Vec<BranchGroup>,
 }
 
 /// A node as the emulator runs it.
@@ -210,7 +201,7 @@ fn steps(
     from: &str,
     op: Option<&str>,
     by_id: &BTreeMap<&str, usize>,
-) -> Result<(Vec<Vec<Step>>, Vec<Group>), EmulateError> {
+) -> Result<(Vec<Vec<Step>>, Vec<BranchGroup>), EmulateError> {
     let mut edges: Vec<&engine::model::Edge> = design
         .edges
         .iter()
@@ -222,7 +213,7 @@ fn steps(
 
     let mut keys: Vec<(u32, Option<&str>)> = Vec::new();
     let mut stages: Vec<Vec<Step>> = Vec::new();
-    let mut groups: Vec<Group> = Vec::new();
+    let mut groups: Vec<BranchGroup> = Vec::new();
     let mut group_names: Vec<&str> = Vec::new();
     let mut weights: Vec<Vec<(u8, f64)>> = Vec::new();
     let mut bits = 0u8;
@@ -268,20 +259,7 @@ fn steps(
             stages.push(vec![step]);
         }
     }
-    for members in weights {
-        let total: f64 = members.iter().map(|(_, w)| w).sum();
-        let mut acc = 0.0;
-        let mut mask = 0u64;
-        let cumulative = members
-            .iter()
-            .map(|(bit, w)| {
-                acc += if total > 0.0 { w / total } else { 0.0 };
-                mask |= 1u64 << bit;
-                (*bit, acc)
-            })
-            .collect();
-        groups.push(Group { members: cumulative, mask });
-    }
+    groups.extend(weights.iter().map(|members| BranchGroup::new(members)));
     Ok((stages, groups))
 }
 

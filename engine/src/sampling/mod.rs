@@ -9,14 +9,18 @@
 //!   other node's draws unchanged.
 //! - [`Sampler`]: a [`Distribution`](crate::model::Distribution) compiled
 //!   once and sampled as integer nanoseconds.
+//! - [`BranchGroup`]: a group of branch steps and the weighted choice of
+//!   the one a request takes.
 //! - [`ms_to_ns`], [`s_to_ns`]: the model's float durations as integer
 //!   nanoseconds, rounded the way every draw is.
 
+mod branch;
 mod exponential;
 mod nanos;
 mod sampler;
 mod stream;
 
+pub use branch::BranchGroup;
 pub use exponential::exp1;
 pub use nanos::{MAX_DELAY_NS, ms_to_ns, s_to_ns};
 pub(crate) use nanos::{clamped, take_clamped};

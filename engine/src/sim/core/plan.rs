@@ -8,6 +8,7 @@
 //! rule of what the simulator can run is a validation rule, so a missing node
 //! or an impossible value never reaches this file.
 
+use crate::sampling::BranchGroup;
 use std::collections::BTreeMap;
 
 use crate::model::{
@@ -102,15 +103,6 @@ pub(crate) struct Member {
     pub bit: u8,
 }
 
-/// A weighted branch group: exactly one member is taken per request.
-#[derive(Clone, Debug)]
-pub(crate) struct Group {
-    /// (bit, cumulative weight normalised to 1).
-    pub members: Vec<(u8, f64)>,
-    /// Mask of all the group's bits.
-    pub mask: u64,
-}
-
 /// An edge compiled for the run.
 #[derive(Debug)]
 pub(crate) struct PEdge {
@@ -196,7 +188,7 @@ pub(crate) struct Plan {
     pub node_handlers: Vec<Vec<(Option<String>, u32)>>,
     pub stages: Vec<Stage>,
     pub members: Vec<Member>,
-    pub groups: Vec<Group>,
+    pub groups: Vec<BranchGroup>,
     pub edges: Vec<PEdge>,
     pub brokers: Vec<PBroker>,
     pub subs: Vec<PSub>,
@@ -578,18 +570,7 @@ impl Plan {
         }
         let first_group = self.groups.len() as u32;
         for members in group_members {
-            let total: f64 = members.iter().map(|(_, w)| w).sum();
-            let mut acc = 0.0;
-            let mut mask = 0u64;
-            let cumulative = members
-                .iter()
-                .map(|(bit, w)| {
-                    acc += if total > 0.0 { w / total } else { 0.0 };
-                    mask |= 1u64 << bit;
-                    (*bit, acc)
-                })
-                .collect();
-            self.groups.push(Group { members: cumulative, mask });
+            self.groups.push(BranchGroup::new(&members));
         }
         if let Some(handler) = self.handlers.get_mut(h) {
             handler.first_stage = first_stage;

@@ -34,12 +34,8 @@ impl Simulation {
         }
         let mut skip = 0u64;
         for g in h.first_group..h.first_group + h.n_groups {
-            let group = &self.plan.groups[g as usize];
             let u = self.node_rng[node_i].branch.unit();
-            let chosen =
-                group.members.iter().find(|(_, cum)| u < *cum).or(group.members.last()).map_or(u8::MAX, |m| m.0);
-            let keep = if chosen == u8::MAX { 0 } else { 1u64 << chosen };
-            skip |= group.mask & !keep;
+            skip |= self.plan.groups[g as usize].skipped(u);
         }
         let vis = &mut self.visits[v as usize];
         vis.mask = skip;
