@@ -140,11 +140,7 @@ impl Topology {
             let mut handlers = Vec::new();
             let names = ops.get(i).cloned().unwrap_or_default();
             for op in std::iter::once(None).chain(names.into_iter().map(Some)) {
-                let dist = op
-                    .as_deref()
-                    .and_then(|o| n.operation(o))
-                    .and_then(|o| o.service_time.as_ref())
-                    .unwrap_or(&n.service_time);
+                let dist = n.service_time_of(op.as_deref());
                 let service =
                     if client { Sampler::constant_ns(0) } else { draw(dist, format!("nodes[{}].service_time", n.id))? };
                 let (stages, groups) = steps(design, &n.id, op.as_deref(), &by_id)?;

@@ -397,6 +397,13 @@ impl Node {
         self.operations.iter().find(|op| op.name == name)
     }
 
+    /// The service time of an operation (`None`: the default handling):
+    /// the operation's own when it has one, else the node's.
+    #[must_use]
+    pub fn service_time_of(&self, operation: Option<&str>) -> &Distribution {
+        operation.and_then(|o| self.operation(o)).and_then(|o| o.service_time.as_ref()).unwrap_or(&self.service_time)
+    }
+
     /// Total workers over all replicas.
     #[must_use]
     pub fn total_workers(&self) -> u64 {

@@ -349,11 +349,7 @@ impl Plan {
             let mut list = Vec::new();
             let names = op_names.get(i).cloned().unwrap_or_default();
             for op in std::iter::once(None).chain(names.into_iter().map(Some)) {
-                let dist = op
-                    .as_deref()
-                    .and_then(|o| n.operation(o))
-                    .and_then(|o| o.service_time.as_ref())
-                    .unwrap_or(&n.service_time);
+                let dist = n.service_time_of(op.as_deref());
                 let service = if n.kind == NodeKind::Client {
                     Sampler::constant_ns(0)
                 } else {
