@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use super::names::{self, NameTable};
 use super::{Note, NoteKind};
 use crate::Design;
-use crate::model::{EdgeKind, NodeKind};
+use crate::model::{Edge, EdgeKind, Node, NodeKind};
 
 /// A DOT quoted string.
 #[must_use]
@@ -96,6 +96,42 @@ pub(crate) fn edge_label(edge: &crate::model::Edge) -> String {
     }
 }
 
+/// The nodes of each group inside a block (`open(number, group)` up to
+/// `close`), then the nodes in no group, one `node_line` each: the layout
+/// the DOT and Mermaid exports share.
+pub(crate) fn write_grouped_nodes(
+    out: &mut String,
+    design: &Design,
+    open: impl Fn(usize, &str) -> String,
+    close: &str,
+    node_line: impl Fn(&Node) -> String,
+) {
+    for (i, group) in groups(design).iter().enumerate() {
+        let _ = writeln!(out, "  {}", open(i + 1, group));
+        for node in design.nodes.iter().filter(|n| n.group.as_deref() == Some(group)) {
+            let _ = writeln!(out, "    {}", node_line(node));
+        }
+        let _ = writeln!(out, "  {close}");
+    }
+    for node in design.nodes.iter().filter(|n| n.group.is_none()) {
+        let _ = writeln!(out, "  {}", node_line(node));
+    }
+}
+
+/// An edge's two ends by their diagram ids; `None`, with a note, when an
+/// end does not exist.
+pub(crate) fn edge_ends<'a>(
+    ids: &'a BTreeMap<&str, String>,
+    edge: &Edge,
+    notes: &mut Vec<Note>,
+) -> Option<(&'a str, &'a str)> {
+    if let (Some(from), Some(to)) = (ids.get(edge.from.as_str()), ids.get(edge.to.as_str())) {
+        return Some((from, to));
+    }
+    notes.push(Note::new(NoteKind::Unsupported, &edge.id, "an end of this edge does not exist: left out"));
+    None
+}
+
 pub(super) fn export(design: &Design) -> super::Output {
     let ids = node_ids(design);
     let mut notes = Vec::new();
@@ -108,22 +144,15 @@ pub(super) fn export(design: &Design) -> super::Output {
         let id = ids.get(node.id.as_str()).cloned().unwrap_or_default();
         format!("{id} [label={}, shape={}];", quote(&format!("{}\n{}", node.name, kind_line(node))), shape(node.kind))
     };
-    for (i, group) in groups(design).iter().enumerate() {
-        let _ = writeln!(out, "  subgraph cluster_{} {{", i + 1);
-        let _ = writeln!(out, "    label={};", quote(group));
-        for node in design.nodes.iter().filter(|n| n.group.as_deref() == Some(group)) {
-            let _ = writeln!(out, "    {}", node_line(node));
-        }
-        let _ = writeln!(out, "  }}");
-    }
-    for node in design.nodes.iter().filter(|n| n.group.is_none()) {
-        let _ = writeln!(out, "  {}", node_line(node));
-    }
+    write_grouped_nodes(
+        &mut out,
+        design,
+        |i, group| format!("subgraph cluster_{i} {{\n    label={};", quote(group)),
+        "}",
+        node_line,
+    );
     for edge in &design.edges {
-        let (Some(from), Some(to)) = (ids.get(edge.from.as_str()), ids.get(edge.to.as_str())) else {
-            notes.push(Note::new(NoteKind::Unsupported, &edge.id, "an end of this edge does not exist: left out"));
-            continue;
-        };
+        let Some((from, to)) = edge_ends(&ids, edge, &mut notes) else { continue };
         let _ =
             writeln!(out, "  {from} -> {to} [label={}, style={}];", quote(&edge_label(edge)), edge_style(edge.kind));
     }

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::dot::{edge_label, groups, kind_line, node_ids};
+use super::dot::{edge_ends, edge_label, kind_line, node_ids, write_grouped_nodes};
 use super::{Note, NoteKind};
 use crate::Design;
 use crate::model::{EdgeKind, NodeKind};
@@ -63,21 +63,9 @@ pub(super) fn export(design: &Design) -> super::Output {
         let label = quote(&format!("{} · {}", node.name, kind_line(node)));
         format!("{id}{}", shape(node.kind, &label))
     };
-    for (i, group) in groups(design).iter().enumerate() {
-        let _ = writeln!(out, "  subgraph g_{} [{}]", i + 1, quote(group));
-        for node in design.nodes.iter().filter(|n| n.group.as_deref() == Some(group)) {
-            let _ = writeln!(out, "    {}", node_line(node));
-        }
-        let _ = writeln!(out, "  end");
-    }
-    for node in design.nodes.iter().filter(|n| n.group.is_none()) {
-        let _ = writeln!(out, "  {}", node_line(node));
-    }
+    write_grouped_nodes(&mut out, design, |i, group| format!("subgraph g_{i} [{}]", quote(group)), "end", node_line);
     for edge in &design.edges {
-        let (Some(from), Some(to)) = (ids.get(edge.from.as_str()), ids.get(edge.to.as_str())) else {
-            notes.push(Note::new(NoteKind::Unsupported, &edge.id, "an end of this edge does not exist: left out"));
-            continue;
-        };
+        let Some((from, to)) = edge_ends(&ids, edge, &mut notes) else { continue };
         let label = edge_label(edge);
         if label.is_empty() {
             let _ = writeln!(out, "  {from} {} {to}", arrow(edge.kind));
