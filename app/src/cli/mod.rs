@@ -17,6 +17,7 @@ mod fmt;
 mod import;
 mod render;
 mod simulate;
+mod summary;
 mod sweep;
 mod validate;
 
