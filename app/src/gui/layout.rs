@@ -46,14 +46,23 @@ fn attached(design: &Design, index: &HashMap<&str, usize>, i: usize) -> Option<u
 }
 
 /// New centre positions for laid-out nodes (`None` for attached receivers).
-#[allow(clippy::too_many_lines, reason = "the phases of the algorithm read best in sequence")]
 fn positions(design: &Design) -> Vec<Option<Pos2>> {
     let n = design.nodes.len();
     let index: HashMap<&str, usize> = design.nodes.iter().enumerate().map(|(i, node)| (node.id.as_str(), i)).collect();
     let host_of: Vec<Option<usize>> = (0..n).map(|i| attached(design, &index, i)).collect();
-    let rep = |i: usize| host_of.get(i).copied().flatten().unwrap_or(i);
+    let edges = laid_out_edges(design, &index, &host_of);
+    let dag = break_cycles(&host_of, &edges);
+    let laid: Vec<usize> = (0..n).filter(|&i| host_of.get(i).copied().flatten().is_none()).collect();
+    let layer = longest_path_layers(n, &laid, &dag);
+    let graph = with_virtual_nodes(&laid, &layer, &dag);
+    let best = reduce_crossings(&graph);
+    coordinates(design, &host_of, &best)
+}
 
-    // Edges between laid-out nodes, deduplicated, in design order.
+/// Edges between laid-out nodes (a receiver stands for its host),
+/// deduplicated, in design order.
+fn laid_out_edges(design: &Design, index: &HashMap<&str, usize>, host_of: &[Option<usize>]) -> Vec<(usize, usize)> {
+    let rep = |i: usize| host_of.get(i).copied().flatten().unwrap_or(i);
     let mut edges: Vec<(usize, usize)> = Vec::new();
     for e in &design.edges {
         let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) else { continue };
@@ -62,14 +71,18 @@ fn positions(design: &Design) -> Vec<Option<Pos2>> {
             edges.push((a, b));
         }
     }
+    edges
+}
+
+/// 1. Break cycles: edges closing a cycle in a DFS (in design order) are reversed.
+fn break_cycles(host_of: &[Option<usize>], edges: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let n = host_of.len();
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &(a, b) in &edges {
+    for &(a, b) in edges {
         if let Some(o) = out.get_mut(a) {
             o.push(b);
         }
     }
-
-    // 1. Break cycles: edges closing a cycle in a DFS (in design order) are reversed.
     let mut state = vec![0_u8; n]; // 0 new, 1 on stack, 2 done
     let mut back: Vec<(usize, usize)> = Vec::new();
     for start in 0..n {
@@ -102,19 +115,19 @@ fn positions(design: &Design) -> Vec<Option<Pos2>> {
             }
         }
     }
-    let dag: Vec<(usize, usize)> =
-        edges.iter().map(|&(a, b)| if back.contains(&(a, b)) { (b, a) } else { (a, b) }).collect();
+    edges.iter().map(|&(a, b)| if back.contains(&(a, b)) { (b, a) } else { (a, b) }).collect()
+}
 
-    // 2. Layers: longest path from the sources (Kahn order keeps it linear).
+/// 2. Layers: longest path from the sources (Kahn order keeps it linear).
+fn longest_path_layers(n: usize, laid: &[usize], dag: &[(usize, usize)]) -> Vec<usize> {
     let mut indeg = vec![0_usize; n];
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &(a, b) in &dag {
+    for &(a, b) in dag {
         if let (Some(d), Some(s)) = (indeg.get_mut(b), succ.get_mut(a)) {
             *d += 1;
             s.push(b);
         }
     }
-    let laid: Vec<usize> = (0..n).filter(|&i| host_of.get(i).copied().flatten().is_none()).collect();
     let mut layer = vec![0_usize; n];
     let mut queue: std::collections::VecDeque<usize> =
         laid.iter().copied().filter(|&i| indeg.get(i) == Some(&0)).collect();
@@ -132,12 +145,26 @@ fn positions(design: &Design) -> Vec<Option<Pos2>> {
             }
         }
     }
+    layer
+}
 
-    // 3. Virtual nodes on long edges; vertices are real nodes then virtual ones.
+/// The layered graph the ordering works on: real nodes, then the virtual
+/// nodes of long edges, by layer, with their links up and down.
+struct Layered {
+    layers: Vec<Vec<usize>>,
+    up: Vec<Vec<usize>>,
+    down: Vec<Vec<usize>>,
+    /// Real and virtual vertices.
+    total: usize,
+}
+
+/// 3. Virtual nodes on long edges; vertices are real nodes then virtual ones.
+fn with_virtual_nodes(laid: &[usize], layer: &[usize], dag: &[(usize, usize)]) -> Layered {
+    let n = layer.len();
     let layer_count = laid.iter().filter_map(|&i| layer.get(i)).max().map_or(1, |m| m + 1);
-    let mut vlayer: Vec<usize> = layer.clone();
+    let mut vlayer: Vec<usize> = layer.to_vec();
     let mut links: Vec<(usize, usize)> = Vec::new();
-    for &(a, b) in &dag {
+    for &(a, b) in dag {
         let (la, lb) = (vlayer.get(a).copied().unwrap_or(0), vlayer.get(b).copied().unwrap_or(0));
         let mut prev = a;
         for l in la + 1..lb {
@@ -163,10 +190,17 @@ fn positions(design: &Design) -> Vec<Option<Pos2>> {
             d.push(b);
         }
     }
+    Layered { layers, up, down, total }
+}
 
-    // 4. Crossing reduction by barycentric sweeps, keeping the best order.
+/// 4. Crossing reduction by barycentric sweeps, keeping the best order.
+fn reduce_crossings(graph: &Layered) -> Vec<Vec<usize>> {
+    let Layered { up, down, total, .. } = graph;
+    let total = *total;
+    let mut layers = graph.layers.clone();
+    let layer_count = layers.len();
     let mut best = layers.clone();
-    let mut best_crossings = count_layer_crossings(&layers, &down);
+    let mut best_crossings = count_layer_crossings(&layers, down);
     for sweep in 0..SWEEPS {
         let downward = sweep % 2 == 0;
         let order: Vec<usize> =
@@ -182,7 +216,7 @@ fn positions(design: &Design) -> Vec<Option<Pos2>> {
                 }
             }
             let Some(current) = layers.get_mut(l) else { continue };
-            let adj = if downward { &up } else { &down };
+            let adj = if downward { up } else { down };
             let keyed: Vec<(f32, usize, usize)> = current
                 .iter()
                 .enumerate()
@@ -202,14 +236,18 @@ fn positions(design: &Design) -> Vec<Option<Pos2>> {
             keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             *current = keyed.into_iter().map(|(_, _, v)| v).collect();
         }
-        let c = count_layer_crossings(&layers, &down);
+        let c = count_layer_crossings(&layers, down);
         if c < best_crossings {
             best_crossings = c;
             best.clone_from(&layers);
         }
     }
+    best
+}
 
-    // 5. Coordinates: layers left to right, each layer centred vertically.
+/// 5. Coordinates: layers left to right, each layer centred vertically.
+fn coordinates(design: &Design, host_of: &[Option<usize>], best: &[Vec<usize>]) -> Vec<Option<Pos2>> {
+    let n = design.nodes.len();
     let height = |v: usize| -> f32 {
         if v >= n {
             return 24.0;
