@@ -27,7 +27,7 @@ fn a_registry_preset_is_placed_from_the_palette() {
     assert_eq!(reg.preset.as_deref(), Some("consul"));
     assert_eq!(reg.deployment.image.as_deref(), Some("hashicorp/consul:1.20"));
     assert_eq!(reg.deployment.port, Some(8500));
-    assert!(h.state().selection.nodes.contains(&reg.id), "the new node is selected");
+    assert!(h.state().view().selection().nodes.contains(&reg.id), "the new node is selected");
     h.get_by_label("consul (Service registry)");
     // Its inspector lists who registers with it: nobody yet.
     h.get_by_label_contains("No service registers here yet");
@@ -70,7 +70,7 @@ fn client_side_discovery_is_set_in_the_inspector_and_undone_step_by_step() {
     h.get_by_label("client-side, TTL 30 s");
     h.get_by_label("orders").click();
     h.run_steps(3);
-    assert!(h.state().selection.nodes.contains("a"), "the listed service is clickable");
+    assert!(h.state().view().selection().nodes.contains("a"), "the listed service is clickable");
 
     // Two edits, two undo steps: first the registry, then the mode.
     press(&mut h, Modifiers::COMMAND, Key::Z);
@@ -222,7 +222,7 @@ fn the_discovery_tab_has_a_row_per_discovered_service() {
     // Clicking the row selects the service on the canvas.
     h.get_by_label("payments").click();
     h.run_steps(3);
-    assert!(h.state().selection.nodes.contains("b"));
+    assert!(h.state().view().selection().nodes.contains("b"));
 }
 
 #[test]
@@ -259,7 +259,7 @@ fn a_discovery_link_crossing_an_edge_leaves_the_edge_clickable() {
     h.run_steps(3);
     assert!(h.query_by_label_contains("registers with").is_none(), "the edge wins the hover");
     click_at(&mut h, crossing);
-    assert!(h.state().selection.edges.contains("e1"), "a click on the crossing selects the edge");
+    assert!(h.state().view().selection().edges.contains("e1"), "a click on the crossing selects the edge");
 
     // Further up, the pointer is on the link only: it explains itself and selects nothing.
     let (s, r) = (center_of(&h, "pricing (Service)"), center_of(&h, "consul (Service registry)"));
@@ -268,5 +268,5 @@ fn a_discovery_link_crossing_an_edge_leaves_the_edge_clickable() {
     h.run_steps(3);
     h.get_by_label("pricing registers with consul (client-side lookups, TTL 30 s)");
     click_at(&mut h, on_link);
-    assert!(h.state().selection.edges.is_empty() && h.state().selection.nodes.is_empty());
+    assert!(h.state().view().selection().edges.is_empty() && h.state().view().selection().nodes.is_empty());
 }

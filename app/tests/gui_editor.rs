@@ -23,7 +23,7 @@ fn palette_click_adds_a_preset_node() {
     assert_eq!(d.nodes[0].capacity.workers, 20);
     // The new node is on the canvas, selected, under its accessible name.
     h.get_by_label("postgres (Database)");
-    assert!(h.state().selection.nodes.contains(&d.nodes[0].id.clone()));
+    assert!(h.state().view().selection().nodes.contains(&d.nodes[0].id.clone()));
 }
 
 #[test]
@@ -35,7 +35,7 @@ fn palette_drag_drops_a_node_where_released() {
     drag(&mut h, from, to);
     let app = h.state();
     let redis = app.design().nodes.iter().find(|n| n.preset.as_deref() == Some("redis")).expect("a redis node");
-    let world = app.canvas.transform.inverse().mul_pos(to);
+    let world = app.view().canvas().transform.inverse().mul_pos(to);
     assert!(
         (redis.position.x - world.x).abs() <= 20.0 && (redis.position.y - world.y).abs() <= 20.0,
         "dropped where released"
@@ -105,8 +105,8 @@ fn deleting_a_multi_selection_is_one_undo_step() {
     // Every node and edge: the edges and the nodes used to be removed (and
     // undone) in two steps.
     press(&mut h, Modifiers::COMMAND, Key::A);
-    assert_eq!(h.state().selection.nodes.len(), 3);
-    assert_eq!(h.state().selection.edges.len(), 1);
+    assert_eq!(h.state().view().selection().nodes.len(), 3);
+    assert_eq!(h.state().view().selection().edges.len(), 1);
     press(&mut h, Modifiers::NONE, Key::Delete);
     let d = h.state().design();
     assert!(d.nodes.is_empty() && d.edges.is_empty(), "everything removed");
@@ -123,7 +123,7 @@ fn copy_and_paste_through_the_clipboard_as_design_json() {
     h.run_steps(1);
     h.get_by_label("payments (Service)").click_modifiers(Modifiers::SHIFT);
     h.run_steps(2);
-    assert_eq!(h.state().selection.nodes.len(), 2);
+    assert_eq!(h.state().view().selection().nodes.len(), 2);
     h.event(egui::Event::Copy);
     h.run_steps(2);
     let json = h.state().clipboard().expect("copied").to_owned();
@@ -135,8 +135,8 @@ fn copy_and_paste_through_the_clipboard_as_design_json() {
     assert_eq!(d.edges.len(), 2, "the edge between copied nodes comes along");
     h.get_by_label("orders-2 (Service)");
     // Pasted nodes are the new selection.
-    assert_eq!(h.state().selection.nodes.len(), 2);
-    assert!(!h.state().selection.nodes.contains("a"));
+    assert_eq!(h.state().view().selection().nodes.len(), 2);
+    assert!(!h.state().view().selection().nodes.contains("a"));
 }
 
 #[test]
@@ -173,12 +173,12 @@ fn box_select_and_select_all() {
     let b = h.get_by_label("payments (Service)").rect();
     // From empty space above-left of orders to below-right of payments.
     drag(&mut h, a.min - vec2(30.0, 30.0), b.max + vec2(10.0, 10.0));
-    let sel = &h.state().selection.nodes;
+    let sel = &h.state().view().selection().nodes;
     assert!(sel.contains("a") && sel.contains("b") && !sel.contains("q"), "{sel:?}");
     press(&mut h, Modifiers::NONE, Key::Escape);
-    assert!(h.state().selection.is_empty());
+    assert!(h.state().view().selection().is_empty());
     press(&mut h, Modifiers::COMMAND, Key::A);
-    assert_eq!(h.state().selection.nodes.len(), 3);
+    assert_eq!(h.state().view().selection().nodes.len(), 3);
 }
 
 #[test]
@@ -219,8 +219,8 @@ fn clicking_a_problem_selects_its_culprit() {
     let problem = h.get_by_label_contains("payments › capacity.replicas");
     problem.click();
     h.run_steps(3);
-    assert!(h.state().selection.nodes.contains("b"));
-    assert_eq!(h.state().culprit.as_deref(), Some("b"));
+    assert!(h.state().view().selection().nodes.contains("b"));
+    assert_eq!(h.state().view().culprit(), Some("b"));
 }
 
 #[test]
@@ -230,8 +230,8 @@ fn find_focuses_a_node_by_name() {
     h.event(egui::Event::Text("pay".into()));
     h.run_steps(2);
     press(&mut h, Modifiers::NONE, Key::Enter);
-    assert!(h.state().selection.nodes.contains("b"));
-    assert!(h.state().find.is_none(), "the find box closes");
+    assert!(h.state().view().selection().nodes.contains("b"));
+    assert!(h.state().view().find_query().is_none(), "the find box closes");
 }
 
 #[test]
@@ -242,7 +242,7 @@ fn connecting_from_the_inspector_and_changing_the_kind() {
     h.run_steps(2);
     let e = h.state().design().edges[0].clone();
     assert_eq!(e.kind, EdgeKind::Subscription, "out of a broker is a subscription");
-    assert!(h.state().selection.edges.contains(&e.id));
+    assert!(h.state().view().selection().edges.contains(&e.id));
     set_number(&mut h, "Concurrency", 8.0);
     assert_eq!(h.state().design().edges[0].subscription.as_ref().unwrap().concurrency, 8);
 }
@@ -279,9 +279,9 @@ fn frame_time_at_1000_nodes() {
     let (mut ui_ms, mut tess_ms) = (0.0_f64, 0.0_f64);
     let start = std::time::Instant::now();
     for _ in 0..frames {
-        h.state_mut().canvas.fit_pending = true;
+        h.state_mut().view_mut().canvas_mut().fit_pending = true;
         h.run_steps(1);
-        ui_ms += f64::from(h.state().frame_ms);
+        ui_ms += f64::from(h.state().frame_ms());
         // Tessellation is part of a frame's CPU cost; the harness does not do it.
         let shapes = h.output().shapes.clone();
         let t = std::time::Instant::now();
@@ -293,7 +293,7 @@ fn frame_time_at_1000_nodes() {
     let (ui_ms, tess_ms) = (ui_ms / f64::from(frames), tess_ms / f64::from(frames));
     eprintln!(
         "frame at 1,000 nodes / 2,000 edges, fit to view (zoom {:.3}): app UI pass {ui_ms:.2} ms + tessellation {tess_ms:.2} ms = {:.2} ms (harness step incl. AccessKit tree: {total_ms:.2} ms)",
-        h.state().canvas.zoom(),
+        h.state().view().canvas().zoom(),
         ui_ms + tess_ms
     );
     // A loose bound that still catches accidental quadratic work.
@@ -328,15 +328,15 @@ fn nodes_are_accessible_and_open_their_own_context_menu() {
     // A screen reader's click selects the node, like a pointer click.
     h.get_by_label("payments (Service)").click_accesskit();
     h.run_steps(2);
-    assert!(h.state().selection.nodes.contains("b"));
-    assert_eq!(h.state().selection.nodes.len(), 1);
+    assert!(h.state().view().selection().nodes.contains("b"));
+    assert_eq!(h.state().view().selection().nodes.len(), 1);
     assert_eq!(h.get_by_label("payments (Service)").accesskit_node().toggled(), Some(Toggled::True));
     assert_eq!(h.get_by_label("orders (Service)").accesskit_node().toggled(), Some(Toggled::False));
 
     // A right click on a node selects it and opens the node's menu...
     h.get_by_label("orders (Service)").click_secondary();
     h.run_steps(3);
-    assert!(h.state().selection.nodes.contains("a") && h.state().selection.nodes.len() == 1);
+    assert!(h.state().view().selection().nodes.contains("a") && h.state().view().selection().nodes.len() == 1);
     h.get_by_label("Rename…");
     h.get_by_label("Delete").click();
     h.run_steps(3);
@@ -395,8 +395,8 @@ fn edge_labels_are_hidden_at_low_zoom() {
     let (mut h, _) = harness(connected_design());
     let label = switchboard::gui::canvas::edge_label(h.state().design(), 0);
     assert!(h.query_by_label(&label).is_some(), "shown at the fitted zoom");
-    let t = h.state().canvas.transform;
-    h.state_mut().canvas.transform = egui::emath::TSTransform::new(t.translation, 0.4);
+    let t = h.state().view().canvas().transform;
+    h.state_mut().view_mut().canvas_mut().transform = egui::emath::TSTransform::new(t.translation, 0.4);
     h.run_steps(3);
     assert!(h.query_by_label(&label).is_none(), "hidden at 40 %");
 }
@@ -462,7 +462,7 @@ fn an_edge_goes_around_a_box_between_its_ends_and_is_selected_on_its_route() {
 
     // Click a third of the way along the route: far from that straight
     // line and from the label's click target halfway.
-    let t = h.state().canvas.transform;
+    let t = h.state().view().canvas().transform;
     let world = switchboard::gui::canvas::routes::point_along(&route.points, 0.35);
     assert!(h.state().geometry().node_at(world).is_none());
     let p = t.mul_pos(world);
@@ -479,8 +479,8 @@ fn an_edge_goes_around_a_box_between_its_ends_and_is_selected_on_its_route() {
         });
     }
     h.run_steps(3);
-    assert!(h.state().selection.edges.contains("e1"), "clicking the routed line selects the edge");
-    assert!(h.state().selection.nodes.is_empty());
+    assert!(h.state().view().selection().edges.contains("e1"), "clicking the routed line selects the edge");
+    assert!(h.state().view().selection().nodes.is_empty());
 }
 
 #[test]

@@ -34,25 +34,33 @@ fn menu(h: &mut Harness<'_, SwitchboardApp>, menu: &str, entry: &str) {
 }
 
 fn preview(h: &Harness<'_, SwitchboardApp>) -> String {
-    h.state().export_dialog.as_ref().expect("the export dialog is open").preview().expect("a preview").text.clone()
+    h.state()
+        .dialogs()
+        .export_dialog
+        .as_ref()
+        .expect("the export dialog is open")
+        .preview()
+        .expect("a preview")
+        .text
+        .clone()
 }
 
 #[test]
 fn export_dialog_opens_from_the_menu_and_switches_format() {
     let (mut h, _) = harness(sample());
     menu(&mut h, "Export", "Docker Compose…");
-    let dialog = h.state().export_dialog.as_ref().expect("dialog open");
+    let dialog = h.state().dialogs().export_dialog.as_ref().expect("dialog open");
     assert_eq!(dialog.format(), ExportFormat::Compose);
     let text = preview(&h);
     assert!(text.contains("services:") && text.contains("api-gateway:"), "{text}");
     // The dialog shows the real export, not a copy of it.
     let expected = engine::export::export(h.state().design(), ExportFormat::Compose).unwrap();
-    assert_eq!(h.state().export_dialog.as_ref().unwrap().text(), Some(expected.text().as_str()));
-    assert_eq!(h.state().export_dialog.as_ref().unwrap().report(), expected.report.as_slice());
+    assert_eq!(h.state().dialogs().export_dialog.as_ref().unwrap().text(), Some(expected.text().as_str()));
+    assert_eq!(h.state().dialogs().export_dialog.as_ref().unwrap().report(), expected.report.as_slice());
 
     h.get_by_label("Kubernetes").click();
     h.run_steps(3);
-    assert_eq!(h.state().export_dialog.as_ref().unwrap().format(), ExportFormat::Kubernetes);
+    assert_eq!(h.state().dialogs().export_dialog.as_ref().unwrap().format(), ExportFormat::Kubernetes);
     let text = preview(&h);
     assert!(text.contains("kind: Deployment") && text.contains("name: payments"), "{text}");
 
@@ -62,7 +70,7 @@ fn export_dialog_opens_from_the_menu_and_switches_format() {
 
     h.get_by_label("Close").click();
     h.run_steps(3);
-    assert!(h.state().export_dialog.is_none());
+    assert!(h.state().dialogs().export_dialog.is_none());
 }
 
 #[test]
@@ -77,7 +85,7 @@ fn save_writes_the_whole_export_through_the_dialog() {
     let written = std::fs::read_to_string(&path).expect("the export was written");
     let expected = engine::export::export(h.state().design(), ExportFormat::Kubernetes).unwrap().text();
     assert_eq!(written, expected);
-    assert!(h.state().export_dialog.is_some(), "the dialog stays open after saving");
+    assert!(h.state().dialogs().export_dialog.is_some(), "the dialog stays open after saving");
     assert!(!h.state().doc.is_dirty(), "exporting does not touch the design");
 
     // A cancelled save dialog writes nothing.
@@ -107,7 +115,7 @@ fn copy_puts_the_whole_text_on_the_clipboard() {
 fn the_report_lists_notes_and_errors_show_in_the_dialog() {
     let (mut h, _) = harness(sample());
     menu(&mut h, "Export", "Istio…");
-    let report = h.state().export_dialog.as_ref().unwrap().report().to_vec();
+    let report = h.state().dialogs().export_dialog.as_ref().unwrap().report().to_vec();
     assert!(!report.is_empty(), "the sample has things Istio cannot express");
     // Each note's subject is on screen under its kind.
     h.get_by_label(&report[0].message);
@@ -115,7 +123,7 @@ fn the_report_lists_notes_and_errors_show_in_the_dialog() {
     // An empty design has nothing to deploy: the error is shown, Save is off.
     let (mut h, _) = harness(engine::Design::default());
     menu(&mut h, "Export", "Docker Compose…");
-    let error = h.state().export_dialog.as_ref().unwrap().error().map(str::to_owned);
+    let error = h.state().dialogs().export_dialog.as_ref().unwrap().error().map(str::to_owned);
     let error = error.expect("an empty design cannot be exported to Compose");
     h.get_by_label(&error);
     assert!(h.get_by_label("Save compose.yaml…").accesskit_node().is_disabled(), "Save is off");
@@ -125,7 +133,7 @@ fn the_report_lists_notes_and_errors_show_in_the_dialog() {
 fn the_dialog_warns_when_the_design_has_errors() {
     let (mut h, _) = harness(sample());
     menu(&mut h, "Export", "Docker Compose…");
-    assert_eq!(h.state().export_dialog.as_ref().unwrap().design_errors(), 0);
+    assert_eq!(h.state().dialogs().export_dialog.as_ref().unwrap().design_errors(), 0);
     assert!(h.query_by_label_contains(" (see Problems): this export").is_none(), "no warning for a valid design");
 
     // Two nodes with the same id: the export still shows, under a warning.
@@ -134,9 +142,9 @@ fn the_dialog_warns_when_the_design_has_errors() {
     design.nodes.push(twin);
     let (mut h, _) = harness(design);
     menu(&mut h, "Export", "Docker Compose…");
-    assert!(h.state().export_dialog.as_ref().unwrap().design_errors() > 0);
+    assert!(h.state().dialogs().export_dialog.as_ref().unwrap().design_errors() > 0);
     h.get_by_label_contains(" (see Problems): this export");
-    assert!(h.state().export_dialog.as_ref().unwrap().text().is_some(), "the user can still look and save");
+    assert!(h.state().dialogs().export_dialog.as_ref().unwrap().text().is_some(), "the user can still look and save");
 }
 
 #[test]
@@ -146,7 +154,7 @@ fn large_exports_are_cut_in_the_preview_but_saved_whole() {
     let design = format::load(&samples_dir().join("large-topology.json")).unwrap();
     let (mut h, dialogs) = harness(design);
     menu(&mut h, "Export", "Kubernetes…");
-    let dialog = h.state().export_dialog.as_ref().unwrap();
+    let dialog = h.state().dialogs().export_dialog.as_ref().unwrap();
     let whole = dialog.text().unwrap().to_owned();
     let preview = dialog.preview().unwrap().clone();
     assert!(preview.shown_lines.is_some(), "{} lines were not cut", preview.total_lines);
@@ -179,12 +187,12 @@ fn import_opens_compose_files_as_new_unsaved_designs() {
         assert!(!names.contains(&"orders") || file.starts_with("shop"), "the old design is gone");
         assert!(h.state().doc.is_dirty(), "an imported design is unsaved");
         assert!(h.state().doc.path.is_none(), "saving asks for a name");
-        let report = h.state().import.report.clone().expect("the import report is shown");
+        let report = h.state().dialogs().import.report.clone().expect("the import report is shown");
         assert_eq!(report.source, file);
         h.get_by_label(&format!("Imported {file}"));
         h.get_by_label("OK").click();
         h.run_steps(2);
-        assert!(h.state().import.report.is_none());
+        assert!(h.state().dialogs().import.report.is_none());
         // The imported design is on the canvas.
         h.get_by_label(&format!("{} (Service)", services[1]));
     }
@@ -199,7 +207,7 @@ fn import_asks_about_unsaved_changes_and_failures_keep_the_design() {
     assert!(h.state().doc.is_dirty());
     dialogs.0.lock().unwrap().open = Some(fixture("voting-app.compose.yaml"));
     menu(&mut h, "File", "Import…");
-    assert!(matches!(h.state().modal, Some(Modal::SaveChanges(_))), "{:?}", h.state().modal);
+    assert!(matches!(h.state().dialogs().modal, Some(Modal::SaveChanges(_))), "{:?}", h.state().dialogs().modal);
     h.get_by_label("Cancel").click();
     h.run_steps(2);
     assert_eq!(h.state().design().nodes.len(), 2, "cancel keeps the edited design");
@@ -209,7 +217,7 @@ fn import_asks_about_unsaved_changes_and_failures_keep_the_design() {
     assert!(h.state().design().nodes.iter().any(|n| n.name == "vote"));
     h.get_by_label("OK").click();
     h.run_steps(3);
-    assert!(h.state().import.report.is_none());
+    assert!(h.state().dialogs().import.report.is_none());
 
     // A file that is not an importable format: an error, the design untouched.
     let dir = temp_dir("import-bad");
@@ -218,7 +226,7 @@ fn import_asks_about_unsaved_changes_and_failures_keep_the_design() {
     dialogs.0.lock().unwrap().open = Some(bad);
     let before = h.state().design().clone();
     menu(&mut h, "File", "Import…");
-    match &h.state().modal {
+    match &h.state().dialogs().modal {
         Some(Modal::Error(m)) => assert!(m.contains("notes.yaml"), "{m}"),
         other => panic!("expected an error dialog, got {other:?}"),
     }

@@ -29,8 +29,8 @@ fn in_app(design: engine::Design) -> Harness<'static, SwitchboardApp> {
 
 /// Type a path into the dialog's field and press Enter, as a user would.
 fn answer(h: &mut Harness<'static, SwitchboardApp>, path: &std::path::Path) {
-    assert!(h.state().file_dialog.is_some(), "the in-app dialog is open");
-    h.state_mut().file_dialog.as_mut().unwrap().field = path.display().to_string();
+    assert!(h.state().dialogs().file_dialog.is_some(), "the in-app dialog is open");
+    h.state_mut().dialogs_mut().file_dialog.as_mut().unwrap().field = path.display().to_string();
     h.run_steps(2);
     h.key_press(Key::Enter);
     h.run_steps(3);
@@ -47,13 +47,13 @@ fn saving_an_untitled_design_asks_in_the_app_and_writes_the_file() {
     h.run_steps(2);
     assert!(h.state().doc.is_dirty());
     press(&mut h, Modifiers::COMMAND, Key::S);
-    let dialog = h.state().file_dialog.as_ref().expect("the dialog opened");
+    let dialog = h.state().dialogs().file_dialog.as_ref().expect("the dialog opened");
     assert_eq!(dialog.ask.title(), "Save design");
     assert_eq!(dialog.field, "small.switchboard.json", "the suggested name");
     assert!(h.state().doc.is_dirty(), "unsaved while the dialog is open");
     let path = dir.join("mine.json");
     answer(&mut h, &path);
-    assert!(h.state().file_dialog.is_none());
+    assert!(h.state().dialogs().file_dialog.is_none());
     assert!(!h.state().doc.is_dirty(), "saved");
     assert_eq!(format::load(&path).unwrap(), *h.state().design());
     let _ = std::fs::remove_dir_all(dir);
@@ -67,7 +67,7 @@ fn the_dialog_lists_the_folder_offers_yaml_and_confirms_a_replace() {
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     let mut h = in_app(small_design());
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
-    h.state_mut().file_dialog.as_mut().unwrap().dir = dir.clone();
+    h.state_mut().dialogs_mut().file_dialog.as_mut().unwrap().dir = dir.clone();
     // Enter a folder by its path, then come back: the listing follows.
     answer(&mut h, &dir);
     assert!(h.query_by_label("old.json").is_some(), "designs listed");
@@ -78,7 +78,7 @@ fn the_dialog_lists_the_folder_offers_yaml_and_confirms_a_replace() {
     h.run_steps(2);
     h.get_by_label("Save").click();
     h.run_steps(3);
-    assert!(h.state().file_dialog.as_ref().unwrap().confirm_replace.is_some(), "asks before replacing");
+    assert!(h.state().dialogs().file_dialog.as_ref().unwrap().confirm_replace.is_some(), "asks before replacing");
     assert!(h.query_by_label_contains("already exists. Replace it?").is_some());
     h.get_by_label("Keep it").click();
     h.run_steps(2);
@@ -86,10 +86,10 @@ fn the_dialog_lists_the_folder_offers_yaml_and_confirms_a_replace() {
     // YAML: the radio changes the extension and the file written is YAML.
     h.get_by_label("YAML").click();
     h.run_steps(2);
-    assert_eq!(h.state().file_dialog.as_ref().unwrap().field, "old.yaml");
+    assert_eq!(h.state().dialogs().file_dialog.as_ref().unwrap().field, "old.yaml");
     h.get_by_label("Save").click();
     h.run_steps(3);
-    assert!(h.state().file_dialog.is_none());
+    assert!(h.state().dialogs().file_dialog.is_none());
     let text = std::fs::read_to_string(dir.join("old.yaml")).unwrap();
     assert!(text.starts_with("version: 1"), "{text}");
     assert_eq!(std::fs::read_to_string(dir.join("old.json")).unwrap(), "keep");
@@ -108,11 +108,11 @@ fn a_failed_save_names_the_path_and_the_reason_and_keeps_the_unsaved_mark() {
     press(&mut h, Modifiers::COMMAND, Key::S);
     let missing = dir.join("nowhere/x.json");
     answer(&mut h, &missing);
-    let error = h.state().file_dialog.as_ref().unwrap().error.clone().unwrap();
+    let error = h.state().dialogs().file_dialog.as_ref().unwrap().error.clone().unwrap();
     assert!(error.contains("nowhere") && error.contains("does not exist"), "{error}");
     // A folder the system refuses to write to (even as root).
     answer(&mut h, std::path::Path::new("/proc/design.json"));
-    match &h.state().modal {
+    match &h.state().dialogs().modal {
         Some(Modal::Error(m)) => assert!(m.contains("/proc/design.json") && m.contains("cannot"), "{m}"),
         other => panic!("the failure is shown: {other:?}"),
     }
@@ -130,7 +130,7 @@ fn save_changes_then_new_goes_through_the_dialog() {
     h.state_mut().handle(&ctx, Action::Delete);
     h.run_steps(2);
     press(&mut h, Modifiers::COMMAND, Key::N);
-    assert!(matches!(h.state().modal, Some(Modal::SaveChanges(_))));
+    assert!(matches!(h.state().dialogs().modal, Some(Modal::SaveChanges(_))));
     h.get_by_label("Save").click();
     h.run_steps(3);
     let path = dir.join("before-new.json");
@@ -146,7 +146,7 @@ fn save_changes_then_new_goes_through_the_dialog() {
     h.run_steps(3);
     h.get_by_label("Cancel").click();
     h.run_steps(3);
-    assert!(h.state().file_dialog.is_none());
+    assert!(h.state().dialogs().file_dialog.is_none());
     assert_eq!(h.state().design().nodes.len(), 1, "still the edited design");
     assert!(h.state().doc.is_dirty());
     let _ = std::fs::remove_dir_all(dir);
@@ -160,9 +160,9 @@ fn open_import_and_exports_use_the_dialog_too() {
     let mut h = in_app(small_design());
     // Open.
     press(&mut h, Modifiers::COMMAND, Key::O);
-    assert_eq!(h.state().file_dialog.as_ref().unwrap().ask.title(), "Open design");
+    assert_eq!(h.state().dialogs().file_dialog.as_ref().unwrap().ask.title(), "Open design");
     answer(&mut h, &dir.join("missing.json"));
-    assert!(h.state().file_dialog.as_ref().unwrap().error.as_deref().unwrap().contains("does not exist"));
+    assert!(h.state().dialogs().file_dialog.as_ref().unwrap().error.as_deref().unwrap().contains("does not exist"));
     answer(&mut h, &file);
     assert_eq!(h.state().design(), &connected_design());
     // Import.
@@ -171,7 +171,7 @@ fn open_import_and_exports_use_the_dialog_too() {
     let ctx = h.ctx.clone();
     h.state_mut().handle(&ctx, Action::Import(None));
     h.run_steps(2);
-    assert!(h.state().file_dialog.as_ref().unwrap().ask.title().starts_with("Import"));
+    assert!(h.state().dialogs().file_dialog.as_ref().unwrap().ask.title().starts_with("Import"));
     answer(&mut h, &compose);
     assert!(h.state().design().nodes.iter().any(|n| n.name == "web"), "imported");
     // The Export dialog's save.
@@ -185,7 +185,7 @@ fn open_import_and_exports_use_the_dialog_too() {
     assert!(std::fs::read_to_string(&k8s).unwrap().contains("kind: Deployment"));
     // SVG of the canvas.
     let ctx = h.ctx.clone();
-    h.state_mut().export_dialog = None;
+    h.state_mut().dialogs_mut().export_dialog = None;
     h.state_mut().handle(&ctx, Action::ExportSvg);
     h.run_steps(2);
     let svg = dir.join("canvas");
@@ -218,7 +218,7 @@ fn without_a_portal_the_in_app_dialog_is_used() {
     h.state_mut().set_portal(PortalProbe::known(false));
     assert_eq!(h.state().dialog_kind(), DialogKind::InApp);
     press(&mut h, Modifiers::COMMAND, Key::O);
-    assert!(h.state().file_dialog.is_some(), "the in-app dialog, not a silent nothing");
+    assert!(h.state().dialogs().file_dialog.is_some(), "the in-app dialog, not a silent nothing");
     h.state_mut().set_portal(PortalProbe::known(true));
     assert_eq!(h.state().dialog_kind(), DialogKind::Native);
     h.state_mut().settings.in_app_file_dialog = true;
@@ -230,14 +230,14 @@ fn escape_closes_the_export_dialog_after_its_file_was_saved() {
     let dir = temp_dir("fd-escape");
     let mut h = in_app(connected_design());
     press(&mut h, Modifiers::COMMAND, Key::E);
-    assert!(h.state().export_dialog.is_some(), "Ctrl+E opens the Export dialog");
+    assert!(h.state().dialogs().export_dialog.is_some(), "Ctrl+E opens the Export dialog");
     press(&mut h, Modifiers::COMMAND, Key::S);
     let path = dir.join("k8s.yaml");
     answer(&mut h, &path);
     assert!(path.is_file(), "Ctrl+S in the Export dialog saves the export");
-    assert!(h.state().export_dialog.is_some());
+    assert!(h.state().dialogs().export_dialog.is_some());
     press(&mut h, Modifiers::NONE, Key::Escape);
-    assert!(h.state().export_dialog.is_none(), "Escape closes it");
+    assert!(h.state().dialogs().export_dialog.is_none(), "Escape closes it");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -282,9 +282,9 @@ fn keys_pressed_while_the_dialog_opens_do_not_edit_the_design() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.key_press(Key::Delete);
     h.run_steps(3);
-    assert!(h.state().selection.is_empty());
+    assert!(h.state().view().selection().is_empty());
     assert_eq!(h.state().design().nodes.len(), 3);
-    assert!(h.state().file_dialog.as_ref().unwrap().ready());
+    assert!(h.state().dialogs().file_dialog.as_ref().unwrap().ready());
 }
 
 #[test]
@@ -292,11 +292,11 @@ fn typing_replaces_the_suggested_name() {
     let dir = temp_dir("fd-typing");
     let mut h = in_app(small_design());
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
-    assert_eq!(h.state().file_dialog.as_ref().unwrap().field, "small.switchboard.json");
+    assert_eq!(h.state().dialogs().file_dialog.as_ref().unwrap().field, "small.switchboard.json");
     let path = dir.join("typed.json");
     h.event(egui::Event::Text(path.display().to_string()));
     h.run_steps(2);
-    assert_eq!(h.state().file_dialog.as_ref().unwrap().field, path.display().to_string());
+    assert_eq!(h.state().dialogs().file_dialog.as_ref().unwrap().field, path.display().to_string());
     press(&mut h, Modifiers::NONE, Key::Enter);
     assert!(path.is_file());
     let _ = std::fs::remove_dir_all(dir);

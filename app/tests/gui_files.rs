@@ -48,10 +48,10 @@ fn unsaved_changes_are_asked_about_before_new() {
     press(&mut h, Modifiers::NONE, Key::Delete);
     assert!(h.state().title().starts_with('●'), "unsaved mark in the title");
     press(&mut h, Modifiers::COMMAND, Key::N);
-    assert!(matches!(h.state().modal, Some(Modal::SaveChanges(_))));
+    assert!(matches!(h.state().dialogs().modal, Some(Modal::SaveChanges(_))));
     h.get_by_label("Cancel").click();
     h.run_steps(2);
-    assert!(h.state().modal.is_none());
+    assert!(h.state().dialogs().modal.is_none());
     assert_eq!(h.state().design().nodes.len(), 2, "cancel keeps the design");
     press(&mut h, Modifiers::COMMAND, Key::N);
     h.get_by_label("Don't save").click();
@@ -69,14 +69,14 @@ fn an_unreadable_file_shows_an_error_dialog() {
     let ctx = h.ctx.clone();
     h.state_mut().handle(&ctx, Action::Open(Some(path)));
     h.run_steps(2);
-    match &h.state().modal {
+    match &h.state().dialogs().modal {
         Some(Modal::Error(m)) => assert!(m.contains("broken.json") && m.contains("nodes[0]"), "{m}"),
         other => panic!("expected an error dialog, got {other:?}"),
     }
     assert_eq!(h.state().design().nodes.len(), 3, "the open design is untouched");
     h.get_by_label("OK").click();
     h.run_steps(2);
-    assert!(h.state().modal.is_none());
+    assert!(h.state().dialogs().modal.is_none());
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -95,7 +95,7 @@ fn crash_recovery_offers_the_autosaved_design() {
     assert!(dir.join("recovery.json").is_file());
 
     let (mut h, _) = harness_with(engine::Design::default(), Some(dir.clone()));
-    assert!(matches!(h.state().modal, Some(Modal::Recovery(_))), "restore is offered");
+    assert!(matches!(h.state().dialogs().modal, Some(Modal::Recovery(_))), "restore is offered");
     h.get_by_label("Restore").click();
     h.run_steps(3);
     assert_eq!(h.state().design(), &edited);

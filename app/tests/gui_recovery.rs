@@ -46,7 +46,11 @@ fn recovery_is_offered_when_the_app_starts_with_a_file() {
         c.recovery_dir = Some(state);
         c.file = Some(start);
     });
-    assert!(matches!(h.state().modal, Some(Modal::Recovery(_))), "restore is offered: {:?}", h.state().modal);
+    assert!(
+        matches!(h.state().dialogs().modal, Some(Modal::Recovery(_))),
+        "restore is offered: {:?}",
+        h.state().dialogs().modal
+    );
     assert!(recovery.is_file(), "the autosave is kept until the user chose");
     h.get_by_label("Restore").click();
     h.run_steps(3);
@@ -71,7 +75,7 @@ fn recovery_is_offered_when_the_app_starts_with_the_default_sample() {
         c.samples_dir = Some(samples_dir());
         c.open_default_sample = true;
     });
-    assert!(matches!(h.state().modal, Some(Modal::Recovery(_))), "restore is offered");
+    assert!(matches!(h.state().dialogs().modal, Some(Modal::Recovery(_))), "restore is offered");
     assert!(recovery.is_file(), "the autosave is kept until the user chose");
     assert!(h.state().design().nodes.len() > 5, "the sample is open behind the question");
     h.get_by_label("Restore").click();
@@ -81,7 +85,7 @@ fn recovery_is_offered_when_the_app_starts_with_the_default_sample() {
     // Discarding after a restart removes it.
     let state = dir.clone();
     let (mut h, _) = harness_config(move |c| c.recovery_dir = Some(state));
-    assert!(matches!(h.state().modal, Some(Modal::Recovery(_))));
+    assert!(matches!(h.state().dialogs().modal, Some(Modal::Recovery(_))));
     h.get_by_label("Discard").click();
     h.run_steps(2);
     assert!(!recovery.exists());
@@ -99,10 +103,14 @@ fn a_bad_start_up_file_is_reported_after_the_recovery_question() {
         c.recovery_dir = Some(state);
         c.file = Some(bad);
     });
-    assert!(matches!(h.state().modal, Some(Modal::Recovery(_))));
+    assert!(matches!(h.state().dialogs().modal, Some(Modal::Recovery(_))));
     h.get_by_label("Discard").click();
     h.run_steps(3);
-    assert!(matches!(&h.state().modal, Some(Modal::Error(m)) if m.contains("bad.json")), "{:?}", h.state().modal);
+    assert!(
+        matches!(&h.state().dialogs().modal, Some(Modal::Error(m)) if m.contains("bad.json")),
+        "{:?}",
+        h.state().dialogs().modal
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -125,7 +133,7 @@ fn a_crash_between_the_temporary_file_and_the_rename_loses_nothing() {
         set_number(&mut h, "Workers", 7.0);
         h.state_mut().set_save_hook(Box::new(|_| Err(std::io::Error::other("killed"))));
         press(&mut h, Modifiers::COMMAND, Key::S);
-        match &h.state().modal {
+        match &h.state().dialogs().modal {
             Some(Modal::Error(m)) => assert!(m.contains("design.json") && m.contains("killed"), "{m}"),
             other => panic!("the failure is shown: {other:?}"),
         }
@@ -140,7 +148,7 @@ fn a_crash_between_the_temporary_file_and_the_rename_loses_nothing() {
         c.recovery_dir = Some(state);
         c.file = Some(start);
     });
-    match &h.state().modal {
+    match &h.state().dialogs().modal {
         Some(Modal::Recovery(rec)) => {
             assert_eq!(rec.design, edited, "the edit made just before the save is there");
             assert_eq!(rec.original.as_deref(), Some(file.as_path()));

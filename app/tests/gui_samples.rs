@@ -81,7 +81,7 @@ fn saving_into_the_samples_folder_is_refused_with_the_reason() {
     h.state_mut().handle(&ctx, Action::Delete);
     dialogs.0.lock().unwrap().save = Some(samples.join("retry-storm.json"));
     press(&mut h, Modifiers::COMMAND, Key::S);
-    match &h.state().modal {
+    match &h.state().dialogs().modal {
         Some(Modal::Error(m)) => assert!(m.contains("retry-storm.json") && m.contains("samples"), "{m}"),
         other => panic!("refused with a reason: {other:?}"),
     }

@@ -8,21 +8,23 @@ use engine::Design;
 
 use super::analysis::Analysis;
 use super::canvas::geometry::Geometry;
-use super::canvas::{self, CanvasInput, CanvasState};
+use super::canvas::{self, CanvasInput};
 use super::document::Document;
 use super::files::{self, FileDialogs, RecoveryStore, Sample};
 use super::i18n::{self, Lang};
 use super::portal::PortalProbe;
 use super::screenshot::Screenshot;
-use super::selection::Selection;
+use super::view::{PanelContext, ViewState};
 use super::{panels, results, run};
 
 use self::config::crash_hook_from_env;
 pub use self::config::{AppConfig, Modal, Pending, SaveHook, Settings};
+pub use self::dialogs::Dialogs;
 use crate::gui::i18n::tr;
 
 pub mod chooser;
 mod config;
+mod dialogs;
 mod dispatch;
 mod persistence;
 mod shortcuts;
@@ -37,48 +39,32 @@ const RECENT_LIMIT: usize = 10;
 pub struct SwitchboardApp {
     /// The open document.
     pub doc: Document,
-    /// Selection.
-    pub selection: Selection,
-    /// Canvas view and interaction state.
-    pub canvas: CanvasState,
+    /// What the user looks at and how: selection, canvas view, culprit,
+    /// find box, inspector buffers (never part of the document).
+    pub(crate) view: ViewState,
     /// Persisted settings.
     pub settings: Settings,
     /// The language the UI is shown in now.
     lang: Lang,
-    /// The dialog shown, if any.
-    pub modal: Option<Modal>,
+    /// The dialogs open over the window.
+    pub(crate) dialogs: Dialogs,
     /// Samples offered on the start panel.
-    pub samples: Vec<Sample>,
+    pub(crate) samples: Vec<Sample>,
     /// Where they are (canonical): the app never writes there.
     samples_dir: Option<PathBuf>,
-    /// Problem chosen in the problems panel (its culprit is outlined).
-    pub culprit: Option<String>,
-    /// Find box state: open, query.
-    pub find: Option<String>,
-    pub(crate) find_focus: bool,
     pub(crate) geometry: Geometry,
     pub(crate) analysis: Analysis,
-    pub(crate) inspector: panels::inspector::InspectorState,
     /// Simulation runs: the run bar's choices, the run in progress, recent runs.
     pub runs: run::Runs,
     /// The results view.
     pub results: results::ResultsView,
     run_on_start: bool,
-    /// The Export dialog, when open.
-    pub export_dialog: Option<panels::export_dialog::ExportDialog>,
-    /// Imports waiting for "save changes?" and the import report on screen.
-    pub import: panels::import::ImportState,
-    pub(crate) dialogs: Box<dyn FileDialogs>,
-    /// The in-app file dialog, when open.
-    pub file_dialog: Option<panels::file_dialog::InAppDialog>,
+    pub(crate) file_dialogs: Box<dyn FileDialogs>,
     native_wait: Option<chooser::NativeWait>,
     native_answer: fn(&panels::file_dialog::Ask) -> Option<PathBuf>,
     portal: PortalProbe,
     /// The folder of the last file chosen.
     last_dir: Option<PathBuf>,
-    /// The single node selected last, and the one before it.
-    current_node: Option<String>,
-    previous_node: Option<String>,
     state_log: Option<state_log::StateLog>,
     font_coverage: Option<super::fonts::Coverage>,
     /// The window's fonts, grown by fontconfig lookups for names in
@@ -106,7 +92,7 @@ pub struct SwitchboardApp {
     seen_revision: u64,
     theme_applied: bool,
     /// Last frame's CPU time of the UI pass, for the status bar.
-    pub frame_ms: f32,
+    frame_ms: f32,
 }
 
 impl SwitchboardApp {
@@ -125,35 +111,24 @@ impl SwitchboardApp {
         let lang = config.lang.or(settings.language).unwrap_or_else(Lang::from_env);
         i18n::set_language(lang);
         let samples = config.samples_dir.as_deref().map(files::list_samples).unwrap_or_default();
-        let canvas = CanvasState::default();
         let mut app = Self {
             doc: Document::default(),
-            selection: Selection::default(),
-            canvas,
+            view: ViewState::default(),
             settings,
             lang,
-            modal: None,
+            dialogs: Dialogs::default(),
             samples,
             samples_dir: config.samples_dir.as_deref().and_then(|d| d.canonicalize().ok()),
-            culprit: None,
-            find: None,
-            find_focus: false,
             geometry: Geometry::default(),
             analysis: Analysis::default(),
-            inspector: panels::inspector::InspectorState::default(),
             runs: run::Runs::default(),
             results: results::ResultsView::default(),
             run_on_start: config.run_on_start,
-            export_dialog: None,
-            import: panels::import::ImportState::default(),
             portal: if config.dialogs.is_native() { PortalProbe::start() } else { PortalProbe::known(false) },
-            dialogs: config.dialogs,
-            file_dialog: None,
+            file_dialogs: config.dialogs,
             native_wait: None,
             native_answer: chooser::native_answer,
             last_dir: None,
-            current_node: None,
-            previous_node: None,
             state_log: state_log::StateLog::from_env(),
             font_coverage: None,
             font_set: None,
@@ -180,7 +155,7 @@ impl SwitchboardApp {
             && let Some(rec) = app.recovery.as_ref().and_then(RecoveryStore::read)
         {
             app.recovery_offered = true;
-            app.modal = Some(Modal::Recovery(Box::new(rec)));
+            app.dialogs.modal = Some(Modal::Recovery(Box::new(rec)));
         }
         if let Some(file) = config.file {
             app.open_path(&file);
@@ -195,7 +170,7 @@ impl SwitchboardApp {
         if app.screenshot_mode
             && let Some(format) = std::env::var("SWITCHBOARD_SCREENSHOT_EXPORT").ok().and_then(|f| f.parse().ok())
         {
-            app.export_dialog = Some(panels::export_dialog::ExportDialog::new(format));
+            app.dialogs.export_dialog = Some(panels::export_dialog::ExportDialog::new(format));
         }
         // ... and of a results tab (`SWITCHBOARD_SCREENSHOT_TAB=plots ... --run`).
         if app.screenshot_mode
@@ -210,9 +185,31 @@ impl SwitchboardApp {
             && let Ok(id) = std::env::var("SWITCHBOARD_SCREENSHOT_SELECT")
             && app.design().node(&id).is_some()
         {
-            app.selection.only_node(&id);
+            app.view.selection.only_node(&id);
         }
         app
+    }
+
+    /// What the user looks at and how (selection, canvas view, culprit, find box).
+    #[must_use]
+    pub fn view(&self) -> &ViewState {
+        &self.view
+    }
+
+    /// The dialogs open over the window.
+    #[must_use]
+    pub fn dialogs(&self) -> &Dialogs {
+        &self.dialogs
+    }
+
+    /// The dialogs, to change (tests answer or close them).
+    pub fn dialogs_mut(&mut self) -> &mut Dialogs {
+        &mut self.dialogs
+    }
+
+    /// The view state, to change (tests).
+    pub fn view_mut(&mut self) -> &mut ViewState {
+        &mut self.view
     }
 
     /// The design being edited.
@@ -236,10 +233,10 @@ impl SwitchboardApp {
     /// Show an error in a dialog (after the recovery question, if that is open).
     pub fn show_error(&mut self, message: String) {
         self.log_event(&format!("error {}", message.replace('\n', " ")));
-        if matches!(self.modal, Some(Modal::Recovery(_))) {
+        if matches!(self.dialogs.modal, Some(Modal::Recovery(_))) {
             self.deferred_error = Some(message);
         } else {
-            self.modal = Some(Modal::Error(message));
+            self.dialogs.modal = Some(Modal::Error(message));
         }
     }
 
@@ -290,33 +287,34 @@ impl SwitchboardApp {
         run::bar::bar(ui, self, &mut actions);
         panels::status::status_bar(ui, self);
         if self.settings.show_problems {
-            panels::problems::panel(ui, self, &mut actions);
+            panels::problems::panel(ui, self.doc.design(), &self.analysis, &mut self.view, &mut actions);
         }
         results::dock(ui, self, &mut actions);
         egui::Panel::left("left-panel").resizable(true).default_size(230.0).show(ui, |ui| {
             panels::palette::panel(ui, self, &mut actions);
         });
         egui::Panel::right("inspector").resizable(true).default_size(320.0).show(ui, |ui| {
-            panels::inspector::panel(ui, self, &mut actions);
+            let mut cx = PanelContext { design: self.doc.design(), analysis: &self.analysis, view: &mut self.view };
+            panels::inspector::panel(ui, &mut cx, &mut actions);
         });
         egui::CentralPanel::no_frame().show(ui, |ui| {
             let input = CanvasInput {
                 design: self.doc.design(),
                 geometry: &self.geometry,
                 analysis: &self.analysis,
-                culprit: self.culprit.as_deref(),
+                culprit: self.view.culprit.as_deref(),
                 results_overlay: self.results.overlay && self.runs.current().is_some(),
                 snap: self.settings.snap,
                 show_grid: self.settings.show_grid,
             };
-            canvas::show(ui, &mut self.canvas, &input, &mut self.selection, &mut actions);
+            canvas::show(ui, &mut self.view.canvas, &input, &mut self.view.selection, &mut actions);
             if self.results.overlay
                 && let Some(run) = self.runs.current()
             {
                 let report = std::sync::Arc::clone(&run.report);
                 canvas::results_overlay::show(
                     ui,
-                    &self.canvas,
+                    &self.view.canvas,
                     &self.geometry,
                     self.doc.design(),
                     &report,
@@ -324,10 +322,10 @@ impl SwitchboardApp {
                 );
             }
             if self.settings.show_minimap {
-                panels::minimap::show(ui, self.doc.design(), &self.geometry, &mut self.canvas);
+                panels::minimap::show(ui, self.doc.design(), &self.geometry, &mut self.view.canvas);
             }
         });
-        panels::find::window(&ctx, self, &mut actions);
+        panels::find::window(&ctx, self.doc.design(), &mut self.view, &mut actions);
         panels::export_dialog::show(&ctx, self);
         panels::import::show(&ctx, self);
         panels::file_dialog::show(&ctx, self);
@@ -348,7 +346,7 @@ impl SwitchboardApp {
             // Pick the background analysis and routes up as soon as they end.
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
-        self.track_selection();
+        self.view.track_selection();
         self.autosave(&ctx);
         self.handle_close(&ctx);
         self.update_title(&ctx);
@@ -356,26 +354,23 @@ impl SwitchboardApp {
         self.frame_ms = started.elapsed().as_secs_f32() * 1000.0;
     }
 
-    /// Remember the node selected before the one selected now (keyboard connect).
-    fn track_selection(&mut self) {
-        let now = self.selection.single_node().map(str::to_owned);
-        if now.is_some() && now != self.current_node {
-            self.previous_node = self.current_node.take();
-            self.current_node = now;
-        }
-    }
-
     /// Bring caches up to date with the document; returns whether the
     /// canvas geometry changed.
     fn refresh(&mut self) -> bool {
         let rev = self.doc.revision();
-        let moved = self.geometry.refresh(self.doc.design(), rev, self.canvas.moving_nodes());
+        let moved = self.geometry.refresh(self.doc.design(), rev, self.view.canvas.moving_nodes());
         self.analysis.refresh(self.doc.design(), rev);
         if rev != self.seen_revision {
             self.seen_revision = rev;
-            self.selection.prune(self.doc.design());
+            self.view.selection.prune(self.doc.design());
         }
         moved
+    }
+
+    /// Last frame's CPU time of the UI pass, ms.
+    #[must_use]
+    pub fn frame_ms(&self) -> f32 {
+        self.frame_ms
     }
 
     /// The window title.

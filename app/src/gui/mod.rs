@@ -24,6 +24,7 @@ pub mod run;
 pub mod screenshot;
 pub mod selection;
 pub mod style;
+pub mod view;
 
 use std::path::PathBuf;
 

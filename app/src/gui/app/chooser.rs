@@ -67,7 +67,7 @@ impl SwitchboardApp {
         if self.settings.in_app_file_dialog {
             return DialogKind::InApp;
         }
-        if !self.dialogs.is_native() {
+        if !self.file_dialogs.is_native() {
             return DialogKind::Immediate;
         }
         // Unknown yet (the probe is still asking) counts as missing.
@@ -76,13 +76,13 @@ impl SwitchboardApp {
 
     /// Ask for a path, then act on it (now, or in a later frame).
     pub(crate) fn ask_file(&mut self, ask: Ask, purpose: Purpose) {
-        if self.native_wait.is_some() || self.file_dialog.is_some() {
+        if self.native_wait.is_some() || self.dialogs.file_dialog.is_some() {
             self.notify(tr("chooser-a-file-dialog-is-already"));
             return;
         }
         match self.dialog_kind() {
             DialogKind::Immediate => {
-                if let Some(path) = answer(self.dialogs.as_mut(), &ask) {
+                if let Some(path) = answer(self.file_dialogs.as_mut(), &ask) {
                     self.file_chosen(purpose, &path);
                 }
             }
@@ -99,7 +99,7 @@ impl SwitchboardApp {
             }
             DialogKind::InApp => {
                 let dir = self.dialog_start_dir();
-                self.file_dialog = Some(InAppDialog::new(ask, purpose, dir));
+                self.dialogs.file_dialog = Some(InAppDialog::new(ask, purpose, dir));
             }
         }
     }
@@ -192,12 +192,12 @@ impl SwitchboardApp {
                         (message, true)
                     }
                 };
-                if export_dialog && let Some(dialog) = self.export_dialog.as_mut() {
+                if export_dialog && let Some(dialog) = self.dialogs.export_dialog.as_mut() {
                     dialog.message = Some(message);
                 }
             }
             Purpose::ExportPng => {
-                let crop = self.canvas.rect;
+                let crop = self.view.canvas.rect;
                 self.capture = Some(Screenshot::export(path.to_path_buf(), crop));
             }
         }

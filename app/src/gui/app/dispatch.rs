@@ -31,9 +31,9 @@ impl SwitchboardApp {
     /// Keep a renamed workload selected (the selection holds its name).
     fn follow_rename(&mut self, renamed: Option<(String, String)>) {
         if let Some((old, new)) = renamed
-            && self.selection.workload.as_deref() == Some(old.as_str())
+            && self.view.selection.workload.as_deref() == Some(old.as_str())
         {
-            self.selection.workload = Some(new);
+            self.view.selection.workload = Some(new);
         }
     }
 
@@ -59,39 +59,41 @@ impl SwitchboardApp {
                 }
                 None => self.notify(tr("app-add-a-client-or-a")),
             },
-            Action::ConnectPrevious => match (self.previous_node.clone(), self.selection.single_node()) {
-                (Some(from), Some(to)) if from != to && self.doc.design().node(&from).is_some() => {
-                    let to = to.to_owned();
-                    self.handle(ctx, Action::Connect { from, to, kind: None });
+            Action::ConnectPrevious => {
+                match (self.view.previous_node().map(str::to_owned), self.view.selection.single_node()) {
+                    (Some(from), Some(to)) if from != to && self.doc.design().node(&from).is_some() => {
+                        let to = to.to_owned();
+                        self.handle(ctx, Action::Connect { from, to, kind: None });
+                    }
+                    _ => self.notify(tr("app-select-a-node-then-another")),
                 }
-                _ => self.notify(tr("app-select-a-node-then-another")),
-            },
+            }
             Action::QuickAdd => {
-                let screen = self.canvas.rect.center();
+                let screen = self.view.canvas.rect.center();
                 let world = self.free_spot();
-                self.canvas.open_quick_add(screen, world);
+                self.view.canvas.open_quick_add(screen, world);
             }
             Action::AddNode { preset, kind, at } => {
                 let at = at.unwrap_or_else(|| self.free_spot());
                 let node = edit::new_node(self.doc.design(), kind, preset, at);
                 let id = node.id.clone();
                 self.edit(Command::AddNode(Box::new(node)));
-                self.selection.only_node(&id);
+                self.view.selection.only_node(&id);
             }
             Action::Connect { from, to, kind } => match edit::connect(self.doc.design(), &from, &to, kind) {
                 Ok(edge) => {
                     let id = edge.id.clone();
                     self.edit(Command::AddEdge(Box::new(edge)));
-                    self.selection.only_edge(&id);
+                    self.view.selection.only_edge(&id);
                 }
                 Err(e) => self.notify(e),
             },
             Action::Delete => {
                 // One undo step for the whole selection.
-                let nodes: Vec<String> = self.selection.nodes.iter().cloned().collect();
-                let edges: Vec<String> = self.selection.edges.iter().cloned().collect();
+                let nodes: Vec<String> = self.view.selection.nodes.iter().cloned().collect();
+                let edges: Vec<String> = self.view.selection.edges.iter().cloned().collect();
                 let mut parts = Vec::new();
-                if let Some(w) = &self.selection.workload {
+                if let Some(w) = &self.view.selection.workload {
                     parts.push(Command::RemoveWorkload(w.clone()));
                 }
                 if !edges.is_empty() {
@@ -103,15 +105,15 @@ impl SwitchboardApp {
                 if !parts.is_empty() {
                     self.edit(Command::Batch(parts));
                 }
-                self.selection.clear();
+                self.view.selection.clear();
             }
             Action::Duplicate => {
-                if let Some(cmd) = edit::duplicate(self.doc.design(), &self.selection) {
+                if let Some(cmd) = edit::duplicate(self.doc.design(), &self.view.selection) {
                     self.insert_and_select(cmd);
                 }
             }
             Action::Copy | Action::Cut => {
-                if let Some(json) = edit::copy_json(self.doc.design(), &self.selection) {
+                if let Some(json) = edit::copy_json(self.doc.design(), &self.view.selection) {
                     ctx.copy_text(json.clone());
                     self.clipboard = Some(json);
                     if matches!(action, Action::Cut) {
@@ -130,28 +132,28 @@ impl SwitchboardApp {
                 }
             }
             Action::SelectAll => {
-                self.selection.clear();
-                self.selection.nodes = self.doc.design().nodes.iter().map(|n| n.id.clone()).collect();
-                self.selection.edges = self.doc.design().edges.iter().map(|e| e.id.clone()).collect();
+                self.view.selection.clear();
+                self.view.selection.nodes = self.doc.design().nodes.iter().map(|n| n.id.clone()).collect();
+                self.view.selection.edges = self.doc.design().edges.iter().map(|e| e.id.clone()).collect();
             }
             Action::Rename(id) => {
                 if let Some(node) = self.doc.design().node(&id) {
                     let name = node.name.clone();
-                    self.selection.only_node(&id);
-                    self.canvas.start_rename(&id, &name);
+                    self.view.selection.only_node(&id);
+                    self.view.canvas.start_rename(&id, &name);
                 }
             }
             Action::Group => {
-                let ids: Vec<String> = self.selection.nodes.iter().cloned().collect();
+                let ids: Vec<String> = self.view.selection.nodes.iter().cloned().collect();
                 if !ids.is_empty() {
                     let group = edit::new_group_name(self.doc.design());
                     self.edit(Command::SetGroup { ids, group: Some(group.clone()) });
-                    self.selection.group = Some(group);
+                    self.view.selection.group = Some(group);
                 }
             }
             Action::Ungroup => {
-                let mut ids: Vec<String> = self.selection.nodes.iter().cloned().collect();
-                if let Some(g) = &self.selection.group {
+                let mut ids: Vec<String> = self.view.selection.nodes.iter().cloned().collect();
+                if let Some(g) = &self.view.selection.group {
                     ids.extend(
                         self.doc.design().nodes.iter().filter(|n| n.group.as_ref() == Some(g)).map(|n| n.id.clone()),
                     );
@@ -170,16 +172,16 @@ impl SwitchboardApp {
                     self.notify(tr("app-nothing-to-redo"));
                 }
             }
-            Action::FitView => self.canvas.fit_pending = true,
-            Action::ZoomToSelection => self.canvas.zoom_selection_pending = true,
+            Action::FitView => self.view.canvas.fit_pending = true,
+            Action::ZoomToSelection => self.view.canvas.zoom_selection_pending = true,
             Action::Focus(id) => {
-                self.selection.only_node(&id);
-                self.canvas.focus_request = Some(id);
+                self.view.selection.only_node(&id);
+                self.view.canvas.focus_request = Some(id);
             }
             Action::AutoLayout => {
                 let laid = layout::layered(self.doc.design());
                 self.edit(Command::ReplaceDesign(Box::new(laid)));
-                self.canvas.fit_pending = true;
+                self.view.canvas.fit_pending = true;
             }
             Action::New => self.guard(Pending::New),
             Action::Open(path) => self.guard(Pending::Open(path)),
@@ -187,7 +189,7 @@ impl SwitchboardApp {
             Action::Save => self.save_then(false, None),
             Action::SaveAs => self.save_then(true, None),
             Action::Export(format) => {
-                self.export_dialog = Some(panels::export_dialog::ExportDialog::new(format));
+                self.dialogs.export_dialog = Some(panels::export_dialog::ExportDialog::new(format));
             }
             Action::Import(None) => self.ask_file(panels::file_dialog::Ask::OpenImport, chooser::Purpose::Import),
             Action::Import(Some(path)) => {
@@ -210,13 +212,13 @@ impl SwitchboardApp {
             _ => Vec::new(),
         };
         self.edit(cmd);
-        self.selection.clear();
-        self.selection.nodes.extend(ids);
+        self.view.selection.clear();
+        self.view.selection.nodes.extend(ids);
     }
 
     /// A world point near the view centre not covered by a node.
     fn free_spot(&self) -> egui::Pos2 {
-        let c = self.canvas.view_center_world();
+        let c = self.view.canvas.view_center_world();
         let mut p = c;
         for step in 0..200 {
             if self.geometry.node_at(p).is_none()

@@ -32,7 +32,7 @@ impl SwitchboardApp {
     /// Run `pending` now, or ask about unsaved changes first.
     pub(super) fn guard(&mut self, pending: Pending) {
         if self.doc.is_dirty() {
-            self.modal = Some(Modal::SaveChanges(pending));
+            self.dialogs.modal = Some(Modal::SaveChanges(pending));
         } else {
             self.proceed(pending);
         }
@@ -63,12 +63,12 @@ impl SwitchboardApp {
 
     pub(super) fn replace_document(&mut self, doc: Document) {
         self.doc = doc;
-        self.selection.clear();
-        self.culprit = None;
-        self.canvas.rename = None;
+        self.view.selection.clear();
+        self.view.culprit = None;
+        self.view.canvas.rename = None;
         self.geometry.invalidate();
         self.analysis.invalidate();
-        self.canvas.fit_pending = true;
+        self.view.canvas.fit_pending = true;
         self.autosaved_revision = None;
         // Results belong to the design they were computed from.
         self.runs.leave_design();
@@ -195,7 +195,7 @@ impl SwitchboardApp {
     fn recovery_answered(&mut self) {
         self.recovery_offered = false;
         if let Some(message) = self.deferred_error.take() {
-            self.modal = Some(Modal::Error(message));
+            self.dialogs.modal = Some(Modal::Error(message));
         }
     }
 
@@ -239,7 +239,7 @@ impl SwitchboardApp {
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.screenshot_mode && self.doc.is_dirty() {
             ctx.send_viewport_cmd(ViewportCommand::CancelClose);
-            self.modal = Some(Modal::SaveChanges(Pending::Quit));
+            self.dialogs.modal = Some(Modal::SaveChanges(Pending::Quit));
         }
     }
 

@@ -20,14 +20,14 @@ impl SwitchboardApp {
         }
         if consume(cmd, Key::S) {
             // In the Export dialog, Ctrl+S saves the export.
-            if self.export_dialog.is_some() {
+            if self.dialogs.export_dialog.is_some() {
                 crate::gui::panels::export_dialog::save(self);
             } else {
                 actions.push(Action::Save);
             }
         }
         if consume(cmd, Key::E) {
-            actions.push(Action::Export(self.export_dialog.as_ref().map_or(
+            actions.push(Action::Export(self.dialogs.export_dialog.as_ref().map_or(
                 engine::export::ExportFormat::Kubernetes,
                 crate::gui::panels::export_dialog::ExportDialog::format,
             )));
@@ -45,12 +45,12 @@ impl SwitchboardApp {
             actions.push(Action::StopRun);
         }
         if consume(cmd, Key::F) {
-            self.find = Some(self.find.take().unwrap_or_default());
-            self.find_focus = true;
+            self.view.find = Some(self.view.find.take().unwrap_or_default());
+            self.view.find_focus = true;
         }
         // Editing shortcuts act on the canvas: not while typing, and not
         // while a file dialog is up (its path field may not have the focus yet).
-        if typing || self.file_dialog.is_some() {
+        if typing || self.dialogs.file_dialog.is_some() {
             return;
         }
         if consume(shift_cmd, Key::Z) || consume(cmd, Key::Y) {
@@ -87,15 +87,16 @@ impl SwitchboardApp {
             actions.push(Action::Delete);
         }
         if consume(Modifiers::NONE, Key::F2)
-            && let Some(id) = self.selection.single_node()
+            && let Some(id) = self.view.selection.single_node()
         {
             actions.push(Action::Rename(id.to_owned()));
         }
         // Escape closes a dialog first (the dialog reads it itself).
-        let dialog_open = self.modal.is_some() || self.export_dialog.is_some() || self.file_dialog.is_some();
+        let dialog_open =
+            self.dialogs.modal.is_some() || self.dialogs.export_dialog.is_some() || self.dialogs.file_dialog.is_some();
         if !dialog_open && consume(Modifiers::NONE, Key::Escape) {
-            self.selection.clear();
-            self.culprit = None;
+            self.view.selection.clear();
+            self.view.culprit = None;
         }
         if consume(Modifiers::NONE, Key::Home) || consume(cmd, Key::Num0) {
             actions.push(Action::FitView);
@@ -111,8 +112,8 @@ impl SwitchboardApp {
                 egui::Event::Cut => actions.push(Action::Cut),
                 egui::Event::Paste(text) => {
                     self.clipboard = Some(text);
-                    let at = ctx.pointer_hover_pos().filter(|p| self.canvas.rect.contains(*p));
-                    actions.push(Action::Paste(at.map(|p| self.canvas.transform.inverse().mul_pos(p))));
+                    let at = ctx.pointer_hover_pos().filter(|p| self.view.canvas.rect.contains(*p));
+                    actions.push(Action::Paste(at.map(|p| self.view.canvas.transform.inverse().mul_pos(p))));
                 }
                 _ => {}
             }

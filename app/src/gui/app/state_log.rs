@@ -31,7 +31,7 @@ impl SwitchboardApp {
     /// One line describing what a user would see.
     #[must_use]
     pub fn state_line(&self) -> String {
-        let modal = match &self.modal {
+        let modal = match &self.dialogs.modal {
             None => "none",
             Some(Modal::SaveChanges(_)) => "save-changes",
             Some(Modal::Error(_)) => "error",
@@ -39,7 +39,8 @@ impl SwitchboardApp {
             Some(Modal::Shortcuts) => "shortcuts",
             Some(Modal::About) => "about",
         };
-        let dialog = self.file_dialog.as_ref().map_or("none", |d| if d.ready() { d.ask.log_name() } else { "opening" });
+        let dialog =
+            self.dialogs.file_dialog.as_ref().map_or("none", |d| if d.ready() { d.ask.log_name() } else { "opening" });
         let d = self.design();
         let run = if self.runs.is_running() {
             "running".to_owned()
@@ -49,15 +50,15 @@ impl SwitchboardApp {
         format!(
             "modal={modal} dialog={dialog} export={} doc={:?} dirty={} nodes={} edges={} workloads={} run={run} \
              results={} selected={} quick_add={}",
-            self.export_dialog.as_ref().map_or("closed", |_| "open"),
+            self.dialogs.export_dialog.as_ref().map_or("closed", |_| "open"),
             self.doc.display_name(),
             self.doc.is_dirty(),
             d.nodes.len(),
             d.edges.len(),
             d.workloads.len(),
             if self.results.open { "open" } else { "closed" },
-            self.selection.nodes.len(),
-            if self.canvas.quick_add_ready() { "open" } else { "closed" },
+            self.view.selection.nodes.len(),
+            if self.view.canvas.quick_add_ready() { "open" } else { "closed" },
         )
     }
 

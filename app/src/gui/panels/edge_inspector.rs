@@ -10,10 +10,10 @@ use engine::model::{
 use super::distribution;
 use super::inspector::{combo, float, optional, row, uint};
 use crate::gui::action::Action;
-use crate::gui::app::SwitchboardApp;
 use crate::gui::document::Command;
 use crate::gui::i18n::{num, tr, tr_args};
 use crate::gui::style;
+use crate::gui::view::PanelContext;
 
 /// A new open-loop workload of 50 requests per second into `entry`.
 #[must_use]
@@ -31,9 +31,9 @@ pub fn new_workload(design: &Design, entry: &str) -> Workload {
 }
 
 /// A node's incoming and outgoing edges, and "connect to".
-pub fn connections_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Action>) {
+pub fn connections_ui(ui: &mut Ui, cx: &mut PanelContext<'_>, id: &str, actions: &mut Vec<Action>) {
     ui.collapsing(RichText::new(tr("edge-connections")).strong(), |ui| {
-        let d = app.design();
+        let d = cx.design;
         let mut select = None;
         for e in d.edges.iter().filter(|e| e.from == id || e.to == id) {
             let text = if e.from == id {
@@ -48,7 +48,7 @@ pub fn connections_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: 
         let targets: Vec<(String, String)> =
             d.nodes.iter().filter(|n| n.id != id).map(|n| (n.id.clone(), n.name.clone())).collect();
         ui.horizontal(|ui| {
-            let chosen = app.inspector.connect_to.clone().filter(|t| targets.iter().any(|(tid, _)| tid == t));
+            let chosen = cx.view.inspector.connect_to.clone().filter(|t| targets.iter().any(|(tid, _)| tid == t));
             let label = chosen
                 .as_ref()
                 .and_then(|c| targets.iter().find(|(t, _)| t == c))
@@ -56,7 +56,7 @@ pub fn connections_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: 
             egui::ComboBox::from_id_salt("connect-to").selected_text(label).width(140.0).show_ui(ui, |ui| {
                 for (tid, name) in &targets {
                     if ui.selectable_label(chosen.as_deref() == Some(tid.as_str()), name).clicked() {
-                        app.inspector.connect_to = Some(tid.clone());
+                        cx.view.inspector.connect_to = Some(tid.clone());
                     }
                 }
             });
@@ -67,10 +67,10 @@ pub fn connections_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: 
             }
         });
         if ui.button(tr("edge-add-workload-entering-here")).clicked() {
-            actions.push(Action::Edit(Command::AddWorkload(Box::new(new_workload(app.design(), id)))));
+            actions.push(Action::Edit(Command::AddWorkload(Box::new(new_workload(cx.design, id)))));
         }
         if let Some(e) = select {
-            app.selection.only_edge(&e);
+            cx.view.selection.only_edge(&e);
         }
     });
 }
@@ -98,10 +98,10 @@ fn opt_text(ui: &mut Ui, value: &mut Option<String>, hint: &str) -> bool {
 }
 
 /// The inspector for one edge.
-pub fn edge_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Action>) {
-    let Some(original) = app.design().edge(id).cloned() else { return };
+pub fn edge_ui(ui: &mut Ui, cx: &mut PanelContext<'_>, id: &str, actions: &mut Vec<Action>) {
+    let Some(original) = cx.design.edge(id).cloned() else { return };
     let mut edge = original.clone();
-    let d = app.design();
+    let d = cx.design;
     ui.heading(tr_args("edge-heading", &[("kind", style::edge_kind_label(edge.kind).into())]));
     ui.weak(format!("id {}", edge.id));
     egui::Grid::new("edge").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
@@ -182,10 +182,10 @@ pub fn edge_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Ve
             edge.policy = (!policy.is_empty()).then_some(policy);
         });
     }
-    if let Some(sev) = app.analysis().edge_severity(id) {
+    if let Some(sev) = cx.analysis.edge_severity(id) {
         let color = if sev == engine::validate::Severity::Error { style::ERROR_COLOR } else { style::WARNING_COLOR };
         for p in
-            app.analysis().problems.iter().filter(|p| matches!(&p.target, engine::validate::Target::Edge(e) if e == id))
+            cx.analysis.problems.iter().filter(|p| matches!(&p.target, engine::validate::Target::Edge(e) if e == id))
         {
             ui.colored_label(color, crate::gui::i18n::tr_message(&p.message));
         }
@@ -347,8 +347,8 @@ fn policy_ui(ui: &mut Ui, p: &mut CallPolicy) {
 
 /// The inspector for one workload and its SLO.
 #[allow(clippy::too_many_lines, reason = "one form, top to bottom")]
-pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, name: &str, actions: &mut Vec<Action>) {
-    let d = app.design();
+pub fn workload_ui(ui: &mut Ui, cx: &mut PanelContext<'_>, name: &str, actions: &mut Vec<Action>) {
+    let d = cx.design;
     // The position only keys the merging of one field's keystrokes (it
     // stays while the name is typed); the workload is addressed by name.
     let Some(index) = d.workloads.iter().position(|w| w.name == name) else { return };
@@ -440,7 +440,7 @@ pub fn workload_ui(ui: &mut Ui, app: &mut SwitchboardApp, name: &str, actions: &
             ui.end_row();
         });
     }
-    if let Some(est) = app.analysis().estimate.workloads.iter().find(|e| e.name == original.name) {
+    if let Some(est) = cx.analysis.estimate.workloads.iter().find(|e| e.name == original.name) {
         ui.weak(tr_args(
             "edge-estimate",
             &[("rate", num(est.throughput_per_s, 1)), ("response", distribution::fmt_ms(est.response_time_ms).into())],

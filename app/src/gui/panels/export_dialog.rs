@@ -191,7 +191,7 @@ fn extension(format: ExportFormat) -> &'static str {
 /// Show the dialog, if open.
 pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
     let revision = app.doc.revision();
-    let Some(dialog) = app.export_dialog.as_mut() else { return };
+    let Some(dialog) = app.dialogs.export_dialog.as_mut() else { return };
     let errors = app.analysis.problems.iter().filter(|p| p.severity == engine::validate::Severity::Error).count();
     dialog.refresh(app.doc.design(), revision, errors);
     let mut request = None;
@@ -201,12 +201,12 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
     });
     // Escape closes it also in the frame right after a file dialog on top of
     // it closed (egui still counts that one as the topmost modal then).
-    let escape = app.file_dialog.is_none() && ctx.input(|i| i.key_pressed(egui::Key::Escape));
+    let escape = app.dialogs.file_dialog.is_none() && ctx.input(|i| i.key_pressed(egui::Key::Escape));
     if resp.should_close() || escape {
         request = Some(Request::Close);
     }
     match request {
-        Some(Request::Close) => app.export_dialog = None,
+        Some(Request::Close) => app.dialogs.export_dialog = None,
         Some(Request::Copy) => {
             if let Some(text) = dialog.text() {
                 ctx.copy_text(text.to_owned());
@@ -224,10 +224,10 @@ pub(crate) fn save(app: &mut SwitchboardApp) {
     // Up to date even when asked (Ctrl+S) before the dialog was first drawn.
     let revision = app.doc.revision();
     let errors = app.analysis.problems.iter().filter(|p| p.severity == engine::validate::Severity::Error).count();
-    if let Some(dialog) = app.export_dialog.as_mut() {
+    if let Some(dialog) = app.dialogs.export_dialog.as_mut() {
         dialog.refresh(app.doc.design(), revision, errors);
     }
-    let Some(dialog) = app.export_dialog.as_ref() else { return };
+    let Some(dialog) = app.dialogs.export_dialog.as_ref() else { return };
     let Some(text) = dialog.text().map(str::to_owned) else { return };
     let format = dialog.format;
     let ask = Ask::SaveExport { suggested: format.file_name().to_owned(), extension: extension(format).to_owned() };

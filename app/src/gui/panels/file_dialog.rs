@@ -233,7 +233,7 @@ enum Outcome {
 
 /// Show the dialog, if open; act on its answer.
 pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
-    let Some(dialog) = app.file_dialog.as_mut() else { return };
+    let Some(dialog) = app.dialogs.file_dialog.as_mut() else { return };
     let mut outcome = None;
     let resp = egui::Modal::new(Id::new("in-app-file-dialog")).show(ctx, |ui| {
         ui.set_width(620.0_f32.min(ctx.content_rect().width() - 60.0));
@@ -244,12 +244,12 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
     }
     match outcome {
         Some(Outcome::Chosen(path)) => {
-            if let Some(dialog) = app.file_dialog.take() {
+            if let Some(dialog) = app.dialogs.file_dialog.take() {
                 app.file_chosen(dialog.purpose, &path);
             }
         }
         Some(Outcome::Cancelled) => {
-            app.file_dialog = None;
+            app.dialogs.file_dialog = None;
             app.notify(tr("files-no-file-chosen"));
         }
         None => {}

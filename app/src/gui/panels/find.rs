@@ -4,17 +4,17 @@
 use egui::{Key, RichText};
 
 use crate::gui::action::Action;
-use crate::gui::app::SwitchboardApp;
 use crate::gui::i18n::tr;
+use crate::gui::view::ViewState;
 
 /// Most matches listed.
 const MAX_MATCHES: usize = 12;
 
 /// Show the find box while it is open.
-pub fn window(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
-    let Some(mut query) = app.find.take() else { return };
+pub fn window(ctx: &egui::Context, design: &engine::Design, view: &mut ViewState, actions: &mut Vec<Action>) {
+    let Some(mut query) = view.find.take() else { return };
     let mut open = true;
-    let anchor = app.canvas.rect.center_top() + egui::vec2(0.0, 12.0);
+    let anchor = view.canvas.rect.center_top() + egui::vec2(0.0, 12.0);
     egui::Area::new(egui::Id::new("find"))
         .fixed_pos(anchor - egui::vec2(160.0, 0.0))
         .order(egui::Order::Foreground)
@@ -26,13 +26,12 @@ pub fn window(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<A
                         .hint_text(tr("find-find-a-node-by-name"))
                         .desired_width(f32::INFINITY),
                 );
-                if app.find_focus {
+                if view.find_focus {
                     resp.request_focus();
-                    app.find_focus = false;
+                    view.find_focus = false;
                 }
                 let q = query.to_lowercase();
-                let matches: Vec<(String, String)> = app
-                    .design()
+                let matches: Vec<(String, String)> = design
                     .nodes
                     .iter()
                     .filter(|n| !q.is_empty() && (n.name.to_lowercase().contains(&q) || n.id.to_lowercase() == q))
@@ -55,6 +54,6 @@ pub fn window(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<A
             });
         });
     if open {
-        app.find = Some(query);
+        view.find = Some(query);
     }
 }

@@ -91,12 +91,12 @@ pub fn prepare(app: &mut SwitchboardApp, path: Option<PathBuf>) -> bool {
     };
     match import_file(&path) {
         Ok((design, report)) => {
-            app.import.pending = Some((Box::new(design), report));
+            app.dialogs.import.pending = Some((Box::new(design), report));
             true
         }
         Err(e) => {
-            app.import.pending = None;
-            app.modal = Some(Modal::Error(tr_args(
+            app.dialogs.import.pending = None;
+            app.dialogs.modal = Some(Modal::Error(tr_args(
                 "import-failed",
                 &[("path", path.display().to_string().into()), ("error", format!("{e:#}").into())],
             )));
@@ -107,7 +107,7 @@ pub fn prepare(app: &mut SwitchboardApp, path: Option<PathBuf>) -> bool {
 
 /// Open the waiting imported design as a new, unsaved document.
 pub fn open_pending(app: &mut SwitchboardApp) {
-    let Some((design, report)) = app.import.pending.take() else { return };
+    let Some((design, report)) = app.dialogs.import.pending.take() else { return };
     app.set_document(Document::new(*design, None));
     // Nothing on disk holds it yet: closing must ask to save.
     app.doc.mark_dirty();
@@ -115,12 +115,12 @@ pub fn open_pending(app: &mut SwitchboardApp) {
         "import-notice",
         &[("source", report.source.as_str().into()), ("format", format_title(report.format).into())],
     ));
-    app.import.report = Some(report);
+    app.dialogs.import.report = Some(report);
 }
 
 /// Show the import report, if one is open.
 pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
-    let Some(report) = &app.import.report else { return };
+    let Some(report) = &app.dialogs.import.report else { return };
     let mut close = false;
     let resp = egui::Modal::new(Id::new("import-report")).show(ctx, |ui| {
         ui.set_max_width(560.0);
@@ -150,7 +150,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
         }
     });
     if close || resp.should_close() {
-        app.import.report = None;
+        app.dialogs.import.report = None;
     }
 }
 

@@ -5,19 +5,16 @@
 
 use egui::{Checkbox, RichText, Slider, Ui};
 use engine::capacity::Load;
-use engine::model::limits::MAX_REPLICAS_PER_NODE;
-use engine::model::{
-    Autoscaling, BrokerMode, BrokerSettings, CacheSettings, Concurrency, Healthcheck, LoadBalancer, Node, NodeKind,
-    Operation, OutlierEjection, RateLimit,
-};
+use engine::model::{CacheSettings, Node, NodeKind};
 
 use super::distribution::{self, fmt_ms};
+use super::node_settings::{capacity_ui, deployment_ui, kind_settings_ui, operations_ui, policies_ui};
 use super::{discovery_inspector, edge_inspector};
 use crate::gui::action::Action;
-use crate::gui::app::SwitchboardApp;
 use crate::gui::document::Command;
 use crate::gui::i18n::{tr, tr_args};
 use crate::gui::style;
+use crate::gui::view::PanelContext;
 
 /// Inspector state kept between frames.
 #[derive(Debug, Default)]
@@ -108,29 +105,29 @@ pub fn combo<T: PartialEq + Copy>(ui: &mut Ui, id: &str, value: &mut T, options:
 }
 
 /// Show the inspector's contents.
-pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
+pub fn panel(ui: &mut Ui, cx: &mut PanelContext<'_>, actions: &mut Vec<Action>) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.add_space(4.0);
-        if let Some(id) = app.selection.single_node().map(str::to_owned) {
-            node_ui(ui, app, &id, actions);
-        } else if let Some(id) = app.selection.single_edge().map(str::to_owned) {
-            edge_inspector::edge_ui(ui, app, &id, actions);
-        } else if let Some(name) = app.selection.workload.clone().filter(|_| app.selection.nodes.is_empty()) {
-            edge_inspector::workload_ui(ui, app, &name, actions);
-        } else if !app.selection.nodes.is_empty() || !app.selection.edges.is_empty() {
-            multi_ui(ui, app, actions);
-        } else if let Some(group) = app.selection.group.clone() {
-            group_ui(ui, app, &group, actions);
+        if let Some(id) = cx.view.selection.single_node().map(str::to_owned) {
+            node_ui(ui, cx, &id, actions);
+        } else if let Some(id) = cx.view.selection.single_edge().map(str::to_owned) {
+            edge_inspector::edge_ui(ui, cx, &id, actions);
+        } else if let Some(name) = cx.view.selection.workload.clone().filter(|_| cx.view.selection.nodes.is_empty()) {
+            edge_inspector::workload_ui(ui, cx, &name, actions);
+        } else if !cx.view.selection.nodes.is_empty() || !cx.view.selection.edges.is_empty() {
+            multi_ui(ui, cx, actions);
+        } else if let Some(group) = cx.view.selection.group.clone() {
+            group_ui(ui, cx, &group, actions);
         } else {
-            design_ui(ui, app, actions);
+            design_ui(ui, cx, actions);
         }
     });
 }
 
-fn multi_ui(ui: &mut Ui, app: &SwitchboardApp, actions: &mut Vec<Action>) {
+fn multi_ui(ui: &mut Ui, cx: &PanelContext<'_>, actions: &mut Vec<Action>) {
     ui.heading(tr_args(
         "inspector-multi-selected",
-        &[("nodes", app.selection.nodes.len().into()), ("edges", app.selection.edges.len().into())],
+        &[("nodes", cx.view.selection.nodes.len().into()), ("edges", cx.view.selection.edges.len().into())],
     ));
     ui.horizontal_wrapped(|ui| {
         if ui.button(tr("inspector-group")).clicked() {
@@ -148,9 +145,9 @@ fn multi_ui(ui: &mut Ui, app: &SwitchboardApp, actions: &mut Vec<Action>) {
     });
 }
 
-fn group_ui(ui: &mut Ui, app: &SwitchboardApp, group: &str, actions: &mut Vec<Action>) {
+fn group_ui(ui: &mut Ui, cx: &PanelContext<'_>, group: &str, actions: &mut Vec<Action>) {
     ui.heading(tr("inspector-group"));
-    let members: Vec<&Node> = app.design().nodes.iter().filter(|n| n.group.as_deref() == Some(group)).collect();
+    let members: Vec<&Node> = cx.design.nodes.iter().filter(|n| n.group.as_deref() == Some(group)).collect();
     let mut name = group.to_owned();
     ui.horizontal(|ui| {
         ui.label(tr("inspector-name"));
@@ -172,9 +169,9 @@ fn group_ui(ui: &mut Ui, app: &SwitchboardApp, group: &str, actions: &mut Vec<Ac
     }
 }
 
-fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
+fn design_ui(ui: &mut Ui, cx: &mut PanelContext<'_>, actions: &mut Vec<Action>) {
     let mut select = None;
-    let d = app.design();
+    let d = cx.design;
     ui.heading(tr("inspector-design"));
     ui.weak(tr("inspector-nothing-selected-these-are-the"));
     let (mut name, mut description) = (d.name.clone(), d.description.clone());
@@ -212,7 +209,7 @@ fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         ui.weak(tr("inspector-no-traffic-yet-add-a"));
     }
     for w in &d.workloads {
-        let est = app.analysis().estimate.workloads.iter().find(|e| e.name == w.name);
+        let est = cx.analysis.estimate.workloads.iter().find(|e| e.name == w.name);
         let text = match est {
             Some(e) => format!(
                 "{} → {}  ·  {:.0}/s · ~{}",
@@ -231,14 +228,14 @@ fn design_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         actions.push(Action::AddWorkload);
     }
     if let Some(name) = select {
-        app.selection.clear();
-        app.selection.workload = Some(name);
+        cx.view.selection.clear();
+        cx.view.selection.workload = Some(name);
     }
 }
 
 #[allow(clippy::too_many_lines, reason = "one form, top to bottom")]
-fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Action>) {
-    let Some(original) = app.design().node(id).cloned() else { return };
+fn node_ui(ui: &mut Ui, cx: &mut PanelContext<'_>, id: &str, actions: &mut Vec<Action>) {
+    let Some(original) = cx.design.node(id).cloned() else { return };
     let mut node = original.clone();
     let key = format!("node:{id}");
 
@@ -250,16 +247,16 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
     ui.weak(format!("id {}", node.id));
 
     // The name is typed into a buffer so a clash does not fight the user.
-    let mut name = match &app.inspector.name_edit {
+    let mut name = match &cx.view.inspector.name_edit {
         Some((eid, text)) if eid == id => text.clone(),
         _ => node.name.clone(),
     };
-    let clash = name != node.name && app.design().nodes.iter().any(|n| n.id != id && n.name == name.trim());
+    let clash = name != node.name && cx.design.nodes.iter().any(|n| n.id != id && n.name == name.trim());
     egui::Grid::new("node-basics").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
         ui.label(tr("inspector-name"));
         let resp = ui.text_edit_singleline(&mut name);
         if resp.changed() {
-            app.inspector.name_edit = Some((id.to_owned(), name.clone()));
+            cx.view.inspector.name_edit = Some((id.to_owned(), name.clone()));
         }
         ui.end_row();
         if clash {
@@ -278,15 +275,15 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
         ui.end_row();
         if node.kind == NodeKind::Receiver {
             ui.label(tr("inspector-host"));
-            let hosts: Vec<(String, String)> = app
-                .design()
+            let hosts: Vec<(String, String)> = cx
+                .design
                 .nodes
                 .iter()
                 .filter(|n| n.kind != NodeKind::Receiver && n.id != id)
                 .map(|n| (n.id.clone(), n.name.clone()))
                 .collect();
             let current =
-                node.host.as_ref().map_or_else(|| tr("inspector-no-host"), |h| app.design().node_name(h).to_owned());
+                node.host.as_ref().map_or_else(|| tr("inspector-no-host"), |h| cx.design.node_name(h).to_owned());
             egui::ComboBox::from_id_salt("host").selected_text(current).show_ui(ui, |ui| {
                 for (hid, hname) in hosts {
                     if ui.selectable_label(node.host.as_deref() == Some(hid.as_str()), hname).clicked() {
@@ -307,12 +304,12 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
         trimmed.clone_into(&mut node.name);
     }
     if name == original.name {
-        app.inspector.name_edit = None;
+        cx.view.inspector.name_edit = None;
     }
     ui.label(tr("inspector-description"));
     ui.add(egui::TextEdit::multiline(&mut node.description).desired_rows(2).desired_width(f32::INFINITY));
 
-    load_ui(ui, app, id);
+    load_ui(ui, cx, id);
 
     if node.kind != NodeKind::Client {
         egui::CollapsingHeader::new(RichText::new(tr("inspector-capacity")).strong())
@@ -334,11 +331,11 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
         ui.collapsing(RichText::new(tr("inspector-operations")).strong(), |ui| operations_ui(ui, &mut node));
         ui.collapsing(RichText::new(tr("inspector-policies")).strong(), |ui| policies_ui(ui, &mut node));
     }
-    discovery_inspector::section(ui, app.design(), &mut node, actions);
+    discovery_inspector::section(ui, cx.design, &mut node, actions);
     if node.kind.is_deployable() {
         ui.collapsing(RichText::new(tr("inspector-deployment")).strong(), |ui| deployment_ui(ui, &mut node));
     }
-    edge_inspector::connections_ui(ui, app, id, actions);
+    edge_inspector::connections_ui(ui, cx, id, actions);
 
     if node != original {
         if node.kind != original.kind {
@@ -354,8 +351,8 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
     }
 }
 
-fn load_ui(ui: &mut Ui, app: &SwitchboardApp, id: &str) {
-    let Some(est) = app.analysis().node(id) else { return };
+fn load_ui(ui: &mut Ui, cx: &PanelContext<'_>, id: &str) {
+    let Some(est) = cx.analysis.node(id) else { return };
     ui.add_space(4.0);
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
@@ -398,222 +395,5 @@ fn load_ui(ui: &mut Ui, app: &SwitchboardApp, id: &str) {
             ui.label(fmt_ms(est.response_time_ms));
             ui.end_row();
         });
-    });
-}
-
-fn capacity_ui(ui: &mut Ui, node: &mut Node) {
-    let cap = &mut node.capacity;
-    egui::Grid::new("capacity").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        row(ui, &tr("inspector-replicas"), |ui| uint_in(ui, &mut cap.replicas, 1..=MAX_REPLICAS_PER_NODE, ""));
-        row(ui, &tr("inspector-workers"), |ui| uint(ui, &mut cap.workers, 1, &tr("inspector-per-replica")));
-        ui.label(tr("inspector-queue"));
-        ui.horizontal(|ui| {
-            let mut bounded = cap.queue_capacity.is_some();
-            if ui.checkbox(&mut bounded, tr("inspector-bounded")).changed() {
-                cap.queue_capacity = bounded.then_some(100);
-            }
-            if let Some(q) = &mut cap.queue_capacity {
-                ui.add(style::number(q).range(0..=10_000_000).suffix(tr("inspector-waiting")));
-            }
-        });
-        ui.end_row();
-        row(ui, &tr("inspector-balancing"), |ui| {
-            combo(
-                ui,
-                "lb",
-                &mut cap.load_balancer,
-                &[
-                    (LoadBalancer::RoundRobin, &tr("inspector-round-robin")),
-                    (LoadBalancer::Random, &tr("inspector-random")),
-                    (LoadBalancer::LeastOutstanding, &tr("inspector-least-outstanding")),
-                    (LoadBalancer::PowerOfTwo, &tr("inspector-power-of-two-choices")),
-                ],
-            )
-        });
-        row(ui, &tr("inspector-concurrency"), |ui| {
-            combo(
-                ui,
-                "concurrency",
-                &mut cap.concurrency,
-                &[
-                    (Concurrency::Blocking, &tr("inspector-blocking-sync-workers")),
-                    (Concurrency::Async, &tr("inspector-async-released-while-waiting")),
-                ],
-            )
-        });
-    });
-}
-
-fn kind_settings_ui(ui: &mut Ui, node: &mut Node) {
-    match node.kind {
-        NodeKind::Cache => {
-            let cache = node.cache.get_or_insert(CacheSettings { hit_ratio: 0.9 });
-            ui.horizontal(|ui| {
-                ui.label(tr("inspector-hit-ratio"));
-                ui.add(Slider::new(&mut cache.hit_ratio, 0.0..=1.0).max_decimals(3));
-            });
-        }
-        NodeKind::Broker => {
-            let broker = node.broker.get_or_insert_with(BrokerSettings::default);
-            egui::Grid::new("broker").num_columns(2).show(ui, |ui| {
-                row(ui, &tr("inspector-mode"), |ui| {
-                    combo(
-                        ui,
-                        "mode",
-                        &mut broker.mode,
-                        &[
-                            (BrokerMode::Queue, &tr("inspector-queue-competing-consumers")),
-                            (BrokerMode::Topic, &tr("inspector-topic-copy-per-subscription")),
-                        ],
-                    )
-                });
-                ui.label(tr("inspector-buffer"));
-                ui.horizontal(|ui| {
-                    let mut bounded = broker.capacity_messages.is_some();
-                    if ui.checkbox(&mut bounded, tr("inspector-bounded")).changed() {
-                        broker.capacity_messages = bounded.then_some(100_000);
-                    }
-                    if let Some(c) = &mut broker.capacity_messages {
-                        ui.add(style::number(c).suffix(tr("inspector-messages")));
-                    }
-                });
-                ui.end_row();
-            });
-        }
-        _ => {}
-    }
-}
-
-fn operations_ui(ui: &mut Ui, node: &mut Node) {
-    let mut remove = None;
-    for (i, op) in node.operations.iter_mut().enumerate() {
-        ui.horizontal(|ui| {
-            ui.text_edit_singleline(&mut op.name);
-            if ui.small_button("✕").on_hover_text(tr("inspector-remove-the-operation")).clicked() {
-                remove = Some(i);
-            }
-        });
-        let mut own = op.service_time.is_some();
-        if ui.checkbox(&mut own, tr("inspector-own-service-time")).changed() {
-            op.service_time = own.then(|| node.service_time.clone());
-        }
-        if let Some(d) = &mut op.service_time {
-            distribution::editor(ui, &format!("op{i}"), d);
-        }
-        ui.separator();
-    }
-    if let Some(i) = remove {
-        node.operations.remove(i);
-    }
-    if ui.button(tr("inspector-add-operation")).clicked() {
-        let n = node.operations.len() + 1;
-        node.operations.push(Operation { name: format!("GET /op{n}"), service_time: None });
-    }
-}
-
-fn policies_ui(ui: &mut Ui, node: &mut Node) {
-    let p = &mut node.policies;
-    optional(ui, &tr("inspector-rate-limit"), &mut p.rate_limit, || RateLimit { rate_per_s: 100.0, burst: 20 });
-    if let Some(rl) = &mut p.rate_limit {
-        egui::Grid::new("rl").num_columns(2).show(ui, |ui| {
-            row(ui, &tr("inspector-rate"), |ui| float(ui, &mut rl.rate_per_s, 0.0..=1.0e9, " /s"));
-            row(ui, &tr("inspector-burst"), |ui| uint(ui, &mut rl.burst, 1, &tr("inspector-requests")));
-        });
-    }
-    let replicas = node.capacity.replicas;
-    optional(ui, &tr("inspector-autoscaling"), &mut p.autoscaling, || Autoscaling {
-        min_replicas: replicas,
-        max_replicas: replicas.saturating_mul(4).max(2),
-        target_utilization: 0.7,
-        evaluation_period_s: 15.0,
-        scale_down_stabilization_s: 300.0,
-        cold_start_s: 10.0,
-    });
-    if let Some(a) = &mut p.autoscaling {
-        egui::Grid::new("hpa").num_columns(2).show(ui, |ui| {
-            row(ui, &tr("inspector-min-replicas"), |ui| {
-                uint_in(ui, &mut a.min_replicas, 1..=MAX_REPLICAS_PER_NODE, "")
-            });
-            row(ui, &tr("inspector-max-replicas"), |ui| {
-                uint_in(ui, &mut a.max_replicas, 1..=MAX_REPLICAS_PER_NODE, "")
-            });
-            row(ui, &tr("inspector-target"), |ui| ui.add(Slider::new(&mut a.target_utilization, 0.05..=1.0)).changed());
-            row(ui, &tr("inspector-evaluate-every"), |ui| float(ui, &mut a.evaluation_period_s, 0.1..=3600.0, " s"));
-            row(ui, &tr("inspector-scale-down-wait"), |ui| {
-                float(ui, &mut a.scale_down_stabilization_s, 0.0..=36_000.0, " s")
-            });
-            row(ui, &tr("inspector-cold-start"), |ui| float(ui, &mut a.cold_start_s, 0.0..=3600.0, " s"));
-        });
-    }
-    optional(ui, &tr("inspector-outlier-ejection"), &mut p.outlier_ejection, || OutlierEjection {
-        consecutive_errors: 5,
-        interval_s: 10.0,
-        base_ejection_s: 30.0,
-        max_ejection_percent: 10.0,
-    });
-    if let Some(o) = &mut p.outlier_ejection {
-        egui::Grid::new("oe").num_columns(2).show(ui, |ui| {
-            row(ui, &tr("inspector-consecutive-errors"), |ui| uint(ui, &mut o.consecutive_errors, 1, ""));
-            row(ui, &tr("inspector-sweep-every"), |ui| float(ui, &mut o.interval_s, 0.1..=3600.0, " s"));
-            row(ui, &tr("inspector-ejection-time"), |ui| float(ui, &mut o.base_ejection_s, 0.1..=3600.0, " s"));
-            row(ui, &tr("inspector-max-ejected"), |ui| float(ui, &mut o.max_ejection_percent, 0.0..=100.0, " %"));
-        });
-    }
-}
-
-fn deployment_ui(ui: &mut Ui, node: &mut Node) {
-    let d = &mut node.deployment;
-    egui::Grid::new("deploy").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        ui.label(tr("inspector-image"));
-        let mut image = d.image.clone().unwrap_or_default();
-        if ui.add(egui::TextEdit::singleline(&mut image).hint_text("registry/name:tag")).changed() {
-            d.image = Some(image.trim().to_owned()).filter(|s| !s.is_empty());
-        }
-        ui.end_row();
-        ui.label(tr("inspector-port"));
-        ui.horizontal(|ui| {
-            let mut on = d.port.is_some();
-            if ui.checkbox(&mut on, "").changed() {
-                d.port = on.then_some(8080);
-            }
-            if let Some(p) = &mut d.port {
-                ui.add(style::number(p).range(1..=65535));
-            }
-        });
-        ui.end_row();
-        ui.label(tr("inspector-cpu-request"));
-        ui.horizontal(|ui| {
-            let mut on = d.cpu_millicores.is_some();
-            if ui.checkbox(&mut on, "").changed() {
-                d.cpu_millicores = on.then_some(250);
-            }
-            if let Some(c) = &mut d.cpu_millicores {
-                ui.add(style::number(c).range(1..=1_000_000).suffix(" m"));
-            }
-        });
-        ui.end_row();
-        ui.label(tr("inspector-memory-request"));
-        ui.horizontal(|ui| {
-            let mut on = d.memory_mib.is_some();
-            if ui.checkbox(&mut on, "").changed() {
-                d.memory_mib = on.then_some(256);
-            }
-            if let Some(m) = &mut d.memory_mib {
-                ui.add(style::number(m).range(1..=10_000_000).suffix(" MiB"));
-            }
-        });
-        ui.end_row();
-        ui.label(tr("inspector-healthcheck"));
-        ui.horizontal(|ui| {
-            let mut on = d.healthcheck.is_some();
-            if ui.checkbox(&mut on, "").changed() {
-                d.healthcheck = on.then(|| Healthcheck { path: "/healthz".into(), interval_s: 10.0 });
-            }
-            if let Some(h) = &mut d.healthcheck {
-                ui.add(egui::TextEdit::singleline(&mut h.path).desired_width(90.0));
-                ui.add(style::number(&mut h.interval_s).range(1.0..=3600.0).suffix(" s"));
-            }
-        });
-        ui.end_row();
     });
 }

@@ -34,10 +34,10 @@ pub fn menu_bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>
             });
             ui.menu_button(tr("menu-help"), |ui| {
                 if ui.button(tr("menu-shortcuts")).clicked() {
-                    app.modal = Some(Modal::Shortcuts);
+                    app.dialogs.modal = Some(Modal::Shortcuts);
                 }
                 if ui.button(tr("menu-about")).clicked() {
-                    app.modal = Some(Modal::About);
+                    app.dialogs.modal = Some(Modal::About);
                 }
             });
         });
@@ -93,8 +93,8 @@ fn file_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
 }
 
 fn edit_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
-    let has_sel = !app.selection.is_empty();
-    let has_nodes = !app.selection.nodes.is_empty();
+    let has_sel = !app.view.selection.is_empty();
+    let has_nodes = !app.view.selection.nodes.is_empty();
     if item(ui, &tr("menu-undo"), "Ctrl+Z", app.doc.can_undo()) {
         actions.push(Action::Undo);
     }
@@ -121,20 +121,20 @@ fn edit_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     if item(ui, &tr("menu-select-all"), "Ctrl+A", true) {
         actions.push(Action::SelectAll);
     }
-    if item(ui, &tr("menu-rename"), "F2", app.selection.single_node().is_some())
-        && let Some(id) = app.selection.single_node()
+    if item(ui, &tr("menu-rename"), "F2", app.view.selection.single_node().is_some())
+        && let Some(id) = app.view.selection.single_node()
     {
         actions.push(Action::Rename(id.to_owned()));
     }
     if item(ui, &tr("menu-group"), "Ctrl+G", has_nodes) {
         actions.push(Action::Group);
     }
-    if item(ui, &tr("menu-ungroup"), "Ctrl+Shift+G", has_nodes || app.selection.group.is_some()) {
+    if item(ui, &tr("menu-ungroup"), "Ctrl+Shift+G", has_nodes || app.view.selection.group.is_some()) {
         actions.push(Action::Ungroup);
     }
     if item(ui, &tr("menu-find"), "Ctrl+F", true) {
-        app.find = Some(String::new());
-        app.find_focus = true;
+        app.view.find = Some(String::new());
+        app.view.find_focus = true;
     }
 }
 
@@ -165,7 +165,7 @@ fn view_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     if item(ui, &tr("menu-fit-view"), "Home", true) {
         actions.push(Action::FitView);
     }
-    if item(ui, &tr("menu-zoom-selection"), "Shift+2", !app.selection.nodes.is_empty()) {
+    if item(ui, &tr("menu-zoom-selection"), "Shift+2", !app.view.selection.nodes.is_empty()) {
         actions.push(Action::ZoomToSelection);
     }
     if item(ui, &tr("menu-auto-layout"), "Ctrl+Shift+L", true) {

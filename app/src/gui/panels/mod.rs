@@ -11,6 +11,7 @@ pub mod inspector;
 pub mod menu;
 pub mod minimap;
 pub mod modals;
+mod node_settings;
 pub mod palette;
 pub mod problems;
 pub mod status;

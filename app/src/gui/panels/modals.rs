@@ -38,7 +38,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 
 /// Show the open dialog, if any.
 pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
-    let Some(modal) = app.modal.clone() else { return };
+    let Some(modal) = app.dialogs.modal.clone() else { return };
     let mut close = false;
     let resp = egui::Modal::new(Id::new("modal")).show(ctx, |ui| {
         ui.set_max_width(460.0);
@@ -123,8 +123,9 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Act
     if resp.should_close() && !matches!(modal, Modal::SaveChanges(_) | Modal::Recovery(_)) {
         close = true;
     }
-    if close && app.modal.as_ref().is_some_and(|m| std::mem::discriminant(m) == std::mem::discriminant(&modal)) {
-        app.modal = None;
+    if close && app.dialogs.modal.as_ref().is_some_and(|m| std::mem::discriminant(m) == std::mem::discriminant(&modal))
+    {
+        app.dialogs.modal = None;
     }
     let _ = actions;
 }

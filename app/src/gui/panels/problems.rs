@@ -5,13 +5,20 @@ use egui::{RichText, Sense, Ui};
 use engine::validate::{Problem, Severity, Target};
 
 use crate::gui::action::Action;
-use crate::gui::app::SwitchboardApp;
+use crate::gui::analysis::Analysis;
 use crate::gui::i18n::tr;
 use crate::gui::style;
+use crate::gui::view::ViewState;
 
 /// Show the problems panel at the bottom of the window.
-pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
-    let total = app.analysis().problems.len();
+pub fn panel(
+    ui: &mut Ui,
+    design: &engine::Design,
+    analysis: &Analysis,
+    view: &mut ViewState,
+    actions: &mut Vec<Action>,
+) {
+    let total = analysis.problems.len();
     let panel = if total == 0 {
         // Nothing to list: one line, so the canvas and results keep the room.
         egui::Panel::bottom("problems-none").resizable(false).exact_size(ui.spacing().interact_size.y + 10.0)
@@ -19,7 +26,7 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         egui::Panel::bottom("problems").resizable(true).default_size(130.0).min_size(60.0)
     };
     panel.show(ui, |ui| {
-        let (errors, warnings) = app.analysis().counts();
+        let (errors, warnings) = analysis.counts();
         ui.horizontal(|ui| {
             ui.label(RichText::new(tr("problems-problems")).strong());
             ui.label(RichText::new(style::count(errors, "count-error")).color(if errors > 0 {
@@ -49,12 +56,10 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         egui::ScrollArea::vertical().auto_shrink([false, false]).show_rows(ui, row_height, total, |ui, rows| {
             // Rows are clickable as a whole: their labels must not take the click.
             ui.style_mut().interaction.selectable_labels = false;
-            let shown: Vec<Problem> = app.analysis().problems.get(rows).unwrap_or_default().to_vec();
+            let shown: Vec<Problem> = analysis.problems.get(rows).unwrap_or_default().to_vec();
             for p in &shown {
-                let (path, message) = (
-                    named_path(app.design(), &p.path),
-                    named_message(app.design(), &crate::gui::i18n::tr_message(&p.message)),
-                );
+                let (path, message) =
+                    (named_path(design, &p.path), named_message(design, &crate::gui::i18n::tr_message(&p.message)));
                 let (glyph, color) = match p.severity {
                     Severity::Error => ("●", style::ERROR_COLOR),
                     Severity::Warning => ("▲", style::WARNING_COLOR),
@@ -78,31 +83,31 @@ pub fn panel(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
                     );
                 }
                 if resp.clicked() {
-                    select_culprit(app, &p.target, actions);
+                    select_culprit(design, view, &p.target, actions);
                 }
             }
         });
     });
 }
 
-fn select_culprit(app: &mut SwitchboardApp, target: &Target, actions: &mut Vec<Action>) {
+fn select_culprit(design: &engine::Design, view: &mut ViewState, target: &Target, actions: &mut Vec<Action>) {
     match target {
         Target::Node(id) => {
-            app.culprit = Some(id.clone());
+            view.culprit = Some(id.clone());
             actions.push(Action::Focus(id.clone()));
         }
         Target::Edge(id) => {
-            app.culprit = None;
-            app.selection.only_edge(id);
-            if let Some(e) = app.design().edge(id) {
-                app.canvas.focus_request = Some(e.from.clone());
+            view.culprit = None;
+            view.selection.only_edge(id);
+            if let Some(e) = design.edge(id) {
+                view.canvas.focus_request = Some(e.from.clone());
             }
         }
         Target::Workload(name) | Target::Slo(name) => {
-            app.selection.clear();
-            app.selection.workload = app.design().workloads.iter().any(|w| &w.name == name).then(|| name.clone());
+            view.selection.clear();
+            view.selection.workload = design.workloads.iter().any(|w| &w.name == name).then(|| name.clone());
         }
-        Target::Design | Target::Fault(_) => app.selection.clear(),
+        Target::Design | Target::Fault(_) => view.selection.clear(),
     }
 }
 

@@ -25,7 +25,7 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
                 style::count(d.workloads.len(), "count-workload")
             ));
             ui.separator();
-            ui.label(tr_args("status-zoom", &[("percent", num(f64::from(app.canvas.zoom()) * 100.0, 0))]));
+            ui.label(tr_args("status-zoom", &[("percent", num(f64::from(app.view.canvas.zoom()) * 100.0, 0))]));
             ui.separator();
             let (errors, warnings) = app.analysis().counts();
             let color = if errors > 0 {
@@ -60,11 +60,11 @@ pub fn status_bar(ui: &mut Ui, app: &mut SwitchboardApp) {
                 )
                 .on_hover_text(tr("status-uncovered-hint"));
             }
-            if !app.selection.is_empty() {
+            if !app.view.selection.is_empty() {
                 ui.separator();
                 ui.label(tr_args(
                     "status-selected",
-                    &[("count", (app.selection.nodes.len() + app.selection.edges.len()).into())],
+                    &[("count", (app.view.selection.nodes.len() + app.view.selection.edges.len()).into())],
                 ));
             }
             if let Some(m) = message {
