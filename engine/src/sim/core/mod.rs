@@ -2,6 +2,7 @@
 //! replication, the event queue, the random streams, and the pool of workers
 //! that runs replications.
 
+mod compile;
 pub(crate) mod event_queue;
 pub(crate) mod plan;
 pub(crate) mod replications;

@@ -249,19 +249,13 @@ impl Simulation {
             *t = self.now_ns;
         }
         if f.node != NONE {
-            let fx = &mut self.node_fx[f.node as usize];
-            if start {
-                fx.active.push(i);
-            } else {
-                fx.active.retain(|a| *a != i);
+            if let Some(fx) = self.node_fx.get_mut(f.node as usize) {
+                switch_fault(&mut fx.active, i, start);
             }
             self.apply_node_faults(f.node as usize);
         } else if f.edge != NONE {
-            let fx = &mut self.edge_fx[f.edge as usize];
-            if start {
-                fx.active.push(i);
-            } else {
-                fx.active.retain(|a| *a != i);
+            if let Some(fx) = self.edge_fx.get_mut(f.edge as usize) {
+                switch_fault(&mut fx.active, i, start);
             }
             self.apply_edge_faults(f.edge as usize);
         }
@@ -359,5 +353,14 @@ impl Simulation {
             vis.fail = Some(Outcome::Error);
             self.release_worker(v as u32);
         }
+    }
+}
+
+/// Fault `i` joins the active faults of its target (`on`) or leaves them.
+fn switch_fault(active: &mut Vec<u32>, i: u32, on: bool) {
+    if on {
+        active.push(i);
+    } else {
+        active.retain(|a| *a != i);
     }
 }

@@ -10,17 +10,21 @@
 //! `accumulators`, `sections`, `resilience_sections` and `fault_attribution`
 //! parts) and builds the report; `confidence` gives the intervals,
 //! `stability` the verdict and `cdf` each workload's latency distribution.
+//! The types of the report's time series (`series`) and fault section
+//! (`faults`) live in their own files; the rest are here.
 
 pub(crate) mod accumulators;
 pub(crate) mod aggregate;
 pub mod cdf;
 pub(crate) mod confidence;
 pub(crate) mod fault_attribution;
+mod faults;
 pub mod histogram;
 pub(crate) mod metrics;
 pub(crate) mod resilience_metrics;
 pub(crate) mod resilience_sections;
 pub(crate) mod sections;
+mod series;
 pub(crate) mod stability;
 pub(crate) mod trace;
 mod windows;
@@ -29,7 +33,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Outcome, RejectCause};
 
+pub use crate::sim::report::faults::{FaultImpact, FaultReach, FaultReport};
 pub use crate::sim::report::metrics::Latency;
+pub use crate::sim::report::series::{BrokerSeries, EdgeSeries, NodeSeries, TimeSeries, WorkloadSeries};
 
 use crate::sim::report::confidence::Estimate;
 use crate::sim::report::metrics::{Counts, outcome_index};
@@ -449,60 +455,6 @@ pub struct LoadReport {
     pub wasted_share: f64,
 }
 
-/// How one fault spread and what it cost, measured against a run of the same
-/// seed without it (common random numbers).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct FaultReport {
-    /// Fault name.
-    pub name: String,
-    /// Node or edge id.
-    pub target: String,
-    /// What it does, in words.
-    pub what: crate::message::Message,
-    /// Start and end, s.
-    pub start_s: f64,
-    /// End, s.
-    pub end_s: f64,
-    /// Nodes where its effect showed, earliest first.
-    pub reached: Vec<FaultReach>,
-    /// Its share of each workload's failures and latency.
-    pub impact: Vec<FaultImpact>,
-    /// The story in one sentence.
-    pub summary: crate::message::Message,
-}
-
-/// When a fault's effect reached a node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct FaultReach {
-    /// Node id.
-    pub node: String,
-    /// When the effect first showed, s.
-    pub at_s: f64,
-    /// `failures` (more failed visits than without the fault) or `latency` (slower visits).
-    pub effect: String,
-}
-
-/// A fault's share of a workload's figures.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct FaultImpact {
-    /// Workload name.
-    pub workload: String,
-    /// Error rate with every fault.
-    pub error_rate: f64,
-    /// Error rate without this fault.
-    pub error_rate_without: f64,
-    /// Percentage points of the error rate due to this fault.
-    pub error_points: f64,
-    /// p99 latency with every fault, ms.
-    pub p99_ms: f64,
-    /// p99 latency without this fault, ms.
-    pub p99_without_ms: f64,
-    /// Mean latency with every fault, ms.
-    pub mean_ms: f64,
-    /// Mean latency without this fault, ms.
-    pub mean_without_ms: f64,
-}
-
 /// One broker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BrokerReport {
@@ -568,86 +520,4 @@ pub struct SloVerdict {
     pub measured: Estimate,
     /// Pass, fail or inconclusive.
     pub verdict: Verdict,
-}
-
-/// Per-window figures.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TimeSeries {
-    /// Window length, s.
-    pub window_s: f64,
-    /// Start of each window, s (the warm-up windows are included).
-    pub start_s: Vec<f64>,
-    /// Per workload.
-    pub workloads: Vec<WorkloadSeries>,
-    /// Per node.
-    pub nodes: Vec<NodeSeries>,
-    /// Per broker.
-    pub brokers: Vec<BrokerSeries>,
-    /// Per call edge with a policy.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub edges: Vec<EdgeSeries>,
-    /// Visits finished at all nodes per second (designs with policies or faults).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub work_per_s: Vec<f64>,
-}
-
-/// A policy edge's series.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct EdgeSeries {
-    /// Edge id.
-    pub id: String,
-    /// Logical calls finished per second.
-    pub calls_per_s: Vec<f64>,
-    /// Tries started per second.
-    pub attempts_per_s: Vec<f64>,
-    /// Tries per logical call, of the calls that finished in the window
-    /// (their tries, some started in earlier windows): at least 1, exactly 1
-    /// without retries; `null` when no call finished.
-    #[serde(default)]
-    pub tries_per_call: Vec<Option<f64>>,
-    /// Share of the window the breaker was open.
-    pub breaker_open: Vec<f64>,
-}
-
-/// A workload's series (means over replications).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct WorkloadSeries {
-    /// Workload name.
-    pub name: String,
-    /// Successful requests per second.
-    pub throughput_per_s: Vec<f64>,
-    /// Failed requests in the window.
-    pub errors: Vec<f64>,
-    /// Median latency of the requests that succeeded in the window, ms;
-    /// `null` when none did (no latency, which is not 0 ms).
-    pub p50_ms: Vec<Option<f64>>,
-    /// 99th percentile of the same requests, ms; `null` when none succeeded.
-    pub p99_ms: Vec<Option<f64>>,
-}
-
-/// A node's series.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct NodeSeries {
-    /// Node id.
-    pub id: String,
-    /// Utilization in the window.
-    pub utilization: Vec<f64>,
-    /// Time-averaged queue length in the window.
-    pub queue_length: Vec<f64>,
-    /// Time-averaged replicas serving (designs with policies or faults).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub replicas: Vec<f64>,
-}
-
-/// A broker's series.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BrokerSeries {
-    /// Broker node id.
-    pub id: String,
-    /// Time-averaged backlog in the window.
-    pub backlog: Vec<f64>,
-    /// Consumer lag in time: age of the oldest waiting message at the window's end, ms
-    /// (designs with policies or faults).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub lag_ms: Vec<f64>,
 }
