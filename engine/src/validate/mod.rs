@@ -72,132 +72,170 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
     for (i, n) in design.nodes.iter().enumerate() {
         let t = Target::Node(n.id.clone());
         let p = node_path(n);
-        if n.id.trim().is_empty() {
-            sink.error(&t, format!("nodes[{i}].id"), crate::msg!("engine-node-needs-id", "a node needs an id"));
-        } else if by_id.insert(&n.id, n).is_some() {
-            sink.error(
-                &t,
-                format!("{p}.id"),
-                crate::msg!("engine-duplicate-node-id", "duplicate node id {id}", id = format!("{:?}", n.id)),
-            );
-        }
-        if n.name.trim().is_empty() {
-            sink.error(&t, format!("{p}.name"), crate::msg!("engine-node-needs-name", "a node needs a name"));
-        } else if let Some(other) = names.insert(&n.name, &n.id) {
-            sink.error(
-                &t,
-                format!("{p}.name"),
-                crate::msg!(
-                    "engine-name-already-used-by-node",
-                    "name {name} is already used by node {other}",
-                    name = format!("{:?}", n.name),
-                    other = format!("{:?}", other)
-                ),
-            );
-        }
-        if !(n.position.x.is_finite() && n.position.y.is_finite()) {
-            sink.error(
-                &t,
-                format!("{p}.position"),
-                crate::msg!("engine-must-finite-coordinates", "must be finite coordinates"),
-            );
-        }
-        let c = &n.capacity;
-        if c.replicas == 0 {
-            sink.error(&t, format!("{p}.capacity.replicas"), crate::msg!("engine-must-least-1", "must be at least 1"));
-        } else if c.replicas > MAX_REPLICAS_PER_NODE {
-            sink.error(
-                &t,
-                format!("{p}.capacity.replicas"),
-                crate::msg!(
-                    "engine-must-most-found",
-                    "must be at most {max_replicas_per_node}, found {replicas}",
-                    max_replicas_per_node = MAX_REPLICAS_PER_NODE,
-                    replicas = c.replicas
-                ),
-            );
-        }
-        if c.workers == 0 {
-            sink.error(&t, format!("{p}.capacity.workers"), crate::msg!("engine-must-least-1", "must be at least 1"));
-        }
+        check_node_identity(n, i, &t, &p, &mut by_id, &mut names, sink);
+        check_capacity(n, &t, &p, sink);
         sink.distribution(&t, &format!("{p}.service_time"), &n.service_time);
         sink.probability(&t, format!("{p}.error_probability"), n.error_probability);
-        let mut ops = BTreeSet::new();
-        for op in &n.operations {
-            let op_path = format!("{p}.operations[{}]", op.name);
-            if op.name.trim().is_empty() {
-                sink.error(
-                    &t,
-                    op_path.clone(),
-                    crate::msg!("engine-operation-needs-name", "an operation needs a name"),
-                );
-            } else if !ops.insert(op.name.as_str()) {
-                sink.error(
-                    &t,
-                    op_path.clone(),
-                    crate::msg!(
-                        "engine-duplicate-operation",
-                        "duplicate operation {name}",
-                        name = format!("{:?}", op.name)
-                    ),
-                );
-            }
-            if let Some(d) = &op.service_time {
-                sink.distribution(&t, &format!("{op_path}.service_time"), d);
-            }
-        }
-        if let Some(cache) = &n.cache {
-            sink.probability(&t, format!("{p}.cache.hit_ratio"), cache.hit_ratio);
-            if n.kind != NodeKind::Cache {
-                sink.warn(
-                    &t,
-                    format!("{p}.cache"),
-                    crate::msg!(
-                        "engine-cache-settings-node-not-cache",
-                        "cache settings on a node that is not a cache are ignored"
-                    ),
-                );
-            }
-        }
-        if n.broker.is_some() && n.kind != NodeKind::Broker {
-            sink.warn(
-                &t,
-                format!("{p}.broker"),
+        check_operations(n, &t, &p, sink);
+        check_kind_settings(n, &t, &p, sink);
+        check_deployment(n, &t, &p, sink);
+        check_node_policies(n, &t, &p, sink);
+    }
+    check_hosts(design, &by_id, sink);
+    check_replica_total(design, sink);
+    by_id
+}
+
+/// Ids and names present and unique (the first node with an id or name
+/// keeps it), finite coordinates.
+fn check_node_identity<'a>(
+    n: &'a Node,
+    i: usize,
+    t: &Target,
+    p: &str,
+    by_id: &mut BTreeMap<&'a str, &'a Node>,
+    names: &mut BTreeMap<&'a str, &'a str>,
+    sink: &mut Sink,
+) {
+    if n.id.trim().is_empty() {
+        sink.error(t, format!("nodes[{i}].id"), crate::msg!("engine-node-needs-id", "a node needs an id"));
+    } else if by_id.insert(&n.id, n).is_some() {
+        sink.error(
+            t,
+            format!("{p}.id"),
+            crate::msg!("engine-duplicate-node-id", "duplicate node id {id}", id = format!("{:?}", n.id)),
+        );
+    }
+    if n.name.trim().is_empty() {
+        sink.error(t, format!("{p}.name"), crate::msg!("engine-node-needs-name", "a node needs a name"));
+    } else if let Some(other) = names.insert(&n.name, &n.id) {
+        sink.error(
+            t,
+            format!("{p}.name"),
+            crate::msg!(
+                "engine-name-already-used-by-node",
+                "name {name} is already used by node {other}",
+                name = format!("{:?}", n.name),
+                other = format!("{:?}", other)
+            ),
+        );
+    }
+    if !(n.position.x.is_finite() && n.position.y.is_finite()) {
+        sink.error(
+            t,
+            format!("{p}.position"),
+            crate::msg!("engine-must-finite-coordinates", "must be finite coordinates"),
+        );
+    }
+}
+
+/// Replicas within bounds, at least one worker.
+fn check_capacity(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
+    let c = &n.capacity;
+    if c.replicas == 0 {
+        sink.error(t, format!("{p}.capacity.replicas"), crate::msg!("engine-must-least-1", "must be at least 1"));
+    } else if c.replicas > MAX_REPLICAS_PER_NODE {
+        sink.error(
+            t,
+            format!("{p}.capacity.replicas"),
+            crate::msg!(
+                "engine-must-most-found",
+                "must be at most {max_replicas_per_node}, found {replicas}",
+                max_replicas_per_node = MAX_REPLICAS_PER_NODE,
+                replicas = c.replicas
+            ),
+        );
+    }
+    if c.workers == 0 {
+        sink.error(t, format!("{p}.capacity.workers"), crate::msg!("engine-must-least-1", "must be at least 1"));
+    }
+    sink.distribution(t, &format!("{p}.service_time"), &n.service_time);
+    sink.probability(t, format!("{p}.error_probability"), n.error_probability);
+}
+
+/// Operations named, no two alike, their service times drawable.
+fn check_operations(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
+    let mut ops = BTreeSet::new();
+    for op in &n.operations {
+        let op_path = format!("{p}.operations[{}]", op.name);
+        if op.name.trim().is_empty() {
+            sink.error(t, op_path.clone(), crate::msg!("engine-operation-needs-name", "an operation needs a name"));
+        } else if !ops.insert(op.name.as_str()) {
+            sink.error(
+                t,
+                op_path.clone(),
                 crate::msg!(
-                    "engine-broker-settings-node-not-broker",
-                    "broker settings on a node that is not a broker are ignored"
+                    "engine-duplicate-operation",
+                    "duplicate operation {name}",
+                    name = format!("{:?}", op.name)
                 ),
             );
         }
-        if let Some(b) = &n.broker
-            && b.capacity_messages == Some(0)
-        {
-            sink.error(
-                &t,
-                format!("{p}.broker.capacity_messages"),
-                crate::msg!("engine-must-least-1-omit-unbounded", "must be at least 1 (omit it for unbounded)"),
-            );
+        if let Some(d) = &op.service_time {
+            sink.distribution(t, &format!("{op_path}.service_time"), d);
         }
-        if n.deployment.port == Some(0) {
-            sink.error(
-                &t,
-                format!("{p}.deployment.port"),
-                crate::msg!("engine-must-between-1-65535", "must be between 1 and 65535"),
-            );
-        }
-        if let Some(h) = &n.deployment.healthcheck {
-            sink.positive(&t, format!("{p}.deployment.healthcheck.interval_s"), h.interval_s);
-            if !h.path.starts_with('/') {
-                sink.error(
-                    &t,
-                    format!("{p}.deployment.healthcheck.path"),
-                    crate::msg!("engine-must-start-with", "must start with `/`"),
-                );
-            }
-        }
-        check_node_policies(n, &t, &p, sink);
     }
-    // Receivers need hosts; checked once every id is known.
+}
+
+/// Cache and broker settings only on their kinds, and in range.
+fn check_kind_settings(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
+    if let Some(cache) = &n.cache {
+        sink.probability(t, format!("{p}.cache.hit_ratio"), cache.hit_ratio);
+        if n.kind != NodeKind::Cache {
+            sink.warn(
+                t,
+                format!("{p}.cache"),
+                crate::msg!(
+                    "engine-cache-settings-node-not-cache",
+                    "cache settings on a node that is not a cache are ignored"
+                ),
+            );
+        }
+    }
+    if n.broker.is_some() && n.kind != NodeKind::Broker {
+        sink.warn(
+            t,
+            format!("{p}.broker"),
+            crate::msg!(
+                "engine-broker-settings-node-not-broker",
+                "broker settings on a node that is not a broker are ignored"
+            ),
+        );
+    }
+    if let Some(b) = &n.broker
+        && b.capacity_messages == Some(0)
+    {
+        sink.error(
+            t,
+            format!("{p}.broker.capacity_messages"),
+            crate::msg!("engine-must-least-1-omit-unbounded", "must be at least 1 (omit it for unbounded)"),
+        );
+    }
+}
+
+/// A port in range and a health check with an interval and an absolute path.
+fn check_deployment(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
+    if n.deployment.port == Some(0) {
+        sink.error(
+            t,
+            format!("{p}.deployment.port"),
+            crate::msg!("engine-must-between-1-65535", "must be between 1 and 65535"),
+        );
+    }
+    if let Some(h) = &n.deployment.healthcheck {
+        sink.positive(t, format!("{p}.deployment.healthcheck.interval_s"), h.interval_s);
+        if !h.path.starts_with('/') {
+            sink.error(
+                t,
+                format!("{p}.deployment.healthcheck.path"),
+                crate::msg!("engine-must-start-with", "must start with `/`"),
+            );
+        }
+    }
+}
+
+/// Receivers need hosts; checked once every id is known.
+fn check_hosts(design: &Design, by_id: &BTreeMap<&str, &Node>, sink: &mut Sink) {
     for n in &design.nodes {
         let t = Target::Node(n.id.clone());
         let p = node_path(n);
@@ -240,6 +278,10 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
             (_, None) => {}
         }
     }
+}
+
+/// Replica slots in all (each node at its most) within the simulator's bound.
+fn check_replica_total(design: &Design, sink: &mut Sink) {
     let total: u64 = design
         .nodes
         .iter()
@@ -261,7 +303,6 @@ fn check_nodes<'a>(design: &'a Design, sink: &mut Sink) -> BTreeMap<&'a str, &'a
             ),
         );
     }
-    by_id
 }
 
 fn check_node_policies(n: &Node, t: &Target, p: &str, sink: &mut Sink) {
