@@ -219,147 +219,221 @@ fn message(node_name: &str, payload_description: &str) -> Message {
     }
 }
 
-#[allow(clippy::too_many_lines, reason = "channels, then operations")]
+/// What the broker phase writes: the servers and the channels.
+#[derive(Default)]
+struct Channels {
+    servers: Map<Server>,
+    channels: Map<Channel>,
+}
+
 pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     let plan = Plan::build(design);
     let mut notes = Vec::new();
-    let mut servers = Map::new();
-    let mut channels = Map::new();
+    let mut out = Channels::default();
     let mut keys = NameTable::identifiers(60);
-    let mut brokers: Vec<BrokerChannels<'_>> = Vec::new();
-    for node in design.nodes.iter().filter(|n| n.kind == NodeKind::Broker) {
-        let base = names::identifier(&node.name, 50);
-        let base = if base.is_empty() { names::identifier(&node.id, 50) } else { base };
-        let key = keys.claim(if base.is_empty() { "channel" } else { &base });
-        let message_key = format!("{key}_message");
-        let unit = plan.owner_of(&node.id).and_then(|u| plan.units.get(u));
-        let address = unit.map_or_else(|| key.replace('_', "-"), |u| u.name.clone());
-        let mut channel_servers = Vec::new();
-        let mut protocol_of = None;
-        match unit.and_then(|u| u.infra().map(|i| (u, i))) {
-            Some((u, infra)) => match infra.protocol {
-                Some(protocol) => {
-                    protocol_of = Some(protocol);
-                    servers.push(
-                        key.clone(),
-                        Server {
-                            host: format!("{}:{}", u.name, u.port),
-                            protocol,
-                            description: format!("{} ({})", node.name, infra.key),
-                        },
-                    );
-                    channel_servers.push(Reference { reference: format!("#/servers/{key}") });
-                }
-                None => notes.push(Note::new(
-                    NoteKind::Unsupported,
-                    &node.name,
-                    format!("{} has no AsyncAPI protocol: no server listed", infra.key),
-                )),
-            },
-            None => notes.push(Note::new(
-                NoteKind::Placeholder,
-                &node.name,
-                "broker without a known preset: its server (protocol, host) is not listed",
-            )),
-        }
-        let mode = node.broker.as_ref().map(|b| b.mode).unwrap_or_default();
-        let fanout = match (protocol_of, mode) {
-            (Some("amqp"), BrokerMode::Topic) => Fanout::AmqpExchange,
-            (Some("amqp"), BrokerMode::Queue) => Fanout::AmqpQueue,
-            (Some("kafka"), _) => Fanout::Kafka,
-            (Some("nats"), _) => Fanout::Nats,
-            _ => Fanout::Unbound,
-        };
-        let mut description = match mode {
-            BrokerMode::Queue => "Queue: each message goes to one consumer.".to_owned(),
-            BrokerMode::Topic => "Topic: every subscription gets a copy of each message.".to_owned(),
-        };
-        if let Some(cap) = node.broker.as_ref().and_then(|b| b.capacity_messages) {
-            description.push_str(&format!(" Buffers at most {cap} messages per subscription."));
-        }
-        let payload_bytes =
-            design.edges.iter().filter(|e| e.kind == EdgeKind::Event && e.to == node.id).find_map(|e| e.payload_bytes);
-        let payload_description = match payload_bytes {
-            Some(b) => format!("About {b} bytes; the design does not describe the fields."),
-            None => "The design does not describe the fields.".to_owned(),
-        };
-        let bindings = match fanout {
-            Fanout::AmqpExchange => Some(ChannelBindings {
-                amqp: Some(AmqpChannel {
-                    is: "routingKey",
-                    exchange: Some(AmqpExchange {
-                        name: address.clone(),
-                        kind: "fanout",
-                        durable: true,
-                        auto_delete: false,
-                        vhost: "/",
-                    }),
-                    queue: None,
-                    binding_version: "0.3.0",
-                }),
-                kafka: None,
-            }),
-            Fanout::AmqpQueue => Some(ChannelBindings { amqp: Some(amqp_queue(&address)), kafka: None }),
-            Fanout::Kafka => Some(ChannelBindings {
-                amqp: None,
-                kafka: Some(KafkaChannel { topic: address.clone(), binding_version: "0.5.0" }),
-            }),
-            Fanout::Nats | Fanout::Unbound => None,
-        };
-        if fanout == Fanout::Unbound && protocol_of.is_some() {
-            notes.push(Note::new(
-                NoteKind::Approximated,
-                &node.name,
-                "AsyncAPI has no bindings for this protocol: the channel's description says queue or topic",
-            ));
-        }
-        let mut messages = Map::new();
-        messages.push(message_key.clone(), message(&node.name, &payload_description));
-        channels.push(
-            key.clone(),
-            Channel {
-                address: address.clone(),
-                title: node.name.clone(),
-                description,
-                servers: channel_servers.clone(),
-                messages,
-                bindings,
-            },
-        );
-        // An AMQP topic: each subscription reads its own queue bound to the exchange.
-        let mut queues = Vec::new();
-        if fanout == Fanout::AmqpExchange {
-            for edge in design.edges.iter().filter(|e| e.kind == EdgeKind::Subscription && e.from == node.id) {
-                let consumer = consumer_name(&plan, design, &edge.to);
-                let qkey = keys.claim(&format!("{key}_{}", names::identifier(&consumer, 40)));
-                let qmessage = format!("{qkey}_message");
-                let qaddress = format!("{address}.{consumer}");
-                let mut messages = Map::new();
-                messages.push(qmessage.clone(), message(&node.name, &payload_description));
-                channels.push(
-                    qkey.clone(),
-                    Channel {
-                        address: qaddress.clone(),
-                        title: format!("{} → {}", node.name, design.node_name(&edge.to)),
-                        description: format!("The queue of one subscription, bound to the fanout exchange {address}."),
-                        servers: channel_servers.clone(),
-                        messages,
-                        bindings: Some(ChannelBindings { amqp: Some(amqp_queue(&qaddress)), kafka: None }),
+    let brokers: Vec<BrokerChannels<'_>> = design
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Broker)
+        .map(|node| broker_channels(&plan, node, &mut keys, &mut out, &mut notes))
+        .collect();
+    let operations = operations(&plan, &brokers, &mut notes);
+    fan_out_note(&out, &mut notes);
+    let doc = Document {
+        asyncapi: "3.0.0",
+        info: Info { title: design.name.clone(), version: "1.0.0", description: design.description.clone() },
+        servers: out.servers,
+        channels: out.channels,
+        operations,
+    };
+    let text = super::yaml(ExportFormat::AsyncApi, &doc)?;
+    Ok((vec![(ExportFormat::AsyncApi.file_name().to_owned(), text)], notes))
+}
+
+/// A broker's server (when its preset speaks a protocol AsyncAPI knows), its
+/// channel with the fan-out bindings, and for an AMQP topic a queue channel
+/// per subscription.
+fn broker_channels<'a>(
+    plan: &Plan<'a>,
+    node: &'a crate::model::Node,
+    keys: &mut NameTable,
+    out: &mut Channels,
+    notes: &mut Vec<Note>,
+) -> BrokerChannels<'a> {
+    let design = plan.design;
+    let base = names::identifier(&node.name, 50);
+    let base = if base.is_empty() { names::identifier(&node.id, 50) } else { base };
+    let key = keys.claim(if base.is_empty() { "channel" } else { &base });
+    let message_key = format!("{key}_message");
+    let unit = plan.owner_of(&node.id).and_then(|u| plan.units.get(u));
+    let address = unit.map_or_else(|| key.replace('_', "-"), |u| u.name.clone());
+    let mut channel_servers = Vec::new();
+    let mut protocol_of = None;
+    match unit.and_then(|u| u.infra().map(|i| (u, i))) {
+        Some((u, infra)) => match infra.protocol {
+            Some(protocol) => {
+                protocol_of = Some(protocol);
+                out.servers.push(
+                    key.clone(),
+                    Server {
+                        host: format!("{}:{}", u.name, u.port),
+                        protocol,
+                        description: format!("{} ({})", node.name, infra.key),
                     },
                 );
-                queues.push((edge.id.as_str(), ChannelKeys { channel: qkey, message: qmessage }));
+                channel_servers.push(Reference { reference: format!("#/servers/{key}") });
             }
-        }
-        brokers.push(BrokerChannels {
-            id: node.id.as_str(),
-            fanout,
-            mode,
-            publish: ChannelKeys { channel: key, message: message_key },
-            name: address,
-            queues,
-        });
+            None => notes.push(Note::new(
+                NoteKind::Unsupported,
+                &node.name,
+                format!("{} has no AsyncAPI protocol: no server listed", infra.key),
+            )),
+        },
+        None => notes.push(Note::new(
+            NoteKind::Placeholder,
+            &node.name,
+            "broker without a known preset: its server (protocol, host) is not listed",
+        )),
     }
+    let mode = node.broker.as_ref().map(|b| b.mode).unwrap_or_default();
+    let fanout = match (protocol_of, mode) {
+        (Some("amqp"), BrokerMode::Topic) => Fanout::AmqpExchange,
+        (Some("amqp"), BrokerMode::Queue) => Fanout::AmqpQueue,
+        (Some("kafka"), _) => Fanout::Kafka,
+        (Some("nats"), _) => Fanout::Nats,
+        _ => Fanout::Unbound,
+    };
+    let mut description = match mode {
+        BrokerMode::Queue => "Queue: each message goes to one consumer.".to_owned(),
+        BrokerMode::Topic => "Topic: every subscription gets a copy of each message.".to_owned(),
+    };
+    if let Some(cap) = node.broker.as_ref().and_then(|b| b.capacity_messages) {
+        description.push_str(&format!(" Buffers at most {cap} messages per subscription."));
+    }
+    let payload_bytes =
+        design.edges.iter().filter(|e| e.kind == EdgeKind::Event && e.to == node.id).find_map(|e| e.payload_bytes);
+    let payload_description = match payload_bytes {
+        Some(b) => format!("About {b} bytes; the design does not describe the fields."),
+        None => "The design does not describe the fields.".to_owned(),
+    };
+    let bindings = channel_bindings(fanout, &address);
+    if fanout == Fanout::Unbound && protocol_of.is_some() {
+        notes.push(Note::new(
+            NoteKind::Approximated,
+            &node.name,
+            "AsyncAPI has no bindings for this protocol: the channel's description says queue or topic",
+        ));
+    }
+    let mut messages = Map::new();
+    messages.push(message_key.clone(), message(&node.name, &payload_description));
+    out.channels.push(
+        key.clone(),
+        Channel {
+            address: address.clone(),
+            title: node.name.clone(),
+            description,
+            servers: channel_servers.clone(),
+            messages,
+            bindings,
+        },
+    );
+    let queues = if fanout == Fanout::AmqpExchange {
+        let ex = Exchange {
+            node,
+            key: &key,
+            address: &address,
+            servers: &channel_servers,
+            payload_description: &payload_description,
+        };
+        subscription_queues(plan, &ex, keys, out)
+    } else {
+        Vec::new()
+    };
+    BrokerChannels {
+        id: node.id.as_str(),
+        fanout,
+        mode,
+        publish: ChannelKeys { channel: key, message: message_key },
+        name: address,
+        queues,
+    }
+}
 
+/// A broker channel's bindings: an AMQP fanout exchange for a topic, a queue
+/// for a queue, a Kafka topic; none where AsyncAPI has no binding.
+fn channel_bindings(fanout: Fanout, address: &str) -> Option<ChannelBindings> {
+    match fanout {
+        Fanout::AmqpExchange => Some(ChannelBindings {
+            amqp: Some(AmqpChannel {
+                is: "routingKey",
+                exchange: Some(AmqpExchange {
+                    name: address.to_owned(),
+                    kind: "fanout",
+                    durable: true,
+                    auto_delete: false,
+                    vhost: "/",
+                }),
+                queue: None,
+                binding_version: "0.3.0",
+            }),
+            kafka: None,
+        }),
+        Fanout::AmqpQueue => Some(ChannelBindings { amqp: Some(amqp_queue(address)), kafka: None }),
+        Fanout::Kafka => Some(ChannelBindings {
+            amqp: None,
+            kafka: Some(KafkaChannel { topic: address.to_owned(), binding_version: "0.5.0" }),
+        }),
+        Fanout::Nats | Fanout::Unbound => None,
+    }
+}
+
+/// A broker's channel as the queues of its subscriptions see it.
+struct Exchange<'x> {
+    node: &'x crate::model::Node,
+    /// The channel's key.
+    key: &'x str,
+    address: &'x str,
+    servers: &'x [Reference],
+    payload_description: &'x str,
+}
+
+/// An AMQP topic: each subscription reads its own queue channel bound to
+/// the fanout exchange.
+fn subscription_queues<'a>(
+    plan: &Plan<'a>,
+    ex: &Exchange<'_>,
+    keys: &mut NameTable,
+    out: &mut Channels,
+) -> Vec<(&'a str, ChannelKeys)> {
+    let design = plan.design;
+    let mut queues = Vec::new();
+    for edge in design.edges.iter().filter(|e| e.kind == EdgeKind::Subscription && e.from == ex.node.id) {
+        let consumer = consumer_name(plan, design, &edge.to);
+        let qkey = keys.claim(&format!("{}_{}", ex.key, names::identifier(&consumer, 40)));
+        let qmessage = format!("{qkey}_message");
+        let qaddress = format!("{}.{consumer}", ex.address);
+        let mut messages = Map::new();
+        messages.push(qmessage.clone(), message(&ex.node.name, ex.payload_description));
+        out.channels.push(
+            qkey.clone(),
+            Channel {
+                address: qaddress.clone(),
+                title: format!("{} → {}", ex.node.name, design.node_name(&edge.to)),
+                description: format!("The queue of one subscription, bound to the fanout exchange {}.", ex.address),
+                servers: ex.servers.to_vec(),
+                messages,
+                bindings: Some(ChannelBindings { amqp: Some(amqp_queue(&qaddress)), kafka: None }),
+            },
+        );
+        queues.push((edge.id.as_str(), ChannelKeys { channel: qkey, message: qmessage }));
+    }
+    queues
+}
+
+/// One send or receive operation per event and subscription edge, with the
+/// consumer group or queue group of a receive where the protocol has one.
+fn operations(plan: &Plan<'_>, brokers: &[BrokerChannels<'_>], notes: &mut Vec<Note>) -> Map<Operation> {
+    let design = plan.design;
     let mut operations = Map::new();
     let mut op_keys = NameTable::identifiers(80);
     for edge in &design.edges {
@@ -393,7 +467,7 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         };
         // Who competes for a message: one group per subscription on a topic, one shared on a queue.
         let group = || match broker.mode {
-            BrokerMode::Topic => consumer_name(&plan, design, party_id),
+            BrokerMode::Topic => consumer_name(plan, design, party_id),
             BrokerMode::Queue => format!("{}-consumers", broker.name),
         };
         let bindings = match (action, broker.fanout) {
@@ -435,7 +509,12 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
             ));
         }
     }
-    if channels.is_empty() {
+    operations
+}
+
+/// How fan-out maps onto bindings, said once.
+fn fan_out_note(out: &Channels, notes: &mut Vec<Note>) {
+    if out.channels.is_empty() {
         notes.push(Note::new(NoteKind::Mapped, "design", "no broker in the design: no channels"));
     } else {
         notes.push(Note::new(
@@ -446,15 +525,6 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
              of a queue share one",
         ));
     }
-    let doc = Document {
-        asyncapi: "3.0.0",
-        info: Info { title: design.name.clone(), version: "1.0.0", description: design.description.clone() },
-        servers,
-        channels,
-        operations,
-    };
-    let text = super::yaml(ExportFormat::AsyncApi, &doc)?;
-    Ok((vec![(ExportFormat::AsyncApi.file_name().to_owned(), text)], notes))
 }
 
 fn amqp_queue(name: &str) -> AmqpChannel {
