@@ -161,6 +161,35 @@ fn bands(s: &mut String, frame: &Frame, sx: &dyn Fn(f64) -> f64) -> Vec<String> 
     legend
 }
 
+/// Where a time and a value land in the plot.
+struct Scale<'f> {
+    /// The time axis' end, s.
+    x_max: f64,
+    /// The value axis' top.
+    y_top: f64,
+    frame: &'f Frame<'f>,
+}
+
+impl Scale<'_> {
+    fn x(&self, x_s: f64) -> f64 {
+        LEFT + (x_s / self.x_max).clamp(0.0, 1.0) * (W - LEFT - RIGHT)
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        H - BOTTOM - (v / self.y_top).clamp(0.0, 1.0) * (H - TOP - BOTTOM)
+    }
+
+    /// The middle of window `i`, s.
+    fn centre(&self, i: usize) -> f64 {
+        self.frame.start_s.get(i).copied().unwrap_or(0.0) + self.frame.window_s / 2.0
+    }
+
+    /// Windows `a` to `z` as a span of time, s.
+    fn span(&self, a: usize, z: usize) -> (f64, f64) {
+        (self.centre(a) - self.frame.window_s / 2.0, self.centre(z) + self.frame.window_s / 2.0)
+    }
+}
+
 /// A line chart of `series` over the run's time frame.
 #[must_use]
 pub fn svg_chart(title: &str, y: &Axis, series: &[Line], frame: &Frame) -> String {
@@ -169,9 +198,32 @@ pub fn svg_chart(title: &str, y: &Axis, series: &[Line], frame: &Frame) -> Strin
         series.iter().flat_map(|(_, v)| v.iter().flatten()).filter(|v| v.is_finite()).fold(0.0_f64, |a, b| a.max(*b));
     let ya = axis::linear(y_max, 5, y.whole);
     let x_max = if frame.duration_s > 0.0 { frame.duration_s } else { 1.0 };
-    let sx = |x: f64| LEFT + (x / x_max).clamp(0.0, 1.0) * (W - LEFT - RIGHT);
-    let sy = |v: f64| H - BOTTOM - (v / ya.top).clamp(0.0, 1.0) * (H - TOP - BOTTOM);
-    let centre = |i: usize| frame.start_s.get(i).copied().unwrap_or(0.0) + frame.window_s / 2.0;
+    let scale = Scale { x_max, y_top: ya.top, frame };
+    let mut s = open_figure(title, y, frame, x_max);
+    let band_keys = bands(&mut s, frame, &|x| scale.x(x));
+    write_axes(&mut s, &ya, &scale);
+    write_no_data(&mut s, series, y, &scale, n);
+    let mut notes = Vec::new();
+    for (i, (name, values)) in series.iter().enumerate() {
+        write_series(&mut s, i, name, values, &scale, n);
+        notes.extend(gap_note(name, values, &scale, n));
+    }
+    s.push_str("</svg><div class=\"legend\">");
+    for (i, (name, _)) in series.iter().enumerate() {
+        let _ = write!(s, "<span class=\"key k{}\" data-i=\"{i}\"><i></i>{}</span>", i % 8, escape(name));
+    }
+    s.push_str(&band_keys.concat());
+    s.push_str("</div>");
+    if !notes.is_empty() {
+        let _ = write!(s, "<p class=\"note\">Gaps: {} ({}).</p>", notes.join("; "), escape(y.no_data));
+    }
+    s.push_str("</figure>");
+    s
+}
+
+/// The figure, its caption and the opening of the plot, with the `data-*`
+/// attributes the page's script reads.
+fn open_figure(title: &str, y: &Axis, frame: &Frame, x_max: f64) -> String {
     let mut s = format!(
         "<figure class=\"chart\" data-t0=\"{}\" data-dt=\"{}\" data-x1=\"{x_max}\" data-unit=\"{}\" data-tu=\"{}\"><figcaption><b>{}</b> <span class=\"meta\">{}</span></figcaption>",
         frame.start_s.first().copied().unwrap_or(0.0),
@@ -188,25 +240,29 @@ pub fn svg_chart(title: &str, y: &Axis, series: &[Line], frame: &Frame) -> Strin
         W - RIGHT,
         H - BOTTOM
     );
-    let band_keys = bands(&mut s, frame, &sx);
+    s
+}
+
+/// Value grid lines and ticks, time ticks, and the time axis' caption.
+fn write_axes(s: &mut String, ya: &axis::Linear, scale: &Scale) {
     for (v, text) in ya.ticks.iter().copied().zip(ya.labels()) {
         let _ = write!(
             s,
             "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y0:.1}\" y2=\"{y0:.1}\"/><text class=\"tk\" data-tick=\"{v}\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{text}</text>",
             W - RIGHT,
             LEFT - 4.0,
-            sy(v) + 4.0,
-            y0 = sy(v)
+            scale.y(v) + 4.0,
+            y0 = scale.y(v)
         );
     }
-    for (v, text) in axis::time_ticks(x_max) {
+    for (v, text) in axis::time_ticks(scale.x_max) {
         let _ = write!(
             s,
             "<line class=\"axis\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"tx\" data-tick=\"{v}\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{text}</text>",
             H - BOTTOM,
             H - BOTTOM + 4.0,
             H - BOTTOM + 15.0,
-            x = sx(v)
+            x = scale.x(v)
         );
     }
     let _ = write!(
@@ -214,89 +270,88 @@ pub fn svg_chart(title: &str, y: &Axis, series: &[Line], frame: &Frame) -> Strin
         "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">simulated time, {}</text>",
         (LEFT + W - RIGHT) / 2.0,
         H - 3.0,
-        axis::time_unit(x_max).0
+        axis::time_unit(scale.x_max).0
     );
-    // Windows where no series has a value: shaded, so the gap is seen as one.
-    let none_at = |i: usize| series.iter().all(|(_, v)| !v.get(i).copied().flatten().is_some_and(f64::is_finite));
-    if !series.is_empty() {
-        let all: Vec<Option<f64>> = (0..n).map(|i| if none_at(i) { None } else { Some(0.0) }).collect();
-        for (a, z) in gaps(&all) {
-            let (x0, x1) = (sx(centre(a) - frame.window_s / 2.0), sx(centre(z) + frame.window_s / 2.0));
-            let _ = write!(
-                s,
-                "<rect class=\"nodata\" x=\"{x0:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\"><title>no data: {}</title></rect>",
-                (x1 - x0).max(1.0),
-                H - TOP - BOTTOM,
-                escape(y.no_data)
-            );
-            if x1 - x0 >= 7.0 * CHAR_W {
-                let _ = write!(
-                    s,
-                    "<text class=\"nd\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">no data</text>",
-                    f64::midpoint(x0, x1),
-                    (TOP + H - BOTTOM) / 2.0
-                );
-            }
-        }
+}
+
+/// Windows where no series has a value: shaded, so the gap is seen as one.
+fn write_no_data(s: &mut String, series: &[Line], y: &Axis, scale: &Scale, n: usize) {
+    if series.is_empty() {
+        return;
     }
-    let mut notes = Vec::new();
-    for (i, (name, values)) in series.iter().enumerate() {
-        let k = i % 8;
-        let data: Vec<String> = (0..n).map(|j| compact(values.get(j).copied().flatten())).collect();
+    let none_at = |i: usize| series.iter().all(|(_, v)| !v.get(i).copied().flatten().is_some_and(f64::is_finite));
+    let all: Vec<Option<f64>> = (0..n).map(|i| if none_at(i) { None } else { Some(0.0) }).collect();
+    for (a, z) in gaps(&all) {
+        let (from_s, to_s) = scale.span(a, z);
+        let (x0, x1) = (scale.x(from_s), scale.x(to_s));
         let _ = write!(
             s,
-            "<g class=\"s k{k}\" data-i=\"{i}\" data-name=\"{}\" data-v=\"{}\">",
-            escape(name),
-            data.join(",")
+            "<rect class=\"nodata\" x=\"{x0:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\"><title>no data: {}</title></rect>",
+            (x1 - x0).max(1.0),
+            H - TOP - BOTTOM,
+            escape(y.no_data)
         );
-        let mut run: Vec<String> = Vec::new();
-        let flush = |s: &mut String, run: &mut Vec<String>| {
-            match run.len() {
-                0 => {}
-                1 => {
-                    let (x, y) = run[0].split_once(',').unwrap_or(("0", "0"));
-                    let _ = write!(s, "<circle cx=\"{x}\" cy=\"{y}\" r=\"2\"/>");
-                }
-                _ => {
-                    let _ = write!(s, "<polyline points=\"{}\"/>", run.join(" "));
-                }
-            }
-            run.clear();
-        };
-        for j in 0..n {
-            match values.get(j).copied().flatten().filter(|v| v.is_finite()) {
-                Some(v) => run.push(format!("{:.1},{:.1}", sx(centre(j)), sy(v))),
-                None => flush(&mut s, &mut run),
-            }
-        }
-        flush(&mut s, &mut run);
-        let _ = write!(s, "<title>{}</title></g>", escape(name));
-        let missing = gaps(&values.iter().copied().chain(std::iter::repeat(None)).take(n).collect::<Vec<_>>());
-        if missing.len() == 1 && missing[0] == (0, n.saturating_sub(1)) {
-            notes.push(format!("{}: no data at all", escape(name)));
-        } else if !missing.is_empty() {
-            let shown: Vec<String> = missing
-                .iter()
-                .take(3)
-                .map(|(a, z)| {
-                    span_text(centre(*a) - frame.window_s / 2.0, centre(*z) + frame.window_s / 2.0, frame.duration_s)
-                })
-                .collect();
-            let more = if missing.len() > 3 { format!(" and {} more", missing.len() - 3) } else { String::new() };
-            notes.push(format!("{}: no data {}{more}", escape(name), shown.join(", ")));
+        if x1 - x0 >= 7.0 * CHAR_W {
+            let _ = write!(
+                s,
+                "<text class=\"nd\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">no data</text>",
+                f64::midpoint(x0, x1),
+                (TOP + H - BOTTOM) / 2.0
+            );
         }
     }
-    s.push_str("</svg><div class=\"legend\">");
-    for (i, (name, _)) in series.iter().enumerate() {
-        let _ = write!(s, "<span class=\"key k{}\" data-i=\"{i}\"><i></i>{}</span>", i % 8, escape(name));
+}
+
+/// One series: a polyline per run of windows with values (a dot for a lone
+/// one), its values for the script, its name as the tooltip.
+fn write_series(s: &mut String, i: usize, name: &str, values: &[Option<f64>], scale: &Scale, n: usize) {
+    let k = i % 8;
+    let data: Vec<String> = (0..n).map(|j| compact(values.get(j).copied().flatten())).collect();
+    let _ =
+        write!(s, "<g class=\"s k{k}\" data-i=\"{i}\" data-name=\"{}\" data-v=\"{}\">", escape(name), data.join(","));
+    let mut run: Vec<String> = Vec::new();
+    let flush = |s: &mut String, run: &mut Vec<String>| {
+        match run.as_slice() {
+            [] => {}
+            [point] => {
+                let (x, y) = point.split_once(',').unwrap_or(("0", "0"));
+                let _ = write!(s, "<circle cx=\"{x}\" cy=\"{y}\" r=\"2\"/>");
+            }
+            _ => {
+                let _ = write!(s, "<polyline points=\"{}\"/>", run.join(" "));
+            }
+        }
+        run.clear();
+    };
+    for j in 0..n {
+        match values.get(j).copied().flatten().filter(|v| v.is_finite()) {
+            Some(v) => run.push(format!("{:.1},{:.1}", scale.x(scale.centre(j)), scale.y(v))),
+            None => flush(s, &mut run),
+        }
     }
-    s.push_str(&band_keys.concat());
-    s.push_str("</div>");
-    if !notes.is_empty() {
-        let _ = write!(s, "<p class=\"note\">Gaps: {} ({}).</p>", notes.join("; "), escape(y.no_data));
+    flush(s, &mut run);
+    let _ = write!(s, "<title>{}</title></g>", escape(name));
+}
+
+/// The sentence under the chart for a series with windows without data.
+fn gap_note(name: &str, values: &[Option<f64>], scale: &Scale, n: usize) -> Option<String> {
+    let missing = gaps(&values.iter().copied().chain(std::iter::repeat(None)).take(n).collect::<Vec<_>>());
+    if missing.as_slice() == [(0, n.saturating_sub(1))] {
+        return Some(format!("{}: no data at all", escape(name)));
     }
-    s.push_str("</figure>");
-    s
+    if missing.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = missing
+        .iter()
+        .take(3)
+        .map(|&(a, z)| {
+            let (from_s, to_s) = scale.span(a, z);
+            span_text(from_s, to_s, scale.frame.duration_s)
+        })
+        .collect();
+    let more = if missing.len() > 3 { format!(" and {} more", missing.len() - 3) } else { String::new() };
+    Some(format!("{}: no data {}{more}", escape(name), shown.join(", ")))
 }
 
 #[cfg(test)]
