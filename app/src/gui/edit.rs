@@ -180,6 +180,36 @@ pub fn duplicate(design: &Design, selection: &Selection) -> Option<Command> {
     Some(Command::Insert { nodes, edges })
 }
 
+/// The command that deletes the selection: its workload, edges and nodes
+/// (with everything that cannot live without them) in one `Batch`, so the
+/// whole deletion is one undo step; `None` when nothing is selected.
+#[must_use]
+pub fn delete(selection: &Selection) -> Option<Command> {
+    let nodes: Vec<String> = selection.nodes.iter().cloned().collect();
+    let edges: Vec<String> = selection.edges.iter().cloned().collect();
+    let mut parts = Vec::new();
+    if let Some(w) = &selection.workload {
+        parts.push(Command::RemoveWorkload(w.clone()));
+    }
+    if !edges.is_empty() {
+        parts.push(Command::RemoveEdges(edges));
+    }
+    if !nodes.is_empty() {
+        parts.push(Command::RemoveNodes(nodes));
+    }
+    (!parts.is_empty()).then_some(Command::Batch(parts))
+}
+
+/// The nodes of the selection and of its group frame, to put in or out of a group.
+#[must_use]
+pub fn grouped_ids(design: &Design, selection: &Selection) -> Vec<String> {
+    let mut ids: Vec<String> = selection.nodes.iter().cloned().collect();
+    if let Some(g) = &selection.group {
+        ids.extend(design.nodes.iter().filter(|n| n.group.as_ref() == Some(g)).map(|n| n.id.clone()));
+    }
+    ids
+}
+
 /// A group label not in use yet.
 #[must_use]
 pub fn new_group_name(design: &Design) -> String {
@@ -221,6 +251,28 @@ mod tests {
         let b = new_node(doc.design(), NodeKind::Broker, Some("kafka"), Pos2::new(200.0, 0.0));
         doc.apply(Command::AddNode(Box::new(b))).unwrap();
         doc
+    }
+
+    #[test]
+    fn deleting_a_selection_is_one_command_that_one_undo_reverts() {
+        let mut d = doc();
+        let (a, b) = (d.design().nodes[0].id.clone(), d.design().nodes[1].id.clone());
+        let edge = connect(d.design(), &a, &b, None).unwrap();
+        d.apply(Command::AddEdge(Box::new(edge))).unwrap();
+        let before = d.design().clone();
+        assert_eq!(before.edges.len(), 1);
+        let sel = Selection {
+            nodes: before.nodes.iter().map(|n| n.id.clone()).collect(),
+            edges: before.edges.iter().map(|e| e.id.clone()).collect(),
+            ..Selection::default()
+        };
+        let cmd = delete(&sel).unwrap();
+        assert!(matches!(cmd, Command::Batch(_)));
+        d.apply(cmd).unwrap();
+        assert!(d.design().nodes.is_empty() && d.design().edges.is_empty());
+        assert!(d.undo());
+        assert_eq!(d.design(), &before, "one undo brings everything back");
+        assert!(delete(&Selection::default()).is_none(), "nothing selected, nothing to do");
     }
 
     #[test]

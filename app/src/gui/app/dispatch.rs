@@ -52,22 +52,8 @@ impl SwitchboardApp {
             Action::Seal => self.doc.seal(),
             Action::Run => self.start_run(ctx),
             Action::StopRun => self.runs.stop(),
-            Action::AddWorkload => match edit::workload_entry(self.doc.design()) {
-                Some(entry) => {
-                    let workload = panels::edge_inspector::new_workload(self.doc.design(), &entry.id);
-                    self.edit(Command::AddWorkload(Box::new(workload)));
-                }
-                None => self.notify(tr("app-add-a-client-or-a")),
-            },
-            Action::ConnectPrevious => {
-                match (self.view.previous_node().map(str::to_owned), self.view.selection.single_node()) {
-                    (Some(from), Some(to)) if from != to && self.doc.design().node(&from).is_some() => {
-                        let to = to.to_owned();
-                        self.handle(ctx, Action::Connect { from, to, kind: None });
-                    }
-                    _ => self.notify(tr("app-select-a-node-then-another")),
-                }
-            }
+            Action::AddWorkload => self.add_workload(),
+            Action::ConnectPrevious => self.connect_previous(ctx),
             Action::QuickAdd => {
                 let screen = self.view.canvas.rect.center();
                 let world = self.free_spot();
@@ -80,30 +66,11 @@ impl SwitchboardApp {
                 self.edit(Command::AddNode(Box::new(node)));
                 self.view.selection.only_node(&id);
             }
-            Action::Connect { from, to, kind } => match edit::connect(self.doc.design(), &from, &to, kind) {
-                Ok(edge) => {
-                    let id = edge.id.clone();
-                    self.edit(Command::AddEdge(Box::new(edge)));
-                    self.view.selection.only_edge(&id);
-                }
-                Err(e) => self.notify(e),
-            },
+            Action::Connect { from, to, kind } => self.connect(&from, &to, kind),
             Action::Delete => {
-                // One undo step for the whole selection.
-                let nodes: Vec<String> = self.view.selection.nodes.iter().cloned().collect();
-                let edges: Vec<String> = self.view.selection.edges.iter().cloned().collect();
-                let mut parts = Vec::new();
-                if let Some(w) = &self.view.selection.workload {
-                    parts.push(Command::RemoveWorkload(w.clone()));
-                }
-                if !edges.is_empty() {
-                    parts.push(Command::RemoveEdges(edges));
-                }
-                if !nodes.is_empty() {
-                    parts.push(Command::RemoveNodes(nodes));
-                }
-                if !parts.is_empty() {
-                    self.edit(Command::Batch(parts));
+                // One command, so one undo step, for the whole selection.
+                if let Some(cmd) = edit::delete(&self.view.selection) {
+                    self.edit(cmd);
                 }
                 self.view.selection.clear();
             }
@@ -121,16 +88,7 @@ impl SwitchboardApp {
                     }
                 }
             }
-            Action::Paste(at) => {
-                let Some(text) = self.clipboard.clone() else {
-                    self.notify(tr("app-nothing-to-paste"));
-                    return;
-                };
-                match edit::paste(self.doc.design(), &text, at) {
-                    Ok((nodes, edges)) => self.insert_and_select(Command::Insert { nodes, edges }),
-                    Err(_) => self.notify(tr("app-the-clipboard-does-not-hold")),
-                }
-            }
+            Action::Paste(at) => self.paste(at),
             Action::SelectAll => {
                 self.view.selection.clear();
                 self.view.selection.nodes = self.doc.design().nodes.iter().map(|n| n.id.clone()).collect();
@@ -143,21 +101,9 @@ impl SwitchboardApp {
                     self.view.canvas.start_rename(&id, &name);
                 }
             }
-            Action::Group => {
-                let ids: Vec<String> = self.view.selection.nodes.iter().cloned().collect();
-                if !ids.is_empty() {
-                    let group = edit::new_group_name(self.doc.design());
-                    self.edit(Command::SetGroup { ids, group: Some(group.clone()) });
-                    self.view.selection.group = Some(group);
-                }
-            }
+            Action::Group => self.group_selection(),
             Action::Ungroup => {
-                let mut ids: Vec<String> = self.view.selection.nodes.iter().cloned().collect();
-                if let Some(g) = &self.view.selection.group {
-                    ids.extend(
-                        self.doc.design().nodes.iter().filter(|n| n.group.as_ref() == Some(g)).map(|n| n.id.clone()),
-                    );
-                }
+                let ids = edit::grouped_ids(self.doc.design(), &self.view.selection);
                 if !ids.is_empty() {
                     self.edit(Command::SetGroup { ids, group: None });
                 }
@@ -198,11 +144,70 @@ impl SwitchboardApp {
                 }
             }
             Action::ExportSvg => self.export_svg(),
-            Action::ExportPng => {
-                let suggested = format!("{}.png", files::design_slug(self.doc.design()));
-                let ask = panels::file_dialog::Ask::SaveExport { suggested, extension: "png".into() };
-                self.ask_file(ask, chooser::Purpose::ExportPng);
+            Action::ExportPng => self.ask_png_path(),
+        }
+    }
+
+    /// Add a workload entering at the first client (or entry service).
+    fn add_workload(&mut self) {
+        match edit::workload_entry(self.doc.design()) {
+            Some(entry) => {
+                let workload = panels::edge_inspector::new_workload(self.doc.design(), &entry.id);
+                self.edit(Command::AddWorkload(Box::new(workload)));
             }
+            None => self.notify(tr("app-add-a-client-or-a")),
+        }
+    }
+
+    /// Connect two nodes with an edge of the kind that fits them, and select it.
+    fn connect(&mut self, from: &str, to: &str, kind: Option<engine::model::EdgeKind>) {
+        match edit::connect(self.doc.design(), from, to, kind) {
+            Ok(edge) => {
+                let id = edge.id.clone();
+                self.edit(Command::AddEdge(Box::new(edge)));
+                self.view.selection.only_edge(&id);
+            }
+            Err(e) => self.notify(e),
+        }
+    }
+
+    /// Put the selected nodes in a new group, and select its frame.
+    fn group_selection(&mut self) {
+        let ids: Vec<String> = self.view.selection.nodes.iter().cloned().collect();
+        if !ids.is_empty() {
+            let group = edit::new_group_name(self.doc.design());
+            self.edit(Command::SetGroup { ids, group: Some(group.clone()) });
+            self.view.selection.group = Some(group);
+        }
+    }
+
+    /// Ask where to write the canvas as PNG.
+    fn ask_png_path(&mut self) {
+        let suggested = format!("{}.png", files::design_slug(self.doc.design()));
+        let ask = panels::file_dialog::Ask::SaveExport { suggested, extension: "png".into() };
+        self.ask_file(ask, chooser::Purpose::ExportPng);
+    }
+
+    /// Paste the app's clipboard (a design fragment) at `at`, selecting what came in.
+    fn paste(&mut self, at: Option<egui::Pos2>) {
+        let Some(text) = self.clipboard.clone() else {
+            self.notify(tr("app-nothing-to-paste"));
+            return;
+        };
+        match edit::paste(self.doc.design(), &text, at) {
+            Ok((nodes, edges)) => self.insert_and_select(Command::Insert { nodes, edges }),
+            Err(_) => self.notify(tr("app-the-clipboard-does-not-hold")),
+        }
+    }
+
+    /// Connect the node selected before to the one selected now (keyboard connect).
+    fn connect_previous(&mut self, ctx: &egui::Context) {
+        match (self.view.previous_node().map(str::to_owned), self.view.selection.single_node()) {
+            (Some(from), Some(to)) if from != to && self.doc.design().node(&from).is_some() => {
+                let to = to.to_owned();
+                self.handle(ctx, Action::Connect { from, to, kind: None });
+            }
+            _ => self.notify(tr("app-select-a-node-then-another")),
         }
     }
 
