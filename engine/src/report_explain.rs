@@ -143,6 +143,25 @@ pub fn tail_traces(report: &Report) -> Vec<&Trace> {
 #[must_use]
 pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
     let mut findings = Vec::new();
+    unstable_finding(report, &mut findings);
+    slo_findings(report, &mut findings);
+    // Where the tail requests' time goes.
+    let tail = tail_traces(report);
+    let shares = tail_shares(report, &tail);
+    let sat = design.map(|d| saturated(report, d)).unwrap_or_default();
+    saturation_finding(&sat, design.is_some(), &mut findings);
+    tail_finding(report, design.is_some(), (tail.len(), &shares), &sat, &mut findings);
+    hot_findings(report, &sat, &mut findings);
+    if let Some(d) = design {
+        fault_findings(report, d, &mut findings);
+    }
+    discovery_findings(report, &mut findings);
+    findings.sort_by_key(|f| f.level);
+    Explanation { findings, tail: shares, tail_traces: tail.len(), saturated: sat }
+}
+
+/// Why the run is unstable, first of all.
+fn unstable_finding(report: &Report, findings: &mut Vec<Finding>) {
     if report.unstable {
         findings.push(Finding {
             level: Level::Bad,
@@ -155,6 +174,10 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
             node: report.unstable_nodes.first().cloned(),
         });
     }
+}
+
+/// Each SLO's verdict, failing ones first, with how far off it is.
+fn slo_findings(report: &Report, findings: &mut Vec<Finding>) {
     for i in slo_order(&report.slos) {
         let Some(s) = report.slos.get(i) else { continue };
         let f = slo_figures(s);
@@ -206,11 +229,12 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
         let text = text.with_list("objective", vec![objective], "").with_list("over", vec![over], "");
         findings.push(Finding { level, text, node: None });
     }
+}
 
-    // Where the tail requests' time goes.
-    let tail = tail_traces(report);
+/// Each node's share of the tail requests' critical paths, largest first.
+fn tail_shares(report: &Report, tail: &[&Trace]) -> Vec<TailShare> {
     let mut by_node: BTreeMap<String, [f64; 3]> = BTreeMap::new();
-    for t in &tail {
+    for t in tail {
         critical_path(t, &mut by_node);
     }
     let total: f64 = by_node.values().map(|v| v[0] + v[1] + v[2]).sum();
@@ -227,21 +251,36 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
         })
         .collect();
     shares.sort_by(|a, b| b.total_ms().total_cmp(&a.total_ms()));
-    let sat = design.map(|d| saturated(report, d)).unwrap_or_default();
-    if let Some(text) = saturated_sentence(&sat) {
+    shares
+}
+
+/// The saturated resources, or (with the design) that none is.
+fn saturation_finding(sat: &[Saturation], with_design: bool, findings: &mut Vec<Finding>) {
+    if let Some(text) = saturated_sentence(sat) {
         let level = if sat.iter().any(|x| x.rejected > 0 || x.growing) { Level::Bad } else { Level::Warn };
         findings.push(Finding { level, text, node: sat.first().map(|x| x.node.clone()) });
-    } else if design.is_some() {
+    } else if with_design {
         findings.push(Finding { level: Level::Info, text: nothing_saturated(), node: None });
     }
+}
+
+/// The node with the largest share of tail latency, the next one, and
+/// whether it is slow rather than short of capacity.
+fn tail_finding(
+    report: &Report,
+    with_design: bool,
+    (traces, shares): (usize, &[TailShare]),
+    sat: &[Saturation],
+    findings: &mut Vec<Finding>,
+) {
     if let Some(top) = shares.first().filter(|t| t.share > 0.0) {
         let tt = top.total_ms().max(1e-12);
         let mut sentences = vec![crate::msg!(
             "engine-finding-tail",
             "Largest share of tail latency: {name} — the slowest requests ({traces} sampled {trace_word} at or above p99) spend {share} % of their time there ({queue} % of it queueing, {service} % in service, {network} % on the network).",
             name = &top.name,
-            traces = tail.len(),
-            trace_word = if tail.len() == 1 { "trace" } else { "traces" },
+            traces = traces,
+            trace_word = if traces == 1 { "trace" } else { "traces" },
             share = format!("{:.0}", top.share * 100.0),
             queue = format!("{:.0}", top.queue_ms / tt * 100.0),
             service = format!("{:.0}", top.service_ms / tt * 100.0),
@@ -255,7 +294,7 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
                 share = format!("{:.0}", second.share * 100.0)
             ));
         }
-        if design.is_some() && !sat.iter().any(|x| x.node == top.node) {
+        if with_design && !sat.iter().any(|x| x.node == top.node) {
             let rho = report.node(&top.node).map_or(0.0, |n| n.utilization.mean);
             sentences.push(crate::msg!(
                 "engine-finding-tail-not-saturated",
@@ -273,6 +312,10 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
             node: None,
         });
     }
+}
+
+/// Nodes that run hot without being saturated.
+fn hot_findings(report: &Report, sat: &[Saturation], findings: &mut Vec<Finding>) {
     for n in &report.nodes {
         if n.utilization.mean >= 0.85 && !sat.iter().any(|x| x.node == n.id) {
             findings.push(Finding {
@@ -289,12 +332,6 @@ pub fn explain(report: &Report, design: Option<&Design>) -> Explanation {
             });
         }
     }
-    if let Some(d) = design {
-        fault_findings(report, d, &mut findings);
-    }
-    discovery_findings(report, &mut findings);
-    findings.sort_by_key(|f| f.level);
-    Explanation { findings, tail: shares, tail_traces: tail.len(), saturated: sat }
 }
 
 /// What each fault did. With the engine's counterfactual attribution
