@@ -20,14 +20,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Arrival, BrokerMode, Concurrency, Design, Distribution, EdgeKind, NodeKind};
+use crate::model::{Arrival, BrokerMode, Design, Distribution, EdgeKind, NodeKind};
 use crate::problem::{Problem, Severity, Target};
 
 mod flows;
 mod queueing;
+mod times;
 
 use flows::{loop_gain, visit_ratios};
-use queueing::wait_ms;
+use times::{add_lookups, fmt_rho, times};
 
 /// Utilization at or above which a node is hot.
 pub const HOT: f64 = 0.8;
@@ -248,11 +249,24 @@ fn has_station(kind: NodeKind) -> bool {
 /// Estimate the load of every node. Never fails: parts that cannot be computed
 /// (e.g. an event loop with gain ≥ 1) yield a problem and infinite figures.
 #[must_use]
-#[allow(clippy::too_many_lines, reason = "one pass over the plan, easier to follow in one piece")]
 pub fn estimate(design: &Design) -> Estimate {
     let plan = build_plan(design);
+    let sccs = components(&plan);
     let mut problems = Vec::new();
+    let diverges = loop_gain_problems(design, &plan, &sccs, &mut problems);
+    let entries = entry_states(design, &plan);
+    let ratios: Vec<Option<Vec<f64>>> =
+        entries.iter().map(|e| if diverges { None } else { e.and_then(|s| visit_ratios(&plan, &sccs, s)) }).collect();
+    let node_order = callees_first(design, &plan);
+    let solved = solve_throughputs(design, &plan, &entries, &ratios, &node_order, diverges);
+    let workloads = workload_rows(design, &entries, &solved);
+    load_problems(design, &plan, &solved.nodes, &mut problems);
+    Estimate { nodes: solved.nodes, workloads, problems }
+}
 
+/// The states' strongly connected components, sources first (the order
+/// traffic flows in), each sorted.
+fn components(plan: &Plan<'_>) -> Vec<Vec<usize>> {
     let arcs = plan
         .out
         .iter()
@@ -265,14 +279,20 @@ pub fn estimate(design: &Design) -> Estimate {
         c.sort_unstable();
     }
     sccs.reverse();
+    sccs
+}
+
+/// An error for every message loop whose gain is 1 or more; true when any
+/// diverges (then no visit ratios exist).
+fn loop_gain_problems(design: &Design, plan: &Plan<'_>, sccs: &[Vec<usize>], problems: &mut Vec<Problem>) -> bool {
     let mut diverges = false;
-    for scc in &sccs {
+    for scc in sccs {
         let cyclic = scc.len() > 1
             || scc.first().is_some_and(|s| plan.out.get(*s).is_some_and(|o| o.iter().any(|(t, _, _)| t == s)));
         if !cyclic {
             continue;
         }
-        let gain = loop_gain(&plan, scc);
+        let gain = loop_gain(plan, scc);
         if gain >= 1.0 - 1e-9 {
             diverges = true;
             let mut names: Vec<&str> = scc
@@ -297,32 +317,55 @@ pub fn estimate(design: &Design) -> Estimate {
             }
         }
     }
+    diverges
+}
 
-    // Visit ratios per workload entry.
-    let entries: Vec<Option<usize>> = design
+/// The state each workload enters at (none when its entry is unknown).
+fn entry_states(design: &Design, plan: &Plan<'_>) -> Vec<Option<usize>> {
+    design
         .workloads
         .iter()
         .map(|w| {
             let node = *plan.index.get(w.entry.as_str())?;
             Some(state_of(design, &plan.first, node, w.operation.as_deref()))
         })
-        .collect();
-    let ratios: Vec<Option<Vec<f64>>> =
-        entries.iter().map(|e| if diverges { None } else { e.and_then(|s| visit_ratios(&plan, &sccs, s)) }).collect();
+        .collect()
+}
 
-    // Sync order: callees before callers (reverse topological order of call/signal edges).
+/// Sync order: callees before callers (reverse topological order of
+/// call/signal edges), so a caller's downstream time is known when needed.
+fn callees_first(design: &Design, plan: &Plan<'_>) -> Vec<usize> {
     let sync_arcs =
         design.edges.iter().filter(|e| matches!(e.kind, EdgeKind::Call | EdgeKind::Signal)).filter_map(|e| {
             let (&a, &b) = (plan.index.get(e.from.as_str())?, plan.index.get(e.to.as_str())?);
             (a != b).then_some((a, b))
         });
-    let node_order: Vec<usize> =
-        crate::scc::strongly_connected(&crate::scc::successors_like_digraph(design.nodes.len(), sync_arcs))
-            .into_iter()
-            .flatten()
-            .collect();
+    crate::scc::strongly_connected(&crate::scc::successors_like_digraph(design.nodes.len(), sync_arcs))
+        .into_iter()
+        .flatten()
+        .collect()
+}
 
-    // Throughputs: open loops at their peak; closed loops by iterating X = N / (Z + R).
+/// What the traffic equations and the queueing times give together.
+struct Solved {
+    /// Per workload, requests per second.
+    throughput: Vec<f64>,
+    /// Per state, its response time in ms.
+    response_state: Vec<f64>,
+    /// Per node, its row of the estimate.
+    nodes: Vec<NodeEstimate>,
+}
+
+/// Throughputs: open loops at their peak; closed loops by iterating
+/// X = N / (Z + R) with the response times of the previous round.
+fn solve_throughputs(
+    design: &Design,
+    plan: &Plan<'_>,
+    entries: &[Option<usize>],
+    ratios: &[Option<Vec<f64>>],
+    node_order: &[usize],
+    diverges: bool,
+) -> Solved {
     let mut throughput: Vec<f64> = design
         .workloads
         .iter()
@@ -347,42 +390,60 @@ pub fn estimate(design: &Design) -> Estimate {
                 }
             }
         }
-        add_lookups(design, &plan, &mut lambda);
-        let (rows, resp) = times(design, &plan, &lambda, &node_order, diverges);
+        add_lookups(design, plan, &mut lambda);
+        let (rows, resp) = times(design, plan, &lambda, node_order, diverges);
         node_rows = rows;
         response_state = resp;
         if round + 1 < rounds {
-            for (w, wl) in design.workloads.iter().enumerate() {
-                if let Arrival::Closed { users, think_time } = &wl.arrival {
-                    let r =
-                        entries.get(w).copied().flatten().and_then(|s| response_state.get(s).copied()).unwrap_or(0.0);
-                    let z = think_time.mean_ms();
-                    let x_new =
-                        if (z + r).is_finite() && z + r > 0.0 { f64::from(*users) / (z + r) * 1000.0 } else { 0.0 };
-                    if let Some(x) = throughput.get_mut(w) {
-                        // Damped update keeps the fixed point from oscillating near saturation.
-                        *x = if round == 0 { x_new } else { 0.5 * *x + 0.5 * x_new };
-                    }
-                }
+            update_closed_loops(design, entries, &response_state, round, &mut throughput);
+        }
+    }
+    Solved { throughput, response_state, nodes: node_rows }
+}
+
+/// One damped step of every closed loop's throughput towards N / (Z + R).
+fn update_closed_loops(
+    design: &Design,
+    entries: &[Option<usize>],
+    response_state: &[f64],
+    round: usize,
+    throughput: &mut [f64],
+) {
+    for (w, wl) in design.workloads.iter().enumerate() {
+        if let Arrival::Closed { users, think_time } = &wl.arrival {
+            let r = entries.get(w).copied().flatten().and_then(|s| response_state.get(s).copied()).unwrap_or(0.0);
+            let z = think_time.mean_ms();
+            let x_new = if (z + r).is_finite() && z + r > 0.0 { f64::from(*users) / (z + r) * 1000.0 } else { 0.0 };
+            if let Some(x) = throughput.get_mut(w) {
+                // Damped update keeps the fixed point from oscillating near saturation.
+                *x = if round == 0 { x_new } else { 0.5 * *x + 0.5 * x_new };
             }
         }
     }
-    let workloads = design
+}
+
+/// Per workload, its throughput and the response time of its entry state.
+fn workload_rows(design: &Design, entries: &[Option<usize>], solved: &Solved) -> Vec<WorkloadEstimate> {
+    design
         .workloads
         .iter()
         .enumerate()
         .map(|(w, wl)| WorkloadEstimate {
             name: wl.name.clone(),
-            throughput_per_s: throughput.get(w).copied().unwrap_or(0.0),
+            throughput_per_s: solved.throughput.get(w).copied().unwrap_or(0.0),
             response_time_ms: entries
                 .get(w)
                 .copied()
                 .flatten()
-                .and_then(|s| response_state.get(s).copied())
+                .and_then(|s| solved.response_state.get(s).copied())
                 .unwrap_or(f64::INFINITY),
         })
-        .collect();
-    for row in &node_rows {
+        .collect()
+}
+
+/// A warning for every hot or overloaded node.
+fn load_problems(design: &Design, plan: &Plan<'_>, node_rows: &[NodeEstimate], problems: &mut Vec<Problem>) {
+    for row in node_rows {
         let Some(node) = plan.index.get(row.id.as_str()).and_then(|&i| design.nodes.get(i)) else { continue };
         let Some(u) = row.utilization else { continue };
         let (severity, msg) = match row.load {
@@ -412,182 +473,6 @@ pub fn estimate(design: &Design) -> Estimate {
             target: Target::Node(node.id.clone()),
         });
     }
-    Estimate { nodes: node_rows, workloads, problems }
-}
-
-/// Client-side discovery puts lookups on the registry: each calling node's
-/// cache expires every `cache_ttl_s`, so a registry sees about one lookup per
-/// caller per TTL (every call when the TTL is 0), whatever the call rate.
-fn add_lookups(design: &Design, plan: &Plan<'_>, lambda: &mut [f64]) {
-    let discovered: Vec<(usize, &crate::model::Discovery, usize)> = design
-        .nodes
-        .iter()
-        .enumerate()
-        .filter_map(|(target, n)| {
-            let d = n.discovery.as_ref()?;
-            if d.mode != crate::model::DiscoveryMode::ClientSide {
-                return None;
-            }
-            let registry = *plan.index.get(d.registry.as_deref()?)?;
-            Some((target, d, registry))
-        })
-        .collect();
-    if discovered.is_empty() {
-        return;
-    }
-    // Call rate into each node per calling node, in one pass over the transfers.
-    let mut per_caller: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    for (s, outs) in plan.out.iter().enumerate() {
-        let (Some(st), Some(&l)) = (plan.states.get(s), lambda.get(s)) else { continue };
-        for &(t, visits, edge) in outs {
-            let calls = edge.and_then(|e| design.edges.get(e)).is_some_and(|e| e.kind == EdgeKind::Call);
-            if let (true, Some(to)) = (calls, plan.states.get(t)) {
-                *per_caller.entry((to.node, st.node)).or_default() += l * visits;
-            }
-        }
-    }
-    for (target, d, registry) in discovered {
-        let lookups_per_s: f64 = per_caller
-            .range((target, 0)..=(target, usize::MAX))
-            .map(|(_, &rate)| rate)
-            .filter(|&rate| rate > 0.0)
-            .map(|rate| if d.cache_ttl_s > 0.0 { rate.min(1.0 / d.cache_ttl_s) } else { rate })
-            .sum();
-        if let Some(l) = lambda.get_mut(state_of(design, &plan.first, registry, None)) {
-            *l += lookups_per_s;
-        }
-    }
-}
-
-fn fmt_rho(u: f64) -> String {
-    if u.is_finite() { format!("{u:.2}") } else { "∞ (a dependency is overloaded)".to_owned() }
-}
-
-/// Per-node figures and per-state response times for given state arrival rates.
-fn times(
-    design: &Design,
-    plan: &Plan<'_>,
-    lambda: &[f64],
-    node_order: &[usize],
-    diverges: bool,
-) -> (Vec<NodeEstimate>, Vec<f64>) {
-    let n_states = plan.states.len();
-    let mut response = vec![0.0; n_states];
-    let mut rows: Vec<Option<NodeEstimate>> = vec![None; design.nodes.len()];
-    for &ni in node_order {
-        let Some(node) = design.nodes.get(ni) else { continue };
-        let first = plan.first.get(ni).copied().unwrap_or(0);
-        let states = first..first + node.operations.len() + 1;
-        let station = has_station(node.kind);
-        let mut sum_l = 0.0;
-        let mut sum_lh = 0.0;
-        let mut sum_ls = 0.0;
-        let mut sum_lscv = 0.0;
-        let mut own: Vec<(usize, f64, f64)> = Vec::new(); // (state, service, downstream)
-        for s in states {
-            let Some(&st) = plan.states.get(s) else { continue };
-            // Clients are load sources with no work of their own; receivers run inline on their host.
-            let service = if node.kind == NodeKind::Client {
-                0.0
-            } else {
-                service_of(design, st).map_or(0.0, Distribution::mean_ms)
-            };
-            let downstream = downstream_ms(design, plan, s, &response);
-            let l = lambda.get(s).copied().unwrap_or(0.0);
-            let holding = match node.capacity.concurrency {
-                Concurrency::Blocking => service + downstream,
-                Concurrency::Async => service,
-            };
-            sum_l += l;
-            sum_lh += l * holding;
-            sum_ls += l * service;
-            sum_lscv += l * service_of(design, st).map_or(1.0, Distribution::scv);
-            own.push((s, service, downstream));
-        }
-        let lambda_per_s = if diverges { f64::INFINITY } else { sum_l };
-        let holding = if sum_l > 0.0 { sum_lh / sum_l } else { own.first().map_or(0.0, |(_, s, d)| s + d) };
-        let service = if sum_l > 0.0 { sum_ls / sum_l } else { own.first().map_or(0.0, |(_, s, _)| *s) };
-        let scv = if sum_l > 0.0 { sum_lscv / sum_l } else { 1.0 };
-        let replicas = node.capacity.replicas.max(1);
-        let workers = node.capacity.workers.max(1);
-        let (wait, utilization) = if station {
-            // No traffic is no load, even behind an overloaded dependency (0 × ∞).
-            let u = if lambda_per_s == 0.0 {
-                0.0
-            } else {
-                lambda_per_s * holding / 1000.0 / (f64::from(replicas) * f64::from(workers))
-            };
-            let per_replica_per_ms = lambda_per_s / 1000.0 / f64::from(replicas);
-            (wait_ms(per_replica_per_ms, holding, workers, scv), Some(u))
-        } else {
-            (0.0, None)
-        };
-        for &(s, sv, d) in &own {
-            if let Some(r) = response.get_mut(s) {
-                *r = wait + sv + d;
-            }
-        }
-        let response_ms = if sum_l > 0.0 {
-            own.iter().map(|&(s, sv, d)| lambda.get(s).copied().unwrap_or(0.0) * (wait + sv + d)).sum::<f64>() / sum_l
-        } else {
-            wait + holding
-        };
-        let load = match utilization {
-            _ if lambda_per_s == 0.0 => Load::Idle,
-            Some(u) if u.is_nan() || u.is_infinite() => Load::Overloaded,
-            Some(u) => Load::of(u),
-            None => Load::Idle,
-        };
-        if let Some(row) = rows.get_mut(ni) {
-            *row = Some(NodeEstimate {
-                id: node.id.clone(),
-                arrival_rate_per_s: lambda_per_s,
-                service_time_ms: service,
-                holding_time_ms: holding,
-                wait_time_ms: wait,
-                response_time_ms: response_ms,
-                utilization,
-                load,
-            });
-        }
-    }
-    (rows.into_iter().flatten().collect(), response)
-}
-
-/// Expected synchronous time of a state's steps, given one visit.
-fn downstream_ms(design: &Design, plan: &Plan<'_>, s: usize, response: &[f64]) -> f64 {
-    let Some(st) = plan.states.get(s) else { return 0.0 };
-    let Some(node) = design.nodes.get(st.node) else { return 0.0 };
-    if node.kind == NodeKind::Broker {
-        return 0.0;
-    }
-    // Steps grouped by (order, parallel group): sequential steps add, a parallel
-    // group counts its slowest member.
-    let mut stages: BTreeMap<(u32, Option<&str>), Vec<f64>> = BTreeMap::new();
-    for &(t, visits, edge) in plan.out.get(s).map_or(&[][..], Vec::as_slice) {
-        let Some(e) = edge.and_then(|i| design.edges.get(i)) else { continue };
-        let net = e.network_latency.as_ref().map_or(0.0, Distribution::mean_ms);
-        let callee = response.get(t).copied().unwrap_or(0.0);
-        let per_visit = match e.kind {
-            EdgeKind::Call => 2.0 * net + callee,
-            EdgeKind::Signal => callee,
-            EdgeKind::Event | EdgeKind::Subscription => 0.0,
-        };
-        // `visits` already includes the step share; the stage time is per visit of this state.
-        let key = match &e.parallel_group {
-            Some(g) => (e.order, Some(g.as_str())),
-            None => (e.order, None),
-        };
-        stages.entry(key).or_default().push(visits * per_visit);
-    }
-    stages
-        .into_iter()
-        .map(
-            |((_, group), times)| {
-                if group.is_some() { times.into_iter().fold(0.0, f64::max) } else { times.into_iter().sum() }
-            },
-        )
-        .sum()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 use super::queueing::erlang_b;
 use super::*;
-use crate::model::{Edge, Node, RateProfile, Workload};
+use crate::model::{Concurrency, Edge, Node, RateProfile, Workload};
 
 fn station(id: &str, workers: u32, mean_ms: f64) -> Node {
     let mut n = Node::new(id, id, NodeKind::Service);
