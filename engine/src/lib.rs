@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod capacity;
+pub mod cost;
 pub mod diagram;
 pub mod export;
 pub mod fuzzing;

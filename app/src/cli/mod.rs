@@ -11,6 +11,7 @@ macro_rules! say {
 }
 
 mod compare;
+mod cost_summary;
 mod emulate;
 mod export;
 mod fmt;

@@ -265,7 +265,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         write_summary(&report, Some(&design), &mut super::Printable(&mut *out))?;
     }
     if let Some(path) = &args.output.json {
-        super::write_json(path, &report.to_json(), out)?;
+        super::write_json(path, &engine::cost::report_json(&report, &design), out)?;
     }
     if let Some(path) = &args.html {
         let page = engine::report_html::html(&report, &design);
@@ -426,6 +426,7 @@ pub fn write_summary(r: &Report, design: Option<&engine::Design>, out: &mut dyn 
     }
     write_discovery(r, out)?;
     write_resilience(r, out)?;
+    super::cost_summary::write_cost(design.and_then(|d| engine::cost::of_run(d, r)).as_ref(), out)?;
     if !r.slos.is_empty() {
         writeln!(out)?;
         // Failing verdicts first, each figure with its unit.
