@@ -15,6 +15,7 @@ mod cost_summary;
 mod emulate;
 mod export;
 mod fmt;
+mod headroom;
 mod import;
 mod render;
 mod simulate;
@@ -129,6 +130,9 @@ pub enum Command {
     /// What-if: simulate at several rate scales or replica counts, one line per point.
     #[command(after_help = EXIT_CODES_HELP)]
     Sweep(sweep::Args),
+    /// The highest rate scale at which every SLO still passes, with its confidence interval.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Headroom(headroom::Args),
     /// Compare two simulation reports; `--fail-on` gates CI (exit 3).
     #[command(after_help = EXIT_CODES_HELP)]
     Compare(compare::Args),
@@ -186,6 +190,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Some(Command::Import(args)) => import::run(&args, out),
         Some(Command::Simulate(args)) => simulate::run(&args, out),
         Some(Command::Sweep(args)) => sweep::run(&args, out),
+        Some(Command::Headroom(args)) => headroom::run(&args, out),
         Some(Command::Compare(args)) => compare::run(&args, out),
         Some(Command::Emulate(args)) => emulate::run(&args, out),
         Some(Command::Render(args)) => render::run(&args, out),
