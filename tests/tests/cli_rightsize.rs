@@ -57,3 +57,23 @@ fn headroom_refuses_a_design_without_slos_and_bad_flags() {
     assert_eq!(run(&["headroom", &g, "--tolerance", "0"]).0, 2);
     assert_eq!(run(&["headroom", "/no/such.json"]).0, 2);
 }
+
+#[test]
+fn tune_writes_the_tuned_design_and_refuses_a_design_without_slos() {
+    // 1500 req/s on 1-ms servers need at least 2 replicas (ρ < 1), and the
+    // p99 ≤ 20 ms target of M/M/1 queues behind round robin needs no more
+    // than 3; the floor is 1 here so the estimate's bound shows.
+    let f = mm1_file(1500.0, true);
+    let tuned = std::env::temp_dir().join(format!("switchboard-rightsize-tuned-{}.json", std::process::id()));
+    let (code, text) = run(&["tune", &f, "--replica-floor", "1", "-o", tuned.to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("Every SLO passes"), "{text}");
+    let d = engine::model::format::load(&tuned).unwrap();
+    assert!((2..=3).contains(&d.nodes[0].capacity.replicas), "{}", d.nodes[0].capacity.replicas);
+    let (code, json) = run(&["tune", &f, "--quiet", "--json", "-"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["passed"], serde_json::Value::Bool(true));
+    assert_eq!(run(&["tune", &mm1_file(500.0, false), "--quiet"]).0, 1);
+    assert_eq!(run(&["tune", &f, "--nodes", "nope"]).0, 2);
+}

@@ -71,7 +71,7 @@ pub fn write_summary(h: &Headroom, out: &mut dyn Write) -> std::io::Result<()> {
     match h.scale {
         Some(s) => writeln!(
             out,
-            "Headroom: every SLO passes up to {} the designed load ({:.1} req/s offered); 95% CI {} – {}, point estimate {}",
+            "Headroom: every SLO passes up to {} the designed load ({:.1} req/s offered); undecided between {} and {} (each verdict at 95% confidence), point estimate {}",
             x(Some(s)),
             h.offered_per_s.unwrap_or(0.0),
             x(Some(s)),

@@ -1,6 +1,6 @@
 //! Right-sizing: how much more load a design takes before an SLO fails
 //! ([`headroom`]), and the cheapest configuration that passes every SLO
-//! (`tune`), with the resilience hints the same runs give.
+//! ([`tune`]).
 //!
 //! Both search by simulating candidates. Every run of a search uses the same
 //! seed, so candidates see the same random numbers (common random numbers:
@@ -11,6 +11,7 @@
 //! whole interval is within the target, fail when all of it is beyond.
 
 pub mod headroom;
+pub mod tune;
 
 use crate::model::{Arrival, Design};
 use crate::sim::{Report, Verdict};
