@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod capacity;
+pub mod cost;
 pub mod diagram;
 pub mod export;
 pub mod fuzzing;
@@ -17,6 +18,7 @@ pub mod report_bottleneck;
 pub mod report_csv;
 pub mod report_explain;
 pub mod report_html;
+pub mod rightsize;
 pub mod sampling;
 pub mod scc;
 pub mod sim;

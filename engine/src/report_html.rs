@@ -15,6 +15,7 @@ pub mod axis;
 pub mod cdf;
 pub mod chart;
 pub mod compare;
+mod cost;
 mod discovery;
 pub mod latency;
 pub mod page;
@@ -114,6 +115,7 @@ pub fn html(report: &Report, design: &Design) -> String {
     load_section(&mut s, report);
 
     slos_section(&mut s, report);
+    cost::cost_section(&mut s, report, design);
     findings_section(&mut s, report, design);
     faults_section(&mut s, report, design);
 

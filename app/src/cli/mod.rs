@@ -11,14 +11,17 @@ macro_rules! say {
 }
 
 mod compare;
+mod cost_summary;
 mod emulate;
 mod export;
 mod fmt;
+mod headroom;
 mod import;
 mod render;
 mod simulate;
 mod summary;
 mod sweep;
+mod tune;
 mod validate;
 
 pub use simulate::RunArgs;
@@ -129,6 +132,12 @@ pub enum Command {
     /// What-if: simulate at several rate scales or replica counts, one line per point.
     #[command(after_help = EXIT_CODES_HELP)]
     Sweep(sweep::Args),
+    /// The highest rate scale at which every SLO still passes, with its confidence interval.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Headroom(headroom::Args),
+    /// The fewest replicas that pass every SLO, with the cost before and after.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Tune(tune::Args),
     /// Compare two simulation reports; `--fail-on` gates CI (exit 3).
     #[command(after_help = EXIT_CODES_HELP)]
     Compare(compare::Args),
@@ -186,6 +195,8 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Some(Command::Import(args)) => import::run(&args, out),
         Some(Command::Simulate(args)) => simulate::run(&args, out),
         Some(Command::Sweep(args)) => sweep::run(&args, out),
+        Some(Command::Headroom(args)) => headroom::run(&args, out),
+        Some(Command::Tune(args)) => tune::run(&args, out),
         Some(Command::Compare(args)) => compare::run(&args, out),
         Some(Command::Emulate(args)) => emulate::run(&args, out),
         Some(Command::Render(args)) => render::run(&args, out),

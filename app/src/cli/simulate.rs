@@ -266,7 +266,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         write_summary(&report, Some(&design), &mut super::Printable(&mut *out))?;
     }
     if let Some(path) = &args.output.json {
-        super::write_json(path, &report.to_json(), out)?;
+        super::write_json(path, &engine::cost::report_json(&report, &design), out)?;
     }
     if let Some(path) = &args.html {
         let page = engine::report_html::html(&report, &design);

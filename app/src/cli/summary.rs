@@ -37,6 +37,7 @@ pub fn write_summary(r: &Report, design: Option<&engine::Design>, out: &mut dyn 
     write_brokers(r, out)?;
     write_discovery(r, out)?;
     write_resilience(r, out)?;
+    super::cost_summary::write_cost(design.and_then(|d| engine::cost::of_run(d, r)).as_ref(), out)?;
     write_slos(r, out)?;
     if let Some(d) = design {
         write_headline_findings(r, d, out)?;

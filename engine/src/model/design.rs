@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Edge, Node, Scenario, Workload};
+use super::{CostSettings, Edge, Node, Scenario, Workload};
 
 /// The file-format version this build writes. Older versions are migrated on load.
 pub const FORMAT_VERSION: u32 = 1;
@@ -196,6 +196,9 @@ pub struct Design {
     /// Run settings.
     #[serde(default)]
     pub simulation: SimulationSettings,
+    /// Price table for the cost figures; absent means the design is not priced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<CostSettings>,
 }
 
 impl Default for Design {
@@ -211,6 +214,7 @@ impl Default for Design {
             slos: Vec::new(),
             scenarios: Vec::new(),
             simulation: SimulationSettings::default(),
+            cost: None,
         }
     }
 }

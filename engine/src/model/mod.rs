@@ -5,6 +5,7 @@
 //! network times) or seconds (`*_s`, for run lengths and schedules); the simulator
 //! converts them to integer nanoseconds once, when it compiles a design.
 
+mod cost;
 mod design;
 mod discovery;
 mod distribution;
@@ -18,6 +19,7 @@ mod outcome;
 mod scenario;
 mod workload;
 
+pub use cost::{CostSettings, NodeCost, PriceTable};
 pub use design::{Design, FORMAT_VERSION, Fault, FaultKind, PartitionMode, SimulationSettings, Slo, SloLatency};
 pub use discovery::{DeadInstance, Discovery, DiscoveryHealthCheck, DiscoveryMode, RegistryFailure};
 pub use distribution::{Distribution, GAMMA_MAX_CV, GAMMA_MIN_CV, UPPER_TAIL};

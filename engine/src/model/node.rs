@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Discovery, Distribution};
+use super::{Discovery, Distribution, NodeCost};
 
 /// What a node is. The kind decides how it is drawn, which edges fit it, and
 /// what the exporters deploy for it.
@@ -360,6 +360,9 @@ pub struct Node {
     /// How callers find this node's instances (registry, health check, cache).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery: Option<Discovery>,
+    /// A managed service's monthly price, CPU per worker (see `cost` settings).
+    #[serde(default, skip_serializing_if = "NodeCost::is_empty")]
+    pub cost: NodeCost,
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -388,6 +391,7 @@ impl Node {
             deployment: Deployment::default(),
             policies: NodePolicies::default(),
             discovery: None,
+            cost: NodeCost::default(),
         }
     }
 

@@ -14,11 +14,13 @@ use crate::model::{Design, FORMAT_VERSION, Node, NodeKind};
 // here because validation is where most of them come from.
 pub use crate::problem::{Problem, Severity, Target, has_errors};
 
+mod cost;
 mod discovery;
 mod edges;
 mod items;
 mod sink;
 
+use cost::check_cost;
 use discovery::check_discovery;
 use edges::{check_edges, check_sync_cycles};
 use items::{check_faults, check_scenarios, check_slos, check_workloads};
@@ -58,6 +60,7 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     check_slos(design, &mut sink);
     check_scenarios(design, &nodes_by_id, &mut sink);
     check_settings(design, &mut sink);
+    check_cost(design, &mut sink);
     check_reachability(design, &nodes_by_id, &mut sink);
     sink.problems
 }

@@ -36,7 +36,7 @@ impl ReportFormat {
 #[must_use]
 pub fn render(run: &crate::gui::run::RunRecord, format: ReportFormat) -> String {
     match format {
-        ReportFormat::Json => run.report.to_json(),
+        ReportFormat::Json => engine::cost::report_json(&run.report, &run.design),
         ReportFormat::Csv => engine::report_csv::time_series_csv(&run.report),
         ReportFormat::Html => engine::report_html::html(&run.report, &run.design),
     }
