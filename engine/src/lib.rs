@@ -11,6 +11,7 @@ pub mod fuzzing;
 pub mod import;
 pub mod message;
 pub mod model;
+pub mod otlp;
 pub mod policy;
 pub mod problem;
 pub mod report_bottleneck;
