@@ -4,6 +4,7 @@
 //! desktop app and the CLI are both thin clients of this crate.
 
 pub mod analysis;
+pub mod calibrate;
 pub mod capacity;
 pub mod diagram;
 pub mod export;

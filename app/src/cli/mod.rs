@@ -10,12 +10,14 @@ macro_rules! say {
     };
 }
 
+mod calibrate;
 mod compare;
 mod emulate;
 mod export;
 mod fmt;
 mod import;
 mod render;
+mod sim_traces;
 mod simulate;
 mod sweep;
 mod validate;
@@ -122,6 +124,9 @@ pub enum Command {
     /// Import a Compose file, Kubernetes manifests or an isotope service graph as a design.
     #[command(after_help = EXIT_CODES_HELP)]
     Import(import::Args),
+    /// Make or update a design from traces (OTLP or Jaeger JSON) and Prometheus metrics.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Calibrate(calibrate::Args),
     /// Simulate a design: latency, throughput, utilization, SLO verdicts.
     #[command(after_help = EXIT_CODES_HELP)]
     Simulate(simulate::Args),
@@ -183,6 +188,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Some(Command::Fmt(args)) => fmt::run(&args, out),
         Some(Command::Export(args)) => export::run(&args, out),
         Some(Command::Import(args)) => import::run(&args, out),
+        Some(Command::Calibrate(args)) => calibrate::run(&args, out),
         Some(Command::Simulate(args)) => simulate::run(&args, out),
         Some(Command::Sweep(args)) => sweep::run(&args, out),
         Some(Command::Compare(args)) => compare::run(&args, out),
