@@ -24,6 +24,8 @@ pub struct ServiceFit {
     pub operation: Option<String>,
     /// Requests seen.
     pub visits: u64,
+    /// Of them, ended with an error status (their later steps may be skipped).
+    pub errors: u64,
     /// Observed requests per second (sampling undone).
     pub rate_per_s: f64,
     /// Mean requests in the service at once (Little's law over the visits).
@@ -151,6 +153,11 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         let rate_per_s = if window_s > 0.0 { o.visits as f64 / window_s / sample_rate } else { 0.0 };
         let Some(node) = design.nodes.iter_mut().find(|n| &n.id == id) else { continue };
         let is_client = node.kind == NodeKind::Client;
+        // A load source has no service time of its own, but its operations are named.
+        if let Some(op) = op_name(op).filter(|o| is_client && !node.operations.iter().any(|x| &x.name == o)) {
+            changes.push(format!("nodes[{id}].operations[{op}]: added"));
+            node.operations.push(Operation { name: op, service_time: None });
+        }
         if let Some(f) = f.as_ref().filter(|_| !is_client) {
             set_time(node, op_name(op), &f.distribution, &mut changes);
             let added = node.capacity.concurrency == Concurrency::Async
@@ -164,6 +171,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             service: name(s),
             operation: op_name(op),
             visits: o.visits,
+            errors: o.errors,
             rate_per_s,
             mean_in_service,
             distribution: f.as_ref().map(|f| f.distribution.clone()),
