@@ -4,6 +4,7 @@
 //! desktop app and the CLI are both thin clients of this crate.
 
 pub mod analysis;
+pub mod calibrate;
 pub mod capacity;
 pub mod cost;
 pub mod diagram;
@@ -12,6 +13,7 @@ pub mod fuzzing;
 pub mod import;
 pub mod message;
 pub mod model;
+pub mod otlp;
 pub mod policy;
 pub mod problem;
 pub mod report_bottleneck;

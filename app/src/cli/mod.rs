@@ -10,6 +10,7 @@ macro_rules! say {
     };
 }
 
+mod calibrate;
 mod compare;
 mod cost_summary;
 mod emulate;
@@ -18,6 +19,7 @@ mod fmt;
 mod headroom;
 mod import;
 mod render;
+mod sim_traces;
 mod simulate;
 mod summary;
 mod sweep;
@@ -126,6 +128,9 @@ pub enum Command {
     /// Import a Compose file, Kubernetes manifests or an isotope service graph as a design.
     #[command(after_help = EXIT_CODES_HELP)]
     Import(import::Args),
+    /// Make or update a design from traces (OTLP or Jaeger JSON) and Prometheus metrics.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Calibrate(calibrate::Args),
     /// Simulate a design: latency, throughput, utilization, SLO verdicts.
     #[command(after_help = EXIT_CODES_HELP)]
     Simulate(simulate::Args),
@@ -193,6 +198,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Some(Command::Fmt(args)) => fmt::run(&args, out),
         Some(Command::Export(args)) => export::run(&args, out),
         Some(Command::Import(args)) => import::run(&args, out),
+        Some(Command::Calibrate(args)) => calibrate::run(&args, out),
         Some(Command::Simulate(args)) => simulate::run(&args, out),
         Some(Command::Sweep(args)) => sweep::run(&args, out),
         Some(Command::Headroom(args)) => headroom::run(&args, out),

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use engine::sim::report::sampled::SampledTraces;
 use engine::sim::{Report, RunControl, RunOptions, SimError};
 
 use super::summary::{si, write_summary};
@@ -112,6 +113,7 @@ impl RunArgs {
             rate_scale,
             threads: self.threads,
             max_memory_bytes: self.max_memory,
+            ..RunOptions::default()
         }
     }
 }
@@ -132,6 +134,8 @@ pub struct Args {
     /// Run one of the design's named scenarios (its rates and faults).
     #[arg(long, value_name = "NAME")]
     pub scenario: Option<String>,
+    #[command(flatten)]
+    pub traces: super::sim_traces::TraceArgs,
     #[command(flatten)]
     pub output: Output,
 }
@@ -198,15 +202,27 @@ pub fn parse_duration_s(s: &str) -> Result<f64, String> {
 /// # Errors
 /// The engine's errors.
 pub fn run_with_progress(design: &engine::Design, options: &RunOptions, quiet: bool) -> Result<Report, SimError> {
+    run_traced_with_progress(design, options, quiet).map(|(report, _)| report)
+}
+
+/// [`run_with_progress`], with the sampled traces when `options` export them.
+///
+/// # Errors
+/// The engine's errors.
+pub fn run_traced_with_progress(
+    design: &engine::Design,
+    options: &RunOptions,
+    quiet: bool,
+) -> Result<(Report, SampledTraces), SimError> {
     let control = RunControl::new();
     let show = !quiet && std::io::stderr().is_terminal();
     if !show {
-        return engine::sim::run(design, options, &control);
+        return engine::sim::run_with_sampled_traces(design, options, &control);
     }
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("simulate".to_owned())
-            .spawn_scoped(scope, || engine::sim::run(design, options, &control))
+            .spawn_scoped(scope, || engine::sim::run_with_sampled_traces(design, options, &control))
             .map_err(|e| SimError::Internal(e.to_string()))?;
         while !handle.is_finished() {
             std::thread::sleep(Duration::from_millis(100));
@@ -251,8 +267,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     };
     args.run.check_window(&design)?;
     args.run.check_limits(&design, args.rate_scale)?;
-    let options = args.run.options(args.rate_scale);
-    let report = match run_with_progress(&design, &options, args.output.quiet) {
+    let options = args.traces.apply(args.run.options(args.rate_scale));
+    let (report, sampled) = match run_traced_with_progress(&design, &options, args.output.quiet) {
         Ok(r) => r,
         Err(SimError::InvalidDesign(problems)) => {
             super::Places::of(&args.file).with_names(&design).print_refusal(&problems);
@@ -268,6 +284,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     if let Some(path) = &args.output.json {
         super::write_json(path, &engine::cost::report_json(&report, &design), out)?;
     }
+    args.traces.write(&sampled, &design, options.seed.unwrap_or(design.simulation.seed))?;
     if let Some(path) = &args.html {
         let page = engine::report_html::html(&report, &design);
         engine::model::format::write_atomic(path, page.as_bytes())

@@ -104,6 +104,11 @@ pub struct RunOptions {
     /// Most memory the run may need, bytes (default: half the machine's);
     /// a run estimated above it is refused before it starts.
     pub max_memory_bytes: Option<u64>,
+    /// Head sampling of traces: one root request in this many (default 64).
+    pub trace_every: Option<u64>,
+    /// Keep every sampled trace of the first replication for export
+    /// ([`run_with_sampled_traces`]).
+    pub trace_export: bool,
 }
 
 impl Default for RunOptions {
@@ -116,6 +121,8 @@ impl Default for RunOptions {
             rate_scale: 1.0,
             threads: None,
             max_memory_bytes: None,
+            trace_every: None,
+            trace_export: false,
         }
     }
 }
@@ -337,7 +344,7 @@ impl Simulation {
         aggregate::build(&plan, self.into_result())
     }
 
-    fn into_result(self) -> aggregate::RepResult {
+    fn into_result(mut self) -> aggregate::RepResult {
         let broker_in_flight = self.messages_in_flight();
         let plan = Arc::clone(&self.plan);
         let mut flags = self.flags;
@@ -346,6 +353,7 @@ impl Simulation {
             metrics: self.metrics,
             flags,
             events: self.events,
+            sampled: self.tracer.take_sampled(&plan),
             traces: self.tracer.into_traces(&plan),
             broker_in_flight,
         }
@@ -360,6 +368,20 @@ impl Simulation {
 /// # Errors
 /// Invalid designs, cancellation, or a thread that could not start.
 pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Result<Report, SimError> {
+    run_with_sampled_traces(design, options, control).map(|(report, _)| report)
+}
+
+/// [`run`], also handing back every trace the first replication sampled
+/// when `options.trace_export` is set (see `report::sampled`).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with_sampled_traces(
+    design: &Design,
+    options: &RunOptions,
+    control: &RunControl,
+) -> Result<(Report, report::sampled::SampledTraces), SimError> {
+    let mut sampled = report::sampled::SampledTraces::default();
     let plan = compile(design, options)?;
     check_memory(design, options)?;
     let reps = plan.settings.replications.max(1);
@@ -367,14 +389,19 @@ pub fn run(design: &Design, options: &RunOptions, control: &RunControl) -> Resul
     let runs = 1 + counterfactuals.len() as u32;
     control.begin(plan.settings.duration_ns, reps * runs);
     let mut aggregate = aggregate::Aggregate::new(&plan, !counterfactuals.is_empty());
-    run_plan(&plan, options, control, |_, r| aggregate.fold(r))?;
+    run_plan(&plan, options, control, |_, mut r| {
+        if r.sampled.traces.len() > sampled.traces.len() {
+            sampled = std::mem::take(&mut r.sampled);
+        }
+        aggregate.fold(r);
+    })?;
     let mut without = Vec::with_capacity(counterfactuals.len());
     for cf in &counterfactuals {
         let mut fold = fault_attribution::AttrFold::new(cf);
         run_plan(cf, options, control, |i, r| fold.fold(r, i as usize))?;
         without.push(fold);
     }
-    Ok(aggregate.finish(&without))
+    Ok((aggregate.finish(&without), sampled))
 }
 
 /// Refuse a run whose estimated peak memory is above its limit.

@@ -165,6 +165,10 @@ pub(crate) struct Settings {
     pub replications: u32,
     pub max_in_flight: u32,
     pub rate_scale: f64,
+    /// Head sampling of traces: one root request in this many.
+    pub trace_every: u64,
+    /// Keep every sampled trace for export (`simulate --traces`).
+    pub trace_export: bool,
 }
 
 /// The compiled design.
@@ -228,5 +232,7 @@ pub(crate) fn settings(design: &Design, options: &crate::sim::RunOptions) -> Set
         replications: options.replications.unwrap_or(s.replications),
         max_in_flight: s.max_in_flight,
         rate_scale: options.rate_scale,
+        trace_every: options.trace_every.unwrap_or(crate::sim::core::simulation::TRACE_EVERY).max(1),
+        trace_export: options.trace_export,
     }
 }

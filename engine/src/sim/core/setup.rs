@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::event_queue::{EventQueue, Kind};
 use super::plan::{PArrival, Plan};
-use super::simulation::{EdgeRng, Flags, NodeRng, Replica, Simulation, TRACE_EVERY};
+use super::simulation::{EdgeRng, Flags, NodeRng, Replica, Simulation};
 use crate::sampling::Stream;
 use crate::sim::SimError;
 use crate::sim::report::metrics::Metrics;
@@ -44,7 +44,8 @@ impl Simulation {
             .map_err(|e| SimError::Internal(e.to_string()))?;
         metrics.add_resilience(&plan).map_err(|e| SimError::Internal(e.to_string()))?;
         let node_workers = plan.nodes.iter().map(|n| f64::from(n.replicas) * f64::from(n.workers)).collect();
-        let tracer = Tracer::new(replication == 0, TRACE_EVERY, Stream::keyed(seed, replication, "", "trace"));
+        let mut tracer = Tracer::new(replication == 0, s.trace_every, Stream::keyed(seed, replication, "", "trace"));
+        tracer.export_sampled(s.trace_export);
         let broker = crate::sim::flow::broker::BrokerState::new(&plan);
         let pol_state = plan.policies.iter().map(crate::sim::policy::call_policies::EdgePolicyState::new).collect();
         let pol_rng = plan

@@ -23,7 +23,7 @@ use crate::sim::{Progress, RunControl, SimError};
 /// recurse for ever).
 pub(crate) const MAX_DEPTH: u16 = 64;
 /// Head-sampling rate of traces: one root request in this many.
-pub(super) const TRACE_EVERY: u64 = 64;
+pub(crate) const TRACE_EVERY: u64 = 64;
 
 /// Why a visit exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -24,6 +24,8 @@ pub(crate) struct RepResult {
     pub flags: Flags,
     pub events: u64,
     pub traces: Vec<Trace>,
+    /// Every sampled trace, when the run exports them.
+    pub sampled: crate::sim::report::sampled::SampledTraces,
     pub broker_in_flight: Vec<u64>,
 }
 

@@ -23,6 +23,8 @@ pub mod histogram;
 pub(crate) mod metrics;
 pub(crate) mod resilience_metrics;
 pub(crate) mod resilience_sections;
+pub mod sampled;
+pub mod sampled_otlp;
 pub(crate) mod sections;
 mod series;
 pub(crate) mod stability;

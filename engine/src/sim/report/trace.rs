@@ -66,7 +66,7 @@ impl SpanRec {
 
     /// The step times, a step never reached taking the time of the one
     /// before (a publish is an instant: every step at its call).
-    fn settled(&self) -> [u64; 6] {
+    pub(crate) fn settled(&self) -> [u64; 6] {
         let mut last = self.t_call_ns;
         let mut out = [self.t_call_ns; 6];
         for (slot, t) in out.iter_mut().skip(1).zip([
@@ -86,10 +86,10 @@ impl SpanRec {
 }
 
 #[derive(Debug)]
-struct Done {
-    workload: u32,
-    latency_ns: u64,
-    spans: Vec<SpanRec>,
+pub(crate) struct Done {
+    pub workload: u32,
+    pub latency_ns: u64,
+    pub spans: Vec<SpanRec>,
 }
 
 /// Samples and keeps traces.
@@ -113,6 +113,8 @@ pub(crate) struct Tracer {
     reservoir: Vec<Done>,
     seen: u64,
     rng: Stream,
+    /// Every sampled trace, kept for export when asked (see `sampled.rs`).
+    sampled: Option<super::sampled::Keeper>,
 }
 
 /// Random traces kept besides the slowest.
@@ -136,7 +138,18 @@ impl Tracer {
             reservoir: Vec::new(),
             seen: 0,
             rng,
+            sampled: None,
         }
+    }
+
+    /// Keep every sampled trace (up to a bound) for export.
+    pub fn export_sampled(&mut self, on: bool) {
+        self.sampled = (on && self.enabled).then(super::sampled::Keeper::default);
+    }
+
+    /// The traces kept for export.
+    pub fn take_sampled(&mut self, plan: &Plan) -> super::sampled::SampledTraces {
+        self.sampled.take().map(|k| k.into_traces(plan)).unwrap_or_default()
     }
 
     /// A new root request: its trace id when sampled, else `NONE`.
@@ -229,6 +242,9 @@ impl Tracer {
             self.free.push(trace);
         }
         self.seen += 1;
+        if let Some(k) = self.sampled.as_mut() {
+            k.keep(workload, latency_ns, &spans);
+        }
         let done = Done { workload, latency_ns, spans };
         // Reservoir sampling keeps a uniform random few.
         if self.reservoir.len() < RANDOM_KEPT {

@@ -1,0 +1,253 @@
+//! From spans to what they show: the visits of each service and operation
+//! (SERVER, CONSUMER and root spans) with their own time (duration minus the
+//! union of their children's intervals), the calls and publishes each visit
+//! makes (CLIENT and PRODUCER children; the callee is the CLIENT span's
+//! SERVER child, else its `peer.service`), how often and in which order
+//! (children that overlap in time run in parallel), the network time of a
+//! call (the CLIENT span's duration minus its SERVER span's), subscriptions
+//! (CONSUMER spans under a PRODUCER span) and the root visits per second.
+
+use std::collections::BTreeMap;
+
+use super::store::{Compact, NONE, Store};
+use crate::otlp::SpanKind;
+
+/// Most distinct steps of one visit whose order is compared pairwise.
+const MAX_STEPS_COMPARED: usize = 64;
+
+/// A (service, operation) pair, as interned strings.
+pub type OpKey = (u32, u32);
+
+/// What kind of edge a step is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StepKind {
+    /// A CLIENT span: a synchronous call.
+    Call,
+    /// A PRODUCER span: a publish to a broker.
+    Publish,
+    /// A CONSUMER span under a PRODUCER span: a delivery.
+    Delivery,
+}
+
+/// An edge between two (service, operation) pairs.
+pub type EdgeKey = (OpKey, OpKey, StepKind);
+
+/// What was seen of one service's operation.
+#[derive(Debug, Default)]
+pub struct OpObs {
+    pub visits: u64,
+    pub errors: u64,
+    pub own_ms: Vec<f64>,
+    /// Sum of visit durations, ns (Little's law: mean requests in the service).
+    pub busy_ns: u128,
+    pub roots: u64,
+    /// The root spans were CLIENT spans: a load source.
+    pub client_roots: u64,
+}
+
+/// What was seen of one edge.
+#[derive(Debug, Default)]
+pub struct EdgeObs {
+    /// Caller visits that made this step at least once.
+    pub visits_with: u64,
+    /// Steps made in all.
+    pub calls: u64,
+    /// Network time (CLIENT minus SERVER duration), ms.
+    pub network_ms: Vec<f64>,
+    /// Sum of the step's group rank (1-based) over visits.
+    pub rank_sum: u64,
+    /// `db.system` of its CLIENT spans, when said.
+    pub db_system: Option<u32>,
+}
+
+/// Everything the spans show.
+#[derive(Debug, Default)]
+pub struct Observed {
+    pub ops: BTreeMap<OpKey, OpObs>,
+    pub edges: BTreeMap<EdgeKey, EdgeObs>,
+    /// (a, b) edges of one caller visit: (visits with both, visits where they overlapped).
+    pub pairs: BTreeMap<(EdgeKey, EdgeKey), (u64, u64)>,
+    /// Services named as a destination of PRODUCER spans (brokers).
+    pub destinations: BTreeMap<u32, String>,
+    pub first_root_ns: Option<u64>,
+    pub last_root_ns: Option<u64>,
+    pub spans: u64,
+    pub traces: u64,
+    /// CLIENT spans whose callee is unknown (no SERVER child, no `peer.service`).
+    pub unknown_callees: u64,
+}
+
+/// Analyse `store` (its spans are reordered).
+#[must_use]
+pub fn analyse(store: &mut Store) -> Observed {
+    let mut obs = Observed { spans: store.spans.len() as u64, traces: store.traces() as u64, ..Observed::default() };
+    store.spans.sort_unstable_by_key(|s| (s.trace, s.span_id));
+    let spans = std::mem::take(&mut store.spans);
+    let mut start = 0;
+    while start < spans.len() {
+        let trace = spans.get(start).map_or(0, |s| s.trace);
+        let end = spans.get(start..).map_or(start, |rest| start + rest.iter().take_while(|s| s.trace == trace).count());
+        if let Some(slice) = spans.get(start..end) {
+            one_trace(slice, &mut obs);
+        }
+        start = end.max(start + 1);
+    }
+    store.spans = spans;
+    obs
+}
+
+/// The spans of one trace, sorted by span id.
+fn one_trace(spans: &[Compact], obs: &mut Observed) {
+    let find = |id: u64| spans.binary_search_by_key(&id, |s| s.span_id).ok();
+    // Children of each span, by start time.
+    let mut children: Vec<(usize, u64, usize)> =
+        spans.iter().enumerate().filter_map(|(i, s)| find(s.parent_id).map(|p| (p, s.start_ns, i))).collect();
+    children.sort_unstable();
+    let kids = |p: usize| {
+        let from = children.partition_point(|c| c.0 < p);
+        children.get(from..).unwrap_or(&[]).iter().take_while(move |c| c.0 == p).map(|c| c.2)
+    };
+    for (i, s) in spans.iter().enumerate() {
+        let is_root = find(s.parent_id).is_none();
+        let is_visit = is_root || matches!(s.kind, SpanKind::Server | SpanKind::Consumer);
+        if !is_visit {
+            continue;
+        }
+        let key = (s.service, s.op);
+        let dur_ns = s.end_ns - s.start_ns;
+        // The steps: CLIENT and PRODUCER children of the same service.
+        let mut steps: Vec<(EdgeKey, u64, u64)> = Vec::new();
+        let mut intervals: Vec<(u64, u64)> = Vec::new();
+        for c in kids(i).filter_map(|c| spans.get(c)) {
+            intervals.push((c.start_ns.max(s.start_ns), c.end_ns.min(s.end_ns)));
+            let callee = match c.kind {
+                SpanKind::Client => {
+                    let server = kids_of(spans, &children, c).find(|k| k.kind == SpanKind::Server);
+                    if let Some(server) = server {
+                        let network = (c.end_ns - c.start_ns).saturating_sub(server.end_ns - server.start_ns);
+                        Some(((server.service, server.op), StepKind::Call, Some(network), c.db_system))
+                    } else if c.peer != NONE {
+                        Some(((c.peer, NONE), StepKind::Call, None, c.db_system))
+                    } else {
+                        obs.unknown_callees += 1;
+                        None
+                    }
+                }
+                SpanKind::Producer if c.destination != NONE => {
+                    // Deliveries of this message: CONSUMER spans under the PRODUCER span.
+                    for d in kids_of(spans, &children, c).filter(|k| k.kind == SpanKind::Consumer) {
+                        let e = obs
+                            .edges
+                            .entry(((c.destination, NONE), (d.service, d.op), StepKind::Delivery))
+                            .or_default();
+                        e.visits_with += 1;
+                        e.calls += 1;
+                    }
+                    Some(((c.destination, NONE), StepKind::Publish, None, NONE))
+                }
+                _ => None,
+            };
+            if let Some((to, kind, network, db)) = callee {
+                let ek = (key, to, kind);
+                if kind == StepKind::Publish {
+                    obs.destinations.entry(c.destination).or_default();
+                }
+                let e = obs.edges.entry(ek).or_default();
+                e.calls += 1;
+                if let Some(n) = network {
+                    e.network_ms.push(n as f64 / 1e6);
+                }
+                if db != NONE {
+                    e.db_system = Some(db);
+                }
+                steps.push((ek, c.start_ns, c.end_ns));
+            }
+        }
+        record_steps(&steps, obs);
+        let o = obs.ops.entry(key).or_default();
+        o.visits += 1;
+        o.errors += u64::from(s.error);
+        o.busy_ns += u128::from(dur_ns);
+        o.own_ms.push(dur_ns.saturating_sub(union_ns(&mut intervals)) as f64 / 1e6);
+        if is_root {
+            o.roots += 1;
+            o.client_roots += u64::from(s.kind == SpanKind::Client);
+            obs.first_root_ns = Some(obs.first_root_ns.map_or(s.start_ns, |t| t.min(s.start_ns)));
+            obs.last_root_ns = Some(obs.last_root_ns.map_or(s.start_ns, |t| t.max(s.start_ns)));
+        }
+    }
+}
+
+fn kids_of<'a>(
+    spans: &'a [Compact],
+    children: &'a [(usize, u64, usize)],
+    parent: &Compact,
+) -> impl Iterator<Item = &'a Compact> + 'a {
+    let p = spans.binary_search_by_key(&parent.span_id, |s| s.span_id).unwrap_or(usize::MAX);
+    let from = children.partition_point(|c| c.0 < p);
+    children.get(from..).unwrap_or(&[]).iter().take_while(move |c| c.0 == p).filter_map(|c| spans.get(c.2))
+}
+
+/// One visit's steps (by start): which edges it used, in which group rank,
+/// and which pairs overlapped.
+fn record_steps(steps: &[(EdgeKey, u64, u64)], obs: &mut Observed) {
+    // Groups of overlapping steps, in start order.
+    let mut rank = 0u64;
+    let mut group_end = 0u64;
+    let mut first: BTreeMap<EdgeKey, (u64, u64, u64)> = BTreeMap::new();
+    for (i, (ek, s, e)) in steps.iter().enumerate() {
+        if i == 0 || *s >= group_end {
+            rank += 1;
+            group_end = *e;
+        } else {
+            group_end = group_end.max(*e);
+        }
+        first.entry(*ek).or_insert((rank, *s, *e));
+    }
+    for (ek, (r, _, _)) in &first {
+        if let Some(e) = obs.edges.get_mut(ek) {
+            e.visits_with += 1;
+            e.rank_sum += r;
+        }
+    }
+    let distinct: Vec<(&EdgeKey, &(u64, u64, u64))> = first.iter().take(MAX_STEPS_COMPARED).collect();
+    for (a, (ra, ..)) in &distinct {
+        for (b, (rb, ..)) in &distinct {
+            if a < b {
+                let p = obs.pairs.entry((**a, **b)).or_default();
+                p.0 += 1;
+                p.1 += u64::from(ra == rb);
+            }
+        }
+    }
+}
+
+/// Total length of the union of `intervals` (sorted in place).
+fn union_ns(intervals: &mut [(u64, u64)]) -> u64 {
+    intervals.sort_unstable();
+    let mut total = 0;
+    let mut cur: Option<(u64, u64)> = None;
+    for &(s, e) in intervals.iter().filter(|(s, e)| e > s) {
+        cur = match cur {
+            Some((cs, ce)) if s <= ce => Some((cs, ce.max(e))),
+            Some((cs, ce)) => {
+                total += ce - cs;
+                Some((s, e))
+            }
+            None => Some((s, e)),
+        };
+    }
+    total + cur.map_or(0, |(s, e)| e - s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_union_of_overlapping_children_counts_once() {
+        assert_eq!(union_ns(&mut [(0, 10), (5, 15), (20, 25)]), 20);
+        assert_eq!(union_ns(&mut [(5, 5), (30, 40), (0, 50)]), 50);
+        assert_eq!(union_ns(&mut []), 0);
+    }
+}

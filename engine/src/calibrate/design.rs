@@ -1,0 +1,395 @@
+//! From what the spans show to a design: a new one, or an existing one
+//! updated (nodes matched by id or name), with every change listed and what
+//! the data could not show named instead of invented.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::analyse::{EdgeKey, Observed, StepKind};
+use super::fit::{Fit, fit};
+use super::store::{NONE, Store};
+use crate::model::{
+    Arrival, ArrivalProcess, Concurrency, Design, Distribution, Edge, EdgeKind, Node, NodeKind, Operation, RateProfile,
+    Workload,
+};
+
+/// z of the 99th percentile of the standard normal distribution.
+const Z_P99: f64 = 2.326_347_874_040_841;
+
+/// One service operation's fitted own time and observed load.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ServiceFit {
+    /// `service.name`.
+    pub service: String,
+    /// The operation (`http.route`/`rpc.method`), absent for unnamed requests.
+    pub operation: Option<String>,
+    /// Requests seen.
+    pub visits: u64,
+    /// Of them, ended with an error status (their later steps may be skipped).
+    pub errors: u64,
+    /// Observed requests per second (sampling undone).
+    pub rate_per_s: f64,
+    /// Mean requests in the service at once (Little's law over the visits).
+    pub mean_in_service: f64,
+    /// The fit of its own time (ms), queueing included.
+    #[serde(skip)]
+    pub fit: Option<Fit>,
+    /// Fitted distribution.
+    pub distribution: Option<Distribution>,
+    /// KS distance of the log-normal through the data's p50 and p99.
+    pub ks_lognormal: Option<f64>,
+}
+
+/// A calibration's result.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Calibration {
+    /// The new or updated design.
+    #[serde(skip)]
+    pub design: Design,
+    /// Every change made to the design, as `path: what`.
+    pub changes: Vec<String>,
+    /// What the data could not show (kept from the design, or a stated placeholder).
+    pub not_inferred: Vec<String>,
+    /// Warnings about the data.
+    pub warnings: Vec<String>,
+    /// Per service operation.
+    pub services: Vec<ServiceFit>,
+    /// Spans read.
+    pub spans: u64,
+    /// Traces read.
+    pub traces: u64,
+    /// Seconds between the first and the last root span.
+    pub window_s: f64,
+}
+
+/// Turn a service name into a node id: lower-case ASCII, other characters as `-`.
+fn slug(name: &str) -> String {
+    let s: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let s = s.trim_matches('-').to_owned();
+    if s.is_empty() { "service".to_owned() } else { s }
+}
+
+/// A per-direction network latency from round-trip gaps (two independent
+/// draws each), by Fenton–Wilkinson moment matching: each direction has half
+/// the gap's mean and half its variance, as a log-normal.
+fn one_way(gaps_ms: &[f64]) -> Option<Distribution> {
+    let n = gaps_ms.len() as f64;
+    if gaps_ms.len() < 2 {
+        return None;
+    }
+    let mean = gaps_ms.iter().sum::<f64>() / n;
+    let var = gaps_ms.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let (m, v) = (mean / 2.0, var / 2.0);
+    if m <= 0.0 {
+        return None;
+    }
+    if v <= m * m * 1e-9 {
+        return Some(Distribution::Constant { value_ms: m });
+    }
+    let s2 = (1.0 + v / (m * m)).ln();
+    let mu = m.ln() - s2 / 2.0;
+    Some(Distribution::Lognormal { p50_ms: mu.exp(), p99_ms: (mu + Z_P99 * s2.sqrt()).exp() })
+}
+
+/// Build or update a design from `obs`. `sample_rate` is the share of requests traced.
+#[must_use]
+#[allow(clippy::too_many_lines, reason = "one pass over nodes, edges and workloads")]
+pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&Design>) -> Calibration {
+    let name = |i: u32| store.name(i).to_owned();
+    let op_name = |i: u32| (i != NONE).then(|| store.name(i).to_owned());
+    let window_s = match (obs.first_root_ns, obs.last_root_ns) {
+        (Some(a), Some(b)) if b > a => (b - a) as f64 / 1e9,
+        _ => 0.0,
+    };
+    let mut design =
+        base.cloned().unwrap_or_else(|| Design { name: "Calibrated from telemetry".to_owned(), ..Design::default() });
+    let mut changes = Vec::new();
+    let mut not_inferred = Vec::new();
+    let mut warnings = vec![
+        "fitted service times are span durations minus their children's: they include any queueing in the service; calibrate from a lightly loaded period (see each service's mean_in_service)".to_owned(),
+    ];
+    if obs.unknown_callees > 0 {
+        warnings.push(format!(
+            "{} CLIENT spans have no SERVER child and no peer.service: their callee is unknown and they were left out",
+            obs.unknown_callees
+        ));
+    }
+    // Services and their node ids.
+    let mut services: BTreeSet<u32> = obs.ops.keys().map(|k| k.0).collect();
+    services.extend(obs.destinations.keys());
+    for (from, to, _) in obs.edges.keys() {
+        services.insert(from.0);
+        services.insert(to.0);
+    }
+    let mut ids: BTreeMap<u32, String> = BTreeMap::new();
+    for &s in &services {
+        let svc = name(s);
+        let existing = design.nodes.iter().find(|n| n.id == svc || n.name == svc).map(|n| n.id.clone());
+        let id = existing.unwrap_or_else(|| {
+            let base_id = slug(&svc);
+            let mut id = base_id.clone();
+            let mut k = 2;
+            while design.nodes.iter().any(|n| n.id == id) {
+                id = format!("{base_id}-{k}");
+                k += 1;
+            }
+            let kind = node_kind(obs, s, store);
+            let mut node = Node::new(id.clone(), svc.clone(), kind);
+            node.capacity.concurrency = Concurrency::Async;
+            changes.push(format!("nodes[{id}]: added ({kind:?})"));
+            not_inferred.push(format!("nodes[{id}].capacity: replicas and workers are not in traces; placeholder async workers sized for utilization about 0.25 at the observed load"));
+            design.nodes.push(node);
+            id
+        });
+        ids.insert(s, id);
+    }
+    // Own times per operation.
+    let mut fits = Vec::new();
+    for (&(s, op), o) in &mut obs.ops {
+        let Some(id) = ids.get(&s) else { continue };
+        let f = fit(&mut o.own_ms);
+        let busy_s = o.busy_ns as f64 / 1e9;
+        let mean_in_service = if window_s > 0.0 { busy_s / window_s / sample_rate } else { 0.0 };
+        let rate_per_s = if window_s > 0.0 { o.visits as f64 / window_s / sample_rate } else { 0.0 };
+        let Some(node) = design.nodes.iter_mut().find(|n| &n.id == id) else { continue };
+        let is_client = node.kind == NodeKind::Client;
+        // A load source has no service time of its own, but its operations are named.
+        if let Some(op) = op_name(op).filter(|o| is_client && !node.operations.iter().any(|x| &x.name == o)) {
+            changes.push(format!("nodes[{id}].operations[{op}]: added"));
+            node.operations.push(Operation { name: op, service_time: None });
+        }
+        if let Some(f) = f.as_ref().filter(|_| !is_client) {
+            set_time(node, op_name(op), &f.distribution, &mut changes);
+            let added = node.capacity.concurrency == Concurrency::Async
+                && changes.iter().any(|c| c == &format!("nodes[{id}]: added (Service)"));
+            if added {
+                let need = (4.0 * mean_in_service).ceil().clamp(1.0, 1_000_000.0) as u32;
+                node.capacity.workers = node.capacity.workers.max(need);
+            }
+        }
+        fits.push(ServiceFit {
+            service: name(s),
+            operation: op_name(op),
+            visits: o.visits,
+            errors: o.errors,
+            rate_per_s,
+            mean_in_service,
+            distribution: f.as_ref().map(|f| f.distribution.clone()),
+            ks_lognormal: f.as_ref().map(|f| f.ks_lognormal),
+            fit: f,
+        });
+    }
+    // Edges, with order and parallel groups per caller operation.
+    let groups = step_groups(obs);
+    let mut seen_edges = BTreeSet::new();
+    for (ek, e) in &obs.edges {
+        let ((fs, fo), (ts, to), kind) = *ek;
+        let (Some(from), Some(to_id)) = (ids.get(&fs), ids.get(&ts)) else { continue };
+        let edge_kind = match kind {
+            StepKind::Call => EdgeKind::Call,
+            StepKind::Publish => EdgeKind::Event,
+            StepKind::Delivery => EdgeKind::Subscription,
+        };
+        let caller_visits = obs.ops.get(&(fs, fo)).map_or(0, |o| o.visits);
+        let probability = if kind == StepKind::Delivery || caller_visits == 0 {
+            1.0
+        } else {
+            (e.visits_with as f64 / caller_visits as f64).min(1.0)
+        };
+        let calls = if e.visits_with > 0 { (e.calls as f64 / e.visits_with as f64).round().max(1.0) as u32 } else { 1 };
+        let (order, group) = groups.get(ek).cloned().unwrap_or((0, None));
+        let existing = design.edges.iter().position(|x| {
+            &x.from == from
+                && &x.to == to_id
+                && x.kind == edge_kind
+                && x.operation == op_name(fo)
+                && x.target_operation.as_ref().is_none_or(|t| Some(t) == op_name(to).as_ref())
+        });
+        let idx = existing.unwrap_or_else(|| {
+            let id = unique_edge_id(&design, &format!("{from}-{to_id}"));
+            let mut edge = Edge::new(id.clone(), from.clone(), to_id.clone(), edge_kind);
+            edge.operation = op_name(fo);
+            edge.target_operation = op_name(to);
+            changes.push(format!("edges[{id}]: added ({from} → {to_id}, {edge_kind:?})"));
+            design.edges.push(edge);
+            design.edges.len() - 1
+        });
+        let Some(edge) = design.edges.get_mut(idx) else { continue };
+        seen_edges.insert(edge.id.clone());
+        let rounded = (probability * 1e4).round() / 1e4;
+        update(&mut edge.probability, rounded, &format!("edges[{}].probability", edge.id), &mut changes);
+        update(&mut edge.calls_per_request, calls, &format!("edges[{}].calls_per_request", edge.id), &mut changes);
+        if kind != StepKind::Delivery {
+            update(&mut edge.order, order, &format!("edges[{}].order", edge.id), &mut changes);
+            update(&mut edge.parallel_group, group, &format!("edges[{}].parallel_group", edge.id), &mut changes);
+        }
+        if let Some(net) = one_way(&e.network_ms) {
+            update(&mut edge.network_latency, Some(net), &format!("edges[{}].network_latency", edge.id), &mut changes);
+        } else if kind == StepKind::Call {
+            not_inferred
+                .push(format!("edges[{}].network_latency: no CLIENT span with a SERVER child to measure it", edge.id));
+        }
+    }
+    for e in design.edges.iter().filter(|e| !seen_edges.contains(&e.id)) {
+        not_inferred.push(format!("edges[{}]: not seen in the traces, kept as it was", e.id));
+    }
+    // Workloads from root spans.
+    for (&(s, op), o) in &obs.ops {
+        if o.roots == 0 {
+            continue;
+        }
+        let Some(entry) = ids.get(&s) else { continue };
+        let operation = op_name(op);
+        if window_s <= 0.0 {
+            not_inferred.push(format!("workloads entering {entry}: one root span gives no rate"));
+            continue;
+        }
+        let rate = o.roots as f64 / window_s / sample_rate;
+        let rate = (rate * 1e3).round() / 1e3;
+        if let Some(w) = design.workloads.iter_mut().find(|w| &w.entry == entry && w.operation == operation) {
+            if let Arrival::Open { rate_per_s, .. } = &mut w.arrival {
+                update(rate_per_s, rate, &format!("workloads[{}].arrival.rate_per_s", w.name), &mut changes);
+            }
+        } else {
+            let wname = operation.clone().unwrap_or_else(|| entry.clone());
+            changes.push(format!("workloads[{wname}]: added ({entry}, {rate} per s)"));
+            not_inferred.push(format!("workloads[{wname}].arrival.process: Poisson assumed (inter-arrival times of sampled traces are not the process)"));
+            design.workloads.push(Workload {
+                name: wname,
+                entry: entry.clone(),
+                operation,
+                arrival: Arrival::Open {
+                    process: ArrivalProcess::default(),
+                    rate_per_s: rate,
+                    profile: RateProfile::default(),
+                },
+            });
+        }
+    }
+    Calibration {
+        design,
+        changes,
+        not_inferred,
+        warnings,
+        services: fits,
+        spans: obs.spans,
+        traces: obs.traces,
+        window_s,
+    }
+}
+
+fn node_kind(obs: &Observed, s: u32, store: &Store) -> NodeKind {
+    if obs.destinations.contains_key(&s) {
+        return NodeKind::Broker;
+    }
+    if obs.ops.iter().any(|(k, o)| k.0 == s && o.client_roots > 0)
+        && !obs.ops.iter().any(|(k, o)| k.0 == s && o.client_roots < o.visits)
+    {
+        return NodeKind::Client;
+    }
+    let db = obs.edges.iter().find_map(|((_, to, _), e)| e.db_system.filter(|_| to.0 == s)).map(|d| store.name(d));
+    match db {
+        Some("redis" | "memcached") => NodeKind::Cache,
+        Some(_) => NodeKind::Database,
+        None => NodeKind::Service,
+    }
+}
+
+fn set_time(node: &mut Node, op: Option<String>, d: &Distribution, changes: &mut Vec<String>) {
+    match op {
+        None => update(&mut node.service_time, d.clone(), &format!("nodes[{}].service_time", node.id), changes),
+        Some(op) => {
+            let id = node.id.clone();
+            if let Some(o) = node.operations.iter_mut().find(|o| o.name == op) {
+                update(
+                    &mut o.service_time,
+                    Some(d.clone()),
+                    &format!("nodes[{id}].operations[{op}].service_time"),
+                    changes,
+                );
+            } else {
+                changes.push(format!("nodes[{id}].operations[{op}]: added"));
+                node.operations.push(Operation { name: op, service_time: Some(d.clone()) });
+            }
+        }
+    }
+}
+
+fn update<T: PartialEq + std::fmt::Debug>(slot: &mut T, value: T, path: &str, changes: &mut Vec<String>) {
+    if *slot != value {
+        changes.push(format!("{path}: {slot:?} → {value:?}"));
+        *slot = value;
+    }
+}
+
+fn unique_edge_id(design: &Design, base: &str) -> String {
+    let mut id = base.to_owned();
+    let mut k = 2;
+    while design.edges.iter().any(|e| e.id == id) {
+        id = format!("{base}-{k}");
+        k += 1;
+    }
+    id
+}
+
+/// The root of `i` in a union-find forest.
+fn find(root: &[usize], mut i: usize) -> usize {
+    while let Some(&r) = root.get(i) {
+        if r == i {
+            break;
+        }
+        i = r;
+    }
+    i
+}
+
+/// Per step: its `order` (1-based rank of its group among the caller's
+/// steps) and its parallel group (steps that overlapped in most visits
+/// where both ran).
+fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
+    let mut by_caller: BTreeMap<(u32, u32), Vec<EdgeKey>> = BTreeMap::new();
+    for (ek, e) in &obs.edges {
+        if ek.2 != StepKind::Delivery && e.visits_with > 0 {
+            by_caller.entry(ek.0).or_default().push(*ek);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for steps in by_caller.values() {
+        // Union-find over steps that overlapped.
+        let mut root: Vec<usize> = (0..steps.len()).collect();
+        for (i, a) in steps.iter().enumerate() {
+            for (j, b) in steps.iter().enumerate().skip(i + 1) {
+                if let Some(&(both, overlapped)) = obs.pairs.get(&(*a, *b))
+                    && both > 0
+                    && overlapped * 2 > both
+                {
+                    let (ra, rb) = (find(&root, i), find(&root, j));
+                    if let Some(slot) = root.get_mut(rb) {
+                        *slot = ra;
+                    }
+                }
+            }
+        }
+        let mean_rank =
+            |ek: &EdgeKey| obs.edges.get(ek).map_or(0.0, |e| e.rank_sum as f64 / e.visits_with.max(1) as f64);
+        let mut groups: BTreeMap<usize, Vec<EdgeKey>> = BTreeMap::new();
+        for (i, ek) in steps.iter().enumerate() {
+            groups.entry(find(&root, i)).or_default().push(*ek);
+        }
+        let mut ordered: Vec<Vec<EdgeKey>> = groups.into_values().collect();
+        ordered.sort_by(|a, b| {
+            let ra = a.iter().map(mean_rank).fold(f64::INFINITY, f64::min);
+            let rb = b.iter().map(mean_rank).fold(f64::INFINITY, f64::min);
+            ra.total_cmp(&rb)
+        });
+        let single = ordered.len() == 1;
+        for (g, members) in ordered.iter().enumerate() {
+            let order = if single { 0 } else { u32::try_from(g + 1).unwrap_or(u32::MAX) };
+            let group = (members.len() > 1).then(|| format!("parallel-{}", g + 1));
+            for ek in members {
+                out.insert(*ek, (order, group.clone()));
+            }
+        }
+    }
+    out
+}
