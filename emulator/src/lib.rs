@@ -14,12 +14,14 @@
 //! The engine knows nothing of this crate or of tokio: the dependency goes
 //! one way, emulator → engine.
 
+pub mod compare;
 pub mod emulation;
 pub mod error;
 pub mod loadgen;
 pub mod measure;
 pub mod metrics;
 pub mod node;
+pub mod parts;
 pub mod policy;
 pub mod server;
 pub mod station;

@@ -149,7 +149,9 @@ impl Shared {
         let mut attempts = 0u32;
         loop {
             attempts += 1;
+            let (began_ns, began) = (self.now_ns(), std::time::Instant::now());
             let outcome = self.one_try(step, policy, depth).await;
+            self.record_call(&step.edge, began_ns, outcome, began.elapsed());
             if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
                 return outcome;
             }

@@ -12,6 +12,7 @@ macro_rules! say {
 
 mod compare;
 mod emulate;
+mod emulate_tables;
 mod export;
 mod fmt;
 mod import;
