@@ -10,7 +10,9 @@
 //! multiplied by the time scale before it is slept.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -146,7 +148,7 @@ impl Shared {
             .map(|n| {
                 let key = |purpose: &str| Stream::keyed(seed, 0, &n.id, purpose);
                 Ok(NodeState {
-                    station: (!n.client).then(|| {
+                    station: (!n.client && !n.receiver).then(|| {
                         Station::new(n.replicas, n.workers, n.queue_capacity, n.load_balancer, key("load_balancer"))
                     }),
                     metrics: NodeMetrics::new(&n.id, n.replicas),
@@ -296,7 +298,8 @@ impl Shared {
         {
             return Outcome::Rejected(RejectCause::RateLimited);
         }
-        // A load source has no station and no service (it passes straight on).
+        // A load source has no station and no service (it passes straight
+        // on); a receiver has no station but is served on its sender's task.
         if let Some(station) = &state.station {
             let arrived = Instant::now();
             match station.admit().await {
@@ -313,6 +316,11 @@ impl Shared {
             let service_ns = handler.service.sample(&mut lock(&state.rng).service);
             self.pause(service_ns).await;
             times.service = admitted.elapsed();
+        } else if spec.receiver {
+            let began = Instant::now();
+            let service_ns = handler.service.sample(&mut lock(&state.rng).service);
+            self.pause(service_ns).await;
+            times.service = began.elapsed();
         }
         {
             let mut rng = lock(&state.rng);
@@ -389,6 +397,11 @@ impl Shared {
         for _ in 0..step.calls {
             outcome = if let Some(p) = &policy {
                 self.policy_call(step, p, depth).await
+            } else if step.signal.is_some() {
+                let (began_ns, began) = (self.now_ns(), Instant::now());
+                let o = self.signal(step, depth).await;
+                self.record_call(&step.edge, began_ns, o, began.elapsed());
+                o
             } else {
                 let (began_ns, began) = (self.now_ns(), Instant::now());
                 let o = self.call(step, depth).await;
@@ -399,7 +412,22 @@ impl Shared {
                 break;
             }
         }
+        if step.signal == Some(true) && outcome.is_failure() {
+            // send_robust: the receiver's failure is caught at the sender.
+            return Outcome::Ok;
+        }
         outcome
+    }
+
+    /// A signal over `step`'s edge: its receiver runs here, on the sender's
+    /// task, with no network and no queue (boxed: a receiver's own steps
+    /// may signal again).
+    fn signal(self: &Arc<Self>, step: &Step, depth: u16) -> Pin<Box<dyn Future<Output = Outcome> + Send>> {
+        let next = depth.saturating_add(1);
+        if next > MAX_DEPTH {
+            return Box::pin(std::future::ready(Outcome::Error));
+        }
+        Box::pin(Arc::clone(self).handle(step.to_node, step.to_operation.clone(), next))
     }
 
     /// One call over `step`'s edge: latency there, the callee's answer, latency back.
