@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use emulator::compare::Row;
 use emulator::{Emulation, Measured, Options};
+use engine::sim::Report;
 use engine::sim::compare::{Delta, Gate, Limit, check, compare, parse_gates};
-use engine::sim::{Report, SimError};
 use serde::Serialize;
 
 use super::emulate_tables::{write_comparison, write_measured};
-use super::simulate::{RunArgs, parse_rate_scale};
+use super::sim_run::parse_rate_scale;
+use super::simulate::RunArgs;
 use super::{Output, exit};
 
 /// Arguments of `emulate`.
@@ -162,13 +163,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let measured_report = measured.report(&applied.name, settings(&applied, &measured));
 
     let simulated = if args.compare || !gates.is_empty() {
-        match super::simulate::run_with_progress(&design, &sim_options, quiet) {
+        match super::sim_run::simulate_or_refuse(&design, &sim_options, quiet, &args.file)? {
             Ok(r) => Some(r),
-            Err(SimError::InvalidDesign(problems)) => {
-                places.print_refusal(&problems);
-                return Ok(exit::DESIGN_ERRORS);
-            }
-            Err(e) => return Err(e).context("simulation failed"),
+            Err(code) => return Ok(code),
         }
     } else {
         None

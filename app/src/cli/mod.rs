@@ -17,6 +17,7 @@ mod export;
 mod fmt;
 mod import;
 mod render;
+mod sim_run;
 mod simulate;
 mod sweep;
 mod validate;
