@@ -27,6 +27,7 @@ pub mod server;
 pub mod station;
 pub mod timing;
 pub mod topology;
+pub mod trace;
 pub mod wire;
 
 pub use emulation::{Emulation, Endpoint, Options, ProgressView};

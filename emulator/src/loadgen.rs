@@ -207,7 +207,7 @@ pub async fn drive(
                 let (node, operation, index) = (a.node, a.operation.clone(), a.index);
                 requests.spawn(async move {
                     let Some(&addr) = shared.addrs.get(node) else { return };
-                    let outcome = shared.client.call(addr, operation.as_deref(), 0).await;
+                    let outcome = shared.client.call(addr, operation.as_deref(), crate::trace::Hop::default()).await;
                     let latency_ns = (intended.elapsed().as_nanos() as f64 / shared.time_scale) as u64;
                     progress.in_flight.fetch_sub(1, Ordering::Relaxed);
                     progress.answered.fetch_add(1, Ordering::Relaxed);

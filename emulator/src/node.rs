@@ -28,6 +28,7 @@ use crate::parts::{PartMeasure, Visit};
 use crate::policy::EdgePolicy;
 use crate::station::Station;
 use crate::topology::{Handler, Step, Topology};
+use crate::trace::{Hop, Ids};
 use crate::wire::Client;
 
 /// Most hops a request may take, as the simulator's depth limit: beyond it
@@ -90,6 +91,8 @@ pub struct Shared {
     edges: BTreeMap<String, Mutex<EdgeRng>>,
     /// Calls (tries) on each call edge after the warm-up, by edge id.
     pub edge_measures: BTreeMap<String, PartMeasure>,
+    /// Span and trace ids of the visits.
+    pub ids: Ids,
     /// Modelled time (since the epoch) from which visits and calls are
     /// measured; never until the load generator sets it.
     warm_from_ns: AtomicU64,
@@ -195,6 +198,7 @@ impl Shared {
             edges,
             edge_measures,
             warm_from_ns: AtomicU64::new(u64::MAX),
+            ids: Ids::new(seed),
         })
     }
 
@@ -250,9 +254,9 @@ impl Shared {
         }
     }
 
-    /// Handle a request for `operation` at node `node`, `depth` hops from its
+    /// Handle a request for `operation` at node `node`, `hop.depth` hops from its
     /// workload's entry; the outcome is also counted in the node's metrics.
-    pub async fn handle(self: Arc<Self>, node: usize, operation: Option<String>, depth: u16) -> Outcome {
+    pub async fn handle(self: Arc<Self>, node: usize, operation: Option<String>, hop: Hop) -> Outcome {
         let (Some(spec), Some(state)) = (self.topology.nodes.get(node), self.nodes.get(node)) else {
             return Outcome::Error;
         };
@@ -261,7 +265,7 @@ impl Shared {
         let in_flight = InFlight::new(&state.in_flight);
         let mut times = Times::default();
         let outcome = match spec.handler(operation.as_deref()) {
-            Some(h) => self.serve(node, h, depth, &mut times).await,
+            Some(h) => self.serve(node, h, hop, &mut times).await,
             None => Outcome::Error,
         };
         drop(in_flight);
@@ -283,7 +287,7 @@ impl Shared {
     }
 
     /// Admission, service and steps of one request.
-    async fn serve(self: &Arc<Self>, node: usize, h: usize, depth: u16, times: &mut Times) -> Outcome {
+    async fn serve(self: &Arc<Self>, node: usize, h: usize, hop: Hop, times: &mut Times) -> Outcome {
         let (Some(spec), Some(state)) = (self.topology.nodes.get(node), self.nodes.get(node)) else {
             return Outcome::Error;
         };
@@ -340,14 +344,14 @@ impl Shared {
                 *to = Some(Instant::now());
             }
         }
-        let outcome = self.run_stages(node, h, handler, skip, depth).await;
+        let outcome = self.run_stages(node, h, handler, skip, hop).await;
         drop(held);
         drop(presence);
         outcome
     }
 
     /// Run the handler's stages in turn.
-    async fn run_stages(self: &Arc<Self>, node: usize, h: usize, handler: &Handler, skip: u64, depth: u16) -> Outcome {
+    async fn run_stages(self: &Arc<Self>, node: usize, h: usize, handler: &Handler, skip: u64, hop: Hop) -> Outcome {
         let mut degraded = false;
         for (s, stage) in handler.stages.iter().enumerate() {
             let mut calls = JoinSet::new();
@@ -362,7 +366,7 @@ impl Shared {
                     continue;
                 }
                 let shared = Arc::clone(self);
-                calls.spawn(async move { shared.run_step(node, h, s, m, depth).await });
+                calls.spawn(async move { shared.run_step(node, h, s, m, hop).await });
             }
             let mut fail = None;
             while let Some(done) = calls.join_next().await {
@@ -383,7 +387,7 @@ impl Shared {
 
     /// Step `m` of stage `s` of handler `h` of node `node`: its calls in
     /// turn while they succeed.
-    async fn run_step(self: Arc<Self>, node: usize, h: usize, s: usize, m: usize, depth: u16) -> Outcome {
+    async fn run_step(self: Arc<Self>, node: usize, h: usize, s: usize, m: usize, hop: Hop) -> Outcome {
         let step = self
             .topology
             .nodes
@@ -396,15 +400,15 @@ impl Shared {
         let policy = self.policies.get(&step.edge).cloned();
         for _ in 0..step.calls {
             outcome = if let Some(p) = &policy {
-                self.policy_call(step, p, depth).await
+                self.policy_call(step, p, hop).await
             } else if step.signal.is_some() {
                 let (began_ns, began) = (self.now_ns(), Instant::now());
-                let o = self.signal(step, depth).await;
+                let o = self.signal(step, hop).await;
                 self.record_call(&step.edge, began_ns, o, began.elapsed());
                 o
             } else {
                 let (began_ns, began) = (self.now_ns(), Instant::now());
-                let o = self.call(step, depth).await;
+                let o = self.call(step, hop).await;
                 self.record_call(&step.edge, began_ns, o, began.elapsed());
                 o
             };
@@ -422,18 +426,20 @@ impl Shared {
     /// A signal over `step`'s edge: its receiver runs here, on the sender's
     /// task, with no network and no queue (boxed: a receiver's own steps
     /// may signal again).
-    fn signal(self: &Arc<Self>, step: &Step, depth: u16) -> Pin<Box<dyn Future<Output = Outcome> + Send>> {
-        let next = depth.saturating_add(1);
-        if next > MAX_DEPTH {
+    fn signal(self: &Arc<Self>, step: &Step, hop: Hop) -> Pin<Box<dyn Future<Output = Outcome> + Send>> {
+        let next = hop.next();
+        if next.depth > MAX_DEPTH {
             return Box::pin(std::future::ready(Outcome::Error));
         }
+        // The receiver's run is a span of its own, a child of the sender's.
+        let next = Hop { trace: Some(self.ids.enter(hop.trace)), ..next };
         Box::pin(Arc::clone(self).handle(step.to_node, step.to_operation.clone(), next))
     }
 
     /// One call over `step`'s edge: latency there, the callee's answer, latency back.
-    pub(crate) async fn call(&self, step: &Step, depth: u16) -> Outcome {
-        let next = depth.saturating_add(1);
-        if next > MAX_DEPTH {
+    pub(crate) async fn call(&self, step: &Step, hop: Hop) -> Outcome {
+        let next = hop.next();
+        if next.depth > MAX_DEPTH {
             return Outcome::Error;
         }
         let Some(&addr) = self.addrs.get(step.to_node) else { return Outcome::Error };

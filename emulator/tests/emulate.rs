@@ -183,12 +183,12 @@ fn a_full_queue_rejects_with_503() {
         let client = Client::new();
         let first = tokio::spawn({
             let c = client.clone();
-            async move { c.call(addr, None, 0).await }
+            async move { c.call(addr, None, emulator::trace::Hop::default()).await }
         });
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let second = tokio::spawn({
             let c = client.clone();
-            async move { c.call(addr, None, 0).await }
+            async move { c.call(addr, None, emulator::trace::Hop::default()).await }
         });
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let third = raw_post(addr).await;
