@@ -1,4 +1,4 @@
-//! Signals end to end on loopback (a few seconds, about a thousand
+//! Signals end to end on loopback (20 s at time scale ×16, about a thousand
 //! requests): receivers run on their sender's task, a `send` receiver's
 //! failure fails the request, a `send_robust` one's is caught, and the
 //! latency is the sum of the service times, as the simulator has it.
@@ -13,7 +13,7 @@ use emulator::{Emulation, Options};
 fn robust_signals_swallow_failures_and_plain_ones_pass_them_on() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/signals.json");
     let design = engine::model::format::load(&path).unwrap();
-    let options = Options { time_scale: Some(8.0), ..Options::of(&design) };
+    let options = Options { time_scale: Some(16.0), ..Options::of(&design) };
     let emulation = Emulation::start(&design, &options).unwrap();
     let m = emulation.run(&mut |_| {}).unwrap();
     let w = &m.workloads[0];
@@ -33,8 +33,12 @@ fn robust_signals_swallow_failures_and_plain_ones_pass_them_on() {
     assert_eq!(notify.visits, audit.visits, "notify runs after audit whatever audit did");
     assert_eq!(notify.outcomes.error, w.outcomes.error, "{notify:?} {w:?}");
     // Receivers run in-process: no queue, no network; the request takes the
-    // front's 1 ms, audit's 1 ms and notify's 0.5 ms in turn.
+    // front's 1 ms, audit's 1 ms and notify's 0.5 ms in turn. The tolerance
+    // is the single-server test's, 15%: three sleeps' timer lateness and
+    // scheduling on a loaded machine (a full test run measured +11%); a
+    // receiver run over the network or queued, or a sleep left out, moves
+    // the mean by far more.
     assert!(audit.wait_ms.abs() < 1e-9 && audit.max_queue_length == 0, "{audit:?}");
     let mean = w.latency.mean_ms();
-    assert!((mean - 2.5).abs() < 0.25, "mean {mean} ms against 2.5 ms");
+    assert!((mean - 2.5).abs() < 0.375, "mean {mean} ms against 2.5 ms");
 }
