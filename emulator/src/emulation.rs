@@ -145,7 +145,7 @@ impl Emulation {
             .collect();
         let overshoot = runtime.block_on(measure_overshoot(50, Duration::from_millis(2)));
         let lateness = Duration::from_secs_f64(overshoot.mean_ms.max(0.0) / 1e3);
-        let shared = Arc::new(Shared::new(topology, addrs, time_scale, lateness, options.seed));
+        let shared = Arc::new(Shared::new(topology, addrs, time_scale, lateness, options.seed)?);
         let servers = listeners
             .into_iter()
             .enumerate()

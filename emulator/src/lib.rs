@@ -14,17 +14,20 @@
 //! The engine knows nothing of this crate or of tokio: the dependency goes
 //! one way, emulator → engine.
 
+pub mod compare;
 pub mod emulation;
 pub mod error;
 pub mod loadgen;
 pub mod measure;
 pub mod metrics;
 pub mod node;
+pub mod parts;
 pub mod policy;
 pub mod server;
 pub mod station;
 pub mod timing;
 pub mod topology;
+pub mod trace;
 pub mod wire;
 
 pub use emulation::{Emulation, Endpoint, Options, ProgressView};

@@ -159,6 +159,7 @@ pub async fn drive(
     let lateness = shared.lateness;
     // The first send is at least the lateness after the start, so the early wake-up stays after it.
     let start = Instant::now() + lateness;
+    shared.measure_from(shared.now_ns() + (lateness.as_nanos() as f64 / scale) as u64 + warmup_ns);
     let wall = move |t_ns: u64| start + Duration::from_secs_f64(t_ns as f64 * 1e-9 * scale);
 
     let mut generators = JoinSet::new();
@@ -206,7 +207,7 @@ pub async fn drive(
                 let (node, operation, index) = (a.node, a.operation.clone(), a.index);
                 requests.spawn(async move {
                     let Some(&addr) = shared.addrs.get(node) else { return };
-                    let outcome = shared.client.call(addr, operation.as_deref(), 0).await;
+                    let outcome = shared.client.call(addr, operation.as_deref(), crate::trace::Hop::default()).await;
                     let latency_ns = (intended.elapsed().as_nanos() as f64 / shared.time_scale) as u64;
                     progress.in_flight.fetch_sub(1, Ordering::Relaxed);
                     progress.answered.fetch_add(1, Ordering::Relaxed);
@@ -248,6 +249,9 @@ pub async fn drive(
             }
         }
     }
+    shared.close_measures();
+    let ran_s = ran_ns.min(duration_ns) as f64 / 1e9;
+    let (nodes, edges) = crate::parts::sections(&shared, design, (ran_s - settings.warmup_s).max(0.0));
     let mut workloads = std::mem::take(&mut *lock(&measures));
     for w in &mut workloads {
         // Whatever was sent and not answered is still in flight.
@@ -255,7 +259,9 @@ pub async fn drive(
     }
     Ok(Measured {
         workloads,
-        ran_s: ran_ns.min(duration_ns) as f64 / 1e9,
+        nodes,
+        edges,
+        ran_s,
         warmup_s: settings.warmup_s,
         interrupted,
         capped: progress.capped.load(Ordering::Relaxed),

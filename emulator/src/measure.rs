@@ -8,12 +8,12 @@
 
 use engine::message::Message;
 use engine::model::{Outcome, RejectCause};
-use engine::sim::report::Latency;
 use engine::sim::report::histogram::HistError;
+use engine::sim::report::{EdgeReport, Latency, NodeReport};
 use engine::sim::{Estimate, LatencyEstimates, OutcomeCounts, Report, WorkloadReport};
 
 /// Significant figures of the latency histograms, as the simulator's workload totals.
-const SIGFIG: u8 = 3;
+pub(crate) const SIGFIG: u8 = 3;
 
 /// z for a two-sided 95% interval.
 const Z95: f64 = 1.959_963_984_540_054;
@@ -50,21 +50,7 @@ impl WorkloadMeasure {
 
     /// A request sent after the warm-up ended with `outcome` after `latency_ns`.
     pub fn record(&mut self, outcome: Outcome, latency_ns: u64) {
-        let o = &mut self.outcomes;
-        match outcome {
-            Outcome::Ok => o.ok += 1,
-            Outcome::Degraded => o.degraded += 1,
-            Outcome::Error => o.error += 1,
-            Outcome::Timeout => o.timeout += 1,
-            Outcome::InFlight => o.in_flight += 1,
-            Outcome::Rejected(cause) => match cause {
-                RejectCause::QueueFull => o.rejected.queue_full += 1,
-                RejectCause::RateLimited => o.rejected.rate_limited += 1,
-                RejectCause::Bulkhead => o.rejected.bulkhead += 1,
-                RejectCause::BreakerOpen => o.rejected.breaker_open += 1,
-                RejectCause::InFlightCap => o.rejected.in_flight_cap += 1,
-            },
-        }
+        count(&mut self.outcomes, outcome);
         if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
             self.latency.record(latency_ns);
         }
@@ -114,11 +100,33 @@ impl WorkloadMeasure {
     }
 }
 
+/// Count one `outcome` in `o`.
+pub(crate) fn count(o: &mut OutcomeCounts, outcome: Outcome) {
+    match outcome {
+        Outcome::Ok => o.ok += 1,
+        Outcome::Degraded => o.degraded += 1,
+        Outcome::Error => o.error += 1,
+        Outcome::Timeout => o.timeout += 1,
+        Outcome::InFlight => o.in_flight += 1,
+        Outcome::Rejected(cause) => match cause {
+            RejectCause::QueueFull => o.rejected.queue_full += 1,
+            RejectCause::RateLimited => o.rejected.rate_limited += 1,
+            RejectCause::Bulkhead => o.rejected.bulkhead += 1,
+            RejectCause::BreakerOpen => o.rejected.breaker_open += 1,
+            RejectCause::InFlightCap => o.rejected.in_flight_cap += 1,
+        },
+    }
+}
+
 /// A whole emulation's measurements.
 #[derive(Clone, Debug)]
 pub struct Measured {
     /// Per workload, in design order.
     pub workloads: Vec<WorkloadMeasure>,
+    /// Per node, in design order (the report's node section).
+    pub nodes: Vec<NodeReport>,
+    /// Per call edge, in design order (the report's edge section).
+    pub edges: Vec<EdgeReport>,
     /// Modelled seconds the load ran, warm-up included (shorter than asked when interrupted).
     pub ran_s: f64,
     /// Modelled seconds of warm-up excluded from the figures.
@@ -138,8 +146,8 @@ impl Measured {
         (self.ran_s - self.warmup_s).max(0.0)
     }
 
-    /// The measured figures in the simulator's report format: its workloads
-    /// section filled, node and edge sections empty, `settings` as given.
+    /// The measured figures in the simulator's report format: its workload,
+    /// node and edge sections filled, `settings` as given.
     #[must_use]
     pub fn report(&self, design: &str, settings: engine::sim::report::ReportSettings) -> Report {
         let window_s = self.window_s();
@@ -170,8 +178,8 @@ impl Measured {
             warnings,
             events: 0,
             workloads: self.workloads.iter().map(|w| w.report(window_s)).collect(),
-            nodes: Vec::new(),
-            edges: Vec::new(),
+            nodes: self.nodes.clone(),
+            edges: self.edges.clone(),
             brokers: Vec::new(),
             slos: Vec::new(),
             series: engine::sim::TimeSeries::default(),

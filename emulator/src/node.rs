@@ -10,7 +10,9 @@
 //! multiplied by the time scale before it is slept.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -20,10 +22,13 @@ use engine::policy::TokenBucket;
 use engine::sampling::Stream;
 use tokio::task::JoinSet;
 
+use crate::error::EmulateError;
 use crate::metrics::NodeMetrics;
+use crate::parts::{PartMeasure, Visit};
 use crate::policy::EdgePolicy;
 use crate::station::Station;
 use crate::topology::{Handler, Step, Topology};
+use crate::trace::{Hop, Ids};
 use crate::wire::Client;
 
 /// Most hops a request may take, as the simulator's depth limit: beyond it
@@ -55,6 +60,8 @@ pub struct NodeState {
     pub metrics: NodeMetrics,
     /// Requests being handled (queued or served).
     pub in_flight: AtomicU64,
+    /// Its visits after the warm-up, as the report's node section.
+    pub measure: PartMeasure,
     /// The ingress rate limiter, the engine's token bucket on the modelled clock.
     rate_limit: Option<Mutex<TokenBucket>>,
     rng: Mutex<NodeRng>,
@@ -82,6 +89,27 @@ pub struct Shared {
     /// Call policies by edge id.
     policies: BTreeMap<String, Arc<EdgePolicy>>,
     edges: BTreeMap<String, Mutex<EdgeRng>>,
+    /// Calls (tries) on each call edge after the warm-up, by edge id.
+    pub edge_measures: BTreeMap<String, PartMeasure>,
+    /// Span and trace ids of the visits.
+    pub ids: Ids,
+    /// Modelled time (since the epoch) from which visits and calls are
+    /// measured; never until the load generator sets it.
+    warm_from_ns: AtomicU64,
+}
+
+fn hist_error(e: engine::sim::report::histogram::HistError) -> EmulateError {
+    EmulateError::Settings(e.to_string())
+}
+
+/// Where a visit's time went, in wall-clock time.
+#[derive(Debug, Default)]
+struct Times {
+    wait: Duration,
+    service: Duration,
+    /// When the worker was taken, and given back (`None`: at the end).
+    held: Option<(Instant, Option<Instant>)>,
+    queue_seen: u64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -107,19 +135,28 @@ impl Drop for InFlight<'_> {
 impl Shared {
     /// The running state of `topology` with nodes listening at `addrs`,
     /// random streams keyed by `seed`.
-    #[must_use]
-    pub fn new(topology: Topology, addrs: Vec<SocketAddr>, time_scale: f64, lateness: Duration, seed: u64) -> Self {
+    ///
+    /// # Errors
+    /// None in practice: the measurement histograms' precision is a constant.
+    pub fn new(
+        topology: Topology,
+        addrs: Vec<SocketAddr>,
+        time_scale: f64,
+        lateness: Duration,
+        seed: u64,
+    ) -> Result<Self, EmulateError> {
         let nodes = topology
             .nodes
             .iter()
             .map(|n| {
                 let key = |purpose: &str| Stream::keyed(seed, 0, &n.id, purpose);
-                NodeState {
-                    station: (!n.client).then(|| {
+                Ok(NodeState {
+                    station: (!n.client && !n.receiver).then(|| {
                         Station::new(n.replicas, n.workers, n.queue_capacity, n.load_balancer, key("load_balancer"))
                     }),
                     metrics: NodeMetrics::new(&n.id, n.replicas),
                     in_flight: AtomicU64::new(0),
+                    measure: PartMeasure::new().map_err(hist_error)?,
                     rate_limit: n.rate_limit.as_ref().map(|r| Mutex::new(TokenBucket::from_model(r))),
                     rng: Mutex::new(NodeRng {
                         service: key("service"),
@@ -127,15 +164,19 @@ impl Shared {
                         cache: key("cache"),
                         branch: key("branch"),
                     }),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, EmulateError>>()?;
         let mut edges = BTreeMap::new();
+        let mut edge_measures = BTreeMap::new();
         let mut policies = BTreeMap::new();
         for h in topology.nodes.iter().flat_map(|n| &n.handlers) {
             for step in h.stages.iter().flatten() {
                 if let Some(p) = EdgePolicy::of(step.policy.as_ref(), &step.edge, seed) {
                     policies.entry(step.edge.clone()).or_insert(p);
+                }
+                if !edge_measures.contains_key(&step.edge) {
+                    edge_measures.insert(step.edge.clone(), PartMeasure::new().map_err(hist_error)?);
                 }
                 edges.entry(step.edge.clone()).or_insert_with(|| {
                     Mutex::new(EdgeRng {
@@ -145,7 +186,7 @@ impl Shared {
                 });
             }
         }
-        Self {
+        Ok(Self {
             topology,
             nodes,
             addrs,
@@ -155,7 +196,47 @@ impl Shared {
             epoch: Instant::now(),
             policies,
             edges,
+            edge_measures,
+            warm_from_ns: AtomicU64::new(u64::MAX),
+            ids: Ids::new(seed),
+        })
+    }
+
+    /// Measure the visits and calls that begin from modelled time
+    /// `warm_from_ns` (as [`Shared::now_ns`] counts) on.
+    pub fn measure_from(&self, warm_from_ns: u64) {
+        self.warm_from_ns.store(warm_from_ns, Ordering::Relaxed);
+    }
+
+    /// Whether what begins at `now_ns` is measured.
+    fn warm(&self, now_ns: u64) -> bool {
+        now_ns >= self.warm_from_ns.load(Ordering::Relaxed)
+    }
+
+    /// Mark what began and never ended as in flight, in every node and edge.
+    pub fn close_measures(&self) {
+        for n in &self.nodes {
+            n.measure.close();
         }
+        for e in self.edge_measures.values() {
+            e.close();
+        }
+    }
+
+    /// Record a call (try) on `edge` that began at `began_ns` and took
+    /// `wall`, when it began after the warm-up.
+    pub(crate) fn record_call(&self, edge: &str, began_ns: u64, outcome: Outcome, wall: Duration) {
+        if self.warm(began_ns)
+            && let Some(m) = self.edge_measures.get(edge)
+        {
+            let time_ns = self.modelled_ns(wall);
+            m.record(&Visit::call(outcome, time_ns));
+        }
+    }
+
+    /// A wall-clock duration in modelled nanoseconds.
+    fn modelled_ns(&self, wall: Duration) -> u64 {
+        (wall.as_nanos() as f64 / self.time_scale) as u64
     }
 
     /// Modelled nanoseconds since the emulation started (the policies' clock).
@@ -173,25 +254,40 @@ impl Shared {
         }
     }
 
-    /// Handle a request for `operation` at node `node`, `depth` hops from its
+    /// Handle a request for `operation` at node `node`, `hop.depth` hops from its
     /// workload's entry; the outcome is also counted in the node's metrics.
-    pub async fn handle(self: Arc<Self>, node: usize, operation: Option<String>, depth: u16) -> Outcome {
+    pub async fn handle(self: Arc<Self>, node: usize, operation: Option<String>, hop: Hop) -> Outcome {
         let (Some(spec), Some(state)) = (self.topology.nodes.get(node), self.nodes.get(node)) else {
             return Outcome::Error;
         };
         let started = Instant::now();
+        let warm = self.warm(self.now_ns());
         let in_flight = InFlight::new(&state.in_flight);
+        let mut times = Times::default();
         let outcome = match spec.handler(operation.as_deref()) {
-            Some(h) => self.serve(node, h, depth).await,
+            Some(h) => self.serve(node, h, hop, &mut times).await,
             None => Outcome::Error,
         };
         drop(in_flight);
-        state.metrics.record(outcome, started.elapsed().as_secs_f64() / self.time_scale);
+        let wall = started.elapsed();
+        state.metrics.record(outcome, wall.as_secs_f64() / self.time_scale);
+        if warm {
+            let held = times.held.map_or(Duration::ZERO, |(from, to)| to.unwrap_or(started + wall) - from);
+            state.measure.record(&Visit {
+                outcome,
+                time_ns: self.modelled_ns(wall),
+                wait_ns: self.modelled_ns(times.wait),
+                service_ns: self.modelled_ns(times.service),
+                busy_ns: self.modelled_ns(held),
+                queue_seen: times.queue_seen,
+                served: times.held.is_some(),
+            });
+        }
         outcome
     }
 
     /// Admission, service and steps of one request.
-    async fn serve(self: &Arc<Self>, node: usize, h: usize, depth: u16) -> Outcome {
+    async fn serve(self: &Arc<Self>, node: usize, h: usize, hop: Hop, times: &mut Times) -> Outcome {
         let (Some(spec), Some(state)) = (self.topology.nodes.get(node), self.nodes.get(node)) else {
             return Outcome::Error;
         };
@@ -206,17 +302,29 @@ impl Shared {
         {
             return Outcome::Rejected(RejectCause::RateLimited);
         }
-        // A load source has no station and no service (it passes straight on).
+        // A load source has no station and no service (it passes straight
+        // on); a receiver has no station but is served on its sender's task.
         if let Some(station) = &state.station {
+            let arrived = Instant::now();
             match station.admit().await {
                 Ok((here, worker)) => {
+                    times.queue_seen = here.queue_seen;
                     presence = Some(here);
                     held = Some(worker);
                 }
                 Err(_) => return Outcome::Rejected(RejectCause::QueueFull),
             }
+            let admitted = Instant::now();
+            times.wait = admitted - arrived;
+            times.held = Some((admitted, None));
             let service_ns = handler.service.sample(&mut lock(&state.rng).service);
             self.pause(service_ns).await;
+            times.service = admitted.elapsed();
+        } else if spec.receiver {
+            let began = Instant::now();
+            let service_ns = handler.service.sample(&mut lock(&state.rng).service);
+            self.pause(service_ns).await;
+            times.service = began.elapsed();
         }
         {
             let mut rng = lock(&state.rng);
@@ -232,15 +340,18 @@ impl Shared {
         if !spec.blocking {
             // An async worker is released as soon as its service ends.
             held = None;
+            if let Some((_, to)) = &mut times.held {
+                *to = Some(Instant::now());
+            }
         }
-        let outcome = self.run_stages(node, h, handler, skip, depth).await;
+        let outcome = self.run_stages(node, h, handler, skip, hop).await;
         drop(held);
         drop(presence);
         outcome
     }
 
     /// Run the handler's stages in turn.
-    async fn run_stages(self: &Arc<Self>, node: usize, h: usize, handler: &Handler, skip: u64, depth: u16) -> Outcome {
+    async fn run_stages(self: &Arc<Self>, node: usize, h: usize, handler: &Handler, skip: u64, hop: Hop) -> Outcome {
         let mut degraded = false;
         for (s, stage) in handler.stages.iter().enumerate() {
             let mut calls = JoinSet::new();
@@ -255,7 +366,7 @@ impl Shared {
                     continue;
                 }
                 let shared = Arc::clone(self);
-                calls.spawn(async move { shared.run_step(node, h, s, m, depth).await });
+                calls.spawn(async move { shared.run_step(node, h, s, m, hop).await });
             }
             let mut fail = None;
             while let Some(done) = calls.join_next().await {
@@ -276,7 +387,7 @@ impl Shared {
 
     /// Step `m` of stage `s` of handler `h` of node `node`: its calls in
     /// turn while they succeed.
-    async fn run_step(self: Arc<Self>, node: usize, h: usize, s: usize, m: usize, depth: u16) -> Outcome {
+    async fn run_step(self: Arc<Self>, node: usize, h: usize, s: usize, m: usize, hop: Hop) -> Outcome {
         let step = self
             .topology
             .nodes
@@ -288,21 +399,47 @@ impl Shared {
         let mut outcome = Outcome::Ok;
         let policy = self.policies.get(&step.edge).cloned();
         for _ in 0..step.calls {
-            outcome = match &policy {
-                Some(p) => self.policy_call(step, p, depth).await,
-                None => self.call(step, depth).await,
+            outcome = if let Some(p) = &policy {
+                self.policy_call(step, p, hop).await
+            } else if step.signal.is_some() {
+                let (began_ns, began) = (self.now_ns(), Instant::now());
+                let o = self.signal(step, hop).await;
+                self.record_call(&step.edge, began_ns, o, began.elapsed());
+                o
+            } else {
+                let (began_ns, began) = (self.now_ns(), Instant::now());
+                let o = self.call(step, hop).await;
+                self.record_call(&step.edge, began_ns, o, began.elapsed());
+                o
             };
             if !matches!(outcome, Outcome::Ok | Outcome::Degraded) {
                 break;
             }
         }
+        if step.signal == Some(true) && outcome.is_failure() {
+            // send_robust: the receiver's failure is caught at the sender.
+            return Outcome::Ok;
+        }
         outcome
     }
 
+    /// A signal over `step`'s edge: its receiver runs here, on the sender's
+    /// task, with no network and no queue (boxed: a receiver's own steps
+    /// may signal again).
+    fn signal(self: &Arc<Self>, step: &Step, hop: Hop) -> Pin<Box<dyn Future<Output = Outcome> + Send>> {
+        let next = hop.next();
+        if next.depth > MAX_DEPTH {
+            return Box::pin(std::future::ready(Outcome::Error));
+        }
+        // The receiver's run is a span of its own, a child of the sender's.
+        let next = Hop { trace: Some(self.ids.enter(hop.trace)), ..next };
+        Box::pin(Arc::clone(self).handle(step.to_node, step.to_operation.clone(), next))
+    }
+
     /// One call over `step`'s edge: latency there, the callee's answer, latency back.
-    pub(crate) async fn call(&self, step: &Step, depth: u16) -> Outcome {
-        let next = depth.saturating_add(1);
-        if next > MAX_DEPTH {
+    pub(crate) async fn call(&self, step: &Step, hop: Hop) -> Outcome {
+        let next = hop.next();
+        if next.depth > MAX_DEPTH {
             return Outcome::Error;
         }
         let Some(&addr) = self.addrs.get(step.to_node) else { return Outcome::Error };

@@ -24,6 +24,7 @@ use engine::sampling::{Stream, ms_to_ns};
 
 use crate::node::Shared;
 use crate::topology::Step;
+use crate::trace::Hop;
 
 /// An edge's policy: its configuration and live state.
 #[derive(Debug)]
@@ -116,13 +117,13 @@ impl Drop for Try<'_> {
 
 impl Shared {
     /// One logical call over `step` through `policy`.
-    pub(crate) async fn policy_call(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, depth: u16) -> Outcome {
+    pub(crate) async fn policy_call(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, hop: Hop) -> Outcome {
         let start_ns = self.now_ns();
         let deadline_ns = policy.timeouts.call_deadline_ns(start_ns);
         if let Some(b) = &mut policy.lock().budget {
             b.on_call();
         }
-        let tries = self.tries(step, policy, depth, deadline_ns);
+        let tries = self.tries(step, policy, hop, deadline_ns);
         let outcome = match deadline_ns {
             Some(d) => {
                 tokio::time::timeout(self.wall(d.saturating_sub(start_ns)), tries).await.unwrap_or(Outcome::Timeout)
@@ -139,17 +140,13 @@ impl Shared {
     }
 
     /// Tries until one succeeds or the retry policy gives up.
-    async fn tries(
-        self: &Arc<Self>,
-        step: &Step,
-        policy: &EdgePolicy,
-        depth: u16,
-        deadline_ns: Option<u64>,
-    ) -> Outcome {
+    async fn tries(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, hop: Hop, deadline_ns: Option<u64>) -> Outcome {
         let mut attempts = 0u32;
         loop {
             attempts += 1;
-            let outcome = self.one_try(step, policy, depth).await;
+            let (began_ns, began) = (self.now_ns(), std::time::Instant::now());
+            let outcome = self.one_try(step, policy, hop).await;
+            self.record_call(&step.edge, began_ns, outcome, began.elapsed());
             if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
                 return outcome;
             }
@@ -173,7 +170,7 @@ impl Shared {
     }
 
     /// One try: breaker, bulkhead, then the call within the per-try timeout.
-    async fn one_try(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, depth: u16) -> Outcome {
+    async fn one_try(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, hop: Hop) -> Outcome {
         let now_ns = self.now_ns();
         let mut t = Try { policy, shared: self, permit: false, probe: false, open: false, call: None };
         {
@@ -199,7 +196,7 @@ impl Shared {
         let call = {
             let shared = Arc::clone(self);
             let step = step.clone();
-            tokio::spawn(async move { shared.call(&step, depth).await })
+            tokio::spawn(async move { shared.call(&step, hop).await })
         };
         let abort = call.abort_handle();
         t.call = Some(abort.clone());

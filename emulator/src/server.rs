@@ -20,6 +20,7 @@ use tokio::task::JoinSet;
 
 use crate::error::EmulateError;
 use crate::node::{MAX_DEPTH, Shared};
+use crate::trace::{Hop, TRACEPARENT, TRACERESPONSE, TraceContext};
 use crate::wire::{DEPTH_HEADER, Route, response, route};
 
 /// Open one listener per node on `ip`: at `base_port + i` for node `i`, or
@@ -76,14 +77,15 @@ async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -
                 .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR))
         }
         Route::Operation(op) => {
-            let depth = request
-                .headers()
-                .get(DEPTH_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u16>().ok())
-                .unwrap_or(0)
-                .min(MAX_DEPTH);
-            response(shared.handle(node, op, depth).await)
+            let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+            let depth = header(DEPTH_HEADER).and_then(|v| v.parse::<u16>().ok()).unwrap_or(0).min(MAX_DEPTH);
+            // This visit's span: a child of the caller's, or a new trace.
+            let span = shared.ids.enter(header(TRACEPARENT).and_then(TraceContext::parse));
+            let mut answer = response(shared.handle(node, op, Hop { depth, trace: Some(span) }).await);
+            if let Ok(value) = hyper::header::HeaderValue::from_str(&span.header()) {
+                answer.headers_mut().insert(TRACERESPONSE, value);
+            }
+            answer
         }
         Route::Unknown => status(StatusCode::NOT_FOUND),
     }

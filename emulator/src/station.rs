@@ -57,6 +57,9 @@ pub struct Worker {
 pub struct Presence {
     station: Arc<Station>,
     replica: usize,
+    /// Requests queued over every replica right after this one joined a
+    /// queue (0 when it was served at once).
+    pub queue_seen: u64,
 }
 
 /// A queued request's wait; when it is abandoned after the worker was
@@ -123,7 +126,7 @@ impl Station {
                 rep.busy += 1;
                 rep.active += 1;
                 drop(rep);
-                return Ok((self.presence(r), Worker { station: Arc::clone(self), replica: r }));
+                return Ok((self.presence(r, 0), Worker { station: Arc::clone(self), replica: r }));
             }
             if self.queue_capacity.is_some_and(|cap| rep.queue.len() as u64 >= u64::from(cap)) {
                 return Err(QueueFull);
@@ -133,7 +136,7 @@ impl Station {
             rep.active += 1;
             rx
         };
-        let presence = self.presence(r);
+        let presence = self.presence(r, self.queued());
         let mut waiting = Waiting { rx, station: Arc::clone(self), replica: r, done: false };
         // The sender is only dropped unsent when the station itself goes
         // away (shutdown): the request then holds no worker at all.
@@ -142,8 +145,8 @@ impl Station {
         if handed { Ok((presence, Worker { station: Arc::clone(self), replica: r })) } else { Err(QueueFull) }
     }
 
-    fn presence(self: &Arc<Self>, replica: usize) -> Presence {
-        Presence { station: Arc::clone(self), replica }
+    fn presence(self: &Arc<Self>, replica: usize, queue_seen: u64) -> Presence {
+        Presence { station: Arc::clone(self), replica, queue_seen }
     }
 
     /// Requests waiting in every replica's queue.

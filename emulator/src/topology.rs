@@ -3,8 +3,8 @@
 //! parts of the design not emulated yet, named so a run refuses them.
 //!
 //! The steps are built by the rules the simulator's plan compiler follows
-//! (`engine/src/sim/core/plan.rs`, `compile_steps`): a node's call, event and
-//! signal edges in file order, those of another operation left out, sorted
+//! (`engine/src/sim/core/plan.rs`, `compile_steps`): a node's call and
+//! signal edges in file order (events are refused before), those of another operation left out, sorted
 //! stably by `order`; edges sharing `(order, parallel_group)` form one
 //! parallel stage, every other edge a stage of its own; branch members carry
 //! their group and weight, normalised to cumulative shares in step order.
@@ -16,7 +16,8 @@ use engine::sampling::{BranchGroup, Sampler};
 
 use crate::error::EmulateError;
 
-/// One step of a handler: a call of another node.
+/// One step of a handler: a call of another node, or a signal that runs a
+/// receiver in-process on the sender's task.
 #[derive(Clone, Debug)]
 pub struct Step {
     /// The edge's id (metrics, messages).
@@ -35,6 +36,10 @@ pub struct Step {
     pub branch: Option<(usize, u8)>,
     /// The edge's call policy (timeouts, retries, breaker, bulkhead, fallback).
     pub policy: Option<engine::model::CallPolicy>,
+    /// A signal (`Some(robust)`): the receiver runs in-process, no network,
+    /// and with `robust` (Django's `send_robust`) its failure does not fail
+    /// the sender.
+    pub signal: Option<bool>,
 }
 
 /// One operation of a node.
@@ -59,6 +64,9 @@ pub struct Node {
     pub name: String,
     /// A load source: no station and no service time (as the simulator treats clients).
     pub client: bool,
+    /// A signal receiver: no station, it runs on its sender's task (service
+    /// time slept there), as the simulator runs receivers inline.
+    pub receiver: bool,
     /// Replicas behind the load balancer.
     pub replicas: u32,
     /// Workers per replica.
@@ -150,6 +158,7 @@ impl Topology {
                 id: n.id.clone(),
                 name: n.name.clone(),
                 client,
+                receiver: n.kind == NodeKind::Receiver,
                 replicas: n.capacity.replicas.max(1),
                 workers: n.capacity.workers.max(1),
                 queue_capacity: n.capacity.queue_capacity,
@@ -161,7 +170,8 @@ impl Topology {
                 } else {
                     0.0
                 },
-                rate_limit: n.policies.rate_limit.clone(),
+                // Inline runs pass no admission, as in the simulator.
+                rate_limit: n.policies.rate_limit.clone().filter(|_| n.kind != NodeKind::Receiver),
                 handlers,
             });
         }
@@ -201,7 +211,7 @@ fn steps(
     let mut edges: Vec<&engine::model::Edge> = design
         .edges
         .iter()
-        .filter(|e| e.from == from && e.kind == EdgeKind::Call)
+        .filter(|e| e.from == from && matches!(e.kind, EdgeKind::Call | EdgeKind::Signal))
         .filter(|e| e.operation.is_none() || e.operation.as_deref() == op)
         .collect();
     // Stable: ties keep file order.
@@ -244,7 +254,8 @@ fn steps(
             calls: e.calls_per_request,
             latency,
             branch,
-            policy: e.policy.clone().filter(|p| !p.is_empty()),
+            policy: e.policy.clone().filter(|p| !p.is_empty() && e.kind == EdgeKind::Call),
+            signal: (e.kind == EdgeKind::Signal).then_some(e.robust),
         };
         let key = (e.order, e.parallel_group.as_deref());
         let found = if key.1.is_some() { keys.iter().position(|k| *k == key) } else { None };
@@ -268,7 +279,6 @@ pub fn not_emulated(design: &Design) -> Vec<String> {
         let at = format!("nodes[{}]", n.id);
         match n.kind {
             NodeKind::Broker => out.push(format!("{at}: brokers (events and subscriptions) are not emulated yet")),
-            NodeKind::Receiver => out.push(format!("{at}: signal receivers are not emulated yet")),
             NodeKind::Registry => out.push(format!("{at}: service registries are not emulated yet")),
             _ => {}
         }
@@ -285,11 +295,10 @@ pub fn not_emulated(design: &Design) -> Vec<String> {
     for e in &design.edges {
         let at = format!("edges[{}]", e.id);
         match e.kind {
-            EdgeKind::Call => {}
+            EdgeKind::Call | EdgeKind::Signal => {}
             EdgeKind::Event | EdgeKind::Subscription => {
                 out.push(format!("{at}: events and subscriptions are not emulated yet"));
             }
-            EdgeKind::Signal => out.push(format!("{at}: signals are not emulated yet")),
         }
     }
     for w in &design.workloads {

@@ -20,6 +20,7 @@ use hyper_util::rt::TokioExecutor;
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use crate::metrics::outcome_name;
+use crate::trace::{Hop, TRACEPARENT};
 
 /// Header with a hop's outcome.
 pub const OUTCOME_HEADER: &str = "x-switchboard-outcome";
@@ -129,12 +130,17 @@ impl Client {
         )
     }
 
-    /// POST to `operation` of the node at `addr` at call depth `depth`; a
+    /// POST to `operation` of the node at `addr` as `hop` (its depth, and its
+    /// caller's span as `traceparent`); a
     /// connection or protocol failure is an error, as a refused connection is
     /// in the simulator.
-    pub async fn call(&self, addr: SocketAddr, operation: Option<&str>, depth: u16) -> Outcome {
+    pub async fn call(&self, addr: SocketAddr, operation: Option<&str>, hop: Hop) -> Outcome {
         let uri = format!("http://{addr}{}", op_path(operation));
-        let Ok(request) = Request::post(uri).header(DEPTH_HEADER, depth).body(Full::new(Bytes::new())) else {
+        let mut builder = Request::post(uri).header(DEPTH_HEADER, hop.depth);
+        if let Some(t) = hop.trace {
+            builder = builder.header(TRACEPARENT, t.header());
+        }
+        let Ok(request) = builder.body(Full::new(Bytes::new())) else {
             return Outcome::Error;
         };
         match self.0.request(request).await {

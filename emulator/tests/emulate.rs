@@ -48,6 +48,28 @@ fn outcomes_add_up_and_an_injected_error_rate_is_observed() {
     assert!((p - 0.2).abs() < half, "error share {p} over {n} requests, 0.2 ± {half}");
     assert_eq!(o.failed(), o.error, "only errors: {o:?}");
 
+    // The node and edge sections: every visit has one outcome; the front's
+    // visits are the workload's requests and the edge's calls the backend's
+    // visits (give or take a request at the warm-up's edge), and the
+    // backend's error share lies in the same interval.
+    let (front, backend, edge) = (&m.nodes[0], &m.nodes[1], &m.edges[0]);
+    for n in &m.nodes {
+        assert_eq!(n.visits, n.outcomes.total(), "{n:?}");
+        assert_eq!(n.outcomes.in_flight, 0, "{n:?}");
+    }
+    assert_eq!(edge.calls, edge.outcomes.total(), "{edge:?}");
+    assert!(front.visits.abs_diff(w.arrived) <= 2, "{front:?} {w:?}");
+    assert!(backend.visits.abs_diff(edge.calls) <= 2, "{backend:?} {edge:?}");
+    assert!(backend.outcomes.error.abs_diff(o.error) <= 2, "{backend:?}");
+    let pb = backend.outcomes.error as f64 / backend.visits as f64;
+    assert!((pb - 0.2).abs() < half, "backend error share {pb}");
+    // Service is a constant 1 ms: served visits took at least that, and
+    // the front's worker (async) is held for its service only.
+    assert!(backend.service_ms >= 0.95 && backend.latency_ms.p50 >= 0.95, "{backend:?}");
+    assert!(front.mean_time_in_node_ms > backend.mean_time_in_node_ms, "{front:?}");
+    let busy = front.utilization.mean * 8.0 * m.window_s();
+    assert!((busy / (front.service_ms * 1e-3 * front.visits as f64) - 1.0).abs() < 0.05, "{front:?}");
+
     // The backend's own counter saw every call, warm-up included.
     let client = Client::new();
     let backend = emulation.endpoints()[1].addr;
@@ -161,12 +183,12 @@ fn a_full_queue_rejects_with_503() {
         let client = Client::new();
         let first = tokio::spawn({
             let c = client.clone();
-            async move { c.call(addr, None, 0).await }
+            async move { c.call(addr, None, emulator::trace::Hop::default()).await }
         });
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let second = tokio::spawn({
             let c = client.clone();
-            async move { c.call(addr, None, 0).await }
+            async move { c.call(addr, None, emulator::trace::Hop::default()).await }
         });
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let third = raw_post(addr).await;
@@ -224,7 +246,7 @@ fn nothing_listens_beyond_loopback() {
 #[test]
 fn designs_with_parts_not_emulated_are_refused() {
     let mut design = fixture("errors.json");
-    design.edges[0].kind = engine::model::EdgeKind::Signal;
+    design.edges[0].kind = engine::model::EdgeKind::Event;
     design.nodes[1].policies.autoscaling = Some(engine::model::Autoscaling {
         min_replicas: 1,
         max_replicas: 2,
@@ -235,7 +257,7 @@ fn designs_with_parts_not_emulated_are_refused() {
     });
     let err = Emulation::start(&design, &options(&design, 1.0)).unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("edges[front-backend]: signals are not emulated yet"), "{text}");
+    assert!(text.contains("edges[front-backend]: events and subscriptions are not emulated yet"), "{text}");
     assert!(text.contains("nodes[backend].policies.autoscaling"), "{text}");
 }
 

@@ -53,6 +53,17 @@ fn emulate_compares_with_the_simulation_and_gates_on_the_difference() {
     assert_eq!(w.arrived, w.outcomes.total(), "{w:?}");
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert!(doc["simulated"]["workloads"][0]["arrived"].as_u64().unwrap() > 300);
+    // Nodes and edges are measured too, and compared figure by figure.
+    assert_eq!(measured.nodes.len(), 2);
+    assert_eq!(measured.edge("front-backend").map(|e| e.kind.as_str()), Some("call"));
+    let rows = doc["comparison_rows"].as_array().unwrap();
+    for (scope, id) in [("workload", "calls"), ("node", "front"), ("node", "backend"), ("edge", "front-backend")] {
+        let of = |m: &str| rows.iter().find(|r| r["scope"] == scope && r["id"] == id && r["metric"] == m);
+        for m in ["throughput", "mean", "p50", "p99", "errors"] {
+            assert!(of(m).is_some_and(|r| r["measured"].is_number() && r["simulated"].is_number()), "{scope} {id} {m}");
+        }
+    }
+    assert!(out.contains("edge      front-backend"), "{out}");
     assert!(doc["emulation"]["time_scale"].as_f64() == Some(1.0));
     let sim = tmp("sim.json");
     std::fs::write(&sim, serde_json::to_string(&doc["simulated"]).unwrap()).unwrap();

@@ -8,12 +8,15 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use emulator::compare::Row;
 use emulator::{Emulation, Measured, Options};
-use engine::sim::compare::{Delta, Gate, Limit, Metric, check, compare, parse_gates};
-use engine::sim::{Report, SimError};
+use engine::sim::Report;
+use engine::sim::compare::{Delta, Gate, Limit, check, compare, parse_gates};
 use serde::Serialize;
 
-use super::simulate::{RunArgs, parse_rate_scale};
+use super::emulate_tables::{write_comparison, write_measured};
+use super::sim_run::parse_rate_scale;
+use super::simulate::RunArgs;
 use super::{Output, exit};
 
 /// Arguments of `emulate`.
@@ -77,6 +80,9 @@ struct Doc<'a> {
     simulated: Option<&'a Report>,
     #[serde(skip_serializing_if = "Option::is_none")]
     comparison: Option<&'a [Delta]>,
+    /// Every figure per workload, node and edge, measured beside simulated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison_rows: Option<&'a [Row]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     failures: Option<&'a [String]>,
 }
@@ -157,25 +163,22 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     let measured_report = measured.report(&applied.name, settings(&applied, &measured));
 
     let simulated = if args.compare || !gates.is_empty() {
-        match super::simulate::run_with_progress(&design, &sim_options, quiet) {
+        match super::sim_run::simulate_or_refuse(&design, &sim_options, quiet, &args.file)? {
             Ok(r) => Some(r),
-            Err(SimError::InvalidDesign(problems)) => {
-                places.print_refusal(&problems);
-                return Ok(exit::DESIGN_ERRORS);
-            }
-            Err(e) => return Err(e).context("simulation failed"),
+            Err(code) => return Ok(code),
         }
     } else {
         None
     };
     let deltas = simulated.as_ref().map(|sim| compare(sim, &measured_report));
+    let rows = simulated.as_ref().map(|sim| emulator::compare::rows(&measured_report, sim));
     let failures = deltas.as_ref().map(|d| check(d, &both_ways(&gates)));
 
     if !quiet && !to_stdout {
         let out = &mut super::Printable(&mut *out);
         write_measured(&measured, &measured_report, out)?;
-        if let (Some(sim), Some(d)) = (&simulated, &deltas) {
-            write_comparison(sim, d, out)?;
+        if let Some(rows) = &rows {
+            write_comparison(rows, out)?;
         }
         for f in failures.iter().flatten() {
             writeln!(out, "FAIL {f}")?;
@@ -194,6 +197,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             },
             simulated: simulated.as_ref(),
             comparison: deltas.as_deref(),
+            comparison_rows: rows.as_deref(),
             failures: failures.as_deref(),
         };
         let mut json = serde_json::to_string_pretty(&doc)?;
@@ -275,93 +279,4 @@ fn write_start(e: &Emulation, design: &engine::Design, o: &Options, out: &mut dy
     }
     writeln!(out)?;
     Ok(())
-}
-
-/// What was measured, per workload.
-fn write_measured(m: &Measured, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    if m.interrupted {
-        writeln!(out, "interrupted: {:.1} s of load ran; the figures cover what was measured", m.ran_s)?;
-    }
-    if m.capped {
-        writeln!(out, "the request bound stopped the load after {} requests", m.sent)?;
-    }
-    let wn = r.workloads.iter().map(|w| super::display_width(&w.name)).max().unwrap_or(8).clamp(8, 30);
-    writeln!(
-        out,
-        "{}  {:>9}  {:>9}  {:>9}  {:>9}  {:>16}  {:>9}  {:>9}  {:>9}  {:>9}",
-        super::pad("measured", wn),
-        "arrived",
-        "failed",
-        "in flight",
-        "errors",
-        "req/s",
-        "mean ms",
-        "p50 ms",
-        "p95 ms",
-        "p99 ms"
-    )?;
-    for w in &r.workloads {
-        let l = &w.latency_ms;
-        writeln!(
-            out,
-            "{}  {:>9}  {:>9}  {:>9}  {:>9}  {:>16.1}  {:>9.2}  {:>9.2}  {:>9.2}  {:>9.2}",
-            super::pad(&w.name, wn),
-            w.arrived,
-            w.outcomes.failed(),
-            w.outcomes.in_flight,
-            engine::units::percent(w.error_rate.mean),
-            w.throughput_per_s.mean,
-            l.mean.mean,
-            l.p50.mean,
-            l.p95.mean,
-            l.p99.mean
-        )?;
-    }
-    Ok(())
-}
-
-/// Measured beside simulated, per workload and figure, with the relative
-/// difference and the simulation's confidence interval.
-fn write_comparison(sim: &Report, deltas: &[Delta], out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out)?;
-    let wn = deltas.iter().map(|d| super::display_width(&d.workload)).max().unwrap_or(8).clamp(8, 30);
-    writeln!(
-        out,
-        "{}  {:<10}  {:>14}  {:>22}  {:>9}",
-        super::pad("workload", wn),
-        "figure",
-        "measured",
-        "simulated ± 95% CI",
-        "diff"
-    )?;
-    let shown = [Metric::Throughput, Metric::Mean, Metric::P50, Metric::P99, Metric::Errors];
-    for d in deltas.iter().filter(|d| shown.contains(&d.metric)) {
-        let ci = sim.workload(&d.workload).map_or(0.0, |w| ci_of(w, d.metric));
-        let diff = d.change_pct.map_or_else(|| "–".to_owned(), |p| format!("{p:+.1}%"));
-        let simulated =
-            format!("{} ± {}", engine::units::metric(d.metric, d.base), engine::units::metric(d.metric, ci));
-        writeln!(
-            out,
-            "{}  {:<10}  {:>14}  {:>22}  {:>9}",
-            super::pad(&d.workload, wn),
-            d.metric.as_str(),
-            engine::units::metric(d.metric, d.new),
-            simulated,
-            diff
-        )?;
-    }
-    Ok(())
-}
-
-/// The half-width of the simulation's 95% interval of a figure.
-fn ci_of(w: &engine::sim::WorkloadReport, metric: Metric) -> f64 {
-    match metric {
-        Metric::Mean => w.latency_ms.mean.ci95,
-        Metric::P50 => w.latency_ms.p50.ci95,
-        Metric::P95 => w.latency_ms.p95.ci95,
-        Metric::P99 => w.latency_ms.p99.ci95,
-        Metric::P999 => w.latency_ms.p999.ci95,
-        Metric::Errors => w.error_rate.ci95,
-        Metric::Throughput => w.throughput_per_s.ci95,
-    }
 }

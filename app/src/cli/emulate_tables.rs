@@ -1,0 +1,148 @@
+//! The tables `switchboard emulate` prints: what was measured per workload,
+//! node and edge, and with `--compare` every figure measured beside
+//! simulated, with the difference and the simulation's interval.
+
+use std::io::Write;
+
+use emulator::Measured;
+use emulator::compare::{Row, Scope};
+use engine::sim::Report;
+
+/// What was measured, per workload, node and edge.
+pub(super) fn write_measured(m: &Measured, r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    if m.interrupted {
+        writeln!(out, "interrupted: {:.1} s of load ran; the figures cover what was measured", m.ran_s)?;
+    }
+    if m.capped {
+        writeln!(out, "the request bound stopped the load after {} requests", m.sent)?;
+    }
+    let window_s = m.window_s();
+    let rows = r
+        .workloads
+        .iter()
+        .map(|w| {
+            let l = &w.latency_ms;
+            Line {
+                scope: "workload",
+                id: &w.name,
+                count: w.arrived,
+                outcomes: w.outcomes,
+                per_s: w.throughput_per_s.mean,
+                figures: [l.mean.mean, l.p50.mean, l.p95.mean, l.p99.mean],
+            }
+        })
+        .chain(r.nodes.iter().map(|n| {
+            let l = &n.latency_ms;
+            Line {
+                scope: "node",
+                id: &n.id,
+                count: n.visits,
+                outcomes: n.outcomes,
+                per_s: n.throughput_per_s.mean,
+                figures: [l.mean, l.p50, l.p95, l.p99],
+            }
+        }))
+        .chain(r.edges.iter().map(|e| {
+            let l = &e.latency_ms;
+            let ok = (e.outcomes.ok + e.outcomes.degraded) as f64;
+            Line {
+                scope: "edge",
+                id: &e.id,
+                count: e.calls,
+                outcomes: e.outcomes,
+                per_s: if window_s > 0.0 { ok / window_s } else { 0.0 },
+                figures: [l.mean, l.p50, l.p95, l.p99],
+            }
+        }))
+        .collect::<Vec<_>>();
+    let idn = rows.iter().map(|l| super::display_width(l.id)).max().unwrap_or(8).clamp(8, 30);
+    writeln!(
+        out,
+        "{:<8}  {}  {:>9}  {:>9}  {:>9}  {:>9}  {:>12}  {:>9}  {:>9}  {:>9}  {:>9}",
+        "measured",
+        super::pad("", idn),
+        "arrived",
+        "failed",
+        "in flight",
+        "errors",
+        "req/s",
+        "mean ms",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms"
+    )?;
+    for l in &rows {
+        let o = &l.outcomes;
+        let finished = o.total() - o.in_flight;
+        let errors = if finished == 0 { 0.0 } else { o.failed() as f64 / finished as f64 };
+        let [mean, p50, p95, p99] = l.figures;
+        writeln!(
+            out,
+            "{:<8}  {}  {:>9}  {:>9}  {:>9}  {:>9}  {:>12.1}  {mean:>9.2}  {p50:>9.2}  {p95:>9.2}  {p99:>9.2}",
+            l.scope,
+            super::pad(l.id, idn),
+            l.count,
+            o.failed(),
+            o.in_flight,
+            engine::units::percent(errors),
+            l.per_s,
+        )?;
+    }
+    Ok(())
+}
+
+/// One line of the measured table.
+struct Line<'a> {
+    scope: &'static str,
+    id: &'a str,
+    count: u64,
+    outcomes: engine::sim::OutcomeCounts,
+    per_s: f64,
+    /// Mean, p50, p95, p99, ms.
+    figures: [f64; 4],
+}
+
+/// Measured beside simulated, per workload, node and edge and figure, with
+/// the relative difference and the simulation's 95% interval ("–" where
+/// the simulated figure is zero or has no interval).
+pub(super) fn write_comparison(rows: &[Row], out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out)?;
+    let idn = rows.iter().map(|r| super::display_width(&r.id)).max().unwrap_or(8).clamp(8, 30);
+    writeln!(
+        out,
+        "{:<8}  {}  {:<10}  {:>14}  {:>24}  {:>9}  {:>6}",
+        "",
+        super::pad("", idn),
+        "figure",
+        "measured",
+        "simulated ± 95% CI",
+        "diff",
+        "in CI"
+    )?;
+    let mut last: Option<(Scope, &str)> = None;
+    for r in rows {
+        let first = last != Some((r.scope, r.id.as_str()));
+        last = Some((r.scope, r.id.as_str()));
+        let (scope, id) = if first { (r.scope.as_str(), r.id.as_str()) } else { ("", "") };
+        let simulated = match r.simulated_ci95 {
+            Some(ci) => {
+                format!("{} ± {}", engine::units::metric(r.metric, r.simulated), engine::units::metric(r.metric, ci))
+            }
+            None => engine::units::metric(r.metric, r.simulated),
+        };
+        let diff = r.diff_pct.map_or_else(|| "–".to_owned(), |p| format!("{p:+.1}%"));
+        let within = match r.within_ci() {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "–",
+        };
+        writeln!(
+            out,
+            "{scope:<8}  {}  {:<10}  {:>14}  {simulated:>24}  {diff:>9}  {within:>6}",
+            super::pad(id, idn),
+            r.metric.as_str(),
+            engine::units::metric(r.metric, r.measured),
+        )?;
+    }
+    Ok(())
+}
