@@ -196,6 +196,13 @@ pub struct Design {
     /// Run settings.
     #[serde(default)]
     pub simulation: SimulationSettings,
+    /// Field paths whose values were invented rather than known (by an
+    /// import, say), in the validation paths' form: `nodes[api].service_time`,
+    /// `workloads[imported traffic].arrival.rate_per_s`. A run of a design
+    /// with placeholders says its results rest on them; editing such a value
+    /// removes its path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placeholders: Vec<String>,
 }
 
 impl Default for Design {
@@ -211,6 +218,7 @@ impl Default for Design {
             slos: Vec::new(),
             scenarios: Vec::new(),
             simulation: SimulationSettings::default(),
+            placeholders: Vec::new(),
         }
     }
 }

@@ -14,11 +14,13 @@ use crate::model::{Design, FORMAT_VERSION, Node, NodeKind};
 // here because validation is where most of them come from.
 pub use crate::problem::{Problem, Severity, Target, has_errors};
 
+mod brokers;
 mod discovery;
 mod edges;
 mod items;
 mod sink;
 
+use brokers::check_brokers;
 use discovery::check_discovery;
 use edges::{check_edges, check_sync_cycles};
 use items::{check_faults, check_scenarios, check_slos, check_workloads};
@@ -51,6 +53,7 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     }
     let nodes_by_id = check_nodes(design, &mut sink);
     check_edges(design, &nodes_by_id, &mut sink);
+    check_brokers(design, &nodes_by_id, &mut sink);
     check_discovery(design, &nodes_by_id, &mut sink);
     check_sync_cycles(design, &mut sink);
     check_workloads(design, &nodes_by_id, &mut sink);
