@@ -23,6 +23,19 @@ pub(super) const MAX_PLACEHOLDER_UTILIZATION: f64 = 0.5;
 /// Name of the workload an import adds.
 pub(super) const WORKLOAD_NAME: &str = "imported traffic";
 
+/// What a workload's labels declare about its node (our exports write them).
+#[derive(Default)]
+pub(super) struct Declared {
+    /// The node's name.
+    pub name: Option<String>,
+    /// The node's kind, as in design files (`database`).
+    pub kind: Option<String>,
+    /// The label the kind came from, for the notes.
+    pub kind_label: &'static str,
+    /// The node's group.
+    pub group: Option<String>,
+}
+
 /// A design under construction.
 pub(super) struct Builder {
     pub design: Design,
@@ -60,16 +73,27 @@ impl Builder {
     }
 
     /// A node for workload `id`, its kind decided from its image, environment
-    /// and ports; `None` (and a note) for a workload that is not on any
-    /// request's path. The caller fills it and pushes it.
-    pub(super) fn node(
+    /// and ports — or from what the file's own labels declare (an export of
+    /// ours writes the node's name, kind and group: a declared kind wins over
+    /// inference, a declared name and group are kept); `None` (and a note)
+    /// for a workload that is not on any request's path. The caller fills it
+    /// and pushes it.
+    pub(super) fn node_declared(
         &mut self,
         id: &str,
         image: Option<&str>,
         env: &[(String, String)],
         ports: &[u16],
+        declared: &Declared,
     ) -> Option<Node> {
-        let inferred = kinds::infer(id, image, env, ports);
+        let declared_kind = declared.kind.as_deref().and_then(|k| NodeKind::ALL.into_iter().find(|n| n.as_str() == k));
+        let inferred = match declared_kind {
+            Some(kind) => kinds::Inferred {
+                role: Role::Node { kind, preset: image.and_then(crate::export::infra::by_image).map(|i| i.key) },
+                rule: format!("its label `{}` says so", declared.kind_label),
+            },
+            None => kinds::infer(id, image, env, ports),
+        };
         let (kind, preset) = match inferred.role {
             Role::Aside(what) => {
                 self.note(format!(
@@ -81,8 +105,13 @@ impl Builder {
             }
             Role::Node { kind, preset } => (kind, preset),
         };
-        let mut node = Node::new(id, id, kind);
+        let name = declared
+            .name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty() && !self.design.nodes.iter().any(|o| o.name == *n));
+        let mut node = Node::new(id, name.unwrap_or(id), kind);
         node.preset = preset.map(str::to_owned);
+        node.group.clone_from(&declared.group);
         node.deployment.image = image.map(str::to_owned);
         self.rules.insert(id.to_owned(), inferred.rule);
         self.envs.insert(id.to_owned(), env.to_vec());

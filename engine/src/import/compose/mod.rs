@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::build::Builder;
+use super::build::{Builder, Declared};
 use super::{ImportError, ImportFormat};
 use super::{discovery, values};
 use crate::Design;
@@ -133,7 +133,15 @@ fn add_nodes(b: &mut Builder, services: &Map<String, Value>) -> Vec<String> {
         let image = spec_map.get("image").and_then(Value::as_str);
         let env = environment(spec_map);
         let (container_ports, published) = ports(spec_map);
-        let Some(mut node) = b.node(svc, image, &env, &container_ports) else { continue };
+        let labels = service::pairs(spec_map.get("labels"));
+        let label = |key: &str| labels.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let declared = Declared {
+            name: label("switchboard.node"),
+            kind: label("switchboard.kind"),
+            kind_label: "switchboard.kind",
+            group: label("switchboard.group"),
+        };
+        let Some(mut node) = b.node_declared(svc, image, &env, &container_ports, &declared) else { continue };
         if image.is_none() {
             b.note(if spec_map.contains_key("build") {
                 format!("{svc}: built from source, no image: set deployment.image before exporting")

@@ -8,7 +8,12 @@ use crate::model::Healthcheck;
 
 /// Environment as pairs, from the map form or the `KEY=VALUE` list form.
 pub(super) fn environment(spec: &Map<String, Value>) -> Vec<(String, String)> {
-    match spec.get("environment") {
+    pairs(spec.get("environment"))
+}
+
+/// A mapping or a `KEY=VALUE` list (environment, labels) as pairs.
+pub(super) fn pairs(value: Option<&Value>) -> Vec<(String, String)> {
+    match value {
         Some(Value::Object(map)) => {
             map.iter().map(|(k, v)| (k.clone(), values::scalar(v).unwrap_or_default())).collect()
         }
@@ -31,14 +36,17 @@ pub(super) fn ports(spec: &Map<String, Value>) -> (Vec<u16>, bool) {
     let mut published = false;
     for p in spec.get("ports").and_then(Value::as_array).into_iter().flatten() {
         let (target, is_published) = match p {
-            Value::Object(long) => (long.get("target").and_then(values::uint), long.contains_key("published")),
+            // Every `ports` entry publishes: one without a host port (`"8080"`,
+            // or the long form without `published`, as for several replicas)
+            // gets an ephemeral one.
+            Value::Object(long) => (long.get("target").and_then(values::uint), true),
             other => {
                 let Some(text) = values::scalar(other) else { continue };
                 // [host_ip:][host_port:]container_port[/protocol]; ranges keep their first port.
                 let no_proto = text.split('/').next().unwrap_or(&text);
                 let last = no_proto.rsplit(':').next().unwrap_or(no_proto);
                 let first_port = last.split('-').next().unwrap_or(last);
-                (first_port.trim().parse::<u64>().ok(), no_proto.contains(':'))
+                (first_port.trim().parse::<u64>().ok(), true)
             }
         };
         published |= is_published;

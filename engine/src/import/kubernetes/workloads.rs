@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::super::build::Builder;
+use super::super::build::{Builder, Declared};
 use super::super::values;
 use super::{WORKLOAD_KINDS, kind_of, namespace_of, str_at};
 use crate::model::{Healthcheck, NodeKind};
@@ -95,7 +95,15 @@ fn add_node(b: &mut Builder, o: &Value, id: &str, pod: &Value, env: &[(String, S
         .flatten()
         .filter_map(|p| p.get("containerPort").and_then(values::uint).and_then(|p| u16::try_from(p).ok()))
         .collect();
-    let mut node = b.node(id, container.get("image").and_then(Value::as_str), env, &ports)?;
+    let declared = Declared {
+        name: str_at(o, "/metadata/annotations/switchboard~1node").map(str::to_owned),
+        kind: str_at(o, "/metadata/annotations/switchboard~1kind").map(str::to_owned),
+        kind_label: "switchboard/kind",
+        group: str_at(o, "/metadata/annotations/switchboard~1group")
+            .or_else(|| str_at(o, "/metadata/namespace"))
+            .map(str::to_owned),
+    };
+    let mut node = b.node_declared(id, container.get("image").and_then(Value::as_str), env, &ports, &declared)?;
     if containers.is_some_and(|c| c.len() > 1) {
         b.note(format!("{id}: only the first container is modelled; sidecars are left out"));
     }
@@ -107,7 +115,6 @@ fn add_node(b: &mut Builder, o: &Value, id: &str, pod: &Value, env: &[(String, S
         "Pod" => 1,
         _ => o.pointer("/spec/replicas").and_then(values::uint).and_then(|r| u32::try_from(r).ok()).unwrap_or(1).max(1),
     };
-    node.group = str_at(o, "/metadata/namespace").map(str::to_owned);
     node.deployment.port = ports.first().copied();
     node.deployment.cpu_millicores =
         container.pointer("/resources/requests/cpu").and_then(values::scalar).and_then(|c| values::millicores(&c));
