@@ -378,7 +378,14 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
                 return refuse(tr("command-node-needs-name"));
             }
             let id = node.id.clone();
-            *node_mut(design, &id)? = *node;
+            let slot = node_mut(design, &id)?;
+            // A service time typed in is no longer an import's invention.
+            let measured = slot.service_time != node.service_time;
+            *slot = *node;
+            if measured {
+                let path = format!("nodes[{id}].service_time");
+                design.placeholders.retain(|p| *p != path);
+            }
         }
         Command::Rename { id, name } => {
             let name = name.trim().to_owned();
@@ -446,7 +453,13 @@ fn execute(design: &mut Design, command: Command) -> Result<(), CommandError> {
                 return refuse(tr_args("command-no-workload", &[("name", format!("{name:?}").into())]));
             };
             let new_name = workload.name.clone();
+            // A rate typed in is no longer an import's invention.
+            let rate_changed = slot.arrival != workload.arrival;
             *slot = *workload;
+            if rate_changed {
+                let path = format!("workloads[{name}].arrival.rate_per_s");
+                design.placeholders.retain(|p| *p != path);
+            }
             if new_name != name {
                 // Keep the SLOs attached to the renamed workload.
                 for slo in &mut design.slos {
@@ -606,6 +619,23 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(doc.revision(), rev);
         assert_eq!(doc.design().node("a").unwrap().name, "alpha");
+    }
+
+    #[test]
+    fn editing_a_placeholder_value_removes_it_in_the_same_undo_step() {
+        let mut doc = two_nodes();
+        let mut design = doc.design().clone();
+        design.placeholders = vec!["nodes[a].service_time".into(), "nodes[b].service_time".into()];
+        doc = Document::new(design, None);
+        let mut a = doc.design().node("a").unwrap().clone();
+        a.name = "alpha".into();
+        doc.apply(Command::SetNode(Box::new(a.clone()))).unwrap();
+        assert_eq!(doc.design().placeholders.len(), 2, "a rename leaves the service time invented");
+        a.service_time = engine::model::Distribution::Constant { value_ms: 4.0 };
+        doc.apply(Command::SetNode(Box::new(a))).unwrap();
+        assert_eq!(doc.design().placeholders, vec!["nodes[b].service_time".to_owned()]);
+        doc.undo();
+        assert_eq!(doc.design().placeholders.len(), 2);
     }
 
     #[test]
