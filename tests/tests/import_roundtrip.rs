@@ -98,3 +98,69 @@ fn kubernetes_round_trip_keeps_workloads_and_dependencies() {
         assert_eq!(hpas(&first), hpas(&second), "{name}: HPAs survive");
     }
 }
+
+/// What a round trip must keep: each exported node's name, kind and group,
+/// and the names of the entry points (what clients call).
+type Carried = (BTreeSet<(String, String, Option<String>)>, BTreeSet<String>);
+
+fn carried(d: &engine::Design) -> Carried {
+    use engine::model::NodeKind;
+    let exported = |k: NodeKind| !matches!(k, NodeKind::Client | NodeKind::Receiver);
+    let nodes = d
+        .nodes
+        .iter()
+        .filter(|n| exported(n.kind))
+        .map(|n| (n.name.clone(), n.kind.as_str().to_owned(), n.group.clone()))
+        .collect();
+    // A workload enters at its entry node, or through a client at what the client calls.
+    let mut entries = BTreeSet::new();
+    for w in &d.workloads {
+        let Some(entry) = d.node(&w.entry) else { continue };
+        if entry.kind == NodeKind::Client {
+            let called = d.edges.iter().filter(|e| e.from == entry.id).filter_map(|e| d.node(&e.to));
+            entries.extend(called.filter(|n| exported(n.kind)).map(|n| n.name.clone()));
+        } else if exported(entry.kind) {
+            entries.insert(entry.name.clone());
+        }
+    }
+    (nodes, entries)
+}
+
+/// Every sample and every design the import fixtures give.
+fn designs_and_imported_fixtures() -> Vec<(String, engine::Design)> {
+    let mut all = export_support::samples();
+    let dir = export_support::root().join("tests/fixtures/import");
+    let mut files: Vec<std::path::PathBuf> =
+        std::fs::read_dir(&dir).unwrap().filter_map(|e| Some(e.ok()?.path())).collect();
+    files.sort();
+    for path in files {
+        if path.to_string_lossy().contains(".override.") {
+            continue; // an override is a fragment, imported over its base
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        if let Ok(imp) = import(&text, None, &path.display().to_string()) {
+            all.push((path.display().to_string(), imp.design));
+        }
+    }
+    assert!(all.len() > 10);
+    all
+}
+
+#[test]
+fn round_trips_restore_names_kinds_groups_and_entry_points() {
+    for format in [ExportFormat::Compose, ExportFormat::Kubernetes] {
+        for (name, design) in designs_and_imported_fixtures() {
+            let text = export(&design, format).unwrap().text();
+            let back = import(&text, None, "exported.yaml").unwrap();
+            let (mut nodes, entries) = carried(&design);
+            if format == ExportFormat::Kubernetes {
+                // The Kubernetes export deploys no registry: the platform's
+                // own Services discover instances (the export says so).
+                nodes.retain(|(_, kind, _)| kind != "registry");
+            }
+            let (nodes_back, entries_back) = carried(&back.design);
+            assert_eq!(nodes, nodes_back, "{name} via {format:?}: names, kinds, groups");
+            assert_eq!(entries, entries_back, "{name} via {format:?}: entry points");
+        }
+    }
+}

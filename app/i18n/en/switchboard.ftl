@@ -662,7 +662,7 @@ import-read-as = Read as { $format }: { $nodes ->
         [one] { $edges } edge
        *[other] { $edges } edges
     }, laid out automatically. The design is not saved yet.
-import-not-mapped = Not mapped or assumed ({ $count })
+import-not-mapped = Conversion notes: kinds, what became a call, placeholders, what was not mapped ({ $count })
 run-cannot = The design cannot be simulated ({ $problems }, see below).
 run-failed = Simulation failed: { $error }
 chooser-exported = Exported { $what } to { $path }

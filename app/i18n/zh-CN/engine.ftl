@@ -222,3 +222,5 @@ engine-label-bulkhead = 舱壁 { $n }
 engine-label-fallback = 降级
 engine-edge-row-operation = { $base } · 操作 { $op }
 engine-edge-row-workload = { $base } · 负载 { $names }
+engine-results-rest-on-placeholders = 结果依赖于设计中标记为臆设的 { $count } 个占位值（第一个：{ $first }）：请用实测值替换
+engine-broker-has-no-subscriber = 消息代理 { $name } 有发布者但没有订阅者：消息会一直积压

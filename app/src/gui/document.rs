@@ -390,6 +390,23 @@ mod tests {
     }
 
     #[test]
+    fn editing_a_placeholder_value_removes_it_in_the_same_undo_step() {
+        let mut doc = two_nodes();
+        let mut design = doc.design().clone();
+        design.placeholders = vec!["nodes[a].service_time".into(), "nodes[b].service_time".into()];
+        doc = Document::new(design, None);
+        let mut a = doc.design().node("a").unwrap().clone();
+        a.name = "alpha".into();
+        doc.apply(Command::SetNode(Box::new(a.clone()))).unwrap();
+        assert_eq!(doc.design().placeholders.len(), 2, "a rename leaves the service time invented");
+        a.service_time = engine::model::Distribution::Constant { value_ms: 4.0 };
+        doc.apply(Command::SetNode(Box::new(a))).unwrap();
+        assert_eq!(doc.design().placeholders, vec!["nodes[b].service_time".to_owned()]);
+        doc.undo();
+        assert_eq!(doc.design().placeholders.len(), 2);
+    }
+
+    #[test]
     fn removing_a_node_removes_its_edges_and_receivers() {
         let mut doc = two_nodes();
         let mut r = Node::new("r", "on save", NodeKind::Receiver);

@@ -306,8 +306,26 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     notes.push(plan.simulation_only_note());
     let project = names::dns_label(&design.name, names::DNS_LABEL_MAX);
     let file = ComposeFile { name: if project.is_empty() { "switchboard".into() } else { project }, services, configs };
-    let text = super::yaml(ExportFormat::Compose, &file)?;
+    let text = match serde_json::to_value(&file) {
+        Ok(mut value) => {
+            escape_dollars(&mut value);
+            super::yaml(ExportFormat::Compose, &value)?
+        }
+        Err(_) => super::yaml(ExportFormat::Compose, &file)?,
+    };
     Ok((vec![(ExportFormat::Compose.file_name().to_owned(), text)], notes))
+}
+
+/// Compose interpolates `$` in every value it reads (`${VAR}`, `$VAR`):
+/// a `$` the design means literally (a password, a URL, a command) is
+/// written `$$`, so the file starts what the design says.
+fn escape_dollars(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) if s.contains('$') => *s = s.replace('$', "$$"),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(escape_dollars),
+        serde_json::Value::Object(map) => map.values_mut().for_each(escape_dollars),
+        _ => {}
+    }
 }
 
 /// The healthcheck `test` of a known image: its native check, run only with

@@ -62,7 +62,6 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
             continue;
         }
         let mut node = Node::new(name.clone(), name.clone(), NodeKind::Service);
-        node.service_time = Distribution::Constant { value_ms: 0.0 };
         if let Some(r) = field(svc, "numReplicas").as_ref().and_then(values::uint).and_then(|r| u32::try_from(r).ok()) {
             node.capacity.replicas = r.max(1);
         }
@@ -104,7 +103,15 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
         b.design.nodes.push(node);
     }
 
+    let mut without_script: Vec<&str> = Vec::new();
     for (name, script) in &scripts {
+        if script.as_array().is_none_or(Vec::is_empty) {
+            // isotope answers at once; the design's default keeps the node
+            // doing some work, and the placeholder list says it is invented.
+            without_script.push(name);
+            continue;
+        }
+        b.measured.insert(name.clone());
         let mut steps = Vec::new();
         for raw in script.as_array().into_iter().flatten() {
             match raw {
@@ -121,7 +128,8 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
                 other => steps.push(command(other, default_request_bytes, name, &mut b.notes)),
             }
         }
-        let sleep_ms: f64 = steps.iter().map(|s| s.sleep_ms).sum();
+        // Summed from +0.0: an empty float sum is -0.0, which a design file would show.
+        let sleep_ms: f64 = steps.iter().fold(0.0, |total, s| total + s.sleep_ms);
         let sleep_after_call = steps
             .iter()
             .enumerate()
@@ -162,8 +170,13 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
     if response_sizes {
         b.note("responseSize is not modelled (request sizes became payload sizes)");
     }
-    b.add_entries(&entries);
-    Ok((b.design, b.notes))
+    if !without_script.is_empty() {
+        b.note(format!(
+            "{} without a script: isotope answers at once; their service time is a placeholder (the default, exponential with mean 10 ms)",
+            without_script.join(", ")
+        ));
+    }
+    Ok(b.finish(&entries))
 }
 
 /// One script command: `sleep: 10ms`, `call: b` or `call: {service: b, size: 1KB}`.

@@ -5,14 +5,18 @@
 //! and autoscaling, laid out left to right. Every import reports what it
 //! could not map; nothing is dropped silently.
 
+mod brokers;
 mod build;
 mod compose;
 mod discovery;
 mod isotope;
+mod kinds;
 mod kubernetes;
 mod layout;
+mod load;
 mod values;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -115,12 +119,58 @@ pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 /// # Errors
 /// Unparseable text, an unrecognised format, or a document of the wrong shape.
 pub fn import(text: &str, from: Option<ImportFormat>, file_name: &str) -> Result<Imported, ImportError> {
-    let docs = values::parse_documents(text, file_name)?;
+    import_files(&[Source { text, name: file_name }], from, &BTreeMap::new())
+}
+
+/// One input file.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// Its text.
+    pub text: &'a str,
+    /// Its name, for errors and the design's name.
+    pub name: &'a str,
+}
+
+/// Import a design from several files: a Compose base file and its
+/// overrides (merged in order, as `docker compose -f a.yml -f b.yml`
+/// merges them), or Kubernetes manifests split over files. `variables`
+/// resolve Compose's `${VAR}` (the `.env` file's; unset ones are reported).
+///
+/// # Errors
+/// Unparseable text, an unrecognised format, or a document of the wrong shape.
+pub fn import_files(
+    sources: &[Source<'_>],
+    from: Option<ImportFormat>,
+    variables: &BTreeMap<String, String>,
+) -> Result<Imported, ImportError> {
+    let first = sources.first().ok_or_else(|| ImportError::Unrecognised { file: "(no file)".to_owned() })?;
+    let mut parsed: Vec<Vec<serde_json::Value>> = Vec::with_capacity(sources.len());
+    for s in sources {
+        if is_helm_template(s.text) {
+            return Err(ImportError::Shape {
+                file: s.name.to_owned(),
+                format: ImportFormat::Kubernetes,
+                reason: "a Helm chart template (`{{ .Values ... }}`): run `helm template RELEASE CHART > manifests.yaml` first and import its output".to_owned(),
+            });
+        }
+        parsed.push(values::parse_documents(s.text, s.name)?);
+    }
+    let file_name = first.name;
     let format = match from {
         Some(f) => f,
-        None => {
-            detect_docs(&docs, file_name).ok_or_else(|| ImportError::Unrecognised { file: file_name.to_owned() })?
+        None => parsed
+            .first()
+            .and_then(|docs| detect_docs(docs, file_name))
+            .ok_or_else(|| ImportError::Unrecognised { file: file_name.to_owned() })?,
+    };
+    let mut pre_notes: Vec<String> = Vec::new();
+    let docs: Vec<serde_json::Value> = if format == ImportFormat::Compose {
+        compose_documents(parsed, sources, variables, &mut pre_notes)
+    } else {
+        if format == ImportFormat::Isotope && sources.len() > 1 {
+            pre_notes.push("an isotope graph is one file: only the first was read".to_owned());
         }
+        parsed.into_iter().flatten().collect()
     };
     let (mut design, notes) = match format {
         ImportFormat::Compose => compose::import(&docs, file_name)?,
@@ -128,7 +178,53 @@ pub fn import(text: &str, from: Option<ImportFormat>, file_name: &str) -> Result
         ImportFormat::Isotope => isotope::import(&docs, file_name)?,
     };
     layout::layered(&mut design);
-    Ok(Imported { format, design, notes })
+    pre_notes.extend(notes);
+    Ok(Imported { format, design, notes: pre_notes })
+}
+
+/// Each file's variables resolved, then the overrides merged into the base.
+fn compose_documents(
+    parsed: Vec<Vec<serde_json::Value>>,
+    sources: &[Source<'_>],
+    variables: &BTreeMap<String, String>,
+    notes: &mut Vec<String>,
+) -> Vec<serde_json::Value> {
+    let mut unresolved = compose::interpolate::Unresolved::default();
+    let mut merged: Option<serde_json::Value> = None;
+    for (docs, source) in parsed.into_iter().zip(sources) {
+        let Some(mut doc) = docs.into_iter().next() else { continue };
+        compose::interpolate::interpolate(&mut doc, variables, &mut unresolved);
+        match merged.as_mut() {
+            None => merged = Some(doc),
+            Some(base) => {
+                compose::merge::merge(base, doc);
+                notes.push(format!("{} merged over the files before it, as Compose merges overrides", source.name));
+            }
+        }
+    }
+    if !unresolved.unset.is_empty() {
+        let names: Vec<&str> = unresolved.unset.iter().map(String::as_str).collect();
+        notes.push(format!(
+            "variables without a value or a default became empty text, as Compose does: {} (set them in the .env file next to the Compose file)",
+            names.join(", ")
+        ));
+    }
+    for (name, message) in &unresolved.required {
+        notes.push(format!("required variable {name} is not set: {message}"));
+    }
+    merged.into_iter().collect()
+}
+
+/// Whether a text is a Helm template rather than manifests: Go template
+/// actions that read Helm's objects (`.Values`, `.Release`, `.Chart`,
+/// `include`), which only `helm template` turns into YAML.
+fn is_helm_template(text: &str) -> bool {
+    text.match_indices("{{").any(|(i, _)| {
+        let action = text.get(i..).and_then(|t| t.get(..t.find("}}").unwrap_or(t.len()).min(200))).unwrap_or("");
+        ["Values", "Release.", "Chart.", "include ", "template ", "toYaml", "Capabilities"]
+            .iter()
+            .any(|w| action.contains(w))
+    })
 }
 
 /// The format of a text, if it can be recognised.

@@ -153,17 +153,35 @@ pub(super) fn fraction(v: &Value) -> Option<f64> {
 /// `kafka-1:9092,kafka-2:9092` → both, `cart.shop.svc.cluster.local:7070` →
 /// `cart`. Only the first DNS label is kept (Kubernetes appends namespaces).
 pub(super) fn hosts(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    for host in full_hosts(value) {
+        let first = host.split('.').next().unwrap_or("").to_owned();
+        if !first.is_empty() && !out.contains(&first) {
+            out.push(first);
+        }
+    }
+    out
+}
+
+/// The whole host names an address mentions, lower case:
+/// `http://api.internal:8080/x` → `api.internal`.
+pub(super) fn full_hosts(value: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    // Key/value DSNs: `host=db port=5432 ...`, `Server=sqldata;User Id=sa`:
+    // only the host's key counts, every other word is not a host.
+    let key_values = value.contains('=') && !value.contains("://");
     for part in value.split([',', ' ', ';']) {
         let mut p = part.trim();
         if p.is_empty() {
             continue;
         }
-        // Key/value DSNs: `host=db port=5432 ...`.
-        if let Some(h) = p.strip_prefix("host=") {
-            p = h;
-        } else if p.contains('=') && !p.contains("://") {
-            continue;
+        if key_values {
+            let Some((k, v)) = p.split_once('=') else { continue };
+            if !matches!(k.trim().to_ascii_lowercase().as_str(), "host" | "server" | "datasource" | "addr" | "address")
+            {
+                continue;
+            }
+            p = v;
         }
         if let Some(i) = p.find("://") {
             p = &p[i + 3..];
@@ -174,13 +192,34 @@ pub(super) fn hosts(value: &str) -> Vec<String> {
         if let Some(i) = p.rfind('@') {
             p = &p[i + 1..];
         }
-        let host = if p.starts_with('[') { "" } else { p.split(':').next().unwrap_or("") };
-        let first = host.split('.').next().unwrap_or("");
-        if !first.is_empty() && !out.iter().any(|h: &String| h == first) {
-            out.push(first.to_owned());
+        let host = if p.starts_with('[') { "" } else { p.split([':', ',']).next().unwrap_or("") };
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        if !host.is_empty() && !out.contains(&host) {
+            out.push(host);
         }
     }
     out
+}
+
+/// Whether a variable holds a health-check URL (`OrderingUrlHC`,
+/// `HealthChecksUI__HealthChecks__0__Uri`, `..._HEALTH_URL`, or a URL whose
+/// path is `/health`, `/healthz`, `/hc`, ...): a probe, not a call a
+/// request makes.
+pub(super) fn is_health_check(key: &str, value: &str) -> bool {
+    const PATHS: [&str; 9] =
+        ["/hc", "/health", "/healthz", "/healthcheck", "/liveness", "/readiness", "/livez", "/readyz", "/ready"];
+    let k = key.to_ascii_uppercase();
+    let words: Vec<&str> = k.split(['_', '.', ':']).filter(|w| !w.is_empty()).collect();
+    let key_says = k.contains("HEALTHCHECK")
+        || k.contains("HEALTH_CHECK")
+        || words.iter().any(|w| *w == "HC" || *w == "HEALTH")
+        || (key.ends_with("HC")
+            && key.len() > 2
+            && key.as_bytes().get(key.len() - 3).is_some_and(u8::is_ascii_lowercase));
+    let path = value.find("://").map_or(value, |i| &value[i + 3..]);
+    let path = path.find('/').map_or("", |i| &path[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("").trim_end_matches('/').to_ascii_lowercase();
+    key_says || PATHS.iter().any(|p| path == *p || path.ends_with(p))
 }
 
 /// Whether an environment variable probably holds another service's address.
@@ -202,7 +241,11 @@ pub(super) fn is_address_key(key: &str) -> bool {
         "_BOOTSTRAP_SERVERS",
     ];
     let k = key.to_ascii_uppercase();
-    SUFFIXES.iter().any(|s| k.ends_with(s)) || k.ends_with("URL") || k == "DATABASE_URL"
+    SUFFIXES.iter().any(|s| k.ends_with(s))
+        || k.ends_with("URL")
+        || k.ends_with("CONNECTIONSTRING")
+        || k.ends_with("CONNECTION")
+        || k == "DATABASE_URL"
 }
 
 #[cfg(test)]
@@ -237,5 +280,17 @@ mod tests {
         assert_eq!(hosts("redis"), vec!["redis"]);
         assert!(is_address_key("PRODUCT_CATALOG_SERVICE_ADDR"));
         assert!(!is_address_key("LOG_LEVEL"));
+        assert_eq!(full_hosts("http://api.internal:8080/x"), vec!["api.internal"]);
+        assert_eq!(hosts("Server=sqldata;Database=orders;User Id=sa"), vec!["sqldata"]);
+    }
+
+    #[test]
+    fn health_check_urls() {
+        assert!(is_health_check("OrderingUrlHC", "http://ordering-api/hc"));
+        assert!(is_health_check("HealthChecksUI__HealthChecks__0__Uri", "http://webmvc/hc"));
+        assert!(is_health_check("CATALOG_HEALTH_URL", "http://catalog:8080/status"));
+        assert!(is_health_check("CATALOG_PROBE_URL", "http://catalog:8080/healthz"));
+        assert!(!is_health_check("CATALOG_URL", "http://catalog:8080/api"));
+        assert!(!is_health_check("ORDERS_URL", "http://orders:8080"));
     }
 }

@@ -199,6 +199,13 @@ pub struct Design {
     /// Price table for the cost figures; absent means the design is not priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostSettings>,
+    /// Field paths whose values were invented rather than known (by an
+    /// import, say), in the validation paths' form: `nodes[api].service_time`,
+    /// `workloads[imported traffic].arrival.rate_per_s`. A run of a design
+    /// with placeholders says its results rest on them; editing such a value
+    /// removes its path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placeholders: Vec<String>,
 }
 
 impl Default for Design {
@@ -215,6 +222,7 @@ impl Default for Design {
             scenarios: Vec::new(),
             simulation: SimulationSettings::default(),
             cost: None,
+            placeholders: Vec::new(),
         }
     }
 }

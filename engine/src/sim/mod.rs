@@ -401,7 +401,18 @@ pub fn run_with_sampled_traces(
         run_plan(cf, options, control, |i, r| fold.fold(r, i as usize))?;
         without.push(fold);
     }
-    Ok((aggregate.finish(&without), sampled))
+    let mut report = aggregate.finish(&without);
+    if !design.placeholders.is_empty() {
+        // An imported design's invented numbers make every figure a guess:
+        // say so next to the results, not only in the import's notes.
+        report.warnings.push(crate::msg!(
+            "engine-results-rest-on-placeholders",
+            "the results rest on {count} placeholder value(s) the design marks as invented (first: {first}): replace them with measured values",
+            count = design.placeholders.len(),
+            first = design.placeholders.first().cloned().unwrap_or_default()
+        ));
+    }
+    Ok((report, sampled))
 }
 
 /// Refuse a run whose estimated peak memory is above its limit.

@@ -14,12 +14,14 @@ use crate::model::{Design, FORMAT_VERSION, Node, NodeKind};
 // here because validation is where most of them come from.
 pub use crate::problem::{Problem, Severity, Target, has_errors};
 
+mod brokers;
 mod cost;
 mod discovery;
 mod edges;
 mod items;
 mod sink;
 
+use brokers::check_brokers;
 use cost::check_cost;
 use discovery::check_discovery;
 use edges::{check_edges, check_sync_cycles};
@@ -53,6 +55,7 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     }
     let nodes_by_id = check_nodes(design, &mut sink);
     check_edges(design, &nodes_by_id, &mut sink);
+    check_brokers(design, &nodes_by_id, &mut sink);
     check_discovery(design, &nodes_by_id, &mut sink);
     check_sync_cycles(design, &mut sink);
     check_workloads(design, &nodes_by_id, &mut sink);

@@ -134,7 +134,14 @@ fn set_node(design: &mut Design, node: Node) -> Result<(), CommandError> {
         return refuse(tr("command-node-needs-name"));
     }
     let id = node.id.clone();
-    *node_mut(design, &id)? = node;
+    let slot = node_mut(design, &id)?;
+    // A service time typed in is no longer an import's invention.
+    let measured = slot.service_time != node.service_time;
+    *slot = node;
+    if measured {
+        let path = format!("nodes[{id}].service_time");
+        design.placeholders.retain(|p| *p != path);
+    }
     Ok(())
 }
 
@@ -192,7 +199,13 @@ fn set_workload(design: &mut Design, name: &str, workload: engine::model::Worklo
         return refuse(tr_args("command-no-workload", &[("name", format!("{name:?}").into())]));
     };
     let new_name = workload.name.clone();
+    // A rate typed in is no longer an import's invention.
+    let rate_changed = slot.arrival != workload.arrival;
     *slot = workload;
+    if rate_changed {
+        let path = format!("workloads[{name}].arrival.rate_per_s");
+        design.placeholders.retain(|p| *p != path);
+    }
     if new_name != name {
         // Keep the SLOs attached to the renamed workload.
         for slo in &mut design.slos {

@@ -260,6 +260,8 @@ impl UnitObjects<'_, '_> {
         let node = self.unit.node;
         let mut annotations = Map::new();
         annotations.push("switchboard/node", node.name.clone());
+        // The kind an image cannot tell (Redis as a broker): read back on import.
+        annotations.push("switchboard/kind", node.kind.as_str().to_owned());
         if let Some(g) = &node.group {
             annotations.push("switchboard/group", g.clone());
         }
