@@ -275,10 +275,10 @@ fn pinning_a_baseline_compares_two_runs() {
     h.get_by_label("Run #2 ×2 against baseline #1:");
 }
 
-/// Check every figure of an HTML report against the JSON report; returns
-/// the keys checked.
-fn check_html_against_json(report: &Report, html: &str) -> Vec<String> {
-    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+/// Check every figure of an HTML report against the JSON report the CLI
+/// writes (with its cost, for a priced design); returns the keys checked.
+fn check_html_against_json(report: &Report, design: &engine::Design, html: &str) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&engine::cost::report_json(report, design)).unwrap();
     assert!(!html.contains("<script src"), "no script from outside the page");
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no remote resources");
     let mut checked = Vec::new();
@@ -315,8 +315,10 @@ fn html_report_numbers_equal_the_json_report() {
     let d = sample("ecommerce-checkout.json", 12.0);
     let report = engine::sim::run(&d, &engine::sim::RunOptions::default(), &engine::sim::RunControl::new()).unwrap();
     let html = engine::report_html::html(&report, &d);
-    let checked = check_html_against_json(&report, &html).len();
+    let keys = check_html_against_json(&report, &d, &html);
+    let checked = keys.len();
     assert!(checked > 100, "only {checked} figures checked");
+    assert!(keys.iter().any(|k| k.starts_with("cost/")), "the priced sample's cost figures are checked too");
     // The visible p99 of each workload is there too.
     for w in &report.workloads {
         assert!(html.contains(&format!(
@@ -399,7 +401,7 @@ fn html_report_has_goodput_faults_and_policies_equal_to_the_json() {
         let report =
             engine::sim::run(&d, &engine::sim::RunOptions::default(), &engine::sim::RunControl::new()).unwrap();
         let html = engine::report_html::html(&report, &d);
-        let keys = check_html_against_json(&report, &html);
+        let keys = check_html_against_json(&report, &d, &html);
         for key in [
             "load/goodput_per_s",
             "load/throughput_per_s",
@@ -419,7 +421,7 @@ fn html_report_has_goodput_faults_and_policies_equal_to_the_json() {
     let report = engine::sim::run(&d, &engine::sim::RunOptions::default(), &engine::sim::RunControl::new()).unwrap();
     let html = engine::report_html::html(&report, &d);
     assert!(html.contains("Circuit breakers (first replication)"));
-    assert!(check_html_against_json(&report, &html).iter().any(|k| k.ends_with("/policy/breaker/time_open_s")));
+    assert!(check_html_against_json(&report, &d, &html).iter().any(|k| k.ends_with("/policy/breaker/time_open_s")));
 }
 
 #[test]
