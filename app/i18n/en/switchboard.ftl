@@ -1117,3 +1117,11 @@ files-save = Save
 files-open = Open
 results-run-baseline = { $run } (baseline)
 results-discovery-platform = (platform)
+
+## Cost (#19)
+inspector-cost = Cost
+cost-per-month = { $amount } per month
+cost-unpriced = unpriced (no CPU or memory request, no monthly price)
+cost-no-requests = no requests finished
+summary-cost = Cost: { $month } per month, { $million } per million requests (price table { $table })
+summary-cost-unpriced = Unpriced (not counted): { $nodes }

@@ -1050,3 +1050,11 @@ files-save = 保存
 files-open = 打开
 results-run-baseline = { $run }（基线）
 results-discovery-platform = （平台）
+
+## 成本 (#19)
+inspector-cost = 成本
+cost-per-month = 每月 { $amount }
+cost-unpriced = 未定价（无 CPU 或内存请求，也无月价）
+cost-no-requests = 没有完成的请求
+summary-cost = 成本：每月 { $month }，每百万请求 { $million }（价格表 { $table }）
+summary-cost-unpriced = 未定价（不计入）：{ $nodes }

@@ -313,6 +313,7 @@ fn node_ui(ui: &mut Ui, app: &mut SwitchboardApp, id: &str, actions: &mut Vec<Ac
     ui.add(egui::TextEdit::multiline(&mut node.description).desired_rows(2).desired_width(f32::INFINITY));
 
     load_ui(ui, app, id);
+    super::cost::inspector_row(ui, app.design(), &node);
 
     if node.kind != NodeKind::Client {
         egui::CollapsingHeader::new(RichText::new(tr("inspector-capacity")).strong())
