@@ -64,6 +64,8 @@ pub struct SwitchboardApp {
     /// The results view.
     pub results: results::ResultsView,
     run_on_start: bool,
+    /// Right-size… and Headroom…: the search running and its dialog.
+    pub rightsize: panels::rightsize::RightsizeState,
     /// The Export dialog, when open.
     pub export_dialog: Option<panels::export_dialog::ExportDialog>,
     /// Imports waiting for "save changes?" and the import report on screen.
@@ -144,6 +146,7 @@ impl SwitchboardApp {
             runs: run::Runs::default(),
             results: results::ResultsView::default(),
             run_on_start: config.run_on_start,
+            rightsize: panels::rightsize::RightsizeState::default(),
             export_dialog: None,
             import: panels::import::ImportState::default(),
             portal: if config.dialogs.is_native() { PortalProbe::start() } else { PortalProbe::known(false) },
@@ -205,6 +208,17 @@ impl SwitchboardApp {
                 .into_iter()
                 .find(|t| t.key().strip_prefix("tab-").is_some_and(|k| k.eq_ignore_ascii_case(name.trim())));
         }
+        // ... and of Right-size… or Headroom… (`SWITCHBOARD_SCREENSHOT_RIGHTSIZE=tune|headroom`).
+        if app.screenshot_mode
+            && let Ok(kind) = std::env::var("SWITCHBOARD_SCREENSHOT_RIGHTSIZE")
+        {
+            let kind = if kind.trim().eq_ignore_ascii_case("headroom") {
+                panels::rightsize::Kind::Headroom
+            } else {
+                panels::rightsize::Kind::Tune
+            };
+            panels::rightsize::start(&mut app, ctx, kind);
+        }
         // ... and of the inspector (`SWITCHBOARD_SCREENSHOT_SELECT=NODE_ID ...`).
         if app.screenshot_mode
             && let Ok(id) = std::env::var("SWITCHBOARD_SCREENSHOT_SELECT")
@@ -254,7 +268,7 @@ impl SwitchboardApp {
             self.run_on_start = false;
             self.start_run(ctx);
         }
-        if self.runs.is_running() {
+        if self.runs.is_running() || self.rightsize.is_running() {
             // A screenshot of the results waits for them.
             ctx.request_repaint();
             return;
@@ -329,6 +343,7 @@ impl SwitchboardApp {
         });
         panels::find::window(&ctx, self, &mut actions);
         panels::export_dialog::show(&ctx, self);
+        panels::rightsize::show(&ctx, self, &mut actions);
         panels::import::show(&ctx, self);
         panels::file_dialog::show(&ctx, self);
         panels::modals::show(&ctx, self, &mut actions);

@@ -14,5 +14,6 @@ pub mod minimap;
 pub mod modals;
 pub mod palette;
 pub mod problems;
+pub mod rightsize;
 pub mod status;
 pub mod timeline;
