@@ -153,7 +153,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Act
         .resizable(true)
         .default_size([720.0, 620.0])
         .show(ctx, |ui| {
-            egui::ScrollArea::vertical().auto_shrink([false, true]).show(ui, |ui| {
+            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                 body(ui, d, stale, actions, &mut close);
             });
         });
