@@ -1163,5 +1163,6 @@ headroom-saturates-first = Saturates first
 headroom-analytic = Capacity estimate saturates at
 headroom-runs = Runs
 headroom-first-failing = First to fail: { $slos }
+headroom-first-unstable = First failure: the run was unstable (a queue grew without bound).
 headroom-cap-hit = The run cap was reached before the interval closed.
 headroom-plot = p99 and error rate against the rate scale

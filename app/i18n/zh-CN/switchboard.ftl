@@ -1096,5 +1096,6 @@ headroom-saturates-first = 最先饱和
 headroom-analytic = 容量估算的饱和倍数
 headroom-runs = 运行次数
 headroom-first-failing = 最先未满足：{ $slos }
+headroom-first-unstable = 最先的失败：运行不稳定（队列无限增长）。
 headroom-cap-hit = 区间收敛之前已达到运行次数上限。
 headroom-plot = p99 与错误率随速率倍数的变化

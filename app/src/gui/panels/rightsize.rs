@@ -309,8 +309,19 @@ fn headroom_ui(ui: &mut Ui, h: &Headroom) {
         ui.label(h.runs.to_string());
         ui.end_row();
     });
-    if !h.first_failing.is_empty() {
-        ui.label(tr_args("headroom-first-failing", &[("slos", h.first_failing.join(", ").into())]));
+    // The run where the search first saw a failure: unstable (said in the
+    // UI's language), or the SLOs that did not pass (workload, objective, verdict).
+    let first = h.saturates_at_scale.and_then(|x| h.points.iter().find(|p| p.scale == x));
+    if first.is_some_and(|p| p.unstable) {
+        ui.label(tr("headroom-first-unstable"));
+    }
+    let slos: Vec<&str> = first
+        .map(|p| {
+            p.not_passing.iter().filter(|s| !p.unstable || !s.starts_with("unstable at")).map(String::as_str).collect()
+        })
+        .unwrap_or_default();
+    if !slos.is_empty() {
+        ui.label(tr_args("headroom-first-failing", &[("slos", slos.join(", ").into())]));
     }
     if h.run_cap_hit {
         ui.colored_label(style::warning_text(ui), tr("headroom-cap-hit"));
@@ -370,8 +381,9 @@ fn headroom_plot(ui: &mut Ui, points: &[HeadroomPoint]) {
                 .x_axis_label(tr("axis-rate-scale"))
                 .y_axis_label(tr("axis-p99-ms"))
                 .show(a, |p| {
-                    p.line(Line::new("p99", PlotPoints::from(p99.clone())));
-                    p.points(Points::new("p99", PlotPoints::from(p99)).radius(3.0));
+                    let blue = Color32::from_rgb(37, 99, 235);
+                    p.line(Line::new("p99", PlotPoints::from(p99.clone())).color(blue));
+                    p.points(Points::new("p99", PlotPoints::from(p99)).radius(3.0).color(blue));
                 });
             Plot::new("headroom-errors")
                 .height(220.0)
