@@ -151,7 +151,9 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Act
         .id(Id::new("rightsize-dialog"))
         .collapsible(false)
         .resizable(true)
-        .default_size([720.0, 620.0])
+        .default_size([760.0, 700.0])
+        .min_width(640.0)
+        .min_height(640.0)
         .show(ctx, |ui| {
             egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                 body(ui, d, stale, actions, &mut close);
@@ -342,7 +344,7 @@ fn tune_plot(ui: &mut Ui, points: &[TunePoint]) {
         return;
     }
     Plot::new("rightsize-plot")
-        .height(240.0)
+        .height(200.0)
         .legend(Legend::default().text_style(egui::TextStyle::Small))
         .x_axis_label(tr("axis-cost-per-month"))
         .y_axis_label(tr("axis-p99-ms"))
