@@ -60,6 +60,8 @@ pub struct SwitchboardApp {
     pub results: results::ResultsView,
     run_on_start: bool,
     pub(crate) file_dialogs: Box<dyn FileDialogs>,
+    /// Right-size… and Headroom…: the search running and its dialog.
+    pub(crate) rightsize: panels::rightsize::RightsizeState,
     native_wait: Option<chooser::NativeWait>,
     native_answer: fn(&panels::file_dialog::Ask) -> Option<PathBuf>,
     portal: PortalProbe,
@@ -124,6 +126,7 @@ impl SwitchboardApp {
             runs: run::Runs::default(),
             results: results::ResultsView::default(),
             run_on_start: config.run_on_start,
+            rightsize: panels::rightsize::RightsizeState::default(),
             portal: if config.dialogs.is_native() { PortalProbe::start() } else { PortalProbe::known(false) },
             file_dialogs: config.dialogs,
             native_wait: None,
@@ -180,6 +183,17 @@ impl SwitchboardApp {
                 .into_iter()
                 .find(|t| t.key().strip_prefix("tab-").is_some_and(|k| k.eq_ignore_ascii_case(name.trim())));
         }
+        // ... and of Right-size… or Headroom… (`SWITCHBOARD_SCREENSHOT_RIGHTSIZE=tune|headroom`).
+        if app.screenshot_mode
+            && let Ok(kind) = std::env::var("SWITCHBOARD_SCREENSHOT_RIGHTSIZE")
+        {
+            let kind = if kind.trim().eq_ignore_ascii_case("headroom") {
+                panels::rightsize::Kind::Headroom
+            } else {
+                panels::rightsize::Kind::Tune
+            };
+            panels::rightsize::start(&mut app, ctx, kind);
+        }
         // ... and of the inspector (`SWITCHBOARD_SCREENSHOT_SELECT=NODE_ID ...`).
         if app.screenshot_mode
             && let Ok(id) = std::env::var("SWITCHBOARD_SCREENSHOT_SELECT")
@@ -200,6 +214,12 @@ impl SwitchboardApp {
     #[must_use]
     pub fn dialogs(&self) -> &Dialogs {
         &self.dialogs
+    }
+
+    /// Right-size… and Headroom…: the search running and its dialog.
+    #[must_use]
+    pub fn rightsize(&self) -> &panels::rightsize::RightsizeState {
+        &self.rightsize
     }
 
     /// The dialogs, to change (tests answer or close them).
@@ -251,7 +271,7 @@ impl SwitchboardApp {
             self.run_on_start = false;
             self.start_run(ctx);
         }
-        if self.runs.is_running() {
+        if self.runs.is_running() || self.rightsize.is_running() {
             // A screenshot of the results waits for them.
             ctx.request_repaint();
             return;
@@ -327,6 +347,7 @@ impl SwitchboardApp {
         });
         panels::find::window(&ctx, self.doc.design(), &mut self.view, &mut actions);
         panels::export_dialog::show(&ctx, self);
+        panels::rightsize::show(&ctx, self, &mut actions);
         panels::import::show(&ctx, self);
         panels::file_dialog::show(&ctx, self);
         panels::modals::show(&ctx, self, &mut actions);

@@ -38,6 +38,11 @@ impl ViewState {
         &self.selection
     }
 
+    /// The selection, to change (tests select without pointing).
+    pub fn selection_mut(&mut self) -> &mut Selection {
+        &mut self.selection
+    }
+
     /// The canvas view (pan, zoom, gestures).
     #[must_use]
     pub fn canvas(&self) -> &CanvasState {

@@ -52,6 +52,47 @@ pub struct NodeChange {
     pub replicas_after: u32,
 }
 
+/// One candidate a tune tried (after the replications that decided it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TunePoint {
+    /// Replicas of every variable node, in design order.
+    pub replicas: Vec<u32>,
+    /// Monthly cost (designs with `cost` settings).
+    pub cost: Option<f64>,
+    /// The worst workload p99, ms.
+    pub p99_ms: f64,
+    /// Every SLO passed.
+    pub all_pass: bool,
+    /// Simulated runs so far, this candidate's included.
+    pub runs: u32,
+}
+
+/// The candidates no other beats on both cost and p99 (the cheaper of equal
+/// ones), by index, cheapest first. Candidates without a cost are left out.
+#[must_use]
+pub fn pareto_front(points: &[TunePoint]) -> Vec<usize> {
+    let mut order: Vec<usize> =
+        (0..points.len()).filter(|&i| points.get(i).is_some_and(|p| p.cost.is_some())).collect();
+    let key = |i: usize| {
+        points.get(i).map_or((f64::INFINITY, f64::INFINITY), |p| (p.cost.unwrap_or(f64::INFINITY), p.p99_ms))
+    };
+    order.sort_by(|&a, &b| {
+        let (ca, pa) = key(a);
+        let (cb, pb) = key(b);
+        ca.total_cmp(&cb).then(pa.total_cmp(&pb))
+    });
+    let mut best = f64::INFINITY;
+    let mut front = Vec::new();
+    for i in order {
+        let (_, p99) = key(i);
+        if p99 < best {
+            best = p99;
+            front.push(i);
+        }
+    }
+    front
+}
+
 /// What a tune found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Tuned {
@@ -69,6 +110,9 @@ pub struct Tuned {
     pub slos: Vec<SloVerdict>,
     /// Simulated runs in all.
     pub runs: u32,
+    /// Every candidate tried, in order.
+    #[serde(skip)]
+    pub points: Vec<TunePoint>,
     /// The tuned design.
     #[serde(skip)]
     pub design: Design,
@@ -114,6 +158,20 @@ fn decide(
 /// # Errors
 /// A design without SLOs, an unknown node, invalid designs, cancellation.
 pub fn tune(design: &Design, options: &TuneOptions, control: &RunControl) -> Result<Tuned, TuneError> {
+    tune_observed(design, options, control, |_| {})
+}
+
+/// [`tune`], telling `on_point` about every candidate as soon as it is
+/// decided (the app's progress and plot).
+///
+/// # Errors
+/// As [`tune`].
+pub fn tune_observed(
+    design: &Design,
+    options: &TuneOptions,
+    control: &RunControl,
+    mut on_point: impl FnMut(&TunePoint),
+) -> Result<Tuned, TuneError> {
     if design.slos.is_empty() {
         return Err(TuneError::NoSlos);
     }
@@ -140,10 +198,20 @@ pub fn tune(design: &Design, options: &TuneOptions, control: &RunControl) -> Res
         n.capacity.replicas = bound.max(options.replica_floor).min(crate::model::limits::MAX_REPLICAS_PER_NODE);
     }
     let mut runs = 0;
+    let mut points = Vec::new();
     loop {
         let (state, report) = decide(&d, options, control, &mut runs)?;
+        let point = TunePoint {
+            replicas: variable.iter().filter_map(|&i| d.nodes.get(i)).map(|n| n.capacity.replicas).collect(),
+            cost: crate::cost::estimate(&d).map(|c| c.monthly_total),
+            p99_ms: super::worst_p99_ms(&report),
+            all_pass: state.all_pass,
+            runs,
+        };
+        on_point(&point);
+        points.push(point);
         if state.all_pass {
-            return Ok(finish(design, d, true, None, report.slos, runs));
+            return Ok(finish(design, d, true, None, report.slos, runs, points));
         }
         let busiest = variable
             .iter()
@@ -168,7 +236,7 @@ pub fn tune(design: &Design, options: &TuneOptions, control: &RunControl) -> Res
             } else {
                 format!("{why} (the last verdicts stayed inconclusive: counted as failing)")
             };
-            return Ok(finish(design, d, false, Some(why), report.slos, runs));
+            return Ok(finish(design, d, false, Some(why), report.slos, runs, points));
         }
         if let Some(n) = busiest.and_then(|i| d.nodes.get_mut(i)) {
             n.capacity.replicas += 1;
@@ -183,6 +251,7 @@ fn finish(
     reason: Option<String>,
     slos: Vec<SloVerdict>,
     runs: u32,
+    points: Vec<TunePoint>,
 ) -> Tuned {
     let changes = before
         .nodes
@@ -204,6 +273,7 @@ fn finish(
         cost_after: crate::cost::estimate(&after).map(|c| c.monthly_total),
         slos,
         runs,
+        points,
         design: after,
     }
 }

@@ -310,6 +310,7 @@ fn node_ui(ui: &mut Ui, cx: &mut PanelContext<'_>, id: &str, actions: &mut Vec<A
     ui.add(egui::TextEdit::multiline(&mut node.description).desired_rows(2).desired_width(f32::INFINITY));
 
     load_ui(ui, cx, id);
+    super::cost::inspector_row(ui, cx.design, &node);
 
     if node.kind != NodeKind::Client {
         egui::CollapsingHeader::new(RichText::new(tr("inspector-capacity")).strong())

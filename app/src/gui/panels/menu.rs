@@ -147,6 +147,14 @@ fn simulate_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action
         actions.push(Action::StopRun);
     }
     ui.separator();
+    let searching = app.rightsize.is_running();
+    if item(ui, &tr("menu-rightsize"), "", !searching) {
+        super::rightsize::start(app, &ui.ctx().clone(), super::rightsize::Kind::Tune);
+    }
+    if item(ui, &tr("menu-headroom"), "", !searching) {
+        super::rightsize::start(app, &ui.ctx().clone(), super::rightsize::Kind::Headroom);
+    }
+    ui.separator();
     ui.checkbox(&mut app.results.open, tr("menu-results-panel"));
     for (label, tab) in [
         (tr("menu-chaos-timeline"), crate::gui::results::Tab::Chaos),

@@ -1,5 +1,6 @@
 //! The panels around the canvas, one file each.
 
+pub mod cost;
 pub mod discovery_inspector;
 pub mod distribution;
 pub mod edge_inspector;
@@ -14,5 +15,6 @@ pub mod modals;
 mod node_settings;
 pub mod palette;
 pub mod problems;
+pub mod rightsize;
 pub mod status;
 pub mod timeline;

@@ -310,7 +310,7 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         };
         let report = &run.report;
         match tab {
-            Tab::Summary => summary::tab(ui, report),
+            Tab::Summary => summary::tab(ui, report, &run.design),
             Tab::Explain => explain::tab(ui, report, &run.design, actions),
             Tab::Plots => plots::tab(ui, app, &run),
             Tab::Nodes => tables::nodes(ui, &mut app.results.tables, report, actions),

@@ -37,7 +37,7 @@ pub fn slo_text(report: &Report, s: &SloVerdict) -> String {
 }
 
 /// Show the summary tab.
-pub fn tab(ui: &mut Ui, report: &Report) {
+pub fn tab(ui: &mut Ui, report: &Report, design: &engine::Design) {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         let s = &report.settings;
         // The seed goes in as text: an identifier takes no thousands separators.
@@ -69,6 +69,7 @@ pub fn tab(ui: &mut Ui, report: &Report) {
                 tr_args("summary-conservation", &[("violations", report.conservation.violations.join("; ").into())]),
             );
         }
+        crate::gui::panels::cost::summary_line(ui, design, report);
         ui.add_space(4.0);
         // Rows of equal cards, as many per row as fit: a wrapping layout
         // cannot know a card's width before drawing it, so it would let the

@@ -58,3 +58,11 @@ fn the_replica_floor_holds_and_a_design_without_slos_is_refused() {
     d.slos.clear();
     assert!(matches!(tune(&d, &TuneOptions::default(), &RunControl::new()), Err(super::TuneError::NoSlos)));
 }
+
+#[test]
+fn pareto_front_keeps_the_undominated_cheapest_first() {
+    let p =
+        |cost: Option<f64>, p99_ms: f64| super::TunePoint { replicas: vec![], cost, p99_ms, all_pass: false, runs: 1 };
+    let points = [p(Some(10.0), 50.0), p(Some(20.0), 60.0), p(Some(30.0), 20.0), p(None, 1.0), p(Some(10.0), 40.0)];
+    assert_eq!(super::pareto_front(&points), vec![4, 2]);
+}
