@@ -68,6 +68,8 @@ pub struct SwitchboardApp {
     pub export_dialog: Option<panels::export_dialog::ExportDialog>,
     /// Imports waiting for "save changes?" and the import report on screen.
     pub import: panels::import::ImportState,
+    /// File → Import traces / metrics: the calibration running or shown.
+    pub calibrate: panels::calibrate::CalibrateState,
     pub(crate) dialogs: Box<dyn FileDialogs>,
     /// The in-app file dialog, when open.
     pub file_dialog: Option<panels::file_dialog::InAppDialog>,
@@ -146,6 +148,7 @@ impl SwitchboardApp {
             run_on_start: config.run_on_start,
             export_dialog: None,
             import: panels::import::ImportState::default(),
+            calibrate: panels::calibrate::CalibrateState::default(),
             portal: if config.dialogs.is_native() { PortalProbe::start() } else { PortalProbe::known(false) },
             dialogs: config.dialogs,
             file_dialog: None,
@@ -204,6 +207,10 @@ impl SwitchboardApp {
             app.results.screenshot_tab = results::Tab::ALL
                 .into_iter()
                 .find(|t| t.key().strip_prefix("tab-").is_some_and(|k| k.eq_ignore_ascii_case(name.trim())));
+        }
+        // ... and of File → Import traces / metrics (`SWITCHBOARD_SCREENSHOT_CALIBRATE=FILE ...`).
+        if app.screenshot_mode {
+            panels::calibrate::screenshot_from_env(&mut app);
         }
         // ... and of the inspector (`SWITCHBOARD_SCREENSHOT_SELECT=NODE_ID ...`).
         if app.screenshot_mode
@@ -330,6 +337,7 @@ impl SwitchboardApp {
         panels::find::window(&ctx, self, &mut actions);
         panels::export_dialog::show(&ctx, self);
         panels::import::show(&ctx, self);
+        panels::calibrate::show(&ctx, self);
         panels::file_dialog::show(&ctx, self);
         panels::modals::show(&ctx, self, &mut actions);
 

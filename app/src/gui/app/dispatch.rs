@@ -195,6 +195,10 @@ impl SwitchboardApp {
                     self.guard(Pending::Import);
                 }
             }
+            Action::Calibrate(None) => {
+                self.ask_file(panels::file_dialog::Ask::OpenImport, chooser::Purpose::Calibrate);
+            }
+            Action::Calibrate(Some(path)) => panels::calibrate::start(self, &path),
             Action::ExportSvg => self.export_svg(),
             Action::ExportPng => {
                 let suggested = format!("{}.png", files::design_slug(self.doc.design()));

@@ -1,5 +1,6 @@
 //! The panels around the canvas, one file each.
 
+pub mod calibrate;
 pub mod discovery_inspector;
 pub mod distribution;
 pub mod edge_inspector;
