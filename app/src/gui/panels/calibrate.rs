@@ -288,8 +288,12 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
             });
             right.with_layout(egui::Layout::top_down(egui::Align::LEFT), |ui| {
                 ui.label(RichText::new(tr("calibrate-fit")).strong());
-                let fitted: Vec<(usize, &ServiceFit)> =
-                    c.services.iter().enumerate().filter(|(_, s)| s.fit.is_some()).collect();
+                let fitted: Vec<(usize, &ServiceFit)> = c
+                    .services
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.fit.as_ref().is_some_and(|f| f.p99_ms > 0.0))
+                    .collect();
                 if fitted.is_empty() {
                     ui.weak(tr("calibrate-no-fit"));
                     return;
