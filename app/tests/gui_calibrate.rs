@@ -129,3 +129,51 @@ fn a_file_without_spans_is_an_error_and_keeps_the_design() {
     assert_eq!(h.state().design(), &small_design());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_in_app_dialog_lists_and_opens_a_prometheus_scrape() {
+    let dir = temp_dir("calibrate-prom");
+    let path = dir.join("scrape.prom");
+    let mut text = String::from("# TYPE http_server_request_duration_seconds histogram\n");
+    for (le, n) in [("0.005", 10), ("0.01", 60), ("0.025", 90), ("0.05", 99), ("+Inf", 100)] {
+        text.push_str(&format!(
+            "http_server_request_duration_seconds_bucket{{service_name=\"orders\",le=\"{le}\"}} {n}\n"
+        ));
+    }
+    text.push_str("http_server_request_duration_seconds_sum{service_name=\"orders\"} 1.1\n");
+    text.push_str("http_server_request_duration_seconds_count{service_name=\"orders\"} 100\n");
+    std::fs::write(&path, text).unwrap();
+    std::fs::write(dir.join("notes.md"), "not telemetry").unwrap();
+    let (mut h, _) = harness(small_design());
+    h.state_mut().settings.in_app_file_dialog = true;
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Import traces / metrics…").click();
+    h.run_steps(2);
+    let dialog = h.state().file_dialog.as_ref().expect("the in-app dialog is open");
+    assert_eq!(dialog.ask, switchboard::gui::panels::file_dialog::Ask::OpenTelemetry);
+    h.state_mut().file_dialog.as_mut().unwrap().dir = dir.clone();
+    h.state_mut().file_dialog.as_mut().unwrap().field = path.display().to_string();
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    for _ in 0..600 {
+        h.run_steps(1);
+        if h.state().calibrate.result.is_some() || h.state().modal.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let result = h.state().calibrate.result.as_ref().expect("the calibration is shown");
+    assert!(
+        result
+            .update
+            .changes
+            .iter()
+            .any(|c| c.starts_with("nodes[a].service_time") && c.contains("histogram_quantile")),
+        "{:?}",
+        result.update.changes
+    );
+    h.run_steps(2);
+    h.get_by_label("Calibration from scrape.prom");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1120,6 +1120,7 @@ results-discovery-platform = (platform)
 
 ## File → Import traces / metrics (calibration)
 menu-calibrate = Import traces / metrics…
+files-title-telemetry = Import traces or metrics
 calibrate-no-data = The file holds no spans or metrics that calibration can use.
 calibrate-failed = Could not calibrate from { $path }: { $error }
 calibrate-worker-stopped = the calibration stopped unexpectedly

@@ -1053,6 +1053,7 @@ results-discovery-platform = （平台）
 
 ## 文件 → 导入链路追踪 / 指标（校准）
 menu-calibrate = 导入链路追踪 / 指标…
+files-title-telemetry = 导入链路追踪或指标
 calibrate-no-data = 文件中没有可用于校准的跨度或指标。
 calibrate-failed = 无法从 { $path } 校准：{ $error }
 calibrate-worker-stopped = 校准意外中止

@@ -234,7 +234,7 @@ pub fn native_answer(ask: &Ask) -> Option<PathBuf> {
 fn answer(dialogs: &mut dyn crate::gui::files::FileDialogs, ask: &Ask) -> Option<PathBuf> {
     match ask {
         Ask::OpenDesign => dialogs.open_design(),
-        Ask::OpenImport => dialogs.open_import(),
+        Ask::OpenImport | Ask::OpenTelemetry => dialogs.open_import(),
         Ask::SaveDesign { suggested } => dialogs.save_design(suggested),
         Ask::SaveExport { suggested, extension } => dialogs.save_export(suggested, extension),
     }

@@ -196,7 +196,7 @@ impl SwitchboardApp {
                 }
             }
             Action::Calibrate(None) => {
-                self.ask_file(panels::file_dialog::Ask::OpenImport, chooser::Purpose::Calibrate);
+                self.ask_file(panels::file_dialog::Ask::OpenTelemetry, chooser::Purpose::Calibrate);
             }
             Action::Calibrate(Some(path)) => panels::calibrate::start(self, &path),
             Action::ExportSvg => self.export_svg(),
