@@ -84,6 +84,8 @@ pub enum Action {
     Export(ExportFormat),
     /// Import a Compose, Kubernetes or isotope file (with a dialog when `None`).
     Import(Option<PathBuf>),
+    /// Calibrate from traces or metrics (with a dialog when `None`).
+    Calibrate(Option<PathBuf>),
     /// Quit the app.
     Quit,
     /// Simulate the design (F5).

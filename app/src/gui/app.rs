@@ -62,6 +62,8 @@ pub struct SwitchboardApp {
     pub(crate) file_dialogs: Box<dyn FileDialogs>,
     /// Right-size… and Headroom…: the search running and its dialog.
     pub(crate) rightsize: panels::rightsize::RightsizeState,
+    /// File → Import traces / metrics: the calibration running or shown.
+    pub(crate) calibrate: panels::calibrate::CalibrateState,
     native_wait: Option<chooser::NativeWait>,
     native_answer: fn(&panels::file_dialog::Ask) -> Option<PathBuf>,
     portal: PortalProbe,
@@ -127,6 +129,7 @@ impl SwitchboardApp {
             results: results::ResultsView::default(),
             run_on_start: config.run_on_start,
             rightsize: panels::rightsize::RightsizeState::default(),
+            calibrate: panels::calibrate::CalibrateState::default(),
             portal: if config.dialogs.is_native() { PortalProbe::start() } else { PortalProbe::known(false) },
             file_dialogs: config.dialogs,
             native_wait: None,
@@ -194,6 +197,10 @@ impl SwitchboardApp {
             };
             panels::rightsize::start(&mut app, ctx, kind);
         }
+        // ... and of File → Import traces / metrics (`SWITCHBOARD_SCREENSHOT_CALIBRATE=FILE ...`).
+        if app.screenshot_mode {
+            panels::calibrate::screenshot_from_env(&mut app);
+        }
         // ... and of the inspector (`SWITCHBOARD_SCREENSHOT_SELECT=NODE_ID ...`).
         if app.screenshot_mode
             && let Ok(id) = std::env::var("SWITCHBOARD_SCREENSHOT_SELECT")
@@ -214,6 +221,12 @@ impl SwitchboardApp {
     #[must_use]
     pub fn dialogs(&self) -> &Dialogs {
         &self.dialogs
+    }
+
+    /// File → Import traces / metrics: the calibration running or shown.
+    #[must_use]
+    pub fn calibrate(&self) -> &panels::calibrate::CalibrateState {
+        &self.calibrate
     }
 
     /// Right-size… and Headroom…: the search running and its dialog.
@@ -349,6 +362,7 @@ impl SwitchboardApp {
         panels::export_dialog::show(&ctx, self);
         panels::rightsize::show(&ctx, self, &mut actions);
         panels::import::show(&ctx, self);
+        panels::calibrate::show(&ctx, self);
         panels::file_dialog::show(&ctx, self);
         panels::modals::show(&ctx, self, &mut actions);
 

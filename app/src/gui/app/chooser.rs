@@ -19,6 +19,8 @@ pub enum Purpose {
     Open,
     /// Import it (Compose, Kubernetes, isotope).
     Import,
+    /// Calibrate from it (traces or metrics).
+    Calibrate,
     /// Save the design there, then go on with `then`.
     SaveDesign {
         /// What was waiting for the save ("save changes?").
@@ -161,6 +163,7 @@ impl SwitchboardApp {
                     self.guard(Pending::Import);
                 }
             }
+            Purpose::Calibrate => crate::gui::panels::calibrate::start(self, path),
             Purpose::SaveDesign { then } => {
                 if self.write_design(path)
                     && let Some(then) = then
@@ -231,7 +234,7 @@ pub fn native_answer(ask: &Ask) -> Option<PathBuf> {
 fn answer(dialogs: &mut dyn crate::gui::files::FileDialogs, ask: &Ask) -> Option<PathBuf> {
     match ask {
         Ask::OpenDesign => dialogs.open_design(),
-        Ask::OpenImport => dialogs.open_import(),
+        Ask::OpenImport | Ask::OpenTelemetry => dialogs.open_import(),
         Ask::SaveDesign { suggested } => dialogs.save_design(suggested),
         Ask::SaveExport { suggested, extension } => dialogs.save_export(suggested, extension),
     }

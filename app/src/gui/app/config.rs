@@ -60,6 +60,8 @@ pub enum Pending {
     Quit,
     /// Open the imported design waiting in `SwitchboardApp::import`.
     Import,
+    /// Open the calibrated design waiting in `SwitchboardApp::calibrate`.
+    Calibrated,
 }
 
 /// A dialog over the window.

@@ -143,6 +143,10 @@ impl SwitchboardApp {
                     self.guard(Pending::Import);
                 }
             }
+            Action::Calibrate(None) => {
+                self.ask_file(panels::file_dialog::Ask::OpenTelemetry, chooser::Purpose::Calibrate);
+            }
+            Action::Calibrate(Some(path)) => panels::calibrate::start(self, &path),
             Action::ExportSvg => self.export_svg(),
             Action::ExportPng => self.ask_png_path(),
         }

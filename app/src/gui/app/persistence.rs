@@ -30,7 +30,7 @@ impl SwitchboardApp {
     }
 
     /// Run `pending` now, or ask about unsaved changes first.
-    pub(super) fn guard(&mut self, pending: Pending) {
+    pub(crate) fn guard(&mut self, pending: Pending) {
         if self.doc.is_dirty() {
             self.dialogs.modal = Some(Modal::SaveChanges(pending));
         } else {
@@ -47,6 +47,7 @@ impl SwitchboardApp {
             Pending::Open(Some(path)) => self.open_path(&path),
             Pending::Open(None) => self.ask_file(Ask::OpenDesign, Purpose::Open),
             Pending::Import => crate::gui::panels::import::open_pending(self),
+            Pending::Calibrated => crate::gui::panels::calibrate::open_new(self),
             Pending::Quit => {
                 self.allow_close = true;
                 if let Some(r) = &self.recovery {

@@ -22,6 +22,8 @@ pub enum Ask {
     OpenDesign,
     /// A Compose, Kubernetes or isotope file to import.
     OpenImport,
+    /// Traces (OTLP or Jaeger JSON) or a Prometheus scrape to calibrate from.
+    OpenTelemetry,
     /// Where to save the design.
     SaveDesign {
         /// The file name offered.
@@ -50,6 +52,7 @@ impl Ask {
         match self {
             Self::OpenDesign => "Open design",
             Self::OpenImport => "Import Compose, Kubernetes or isotope file",
+            Self::OpenTelemetry => "Import traces or metrics",
             Self::SaveDesign { .. } => "Save design",
             Self::SaveExport { .. } => "Export",
         }
@@ -59,6 +62,7 @@ impl Ask {
         match self {
             Self::OpenDesign => "files-title-open",
             Self::OpenImport => "files-title-import",
+            Self::OpenTelemetry => "files-title-telemetry",
             Self::SaveDesign { .. } => "files-title-save",
             Self::SaveExport { .. } => "files-title-export",
         }
@@ -74,6 +78,7 @@ impl Ask {
         match self {
             Self::OpenDesign | Self::SaveDesign { .. } => matches!(ext.as_str(), "json" | "yaml" | "yml"),
             Self::OpenImport => matches!(ext.as_str(), "json" | "yaml" | "yml"),
+            Self::OpenTelemetry => matches!(ext.as_str(), "json" | "jsonl" | "ndjson" | "prom" | "txt" | "metrics"),
             Self::SaveExport { extension, .. } => ext == extension.to_ascii_lowercase(),
         }
     }
@@ -119,7 +124,7 @@ impl InAppDialog {
     pub(crate) fn new(ask: Ask, purpose: Purpose, dir: PathBuf) -> Self {
         let field = match &ask {
             Ask::SaveDesign { suggested } | Ask::SaveExport { suggested, .. } => suggested.clone(),
-            Ask::OpenDesign | Ask::OpenImport => String::new(),
+            Ask::OpenDesign | Ask::OpenImport | Ask::OpenTelemetry => String::new(),
         };
         let mut dialog =
             Self { ask, purpose, dir, field, entries: Vec::new(), error: None, confirm_replace: None, focus: true };

@@ -76,6 +76,9 @@ fn file_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     if ui.button(tr("menu-import")).clicked() {
         actions.push(Action::Import(None));
     }
+    if ui.button(tr("menu-calibrate")).clicked() {
+        actions.push(Action::Calibrate(None));
+    }
     ui.separator();
     if item(ui, &tr("menu-save"), "Ctrl+S", true) {
         actions.push(Action::Save);

@@ -1,5 +1,6 @@
 //! The panels around the canvas, one file each.
 
+pub mod calibrate;
 pub mod cost;
 pub mod discovery_inspector;
 pub mod distribution;
