@@ -12,7 +12,7 @@ use super::discovery;
 use super::infra::{Health, PLACEHOLDER_PASSWORD};
 use super::map::Map;
 use super::names;
-use super::plan::{Plan, Runtime, edge_subject};
+use super::plan::{Plan, Runtime, Unit, edge_subject};
 use super::{ExportError, ExportFormat, Note, NoteKind};
 use crate::Design;
 use crate::model::{EdgeKind, NodeKind};
@@ -125,161 +125,15 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     let mut published = BTreeSet::new();
     let mut registers = false;
     for (index, unit) in plan.units.iter().enumerate() {
-        let node = unit.node;
-        let mut environment = Map::new();
-        let mut command = Vec::new();
-        let mut healthcheck = None;
-        let host_of = |d: usize| plan.units.get(d).map(|u| u.name.clone()).unwrap_or_default();
-        let gateway = super::gateway::config(&plan, index, ExportFormat::Compose, &host_of, &mut notes)?;
-        let health_path = gateway.as_ref().map(|g| g.health_path.clone());
-        let mut config_mounts = Vec::new();
-        if let Some(g) = gateway {
-            let source = format!("{}-config", unit.name);
-            config_mounts.push(ConfigMount { source: source.clone(), target: g.file_path() });
-            configs.push(source, ConfigContent { content: g.text });
-        }
-        match &unit.runtime {
-            Runtime::Infra { infra, .. } => {
-                for (k, v) in super::infra::environment(infra, &unit.name) {
-                    environment.push(k, v);
-                }
-                if infra.has_password {
-                    notes.push(Note::new(
-                        NoteKind::Placeholder,
-                        &node.name,
-                        format!("password `{PLACEHOLDER_PASSWORD}` in the environment and URLs: use a secret"),
-                    ));
-                }
-                command = infra.args.iter().map(|a| (*a).to_owned()).collect();
-                healthcheck =
-                    native_check(infra, unit.image(), unit.port, health_path.as_deref(), &node.name, &mut notes).map(
-                        |test| Healthcheck {
-                            test,
-                            interval: "10s".into(),
-                            timeout: format!("{}s", infra.check_timeout_s),
-                            retries: 5,
-                            start_period: "10s".into(),
-                        },
-                    );
-            }
-            Runtime::App { .. } => {
-                if let Some(h) = &node.deployment.healthcheck {
-                    let url = format!("http://localhost:{}{}", unit.port, path_or_root(&h.path));
-                    healthcheck = Some(Healthcheck {
-                        test: vec!["CMD".into(), "wget".into(), "-q".into(), "--spider".into(), url],
-                        interval: duration_s(h.interval_s.max(1.0)),
-                        timeout: "5s".into(),
-                        retries: 3,
-                        start_period: "10s".into(),
-                    });
-                    notes.push(Note::new(
-                        NoteKind::Mapped,
-                        &node.name,
-                        "healthcheck probes with `wget`: the image must ship it (or change the test)",
-                    ));
-                }
-            }
-        }
-        if matches!(unit.runtime, Runtime::App { .. }) && unit.listens {
-            environment.push("PORT", unit.port.to_string());
-        }
-        for (k, v) in plan.dependency_env(index) {
-            environment.push(k, v);
-        }
-        // Registration with its own registry, then the address of each registry it looks services up on.
-        let registration = discovery::registration_env(&plan, index);
-        registers |= !registration.is_empty();
-        let lookups = unit.lookups.iter().flat_map(|&r| discovery::lookup_env(&plan, r, unit.registry.is_some()));
-        for (k, v) in registration.into_iter().chain(lookups) {
-            if environment.0.iter().all(|(key, _)| *key != k) {
-                environment.push(k, v);
-            }
-        }
-        if let Some(d) = &node.discovery {
-            if let Some(h) = healthcheck.as_mut() {
-                h.interval = duration_s(d.health_check.interval_s.max(0.001));
-                h.retries = d.health_check.failures_before_removal.max(1);
-            }
-            discovery::compose_notes(&plan, index, healthcheck.is_some(), &mut notes);
-        }
-
-        let mut depends_on = Map::new();
-        for &dep in unit.deps.iter().chain(unit.registry.iter()).chain(&unit.lookups) {
-            let Some(target) = plan.units.get(dep) else { continue };
-            if depends_on.0.iter().any(|(name, _)| *name == target.name) {
-                continue;
-            }
-            let healthy = match &target.runtime {
-                Runtime::Infra { infra, .. } => {
-                    let health = super::gateway::health_path(&plan, dep);
-                    native_check(
-                        infra,
-                        target.image(),
-                        target.port,
-                        health.as_deref(),
-                        &target.node.name,
-                        &mut Vec::new(),
-                    )
-                    .is_some()
-                }
-                Runtime::App { .. } => target.node.deployment.healthcheck.is_some(),
-            };
-            let condition = if healthy { "service_healthy" } else { "service_started" };
-            depends_on.push(target.name.clone(), DependsOn { condition });
-        }
-
-        let mut ports = Vec::new();
-        if unit.entry {
-            if unit.node.capacity.replicas > 1 {
-                // A fixed host port can be bound by one replica only.
-                ports.push(unit.port.to_string());
-                notes.push(Note::new(
-                    NoteKind::Approximated,
-                    &node.name,
-                    "entry with several replicas: the port is published on an ephemeral host port; put a load \
-                     balancer in front",
-                ));
-            } else {
-                let mut host = unit.port;
-                while !published.insert(host) {
-                    host = host.checked_add(1).unwrap_or(1024);
-                }
-                ports.push(format!("{host}:{}", unit.port));
-            }
-        }
-
-        let reservations = Reservations {
-            cpus: node.deployment.cpu_millicores.map(cpus),
-            memory: node.deployment.memory_mib.map(|m| format!("{m}M")),
-        };
-        let resources =
-            (reservations.cpus.is_some() || reservations.memory.is_some()).then_some(Resources { reservations });
-        let mut replicas = super::stateful::replication(unit, false, &mut notes).replicas();
-        if node.kind == NodeKind::Registry && replicas > 1 {
-            // Replicas of one service share its command: each would be a cluster of its own.
-            replicas = 1;
-            notes.push(Note::new(
-                NoteKind::Approximated,
-                &node.name,
-                format!(
-                    "a registry cluster of {} members needs each member's own identity and peers: Compose runs one",
-                    node.capacity.replicas
-                ),
-            ));
-        }
-        let deploy = Some(Deploy { replicas, resources });
-
-        let mut labels = Map::new();
-        labels.push("switchboard.node", node.name.clone());
-        labels.push("switchboard.kind", node.kind.as_str().to_owned());
-        if let Some(g) = &node.group {
-            labels.push("switchboard.group", g.clone());
-        }
-        if !unit.receivers.is_empty() {
-            let names: Vec<&str> = unit.receivers.iter().map(|r| r.name.as_str()).collect();
-            labels.push("switchboard.receivers", names.join(", "));
-        }
-
+        let gateway_config = gateway_config(&plan, index, unit, &mut configs, &mut notes)?;
+        let (mut environment, command, mut healthcheck) =
+            runtime_settings(unit, gateway_config.health_path.as_deref(), &mut notes);
+        registers |= add_addresses(&plan, index, unit, &mut environment);
+        discovery_settings(&plan, index, unit, healthcheck.as_mut(), &mut notes);
+        let depends_on = depends_on(&plan, unit);
+        let ports = published_ports(unit, &mut published, &mut notes);
+        let deploy = Some(deploy(unit, &mut notes));
+        let labels = labels(unit);
         policy_notes(&plan, index, &mut notes);
         services.push(
             unit.name.clone(),
@@ -289,14 +143,230 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                 environment,
                 ports,
                 depends_on,
-                configs: config_mounts,
+                configs: gateway_config.mounts,
                 healthcheck,
                 deploy,
                 labels,
             },
         );
     }
-    edge_notes(design, &mut notes);
+    closing_notes(design, &plan, registers, &mut notes);
+    let text = compose_text(design, services, configs)?;
+    Ok((vec![(ExportFormat::Compose.file_name().to_owned(), text)], notes))
+}
+
+/// A gateway's configuration file, mounted from a Compose config.
+struct GatewayConfig {
+    /// The mounts of the service (none when it is no gateway).
+    mounts: Vec<ConfigMount>,
+    /// The gateway's health path, when it is one.
+    health_path: Option<String>,
+}
+
+/// A gateway unit's configuration file as a Compose config and its mount.
+fn gateway_config(
+    plan: &Plan<'_>,
+    index: usize,
+    unit: &Unit<'_>,
+    configs: &mut Map<ConfigContent>,
+    notes: &mut Vec<Note>,
+) -> Result<GatewayConfig, ExportError> {
+    let host_of = |d: usize| plan.units.get(d).map(|u| u.name.clone()).unwrap_or_default();
+    let gateway = super::gateway::config(plan, index, ExportFormat::Compose, &host_of, notes)?;
+    let health_path = gateway.as_ref().map(|g| g.health_path.clone());
+    let mut mounts = Vec::new();
+    if let Some(g) = gateway {
+        let source = format!("{}-config", unit.name);
+        mounts.push(ConfigMount { source: source.clone(), target: g.file_path() });
+        configs.push(source, ConfigContent { content: g.text });
+    }
+    Ok(GatewayConfig { mounts, health_path })
+}
+
+/// What the runtime gives a service: an infrastructure image's environment,
+/// arguments and native health check, or an application's HTTP probe.
+fn runtime_settings(
+    unit: &Unit<'_>,
+    health_path: Option<&str>,
+    notes: &mut Vec<Note>,
+) -> (Map<String>, Vec<String>, Option<Healthcheck>) {
+    let node = unit.node;
+    let mut environment = Map::new();
+    let mut command = Vec::new();
+    let mut healthcheck = None;
+    match &unit.runtime {
+        Runtime::Infra { infra, .. } => {
+            for (k, v) in super::infra::environment(infra, &unit.name) {
+                environment.push(k, v);
+            }
+            if infra.has_password {
+                notes.push(Note::new(
+                    NoteKind::Placeholder,
+                    &node.name,
+                    format!("password `{PLACEHOLDER_PASSWORD}` in the environment and URLs: use a secret"),
+                ));
+            }
+            command = infra.args.iter().map(|a| (*a).to_owned()).collect();
+            healthcheck =
+                native_check(infra, unit.image(), unit.port, health_path, &node.name, notes).map(|test| Healthcheck {
+                    test,
+                    interval: "10s".into(),
+                    timeout: format!("{}s", infra.check_timeout_s),
+                    retries: 5,
+                    start_period: "10s".into(),
+                });
+        }
+        Runtime::App { .. } => {
+            if let Some(h) = &node.deployment.healthcheck {
+                let url = format!("http://localhost:{}{}", unit.port, path_or_root(&h.path));
+                healthcheck = Some(Healthcheck {
+                    test: vec!["CMD".into(), "wget".into(), "-q".into(), "--spider".into(), url],
+                    interval: duration_s(h.interval_s.max(1.0)),
+                    timeout: "5s".into(),
+                    retries: 3,
+                    start_period: "10s".into(),
+                });
+                notes.push(Note::new(
+                    NoteKind::Mapped,
+                    &node.name,
+                    "healthcheck probes with `wget`: the image must ship it (or change the test)",
+                ));
+            }
+        }
+    }
+    (environment, command, healthcheck)
+}
+
+/// The port an application listens on, its dependencies' addresses, then
+/// its registration and the registries it looks services up on; true when
+/// it registers itself.
+fn add_addresses(plan: &Plan<'_>, index: usize, unit: &Unit<'_>, environment: &mut Map<String>) -> bool {
+    if matches!(unit.runtime, Runtime::App { .. }) && unit.listens {
+        environment.push("PORT", unit.port.to_string());
+    }
+    for (k, v) in plan.dependency_env(index) {
+        environment.push(k, v);
+    }
+    // Registration with its own registry, then the address of each registry it looks services up on.
+    let registration = discovery::registration_env(plan, index);
+    let registers = !registration.is_empty();
+    let lookups = unit.lookups.iter().flat_map(|&r| discovery::lookup_env(plan, r, unit.registry.is_some()));
+    for (k, v) in registration.into_iter().chain(lookups) {
+        if environment.0.iter().all(|(key, _)| *key != k) {
+            environment.push(k, v);
+        }
+    }
+    registers
+}
+
+/// A discovered node's health check follows its registry's checks.
+fn discovery_settings(
+    plan: &Plan<'_>,
+    index: usize,
+    unit: &Unit<'_>,
+    healthcheck: Option<&mut Healthcheck>,
+    notes: &mut Vec<Note>,
+) {
+    let Some(d) = &unit.node.discovery else { return };
+    let checked = healthcheck.is_some();
+    if let Some(h) = healthcheck {
+        h.interval = duration_s(d.health_check.interval_s.max(0.001));
+        h.retries = d.health_check.failures_before_removal.max(1);
+    }
+    discovery::compose_notes(plan, index, checked, notes);
+}
+
+/// The services a unit waits for: healthy where they have a check, started otherwise.
+fn depends_on(plan: &Plan<'_>, unit: &Unit<'_>) -> Map<DependsOn> {
+    let mut depends_on = Map::new();
+    for &dep in unit.deps.iter().chain(unit.registry.iter()).chain(&unit.lookups) {
+        let Some(target) = plan.units.get(dep) else { continue };
+        if depends_on.0.iter().any(|(name, _)| *name == target.name) {
+            continue;
+        }
+        let healthy = match &target.runtime {
+            Runtime::Infra { infra, .. } => {
+                let health = super::gateway::health_path(plan, dep);
+                native_check(infra, target.image(), target.port, health.as_deref(), &target.node.name, &mut Vec::new())
+                    .is_some()
+            }
+            Runtime::App { .. } => target.node.deployment.healthcheck.is_some(),
+        };
+        let condition = if healthy { "service_healthy" } else { "service_started" };
+        depends_on.push(target.name.clone(), DependsOn { condition });
+    }
+    depends_on
+}
+
+/// An entry's published port: the same host port when free, the next free
+/// one otherwise, an ephemeral one for several replicas.
+fn published_ports(unit: &Unit<'_>, published: &mut BTreeSet<u16>, notes: &mut Vec<Note>) -> Vec<String> {
+    let mut ports = Vec::new();
+    if unit.entry {
+        if unit.node.capacity.replicas > 1 {
+            // A fixed host port can be bound by one replica only.
+            ports.push(unit.port.to_string());
+            notes.push(Note::new(
+                NoteKind::Approximated,
+                &unit.node.name,
+                "entry with several replicas: the port is published on an ephemeral host port; put a load \
+                 balancer in front",
+            ));
+        } else {
+            let mut host = unit.port;
+            while !published.insert(host) {
+                host = host.checked_add(1).unwrap_or(1024);
+            }
+            ports.push(format!("{host}:{}", unit.port));
+        }
+    }
+    ports
+}
+
+/// Replicas and reserved resources.
+fn deploy(unit: &Unit<'_>, notes: &mut Vec<Note>) -> Deploy {
+    let node = unit.node;
+    let reservations = Reservations {
+        cpus: node.deployment.cpu_millicores.map(cpus),
+        memory: node.deployment.memory_mib.map(|m| format!("{m}M")),
+    };
+    let resources =
+        (reservations.cpus.is_some() || reservations.memory.is_some()).then_some(Resources { reservations });
+    let mut replicas = super::stateful::replication(unit, false, notes).replicas();
+    if node.kind == NodeKind::Registry && replicas > 1 {
+        // Replicas of one service share its command: each would be a cluster of its own.
+        replicas = 1;
+        notes.push(Note::new(
+            NoteKind::Approximated,
+            &node.name,
+            format!(
+                "a registry cluster of {} members needs each member's own identity and peers: Compose runs one",
+                node.capacity.replicas
+            ),
+        ));
+    }
+    Deploy { replicas, resources }
+}
+
+/// The labels that carry what Compose has no field for (name, kind, group, receivers).
+fn labels(unit: &Unit<'_>) -> Map<String> {
+    let node = unit.node;
+    let mut labels = Map::new();
+    labels.push("switchboard.node", node.name.clone());
+    labels.push("switchboard.kind", node.kind.as_str().to_owned());
+    if let Some(g) = &node.group {
+        labels.push("switchboard.group", g.clone());
+    }
+    if !unit.receivers.is_empty() {
+        let names: Vec<&str> = unit.receivers.iter().map(|r| r.name.as_str()).collect();
+        labels.push("switchboard.receivers", names.join(", "));
+    }
+    labels
+}
+
+/// The notes about the design as a whole, after the services'.
+fn closing_notes(design: &Design, plan: &Plan<'_>, registers: bool, notes: &mut Vec<Note>) {
+    edge_notes(design, notes);
     if registers {
         notes.push(discovery::registrator_note());
     }
@@ -304,16 +374,19 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         notes.push(note);
     }
     notes.push(plan.simulation_only_note());
+}
+
+/// The file itself: the project named after the design, `$` escaped.
+fn compose_text(design: &Design, services: Map<Service>, configs: Map<ConfigContent>) -> Result<String, ExportError> {
     let project = names::dns_label(&design.name, names::DNS_LABEL_MAX);
     let file = ComposeFile { name: if project.is_empty() { "switchboard".into() } else { project }, services, configs };
-    let text = match serde_json::to_value(&file) {
+    match serde_json::to_value(&file) {
         Ok(mut value) => {
             escape_dollars(&mut value);
-            super::yaml(ExportFormat::Compose, &value)?
+            super::yaml(ExportFormat::Compose, &value)
         }
-        Err(_) => super::yaml(ExportFormat::Compose, &file)?,
-    };
-    Ok((vec![(ExportFormat::Compose.file_name().to_owned(), text)], notes))
+        Err(_) => super::yaml(ExportFormat::Compose, &file),
+    }
 }
 
 /// Compose interpolates `$` in every value it reads (`${VAR}`, `$VAR`):
