@@ -160,3 +160,35 @@ fn ecommerce_checkout_survives_simulate_otlp_calibrate() {
         assert!((b / a - 1.0).abs() <= 0.10, "{}: p99 {b:.2} vs {a:.2} ms", w.name);
     }
 }
+
+/// Calibrate `design`'s own simulated traces (a short run) into `base`.
+fn calibrated_into(design: &Design, base: Option<&Design>) -> Design {
+    let short = RunOptions { duration_s: Some(60.0), ..options() };
+    let (_, sampled) = engine::sim::run_with_sampled_traces(design, &short, &RunControl::default()).unwrap();
+    let spans = engine::sim::report::sampled_otlp::to_otlp_spans(&sampled, design, 7);
+    let mut file = Vec::new();
+    engine::otlp::write::write_spans(&mut file, &spans).unwrap();
+    let mut cal = Calibrator::new();
+    cal.read_otlp(file.as_slice(), 1 << 34).unwrap();
+    cal.finish(1.0, base).0.design
+}
+
+#[test]
+fn invented_capacity_is_a_placeholder_and_a_measured_time_is_not() {
+    let design = engine::model::format::load(std::path::Path::new("../samples/ecommerce-checkout.json")).unwrap();
+    // A new design: every service's capacity is invented, so each is marked.
+    let fresh = calibrated_into(&design, None);
+    let services: Vec<&str> =
+        fresh.nodes.iter().filter(|n| n.kind != engine::model::NodeKind::Client).map(|n| n.id.as_str()).collect();
+    assert!(!services.is_empty());
+    for id in &services {
+        assert!(fresh.placeholders.contains(&format!("nodes[{id}].capacity")), "{id}: {:?}", fresh.placeholders);
+    }
+    // An imported design whose service time was invented: the fit replaces it
+    // and the mark goes; what the traces cannot say stays marked.
+    let timed = design.nodes.iter().find(|n| n.kind == engine::model::NodeKind::Service).unwrap().id.clone();
+    let mut imported = design.clone();
+    imported.placeholders = vec![format!("nodes[{timed}].service_time"), "nodes[somewhere].capacity".to_owned()];
+    let updated = calibrated_into(&design, Some(&imported));
+    assert_eq!(updated.placeholders, vec!["nodes[somewhere].capacity".to_owned()]);
+}

@@ -404,6 +404,14 @@ mod tests {
         assert_eq!(doc.design().placeholders, vec!["nodes[b].service_time".to_owned()]);
         doc.undo();
         assert_eq!(doc.design().placeholders.len(), 2);
+        // A capacity typed in is no longer invented either (calibration marks new nodes' capacity).
+        let mut design = doc.design().clone();
+        design.placeholders = vec!["nodes[a].capacity".into()];
+        doc = Document::new(design, None);
+        let mut a = doc.design().node("a").unwrap().clone();
+        a.capacity.workers += 1;
+        doc.apply(Command::SetNode(Box::new(a))).unwrap();
+        assert!(doc.design().placeholders.is_empty());
     }
 
     #[test]

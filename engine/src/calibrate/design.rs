@@ -122,6 +122,8 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         services.insert(to.0);
     }
     let mut ids: BTreeMap<u32, String> = BTreeMap::new();
+    // What calibration invents and what it measures, for the design's placeholders.
+    let (mut added, mut timed, mut rated) = (Vec::new(), Vec::new(), Vec::new());
     for &s in &services {
         let svc = name(s);
         let existing = design.nodes.iter().find(|n| n.id == svc || n.name == svc).map(|n| n.id.clone());
@@ -139,6 +141,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             changes.push(format!("nodes[{id}]: added ({kind:?})"));
             not_inferred.push(format!("nodes[{id}].capacity: replicas and workers are not in traces; placeholder async workers sized for utilization about 0.25 at the observed load"));
             design.nodes.push(node);
+            added.push(id.clone());
             id
         });
         ids.insert(s, id);
@@ -160,6 +163,9 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         }
         if let Some(f) = f.as_ref().filter(|_| !is_client) {
             set_time(node, op_name(op), &f.distribution, &mut changes);
+            if op == NONE {
+                timed.push(id.clone());
+            }
             let added = node.capacity.concurrency == Concurrency::Async
                 && changes.iter().any(|c| c == &format!("nodes[{id}]: added (Service)"));
             if added {
@@ -249,6 +255,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         if let Some(w) = design.workloads.iter_mut().find(|w| &w.entry == entry && w.operation == operation) {
             if let Arrival::Open { rate_per_s, .. } = &mut w.arrival {
                 update(rate_per_s, rate, &format!("workloads[{}].arrival.rate_per_s", w.name), &mut changes);
+                rated.push(w.name.clone());
             }
         } else {
             let wname = operation.clone().unwrap_or_else(|| entry.clone());
@@ -266,6 +273,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             });
         }
     }
+    mark_placeholders(&mut design, &added, &timed, &rated);
     Calibration {
         design,
         changes,
@@ -311,6 +319,24 @@ fn set_time(node: &mut Node, op: Option<String>, d: &Distribution, changes: &mut
                 changes.push(format!("nodes[{id}].operations[{op}]: added"));
                 node.operations.push(Operation { name: op, service_time: Some(d.clone()) });
             }
+        }
+    }
+}
+
+/// What calibration invented (a new node's capacity) joins the design's
+/// placeholders; what it measured leaves them, so an import's invented
+/// service time or rate replaced by telemetry is no longer flagged.
+fn mark_placeholders(design: &mut Design, added: &[String], timed: &[String], rated: &[String]) {
+    let measured: BTreeSet<String> = timed
+        .iter()
+        .map(|id| format!("nodes[{id}].service_time"))
+        .chain(rated.iter().map(|w| format!("workloads[{w}].arrival.rate_per_s")))
+        .collect();
+    design.placeholders.retain(|p| !measured.contains(p));
+    for id in added {
+        let path = format!("nodes[{id}].capacity");
+        if !design.placeholders.contains(&path) {
+            design.placeholders.push(path);
         }
     }
 }

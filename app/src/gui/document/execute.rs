@@ -135,13 +135,12 @@ fn set_node(design: &mut Design, node: Node) -> Result<(), CommandError> {
     }
     let id = node.id.clone();
     let slot = node_mut(design, &id)?;
-    // A service time typed in is no longer an import's invention.
-    let measured = slot.service_time != node.service_time;
+    // A service time or capacity typed in is no longer an invention.
+    let timed = slot.service_time != node.service_time;
+    let sized = slot.capacity != node.capacity;
     *slot = node;
-    if measured {
-        let path = format!("nodes[{id}].service_time");
-        design.placeholders.retain(|p| *p != path);
-    }
+    let known = [timed.then(|| format!("nodes[{id}].service_time")), sized.then(|| format!("nodes[{id}].capacity"))];
+    design.placeholders.retain(|p| !known.iter().flatten().any(|k| k == p));
     Ok(())
 }
 
