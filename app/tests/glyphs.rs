@@ -6,9 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use skrifa::MetadataProvider as _;
+
+#[allow(dead_code)]
+mod i18n_scan;
 
 /// The characters inside string and char literals of a Rust source (comments skipped).
 fn literal_chars(source: &str) -> Vec<char> {
@@ -55,17 +58,6 @@ fn literal_chars(source: &str) -> Vec<char> {
     out
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "rs") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn every_ui_character_has_a_glyph_in_the_fonts_loaded() {
     let fonts = switchboard::gui::fonts::definitions();
@@ -79,17 +71,12 @@ fn every_ui_character_has_a_glyph_in_the_fonts_loaded() {
             skrifa::FontRef::from_index(&data.font, data.index).is_ok_and(|f| f.charmap().map(c).is_some())
         })
     };
-    let mut files = Vec::new();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gui"), &mut files);
-    files.sort();
     let mut missing: BTreeMap<char, Vec<String>> = BTreeMap::new();
-    for file in &files {
-        let text = std::fs::read_to_string(file).unwrap();
-        // Test modules hold test data, not UI strings.
-        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
-        for c in literal_chars(text) {
+    // The GUI's sources without their test modules: those hold test data, not UI strings.
+    for (path, code) in i18n_scan::gui_sources() {
+        for c in literal_chars(&code) {
             if !c.is_control() && !covered(c) {
-                let name = file.file_name().unwrap().to_string_lossy().into_owned();
+                let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
                 let places = missing.entry(c).or_default();
                 if !places.contains(&name) {
                     places.push(name);
