@@ -172,6 +172,19 @@ impl Emulation {
         self.overshoot
     }
 
+    /// Keep every visit's and call's span from now on (`--traces`); take
+    /// them with [`Emulation::take_spans`].
+    pub fn record_spans(&self) {
+        self.shared.spans.enable();
+    }
+
+    /// The spans kept so far, and how many were dropped past
+    /// [`crate::spans::MAX_SPANS`].
+    #[must_use]
+    pub fn take_spans(&self) -> (Vec<engine::otlp::Span>, u64) {
+        self.shared.spans.take()
+    }
+
     /// The runtime the nodes run on (to send requests of one's own in tests).
     #[must_use]
     pub fn handle(&self) -> tokio::runtime::Handle {
@@ -184,49 +197,64 @@ impl Emulation {
     /// # Errors
     /// None in practice (see [`drive`]).
     pub fn run(&self, on_progress: &mut dyn FnMut(ProgressView)) -> Result<Measured, EmulateError> {
-        let scale = self.time_scale();
-        let wall_s = self.options.duration_s * scale;
-        let settings = LoadSettings {
-            duration_s: self.options.duration_s,
-            warmup_s: self.options.warmup_s,
-            seed: self.options.seed,
-            max_requests: self.options.max_requests,
-            max_in_flight: u64::from(self.design.simulation.max_in_flight),
-            drain: Duration::from_secs_f64((wall_s * 0.1).clamp(2.0, 30.0)),
-        };
-        let progress = Arc::new(Progress::default());
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let ctrl_c = self.options.ctrl_c;
-        self.runtime.block_on(async {
-            let watcher = ctrl_c.then(|| {
-                tokio::spawn(async move {
-                    if tokio::signal::ctrl_c().await.is_ok() {
-                        let _ = stop_tx.send(true);
-                    }
-                })
-            });
-            let started = tokio::time::Instant::now();
-            let run = drive(Arc::clone(&self.shared), &self.design, &settings, Arc::clone(&progress), stop_rx);
-            tokio::pin!(run);
-            let mut tick = tokio::time::interval(Duration::from_millis(500));
-            let measured = loop {
-                tokio::select! {
-                    m = &mut run => break m,
-                    _ = tick.tick() => on_progress(ProgressView {
-                        elapsed_s: (started.elapsed().as_secs_f64() / scale).min(settings.duration_s),
-                        duration_s: settings.duration_s,
-                        sent: progress.sent.load(Ordering::Relaxed),
-                        answered: progress.answered.load(Ordering::Relaxed),
-                        in_flight: progress.in_flight.load(Ordering::Relaxed),
-                    }),
-                }
-            };
-            if let Some(w) = watcher {
-                w.abort();
-            }
-            measured.map_err(|e| EmulateError::Settings(e.to_string()))
-        })
+        run_load(&self.runtime, &self.shared, &self.design, &self.options, on_progress)
     }
+}
+
+/// Drive `design`'s workloads against the nodes `shared` knows on
+/// `runtime`, with `options`' bounds, Ctrl+C stopping the load when asked.
+///
+/// # Errors
+/// None in practice (see [`drive`]).
+pub(crate) fn run_load(
+    runtime: &tokio::runtime::Runtime,
+    shared: &Arc<Shared>,
+    design: &Design,
+    options: &Options,
+    on_progress: &mut dyn FnMut(ProgressView),
+) -> Result<Measured, EmulateError> {
+    let scale = shared.time_scale;
+    let wall_s = options.duration_s * scale;
+    let settings = LoadSettings {
+        duration_s: options.duration_s,
+        warmup_s: options.warmup_s,
+        seed: options.seed,
+        max_requests: options.max_requests,
+        max_in_flight: u64::from(design.simulation.max_in_flight),
+        drain: Duration::from_secs_f64((wall_s * 0.1).clamp(2.0, 30.0)),
+    };
+    let progress = Arc::new(Progress::default());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let ctrl_c = options.ctrl_c;
+    runtime.block_on(async {
+        let watcher = ctrl_c.then(|| {
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    let _ = stop_tx.send(true);
+                }
+            })
+        });
+        let started = tokio::time::Instant::now();
+        let run = drive(Arc::clone(shared), design, &settings, Arc::clone(&progress), stop_rx);
+        tokio::pin!(run);
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        let measured = loop {
+            tokio::select! {
+                m = &mut run => break m,
+                _ = tick.tick() => on_progress(ProgressView {
+                    elapsed_s: (started.elapsed().as_secs_f64() / scale).min(settings.duration_s),
+                    duration_s: settings.duration_s,
+                    sent: progress.sent.load(Ordering::Relaxed),
+                    answered: progress.answered.load(Ordering::Relaxed),
+                    in_flight: progress.in_flight.load(Ordering::Relaxed),
+                }),
+            }
+        };
+        if let Some(w) = watcher {
+            w.abort();
+        }
+        measured.map_err(|e| EmulateError::Settings(e.to_string()))
+    })
 }
 
 impl Drop for Emulation {

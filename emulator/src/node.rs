@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use engine::model::{Outcome, RejectCause};
+use engine::otlp::SpanKind;
 use engine::policy::TokenBucket;
 use engine::sampling::Stream;
 use tokio::task::JoinSet;
@@ -26,6 +27,7 @@ use crate::error::EmulateError;
 use crate::metrics::NodeMetrics;
 use crate::parts::{PartMeasure, Visit};
 use crate::policy::EdgePolicy;
+use crate::spans::{SpanLog, SpanOf};
 use crate::station::Station;
 use crate::topology::{Handler, Step, Topology};
 use crate::trace::{Hop, Ids};
@@ -93,6 +95,8 @@ pub struct Shared {
     pub edge_measures: BTreeMap<String, PartMeasure>,
     /// Span and trace ids of the visits.
     pub ids: Ids,
+    /// The spans of the visits and calls (`--traces`).
+    pub spans: SpanLog,
     /// Modelled time (since the epoch) from which visits and calls are
     /// measured; never until the load generator sets it.
     warm_from_ns: AtomicU64,
@@ -187,6 +191,7 @@ impl Shared {
             }
         }
         Ok(Self {
+            spans: SpanLog::new(&topology),
             topology,
             nodes,
             addrs,
@@ -432,8 +437,16 @@ impl Shared {
             return Box::pin(std::future::ready(Outcome::Error));
         }
         // The receiver's run is a span of its own, a child of the sender's.
-        let next = Hop { trace: Some(self.ids.enter(hop.trace)), ..next };
-        Box::pin(Arc::clone(self).handle(step.to_node, step.to_operation.clone(), next))
+        let own = self.ids.enter(hop.trace);
+        let next = Hop { trace: Some(own), ..next };
+        let (shared, to, op) = (Arc::clone(self), step.to_node, step.to_operation.clone());
+        Box::pin(async move {
+            let start_ns = shared.now_ns();
+            let outcome = Arc::clone(&shared).handle(to, op.clone(), next).await;
+            let of = SpanOf { node: to, kind: SpanKind::Internal, operation: op.as_deref(), peer: None, outcome };
+            shared.spans.record(own, hop.trace, of, (start_ns, shared.now_ns()));
+            outcome
+        })
     }
 
     /// One call over `step`'s edge: latency there, the callee's answer, latency back.
@@ -443,9 +456,17 @@ impl Shared {
             return Outcome::Error;
         }
         let Some(&addr) = self.addrs.get(step.to_node) else { return Outcome::Error };
+        // The call is a CLIENT span of the caller's visit; the callee's visit hangs from it.
+        let own = self.ids.enter(hop.trace);
+        let start_ns = self.now_ns();
         self.pause(self.edge_latency(step)).await;
-        let outcome = self.client.call(addr, step.to_operation.as_deref(), next).await;
+        let outcome = self.client.call(addr, step.to_operation.as_deref(), Hop { trace: Some(own), ..next }).await;
         self.pause(self.edge_latency(step)).await;
+        if let Some(caller) = self.spans.caller(&step.edge) {
+            let op = step.to_operation.as_deref();
+            let of = SpanOf { node: caller, kind: SpanKind::Client, operation: op, peer: Some(step.to_node), outcome };
+            self.spans.record(own, hop.trace, of, (start_ns, self.now_ns()));
+        }
         outcome
     }
 

@@ -1,7 +1,8 @@
 //! Each node's HTTP/1.1 server: `POST /op/{operation}` (and `/` for the
 //! default handling) runs a request through the node, `GET /metrics` serves
-//! its metrics. Listeners are opened before anything runs, so the port table
-//! printed at start is where the nodes are.
+//! its metrics, `GET /healthz` says it is up and at which time scale.
+//! Listeners are opened before anything runs, so the port table printed at
+//! start is where the nodes are.
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
+use engine::otlp::SpanKind;
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -20,6 +22,7 @@ use tokio::task::JoinSet;
 
 use crate::error::EmulateError;
 use crate::node::{MAX_DEPTH, Shared};
+use crate::spans::SpanOf;
 use crate::trace::{Hop, TRACEPARENT, TRACERESPONSE, TraceContext};
 use crate::wire::{DEPTH_HEADER, Route, response, route};
 
@@ -80,12 +83,26 @@ async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -
             let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
             let depth = header(DEPTH_HEADER).and_then(|v| v.parse::<u16>().ok()).unwrap_or(0).min(MAX_DEPTH);
             // This visit's span: a child of the caller's, or a new trace.
-            let span = shared.ids.enter(header(TRACEPARENT).and_then(TraceContext::parse));
-            let mut answer = response(shared.handle(node, op, Hop { depth, trace: Some(span) }).await);
+            let parent = header(TRACEPARENT).and_then(TraceContext::parse);
+            let span = shared.ids.enter(parent);
+            let start_ns = shared.now_ns();
+            let outcome = Arc::clone(&shared).handle(node, op.clone(), Hop { depth, trace: Some(span) }).await;
+            // A load source's own root is a CLIENT span, as the simulator writes it.
+            let source = parent.is_none() && shared.topology.nodes.get(node).is_some_and(|n| n.client);
+            let kind = if source { SpanKind::Client } else { SpanKind::Server };
+            let of = SpanOf { node, kind, operation: op.as_deref(), peer: None, outcome };
+            shared.spans.record(span, parent, of, (start_ns, shared.now_ns()));
+            let mut answer = response(outcome);
             if let Ok(value) = hyper::header::HeaderValue::from_str(&span.header()) {
                 answer.headers_mut().insert(TRACERESPONSE, value);
             }
             answer
+        }
+        Route::Health => {
+            // The load generator reads the time scale to refuse a mismatch (see `standalone`).
+            let id = shared.topology.nodes.get(node).map_or("", |n| n.id.as_str());
+            let text = crate::standalone::health_body(id, shared.time_scale);
+            Response::new(Full::new(Bytes::from(text)))
         }
         Route::Unknown => status(StatusCode::NOT_FOUND),
     }

@@ -46,6 +46,8 @@ pub enum Route {
     Operation(Option<String>),
     /// The node's metrics.
     Metrics,
+    /// Whether the node is up, and its time scale (`GET /healthz`).
+    Health,
     /// Nothing this node serves.
     Unknown,
 }
@@ -56,6 +58,7 @@ pub fn route(path: &str) -> Route {
     match path {
         "/" => Route::Operation(None),
         "/metrics" => Route::Metrics,
+        "/healthz" => Route::Health,
         _ => match path.strip_prefix("/op/") {
             Some(op) if !op.is_empty() => match percent_decode_str(op).decode_utf8() {
                 Ok(op) => Route::Operation(Some(op.into_owned())),

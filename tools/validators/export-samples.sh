@@ -2,8 +2,9 @@
 # Exports every sample design (samples/*.json|yaml) and the validator test
 # designs (tools/validators/designs/*.json, among them one with hostile names
 # and one with every service registry the exporters know)
-# in every format into OUT_DIR, plus Compose and Kubernetes exports of the
-# import fixtures, then validates everything with run.sh.
+# in every format into OUT_DIR, their emulated Compose and Kubernetes
+# variants (--emulate), plus Compose and Kubernetes exports of the import
+# fixtures, then validates everything with run.sh.
 # Usage: tools/validators/export-samples.sh [OUT_DIR]   (from the repository root)
 set -euo pipefail
 
@@ -27,6 +28,13 @@ for design in "${designs[@]}"; do
         esac
         "$bin" export "$design" --format "$format" -o "$out/$base.$format.$ext" --quiet
     done
+done
+# The emulated variants (every node `serve-node` in the switchboard image,
+# plus a load generator) pass the same validators as the plain exports.
+for design in "${designs[@]}"; do
+    base="$(basename "${design%.*}")"
+    "$bin" export "$design" --format compose --emulate -o "$out/$base.emulated.compose.yaml" --quiet
+    "$bin" export "$design" --format k8s --emulate -o "$out/$base.emulated.k8s.yaml" --quiet
 done
 # The split layout and the Istio-mesh variant once per test design (the
 # samples are covered by the single file).

@@ -47,6 +47,11 @@ pub struct Args {
     /// Most requests the load generator sends.
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub max_requests: u64,
+    /// Write every visit's and call's span to PATH as OTLP JSON (one
+    /// Collector file-exporter request per line; opens in Jaeger or Tempo,
+    /// reads back with `switchboard calibrate`). Times are modelled.
+    #[arg(long, value_name = "PATH")]
+    pub traces: Option<PathBuf>,
     #[command(flatten)]
     pub output: Output,
 }
@@ -102,23 +107,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     };
     let sim_options = args.run.options(1.0);
     let applied = sim_options.applied_to(&design);
-    let places = super::Places::of(&args.file).with_names(&design);
-    let errors: Vec<_> = engine::analysis::problems(&applied)
-        .into_iter()
-        .filter(|p| p.severity == engine::validate::Severity::Error)
-        .collect();
-    if !errors.is_empty() {
-        places.print_refusal(&errors);
-        return Ok(exit::DESIGN_ERRORS);
-    }
-    let missing = emulator::not_emulated(&applied);
-    if !missing.is_empty() {
-        for m in &missing {
-            let path = m.split_once(": ").map_or(m.as_str(), |(p, _)| p);
-            say!("{}: error: {m}", places.prefix(path));
-        }
-        say!("error: the emulator cannot run this design yet (`switchboard simulate` can)");
-        return Ok(exit::USAGE);
+    if let Err(code) = check_emulated(&applied, &args.file) {
+        return Ok(code);
     }
     let s = &applied.simulation;
     let options = Options {
@@ -132,6 +122,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         ctrl_c: true,
     };
     let emulation = Emulation::start(&applied, &options)?;
+    if args.traces.is_some() {
+        emulation.record_spans();
+    }
     let quiet = args.output.quiet;
     let to_stdout = args.output.json.as_deref() == Some(Path::new("-"));
     if !quiet {
@@ -159,6 +152,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         .iter()
         .map(|e| EndpointInfo { node: e.node.clone(), url: e.url(), metrics_url: e.metrics_url() })
         .collect();
+    if let Some(path) = &args.traces {
+        write_traces(path, emulation.take_spans())?;
+    }
     drop(emulation);
     let measured_report = measured.report(&applied.name, settings(&applied, &measured));
 
@@ -207,6 +203,33 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     Ok(if failures.is_some_and(|f| !f.is_empty()) { exit::SLO_VIOLATED } else { exit::OK })
 }
 
+/// Refuse a design with errors (exit 1) or with parts the emulator does
+/// not run (exit 2), each problem with its place in `file`.
+///
+/// # Errors
+/// The exit code, once the problems are printed.
+pub(super) fn check_emulated(design: &engine::Design, file: &Path) -> Result<(), u8> {
+    let places = super::Places::of(file).with_names(design);
+    let errors: Vec<_> = engine::analysis::problems(design)
+        .into_iter()
+        .filter(|p| p.severity == engine::validate::Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        places.print_refusal(&errors);
+        return Err(exit::DESIGN_ERRORS);
+    }
+    let missing = emulator::not_emulated(design);
+    if !missing.is_empty() {
+        for m in &missing {
+            let path = m.split_once(": ").map_or(m.as_str(), |(p, _)| p);
+            say!("{}: error: {m}", places.prefix(path));
+        }
+        say!("error: the emulator cannot run this design yet (`switchboard simulate` can)");
+        return Err(exit::USAGE);
+    }
+    Ok(())
+}
+
 /// A `--max-error` limit bounds the difference either way: `mean:10%`
 /// fails when the measured mean is more than 10% above or below the
 /// simulated one.
@@ -231,7 +254,7 @@ fn both_ways(gates: &[Gate]) -> Vec<Gate> {
 
 /// The measured report's settings: the run's, with one replication and the
 /// error rate's binomial interval named.
-fn settings(design: &engine::Design, measured: &Measured) -> engine::sim::report::ReportSettings {
+pub(super) fn settings(design: &engine::Design, measured: &Measured) -> engine::sim::report::ReportSettings {
     let s = &design.simulation;
     engine::sim::report::ReportSettings {
         seed: s.seed,
@@ -278,5 +301,16 @@ fn write_start(e: &Emulation, design: &engine::Design, o: &Options, out: &mut dy
         writeln!(out, "{}  {:<un$}  {}", super::pad(&p.node, nn), p.url(), p.metrics_url())?;
     }
     writeln!(out)?;
+    Ok(())
+}
+
+/// Write the run's spans with the engine's OTLP writer (the one `simulate --traces` uses).
+fn write_traces(path: &Path, (spans, dropped): (Vec<engine::otlp::Span>, u64)) -> anyhow::Result<()> {
+    let mut text = Vec::new();
+    engine::otlp::write::write_spans(&mut text, &spans).context("writing traces")?;
+    engine::model::format::write_atomic(path, &text).with_context(|| format!("writing {}", path.display()))?;
+    if dropped > 0 {
+        say!("warning: {}: {dropped} spans left out after the first {}", path.display(), spans.len());
+    }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `switchboard export FILE --format FORMAT [-o PATH] [--split DIR] [--mesh istio]`.
+//! `switchboard export FILE --format FORMAT [-o PATH] [--split DIR] [--mesh istio] [--emulate]`.
 //!
 //! The exported text goes to `-o PATH` (or stdout), a split Kubernetes export
 //! to a directory; the conversion report goes to stderr, and with `--json` as
@@ -33,6 +33,11 @@ pub struct Args {
     /// Export even if the design has errors (they are listed; exit code 1).
     #[arg(long)]
     pub force: bool,
+    /// Compose or Kubernetes: every node runs `switchboard serve-node` in the
+    /// switchboard image (the repository's Dockerfile) with the design
+    /// mounted, plus a load generator (a Compose service, a Kubernetes Job).
+    #[arg(long, conflicts_with = "split")]
+    pub emulate: bool,
     #[command(flatten)]
     pub common: Output,
 }
@@ -80,8 +85,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     if options.mesh.is_some() && args.format != ExportFormat::Kubernetes {
         anyhow::bail!("--mesh is for the Kubernetes export (--format k8s)");
     }
-    let export = engine::export::export_with(&design, args.format, options)
+    if args.emulate && !matches!(args.format, ExportFormat::Compose | ExportFormat::Kubernetes) {
+        anyhow::bail!("--emulate is for the Compose and Kubernetes exports (--format compose or k8s)");
+    }
+    let mut export = engine::export::export_with(&design, args.format, options)
         .with_context(|| format!("exporting {}", args.file.display()))?;
+    if args.emulate {
+        export = engine::export::emulate::emulated(&design, &export)
+            .with_context(|| format!("exporting {} for emulation", args.file.display()))?;
+        if !args.common.quiet {
+            // The deployment is valid either way; its serve-node containers refuse these parts at start.
+            for m in emulator::not_emulated(&design) {
+                say!("warning: not emulated yet, serve-node will refuse the design: {m}");
+            }
+        }
+    }
     let mut written: Vec<String> = Vec::new();
     if let Some(dir) = &args.split {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

@@ -19,7 +19,9 @@ mod export;
 mod fmt;
 mod headroom;
 mod import;
+mod loadgen;
 mod render;
+mod serve_node;
 mod sim_run;
 mod sim_traces;
 mod simulate;
@@ -152,6 +154,14 @@ pub enum Command {
     /// (with --compare: beside the simulation).
     #[command(after_help = EXIT_CODES_HELP)]
     Emulate(emulate::Args),
+    /// Serve one node of the design alone (a container of the emulated
+    /// exports, or one process of several on one machine).
+    #[command(after_help = EXIT_CODES_HELP)]
+    ServeNode(serve_node::Args),
+    /// Drive the design's workloads at entries served elsewhere (serve-node)
+    /// and measure them; every process must use the same --time-scale.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Loadgen(loadgen::Args),
     /// Draw the design diagram to an SVG or PNG file, without a display.
     #[command(after_help = EXIT_CODES_HELP)]
     Render(render::Args),
@@ -207,6 +217,8 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> anyhow::Result<u8> {
         Some(Command::Tune(args)) => tune::run(&args, out),
         Some(Command::Compare(args)) => compare::run(&args, out),
         Some(Command::Emulate(args)) => emulate::run(&args, out),
+        Some(Command::ServeNode(args)) => serve_node::run(&args, out),
+        Some(Command::Loadgen(args)) => loadgen::run(&args, out),
         Some(Command::Render(args)) => render::run(&args, out),
         Some(Command::Schema) => {
             out.write_all(engine::model::format::json_schema().as_bytes())?;

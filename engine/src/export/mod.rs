@@ -13,6 +13,7 @@ mod asyncapi;
 mod compose;
 pub(crate) mod discovery;
 mod dot;
+pub mod emulate;
 mod envoy_filter;
 mod gateway;
 pub(crate) mod infra;

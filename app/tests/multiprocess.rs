@@ -1,0 +1,153 @@
+//! The distributed path on one machine: one OS process per node
+//! (`serve-node`, each on its own loopback port, talking only through the
+//! network), driven by a `loadgen` process, gives what the single-process
+//! `emulate` gives: the same requests (the same seed sends the same
+//! arrivals), outcome shares within their binomial interval (three standard
+//! errors of the difference of two proportions), the mean latency within
+//! 10%; and no process listens beyond loopback.
+//!
+//! The shop fixture with the catalog failing 10% of its requests, 10
+//! modelled seconds (1 of warm-up) at time scale ×2: about 720 measured
+//! requests per run, 20 s of wall time each.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+use std::collections::BTreeSet;
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_switchboard");
+const RUN: [&str; 6] = ["--time-scale", "2", "--duration", "10s", "--warmup", "1s"];
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("switchboard-multiprocess-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// The shop with a catalog that fails one request in ten.
+fn design() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/shop.json");
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let catalog = doc["nodes"].as_array_mut().unwrap().iter_mut().find(|n| n["id"] == "catalog").unwrap();
+    catalog["error_probability"] = serde_json::json!(0.1);
+    let out = tmp("shop-errors.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    out
+}
+
+/// Child processes, killed when the test ends however it ends.
+struct Nodes(Vec<(String, Child)>);
+
+impl Drop for Nodes {
+    fn drop(&mut self) {
+        for (_, c) in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Start `serve-node` for `node` with `peers` as flags and `env` as
+/// variables; its address, read from the line it prints at start.
+fn serve(nodes: &mut Nodes, file: &Path, node: &str, peers: &[String], env: &[(&str, String)]) -> String {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("serve-node").arg(file).args(["--node", node, "--time-scale", "2"]);
+    for p in peers {
+        cmd.args(["--peer", p]);
+    }
+    cmd.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    nodes.0.push((node.to_owned(), child));
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("{line}"));
+    url.trim_end_matches('/').to_owned()
+}
+
+/// Listening TCP sockets of process `pid`, as local addresses in /proc/net's hex.
+fn listening(pid: u32) -> Vec<String> {
+    let inodes: BTreeSet<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+                .filter_map(|l| l.to_str()?.strip_prefix("socket:[")?.strip_suffix(']').map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        for l in std::fs::read_to_string(table).unwrap_or_default().lines().skip(1) {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.get(3) == Some(&"0A") && f.get(9).is_some_and(|i| inodes.contains(*i)) {
+                out.push(f[1].to_owned());
+            }
+        }
+    }
+    out
+}
+
+fn report(path: &Path) -> engine::sim::Report {
+    engine::sim::Report::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn one_process_per_node_agrees_with_the_single_process_emulation() {
+    let file = design();
+    let mut nodes = Nodes(Vec::new());
+    let db = serve(&mut nodes, &file, "db", &[], &[]);
+    let catalog = serve(&mut nodes, &file, "catalog", &[format!("db={db}")], &[]);
+    let pricing = serve(&mut nodes, &file, "pricing", &[], &[]);
+    // The gateway finds pricing as the exports name it, in its environment.
+    let gateway = serve(&mut nodes, &file, "gateway", &[format!("catalog={catalog}")], &[("PRICING_URL", pricing)]);
+
+    let multi = tmp("multi.json");
+    let status = Command::new(BIN)
+        .arg("loadgen")
+        .arg(&file)
+        .args(RUN)
+        .args(["--target", &format!("gateway={gateway}"), "--quiet", "--json"])
+        .arg(&multi)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    for (node, child) in &nodes.0 {
+        let addrs = listening(child.id());
+        assert_eq!(addrs.len(), 1, "{node} listens once: {addrs:?}");
+        // 127.0.0.1 in /proc/net/tcp's little-endian hex.
+        assert!(addrs.iter().all(|a| a.starts_with("0100007F:")), "{node}: {addrs:?}");
+    }
+    drop(nodes);
+
+    let single = tmp("single.json");
+    let status = Command::new(BIN)
+        .arg("emulate")
+        .arg(&file)
+        .args(RUN)
+        .args(["--quiet", "--json"])
+        .arg(&single)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+
+    let (m, s) = (report(&multi), report(&single));
+    let (wm, ws) = (m.workload("page").unwrap(), s.workload("page").unwrap());
+    assert_eq!(wm.arrived, ws.arrived, "the same seed sends the same requests");
+    assert!(wm.arrived > 600, "{}", wm.arrived);
+    let share = |w: &engine::sim::WorkloadReport, n: u64| n as f64 / w.outcomes.total().max(1) as f64;
+    let pairs = [
+        ("ok", wm.outcomes.ok, ws.outcomes.ok),
+        ("error", wm.outcomes.error, ws.outcomes.error),
+        ("in flight", wm.outcomes.in_flight, ws.outcomes.in_flight),
+    ];
+    for (what, a, b) in pairs {
+        let (p1, p2) = (share(wm, a), share(ws, b));
+        let p = (a + b) as f64 / (wm.outcomes.total() + ws.outcomes.total()) as f64;
+        let se = (p * (1.0 - p) * (1.0 / wm.outcomes.total() as f64 + 1.0 / ws.outcomes.total() as f64)).sqrt();
+        assert!((p1 - p2).abs() <= 3.0 * se + 1e-9, "{what}: {p1:.4} vs {p2:.4} (3 se = {:.4})", 3.0 * se);
+    }
+    assert!(share(wm, wm.outcomes.error) > 0.05, "the catalog's errors show: {:?}", wm.outcomes);
+    let (a, b) = (wm.latency_ms.mean.mean, ws.latency_ms.mean.mean);
+    assert!((a / b - 1.0).abs() <= 0.10, "mean latency {a:.2} ms (processes) vs {b:.2} ms (one process)");
+}
