@@ -20,6 +20,7 @@ mod fmt;
 mod headroom;
 mod import;
 mod render;
+mod search_args;
 mod sim_run;
 mod sim_traces;
 mod simulate;
