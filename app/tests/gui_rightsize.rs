@@ -79,3 +79,45 @@ fn cost_in_the_inspector() {
     h.run_steps(3);
     h.get_by_label_contains("per month");
 }
+
+/// Step frames until the search (started from the dialog) has ended.
+fn finish(h: &mut Harness<'_, SwitchboardApp>) {
+    let begun = Instant::now();
+    h.run_steps(2);
+    while h.state().rightsize().is_running() {
+        assert!(begun.elapsed() < Duration::from_mins(3), "the search did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+        h.run_steps(1);
+    }
+    h.run_steps(3);
+}
+
+#[test]
+fn right_size_asks_what_may_vary_and_which_scenarios_must_pass_then_says_why_each_step() {
+    let mut d = lb();
+    d.scenarios = serde_json::from_str(r#"[{"name": "peak", "rate_scale": 1.2}]"#).unwrap();
+    let (mut h, _) = harness(d);
+    rightsize::open_tune(h.state_mut());
+    h.run_steps(2);
+    assert!(!h.state().rightsize().is_running(), "the menu's Right-size… waits for Start");
+    h.get_by_label("replicas");
+    h.get_by_label("queues");
+    h.get_by_label("workers").click();
+    h.get_by_label("peak").click();
+    h.run_steps(2);
+    let setup = h.state().rightsize().dialog.as_ref().unwrap().setup.clone();
+    assert!(setup.vary.replicas && setup.vary.workers && !setup.vary.queue);
+    assert_eq!(setup.scenarios, vec!["peak".to_owned()]);
+    // Workers need a per-worker CPU figure, which this design lacks.
+    h.get_by_label("Start the search").click();
+    finish(&mut h);
+    h.get_by_label_contains("has no CPU per worker");
+    h.get_by_label("workers").click();
+    h.run_steps(1);
+    h.get_by_label("Start the search").click();
+    finish(&mut h);
+    h.get_by_label_contains("Found the fewest replicas");
+    h.get_by_label("Scenario peak:");
+    h.get_by_label_contains("Why each step was taken");
+    h.get_by_label("Resilience hints (none applied)");
+}

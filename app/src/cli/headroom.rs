@@ -4,23 +4,19 @@
 //! pass its SLOs at its own load (or below `--min`), 4 when it is unstable there.
 
 use std::io::{IsTerminal as _, Write};
-use std::path::PathBuf;
 
 use anyhow::Context as _;
 use engine::rightsize::headroom::{Headroom, HeadroomOptions, HeadroomPoint, headroom};
 use engine::sim::{RunControl, SimError};
 
-use super::simulate::RunArgs;
-use super::{Output, exit};
+use super::exit;
+use super::search_args::SearchArgs;
 
 /// Arguments of `headroom`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The design file (JSON or YAML).
-    pub file: PathBuf,
-    /// Run under this scenario of the design.
-    #[arg(long, value_name = "NAME")]
-    pub scenario: Option<String>,
+    #[command(flatten)]
+    pub search: SearchArgs,
     /// Stop bisecting when the bracket is narrower than this share (0.02 = 2 %).
     #[arg(long, default_value_t = 0.02)]
     pub tolerance: f64,
@@ -30,10 +26,6 @@ pub struct Args {
     /// Exit 3 when the headroom is below this scale (a CI gate), e.g. 1.5.
     #[arg(long, value_name = "SCALE")]
     pub min: Option<f64>,
-    #[command(flatten)]
-    pub run: RunArgs,
-    #[command(flatten)]
-    pub output: Output,
 }
 
 fn x(v: Option<f64>) -> String {
@@ -81,7 +73,7 @@ pub fn write_summary(h: &Headroom, out: &mut dyn Write) -> std::io::Result<()> {
         None => writeln!(out, "Headroom: none: the SLOs do not all pass even at the lowest scale tried")?,
     }
     if !h.first_failing.is_empty() {
-        writeln!(out, "First to fail: {}", h.first_failing.join(", "))?;
+        writeln!(out, "First to fail: {}", engine::message::join(&h.first_failing, ", "))?;
     }
     if let (Some(b), Some(at)) = (&h.saturates_first, h.saturates_at_scale) {
         writeln!(out, "Saturates first: {} ({:.0}% busy at {})", b.name, b.utilization * 100.0, x(Some(at)))?;
@@ -107,13 +99,15 @@ pub fn write_summary(h: &Headroom, out: &mut dyn Write) -> std::io::Result<()> {
 /// # Errors
 /// Unreadable input, or an output file that cannot be written.
 pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let design = super::load_design(&args.file)?;
-    let design = match &args.scenario {
-        Some(name) => design.with_scenario(name).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?,
+    let s = &args.search;
+    anyhow::ensure!(s.scenarios.len() <= 1, "headroom runs under one --scenario at a time");
+    let design = s.load()?;
+    let design = match s.scenarios.first() {
+        Some(name) => design.with_scenario(name).map_err(|e| anyhow::anyhow!("{}: {e}", s.file.display()))?,
         None => design,
     };
     if design.slos.is_empty() {
-        say!("{}: the design has no SLOs: headroom is the load at which they still pass", args.file.display());
+        say!("{}: the design has no SLOs: headroom is the load at which they still pass", s.file.display());
         return Ok(exit::DESIGN_ERRORS);
     }
     anyhow::ensure!(
@@ -122,17 +116,15 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         args.tolerance
     );
     anyhow::ensure!((2..=1000).contains(&args.max_runs), "--max-runs {}: between 2 and 1000", args.max_runs);
-    args.run.check_window(&design)?;
-    args.run.check_limits(&design, 1.0)?;
     let options = HeadroomOptions {
-        run: args.run.options(1.0),
+        run: s.run.options(1.0),
         tolerance: args.tolerance,
         max_runs: args.max_runs,
         ..HeadroomOptions::default()
     };
     let control = RunControl::new();
     // Each run as it ends, on a terminal only: the table comes at the end.
-    let quiet = args.output.quiet || !std::io::stderr().is_terminal();
+    let quiet = s.output.quiet || !std::io::stderr().is_terminal();
     let h = match headroom(&design, &options, &control, |p| {
         if !quiet {
             say!("  {}", point_line(p));
@@ -140,21 +132,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     }) {
         Ok(h) => h,
         Err(SimError::InvalidDesign(problems)) => {
-            super::Places::of(&args.file).with_names(&design).print_refusal(&problems);
+            super::Places::of(&s.file).with_names(&design).print_refusal(&problems);
             return Ok(exit::DESIGN_ERRORS);
         }
         Err(e @ SimError::TooMuchMemory { .. }) => anyhow::bail!("{e} (--max-memory SIZE)"),
         Err(e) => return Err(e).context("headroom search failed"),
     };
-    let to_stdout = args.output.json.as_deref() == Some(std::path::Path::new("-"));
-    if !args.output.quiet && !to_stdout {
-        write_summary(&h, &mut super::Printable(&mut *out))?;
-    }
-    if let Some(path) = &args.output.json {
-        let mut json = serde_json::to_string_pretty(&h)?;
-        json.push('\n');
-        super::write_json(path, &json, out)?;
-    }
+    s.emit(&h, |o| write_summary(&h, o), out)?;
     let at_one = h.points.iter().find(|p| p.scale == 1.0);
     Ok(if at_one.is_some_and(|p| p.unstable) {
         exit::UNSTABLE

@@ -21,6 +21,7 @@ mod headroom;
 mod import;
 mod loadgen;
 mod render;
+mod search_args;
 mod serve_node;
 mod sim_run;
 mod sim_traces;

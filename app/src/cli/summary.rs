@@ -180,23 +180,36 @@ fn write_brokers(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 fn write_slos(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if !r.slos.is_empty() {
         writeln!(out)?;
-        // Failing verdicts first, each figure with its unit.
-        for v in engine::units::slo_order(&r.slos).into_iter().filter_map(|i| r.slos.get(i)) {
-            let verdict = match v.verdict {
-                engine::sim::Verdict::Pass => "PASS",
-                engine::sim::Verdict::Fail => "FAIL",
-                engine::sim::Verdict::Inconclusive => "INCONCLUSIVE",
-            };
-            let f = engine::units::slo_figures(v);
-            writeln!(
-                out,
-                "SLO {} {}: {} (target {}) → {verdict}",
-                v.workload,
-                engine::units::objective_text(r, v),
-                f.measured_with_ci(),
-                f.target,
-            )?;
-        }
+        write_slo_lines(&r.slos, |v| engine::units::objective_text(r, v).to_string(), out)?;
+    }
+    Ok(())
+}
+
+/// One line per SLO verdict, failing ones first, each figure with its unit:
+/// `SLO checkout p99 ≤ 300 ms: 212 ms ± 4 (target 300 ms) → PASS`.
+///
+/// # Errors
+/// Write failures.
+pub(super) fn write_slo_lines(
+    slos: &[engine::sim::SloVerdict],
+    objective: impl Fn(&engine::sim::SloVerdict) -> String,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    for v in engine::units::slo_order(slos).into_iter().filter_map(|i| slos.get(i)) {
+        let verdict = match v.verdict {
+            engine::sim::Verdict::Pass => "PASS",
+            engine::sim::Verdict::Fail => "FAIL",
+            engine::sim::Verdict::Inconclusive => "INCONCLUSIVE",
+        };
+        let f = engine::units::slo_figures(v);
+        writeln!(
+            out,
+            "SLO {} {}: {} (target {}) → {verdict}",
+            v.workload,
+            objective(v),
+            f.measured_with_ci(),
+            f.target
+        )?;
     }
     Ok(())
 }

@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{SloState, error_rate, offered_per_s, scaled, worst_p99_ms};
+use crate::message::Message;
 use crate::model::Design;
 use crate::sim::{RunControl, RunOptions, SimError, run};
 
@@ -55,8 +56,9 @@ pub struct HeadroomPoint {
     pub some_fail: bool,
     /// The run was unstable.
     pub unstable: bool,
-    /// The SLOs that did not pass, as `workload objective: verdict`.
-    pub not_passing: Vec<String>,
+    /// The SLOs that did not pass, as `workload objective: verdict`, and
+    /// `unstable at nodes` when the run was (sentences the app translates).
+    pub not_passing: Vec<Message>,
     /// The busiest node and its utilization.
     pub busiest: Option<Busiest>,
     /// Whether every measured mean is within its target.
@@ -107,7 +109,7 @@ pub struct Headroom {
     /// Open-loop requests per second at `scale`.
     pub offered_per_s: Option<f64>,
     /// The SLOs that fail first: at `fails_from`, else at the highest scale tried.
-    pub first_failing: Vec<String>,
+    pub first_failing: Vec<Message>,
     /// The busiest node at the first failing scale (the one that saturates first).
     pub saturates_first: Option<Busiest>,
     /// The scale `saturates_first` was measured at.
@@ -198,8 +200,14 @@ impl Search<'_> {
                 .slos
                 .iter()
                 .filter(|s| s.verdict != crate::sim::Verdict::Pass)
-                .map(|s| format!("{} {}: {:?}", s.workload, s.objective, s.verdict).to_lowercase())
-                .chain(report.unstable.then(|| format!("unstable at {}", report.unstable_nodes.join(", "))))
+                .map(not_passing)
+                .chain(report.unstable.then(|| {
+                    crate::msg!(
+                        "engine-headroom-unstable-at",
+                        "unstable at {nodes}",
+                        nodes = report.unstable_nodes.join(", ")
+                    )
+                }))
                 .collect(),
             busiest,
             means_within: state.means_within,
@@ -278,6 +286,25 @@ pub fn headroom(
         run_cap_hit: s.cap_hit,
         points,
     })
+}
+
+/// An SLO that did not pass, as `workload objective: verdict` (verdict in lower case).
+fn not_passing(s: &crate::sim::SloVerdict) -> Message {
+    let objective = crate::units::objective(s);
+    let verdict = match s.verdict {
+        crate::sim::Verdict::Fail => crate::msg!("engine-verdict-fail", "fail"),
+        crate::sim::Verdict::Inconclusive => crate::msg!("engine-verdict-inconclusive", "inconclusive"),
+        crate::sim::Verdict::Pass => crate::msg!("engine-verdict-pass", "pass"),
+    };
+    crate::msg!(
+        "engine-headroom-not-passing",
+        "{workload} {objective}: {verdict}",
+        workload = &s.workload,
+        objective = objective.to_lowercase(),
+        verdict = &verdict
+    )
+    .with_list("objective", vec![objective.clone()], "")
+    .with_list("verdict", vec![verdict.clone()], "")
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! whole interval is within the target, fail when all of it is beyond.
 
 pub mod headroom;
+pub mod hints;
 pub mod tune;
 
 use crate::model::{Arrival, Design};

@@ -1,21 +1,69 @@
-//! Tune: the fewest replicas that pass every SLO, starting from the capacity
-//! estimate's lower bound.
+//! Tune: the cheapest replicas, workers and queues that pass every SLO,
+//! starting from the capacity estimate's lower bound.
 //!
-//! Each node starts at the replicas the estimate says it needs to keep its
-//! workers below 100 % busy (never below the replica floor). A candidate is
-//! simulated with the search's one seed (common random numbers); while its
-//! verdicts are inconclusive it is run again with twice the replications, up
-//! to a cap, after which it counts as failing. While a candidate fails, the
-//! busiest variable node (the simulator's utilization: the resource that
-//! saturates first) gets one more replica. Starting from a lower bound and
-//! adding one replica at a time where the run says the queueing is, the
-//! first passing candidate is the cheapest this search can find.
+//! Each variable node starts at the capacity the estimate says it needs to
+//! keep its workers below 100 % busy (never below the replica floor). A
+//! candidate is simulated with the search's one seed (common random
+//! numbers), under the design as drawn or under each scenario held (every
+//! one must pass); while its verdicts are inconclusive it is run again with
+//! twice the replications, up to a cap, after which it counts as failing.
+//! While a candidate fails, the run's bottleneck attribution (the "Why"
+//! tab's, [`step`]) says which node gets one step more: a replica, a worker
+//! per replica or a longer queue, each step kept with its reason. Starting
+//! from a lower bound and adding one step at a time where the run says the
+//! requests wait, the first passing candidate is the cheapest this search
+//! can find. The same runs feed the resilience hints
+//! ([`crate::rightsize::hints`]).
 
-use serde::{Deserialize, Serialize};
+mod result;
+pub mod step;
+
+pub use result::{NodeChange, ScenarioVerdicts, TunePoint, Tuned, pareto_front};
+pub use step::{Knob, TuneStep};
 
 use super::SloState;
+use super::hints::Hints;
 use crate::model::Design;
-use crate::sim::{RunControl, RunOptions, SimError, SloVerdict, run};
+use crate::sim::{Report, RunControl, RunOptions, SimError, run};
+
+/// What a tune may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Vary {
+    /// Replicas behind the balancer.
+    pub replicas: bool,
+    /// Workers per replica (each node needs `cost.cpu_millicores_per_worker`).
+    pub workers: bool,
+    /// Queue capacity of nodes with a bounded queue (costs nothing).
+    pub queue: bool,
+}
+
+impl Default for Vary {
+    fn default() -> Self {
+        Self { replicas: true, workers: false, queue: false }
+    }
+}
+
+impl Vary {
+    /// From names: `replicas`, `workers`, `queue`.
+    ///
+    /// # Errors
+    /// An unknown name, or none at all.
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Self, String> {
+        let mut v = Self { replicas: false, workers: false, queue: false };
+        for name in names {
+            match name.as_ref().trim() {
+                "replicas" => v.replicas = true,
+                "workers" => v.workers = true,
+                "queue" => v.queue = true,
+                other => return Err(format!("{other:?}: one of replicas, workers, queue")),
+            }
+        }
+        if !(v.replicas || v.workers || v.queue) {
+            return Err("nothing to vary: name replicas, workers or queue".to_owned());
+        }
+        Ok(v)
+    }
+}
 
 /// How a tune runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +72,10 @@ pub struct TuneOptions {
     pub run: RunOptions,
     /// Node ids that may change (empty: every deployable node).
     pub nodes: Vec<String>,
+    /// What may change.
+    pub vary: Vary,
+    /// Scenarios that must all pass (empty: the design as drawn).
+    pub scenarios: Vec<String>,
     /// Fewest replicas a node is given (2 keeps a node up through one failure).
     pub replica_floor: u32,
     /// Most simulated runs.
@@ -35,87 +87,16 @@ pub struct TuneOptions {
 
 impl Default for TuneOptions {
     fn default() -> Self {
-        Self { run: RunOptions::default(), nodes: Vec::new(), replica_floor: 2, max_runs: 60, max_replications: 16 }
-    }
-}
-
-/// One node's change.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct NodeChange {
-    /// Node id.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Replicas before.
-    pub replicas_before: u32,
-    /// Replicas after.
-    pub replicas_after: u32,
-}
-
-/// One candidate a tune tried (after the replications that decided it).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TunePoint {
-    /// Replicas of every variable node, in design order.
-    pub replicas: Vec<u32>,
-    /// Monthly cost (designs with `cost` settings).
-    pub cost: Option<f64>,
-    /// The worst workload p99, ms.
-    pub p99_ms: f64,
-    /// Every SLO passed.
-    pub all_pass: bool,
-    /// Simulated runs so far, this candidate's included.
-    pub runs: u32,
-}
-
-/// The candidates no other beats on both cost and p99 (the cheaper of equal
-/// ones), by index, cheapest first. Candidates without a cost are left out.
-#[must_use]
-pub fn pareto_front(points: &[TunePoint]) -> Vec<usize> {
-    let mut order: Vec<usize> =
-        (0..points.len()).filter(|&i| points.get(i).is_some_and(|p| p.cost.is_some())).collect();
-    let key = |i: usize| {
-        points.get(i).map_or((f64::INFINITY, f64::INFINITY), |p| (p.cost.unwrap_or(f64::INFINITY), p.p99_ms))
-    };
-    order.sort_by(|&a, &b| {
-        let (ca, pa) = key(a);
-        let (cb, pb) = key(b);
-        ca.total_cmp(&cb).then(pa.total_cmp(&pb))
-    });
-    let mut best = f64::INFINITY;
-    let mut front = Vec::new();
-    for i in order {
-        let (_, p99) = key(i);
-        if p99 < best {
-            best = p99;
-            front.push(i);
+        Self {
+            run: RunOptions::default(),
+            nodes: Vec::new(),
+            vary: Vary::default(),
+            scenarios: Vec::new(),
+            replica_floor: 2,
+            max_runs: 60,
+            max_replications: 16,
         }
     }
-    front
-}
-
-/// What a tune found.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Tuned {
-    /// A passing configuration was found.
-    pub passed: bool,
-    /// Why not, when it was not.
-    pub reason: Option<String>,
-    /// Every variable node, before → after, in design order.
-    pub changes: Vec<NodeChange>,
-    /// Monthly cost before and after (designs with `cost` settings, priced nodes only).
-    pub cost_before: Option<f64>,
-    /// Monthly cost of the tuned design.
-    pub cost_after: Option<f64>,
-    /// The last candidate's SLO verdicts.
-    pub slos: Vec<SloVerdict>,
-    /// Simulated runs in all.
-    pub runs: u32,
-    /// Every candidate tried, in order.
-    #[serde(skip)]
-    pub points: Vec<TunePoint>,
-    /// The tuned design.
-    #[serde(skip)]
-    pub design: Design,
 }
 
 /// Why a tune could not start.
@@ -127,6 +108,14 @@ pub enum TuneError {
     /// A `--nodes` id that is not a node.
     #[error("no node {0:?}")]
     UnknownNode(String),
+    /// A scenario to hold that the design does not have.
+    #[error("no scenario named {0:?}")]
+    UnknownScenario(String),
+    /// Workers may vary but a node has no per-worker CPU figure to price them.
+    #[error(
+        "node {0:?} has no cost.cpu_millicores_per_worker: varying workers needs the CPU one worker takes (set it, or leave workers out of --vary)"
+    )]
+    NoWorkerCpu(String),
     /// A run failed.
     #[error(transparent)]
     Sim(#[from] SimError),
@@ -138,7 +127,7 @@ fn decide(
     options: &TuneOptions,
     control: &RunControl,
     runs: &mut u32,
-) -> Result<(SloState, crate::sim::Report), SimError> {
+) -> Result<(SloState, Report), SimError> {
     let mut reps = options.run.replications.unwrap_or(design.simulation.replications).max(1);
     loop {
         let opts = RunOptions { replications: Some(reps), ..options.run.clone() };
@@ -153,12 +142,110 @@ fn decide(
     }
 }
 
-/// Find the fewest replicas that pass every SLO.
+/// One candidate under every scenario held, in order, stopping at the first
+/// that does not pass: its state, its run (the one to attribute), its design
+/// (as the run saw it) and the verdicts per scenario run.
+struct Decided {
+    state: SloState,
+    report: Report,
+    seen_as: Design,
+    p99_ms: f64,
+    scenarios: Vec<ScenarioVerdicts>,
+}
+
+fn decide_all(
+    candidate: &Design,
+    options: &TuneOptions,
+    control: &RunControl,
+    runs: &mut u32,
+    hints: &mut Hints,
+) -> Result<Decided, TuneError> {
+    let names: Vec<Option<&String>> =
+        if options.scenarios.is_empty() { vec![None] } else { options.scenarios.iter().map(Some).collect() };
+    let mut scenarios = Vec::new();
+    let mut p99_ms: f64 = 0.0;
+    let mut last = None;
+    for name in names {
+        let seen_as = match name {
+            Some(n) => candidate.with_scenario(n).map_err(|_| TuneError::UnknownScenario(n.clone()))?,
+            None => candidate.clone(),
+        };
+        let (state, report) = decide(&seen_as, options, control, runs)?;
+        hints.observe(&seen_as, &report);
+        p99_ms = p99_ms.max(super::worst_p99_ms(&report));
+        if let Some(n) = name {
+            scenarios.push(ScenarioVerdicts { scenario: n.clone(), slos: report.slos.clone() });
+        }
+        let stop = !state.all_pass || *runs >= options.max_runs;
+        last = Some((state, report, seen_as));
+        if stop {
+            break;
+        }
+    }
+    let (state, report, seen_as) = last.ok_or_else(|| SimError::Internal("no run".to_owned()))?;
+    Ok(Decided { state, report, seen_as, p99_ms, scenarios })
+}
+
+/// Find the cheapest configuration that passes every SLO.
 ///
 /// # Errors
-/// A design without SLOs, an unknown node, invalid designs, cancellation.
+/// A design without SLOs, an unknown node or scenario, workers to vary
+/// without a per-worker CPU figure, invalid designs, cancellation.
 pub fn tune(design: &Design, options: &TuneOptions, control: &RunControl) -> Result<Tuned, TuneError> {
     tune_observed(design, options, control, |_| {})
+}
+
+/// The nodes that may change, by index, after checking the options.
+fn variable_nodes(design: &Design, options: &TuneOptions) -> Result<Vec<usize>, TuneError> {
+    if design.slos.is_empty() {
+        return Err(TuneError::NoSlos);
+    }
+    if let Some(bad) = options.nodes.iter().find(|id| design.node(id).is_none()) {
+        return Err(TuneError::UnknownNode(bad.clone()));
+    }
+    if let Some(bad) = options.scenarios.iter().find(|s| design.scenario(s).is_none()) {
+        return Err(TuneError::UnknownScenario(bad.clone()));
+    }
+    let variable: Vec<usize> = design
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind.is_deployable() && n.policies.autoscaling.is_none())
+        .filter(|(_, n)| options.nodes.is_empty() || options.nodes.contains(&n.id))
+        .map(|(i, _)| i)
+        .collect();
+    if options.vary.workers
+        && let Some(n) =
+            variable.iter().filter_map(|&i| design.nodes.get(i)).find(|n| n.cost.cpu_millicores_per_worker.is_none())
+    {
+        return Err(TuneError::NoWorkerCpu(n.id.clone()));
+    }
+    Ok(variable)
+}
+
+/// The first candidate: every variable node at the estimate's lower bound.
+fn lower_bound(design: &Design, variable: &[usize], options: &TuneOptions) -> Design {
+    let estimate = crate::capacity::estimate(design);
+    let mut d = design.clone();
+    for &i in variable {
+        let Some(n) = d.nodes.get_mut(i) else { continue };
+        // Busy workers the load needs: ρ × replicas × workers at the drawn size;
+        // fewer than that saturate.
+        let rho = estimate.node(&n.id).and_then(|e| e.utilization).unwrap_or(0.0);
+        let busy_workers = rho * f64::from(n.capacity.replicas) * f64::from(n.capacity.workers);
+        if !busy_workers.is_finite() {
+            continue;
+        }
+        if options.vary.replicas {
+            let per_replica = f64::from(n.capacity.workers.max(1));
+            let bound = (busy_workers / per_replica).floor() as u32 + 1;
+            n.capacity.replicas = bound.max(options.replica_floor).min(crate::model::limits::MAX_REPLICAS_PER_NODE);
+        } else if options.vary.workers {
+            let bound = (busy_workers / f64::from(n.capacity.replicas.max(1))).floor() as u32 + 1;
+            step::set_workers(n, bound.clamp(1, step::MAX_WORKERS));
+        }
+    }
+    d
 }
 
 /// [`tune`], telling `on_point` about every candidate as soon as it is
@@ -172,109 +259,64 @@ pub fn tune_observed(
     control: &RunControl,
     mut on_point: impl FnMut(&TunePoint),
 ) -> Result<Tuned, TuneError> {
-    if design.slos.is_empty() {
-        return Err(TuneError::NoSlos);
-    }
-    if let Some(bad) = options.nodes.iter().find(|id| design.node(id).is_none()) {
-        return Err(TuneError::UnknownNode(bad.clone()));
-    }
-    let variable: Vec<usize> = design
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.kind.is_deployable() && n.policies.autoscaling.is_none())
-        .filter(|(_, n)| options.nodes.is_empty() || options.nodes.contains(&n.id))
-        .map(|(i, _)| i)
-        .collect();
-    let estimate = crate::capacity::estimate(design);
-    let mut d = design.clone();
-    for &i in &variable {
-        let Some(n) = d.nodes.get_mut(i) else { continue };
-        // Busy workers the load needs: ρ × replicas × workers at the drawn size;
-        // fewer replicas than busy workers / workers per replica saturate.
-        let busy_replicas =
-            estimate.node(&n.id).and_then(|e| e.utilization).unwrap_or(0.0) * f64::from(n.capacity.replicas);
-        let bound = if busy_replicas.is_finite() { busy_replicas.floor() as u32 + 1 } else { n.capacity.replicas };
-        n.capacity.replicas = bound.max(options.replica_floor).min(crate::model::limits::MAX_REPLICAS_PER_NODE);
-    }
+    let variable = variable_nodes(design, options)?;
+    let mut d = lower_bound(design, &variable, options);
     let mut runs = 0;
     let mut points = Vec::new();
+    let mut steps = Vec::new();
+    let mut hints = Hints::default();
     loop {
-        let (state, report) = decide(&d, options, control, &mut runs)?;
+        let decided = decide_all(&d, options, control, &mut runs, &mut hints)?;
         let point = TunePoint {
             replicas: variable.iter().filter_map(|&i| d.nodes.get(i)).map(|n| n.capacity.replicas).collect(),
             cost: crate::cost::estimate(&d).map(|c| c.monthly_total),
-            p99_ms: super::worst_p99_ms(&report),
-            all_pass: state.all_pass,
+            p99_ms: decided.p99_ms,
+            all_pass: decided.state.all_pass,
             runs,
         };
         on_point(&point);
         points.push(point);
-        if state.all_pass {
-            return Ok(finish(design, d, true, None, report.slos, runs, points));
-        }
-        let busiest = variable
-            .iter()
-            .copied()
-            .filter(|&i| {
-                d.nodes.get(i).is_some_and(|n| n.capacity.replicas < crate::model::limits::MAX_REPLICAS_PER_NODE)
-            })
-            .max_by(|&a, &b| {
-                let u = |i: usize| d.nodes.get(i).and_then(|n| report.node(&n.id)).map_or(0.0, |r| r.utilization.mean);
-                u(a).total_cmp(&u(b))
-            });
-        let why = if runs >= options.max_runs {
+        let next = if decided.state.all_pass {
+            None
+        } else {
+            step::next_step(&decided.seen_as, &decided.report, &variable, options.vary, points.len() - 1)
+        };
+        let why = if decided.state.all_pass {
+            None
+        } else if runs >= options.max_runs {
             Some(format!("no passing configuration within {} runs", options.max_runs))
-        } else if busiest.is_none() {
-            Some("every variable node is at its most replicas".to_owned())
+        } else if next.is_none() {
+            Some("no variable node can change any more".to_owned())
         } else {
             None
         };
-        if let Some(why) = why {
-            let why = if state.some_fail {
-                why
-            } else {
-                format!("{why} (the last verdicts stayed inconclusive: counted as failing)")
-            };
-            return Ok(finish(design, d, false, Some(why), report.slos, runs, points));
+        if decided.state.all_pass || why.is_some() {
+            let why = why.map(|why| {
+                if decided.state.some_fail {
+                    why
+                } else {
+                    format!("{why} (the last verdicts stayed inconclusive: counted as failing)")
+                }
+            });
+            return Ok(Tuned {
+                passed: decided.state.all_pass,
+                reason: why,
+                changes: result::changes(design, &d),
+                cost_before: crate::cost::estimate(design).map(|c| c.monthly_total),
+                cost_after: crate::cost::estimate(&d).map(|c| c.monthly_total),
+                slos: decided.scenarios.first().map_or(decided.report.slos, |s| s.slos.clone()),
+                scenarios: decided.scenarios,
+                runs,
+                steps,
+                hints: hints.finish(design),
+                points,
+                design: d,
+            });
         }
-        if let Some(n) = busiest.and_then(|i| d.nodes.get_mut(i)) {
-            n.capacity.replicas += 1;
+        if let Some(s) = next {
+            step::apply(&mut d, &s);
+            steps.push(s);
         }
-    }
-}
-
-fn finish(
-    before: &Design,
-    after: Design,
-    passed: bool,
-    reason: Option<String>,
-    slos: Vec<SloVerdict>,
-    runs: u32,
-    points: Vec<TunePoint>,
-) -> Tuned {
-    let changes = before
-        .nodes
-        .iter()
-        .zip(&after.nodes)
-        .filter(|(a, _)| a.kind.is_deployable())
-        .map(|(a, b)| NodeChange {
-            id: a.id.clone(),
-            name: a.name.clone(),
-            replicas_before: a.capacity.replicas,
-            replicas_after: b.capacity.replicas,
-        })
-        .collect();
-    Tuned {
-        passed,
-        reason,
-        changes,
-        cost_before: crate::cost::estimate(before).map(|c| c.monthly_total),
-        cost_after: crate::cost::estimate(&after).map(|c| c.monthly_total),
-        slos,
-        runs,
-        points,
-        design: after,
     }
 }
 

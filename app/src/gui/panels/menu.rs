@@ -152,7 +152,7 @@ fn simulate_menu(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action
     ui.separator();
     let searching = app.rightsize.is_running();
     if item(ui, &tr("menu-rightsize"), "", !searching) {
-        super::rightsize::start(app, &ui.ctx().clone(), super::rightsize::Kind::Tune);
+        super::rightsize::open_tune(app);
     }
     if item(ui, &tr("menu-headroom"), "", !searching) {
         super::rightsize::start(app, &ui.ctx().clone(), super::rightsize::Kind::Headroom);

@@ -17,5 +17,7 @@ mod node_settings;
 pub mod palette;
 pub mod problems;
 pub mod rightsize;
+pub mod rightsize_setup;
+pub mod rightsize_tuned;
 pub mod status;
 pub mod timeline;

@@ -1,7 +1,8 @@
 //! Right-size… and Headroom…: the engine's tune and headroom searches run
 //! on a worker thread (as simulation runs do, [`crate::gui::run::Worker`])
 //! with progress and Cancel; the dialog then shows what they found. Tune's
-//! proposal is applied as one [`Command::Batch`] (one undo step).
+//! proposal is applied as one `Command::Batch` (one undo step,
+//! [`super::rightsize_tuned`]); its controls are [`super::rightsize_setup`].
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -9,14 +10,12 @@ use egui::{Color32, Id, RichText, Ui};
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
 use engine::Design;
 use engine::rightsize::headroom::{Headroom, HeadroomOptions, HeadroomPoint, headroom};
-use engine::rightsize::tune::{TuneError, TuneOptions, TunePoint, Tuned, pareto_front, tune_observed};
+use engine::rightsize::tune::{TuneError, TuneOptions, TunePoint, Tuned, Vary, pareto_front, tune_observed};
 use engine::sim::SimError;
 
-use super::cost::amount;
 use crate::gui::action::Action;
 use crate::gui::app::SwitchboardApp;
-use crate::gui::document::Command;
-use crate::gui::i18n::{tr, tr_args};
+use crate::gui::i18n::{tr, tr_args, tr_messages};
 use crate::gui::run::Worker;
 use crate::gui::style;
 
@@ -36,6 +35,18 @@ enum Outcome {
     Headroom(Box<Headroom>),
     /// The design has no SLOs to pass.
     NoSlos,
+    /// Workers may vary but this node has no per-worker CPU figure.
+    NoWorkerCpu(String),
+}
+
+/// What a tune may change and which scenarios it must pass, as the dialog's
+/// controls set them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Setup {
+    /// Replicas, workers, queues.
+    pub vary: Vary,
+    /// Scenarios that must all pass (none: the design as drawn).
+    pub scenarios: Vec<String>,
 }
 
 /// Candidates tried so far, shared with the worker.
@@ -56,6 +67,10 @@ pub struct Dialog {
     live: Arc<Mutex<Live>>,
     job: Option<Worker<Outcome>>,
     result: Option<Result<Outcome, String>>,
+    /// The tune's controls.
+    pub setup: Setup,
+    /// Start (again) with the current design on the next frame.
+    relaunch: bool,
 }
 
 /// The app's right-sizing state.
@@ -79,12 +94,36 @@ impl RightsizeState {
     }
 }
 
-/// Start a search of the open design and open its dialog.
+/// Open Right-size… with its controls, nothing started yet (the menu's
+/// action: the user picks what may vary and the scenarios to hold first).
+pub fn open_tune(app: &mut SwitchboardApp) {
+    let setup = app.rightsize.dialog.as_ref().map(|d| d.setup.clone()).unwrap_or_default();
+    app.rightsize.dialog = Some(Dialog {
+        kind: Kind::Tune,
+        design: Arc::new(app.design().clone()),
+        doc_id: app.doc.id(),
+        revision: app.doc.revision(),
+        max_runs: TuneOptions::default().max_runs,
+        live: Arc::new(Mutex::new(Live::default())),
+        job: None,
+        result: None,
+        setup,
+        relaunch: false,
+    });
+}
+
+/// Start a search of the open design and open its dialog (a tune with the
+/// default controls: replicas, the design as drawn).
 pub fn start(app: &mut SwitchboardApp, ctx: &egui::Context, kind: Kind) {
+    start_with(app, ctx, kind, Setup::default());
+}
+
+/// Start a search with these controls.
+pub fn start_with(app: &mut SwitchboardApp, ctx: &egui::Context, kind: Kind, setup: Setup) {
     let design = Arc::new(app.design().clone());
     let live = Arc::new(Mutex::new(Live::default()));
     let (for_job, shared) = (Arc::clone(&design), Arc::clone(&live));
-    let tune_options = TuneOptions::default();
+    let tune_options = TuneOptions { vary: setup.vary, scenarios: setup.scenarios.clone(), ..TuneOptions::default() };
     let headroom_options = HeadroomOptions::default();
     let max_runs = match kind {
         Kind::Tune => tune_options.max_runs,
@@ -100,8 +139,11 @@ pub fn start(app: &mut SwitchboardApp, ctx: &egui::Context, kind: Kind) {
             match found {
                 Ok(t) => Ok(Outcome::Tuned(Box::new(t))),
                 Err(TuneError::NoSlos) => Ok(Outcome::NoSlos),
+                Err(TuneError::NoWorkerCpu(node)) => Ok(Outcome::NoWorkerCpu(node)),
                 Err(TuneError::Sim(e)) => Err(e),
-                Err(e @ TuneError::UnknownNode(_)) => Err(SimError::Internal(e.to_string())),
+                Err(e @ (TuneError::UnknownNode(_) | TuneError::UnknownScenario(_))) => {
+                    Err(SimError::Internal(e.to_string()))
+                }
             }
         }
         Kind::Headroom => {
@@ -119,8 +161,18 @@ pub fn start(app: &mut SwitchboardApp, ctx: &egui::Context, kind: Kind) {
         Ok(j) => (Some(j), None),
         Err(e) => (None, Some(Err(format!("{e:#}")))),
     };
-    app.rightsize.dialog =
-        Some(Dialog { kind, design, doc_id: app.doc.id(), revision: app.doc.revision(), max_runs, live, job, result });
+    app.rightsize.dialog = Some(Dialog {
+        kind,
+        design,
+        doc_id: app.doc.id(),
+        revision: app.doc.revision(),
+        max_runs,
+        live,
+        job,
+        result,
+        setup,
+        relaunch: false,
+    });
 }
 
 /// Pick the job's result up once it has ended.
@@ -136,6 +188,10 @@ fn poll(d: &mut Dialog) {
 
 /// Show the dialog, if open.
 pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
+    if let Some(d) = app.rightsize.dialog.as_ref().filter(|d| d.relaunch) {
+        let (kind, setup) = (d.kind, d.setup.clone());
+        start_with(app, ctx, kind, setup);
+    }
     let Some(d) = app.rightsize.dialog.as_mut() else { return };
     poll(d);
     if d.job.is_some() {
@@ -165,6 +221,10 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp, actions: &mut Vec<Act
 }
 
 fn body(ui: &mut Ui, d: &mut Dialog, stale: bool, actions: &mut Vec<Action>, close: &mut bool) {
+    if d.kind == Kind::Tune {
+        super::rightsize_setup::controls(ui, &d.design, &mut d.setup, d.job.is_some(), &mut d.relaunch);
+        ui.separator();
+    }
     if let Some(job) = &d.job {
         let runs = {
             let live = d.live.lock().unwrap_or_else(PoisonError::into_inner);
@@ -193,7 +253,11 @@ fn body(ui: &mut Ui, d: &mut Dialog, stale: bool, actions: &mut Vec<Action>, clo
         Some(Ok(Outcome::NoSlos)) => {
             ui.colored_label(style::warning_text(ui), tr("rightsize-no-slos"));
         }
-        Some(Ok(Outcome::Tuned(t))) => tuned_ui(ui, &d.design, t, stale, actions, close),
+        Some(Ok(Outcome::NoWorkerCpu(node))) => {
+            let name = d.design.node(node).map_or(node.as_str(), |n| n.name.as_str());
+            ui.colored_label(style::warning_text(ui), tr_args("rightsize-no-worker-cpu", &[("node", name.into())]));
+        }
+        Some(Ok(Outcome::Tuned(t))) => super::rightsize_tuned::show(ui, &d.design, t, stale, actions, close),
         Some(Ok(Outcome::Headroom(h))) => headroom_ui(ui, h),
     }
     match d.kind {
@@ -214,67 +278,6 @@ fn body(ui: &mut Ui, d: &mut Dialog, stale: bool, actions: &mut Vec<Action>, clo
         }
         *close = true;
     }
-}
-
-fn tuned_ui(ui: &mut Ui, design: &Design, t: &Tuned, stale: bool, actions: &mut Vec<Action>, close: &mut bool) {
-    if t.passed {
-        ui.colored_label(Color32::from_rgb(22, 163, 74), tr_args("rightsize-passed", &[("runs", t.runs.into())]));
-    } else {
-        ui.colored_label(style::warning_text(ui), tr_args("rightsize-not-passed", &[("runs", t.runs.into())]));
-    }
-    let currency = design.cost.as_ref().map(|c| c.price_table.currency.clone()).unwrap_or_default();
-    let money = |v: Option<f64>| v.map_or_else(|| tr("rightsize-no-cost"), |v| amount(v, &currency));
-    egui::Grid::new("rightsize-diff").striped(true).num_columns(3).spacing([16.0, 4.0]).show(ui, |ui| {
-        ui.strong(tr("rightsize-node"));
-        ui.strong(tr("rightsize-replicas"));
-        ui.strong(tr("rightsize-node-cost"));
-        ui.end_row();
-        for c in &t.changes {
-            let Some(before) = design.node(&c.id) else { continue };
-            let after = t.design.node(&c.id);
-            let cost_of = |n: &engine::model::Node| {
-                design.cost.as_ref().and_then(|s| engine::cost::node_monthly(s, n, f64::from(n.capacity.replicas)).1)
-            };
-            let changed = c.replicas_before != c.replicas_after;
-            let name = if changed { RichText::new(&c.name).strong() } else { RichText::new(&c.name) };
-            ui.label(name);
-            ui.label(format!("{} → {}", c.replicas_before, c.replicas_after));
-            ui.label(format!("{} → {}", money(cost_of(before)), money(after.and_then(cost_of))));
-            ui.end_row();
-        }
-        ui.strong(tr("rightsize-total"));
-        ui.label("");
-        ui.strong(format!("{} → {}", money(t.cost_before), money(t.cost_after)));
-        ui.end_row();
-    });
-    for s in &t.slos {
-        let (color, badge) = crate::gui::results::summary::verdict_style(s.verdict);
-        ui.horizontal(|ui| {
-            ui.colored_label(color, badge);
-            ui.label(format!("{} {}: {:.3} / {}", s.workload, s.objective, s.measured.mean, s.target));
-        });
-    }
-    let changes: Vec<Command> = t
-        .changes
-        .iter()
-        .filter(|c| c.replicas_before != c.replicas_after)
-        .filter_map(|c| t.design.node(&c.id).cloned())
-        .map(|n| Command::SetNode(Box::new(n)))
-        .collect();
-    if stale {
-        ui.colored_label(style::warning_text(ui), tr("rightsize-stale"));
-    }
-    ui.horizontal(|ui| {
-        let empty = changes.is_empty();
-        let can = t.passed && !empty && !stale;
-        if ui.add_enabled(can, egui::Button::new(tr("rightsize-apply"))).clicked() {
-            actions.push(Action::Edit(Command::Batch(changes)));
-            *close = true;
-        }
-        if empty && t.passed {
-            ui.weak(tr("rightsize-nothing-to-change"));
-        }
-    });
 }
 
 fn headroom_ui(ui: &mut Ui, h: &Headroom) {
@@ -317,13 +320,11 @@ fn headroom_ui(ui: &mut Ui, h: &Headroom) {
     if first.is_some_and(|p| p.unstable) {
         ui.label(tr("headroom-first-unstable"));
     }
-    let slos: Vec<&str> = first
-        .map(|p| {
-            p.not_passing.iter().filter(|s| !p.unstable || !s.starts_with("unstable at")).map(String::as_str).collect()
-        })
+    let slos: Vec<engine::message::Message> = first
+        .map(|p| p.not_passing.iter().filter(|s| !p.unstable || !s.starts_with("unstable at")).cloned().collect())
         .unwrap_or_default();
     if !slos.is_empty() {
-        ui.label(tr_args("headroom-first-failing", &[("slos", slos.join(", ").into())]));
+        ui.label(tr_args("headroom-first-failing", &[("slos", tr_messages(&slos, ", ").into())]));
     }
     if h.run_cap_hit {
         ui.colored_label(style::warning_text(ui), tr("headroom-cap-hit"));
