@@ -95,6 +95,12 @@ pub struct ProgressView {
     pub answered: u64,
     /// Requests in flight.
     pub in_flight: u64,
+    /// Requests answered successfully.
+    pub ok: u64,
+    /// Requests answered with a failure (rejections and timeouts included).
+    pub failed: u64,
+    /// Latency of the successful ones, summed, modelled ms.
+    pub ok_latency_ms: f64,
 }
 
 /// A running emulation: nodes listening, ready for load.
@@ -107,6 +113,8 @@ pub struct Emulation {
     overshoot: Overshoot,
     design: Design,
     options: Options,
+    /// Turned true to stop the load early (Ctrl+C, [`Emulation::stop`]).
+    stop: watch::Sender<bool>,
 }
 
 impl Emulation {
@@ -151,7 +159,17 @@ impl Emulation {
             .enumerate()
             .map(|(i, l)| runtime.spawn(crate::server::serve(Arc::clone(&shared), i, l)))
             .collect();
-        Ok(Self { runtime, shared, servers, endpoints, overshoot, design: design.clone(), options: options.clone() })
+        let stop = watch::Sender::new(false);
+        Ok(Self {
+            runtime,
+            shared,
+            servers,
+            endpoints,
+            overshoot,
+            design: design.clone(),
+            options: options.clone(),
+            stop,
+        })
     }
 
     /// Where each node listens, in design order.
@@ -191,13 +209,20 @@ impl Emulation {
         self.runtime.handle().clone()
     }
 
+    /// Stop the load early, as Ctrl+C does: [`Emulation::run`] waits a
+    /// second for answers and returns what was measured. Callable from
+    /// `on_progress` or another thread.
+    pub fn stop(&self) {
+        self.stop.send_replace(true);
+    }
+
     /// Run the design's workloads and measure them; `on_progress` is called
     /// about twice a second.
     ///
     /// # Errors
     /// None in practice (see [`drive`]).
     pub fn run(&self, on_progress: &mut dyn FnMut(ProgressView)) -> Result<Measured, EmulateError> {
-        run_load(&self.runtime, &self.shared, &self.design, &self.options, on_progress)
+        run_load(&self.runtime, &self.shared, &self.design, &self.options, &self.stop, on_progress)
     }
 }
 
@@ -211,6 +236,7 @@ pub(crate) fn run_load(
     shared: &Arc<Shared>,
     design: &Design,
     options: &Options,
+    stop: &watch::Sender<bool>,
     on_progress: &mut dyn FnMut(ProgressView),
 ) -> Result<Measured, EmulateError> {
     let scale = shared.time_scale;
@@ -224,7 +250,7 @@ pub(crate) fn run_load(
         drain: Duration::from_secs_f64((wall_s * 0.1).clamp(2.0, 30.0)),
     };
     let progress = Arc::new(Progress::default());
-    let (stop_tx, stop_rx) = watch::channel(false);
+    let (stop_tx, stop_rx) = (stop.clone(), stop.subscribe());
     let ctrl_c = options.ctrl_c;
     runtime.block_on(async {
         let watcher = ctrl_c.then(|| {
@@ -247,6 +273,9 @@ pub(crate) fn run_load(
                     sent: progress.sent.load(Ordering::Relaxed),
                     answered: progress.answered.load(Ordering::Relaxed),
                     in_flight: progress.in_flight.load(Ordering::Relaxed),
+                    ok: progress.ok.load(Ordering::Relaxed),
+                    failed: progress.failed.load(Ordering::Relaxed),
+                    ok_latency_ms: progress.ok_latency_ns.load(Ordering::Relaxed) as f64 / 1e6,
                 }),
             }
         };

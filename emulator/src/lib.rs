@@ -17,6 +17,7 @@
 pub mod compare;
 pub mod emulation;
 pub mod error;
+pub mod faults;
 pub mod loadgen;
 pub mod measure;
 pub mod metrics;
@@ -30,6 +31,7 @@ pub mod station;
 pub mod timing;
 pub mod topology;
 pub mod trace;
+mod users;
 pub mod wire;
 
 pub use emulation::{Emulation, Endpoint, Options, ProgressView};
@@ -37,4 +39,4 @@ pub use error::EmulateError;
 pub use measure::{Measured, WorkloadMeasure};
 pub use standalone::{LoadGenerator, NodeServer};
 pub use timing::{Overshoot, default_time_scale};
-pub use topology::not_emulated;
+pub use topology::{Missing, Refusal, not_emulated, refusals};

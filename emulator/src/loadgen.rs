@@ -53,6 +53,12 @@ pub struct Progress {
     pub in_flight: AtomicU64,
     /// The request bound was reached.
     pub capped: AtomicBool,
+    /// Requests answered successfully (warm-up included), for live figures.
+    pub ok: AtomicU64,
+    /// Requests answered with a failure (warm-up included).
+    pub failed: AtomicU64,
+    /// Latency of the successful ones, summed, modelled ns.
+    pub ok_latency_ns: AtomicU64,
 }
 
 /// One workload's arrivals.
@@ -98,8 +104,8 @@ impl Arrivals {
     }
 }
 
-/// The open-loop arrivals of the design's workloads (closed-loop ones are
-/// refused before a run starts).
+/// The open-loop arrivals of the design's workloads (closed-loop ones run
+/// their users, [`crate::users`]).
 fn arrivals(design: &Design, shared: &Shared, seed: u64) -> Vec<Arrivals> {
     let mut out = Vec::new();
     for (index, w) in design.workloads.iter().enumerate() {
@@ -126,14 +132,36 @@ fn arrivals(design: &Design, shared: &Shared, seed: u64) -> Vec<Arrivals> {
     out
 }
 
+/// Count an answer in `progress` and, for a request of workload `index`
+/// sent after the warm-up (`warm`), in the workload's measure.
+pub(crate) fn answered(
+    progress: &Progress,
+    measures: &Mutex<Vec<WorkloadMeasure>>,
+    (index, warm): (usize, bool),
+    outcome: Outcome,
+    latency_ns: u64,
+) {
+    progress.in_flight.fetch_sub(1, Ordering::Relaxed);
+    progress.answered.fetch_add(1, Ordering::Relaxed);
+    if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
+        progress.ok.fetch_add(1, Ordering::Relaxed);
+        progress.ok_latency_ns.fetch_add(latency_ns, Ordering::Relaxed);
+    } else {
+        progress.failed.fetch_add(1, Ordering::Relaxed);
+    }
+    if warm && let Some(m) = lock(measures).get_mut(index) {
+        m.record(outcome, latency_ns);
+    }
+}
+
 /// Resolves when `stop` turns true; never when its sender is gone.
-async fn stopped(stop: &mut watch::Receiver<bool>) {
+pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
     if stop.wait_for(|s| *s).await.is_err() {
         std::future::pending::<()>().await;
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -159,7 +187,9 @@ pub async fn drive(
     let lateness = shared.lateness;
     // The first send is at least the lateness after the start, so the early wake-up stays after it.
     let start = Instant::now() + lateness;
-    shared.measure_from(shared.now_ns() + (lateness.as_nanos() as f64 / scale) as u64 + warmup_ns);
+    let load_from_ns = shared.now_ns() + (lateness.as_nanos() as f64 / scale) as u64;
+    shared.start_load(load_from_ns);
+    shared.measure_from(load_from_ns + warmup_ns);
     let wall = move |t_ns: u64| start + Duration::from_secs_f64(t_ns as f64 * 1e-9 * scale);
 
     let mut generators = JoinSet::new();
@@ -209,17 +239,29 @@ pub async fn drive(
                     let Some(&addr) = shared.addrs.get(node) else { return };
                     let outcome = shared.client.call(addr, operation.as_deref(), crate::trace::Hop::default()).await;
                     let latency_ns = (intended.elapsed().as_nanos() as f64 / shared.time_scale) as u64;
-                    progress.in_flight.fetch_sub(1, Ordering::Relaxed);
-                    progress.answered.fetch_add(1, Ordering::Relaxed);
-                    if warm && let Some(m) = lock(&measures).get_mut(index) {
-                        m.record(outcome, latency_ns);
-                    }
+                    answered(&progress, &measures, (index, warm), outcome, latency_ns);
                 });
                 // Reap answered requests so the set stays as small as the load in flight.
                 while requests.try_join_next().is_some() {}
             }
             requests
         });
+    }
+
+    // Closed-loop users, each workload's in a generator of its own.
+    let clock = crate::users::Clock { start, scale, lateness, duration_ns, warmup_ns };
+    for users in crate::users::of(design, &shared) {
+        let bounds = crate::users::Bounds {
+            seed: settings.seed,
+            max_requests: settings.max_requests,
+            max_in_flight: settings.max_in_flight,
+        };
+        let sink = crate::users::Sink {
+            shared: Arc::clone(&shared),
+            measures: Arc::clone(&measures),
+            progress: Arc::clone(&progress),
+        };
+        generators.spawn(crate::users::run(users, clock, bounds, sink, stop.clone()));
     }
 
     // Every generator ends its arrivals (or is stopped); then the answers.

@@ -146,6 +146,24 @@ impl Measured {
         (self.ran_s - self.warmup_s).max(0.0)
     }
 
+    /// The measured report's settings: the design's run settings over the
+    /// time the load ran, one replication, and the error rate's binomial
+    /// interval named as the method.
+    #[must_use]
+    pub fn settings(&self, design: &engine::Design) -> engine::sim::report::ReportSettings {
+        let s = &design.simulation;
+        engine::sim::report::ReportSettings {
+            seed: s.seed,
+            duration_s: self.ran_s,
+            warmup_s: s.warmup_s,
+            replications: 1,
+            rate_scale: 1.0,
+            window_s: s.window_s,
+            max_in_flight: s.max_in_flight,
+            ci_method: "emulation".to_owned(),
+        }
+    }
+
     /// The measured figures in the simulator's report format: its workload,
     /// node and edge sections filled, `settings` as given.
     #[must_use]

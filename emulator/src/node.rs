@@ -24,6 +24,7 @@ use engine::sampling::Stream;
 use tokio::task::JoinSet;
 
 use crate::error::EmulateError;
+use crate::faults::{NodeEffects, NodeFaults};
 use crate::metrics::NodeMetrics;
 use crate::parts::{PartMeasure, Visit};
 use crate::policy::EdgePolicy;
@@ -100,6 +101,11 @@ pub struct Shared {
     /// Modelled time (since the epoch) from which visits and calls are
     /// measured; never until the load generator sets it.
     warm_from_ns: AtomicU64,
+    /// Each node's scheduled faults, in design order.
+    faults: Vec<NodeFaults>,
+    /// Modelled time (since the epoch) the load began at, from which the
+    /// fault schedule counts; never until the load generator sets it.
+    load_from_ns: AtomicU64,
 }
 
 fn hist_error(e: engine::sim::report::histogram::HistError) -> EmulateError {
@@ -149,6 +155,7 @@ impl Shared {
         lateness: Duration,
         seed: u64,
     ) -> Result<Self, EmulateError> {
+        let faults = topology.nodes.iter().map(|n| n.faults.clone()).collect();
         let nodes = topology
             .nodes
             .iter()
@@ -203,6 +210,8 @@ impl Shared {
             edges,
             edge_measures,
             warm_from_ns: AtomicU64::new(u64::MAX),
+            faults,
+            load_from_ns: AtomicU64::new(u64::MAX),
             ids: Ids::new(seed),
         })
     }
@@ -211,6 +220,20 @@ impl Shared {
     /// `warm_from_ns` (as [`Shared::now_ns`] counts) on.
     pub fn measure_from(&self, warm_from_ns: u64) {
         self.warm_from_ns.store(warm_from_ns, Ordering::Relaxed);
+    }
+
+    /// The load began at modelled time `load_from_ns` (as [`Shared::now_ns`]
+    /// counts): the fault schedule counts from there.
+    pub fn start_load(&self, load_from_ns: u64) {
+        self.load_from_ns.store(load_from_ns, Ordering::Relaxed);
+    }
+
+    /// Node `node`'s fault effects now, on its own error probability `base_p`.
+    fn effects(&self, node: usize, base_p: f64) -> NodeEffects {
+        let since_load = self.now_ns().checked_sub(self.load_from_ns.load(Ordering::Relaxed));
+        self.faults
+            .get(node)
+            .map_or(NodeEffects { error_p: base_p, added_ns: 0, factor: 1.0 }, |f| f.at(base_p, since_load))
     }
 
     /// Whether what begins at `now_ns` is measured.
@@ -323,17 +346,19 @@ impl Shared {
             times.wait = admitted - arrived;
             times.held = Some((admitted, None));
             let service_ns = handler.service.sample(&mut lock(&state.rng).service);
-            self.pause(service_ns).await;
+            self.pause(self.effects(node, 0.0).stretch(service_ns)).await;
             times.service = admitted.elapsed();
         } else if spec.receiver {
             let began = Instant::now();
             let service_ns = handler.service.sample(&mut lock(&state.rng).service);
-            self.pause(service_ns).await;
+            self.pause(self.effects(node, 0.0).stretch(service_ns)).await;
             times.service = began.elapsed();
         }
         {
+            // An error burst active when the service ends counts.
+            let error_p = self.effects(node, spec.error_probability).error_p;
             let mut rng = lock(&state.rng);
-            if rng.error.chance(spec.error_probability) {
+            if rng.error.chance(error_p) {
                 return Outcome::Error;
             }
             if spec.hit_ratio > 0.0 && rng.cache.chance(spec.hit_ratio) {

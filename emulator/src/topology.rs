@@ -85,6 +85,8 @@ pub struct Node {
     pub rate_limit: Option<engine::model::RateLimit>,
     /// Handlers, the default one first.
     pub handlers: Vec<Handler>,
+    /// The error bursts and latency faults scheduled on it.
+    pub faults: crate::faults::NodeFaults,
 }
 
 impl Node {
@@ -173,6 +175,7 @@ impl Topology {
                 // Inline runs pass no admission, as in the simulator.
                 rate_limit: n.policies.rate_limit.clone().filter(|_| n.kind != NodeKind::Receiver),
                 handlers,
+                faults: crate::faults::NodeFaults::of(design, &n.id),
             });
         }
         Ok(Self { nodes })
@@ -270,44 +273,90 @@ fn steps(
     Ok((stages, groups))
 }
 
-/// Every part of the design the emulator does not run yet, as
-/// "path: what", so a run refuses the design instead of running it wrongly.
-#[must_use]
-pub fn not_emulated(design: &Design) -> Vec<String> {
-    let mut out = Vec::new();
-    for n in &design.nodes {
-        let at = format!("nodes[{}]", n.id);
-        match n.kind {
-            NodeKind::Broker => out.push(format!("{at}: brokers (events and subscriptions) are not emulated yet")),
-            NodeKind::Registry => out.push(format!("{at}: service registries are not emulated yet")),
-            _ => {}
-        }
-        if n.policies.outlier_ejection.is_some() {
-            out.push(format!("{at}.policies.outlier_ejection: outlier ejection is not emulated yet"));
-        }
-        if n.policies.autoscaling.is_some() {
-            out.push(format!("{at}.policies.autoscaling: autoscaling is not emulated yet"));
-        }
-        if n.discovery.is_some() {
-            out.push(format!("{at}.discovery: service discovery is not emulated yet"));
-        }
-    }
-    for e in &design.edges {
-        let at = format!("edges[{}]", e.id);
-        match e.kind {
-            EdgeKind::Call | EdgeKind::Signal => {}
-            EdgeKind::Event | EdgeKind::Subscription => {
-                out.push(format!("{at}: events and subscriptions are not emulated yet"));
+/// A part of the design the emulator does not run yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Missing {
+    /// A broker node (events and subscriptions).
+    Broker,
+    /// A service registry node.
+    Registry,
+    /// A node's outlier ejection.
+    OutlierEjection,
+    /// A node's autoscaling.
+    Autoscaling,
+    /// A node's service discovery.
+    Discovery,
+    /// An event or subscription edge.
+    Event,
+    /// A fault of the schedule other than an error burst or a latency
+    /// fault on a node.
+    Fault,
+}
+
+impl Missing {
+    /// What is missing, in English (the command line's words).
+    #[must_use]
+    pub fn english(self) -> &'static str {
+        match self {
+            Self::Broker => "brokers (events and subscriptions) are not emulated yet",
+            Self::Registry => "service registries are not emulated yet",
+            Self::OutlierEjection => "outlier ejection is not emulated yet",
+            Self::Autoscaling => "autoscaling is not emulated yet",
+            Self::Discovery => "service discovery is not emulated yet",
+            Self::Event => "events and subscriptions are not emulated yet",
+            Self::Fault => {
+                "outages, partitions, broker outages and faults on edges are not emulated yet (error bursts and latency on nodes are)"
             }
         }
     }
-    for w in &design.workloads {
-        if let engine::model::Arrival::Closed { .. } = w.arrival {
-            out.push(format!("workloads[{}].arrival: closed-loop workloads are not emulated yet", w.name));
+}
+
+/// One place of the design the emulator refuses, and why.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Refusal {
+    /// The place, as `nodes[id].policies.autoscaling`.
+    pub path: String,
+    /// What is not emulated there.
+    pub missing: Missing,
+}
+
+/// Every part of the design the emulator does not run yet, in design order,
+/// so a run refuses the design instead of running it wrongly.
+#[must_use]
+pub fn refusals(design: &Design) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    let mut add = |path: String, missing: Missing| out.push(Refusal { path, missing });
+    for n in &design.nodes {
+        let at = format!("nodes[{}]", n.id);
+        match n.kind {
+            NodeKind::Broker => add(at.clone(), Missing::Broker),
+            NodeKind::Registry => add(at.clone(), Missing::Registry),
+            _ => {}
+        }
+        if n.policies.outlier_ejection.is_some() {
+            add(format!("{at}.policies.outlier_ejection"), Missing::OutlierEjection);
+        }
+        if n.policies.autoscaling.is_some() {
+            add(format!("{at}.policies.autoscaling"), Missing::Autoscaling);
+        }
+        if n.discovery.is_some() {
+            add(format!("{at}.discovery"), Missing::Discovery);
         }
     }
-    if !design.faults.is_empty() {
-        out.push("faults: the fault schedule is not emulated yet".to_owned());
+    for e in &design.edges {
+        if matches!(e.kind, EdgeKind::Event | EdgeKind::Subscription) {
+            add(format!("edges[{}]", e.id), Missing::Event);
+        }
+    }
+    for f in design.faults.iter().filter(|f| !crate::faults::emulated(design, f)) {
+        add(format!("faults[{}]", f.name), Missing::Fault);
     }
     out
+}
+
+/// Every part of the design the emulator does not run yet, as
+/// "path: what" ([`refusals`] in English).
+#[must_use]
+pub fn not_emulated(design: &Design) -> Vec<String> {
+    refusals(design).iter().map(|r| format!("{}: {}", r.path, r.missing.english())).collect()
 }

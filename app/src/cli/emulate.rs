@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use emulator::compare::Row;
-use emulator::{Emulation, Measured, Options};
+use emulator::{Emulation, Options};
 use engine::sim::Report;
 use engine::sim::compare::{Delta, Gate, Limit, check, compare, parse_gates};
 use serde::Serialize;
@@ -156,7 +156,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         write_traces(path, emulation.take_spans())?;
     }
     drop(emulation);
-    let measured_report = measured.report(&applied.name, settings(&applied, &measured));
+    let measured_report = measured.report(&applied.name, measured.settings(&applied));
 
     let simulated = if args.compare || !gates.is_empty() {
         match super::sim_run::simulate_or_refuse(&design, &sim_options, quiet, &args.file)? {
@@ -250,22 +250,6 @@ fn both_ways(gates: &[Gate]) -> Vec<Gate> {
             [Gate { metric: g.metric, limit: abs(g.limit) }, Gate { metric: g.metric, limit: flip(abs(g.limit)) }]
         })
         .collect()
-}
-
-/// The measured report's settings: the run's, with one replication and the
-/// error rate's binomial interval named.
-pub(super) fn settings(design: &engine::Design, measured: &Measured) -> engine::sim::report::ReportSettings {
-    let s = &design.simulation;
-    engine::sim::report::ReportSettings {
-        seed: s.seed,
-        duration_s: measured.ran_s,
-        warmup_s: s.warmup_s,
-        replications: 1,
-        rate_scale: 1.0,
-        window_s: s.window_s,
-        max_in_flight: s.max_in_flight,
-        ci_method: "emulation".to_owned(),
-    }
 }
 
 /// The start banner: time scale, timer, and the port table.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use emulator::{LoadGenerator, Measured, Options};
 
-use super::emulate::{check_emulated, settings};
+use super::emulate::check_emulated;
 use super::emulate_tables::write_measured;
 use super::serve_node::{addresses, parse_pair};
 use super::sim_run::{parse_duration_s, parse_rate_scale};
@@ -119,7 +119,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         bar.finish_and_clear();
     }
     drop(generator);
-    let report = measured.report(&design.name, settings(&design, &measured));
+    let report = measured.report(&design.name, measured.settings(&design));
     if !quiet && !to_stdout {
         let out = &mut super::Printable(&mut *out);
         write_measured(&measured, &report, out)?;

@@ -92,6 +92,10 @@ pub enum Action {
     Run,
     /// Stop the run in progress.
     StopRun,
+    /// Run the design as real services and compare them with the simulator.
+    Emulate,
+    /// Stop the emulation (what was measured still shows).
+    StopEmulate,
     /// Add a workload entering a valid entry node (a client if there is one).
     AddWorkload,
     /// Connect the node selected before to the node selected now (keyboard).

@@ -58,7 +58,11 @@ pub struct SwitchboardApp {
     pub runs: run::Runs,
     /// The results view.
     pub results: results::ResultsView,
+    /// Emulate ▶: the live emulation running or its last result.
+    pub emulate: run::emulate::EmulateState,
     run_on_start: bool,
+    /// Start an emulation at the first frame (`SWITCHBOARD_SCREENSHOT_EMULATE`).
+    run_on_start_emulate: bool,
     pub(crate) file_dialogs: Box<dyn FileDialogs>,
     /// Right-size… and Headroom…: the search running and its dialog.
     pub(crate) rightsize: panels::rightsize::RightsizeState,
@@ -127,7 +131,9 @@ impl SwitchboardApp {
             analysis: Analysis::default(),
             runs: run::Runs::default(),
             results: results::ResultsView::default(),
+            emulate: run::emulate::EmulateState::default(),
             run_on_start: config.run_on_start,
+            run_on_start_emulate: false,
             rightsize: panels::rightsize::RightsizeState::default(),
             calibrate: panels::calibrate::CalibrateState::default(),
             portal: if config.dialogs.is_native() { PortalProbe::start() } else { PortalProbe::known(false) },
@@ -200,6 +206,13 @@ impl SwitchboardApp {
         // ... and of File → Import traces / metrics (`SWITCHBOARD_SCREENSHOT_CALIBRATE=FILE ...`).
         if app.screenshot_mode {
             panels::calibrate::screenshot_from_env(&mut app);
+        }
+        // ... and of Emulate ▶ (`SWITCHBOARD_SCREENSHOT_EMULATE=live|done`).
+        if app.screenshot_mode
+            && let Ok(when) = std::env::var("SWITCHBOARD_SCREENSHOT_EMULATE")
+        {
+            app.emulate.screenshot_live = when.trim().eq_ignore_ascii_case("live");
+            app.run_on_start_emulate = true;
         }
         // ... and of the inspector (`SWITCHBOARD_SCREENSHOT_SELECT=NODE_ID ...`).
         if app.screenshot_mode
@@ -284,7 +297,11 @@ impl SwitchboardApp {
             self.run_on_start = false;
             self.start_run(ctx);
         }
-        if self.runs.is_running() || self.rightsize.is_running() {
+        if self.run_on_start_emulate {
+            self.run_on_start_emulate = false;
+            self.start_emulation(ctx);
+        }
+        if self.runs.is_running() || self.rightsize.is_running() || self.emulate.waits_for_screenshot() {
             // A screenshot of the results waits for them.
             ctx.request_repaint();
             return;
@@ -311,6 +328,7 @@ impl SwitchboardApp {
         i18n::set_language(self.lang);
         self.refresh();
         self.poll_run(&ctx);
+        self.poll_emulation(&ctx);
         self.poll_native_dialog(&ctx);
         let mut actions = Vec::new();
         self.shortcuts(&ctx, &mut actions);

@@ -52,6 +52,8 @@ impl SwitchboardApp {
             Action::Seal => self.doc.seal(),
             Action::Run => self.start_run(ctx),
             Action::StopRun => self.runs.stop(),
+            Action::Emulate => self.start_emulation(ctx),
+            Action::StopEmulate => self.emulate.stop(),
             Action::AddWorkload => self.add_workload(),
             Action::ConnectPrevious => self.connect_previous(ctx),
             Action::QuickAdd => {

@@ -73,6 +73,7 @@ impl SwitchboardApp {
         self.autosaved_revision = None;
         // Results belong to the design they were computed from.
         self.runs.leave_design();
+        self.emulate.leave_design();
         self.results.leave_design();
         // The unsaved work of the document replaced was dealt with ("save
         // changes?"), unless it is recovery still waiting for an answer.

@@ -6,6 +6,7 @@
 
 pub mod compare;
 pub mod discovery;
+pub mod emulation;
 pub mod explain;
 pub mod export;
 pub mod faults;
@@ -48,13 +49,15 @@ pub enum Tab {
     Traces,
     /// Baseline diff and what-if sweeps.
     Compare,
+    /// The live emulation: ports, live figures, measured vs simulated.
+    Emulation,
     /// Chaos timeline (fault editing).
     Chaos,
 }
 
 impl Tab {
     /// Every tab, in display order.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Summary,
         Self::Explain,
         Self::Plots,
@@ -64,6 +67,7 @@ impl Tab {
         Self::Discovery,
         Self::Traces,
         Self::Compare,
+        Self::Emulation,
         Self::Chaos,
     ];
 
@@ -87,6 +91,7 @@ impl Tab {
             Self::Discovery => "tab-discovery",
             Self::Traces => "tab-traces",
             Self::Compare => "tab-compare",
+            Self::Emulation => "tab-emulation",
             Self::Chaos => "tab-chaos",
         }
     }
@@ -154,7 +159,7 @@ impl ResultsView {
     pub fn reset_for_new_run(&mut self) {
         if let Some(tab) = self.screenshot_tab {
             self.tab = tab;
-        } else if self.tab == Tab::Chaos || self.tab == Tab::Compare {
+        } else if matches!(self.tab, Tab::Chaos | Tab::Compare | Tab::Emulation) {
             // The user is working there: stay.
         } else {
             self.tab = Tab::Summary;
@@ -283,15 +288,15 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
                 history_ui(ui, app);
             });
         });
-        if let Some(caption) = app.results_caption() {
+        if let Some(caption) = app.results_caption().filter(|_| app.results.tab != Tab::Emulation) {
             ui.label(RichText::new(tr_args("results-of", &[("caption", caption.into())])).strong());
         }
-        if let Some(run) = app.runs.current() {
+        if let Some(run) = app.runs.current().filter(|_| app.results.tab != Tab::Emulation) {
             let (text, bad) = verdict_line(&run.report);
             let color = if bad { style::error_text(ui) } else { ui.visuals().text_color() };
             ui.label(RichText::new(text).color(color).strong());
         }
-        if app.results_stale() && app.results.tab != Tab::Chaos {
+        if app.results_stale() && !matches!(app.results.tab, Tab::Chaos | Tab::Emulation) {
             ui.colored_label(style::WARNING_COLOR, tr("results-stale-the-design-changed-since"));
         }
         ui.separator();
@@ -302,6 +307,10 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
         }
         if tab == Tab::Compare {
             compare::tab(ui, app);
+            return;
+        }
+        if tab == Tab::Emulation {
+            emulation::tab(ui, app);
             return;
         }
         let Some(run) = app.runs.current().cloned() else {
@@ -321,7 +330,7 @@ pub fn dock(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
                 discovery::tab(ui, &mut app.results.tables, report, &run.design, design_has_discovery, actions);
             }
             Tab::Traces => traces::tab(ui, &mut app.results.trace, report, &run.design, actions),
-            Tab::Compare | Tab::Chaos => {}
+            Tab::Compare | Tab::Chaos | Tab::Emulation => {}
         }
     });
 }

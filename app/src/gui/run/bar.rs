@@ -35,6 +35,7 @@ pub fn bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
     egui::Panel::top("run-bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             let running = app.runs.is_running();
+            let emulating = app.emulate.is_running();
             if running {
                 if ui
                     .button(RichText::new(tr("run-stop")).color(style::ERROR_COLOR))
@@ -44,20 +45,40 @@ pub fn bar(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>) {
                     actions.push(Action::StopRun);
                 }
             } else if ui
-                .button(RichText::new(tr("run-run")).strong())
+                .add_enabled(!emulating, egui::Button::new(RichText::new(tr("run-run")).strong()))
                 .on_hover_text(tr("run-simulate-the-design-f5"))
                 .clicked()
             {
                 actions.push(Action::Run);
             }
+            emulate_button(ui, running, emulating, actions);
             ui.separator();
-            settings_ui(ui, app, actions, running);
+            settings_ui(ui, app, actions, running || emulating);
             ui.separator();
-            scenario_ui(ui, app, running);
+            scenario_ui(ui, app, running || emulating);
             ui.separator();
             status_ui(ui, app);
         });
     });
+}
+
+/// Emulate ▶ next to Run, Stop while the emulation runs.
+fn emulate_button(ui: &mut Ui, running: bool, emulating: bool, actions: &mut Vec<Action>) {
+    if emulating {
+        if ui
+            .button(RichText::new(tr("emulate-stop")).color(style::ERROR_COLOR))
+            .on_hover_text(tr("emulate-stop-hint"))
+            .clicked()
+        {
+            actions.push(Action::StopEmulate);
+        }
+    } else if ui
+        .add_enabled(!running, egui::Button::new(tr("emulate-emulate")))
+        .on_hover_text(tr("emulate-hint"))
+        .clicked()
+    {
+        actions.push(Action::Emulate);
+    }
 }
 
 fn settings_ui(ui: &mut Ui, app: &mut SwitchboardApp, actions: &mut Vec<Action>, running: bool) {
@@ -101,6 +122,10 @@ fn scenario_ui(ui: &mut Ui, app: &mut SwitchboardApp, running: bool) {
 }
 
 fn status_ui(ui: &mut Ui, app: &mut SwitchboardApp) {
+    if app.emulate.is_running() {
+        crate::gui::results::emulation::status(ui, &app.emulate);
+        return;
+    }
     if let Some((p, left)) = app.runs.progress() {
         let asked = app.runs.active_replications().unwrap_or(p.replications);
         let figures = [("done", num(p.sim_time_s, 1)), ("total", num(p.duration_s, 1))];

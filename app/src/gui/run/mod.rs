@@ -7,6 +7,7 @@
 //! again, as the numbers then describe the design on screen).
 
 pub mod bar;
+pub mod emulate;
 mod worker;
 
 use std::sync::Arc;
@@ -341,21 +342,27 @@ impl Runs {
 impl SwitchboardApp {
     /// Start a run of the design (the run bar's Run, F5).
     pub fn start_run(&mut self, ctx: &egui::Context) {
-        if self.runs.is_running() {
+        if self.runs.is_running() || self.emulate.is_running() {
             return;
         }
-        let scenario = self.runs.scenario.as_deref();
-        let design = match design_for_run(self.doc.design(), scenario) {
-            Ok(d) => d,
-            Err(e) => {
-                let path = format!("scenarios[{}]", scenario.unwrap_or_default());
-                self.report_engine_problems(&[Problem::design_error(path, engine::message::Message::untranslated(e))]);
-                return;
-            }
-        };
+        let Some(design) = self.design_of_next_run() else { return };
         let revision = self.doc.revision();
         if let Err(e) = self.runs.start(design, (self.doc.id(), revision), Some(ctx.clone())) {
             self.notify(format!("{e:#}"));
+        }
+    }
+
+    /// The design the next run or emulation takes: the run bar's scenario
+    /// applied (`None`, with the problem shown, when it does not fit).
+    fn design_of_next_run(&mut self) -> Option<Design> {
+        let scenario = self.runs.scenario.as_deref();
+        match design_for_run(self.doc.design(), scenario) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let path = format!("scenarios[{}]", scenario.unwrap_or_default());
+                self.report_engine_problems(&[Problem::design_error(path, engine::message::Message::untranslated(e))]);
+                None
+            }
         }
     }
 

@@ -1,0 +1,126 @@
+//! The design's fault schedule in wall-clock time, for the faults the
+//! emulator runs: error bursts and latency faults on nodes. They act as the
+//! simulator applies them (`apply_node_faults` and `stretch` in
+//! `engine/src/sim/policy/faults.rs`): while faults are active, failure
+//! probabilities combine as independent failures, 1 − (1 − p_node) ·
+//! Π (1 − p_burst); added latencies add up and factors multiply, a service
+//! time d becoming d × factor + added. A fault's times count from the start
+//! of the load, in modelled time (so they stretch with the time scale like
+//! every other time).
+
+use engine::model::{Design, FaultKind};
+use engine::sampling::{ms_to_ns, s_to_ns};
+
+/// What an active fault does to its node.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Effect {
+    /// An error burst of this probability.
+    Errors(f64),
+    /// Service stretched.
+    Latency { added_ns: u64, factor: f64 },
+}
+
+/// One scheduled fault on a node.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Window {
+    start_ns: u64,
+    end_ns: u64,
+    effect: Effect,
+}
+
+/// A node's effects at one moment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NodeEffects {
+    /// Probability that serving fails, the node's own included.
+    pub error_p: f64,
+    /// Added to every service time, ns.
+    pub added_ns: u64,
+    /// Multiplies every service time.
+    pub factor: f64,
+}
+
+impl NodeEffects {
+    /// A service time under these effects, as the simulator stretches it.
+    #[must_use]
+    pub fn stretch(&self, service_ns: u64) -> u64 {
+        let scaled = if (self.factor - 1.0).abs() > f64::EPSILON {
+            (service_ns as f64 * self.factor) as u64
+        } else {
+            service_ns
+        };
+        scaled.saturating_add(self.added_ns)
+    }
+}
+
+/// The faults scheduled on one node.
+#[derive(Clone, Debug, Default)]
+pub struct NodeFaults(Vec<Window>);
+
+impl NodeFaults {
+    /// The error bursts and latency faults the design schedules on node `id`.
+    #[must_use]
+    pub fn of(design: &Design, id: &str) -> Self {
+        let windows = design
+            .faults
+            .iter()
+            .filter(|f| f.target == id)
+            .filter_map(|f| {
+                let effect = match &f.fault {
+                    FaultKind::Errors { probability } => Effect::Errors(probability.clamp(0.0, 1.0)),
+                    FaultKind::Latency { added_ms, factor } => {
+                        Effect::Latency { added_ns: ms_to_ns(*added_ms), factor: factor.max(0.0) }
+                    }
+                    _ => return None,
+                };
+                Some(Window { start_ns: s_to_ns(f.start_s), end_ns: s_to_ns(f.end_s), effect })
+            })
+            .collect();
+        Self(windows)
+    }
+
+    /// The effects at `t_ns` after the load's start (`None`: before it)
+    /// on a node failing with probability `base_p` of its own.
+    #[must_use]
+    pub fn at(&self, base_p: f64, t_ns: Option<u64>) -> NodeEffects {
+        let mut fx = NodeEffects { error_p: base_p, added_ns: 0, factor: 1.0 };
+        let Some(t) = t_ns else { return fx };
+        let mut keep = 1.0 - base_p;
+        for w in self.0.iter().filter(|w| w.start_ns <= t && t < w.end_ns) {
+            match w.effect {
+                Effect::Errors(p) => keep *= 1.0 - p,
+                Effect::Latency { added_ns, factor } => {
+                    fx.added_ns = fx.added_ns.saturating_add(added_ns);
+                    fx.factor *= factor;
+                }
+            }
+        }
+        fx.error_p = 1.0 - keep;
+        fx
+    }
+}
+
+/// Whether the emulator runs this fault on its target (a node).
+#[must_use]
+pub fn emulated(design: &Design, fault: &engine::model::Fault) -> bool {
+    design.node(&fault.target).is_some() && matches!(fault.fault, FaultKind::Errors { .. } | FaultKind::Latency { .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bursts_combine_as_independent_failures_and_latency_stretches() {
+        let f = NodeFaults(vec![
+            Window { start_ns: 10, end_ns: 20, effect: Effect::Errors(0.5) },
+            Window { start_ns: 15, end_ns: 30, effect: Effect::Latency { added_ns: 7, factor: 2.0 } },
+        ]);
+        assert_eq!(f.at(0.1, None).error_p, 0.1);
+        assert_eq!(f.at(0.1, Some(9)), NodeEffects { error_p: 1.0 - 0.9, added_ns: 0, factor: 1.0 });
+        let both = f.at(0.1, Some(15));
+        assert!((both.error_p - (1.0 - 0.9 * 0.5)).abs() < 1e-12);
+        assert_eq!(both.stretch(100), 207);
+        assert!((f.at(0.1, Some(20)).error_p - 0.1).abs() < 1e-12, "the end is exclusive");
+        assert_eq!(f.at(0.0, Some(30)).stretch(100), 100);
+    }
+}
