@@ -9,6 +9,7 @@
 //! every other time).
 
 use engine::model::{Design, FaultKind};
+use engine::policy::FaultEffect;
 use engine::sampling::{ms_to_ns, s_to_ns};
 
 /// What an active fault does to its node.
@@ -26,30 +27,6 @@ struct Window {
     start_ns: u64,
     end_ns: u64,
     effect: Effect,
-}
-
-/// A node's effects at one moment.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct NodeEffects {
-    /// Probability that serving fails, the node's own included.
-    pub error_p: f64,
-    /// Added to every service time, ns.
-    pub added_ns: u64,
-    /// Multiplies every service time.
-    pub factor: f64,
-}
-
-impl NodeEffects {
-    /// A service time under these effects, as the simulator stretches it.
-    #[must_use]
-    pub fn stretch(&self, service_ns: u64) -> u64 {
-        let scaled = if (self.factor - 1.0).abs() > f64::EPSILON {
-            (service_ns as f64 * self.factor) as u64
-        } else {
-            service_ns
-        };
-        scaled.saturating_add(self.added_ns)
-    }
 }
 
 /// The faults scheduled on one node.
@@ -81,20 +58,15 @@ impl NodeFaults {
     /// The effects at `t_ns` after the load's start (`None`: before it)
     /// on a node failing with probability `base_p` of its own.
     #[must_use]
-    pub fn at(&self, base_p: f64, t_ns: Option<u64>) -> NodeEffects {
-        let mut fx = NodeEffects { error_p: base_p, added_ns: 0, factor: 1.0 };
+    pub fn at(&self, base_p: f64, t_ns: Option<u64>) -> FaultEffect {
+        let mut fx = FaultEffect::new(base_p);
         let Some(t) = t_ns else { return fx };
-        let mut keep = 1.0 - base_p;
         for w in self.0.iter().filter(|w| w.start_ns <= t && t < w.end_ns) {
             match w.effect {
-                Effect::Errors(p) => keep *= 1.0 - p,
-                Effect::Latency { added_ns, factor } => {
-                    fx.added_ns = fx.added_ns.saturating_add(added_ns);
-                    fx.factor *= factor;
-                }
+                Effect::Errors(p) => fx.add_errors(p),
+                Effect::Latency { added_ns, factor } => fx.add_latency(added_ns, factor),
             }
         }
-        fx.error_p = 1.0 - keep;
         fx
     }
 }
@@ -115,12 +87,12 @@ mod tests {
             Window { start_ns: 10, end_ns: 20, effect: Effect::Errors(0.5) },
             Window { start_ns: 15, end_ns: 30, effect: Effect::Latency { added_ns: 7, factor: 2.0 } },
         ]);
-        assert_eq!(f.at(0.1, None).error_p, 0.1);
-        assert_eq!(f.at(0.1, Some(9)), NodeEffects { error_p: 1.0 - 0.9, added_ns: 0, factor: 1.0 });
+        assert!((f.at(0.1, None).error_p() - 0.1).abs() < 1e-12);
+        assert_eq!(f.at(0.1, Some(9)), FaultEffect::new(0.1));
         let both = f.at(0.1, Some(15));
-        assert!((both.error_p - (1.0 - 0.9 * 0.5)).abs() < 1e-12);
+        assert!((both.error_p() - (1.0 - 0.9 * 0.5)).abs() < 1e-12);
         assert_eq!(both.stretch(100), 207);
-        assert!((f.at(0.1, Some(20)).error_p - 0.1).abs() < 1e-12, "the end is exclusive");
+        assert!((f.at(0.1, Some(20)).error_p() - 0.1).abs() < 1e-12, "the end is exclusive");
         assert_eq!(f.at(0.0, Some(30)).stretch(100), 100);
     }
 }

@@ -24,7 +24,7 @@ use engine::sampling::Stream;
 use tokio::task::JoinSet;
 
 use crate::error::EmulateError;
-use crate::faults::{NodeEffects, NodeFaults};
+use crate::faults::NodeFaults;
 use crate::metrics::NodeMetrics;
 use crate::parts::{PartMeasure, Visit};
 use crate::policy::EdgePolicy;
@@ -229,11 +229,11 @@ impl Shared {
     }
 
     /// Node `node`'s fault effects now, on its own error probability `base_p`.
-    fn effects(&self, node: usize, base_p: f64) -> NodeEffects {
+    fn effects(&self, node: usize, base_p: f64) -> engine::policy::FaultEffect {
         let since_load = self.now_ns().checked_sub(self.load_from_ns.load(Ordering::Relaxed));
         self.faults
             .get(node)
-            .map_or(NodeEffects { error_p: base_p, added_ns: 0, factor: 1.0 }, |f| f.at(base_p, since_load))
+            .map_or(engine::policy::FaultEffect::new(base_p), |f| f.at(base_p, since_load))
     }
 
     /// Whether what begins at `now_ns` is measured.
@@ -356,7 +356,7 @@ impl Shared {
         }
         {
             // An error burst active when the service ends counts.
-            let error_p = self.effects(node, spec.error_probability).error_p;
+            let error_p = self.effects(node, spec.error_probability).error_p();
             let mut rng = lock(&state.rng);
             if rng.error.chance(error_p) {
                 return Outcome::Error;

@@ -16,6 +16,7 @@
 use crate::message::Message;
 use crate::model::{Design, FaultKind, Outcome, PartitionMode};
 
+use crate::policy::{FaultEffect, stretch};
 use crate::sampling::{Stream, ms_to_ns, s_to_ns};
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
@@ -187,16 +188,6 @@ pub(crate) enum Gate {
     Hang,
 }
 
-/// A delay under a latency fault. Validation keeps factor × the slowest draw
-/// within a year; should anything still overflow, it is held at the longest
-/// delay the simulator schedules (past the end of any run), never wrapped or
-/// saturated into a plausible-looking number.
-fn stretch(d: u64, factor: f64, added_ns: u64) -> u64 {
-    let scaled = if (factor - 1.0).abs() > f64::EPSILON { (d as f64 * factor) as u64 } else { d };
-    let d = scaled.saturating_add(added_ns);
-    if d > crate::sampling::MAX_DELAY_NS { crate::sampling::clamped() } else { d }
-}
-
 impl Simulation {
     /// A request starts across faulted edge `edge` with network delay `d`.
     pub(crate) fn edge_gate(&mut self, edge: u32, d: u64) -> Gate {
@@ -264,36 +255,29 @@ impl Simulation {
     fn apply_edge_faults(&mut self, e: usize) {
         let faults = &self.plan.faults;
         let fx = &mut self.edge_fx[e];
-        let (mut keep, mut added, mut factor, mut partition) = (1.0, 0u64, 1.0, None);
+        let (mut combined, mut partition) = (FaultEffect::new(0.0), None);
         for &a in &fx.active {
             match faults.get(a as usize).map(|f| f.kind) {
-                Some(PFaultKind::Errors(p)) => keep *= 1.0 - p,
-                Some(PFaultKind::Latency { added_ns, factor: k }) => {
-                    added = added.saturating_add(added_ns);
-                    factor *= k;
-                }
+                Some(PFaultKind::Errors(p)) => combined.add_errors(p),
+                Some(PFaultKind::Latency { added_ns, factor: k }) => combined.add_latency(added_ns, k),
                 Some(PFaultKind::Partition { hang }) => partition = Some(partition.unwrap_or(false) || hang),
                 _ => {}
             }
         }
-        fx.error_p = 1.0 - keep;
-        fx.added_ns = added;
-        fx.factor = factor;
+        fx.error_p = combined.error_p();
+        fx.added_ns = combined.added_ns;
+        fx.factor = combined.factor;
         fx.partition = partition;
     }
 
     fn apply_node_faults(&mut self, n: usize) {
         let faults = &self.plan.faults;
         let fx = &mut self.node_fx[n];
-        let (mut keep, mut added, mut factor, mut down, mut broker_down, mut lose) =
-            (1.0 - fx.base_p, 0u64, 1.0, 0u32, false, false);
+        let (mut combined, mut down, mut broker_down, mut lose) = (FaultEffect::new(fx.base_p), 0u32, false, false);
         for &a in &fx.active {
             match faults.get(a as usize).map(|f| f.kind) {
-                Some(PFaultKind::Errors(p)) => keep *= 1.0 - p,
-                Some(PFaultKind::Latency { added_ns, factor: k }) => {
-                    added = added.saturating_add(added_ns);
-                    factor *= k;
-                }
+                Some(PFaultKind::Errors(p)) => combined.add_errors(p),
+                Some(PFaultKind::Latency { added_ns, factor: k }) => combined.add_latency(added_ns, k),
                 Some(PFaultKind::Outage(k)) => down = down.max(k.unwrap_or(u32::MAX)),
                 Some(PFaultKind::BrokerOutage { lose: l }) => {
                     broker_down = true;
@@ -303,9 +287,9 @@ impl Simulation {
                 _ => {}
             }
         }
-        fx.error_p = 1.0 - keep;
-        fx.added_ns = added;
-        fx.factor = factor;
+        fx.error_p = combined.error_p();
+        fx.added_ns = combined.added_ns;
+        fx.factor = combined.factor;
         fx.down = down;
         let was_broker_down = fx.broker_down;
         fx.broker_down = broker_down;
