@@ -1193,3 +1193,7 @@ calibrate-update = Update this design
 calibrate-update-hint = Apply every change listed to the open design, as one undo step.
 calibrate-open-new = Open as new design
 calibrate-cancel = Cancel
+export-collapse-groups = Collapse groups
+export-collapse-groups-hint = One node per group, the edges between groups aggregated: for designs above Mermaid's limit of 500 edges
+import-add-file = Add a file…
+import-add-file-hint = Add a Compose override (merged over the files before it) or another Kubernetes manifest, and import them all again

@@ -1126,3 +1126,7 @@ calibrate-update = 更新当前设计
 calibrate-update-hint = 将列出的所有更改应用到当前设计，作为一步撤销。
 calibrate-open-new = 作为新设计打开
 calibrate-cancel = 取消
+export-collapse-groups = 折叠分组
+export-collapse-groups-hint = 每个分组画成一个节点，分组之间的边合并：用于超过 Mermaid 500 条边上限的设计
+import-add-file = 添加文件…
+import-add-file-hint = 添加一个 Compose 覆盖文件（合并到之前的文件之上）或另一个 Kubernetes 清单，然后重新导入全部文件

@@ -18,7 +18,7 @@ mod emulate_tables;
 mod export;
 mod fmt;
 mod headroom;
-mod import;
+pub(crate) mod import;
 mod render;
 mod sim_run;
 mod sim_traces;
