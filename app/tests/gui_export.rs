@@ -74,6 +74,24 @@ fn export_dialog_opens_from_the_menu_and_switches_format() {
 }
 
 #[test]
+fn mermaid_offers_the_collapsed_view_of_the_groups() {
+    let (mut h, _) = harness(sample());
+    menu(&mut h, "Export", "Mermaid…");
+    assert!(preview(&h).contains("subgraph"), "{}", preview(&h));
+    h.get_by_label("Collapse groups").click();
+    h.run_steps(3);
+    let text = preview(&h);
+    assert!(text.contains("group of") && !text.contains("subgraph"), "{text}");
+    let options = engine::export::ExportOptions { collapse_groups: true, ..Default::default() };
+    let expected = engine::export::export_with(h.state().design(), ExportFormat::Mermaid, options).unwrap();
+    assert_eq!(h.state().dialogs().export_dialog.as_ref().unwrap().text(), Some(expected.text().as_str()));
+    // Other formats do not offer it.
+    h.get_by_label("Docker Compose").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Collapse groups").is_none());
+}
+
+#[test]
 fn save_writes_the_whole_export_through_the_dialog() {
     let dir = temp_dir("export-save");
     let path = dir.join("out.compose.yaml");
@@ -231,5 +249,43 @@ fn import_asks_about_unsaved_changes_and_failures_keep_the_design() {
         other => panic!("expected an error dialog, got {other:?}"),
     }
     assert_eq!(h.state().design(), &before);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn import_adds_an_override_to_the_base_compose_file() {
+    let (mut h, dialogs) = harness(small_design());
+    dialogs.0.lock().unwrap().open = Some(fixture("eshop-like.compose.yml"));
+    menu(&mut h, "File", "Import…");
+    let replicas = |h: &Harness<'_, SwitchboardApp>| h.state().design().node("webmvc").map(|n| n.capacity.replicas);
+    assert_eq!(replicas(&h), Some(1), "the base file alone");
+    assert_eq!(h.state().dialogs().import.files().len(), 1);
+
+    dialogs.0.lock().unwrap().open = Some(fixture("eshop-like.override.yml"));
+    h.get_by_label("Add a file…").click();
+    h.run_steps(4);
+    assert_eq!(replicas(&h), Some(2), "the override is merged over the base");
+    let report = h.state().dialogs().import.report.clone().expect("the report is shown again");
+    assert_eq!(report.source, "eshop-like.compose.yml + eshop-like.override.yml");
+    assert!(report.notes.iter().any(|n| n.contains("merged over")), "{:?}", report.notes);
+    // The same design as the command line's `import base -f override`.
+    let (expected, _) = switchboard::gui::panels::import::import_paths(&[
+        fixture("eshop-like.compose.yml"),
+        fixture("eshop-like.override.yml"),
+    ])
+    .unwrap();
+    assert_eq!(h.state().design(), &expected);
+    assert!(h.state().doc.is_dirty() && h.state().doc.path.is_none());
+
+    // A file that cannot join them: an error, the import kept as it was.
+    let dir = temp_dir("import-more-bad");
+    let bad = dir.join("broken.yml");
+    std::fs::write(&bad, "services: [unclosed\n").unwrap();
+    dialogs.0.lock().unwrap().open = Some(bad);
+    h.get_by_label("Add a file…").click();
+    h.run_steps(4);
+    assert!(matches!(&h.state().dialogs().modal, Some(Modal::Error(m)) if m.contains("broken.yml")));
+    assert_eq!(h.state().design(), &expected);
+    assert_eq!(h.state().dialogs().import.files().len(), 2);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -131,3 +131,13 @@ fn a_design_with_errors_exports_nothing_unless_forced() {
     assert_eq!(code, exit::DESIGN_ERRORS, "forced, it still says the design has errors");
     assert!(text.contains("web:"), "{text}");
 }
+
+#[test]
+fn mermaid_collapses_groups_on_request_and_only_for_mermaid() {
+    let sample = export_support::root().join("samples/ecommerce-checkout.json").display().to_string();
+    let (code, text) = cli(&["export", &sample, "--format", "mermaid", "--collapse-groups", "-q"]);
+    assert_eq!(code, exit::OK);
+    assert!(text.contains("group of") && !text.contains("subgraph"), "{text}");
+    let (code, _) = cli(&["export", &sample, "--format", "k8s", "--collapse-groups", "-q"]);
+    assert_eq!(code, exit::USAGE, "--collapse-groups is a Mermaid option");
+}

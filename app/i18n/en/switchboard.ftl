@@ -1265,3 +1265,7 @@ emulate-legend-far = within { $pct } %
 emulate-legend-beyond = beyond { $pct } %
 emulate-stopped = Emulation stopped: what was measured is in the results
 emulate-finished = Emulation finished: measured vs simulated in the results
+export-collapse-groups = Collapse groups
+export-collapse-groups-hint = One node per group, the edges between groups aggregated: for designs above Mermaid's limit of 500 edges
+import-add-file = Add a file…
+import-add-file-hint = Add a Compose override (merged over the files before it) or another Kubernetes manifest, and import them all again

@@ -1198,3 +1198,7 @@ emulate-legend-far = 在 { $pct }% 以内
 emulate-legend-beyond = 超过 { $pct }%
 emulate-stopped = 仿真已停止：已测得的结果显示在结果中
 emulate-finished = 仿真完成：测得与模拟的对比显示在结果中
+export-collapse-groups = 折叠分组
+export-collapse-groups-hint = 每个分组画成一个节点，分组之间的边合并：用于超过 Mermaid 500 条边上限的设计
+import-add-file = 添加文件…
+import-add-file-hint = 添加一个 Compose 覆盖文件（合并到之前的文件之上）或另一个 Kubernetes 清单，然后重新导入全部文件

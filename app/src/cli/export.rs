@@ -1,4 +1,4 @@
-//! `switchboard export FILE --format FORMAT [-o PATH] [--split DIR] [--mesh istio] [--emulate]`.
+//! `switchboard export FILE --format FORMAT [-o PATH] [--split DIR] [--mesh istio] [--emulate] [--collapse-groups]`.
 //!
 //! The exported text goes to `-o PATH` (or stdout), a split Kubernetes export
 //! to a directory; the conversion report goes to stderr, and with `--json` as
@@ -23,13 +23,19 @@ pub struct Args {
     /// Write the export to PATH instead of stdout.
     #[arg(long, short, value_name = "PATH", conflicts_with = "split")]
     pub output: Option<PathBuf>,
-    /// Kubernetes: one file per object and a kustomization.yaml in DIR.
+    /// Kubernetes: one file per object and a kustomization.yaml in DIR
+    /// (written whole into a temporary directory, synced once and renamed
+    /// into place; an existing DIR must be empty or an earlier export).
     #[arg(long, value_name = "DIR")]
     pub split: Option<PathBuf>,
     /// Kubernetes: the mesh the workloads run in (istio): NetworkPolicies
     /// admit its control plane and sidecar ports, pods ask for a sidecar.
     #[arg(long, value_name = "MESH")]
     pub mesh: Option<engine::export::Mesh>,
+    /// Mermaid: one node per group with the edges between groups
+    /// aggregated (for designs above Mermaid's limit of 500 edges).
+    #[arg(long)]
+    pub collapse_groups: bool,
     /// Export even if the design has errors (they are listed; exit code 1).
     #[arg(long)]
     pub force: bool,
@@ -78,7 +84,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         );
         return Ok(exit::DESIGN_ERRORS);
     }
-    let options = ExportOptions { split: args.split.is_some(), mesh: args.mesh };
+    let options = ExportOptions { split: args.split.is_some(), mesh: args.mesh, collapse_groups: args.collapse_groups };
     if options.split && args.format != ExportFormat::Kubernetes {
         anyhow::bail!("--split is for the Kubernetes export (--format k8s)");
     }
@@ -87,6 +93,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
     if args.emulate && !matches!(args.format, ExportFormat::Compose | ExportFormat::Kubernetes) {
         anyhow::bail!("--emulate is for the Compose and Kubernetes exports (--format compose or k8s)");
+    }
+    if options.collapse_groups && args.format != ExportFormat::Mermaid {
+        anyhow::bail!("--collapse-groups is for the Mermaid export (--format mermaid)");
     }
     let mut export = engine::export::export_with(&design, args.format, options)
         .with_context(|| format!("exporting {}", args.file.display()))?;
@@ -102,12 +111,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
     let mut written: Vec<String> = Vec::new();
     if let Some(dir) = &args.split {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        for (path, text) in &export.files {
-            let target = dir.join(path);
-            engine::model::format::write_atomic(&target, text.as_bytes())?;
-            written.push(target.display().to_string());
-        }
+        // All files at once: one sync for the directory, one rename into place.
+        engine::model::atomic_dir::write_dir_atomic(dir, &export.files, "kustomization.yaml")?;
+        written.extend(export.files.iter().map(|(path, _)| dir.join(path).display().to_string()));
     } else if let Some(path) = &args.output {
         write_single(&export, path)?;
         written.push(path.display().to_string());

@@ -54,7 +54,7 @@ struct JsonReport<'a> {
 
 /// The variables of a `.env` file (`KEY=VALUE`, `export KEY=VALUE`, quotes
 /// removed, `#` comments skipped), as Compose reads it next to the project.
-fn dotenv(path: &Path) -> BTreeMap<String, String> {
+pub(crate) fn dotenv(path: &Path) -> BTreeMap<String, String> {
     let Ok(text) = std::fs::read_to_string(path) else { return BTreeMap::new() };
     text.lines()
         .filter_map(|line| {

@@ -18,7 +18,7 @@ mod emulate_tables;
 mod export;
 mod fmt;
 mod headroom;
-mod import;
+pub(crate) mod import;
 mod loadgen;
 mod render;
 mod search_args;

@@ -218,6 +218,10 @@ pub struct ExportOptions {
     /// Kubernetes: the service mesh the workloads run in, whose sidecars and
     /// control plane the NetworkPolicies must let through.
     pub mesh: Option<Mesh>,
+    /// Mermaid: one node per group, with the edges between groups
+    /// aggregated (one line per pair of ends and edge kind, labelled with
+    /// how many it stands for), for designs above Mermaid's edge limit.
+    pub collapse_groups: bool,
 }
 
 /// A service mesh the Kubernetes export prepares the workloads for.
@@ -286,7 +290,7 @@ pub fn export_with(design: &Design, format: ExportFormat, options: ExportOptions
         ExportFormat::Istio => istio::export(design)?,
         ExportFormat::AsyncApi => asyncapi::export(design)?,
         ExportFormat::Dot => dot::export(design),
-        ExportFormat::Mermaid => mermaid::export(design),
+        ExportFormat::Mermaid => mermaid::export(design, options.collapse_groups),
     };
     Ok(Export { format, files, report })
 }

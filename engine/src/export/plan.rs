@@ -206,6 +206,13 @@ impl<'a> Plan<'a> {
         self.owner.get(node_id).copied()
     }
 
+    /// `from → to` by node names, looked up in the plan's index (the
+    /// design's own lookup walks its nodes).
+    pub(crate) fn edge_subject(&self, from: &str, to: &str) -> String {
+        let name = |id: &str| self.by_id.get(id).map_or_else(|| id.to_owned(), |n| n.name.clone());
+        format!("{} → {}", name(from), name(to))
+    }
+
     fn connect(&mut self) {
         let design = self.design;
         let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.units.len()];

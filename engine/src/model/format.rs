@@ -70,7 +70,7 @@ impl fmt::Display for FormatError {
 }
 
 impl FormatError {
-    fn new(file: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(file: &str, message: impl Into<String>) -> Self {
         Self { file: file.to_owned(), line_col: None, field: None, message: message.into() }
     }
 }

@@ -5,6 +5,7 @@
 //! network times) or seconds (`*_s`, for run lengths and schedules); the simulator
 //! converts them to integer nanoseconds once, when it compiles a design.
 
+pub mod atomic_dir;
 mod cost;
 mod design;
 mod discovery;

@@ -13,7 +13,7 @@ use super::{s, yaml_docs};
 
 /// The Kubernetes export's objects.
 pub fn k8s(design: &Design, mesh: Option<Mesh>) -> Vec<Value> {
-    let options = ExportOptions { split: false, mesh };
+    let options = ExportOptions { split: false, mesh, ..ExportOptions::default() };
     yaml_docs(&export_with(design, ExportFormat::Kubernetes, options).unwrap().text())
 }
 

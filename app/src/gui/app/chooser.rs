@@ -19,6 +19,8 @@ pub enum Purpose {
     Open,
     /// Import it (Compose, Kubernetes, isotope).
     Import,
+    /// Add it to the import on screen (a Compose override, another manifest).
+    ImportMore,
     /// Calibrate from it (traces or metrics).
     Calibrate,
     /// Save the design there, then go on with `then`.
@@ -163,6 +165,7 @@ impl SwitchboardApp {
                     self.guard(Pending::Import);
                 }
             }
+            Purpose::ImportMore => crate::gui::panels::import::add_file(self, Some(path.to_path_buf())),
             Purpose::Calibrate => crate::gui::panels::calibrate::start(self, path),
             Purpose::SaveDesign { then } => {
                 if self.write_design(path)

@@ -9,7 +9,7 @@
 
 use egui::{Id, RichText, ScrollArea, TextEdit, TextStyle, Ui};
 use engine::Design;
-use engine::export::{Export, ExportFormat, Note, NoteKind};
+use engine::export::{Export, ExportFormat, ExportOptions, Note, NoteKind};
 
 use crate::gui::app::SwitchboardApp;
 use crate::gui::app::chooser::Purpose;
@@ -76,8 +76,10 @@ impl Preview {
 #[derive(Debug)]
 pub struct ExportDialog {
     format: ExportFormat,
-    /// Format and document revision the outcome belongs to.
-    computed_for: Option<(ExportFormat, u64)>,
+    /// Mermaid: one node per group, edges between groups aggregated.
+    collapse_groups: bool,
+    /// Format, collapse choice and document revision the outcome belongs to.
+    computed_for: Option<(ExportFormat, bool, u64)>,
     outcome: Option<Outcome>,
     /// The result of the last Save or Copy, shown under the buttons.
     pub(crate) message: Option<(String, bool)>,
@@ -90,13 +92,18 @@ impl ExportDialog {
     /// A dialog showing `format`.
     #[must_use]
     pub fn new(format: ExportFormat) -> Self {
-        Self { format, computed_for: None, outcome: None, message: None, design_errors: 0 }
+        Self { format, collapse_groups: false, computed_for: None, outcome: None, message: None, design_errors: 0 }
     }
 
     /// The format shown.
     #[must_use]
     pub fn format(&self) -> ExportFormat {
         self.format
+    }
+
+    /// Mermaid: draw one node per group (the collapsed view) or every node.
+    pub fn set_collapse_groups(&mut self, collapse: bool) {
+        self.collapse_groups = collapse;
     }
 
     /// Show another format.
@@ -112,11 +119,13 @@ impl ExportDialog {
     /// app's analysis).
     pub fn refresh(&mut self, design: &Design, revision: u64, design_errors: usize) {
         self.design_errors = design_errors;
-        if self.computed_for == Some((self.format, revision)) {
+        let key = (self.format, self.collapse_groups, revision);
+        if self.computed_for == Some(key) {
             return;
         }
-        self.computed_for = Some((self.format, revision));
-        self.outcome = Some(match engine::export::export(design, self.format) {
+        self.computed_for = Some(key);
+        let options = ExportOptions { collapse_groups: self.collapse_groups, ..ExportOptions::default() };
+        self.outcome = Some(match engine::export::export_with(design, self.format, options) {
             Ok(export) => {
                 let text = export.text();
                 let preview = Preview::of(&text, PREVIEW_MAX_LINES, PREVIEW_MAX_BYTES);
@@ -246,6 +255,13 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
             }
         }
     });
+    if dialog.format == ExportFormat::Mermaid {
+        let mut collapse = dialog.collapse_groups;
+        ui.checkbox(&mut collapse, tr("export-collapse-groups")).on_hover_text(tr("export-collapse-groups-hint"));
+        if collapse != dialog.collapse_groups {
+            dialog.set_collapse_groups(collapse);
+        }
+    }
     ui.separator();
     if dialog.design_errors > 0 {
         ui.colored_label(

@@ -6,13 +6,18 @@
 //! cannot be imported never costs the user a decision; the imported design
 //! then waits while the question is answered and replaces the document
 //! through the same path as New and Open.
+//!
+//! Several files make one design: the report's "Add a file…" adds a
+//! Compose override (merged over the files before it, as `docker compose
+//! -f a.yml -f b.yml` does) or another Kubernetes manifest, and imports
+//! them all again; the imported design, not yet edited, is replaced.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use egui::{Id, RichText, ScrollArea};
 use engine::Design;
-use engine::import::{ImportFormat, MAX_INPUT_BYTES};
+use engine::import::{ImportFormat, MAX_INPUT_BYTES, Source};
 
 use crate::gui::app::chooser::Purpose;
 use crate::gui::app::{Modal, SwitchboardApp};
@@ -42,6 +47,16 @@ pub struct ImportState {
     pending: Option<(Box<Design>, ImportReport)>,
     /// The report of the last import, shown until closed.
     pub report: Option<ImportReport>,
+    /// The files of the import on screen (the first one, then the added ones).
+    files: Vec<PathBuf>,
+}
+
+impl ImportState {
+    /// The files of the import on screen, in merge order.
+    #[must_use]
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
 }
 
 /// The human name of a source format.
@@ -59,20 +74,36 @@ pub fn format_title(format: ImportFormat) -> String {
 /// # Errors
 /// When the file cannot be read, is too large, or the importer refuses it.
 pub fn import_file(path: &Path) -> anyhow::Result<(Design, ImportReport)> {
-    let size = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.len();
-    anyhow::ensure!(
-        usize::try_from(size).is_ok_and(|s| s <= MAX_INPUT_BYTES),
-        "{}",
-        tr_args(
-            "import-too-large",
-            &[("file", path.display().to_string().into()), ("limit", (MAX_INPUT_BYTES / (1024 * 1024)).into())]
-        )
-    );
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let source = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let imported = engine::import::import(&text, None, &source)?;
+    import_paths(&[path.to_path_buf()])
+}
+
+/// Read and import several files as one design: a Compose file and its
+/// overrides (merged in order; `${VAR}` from the `.env` file next to the
+/// first), or Kubernetes manifests, the format detected from the first.
+///
+/// # Errors
+/// When a file cannot be read or is too large, or the importer refuses them.
+pub fn import_paths(paths: &[PathBuf]) -> anyhow::Result<(Design, ImportReport)> {
+    let mut texts: Vec<(String, String)> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let size = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.len();
+        anyhow::ensure!(
+            usize::try_from(size).is_ok_and(|s| s <= MAX_INPUT_BYTES),
+            "{}",
+            tr_args(
+                "import-too-large",
+                &[("file", path.display().to_string().into()), ("limit", (MAX_INPUT_BYTES / (1024 * 1024)).into())]
+            )
+        );
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        texts.push((text, name));
+    }
+    let sources: Vec<Source<'_>> = texts.iter().map(|(text, name)| Source { text, name }).collect();
+    let env = paths.first().and_then(|p| p.parent()).unwrap_or_else(|| Path::new(".")).join(".env");
+    let imported = engine::import::import_files(&sources, None, &crate::cli::import::dotenv(&env))?;
     let report = ImportReport {
-        source,
+        source: texts.iter().map(|(_, name)| name.as_str()).collect::<Vec<_>>().join(" + "),
         format: imported.format,
         nodes: imported.design.nodes.len(),
         edges: imported.design.edges.len(),
@@ -92,6 +123,7 @@ pub fn prepare(app: &mut SwitchboardApp, path: Option<PathBuf>) -> bool {
     match import_file(&path) {
         Ok((design, report)) => {
             app.dialogs.import.pending = Some((Box::new(design), report));
+            app.dialogs.import.files = vec![path];
             true
         }
         Err(e) => {
@@ -101,6 +133,31 @@ pub fn prepare(app: &mut SwitchboardApp, path: Option<PathBuf>) -> bool {
                 &[("path", path.display().to_string().into()), ("error", format!("{e:#}").into())],
             )));
             false
+        }
+    }
+}
+
+/// Add a file to the import on screen (ask when `path` is `None`) and
+/// import them all again; the design, still as imported, is replaced. A
+/// failure is shown and keeps the import as it was.
+pub fn add_file(app: &mut SwitchboardApp, path: Option<PathBuf>) {
+    let Some(path) = path else {
+        app.ask_file(Ask::OpenImport, Purpose::ImportMore);
+        return;
+    };
+    let mut files = app.dialogs.import.files.clone();
+    files.push(path.clone());
+    match import_paths(&files) {
+        Ok((design, report)) => {
+            app.dialogs.import.pending = Some((Box::new(design), report));
+            app.dialogs.import.files = files;
+            open_pending(app);
+        }
+        Err(e) => {
+            app.dialogs.modal = Some(Modal::Error(tr_args(
+                "import-failed",
+                &[("path", path.display().to_string().into()), ("error", format!("{e:#}").into())],
+            )));
         }
     }
 }
@@ -122,6 +179,7 @@ pub fn open_pending(app: &mut SwitchboardApp) {
 pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
     let Some(report) = &app.dialogs.import.report else { return };
     let mut close = false;
+    let mut add = false;
     let resp = egui::Modal::new(Id::new("import-report")).show(ctx, |ui| {
         ui.set_max_width(560.0);
         ui.heading(tr_args("import-title", &[("source", report.source.as_str().into())]));
@@ -145,11 +203,18 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
             });
         }
         ui.add_space(8.0);
-        if ui.button(tr("import-ok")).clicked() {
-            close = true;
-        }
+        ui.horizontal(|ui| {
+            if ui.button(tr("import-ok")).clicked() {
+                close = true;
+            }
+            if ui.button(tr("import-add-file")).on_hover_text(tr("import-add-file-hint")).clicked() {
+                add = true;
+            }
+        });
     });
-    if close || resp.should_close() {
+    if add {
+        add_file(app, None);
+    } else if close || resp.should_close() {
         app.dialogs.import.report = None;
     }
 }

@@ -11,6 +11,8 @@
 
 mod objects;
 
+use std::collections::BTreeMap;
+
 use objects::{
     ConnectionPool, Destination, DestinationRuleSpec, HttpPool, HttpRoute, LoadBalancerSettings, Manifest,
     OutlierDetection, PortSelector, Retries, RetryBudget, RouteDestination, RouteMatch, TcpPool, TrafficPolicy,
@@ -21,11 +23,11 @@ pub(super) use objects::{Meta, Resource};
 use super::discovery;
 use super::kubernetes::{APP_LABEL, NAME_LABEL};
 use super::map::Map;
-use super::plan::{Plan, edge_subject};
+use super::plan::Plan;
 use super::{ExportError, ExportFormat, Note, NoteKind};
 use crate::Design;
 use crate::model::{
-    Backoff, CallPolicy, Discovery, DiscoveryMode, EdgeKind, LoadBalancer, Retries as RetryPolicy, RetryOn,
+    Backoff, CallPolicy, Discovery, DiscoveryMode, Edge, EdgeKind, LoadBalancer, Retries as RetryPolicy, RetryOn,
 };
 
 const API_VERSION: &str = "networking.istio.io/v1beta1";
@@ -187,8 +189,10 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     // Client-side callers address the Kubernetes export's headless Service:
     // the VirtualService must name it too, or their calls escape its policies.
     let headless = super::kubernetes::headless_names(&plan);
+    let calls_into = calls_into(design, &plan);
     for (index, unit) in plan.units.iter().enumerate() {
-        let inbound = Inbound::of(design, &plan, index, &mut notes);
+        let edges = calls_into.get(index).map_or(&[][..], Vec::as_slice);
+        let inbound = Inbound::of(&plan, index, edges, &mut notes);
         if inbound.by_caller.is_empty() {
             // Nobody calls it (entry points, brokers): only the DestinationRule below.
         } else if !unit.is_http() {
@@ -214,6 +218,19 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
     Ok((vec![(ExportFormat::Istio.file_name().to_owned(), text)], notes))
 }
 
+/// The call edges into each workload (by unit index) in design order, from
+/// one pass over the edges: looking them up per workload made the export
+/// quadratic in the design's size.
+fn calls_into<'d>(design: &'d Design, plan: &Plan<'_>) -> Vec<Vec<&'d Edge>> {
+    let mut into: Vec<Vec<&Edge>> = vec![Vec::new(); plan.units.len()];
+    for edge in design.edges.iter().filter(|e| e.kind == EdgeKind::Call) {
+        if let Some(edges) = plan.owner_of(&edge.to).and_then(|callee| into.get_mut(callee)) {
+            edges.push(edge);
+        }
+    }
+    into
+}
+
 /// The calls into one workload: each calling workload's policy (its first
 /// edge's), and the bulkheads and retry budgets they carry.
 struct Inbound<'d> {
@@ -223,15 +240,17 @@ struct Inbound<'d> {
 }
 
 impl<'d> Inbound<'d> {
-    fn of(design: &'d Design, plan: &Plan<'_>, index: usize, notes: &mut Vec<Note>) -> Self {
+    /// `edges`: the call edges into workload `index` ([`calls_into`]).
+    fn of(plan: &Plan<'_>, index: usize, edges: &[&'d Edge], notes: &mut Vec<Note>) -> Self {
         let mut inbound = Self { by_caller: Vec::new(), bulkheads: Vec::new(), budgets: Vec::new() };
-        for edge in design.edges.iter().filter(|e| e.kind == EdgeKind::Call) {
-            let (Some(caller), Some(callee)) = (plan.owner_of(&edge.from), plan.owner_of(&edge.to)) else { continue };
-            if callee != index || caller == index {
+        // Caller → its place in `by_caller`, so a hub called by thousands stays linear.
+        let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+        for &edge in edges {
+            let Some(caller) = plan.owner_of(&edge.from) else { continue };
+            if plan.owner_of(&edge.to) != Some(index) || caller == index {
                 continue;
             }
             let policy = edge.policy.as_ref().filter(|p| !p.is_empty());
-            let subject = edge_subject(design, &edge.from, &edge.to);
             if let Some(b) = policy.and_then(|p| p.bulkhead.as_ref()) {
                 inbound.bulkheads.push(b.max_concurrent);
             }
@@ -240,15 +259,18 @@ impl<'d> Inbound<'d> {
             {
                 inbound.budgets.push(ratio);
             }
-            match inbound.by_caller.iter().find(|(c, _)| *c == caller) {
+            match seen.get(&caller).and_then(|&at| inbound.by_caller.get(at)) {
                 Some((_, first)) if *first != policy => notes.push(Note::new(
                     NoteKind::Approximated,
-                    subject,
+                    plan.edge_subject(&edge.from, &edge.to),
                     "this caller calls the same service with another policy: Istio matches callers, not \
                      operations, so the caller's first policy applies",
                 )),
                 Some(_) => {}
-                None => inbound.by_caller.push((caller, policy)),
+                None => {
+                    seen.insert(caller, inbound.by_caller.len());
+                    inbound.by_caller.push((caller, policy));
+                }
             }
         }
         inbound
