@@ -231,9 +231,7 @@ impl Shared {
     /// Node `node`'s fault effects now, on its own error probability `base_p`.
     fn effects(&self, node: usize, base_p: f64) -> engine::policy::FaultEffect {
         let since_load = self.now_ns().checked_sub(self.load_from_ns.load(Ordering::Relaxed));
-        self.faults
-            .get(node)
-            .map_or(engine::policy::FaultEffect::new(base_p), |f| f.at(base_p, since_load))
+        self.faults.get(node).map_or(engine::policy::FaultEffect::new(base_p), |f| f.at(base_p, since_load))
     }
 
     /// Whether what begins at `now_ns` is measured.

@@ -341,7 +341,14 @@ impl LoadGenerator {
     /// # Errors
     /// None in practice.
     pub fn run(&self, on_progress: &mut dyn FnMut(ProgressView)) -> Result<Measured, EmulateError> {
-        let mut measured = run_load(&self.runtime, &self.shared, &self.design, &self.options, &tokio::sync::watch::Sender::new(false), on_progress)?;
+        let mut measured = run_load(
+            &self.runtime,
+            &self.shared,
+            &self.design,
+            &self.options,
+            &tokio::sync::watch::Sender::new(false),
+            on_progress,
+        )?;
         measured.nodes.clear();
         measured.edges.clear();
         Ok(measured)
