@@ -92,6 +92,27 @@ fn mermaid_offers_the_collapsed_view_of_the_groups() {
 }
 
 #[test]
+fn compose_and_kubernetes_offer_the_emulated_variant() {
+    let (mut h, _) = harness(sample());
+    menu(&mut h, "Export", "Docker Compose…");
+    assert!(!preview(&h).contains("serve-node"), "{}", preview(&h));
+    h.get_by_label("Emulated: every node runs switchboard serve-node, plus a load generator").click();
+    h.run_steps(3);
+    let plain = engine::export::export(h.state().design(), ExportFormat::Compose).unwrap();
+    let expected = engine::export::emulate::emulated(h.state().design(), &plain).unwrap();
+    assert_eq!(h.state().dialogs().export_dialog.as_ref().unwrap().text(), Some(expected.text().as_str()));
+    assert!(expected.text().contains("serve-node"));
+    // The choice carries over to Kubernetes; Mermaid has no such variant.
+    h.get_by_label("Kubernetes").click();
+    h.run_steps(3);
+    assert!(preview(&h).contains("serve-node"), "{}", preview(&h));
+    h.get_by_label("Mermaid").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Emulated: every node runs switchboard serve-node, plus a load generator").is_none());
+    assert!(!h.state().doc.is_dirty(), "exporting does not touch the design");
+}
+
+#[test]
 fn save_writes_the_whole_export_through_the_dialog() {
     let dir = temp_dir("export-save");
     let path = dir.join("out.compose.yaml");

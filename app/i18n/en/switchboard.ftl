@@ -582,6 +582,8 @@ export-conversion-report = Conversion report
 export-copy-to-clipboard = Copy to clipboard
 export-everything-in-the-design-was = Everything in the design was carried over.
 export-export-design = Export design
+export-emulate = Emulated: every node runs switchboard serve-node, plus a load generator
+export-emulate-hint = For a real cluster: the image is built from the project's Dockerfile and the design is mounted from a config (see the README, "Emulating across processes and on a cluster")
 export-format = Format
 
 ## In-app file dialog

@@ -542,6 +542,8 @@ export-conversion-report = 转换报告
 export-copy-to-clipboard = 复制到剪贴板
 export-everything-in-the-design-was = 设计中的所有内容都已转换。
 export-export-design = 导出设计
+export-emulate = 仿真：每个节点运行 switchboard serve-node，另加负载生成器
+export-emulate-hint = 用于真实集群：镜像用项目根目录的 Dockerfile 生成，设计从配置挂载（见 README“Emulating across processes and on a cluster”一节）
 export-format = 格式
 
 ## In-app file dialog

@@ -78,8 +78,11 @@ pub struct ExportDialog {
     format: ExportFormat,
     /// Mermaid: one node per group, edges between groups aggregated.
     collapse_groups: bool,
-    /// Format, collapse choice and document revision the outcome belongs to.
-    computed_for: Option<(ExportFormat, bool, u64)>,
+    /// Compose and Kubernetes: the emulated variant (every node `serve-node`).
+    emulate: bool,
+    /// Format, collapse choice, emulated variant and document revision the
+    /// outcome belongs to.
+    computed_for: Option<(ExportFormat, bool, bool, u64)>,
     outcome: Option<Outcome>,
     /// The result of the last Save or Copy, shown under the buttons.
     pub(crate) message: Option<(String, bool)>,
@@ -92,7 +95,15 @@ impl ExportDialog {
     /// A dialog showing `format`.
     #[must_use]
     pub fn new(format: ExportFormat) -> Self {
-        Self { format, collapse_groups: false, computed_for: None, outcome: None, message: None, design_errors: 0 }
+        Self {
+            format,
+            collapse_groups: false,
+            emulate: false,
+            computed_for: None,
+            outcome: None,
+            message: None,
+            design_errors: 0,
+        }
     }
 
     /// The format shown.
@@ -104,6 +115,12 @@ impl ExportDialog {
     /// Mermaid: draw one node per group (the collapsed view) or every node.
     pub fn set_collapse_groups(&mut self, collapse: bool) {
         self.collapse_groups = collapse;
+    }
+
+    /// Compose and Kubernetes: export the emulated variant (every node runs
+    /// `switchboard serve-node`, plus a load generator), as `export --emulate`.
+    pub fn set_emulate(&mut self, emulate: bool) {
+        self.emulate = emulate;
     }
 
     /// Show another format.
@@ -119,13 +136,16 @@ impl ExportDialog {
     /// app's analysis).
     pub fn refresh(&mut self, design: &Design, revision: u64, design_errors: usize) {
         self.design_errors = design_errors;
-        let key = (self.format, self.collapse_groups, revision);
+        let emulate = self.emulate && emulable(self.format);
+        let key = (self.format, self.collapse_groups, emulate, revision);
         if self.computed_for == Some(key) {
             return;
         }
         self.computed_for = Some(key);
         let options = ExportOptions { collapse_groups: self.collapse_groups, ..ExportOptions::default() };
-        self.outcome = Some(match engine::export::export_with(design, self.format, options) {
+        let exported = engine::export::export_with(design, self.format, options)
+            .and_then(|e| if emulate { engine::export::emulate::emulated(design, &e) } else { Ok(e) });
+        self.outcome = Some(match exported {
             Ok(export) => {
                 let text = export.text();
                 let preview = Preview::of(&text, PREVIEW_MAX_LINES, PREVIEW_MAX_BYTES);
@@ -189,6 +209,11 @@ enum Request {
     Copy,
     Save,
     Close,
+}
+
+/// Whether a format has an emulated variant (`export --emulate`).
+fn emulable(format: ExportFormat) -> bool {
+    matches!(format, ExportFormat::Compose | ExportFormat::Kubernetes)
 }
 
 /// The file extension of a format's default file name.
@@ -260,6 +285,13 @@ fn dialog_ui(ui: &mut Ui, dialog: &mut ExportDialog) -> Option<Request> {
         ui.checkbox(&mut collapse, tr("export-collapse-groups")).on_hover_text(tr("export-collapse-groups-hint"));
         if collapse != dialog.collapse_groups {
             dialog.set_collapse_groups(collapse);
+        }
+    }
+    if emulable(dialog.format) {
+        let mut emulate = dialog.emulate;
+        ui.checkbox(&mut emulate, tr("export-emulate")).on_hover_text(tr("export-emulate-hint"));
+        if emulate != dialog.emulate {
+            dialog.set_emulate(emulate);
         }
     }
     ui.separator();
