@@ -178,11 +178,17 @@ impl SwitchboardApp {
             app.open_sample(&path);
         }
         // Documentation screenshots of the Export dialog
-        // (`SWITCHBOARD_SCREENSHOT_EXPORT=k8s switchboard --screenshot ...`).
+        // (`SWITCHBOARD_SCREENSHOT_EXPORT=k8s switchboard --screenshot ...`,
+        // `SWITCHBOARD_SCREENSHOT_EXPORT=k8s-emulate` for the emulated variant).
         if app.screenshot_mode
-            && let Some(format) = std::env::var("SWITCHBOARD_SCREENSHOT_EXPORT").ok().and_then(|f| f.parse().ok())
+            && let Ok(name) = std::env::var("SWITCHBOARD_SCREENSHOT_EXPORT")
         {
-            app.dialogs.export_dialog = Some(panels::export_dialog::ExportDialog::new(format));
+            let (format, emulate) = name.strip_suffix("-emulate").map_or((name.as_str(), false), |f| (f, true));
+            if let Ok(format) = format.parse() {
+                let mut dialog = panels::export_dialog::ExportDialog::new(format);
+                dialog.set_emulate(emulate);
+                app.dialogs.export_dialog = Some(dialog);
+            }
         }
         // ... and of a results tab (`SWITCHBOARD_SCREENSHOT_TAB=plots ... --run`).
         if app.screenshot_mode
