@@ -39,6 +39,14 @@ pub const DESIGN_DIR: &str = "/etc/switchboard";
 pub const DESIGN_FILE: &str = "design.json";
 /// The Compose config and Kubernetes ConfigMap holding the design.
 const DESIGN_CONFIG: &str = "switchboard-design";
+/// Parsing the exporters' own output back: no input budget. The budget
+/// guards against hostile files; this text is ours, and a large design's
+/// Kubernetes export has far more than the default 1,024 documents (the
+/// 276-node sample has over 1,000).
+fn own_output() -> serde_saphyr::Options {
+    serde_saphyr::options! { budget: None }
+}
+
 /// The load generator's Compose service and Kubernetes Job.
 const LOADGEN: &str = "switchboard-loadgen";
 /// The path `serve-node` answers readiness on.
@@ -102,13 +110,15 @@ pub fn emulated(design: &Design, export: &Export) -> Result<Export, ExportError>
     let text = match format {
         ExportFormat::Compose => {
             let plan = Plan::build(design);
-            let mut doc: Value = serde_saphyr::from_str(text).map_err(|e| fail(e.to_string()))?;
+            let mut doc: Value =
+                serde_saphyr::from_str_with_options(text, own_output()).map_err(|e| fail(e.to_string()))?;
             compose(&mut doc, &plan, &design_json);
             super::yaml(format, &doc)?
         }
         ExportFormat::Kubernetes => {
             let plan = Plan::build_platform(design);
-            let docs: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| fail(e.to_string()))?;
+            let docs: Vec<Value> =
+                serde_saphyr::from_multiple_with_options(text, own_output()).map_err(|e| fail(e.to_string()))?;
             let docs = kubernetes(docs, &plan, design_json);
             super::yaml_multi(format, &docs)?
         }
@@ -348,5 +358,14 @@ mod tests {
         assert!(kinds("HorizontalPodAutoscaler").is_empty());
         assert_eq!(kinds("Job").len(), 1);
         assert!(kinds("ConfigMap").iter().any(|c| c["metadata"]["name"] == DESIGN_CONFIG));
+    }
+
+    #[test]
+    fn a_large_design_with_over_a_thousand_documents_is_emulated_too() {
+        let design = sample("large-topology.json");
+        let plain = super::super::export(&design, ExportFormat::Kubernetes).unwrap();
+        assert!(plain.files[0].1.matches("\n---").count() > 1024, "the case the default parse budget refused");
+        let e = emulated(&design, &plain).unwrap();
+        assert!(e.files[0].1.contains("serve-node"));
     }
 }
