@@ -145,7 +145,7 @@ pub enum Command {
     /// The highest rate scale at which every SLO still passes, with its confidence interval.
     #[command(after_help = EXIT_CODES_HELP)]
     Headroom(headroom::Args),
-    /// The fewest replicas that pass every SLO, with the cost before and after.
+    /// The cheapest replicas, workers and queues that pass every SLO, with the cost before and after.
     #[command(after_help = EXIT_CODES_HELP)]
     Tune(tune::Args),
     /// Compare two simulation reports; `--fail-on` gates CI (exit 3).

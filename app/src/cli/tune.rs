@@ -112,8 +112,8 @@ pub fn write_summary(t: &Tuned, out: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(out)?;
     match &t.reason {
-        None => writeln!(out, "Every SLO passes ({} runs).", t.runs)?,
-        Some(why) => writeln!(out, "No passing configuration: {why} ({} runs).", t.runs)?,
+        None => writeln!(out, "Every SLO passes ({}).", simulated_runs(t.runs))?,
+        Some(why) => writeln!(out, "No passing configuration: {why} ({}).", simulated_runs(t.runs))?,
     }
     Ok(())
 }
@@ -157,4 +157,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(if t.passed { exit::OK } else { exit::SLO_VIOLATED })
+}
+
+/// "1 simulated run", "3 simulated runs".
+fn simulated_runs(runs: u32) -> String {
+    if runs == 1 { "1 simulated run".to_owned() } else { format!("{runs} simulated runs") }
 }
