@@ -95,7 +95,8 @@ fn finish(h: &mut Harness<'_, SwitchboardApp>) {
 #[test]
 fn right_size_asks_what_may_vary_and_which_scenarios_must_pass_then_says_why_each_step() {
     let mut d = lb();
-    d.scenarios = serde_json::from_str(r#"[{"name": "peak", "rate_scale": 1.2}]"#).unwrap();
+    d.scenarios =
+        serde_json::from_str(r#"[{"name": "peak", "rate_scale": 1.2}, {"name": "night", "rate_scale": 0.5}]"#).unwrap();
     let (mut h, _) = harness(d);
     rightsize::open_tune(h.state_mut());
     h.run_steps(2);
@@ -103,11 +104,13 @@ fn right_size_asks_what_may_vary_and_which_scenarios_must_pass_then_says_why_eac
     h.get_by_label("replicas");
     h.get_by_label("queues");
     h.get_by_label("workers").click();
+    h.get_by_label("night").click();
+    h.run_steps(1);
     h.get_by_label("peak").click();
     h.run_steps(2);
     let setup = h.state().rightsize().dialog.as_ref().unwrap().setup.clone();
     assert!(setup.vary.replicas && setup.vary.workers && !setup.vary.queue);
-    assert_eq!(setup.scenarios, vec!["peak".to_owned()]);
+    assert_eq!(setup.scenarios, vec!["peak".to_owned(), "night".to_owned()], "the design's order, not the clicks'");
     // Workers need a per-worker CPU figure, which this design lacks.
     h.get_by_label("Start the search").click();
     finish(&mut h);

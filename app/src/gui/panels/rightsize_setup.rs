@@ -23,6 +23,7 @@ pub fn controls(ui: &mut Ui, design: &Design, setup: &mut Setup, running: bool, 
             if design.scenarios.is_empty() {
                 ui.weak(tr("rightsize-no-scenarios"));
             }
+            let mut changed = false;
             for s in &design.scenarios {
                 let mut held = setup.scenarios.contains(&s.name);
                 if ui.checkbox(&mut held, s.name.as_str()).changed() {
@@ -31,7 +32,15 @@ pub fn controls(ui: &mut Ui, design: &Design, setup: &mut Setup, running: bool, 
                     } else {
                         setup.scenarios.retain(|n| n != &s.name);
                     }
+                    changed = true;
                 }
+            }
+            if changed {
+                // The design's order, whatever the order of the clicks: the
+                // same choice runs and reads the same.
+                let chosen = std::mem::take(&mut setup.scenarios);
+                setup.scenarios =
+                    design.scenarios.iter().map(|s| s.name.clone()).filter(|n| chosen.contains(n)).collect();
             }
         });
         let any = setup.vary.replicas || setup.vary.workers || setup.vary.queue;
