@@ -318,3 +318,33 @@ fn no_message_relies_on_a_leading_space_fluent_drops() {
         }
     }
 }
+
+#[test]
+fn import_notes_read_in_the_chosen_language() {
+    // Every note of every import fixture has a catalogue key, and its
+    // Chinese differs from the English (nested rules and phrases too).
+    let dir = gui_support::samples_dir().join("../tests/fixtures/import");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut said = 0;
+    for path in files.iter().filter(|p| !p.to_string_lossy().contains("override")) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let sources = [engine::import::Source { text: &text, name: &name }];
+        let Ok(imported) = engine::import::import_files(&sources, None, &std::collections::BTreeMap::new()) else {
+            continue;
+        };
+        i18n::set_language(Lang::ZhCn);
+        for note in &imported.notes {
+            assert!(note.key().is_some(), "{name}: a note with no key: {note}");
+            let zh = i18n::tr_message(note);
+            assert_ne!(zh, note.as_str(), "{name}: not translated: {note}");
+            for english in [" because ", "left out", "not mapped", "a tool around it", "names `"] {
+                assert!(!zh.contains(english), "{name}: English left in {zh:?}");
+            }
+            said += 1;
+        }
+        i18n::set_language(Lang::En);
+    }
+    assert!(said > 30, "only {said} notes were said");
+}

@@ -48,7 +48,7 @@ struct JsonReport<'a> {
     output: String,
     nodes: usize,
     edges: usize,
-    notes: &'a [String],
+    notes: &'a [engine::message::Message],
     placeholders: &'a [String],
 }
 

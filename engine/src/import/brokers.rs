@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::build::Builder;
 use super::values;
 use crate::model::{EdgeKind, NodeKind};
+use crate::msg;
 
 /// Words of variables that hold a queue or topic name.
 const DESTINATION_WORDS: [&str; 7] = ["QUEUE", "TOPIC", "EXCHANGE", "CHANNEL", "STREAM", "SUBJECT", "ROUTING"];
@@ -58,7 +59,7 @@ pub(super) fn subscribe(b: &mut Builder, entries: &[String]) {
             .collect();
         let env_of = |id: &str| messaging(b.envs.get(id).map_or(&[][..], Vec::as_slice));
         let info: BTreeMap<&str, Messaging> = linked.iter().map(|id| (id.as_str(), env_of(id))).collect();
-        let mut consumers: Vec<(String, String)> = Vec::new();
+        let mut consumers: Vec<(String, crate::message::Message)> = Vec::new();
         for (id, m) in &info {
             let shared: Vec<&String> = m
                 .destinations
@@ -66,14 +67,34 @@ pub(super) fn subscribe(b: &mut Builder, entries: &[String]) {
                 .filter(|d| info.iter().any(|(other, o)| other != id && o.destinations.contains(*d)))
                 .collect();
             let uncalled = !called.contains(*id) && !entries.iter().any(|e| e == id);
-            let why = if !shared.is_empty() && m.consumes {
-                format!("names `{}` as another workload does, in a consumer's variable", shared[0])
-            } else if !shared.is_empty() && uncalled && !m.publishes {
-                format!("names `{}` as another workload does, and nothing calls it", shared[0])
-            } else if uncalled && !m.publishes {
-                "nothing calls it: a worker that only talks to the broker".to_owned()
-            } else {
-                continue;
+            let why = match shared.first() {
+                Some(name) if m.consumes => {
+                    msg!(
+                        "engine-import-subscribes-consumer",
+                        "{id} subscribes to {broker}: it names `{name}` as another workload does, in a consumer's variable",
+                        id = id,
+                        broker = &broker,
+                        name = name
+                    )
+                }
+                Some(name) if uncalled && !m.publishes => {
+                    msg!(
+                        "engine-import-subscribes-uncalled",
+                        "{id} subscribes to {broker}: it names `{name}` as another workload does, and nothing calls it",
+                        id = id,
+                        broker = &broker,
+                        name = name
+                    )
+                }
+                _ if uncalled && !m.publishes => {
+                    msg!(
+                        "engine-import-subscribes-worker",
+                        "{id} subscribes to {broker}: nothing calls it, a worker that only talks to the broker",
+                        id = id,
+                        broker = &broker
+                    )
+                }
+                _ => continue,
             };
             consumers.push(((*id).to_owned(), why));
         }
@@ -86,7 +107,7 @@ pub(super) fn subscribe(b: &mut Builder, entries: &[String]) {
                 edge.to.clone_from(&id);
                 edge.order = 0;
             }
-            b.note(format!("{id} subscribes to {broker}: it {why}"));
+            b.note(why);
         }
         let publishers: Vec<&str> = b
             .design
@@ -98,9 +119,7 @@ pub(super) fn subscribe(b: &mut Builder, entries: &[String]) {
         let subscribed = b.design.edges.iter().any(|e| e.kind == EdgeKind::Subscription && e.from == broker);
         if !publishers.is_empty() && !subscribed {
             let list = publishers.join(", ");
-            b.note(format!(
-                "warning: {broker} has publishers ({list}) but no consumer could be identified (no workload names the same queue or topic): add a subscription, or its messages pile up"
-            ));
+            b.note(msg!("engine-import-broker-no-consumer", "warning: {broker} has publishers ({list}) but no consumer could be identified (no workload names the same queue or topic): add a subscription, or its messages pile up", broker = &broker, list = list));
         }
     }
 }

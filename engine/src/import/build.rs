@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::kinds::{self, Role};
 use crate::Design;
+use crate::message::Message;
 use crate::model::{Arrival, ArrivalProcess, Distribution, Edge, EdgeKind, Node, NodeKind, RateProfile, Workload};
+use crate::msg;
 
 /// Requests per second of the workload an import adds at its entry points
 /// when that keeps every node below [`MAX_PLACEHOLDER_UTILIZATION`]; the
@@ -39,10 +41,10 @@ pub(super) struct Declared {
 /// A design under construction.
 pub(super) struct Builder {
     pub design: Design,
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
     edges: BTreeSet<(String, String)>,
     /// Node id → (rule that decided its kind).
-    rules: BTreeMap<String, String>,
+    rules: BTreeMap<String, Message>,
     /// Workloads left out (agents, dashboards) → what they are.
     aside: BTreeMap<String, &'static str>,
     /// Node id → its environment, for the subscription phase.
@@ -68,8 +70,8 @@ impl Builder {
         }
     }
 
-    pub(super) fn note(&mut self, message: impl Into<String>) {
-        self.notes.push(message.into());
+    pub(super) fn note(&mut self, message: Message) {
+        self.notes.push(message);
     }
 
     /// A node for workload `id`, its kind decided from its image, environment
@@ -90,16 +92,28 @@ impl Builder {
         let inferred = match declared_kind {
             Some(kind) => kinds::Inferred {
                 role: Role::Node { kind, preset: image.and_then(crate::export::infra::by_image).map(|i| i.key) },
-                rule: format!("its label `{}` says so", declared.kind_label),
+                rule: {
+                    let label = declared.kind_label;
+                    msg!("engine-import-rule-label", "its label `{label}` says so", label = label)
+                },
             },
             None => kinds::infer(id, image, env, ports),
         };
         let (kind, preset) = match inferred.role {
             Role::Aside(what) => {
-                self.note(format!(
-                    "{id}: a {what} ({}), left out: it is not on any request's path, so depending on it is not a call",
-                    inferred.rule
-                ));
+                let rule = inferred.rule;
+                let phrase = kinds::aside_phrase(what);
+                self.note(
+                    msg!(
+                        "engine-import-aside",
+                        "{id}: a {phrase} ({rule}), left out: it is not on any request's path, so depending on it is not a call",
+                        id = id,
+                        phrase = phrase.as_str(),
+                        rule = rule.as_str(),
+                    )
+                    .with_list("phrase", vec![phrase], " ")
+                    .with_list("rule", vec![rule], " "),
+                );
                 self.aside.insert(id.to_owned(), what);
                 return None;
             }
@@ -149,7 +163,7 @@ impl Builder {
     }
 
     /// The finishing phases, in order. `entries` are the published workloads.
-    pub(super) fn finish(mut self, entries: &[String]) -> (Design, Vec<String>) {
+    pub(super) fn finish(mut self, entries: &[String]) -> (Design, Vec<Message>) {
         self.note_registry_uses();
         super::brokers::subscribe(&mut self, entries);
         let entries = self.entries_or_roots(entries);
@@ -163,7 +177,12 @@ impl Builder {
     fn note_registry_uses(&mut self) {
         let uses = std::mem::take(&mut self.registry_uses);
         for (from, to) in uses {
-            self.note(format!("{from} → {to}: a registry, used for discovery, not a per-request call"));
+            self.note(msg!(
+                "engine-import-registry-use",
+                "{from} → {to}: a registry, used for discovery, not a per-request call",
+                from = from,
+                to = to
+            ));
         }
     }
 
@@ -182,10 +201,8 @@ impl Builder {
             .map(|n| n.id.clone())
             .collect();
         if !roots.is_empty() {
-            self.note(format!(
-                "nothing is published (ports, LoadBalancer/NodePort Services, Ingress): the services nothing calls became the entries: {}",
-                roots.join(", ")
-            ));
+            let entries = roots.join(", ");
+            self.note(msg!("engine-import-entries-roots", "nothing is published (ports, LoadBalancer/NodePort Services, Ingress): the services nothing calls became the entries: {entries}", entries = entries));
         }
         roots
     }
@@ -193,7 +210,10 @@ impl Builder {
     /// Feed the entry points from one client node with a placeholder workload.
     fn add_entries(&mut self, entries: &[String]) {
         if entries.is_empty() {
-            self.note("no entry point found (published ports, LoadBalancer Services, entrypoints): add a client and a workload");
+            self.note(msg!(
+                "engine-import-no-entry",
+                "no entry point found (published ports, LoadBalancer Services, entrypoints): add a client and a workload"
+            ));
             return;
         }
         let mut client_id = "clients".to_owned();
@@ -225,28 +245,52 @@ impl Builder {
                 profile: RateProfile::Constant,
             },
         });
-        self.note(format!("entry points (published to the outside): {}, fed by `{client_id}`", entries.join(", ")));
+        let entries = entries.join(", ");
+        self.note(msg!(
+            "engine-import-entries",
+            "entry points (published to the outside): {entries}, fed by `{client_id}`",
+            entries = entries,
+            client_id = client_id
+        ));
     }
 
     /// One note per kind of infrastructure node saying which rule decided
     /// it, and one for all the services.
     fn note_kinds(&mut self) {
         let mut services: Vec<String> = Vec::new();
-        let mut lines: Vec<String> = Vec::new();
+        let mut lines: Vec<Message> = Vec::new();
         for n in &self.design.nodes {
             let Some(rule) = self.rules.get(&n.id) else { continue };
             if n.kind == NodeKind::Service && rule.starts_with("no ") {
                 services.push(n.id.clone());
             } else {
-                lines.push(format!("kind: {} is a {} because {rule}", n.id, n.kind.as_str()));
+                lines.push(
+                    msg!(
+                        "engine-import-kind",
+                        "kind: {id} is a {kind} because {rule}",
+                        id = &n.id,
+                        kind = n.kind.as_str(),
+                        rule = rule.as_str(),
+                    )
+                    .with_list("rule", vec![rule.clone()], " "),
+                );
             }
         }
         if !services.is_empty() {
-            lines.push(format!(
-                "kind: {} {} a service (no infrastructure image, environment or port)",
-                services.join(", "),
-                if services.len() == 1 { "is" } else { "are" }
-            ));
+            let ids = services.join(", ");
+            lines.push(if services.len() == 1 {
+                msg!(
+                    "engine-import-kind-service",
+                    "kind: {ids} is a service (no infrastructure image, environment or port)",
+                    ids = ids
+                )
+            } else {
+                msg!(
+                    "engine-import-kind-services",
+                    "kind: {ids} are services (no infrastructure image, environment or port)",
+                    ids = ids
+                )
+            });
         }
         self.notes.extend(lines);
     }
@@ -262,10 +306,8 @@ impl Builder {
             .map(|n| format!("nodes[{}].service_time", n.id))
             .collect();
         if !invented.is_empty() {
-            self.note(format!(
-                "service times of {} nodes are placeholders (exponential, mean 10 ms): set measured ones before trusting a run",
-                invented.len()
-            ));
+            let count = invented.len();
+            self.note(msg!("engine-import-placeholder-times", "service times of {count} nodes are placeholders (exponential, mean 10 ms): set measured ones before trusting a run", count = count));
         }
         if self.design.workloads.iter().any(|w| w.name == WORKLOAD_NAME) {
             invented.push(format!("workloads[{WORKLOAD_NAME}].arrival.rate_per_s"));

@@ -12,6 +12,7 @@ use super::values;
 use super::{ImportError, ImportFormat};
 use crate::Design;
 use crate::model::{Distribution, Node, NodeKind};
+use crate::msg;
 
 /// A script step's calls and its sleep, in milliseconds.
 struct Step {
@@ -24,7 +25,7 @@ fn shape(file: &str, reason: impl Into<String>) -> ImportError {
 }
 
 #[allow(clippy::too_many_lines, reason = "services, then their scripts")]
-pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>), ImportError> {
+pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<crate::message::Message>), ImportError> {
     let doc = docs.first().ok_or_else(|| shape(file, "the file is empty"))?;
     let defaults = doc.get("defaults").or_else(|| doc.get("default")).cloned().unwrap_or(Value::Null);
     // The list form (`- name: a`) and the older map form (`a: {...}`).
@@ -46,7 +47,8 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
             .filter(|k| !matches!(*k, "type" | "numReplicas" | "errorRate" | "requestSize" | "script" | "responseSize"))
             .collect();
         if !unmapped.is_empty() {
-            b.note(format!("defaults {} not mapped", unmapped.join(", ")));
+            let keys = unmapped.join(", ");
+            b.note(msg!("engine-import-isotope-defaults-unmapped", "defaults {keys} not mapped", keys = keys));
         }
     }
     let field = |svc: &Value, key: &str| svc.get(key).filter(|v| !v.is_null()).or_else(|| defaults.get(key)).cloned();
@@ -58,7 +60,11 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
     let mut scripts: Vec<(String, Value)> = Vec::new();
     for (name, svc) in &services {
         if b.design.node(name).is_some() {
-            b.note(format!("{name}: listed twice, the second was skipped"));
+            b.note(msg!(
+                "engine-import-isotope-listed-twice",
+                "{name}: listed twice, the second was skipped",
+                name = name
+            ));
             continue;
         }
         let mut node = Node::new(name.clone(), name.clone(), NodeKind::Service);
@@ -68,7 +74,12 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
         if let Some(v) = field(svc, "errorRate") {
             match values::fraction(&v) {
                 Some(p) => node.error_probability = p,
-                None => b.note(format!("{name}: errorRate {v} is not a percentage")),
+                None => b.note(msg!(
+                    "engine-import-isotope-error-rate",
+                    "{name}: errorRate {v} is not a percentage",
+                    name = name,
+                    v = v
+                )),
             }
         }
         grpc |= field(svc, "type").and_then(|t| t.as_str().map(str::to_owned)).is_some_and(|t| t == "grpc");
@@ -97,7 +108,8 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
             })
             .collect();
         if !unmapped.is_empty() {
-            b.note(format!("{name}: {} not mapped", unmapped.join(", ")));
+            let keys = unmapped.join(", ");
+            b.note(msg!("engine-import-service-unmapped", "{svc}: {keys} not mapped", svc = name, keys = keys));
         }
         scripts.push((name.clone(), field(svc, "script").unwrap_or(Value::Null)));
         b.design.nodes.push(node);
@@ -135,7 +147,11 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
             .enumerate()
             .any(|(i, s)| s.sleep_ms > 0.0 && steps.iter().take(i).any(|p| !p.calls.is_empty()));
         if sleep_after_call {
-            b.note(format!("{name}: sleeps between calls are added to the service time, which runs before the calls"));
+            b.note(msg!(
+                "engine-import-isotope-sleeps",
+                "{name}: sleeps between calls are added to the service time, which runs before the calls",
+                name = name
+            ));
         }
         if let Some(node) = b.design.nodes.iter_mut().find(|n| &n.id == name) {
             node.service_time = Distribution::Constant { value_ms: sleep_ms };
@@ -148,11 +164,21 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
             let group = (step.calls.len() > 1).then(|| format!("step-{}", i + 1));
             for (target, size) in &step.calls {
                 if b.design.node(target).is_none() {
-                    b.note(format!("{name}: calls `{target}`, which is not in the graph"));
+                    b.note(msg!(
+                        "engine-import-isotope-call-unknown",
+                        "{name}: calls `{target}`, which is not in the graph",
+                        name = name,
+                        target = target
+                    ));
                     continue;
                 }
                 let Some(e) = b.connect(name, target) else {
-                    b.note(format!("{name}: calls `{target}` more than once; one edge kept"));
+                    b.note(msg!(
+                        "engine-import-isotope-call-twice",
+                        "{name}: calls `{target}` more than once; one edge kept",
+                        name = name,
+                        target = target
+                    ));
                     continue;
                 };
                 if let Some(edge) = b.design.edges.get_mut(e) {
@@ -165,32 +191,46 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
         }
     }
     if grpc {
-        b.note("gRPC services are modelled as calls like HTTP ones (the protocol is not part of a design)");
+        b.note(msg!(
+            "engine-import-isotope-grpc",
+            "gRPC services are modelled as calls like HTTP ones (the protocol is not part of a design)"
+        ));
     }
     if response_sizes {
-        b.note("responseSize is not modelled (request sizes became payload sizes)");
+        b.note(msg!(
+            "engine-import-isotope-response-size",
+            "responseSize is not modelled (request sizes became payload sizes)"
+        ));
     }
     if !without_script.is_empty() {
-        b.note(format!(
-            "{} without a script: isotope answers at once; their service time is a placeholder (the default, exponential with mean 10 ms)",
-            without_script.join(", ")
-        ));
+        let services = without_script.join(", ");
+        b.note(msg!("engine-import-isotope-no-script", "{services} without a script: isotope answers at once; their service time is a placeholder (the default, exponential with mean 10 ms)", services = services));
     }
     Ok(b.finish(&entries))
 }
 
 /// One script command: `sleep: 10ms`, `call: b` or `call: {service: b, size: 1KB}`.
-fn command(cmd: &Value, default_size: Option<u64>, service: &str, notes: &mut Vec<String>) -> Step {
+fn command(cmd: &Value, default_size: Option<u64>, service: &str, notes: &mut Vec<crate::message::Message>) -> Step {
     let mut step = Step { calls: Vec::new(), sleep_ms: 0.0 };
     let Some(map) = cmd.as_object() else {
-        notes.push(format!("{service}: script step {cmd} is not a command"));
+        notes.push(msg!(
+            "engine-import-isotope-not-command",
+            "{service}: script step {cmd} is not a command",
+            service = service,
+            cmd = cmd
+        ));
         return step;
     };
     for (key, value) in map {
         match key.as_str() {
             "sleep" => match value.as_str().and_then(values::duration_s) {
                 Some(s) => step.sleep_ms += s * 1000.0,
-                None => notes.push(format!("{service}: sleep {value} is not a duration; left out")),
+                None => notes.push(msg!(
+                    "engine-import-isotope-bad-sleep",
+                    "{service}: sleep {value} is not a duration; left out",
+                    service = service,
+                    value = value
+                )),
             },
             "call" => {
                 let (target, size) = match value {
@@ -203,10 +243,20 @@ fn command(cmd: &Value, default_size: Option<u64>, service: &str, notes: &mut Ve
                 };
                 match target {
                     Some(t) => step.calls.push((t, size)),
-                    None => notes.push(format!("{service}: call {value} names no service")),
+                    None => notes.push(msg!(
+                        "engine-import-isotope-call-no-service",
+                        "{service}: call {value} names no service",
+                        service = service,
+                        value = value
+                    )),
                 }
             }
-            other => notes.push(format!("{service}: script command `{other}` is not mapped")),
+            other => notes.push(msg!(
+                "engine-import-isotope-command-unmapped",
+                "{service}: script command `{other}` is not mapped",
+                service = service,
+                other = other
+            )),
         }
     }
     step

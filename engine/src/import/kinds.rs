@@ -8,7 +8,9 @@
 //! too: they are not part of any request's path, so they are not modelled.
 
 use crate::export::infra;
+use crate::message::Message;
 use crate::model::NodeKind;
+use crate::msg;
 
 /// What an imported workload is.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,7 +25,27 @@ pub(super) enum Role {
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Inferred {
     pub role: Role,
-    pub rule: String,
+    pub rule: Message,
+}
+
+/// Where the words of [`by_words`] come from, as the rule says it.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    /// The image reference.
+    Image(&'a str),
+    /// The workload's own name (it has no image).
+    Name,
+}
+
+/// What a workload left aside is, said in the reader's language.
+pub(super) fn aside_phrase(what: &str) -> Message {
+    match what {
+        "tracing agent" => msg!("engine-import-aside-tracing", "tracing agent"),
+        "metrics agent" => msg!("engine-import-aside-metrics", "metrics agent"),
+        "monitoring dashboard" => msg!("engine-import-aside-monitoring", "monitoring dashboard"),
+        "admin dashboard" => msg!("engine-import-aside-admin", "admin dashboard"),
+        other => Message::untranslated(other),
+    }
 }
 
 /// Words of image names that say a container observes the system rather
@@ -217,32 +239,44 @@ fn has_word(words: &[&str], word: &str) -> bool {
 pub(super) fn infer(name: &str, image: Option<&str>, env: &[(String, String)], ports: &[u16]) -> Inferred {
     if let Some(image) = image {
         if let Some(i) = infra::by_image(image) {
-            return node(i.kind, Some(i.key), format!("image `{image}` is {}", i.key));
+            let preset = i.key;
+            return node(
+                i.kind,
+                Some(i.key),
+                msg!("engine-import-rule-image", "image `{image}` is {preset}", image = image, preset = preset),
+            );
         }
         let repository = infra::image_repository(image);
         let w = words(&repository);
-        if let Some(found) = by_words(&w, &format!("image `{image}`")) {
+        if let Some(found) = by_words(&w, Source::Image(image)) {
             return found;
         }
-    } else if let Some(Inferred { role: Role::Aside(what), rule }) = by_words(&words(&name.to_ascii_lowercase()), "") {
-        return Inferred { role: Role::Aside(what), rule: format!("no image; its name{rule}") };
+    } else if let Some(found @ Inferred { role: Role::Aside(_), .. }) =
+        by_words(&words(&name.to_ascii_lowercase()), Source::Name)
+    {
+        return found;
     }
     if let Some(found) = by_env(env) {
         return found;
     }
     for port in ports {
         if let Some((p, kind, preset)) = WELL_KNOWN_PORTS.iter().find(|(p, _, _)| p == port) {
-            return node(*kind, *preset, format!("it listens on {p}, a well-known {} port", kind_word(*kind, *preset)));
+            let what = kind_word(*kind, *preset);
+            return node(
+                *kind,
+                *preset,
+                msg!("engine-import-rule-port", "it listens on {p}, a well-known {what} port", p = p, what = what),
+            );
         }
     }
     let rule = match image {
-        Some(_) => "no infrastructure image, environment or port".to_owned(),
-        None => "no image, and no infrastructure environment or port".to_owned(),
+        Some(_) => msg!("engine-import-rule-service", "no infrastructure image, environment or port"),
+        None => msg!("engine-import-rule-service-no-image", "no image, and no infrastructure environment or port"),
     };
     node(NodeKind::Service, None, rule)
 }
 
-fn node(kind: NodeKind, preset: Option<&'static str>, rule: String) -> Inferred {
+fn node(kind: NodeKind, preset: Option<&'static str>, rule: Message) -> Inferred {
     Inferred { role: Role::Node { kind, preset }, rule }
 }
 
@@ -251,16 +285,30 @@ fn kind_word(kind: NodeKind, preset: Option<&str>) -> String {
 }
 
 /// The role the words of an image (or a name) give, if any.
-fn by_words(w: &[&str], what: &str) -> Option<Inferred> {
+fn by_words(w: &[&str], source: Source<'_>) -> Option<Inferred> {
     let infra_word = KIND_WORDS.iter().find(|(word, _, _)| has_word(w, word));
     let tool = TOOL_WORDS.iter().find(|t| has_word(w, t));
     if let (Some((infra_name, _, _)), Some(tool)) = (infra_word, tool) {
-        let rule = format!("{what} names {infra_name} with `{tool}`: a tool around it, not on the request path");
+        let rule = match source {
+            Source::Image(image) => msg!(
+                "engine-import-rule-image-tool",
+                "image `{image}` names {infra_name} with `{tool}`: a tool around it, not on the request path",
+                image = image,
+                infra_name = infra_name,
+                tool = tool
+            ),
+            Source::Name => msg!(
+                "engine-import-rule-name-tool",
+                "no image; its name names {infra_name} with `{tool}`: a tool around it, not on the request path",
+                infra_name = infra_name,
+                tool = tool
+            ),
+        };
         let kind = if *tool == "exporter" { "metrics agent" } else { "admin dashboard" };
         return Some(Inferred { role: Role::Aside(kind), rule });
     }
     if let Some((word, what_it_is)) = ASIDE_WORDS.iter().find(|(word, _)| has_word(w, word)) {
-        return Some(Inferred { role: Role::Aside(what_it_is), rule: format!("{what} names `{word}`") });
+        return Some(Inferred { role: Role::Aside(what_it_is), rule: names_word(source, word) });
     }
     let (word, kind, preset) = infra_word?;
     if APP_WORDS.iter().any(|a| has_word(w, a)) {
@@ -268,7 +316,17 @@ fn by_words(w: &[&str], what: &str) -> Option<Inferred> {
         return None;
     }
     let preset = preset.and_then(|p| infra::by_preset(p).map(|i| i.key));
-    Some(node(*kind, preset, format!("{what} names `{word}`")))
+    Some(node(*kind, preset, names_word(source, word)))
+}
+
+/// "image `x` names `word`" or "no image; its name names `word`".
+fn names_word(source: Source<'_>, word: &str) -> Message {
+    match source {
+        Source::Image(image) => {
+            msg!("engine-import-rule-image-word", "image `{image}` names `{word}`", image = image, word = word)
+        }
+        Source::Name => msg!("engine-import-rule-name-word", "no image; its name names `{word}`", word = word),
+    }
 }
 
 /// The role the environment gives: a variable only a server reads, or a
@@ -277,10 +335,16 @@ fn by_env(env: &[(String, String)]) -> Option<Inferred> {
     for (key, _) in env {
         let upper = key.to_ascii_uppercase();
         if let Some((k, kind, preset)) = SERVER_ENV.iter().find(|(k, _, _)| *k == upper) {
+            let what = kind_word(*kind, *preset);
             return Some(node(
                 *kind,
                 *preset,
-                format!("its environment sets `{k}`, read by a {} server", kind_word(*kind, *preset)),
+                msg!(
+                    "engine-import-rule-env",
+                    "its environment sets `{k}`, read by a {what} server",
+                    k = k,
+                    what = what
+                ),
             ));
         }
     }
@@ -293,10 +357,16 @@ fn by_env(env: &[(String, String)]) -> Option<Inferred> {
             k.ends_with("DATABASE_URL") || k.ends_with("_DSN") || v.contains("://")
         });
         if family.len() >= 2 && !names_a_server && !is_client {
+            let vars = family.join(", ");
             return Some(node(
                 NodeKind::Database,
                 *preset,
-                format!("its environment sets {prefix}* ({}) without a server address", family.join(", ")),
+                msg!(
+                    "engine-import-rule-env-family",
+                    "its environment sets {prefix}* ({vars}) without a server address",
+                    prefix = prefix,
+                    vars = vars
+                ),
             ));
         }
     }

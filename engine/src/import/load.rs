@@ -6,6 +6,7 @@
 
 use super::build::{Builder, MAX_PLACEHOLDER_UTILIZATION, PLACEHOLDER_RATE_PER_S, WORKLOAD_NAME};
 use crate::model::Arrival;
+use crate::msg;
 
 /// Target utilization below the bound, so rounding the rate down keeps it.
 const TARGET_UTILIZATION: f64 = 0.45;
@@ -33,11 +34,10 @@ pub(super) fn size_placeholder_load(b: &mut Builder) {
     let (busiest, rho) =
         if (rate_per_s - PLACEHOLDER_RATE_PER_S).abs() > f64::EPSILON { self::busiest(b) } else { (busiest, rho) };
     if rho.is_finite() {
-        b.note(format!(
-            "traffic is a placeholder: {rate_per_s} requests/s, chosen so the estimate keeps every node below ρ {MAX_PLACEHOLDER_UTILIZATION} (busiest: {busiest} at ρ {rho:.2})"
-        ));
+        let (limit, rho) = (MAX_PLACEHOLDER_UTILIZATION, format!("{rho:.2}"));
+        b.note(msg!("engine-import-placeholder-load", "traffic is a placeholder: {rate_per_s} requests/s, chosen so the estimate keeps every node below ρ {limit} (busiest: {busiest} at ρ {rho})", rate_per_s = rate_per_s, limit = limit, busiest = busiest, rho = rho));
     } else {
-        b.note(format!("traffic is a placeholder: {rate_per_s} requests/s; the estimate finds no finite load ({busiest}): check loops"));
+        b.note(msg!("engine-import-placeholder-load-infinite", "traffic is a placeholder: {rate_per_s} requests/s; the estimate finds no finite load ({busiest}): check loops", rate_per_s = rate_per_s, busiest = busiest));
     }
 }
 

@@ -21,6 +21,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::Design;
+use crate::msg;
 
 /// A source format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,7 +76,7 @@ pub struct Imported {
     /// The design.
     pub design: Design,
     /// What could not be mapped, and the placeholders used.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::message::Message>,
 }
 
 /// Why an import failed.
@@ -163,12 +164,13 @@ pub fn import_files(
             .and_then(|docs| detect_docs(docs, file_name))
             .ok_or_else(|| ImportError::Unrecognised { file: file_name.to_owned() })?,
     };
-    let mut pre_notes: Vec<String> = Vec::new();
+    let mut pre_notes: Vec<crate::message::Message> = Vec::new();
     let docs: Vec<serde_json::Value> = if format == ImportFormat::Compose {
         compose_documents(parsed, sources, variables, &mut pre_notes)
     } else {
         if format == ImportFormat::Isotope && sources.len() > 1 {
-            pre_notes.push("an isotope graph is one file: only the first was read".to_owned());
+            pre_notes
+                .push(msg!("engine-import-isotope-one-file", "an isotope graph is one file: only the first was read"));
         }
         parsed.into_iter().flatten().collect()
     };
@@ -187,7 +189,7 @@ fn compose_documents(
     parsed: Vec<Vec<serde_json::Value>>,
     sources: &[Source<'_>],
     variables: &BTreeMap<String, String>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<crate::message::Message>,
 ) -> Vec<serde_json::Value> {
     let mut unresolved = compose::interpolate::Unresolved::default();
     let mut merged: Option<serde_json::Value> = None;
@@ -198,19 +200,27 @@ fn compose_documents(
             None => merged = Some(doc),
             Some(base) => {
                 compose::merge::merge(base, doc);
-                notes.push(format!("{} merged over the files before it, as Compose merges overrides", source.name));
+                let file = &source.name;
+                notes.push(msg!(
+                    "engine-import-override-merged",
+                    "{file} merged over the files before it, as Compose merges overrides",
+                    file = file
+                ));
             }
         }
     }
     if !unresolved.unset.is_empty() {
         let names: Vec<&str> = unresolved.unset.iter().map(String::as_str).collect();
-        notes.push(format!(
-            "variables without a value or a default became empty text, as Compose does: {} (set them in the .env file next to the Compose file)",
-            names.join(", ")
-        ));
+        let names = names.join(", ");
+        notes.push(msg!("engine-import-unset-variables", "variables without a value or a default became empty text, as Compose does: {names} (set them in the .env file next to the Compose file)", names = names));
     }
     for (name, message) in &unresolved.required {
-        notes.push(format!("required variable {name} is not set: {message}"));
+        notes.push(msg!(
+            "engine-import-required-variable",
+            "required variable {name} is not set: {message}",
+            name = name,
+            message = message
+        ));
     }
     merged.into_iter().collect()
 }

@@ -22,7 +22,7 @@ use engine::import::{ImportFormat, MAX_INPUT_BYTES, Source};
 use crate::gui::app::chooser::Purpose;
 use crate::gui::app::{Modal, SwitchboardApp};
 use crate::gui::document::Document;
-use crate::gui::i18n::{tr, tr_args};
+use crate::gui::i18n::{tr, tr_args, tr_message};
 use crate::gui::panels::file_dialog::Ask;
 
 /// What an import brought in, for the dialog shown after it.
@@ -37,7 +37,7 @@ pub struct ImportReport {
     /// Edges in the design.
     pub edges: usize,
     /// What could not be mapped, and the placeholders used.
-    pub notes: Vec<String>,
+    pub notes: Vec<engine::message::Message>,
 }
 
 /// Imports in progress and the report on screen.
@@ -198,7 +198,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
             ui.label(RichText::new(tr_args("import-not-mapped", &[("count", report.notes.len().into())])).strong());
             ScrollArea::vertical().max_height(320.0).auto_shrink([false, true]).show(ui, |ui| {
                 for note in &report.notes {
-                    ui.label(format!("• {note}"));
+                    ui.label(format!("• {}", tr_message(note)));
                 }
             });
         }

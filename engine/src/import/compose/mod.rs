@@ -16,6 +16,7 @@ mod service;
 
 use std::collections::BTreeMap;
 
+use crate::msg;
 use serde_json::{Map, Value};
 
 use super::build::{Builder, Declared};
@@ -47,7 +48,7 @@ const MAPPED_KEYS: &[&str] = &[
 const LOCAL_KEYS: &[&str] =
     &["restart", "container_name", "hostname", "stdin_open", "tty", "init", "platform", "pull_policy"];
 
-pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>), ImportError> {
+pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<crate::message::Message>), ImportError> {
     let shape = |reason: &str| ImportError::Shape {
         file: file.to_owned(),
         format: ImportFormat::Compose,
@@ -61,7 +62,7 @@ pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>)
     let name = doc.get("name").and_then(Value::as_str).map_or_else(|| design_name(file), str::to_owned);
     let mut b = Builder::new(&name);
     if docs.len() > 1 {
-        b.note("only the first YAML document was read");
+        b.note(msg!("engine-import-first-document", "only the first YAML document was read"));
     }
     note_unmapped_top_level(&mut b, doc);
     let aliases = aliases(services);
@@ -82,7 +83,8 @@ fn note_unmapped_top_level(b: &mut Builder, doc: &Value) {
         .filter(|k| !matches!(*k, "services" | "name" | "version") && !k.starts_with("x-"))
         .collect();
     if !unmapped.is_empty() {
-        b.note(format!("top-level {} not mapped", unmapped.join(", ")));
+        let keys = unmapped.join(", ");
+        b.note(msg!("engine-import-top-level-unmapped", "top-level {keys} not mapped", keys = keys));
     }
 }
 
@@ -144,9 +146,13 @@ fn add_nodes(b: &mut Builder, services: &Map<String, Value>) -> Vec<String> {
         let Some(mut node) = b.node_declared(svc, image, &env, &container_ports, &declared) else { continue };
         if image.is_none() {
             b.note(if spec_map.contains_key("build") {
-                format!("{svc}: built from source, no image: set deployment.image before exporting")
+                msg!(
+                    "engine-import-built-no-image",
+                    "{svc}: built from source, no image: set deployment.image before exporting",
+                    svc = svc
+                )
             } else {
-                format!("{svc}: no image")
+                msg!("engine-import-no-image", "{svc}: no image", svc = svc)
             });
         }
         if let Some(replicas) = spec
@@ -179,7 +185,8 @@ fn add_nodes(b: &mut Builder, services: &Map<String, Value>) -> Vec<String> {
             .filter(|k| !MAPPED_KEYS.contains(k) && !LOCAL_KEYS.contains(k) && !k.starts_with("x-"))
             .collect();
         if !unmapped.is_empty() {
-            b.note(format!("{svc}: {} not mapped", unmapped.join(", ")));
+            let keys = unmapped.join(", ");
+            b.note(msg!("engine-import-service-unmapped", "{svc}: {keys} not mapped", svc = svc, keys = keys));
         }
         b.design.nodes.push(node);
     }
@@ -203,7 +210,14 @@ fn connect_service(b: &mut Builder, svc: &str, spec: &Value, aliases: &BTreeMap<
             (interval_s, retries)
         });
         if let Some(d) = discovery::discovery(&env, registry, healthcheck) {
-            b.note(format!("{svc}: registers with `{registry}` ({} discovery)", d.mode.as_str()));
+            let mode = d.mode.as_str();
+            b.note(msg!(
+                "engine-import-registers",
+                "{svc}: registers with `{registry}` ({mode} discovery)",
+                svc = svc,
+                registry = registry,
+                mode = mode
+            ));
             if let Some(node) = b.design.nodes.iter_mut().find(|n| n.id == svc) {
                 node.discovery = Some(d);
             }
@@ -230,7 +244,13 @@ fn connect_service(b: &mut Builder, svc: &str, spec: &Value, aliases: &BTreeMap<
         targets.extend(values::full_hosts(value).iter().filter_map(|h| resolve(aliases, h)).cloned());
     }
     if !health_urls.is_empty() {
-        b.note(format!("{svc}: health-check URLs ({}) are probes, not per-request calls", health_urls.join(", ")));
+        let urls = health_urls.join(", ");
+        b.note(msg!(
+            "engine-import-health-urls",
+            "{svc}: health-check URLs ({urls}) are probes, not per-request calls",
+            svc = svc,
+            urls = urls
+        ));
     }
     targets.retain(|t| resolve(aliases, t).is_none_or(|t| !registries.contains(t)));
     for target in targets {
@@ -238,7 +258,12 @@ fn connect_service(b: &mut Builder, svc: &str, spec: &Value, aliases: &BTreeMap<
             Some(t) => {
                 b.connect(svc, &t);
             }
-            None => b.note(format!("{svc}: depends on `{target}`, which is not a service here")),
+            None => b.note(msg!(
+                "engine-import-depends-unknown",
+                "{svc}: depends on `{target}`, which is not a service here",
+                svc = svc,
+                target = target
+            )),
         }
     }
 }

@@ -8,6 +8,7 @@ use super::super::values;
 use super::workloads::Workload;
 use super::{find, kind_of, namespace_of, str_at};
 use crate::model::Autoscaling;
+use crate::msg;
 
 pub(super) fn read(b: &mut Builder, objects: &[&Value], workloads: &[Workload]) {
     for h in objects.iter().filter(|o| kind_of(o) == "HorizontalPodAutoscaler") {
@@ -25,11 +26,19 @@ pub(super) fn read(b: &mut Builder, objects: &[&Value], workloads: &[Workload]) 
             .and_then(values::uint);
         let id = find(workloads, namespace_of(h), target).map(|w| w.id.clone());
         let Some(node) = id.and_then(|id| b.design.nodes.iter_mut().find(|n| n.id == id)) else {
-            b.note(format!("HorizontalPodAutoscaler for {target}: no such workload"));
+            b.note(msg!(
+                "engine-import-hpa-no-workload",
+                "HorizontalPodAutoscaler for {target}: no such workload",
+                target = target
+            ));
             continue;
         };
         let Some(percent) = cpu_percent else {
-            b.note(format!("{target}: autoscaling on metrics other than CPU utilization is not mapped"));
+            b.note(msg!(
+                "engine-import-hpa-other-metrics",
+                "{target}: autoscaling on metrics other than CPU utilization is not mapped",
+                target = target
+            ));
             continue;
         };
         #[allow(clippy::cast_precision_loss, reason = "small whole numbers")]
@@ -48,6 +57,10 @@ pub(super) fn read(b: &mut Builder, objects: &[&Value], workloads: &[Workload]) 
             cold_start_s: 0.0,
         });
         let name = node.name.clone();
-        b.note(format!("{name}: the HPA's CPU target became a worker-utilization target"));
+        b.note(msg!(
+            "engine-import-hpa-cpu",
+            "{name}: the HPA's CPU target became a worker-utilization target",
+            name = name
+        ));
     }
 }

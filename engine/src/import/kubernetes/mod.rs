@@ -20,6 +20,7 @@ use serde_json::Value;
 use super::build::Builder;
 use super::{ImportError, ImportFormat};
 use crate::Design;
+use crate::msg;
 use services::Services;
 use workloads::Workload;
 
@@ -44,7 +45,7 @@ pub(super) fn namespace_of(o: &Value) -> &str {
     str_at(o, "/metadata/namespace").unwrap_or("default")
 }
 
-pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<String>), ImportError> {
+pub(super) fn import(docs: &[Value], file: &str) -> Result<(Design, Vec<crate::message::Message>), ImportError> {
     let objects = flatten(docs);
     let counts = count_kinds(&objects);
     check_found(&counts, file)?;
@@ -125,18 +126,28 @@ fn note_what_was_found(b: &mut Builder, counts: &BTreeMap<String, usize>) {
     let pods_only =
         counts.contains_key("Pod") && WORKLOAD_KINDS.iter().filter(|k| **k != "Pod").all(|k| !counts.contains_key(*k));
     if pods_only {
-        b.note(format!(
-            "only bare Pods ({}): each became a node with one replica (no controller says how many run)",
-            list(counts, |k| k == "Pod")
+        let pods = list(counts, |k| k == "Pod");
+        b.note(msg!(
+            "engine-import-pods-only",
+            "only bare Pods ({pods}): each became a node with one replica (no controller says how many run)",
+            pods = pods
         ));
     }
     let batch = list(counts, |k| BATCH_KINDS.contains(&k));
     if !batch.is_empty() {
-        b.note(format!("not mapped: {batch} (batch work runs to completion, not on a request's path)"));
+        b.note(msg!(
+            "engine-import-batch-unmapped",
+            "not mapped: {batch} (batch work runs to completion, not on a request's path)",
+            batch = batch
+        ));
     }
     let istio = list(counts, |k| k.starts_with("istio:"));
     if !istio.is_empty() {
-        b.note(format!("not mapped: Istio objects {istio} (routing and policy are not read back into a design)"));
+        b.note(msg!(
+            "engine-import-istio-unmapped",
+            "not mapped: Istio objects {istio} (routing and policy are not read back into a design)",
+            istio = istio
+        ));
     }
     let other = list(counts, |k| {
         !k.starts_with("istio:")
@@ -145,7 +156,7 @@ fn note_what_was_found(b: &mut Builder, counts: &BTreeMap<String, usize>) {
             && !BATCH_KINDS.contains(&k)
     });
     if !other.is_empty() {
-        b.note(format!("not mapped: {other}"));
+        b.note(msg!("engine-import-kinds-unmapped", "not mapped: {other}", other = other));
     }
 }
 

@@ -15,6 +15,7 @@ use super::super::values;
 use super::workloads::Workload;
 use super::{kind_of, namespace_of, str_at};
 use crate::model::{Branch, NodeKind};
+use crate::msg;
 
 /// The Services read from the manifests.
 pub(super) struct Services {
@@ -36,7 +37,11 @@ impl Services {
                 .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect())
                 .unwrap_or_default();
             if selector.is_empty() {
-                b.note(format!("Service {svc_name}: no selector (external endpoints) is not mapped"));
+                b.note(msg!(
+                    "engine-import-service-no-selector",
+                    "Service {svc_name}: no selector (external endpoints) is not mapped",
+                    svc_name = svc_name
+                ));
                 continue;
             }
             let targets: Vec<(String, u32)> = workloads
@@ -45,15 +50,17 @@ impl Services {
                 .map(|w| (w.id.clone(), w.replicas))
                 .collect();
             if targets.is_empty() {
-                b.note(format!("Service {svc_name}: selects no workload in these manifests"));
+                b.note(msg!(
+                    "engine-import-service-selects-nothing",
+                    "Service {svc_name}: selects no workload in these manifests",
+                    svc_name = svc_name
+                ));
                 continue;
             }
             if targets.len() > 1 {
                 let ids: Vec<&str> = targets.iter().map(|(id, _)| id.as_str()).collect();
-                b.note(format!(
-                    "Service {svc_name} selects {}: calls through it go to one of them, in proportion to their replicas",
-                    ids.join(", ")
-                ));
+                let ids = ids.join(", ");
+                b.note(msg!("engine-import-service-selects-several", "Service {svc_name} selects {ids}: calls through it go to one of them, in proportion to their replicas", svc_name = svc_name, ids = ids));
             }
             let port = service_port(s);
             for (id, _) in &targets {
@@ -148,10 +155,12 @@ impl Services {
             }
         }
         if !health_urls.is_empty() {
-            b.note(format!(
-                "{}: health-check URLs ({}) are probes, not per-request calls",
-                w.id,
-                health_urls.join(", ")
+            let (svc, urls) = (&w.id, health_urls.join(", "));
+            b.note(msg!(
+                "engine-import-health-urls",
+                "{svc}: health-check URLs ({urls}) are probes, not per-request calls",
+                svc = svc,
+                urls = urls
             ));
         }
     }

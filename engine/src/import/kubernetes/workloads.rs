@@ -14,6 +14,7 @@ use super::super::build::{Builder, Declared};
 use super::super::values;
 use super::{WORKLOAD_KINDS, kind_of, namespace_of, str_at};
 use crate::model::{Healthcheck, NodeKind};
+use crate::msg;
 
 /// A workload read from the manifests.
 pub(super) struct Workload {
@@ -57,18 +58,30 @@ pub(super) fn read(b: &mut Builder, objects: &[&Value], config_maps: &BTreeMap<(
     for o in objects {
         let kind = kind_of(o);
         let Some(name) = str_at(o, "/metadata/name") else {
-            b.note(format!("a {kind} without a name was skipped"));
+            let object = kind;
+            b.note(msg!("engine-import-unnamed-object", "a {object} without a name was skipped", object = object));
             continue;
         };
         let namespace = namespace_of(o);
         let repeated = namespaces_of.get(name).is_some_and(|l| l.len() > 1);
         let id = if repeated { format!("{name}-{namespace}") } else { name.to_owned() };
         if b.design.node(&id).is_some() || b.is_aside(&id) {
-            b.note(format!("{id}: a second workload with this name in namespace {namespace} was skipped"));
+            b.note(msg!(
+                "engine-import-duplicate-workload",
+                "{id}: a second workload with this name in namespace {namespace} was skipped",
+                id = id,
+                namespace = namespace
+            ));
             continue;
         }
         if repeated {
-            b.note(format!("{name} exists in several namespaces: the one in {namespace} is node {id}"));
+            b.note(msg!(
+                "engine-import-name-in-namespaces",
+                "{name} exists in several namespaces: the one in {namespace} is node {id}",
+                name = name,
+                namespace = namespace,
+                id = &id
+            ));
         }
         let (pod, labels) = pod_template(o);
         let env = environment(b, &id, pod, namespace, config_maps);
@@ -105,11 +118,19 @@ fn add_node(b: &mut Builder, o: &Value, id: &str, pod: &Value, env: &[(String, S
     };
     let mut node = b.node_declared(id, container.get("image").and_then(Value::as_str), env, &ports, &declared)?;
     if containers.is_some_and(|c| c.len() > 1) {
-        b.note(format!("{id}: only the first container is modelled; sidecars are left out"));
+        b.note(msg!(
+            "engine-import-sidecars",
+            "{id}: only the first container is modelled; sidecars are left out",
+            id = id
+        ));
     }
     node.capacity.replicas = match kind {
         "DaemonSet" => {
-            b.note(format!("{id}: a DaemonSet runs one pod per node: 1 replica assumed"));
+            b.note(msg!(
+                "engine-import-daemonset",
+                "{id}: a DaemonSet runs one pod per node: 1 replica assumed",
+                id = id
+            ));
             1
         }
         "Pod" => 1,
@@ -127,7 +148,11 @@ fn add_node(b: &mut Builder, o: &Value, id: &str, pod: &Value, env: &[(String, S
         node.deployment.healthcheck = Some(Healthcheck { path: path.to_owned(), interval_s });
     }
     if kind == "StatefulSet" && node.kind == NodeKind::Service {
-        b.note(format!("{id}: a StatefulSet with an unknown image is modelled as a service"));
+        b.note(msg!(
+            "engine-import-statefulset-unknown",
+            "{id}: a StatefulSet with an unknown image is modelled as a service",
+            id = id
+        ));
     }
     let replicas = node.capacity.replicas;
     b.design.nodes.push(node);
@@ -161,11 +186,16 @@ fn environment(
             if let Some(cm) = str_at(from, "/configMapRef/name") {
                 match config_map(cm).and_then(Value::as_object) {
                     Some(data) => pairs.extend(data.iter().filter_map(|(k, v)| Some((k.clone(), values::scalar(v)?)))),
-                    None => b.note(format!("{id}: ConfigMap {cm} is not in these manifests")),
+                    None => b.note(msg!(
+                        "engine-import-configmap-missing",
+                        "{id}: ConfigMap {cm} is not in these manifests",
+                        id = id,
+                        cm = cm
+                    )),
                 }
             }
             if from.get("secretRef").is_some() {
-                b.note(format!("{id}: environment from Secrets is not read"));
+                b.note(msg!("engine-import-secrets-env", "{id}: environment from Secrets is not read", id = id));
             }
         }
     }
