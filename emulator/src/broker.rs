@@ -149,12 +149,7 @@ impl BrokerSpec {
                 _ => None,
             })
             .collect();
-        Ok(Some(Self {
-            mode: settings.mode,
-            capacity: settings.capacity_messages.unwrap_or(u64::MAX),
-            subs,
-            outages,
-        }))
+        Ok(Some(Self { mode: settings.mode, capacity: settings.capacity_messages.unwrap_or(u64::MAX), subs, outages }))
     }
 
     /// Whether an outage is on at `t_ns` after the load began (`None`: before it).
@@ -415,7 +410,8 @@ impl BrokerState {
                 if backlog.queue.is_empty() {
                     break;
                 }
-                let free = |s: usize| in_flight.get(s).copied().unwrap_or(u32::MAX) < concurrency.get(s).copied().unwrap_or(0);
+                let free =
+                    |s: usize| in_flight.get(s).copied().unwrap_or(u32::MAX) < concurrency.get(s).copied().unwrap_or(0);
                 let Some(i) = next_subscription(backlog.rr, &backlog.subs, free) else { break };
                 let Some(&sub) = backlog.subs.get(i) else { break };
                 backlog.rr = (i + 1) % backlog.subs.len().max(1);
@@ -545,9 +541,10 @@ pub async fn run(shared: Arc<Shared>, node: usize) {
             // Before the load the fault schedule has not begun: look again soon.
             None if !state.spec.outages.is_empty() => Some(Duration::from_millis(20)),
             None => None,
-            Some(t) => state.spec.next_boundary_ns(t).map(|b| {
-                Duration::from_secs_f64((b - t) as f64 * 1e-9 * shared.time_scale) + Duration::from_millis(1)
-            }),
+            Some(t) => state
+                .spec
+                .next_boundary_ns(t)
+                .map(|b| Duration::from_secs_f64((b - t) as f64 * 1e-9 * shared.time_scale) + Duration::from_millis(1)),
         };
         match wait {
             Some(d) => {
@@ -566,7 +563,12 @@ pub async fn run(shared: Arc<Shared>, node: usize) {
 /// drops on a full broker does not wait (the publish runs on a task of its
 /// own and the step succeeds at once); one that errors or blocks waits for
 /// the broker's confirm and fails with its refusal.
-pub(crate) async fn publish(shared: &Arc<Shared>, step: &crate::topology::Step, when_full: WhenFull, hop: Hop) -> Outcome {
+pub(crate) async fn publish(
+    shared: &Arc<Shared>,
+    step: &crate::topology::Step,
+    when_full: WhenFull,
+    hop: Hop,
+) -> Outcome {
     let next = hop.next();
     if next.depth > crate::node::MAX_DEPTH {
         return Outcome::Error;

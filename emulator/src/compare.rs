@@ -155,7 +155,8 @@ fn edge(metric: Metric, (m, wm): (&EdgeReport, f64), (s, ws): (&EdgeReport, f64)
 /// of finished copies dead-lettered (with the binomial half-width).
 fn broker(metric: Metric, (m, wm): (&BrokerReport, f64), (s, ws): (&BrokerReport, f64)) -> (f64, f64, Option<f64>) {
     let rate = |b: &BrokerReport, w: f64| if w > 0.0 { b.delivered as f64 / w } else { 0.0 };
-    let as_outcomes = |b: &BrokerReport| OutcomeCounts { ok: b.delivered, error: b.dead_lettered, ..OutcomeCounts::default() };
+    let as_outcomes =
+        |b: &BrokerReport| OutcomeCounts { ok: b.delivered, error: b.dead_lettered, ..OutcomeCounts::default() };
     match metric {
         Metric::Throughput => (rate(m, wm), rate(s, ws), None),
         Metric::Errors => errors(&as_outcomes(m), &as_outcomes(s)),

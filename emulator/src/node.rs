@@ -171,7 +171,11 @@ impl Shared {
                     in_flight: AtomicU64::new(0),
                     measure: PartMeasure::new().map_err(hist_error)?,
                     rate_limit: n.rate_limit.as_ref().map(|r| Mutex::new(TokenBucket::from_model(r))),
-                    broker: n.broker.as_ref().map(|b| crate::broker::BrokerState::new(b, seed).map(Arc::new)).transpose()?,
+                    broker: n
+                        .broker
+                        .as_ref()
+                        .map(|b| crate::broker::BrokerState::new(b, seed).map(Arc::new))
+                        .transpose()?,
                     rng: Mutex::new(NodeRng {
                         service: key("service"),
                         error: key("error"),
