@@ -95,11 +95,18 @@ fn stop_ends_the_load_and_still_shows_what_was_measured() {
 #[test]
 fn a_refused_design_shows_every_place_and_why() {
     let mut d = tiny(1.0);
-    d.nodes.push(node("bus", "Bus", engine::model::NodeKind::Broker, 300.0, 0.0));
+    d.nodes[0].policies.autoscaling = Some(engine::model::Autoscaling {
+        min_replicas: 1,
+        max_replicas: 2,
+        target_utilization: 0.5,
+        evaluation_period_s: 15.0,
+        scale_down_stabilization_s: 300.0,
+        cold_start_s: 0.0,
+    });
     let (mut h, _) = harness(d);
     h.get_by_label("▶ Emulate").click();
     h.run_steps(3);
     assert!(!h.state().emulate.is_running());
     h.get_by_label("The emulator cannot run this design yet:");
-    h.get_by_label_contains("nodes[bus]: brokers (events and subscriptions) are not emulated yet");
+    h.get_by_label_contains("nodes[api].policies.autoscaling: autoscaling is not emulated yet");
 }

@@ -9,7 +9,7 @@
 //! half-width of the simulated counts (normal approximation).
 
 use engine::sim::compare::Metric;
-use engine::sim::report::{EdgeReport, NodeReport, Percentiles};
+use engine::sim::report::{BrokerReport, EdgeReport, NodeReport, Percentiles};
 use engine::sim::{Estimate, OutcomeCounts, Report, WorkloadReport};
 use serde::Serialize;
 
@@ -27,8 +27,11 @@ pub enum Scope {
     Workload,
     /// A node's visits.
     Node,
-    /// An edge's calls (tries, on an edge with a policy).
+    /// An edge's calls (tries, on an edge with a policy; publishes; deliveries).
     Edge,
+    /// A broker's messages: consumed per second, publish-to-consume delay,
+    /// dead-lettered share.
+    Broker,
 }
 
 impl Scope {
@@ -39,6 +42,7 @@ impl Scope {
             Self::Workload => "workload",
             Self::Node => "node",
             Self::Edge => "edge",
+            Self::Broker => "broker",
         }
     }
 }
@@ -106,6 +110,10 @@ pub fn rows(measured: &Report, simulated: &Report) -> Vec<Row> {
         let Some(m) = measured.edge(&s.id) else { continue };
         out.extend(METRICS.map(|metric| Row::new(Scope::Edge, &s.id, metric, edge(metric, (m, wm), (s, ws)))));
     }
+    for s in &simulated.brokers {
+        let Some(m) = measured.brokers.iter().find(|b| b.id == s.id) else { continue };
+        out.extend(METRICS.map(|metric| Row::new(Scope::Broker, &s.id, metric, broker(metric, (m, wm), (s, ws)))));
+    }
     out
 }
 
@@ -140,6 +148,19 @@ fn edge(metric: Metric, (m, wm): (&EdgeReport, f64), (s, ws): (&EdgeReport, f64)
         Metric::Throughput => (rate(&m.outcomes, wm), rate(&s.outcomes, ws), None),
         Metric::Errors => errors(&m.outcomes, &s.outcomes),
         _ => latency(metric, &m.latency_ms, &s.latency_ms),
+    }
+}
+
+/// A broker's consumed copies per second, delay percentiles, and the share
+/// of finished copies dead-lettered (with the binomial half-width).
+fn broker(metric: Metric, (m, wm): (&BrokerReport, f64), (s, ws): (&BrokerReport, f64)) -> (f64, f64, Option<f64>) {
+    let rate = |b: &BrokerReport, w: f64| if w > 0.0 { b.delivered as f64 / w } else { 0.0 };
+    let as_outcomes =
+        |b: &BrokerReport| OutcomeCounts { ok: b.delivered, error: b.dead_lettered, ..OutcomeCounts::default() };
+    match metric {
+        Metric::Throughput => (rate(m, wm), rate(s, ws), None),
+        Metric::Errors => errors(&as_outcomes(m), &as_outcomes(s)),
+        _ => latency(metric, &m.delay_ms, &s.delay_ms),
     }
 }
 

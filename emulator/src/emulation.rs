@@ -154,11 +154,17 @@ impl Emulation {
         let overshoot = runtime.block_on(measure_overshoot(50, Duration::from_millis(2)));
         let lateness = Duration::from_secs_f64(overshoot.mean_ms.max(0.0) / 1e3);
         let shared = Arc::new(Shared::new(topology, addrs, time_scale, lateness, options.seed)?);
-        let servers = listeners
+        let mut servers: Vec<JoinHandle<()>> = listeners
             .into_iter()
             .enumerate()
             .map(|(i, l)| runtime.spawn(crate::server::serve(Arc::clone(&shared), i, l)))
             .collect();
+        // Each broker delivers on a task of its own.
+        for (i, n) in shared.nodes.iter().enumerate() {
+            if n.broker.is_some() {
+                servers.push(runtime.spawn(crate::broker::run(Arc::clone(&shared), i)));
+            }
+        }
         let stop = watch::Sender::new(false);
         Ok(Self {
             runtime,

@@ -74,7 +74,11 @@ impl NodeFaults {
 /// Whether the emulator runs this fault on its target (a node).
 #[must_use]
 pub fn emulated(design: &Design, fault: &engine::model::Fault) -> bool {
-    design.node(&fault.target).is_some() && matches!(fault.fault, FaultKind::Errors { .. } | FaultKind::Latency { .. })
+    let node = design.node(&fault.target);
+    // A broker outage is the broker's own (see `crate::broker`).
+    let broker = node.is_some_and(|n| n.kind == engine::model::NodeKind::Broker)
+        && matches!(fault.fault, FaultKind::BrokerOutage { .. });
+    broker || (node.is_some() && matches!(fault.fault, FaultKind::Errors { .. } | FaultKind::Latency { .. }))
 }
 
 #[cfg(test)]

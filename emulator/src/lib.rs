@@ -14,6 +14,8 @@
 //! The engine knows nothing of this crate or of tokio: the dependency goes
 //! one way, emulator → engine.
 
+pub mod broker;
+mod broker_measure;
 pub mod compare;
 pub mod emulation;
 pub mod error;

@@ -294,6 +294,7 @@ pub async fn drive(
     shared.close_measures();
     let ran_s = ran_ns.min(duration_ns) as f64 / 1e9;
     let (nodes, edges) = crate::parts::sections(&shared, design, (ran_s - settings.warmup_s).max(0.0));
+    let brokers = crate::broker::sections(&shared, load_from_ns + warmup_ns, load_from_ns + ran_ns.min(duration_ns));
     let mut workloads = std::mem::take(&mut *lock(&measures));
     for w in &mut workloads {
         // Whatever was sent and not answered is still in flight.
@@ -303,6 +304,7 @@ pub async fn drive(
         workloads,
         nodes,
         edges,
+        brokers,
         ran_s,
         warmup_s: settings.warmup_s,
         interrupted,

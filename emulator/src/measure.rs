@@ -125,8 +125,10 @@ pub struct Measured {
     pub workloads: Vec<WorkloadMeasure>,
     /// Per node, in design order (the report's node section).
     pub nodes: Vec<NodeReport>,
-    /// Per call edge, in design order (the report's edge section).
+    /// Per call, event and subscription edge, in design order (the report's edge section).
     pub edges: Vec<EdgeReport>,
+    /// Per broker, in design order (the report's broker section).
+    pub brokers: Vec<engine::sim::report::BrokerReport>,
     /// Modelled seconds the load ran, warm-up included (shorter than asked when interrupted).
     pub ran_s: f64,
     /// Modelled seconds of warm-up excluded from the figures.
@@ -198,7 +200,7 @@ impl Measured {
             workloads: self.workloads.iter().map(|w| w.report(window_s)).collect(),
             nodes: self.nodes.clone(),
             edges: self.edges.clone(),
-            brokers: Vec::new(),
+            brokers: self.brokers.clone(),
             slos: Vec::new(),
             series: engine::sim::TimeSeries::default(),
             traces: Vec::new(),

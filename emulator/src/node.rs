@@ -67,6 +67,8 @@ pub struct NodeState {
     pub measure: PartMeasure,
     /// The ingress rate limiter, the engine's token bucket on the modelled clock.
     rate_limit: Option<Mutex<TokenBucket>>,
+    /// A broker's backlogs and deliveries ([`crate::broker`]).
+    pub broker: Option<Arc<crate::broker::BrokerState>>,
     rng: Mutex<NodeRng>,
 }
 
@@ -169,6 +171,11 @@ impl Shared {
                     in_flight: AtomicU64::new(0),
                     measure: PartMeasure::new().map_err(hist_error)?,
                     rate_limit: n.rate_limit.as_ref().map(|r| Mutex::new(TokenBucket::from_model(r))),
+                    broker: n
+                        .broker
+                        .as_ref()
+                        .map(|b| crate::broker::BrokerState::new(b, seed).map(Arc::new))
+                        .transpose()?,
                     rng: Mutex::new(NodeRng {
                         service: key("service"),
                         error: key("error"),
@@ -195,6 +202,12 @@ impl Shared {
                         probability: Stream::keyed(seed, 0, &step.edge, "probability"),
                     })
                 });
+            }
+        }
+        // A subscription's deliveries are measured as its edge's calls.
+        for sub in topology.nodes.iter().filter_map(|n| n.broker.as_ref()).flat_map(|b| &b.subs) {
+            if !edge_measures.contains_key(&sub.edge) {
+                edge_measures.insert(sub.edge.clone(), PartMeasure::new().map_err(hist_error)?);
             }
         }
         Ok(Self {
@@ -230,13 +243,24 @@ impl Shared {
 
     /// Node `node`'s fault effects now, on its own error probability `base_p`.
     fn effects(&self, node: usize, base_p: f64) -> engine::policy::FaultEffect {
-        let since_load = self.now_ns().checked_sub(self.load_from_ns.load(Ordering::Relaxed));
+        let since_load = self.since_load_ns();
         self.faults.get(node).map_or(engine::policy::FaultEffect::new(base_p), |f| f.at(base_p, since_load))
     }
 
+    /// Modelled time since the load began (`None`: before it), which the
+    /// fault schedule counts.
+    pub(crate) fn since_load_ns(&self) -> Option<u64> {
+        self.now_ns().checked_sub(self.load_from_ns.load(Ordering::Relaxed))
+    }
+
     /// Whether what begins at `now_ns` is measured.
-    fn warm(&self, now_ns: u64) -> bool {
+    pub(crate) fn warm(&self, now_ns: u64) -> bool {
         now_ns >= self.warm_from_ns.load(Ordering::Relaxed)
+    }
+
+    /// Modelled time (since the epoch) from which visits are measured.
+    pub(crate) fn warm_from_ns(&self) -> u64 {
+        self.warm_from_ns.load(Ordering::Relaxed)
     }
 
     /// Mark what began and never ended as in flight, in every node and edge.
@@ -261,7 +285,7 @@ impl Shared {
     }
 
     /// A wall-clock duration in modelled nanoseconds.
-    fn modelled_ns(&self, wall: Duration) -> u64 {
+    pub(crate) fn modelled_ns(&self, wall: Duration) -> u64 {
         (wall.as_nanos() as f64 / self.time_scale) as u64
     }
 
@@ -328,6 +352,12 @@ impl Shared {
         {
             return Outcome::Rejected(RejectCause::RateLimited);
         }
+        // A broker that is down refuses at once; one whose outage begins
+        // while the publish is inside fails it when its service ends.
+        let outages_before = state.broker.as_ref().map(|b| (b.down(self), b.outages_begun(self)));
+        if outages_before.is_some_and(|(down, _)| down) {
+            return Outcome::Error;
+        }
         // A load source has no station and no service (it passes straight
         // on); a receiver has no station but is served on its sender's task.
         if let Some(station) = &state.station {
@@ -343,6 +373,12 @@ impl Shared {
             let admitted = Instant::now();
             times.wait = admitted - arrived;
             times.held = Some((admitted, None));
+            if let (Some(b), Some((_, begun))) = (&state.broker, outages_before)
+                && b.outages_begun(self) > begun
+            {
+                // Queued on a broker replica that crashed meanwhile.
+                return Outcome::Error;
+            }
             let service_ns = handler.service.sample(&mut lock(&state.rng).service);
             self.pause(self.effects(node, 0.0).stretch(service_ns)).await;
             times.service = admitted.elapsed();
@@ -362,6 +398,17 @@ impl Shared {
             if spec.hit_ratio > 0.0 && rng.cache.chance(spec.hit_ratio) {
                 return Outcome::Ok;
             }
+        }
+        if let (Some(broker), Some((_, begun))) = (&state.broker, outages_before) {
+            // A served publish is stored; one that waits for room waits
+            // without the broker's worker, as in the simulator.
+            drop(held);
+            if let Some((_, to)) = &mut times.held {
+                *to = Some(Instant::now());
+            }
+            let outcome = broker.deposit(self, begun, crate::broker::blocks()).await;
+            drop(presence);
+            return outcome;
         }
         // Branches are drawn only when there are steps to take, as the simulator does.
         let skip = if handler.stages.is_empty() { 0 } else { branch_skips(handler, &mut lock(&state.rng).branch) };
@@ -429,6 +476,8 @@ impl Shared {
         for _ in 0..step.calls {
             outcome = if let Some(p) = &policy {
                 self.policy_call(step, p, hop).await
+            } else if let Some(when_full) = step.publish {
+                crate::broker::publish(&self, step, when_full, hop).await
             } else if step.signal.is_some() {
                 let (began_ns, began) = (self.now_ns(), Instant::now());
                 let o = self.signal(step, hop).await;
@@ -493,7 +542,7 @@ impl Shared {
         outcome
     }
 
-    fn edge_latency(&self, step: &Step) -> u64 {
+    pub(crate) fn edge_latency(&self, step: &Step) -> u64 {
         match (&step.latency, self.edges.get(&step.edge)) {
             (Some(sampler), Some(rng)) => sampler.sample(&mut lock(rng).latency),
             _ => 0,

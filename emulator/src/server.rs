@@ -73,7 +73,12 @@ async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -
     match route(request.uri().path()) {
         Route::Metrics => {
             let Some(state) = shared.nodes.get(node) else { return status(StatusCode::NOT_FOUND) };
-            let text = state.metrics.encode(state.station.as_deref(), state.in_flight.load(Ordering::Relaxed));
+            let mut text = state.metrics.encode(state.station.as_deref(), state.in_flight.load(Ordering::Relaxed));
+            if let (Some(b), Some(n)) = (&state.broker, shared.topology.nodes.get(node)) {
+                // The broker's lines go before the exposition's end marker.
+                let end = text.rfind("# EOF").unwrap_or(text.len());
+                text.insert_str(end, &b.metrics_text(&n.id));
+            }
             Response::builder()
                 .header("content-type", "application/openmetrics-text; version=1.0.0; charset=utf-8")
                 .body(Full::new(Bytes::from(text)))
@@ -86,7 +91,9 @@ async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -
             let parent = header(TRACEPARENT).and_then(TraceContext::parse);
             let span = shared.ids.enter(parent);
             let start_ns = shared.now_ns();
-            let outcome = Arc::clone(&shared).handle(node, op.clone(), Hop { depth, trace: Some(span) }).await;
+            let blocks = header(crate::broker::WHEN_FULL_HEADER) == Some("block");
+            let visit = Arc::clone(&shared).handle(node, op.clone(), Hop { depth, trace: Some(span) });
+            let outcome = crate::broker::BLOCKS.scope(blocks, visit).await;
             // A load source's own root is a CLIENT span, as the simulator writes it.
             let source = parent.is_none() && shared.topology.nodes.get(node).is_some_and(|n| n.client);
             let kind = if source { SpanKind::Client } else { SpanKind::Server };

@@ -101,11 +101,18 @@ async fn resolve(node: &str, address: &str, wait: Duration) -> Result<SocketAddr
 }
 
 /// The nodes whose addresses node `node` needs: those it (or a signal
-/// receiver it runs in-process, transitively) calls over the network.
+/// receiver it runs in-process, transitively) calls or publishes to over
+/// the network, and a broker's subscribers.
 #[must_use]
 pub fn callees(topology: &Topology, node: usize) -> Vec<usize> {
     let mut inside = vec![node];
-    let mut called = Vec::new();
+    let mut called: Vec<usize> = topology
+        .nodes
+        .get(node)
+        .and_then(|n| n.broker.as_ref())
+        .map(|b| b.subs.iter().map(|s| s.consumer).collect())
+        .unwrap_or_default();
+    called.dedup();
     let mut i = 0;
     while let Some(&n) = inside.get(i) {
         i += 1;
@@ -166,6 +173,8 @@ pub struct NodeServer {
     runtime: tokio::runtime::Runtime,
     shared: Arc<Shared>,
     server: JoinHandle<()>,
+    /// A broker's deliveries.
+    deliveries: Option<JoinHandle<()>>,
     addr: SocketAddr,
     overshoot: Overshoot,
 }
@@ -217,7 +226,13 @@ impl NodeServer {
         let lateness = Duration::from_secs_f64(overshoot.mean_ms.max(0.0) / 1e3);
         let shared = Arc::new(Shared::new(topology, addrs, time_scale, lateness, seed)?);
         let server = runtime.spawn(crate::server::serve(Arc::clone(&shared), index, listener));
-        Ok(Self { runtime, shared, server, addr, overshoot })
+        // A broker delivers to its subscribers at their addresses.
+        let deliveries = shared
+            .nodes
+            .get(index)
+            .is_some_and(|n| n.broker.is_some())
+            .then(|| runtime.spawn(crate::broker::run(Arc::clone(&shared), index)));
+        Ok(Self { runtime, shared, server, deliveries, addr, overshoot })
     }
 
     /// Where it listens.
@@ -247,6 +262,9 @@ impl NodeServer {
 impl Drop for NodeServer {
     fn drop(&mut self) {
         self.server.abort();
+        if let Some(d) = &self.deliveries {
+            d.abort();
+        }
     }
 }
 

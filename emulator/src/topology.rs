@@ -3,8 +3,8 @@
 //! parts of the design not emulated yet, named so a run refuses them.
 //!
 //! The steps are built by the rules the simulator's plan compiler follows
-//! (`engine/src/sim/core/plan.rs`, `compile_steps`): a node's call and
-//! signal edges in file order (events are refused before), those of another operation left out, sorted
+//! (`engine/src/sim/core/plan.rs`, `compile_steps`): a node's call, signal
+//! and event edges in file order, those of another operation left out, sorted
 //! stably by `order`; edges sharing `(order, parallel_group)` form one
 //! parallel stage, every other edge a stage of its own; branch members carry
 //! their group and weight, normalised to cumulative shares in step order.
@@ -40,6 +40,8 @@ pub struct Step {
     /// and with `robust` (Django's `send_robust`) its failure does not fail
     /// the sender.
     pub signal: Option<bool>,
+    /// A publish to a broker (`Some(when_full)`), see [`crate::broker`].
+    pub publish: Option<engine::model::WhenFull>,
 }
 
 /// One operation of a node.
@@ -87,6 +89,8 @@ pub struct Node {
     pub handlers: Vec<Handler>,
     /// The error bursts and latency faults scheduled on it.
     pub faults: crate::faults::NodeFaults,
+    /// A broker's settings, subscriptions and outages.
+    pub broker: Option<crate::broker::BrokerSpec>,
 }
 
 impl Node {
@@ -176,6 +180,7 @@ impl Topology {
                 rate_limit: n.policies.rate_limit.clone().filter(|_| n.kind != NodeKind::Receiver),
                 handlers,
                 faults: crate::faults::NodeFaults::of(design, &n.id),
+                broker: crate::broker::BrokerSpec::of(design, n, &by_id)?,
             });
         }
         Ok(Self { nodes })
@@ -214,7 +219,7 @@ fn steps(
     let mut edges: Vec<&engine::model::Edge> = design
         .edges
         .iter()
-        .filter(|e| e.from == from && matches!(e.kind, EdgeKind::Call | EdgeKind::Signal))
+        .filter(|e| e.from == from && matches!(e.kind, EdgeKind::Call | EdgeKind::Signal | EdgeKind::Event))
         .filter(|e| e.operation.is_none() || e.operation.as_deref() == op)
         .collect();
     // Stable: ties keep file order.
@@ -259,6 +264,7 @@ fn steps(
             branch,
             policy: e.policy.clone().filter(|p| !p.is_empty() && e.kind == EdgeKind::Call),
             signal: (e.kind == EdgeKind::Signal).then_some(e.robust),
+            publish: (e.kind == EdgeKind::Event).then(|| e.publish.clone().unwrap_or_default().when_full),
         };
         let key = (e.order, e.parallel_group.as_deref());
         let found = if key.1.is_some() { keys.iter().position(|k| *k == key) } else { None };
@@ -276,8 +282,6 @@ fn steps(
 /// A part of the design the emulator does not run yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Missing {
-    /// A broker node (events and subscriptions).
-    Broker,
     /// A service registry node.
     Registry,
     /// A node's outlier ejection.
@@ -286,10 +290,8 @@ pub enum Missing {
     Autoscaling,
     /// A node's service discovery.
     Discovery,
-    /// An event or subscription edge.
-    Event,
     /// A fault of the schedule other than an error burst or a latency
-    /// fault on a node.
+    /// fault on a node, or an outage of a broker.
     Fault,
 }
 
@@ -298,14 +300,12 @@ impl Missing {
     #[must_use]
     pub fn english(self) -> &'static str {
         match self {
-            Self::Broker => "brokers (events and subscriptions) are not emulated yet",
             Self::Registry => "service registries are not emulated yet",
             Self::OutlierEjection => "outlier ejection is not emulated yet",
             Self::Autoscaling => "autoscaling is not emulated yet",
             Self::Discovery => "service discovery is not emulated yet",
-            Self::Event => "events and subscriptions are not emulated yet",
             Self::Fault => {
-                "outages, partitions, broker outages and faults on edges are not emulated yet (error bursts and latency on nodes are)"
+                "outages of replicas, partitions and faults on edges are not emulated yet (error bursts and latency on nodes, and broker outages, are)"
             }
         }
     }
@@ -328,10 +328,8 @@ pub fn refusals(design: &Design) -> Vec<Refusal> {
     let mut add = |path: String, missing: Missing| out.push(Refusal { path, missing });
     for n in &design.nodes {
         let at = format!("nodes[{}]", n.id);
-        match n.kind {
-            NodeKind::Broker => add(at.clone(), Missing::Broker),
-            NodeKind::Registry => add(at.clone(), Missing::Registry),
-            _ => {}
+        if n.kind == NodeKind::Registry {
+            add(at.clone(), Missing::Registry);
         }
         if n.policies.outlier_ejection.is_some() {
             add(format!("{at}.policies.outlier_ejection"), Missing::OutlierEjection);
@@ -341,11 +339,6 @@ pub fn refusals(design: &Design) -> Vec<Refusal> {
         }
         if n.discovery.is_some() {
             add(format!("{at}.discovery"), Missing::Discovery);
-        }
-    }
-    for e in &design.edges {
-        if matches!(e.kind, EdgeKind::Event | EdgeKind::Subscription) {
-            add(format!("edges[{}]", e.id), Missing::Event);
         }
     }
     for f in design.faults.iter().filter(|f| !crate::faults::emulated(design, f)) {

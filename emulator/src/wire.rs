@@ -138,8 +138,22 @@ impl Client {
     /// connection or protocol failure is an error, as a refused connection is
     /// in the simulator.
     pub async fn call(&self, addr: SocketAddr, operation: Option<&str>, hop: Hop) -> Outcome {
+        self.call_with(addr, operation, hop, None).await
+    }
+
+    /// [`Client::call`] with one more header (a publish's `when_full`).
+    pub async fn call_with(
+        &self,
+        addr: SocketAddr,
+        operation: Option<&str>,
+        hop: Hop,
+        header: Option<(&str, &str)>,
+    ) -> Outcome {
         let uri = format!("http://{addr}{}", op_path(operation));
         let mut builder = Request::post(uri).header(DEPTH_HEADER, hop.depth);
+        if let Some((name, value)) = header {
+            builder = builder.header(name, value);
+        }
         if let Some(t) = hop.trace {
             builder = builder.header(TRACEPARENT, t.header());
         }

@@ -246,7 +246,6 @@ fn nothing_listens_beyond_loopback() {
 #[test]
 fn designs_with_parts_not_emulated_are_refused() {
     let mut design = fixture("errors.json");
-    design.edges[0].kind = engine::model::EdgeKind::Event;
     design.nodes[1].policies.autoscaling = Some(engine::model::Autoscaling {
         min_replicas: 1,
         max_replicas: 2,
@@ -257,7 +256,6 @@ fn designs_with_parts_not_emulated_are_refused() {
     });
     let err = Emulation::start(&design, &options(&design, 1.0)).unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("edges[front-backend]: events and subscriptions are not emulated yet"), "{text}");
     assert!(text.contains("nodes[backend].policies.autoscaling"), "{text}");
 }
 

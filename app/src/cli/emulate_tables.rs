@@ -1,5 +1,5 @@
 //! The tables `switchboard emulate` prints: what was measured per workload,
-//! node and edge, and with `--compare` every figure measured beside
+//! node, edge and broker, and with `--compare` every figure measured beside
 //! simulated, with the difference and the simulation's interval.
 
 use std::io::Write;
@@ -86,6 +86,26 @@ pub(super) fn write_measured(m: &Measured, r: &Report, out: &mut dyn Write) -> s
             o.in_flight,
             engine::units::percent(errors),
             l.per_s,
+        )?;
+    }
+    for b in &r.brokers {
+        writeln!(
+            out,
+            "broker    {} ({}): published {}, delivered {}, redelivered {}, dead-lettered {}, dropped {}, lost {}, \
+             still queued or in delivery {}; backlog mean {:.1}, max {}; publish-to-consume delay mean {:.2} ms, p99 {:.2} ms",
+            b.id,
+            b.mode,
+            b.published,
+            b.delivered,
+            b.redelivered,
+            b.dead_lettered,
+            b.dropped,
+            b.lost,
+            b.in_flight,
+            b.backlog_mean.mean,
+            b.backlog_max,
+            b.delay_ms.mean,
+            b.delay_ms.p99,
         )?;
     }
     Ok(())

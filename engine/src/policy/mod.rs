@@ -16,11 +16,13 @@
 //! | [`Bulkhead`] | `try_acquire`, `release` | a permit for one more try in flight, or refuse |
 //! | [`Timeouts`] | `call_deadline_ns(start_ns)`, `try_deadline_ns(start_ns)` | the instants at which a call or a try is given up |
 //! | [`FaultEffect`] | `add_errors(p)`, `add_latency(added_ns, factor)` | the failure probability and the delay stretch of the faults active together |
+//! | [`backlog_layout`], [`has_room`], [`next_subscription`], [`delivery_fate`] | a broker's mode, a backlog's length, its subscriptions' free slots, a delivery's end | its backlogs, whether a message fits, which subscription gets it, whether it is consumed, redelivered or dead-lettered |
 //! | [`OutlierDetector`], [`HostHealth`] | `on_error`, `on_success`, `may_eject`, `eject(now_ns)`, `readmit(now_ns)` | which host to eject, for how long, and when it comes back |
 //!
 //! Configurations are compiled from the design's policy types with
 //! `from_model`, which clamps what validation already refuses.
 
+mod broker;
 mod bulkhead;
 mod circuit_breaker;
 mod fault_effect;
@@ -30,6 +32,7 @@ mod retry;
 mod retry_budget;
 mod timeout;
 
+pub use broker::{DeliveryFate, backlog_layout, delivery_fate, has_room, next_subscription};
 pub use bulkhead::Bulkhead;
 pub use circuit_breaker::{BreakerConfig, BreakerDecision, BreakerState, CircuitBreaker};
 pub use fault_effect::{FaultEffect, stretch};

@@ -102,12 +102,10 @@ fn refused(ui: &mut Ui, list: &[Refusal]) {
 
 fn missing_key(m: Missing) -> &'static str {
     match m {
-        Missing::Broker => "emulate-missing-broker",
         Missing::Registry => "emulate-missing-registry",
         Missing::OutlierEjection => "emulate-missing-outlier-ejection",
         Missing::Autoscaling => "emulate-missing-autoscaling",
         Missing::Discovery => "emulate-missing-discovery",
-        Missing::Event => "emulate-missing-event",
         Missing::Fault => "emulate-missing-fault",
     }
 }
@@ -273,9 +271,9 @@ fn comparison(ui: &mut Ui, rows: &[Row]) {
                 ui.label(RichText::new(format!("{} {}", tr(scope_key(r.scope)), style::one_line(&r.id))).strong());
             }
             last = Some((r.scope, r.id.as_str()));
-            ui.label(metric_label(r.metric));
-            ui.label(value(r.metric, r.measured, None));
-            ui.label(value(r.metric, r.simulated, r.simulated_ci95));
+            ui.label(metric_label(r.scope, r.metric));
+            ui.label(value(r.scope, r.metric, r.measured, None));
+            ui.label(value(r.scope, r.metric, r.simulated, r.simulated_ci95));
             let diff = r.diff_pct.map_or_else(|| "–".to_owned(), |d| format!("{d:+.1} %"));
             ui.colored_label(diff_color(ui, r), diff);
             ui.end_row();
@@ -288,10 +286,25 @@ fn scope_key(s: Scope) -> &'static str {
         Scope::Workload => "emulate-scope-workload",
         Scope::Node => "emulate-scope-node",
         Scope::Edge => "emulate-scope-edge",
+        Scope::Broker => "emulate-scope-broker",
     }
 }
 
-fn metric_label(m: Metric) -> String {
+fn metric_label(scope: Scope, m: Metric) -> String {
+    // A broker's figures are of messages: consumed per second, the
+    // publish-to-consume delay, the dead-lettered share.
+    let key = match (scope, m) {
+        (Scope::Broker, Metric::Throughput) => "emulate-broker-consumed",
+        (Scope::Broker, Metric::Mean) => "emulate-broker-delay-mean",
+        (Scope::Broker, Metric::P50) => "emulate-broker-delay-p50",
+        (Scope::Broker, Metric::P99) => "emulate-broker-delay-p99",
+        (Scope::Broker, Metric::Errors) => "emulate-broker-dead-lettered",
+        (_, m) => return plain_metric_label(m),
+    };
+    tr(key)
+}
+
+fn plain_metric_label(m: Metric) -> String {
     let key = match m {
         Metric::Throughput => "emulate-metric-throughput",
         Metric::Mean => "emulate-metric-mean",
@@ -305,9 +318,10 @@ fn metric_label(m: Metric) -> String {
 }
 
 /// A figure with its unit (and interval when it has one).
-fn value(metric: Metric, v: f64, ci95: Option<f64>) -> String {
+fn value(scope: Scope, metric: Metric, v: f64, ci95: Option<f64>) -> String {
     let e = Estimate { mean: v, ci95: ci95.unwrap_or(0.0), wide: false };
     match metric {
+        Metric::Throughput if scope == Scope::Broker => format!("{} msg/s", fmt_est(&e, 1)),
         Metric::Throughput => format!("{} req/s", fmt_est(&e, 1)),
         Metric::Errors => fmt_pct(&e),
         _ => fmt_ms(&e),

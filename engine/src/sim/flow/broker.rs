@@ -7,11 +7,14 @@
 //! flight; a delivery is a visit of the consumer node. A failed delivery is
 //! redelivered after the delay up to `max_deliveries` times, then
 //! dead-lettered. Deliveries always start from an event (never inline), so a
-//! long backlog meeting a failing consumer cannot recurse.
+//! long backlog meeting a failing consumer cannot recurse. The decisions
+//! (layout, room, which subscription, a delivered message's fate) are the
+//! plain part `crate::policy::broker`, which the live emulator asks too.
 
 use std::collections::VecDeque;
 
 use crate::model::{BrokerMode, Outcome, WhenFull};
+use crate::policy::{DeliveryFate, backlog_layout, delivery_fate, has_room, next_subscription};
 
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
@@ -70,17 +73,9 @@ impl BrokerState {
         let mut s = Self { sub_in_flight: vec![0; plan.subs.len()], ..Self::default() };
         for (bi, b) in plan.brokers.iter().enumerate() {
             let mut list = Vec::new();
-            match b.mode {
-                BrokerMode::Queue => {
-                    s.backlogs.push(Backlog { subs: b.subs.clone(), broker: bi as u32, ..Backlog::default() });
-                    list.push((s.backlogs.len() - 1) as u32);
-                }
-                BrokerMode::Topic => {
-                    for &sub in &b.subs {
-                        s.backlogs.push(Backlog { subs: vec![sub], broker: bi as u32, ..Backlog::default() });
-                        list.push((s.backlogs.len() - 1) as u32);
-                    }
-                }
+            for subs in backlog_layout(b.mode, &b.subs) {
+                s.backlogs.push(Backlog { subs, broker: bi as u32, ..Backlog::default() });
+                list.push((s.backlogs.len() - 1) as u32);
             }
             s.broker_backlogs.push(list);
         }
@@ -99,7 +94,9 @@ impl Simulation {
             && self.plan.edges.get(vis.oref as usize).is_some_and(|e| e.when_full == WhenFull::Block);
         if blocks {
             let cap = self.plan.brokers[b as usize].capacity;
-            if let Some(&full) = backlogs.iter().find(|&&bl| self.broker.backlogs[bl as usize].q.len() as u64 >= cap) {
+            if let Some(&full) =
+                backlogs.iter().find(|&&bl| !has_room(self.broker.backlogs[bl as usize].q.len() as u64, cap))
+            {
                 // Wait for room without holding the broker's worker.
                 self.release_worker(v);
                 self.broker.backlogs[full as usize].blocked.push_back(v);
@@ -193,7 +190,7 @@ impl Simulation {
     fn store(&mut self, bl: u32, b: u32, t_pub_ns: u64, warm: bool) -> bool {
         let cap = self.plan.brokers[b as usize].capacity;
         let len = self.broker.backlogs[bl as usize].q.len() as u64;
-        if len >= cap || self.broker.live >= MAX_MESSAGES {
+        if !has_room(len, cap) || self.broker.live >= MAX_MESSAGES {
             if self.broker.live >= MAX_MESSAGES {
                 self.flags.message_cap_hit = true;
             }
@@ -236,16 +233,10 @@ impl Simulation {
                 return;
             }
             let n = backlog.subs.len();
-            let mut chosen = None;
-            for k in 0..n {
-                let i = (backlog.rr + k) % n;
-                let sub = backlog.subs[i];
-                if self.broker.sub_in_flight[sub as usize] < self.plan.subs[sub as usize].concurrency {
-                    chosen = Some((i, sub));
-                    break;
-                }
-            }
-            let Some((i, sub)) = chosen else { return };
+            let (in_flight, subs) = (&self.broker.sub_in_flight, &self.plan.subs);
+            let free = |sub: u32| in_flight[sub as usize] < subs[sub as usize].concurrency;
+            let Some(i) = next_subscription(backlog.rr, &backlog.subs, free) else { return };
+            let sub = backlog.subs[i];
             let broker = backlog.broker as usize;
             let backlog = &mut self.broker.backlogs[bl as usize];
             backlog.rr = (i + 1) % n;
@@ -298,22 +289,26 @@ impl Simulation {
             }
         }
         let acc = &mut self.metrics.brokers[broker];
-        if ok {
-            if msg.warm {
-                acc.delivered += 1;
-                acc.delay.record(now_ns - msg.t_pub_ns);
+        match delivery_fate(ok, msg.deliveries, sub.max_deliveries) {
+            DeliveryFate::Delivered => {
+                if msg.warm {
+                    acc.delivered += 1;
+                    acc.delay.record(now_ns - msg.t_pub_ns);
+                }
+                self.free_msg(m);
             }
-            self.free_msg(m);
-        } else if msg.deliveries < sub.max_deliveries {
-            if msg.warm {
-                acc.redelivered += 1;
+            DeliveryFate::Redeliver => {
+                if msg.warm {
+                    acc.redelivered += 1;
+                }
+                self.queue.push(now_ns + sub.redelivery_ns, Kind::Redeliver, m, 0);
             }
-            self.queue.push(now_ns + sub.redelivery_ns, Kind::Redeliver, m, 0);
-        } else {
-            if msg.warm {
-                acc.dead_lettered += 1;
+            DeliveryFate::DeadLetter => {
+                if msg.warm {
+                    acc.dead_lettered += 1;
+                }
+                self.free_msg(m);
             }
-            self.free_msg(m);
         }
         self.dispatch(msg.backlog);
     }
