@@ -15,6 +15,7 @@
 //! one way, emulator → engine.
 
 pub mod compare;
+pub mod edge_faults;
 pub mod emulation;
 pub mod error;
 pub mod faults;
@@ -22,6 +23,7 @@ pub mod loadgen;
 pub mod measure;
 pub mod metrics;
 pub mod node;
+mod outages;
 pub mod parts;
 pub mod policy;
 pub mod server;

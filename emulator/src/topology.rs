@@ -85,8 +85,10 @@ pub struct Node {
     pub rate_limit: Option<engine::model::RateLimit>,
     /// Handlers, the default one first.
     pub handlers: Vec<Handler>,
-    /// The error bursts and latency faults scheduled on it.
+    /// The faults scheduled on it.
     pub faults: crate::faults::NodeFaults,
+    /// Outlier ejection of its replicas by its load balancer.
+    pub outlier_ejection: Option<engine::model::OutlierEjection>,
 }
 
 impl Node {
@@ -105,6 +107,8 @@ impl Node {
 pub struct Topology {
     /// Nodes in design order.
     pub nodes: Vec<Node>,
+    /// The faults scheduled on each call edge that has any, by edge id.
+    pub edge_faults: BTreeMap<String, crate::faults::NodeFaults>,
 }
 
 impl Topology {
@@ -176,9 +180,17 @@ impl Topology {
                 rate_limit: n.policies.rate_limit.clone().filter(|_| n.kind != NodeKind::Receiver),
                 handlers,
                 faults: crate::faults::NodeFaults::of(design, &n.id),
+                outlier_ejection: n.policies.outlier_ejection.clone(),
             });
         }
-        Ok(Self { nodes })
+        let edge_faults = design
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Call)
+            .map(|e| (e.id.clone(), crate::faults::NodeFaults::of_edge(design, &e.id)))
+            .filter(|(_, f)| !f.is_empty())
+            .collect();
+        Ok(Self { nodes, edge_faults })
     }
 
     /// The index of the node with this id.
@@ -280,16 +292,13 @@ pub enum Missing {
     Broker,
     /// A service registry node.
     Registry,
-    /// A node's outlier ejection.
-    OutlierEjection,
     /// A node's autoscaling.
     Autoscaling,
     /// A node's service discovery.
     Discovery,
     /// An event or subscription edge.
     Event,
-    /// A fault of the schedule other than an error burst or a latency
-    /// fault on a node.
+    /// A broker outage, or a fault on an event or subscription edge.
     Fault,
 }
 
@@ -300,12 +309,11 @@ impl Missing {
         match self {
             Self::Broker => "brokers (events and subscriptions) are not emulated yet",
             Self::Registry => "service registries are not emulated yet",
-            Self::OutlierEjection => "outlier ejection is not emulated yet",
             Self::Autoscaling => "autoscaling is not emulated yet",
             Self::Discovery => "service discovery is not emulated yet",
             Self::Event => "events and subscriptions are not emulated yet",
             Self::Fault => {
-                "outages, partitions, broker outages and faults on edges are not emulated yet (error bursts and latency on nodes are)"
+                "broker outages and faults on event or subscription edges are not emulated yet (outages, partitions, error bursts and latency on nodes and call edges are)"
             }
         }
     }
@@ -332,9 +340,6 @@ pub fn refusals(design: &Design) -> Vec<Refusal> {
             NodeKind::Broker => add(at.clone(), Missing::Broker),
             NodeKind::Registry => add(at.clone(), Missing::Registry),
             _ => {}
-        }
-        if n.policies.outlier_ejection.is_some() {
-            add(format!("{at}.policies.outlier_ejection"), Missing::OutlierEjection);
         }
         if n.policies.autoscaling.is_some() {
             add(format!("{at}.policies.autoscaling"), Missing::Autoscaling);

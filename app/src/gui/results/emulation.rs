@@ -104,7 +104,6 @@ fn missing_key(m: Missing) -> &'static str {
     match m {
         Missing::Broker => "emulate-missing-broker",
         Missing::Registry => "emulate-missing-registry",
-        Missing::OutlierEjection => "emulate-missing-outlier-ejection",
         Missing::Autoscaling => "emulate-missing-autoscaling",
         Missing::Discovery => "emulate-missing-discovery",
         Missing::Event => "emulate-missing-event",
