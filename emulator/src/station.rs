@@ -228,10 +228,11 @@ impl Station {
             _ => return,
         };
         let ejected = health.iter().filter(|h| h.is_ejected()).count();
-        if due && rule.may_eject(health.len(), ejected) {
-            if let Some(h) = health.get_mut(r) {
-                h.eject(run_ns, rule);
-            }
+        if due
+            && rule.may_eject(health.len(), ejected)
+            && let Some(h) = health.get_mut(r)
+        {
+            h.eject(run_ns, rule);
         }
     }
 

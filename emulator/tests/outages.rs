@@ -40,6 +40,7 @@ fn both(design: &Design) -> (Measured, Report) {
 fn share_agrees(what: &str, count: u64, n: f64, p: f64) {
     let measured = count as f64 / n;
     let half = (3.29 * (p * (1.0 - p) / n).sqrt()).max(1.0 / n);
+    eprintln!("{what}: measured {measured:.4} ({count} of {n}), simulated {p:.4} ± {half:.4}");
     assert!((measured - p).abs() <= half, "{what}: measured {measured:.4}, simulated {p:.4} ± {half:.4}");
 }
 
@@ -84,6 +85,7 @@ fn errors_and_latency_on_an_edge_act_in_their_windows() {
     // and the windows' edges.
     let (mean, simulated) = (w.latency.mean_ms(), sim.workloads[0].latency_ms.mean.mean);
     assert!((simulated / 27.4 - 1.0).abs() < 0.03, "simulated mean {simulated:.2} ms");
+    eprintln!("mean latency: measured {mean:.2} ms, simulated {simulated:.2} ms");
     assert!((mean / simulated - 1.0).abs() < 0.05, "mean {mean:.2} ms, simulated {simulated:.2} ms");
 }
 
@@ -134,7 +136,10 @@ fn a_circuit_breaker_opens_under_an_outage() {
     // open period on the modelled clock, or with a failed call, while the
     // pages come on the wall clock: a change a little late or early moves a
     // page or two between failing fast and failing on the back. 10 pages.
-    let close = |what: &str, a: u64, b: u64| assert!(a.abs_diff(b) <= 10, "{what}: measured {a}, simulated {b}");
+    let close = |what: &str, a: u64, b: u64| {
+        eprintln!("{what}: measured {a}, simulated {b}");
+        assert!(a.abs_diff(b) <= 10, "{what}: measured {a}, simulated {b}");
+    };
     close("failed fast", w.outcomes.rejected.breaker_open, s.rejected.breaker_open);
     close("refused by the back", w.outcomes.error, s.error);
     close("served", w.outcomes.ok, s.ok);

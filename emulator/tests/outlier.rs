@@ -46,5 +46,6 @@ fn a_crashed_replica_is_ejected_and_the_errors_stop_as_simulated() {
     // clock, so a page or two may reach the replica either side of its
     // return; the run of five refusals is then the same. 3 pages.
     let measured = w.outcomes.error;
+    eprintln!("failed pages: measured {measured} of {}, simulated {simulated}", w.finished());
     assert!(measured.abs_diff(simulated) <= 3, "measured {measured} failed pages, simulated {simulated}");
 }
