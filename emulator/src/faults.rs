@@ -1,14 +1,17 @@
 //! The design's fault schedule in wall-clock time, for the faults the
-//! emulator runs: error bursts and latency faults on nodes. They act as the
-//! simulator applies them (`apply_node_faults` and `stretch` in
+//! emulator runs: error bursts, latency faults and outages on nodes, error
+//! bursts, latency faults and partitions on call edges. They fold through
+//! the engine's [`FaultEffect`] as the simulator folds them
+//! (`apply_node_faults` and `apply_edge_faults` in
 //! `engine/src/sim/policy/faults.rs`): while faults are active, failure
 //! probabilities combine as independent failures, 1 − (1 − p_node) ·
 //! Π (1 − p_burst); added latencies add up and factors multiply, a service
-//! time d becoming d × factor + added. A fault's times count from the start
-//! of the load, in modelled time (so they stretch with the time scale like
-//! every other time).
+//! time d becoming d × factor + added; an outage takes down the first k
+//! replicas; a partition refuses or swallows the edge's requests. A fault's
+//! times count from the start of the load, in modelled time (so they
+//! stretch with the time scale like every other time).
 
-use engine::model::{Design, FaultKind};
+use engine::model::{Design, EdgeKind, FaultKind, PartitionMode};
 use engine::policy::FaultEffect;
 use engine::sampling::{ms_to_ns, s_to_ns};
 
@@ -19,6 +22,10 @@ enum Effect {
     Errors(f64),
     /// Service stretched.
     Latency { added_ns: u64, factor: f64 },
+    /// Replicas down (`None`: every one).
+    Outage(Option<u32>),
+    /// The edge partitioned (`true`: requests hang).
+    Partition(bool),
 }
 
 /// One scheduled fault on a node.
@@ -29,30 +36,70 @@ struct Window {
     effect: Effect,
 }
 
-/// The faults scheduled on one node.
+/// The faults scheduled on one node or edge.
 #[derive(Clone, Debug, Default)]
 pub struct NodeFaults(Vec<Window>);
 
 impl NodeFaults {
-    /// The error bursts and latency faults the design schedules on node `id`.
+    /// The error bursts, latency faults and outages the design schedules on node `id`.
     #[must_use]
     pub fn of(design: &Design, id: &str) -> Self {
+        Self::scheduled(design, id, |kind| !matches!(kind, FaultKind::Partition { .. }))
+    }
+
+    /// The error bursts, latency faults and partitions the design schedules
+    /// on edge `id` (bursts and latency go to a node of the same id first,
+    /// as the simulator's plan compiler sends them).
+    #[must_use]
+    pub fn of_edge(design: &Design, id: &str) -> Self {
+        let node = design.node(id).is_some();
+        Self::scheduled(design, id, |kind| match kind {
+            FaultKind::Partition { .. } => true,
+            FaultKind::Errors { .. } | FaultKind::Latency { .. } => !node,
+            _ => false,
+        })
+    }
+
+    fn scheduled(design: &Design, id: &str, keep: impl Fn(&FaultKind) -> bool) -> Self {
         let windows = design
             .faults
             .iter()
-            .filter(|f| f.target == id)
+            .filter(|f| f.target == id && keep(&f.fault))
             .filter_map(|f| {
                 let effect = match &f.fault {
                     FaultKind::Errors { probability } => Effect::Errors(probability.clamp(0.0, 1.0)),
                     FaultKind::Latency { added_ms, factor } => {
                         Effect::Latency { added_ns: ms_to_ns(*added_ms), factor: factor.max(0.0) }
                     }
-                    _ => return None,
+                    FaultKind::Outage { replicas } => Effect::Outage(*replicas),
+                    FaultKind::Partition { mode } => Effect::Partition(*mode == PartitionMode::Hang),
+                    FaultKind::BrokerOutage { .. } => return None,
                 };
                 Some(Window { start_ns: s_to_ns(f.start_s), end_ns: s_to_ns(f.end_s), effect })
             })
             .collect();
         Self(windows)
+    }
+
+    /// Whether nothing is scheduled.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The instants (after the load's start, ascending, no repeats) at which
+    /// an outage starts or ends: when replicas crash or come back.
+    #[must_use]
+    pub fn outage_changes_ns(&self) -> Vec<u64> {
+        let mut at: Vec<u64> = self
+            .0
+            .iter()
+            .filter(|w| matches!(w.effect, Effect::Outage(_)))
+            .flat_map(|w| [w.start_ns, w.end_ns])
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at
     }
 
     /// The effects at `t_ns` after the load's start (`None`: before it)
@@ -65,20 +112,32 @@ impl NodeFaults {
             match w.effect {
                 Effect::Errors(p) => fx.add_errors(p),
                 Effect::Latency { added_ns, factor } => fx.add_latency(added_ns, factor),
+                Effect::Outage(replicas) => fx.add_outage(replicas),
+                Effect::Partition(hang) => fx.add_partition(hang),
             }
         }
         fx
     }
 }
 
-/// Whether the emulator runs this fault on its target (a node).
+/// Whether the emulator runs this fault on its target: every kind but a
+/// broker outage on a node, bursts, latency and partitions on a call or
+/// signal edge (a signal runs in-process: no fault reaches it, as in the
+/// simulator), nothing yet on event and subscription edges.
 #[must_use]
 pub fn emulated(design: &Design, fault: &engine::model::Fault) -> bool {
-    let node = design.node(&fault.target);
-    // A broker outage is the broker's own (see `crate::broker`).
-    let broker = node.is_some_and(|n| n.kind == engine::model::NodeKind::Broker)
-        && matches!(fault.fault, FaultKind::BrokerOutage { .. });
-    broker || (node.is_some() && matches!(fault.fault, FaultKind::Errors { .. } | FaultKind::Latency { .. }))
+    if let Some(node) = design.node(&fault.target) {
+        return match fault.fault {
+            // A broker outage is the broker's own (see `crate::broker`).
+            FaultKind::BrokerOutage { .. } => node.kind == engine::model::NodeKind::Broker,
+            FaultKind::Partition { .. } => false,
+            _ => true,
+        };
+    }
+    design.edges.iter().find(|e| e.id == fault.target).is_some_and(|e| {
+        matches!(e.kind, EdgeKind::Call | EdgeKind::Signal)
+            && matches!(fault.fault, FaultKind::Errors { .. } | FaultKind::Latency { .. } | FaultKind::Partition { .. })
+    })
 }
 
 #[cfg(test)]

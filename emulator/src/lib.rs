@@ -17,6 +17,7 @@
 pub mod broker;
 mod broker_measure;
 pub mod compare;
+pub mod edge_faults;
 pub mod emulation;
 pub mod error;
 pub mod faults;
@@ -24,6 +25,7 @@ pub mod loadgen;
 pub mod measure;
 pub mod metrics;
 pub mod node;
+mod outages;
 pub mod parts;
 pub mod policy;
 pub mod server;

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use engine::model::{Outcome, RejectCause};
 use engine::otlp::SpanKind;
-use engine::policy::TokenBucket;
+use engine::policy::{Gate, TokenBucket};
 use engine::sampling::Stream;
 use tokio::task::JoinSet;
 
@@ -29,7 +29,7 @@ use crate::metrics::NodeMetrics;
 use crate::parts::{PartMeasure, Visit};
 use crate::policy::EdgePolicy;
 use crate::spans::{SpanLog, SpanOf};
-use crate::station::Station;
+use crate::station::{Presence, Refused, Station};
 use crate::topology::{Handler, Step, Topology};
 use crate::trace::{Hop, Ids};
 use crate::wire::Client;
@@ -108,6 +108,8 @@ pub struct Shared {
     /// Modelled time (since the epoch) the load began at, from which the
     /// fault schedule counts; never until the load generator sets it.
     load_from_ns: AtomicU64,
+    /// The faults scheduled on call edges.
+    pub(crate) edge_faults: crate::edge_faults::EdgeFaults,
 }
 
 fn hist_error(e: engine::sim::report::histogram::HistError) -> EmulateError {
@@ -122,6 +124,8 @@ struct Times {
     /// When the worker was taken, and given back (`None`: at the end).
     held: Option<(Instant, Option<Instant>)>,
     queue_seen: u64,
+    /// The replica the visit reached.
+    replica: Option<usize>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -165,7 +169,9 @@ impl Shared {
                 let key = |purpose: &str| Stream::keyed(seed, 0, &n.id, purpose);
                 Ok(NodeState {
                     station: (!n.client && !n.receiver).then(|| {
-                        Station::new(n.replicas, n.workers, n.queue_capacity, n.load_balancer, key("load_balancer"))
+                        let lb = key("load_balancer");
+                        let outlier = n.outlier_ejection.as_ref().map(engine::policy::OutlierDetector::from_model);
+                        Station::new(n.replicas, n.workers, n.queue_capacity, n.load_balancer, lb, outlier)
                     }),
                     metrics: NodeMetrics::new(&n.id, n.replicas),
                     in_flight: AtomicU64::new(0),
@@ -210,7 +216,9 @@ impl Shared {
                 edge_measures.insert(sub.edge.clone(), PartMeasure::new().map_err(hist_error)?);
             }
         }
+        let edge_faults = crate::edge_faults::EdgeFaults::new(&topology, seed);
         Ok(Self {
+            edge_faults,
             spans: SpanLog::new(&topology),
             topology,
             nodes,
@@ -236,21 +244,22 @@ impl Shared {
     }
 
     /// The load began at modelled time `load_from_ns` (as [`Shared::now_ns`]
-    /// counts): the fault schedule counts from there.
-    pub fn start_load(&self, load_from_ns: u64) {
+    /// counts): the fault schedule counts from there, and the outages start
+    /// their clock (a task on the current runtime).
+    pub fn start_load(self: &Arc<Self>, load_from_ns: u64) {
         self.load_from_ns.store(load_from_ns, Ordering::Relaxed);
+        self.start_outages(load_from_ns);
+    }
+
+    /// Modelled time since the load began (`None`: before it).
+    pub(crate) fn since_load_ns(&self) -> Option<u64> {
+        self.now_ns().checked_sub(self.load_from_ns.load(Ordering::Relaxed))
     }
 
     /// Node `node`'s fault effects now, on its own error probability `base_p`.
     fn effects(&self, node: usize, base_p: f64) -> engine::policy::FaultEffect {
         let since_load = self.since_load_ns();
         self.faults.get(node).map_or(engine::policy::FaultEffect::new(base_p), |f| f.at(base_p, since_load))
-    }
-
-    /// Modelled time since the load began (`None`: before it), which the
-    /// fault schedule counts.
-    pub(crate) fn since_load_ns(&self) -> Option<u64> {
-        self.now_ns().checked_sub(self.load_from_ns.load(Ordering::Relaxed))
     }
 
     /// Whether what begins at `now_ns` is measured.
@@ -318,6 +327,10 @@ impl Shared {
             Some(h) => self.serve(node, h, hop, &mut times).await,
             None => Outcome::Error,
         };
+        if let (Some(r), Some(station)) = (times.replica, &state.station) {
+            // Outlier detection sees every answer of a replica, a refused connection included.
+            station.note(r, outcome, self.since_load_ns().unwrap_or(0));
+        }
         drop(in_flight);
         let wall = started.elapsed();
         state.metrics.record(outcome, wall.as_secs_f64() / self.time_scale);
@@ -362,13 +375,19 @@ impl Shared {
         // on); a receiver has no station but is served on its sender's task.
         if let Some(station) = &state.station {
             let arrived = Instant::now();
-            match station.admit().await {
+            match station.admit(self.since_load_ns().unwrap_or(0)).await {
                 Ok((here, worker)) => {
                     times.queue_seen = here.queue_seen;
+                    times.replica = Some(here.replica());
                     presence = Some(here);
                     held = Some(worker);
                 }
-                Err(_) => return Outcome::Rejected(RejectCause::QueueFull),
+                Err(Refused::QueueFull) => return Outcome::Rejected(RejectCause::QueueFull),
+                Err(Refused::Down(r)) => {
+                    // Connection refused: the replica is down (an outage).
+                    times.replica = Some(r);
+                    return Outcome::Error;
+                }
             }
             let admitted = Instant::now();
             times.wait = admitted - arrived;
@@ -382,6 +401,10 @@ impl Shared {
             let service_ns = handler.service.sample(&mut lock(&state.rng).service);
             self.pause(self.effects(node, 0.0).stretch(service_ns)).await;
             times.service = admitted.elapsed();
+            if presence.as_ref().is_some_and(Presence::crashed) {
+                // Its replica crashed during the service: the work is lost.
+                return Outcome::Error;
+            }
         } else if spec.receiver {
             let began = Instant::now();
             let service_ns = handler.service.sample(&mut lock(&state.rng).service);
@@ -421,6 +444,10 @@ impl Shared {
         }
         let outcome = self.run_stages(node, h, handler, skip, hop).await;
         drop(held);
+        if presence.as_ref().is_some_and(Presence::crashed) {
+            // Its replica crashed while it waited on its calls.
+            return Outcome::Error;
+        }
         drop(presence);
         outcome
     }
@@ -531,9 +558,20 @@ impl Shared {
         // The call is a CLIENT span of the caller's visit; the callee's visit hangs from it.
         let own = self.ids.enter(hop.trace);
         let start_ns = self.now_ns();
-        self.pause(self.edge_latency(step)).await;
-        let outcome = self.client.call(addr, step.to_operation.as_deref(), Hop { trace: Some(own), ..next }).await;
-        self.pause(self.edge_latency(step)).await;
+        // A fault on the edge may refuse or swallow the request, or stretch
+        // its network time each way.
+        let outcome = match self.edge_faults.gate(&step.edge, self.since_load_ns(), self.edge_latency(step)) {
+            Gate::Pass(there_ns) => {
+                self.pause(there_ns).await;
+                let o = self.client.call(addr, step.to_operation.as_deref(), Hop { trace: Some(own), ..next }).await;
+                let back_ns = self.edge_faults.stretch(&step.edge, self.since_load_ns(), self.edge_latency(step));
+                self.pause(back_ns).await;
+                o
+            }
+            Gate::Refuse => Outcome::Error,
+            // No answer ever comes: only the caller's timeout ends the wait.
+            Gate::Hang => std::future::pending().await,
+        };
         if let Some(caller) = self.spans.caller(&step.edge) {
             let op = step.to_operation.as_deref();
             let of = SpanOf { node: caller, kind: SpanKind::Client, operation: op, peer: Some(step.to_node), outcome };

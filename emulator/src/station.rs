@@ -9,11 +9,22 @@
 //! Both the worker and the request's presence on its replica are guards:
 //! dropping them (the request ends, or its connection goes away) gives them
 //! back, so no count leaks on any path.
+//!
+//! A replica can be down (an outage): a request the load balancer sends
+//! there is refused (connection refused), and at the crash its queued
+//! requests fail at once while those it serves fail when their work would
+//! have ended, their workers freed at the crash (the simulator's
+//! `crash_replica`). With outlier ejection the load balancer skips the
+//! replicas ejected by the engine's [`OutlierDetector`] (all of them when
+//! every one is), choosing with the engine's [`lb_choose`] as the simulator's
+//! dynamic routing does; ejected replicas come back at the detector's sweeps,
+//! every `interval` from the load's start.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use engine::model::LoadBalancer;
+use engine::model::{LoadBalancer, Outcome};
+use engine::policy::{HostHealth, OutlierDetector, lb_choose};
 use engine::sampling::Stream;
 use tokio::sync::oneshot;
 
@@ -24,8 +35,13 @@ struct Replica {
     busy: u32,
     /// Requests queued or holding a worker (the load balancer's load figure).
     active: u32,
-    /// Requests waiting for a worker, oldest first.
-    queue: VecDeque<oneshot::Sender<()>>,
+    /// Requests waiting for a worker, oldest first: sent `true` with a
+    /// worker, `false` when the replica crashes.
+    queue: VecDeque<oneshot::Sender<bool>>,
+    /// Down (an outage).
+    down: bool,
+    /// Crashes so far: workers and presences of an earlier epoch died with it.
+    epoch: u32,
 }
 
 /// A node's replicas and load balancer.
@@ -37,11 +53,19 @@ pub struct Station {
     load_balancer: LoadBalancer,
     /// Round-robin position, and the load balancer's random stream.
     pick: Mutex<(u32, Stream)>,
+    /// Outlier ejection: the rule, and each replica's health.
+    outlier: Option<(OutlierDetector, Mutex<Vec<HostHealth>>)>,
 }
 
 /// Why a request was not admitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct QueueFull;
+pub enum Refused {
+    /// Every worker of the chosen replica is busy and its queue is full.
+    QueueFull,
+    /// The chosen replica is down, or crashed while the request waited in
+    /// its queue (connection refused).
+    Down(usize),
+}
 
 /// A worker held by a request; dropping it frees the worker for the next
 /// queued request of its replica.
@@ -49,6 +73,7 @@ pub struct QueueFull;
 pub struct Worker {
     station: Arc<Station>,
     replica: usize,
+    epoch: u32,
 }
 
 /// A request's presence on a replica (queued or served); dropping it lowers
@@ -57,6 +82,7 @@ pub struct Worker {
 pub struct Presence {
     station: Arc<Station>,
     replica: usize,
+    epoch: u32,
     /// Requests queued over every replica right after this one joined a
     /// queue (0 when it was served at once).
     pub queue_seen: u64,
@@ -65,9 +91,10 @@ pub struct Presence {
 /// A queued request's wait; when it is abandoned after the worker was
 /// handed to it, the worker is passed on.
 struct Waiting {
-    rx: oneshot::Receiver<()>,
+    rx: oneshot::Receiver<bool>,
     station: Arc<Station>,
     replica: usize,
+    epoch: u32,
     done: bool,
 }
 
@@ -77,9 +104,9 @@ impl Drop for Waiting {
             return;
         }
         self.rx.close();
-        if self.rx.try_recv().is_ok() {
+        if self.rx.try_recv() == Ok(true) {
             // The worker arrived as the wait was abandoned: pass it on.
-            self.station.free_worker(self.replica);
+            self.station.free_worker(self.replica, self.epoch);
         }
     }
 }
@@ -93,7 +120,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Station {
     /// A station of `replicas` × `workers` with per-replica queues of
     /// `queue_capacity` (`None`: unbounded); `rng` draws the load balancer's
-    /// random choices.
+    /// random choices; `outlier` ejects failing replicas.
     #[must_use]
     pub fn new(
         replicas: u32,
@@ -101,52 +128,118 @@ impl Station {
         queue_capacity: Option<u32>,
         load_balancer: LoadBalancer,
         rng: Stream,
+        outlier: Option<OutlierDetector>,
     ) -> Arc<Self> {
+        let n = replicas.max(1);
         Arc::new(Self {
-            replicas: (0..replicas.max(1)).map(|_| Mutex::new(Replica::default())).collect(),
+            replicas: (0..n).map(|_| Mutex::new(Replica::default())).collect(),
             workers: workers.max(1),
             queue_capacity,
             load_balancer,
             pick: Mutex::new((0, rng)),
+            outlier: outlier.map(|o| (o, Mutex::new(vec![HostHealth::default(); n as usize]))),
         })
     }
 
-    /// Admit a request: a replica by the load balancer, then a worker at
+    /// Admit a request `run_ns` after the load's start (the outlier
+    /// detector's clock): a replica by the load balancer, then a worker at
     /// once, or after waiting in the replica's queue.
     ///
     /// # Errors
-    /// [`QueueFull`] when every worker of the chosen replica is busy and its
-    /// queue is at capacity.
-    pub async fn admit(self: &Arc<Self>) -> Result<(Presence, Worker), QueueFull> {
-        let r = self.pick_replica();
-        let Some(slot) = self.replicas.get(r) else { return Err(QueueFull) };
-        let rx = {
+    /// [`Refused::QueueFull`] when every worker of the chosen replica is busy
+    /// and its queue is at capacity; [`Refused::Down`] when the replica is
+    /// down or crashes while the request waits.
+    pub async fn admit(self: &Arc<Self>, run_ns: u64) -> Result<(Presence, Worker), Refused> {
+        let r = self.pick_replica(run_ns);
+        let Some(slot) = self.replicas.get(r) else { return Err(Refused::QueueFull) };
+        let (rx, epoch) = {
             let mut rep = lock(slot);
+            if rep.down {
+                return Err(Refused::Down(r));
+            }
+            let epoch = rep.epoch;
             if rep.busy < self.workers {
                 rep.busy += 1;
                 rep.active += 1;
                 drop(rep);
-                return Ok((self.presence(r, 0), Worker { station: Arc::clone(self), replica: r }));
+                return Ok((self.presence(r, epoch, 0), Worker { station: Arc::clone(self), replica: r, epoch }));
             }
             if self.queue_capacity.is_some_and(|cap| rep.queue.len() as u64 >= u64::from(cap)) {
-                return Err(QueueFull);
+                return Err(Refused::QueueFull);
             }
             let (tx, rx) = oneshot::channel();
             rep.queue.push_back(tx);
             rep.active += 1;
-            rx
+            (rx, epoch)
         };
-        let presence = self.presence(r, self.queued());
-        let mut waiting = Waiting { rx, station: Arc::clone(self), replica: r, done: false };
+        let presence = self.presence(r, epoch, self.queued());
+        let mut waiting = Waiting { rx, station: Arc::clone(self), replica: r, epoch, done: false };
         // The sender is only dropped unsent when the station itself goes
         // away (shutdown): the request then holds no worker at all.
-        let handed = (&mut waiting.rx).await.is_ok();
+        let handed = (&mut waiting.rx).await;
         waiting.done = true;
-        if handed { Ok((presence, Worker { station: Arc::clone(self), replica: r })) } else { Err(QueueFull) }
+        match handed {
+            Ok(true) => Ok((presence, Worker { station: Arc::clone(self), replica: r, epoch })),
+            Ok(false) => Err(Refused::Down(r)),
+            Err(_) => Err(Refused::QueueFull),
+        }
     }
 
-    fn presence(self: &Arc<Self>, replica: usize, queue_seen: u64) -> Presence {
-        Presence { station: Arc::clone(self), replica, queue_seen }
+    fn presence(self: &Arc<Self>, replica: usize, epoch: u32, queue_seen: u64) -> Presence {
+        Presence { station: Arc::clone(self), replica, epoch, queue_seen }
+    }
+
+    /// Replicas behind the load balancer.
+    #[must_use]
+    pub fn replicas(&self) -> usize {
+        self.replicas.len()
+    }
+
+    /// Replica `r` goes down (`down`) or comes back up. Going down is a
+    /// crash: its queued requests fail now, its workers are freed, and the
+    /// requests it was serving fail when they next look ([`Presence::crashed`]).
+    pub fn set_down(&self, r: usize, down: bool) {
+        let Some(slot) = self.replicas.get(r) else { return };
+        let mut rep = lock(slot);
+        if down && !rep.down {
+            rep.epoch = rep.epoch.wrapping_add(1);
+            rep.busy = 0;
+            for tx in rep.queue.drain(..) {
+                // A request that went away meanwhile needs no answer.
+                let _ = tx.send(false);
+            }
+        }
+        rep.down = down;
+    }
+
+    /// Outlier detection sees replica `r`'s answer `outcome`, `run_ns` after
+    /// the load's start: errors in a row eject it, as the simulator's
+    /// `outlier_note` decides.
+    pub fn note(&self, r: usize, outcome: Outcome, run_ns: u64) {
+        let Some((rule, health)) = &self.outlier else { return };
+        let mut health = lock(health);
+        let Some(h) = health.get_mut(r) else { return };
+        let due = match outcome {
+            Outcome::Error => h.on_error(rule),
+            Outcome::Ok | Outcome::Degraded => {
+                h.on_success();
+                false
+            }
+            _ => return,
+        };
+        let ejected = health.iter().filter(|h| h.is_ejected()).count();
+        if due
+            && rule.may_eject(health.len(), ejected)
+            && let Some(h) = health.get_mut(r)
+        {
+            h.eject(run_ns, rule);
+        }
+    }
+
+    /// Replicas ejected now.
+    #[must_use]
+    pub fn ejected(&self) -> usize {
+        self.outlier.as_ref().map_or(0, |(_, health)| lock(health).iter().filter(|h| h.is_ejected()).count())
     }
 
     /// Requests waiting in every replica's queue.
@@ -167,13 +260,16 @@ impl Station {
         self.replicas.iter().map(|r| u64::from(lock(r).busy)).sum()
     }
 
-    /// Replica `r`'s worker is free: the oldest waiting request takes it, or
-    /// it becomes idle.
-    fn free_worker(&self, r: usize) {
+    /// Replica `r`'s worker, taken in `epoch`, is free: the oldest waiting
+    /// request takes it, or it becomes idle (a crash since freed it already).
+    fn free_worker(&self, r: usize, epoch: u32) {
         let Some(slot) = self.replicas.get(r) else { return };
         let mut rep = lock(slot);
+        if rep.epoch != epoch {
+            return;
+        }
         while let Some(tx) = rep.queue.pop_front() {
-            if tx.send(()).is_ok() {
+            if tx.send(true).is_ok() {
                 return;
             }
             // That request went away while it waited: the next one.
@@ -181,11 +277,15 @@ impl Station {
         rep.busy = rep.busy.saturating_sub(1);
     }
 
-    /// The load balancer's choice, as the simulator's `pick_replica`.
-    fn pick_replica(&self) -> usize {
+    /// The load balancer's choice, as the simulator's `pick_replica` (its
+    /// `pick_replica_dynamic` with outlier ejection).
+    fn pick_replica(&self, run_ns: u64) -> usize {
         let n = self.replicas.len();
         if n <= 1 {
             return 0;
+        }
+        if let Some((rule, health)) = &self.outlier {
+            return self.pick_healthy(rule, health, run_ns);
         }
         let mut pick = lock(&self.pick);
         let (rr, rng) = &mut *pick;
@@ -222,11 +322,47 @@ impl Station {
             }
         }
     }
+
+    /// The load balancer over the replicas not ejected (all of them when
+    /// every one is: Envoy's panic routing), after the sweeps due by `run_ns`
+    /// brought back the replicas whose ejection is over.
+    fn pick_healthy(&self, rule: &OutlierDetector, health: &Mutex<Vec<HostHealth>>, run_ns: u64) -> usize {
+        let eligible: Vec<u32> = {
+            let mut health = lock(health);
+            // The simulator sweeps every interval from the start; the last
+            // sweep due is the one that counts.
+            let swept_ns = run_ns / rule.interval_ns * rule.interval_ns;
+            for h in health.iter_mut() {
+                h.readmit(swept_ns);
+            }
+            let healthy = (0..health.len()).filter(|&o| health.get(o).is_some_and(|h| !h.is_ejected()));
+            let healthy: Vec<u32> = healthy.map(|o| o as u32).collect();
+            if healthy.is_empty() { (0..health.len() as u32).collect() } else { healthy }
+        };
+        let mut pick = lock(&self.pick);
+        let (rr, rng) = &mut *pick;
+        let active = |o: u32| self.replicas.get(o as usize).map_or(u32::MAX, |r| lock(r).active);
+        lb_choose(self.load_balancer, &eligible, rr, rng, active) as usize
+    }
+}
+
+impl Presence {
+    /// The replica the request is on.
+    #[must_use]
+    pub fn replica(&self) -> usize {
+        self.replica
+    }
+
+    /// Whether the replica crashed since the request joined it.
+    #[must_use]
+    pub fn crashed(&self) -> bool {
+        self.station.replicas.get(self.replica).is_some_and(|r| lock(r).epoch != self.epoch)
+    }
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        self.station.free_worker(self.replica);
+        self.station.free_worker(self.replica, self.epoch);
     }
 }
 
@@ -244,21 +380,21 @@ mod tests {
     use super::*;
 
     fn station(replicas: u32, workers: u32, cap: Option<u32>) -> Arc<Station> {
-        Station::new(replicas, workers, cap, LoadBalancer::RoundRobin, Stream::from_seed(1))
+        Station::new(replicas, workers, cap, LoadBalancer::RoundRobin, Stream::from_seed(1), None)
     }
 
     #[tokio::test]
     async fn full_queue_rejects_and_a_freed_worker_goes_to_the_oldest() {
         let s = station(1, 1, Some(1));
-        let first = s.admit().await;
+        let first = s.admit(0).await;
         assert!(first.is_ok());
         let s2 = Arc::clone(&s);
-        let waiting = tokio::spawn(async move { s2.admit().await.is_ok() });
+        let waiting = tokio::spawn(async move { s2.admit(0).await.is_ok() });
         // Let the second request reach the queue.
         while s.queued() == 0 {
             tokio::task::yield_now().await;
         }
-        assert_eq!(s.admit().await.err(), Some(QueueFull));
+        assert_eq!(s.admit(0).await.err(), Some(Refused::QueueFull));
         drop(first);
         assert_eq!(waiting.await.ok(), Some(true));
         assert_eq!((s.busy(), s.active(), s.queued()), (0, 0, 0));
@@ -267,9 +403,9 @@ mod tests {
     #[tokio::test]
     async fn an_abandoned_wait_leaks_nothing() {
         let s = station(1, 1, None);
-        let held = s.admit().await;
+        let held = s.admit(0).await;
         let s2 = Arc::clone(&s);
-        let waiter = tokio::spawn(async move { s2.admit().await.is_ok() });
+        let waiter = tokio::spawn(async move { s2.admit(0).await.is_ok() });
         while s.queued() == 0 {
             tokio::task::yield_now().await;
         }
@@ -282,7 +418,7 @@ mod tests {
     #[test]
     fn round_robin_takes_each_replica_in_turn() {
         let s = station(3, 1, None);
-        let picks: Vec<usize> = (0..6).map(|_| s.pick_replica()).collect();
+        let picks: Vec<usize> = (0..6).map(|_| s.pick_replica(0)).collect();
         assert_eq!(picks, vec![0, 1, 2, 0, 1, 2]);
     }
 }

@@ -87,10 +87,12 @@ pub struct Node {
     pub rate_limit: Option<engine::model::RateLimit>,
     /// Handlers, the default one first.
     pub handlers: Vec<Handler>,
-    /// The error bursts and latency faults scheduled on it.
+    /// The faults scheduled on it.
     pub faults: crate::faults::NodeFaults,
     /// A broker's settings, subscriptions and outages.
     pub broker: Option<crate::broker::BrokerSpec>,
+    /// Outlier ejection of its replicas by its load balancer.
+    pub outlier_ejection: Option<engine::model::OutlierEjection>,
 }
 
 impl Node {
@@ -109,6 +111,8 @@ impl Node {
 pub struct Topology {
     /// Nodes in design order.
     pub nodes: Vec<Node>,
+    /// The faults scheduled on each call edge that has any, by edge id.
+    pub edge_faults: BTreeMap<String, crate::faults::NodeFaults>,
 }
 
 impl Topology {
@@ -181,9 +185,17 @@ impl Topology {
                 handlers,
                 faults: crate::faults::NodeFaults::of(design, &n.id),
                 broker: crate::broker::BrokerSpec::of(design, n, &by_id)?,
+                outlier_ejection: n.policies.outlier_ejection.clone(),
             });
         }
-        Ok(Self { nodes })
+        let edge_faults = design
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Call)
+            .map(|e| (e.id.clone(), crate::faults::NodeFaults::of_edge(design, &e.id)))
+            .filter(|(_, f)| !f.is_empty())
+            .collect();
+        Ok(Self { nodes, edge_faults })
     }
 
     /// The index of the node with this id.
@@ -284,14 +296,11 @@ fn steps(
 pub enum Missing {
     /// A service registry node.
     Registry,
-    /// A node's outlier ejection.
-    OutlierEjection,
     /// A node's autoscaling.
     Autoscaling,
     /// A node's service discovery.
     Discovery,
-    /// A fault of the schedule other than an error burst or a latency
-    /// fault on a node, or an outage of a broker.
+    /// A fault on an event or subscription edge.
     Fault,
 }
 
@@ -301,11 +310,10 @@ impl Missing {
     pub fn english(self) -> &'static str {
         match self {
             Self::Registry => "service registries are not emulated yet",
-            Self::OutlierEjection => "outlier ejection is not emulated yet",
             Self::Autoscaling => "autoscaling is not emulated yet",
             Self::Discovery => "service discovery is not emulated yet",
             Self::Fault => {
-                "outages of replicas, partitions and faults on edges are not emulated yet (error bursts and latency on nodes, and broker outages, are)"
+                "faults on event or subscription edges are not emulated yet (outages, partitions, error bursts and latency on nodes and call edges, and broker outages, are)"
             }
         }
     }
@@ -330,9 +338,6 @@ pub fn refusals(design: &Design) -> Vec<Refusal> {
         let at = format!("nodes[{}]", n.id);
         if n.kind == NodeKind::Registry {
             add(at.clone(), Missing::Registry);
-        }
-        if n.policies.outlier_ejection.is_some() {
-            add(format!("{at}.policies.outlier_ejection"), Missing::OutlierEjection);
         }
         if n.policies.autoscaling.is_some() {
             add(format!("{at}.policies.autoscaling"), Missing::Autoscaling);

@@ -45,8 +45,8 @@ fn an_error_burst_and_a_latency_fault_act_in_their_windows() {
 fn faults_the_emulator_does_not_run_are_refused_by_name() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/faults.json");
     let mut design = engine::model::format::load(&path).unwrap();
-    design.faults[0].fault = engine::model::FaultKind::Outage { replicas: None };
+    design.faults[0].fault = engine::model::FaultKind::BrokerOutage { lose_messages: false };
     let refused = emulator::not_emulated(&design);
     assert_eq!(refused.len(), 1, "{refused:?}");
-    assert!(refused[0].starts_with("faults[burst]: outages"), "{refused:?}");
+    assert!(refused[0].starts_with("faults[burst]: broker outages"), "{refused:?}");
 }

@@ -15,7 +15,8 @@
 //! | [`TokenBucket`] | `try_acquire(now_ns)` | admit or refuse; when the next token is due |
 //! | [`Bulkhead`] | `try_acquire`, `release` | a permit for one more try in flight, or refuse |
 //! | [`Timeouts`] | `call_deadline_ns(start_ns)`, `try_deadline_ns(start_ns)` | the instants at which a call or a try is given up |
-//! | [`FaultEffect`] | `add_errors(p)`, `add_latency(added_ns, factor)` | the failure probability and the delay stretch of the faults active together |
+//! | [`FaultEffect`] | `add_errors(p)`, `add_latency(added_ns, factor)`, `add_outage(replicas)`, `add_partition(hang)` | the failure probability, the delay stretch, the replicas down and the edge's [`Gate`] of the faults active together |
+//! | [`lb_choose`] | `(lb, eligible, rr, rng, active)` | the replica a load balancer picks among those eligible |
 //! | [`backlog_layout`], [`has_room`], [`next_subscription`], [`delivery_fate`] | a broker's mode, a backlog's length, its subscriptions' free slots, a delivery's end | its backlogs, whether a message fits, which subscription gets it, whether it is consumed, redelivered or dead-lettered |
 //! | [`OutlierDetector`], [`HostHealth`] | `on_error`, `on_success`, `may_eject`, `eject(now_ns)`, `readmit(now_ns)` | which host to eject, for how long, and when it comes back |
 //!
@@ -26,6 +27,7 @@ mod broker;
 mod bulkhead;
 mod circuit_breaker;
 mod fault_effect;
+mod load_balancer;
 mod outlier;
 mod rate_limiter;
 mod retry;
@@ -35,7 +37,8 @@ mod timeout;
 pub use broker::{DeliveryFate, backlog_layout, delivery_fate, has_room, next_subscription};
 pub use bulkhead::Bulkhead;
 pub use circuit_breaker::{BreakerConfig, BreakerDecision, BreakerState, CircuitBreaker};
-pub use fault_effect::{FaultEffect, stretch};
+pub use fault_effect::{FaultEffect, Gate, stretch};
+pub use load_balancer::choose as lb_choose;
 pub use outlier::{HostHealth, OutlierDetector};
 pub use rate_limiter::TokenBucket;
 pub use retry::{BackoffPolicy, RETRY_ERROR, RETRY_REJECTED, RETRY_TIMEOUT, RetryDecision, RetryPolicy, retry_class};

@@ -16,6 +16,7 @@
 use crate::message::Message;
 use crate::model::{Design, FaultKind, Outcome, PartitionMode};
 
+pub(crate) use crate::policy::Gate;
 use crate::policy::{FaultEffect, stretch};
 use crate::sampling::{Stream, ms_to_ns, s_to_ns};
 use crate::sim::core::event_queue::Kind;
@@ -163,29 +164,15 @@ impl NodeFx {
 #[derive(Clone, Debug)]
 pub(crate) struct EdgeFx {
     pub rng: Stream,
-    pub error_p: f64,
-    pub added_ns: u64,
-    pub factor: f64,
-    /// `Some(hang)` while partitioned.
-    pub partition: Option<bool>,
+    /// The active faults folded (errors, latency, partition).
+    pub effect: FaultEffect,
     pub active: Vec<u32>,
 }
 
 impl EdgeFx {
     pub fn new(rng: Stream) -> Self {
-        Self { rng, error_p: 0.0, added_ns: 0, factor: 1.0, partition: None, active: Vec::new() }
+        Self { rng, effect: FaultEffect::new(0.0), active: Vec::new() }
     }
-}
-
-/// What an edge does to a request crossing it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Gate {
-    /// It crosses, after this delay.
-    Pass(u64),
-    /// Refused at once (connection refused, injected abort).
-    Refuse,
-    /// Swallowed: no answer ever comes.
-    Hang,
 }
 
 impl Simulation {
@@ -193,18 +180,12 @@ impl Simulation {
     pub(crate) fn edge_gate(&mut self, edge: u32, d: u64) -> Gate {
         let fx = &mut self.edge_fx[edge as usize];
         let u = fx.rng.unit();
-        match fx.partition {
-            Some(true) => Gate::Hang,
-            Some(false) => Gate::Refuse,
-            None if u < fx.error_p => Gate::Refuse,
-            None => Gate::Pass(stretch(d, fx.factor, fx.added_ns)),
-        }
+        fx.effect.gate(u, d)
     }
 
     /// A faulted edge's transfer time.
     pub(crate) fn edge_delay(&self, edge: u32, d: u64) -> u64 {
-        let fx = &self.edge_fx[edge as usize];
-        stretch(d, fx.factor, fx.added_ns)
+        self.edge_fx[edge as usize].effect.stretch(d)
     }
 
     /// A faulted node's service time.
@@ -255,34 +236,31 @@ impl Simulation {
     fn apply_edge_faults(&mut self, e: usize) {
         let faults = &self.plan.faults;
         let fx = &mut self.edge_fx[e];
-        let (mut combined, mut partition) = (FaultEffect::new(0.0), None);
+        let mut combined = FaultEffect::new(0.0);
         for &a in &fx.active {
             match faults.get(a as usize).map(|f| f.kind) {
                 Some(PFaultKind::Errors(p)) => combined.add_errors(p),
                 Some(PFaultKind::Latency { added_ns, factor: k }) => combined.add_latency(added_ns, k),
-                Some(PFaultKind::Partition { hang }) => partition = Some(partition.unwrap_or(false) || hang),
+                Some(PFaultKind::Partition { hang }) => combined.add_partition(hang),
                 _ => {}
             }
         }
-        fx.error_p = combined.error_p();
-        fx.added_ns = combined.added_ns;
-        fx.factor = combined.factor;
-        fx.partition = partition;
+        fx.effect = combined;
     }
 
     fn apply_node_faults(&mut self, n: usize) {
         let faults = &self.plan.faults;
         let fx = &mut self.node_fx[n];
-        let (mut combined, mut down, mut broker_down, mut lose) = (FaultEffect::new(fx.base_p), 0u32, false, false);
+        let (mut combined, mut broker_down, mut lose) = (FaultEffect::new(fx.base_p), false, false);
         for &a in &fx.active {
             match faults.get(a as usize).map(|f| f.kind) {
                 Some(PFaultKind::Errors(p)) => combined.add_errors(p),
                 Some(PFaultKind::Latency { added_ns, factor: k }) => combined.add_latency(added_ns, k),
-                Some(PFaultKind::Outage(k)) => down = down.max(k.unwrap_or(u32::MAX)),
+                Some(PFaultKind::Outage(k)) => combined.add_outage(k),
                 Some(PFaultKind::BrokerOutage { lose: l }) => {
                     broker_down = true;
                     lose |= l;
-                    down = u32::MAX;
+                    combined.add_outage(None);
                 }
                 _ => {}
             }
@@ -290,15 +268,14 @@ impl Simulation {
         fx.error_p = combined.error_p();
         fx.added_ns = combined.added_ns;
         fx.factor = combined.factor;
-        fx.down = down;
+        fx.down = combined.down;
         let was_broker_down = fx.broker_down;
         fx.broker_down = broker_down;
         let node = &self.plan.nodes[n];
         let (first, slots, broker) = (node.first_replica, node.replicas, node.broker);
-        let k = down.min(slots);
         for o in 0..slots {
             let r = (first + o) as usize;
-            let should = o < k;
+            let should = combined.replica_down(o, slots);
             let was = self.replicas[r].down;
             self.replicas[r].down = should;
             if should && !was {

@@ -92,7 +92,8 @@ impl NodePolState {
 
 /// The load balancer's choice among `eligible` replica offsets (ascending)
 /// of the node whose replicas start at `first`; `rr` is the rotation state.
-/// With no eligible replica, offset 0.
+/// With no eligible replica, offset 0 (the engine's shared
+/// [`crate::policy::lb_choose`] over the replicas' requests in flight).
 pub(crate) fn lb_choose(
     lb: LoadBalancer,
     eligible: &[u32],
@@ -101,40 +102,9 @@ pub(crate) fn lb_choose(
     replicas: &[Replica],
     first: u32,
 ) -> u32 {
-    let k = eligible.len();
-    if k <= 1 {
-        return eligible.first().copied().unwrap_or(0);
-    }
-    let active = |o: u32| replicas.get((first + o) as usize).map_or(u32::MAX, |r| r.active);
-    match lb {
-        LoadBalancer::RoundRobin => {
-            // The next eligible slot after the last one used.
-            let pick = eligible.iter().copied().find(|&o| o >= *rr).unwrap_or(eligible[0]);
-            *rr = pick + 1;
-            pick
-        }
-        LoadBalancer::Random => eligible[rng.index(k)],
-        LoadBalancer::LeastOutstanding => {
-            let start = (*rr as usize) % k;
-            *rr = rr.wrapping_add(1);
-            let mut best = eligible[start];
-            let mut best_active = u32::MAX;
-            for j in 0..k {
-                let o = eligible[(start + j) % k];
-                let a = active(o);
-                if a < best_active {
-                    best_active = a;
-                    best = o;
-                }
-            }
-            best
-        }
-        LoadBalancer::PowerOfTwo => {
-            let a = eligible[rng.index(k)];
-            let b = eligible[rng.index(k)];
-            if active(b) < active(a) { b } else { a }
-        }
-    }
+    crate::policy::lb_choose(lb, eligible, rr, rng, |o| {
+        replicas.get((first + o) as usize).map_or(u32::MAX, |r| r.active)
+    })
 }
 
 impl Simulation {
