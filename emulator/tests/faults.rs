@@ -43,10 +43,15 @@ fn an_error_burst_and_a_latency_fault_act_in_their_windows() {
 
 #[test]
 fn faults_the_emulator_does_not_run_are_refused_by_name() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/faults.json");
+    // A fault on an event edge: the publish is not a call, so no fault gate
+    // applies to it yet.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/events.json");
     let mut design = engine::model::format::load(&path).unwrap();
-    design.faults[0].fault = engine::model::FaultKind::BrokerOutage { lose_messages: false };
+    let faults = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/faults.json");
+    let mut fault = engine::model::format::load(&faults).unwrap().faults.remove(1);
+    fault.target = "api-bus".to_owned();
+    design.faults.push(fault);
     let refused = emulator::not_emulated(&design);
     assert_eq!(refused.len(), 1, "{refused:?}");
-    assert!(refused[0].starts_with("faults[burst]: broker outages"), "{refused:?}");
+    assert!(refused[0].starts_with("faults[slow]: faults on event or subscription edges"), "{refused:?}");
 }
