@@ -92,9 +92,9 @@ fn emulate_compares_with_the_simulation_and_gates_on_the_difference() {
 fn what_is_not_emulated_is_refused_with_its_place() {
     let mut doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixture("errors.json")).unwrap()).unwrap();
-    doc["nodes"][1]["policies"] = serde_json::json!({"outlier_ejection":
-        {"consecutive_errors": 5, "interval_s": 10.0, "base_ejection_s": 30.0, "max_ejection_percent": 50.0}});
-    let path = tmp("outlier.json");
+    doc["nodes"][1]["policies"] = serde_json::json!({"autoscaling":
+        {"min_replicas": 1, "max_replicas": 4, "target_utilization": 0.6, "cold_start_s": 5.0}});
+    let path = tmp("autoscaling.json");
     std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     let (code, _) = cli(&["emulate", path.to_str().unwrap(), "--quiet"]);
     assert_eq!(code, 2);
@@ -102,6 +102,6 @@ fn what_is_not_emulated_is_refused_with_its_place() {
     let design = engine::model::format::load(&path).unwrap();
     assert_eq!(
         emulator::not_emulated(&design),
-        vec!["nodes[backend].policies.outlier_ejection: outlier ejection is not emulated yet"]
+        vec!["nodes[backend].policies.autoscaling: autoscaling is not emulated yet"]
     );
 }
