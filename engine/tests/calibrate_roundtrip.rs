@@ -30,7 +30,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use engine::calibrate::{Calibration, Calibrator};
-use engine::model::{Design, Distribution, DiscoveryMode, EdgeKind, NodeKind};
+use engine::model::{Design, DiscoveryMode, Distribution, EdgeKind, NodeKind};
 use engine::sim::{RunControl, RunOptions};
 
 const Z_P99: f64 = 2.326_347_874_040_841;
@@ -72,8 +72,11 @@ fn calibrate(design: &Design, opts: &RunOptions) -> (engine::sim::report::Report
 }
 
 fn name_of(d: &Design, id: &str) -> String {
-    d.node(id).map(|n| n.name.clone()).unwrap_or_else(|| panic!("node {id}"))
+    d.node(id).map_or_else(|| panic!("node {id}"), |n| n.name.clone())
 }
+
+/// Each caller operation's steps as (callee, kind, order), by node name.
+type Steps = BTreeMap<(String, Option<String>), Vec<(String, EdgeKind, u32)>>;
 
 /// An edge as (from, to, kind, caller's operation) by node name.
 type Ends = (String, String, EdgeKind, Option<String>);
@@ -156,7 +159,10 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
                 assert!(r.max_attempts >= 2 && r.max_attempts <= w.max_attempts, "{name}: {from} → {to} tries");
                 assert_eq!(r.backoff.is_some(), w.backoff.is_some(), "{name}: {from} → {to} backoff");
                 assert!(listed(&c, &format!("edges[{}].policy.retries", g.id), "not the configured limit"));
-                let (want_t, got_t) = (e.policy.as_ref().and_then(|p| p.per_try_timeout_ms), g.policy.as_ref().and_then(|p| p.per_try_timeout_ms));
+                let (want_t, got_t) = (
+                    e.policy.as_ref().and_then(|p| p.per_try_timeout_ms),
+                    g.policy.as_ref().and_then(|p| p.per_try_timeout_ms),
+                );
                 if let (Some(w), Some(t)) = (want_t, got_t) {
                     assert!((t / w - 1.0).abs() < 0.01, "{name}: {from} → {to} per-try timeout {t} vs {w} ms");
                 }
@@ -177,7 +183,9 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
         let miss = design.node(&e.from).and_then(|n| n.cache.as_ref()).map_or(1.0, |c| 1.0 - c.hit_ratio);
         // A weighted branch is taken with its weight's share of its group.
         let share = e.branch.as_ref().map_or(1.0, |b| {
-            let group = design.edges.iter().filter_map(|x| x.branch.as_ref().filter(|y| x.from == e.from && x.operation == e.operation && y.group == b.group));
+            let group = design.edges.iter().filter_map(|x| {
+                x.branch.as_ref().filter(|y| x.from == e.from && x.operation == e.operation && y.group == b.group)
+            });
             b.weight / group.map(|y| y.weight).sum::<f64>()
         });
         let p = e.probability * miss * share;
@@ -190,10 +198,14 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
     }
 
     // Order among each caller's steps: the design's order relation is kept.
-    let orders = |d: &Design| -> BTreeMap<(String, Option<String>), Vec<(String, EdgeKind, u32)>> {
+    let orders = |d: &Design| -> Steps {
         let mut out: BTreeMap<_, Vec<_>> = BTreeMap::new();
         for e in d.edges.iter().filter(|e| e.kind != EdgeKind::Subscription) {
-            out.entry((name_of(d, &e.from), e.operation.clone())).or_default().push((name_of(d, &e.to), e.kind, e.order));
+            out.entry((name_of(d, &e.from), e.operation.clone())).or_default().push((
+                name_of(d, &e.to),
+                e.kind,
+                e.order,
+            ));
         }
         out
     };
@@ -203,7 +215,11 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
         let order_of = |to: &str, kind| g.iter().find(|s| s.0 == to && s.1 == kind).map(|s| s.2).unwrap();
         for a in steps {
             for b in steps {
-                assert_eq!(a.2.cmp(&b.2), order_of(&a.0, a.1).cmp(&order_of(&b.0, b.1)), "{name}: {caller:?}: {a:?} vs {b:?}");
+                assert_eq!(
+                    a.2.cmp(&b.2),
+                    order_of(&a.0, a.1).cmp(&order_of(&b.0, b.1)),
+                    "{name}: {caller:?}: {a:?} vs {b:?}"
+                );
             }
         }
     }
@@ -222,7 +238,11 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
         let registry = d.registry.as_deref().map(|r| name_of(&design, r));
         assert_eq!(gd.registry.as_deref().map(|r| name_of(got, r)), registry, "{name}: {} registry", n.id);
         // The shortest gap between lookups is the lifetime plus the wait for the next call.
-        assert!(gd.cache_ttl_s >= d.cache_ttl_s && gd.cache_ttl_s <= d.cache_ttl_s + 0.5, "{name}: ttl {}", gd.cache_ttl_s);
+        assert!(
+            gd.cache_ttl_s >= d.cache_ttl_s && gd.cache_ttl_s <= d.cache_ttl_s + 0.5,
+            "{name}: ttl {}",
+            gd.cache_ttl_s
+        );
         assert!(listed(&c, &format!("nodes[{}].discovery.health_check", g.id), "not in traces"));
     }
 
@@ -247,7 +267,12 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
         for (q, want, got_ms) in [(0.5, p50_ms, f.p50_ms), (0.99, p99_ms, f.p99_ms)] {
             let tol = 0.05f64.max(3.0 * quantile_rel_se(q, sigma, s.visits));
             let rel = (got_ms / want - 1.0).abs();
-            assert!(rel <= tol, "{name}: {} {:?} q{q}: {got_ms:.3} vs {want} ms ({rel:.3} > {tol:.3})", s.service, s.operation);
+            assert!(
+                rel <= tol,
+                "{name}: {} {:?} q{q}: {got_ms:.3} vs {want} ms ({rel:.3} > {tol:.3})",
+                s.service,
+                s.operation
+            );
         }
     }
 
@@ -333,7 +358,8 @@ fn invented_capacity_is_a_placeholder_and_a_measured_time_is_not() {
     let design = load("ecommerce-checkout");
     // A new design: every service's capacity is invented, so each is marked.
     let fresh = calibrated_into(&design, None);
-    let services: Vec<&str> = fresh.nodes.iter().filter(|n| n.kind != NodeKind::Client).map(|n| n.id.as_str()).collect();
+    let services: Vec<&str> =
+        fresh.nodes.iter().filter(|n| n.kind != NodeKind::Client).map(|n| n.id.as_str()).collect();
     assert!(!services.is_empty());
     for id in &services {
         assert!(fresh.placeholders.contains(&format!("nodes[{id}].capacity")), "{id}: {:?}", fresh.placeholders);

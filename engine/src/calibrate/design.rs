@@ -235,7 +235,10 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             update(&mut edge.parallel_group, group, &format!("edges[{}].parallel_group", edge.id), &mut changes);
         }
         match kind {
-            StepKind::Delivery => not_inferred.push(format!("edges[{}].subscription: concurrency, max_deliveries and redelivery_delay_ms are not in traces", edge.id)),
+            StepKind::Delivery => not_inferred.push(format!(
+                "edges[{}].subscription: concurrency, max_deliveries and redelivery_delay_ms are not in traces",
+                edge.id
+            )),
             StepKind::Call => super::retries::apply(edge, e, &mut changes, &mut not_inferred),
             StepKind::Signal => {
                 signal(edge, e, store, &mut changes, &mut not_inferred);
@@ -319,7 +322,10 @@ fn signal(edge: &mut Edge, e: &EdgeObs, store: &Store, changes: &mut Vec<String>
     } else if e.failed_sender_failed > 0 {
         update(&mut edge.robust, false, &format!("edges[{id}].robust"), changes);
     } else {
-        not_inferred.push(format!("edges[{id}].robust: no receiver failed in the traces, so send and send_robust look alike; kept {}", edge.robust));
+        not_inferred.push(format!(
+            "edges[{id}].robust: no receiver failed in the traces, so send and send_robust look alike; kept {}",
+            edge.robust
+        ));
     }
 }
 
@@ -460,9 +466,9 @@ fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
         for (g, members) in ordered.iter().enumerate() {
             // Steps never taken together at the same rank are alternatives of one stage (weighted branches).
             let alternative = g > 0
-                && ordered.get(g - 1).is_some_and(|prev| {
-                    (min_rank(prev) - min_rank(members)).abs() < 1e-9 && !together(prev, members)
-                });
+                && ordered
+                    .get(g - 1)
+                    .is_some_and(|prev| (min_rank(prev) - min_rank(members)).abs() < 1e-9 && !together(prev, members));
             if !alternative {
                 order_no += 1;
             }

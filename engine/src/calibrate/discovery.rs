@@ -32,7 +32,8 @@ pub fn apply(
         let name = store.name(service);
         // A Eureka client asks for the application's name in capitals.
         let Some(node) = design.nodes.iter().find(|n| n.id == name || n.name.eq_ignore_ascii_case(name)) else {
-            not_inferred.push(format!("{name}: looked up at {registry_id} but never seen serving; its discovery is not set"));
+            not_inferred
+                .push(format!("{name}: looked up at {registry_id} but never seen serving; its discovery is not set"));
             continue;
         };
         l.starts_ns.sort_unstable();
@@ -58,9 +59,12 @@ pub fn apply(
         }
         if node.discovery.as_ref() != Some(&d) {
             let was: Option<&Discovery> = node.discovery.as_ref();
-            changes.push(format!("nodes[{node_id}].discovery: {was:?} → {d:?} (its callers look it up at {registry_id})"));
+            changes
+                .push(format!("nodes[{node_id}].discovery: {was:?} → {d:?} (its callers look it up at {registry_id})"));
             node.discovery = Some(d);
         }
-        not_inferred.push(format!("nodes[{node_id}].discovery.health_check, on_registry_failure, dead_instance: not in traces"));
+        not_inferred.push(format!(
+            "nodes[{node_id}].discovery.health_check, on_registry_failure, dead_instance: not in traces"
+        ));
     }
 }

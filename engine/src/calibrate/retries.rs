@@ -47,7 +47,9 @@ pub fn apply(edge: &mut Edge, e: &mut EdgeObs, changes: &mut Vec<String>, not_in
     }
     not_inferred.push(format!("edges[{id}].policy.retries: max_attempts is the most tries seen, not the configured limit; retry_on, jitter and budget_ratio are not in traces"));
     if edge.policy.as_ref().is_some_and(|p: &CallPolicy| p.timeout_ms.is_none()) {
-        not_inferred.push(format!("edges[{id}].policy.timeout_ms: an overall deadline is not told apart from the tries' in traces"));
+        not_inferred.push(format!(
+            "edges[{id}].policy.timeout_ms: an overall deadline is not told apart from the tries' in traces"
+        ));
     }
 }
 

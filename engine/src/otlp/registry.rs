@@ -9,6 +9,9 @@
 //! ZooKeeper's clients speak gRPC or their own protocol and are not
 //! recognised.
 
+/// Paths under which registries list a service's instances.
+const PREFIXES: [&str; 4] = ["/v1/health/service/", "/v1/catalog/service/", "/eureka/apps/", "/eureka/v2/apps/"];
+
 /// The URL a client of a `preset` registry (`consul`, `eureka`; others are
 /// asked the Consul way) at `host` fetches `service`'s instances from.
 #[must_use]
@@ -26,7 +29,6 @@ pub fn looked_up_service(url: &str) -> Option<&str> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let path = rest.find('/').and_then(|i| rest.get(i..))?;
     let path = path.split(['?', '#']).next().unwrap_or(path);
-    const PREFIXES: [&str; 4] = ["/v1/health/service/", "/v1/catalog/service/", "/eureka/apps/", "/eureka/v2/apps/"];
     let name = PREFIXES.iter().find_map(|p| path.strip_prefix(p))?;
     let name = name.trim_end_matches('/');
     (!name.is_empty() && !name.contains('/')).then_some(name)

@@ -116,8 +116,7 @@ impl Keeper {
     /// a delivery published by another delivery waits for that one.
     fn attach_deliveries(&mut self) {
         // Serial → (kept trace, offset of its spans in that trace).
-        let mut at: BTreeMap<u32, (usize, u32)> =
-            self.serials.iter().enumerate().map(|(i, &s)| (s, (i, 0))).collect();
+        let mut at: BTreeMap<u32, (usize, u32)> = self.serials.iter().enumerate().map(|(i, &s)| (s, (i, 0))).collect();
         let mut pending = std::mem::take(&mut self.deliveries);
         loop {
             let before = pending.len();
@@ -127,7 +126,11 @@ impl Keeper {
                 let Some(done) = self.kept.get_mut(trace) else { return false };
                 let base = u32::try_from(done.spans.len()).unwrap_or(NONE);
                 for s in spans {
-                    let parent = if s.parent == NONE { offset.saturating_add(publish_span) } else { base.saturating_add(s.parent) };
+                    let parent = if s.parent == NONE {
+                        offset.saturating_add(publish_span)
+                    } else {
+                        base.saturating_add(s.parent)
+                    };
                     done.spans.push(SpanRec { parent, ..*s });
                 }
                 at.insert(*serial, (trace, base));

@@ -77,11 +77,8 @@ pub fn to_otlp_spans(sampled: &SampledTraces, design: &Design, seed: u64) -> Vec
             to.and_then(|to| nodes_by_id.get(to)).map(|n| n.name.as_str())
         })
         .collect();
-    let edge_signals: Vec<Option<&str>> = sampled
-        .edge_ids
-        .iter()
-        .map(|id| edges_by_id.get(id.as_str()).and_then(|e| e.signal.as_deref()))
-        .collect();
+    let edge_signals: Vec<Option<&str>> =
+        sampled.edge_ids.iter().map(|id| edges_by_id.get(id.as_str()).and_then(|e| e.signal.as_deref())).collect();
     let workload_ops: Vec<Option<&str>> = sampled
         .workloads
         .iter()
@@ -94,7 +91,8 @@ pub fn to_otlp_spans(sampled: &SampledTraces, design: &Design, seed: u64) -> Vec
         trace_id[8..].copy_from_slice(&(ordinal as u64 + 1).to_be_bytes());
         let entry_op = workload_ops.get(trace.workload as usize).copied().flatten();
         for (i, s) in trace.spans.iter().enumerate() {
-            let ctx = Ctx { trace_id, spans: &trace.spans, nodes: &nodes, signals: &edge_signals, targets: &edge_targets };
+            let ctx =
+                Ctx { trace_id, spans: &trace.spans, nodes: &nodes, signals: &edge_signals, targets: &edge_targets };
             let op = match s.edge {
                 Some(e) => edge_ops.get(e as usize).copied().flatten(),
                 None => entry_op,
@@ -219,8 +217,13 @@ impl Ctx<'_> {
                 else {
                     return;
                 };
-                let mut client =
-                    self.span(outer_id(i), parent, process.name, OtelKind::Client, (s.call_ns, s.back_ns.max(s.end_ns)));
+                let mut client = self.span(
+                    outer_id(i),
+                    parent,
+                    process.name,
+                    OtelKind::Client,
+                    (s.call_ns, s.back_ns.max(s.end_ns)),
+                );
                 "GET".clone_into(&mut client.name);
                 client.attributes = vec![
                     ("http.request.method".to_owned(), AttrValue::Str("GET".to_owned())),
