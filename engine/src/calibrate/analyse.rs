@@ -1,11 +1,15 @@
 //! From spans to what they show: the visits of each service and operation
-//! (SERVER, CONSUMER and root spans) with their own time (duration minus the
-//! union of their children's intervals), the calls and publishes each visit
-//! makes (CLIENT and PRODUCER children; the callee is the CLIENT span's
-//! SERVER child, else its `peer.service`), how often and in which order
-//! (children that overlap in time run in parallel), the network time of a
-//! call (the CLIENT span's duration minus its SERVER span's), subscriptions
-//! (CONSUMER spans under a PRODUCER span) and the root visits per second.
+//! (SERVER, CONSUMER and root spans, and INTERNAL spans naming a signal
+//! receiver in `code.function.name`) with their own time (duration minus the
+//! union of their children's intervals), the calls, publishes and signals
+//! each visit makes (CLIENT, PRODUCER and receiver children; the callee is
+//! the CLIENT span's SERVER child, else its `peer.service`), how often and in
+//! which order (children that overlap in time run in parallel), the network
+//! time of a call (the CLIENT span's duration minus its SERVER span's),
+//! retries (a CLIENT span to the callee a failed one went to, after it: one
+//! call, one more try), subscriptions (CONSUMER spans under a PRODUCER span),
+//! registry lookups (CLIENT spans asking a registry for a service's
+//! instances, see [`crate::otlp::registry`]) and the root visits per second.
 
 use std::collections::BTreeMap;
 
@@ -27,6 +31,8 @@ pub enum StepKind {
     Publish,
     /// A CONSUMER span under a PRODUCER span: a delivery.
     Delivery,
+    /// An INTERNAL span naming a receiver: an in-process signal.
+    Signal,
 }
 
 /// An edge between two (service, operation) pairs.
@@ -58,6 +64,27 @@ pub struct EdgeObs {
     pub rank_sum: u64,
     /// `db.system` of its CLIENT spans, when said.
     pub db_system: Option<u32>,
+    /// Most tries of one call (1 without retries).
+    pub max_tries: u32,
+    /// Tries after a failed one.
+    pub retries: u64,
+    /// Time from a failed try's end to the next try's start, ms, by retry (first retry first).
+    pub backoff_ms: [Vec<f64>; 2],
+    /// Durations of the tries that failed, ms (a per-try timeout shows as their common longest).
+    pub failed_try_ms: Vec<f64>,
+    /// A signal's name (the INTERNAL span's name).
+    pub signal: Option<u32>,
+    /// Failed receivers whose sender went on without failing (`send_robust`).
+    pub failed_sender_ok: u64,
+    /// Failed receivers whose sender failed too (`send`, or another failure).
+    pub failed_sender_failed: u64,
+}
+
+/// What was seen of one caller's lookups of one service at one registry.
+#[derive(Debug, Default)]
+pub struct LookupObs {
+    /// Lookup start times, ns.
+    pub starts_ns: Vec<u64>,
 }
 
 /// Everything the spans show.
@@ -75,6 +102,8 @@ pub struct Observed {
     pub traces: u64,
     /// CLIENT spans whose callee is unknown (no SERVER child, no `peer.service`).
     pub unknown_callees: u64,
+    /// Registry lookups by (caller service, registry, looked-up service).
+    pub lookups: BTreeMap<(u32, u32, u32), LookupObs>,
 }
 
 /// Analyse `store` (its spans are reordered).
@@ -109,29 +138,59 @@ fn one_trace(spans: &[Compact], obs: &mut Observed) {
     };
     for (i, s) in spans.iter().enumerate() {
         let is_root = find(s.parent_id).is_none();
-        let is_visit = is_root || matches!(s.kind, SpanKind::Server | SpanKind::Consumer);
+        let receiver = s.kind == SpanKind::Internal && s.function != NONE;
+        let is_visit = is_root || receiver || matches!(s.kind, SpanKind::Server | SpanKind::Consumer);
         if !is_visit {
             continue;
         }
-        let key = (s.service, s.op);
+        let key = if receiver { (s.function, NONE) } else { (s.service, s.op) };
         let dur_ns = s.end_ns - s.start_ns;
-        // The steps: CLIENT and PRODUCER children of the same service.
+        // The steps: CLIENT, PRODUCER and receiver children.
         let mut steps: Vec<(EdgeKey, u64, u64)> = Vec::new();
         let mut intervals: Vec<(u64, u64)> = Vec::new();
+        // Per edge: its last step (index in `steps`), that try's end, whether it failed, and the tries so far.
+        let mut last: BTreeMap<EdgeKey, (usize, u64, bool, u32)> = BTreeMap::new();
         for c in kids(i).filter_map(|c| spans.get(c)) {
             intervals.push((c.start_ns.max(s.start_ns), c.end_ns.min(s.end_ns)));
             let callee = match c.kind {
+                SpanKind::Client if c.looked_up != NONE && c.label != NONE => {
+                    let l = obs.lookups.entry((key.0, c.label, c.looked_up)).or_default();
+                    l.starts_ns.push(c.start_ns);
+                    // A registry is not traced: what its client waits is its time.
+                    let o = obs.ops.entry((c.label, NONE)).or_default();
+                    o.visits += 1;
+                    o.errors += u64::from(c.error);
+                    o.busy_ns += u128::from(c.end_ns - c.start_ns);
+                    o.own_ms.push((c.end_ns - c.start_ns) as f64 / 1e6);
+                    None
+                }
                 SpanKind::Client => {
                     let server = kids_of(spans, &children, c).find(|k| k.kind == SpanKind::Server);
                     if let Some(server) = server {
                         let network = (c.end_ns - c.start_ns).saturating_sub(server.end_ns - server.start_ns);
-                        Some(((server.service, server.op), StepKind::Call, Some(network), c.db_system))
+                        // A try given up on ends early on both sides: its difference is no network time.
+                        let network = (!c.error).then_some(network);
+                        Some(((server.service, server.op), StepKind::Call, network, c.db_system))
                     } else if c.peer != NONE {
                         Some(((c.peer, NONE), StepKind::Call, None, c.db_system))
                     } else {
                         obs.unknown_callees += 1;
                         None
                     }
+                }
+                SpanKind::Internal if c.function != NONE => {
+                    let e = obs.edges.entry((key, (c.function, NONE), StepKind::Signal)).or_default();
+                    if c.label != NONE {
+                        e.signal = Some(c.label);
+                    }
+                    if c.error {
+                        if s.error {
+                            e.failed_sender_failed += 1;
+                        } else {
+                            e.failed_sender_ok += 1;
+                        }
+                    }
+                    Some(((c.function, NONE), StepKind::Signal, None, NONE))
                 }
                 SpanKind::Producer if c.destination != NONE => {
                     // Deliveries of this message: CONSUMER spans under the PRODUCER span.
@@ -153,14 +212,35 @@ fn one_trace(spans: &[Compact], obs: &mut Observed) {
                     obs.destinations.entry(c.destination).or_default();
                 }
                 let e = obs.edges.entry(ek).or_default();
-                e.calls += 1;
                 if let Some(n) = network {
                     e.network_ms.push(n as f64 / 1e6);
                 }
                 if db != NONE {
                     e.db_system = Some(db);
                 }
-                steps.push((ek, c.start_ns, c.end_ns));
+                if c.error {
+                    e.failed_try_ms.push((c.end_ns - c.start_ns) as f64 / 1e6);
+                }
+                // A call after a failed one to the same callee, once it ended: a retry of that call.
+                let retry = kind == StepKind::Call
+                    && last.get(&ek).is_some_and(|&(_, end_ns, failed, _)| failed && c.start_ns >= end_ns);
+                if let (true, Some(&(at, end_ns, _, tries))) = (retry, last.get(&ek)) {
+                    let gap_ms = (c.start_ns - end_ns) as f64 / 1e6;
+                    if let Some(b) = e.backoff_ms.get_mut((tries as usize).saturating_sub(1)) {
+                        b.push(gap_ms);
+                    }
+                    e.retries += 1;
+                    e.max_tries = e.max_tries.max(tries + 1);
+                    if let Some(step) = steps.get_mut(at) {
+                        step.2 = step.2.max(c.end_ns);
+                    }
+                    last.insert(ek, (at, c.end_ns, c.error, tries + 1));
+                } else {
+                    e.calls += 1;
+                    e.max_tries = e.max_tries.max(1);
+                    last.insert(ek, (steps.len(), c.end_ns, c.error, 1));
+                    steps.push((ek, c.start_ns, c.end_ns));
+                }
             }
         }
         record_steps(&steps, obs);
@@ -168,7 +248,10 @@ fn one_trace(spans: &[Compact], obs: &mut Observed) {
         o.visits += 1;
         o.errors += u64::from(s.error);
         o.busy_ns += u128::from(dur_ns);
-        o.own_ms.push(dur_ns.saturating_sub(union_ns(&mut intervals)) as f64 / 1e6);
+        // A failed visit's time is no service time: refused at once, or cut short.
+        if !s.error {
+            o.own_ms.push(dur_ns.saturating_sub(union_ns(&mut intervals)) as f64 / 1e6);
+        }
         if is_root {
             o.roots += 1;
             o.client_roots += u64::from(s.kind == SpanKind::Client);

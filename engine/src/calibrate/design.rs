@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::analyse::{EdgeKey, Observed, StepKind};
+use super::analyse::{EdgeKey, EdgeObs, Observed, StepKind};
 use super::fit::{Fit, fit};
 use super::store::{NONE, Store};
 use crate::model::{
@@ -121,6 +121,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         services.insert(from.0);
         services.insert(to.0);
     }
+    services.extend(obs.lookups.keys().map(|k| k.1));
     let mut ids: BTreeMap<u32, String> = BTreeMap::new();
     // What calibration invents and what it measures, for the design's placeholders.
     let (mut added, mut timed, mut rated) = (Vec::new(), Vec::new(), Vec::new());
@@ -139,6 +140,9 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             let mut node = Node::new(id.clone(), svc.clone(), kind);
             node.capacity.concurrency = Concurrency::Async;
             changes.push(format!("nodes[{id}]: added ({kind:?})"));
+            if kind == NodeKind::Broker {
+                not_inferred.push(format!("nodes[{id}].broker, service_time: a broker is not traced; its mode, capacity and own time are not in traces"));
+            }
             not_inferred.push(format!("nodes[{id}].capacity: replicas and workers are not in traces; placeholder async workers sized for utilization about 0.25 at the observed load"));
             design.nodes.push(node);
             added.push(id.clone());
@@ -188,13 +192,14 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
     // Edges, with order and parallel groups per caller operation.
     let groups = step_groups(obs);
     let mut seen_edges = BTreeSet::new();
-    for (ek, e) in &obs.edges {
+    for (ek, e) in &mut obs.edges {
         let ((fs, fo), (ts, to), kind) = *ek;
         let (Some(from), Some(to_id)) = (ids.get(&fs), ids.get(&ts)) else { continue };
         let edge_kind = match kind {
             StepKind::Call => EdgeKind::Call,
             StepKind::Publish => EdgeKind::Event,
             StepKind::Delivery => EdgeKind::Subscription,
+            StepKind::Signal => EdgeKind::Signal,
         };
         let caller_visits = obs.ops.get(&(fs, fo)).map_or(0, |o| o.visits);
         let probability = if kind == StepKind::Delivery || caller_visits == 0 {
@@ -229,12 +234,32 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             update(&mut edge.order, order, &format!("edges[{}].order", edge.id), &mut changes);
             update(&mut edge.parallel_group, group, &format!("edges[{}].parallel_group", edge.id), &mut changes);
         }
+        match kind {
+            StepKind::Delivery => not_inferred.push(format!(
+                "edges[{}].subscription: concurrency, max_deliveries and redelivery_delay_ms are not in traces",
+                edge.id
+            )),
+            StepKind::Call => super::retries::apply(edge, e, &mut changes, &mut not_inferred),
+            StepKind::Signal => {
+                signal(edge, e, store, &mut changes, &mut not_inferred);
+                // A receiver runs in its sender's process.
+                let host = Some(from.clone());
+                if let Some(node) = design.nodes.iter_mut().find(|n| &n.id == to_id) {
+                    update(&mut node.host, host, &format!("nodes[{to_id}].host"), &mut changes);
+                }
+            }
+            StepKind::Publish => {}
+        }
         if let Some(net) = one_way(&e.network_ms) {
             update(&mut edge.network_latency, Some(net), &format!("edges[{}].network_latency", edge.id), &mut changes);
         } else if kind == StepKind::Call {
             not_inferred
                 .push(format!("edges[{}].network_latency: no CLIENT span with a SERVER child to measure it", edge.id));
         }
+    }
+    super::discovery::apply(&mut design, obs, store, &ids, sample_rate, &mut changes, &mut not_inferred);
+    if obs.edges.keys().any(|k| k.2 == StepKind::Call) {
+        not_inferred.push("edges[*].policy: an overall timeout, circuit breaker, bulkhead or fallback is not told by spans; only retries and a per-try timeout are".to_owned());
     }
     for e in design.edges.iter().filter(|e| !seen_edges.contains(&e.id)) {
         not_inferred.push(format!("edges[{}]: not seen in the traces, kept as it was", e.id));
@@ -286,9 +311,33 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
     }
 }
 
+/// A signal edge's name and, when a receiver failed, whether its sender went on (`send_robust`).
+fn signal(edge: &mut Edge, e: &EdgeObs, store: &Store, changes: &mut Vec<String>, not_inferred: &mut Vec<String>) {
+    let id = edge.id.clone();
+    if let Some(name) = e.signal.map(|s| store.name(s).to_owned()) {
+        update(&mut edge.signal, Some(name), &format!("edges[{id}].signal"), changes);
+    }
+    if e.failed_sender_ok > 0 {
+        update(&mut edge.robust, true, &format!("edges[{id}].robust"), changes);
+    } else if e.failed_sender_failed > 0 {
+        update(&mut edge.robust, false, &format!("edges[{id}].robust"), changes);
+    } else {
+        not_inferred.push(format!(
+            "edges[{id}].robust: no receiver failed in the traces, so send and send_robust look alike; kept {}",
+            edge.robust
+        ));
+    }
+}
+
 fn node_kind(obs: &Observed, s: u32, store: &Store) -> NodeKind {
     if obs.destinations.contains_key(&s) {
         return NodeKind::Broker;
+    }
+    if obs.lookups.keys().any(|k| k.1 == s) {
+        return NodeKind::Registry;
+    }
+    if obs.edges.keys().any(|(_, to, kind)| *kind == StepKind::Signal && to.0 == s) {
+        return NodeKind::Receiver;
     }
     if obs.ops.iter().any(|(k, o)| k.0 == s && o.client_roots > 0)
         && !obs.ops.iter().any(|(k, o)| k.0 == s && o.client_roots < o.visits)
@@ -409,8 +458,21 @@ fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
             ra.total_cmp(&rb)
         });
         let single = ordered.len() == 1;
+        let min_rank = |members: &[EdgeKey]| members.iter().map(mean_rank).fold(f64::INFINITY, f64::min);
+        let together = |a: &[EdgeKey], b: &[EdgeKey]| {
+            a.iter().any(|x| b.iter().any(|y| obs.pairs.get(&(*x.min(y), *x.max(y))).is_some_and(|p| p.0 > 0)))
+        };
+        let mut order_no = 0u32;
         for (g, members) in ordered.iter().enumerate() {
-            let order = if single { 0 } else { u32::try_from(g + 1).unwrap_or(u32::MAX) };
+            // Steps never taken together at the same rank are alternatives of one stage (weighted branches).
+            let alternative = g > 0
+                && ordered
+                    .get(g - 1)
+                    .is_some_and(|prev| (min_rank(prev) - min_rank(members)).abs() < 1e-9 && !together(prev, members));
+            if !alternative {
+                order_no += 1;
+            }
+            let order = if single { 0 } else { order_no };
             let group = (members.len() > 1).then(|| format!("parallel-{}", g + 1));
             for ek in members {
                 out.insert(*ek, (order, group.clone()));

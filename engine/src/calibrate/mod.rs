@@ -10,8 +10,10 @@
 
 pub mod analyse;
 pub mod design;
+pub mod discovery;
 pub mod fit;
 pub mod prometheus;
+pub mod retries;
 pub mod store;
 
 use std::io::{BufRead, Read};

@@ -8,6 +8,7 @@
 
 pub mod jaeger;
 pub mod read;
+pub mod registry;
 pub mod write;
 
 use std::fmt::Write as _;
@@ -143,6 +144,12 @@ pub mod keys {
     pub const MESSAGING_DESTINATION: &str = "messaging.destination.name";
     /// The remote service a client span calls (`peer.service`).
     pub const PEER_SERVICE: &str = "peer.service";
+    /// The function a span runs in (`code.function.name`): an in-process signal's receiver.
+    pub const CODE_FUNCTION: &str = "code.function.name";
+    /// The host a client span calls (`server.address`).
+    pub const SERVER_ADDRESS: &str = "server.address";
+    /// The full URL of an HTTP client span (`url.full`).
+    pub const URL_FULL: &str = "url.full";
 }
 
 /// Lower-case hex of `bytes`.

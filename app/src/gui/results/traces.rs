@@ -191,6 +191,8 @@ fn kind_word(kind: SpanKind) -> String {
         SpanKind::Call => "trace-kind-call",
         SpanKind::Signal => "trace-kind-signal",
         SpanKind::Publish => "trace-kind-publish",
+        SpanKind::Delivery => "trace-kind-delivery",
+        SpanKind::Lookup => "trace-kind-lookup",
     })
 }
 

@@ -29,6 +29,7 @@ use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
 use crate::sim::core::simulation::{Life, Origin, Simulation, Visit};
 use crate::sim::policy::node_policies::lb_choose;
+use crate::sim::report::trace::SpanKind;
 
 /// A discovered node, compiled.
 #[derive(Clone, Debug)]
@@ -415,12 +416,33 @@ impl Simulation {
         if fresh || backing_off {
             self.send_listed(c, ci);
         } else if start {
-            self.start_lookup(ci);
+            self.start_lookup(ci, c, edge);
         }
     }
 
-    /// Ask the registry for cache `ci`'s node: a visit to the registry node.
-    fn start_lookup(&mut self, ci: u32) {
+    /// Lookup visit `l` for traced call visit `c` over `edge`: a trace of
+    /// its own under the caller's work, for export.
+    #[cold]
+    #[inline(never)]
+    fn trace_lookup(&mut self, l: u32, c: u32, edge: u32) {
+        let (trace, span) = (self.visits[c as usize].trace, self.visits[c as usize].span);
+        let Some(caller_span) = self.tracer.span(trace, span).map(|s| s.parent) else { return };
+        let link = self.tracer.link(trace, caller_span);
+        let lt = self.tracer.start_linked(link);
+        if lt == NONE {
+            return;
+        }
+        let node = self.visits[l as usize].node;
+        let ls = self.tracer.open(lt, NONE, node, edge, SpanKind::Lookup, self.now_ns);
+        self.tracer.hold(lt);
+        let vis = &mut self.visits[l as usize];
+        vis.trace = lt;
+        vis.span = ls;
+    }
+
+    /// Ask the registry for cache `ci`'s node: a visit to the registry node,
+    /// for call visit `c` over `edge`.
+    fn start_lookup(&mut self, ci: u32, c: u32, edge: u32) {
         let Some(pc) = self.plan.caches.get(ci as usize).copied() else { return };
         let Some(d) = self.plan.discs.get(pc.disc as usize) else { return };
         let (registry, handler) = (d.registry, d.registry_handler);
@@ -432,6 +454,9 @@ impl Simulation {
         if warm && let Some(acc) = self.metrics.disc.get_mut(pc.disc as usize) {
             acc.lookups += 1;
         }
+        if self.visits[c as usize].trace != NONE && self.tracer.traces_deliveries() {
+            self.trace_lookup(l, c, edge);
+        }
         self.enter(l);
     }
 
@@ -439,6 +464,9 @@ impl Simulation {
     /// let the calls waiting for it go on.
     pub(crate) fn lookup_done(&mut self, l: u32) {
         let vis = self.visits[l as usize];
+        if vis.trace != NONE {
+            self.tracer.finish_linked(vis.trace, self.now_ns);
+        }
         self.release(l);
         let ci = vis.oref;
         let Some(pc) = self.plan.caches.get(ci as usize).copied() else { return };

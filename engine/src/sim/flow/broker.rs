@@ -19,6 +19,7 @@ use crate::policy::{DeliveryFate, backlog_layout, delivery_fate, has_room, next_
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
 use crate::sim::core::simulation::{MAX_MESSAGES, Origin, Simulation, Visit};
+use crate::sim::report::trace::SpanKind;
 
 /// A stored message (one copy per subscription in topic mode).
 #[derive(Clone, Copy, Debug)]
@@ -32,6 +33,8 @@ pub(crate) struct Message {
     /// Stored after the warm-up: counted in the broker's statistics.
     pub warm: bool,
     pub alive: bool,
+    /// The traced publish it came from (a tracer link), else `NONE`.
+    pub link: u32,
 }
 
 /// One backlog and the subscriptions pulling from it.
@@ -116,9 +119,10 @@ impl Simulation {
             }
             return Deposit::Stored;
         }
+        let link = if self.tracer.traces_deliveries() { self.tracer.take_link(v, t_pub_ns) } else { NONE };
         let mut accepted = false;
         for bl in backlogs {
-            accepted |= self.store(bl, b, t_pub_ns, warm);
+            accepted |= self.store(bl, b, t_pub_ns, warm, link);
         }
         if warm && accepted {
             self.metrics.brokers[b as usize].accepted += 1;
@@ -187,7 +191,7 @@ impl Simulation {
         out
     }
 
-    fn store(&mut self, bl: u32, b: u32, t_pub_ns: u64, warm: bool) -> bool {
+    fn store(&mut self, bl: u32, b: u32, t_pub_ns: u64, warm: bool, link: u32) -> bool {
         let cap = self.plan.brokers[b as usize].capacity;
         let len = self.broker.backlogs[bl as usize].q.len() as u64;
         if !has_room(len, cap) || self.broker.live >= MAX_MESSAGES {
@@ -199,7 +203,8 @@ impl Simulation {
             }
             return false;
         }
-        let msg = Message { t_pub_ns, t_dispatch_ns: 0, backlog: bl, sub: NONE, deliveries: 0, warm, alive: true };
+        let msg =
+            Message { t_pub_ns, t_dispatch_ns: 0, backlog: bl, sub: NONE, deliveries: 0, warm, alive: true, link };
         let m = if let Some(i) = self.broker.free.pop() {
             self.broker.msgs[i as usize] = msg;
             i
@@ -266,14 +271,37 @@ impl Simulation {
     pub(crate) fn on_deliver(&mut self, m: u32, sub: u32) {
         let s = &self.plan.subs[sub as usize];
         let warm = self.broker.msgs[m as usize].t_dispatch_ns >= self.plan.settings.warmup_ns;
-        let v = self.alloc(Visit::new(s.consumer, s.handler, Origin::Delivery, m, self.now_ns, warm));
+        let (consumer, edge) = (s.consumer, s.edge);
+        let v = self.alloc(Visit::new(consumer, s.handler, Origin::Delivery, m, self.now_ns, warm));
+        let link = self.broker.msgs[m as usize].link;
+        if link != NONE {
+            self.trace_delivery(v, link, consumer, edge);
+        }
         self.enter(v);
+    }
+
+    /// Delivery visit `v` of a traced publish (`link`) gets a trace of its own.
+    #[cold]
+    #[inline(never)]
+    fn trace_delivery(&mut self, v: u32, link: u32, consumer: u32, edge: u32) {
+        let trace = self.tracer.start_linked(link);
+        if trace == NONE {
+            return;
+        }
+        let span = self.tracer.open(trace, NONE, consumer, edge, SpanKind::Delivery, self.now_ns);
+        self.tracer.hold(trace);
+        let vis = &mut self.visits[v as usize];
+        vis.trace = trace;
+        vis.span = span;
     }
 
     /// The consumer's visit ended.
     pub(crate) fn delivery_done(&mut self, v: u32) {
         let now_ns = self.now_ns;
         let vis = self.visits[v as usize];
+        if vis.trace != NONE {
+            self.tracer.finish_linked(vis.trace, now_ns);
+        }
         self.release(v);
         let m = vis.oref;
         let msg = self.broker.msgs[m as usize];

@@ -450,6 +450,9 @@ impl Simulation {
             if let Some(s) = self.tracer.span(parent.trace, span) {
                 s.outcome = Outcome::Ok;
             }
+            if self.tracer.traces_deliveries() {
+                self.tracer.publish_sent(parent.trace, span, c, self.now_ns);
+            }
         }
         self.route(c);
     }
@@ -457,6 +460,10 @@ impl Simulation {
     /// The broker accepted (or refused) a published message.
     pub(crate) fn publish_done(&mut self, c: u32) {
         let vis = self.visits[c as usize];
+        if self.tracer.traces_deliveries() {
+            // A message refused on its way carries its link no further.
+            self.tracer.take_link(c, vis.t_call_ns);
+        }
         if vis.warm {
             let acc = &mut self.metrics.edges[vis.oref as usize];
             acc.counts.record(vis.outcome);

@@ -3,6 +3,12 @@
 //! wants them all. Kept as integer nanoseconds of simulated time with nodes,
 //! edges and workloads as indices into shared id lists, and bounded: past
 //! [`MAX_SPANS`] spans further traces are counted, not kept.
+//!
+//! A broker's deliveries of a traced publish are recorded as traces of their
+//! own (they often end after the request) and appended on export to the
+//! trace that published, the delivery's span a child of the publish span.
+
+use std::collections::BTreeMap;
 
 use crate::model::Outcome;
 use crate::sim::core::plan::{NONE, Plan};
@@ -69,21 +75,75 @@ pub struct SampledTraces {
 #[derive(Debug, Default)]
 pub(crate) struct Keeper {
     kept: Vec<Done>,
+    /// Serial of each kept request trace.
+    serials: Vec<u32>,
+    /// Delivery serial → (publishing serial, publish span).
+    links: BTreeMap<u32, (u32, u32)>,
+    /// Finished deliveries: (serial, spans), in the order they ended.
+    deliveries: Vec<(u32, Vec<SpanRec>)>,
     spans: usize,
     dropped: u64,
 }
 
 impl Keeper {
-    pub fn keep(&mut self, workload: u32, latency_ns: u64, spans: &[SpanRec]) {
+    pub fn keep(&mut self, serial: u32, workload: u32, latency_ns: u64, spans: &[SpanRec]) {
         if self.spans + spans.len() > MAX_SPANS {
             self.dropped += 1;
             return;
         }
         self.spans += spans.len();
+        self.serials.push(serial);
         self.kept.push(Done { workload, latency_ns, spans: spans.to_vec() });
     }
 
-    pub fn into_traces(self, plan: &Plan) -> SampledTraces {
+    /// Delivery `serial` delivers the message of publish `link` (serial, span).
+    pub fn link(&mut self, serial: u32, link: (u32, u32)) {
+        self.links.insert(serial, link);
+    }
+
+    /// Delivery `serial` ended with `spans` (its root is the delivery).
+    pub fn keep_delivery(&mut self, serial: u32, spans: &[SpanRec]) {
+        if self.spans + spans.len() > MAX_SPANS {
+            return;
+        }
+        self.spans += spans.len();
+        self.deliveries.push((serial, spans.to_vec()));
+    }
+
+    /// Append each delivery to the trace that published its message: its
+    /// root's parent becomes the publish span, its other spans shift by the
+    /// trace's length. A delivery whose publisher was not kept is dropped;
+    /// a delivery published by another delivery waits for that one.
+    fn attach_deliveries(&mut self) {
+        // Serial → (kept trace, offset of its spans in that trace).
+        let mut at: BTreeMap<u32, (usize, u32)> = self.serials.iter().enumerate().map(|(i, &s)| (s, (i, 0))).collect();
+        let mut pending = std::mem::take(&mut self.deliveries);
+        loop {
+            let before = pending.len();
+            pending.retain(|(serial, spans)| {
+                let Some(&(from_serial, publish_span)) = self.links.get(serial) else { return false };
+                let Some(&(trace, offset)) = at.get(&from_serial) else { return true };
+                let Some(done) = self.kept.get_mut(trace) else { return false };
+                let base = u32::try_from(done.spans.len()).unwrap_or(NONE);
+                for s in spans {
+                    let parent = if s.parent == NONE {
+                        offset.saturating_add(publish_span)
+                    } else {
+                        base.saturating_add(s.parent)
+                    };
+                    done.spans.push(SpanRec { parent, ..*s });
+                }
+                at.insert(*serial, (trace, base));
+                false
+            });
+            if pending.is_empty() || pending.len() == before {
+                break;
+            }
+        }
+    }
+
+    pub fn into_traces(mut self, plan: &Plan) -> SampledTraces {
+        self.attach_deliveries();
         let index = |i: u32| (i != NONE).then_some(i);
         let traces = self
             .kept
@@ -120,5 +180,46 @@ impl Keeper {
             traces,
             dropped_traces: self.dropped,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::panic, reason = "tests")]
+    use super::*;
+
+    fn rec(parent: u32, node: u32) -> SpanRec {
+        SpanRec {
+            parent,
+            node,
+            edge: NONE,
+            kind: SpanKind::Call,
+            t_call_ns: 0,
+            t_arrive_ns: 0,
+            t_start_ns: 0,
+            t_served_ns: 0,
+            t_end_ns: 0,
+            t_back_ns: 0,
+            outcome: Outcome::Ok,
+        }
+    }
+
+    #[test]
+    fn deliveries_join_the_trace_that_published_whatever_order_they_end_in() {
+        let mut k = Keeper::default();
+        // Request 0: its root (0) and a publish (1).
+        k.keep(0, 0, 5, &[rec(NONE, 0), rec(0, 1)]);
+        k.link(1, (0, 1));
+        // Delivery 1 publishes again (its span 1); delivery 2 of that ends first.
+        k.link(2, (1, 1));
+        k.keep_delivery(2, &[rec(NONE, 4)]);
+        k.keep_delivery(1, &[rec(NONE, 2), rec(0, 3)]);
+        // A delivery of a request not kept goes nowhere.
+        k.link(3, (9, 0));
+        k.keep_delivery(3, &[rec(NONE, 5)]);
+        k.attach_deliveries();
+        let [done] = k.kept.as_slice() else { panic!("one trace") };
+        let parents: Vec<(u32, u32)> = done.spans.iter().map(|s| (s.node, s.parent)).collect();
+        assert_eq!(parents, vec![(0, NONE), (1, 0), (2, 1), (3, 2), (4, 3)]);
     }
 }

@@ -7,10 +7,22 @@
 //! is the network. The entry is a SERVER span, or a CLIENT span when the
 //! entry node is a load source (a `client` node). A publish is a PRODUCER
 //! span on the publisher naming the broker as `messaging.destination.name`;
-//! a signal receiver's work is an INTERNAL span. Only OpenTelemetry
+//! the broker's delivery of it is a CONSUMER span of the subscriber, child of
+//! the PRODUCER span (the context travels in the message's headers), with the
+//! subscriber's own work under it. A signal receiver runs in its sender's
+//! process: its work is an INTERNAL span of the sender's service named after
+//! the signal, `code.function.name` naming the receiver, as a Django or
+//! Blinker signal instrumentation reports a receiver call; calls a receiver
+//! makes come from the sender's process too. A registry lookup (client-side
+//! discovery) is a CLIENT span of the caller's process with the URL its
+//! Consul or Eureka client fetches (`url.full`, `server.address`; see
+//! [`crate::otlp::registry`]) and no SERVER child: registries are not
+//! traced. Only OpenTelemetry
 //! semantic-convention attributes are written (`rpc.method` for a named
 //! operation, `peer.service`, `messaging.system`,
-//! `messaging.destination.name`), nothing only the simulator knows.
+//! `messaging.destination.name`, `code.function.name`, `url.full`,
+//! `server.address`, `http.request.method`), nothing only the
+//! simulator knows.
 //! Simulated time 0 is 2026-01-01T00:00:00Z.
 
 use std::collections::BTreeMap;
@@ -28,6 +40,7 @@ struct NodeInfo<'a> {
     name: &'a str,
     client: bool,
     broker_system: Option<&'a str>,
+    preset: Option<&'a str>,
 }
 
 /// The spans of `sampled`, named from `design` (the design the run simulated).
@@ -46,6 +59,7 @@ pub fn to_otlp_spans(sampled: &SampledTraces, design: &Design, seed: u64) -> Vec
                 broker_system: n
                     .filter(|n| n.kind == NodeKind::Broker)
                     .map(|n| n.preset.as_deref().unwrap_or("broker")),
+                preset: n.and_then(|n| n.preset.as_deref()),
             }
         })
         .collect();
@@ -55,6 +69,16 @@ pub fn to_otlp_spans(sampled: &SampledTraces, design: &Design, seed: u64) -> Vec
         .iter()
         .map(|id| edges_by_id.get(id.as_str()).and_then(|e| e.target_operation.as_deref()))
         .collect();
+    let edge_targets: Vec<Option<&str>> = sampled
+        .edge_ids
+        .iter()
+        .map(|id| {
+            let to = edges_by_id.get(id.as_str()).map(|e| e.to.as_str());
+            to.and_then(|to| nodes_by_id.get(to)).map(|n| n.name.as_str())
+        })
+        .collect();
+    let edge_signals: Vec<Option<&str>> =
+        sampled.edge_ids.iter().map(|id| edges_by_id.get(id.as_str()).and_then(|e| e.signal.as_deref())).collect();
     let workload_ops: Vec<Option<&str>> = sampled
         .workloads
         .iter()
@@ -67,7 +91,8 @@ pub fn to_otlp_spans(sampled: &SampledTraces, design: &Design, seed: u64) -> Vec
         trace_id[8..].copy_from_slice(&(ordinal as u64 + 1).to_be_bytes());
         let entry_op = workload_ops.get(trace.workload as usize).copied().flatten();
         for (i, s) in trace.spans.iter().enumerate() {
-            let ctx = Ctx { trace_id, spans: &trace.spans, nodes: &nodes };
+            let ctx =
+                Ctx { trace_id, spans: &trace.spans, nodes: &nodes, signals: &edge_signals, targets: &edge_targets };
             let op = match s.edge {
                 Some(e) => edge_ops.get(e as usize).copied().flatten(),
                 None => entry_op,
@@ -82,6 +107,10 @@ struct Ctx<'a> {
     trace_id: [u8; 16],
     spans: &'a [SampledSpan],
     nodes: &'a [NodeInfo<'a>],
+    /// Per edge: its signal's name (signal edges).
+    signals: &'a [Option<&'a str>],
+    /// Per edge: the name of the node it leads to.
+    targets: &'a [Option<&'a str>],
 }
 
 /// The span of the callee side of span `i` (its SERVER, CONSUMER or INTERNAL span).
@@ -97,6 +126,19 @@ fn outer_id(i: u64) -> [u8; 8] {
 impl Ctx<'_> {
     fn node(&self, index: u32) -> Option<&NodeInfo<'_>> {
         self.nodes.get(index as usize)
+    }
+
+    /// The process span `index` runs in: a signal receiver runs in its sender's.
+    fn process(&self, mut index: u32) -> Option<&NodeInfo<'_>> {
+        // Bounded by the trace's length: parents come before children.
+        for _ in 0..=self.spans.len() {
+            let s = self.spans.get(index as usize)?;
+            match (s.kind, s.parent) {
+                (SpanKind::Signal, Some(p)) if p < index => index = p,
+                _ => return self.node(s.node),
+            }
+        }
+        None
     }
 
     /// The span a child of span `parent` hangs from: the parent's own work.
@@ -136,7 +178,7 @@ impl Ctx<'_> {
             span
         };
         let parent = s.parent.map(|p| self.parent_work(p));
-        let caller = s.parent.and_then(|p| self.spans.get(p as usize)).and_then(|p| self.node(p.node));
+        let caller = s.parent.and_then(|p| self.process(p));
         match s.kind {
             SpanKind::Entry if node.client => {
                 out.push(named(
@@ -160,8 +202,61 @@ impl Ctx<'_> {
                 out.push(named(server, "request"));
             }
             SpanKind::Signal => {
-                let internal = self.span(inner_id(i), parent, node.name, OtelKind::Internal, (s.start_ns, s.end_ns));
-                out.push(named(internal, "signal"));
+                let Some(process) = caller else { return };
+                let mut internal =
+                    self.span(inner_id(i), parent, process.name, OtelKind::Internal, (s.start_ns, s.end_ns));
+                let signal = s.edge.and_then(|e| self.signals.get(e as usize).copied().flatten());
+                signal.unwrap_or("signal").clone_into(&mut internal.name);
+                internal.attributes.push((keys::CODE_FUNCTION.to_owned(), AttrValue::Str(node.name.to_owned())));
+                internal.error = failed;
+                out.push(internal);
+            }
+            SpanKind::Lookup => {
+                let (Some(process), Some(service)) =
+                    (caller, s.edge.and_then(|e| self.targets.get(e as usize).copied().flatten()))
+                else {
+                    return;
+                };
+                let mut client = self.span(
+                    outer_id(i),
+                    parent,
+                    process.name,
+                    OtelKind::Client,
+                    (s.call_ns, s.back_ns.max(s.end_ns)),
+                );
+                "GET".clone_into(&mut client.name);
+                client.attributes = vec![
+                    ("http.request.method".to_owned(), AttrValue::Str("GET".to_owned())),
+                    (keys::SERVER_ADDRESS.to_owned(), AttrValue::Str(node.name.to_owned())),
+                    (
+                        keys::URL_FULL.to_owned(),
+                        AttrValue::Str(crate::otlp::registry::lookup_url(node.preset, node.name, service)),
+                    ),
+                ];
+                client.error = failed;
+                out.push(client);
+            }
+            SpanKind::Delivery => {
+                let Some(publish) = s.parent else { return };
+                let broker = self.spans.get(publish as usize).and_then(|p| self.node(p.node));
+                let Some(broker) = broker else { return };
+                let mut consumer = self.span(
+                    inner_id(i),
+                    Some(outer_id(u64::from(publish))),
+                    node.name,
+                    OtelKind::Consumer,
+                    (s.arrive_ns, s.end_ns),
+                );
+                consumer.name = format!("{} process", broker.name);
+                consumer.attributes = vec![
+                    (
+                        keys::MESSAGING_SYSTEM.to_owned(),
+                        AttrValue::Str(broker.broker_system.unwrap_or("broker").to_owned()),
+                    ),
+                    (keys::MESSAGING_DESTINATION.to_owned(), AttrValue::Str(broker.name.to_owned())),
+                ];
+                consumer.error = failed;
+                out.push(consumer);
             }
             SpanKind::Publish => {
                 let Some(caller) = caller else { return };

@@ -24,6 +24,12 @@ pub enum SpanKind {
     Signal,
     /// A fire-and-forget publish (the span ends when the message is sent).
     Publish,
+    /// A broker's delivery of a published message to a subscriber (only in
+    /// exported traces: the report's traces end with their request).
+    Delivery,
+    /// A caller's lookup of a service's instances at the registry (only in
+    /// exported traces, as deliveries).
+    Lookup,
 }
 
 /// A span being recorded.
@@ -115,6 +121,16 @@ pub(crate) struct Tracer {
     rng: Stream,
     /// Every sampled trace, kept for export when asked (see `sampled.rs`).
     sampled: Option<super::sampled::Keeper>,
+    /// Per slot: its serial number among the traces and deliveries recorded
+    /// (a slot is reused; the serial links a delivery to its publish).
+    serials: Vec<u32>,
+    /// Per slot: it records a delivery or lookup (see [`Tracer::start_linked`]), not a request.
+    deliveries: Vec<bool>,
+    next_serial: u32,
+    /// Traced publishes: (serial of the publishing trace, the publish span).
+    links: Vec<(u32, u32)>,
+    /// Publish visits on their way to the broker: visit → (its call time, link).
+    in_transit: std::collections::BTreeMap<u32, (u64, u32)>,
 }
 
 /// Random traces kept besides the slowest.
@@ -139,6 +155,11 @@ impl Tracer {
             seen: 0,
             rng,
             sampled: None,
+            serials: Vec::new(),
+            deliveries: Vec::new(),
+            next_serial: 0,
+            links: Vec::new(),
+            in_transit: std::collections::BTreeMap::new(),
         }
     }
 
@@ -163,13 +184,25 @@ impl Tracer {
             return NONE;
         }
         self.countdown = self.every;
+        self.allocate(workload, false)
+    }
+
+    /// A free slot for a new trace (of a request, or of a delivery).
+    fn allocate(&mut self, workload: u32, delivery: bool) -> u32 {
+        let serial = self.next_serial;
+        self.next_serial = self.next_serial.wrapping_add(1);
         if let Some(id) = self.free.pop() {
-            if let (Some(spans), Some(w)) = (self.live.get_mut(id as usize), self.live_workload.get_mut(id as usize)) {
+            let i = id as usize;
+            if let (Some(spans), Some(w)) = (self.live.get_mut(i), self.live_workload.get_mut(i)) {
                 spans.clear();
                 *w = workload;
             }
-            if let Some(d) = self.done.get_mut(id as usize) {
+            if let Some(d) = self.done.get_mut(i) {
                 *d = false;
+            }
+            if let (Some(s), Some(d)) = (self.serials.get_mut(i), self.deliveries.get_mut(i)) {
+                *s = serial;
+                *d = delivery;
             }
             id
         } else {
@@ -177,7 +210,84 @@ impl Tracer {
             self.live_workload.push(workload);
             self.holders.push(0);
             self.done.push(false);
+            self.serials.push(serial);
+            self.deliveries.push(delivery);
             (self.live.len() - 1) as u32
+        }
+    }
+
+    /// Deliveries are traced only for export: the report's traces end with
+    /// their request, and tracing them there would change it.
+    #[must_use]
+    pub fn traces_deliveries(&self) -> bool {
+        self.sampled.is_some()
+    }
+
+    /// A link to span `span` of trace `trace`, for a trace started later
+    /// under it (see [`Tracer::start_linked`]); `NONE` when not traced.
+    pub fn link(&mut self, trace: u32, span: u32) -> u32 {
+        let Some(&serial) = self.serials.get(trace as usize) else { return NONE };
+        let link = u32::try_from(self.links.len()).unwrap_or(NONE);
+        if link != NONE {
+            self.links.push((serial, span));
+        }
+        link
+    }
+
+    /// Publish span `span` of trace `trace` sent its message as visit
+    /// `visit` (called at `call_ns`): the message carries the link to the broker.
+    pub fn publish_sent(&mut self, trace: u32, span: u32, visit: u32, call_ns: u64) {
+        let link = self.link(trace, span);
+        if link != NONE {
+            self.in_transit.insert(visit, (call_ns, link));
+        }
+    }
+
+    /// The link carried by publish visit `visit` (called at `call_ns`), else `NONE`; forgotten once read.
+    pub fn take_link(&mut self, visit: u32, call_ns: u64) -> u32 {
+        match self.in_transit.remove(&visit) {
+            Some((t, link)) if t == call_ns => link,
+            _ => NONE,
+        }
+    }
+
+    /// A delivery of a traced publish, or a registry lookup for a traced
+    /// call (`link` from [`Tracer::link`]), starts: a trace of its own,
+    /// appended on export to the trace it links to. `NONE` when not traced.
+    pub fn start_linked(&mut self, link: u32) -> u32 {
+        if !self.enabled || self.sampled.is_none() || link == NONE {
+            return NONE;
+        }
+        // The workload is the publishing request's, set on export.
+        let id = self.allocate(0, true);
+        if let Some(l) = self.links.get(link as usize).copied()
+            && let Some(k) = self.sampled.as_mut()
+        {
+            k.link(self.serials.get(id as usize).copied().unwrap_or(NONE), l);
+        }
+        id
+    }
+
+    /// A trace started by [`Tracer::start_linked`] ended at `now_ns`: its
+    /// spans go to the export (never to the report's traces).
+    pub fn finish_linked(&mut self, trace: u32, now_ns: u64) {
+        if !self.deliveries.get(trace as usize).copied().unwrap_or(false) {
+            return;
+        }
+        let Some(spans) = self.live.get_mut(trace as usize) else { return };
+        let mut spans = std::mem::take(spans);
+        for s in spans.iter_mut().filter(|s| s.outcome == Outcome::InFlight) {
+            s.close_at(now_ns);
+        }
+        if let Some(d) = self.done.get_mut(trace as usize) {
+            *d = true;
+        }
+        if self.holders.get(trace as usize).copied().unwrap_or(0) == 0 {
+            self.free.push(trace);
+        }
+        let serial = self.serials.get(trace as usize).copied().unwrap_or(NONE);
+        if let Some(k) = self.sampled.as_mut() {
+            k.keep_delivery(serial, &spans);
         }
     }
 
@@ -243,7 +353,7 @@ impl Tracer {
         }
         self.seen += 1;
         if let Some(k) = self.sampled.as_mut() {
-            k.keep(workload, latency_ns, &spans);
+            k.keep(self.serials.get(trace as usize).copied().unwrap_or(NONE), workload, latency_ns, &spans);
         }
         let done = Done { workload, latency_ns, spans };
         // Reservoir sampling keeps a uniform random few.
