@@ -277,6 +277,9 @@ pub async fn drive(
             () = stopped(&mut stop), if !interrupted => interrupted = true,
         }
     }
+    // The generators end as soon as they see the stop too, and the loop may
+    // see them end before it sees the stop itself.
+    interrupted |= *stop.borrow();
     let ran_ns = if interrupted { (start.elapsed().as_nanos() as f64 / scale) as u64 } else { duration_ns };
     let deadline =
         Instant::now() + if interrupted { settings.drain.min(Duration::from_secs(1)) } else { settings.drain };
