@@ -348,3 +348,42 @@ fn import_notes_read_in_the_chosen_language() {
     }
     assert!(said > 30, "only {said} notes were said");
 }
+
+#[test]
+fn calibration_sentences_read_in_the_chosen_language() {
+    // A short simulated run of a sample, exported as OTLP and calibrated:
+    // every change, gap and warning has a catalogue key and its Chinese.
+    let design: engine::Design = serde_json::from_str(
+        &std::fs::read_to_string(gui_support::samples_dir().join("service-discovery.json")).unwrap(),
+    )
+    .unwrap();
+    let options = engine::sim::RunOptions {
+        seed: Some(3),
+        duration_s: Some(20.0),
+        warmup_s: Some(0.0),
+        replications: Some(1),
+        trace_every: Some(1),
+        trace_export: true,
+        ..engine::sim::RunOptions::default()
+    };
+    let (_, sampled) =
+        engine::sim::run_with_sampled_traces(&design, &options, &engine::sim::RunControl::default()).unwrap();
+    let spans = engine::sim::report::sampled_otlp::to_otlp_spans(&sampled, &design, 3);
+    let mut file = Vec::new();
+    engine::otlp::write::write_spans(&mut file, &spans).unwrap();
+    let mut cal = engine::calibrate::Calibrator::new();
+    cal.read_otlp(file.as_slice(), 1 << 30).unwrap();
+    let (c, _) = cal.finish(1.0, Some(&design));
+    let all: Vec<&engine::message::Message> = c.changes.iter().chain(&c.not_inferred).chain(&c.warnings).collect();
+    assert!(all.len() > 5, "{all:?}");
+    i18n::set_language(Lang::ZhCn);
+    for m in &all {
+        assert!(m.key().is_some(), "a sentence with no key: {m}");
+        let zh = i18n::tr_message(m);
+        assert_ne!(zh, m.as_str(), "not translated: {m}");
+        for english in ["not in traces", "added", "kept"] {
+            assert!(!zh.contains(english), "English left in {zh:?}");
+        }
+    }
+    i18n::set_language(Lang::En);
+}

@@ -46,11 +46,11 @@ pub struct Calibration {
     #[serde(skip)]
     pub design: Design,
     /// Every change made to the design, as `path: what`.
-    pub changes: Vec<String>,
+    pub changes: Vec<crate::message::Message>,
     /// What the data could not show (kept from the design, or a stated placeholder).
-    pub not_inferred: Vec<String>,
+    pub not_inferred: Vec<crate::message::Message>,
     /// Warnings about the data.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::message::Message>,
     /// Per service operation.
     pub services: Vec<ServiceFit>,
     /// Spans read.
@@ -105,13 +105,16 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         base.cloned().unwrap_or_else(|| Design { name: "Calibrated from telemetry".to_owned(), ..Design::default() });
     let mut changes = Vec::new();
     let mut not_inferred = Vec::new();
-    let mut warnings = vec![
-        "fitted service times are span durations minus their children's: they include any queueing in the service; calibrate from a lightly loaded period (see each service's mean_in_service)".to_owned(),
-    ];
+    let mut warnings = vec![crate::msg!(
+        "engine-calibrate-queueing",
+        "fitted service times are span durations minus their children's: they include any queueing in the service; calibrate from a lightly loaded period (see each service's mean_in_service)"
+    )];
     if obs.unknown_callees > 0 {
-        warnings.push(format!(
-            "{} CLIENT spans have no SERVER child and no peer.service: their callee is unknown and they were left out",
-            obs.unknown_callees
+        let count = obs.unknown_callees;
+        warnings.push(crate::msg!(
+            "engine-calibrate-unknown-callees",
+            "{count} CLIENT spans have no SERVER child and no peer.service: their callee is unknown and they were left out",
+            count = count
         ));
     }
     // Services and their node ids.
@@ -139,11 +142,12 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             let kind = node_kind(obs, s, store);
             let mut node = Node::new(id.clone(), svc.clone(), kind);
             node.capacity.concurrency = Concurrency::Async;
-            changes.push(format!("nodes[{id}]: added ({kind:?})"));
+            let what = format!("{kind:?}");
+            changes.push(crate::msg!("engine-calibrate-node-added", "nodes[{id}]: added ({what})", id = &id, what = what));
             if kind == NodeKind::Broker {
-                not_inferred.push(format!("nodes[{id}].broker, service_time: a broker is not traced; its mode, capacity and own time are not in traces"));
+                not_inferred.push(crate::msg!("engine-calibrate-broker-untraced", "nodes[{id}].broker, service_time: a broker is not traced; its mode, capacity and own time are not in traces", id = &id));
             }
-            not_inferred.push(format!("nodes[{id}].capacity: replicas and workers are not in traces; placeholder async workers sized for utilization about 0.25 at the observed load"));
+            not_inferred.push(crate::msg!("engine-calibrate-capacity", "nodes[{id}].capacity: replicas and workers are not in traces; placeholder async workers sized for utilization about 0.25 at the observed load", id = &id));
             design.nodes.push(node);
             added.push(id.clone());
             id
@@ -162,7 +166,12 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         let is_client = node.kind == NodeKind::Client;
         // A load source has no service time of its own, but its operations are named.
         if let Some(op) = op_name(op).filter(|o| is_client && !node.operations.iter().any(|x| &x.name == o)) {
-            changes.push(format!("nodes[{id}].operations[{op}]: added"));
+            changes.push(crate::msg!(
+                "engine-calibrate-operation-added",
+                "nodes[{id}].operations[{op}]: added",
+                id = id,
+                op = &op
+            ));
             node.operations.push(Operation { name: op, service_time: None });
         }
         if let Some(f) = f.as_ref().filter(|_| !is_client) {
@@ -171,7 +180,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
                 timed.push(id.clone());
             }
             let added = node.capacity.concurrency == Concurrency::Async
-                && changes.iter().any(|c| c == &format!("nodes[{id}]: added (Service)"));
+                && changes.iter().any(|c| c.as_str() == format!("nodes[{id}]: added (Service)"));
             if added {
                 let need = (4.0 * mean_in_service).ceil().clamp(1.0, 1_000_000.0) as u32;
                 node.capacity.workers = node.capacity.workers.max(need);
@@ -221,7 +230,15 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             let mut edge = Edge::new(id.clone(), from.clone(), to_id.clone(), edge_kind);
             edge.operation = op_name(fo);
             edge.target_operation = op_name(to);
-            changes.push(format!("edges[{id}]: added ({from} → {to_id}, {edge_kind:?})"));
+            let what = format!("{edge_kind:?}");
+            changes.push(crate::msg!(
+                "engine-calibrate-edge-added",
+                "edges[{id}]: added ({from} → {to_id}, {what})",
+                id = &id,
+                from = &from,
+                to_id = &to_id,
+                what = what
+            ));
             design.edges.push(edge);
             design.edges.len() - 1
         });
@@ -235,9 +252,10 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             update(&mut edge.parallel_group, group, &format!("edges[{}].parallel_group", edge.id), &mut changes);
         }
         match kind {
-            StepKind::Delivery => not_inferred.push(format!(
-                "edges[{}].subscription: concurrency, max_deliveries and redelivery_delay_ms are not in traces",
-                edge.id
+            StepKind::Delivery => not_inferred.push(crate::msg!(
+                "engine-calibrate-subscription",
+                "edges[{id}].subscription: concurrency, max_deliveries and redelivery_delay_ms are not in traces",
+                id = &edge.id
             )),
             StepKind::Call => super::retries::apply(edge, e, &mut changes, &mut not_inferred),
             StepKind::Signal => {
@@ -253,16 +271,23 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         if let Some(net) = one_way(&e.network_ms) {
             update(&mut edge.network_latency, Some(net), &format!("edges[{}].network_latency", edge.id), &mut changes);
         } else if kind == StepKind::Call {
-            not_inferred
-                .push(format!("edges[{}].network_latency: no CLIENT span with a SERVER child to measure it", edge.id));
+            not_inferred.push(crate::msg!(
+                "engine-calibrate-no-network",
+                "edges[{id}].network_latency: no CLIENT span with a SERVER child to measure it",
+                id = &edge.id
+            ));
         }
     }
     super::discovery::apply(&mut design, obs, store, &ids, sample_rate, &mut changes, &mut not_inferred);
     if obs.edges.keys().any(|k| k.2 == StepKind::Call) {
-        not_inferred.push("edges[*].policy: an overall timeout, circuit breaker, bulkhead or fallback is not told by spans; only retries and a per-try timeout are".to_owned());
+        not_inferred.push(crate::msg!("engine-calibrate-policies", "edges[*].policy: an overall timeout, circuit breaker, bulkhead or fallback is not told by spans; only retries and a per-try timeout are"));
     }
     for e in design.edges.iter().filter(|e| !seen_edges.contains(&e.id)) {
-        not_inferred.push(format!("edges[{}]: not seen in the traces, kept as it was", e.id));
+        not_inferred.push(crate::msg!(
+            "engine-calibrate-edge-unseen",
+            "edges[{id}]: not seen in the traces, kept as it was",
+            id = &e.id
+        ));
     }
     // Workloads from root spans.
     for (&(s, op), o) in &obs.ops {
@@ -272,7 +297,11 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         let Some(entry) = ids.get(&s) else { continue };
         let operation = op_name(op);
         if window_s <= 0.0 {
-            not_inferred.push(format!("workloads entering {entry}: one root span gives no rate"));
+            not_inferred.push(crate::msg!(
+                "engine-calibrate-one-root",
+                "workloads entering {entry}: one root span gives no rate",
+                entry = entry
+            ));
             continue;
         }
         let rate = o.roots as f64 / window_s / sample_rate;
@@ -284,8 +313,14 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             }
         } else {
             let wname = operation.clone().unwrap_or_else(|| entry.clone());
-            changes.push(format!("workloads[{wname}]: added ({entry}, {rate} per s)"));
-            not_inferred.push(format!("workloads[{wname}].arrival.process: Poisson assumed (inter-arrival times of sampled traces are not the process)"));
+            changes.push(crate::msg!(
+                "engine-calibrate-workload-added",
+                "workloads[{wname}]: added ({entry}, {rate} per s)",
+                wname = &wname,
+                entry = entry,
+                rate = rate
+            ));
+            not_inferred.push(crate::msg!("engine-calibrate-poisson", "workloads[{wname}].arrival.process: Poisson assumed (inter-arrival times of sampled traces are not the process)", wname = &wname));
             design.workloads.push(Workload {
                 name: wname,
                 entry: entry.clone(),
@@ -312,7 +347,13 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
 }
 
 /// A signal edge's name and, when a receiver failed, whether its sender went on (`send_robust`).
-fn signal(edge: &mut Edge, e: &EdgeObs, store: &Store, changes: &mut Vec<String>, not_inferred: &mut Vec<String>) {
+fn signal(
+    edge: &mut Edge,
+    e: &EdgeObs,
+    store: &Store,
+    changes: &mut Vec<crate::message::Message>,
+    not_inferred: &mut Vec<crate::message::Message>,
+) {
     let id = edge.id.clone();
     if let Some(name) = e.signal.map(|s| store.name(s).to_owned()) {
         update(&mut edge.signal, Some(name), &format!("edges[{id}].signal"), changes);
@@ -322,9 +363,11 @@ fn signal(edge: &mut Edge, e: &EdgeObs, store: &Store, changes: &mut Vec<String>
     } else if e.failed_sender_failed > 0 {
         update(&mut edge.robust, false, &format!("edges[{id}].robust"), changes);
     } else {
-        not_inferred.push(format!(
-            "edges[{id}].robust: no receiver failed in the traces, so send and send_robust look alike; kept {}",
-            edge.robust
+        not_inferred.push(crate::msg!(
+            "engine-calibrate-robust",
+            "edges[{id}].robust: no receiver failed in the traces, so send and send_robust look alike; kept {robust}",
+            id = &id,
+            robust = edge.robust
         ));
     }
 }
@@ -352,7 +395,7 @@ fn node_kind(obs: &Observed, s: u32, store: &Store) -> NodeKind {
     }
 }
 
-fn set_time(node: &mut Node, op: Option<String>, d: &Distribution, changes: &mut Vec<String>) {
+fn set_time(node: &mut Node, op: Option<String>, d: &Distribution, changes: &mut Vec<crate::message::Message>) {
     match op {
         None => update(&mut node.service_time, d.clone(), &format!("nodes[{}].service_time", node.id), changes),
         Some(op) => {
@@ -365,7 +408,12 @@ fn set_time(node: &mut Node, op: Option<String>, d: &Distribution, changes: &mut
                     changes,
                 );
             } else {
-                changes.push(format!("nodes[{id}].operations[{op}]: added"));
+                changes.push(crate::msg!(
+                    "engine-calibrate-operation-added",
+                    "nodes[{id}].operations[{op}]: added",
+                    id = &id,
+                    op = &op
+                ));
                 node.operations.push(Operation { name: op, service_time: Some(d.clone()) });
             }
         }
@@ -390,9 +438,21 @@ fn mark_placeholders(design: &mut Design, added: &[String], timed: &[String], ra
     }
 }
 
-fn update<T: PartialEq + std::fmt::Debug>(slot: &mut T, value: T, path: &str, changes: &mut Vec<String>) {
+fn update<T: PartialEq + std::fmt::Debug>(
+    slot: &mut T,
+    value: T,
+    path: &str,
+    changes: &mut Vec<crate::message::Message>,
+) {
     if *slot != value {
-        changes.push(format!("{path}: {slot:?} → {value:?}"));
+        let (old, new) = (format!("{slot:?}"), format!("{value:?}"));
+        changes.push(crate::msg!(
+            "engine-calibrate-changed",
+            "{path}: {old} → {new}",
+            path = path,
+            old = old,
+            new = new
+        ));
         *slot = value;
     }
 }

@@ -22,8 +22,8 @@ pub fn apply(
     store: &Store,
     ids: &BTreeMap<u32, String>,
     sample_rate: f64,
-    changes: &mut Vec<String>,
-    not_inferred: &mut Vec<String>,
+    changes: &mut Vec<crate::message::Message>,
+    not_inferred: &mut Vec<crate::message::Message>,
 ) {
     // Per (looked-up service, registry): the shortest gap between one caller's lookups, s.
     let mut found: BTreeMap<(String, String), Option<f64>> = BTreeMap::new();
@@ -32,8 +32,12 @@ pub fn apply(
         let name = store.name(service);
         // A Eureka client asks for the application's name in capitals.
         let Some(node) = design.nodes.iter().find(|n| n.id == name || n.name.eq_ignore_ascii_case(name)) else {
-            not_inferred
-                .push(format!("{name}: looked up at {registry_id} but never seen serving; its discovery is not set"));
+            not_inferred.push(crate::msg!(
+                "engine-calibrate-lookup-unseen",
+                "{name}: looked up at {registry_id} but never seen serving; its discovery is not set",
+                name = name,
+                registry_id = &registry_id
+            ));
             continue;
         };
         l.starts_ns.sort_unstable();
@@ -55,16 +59,31 @@ pub fn apply(
         // Sampled traces miss lookups: gaps between the sampled ones are longer than the cache's lifetime.
         match gap_s.filter(|_| sample_rate >= 1.0) {
             Some(s) => d.cache_ttl_s = (s * 10.0).floor() / 10.0,
-            None => not_inferred.push(format!("nodes[{node_id}].discovery.cache_ttl_s: fewer than {MIN_LOOKUPS_FOR_TTL} lookups by one caller, or traces sampled; {} kept", d.cache_ttl_s)),
+            None => not_inferred.push(crate::msg!(
+                "engine-calibrate-ttl",
+                "nodes[{node_id}].discovery.cache_ttl_s: fewer than {min} lookups by one caller, or traces sampled; {ttl_s} kept",
+                node_id = &node_id,
+                min = MIN_LOOKUPS_FOR_TTL,
+                ttl_s = d.cache_ttl_s
+            )),
         }
         if node.discovery.as_ref() != Some(&d) {
             let was: Option<&Discovery> = node.discovery.as_ref();
-            changes
-                .push(format!("nodes[{node_id}].discovery: {was:?} → {d:?} (its callers look it up at {registry_id})"));
+            let (old, new) = (format!("{was:?}"), format!("{d:?}"));
+            changes.push(crate::msg!(
+                "engine-calibrate-discovery",
+                "nodes[{node_id}].discovery: {old} → {new} (its callers look it up at {registry_id})",
+                node_id = &node_id,
+                old = old,
+                new = new,
+                registry_id = &registry_id
+            ));
             node.discovery = Some(d);
         }
-        not_inferred.push(format!(
-            "nodes[{node_id}].discovery.health_check, on_registry_failure, dead_instance: not in traces"
+        not_inferred.push(crate::msg!(
+            "engine-calibrate-health-check",
+            "nodes[{node_id}].discovery.health_check, on_registry_failure, dead_instance: not in traces",
+            node_id = &node_id
         ));
     }
 }

@@ -116,21 +116,33 @@ fn apply_histogram(cal: &mut Calibration, metric: &str, service: &str, h: &prome
         Distribution::Constant { value_ms: p50.max(p99) }
     };
     if cal.services.iter().any(|s| s.service == service && s.distribution.is_some()) {
-        cal.warnings.push(format!("{metric}{{{service}}}: the traces already gave this service's own time; the histogram (which includes downstream calls) is not used"));
+        let series = format!("{metric}{{{service}}}");
+        cal.warnings.push(crate::msg!("engine-calibrate-histogram-unused", "{series}: the traces already gave this service's own time; the histogram (which includes downstream calls) is not used", series = series));
         return;
     }
     let node = if let Some(i) = cal.design.nodes.iter_mut().position(|n| n.id == service || n.name == service) {
         cal.design.nodes.get_mut(i)
     } else {
-        cal.changes.push(format!("nodes[{service}]: added (Service, from {metric})"));
-        cal.not_inferred.push(format!("nodes[{service}]: its calls and capacity are not in metrics"));
+        cal.changes.push(crate::msg!(
+            "engine-calibrate-metrics-node",
+            "nodes[{service}]: added (Service, from {metric})",
+            service = service,
+            metric = metric
+        ));
+        cal.not_inferred.push(crate::msg!(
+            "engine-calibrate-metrics-calls",
+            "nodes[{service}]: its calls and capacity are not in metrics",
+            service = service
+        ));
         cal.design.nodes.push(Node::new(service, service, NodeKind::Service));
         cal.design.nodes.last_mut()
     };
     let Some(node) = node else { return };
     if node.service_time != d {
-        cal.changes.push(format!("nodes[{}].service_time: {:?} → {d:?} (p50 and p99 of {metric}, interpolated in buckets as histogram_quantile)", node.id, node.service_time));
+        let (id, old, new) = (&node.id, format!("{:?}", node.service_time), format!("{d:?}"));
+        cal.changes.push(crate::msg!("engine-calibrate-histogram-time", "nodes[{id}].service_time: {old} → {new} (p50 and p99 of {metric}, interpolated in buckets as histogram_quantile)", id = id, old = old, new = new, metric = metric));
         node.service_time = d;
     }
-    cal.warnings.push(format!("{metric}{{{service}}}: a server latency histogram includes downstream calls and queueing; the service time set from it is an upper bound"));
+    let series = format!("{metric}{{{service}}}");
+    cal.warnings.push(crate::msg!("engine-calibrate-histogram-bound", "{series}: a server latency histogram includes downstream calls and queueing; the service time set from it is an upper bound", series = series));
 }

@@ -19,7 +19,12 @@ const DEADLINE_SPREAD: f64 = 0.001;
 const DEADLINE_MIN_TRIES: usize = 3;
 
 /// Set `edge`'s retry policy from what its tries showed, listing changes and what stays unknown.
-pub fn apply(edge: &mut Edge, e: &mut EdgeObs, changes: &mut Vec<String>, not_inferred: &mut Vec<String>) {
+pub fn apply(
+    edge: &mut Edge,
+    e: &mut EdgeObs,
+    changes: &mut Vec<crate::message::Message>,
+    not_inferred: &mut Vec<crate::message::Message>,
+) {
     if e.max_tries <= 1 {
         return;
     }
@@ -39,16 +44,24 @@ pub fn apply(edge: &mut Edge, e: &mut EdgeObs, changes: &mut Vec<String>, not_in
     }
     policy.retries = Some(retries);
     if edge.policy.as_ref() != Some(&policy) {
-        changes.push(format!(
-            "edges[{id}].policy: {:?} → {policy:?} ({} retries seen, at most {} tries of one call)",
-            edge.policy, e.retries, e.max_tries
+        let (old, new) = (format!("{:?}", edge.policy), format!("{policy:?}"));
+        changes.push(crate::msg!(
+            "engine-calibrate-retries",
+            "edges[{id}].policy: {old} → {new} ({retries} retries seen, at most {tries} tries of one call)",
+            id = &id,
+            old = old,
+            new = new,
+            retries = e.retries,
+            tries = e.max_tries
         ));
         edge.policy = Some(policy);
     }
-    not_inferred.push(format!("edges[{id}].policy.retries: max_attempts is the most tries seen, not the configured limit; retry_on, jitter and budget_ratio are not in traces"));
+    not_inferred.push(crate::msg!("engine-calibrate-retry-limits", "edges[{id}].policy.retries: max_attempts is the most tries seen, not the configured limit; retry_on, jitter and budget_ratio are not in traces", id = &id));
     if edge.policy.as_ref().is_some_and(|p: &CallPolicy| p.timeout_ms.is_none()) {
-        not_inferred.push(format!(
-            "edges[{id}].policy.timeout_ms: an overall deadline is not told apart from the tries' in traces"
+        not_inferred.push(crate::msg!(
+            "engine-calibrate-overall-timeout",
+            "edges[{id}].policy.timeout_ms: an overall deadline is not told apart from the tries' in traces",
+            id = &id
         ));
     }
 }

@@ -18,7 +18,7 @@ use engine::calibrate::{Calibration, Calibrator, ServiceFit, fit, prometheus};
 
 use crate::gui::app::{Modal, Pending, SwitchboardApp};
 use crate::gui::document::{Command, Document};
-use crate::gui::i18n::{tr, tr_args};
+use crate::gui::i18n::{tr, tr_args, tr_message};
 
 /// Most bytes read from one input file.
 const MAX_INPUT: u64 = 4 << 30;
@@ -266,7 +266,7 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
                     ui,
                     |ui| {
                         for ch in &c.changes {
-                            ui.label(format!("• {ch}"));
+                            ui.label(format!("• {}", tr_message(ch)));
                         }
                     },
                 );
@@ -280,10 +280,10 @@ pub fn show(ctx: &egui::Context, app: &mut SwitchboardApp) {
                     .auto_shrink([false, true])
                     .show(ui, |ui| {
                         for n in &c.not_inferred {
-                            ui.label(format!("• {n}"));
+                            ui.label(format!("• {}", tr_message(n)));
                         }
                         for w in &c.warnings {
-                            ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
+                            ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {}", tr_message(w)));
                         }
                     });
             });
