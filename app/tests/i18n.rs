@@ -387,3 +387,60 @@ fn calibration_sentences_read_in_the_chosen_language() {
     }
     i18n::set_language(Lang::En);
 }
+
+#[test]
+fn export_notes_read_in_the_chosen_language() {
+    // Every note of every export of every sample and imported fixture has
+    // a catalogue key, and its Chinese differs from the English (nested
+    // phrases too).
+    use engine::export::{self, ExportFormat, ExportOptions, Mesh};
+    let mut designs = Vec::new();
+    let samples = gui_support::samples_dir();
+    let mut paths: Vec<_> = std::fs::read_dir(&samples).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    designs.extend(paths.iter().filter(|p| p.extension().is_some_and(|e| e == "json")).map(|p| {
+        (p.file_name().unwrap().to_string_lossy().into_owned(), engine::model::format::load(p).unwrap())
+    }));
+    let dir = samples.join("../tests/fixtures/import");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for path in files.iter().filter(|p| !p.to_string_lossy().contains("override")) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let sources = [engine::import::Source { text: &text, name: &name }];
+        if let Ok(imported) = engine::import::import_files(&sources, None, &BTreeMap::new()) {
+            designs.push((name, imported.design));
+        }
+    }
+    let variants = [
+        ExportOptions::default(),
+        ExportOptions { split: true, mesh: Some(Mesh::Istio), collapse_groups: true },
+    ];
+    let mut keys = BTreeSet::new();
+    let mut said = 0;
+    i18n::set_language(Lang::ZhCn);
+    for (name, design) in &designs {
+        for format in ExportFormat::ALL {
+            for options in variants {
+                let Ok(done) = export::export_with(design, format, options) else { continue };
+                let mut notes = done.report.clone();
+                if matches!(format, ExportFormat::Compose | ExportFormat::Kubernetes) && !options.split {
+                    notes.extend(export::emulate::emulated(design, &done).unwrap().report);
+                }
+                for note in &notes {
+                    let m = &note.message;
+                    assert!(m.key().is_some(), "{name} {format:?}: a note with no key: {m}");
+                    let zh = i18n::tr_message(m);
+                    assert_ne!(zh, m.as_str(), "{name} {format:?}: not translated: {m}");
+                    for english in [" the ", " is ", " are ", "left out", "not deployed"] {
+                        assert!(!zh.contains(english), "{name} {format:?}: English left in {zh:?}");
+                    }
+                    keys.insert(m.key().unwrap_or_default());
+                    said += 1;
+                }
+            }
+        }
+    }
+    i18n::set_language(Lang::En);
+    assert!(keys.len() > 40, "only {} kinds of note were said ({said} notes): {keys:?}", keys.len());
+}

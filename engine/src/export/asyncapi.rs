@@ -286,13 +286,20 @@ fn broker_channels<'a>(
             None => notes.push(Note::new(
                 NoteKind::Unsupported,
                 &node.name,
-                format!("{} has no AsyncAPI protocol: no server listed", infra.key),
+                crate::msg!(
+                    "engine-export-asyncapi-no-protocol",
+                    "{key} has no AsyncAPI protocol: no server listed",
+                    key = infra.key
+                ),
             )),
         },
         None => notes.push(Note::new(
             NoteKind::Placeholder,
             &node.name,
-            "broker without a known preset: its server (protocol, host) is not listed",
+            crate::msg!(
+                "engine-export-asyncapi-unknown-broker",
+                "broker without a known preset: its server (protocol, host) is not listed"
+            ),
         )),
     }
     let mode = node.broker.as_ref().map(|b| b.mode).unwrap_or_default();
@@ -321,7 +328,10 @@ fn broker_channels<'a>(
         notes.push(Note::new(
             NoteKind::Approximated,
             &node.name,
-            "AsyncAPI has no bindings for this protocol: the channel's description says queue or topic",
+            crate::msg!(
+                "engine-export-asyncapi-no-bindings",
+                "AsyncAPI has no bindings for this protocol: the channel's description says queue or topic"
+            ),
         ));
     }
     let mut messages = Map::new();
@@ -446,7 +456,10 @@ fn operations(plan: &Plan<'_>, brokers: &[BrokerChannels<'_>], notes: &mut Vec<N
             notes.push(Note::new(
                 NoteKind::Unsupported,
                 &edge.id,
-                "event or subscription without a broker node at its end: left out",
+                crate::msg!(
+                    "engine-export-asyncapi-no-broker",
+                    "event or subscription without a broker node at its end: left out"
+                ),
             ));
             continue;
         };
@@ -501,10 +514,12 @@ fn operations(plan: &Plan<'_>, brokers: &[BrokerChannels<'_>], notes: &mut Vec<N
             notes.push(Note::new(
                 NoteKind::Unsupported,
                 super::plan::edge_subject(design, &edge.from, &edge.to),
-                format!(
-                    "consumer settings (concurrency {}, {} deliveries before the dead-letter queue) are broker and \
-                     client configuration, not AsyncAPI",
-                    s.concurrency, s.max_deliveries
+                crate::msg!(
+                    "engine-export-asyncapi-consumer-settings",
+                    "consumer settings (concurrency {concurrency}, {deliveries} deliveries before the dead-letter \
+                     queue) are broker and client configuration, not AsyncAPI",
+                    concurrency = s.concurrency,
+                    deliveries = s.max_deliveries
                 ),
             ));
         }
@@ -515,14 +530,21 @@ fn operations(plan: &Plan<'_>, brokers: &[BrokerChannels<'_>], notes: &mut Vec<N
 /// How fan-out maps onto bindings, said once.
 fn fan_out_note(out: &Channels, notes: &mut Vec<Note>) {
     if out.channels.is_empty() {
-        notes.push(Note::new(NoteKind::Mapped, "design", "no broker in the design: no channels"));
+        notes.push(Note::new(
+            NoteKind::Mapped,
+            "design",
+            crate::msg!("engine-export-asyncapi-no-channels", "no broker in the design: no channels"),
+        ));
     } else {
         notes.push(Note::new(
             NoteKind::Mapped,
             "design",
-            "fan-out in bindings: an AMQP topic is a fanout exchange with a queue channel per subscription, an AMQP \
-             queue one queue; Kafka and NATS subscriptions of a topic get a consumer group or queue group each, those \
-             of a queue share one",
+            crate::msg!(
+                "engine-export-asyncapi-fan-out",
+                "fan-out in bindings: an AMQP topic is a fanout exchange with a queue channel per subscription, an \
+                 AMQP queue one queue; Kafka and NATS subscriptions of a topic get a consumer group or queue group \
+                 each, those of a queue share one"
+            ),
         ));
     }
 }

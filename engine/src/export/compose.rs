@@ -15,6 +15,8 @@ use super::names;
 use super::plan::{Plan, Runtime, Unit, edge_subject};
 use super::{ExportError, ExportFormat, Note, NoteKind};
 use crate::Design;
+use crate::message::Message;
+use crate::msg;
 use crate::model::{EdgeKind, NodeKind};
 
 #[derive(Serialize)]
@@ -203,7 +205,11 @@ fn runtime_settings(
                 notes.push(Note::new(
                     NoteKind::Placeholder,
                     &node.name,
-                    format!("password `{PLACEHOLDER_PASSWORD}` in the environment and URLs: use a secret"),
+                    msg!(
+                        "engine-export-compose-password",
+                        "password `{password}` in the environment and URLs: use a secret",
+                        password = PLACEHOLDER_PASSWORD
+                    ),
                 ));
             }
             command = infra.args.iter().map(|a| (*a).to_owned()).collect();
@@ -229,7 +235,10 @@ fn runtime_settings(
                 notes.push(Note::new(
                     NoteKind::Mapped,
                     &node.name,
-                    "healthcheck probes with `wget`: the image must ship it (or change the test)",
+                    msg!(
+                        "engine-export-compose-wget",
+                        "healthcheck probes with `wget`: the image must ship it (or change the test)"
+                    ),
                 ));
             }
         }
@@ -309,8 +318,11 @@ fn published_ports(unit: &Unit<'_>, published: &mut BTreeSet<u16>, notes: &mut V
             notes.push(Note::new(
                 NoteKind::Approximated,
                 &unit.node.name,
-                "entry with several replicas: the port is published on an ephemeral host port; put a load \
-                 balancer in front",
+                msg!(
+                    "engine-export-compose-entry-replicas",
+                    "entry with several replicas: the port is published on an ephemeral host port; put a load \
+                     balancer in front"
+                ),
             ));
         } else {
             let mut host = unit.port;
@@ -339,9 +351,10 @@ fn deploy(unit: &Unit<'_>, notes: &mut Vec<Note>) -> Deploy {
         notes.push(Note::new(
             NoteKind::Approximated,
             &node.name,
-            format!(
-                "a registry cluster of {} members needs each member's own identity and peers: Compose runs one",
-                node.capacity.replicas
+            msg!(
+                "engine-export-compose-registry-cluster",
+                "a registry cluster of {members} members needs each member's own identity and peers: Compose runs one",
+                members = node.capacity.replicas
             ),
         ));
     }
@@ -370,7 +383,10 @@ fn closing_notes(design: &Design, plan: &Plan<'_>, registers: bool, notes: &mut 
     if registers {
         notes.push(discovery::registrator_note());
     }
-    if let Some(note) = super::plan::groups_note(design, "the `switchboard.group` label") {
+    if let Some(note) = super::plan::groups_note(
+        design,
+        msg!("engine-export-compose-group-label", "the `switchboard.group` label"),
+    ) {
         notes.push(note);
     }
     notes.push(plan.simulation_only_note());
@@ -414,11 +430,17 @@ fn native_check(
 ) -> Option<Vec<String>> {
     let tools = super::infra::image_tools(image);
     let has = |program: &str| tools.is_some_and(|t| t.contains(&program));
-    let missing = |what: &str, notes: &mut Vec<Note>| {
+    let missing = |what: Message, notes: &mut Vec<Note>| {
         notes.push(Note::new(
             NoteKind::Unsupported,
             subject,
-            format!("the `{image}` image has no {what}: no healthcheck set (add one the image can run)"),
+            msg!(
+                "engine-export-compose-no-check-tool",
+                "the `{image}` image has no {what}: no healthcheck set (add one the image can run)",
+                image = image,
+                what = what.clone()
+            )
+            .with_list("what", vec![what], " "),
         ));
         None
     };
@@ -435,15 +457,18 @@ fn native_check(
         } else if has("wget") {
             Some(["CMD", "wget", "-q", "--spider", &url].map(str::to_owned).to_vec())
         } else {
-            missing("curl or wget for its HTTP check", notes)
+            missing(msg!("engine-export-compose-no-http-tool", "curl or wget for its HTTP check"), notes)
         };
     }
     match infra.health {
-        None => missing("tool for a healthcheck", notes),
+        None => missing(msg!("engine-export-compose-no-tool", "tool for a healthcheck"), notes),
         Some(health) => {
             let programs = health.programs();
             if let Some(absent) = programs.iter().find(|p| !has(p.as_str())) {
-                return missing(&format!("`{absent}` for its native check"), notes);
+                return missing(
+                    msg!("engine-export-compose-no-program", "`{absent}` for its native check", absent = absent),
+                    notes,
+                );
             }
             Some(match health {
                 Health::Exec(argv) => std::iter::once("CMD").chain(argv.iter().copied()).map(str::to_owned).collect(),
@@ -467,18 +492,25 @@ fn policy_notes(plan: &Plan<'_>, index: usize, notes: &mut Vec<Note>) {
         notes.push(Note::new(
             NoteKind::Unsupported,
             &node.name,
-            "autoscaling: Compose runs a fixed number of replicas (see the Kubernetes export)",
+            msg!(
+                "engine-export-compose-autoscaling",
+                "autoscaling: Compose runs a fixed number of replicas (see the Kubernetes export)"
+            ),
         ));
     }
     if p.outlier_ejection.is_some() {
         notes.push(Note::new(
             NoteKind::Unsupported,
             &node.name,
-            "outlier ejection: needs a mesh (see the Istio export)",
+            msg!("engine-export-compose-ejection", "outlier ejection: needs a mesh (see the Istio export)"),
         ));
     }
     if p.rate_limit.is_some() {
-        notes.push(Note::new(NoteKind::Unsupported, &node.name, "ingress rate limit: needs a proxy in front"));
+        notes.push(Note::new(
+            NoteKind::Unsupported,
+            &node.name,
+            msg!("engine-export-compose-rate-limit", "ingress rate limit: needs a proxy in front"),
+        ));
     }
 }
 
@@ -488,7 +520,12 @@ fn edge_notes(design: &Design, notes: &mut Vec<Note>) {
             notes.push(Note::new(
                 NoteKind::Unsupported,
                 edge_subject(design, &edge.from, &edge.to),
-                format!("call policy ({}) lives in the caller's code or a mesh (see the Istio export)", policy.label()),
+                msg!(
+                    "engine-export-compose-call-policy",
+                    "call policy ({policy}) lives in the caller's code or a mesh (see the Istio export)",
+                    policy = policy.label()
+                )
+                .with_list("policy", vec![policy.label()], " "),
             ));
         }
     }

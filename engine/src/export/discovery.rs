@@ -117,49 +117,81 @@ pub(crate) fn compose_notes(plan: &Plan<'_>, index: usize, has_healthcheck: bool
     let Some(d) = unit.node.discovery.as_ref() else { return };
     let subject = &unit.node.name;
     let check = if has_healthcheck {
-        format!(
-            "healthcheck every {} s, {} retries (the registry's check)",
-            d.health_check.interval_s, d.health_check.failures_before_removal
+        crate::msg!(
+            "engine-export-discovery-healthcheck",
+            "healthcheck every {interval_s} s, {retries} retries (the registry's check)",
+            interval_s = d.health_check.interval_s,
+            retries = d.health_check.failures_before_removal
         )
     } else {
-        "no healthcheck path: the registry checks the TCP port (SERVICE_CHECK_TCP)".to_owned()
+        crate::msg!(
+            "engine-export-discovery-tcp-check",
+            "no healthcheck path: the registry checks the TCP port (SERVICE_CHECK_TCP)"
+        )
     };
     let Some(registry) = unit.registry.and_then(|r| plan.units.get(r)) else {
         notes.push(Note::new(
             NoteKind::Approximated,
             subject,
             if has_healthcheck {
-                format!("{check}; no registry: Compose's DNS keeps listing a replica that fails it")
+                crate::msg!(
+                    "engine-export-discovery-no-registry",
+                    "{check}; no registry: Compose's DNS keeps listing a replica that fails it",
+                    check = check.clone()
+                )
+                .with_list("check", vec![check], " ")
             } else {
-                "no registry and no healthcheck: nothing removes a failed replica from Compose's DNS".to_owned()
+                crate::msg!(
+                    "engine-export-discovery-nothing-removes",
+                    "no registry and no healthcheck: nothing removes a failed replica from Compose's DNS"
+                )
             },
         ));
         return;
     };
     let mode = match d.mode {
-        DiscoveryMode::ServerSide => "server-side discovery".to_owned(),
-        DiscoveryMode::ClientSide => format!(
-            "client-side discovery: its callers get the registry's address, {CACHE_TTL_KEY} {}",
-            duration_s(d.cache_ttl_s)
+        DiscoveryMode::ServerSide => crate::msg!("engine-export-discovery-server-side", "server-side discovery"),
+        DiscoveryMode::ClientSide => crate::msg!(
+            "engine-export-discovery-client-side",
+            "client-side discovery: its callers get the registry's address, {key} {ttl}",
+            key = CACHE_TTL_KEY,
+            ttl = duration_s(d.cache_ttl_s)
         ),
     };
-    notes.push(Note::new(NoteKind::Mapped, subject, format!("registers with `{}` ({mode}); {check}", registry.name)));
+    notes.push(Note::new(
+        NoteKind::Mapped,
+        subject,
+        crate::msg!(
+            "engine-export-discovery-registers",
+            "registers with `{registry}` ({mode}); {check}",
+            registry = &registry.name,
+            mode = mode.clone(),
+            check = check.clone()
+        )
+        .with_list("mode", vec![mode], " ")
+        .with_list("check", vec![check], " "),
+    ));
     if registry.infra().map(|i| i.key) == Some("consul") {
         let after_s = removal_after_s(d);
-        let minimum = if after_s < CONSUL_MIN_DEREGISTER_S {
-            format!("; Consul deregisters no sooner than 1m, not after {}", duration_s(after_s))
-        } else {
-            String::new()
-        };
-        notes.push(Note::new(
-            NoteKind::Approximated,
-            subject,
-            format!(
+        let failures = d.health_check.failures_before_removal;
+        let message = if after_s < CONSUL_MIN_DEREGISTER_S {
+            crate::msg!(
+                "engine-export-discovery-consul-minimum",
                 "Consul stops listing an instance when its check turns critical: set the check's \
-                 failures_before_critical to {} to match{minimum}",
-                d.health_check.failures_before_removal
-            ),
-        ));
+                 failures_before_critical to {failures} to match; Consul deregisters no sooner than 1m, not after \
+                 {after}",
+                failures = failures,
+                after = duration_s(after_s)
+            )
+        } else {
+            crate::msg!(
+                "engine-export-discovery-consul",
+                "Consul stops listing an instance when its check turns critical: set the check's \
+                 failures_before_critical to {failures} to match",
+                failures = failures
+            )
+        };
+        notes.push(Note::new(NoteKind::Approximated, subject, message));
     }
 }
 
@@ -168,8 +200,11 @@ pub(crate) fn registrator_note() -> Note {
     Note::new(
         NoteKind::Mapped,
         "design",
-        "registration environment follows registrator's conventions (SERVICE_NAME, SERVICE_CHECK_*): run \
-         registrator next to the registry, or have the services' discovery client read it",
+        crate::msg!(
+            "engine-export-discovery-registrator",
+            "registration environment follows registrator's conventions (SERVICE_NAME, SERVICE_CHECK_*): run \
+             registrator next to the registry, or have the services' discovery client read it"
+        ),
     )
 }
 
@@ -185,38 +220,62 @@ pub(crate) fn readiness(subject: &str, d: &Discovery) -> (u32, u32, Note) {
     let note = Note::new(
         if exact { NoteKind::Mapped } else { NoteKind::Approximated },
         subject,
-        format!(
-            "the registry's health check (every {} s, removed after {failures} failed checks) becomes the \
-             readiness probe: periodSeconds {period}{}, failureThreshold {failures}",
-            d.health_check.interval_s,
-            if exact { "" } else { " (rounded up)" },
-        ),
+        if exact {
+            crate::msg!(
+                "engine-export-discovery-readiness",
+                "the registry's health check (every {interval_s} s, removed after {failures} failed checks) becomes \
+                 the readiness probe: periodSeconds {period}, failureThreshold {failures}",
+                interval_s = d.health_check.interval_s,
+                failures = failures,
+                period = period
+            )
+        } else {
+            crate::msg!(
+                "engine-export-discovery-readiness-rounded",
+                "the registry's health check (every {interval_s} s, removed after {failures} failed checks) becomes \
+                 the readiness probe: periodSeconds {period} (rounded up), failureThreshold {failures}",
+                interval_s = d.health_check.interval_s,
+                failures = failures,
+                period = period
+            )
+        },
     );
     (period, failures, note)
 }
 
 /// The note of a client-side discovered workload's headless Service.
 pub(crate) fn headless_note(subject: &str, service: &str, d: &Discovery, callers: &[&str]) -> Note {
-    let who = if callers.is_empty() {
-        "callers".to_owned()
-    } else {
-        format!("its callers ({}) get `{service}` as its address,", callers.join(", "))
-    };
-    Note::new(
-        NoteKind::Mapped,
-        subject,
-        format!(
-            "client-side lookups map to the headless Service `{service}` (clusterIP: None): {who} resolve the \
+    let message = if callers.is_empty() {
+        crate::msg!(
+            "engine-export-discovery-headless",
+            "client-side lookups map to the headless Service `{service}` (clusterIP: None): callers resolve the \
              ready pods' addresses through DNS and balance over them, caching the answer as they would the \
-             registry's ({} s in the design)",
-            d.cache_ttl_s
-        ),
-    )
+             registry's ({ttl_s} s in the design)",
+            service = service,
+            ttl_s = d.cache_ttl_s
+        )
+    } else {
+        crate::msg!(
+            "engine-export-discovery-headless-callers",
+            "client-side lookups map to the headless Service `{service}` (clusterIP: None): its callers \
+             ({callers}) get `{service}` as its address, resolve the ready pods' addresses through DNS and balance \
+             over them, caching the answer as they would the registry's ({ttl_s} s in the design)",
+            service = service,
+            callers = callers.join(", "),
+            ttl_s = d.cache_ttl_s
+        )
+    };
+    Note::new(NoteKind::Mapped, subject, message)
 }
 
 /// The note of a registry a platform replaces.
-pub(crate) fn registry_replaced(node_name: &str, by: &str) -> Note {
-    Note::new(NoteKind::Mapped, node_name, format!("registry replaced by {by}: not deployed"))
+pub(crate) fn registry_replaced(node_name: &str, by: crate::message::Message) -> Note {
+    Note::new(
+        NoteKind::Mapped,
+        node_name,
+        crate::msg!("engine-export-discovery-replaced", "registry replaced by {by}: not deployed", by = by.clone())
+            .with_list("by", vec![by], " "),
+    )
 }
 
 /// A path as an HTTP check path.
@@ -256,7 +315,11 @@ pub(crate) fn diagram_links<'a>(design: &'a Design, notes: &mut Vec<Note>) -> Ve
             notes.push(Note::new(
                 NoteKind::Unsupported,
                 &node.name,
-                format!("discovery names registry `{registry}`, which is not a node: link left out"),
+                crate::msg!(
+                    "engine-export-discovery-not-a-node",
+                    "discovery names registry `{registry}`, which is not a node: link left out",
+                    registry = registry
+                ),
             ));
             continue;
         }

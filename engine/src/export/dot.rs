@@ -128,7 +128,11 @@ pub(crate) fn edge_ends<'a>(
     if let (Some(from), Some(to)) = (ids.get(edge.from.as_str()), ids.get(edge.to.as_str())) {
         return Some((from, to));
     }
-    notes.push(Note::new(NoteKind::Unsupported, &edge.id, "an end of this edge does not exist: left out"));
+    notes.push(Note::new(
+        NoteKind::Unsupported,
+        &edge.id,
+        crate::msg!("engine-export-edge-end-missing", "an end of this edge does not exist: left out"),
+    ));
     None
 }
 

@@ -101,10 +101,14 @@ pub fn emulated(design: &Design, export: &Export) -> Result<Export, ExportError>
     report.push(Note::new(
         NoteKind::Mapped,
         "design",
-        format!(
-            "emulated: every node runs `switchboard serve-node` in the image {IMAGE} (build it from the repository's \
-             Dockerfile) with the design from `{DESIGN_CONFIG}`; one process per node emulates all its replicas, so \
-             replicas are 1 and autoscalers are left out; `{LOADGEN}` runs the workloads"
+        crate::msg!(
+            "engine-export-emulated",
+            "emulated: every node runs `switchboard serve-node` in the image {image} (build it from the repository's \
+             Dockerfile) with the design from `{config}`; one process per node emulates all its replicas, so \
+             replicas are 1 and autoscalers are left out; `{loadgen}` runs the workloads",
+            image = IMAGE,
+            config = DESIGN_CONFIG,
+            loadgen = LOADGEN
         ),
     ));
     let text = match format {

@@ -128,7 +128,12 @@ pub(crate) fn config(
         notes.push(Note::new(
             NoteKind::Placeholder,
             &unit.node.name,
-            format!("health path `{}` has characters a proxy path cannot hold: {health_path} answers", h.path),
+            crate::msg!(
+                "engine-export-gateway-health-path",
+                "health path `{path}` has characters a proxy path cannot hold: {health_path} answers",
+                path = &h.path,
+                health_path = &health_path
+            ),
         ));
     }
     let targets: Vec<usize> =
@@ -138,7 +143,10 @@ pub(crate) fn config(
             notes.push(Note::new(
                 NoteKind::Unsupported,
                 edge_subject(design, &unit.node.id, &t.node.id),
-                "not HTTP: the gateway's HTTP routes cannot carry it (its address is in the environment)",
+                crate::msg!(
+                    "engine-export-gateway-not-http",
+                    "not HTTP: the gateway's HTTP routes cannot carry it (its address is in the environment)"
+                ),
             ));
         }
     }
@@ -167,19 +175,27 @@ pub(crate) fn config(
         if single || routes.is_empty() { NoteKind::Mapped } else { NoteKind::Placeholder },
         &unit.node.name,
         match routes.as_slice() {
-            [] => format!(
-                "gateway configuration: listens on {}, answers {health_path}; it calls no HTTP service",
-                unit.port
+            [] => crate::msg!(
+                "engine-export-gateway-no-routes",
+                "gateway configuration: listens on {port}, answers {health_path}; it calls no HTTP service",
+                port = unit.port,
+                health_path = &health_path
             ),
-            [r] => format!(
-                "gateway configuration: listens on {}, answers {health_path}, proxies everything else to `{}`",
-                unit.port, r.upstream
+            [r] => crate::msg!(
+                "engine-export-gateway-one-route",
+                "gateway configuration: listens on {port}, answers {health_path}, proxies everything else to \
+                 `{upstream}`",
+                port = unit.port,
+                health_path = &health_path,
+                upstream = &r.upstream
             ),
-            _ => format!(
-                "gateway configuration: listens on {}, answers {health_path}, routes {} (the design has no paths: \
-                 prefixes are the services' names, with the prefix stripped; change them to the API's)",
-                unit.port,
-                routes.iter().map(|r| format!("{} → {}", r.prefix, r.upstream)).collect::<Vec<_>>().join(", ")
+            _ => crate::msg!(
+                "engine-export-gateway-routes",
+                "gateway configuration: listens on {port}, answers {health_path}, routes {routes} (the design has no \
+                 paths: prefixes are the services' names, with the prefix stripped; change them to the API's)",
+                port = unit.port,
+                health_path = &health_path,
+                routes = routes.iter().map(|r| format!("{} → {}", r.prefix, r.upstream)).collect::<Vec<_>>().join(", ")
             ),
         },
     ));
@@ -189,10 +205,12 @@ pub(crate) fn config(
             notes.push(Note::new(
                 NoteKind::Approximated,
                 &unit.node.name,
-                format!(
-                    "nginx resolves `{}` (the pods of `{}`) when it starts: pods that come later are not used until \
-                     it reloads (Envoy's STRICT_DNS cluster re-resolves)",
-                    r.host, r.upstream
+                crate::msg!(
+                    "engine-export-gateway-nginx-resolves",
+                    "nginx resolves `{host}` (the pods of `{upstream}`) when it starts: pods that come later are not \
+                     used until it reloads (Envoy's STRICT_DNS cluster re-resolves)",
+                    host = &r.host,
+                    upstream = &r.upstream
                 ),
             ));
         }

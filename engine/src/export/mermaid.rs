@@ -78,7 +78,12 @@ pub(super) fn export(design: &Design, collapse_groups: bool) -> super::Output {
         notes.push(Note::new(
             NoteKind::Approximated,
             "design",
-            format!("{} characters: more than Mermaid's default maxTextSize ({MERMAID_MAX_TEXT})", out.len()),
+            crate::msg!(
+                "engine-export-mermaid-text-size",
+                "{characters} characters: more than Mermaid's default maxTextSize ({limit})",
+                characters = out.len(),
+                limit = MERMAID_MAX_TEXT
+            ),
         ));
     }
     (vec![(super::ExportFormat::Mermaid.file_name().to_owned(), out)], notes)
@@ -115,19 +120,34 @@ fn detailed(design: &Design, notes: &mut Vec<Note>) -> (String, usize) {
     (out, links)
 }
 
-fn edge_limit_message(design: &Design, edge_count: usize, collapsed: bool) -> String {
-    let head = format!(
-        "{edge_count} edges: more than Mermaid's default maxEdges ({MERMAID_MAX_EDGES}), above which Mermaid refuses \
-         to draw the diagram (raise `maxEdges` in the viewer's configuration"
-    );
+fn edge_limit_message(design: &Design, edge_count: usize, collapsed: bool) -> crate::message::Message {
+    let limit = MERMAID_MAX_EDGES;
     if collapsed {
-        format!("{head}, or split the design into more groups)")
+        crate::msg!(
+            "engine-export-mermaid-edges-collapsed",
+            "{edge_count} edges: more than Mermaid's default maxEdges ({limit}), above which Mermaid refuses to draw \
+             the diagram (raise `maxEdges` in the viewer's configuration, or split the design into more groups)",
+            edge_count = edge_count,
+            limit = limit
+        )
     } else if design.nodes.iter().any(|n| n.group.is_some()) {
-        format!(
-            "{head}, or export the grouped, collapsed view: --collapse-groups, \"Collapse groups\" in the Export dialog)"
+        crate::msg!(
+            "engine-export-mermaid-edges-grouped",
+            "{edge_count} edges: more than Mermaid's default maxEdges ({limit}), above which Mermaid refuses to draw \
+             the diagram (raise `maxEdges` in the viewer's configuration, or export the grouped, collapsed view: \
+             --collapse-groups, \"Collapse groups\" in the Export dialog)",
+            edge_count = edge_count,
+            limit = limit
         )
     } else {
-        format!("{head}, or put the nodes in groups and export the collapsed view: --collapse-groups)")
+        crate::msg!(
+            "engine-export-mermaid-edges",
+            "{edge_count} edges: more than Mermaid's default maxEdges ({limit}), above which Mermaid refuses to draw \
+             the diagram (raise `maxEdges` in the viewer's configuration, or put the nodes in groups and export the \
+             collapsed view: --collapse-groups)",
+            edge_count = edge_count,
+            limit = limit
+        )
     }
 }
 
@@ -165,7 +185,11 @@ fn collapsed(design: &Design, notes: &mut Vec<Note>) -> (String, usize) {
     let (mut inside, mut drawn) = (0_usize, 0_usize);
     for edge in &design.edges {
         let (Some(from), Some(to)) = (ends.get(edge.from.as_str()), ends.get(edge.to.as_str())) else {
-            notes.push(Note::new(NoteKind::Unsupported, &edge.id, "an end of this edge does not exist: left out"));
+            notes.push(Note::new(
+                NoteKind::Unsupported,
+                &edge.id,
+                crate::msg!("engine-export-edge-end-missing", "an end of this edge does not exist: left out"),
+            ));
             continue;
         };
         if from == to && edge.from != edge.to {
@@ -192,11 +216,14 @@ fn collapsed(design: &Design, notes: &mut Vec<Note>) -> (String, usize) {
         notes.push(Note::new(
             NoteKind::Approximated,
             "design",
-            format!(
-                "collapsed view: {} group(s) drawn as one node each; {drawn} edge(s) and link(s) between them drawn as \
-                 {} aggregated link(s); {inside} inside a group not drawn",
-                group_numbers.len(),
-                links.len()
+            crate::msg!(
+                "engine-export-mermaid-collapsed",
+                "collapsed view: {groups} group(s) drawn as one node each; {drawn} edge(s) and link(s) between them \
+                 drawn as {links} aggregated link(s); {inside} inside a group not drawn",
+                groups = group_numbers.len(),
+                drawn = drawn,
+                links = links.len(),
+                inside = inside
             ),
         ));
     }

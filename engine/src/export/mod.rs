@@ -33,6 +33,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::Design;
+use crate::message::Message;
 
 /// A target format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -160,13 +161,14 @@ pub struct Note {
     pub kind: NoteKind,
     /// The design element concerned: a node or edge name, or `design`.
     pub subject: String,
-    /// What happened, in plain words.
-    pub message: String,
+    /// What happened, in plain words (English in text and JSON; the GUI
+    /// says it in its language).
+    pub message: Message,
 }
 
 impl Note {
-    pub(crate) fn new(kind: NoteKind, subject: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { kind, subject: subject.into(), message: message.into() }
+    pub(crate) fn new(kind: NoteKind, subject: impl Into<String>, message: Message) -> Self {
+        Self { kind, subject: subject.into(), message }
     }
 }
 

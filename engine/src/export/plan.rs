@@ -22,6 +22,7 @@ use super::infra::{self, Infra};
 use super::names::{self, NameTable};
 use super::{Note, NoteKind};
 use crate::Design;
+use crate::msg;
 use crate::model::{DiscoveryMode, EdgeKind, Node, NodeKind};
 
 /// Port assumed for application services that name none.
@@ -151,7 +152,13 @@ impl<'a> Plan<'a> {
                         notes.push(Note::new(
                             NoteKind::Approximated,
                             &node.name,
-                            format!("the {} image listens on {}: port {p} ignored", infra.key, infra.port),
+                            msg!(
+                                "engine-export-port-ignored",
+                                "the {image} image listens on {port}: port {p} ignored",
+                                image = infra.key,
+                                port = infra.port,
+                                p = p
+                            ),
                         ));
                     }
                     infra.port
@@ -180,7 +187,11 @@ impl<'a> Plan<'a> {
                     notes.push(Note::new(
                         NoteKind::Mapped,
                         &node.name,
-                        format!("signal receiver runs inside `{}`, not as a workload of its own", unit.node.name),
+                        msg!(
+                            "engine-export-receiver-inside",
+                            "signal receiver runs inside `{host}`, not as a workload of its own",
+                            host = &unit.node.name
+                        ),
                     ));
                     unit.receivers.push(node);
                     owner.insert(node.id.as_str(), host.unwrap_or_default());
@@ -188,7 +199,10 @@ impl<'a> Plan<'a> {
                 None => notes.push(Note::new(
                     NoteKind::Unsupported,
                     &node.name,
-                    "receiver without a deployable host: left out with its edges",
+                    msg!(
+                        "engine-export-receiver-no-host",
+                        "receiver without a deployable host: left out with its edges"
+                    ),
                 )),
             }
         }
@@ -234,7 +248,7 @@ impl<'a> Plan<'a> {
                     self.notes.push(Note::new(
                         NoteKind::Unsupported,
                         edge_subject(design, edge.from.as_str(), edge.to.as_str()),
-                        "an end of this edge is not deployed: left out",
+                        msg!("engine-export-edge-end-not-deployed", "an end of this edge is not deployed: left out"),
                     ));
                 }
                 continue;
@@ -250,7 +264,11 @@ impl<'a> Plan<'a> {
                 self.notes.push(Note::new(
                     NoteKind::Mapped,
                     edge_subject(design, &edge.from, &edge.to),
-                    "infrastructure does not call other services: the callers of the first get the second's address",
+                    msg!(
+                        "engine-export-pass-through",
+                        "infrastructure does not call other services: the callers of the first get the second's \
+                         address"
+                    ),
                 ));
             } else if let Some(set) = deps.get_mut(client) {
                 set.insert(server);
@@ -352,7 +370,7 @@ impl<'a> Plan<'a> {
                 self.notes.push(Note::new(
                     NoteKind::Placeholder,
                     &unit.node.name,
-                    format!("no port set: {DEFAULT_APP_PORT} assumed"),
+                    msg!("engine-export-no-port", "no port set: {port} assumed", port = DEFAULT_APP_PORT),
                 ));
             }
         }
@@ -399,8 +417,11 @@ impl<'a> Plan<'a> {
         Note::new(
             NoteKind::Unsupported,
             "design",
-            "service times, error probabilities, workers and queues, workloads, faults and SLOs are simulation \
-             inputs with no deployment equivalent",
+            msg!(
+                "engine-export-simulation-only",
+                "service times, error probabilities, workers and queues, workloads, faults and SLOs are simulation \
+                 inputs with no deployment equivalent"
+            ),
         )
     }
 }
@@ -416,7 +437,11 @@ fn claim_name(table: &mut NameTable, node: &Node, notes: &mut Vec<Note>) -> Stri
     let name = table.claim(&base);
     let lossless = node.name.to_ascii_lowercase().replace([' ', '_', '.'], "-") == name;
     if !lossless {
-        notes.push(Note::new(NoteKind::Renamed, &node.name, format!("deployed as `{name}`")));
+        notes.push(Note::new(
+            NoteKind::Renamed,
+            &node.name,
+            msg!("engine-export-renamed", "deployed as `{name}`", name = &name),
+        ));
     }
     name
 }
@@ -430,7 +455,7 @@ fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
             Runtime::App { image: image.to_owned() }
         } else {
             let image = format!("switchboard-placeholder/{name}:replace-me");
-            notes.push(Note::new(NoteKind::Placeholder, &node.name, format!("no image set: `{image}` used")));
+            notes.push(no_image_note(node, &image));
             Runtime::App { image }
         };
     }
@@ -439,11 +464,12 @@ fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
             notes.push(Note::new(
                 NoteKind::Approximated,
                 &node.name,
-                format!(
-                    "{} runs as one node (discovery.type=single-node) with security off: plain HTTP on 9200 without \
-                     users, as the design's address says; turn TLS and passwords on (and give the heap a size) before \
-                     it holds real data",
-                    infra.key
+                msg!(
+                    "engine-export-search-single-node",
+                    "{image} runs as one node (discovery.type=single-node) with security off: plain HTTP on 9200 \
+                     without users, as the design's address says; turn TLS and passwords on (and give the heap a \
+                     size) before it holds real data",
+                    image = infra.key
                 ),
             ));
         }
@@ -453,21 +479,32 @@ fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
         return Runtime::App { image: image.to_owned() };
     }
     if let Some(infra) = infra::default_for(node.kind) {
-        let why = match preset {
-            Some(p) => format!("preset `{p}` is not one the exporters know"),
-            None => "no preset or image set".to_owned(),
+        let message = match preset {
+            Some(p) => msg!(
+                "engine-export-unknown-preset",
+                "preset `{p}` is not one the exporters know: deployed as {key} (`{image}`)",
+                p = p,
+                key = infra.key,
+                image = infra.image
+            ),
+            None => msg!(
+                "engine-export-no-preset",
+                "no preset or image set: deployed as {key} (`{image}`)",
+                key = infra.key,
+                image = infra.image
+            ),
         };
-        notes.push(Note::new(
-            NoteKind::Placeholder,
-            &node.name,
-            format!("{why}: deployed as {} (`{}`)", infra.key, infra.image),
-        ));
+        notes.push(Note::new(NoteKind::Placeholder, &node.name, message));
         Runtime::Infra { infra, image: infra.image.to_owned() }
     } else {
         let image = format!("switchboard-placeholder/{name}:replace-me");
-        notes.push(Note::new(NoteKind::Placeholder, &node.name, format!("no image set: `{image}` used")));
+        notes.push(no_image_note(node, &image));
         Runtime::App { image }
     }
+}
+
+fn no_image_note(node: &Node, image: &str) -> Note {
+    Note::new(NoteKind::Placeholder, &node.name, msg!("engine-export-no-image", "no image set: `{image}` used", image = image))
 }
 
 /// `a → b` with the nodes' names, for report subjects.
@@ -478,7 +515,7 @@ pub(crate) fn edge_subject(design: &Design, from: &str, to: &str) -> String {
 /// The note of a design with groups: they are kept as `how`, not turned into
 /// namespaces, since one namespace keeps every short DNS name, Istio host and
 /// NetworkPolicy pod selector of the export valid across groups.
-pub(crate) fn groups_note(design: &Design, how: &str) -> Option<Note> {
+pub(crate) fn groups_note(design: &Design, how: crate::message::Message) -> Option<Note> {
     let mut groups: Vec<&str> = Vec::new();
     for g in design.nodes.iter().filter_map(|n| n.group.as_deref()) {
         if !groups.contains(&g) {
@@ -489,11 +526,14 @@ pub(crate) fn groups_note(design: &Design, how: &str) -> Option<Note> {
         Note::new(
             NoteKind::Mapped,
             "design",
-            format!(
-                "groups ({}) are kept as {how}, not as namespaces: every workload deploys to one namespace, so the \
-                 short names in addresses and the policies' selectors hold across groups",
-                groups.join(", ")
-            ),
+            msg!(
+                "engine-export-groups",
+                "groups ({groups}) are kept as {how}, not as namespaces: every workload deploys to one namespace, so \
+                 the short names in addresses and the policies' selectors hold across groups",
+                groups = groups.join(", "),
+                how = how.clone()
+            )
+            .with_list("how", vec![how], " "),
         )
     })
 }

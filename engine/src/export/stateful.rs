@@ -61,31 +61,40 @@ pub(crate) fn replication(unit: &Unit<'_>, clusters: bool, notes: &mut Vec<Note>
         notes.push(Note::new(
             NoteKind::Mapped,
             &unit.node.name,
-            format!(
+            crate::msg!(
+                "engine-export-kafka-cluster",
                 "{replicas} Kafka replicas become one KRaft cluster: a StatefulSet (pods started in parallel) whose \
                  pods take their node id from their ordinal, vote in one quorum of {replicas} controllers and \
-                 advertise their own addresses through a headless Service"
+                 advertise their own addresses through a headless Service",
+                replicas = replicas
             ),
         ));
         return Replication::KafkaCluster(replicas);
     }
-    let how = match (kafka, clusters) {
-        (true, _) => "Compose cannot give replicas their own node ids and quorum (the Kubernetes export runs a \
-                      StatefulSet)"
-            .to_owned(),
-        (false, _) => format!(
-            "clustering `{}` needs its own replication setup (an operator, or the image's cluster mode)",
-            unit.image()
-        ),
+    let how = if kafka {
+        crate::msg!(
+            "engine-export-kafka-compose",
+            "Compose cannot give replicas their own node ids and quorum (the Kubernetes export runs a StatefulSet)"
+        )
+    } else {
+        crate::msg!(
+            "engine-export-clustering",
+            "clustering `{image}` needs its own replication setup (an operator, or the image's cluster mode)",
+            image = unit.image()
+        )
     };
     notes.push(Note::new(
         NoteKind::Approximated,
         &unit.node.name,
-        format!(
-            "{replicas} replicas of a {} would be {replicas} independent copies that share no data (the design's \
+        crate::msg!(
+            "engine-export-one-replica",
+            "{replicas} replicas of a {kind} would be {replicas} independent copies that share no data (the design's \
              shared state and hit ratio would not hold): one replica runs instead; {how}",
-            unit.node.kind.as_str()
-        ),
+            replicas = replicas,
+            kind = unit.node.kind.as_str(),
+            how = how.clone()
+        )
+        .with_list("how", vec![how], " "),
     ));
     Replication::Single { designed: replicas }
 }

@@ -381,7 +381,7 @@ fn report_ui(ui: &mut Ui, report: &[Note]) {
                 for note in notes {
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(&note.subject).strong());
-                        ui.label(&note.message);
+                        ui.label(crate::gui::i18n::tr_message(&note.message));
                     });
                 }
             });

@@ -26,6 +26,8 @@ use super::map::Map;
 use super::plan::Plan;
 use super::{ExportError, ExportFormat, Note, NoteKind};
 use crate::Design;
+use crate::message::Message;
+use crate::msg;
 use crate::model::{
     Backoff, CallPolicy, Discovery, DiscoveryMode, Edge, EdgeKind, LoadBalancer, Retries as RetryPolicy, RetryOn,
 };
@@ -49,29 +51,38 @@ pub(crate) fn duration_ms(ms: f64) -> String {
 /// `retryOn` is a retriable status code (Istio moves it to
 /// `retriableStatusCodes`), so error answers need not bring in `5xx`, which
 /// also retries gateway errors, resets and per-try timeouts.
-fn retry_on(kinds: &[RetryOn]) -> (String, Vec<&'static str>) {
+fn retry_on(kinds: &[RetryOn]) -> (String, Vec<Message>) {
     let mut on: Vec<&str> = Vec::new();
-    let mut extra: Vec<&'static str> = Vec::new();
+    let mut extra: Vec<Message> = Vec::new();
     for k in kinds {
-        let (add, differs): (&[&str], &'static str) = match k {
+        let (add, differs): (&[&str], Message) = match k {
             // An error answer (500), or a refused connection, which the
             // simulator counts as an error too.
             RetryOn::Error => (
                 &["500", "connect-failure"],
-                "errors are retried on a 500 answer or a refused connection (other 5xx answers are not)",
+                msg!(
+                    "engine-export-istio-retry-on-error",
+                    "errors are retried on a 500 answer or a refused connection (other 5xx answers are not)"
+                ),
             ),
             // Envoy retries a per-try timeout only under `reset`, `5xx` or
             // `gateway-error`; `reset` is the narrowest of them.
             RetryOn::Timeout => (
                 &["reset"],
-                "timeouts are retried under Envoy's `reset`, which also retries a connection the callee resets or \
-                 drops",
+                msg!(
+                    "engine-export-istio-retry-on-timeout",
+                    "timeouts are retried under Envoy's `reset`, which also retries a connection the callee resets \
+                     or drops"
+                ),
             ),
             // A full queue or a rate limiter answers 503 or 429.
             RetryOn::Rejected => (
                 &["503", "429"],
-                "rejections are retried on 503 and 429, and a 503 also comes from the callee's sidecar when it \
-                 cannot reach the application",
+                msg!(
+                    "engine-export-istio-retry-on-rejected",
+                    "rejections are retried on 503 and 429, and a 503 also comes from the callee's sidecar when it \
+                     cannot reach the application"
+                ),
             ),
         };
         for a in add {
@@ -88,24 +99,44 @@ fn retry_on(kinds: &[RetryOn]) -> (String, Vec<&'static str>) {
 
 /// How Envoy's backoff differs from the design's, with the EnvoyFilter
 /// that sets it.
-fn backoff_difference(r: &RetryPolicy) -> String {
+fn backoff_difference(r: &RetryPolicy) -> Message {
     let (base, max) = super::envoy_filter::bounds_ms(r);
-    let design = match &r.backoff {
-        None => "the design retries at once; the filter sets Envoy's smallest wait (1 ms) instead of its 25 ms default"
-            .to_owned(),
-        Some(Backoff::Fixed { delay_ms }) => format!("the design waits {delay_ms} ms"),
-        Some(Backoff::Exponential { base_ms, max_ms }) => {
-            format!("the design waits {base_ms} ms × 2^(retry−1), at most {max_ms} ms")
+    let waits = match &r.backoff {
+        None => msg!(
+            "engine-export-istio-backoff-none",
+            "the design retries at once; the filter sets Envoy's smallest wait (1 ms) instead of its 25 ms default"
+        ),
+        Some(Backoff::Fixed { delay_ms }) => {
+            msg!("engine-export-istio-backoff-fixed", "the design waits {delay_ms} ms", delay_ms = delay_ms)
         }
+        Some(Backoff::Exponential { base_ms, max_ms }) => msg!(
+            "engine-export-istio-backoff-exponential",
+            "the design waits {base_ms} ms × 2^(retry−1), at most {max_ms} ms",
+            base_ms = base_ms,
+            max_ms = max_ms
+        ),
     };
-    let jitter = if r.jitter > 0.0 { format!(" with {}% jitter", r.jitter * 100.0) } else { String::new() };
-    format!(
-        "retry backoff: {design}{jitter}; the VirtualService has no backoff field, so an EnvoyFilter sets the \
-         route's retry_back_off (base {}, max {}), and Envoy waits a random time up to min(base × 2^(retry−1), max) \
+    let design = if r.jitter > 0.0 {
+        msg!(
+            "engine-export-istio-backoff-jitter",
+            "{waits} with {percent}% jitter",
+            waits = waits.clone(),
+            percent = r.jitter * 100.0
+        )
+        .with_list("waits", vec![waits], " ")
+    } else {
+        waits
+    };
+    msg!(
+        "engine-export-istio-backoff",
+        "retry backoff: {design}; the VirtualService has no backoff field, so an EnvoyFilter sets the route's \
+         retry_back_off (base {base}, max {max}), and Envoy waits a random time up to min(base × 2^(retry−1), max) \
          (full jitter)",
-        duration_ms(base),
-        duration_ms(max)
+        design = design.clone(),
+        base = duration_ms(base),
+        max = duration_ms(max)
     )
+    .with_list("design", vec![design], " ")
 }
 
 fn meta(name: &str, node_name: &str) -> Meta {
@@ -126,10 +157,12 @@ fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note
         notes.push(Note::new(NoteKind::Approximated, subject, backoff_difference(r)));
         let (on, differences) = retry_on(&r.retry_on);
         if r.max_attempts > 1 {
+            let list = crate::message::list(differences, "; ");
             notes.push(Note::new(
                 NoteKind::Approximated,
                 subject,
-                format!("retryOn `{on}`: {}", differences.join("; ")),
+                msg!("engine-export-istio-retry-on", "retryOn `{on}`: {differences}", on = &on, differences = list.clone())
+                    .with_list("differences", vec![list], " "),
             ));
         }
         Retries {
@@ -142,7 +175,10 @@ fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note
             notes.push(Note::new(
                 NoteKind::Unsupported,
                 subject,
-                "a per-try timeout without retries is the overall timeout in Istio; only `timeout` is set",
+                msg!(
+                    "engine-export-istio-per-try-alone",
+                    "a per-try timeout without retries is the overall timeout in Istio; only `timeout` is set"
+                ),
             ));
         }
         Retries { attempts: 0, per_try_timeout: None, retry_on: None }
@@ -151,12 +187,19 @@ fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note
         notes.push(Note::new(
             NoteKind::Unsupported,
             subject,
-            "caller-side circuit breaker: Istio only ejects single replicas of the callee (outlier detection); \
-             the breaker as modelled is not generated",
+            msg!(
+                "engine-export-istio-breaker",
+                "caller-side circuit breaker: Istio only ejects single replicas of the callee (outlier detection); \
+                 the breaker as modelled is not generated"
+            ),
         ));
     }
     if p.fallback.is_some() {
-        notes.push(Note::new(NoteKind::Unsupported, subject, "fallback: the caller's code must provide it"));
+        notes.push(Note::new(
+            NoteKind::Unsupported,
+            subject,
+            msg!("engine-export-istio-fallback", "fallback: the caller's code must provide it"),
+        ));
     }
     (timeout, retries)
 }
@@ -178,7 +221,10 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
         .map(|r| {
             discovery::registry_replaced(
                 &r.name,
-                "the mesh's own discovery (istiod pushes the endpoints to the sidecars)",
+                msg!(
+                    "engine-export-istio-replaced-by",
+                    "the mesh's own discovery (istiod pushes the endpoints to the sidecars)"
+                ),
             )
         })
         .collect();
@@ -200,7 +246,10 @@ pub(super) fn export(design: &Design) -> Result<super::Output, ExportError> {
                 notes.push(Note::new(
                     NoteKind::Unsupported,
                     &unit.node.name,
-                    "calls to it are TCP: Istio applies timeouts and retries to HTTP only",
+                    msg!(
+                        "engine-export-istio-tcp",
+                        "calls to it are TCP: Istio applies timeouts and retries to HTTP only"
+                    ),
                 ));
             }
         } else {
@@ -263,8 +312,11 @@ impl<'d> Inbound<'d> {
                 Some((_, first)) if *first != policy => notes.push(Note::new(
                     NoteKind::Approximated,
                     plan.edge_subject(&edge.from, &edge.to),
-                    "this caller calls the same service with another policy: Istio matches callers, not \
-                     operations, so the caller's first policy applies",
+                    msg!(
+                        "engine-export-istio-second-policy",
+                        "this caller calls the same service with another policy: Istio matches callers, not \
+                         operations, so the caller's first policy applies"
+                    ),
                 )),
                 Some(_) => {}
                 None => {
@@ -362,9 +414,11 @@ impl Routes<'_, '_> {
             notes.push(Note::new(
                 NoteKind::Mapped,
                 &unit.node.name,
-                format!(
+                msg!(
+                    "engine-export-istio-headless",
                     "its callers address the headless Service `{h}`: the VirtualService names it too, so their \
-                     calls keep the timeouts and retries"
+                     calls keep the timeouts and retries",
+                    h = h.clone()
                 ),
             ));
             hosts.push(h);
@@ -391,7 +445,10 @@ fn destination_rule(unit: &super::plan::Unit<'_>, inbound: &Inbound<'_>, notes: 
             notes.push(Note::new(
                 NoteKind::Approximated,
                 &node.name,
-                "least outstanding requests: Envoy's LEAST_REQUEST compares two random replicas, not all",
+                msg!(
+                    "engine-export-istio-least-outstanding",
+                    "least outstanding requests: Envoy's LEAST_REQUEST compares two random replicas, not all"
+                ),
             ));
             "LEAST_REQUEST"
         }
@@ -403,11 +460,17 @@ fn destination_rule(unit: &super::plan::Unit<'_>, inbound: &Inbound<'_>, notes: 
             if all_equal { NoteKind::Mapped } else { NoteKind::Approximated },
             &node.name,
             if all_equal {
-                format!("bulkhead of {max} concurrent calls becomes the connection pool, enforced per calling pod")
+                msg!(
+                    "engine-export-istio-bulkhead",
+                    "bulkhead of {max} concurrent calls becomes the connection pool, enforced per calling pod",
+                    max = max
+                )
             } else {
-                format!(
+                msg!(
+                    "engine-export-istio-bulkheads-differ",
                     "callers' bulkheads differ or only some callers have one: the smallest ({max}) limits every \
-                     caller, per calling pod"
+                     caller, per calling pod",
+                    max = max
                 )
             },
         ));
@@ -435,8 +498,11 @@ fn destination_rule(unit: &super::plan::Unit<'_>, inbound: &Inbound<'_>, notes: 
             notes.push(Note::new(
                 NoteKind::Mapped,
                 &node.name,
-                "the design's outlier ejection is kept; the registry's health check is the readiness probe of \
-                 the Kubernetes export",
+                msg!(
+                    "engine-export-istio-ejection-kept",
+                    "the design's outlier ejection is kept; the registry's health check is the readiness probe of \
+                     the Kubernetes export"
+                ),
             ));
             Some(o)
         }
@@ -446,19 +512,29 @@ fn destination_rule(unit: &super::plan::Unit<'_>, inbound: &Inbound<'_>, notes: 
         notes.push(Note::new(
             NoteKind::Mapped,
             &node.name,
-            "client-side lookups are done by the callers' sidecars, which get the Service's endpoints from istiod \
-             and balance over them: the application looks nothing up",
+            msg!(
+                "engine-export-istio-client-side",
+                "client-side lookups are done by the callers' sidecars, which get the Service's endpoints from \
+                 istiod and balance over them: the application looks nothing up"
+            ),
         ));
     }
     if node.policies.rate_limit.is_some() {
         notes.push(Note::new(
             NoteKind::Unsupported,
             &node.name,
-            "ingress rate limit: needs an EnvoyFilter with Envoy's local rate limit, not generated",
+            msg!(
+                "engine-export-istio-rate-limit",
+                "ingress rate limit: needs an EnvoyFilter with Envoy's local rate limit, not generated"
+            ),
         ));
     }
     if node.policies.autoscaling.is_some() {
-        notes.push(Note::new(NoteKind::Mapped, &node.name, "autoscaling: in the Kubernetes export (HPA)"));
+        notes.push(Note::new(
+            NoteKind::Mapped,
+            &node.name,
+            msg!("engine-export-istio-autoscaling", "autoscaling: in the Kubernetes export (HPA)"),
+        ));
     }
     Manifest::DestinationRule(Resource {
         api_version: API_VERSION,
@@ -483,24 +559,30 @@ fn closing_notes(disabled_default_retries: bool, has_filters: bool, notes: &mut 
         notes.push(Note::new(
             NoteKind::Mapped,
             "design",
-            "calls without retries get `attempts: 0`: Istio would otherwise retry twice by default",
+            msg!(
+                "engine-export-istio-no-retries",
+                "calls without retries get `attempts: 0`: Istio would otherwise retry twice by default"
+            ),
         ));
     }
     notes.push(Note::new(
         NoteKind::Mapped,
         "design",
-        "apply together with the Kubernetes export made with `--mesh istio` (its NetworkPolicies then admit istiod and \
-         the sidecars' ports): hosts are its Service names, sourceLabels its `app` labels",
+        msg!(
+            "engine-export-istio-apply-with",
+            "apply together with the Kubernetes export made with `--mesh istio` (its NetworkPolicies then admit istiod \
+             and the sidecars' ports): hosts are its Service names, sourceLabels its `app` labels"
+        ),
     ));
     if has_filters {
         notes.push(Note::new(
             NoteKind::Placeholder,
             "design",
-            format!(
-                "the backoff EnvoyFilters name hosts in the namespace `{}` (HOST.{}.svc.cluster.local:PORT): change \
-                 it where the workloads run elsewhere",
-                super::envoy_filter::ASSUMED_NAMESPACE,
-                super::envoy_filter::ASSUMED_NAMESPACE
+            msg!(
+                "engine-export-istio-filter-namespace",
+                "the backoff EnvoyFilters name hosts in the namespace `{namespace}` \
+                 (HOST.{namespace}.svc.cluster.local:PORT): change it where the workloads run elsewhere",
+                namespace = super::envoy_filter::ASSUMED_NAMESPACE
             ),
         ));
     }
@@ -516,23 +598,30 @@ fn retry_budget(node_name: &str, budgets: &[f64], callers: usize, notes: &mut Ve
     // Rounded to a millionth of a percent, so that 0.07 reads 7, not 7.000000000000001.
     let percent = (smallest * 100.0 * 1e6).round() / 1e6;
     let same = budgets.len() == callers && budgets.iter().all(|&b| b == smallest);
-    let who = if same {
-        String::new()
+    let field = format!("{{percent: {percent}, minRetryConcurrency: 1}}");
+    let message = if same {
+        msg!(
+            "engine-export-istio-retry-budget",
+            "retry budget of {percent}% of calls becomes trafficPolicy.retryBudget {field}: Envoy lets retries in \
+             flight be at most {percent}% of the requests in flight and pending (at least one), not {percent}% of the \
+             calls over time; an Istio whose DestinationRule has no retryBudget rejects the rule (remove the field \
+             there)",
+            percent = percent,
+            field = field
+        )
     } else {
-        format!(
-            "callers' retry budgets differ or only some callers have one: the smallest ({percent}%) limits every caller; "
+        msg!(
+            "engine-export-istio-retry-budgets-differ",
+            "callers' retry budgets differ or only some callers have one: the smallest ({percent}%) limits every \
+             caller; retry budget of {percent}% of calls becomes trafficPolicy.retryBudget {field}: Envoy lets \
+             retries in flight be at most {percent}% of the requests in flight and pending (at least one), not \
+             {percent}% of the calls over time; an Istio whose DestinationRule has no retryBudget rejects the rule \
+             (remove the field there)",
+            percent = percent,
+            field = field
         )
     };
-    notes.push(Note::new(
-        NoteKind::Approximated,
-        node_name,
-        format!(
-            "{who}retry budget of {percent}% of calls becomes trafficPolicy.retryBudget {{percent: {percent}, \
-             minRetryConcurrency: 1}}: Envoy lets retries in flight be at most {percent}% of the requests in flight \
-             and pending (at least one), not {percent}% of the calls over time; an Istio whose DestinationRule has \
-             no retryBudget rejects the rule (remove the field there)"
-        ),
-    ));
+    notes.push(Note::new(NoteKind::Approximated, node_name, message));
     Some(RetryBudget { percent, min_retry_concurrency: 1 })
 }
 
@@ -547,11 +636,14 @@ fn discovery_outlier_detection(subject: &str, d: &Discovery, notes: &mut Vec<Not
     notes.push(Note::new(
         NoteKind::Approximated,
         subject,
-        format!(
-            "the registry's health check (every {} s, removed after {failures} failed checks) becomes outlier \
-             detection on connection failures (consecutiveGatewayErrors {failures}, interval {interval}, ejected for \
-             {interval}): the sidecar counts failed calls instead of probing",
-            d.health_check.interval_s
+        msg!(
+            "engine-export-istio-health-check",
+            "the registry's health check (every {interval_s} s, removed after {failures} failed checks) becomes \
+             outlier detection on connection failures (consecutiveGatewayErrors {failures}, interval {interval}, \
+             ejected for {interval}): the sidecar counts failed calls instead of probing",
+            interval_s = d.health_check.interval_s,
+            failures = failures,
+            interval = interval.clone()
         ),
     ));
     OutlierDetection {

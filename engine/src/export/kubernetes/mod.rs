@@ -103,7 +103,10 @@ pub(super) fn export(design: &Design, options: ExportOptions) -> Result<super::O
     }
     let mut notes = std::mem::take(&mut plan.notes);
     for registry in &plan.dropped_registries {
-        notes.push(discovery::registry_replaced(&registry.name, "Kubernetes Services and endpoints"));
+        notes.push(discovery::registry_replaced(
+            &registry.name,
+            crate::msg!("engine-export-k8s-replaced-by", "Kubernetes Services and endpoints"),
+        ));
     }
     let headless = headless_names(&plan);
     let part_of = {
@@ -209,7 +212,10 @@ impl UnitObjects<'_, '_> {
             notes.push(Note::new(
                 NoteKind::Unsupported,
                 &self.unit.node.name,
-                "autoscaling a store's replicas would add members without identities: no HorizontalPodAutoscaler",
+                crate::msg!(
+                    "engine-export-k8s-store-autoscaling",
+                    "autoscaling a store's replicas would add members without identities: no HorizontalPodAutoscaler"
+                ),
             ));
         }
         manifests.push(self.workload(template, autoscaled.is_some()));
@@ -317,7 +323,11 @@ impl UnitObjects<'_, '_> {
                     notes.push(Note::new(
                         NoteKind::Placeholder,
                         &node.name,
-                        format!("password `{PLACEHOLDER_PASSWORD}` in plain env and URLs: move it to a Secret"),
+                        crate::msg!(
+                            "engine-export-k8s-password",
+                            "password `{password}` in plain env and URLs: move it to a Secret",
+                            password = PLACEHOLDER_PASSWORD
+                        ),
                     ));
                 }
                 launch.args = infra.args.iter().map(|a| (*a).to_owned()).collect();
@@ -325,8 +335,11 @@ impl UnitObjects<'_, '_> {
                     notes.push(Note::new(
                         NoteKind::Unsupported,
                         &node.name,
-                        "runs as a Deployment without a volume: data is lost on restart (add a \
-                         PersistentVolumeClaim or use an operator)",
+                        crate::msg!(
+                            "engine-export-k8s-no-volume",
+                            "runs as a Deployment without a volume: data is lost on restart (add a \
+                             PersistentVolumeClaim or use an operator)"
+                        ),
                     ));
                 }
             }
@@ -349,7 +362,11 @@ impl UnitObjects<'_, '_> {
                 notes.push(Note::new(
                     NoteKind::Placeholder,
                     &node.name,
-                    format!("autoscaling needs a CPU request: {DEFAULT_CPU_MILLICORES}m assumed"),
+                    crate::msg!(
+                        "engine-export-k8s-cpu-request",
+                        "autoscaling needs a CPU request: {millicores}m assumed",
+                        millicores = DEFAULT_CPU_MILLICORES
+                    ),
                 ));
                 Some(DEFAULT_CPU_MILLICORES)
             }
@@ -476,20 +493,27 @@ impl UnitObjects<'_, '_> {
     fn unsupported_notes(&self, notes: &mut Vec<Note>) {
         let node = self.unit.node;
         if node.policies.outlier_ejection.is_some() {
-            notes.push(Note::new(NoteKind::Unsupported, &node.name, "outlier ejection: see the Istio export"));
+            notes.push(Note::new(
+                NoteKind::Unsupported,
+                &node.name,
+                crate::msg!("engine-export-k8s-ejection", "outlier ejection: see the Istio export"),
+            ));
         }
         if node.policies.rate_limit.is_some() {
             notes.push(Note::new(
                 NoteKind::Unsupported,
                 &node.name,
-                "ingress rate limit: needs a gateway or mesh filter",
+                crate::msg!("engine-export-k8s-rate-limit", "ingress rate limit: needs a gateway or mesh filter"),
             ));
         }
         if node.capacity.load_balancer != crate::model::LoadBalancer::RoundRobin {
             notes.push(Note::new(
                 NoteKind::Unsupported,
                 &node.name,
-                "a Service spreads connections without a choice of algorithm: see the Istio export's loadBalancer",
+                crate::msg!(
+                    "engine-export-k8s-load-balancer",
+                    "a Service spreads connections without a choice of algorithm: see the Istio export's loadBalancer"
+                ),
             ));
         }
     }
@@ -502,34 +526,45 @@ fn design_notes(design: &Design, plan: &Plan<'_>, mesh: Option<Mesh>, notes: &mu
         notes.push(Note::new(
             NoteKind::Unsupported,
             super::plan::edge_subject(design, &edge.from, &edge.to),
-            "call policies are not Kubernetes objects: see the Istio export",
+            crate::msg!("engine-export-k8s-call-policy", "call policies are not Kubernetes objects: see the Istio export"),
         ));
     }
     notes.push(Note::new(
         NoteKind::Mapped,
         "design",
-        "every NetworkPolicy also allows DNS (port 53) to kube-dns, which name lookups need",
+        crate::msg!(
+            "engine-export-k8s-dns",
+            "every NetworkPolicy also allows DNS (port 53) to kube-dns, which name lookups need"
+        ),
     ));
     notes.push(match mesh {
         Some(Mesh::Istio) => Note::new(
             NoteKind::Mapped,
             "design",
-            format!(
+            crate::msg!(
+                "engine-export-k8s-mesh-istio",
                 "--mesh istio: pods carry `sidecar.istio.io/inject: \"true\"`; every NetworkPolicy lets the sidecar \
-                 reach istiod ({}/app=istiod, port {}) and admits the sidecar's ports {} (probes, readiness, metrics)",
-                policy::ISTIO_NAMESPACE,
-                policy::ISTIOD_XDS_PORT,
-                policy::SIDECAR_PORTS.map(|p| p.to_string()).join(", ")
+                 reach istiod ({namespace}/app=istiod, port {port}) and admits the sidecar's ports {ports} (probes, \
+                 readiness, metrics)",
+                namespace = policy::ISTIO_NAMESPACE,
+                port = policy::ISTIOD_XDS_PORT,
+                ports = policy::SIDECAR_PORTS.map(|p| p.to_string()).join(", ")
             ),
         ),
         None => Note::new(
             NoteKind::Mapped,
             "design",
-            "no mesh: with the Istio export, export with --mesh istio, or these NetworkPolicies keep the sidecars \
-             from istiod and no pod becomes Ready",
+            crate::msg!(
+                "engine-export-k8s-no-mesh",
+                "no mesh: with the Istio export, export with --mesh istio, or these NetworkPolicies keep the sidecars \
+                 from istiod and no pod becomes Ready"
+            ),
         ),
     });
-    if let Some(note) = super::plan::groups_note(design, "the `switchboard/group` annotation") {
+    if let Some(note) = super::plan::groups_note(
+        design,
+        crate::msg!("engine-export-k8s-group-annotation", "the `switchboard/group` annotation"),
+    ) {
         notes.push(note);
     }
     notes.push(plan.simulation_only_note());

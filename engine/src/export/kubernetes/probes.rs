@@ -60,10 +60,12 @@ pub(super) fn readiness(unit: &Unit<'_>, gateway_health: Option<&str>, notes: &m
                     notes.push(Note::new(
                         NoteKind::Approximated,
                         &node.name,
-                        format!(
-                            "the `{}` image is not known to ship {}: the readiness probe only opens a TCP connection",
-                            unit.image(),
-                            health.programs().join(" and ")
+                        crate::msg!(
+                            "engine-export-k8s-probe-programs",
+                            "the `{image}` image is not known to ship {programs}: the readiness probe only opens a \
+                             TCP connection",
+                            image = unit.image(),
+                            programs = health.programs().join(" and ")
                         ),
                     ));
                     probe.tcp_socket = Some(TcpSocket { port: unit.port });
@@ -75,8 +77,11 @@ pub(super) fn readiness(unit: &Unit<'_>, gateway_health: Option<&str>, notes: &m
             notes.push(Note::new(
                 NoteKind::Mapped,
                 &node.name,
-                "no port and nothing calls it: a worker without a Service, a container port or a network probe \
-                 (give it an exec probe if it has a health command)",
+                crate::msg!(
+                    "engine-export-k8s-worker",
+                    "no port and nothing calls it: a worker without a Service, a container port or a network probe \
+                     (give it an exec probe if it has a health command)"
+                ),
             ));
             return None;
         }
@@ -92,7 +97,10 @@ pub(super) fn readiness(unit: &Unit<'_>, gateway_health: Option<&str>, notes: &m
                 notes.push(Note::new(
                     NoteKind::Placeholder,
                     &node.name,
-                    "no healthcheck path: the readiness probe only opens a TCP connection",
+                    crate::msg!(
+                        "engine-export-k8s-tcp-probe",
+                        "no healthcheck path: the readiness probe only opens a TCP connection"
+                    ),
                 ));
             }
         }

@@ -18,9 +18,11 @@ pub(super) fn hpa_spec(name: &str, a: &crate::model::Autoscaling, subject: &str,
     notes.push(Note::new(
         NoteKind::Approximated,
         subject,
-        format!(
+        crate::msg!(
+            "engine-export-k8s-hpa-target",
             "the simulator scales on busy workers, the HPA on CPU relative to the request: {percent}% is the same \
-             target only while CPU tracks busy workers"
+             target only while CPU tracks busy workers",
+            percent = percent
         ),
     ));
     #[allow(clippy::float_cmp, reason = "the controller's default is exactly 15 s")]
@@ -28,10 +30,11 @@ pub(super) fn hpa_spec(name: &str, a: &crate::model::Autoscaling, subject: &str,
         notes.push(Note::new(
             NoteKind::Unsupported,
             subject,
-            format!(
-                "evaluation every {} s: the HPA period is the controller's --horizontal-pod-autoscaler-sync-period \
-                 (15 s by default)",
-                a.evaluation_period_s
+            crate::msg!(
+                "engine-export-k8s-hpa-period",
+                "evaluation every {period_s} s: the HPA period is the controller's \
+                 --horizontal-pod-autoscaler-sync-period (15 s by default)",
+                period_s = a.evaluation_period_s
             ),
         ));
     }
@@ -39,7 +42,11 @@ pub(super) fn hpa_spec(name: &str, a: &crate::model::Autoscaling, subject: &str,
         notes.push(Note::new(
             NoteKind::Mapped,
             subject,
-            format!("cold start of {} s: the readiness probe waits that long before a new pod serves", a.cold_start_s),
+            crate::msg!(
+                "engine-export-k8s-cold-start",
+                "cold start of {cold_start_s} s: the readiness probe waits that long before a new pod serves",
+                cold_start_s = a.cold_start_s
+            ),
         ));
     }
     let min_replicas = a.min_replicas.max(1);
@@ -52,9 +59,12 @@ pub(super) fn hpa_spec(name: &str, a: &crate::model::Autoscaling, subject: &str,
     notes.push(Note::new(
         NoteKind::Mapped,
         subject,
-        format!(
+        crate::msg!(
+            "engine-export-k8s-scale-up",
             "scale-up follows the design: no stabilization, up to {max_replicas} pods per {up_period} s, so a \
-             recommendation applies at once (the HPA's default allows 4 pods or 100% per 15 s)"
+             recommendation applies at once (the HPA's default allows 4 pods or 100% per 15 s)",
+            max_replicas = max_replicas,
+            up_period = up_period
         ),
     ));
     HpaSpec {
