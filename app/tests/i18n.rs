@@ -398,9 +398,12 @@ fn export_notes_read_in_the_chosen_language() {
     let samples = gui_support::samples_dir();
     let mut paths: Vec<_> = std::fs::read_dir(&samples).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
-    designs.extend(paths.iter().filter(|p| p.extension().is_some_and(|e| e == "json")).map(|p| {
-        (p.file_name().unwrap().to_string_lossy().into_owned(), engine::model::format::load(p).unwrap())
-    }));
+    designs.extend(
+        paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), engine::model::format::load(p).unwrap())),
+    );
     let dir = samples.join("../tests/fixtures/import");
     let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
@@ -412,10 +415,8 @@ fn export_notes_read_in_the_chosen_language() {
             designs.push((name, imported.design));
         }
     }
-    let variants = [
-        ExportOptions::default(),
-        ExportOptions { split: true, mesh: Some(Mesh::Istio), collapse_groups: true },
-    ];
+    let variants =
+        [ExportOptions::default(), ExportOptions { split: true, mesh: Some(Mesh::Istio), collapse_groups: true }];
     let mut keys = BTreeSet::new();
     let mut said = 0;
     i18n::set_language(Lang::ZhCn);

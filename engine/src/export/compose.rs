@@ -16,8 +16,8 @@ use super::plan::{Plan, Runtime, Unit, edge_subject};
 use super::{ExportError, ExportFormat, Note, NoteKind};
 use crate::Design;
 use crate::message::Message;
-use crate::msg;
 use crate::model::{EdgeKind, NodeKind};
+use crate::msg;
 
 #[derive(Serialize)]
 struct ComposeFile {
@@ -383,10 +383,9 @@ fn closing_notes(design: &Design, plan: &Plan<'_>, registers: bool, notes: &mut 
     if registers {
         notes.push(discovery::registrator_note());
     }
-    if let Some(note) = super::plan::groups_note(
-        design,
-        msg!("engine-export-compose-group-label", "the `switchboard.group` label"),
-    ) {
+    if let Some(note) =
+        super::plan::groups_note(design, msg!("engine-export-compose-group-label", "the `switchboard.group` label"))
+    {
         notes.push(note);
     }
     notes.push(plan.simulation_only_note());

@@ -22,8 +22,8 @@ use super::infra::{self, Infra};
 use super::names::{self, NameTable};
 use super::{Note, NoteKind};
 use crate::Design;
-use crate::msg;
 use crate::model::{DiscoveryMode, EdgeKind, Node, NodeKind};
+use crate::msg;
 
 /// Port assumed for application services that name none.
 pub(crate) const DEFAULT_APP_PORT: u16 = 8080;
@@ -479,20 +479,21 @@ fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
         return Runtime::App { image: image.to_owned() };
     }
     if let Some(infra) = infra::default_for(node.kind) {
-        let message = match preset {
-            Some(p) => msg!(
+        let message = if let Some(p) = preset {
+            msg!(
                 "engine-export-unknown-preset",
                 "preset `{p}` is not one the exporters know: deployed as {key} (`{image}`)",
                 p = p,
                 key = infra.key,
                 image = infra.image
-            ),
-            None => msg!(
+            )
+        } else {
+            msg!(
                 "engine-export-no-preset",
                 "no preset or image set: deployed as {key} (`{image}`)",
                 key = infra.key,
                 image = infra.image
-            ),
+            )
         };
         notes.push(Note::new(NoteKind::Placeholder, &node.name, message));
         Runtime::Infra { infra, image: infra.image.to_owned() }
@@ -504,7 +505,11 @@ fn runtime(node: &Node, name: &str, notes: &mut Vec<Note>) -> Runtime {
 }
 
 fn no_image_note(node: &Node, image: &str) -> Note {
-    Note::new(NoteKind::Placeholder, &node.name, msg!("engine-export-no-image", "no image set: `{image}` used", image = image))
+    Note::new(
+        NoteKind::Placeholder,
+        &node.name,
+        msg!("engine-export-no-image", "no image set: `{image}` used", image = image),
+    )
 }
 
 /// `a → b` with the nodes' names, for report subjects.

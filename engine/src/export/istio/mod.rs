@@ -27,10 +27,10 @@ use super::plan::Plan;
 use super::{ExportError, ExportFormat, Note, NoteKind};
 use crate::Design;
 use crate::message::Message;
-use crate::msg;
 use crate::model::{
     Backoff, CallPolicy, Discovery, DiscoveryMode, Edge, EdgeKind, LoadBalancer, Retries as RetryPolicy, RetryOn,
 };
+use crate::msg;
 
 const API_VERSION: &str = "networking.istio.io/v1beta1";
 
@@ -161,8 +161,13 @@ fn route_policy(policy: Option<&CallPolicy>, subject: &str, notes: &mut Vec<Note
             notes.push(Note::new(
                 NoteKind::Approximated,
                 subject,
-                msg!("engine-export-istio-retry-on", "retryOn `{on}`: {differences}", on = &on, differences = list.clone())
-                    .with_list("differences", vec![list], " "),
+                msg!(
+                    "engine-export-istio-retry-on",
+                    "retryOn `{on}`: {differences}",
+                    on = &on,
+                    differences = list.clone()
+                )
+                .with_list("differences", vec![list], " "),
             ));
         }
         Retries {

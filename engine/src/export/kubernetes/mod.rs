@@ -526,7 +526,10 @@ fn design_notes(design: &Design, plan: &Plan<'_>, mesh: Option<Mesh>, notes: &mu
         notes.push(Note::new(
             NoteKind::Unsupported,
             super::plan::edge_subject(design, &edge.from, &edge.to),
-            crate::msg!("engine-export-k8s-call-policy", "call policies are not Kubernetes objects: see the Istio export"),
+            crate::msg!(
+                "engine-export-k8s-call-policy",
+                "call policies are not Kubernetes objects: see the Istio export"
+            ),
         ));
     }
     notes.push(Note::new(
