@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Read as _, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use engine::calibrate::InputKind as Kind;
 use engine::calibrate::{Calibrator, prometheus};
 
 use super::{Output, exit};
@@ -40,25 +41,6 @@ pub struct Args {
     pub output: Output,
 }
 
-/// What a file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Otlp,
-    Jaeger,
-    Prometheus,
-}
-
-/// Tell a file's kind from its first kilobytes.
-fn sniff(head: &[u8]) -> Kind {
-    let text = String::from_utf8_lossy(head);
-    let first = text.trim_start_matches('\u{feff}').trim_start().chars().next();
-    match first {
-        Some('{' | '[') if text.contains("resourceSpans") || text.contains("resource_spans") => Kind::Otlp,
-        Some('{' | '[') => Kind::Jaeger,
-        _ => Kind::Prometheus,
-    }
-}
-
 /// Run `calibrate`.
 ///
 /// # Errors
@@ -74,7 +56,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     for path in &args.inputs {
         let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
         let mut reader = BufReader::with_capacity(1 << 16, file);
-        let kind = sniff(reader.fill_buf().with_context(|| format!("reading {}", path.display()))?);
+        let kind = Kind::sniff(reader.fill_buf().with_context(|| format!("reading {}", path.display()))?);
         let read = match kind {
             Kind::Otlp => cal.read_otlp(reader, limit).map(|_| ()),
             Kind::Jaeger => cal.read_jaeger(reader, limit).map(|_| ()),

@@ -12,6 +12,7 @@ pub mod analyse;
 pub mod design;
 pub mod discovery;
 pub mod fit;
+pub mod input;
 pub mod prometheus;
 pub mod retries;
 pub mod store;
@@ -19,6 +20,7 @@ pub mod store;
 use std::io::{BufRead, Read};
 
 pub use design::{Calibration, ServiceFit};
+pub use input::InputKind;
 
 use crate::model::{Design, Distribution, Node, NodeKind};
 use crate::otlp::read::ReadError;

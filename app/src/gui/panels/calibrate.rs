@@ -14,6 +14,7 @@ use anyhow::Context as _;
 use egui::{Id, RichText, ScrollArea};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use engine::Design;
+use engine::calibrate::InputKind as Kind;
 use engine::calibrate::{Calibration, Calibrator, ServiceFit, fit, prometheus};
 
 use crate::gui::app::{Modal, Pending, SwitchboardApp};
@@ -61,28 +62,11 @@ impl CalibrateState {
     }
 }
 
-/// What a file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Otlp,
-    Jaeger,
-    Prometheus,
-}
-
-fn sniff(head: &[u8]) -> Kind {
-    let text = String::from_utf8_lossy(head);
-    match text.trim_start_matches('\u{feff}').trim_start().chars().next() {
-        Some('{' | '[') if text.contains("resourceSpans") || text.contains("resource_spans") => Kind::Otlp,
-        Some('{' | '[') => Kind::Jaeger,
-        _ => Kind::Prometheus,
-    }
-}
-
 /// Read one file into a calibrator.
 fn read_into(cal: &mut Calibrator, path: &Path) -> anyhow::Result<()> {
     let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
     let mut reader = BufReader::with_capacity(1 << 16, file);
-    let kind = sniff(reader.fill_buf().with_context(|| format!("reading {}", path.display()))?);
+    let kind = Kind::sniff(reader.fill_buf().with_context(|| format!("reading {}", path.display()))?);
     match kind {
         Kind::Otlp => {
             cal.read_otlp(reader, MAX_INPUT).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -124,7 +108,8 @@ pub fn calibrate_file(path: &Path, base: &Design) -> anyhow::Result<(Calibration
 }
 
 fn sniff_is_metrics(path: &Path) -> bool {
-    std::fs::File::open(path).ok().and_then(|f| BufReader::new(f).fill_buf().ok().map(sniff)) == Some(Kind::Prometheus)
+    std::fs::File::open(path).ok().and_then(|f| BufReader::new(f).fill_buf().ok().map(Kind::sniff))
+        == Some(Kind::Prometheus)
 }
 
 /// Start calibrating from `path` on a worker thread (asking for the file is
