@@ -66,6 +66,29 @@ fn targets(plan: &Plan<'_>) -> (BTreeMap<String, Target>, Vec<(String, String)>)
     (units, entries)
 }
 
+/// The plain export's notes that still hold once every node runs
+/// `serve-node`: names, where receivers run, edges left out, assumed ports,
+/// groups and the cluster's network rules. The others speak of what the
+/// emulated deployment replaces (images and their passwords, volumes and
+/// probes, gateway configurations, replicas and autoscalers) or of what it
+/// does itself (service times, workloads, call policies, ejection, rate
+/// limits, load balancing all run inside the emulator).
+fn still_true(note: &Note) -> bool {
+    const KEPT: [&str; 10] = [
+        "engine-export-renamed",
+        "engine-export-receiver-inside",
+        "engine-export-receiver-no-host",
+        "engine-export-edge-end-not-deployed",
+        "engine-export-pass-through",
+        "engine-export-no-port",
+        "engine-export-groups",
+        "engine-export-k8s-dns",
+        "engine-export-k8s-mesh-istio",
+        "engine-export-k8s-no-mesh",
+    ];
+    note.message.key().is_some_and(|k| KEPT.contains(&k))
+}
+
 fn design_path() -> String {
     format!("{DESIGN_DIR}/{DESIGN_FILE}")
 }
@@ -97,7 +120,7 @@ pub fn emulated(design: &Design, export: &Export) -> Result<Export, ExportError>
         return Err(fail("--emulate writes one file: leave out --split".to_owned()));
     };
     let design_json = crate::model::format::to_json(design);
-    let mut report = export.report.clone();
+    let mut report: Vec<Note> = export.report.iter().filter(|n| still_true(n)).cloned().collect();
     report.push(Note::new(
         NoteKind::Mapped,
         "design",
@@ -319,6 +342,23 @@ mod tests {
     fn sample(name: &str) -> Design {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples").join(name);
         crate::model::format::load(&path).unwrap()
+    }
+
+    #[test]
+    fn the_report_keeps_only_notes_that_hold_for_the_emulated_deployment() {
+        for format in [ExportFormat::Compose, ExportFormat::Kubernetes] {
+            let design = sample("ecommerce-checkout.json");
+            let plain = super::super::export(&design, format).unwrap();
+            let keys = |r: &[Note]| r.iter().filter_map(|n| n.message.key()).collect::<Vec<_>>();
+            assert!(keys(&plain.report).contains(&"engine-export-simulation-only"), "{:?}", keys(&plain.report));
+            let e = emulated(&design, &plain).unwrap();
+            let kept = keys(&e.report);
+            assert!(!kept.contains(&"engine-export-simulation-only"), "{kept:?}");
+            assert!(!kept.iter().any(|k| k.contains("password") || k.contains("image")), "{kept:?}");
+            assert_eq!(kept.last(), Some(&"engine-export-emulated"));
+            let dropped = plain.report.len() + 1 - e.report.len();
+            assert!(dropped > 0 && e.report.len() > 1, "{kept:?}");
+        }
     }
 
     #[test]
