@@ -8,7 +8,12 @@
 //!
 //! The shop fixture with the catalog failing 10% of its requests, 10
 //! modelled seconds (1 of warm-up) at time scale ×2: about 720 measured
-//! requests per run, 20 s of wall time each.
+//! requests per run, 20 s of wall time each. And the fault schedule across
+//! processes: the events fixture (an API publishing to a broker its worker
+//! consumes) with an error burst on the API and a broker outage, each
+//! applied by the process serving its node from the load's start that the
+//! load generator announces; 5 modelled seconds at ×2, 10 s of wall time
+//! a run.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
@@ -33,6 +38,26 @@ fn design() -> PathBuf {
     let catalog = doc["nodes"].as_array_mut().unwrap().iter_mut().find(|n| n["id"] == "catalog").unwrap();
     catalog["error_probability"] = serde_json::json!(0.1);
     let out = tmp("shop-errors.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    out
+}
+
+/// The events fixture at 100 orders/s, its publisher waiting for the
+/// broker's confirm, with an error burst of p = 0.5 on the API from 1.5 s to
+/// 3 s and the broker down from 3.5 s to 4.5 s.
+fn faulted_events() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/events.json");
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["workloads"][0]["arrival"]["rate_per_s"] = serde_json::json!(100.0);
+    doc["edges"][0]["publish"] = serde_json::json!({ "when_full": "error" });
+    doc["edges"][1]["subscription"] = serde_json::json!({ "concurrency": 4 });
+    doc["faults"] = serde_json::json!([
+        { "name": "api errors", "target": "api", "start_s": 1.5, "end_s": 3.0,
+          "fault": { "type": "errors", "probability": 0.5 } },
+        { "name": "bus down", "target": "bus", "start_s": 3.5, "end_s": 4.5,
+          "fault": { "type": "broker_outage" } }
+    ]);
+    let out = tmp("events-faults.json");
     std::fs::write(&out, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     out
 }
@@ -150,4 +175,82 @@ fn one_process_per_node_agrees_with_the_single_process_emulation() {
     assert!(share(wm, wm.outcomes.error) > 0.05, "the catalog's errors show: {:?}", wm.outcomes);
     let (a, b) = (wm.latency_ms.mean.mean, ws.latency_ms.mean.mean);
     assert!((a / b - 1.0).abs() <= 0.10, "mean latency {a:.2} ms (processes) vs {b:.2} ms (one process)");
+}
+
+/// Outcome shares of the two runs within three standard errors of their
+/// difference, and the mean latency within `mean_tolerance`.
+fn same_outcomes(wm: &engine::sim::WorkloadReport, ws: &engine::sim::WorkloadReport, mean_tolerance: f64) {
+    let share = |w: &engine::sim::WorkloadReport, n: u64| n as f64 / w.outcomes.total().max(1) as f64;
+    let pairs = [
+        ("ok", wm.outcomes.ok, ws.outcomes.ok),
+        ("error", wm.outcomes.error, ws.outcomes.error),
+        ("in flight", wm.outcomes.in_flight, ws.outcomes.in_flight),
+    ];
+    for (what, a, b) in pairs {
+        let (p1, p2) = (share(wm, a), share(ws, b));
+        let p = (a + b) as f64 / (wm.outcomes.total() + ws.outcomes.total()) as f64;
+        let se = (p * (1.0 - p) * (1.0 / wm.outcomes.total() as f64 + 1.0 / ws.outcomes.total() as f64)).sqrt();
+        assert!((p1 - p2).abs() <= 3.0 * se + 1e-9, "{what}: {p1:.4} vs {p2:.4} (3 se = {:.4})", 3.0 * se);
+    }
+    let (a, b) = (wm.latency_ms.mean.mean, ws.latency_ms.mean.mean);
+    assert!((a / b - 1.0).abs() <= mean_tolerance, "mean latency {a:.2} ms (processes) vs {b:.2} ms (one process)");
+}
+
+#[test]
+fn the_fault_schedule_runs_across_processes_as_in_one() {
+    const RUN: [&str; 6] = ["--time-scale", "2", "--duration", "5s", "--warmup", "0.5s"];
+    let file = faulted_events();
+    let mut nodes = Nodes(Vec::new());
+    let worker = serve(&mut nodes, &file, "worker", &[], &[]);
+    let bus = serve(&mut nodes, &file, "bus", &[format!("worker={worker}")], &[]);
+    let api = serve(&mut nodes, &file, "api", &[format!("bus={bus}")], &[]);
+    // The load generator tells the API the load's start; the API passes it
+    // on to the broker, the broker to the worker.
+    let multi = tmp("events-multi.json");
+    let status = Command::new(BIN)
+        .arg("loadgen")
+        .arg(&file)
+        .args(RUN)
+        .args(["--target", &format!("api={api}"), "--quiet", "--json"])
+        .arg(&multi)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    drop(nodes);
+
+    let single = tmp("events-single.json");
+    let status = Command::new(BIN)
+        .arg("emulate")
+        .arg(&file)
+        .args(RUN)
+        .args(["--quiet", "--json"])
+        .arg(&single)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+
+    let (m, s) = (report(&multi), report(&single));
+    let (wm, ws) = (m.workload("orders").unwrap(), s.workload("orders").unwrap());
+    assert_eq!(wm.arrived, ws.arrived, "the same seed sends the same requests");
+    assert!(wm.arrived > 400, "{}", wm.arrived);
+    // Failed: half of 1.5 s, and the outage's second, of the 4.5 measured:
+    // about 39% in either run (well above 25%: both faults acted).
+    let failed = |w: &engine::sim::WorkloadReport| w.outcomes.error as f64 / w.outcomes.total().max(1) as f64;
+    eprintln!(
+        "processes: {} of {} failed, mean {:.2} ms; one process: {} of {} failed, mean {:.2} ms",
+        wm.outcomes.error,
+        wm.outcomes.total(),
+        wm.latency_ms.mean.mean,
+        ws.outcomes.error,
+        ws.outcomes.total(),
+        ws.latency_ms.mean.mean
+    );
+    assert!(
+        failed(wm) > 0.25 && failed(ws) > 0.25,
+        "failed {:.3} (processes), {:.3} (one process)",
+        failed(wm),
+        failed(ws)
+    );
+    // The failures (instant) and successes (a few ms) weigh the mean: 20%.
+    same_outcomes(wm, ws, 0.20);
 }

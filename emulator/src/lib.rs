@@ -21,6 +21,7 @@ pub mod edge_faults;
 pub mod emulation;
 pub mod error;
 pub mod faults;
+pub mod load_origin;
 pub mod loadgen;
 pub mod measure;
 pub mod metrics;

@@ -281,6 +281,8 @@ pub async fn drive(
     // see them end before it sees the stop itself.
     interrupted |= *stop.borrow();
     let ran_ns = if interrupted { (start.elapsed().as_nanos() as f64 / scale) as u64 } else { duration_ns };
+    // What begins while the answers are awaited is past the run's end.
+    shared.measure_until(load_from_ns + ran_ns.min(duration_ns));
     let deadline =
         Instant::now() + if interrupted { settings.drain.min(Duration::from_secs(1)) } else { settings.drain };
     for mut requests in pending {
