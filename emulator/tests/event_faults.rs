@@ -87,8 +87,7 @@ fn an_error_burst_and_a_partition_on_the_publish_edge_fail_publishes_as_simulate
     fault(&mut design, "api-bus", (3.0, 3.5), FaultKind::Partition { mode: PartitionMode::FailFast });
     let (m, s) = both(&mut design);
     let (wm, ws) = (&m.workloads[0], &s.workloads[0]);
-    let sim_n = (ws.throughput_per_s.mean * 3.0).round() as u64;
-    let sim_k = (ws.error_rate.mean * sim_n as f64).round() as u64;
+    let (sim_k, sim_n) = (ws.outcomes.error, ws.outcomes.total() - ws.outcomes.in_flight);
     assert!(wm.finished() > 250, "{wm:?}");
     eprintln!("failed orders {} of {} emulated, {sim_k} of {sim_n} simulated", wm.outcomes.error, wm.finished());
     same_share("failed orders", (wm.outcomes.error, wm.finished()), (sim_k, sim_n));
