@@ -29,6 +29,7 @@ pub mod node;
 mod outages;
 pub mod parts;
 pub mod policy;
+pub mod policy_measure;
 pub mod server;
 pub mod spans;
 pub mod standalone;

@@ -92,7 +92,7 @@ pub struct Shared {
     /// When the emulation started: modelled time is measured from here.
     epoch: Instant,
     /// Call policies by edge id.
-    policies: BTreeMap<String, Arc<EdgePolicy>>,
+    pub(crate) policies: BTreeMap<String, Arc<EdgePolicy>>,
     edges: BTreeMap<String, Mutex<EdgeRng>>,
     /// Calls (tries) on each call edge after the warm-up, by edge id.
     pub edge_measures: BTreeMap<String, PartMeasure>,
@@ -280,6 +280,11 @@ impl Shared {
         self.start_outages(load_from_ns);
     }
 
+    /// Modelled time (since the epoch) the load began at (`u64::MAX`: not yet).
+    pub(crate) fn load_from_ns(&self) -> u64 {
+        self.load_from_ns.load(Ordering::Relaxed)
+    }
+
     /// Modelled time since the load began (`None`: before it).
     pub(crate) fn since_load_ns(&self) -> Option<u64> {
         self.now_ns().checked_sub(self.load_from_ns.load(Ordering::Relaxed))
@@ -294,6 +299,11 @@ impl Shared {
     /// Whether what begins at `now_ns` is measured.
     pub(crate) fn warm(&self, now_ns: u64) -> bool {
         now_ns >= self.warm_from_ns.load(Ordering::Relaxed) && self.in_window(now_ns)
+    }
+
+    /// Modelled time (since the epoch) from which nothing more is measured.
+    pub(crate) fn warm_until_ns(&self) -> u64 {
+        self.warm_until_ns.load(Ordering::Relaxed)
     }
 
     /// Whether `now_ns` is before the load's end.
