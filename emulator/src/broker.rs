@@ -16,6 +16,11 @@
 //! (`engine::policy::{backlog_layout, has_room, next_subscription,
 //! delivery_fate}`), which the simulator asks too.
 //!
+//! Faults on the event and subscription edges act as on a call edge's way
+//! there ([`crate::edge_faults`]): an error burst or a fail-fast partition
+//! fails the publish or the delivery before it leaves, a latency fault
+//! stretches it, a hanging partition swallows it.
+//!
 //! A broker outage of the fault schedule counts from the start of the load
 //! in modelled time, as the other faults ([`crate::faults`]): while it lasts
 //! publishes fail at once, a publish inside the broker when it begins fails
@@ -27,7 +32,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use engine::model::{BrokerMode, Design, EdgeKind, FaultKind, Outcome, RejectCause, WhenFull};
-use engine::policy::{DeliveryFate, backlog_layout, delivery_fate, has_room, next_subscription};
+use engine::policy::{DeliveryFate, Gate, backlog_layout, delivery_fate, has_room, next_subscription};
 use engine::sampling::{Sampler, Stream, ms_to_ns, s_to_ns};
 use tokio::sync::{Notify, oneshot};
 
@@ -447,11 +452,21 @@ impl BrokerState {
             (Some(l), Some(rng)) => l.sample(&mut lock(rng)),
             _ => 0,
         };
-        shared.pause(latency_ns).await;
-        let outcome = match shared.addrs.get(spec.consumer) {
-            // A delivery starts a trace of its own, at depth 0, as the simulator's.
-            Some(&addr) => shared.client.call(addr, spec.operation.as_deref(), Hop::default()).await,
-            None => Outcome::Error,
+        // A fault on the subscription edge, as the simulator's dispatch takes
+        // it: the delivery fails at once (then redelivered or dead-lettered as
+        // any failed one), is stretched, or is swallowed: its slot stays
+        // taken and the message in delivery for good.
+        let outcome = match shared.edge_faults.gate(&spec.edge, shared.since_load_ns(), latency_ns) {
+            Gate::Pass(there_ns) => {
+                shared.pause(there_ns).await;
+                match shared.addrs.get(spec.consumer) {
+                    // A delivery starts a trace of its own, at depth 0, as the simulator's.
+                    Some(&addr) => shared.client.call(addr, spec.operation.as_deref(), Hop::default()).await,
+                    None => Outcome::Error,
+                }
+            }
+            Gate::Refuse => Outcome::Error,
+            Gate::Hang => std::future::pending().await,
         };
         let now_ns = shared.now_ns();
         if shared.warm(m.dispatched_ns)
@@ -469,7 +484,9 @@ impl BrokerState {
             if fate != DeliveryFate::Redeliver {
                 book.live = book.live.saturating_sub(1);
             }
-            if m.warm {
+            // A message finished after the load's end is still in delivery
+            // at the end, as the simulator's run leaves it.
+            if m.warm && shared.in_window(now_ns) {
                 let c = &mut book.counts;
                 match fate {
                     DeliveryFate::Delivered => {
@@ -578,9 +595,18 @@ pub(crate) async fn publish(
     let latency_ns = shared.edge_latency(step);
     let (sender, edge, op) = (Arc::clone(shared), step.edge.clone(), step.to_operation.clone());
     let send = async move {
-        sender.pause(latency_ns).await;
-        let header = (WHEN_FULL_HEADER, when_full_name(when_full));
-        let o = sender.client.call_with(addr, op.as_deref(), next, Some(header)).await;
+        // A fault on the event edge, as the simulator's `transmit`: the
+        // publish refused before it leaves, stretched, or swallowed (a
+        // publisher waiting for the confirm then waits for ever).
+        let o = match sender.edge_faults.gate(&edge, sender.since_load_ns(), latency_ns) {
+            Gate::Pass(there_ns) => {
+                sender.pause(there_ns).await;
+                let header = (WHEN_FULL_HEADER, when_full_name(when_full));
+                sender.client.call_with(addr, op.as_deref(), next, Some(header)).await
+            }
+            Gate::Refuse => Outcome::Error,
+            Gate::Hang => std::future::pending().await,
+        };
         sender.record_call(&edge, began_ns, o, began.elapsed());
         o
     };

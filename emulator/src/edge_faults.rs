@@ -1,7 +1,9 @@
-//! Faults on call edges in wall-clock time: error bursts refuse a request
-//! before it leaves (an injected abort), latency faults stretch its network
-//! time each way, a partition refuses it (fail fast) or swallows it (hang:
-//! only the caller's timeout ends the wait). The decision is the engine's
+//! Faults on call, event and subscription edges in wall-clock time: error
+//! bursts refuse a request (a call, a publish, a delivery) before it leaves
+//! (an injected abort), latency faults stretch its network time (each way
+//! of a call; the one way of a publish or a delivery), a partition refuses
+//! it (fail fast) or swallows it (hang: only the caller's timeout ends the
+//! wait; a publish or a delivery has none). The decision is the engine's
 //! [`FaultEffect::gate`](engine::policy::FaultEffect::gate), the one the
 //! simulator's `transmit` takes, with one draw per request from the edge's
 //! own `fault` stream, fault active or not, as the simulator keys it.
@@ -22,7 +24,7 @@ struct Faulted {
     rng: Mutex<Stream>,
 }
 
-/// The faulted call edges of a topology, by edge id.
+/// The faulted edges of a topology, by edge id.
 #[derive(Debug, Default)]
 pub struct EdgeFaults(BTreeMap<String, Faulted>);
 

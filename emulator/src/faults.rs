@@ -1,6 +1,7 @@
-//! The design's fault schedule in wall-clock time, for the faults the
-//! emulator runs: error bursts, latency faults and outages on nodes, error
-//! bursts, latency faults and partitions on call edges. They fold through
+//! The design's fault schedule in wall-clock time: error bursts, latency
+//! faults and outages on nodes, error bursts, latency faults and partitions
+//! on call, event and subscription edges (broker outages are the broker's,
+//! [`crate::broker`]). They fold through
 //! the engine's [`FaultEffect`] as the simulator folds them
 //! (`apply_node_faults` and `apply_edge_faults` in
 //! `engine/src/sim/policy/faults.rs`): while faults are active, failure
@@ -11,7 +12,7 @@
 //! times count from the start of the load, in modelled time (so they
 //! stretch with the time scale like every other time).
 
-use engine::model::{Design, EdgeKind, FaultKind, PartitionMode};
+use engine::model::{Design, FaultKind, PartitionMode};
 use engine::policy::FaultEffect;
 use engine::sampling::{ms_to_ns, s_to_ns};
 
@@ -120,24 +121,24 @@ impl NodeFaults {
     }
 }
 
-/// Whether the emulator runs this fault on its target: every kind but a
-/// broker outage on a node, bursts, latency and partitions on a call or
-/// signal edge (a signal runs in-process: no fault reaches it, as in the
-/// simulator), nothing yet on event and subscription edges.
+/// Whether the emulator runs this fault on its target: every fault the
+/// simulator runs, compiled to the same target (`compile` in
+/// `engine/src/sim/policy/faults.rs`). An outage acts on a node, a broker
+/// outage on a broker node, a partition on an edge of any kind, bursts and
+/// latency on a node of that id or else the edge (a signal runs in-process:
+/// no edge fault reaches it, as in the simulator). What fits no target
+/// (validation refuses it) is not run.
 #[must_use]
 pub fn emulated(design: &Design, fault: &engine::model::Fault) -> bool {
-    if let Some(node) = design.node(&fault.target) {
-        return match fault.fault {
-            // A broker outage is the broker's own (see `crate::broker`).
-            FaultKind::BrokerOutage { .. } => node.kind == engine::model::NodeKind::Broker,
-            FaultKind::Partition { .. } => false,
-            _ => true,
-        };
+    let node = design.node(&fault.target);
+    let edge = design.edges.iter().any(|e| e.id == fault.target);
+    match fault.fault {
+        // A broker outage is the broker's own (see `crate::broker`).
+        FaultKind::BrokerOutage { .. } => node.is_some_and(|n| n.kind == engine::model::NodeKind::Broker),
+        FaultKind::Outage { .. } => node.is_some(),
+        FaultKind::Partition { .. } => edge,
+        FaultKind::Errors { .. } | FaultKind::Latency { .. } => node.is_some() || edge,
     }
-    design.edges.iter().find(|e| e.id == fault.target).is_some_and(|e| {
-        matches!(e.kind, EdgeKind::Call | EdgeKind::Signal)
-            && matches!(fault.fault, FaultKind::Errors { .. } | FaultKind::Latency { .. } | FaultKind::Partition { .. })
-    })
 }
 
 #[cfg(test)]

@@ -189,6 +189,8 @@ pub async fn drive(
     let start = Instant::now() + lateness;
     let load_from_ns = shared.now_ns() + (lateness.as_nanos() as f64 / scale) as u64;
     shared.start_load(load_from_ns);
+    // A later run of the same emulation measures its own window.
+    shared.measure_until(u64::MAX);
     shared.measure_from(load_from_ns + warmup_ns);
     let wall = move |t_ns: u64| start + Duration::from_secs_f64(t_ns as f64 * 1e-9 * scale);
 
@@ -281,6 +283,8 @@ pub async fn drive(
     // see them end before it sees the stop itself.
     interrupted |= *stop.borrow();
     let ran_ns = if interrupted { (start.elapsed().as_nanos() as f64 / scale) as u64 } else { duration_ns };
+    // What begins while the answers are awaited is past the run's end.
+    shared.measure_until(load_from_ns + ran_ns.min(duration_ns));
     let deadline =
         Instant::now() + if interrupted { settings.drain.min(Duration::from_secs(1)) } else { settings.drain };
     for mut requests in pending {

@@ -92,7 +92,7 @@ pub struct Shared {
     /// When the emulation started: modelled time is measured from here.
     epoch: Instant,
     /// Call policies by edge id.
-    policies: BTreeMap<String, Arc<EdgePolicy>>,
+    pub(crate) policies: BTreeMap<String, Arc<EdgePolicy>>,
     edges: BTreeMap<String, Mutex<EdgeRng>>,
     /// Calls (tries) on each call edge after the warm-up, by edge id.
     pub edge_measures: BTreeMap<String, PartMeasure>,
@@ -103,13 +103,23 @@ pub struct Shared {
     /// Modelled time (since the epoch) from which visits and calls are
     /// measured; never until the load generator sets it.
     warm_from_ns: AtomicU64,
+    /// Modelled time (since the epoch) from which nothing more is measured:
+    /// the load's end (what begins while answers are awaited is not).
+    warm_until_ns: AtomicU64,
     /// Each node's scheduled faults, in design order.
     faults: Vec<NodeFaults>,
     /// Modelled time (since the epoch) the load began at, from which the
     /// fault schedule counts; never until the load generator sets it.
     load_from_ns: AtomicU64,
-    /// The faults scheduled on call edges.
+    /// The faults scheduled on call, event and subscription edges.
     pub(crate) edge_faults: crate::edge_faults::EdgeFaults,
+    /// The load's start as a wall-clock instant, UNIX ns (`u64::MAX`:
+    /// none yet), shared with the other processes of a run ([`crate::load_origin`]).
+    pub(crate) load_origin_unix_ns: AtomicU64,
+    /// Where to post the load's start (the load generator's targets).
+    pub(crate) announce: std::sync::OnceLock<Vec<SocketAddr>>,
+    /// The tasks running the outages from the load's start (a new start replaces them).
+    pub(crate) outage_tasks: Mutex<Vec<tokio::task::AbortHandle>>,
 }
 
 fn hist_error(e: engine::sim::report::histogram::HistError) -> EmulateError {
@@ -231,8 +241,12 @@ impl Shared {
             edges,
             edge_measures,
             warm_from_ns: AtomicU64::new(u64::MAX),
+            warm_until_ns: AtomicU64::new(u64::MAX),
             faults,
             load_from_ns: AtomicU64::new(u64::MAX),
+            load_origin_unix_ns: AtomicU64::new(u64::MAX),
+            announce: std::sync::OnceLock::new(),
+            outage_tasks: Mutex::new(Vec::new()),
             ids: Ids::new(seed),
         })
     }
@@ -243,12 +257,32 @@ impl Shared {
         self.warm_from_ns.store(warm_from_ns, Ordering::Relaxed);
     }
 
+    /// Measure nothing that begins from modelled time `end_ns` on (the
+    /// load's end), as the simulator's run ends there.
+    pub fn measure_until(&self, end_ns: u64) {
+        self.warm_until_ns.store(end_ns, Ordering::Relaxed);
+    }
+
     /// The load began at modelled time `load_from_ns` (as [`Shared::now_ns`]
-    /// counts): the fault schedule counts from there, and the outages start
-    /// their clock (a task on the current runtime).
+    /// counts): the fault schedule counts from there, the outages start
+    /// their clock (a task on the current runtime), and the processes this
+    /// one announces to hear of it ([`crate::load_origin`]).
     pub fn start_load(self: &Arc<Self>, load_from_ns: u64) {
+        let origin_unix_ns = self.unix_at(load_from_ns);
+        self.load_origin_unix_ns.store(origin_unix_ns, Ordering::Relaxed);
+        self.begin_load(load_from_ns);
+        self.announce(origin_unix_ns);
+    }
+
+    /// The fault schedule counts from modelled time `load_from_ns`.
+    pub(crate) fn begin_load(self: &Arc<Self>, load_from_ns: u64) {
         self.load_from_ns.store(load_from_ns, Ordering::Relaxed);
         self.start_outages(load_from_ns);
+    }
+
+    /// Modelled time (since the epoch) the load began at (`u64::MAX`: not yet).
+    pub(crate) fn load_from_ns(&self) -> u64 {
+        self.load_from_ns.load(Ordering::Relaxed)
     }
 
     /// Modelled time since the load began (`None`: before it).
@@ -264,7 +298,17 @@ impl Shared {
 
     /// Whether what begins at `now_ns` is measured.
     pub(crate) fn warm(&self, now_ns: u64) -> bool {
-        now_ns >= self.warm_from_ns.load(Ordering::Relaxed)
+        now_ns >= self.warm_from_ns.load(Ordering::Relaxed) && self.in_window(now_ns)
+    }
+
+    /// Modelled time (since the epoch) from which nothing more is measured.
+    pub(crate) fn warm_until_ns(&self) -> u64 {
+        self.warm_until_ns.load(Ordering::Relaxed)
+    }
+
+    /// Whether `now_ns` is before the load's end.
+    pub(crate) fn in_window(&self, now_ns: u64) -> bool {
+        now_ns < self.warm_until_ns.load(Ordering::Relaxed)
     }
 
     /// Modelled time (since the epoch) from which visits are measured.

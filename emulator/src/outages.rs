@@ -5,7 +5,7 @@
 //! the first k of n replicas down, as the simulator's `apply_node_faults`
 //! takes them. Going down is a crash ([`Station::set_down`](crate::station::Station::set_down)).
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use crate::node::Shared;
 
@@ -16,14 +16,23 @@ impl Shared {
         if tokio::runtime::Handle::try_current().is_err() {
             return;
         }
+        // A new start (a second load against served nodes) replaces the
+        // earlier schedule: every replica up, the new one from its start.
+        let mut tasks = self.outage_tasks.lock().unwrap_or_else(PoisonError::into_inner);
+        for t in tasks.drain(..) {
+            t.abort();
+        }
         for (i, n) in self.topology.nodes.iter().enumerate() {
             let changes = n.faults.outage_changes_ns();
             let Some(station) = self.nodes.get(i).and_then(|s| s.station.clone()) else { continue };
             if changes.is_empty() {
                 continue;
             }
+            for o in 0..station.replicas() {
+                station.set_down(o, false);
+            }
             let shared = Arc::clone(self);
-            tokio::spawn(async move {
+            let task = tokio::spawn(async move {
                 let Some(node) = shared.topology.nodes.get(i) else { return };
                 for t_ns in changes {
                     let at_ns = load_from_ns.saturating_add(t_ns);
@@ -39,6 +48,7 @@ impl Shared {
                     }
                 }
             });
+            tasks.push(task.abort_handle());
         }
     }
 }

@@ -11,7 +11,7 @@ use std::sync::{Mutex, PoisonError};
 
 use engine::model::{Design, NodeKind, Outcome};
 use engine::sim::report::histogram::HistError;
-use engine::sim::report::{EdgeReport, Latency, NodeReport, Percentiles};
+use engine::sim::report::{EdgeReport, Latency, NodeReport, NodeResilience, Percentiles};
 use engine::sim::{Estimate, OutcomeCounts};
 
 use crate::measure::{SIGFIG, count};
@@ -201,13 +201,22 @@ pub fn percentiles(l: &Latency) -> Percentiles {
 /// edge the emulator ran.
 #[must_use]
 pub fn sections(shared: &Shared, design: &Design, window_s: f64) -> (Vec<NodeReport>, Vec<EdgeReport>) {
+    // The simulator's node sections carry resilience figures when the
+    // design has a call policy, a node policy or a fault.
+    let resilient = design.edges.iter().any(|e| e.policy.as_ref().is_some_and(|p| !p.is_empty()))
+        || design.nodes.iter().any(|n| !n.policies.is_empty() && n.kind != NodeKind::Receiver)
+        || design.faults.iter().any(|f| crate::faults::emulated(design, f));
     let nodes = design
         .nodes
         .iter()
         .zip(&shared.nodes)
         .map(|(n, state)| {
             let workers = if n.kind == NodeKind::Client { 0 } else { n.total_workers() };
-            state.measure.node_report(&n.id, &n.name, n.kind.as_str(), workers, window_s)
+            let mut report = state.measure.node_report(&n.id, &n.name, n.kind.as_str(), workers, window_s);
+            if resilient {
+                report.resilience = Some(resilience(shared, n, state.station.as_deref()));
+            }
+            report
         })
         .collect();
     let edges = design
@@ -215,10 +224,42 @@ pub fn sections(shared: &Shared, design: &Design, window_s: f64) -> (Vec<NodeRep
         .iter()
         .filter_map(|e| {
             let m = shared.edge_measures.get(&e.id)?;
-            Some(m.edge_report(&e.id, &e.from, &e.to, e.kind.as_str()))
+            let mut report = m.edge_report(&e.id, &e.from, &e.to, e.kind.as_str());
+            if let Some(p) = shared.policies.get(&e.id) {
+                // The simulator's policy detail: logical calls against tries, timeouts, breaker.
+                let window = (shared.warm_from_ns(), shared.warm_until_ns());
+                let breaker = e.policy.as_ref().is_some_and(|p| p.circuit_breaker.is_some());
+                report.policy = Some(p.measure.report(report.calls, window, breaker));
+            }
+            Some(report)
         })
         .collect();
     (nodes, edges)
+}
+
+/// A node's replicas and ejections over the measured window: replicas
+/// stay as designed (autoscaling is not emulated), ejections are those
+/// outlier detection made in the window and the replicas ejected on
+/// average. Wasted work is not measured (0).
+fn resilience(shared: &Shared, n: &engine::model::Node, station: Option<&crate::station::Station>) -> NodeResilience {
+    let replicas = n.capacity.replicas.max(1);
+    let load_from = shared.load_from_ns();
+    let (from, end) = (
+        shared.warm_from_ns().saturating_sub(load_from),
+        shared.warm_until_ns().min(shared.now_ns()).saturating_sub(load_from),
+    );
+    let ejections = station.map(crate::station::Station::ejections).unwrap_or_default();
+    let ejected_ns: u64 = ejections.iter().map(|&(a, b)| b.min(end).saturating_sub(a.max(from))).sum();
+    let window_ns = end.saturating_sub(from);
+    NodeResilience {
+        replicas_mean: f64::from(replicas),
+        replicas_max: u64::from(replicas),
+        ejections: ejections.iter().filter(|(a, _)| (from..end).contains(a)).count() as u64,
+        ejected_mean: if window_ns == 0 { 0.0 } else { ejected_ns as f64 / window_ns as f64 },
+        wasted_work_s: 0.0,
+        wasted_visits: 0,
+        wasted_share: 0.0,
+    }
 }
 
 #[cfg(test)]

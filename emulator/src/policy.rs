@@ -12,6 +12,7 @@
 //! cancellation, in which case its connection is dropped and the callee's
 //! server stops the request where it is.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -23,6 +24,7 @@ use engine::policy::{
 use engine::sampling::{Stream, ms_to_ns};
 
 use crate::node::Shared;
+use crate::policy_measure::{Event, Logical};
 use crate::topology::Step;
 use crate::trace::Hop;
 
@@ -34,6 +36,8 @@ pub struct EdgePolicy {
     fallback_ns: Option<u64>,
     cancel: bool,
     state: Mutex<PolicyState>,
+    /// What it did, for the edge's report section.
+    pub measure: crate::policy_measure::PolicyMeasure,
 }
 
 #[derive(Debug)]
@@ -61,6 +65,7 @@ impl EdgePolicy {
                 bulkhead: p.bulkhead.as_ref().map(|b| Bulkhead::new(b.max_concurrent)),
                 rng: Stream::keyed(seed, 0, edge_id, "retry"),
             }),
+            measure: crate::policy_measure::PolicyMeasure::default(),
         }))
     }
 
@@ -74,6 +79,8 @@ impl EdgePolicy {
 struct Try<'a> {
     policy: &'a EdgePolicy,
     shared: &'a Shared,
+    /// Its logical call began in the measured window.
+    warm: bool,
     permit: bool,
     probe: bool,
     open: bool,
@@ -95,8 +102,10 @@ impl Try<'_> {
         {
             b.release();
         }
-        if let Some(b) = &mut st.breaker {
-            b.on_result(now_ns, retry_class(outcome) != 0, self.probe);
+        if let Some(b) = &mut st.breaker
+            && let Some(state) = b.on_result(now_ns, retry_class(outcome) != 0, self.probe)
+        {
+            self.policy.measure.breaker(state, now_ns, self.shared.since_load_ns());
         }
     }
 }
@@ -105,6 +114,7 @@ impl Drop for Try<'_> {
     fn drop(&mut self) {
         if self.open {
             // Abandoned by the call's overall timeout.
+            self.policy.measure.note(self.warm, Event::Abandoned);
             if self.policy.cancel
                 && let Some(call) = &self.call
             {
@@ -118,34 +128,54 @@ impl Drop for Try<'_> {
 impl Shared {
     /// One logical call over `step` through `policy`.
     pub(crate) async fn policy_call(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, hop: Hop) -> Outcome {
-        let start_ns = self.now_ns();
+        let (start_ns, began) = (self.now_ns(), std::time::Instant::now());
+        let warm = self.warm(start_ns);
+        policy.measure.began(warm);
         let deadline_ns = policy.timeouts.call_deadline_ns(start_ns);
         if let Some(b) = &mut policy.lock().budget {
             b.on_call();
         }
-        let tries = self.tries(step, policy, hop, deadline_ns);
+        let attempts = AtomicU32::new(0);
+        let tries = self.tries(step, policy, hop, deadline_ns, (warm, &attempts));
         let outcome = match deadline_ns {
-            Some(d) => {
-                tokio::time::timeout(self.wall(d.saturating_sub(start_ns)), tries).await.unwrap_or(Outcome::Timeout)
-            }
+            Some(d) => tokio::time::timeout(self.wall(d.saturating_sub(start_ns)), tries).await.unwrap_or_else(|_| {
+                policy.measure.note(warm, Event::CallTimeout);
+                Outcome::Timeout
+            }),
             None => tries.await,
         };
-        match policy.fallback_ns {
+        let outcome = match policy.fallback_ns {
             Some(ns) if outcome.is_failure() => {
+                policy.measure.note(warm, Event::Fallback);
                 self.pause(ns).await;
                 Outcome::Degraded
             }
             _ => outcome,
-        }
+        };
+        let tries = attempts.load(Ordering::Relaxed);
+        let latency_ns = self.modelled_ns(began.elapsed());
+        policy.measure.ended(warm, Logical { outcome, tries, latency_ns });
+        outcome
     }
 
     /// Tries until one succeeds or the retry policy gives up.
-    async fn tries(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, hop: Hop, deadline_ns: Option<u64>) -> Outcome {
+    async fn tries(
+        self: &Arc<Self>,
+        step: &Step,
+        policy: &EdgePolicy,
+        hop: Hop,
+        deadline_ns: Option<u64>,
+        (warm, counted): (bool, &AtomicU32),
+    ) -> Outcome {
         let mut attempts = 0u32;
         loop {
             attempts += 1;
+            counted.store(attempts, Ordering::Relaxed);
+            if attempts > 1 {
+                policy.measure.note(warm, Event::Retry);
+            }
             let (began_ns, began) = (self.now_ns(), std::time::Instant::now());
-            let outcome = self.one_try(step, policy, hop).await;
+            let outcome = self.one_try(step, policy, hop, warm).await;
             self.record_call(&step.edge, began_ns, outcome, began.elapsed());
             if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
                 return outcome;
@@ -164,29 +194,39 @@ impl Shared {
             };
             match decision {
                 RetryDecision::RetryAfter { delay_ns } => self.pause(delay_ns).await,
-                RetryDecision::BudgetExhausted | RetryDecision::GiveUp => return outcome,
+                RetryDecision::BudgetExhausted => {
+                    policy.measure.note(warm, Event::BudgetExhausted);
+                    return outcome;
+                }
+                RetryDecision::GiveUp => return outcome,
             }
         }
     }
 
     /// One try: breaker, bulkhead, then the call within the per-try timeout.
-    async fn one_try(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, hop: Hop) -> Outcome {
+    async fn one_try(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, hop: Hop, warm: bool) -> Outcome {
         let now_ns = self.now_ns();
-        let mut t = Try { policy, shared: self, permit: false, probe: false, open: false, call: None };
+        let mut t = Try { policy, shared: self, warm, permit: false, probe: false, open: false, call: None };
         {
             let mut st = policy.lock();
             if let Some(b) = &mut st.breaker {
                 // The open period may have ended since the last try.
-                b.poll(now_ns);
+                if let Some(state) = b.poll(now_ns) {
+                    policy.measure.breaker(state, now_ns, self.since_load_ns());
+                }
                 match b.admit() {
                     BreakerDecision::Pass => {}
                     BreakerDecision::Probe => t.probe = true,
-                    BreakerDecision::Refuse => return Outcome::Rejected(RejectCause::BreakerOpen),
+                    BreakerDecision::Refuse => {
+                        policy.measure.note(warm, Event::FailFast);
+                        return Outcome::Rejected(RejectCause::BreakerOpen);
+                    }
                 }
             }
             if let Some(b) = &mut st.bulkhead {
                 if !b.try_acquire() {
                     // Refused before it went: nothing to give back (as the simulator).
+                    policy.measure.note(warm, Event::Bulkhead);
                     return Outcome::Rejected(RejectCause::Bulkhead);
                 }
                 t.permit = true;
@@ -205,6 +245,8 @@ impl Shared {
                 if let Ok(done) = tokio::time::timeout(self.wall(d.saturating_sub(now_ns)), call).await {
                     done.unwrap_or(Outcome::Error)
                 } else {
+                    policy.measure.note(warm, Event::TryTimeout);
+                    policy.measure.note(warm, Event::Abandoned);
                     if policy.cancel {
                         abort.abort();
                     }

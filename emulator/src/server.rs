@@ -70,6 +70,16 @@ pub async fn serve(shared: Arc<Shared>, node: usize, listener: TcpListener) {
 
 /// The response to one request at node `node`.
 async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -> Response<Full<Bytes>> {
+    if request.uri().path() == crate::load_origin::START_PATH {
+        // The load's start, from the load generator or a caller (see `load_origin`).
+        return match crate::load_origin::origin_of(request.uri().query()) {
+            Some(origin) if request.method() == hyper::Method::POST => {
+                shared.start_load_at_unix(origin, node);
+                status(StatusCode::NO_CONTENT)
+            }
+            _ => status(StatusCode::BAD_REQUEST),
+        };
+    }
     match route(request.uri().path()) {
         Route::Metrics => {
             let Some(state) = shared.nodes.get(node) else { return status(StatusCode::NOT_FOUND) };

@@ -337,7 +337,11 @@ impl LoadGenerator {
         })?;
         let overshoot = runtime.block_on(measure_overshoot(50, Duration::from_millis(2)));
         let lateness = Duration::from_secs_f64(overshoot.mean_ms.max(0.0) / 1e3);
+        let targets: Vec<SocketAddr> = entries.iter().filter_map(|&e| addrs.get(e).copied()).collect();
         let shared = Arc::new(Shared::new(topology, addrs, time_scale, lateness, options.seed)?);
+        // The load's start goes to the entries, and from them to every node
+        // they reach, so each applies the fault schedule from it.
+        shared.announce_to(targets);
         Ok(Self { runtime, shared, design: design.clone(), options: options.clone(), overshoot })
     }
 

@@ -55,6 +55,8 @@ pub struct Station {
     pick: Mutex<(u32, Stream)>,
     /// Outlier ejection: the rule, and each replica's health.
     outlier: Option<(OutlierDetector, Mutex<Vec<HostHealth>>)>,
+    /// Each ejection's start and the sweep that ends it, ns after the load's start.
+    ejections: Mutex<Vec<(u64, u64)>>,
 }
 
 /// Why a request was not admitted.
@@ -138,6 +140,7 @@ impl Station {
             load_balancer,
             pick: Mutex::new((0, rng)),
             outlier: outlier.map(|o| (o, Mutex::new(vec![HostHealth::default(); n as usize]))),
+            ejections: Mutex::new(Vec::new()),
         })
     }
 
@@ -233,7 +236,19 @@ impl Station {
             && let Some(h) = health.get_mut(r)
         {
             h.eject(run_ns, rule);
+            // It is back at the first sweep (every interval from the start) past its time.
+            let back_ns = h.next_deadline_ns().map_or(run_ns, |d| d.div_ceil(rule.interval_ns) * rule.interval_ns);
+            let mut log = lock(&self.ejections);
+            if log.len() < 100_000 {
+                log.push((run_ns, back_ns));
+            }
         }
+    }
+
+    /// Every ejection so far: its start and the sweep that ends it, ns after the load's start.
+    #[must_use]
+    pub fn ejections(&self) -> Vec<(u64, u64)> {
+        lock(&self.ejections).clone()
     }
 
     /// Replicas ejected now.

@@ -111,7 +111,7 @@ impl Node {
 pub struct Topology {
     /// Nodes in design order.
     pub nodes: Vec<Node>,
-    /// The faults scheduled on each call edge that has any, by edge id.
+    /// The faults scheduled on each call, event or subscription edge that has any, by edge id.
     pub edge_faults: BTreeMap<String, crate::faults::NodeFaults>,
 }
 
@@ -191,7 +191,8 @@ impl Topology {
         let edge_faults = design
             .edges
             .iter()
-            .filter(|e| e.kind == EdgeKind::Call)
+            // A signal runs in-process: no edge fault reaches it, as in the simulator.
+            .filter(|e| e.kind != EdgeKind::Signal)
             .map(|e| (e.id.clone(), crate::faults::NodeFaults::of_edge(design, &e.id)))
             .filter(|(_, f)| !f.is_empty())
             .collect();
@@ -300,7 +301,7 @@ pub enum Missing {
     Autoscaling,
     /// A node's service discovery.
     Discovery,
-    /// A fault on an event or subscription edge.
+    /// A fault that fits no target (validation refuses it too).
     Fault,
 }
 
@@ -312,9 +313,7 @@ impl Missing {
             Self::Registry => "service registries are not emulated yet",
             Self::Autoscaling => "autoscaling is not emulated yet",
             Self::Discovery => "service discovery is not emulated yet",
-            Self::Fault => {
-                "faults on event or subscription edges are not emulated yet (outages, partitions, error bursts and latency on nodes and call edges, and broker outages, are)"
-            }
+            Self::Fault => "this fault fits no target the simulator runs it on, so it is not emulated either",
         }
     }
 }

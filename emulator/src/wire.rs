@@ -171,6 +171,19 @@ impl Client {
         }
     }
 
+    /// POST to `path` (with its query) of `addr`, with no body: the status.
+    ///
+    /// # Errors
+    /// A connection or protocol failure, in words.
+    pub async fn post(&self, addr: SocketAddr, path: &str) -> Result<StatusCode, String> {
+        let request =
+            Request::post(format!("http://{addr}{path}")).body(Full::new(Bytes::new())).map_err(|e| e.to_string())?;
+        let response = self.0.request(request).await.map_err(|e| e.to_string())?;
+        let status = response.status();
+        let _ = response.into_body().collect().await;
+        Ok(status)
+    }
+
     /// GET `path` of `addr`: status and body text (for metrics and tests).
     ///
     /// # Errors

@@ -42,16 +42,24 @@ fn an_error_burst_and_a_latency_fault_act_in_their_windows() {
 }
 
 #[test]
-fn faults_the_emulator_does_not_run_are_refused_by_name() {
-    // A fault on an event edge: the publish is not a call, so no fault gate
-    // applies to it yet.
+fn faults_on_event_edges_run_and_one_fitting_no_target_is_refused_by_name() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/events.json");
     let mut design = engine::model::format::load(&path).unwrap();
     let faults = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/faults.json");
     let mut fault = engine::model::format::load(&faults).unwrap().faults.remove(1);
+    // A latency fault on the publish edge and on the subscription: both run.
     fault.target = "api-bus".to_owned();
+    design.faults.push(fault.clone());
+    fault.name = "slow delivery".to_owned();
+    fault.target = "bus-worker".to_owned();
+    design.faults.push(fault.clone());
+    assert!(emulator::not_emulated(&design).is_empty(), "{:?}", emulator::not_emulated(&design));
+    // An outage of an edge fits nothing (validation refuses it too).
+    fault.name = "edge down".to_owned();
+    fault.target = "api-bus".to_owned();
+    fault.fault = engine::model::FaultKind::Outage { replicas: None };
     design.faults.push(fault);
     let refused = emulator::not_emulated(&design);
     assert_eq!(refused.len(), 1, "{refused:?}");
-    assert!(refused[0].starts_with("faults[slow]: faults on event or subscription edges"), "{refused:?}");
+    assert!(refused[0].starts_with("faults[edge down]: this fault fits no target"), "{refused:?}");
 }

@@ -143,4 +143,18 @@ fn a_circuit_breaker_opens_under_an_outage() {
     close("failed fast", w.outcomes.rejected.breaker_open, s.rejected.breaker_open);
     close("refused by the back", w.outcomes.error, s.error);
     close("served", w.outcomes.ok, s.ok);
+    // The edge's policy detail, as the simulator's report has it: logical
+    // calls, tries failed fast, the breaker's openings (one a failed probe,
+    // within one) and its time open (within 0.1 s: each period ends on the
+    // modelled clock, its probe on the wall clock).
+    let report = m.report("calls", m.settings(&design));
+    let policy = |r: &Report| r.edges[0].policy.clone().unwrap();
+    let (pm, ps) = (policy(&report), policy(&sim));
+    let (bm, bs) = (pm.breaker.clone().unwrap(), ps.breaker.clone().unwrap());
+    eprintln!("breaker: measured {bm:?}\nsimulated {bs:?}");
+    close("logical calls", pm.logical_calls, ps.logical_calls);
+    close("fast-failed tries", pm.fail_fast, ps.fail_fast);
+    assert_eq!(pm.attempts, report.edges[0].calls);
+    assert!(bs.opened >= 3 && bm.opened.abs_diff(bs.opened) <= 1, "opened {} vs {}", bm.opened, bs.opened);
+    assert!((bm.time_open_s - bs.time_open_s).abs() < 0.1, "open {} s vs {} s", bm.time_open_s, bs.time_open_s);
 }

@@ -48,4 +48,14 @@ fn a_crashed_replica_is_ejected_and_the_errors_stop_as_simulated() {
     let measured = w.outcomes.error;
     eprintln!("failed pages: measured {measured} of {}, simulated {simulated}", w.finished());
     assert!(measured.abs_diff(simulated) <= 3, "measured {measured} failed pages, simulated {simulated}");
+    // The node's resilience figures, as the simulator's report has them:
+    // the same two ejections, and the replicas ejected on average (about
+    // 1 × 4 s of the 6 s) within 0.05.
+    let report = m.report("calls", m.settings(&design));
+    let resilience = |r: &engine::sim::Report| r.node("back").unwrap().resilience.clone().unwrap();
+    let (rm, rs) = (resilience(&report), resilience(&sim));
+    eprintln!("resilience: measured {rm:?}, simulated {rs:?}");
+    assert_eq!((rm.ejections, rm.replicas_max), (rs.ejections, rs.replicas_max));
+    assert!((rm.ejected_mean - rs.ejected_mean).abs() < 0.05, "{rm:?} vs {rs:?}");
+    assert!((rm.replicas_mean - rs.replicas_mean).abs() < 1e-9, "{rm:?} vs {rs:?}");
 }

@@ -219,6 +219,40 @@ fn failed_deliveries_are_redelivered_then_dead_lettered() {
 }
 
 #[test]
+fn faults_on_a_subscription_fail_stretch_or_swallow_deliveries() {
+    let fault = |kind: Value| {
+        let mut d = serde_json::to_value(broker_design("topic", 0.0, 3)).unwrap();
+        d["faults"] = json!([{"name": "f", "target": "s1", "start_s": 0.0, "end_s": 61.0, "fault": kind}]);
+        let d: Design = serde_json::from_value(d).unwrap();
+        simulate(&d)
+    };
+    // Errors of p = 0.5 on s1: its deliveries fail as a failing consumer's
+    // would (three in a row: 1/8 dead-lettered), s2 is untouched, and no
+    // refused delivery reaches c1.
+    let r = fault(json!({"type": "errors", "probability": 0.5}));
+    let (b, n) = (r.broker("q").unwrap(), r.broker("q").unwrap().published as f64);
+    let dead = b.dead_lettered as f64;
+    assert!((dead - n / 8.0).abs() < 5.0 * (n * 0.125 * 0.875).sqrt(), "{dead} of {n}");
+    assert_eq!(2 * b.published, b.delivered + b.dead_lettered + b.in_flight);
+    let edge = |id: &str| r.edges.iter().find(|e| e.id == id).unwrap().clone();
+    assert_eq!(edge("s2").outcomes.error, 0);
+    let s1 = edge("s1");
+    assert!((s1.outcomes.error as f64 / s1.calls as f64 - 0.5).abs() < 0.02, "{s1:?}");
+    assert_eq!(r.node("c1").unwrap().outcomes.error, 0);
+    // +7 ms on s1's deliveries: a delivery (from its dispatch) takes the
+    // 7 ms and the consumer's 1 ms; s2's only the 1 ms.
+    let r = fault(json!({"type": "latency", "added_ms": 7.0}));
+    let mean = |id: &str| r.edges.iter().find(|e| e.id == id).unwrap().latency_ms.mean;
+    assert!((mean("s1") - 8.0).abs() < 0.01 && (mean("s2") - 1.0).abs() < 0.01, "{} {}", mean("s1"), mean("s2"));
+    // A hanging partition swallows s1's deliveries: its two slots stay
+    // taken, the rest of its copies wait; s2 delivers everything.
+    let r = fault(json!({"type": "partition", "mode": "hang"}));
+    let b = r.broker("q").unwrap();
+    assert!(b.in_flight + 3 >= b.published && b.delivered + 3 >= b.published, "{b:?}");
+    assert_eq!(r.edges.iter().find(|e| e.id == "s1").unwrap().outcomes.ok, 0);
+}
+
+#[test]
 fn full_queues_reject() {
     let mut s = node("s", 10.0);
     s["capacity"] = json!({"workers": 1, "queue_capacity": 0});

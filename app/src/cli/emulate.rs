@@ -14,7 +14,7 @@ use engine::sim::Report;
 use engine::sim::compare::{Delta, Gate, Limit, check, compare, parse_gates};
 use serde::Serialize;
 
-use super::emulate_tables::{write_comparison, write_measured};
+use super::emulate_tables::{write_comparison, write_measured, write_resilience};
 use super::sim_run::parse_rate_scale;
 use super::simulate::RunArgs;
 use super::{Output, exit};
@@ -175,6 +175,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         write_measured(&measured, &measured_report, out)?;
         if let Some(rows) = &rows {
             write_comparison(rows, out)?;
+        }
+        if let Some(sim) = &simulated {
+            write_resilience(&measured_report, sim, out)?;
         }
         for f in failures.iter().flatten() {
             writeln!(out, "FAIL {f}")?;

@@ -166,3 +166,53 @@ pub(super) fn write_comparison(rows: &[Row], out: &mut dyn Write) -> std::io::Re
     }
     Ok(())
 }
+
+/// With `--compare`, the resilience detail beside the simulator's: per edge
+/// with a call policy its logical calls, tries, retries, tries failed fast
+/// by the breaker or refused by the bulkhead, timeouts and the breaker's
+/// openings and time open; per node with outlier ejection its ejections and
+/// replicas ejected on average. Nothing when neither report has any.
+pub(super) fn write_resilience(measured: &Report, simulated: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut lines = Vec::new();
+    for s in &simulated.edges {
+        let (Some(ps), Some(pm)) = (&s.policy, measured.edge(&s.id).and_then(|e| e.policy.as_ref())) else { continue };
+        let pair = |what: &str, m: u64, s: u64| format!("{what} {m} vs {s}");
+        let mut parts = vec![
+            pair("calls", pm.logical_calls, ps.logical_calls),
+            pair("tries", pm.attempts, ps.attempts),
+            pair("retries", pm.retries, ps.retries),
+            pair("failed fast", pm.fail_fast, ps.fail_fast),
+            pair("bulkhead", pm.bulkhead_rejections, ps.bulkhead_rejections),
+            pair("timeouts", pm.try_timeouts + pm.call_timeouts, ps.try_timeouts + ps.call_timeouts),
+        ];
+        if let (Some(bm), Some(bs)) = (&pm.breaker, &ps.breaker) {
+            parts.push(pair("breaker opened", bm.opened, bs.opened));
+            parts.push(format!("open {:.2} s vs {:.2} s", bm.time_open_s, bs.time_open_s));
+        }
+        lines.push(format!("edge  {}: {}", engine::text::printable(&s.id), parts.join(", ")));
+    }
+    for s in &simulated.nodes {
+        let (Some(rs), Some(rm)) = (&s.resilience, measured.node(&s.id).and_then(|n| n.resilience.as_ref())) else {
+            continue;
+        };
+        if rs.ejections == 0 && rm.ejections == 0 {
+            continue;
+        }
+        lines.push(format!(
+            "node  {}: ejections {} vs {}, replicas ejected on average {:.3} vs {:.3}",
+            engine::text::printable(&s.id),
+            rm.ejections,
+            rs.ejections,
+            rm.ejected_mean,
+            rs.ejected_mean
+        ));
+    }
+    if !lines.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "resilience (measured vs simulated)")?;
+        for l in lines {
+            writeln!(out, "{l}")?;
+        }
+    }
+    Ok(())
+}

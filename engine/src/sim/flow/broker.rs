@@ -35,6 +35,9 @@ pub(crate) struct Message {
     pub alive: bool,
     /// The traced publish it came from (a tracer link), else `NONE`.
     pub link: u32,
+    /// Its delivery under way was refused by a fault on the subscription
+    /// edge: it fails on arrival without reaching the consumer.
+    pub refused: bool,
 }
 
 /// One backlog and the subscriptions pulling from it.
@@ -203,8 +206,17 @@ impl Simulation {
             }
             return false;
         }
-        let msg =
-            Message { t_pub_ns, t_dispatch_ns: 0, backlog: bl, sub: NONE, deliveries: 0, warm, alive: true, link };
+        let msg = Message {
+            t_pub_ns,
+            t_dispatch_ns: 0,
+            backlog: bl,
+            sub: NONE,
+            deliveries: 0,
+            warm,
+            alive: true,
+            link,
+            refused: false,
+        };
         let m = if let Some(i) = self.broker.free.pop() {
             self.broker.msgs[i as usize] = msg;
             i
@@ -259,10 +271,26 @@ impl Simulation {
             if self.now_ns >= self.plan.settings.warmup_ns {
                 self.metrics.edges[edge].counts.arrived += 1;
             }
-            let d = match &self.plan.edges[edge].latency {
+            let mut d = match &self.plan.edges[edge].latency {
                 Some(lat) => lat.sample(&mut self.edge_rng[edge].latency),
                 None => 0,
             };
+            if self.plan.edges[edge].faulted {
+                // A fault on the subscription edge, as on any edge a request
+                // crosses: an error burst or a fail-fast partition fails the
+                // delivery at once (redelivered or dead-lettered as any failed
+                // one), a latency fault stretches it, a hanging partition
+                // swallows it: no answer comes, its slot stays taken and the
+                // message stays in delivery (a broker without an ack deadline).
+                match self.edge_gate(edge as u32, d) {
+                    crate::policy::Gate::Pass(x) => d = x,
+                    crate::policy::Gate::Refuse => {
+                        self.broker.msgs[m as usize].refused = true;
+                        d = 0;
+                    }
+                    crate::policy::Gate::Hang => continue,
+                }
+            }
             self.queue.push(self.now_ns + d, Kind::Deliver, m, sub);
         }
     }
@@ -273,6 +301,12 @@ impl Simulation {
         let warm = self.broker.msgs[m as usize].t_dispatch_ns >= self.plan.settings.warmup_ns;
         let (consumer, edge) = (s.consumer, s.edge);
         let v = self.alloc(Visit::new(consumer, s.handler, Origin::Delivery, m, self.now_ns, warm));
+        if std::mem::take(&mut self.broker.msgs[m as usize].refused) {
+            // Refused on the subscription edge: a failed delivery, no visit.
+            self.visits[v as usize].outcome = Outcome::Error;
+            self.delivery_done(v);
+            return;
+        }
         let link = self.broker.msgs[m as usize].link;
         if link != NONE {
             self.trace_delivery(v, link, consumer, edge);
