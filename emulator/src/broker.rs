@@ -580,7 +580,7 @@ pub(crate) async fn publish(
     let send = async move {
         sender.pause(latency_ns).await;
         let header = (WHEN_FULL_HEADER, when_full_name(when_full));
-        let o = sender.client.call_with(addr, op.as_deref(), next, Some(header)).await;
+        let o = sender.client.call_with(addr, op.as_deref(), next, &[header]).await;
         sender.record_call(&edge, began_ns, o, began.elapsed());
         o
     };

@@ -102,9 +102,7 @@ fn refused(ui: &mut Ui, list: &[Refusal]) {
 
 fn missing_key(m: Missing) -> &'static str {
     match m {
-        Missing::Registry => "emulate-missing-registry",
         Missing::Autoscaling => "emulate-missing-autoscaling",
-        Missing::Discovery => "emulate-missing-discovery",
         Missing::Fault => "emulate-missing-fault",
     }
 }
