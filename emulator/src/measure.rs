@@ -208,7 +208,7 @@ impl Measured {
             traces: Vec::new(),
             load: None,
             faults: Vec::new(),
-            discovery: Vec::new(),
+            discovery: self.discovery.clone(),
         }
     }
 }
