@@ -363,6 +363,28 @@ impl Shared {
     }
 }
 
+/// The replica a request to a station goes to: the one its caller picked
+/// (client-side discovery), or the load balancer's choice over the listed
+/// ones (server-side), or `Ok(None)` for the plain load balancer.
+///
+/// # Errors
+/// Server-side with no instance listed: nowhere to send it.
+pub(crate) fn route(
+    disc: Option<&DiscState>,
+    station: &crate::station::Station,
+    run_ns: u64,
+    warm: bool,
+) -> Result<Option<usize>, ()> {
+    match (target(), disc) {
+        (Some(r), _) => Ok(Some(r)),
+        (None, Some(d)) if !d.rule.client => {
+            bump(&d.counts.calls, warm);
+            station.choose_among(&d.instances(), None, run_ns).map(Some).ok_or(())
+        }
+        _ => Ok(None),
+    }
+}
+
 /// The outcome of a call that reached a crashed but listed replica of a
 /// discovered node: refused at once, or (`hang`, and a call rather than a
 /// workload's request) no answer ever, only the caller's timeout ends it.

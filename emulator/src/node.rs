@@ -397,20 +397,7 @@ impl Shared {
             let run_ns = self.since_load_ns().unwrap_or(0);
             let disc = self.discovery.get(node).and_then(Option::as_ref);
             let warm = self.warm(self.now_ns());
-            // The caller picked the replica (client-side discovery), or the
-            // load balancer routes over the listed ones (server-side).
-            let to = match (crate::discovery::target(), disc) {
-                (Some(r), _) => Some(r),
-                (None, Some(d)) if !d.rule.client => {
-                    d.counts.calls.fetch_add(u64::from(warm), std::sync::atomic::Ordering::Relaxed);
-                    match station.choose_among(&d.instances(), None, run_ns) {
-                        Some(r) => Some(r),
-                        // No instance is listed: nowhere to send it.
-                        None => return Outcome::Error,
-                    }
-                }
-                _ => None,
-            };
+            let Ok(to) = crate::discovery::route(disc, station, run_ns, warm) else { return Outcome::Error };
             match station.admit_to(run_ns, to).await {
                 Ok((here, worker)) => {
                     times.queue_seen = here.queue_seen;
@@ -598,8 +585,6 @@ impl Shared {
         // The call is a CLIENT span of the caller's visit; the callee's visit hangs from it.
         let own = self.ids.enter(hop.trace);
         let start_ns = self.now_ns();
-        // A fault on the edge may refuse or swallow the request, or stretch
-        // its network time each way.
         // Client-side discovery: the caller's cache (or a lookup) names the
         // replica; with no instance to go to, the call fails before it leaves.
         let target = match step.cache {
@@ -611,6 +596,8 @@ impl Shared {
         };
         let headers: Vec<(&str, &str)> =
             target.iter().map(|r| (crate::discovery::REPLICA_HEADER, r.as_str())).collect();
+        // A fault on the edge may refuse or swallow the request, or stretch
+        // its network time each way.
         let outcome = match self.edge_faults.gate(&step.edge, self.since_load_ns(), self.edge_latency(step)) {
             Gate::Pass(there_ns) => {
                 self.pause(there_ns).await;
