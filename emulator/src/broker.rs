@@ -602,7 +602,7 @@ pub(crate) async fn publish(
             Gate::Pass(there_ns) => {
                 sender.pause(there_ns).await;
                 let header = (WHEN_FULL_HEADER, when_full_name(when_full));
-                sender.client.call_with(addr, op.as_deref(), next, Some(header)).await
+                sender.client.call_with(addr, op.as_deref(), next, &[header]).await
             }
             Gate::Refuse => Outcome::Error,
             Gate::Hang => std::future::pending().await,

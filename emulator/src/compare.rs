@@ -1,6 +1,8 @@
 //! Measured beside simulated, per workload, node and edge: throughput, mean,
 //! p50, p99 and error rate, each with the relative difference and the
-//! simulation's 95% interval where the report has one.
+//! simulation's 95% interval where the report has one; per broker its
+//! messages, per discovered service its registry lookups per second, mean
+//! crash-to-eviction time and share of calls sent to a dead instance.
 //!
 //! The simulator's reports sum node and edge counts over replications, so
 //! an edge's throughput is its successful calls over the measured window
@@ -10,7 +12,7 @@
 
 use engine::sim::compare::Metric;
 use engine::sim::report::{BrokerReport, EdgeReport, NodeReport, Percentiles};
-use engine::sim::{Estimate, OutcomeCounts, Report, WorkloadReport};
+use engine::sim::{DiscoveryReport, Estimate, OutcomeCounts, Report, WorkloadReport};
 use serde::Serialize;
 
 /// z for a two-sided 95% interval.
@@ -32,6 +34,9 @@ pub enum Scope {
     /// A broker's messages: consumed per second, publish-to-consume delay,
     /// dead-lettered share.
     Broker,
+    /// A discovered service: registry lookups per second, mean time from a
+    /// crash to the eviction, share of calls sent to a dead instance.
+    Discovery,
 }
 
 impl Scope {
@@ -43,6 +48,7 @@ impl Scope {
             Self::Node => "node",
             Self::Edge => "edge",
             Self::Broker => "broker",
+            Self::Discovery => "discovery",
         }
     }
 }
@@ -114,7 +120,30 @@ pub fn rows(measured: &Report, simulated: &Report) -> Vec<Row> {
         let Some(m) = measured.brokers.iter().find(|b| b.id == s.id) else { continue };
         out.extend(METRICS.map(|metric| Row::new(Scope::Broker, &s.id, metric, broker(metric, (m, wm), (s, ws)))));
     }
+    for s in &simulated.discovery {
+        let Some(m) = measured.discovery.iter().find(|d| d.id == s.id) else { continue };
+        out.extend(DISCOVERY_METRICS.map(|metric| Row::new(Scope::Discovery, &s.id, metric, discovery(metric, m, s))));
+    }
     out
+}
+
+/// A discovered service's figures: registry lookups per second, the mean
+/// crash-to-eviction time, the share of calls sent to a dead instance.
+const DISCOVERY_METRICS: [Metric; 3] = [Metric::Throughput, Metric::Mean, Metric::Errors];
+
+fn discovery(metric: Metric, m: &DiscoveryReport, s: &DiscoveryReport) -> (f64, f64, Option<f64>) {
+    match metric {
+        Metric::Throughput => (m.registry_lookups_per_s, s.registry_lookups_per_s, None),
+        Metric::Errors => {
+            let as_outcomes = |d: &DiscoveryReport| OutcomeCounts {
+                ok: d.calls.saturating_sub(d.calls_to_dead),
+                error: d.calls_to_dead,
+                ..OutcomeCounts::default()
+            };
+            errors(&as_outcomes(m), &as_outcomes(s))
+        }
+        _ => (m.mean_eviction_ms, s.mean_eviction_ms, None),
+    }
 }
 
 fn estimate(m: Estimate, s: Estimate) -> (f64, f64, Option<f64>) {
@@ -203,5 +232,34 @@ mod tests {
         let row = Row::new(Scope::Node, "api", Metric::Errors, (pm, ps, ci));
         assert_eq!(row.within_ci(), Some(false));
         assert!(row.diff_pct.is_some_and(|d| (d + 50.0).abs() < 1e-9));
+    }
+
+    #[test]
+    fn a_discovered_service_compares_lookups_evictions_and_dead_calls() {
+        let row = |lookups_per_s: f64, eviction_ms: f64, calls: u64, dead: u64| DiscoveryReport {
+            id: "pricing".to_owned(),
+            name: "Pricing".to_owned(),
+            mode: "client_side".to_owned(),
+            registry: Some("consul".to_owned()),
+            calls,
+            cache_hits: 0,
+            cache_misses: 0,
+            cache_hit_ratio: 0.0,
+            lookups: 0,
+            lookup_failures: 0,
+            stale_routed: 0,
+            lookup_failed_calls: 0,
+            calls_to_dead: dead,
+            crashes: 1,
+            evictions: 1,
+            mean_eviction_ms: eviction_ms,
+            max_eviction_ms: eviction_ms,
+            registry_lookups_per_s: lookups_per_s,
+        };
+        let (m, s) = (row(4.0, 900.0, 100, 10), row(4.0, 1000.0, 1000, 50));
+        assert_eq!(discovery(Metric::Throughput, &m, &s), (4.0, 4.0, None));
+        assert_eq!(discovery(Metric::Mean, &m, &s), (900.0, 1000.0, None));
+        let (pm, ps, ci) = discovery(Metric::Errors, &m, &s);
+        assert!((pm - 0.1).abs() < 1e-12 && (ps - 0.05).abs() < 1e-12 && ci.is_some());
     }
 }

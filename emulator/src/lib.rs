@@ -17,6 +17,7 @@
 pub mod broker;
 mod broker_measure;
 pub mod compare;
+pub mod discovery;
 pub mod edge_faults;
 pub mod emulation;
 pub mod error;

@@ -307,11 +307,13 @@ pub async fn drive(
         // Whatever was sent and not answered is still in flight.
         w.outcomes.in_flight = w.arrived.saturating_sub(w.finished());
     }
+    let discovery = shared.discovery_sections((ran_s - settings.warmup_s).max(0.0));
     Ok(Measured {
         workloads,
         nodes,
         edges,
         brokers,
+        discovery,
         ran_s,
         warmup_s: settings.warmup_s,
         interrupted,

@@ -129,6 +129,8 @@ pub struct Measured {
     pub edges: Vec<EdgeReport>,
     /// Per broker, in design order (the report's broker section).
     pub brokers: Vec<engine::sim::report::BrokerReport>,
+    /// Per discovered node, in design order (the report's discovery section).
+    pub discovery: Vec<engine::sim::DiscoveryReport>,
     /// Modelled seconds the load ran, warm-up included (shorter than asked when interrupted).
     pub ran_s: f64,
     /// Modelled seconds of warm-up excluded from the figures.
@@ -206,7 +208,7 @@ impl Measured {
             traces: Vec::new(),
             load: None,
             faults: Vec::new(),
-            discovery: Vec::new(),
+            discovery: self.discovery.clone(),
         }
     }
 }

@@ -120,6 +120,10 @@ pub struct Shared {
     pub(crate) announce: std::sync::OnceLock<Vec<SocketAddr>>,
     /// The tasks running the outages from the load's start (a new start replaces them).
     pub(crate) outage_tasks: Mutex<Vec<tokio::task::AbortHandle>>,
+    /// Per node, its service discovery ([`crate::discovery`]).
+    pub discovery: Vec<Option<crate::discovery::DiscState>>,
+    /// The callers' caches of client-side discovered nodes.
+    pub(crate) caches: Vec<crate::discovery::ClientCache>,
 }
 
 fn hist_error(e: engine::sim::report::histogram::HistError) -> EmulateError {
@@ -227,7 +231,21 @@ impl Shared {
             }
         }
         let edge_faults = crate::edge_faults::EdgeFaults::new(&topology, seed);
+        let discovery = topology
+            .nodes
+            .iter()
+            .map(|n| {
+                n.discovery.map(|d| {
+                    // The simulator's own stream for the phase (replication 0).
+                    let phase = Stream::keyed(seed, 0, &n.id, "health_check").unit();
+                    crate::discovery::DiscState::new(d.rule, d.registry, n.replicas, phase)
+                })
+            })
+            .collect();
+        let caches = topology.caches.iter().map(|k| crate::discovery::ClientCache::new(*k)).collect();
         Ok(Self {
+            discovery,
+            caches,
             edge_faults,
             spans: SpanLog::new(&topology),
             topology,
@@ -278,6 +296,7 @@ impl Shared {
     pub(crate) fn begin_load(self: &Arc<Self>, load_from_ns: u64) {
         self.load_from_ns.store(load_from_ns, Ordering::Relaxed);
         self.start_outages(load_from_ns);
+        self.start_health_checks(load_from_ns);
     }
 
     /// Modelled time (since the epoch) the load began at (`u64::MAX`: not yet).
@@ -419,7 +438,11 @@ impl Shared {
         // on); a receiver has no station but is served on its sender's task.
         if let Some(station) = &state.station {
             let arrived = Instant::now();
-            match station.admit(self.since_load_ns().unwrap_or(0)).await {
+            let run_ns = self.since_load_ns().unwrap_or(0);
+            let disc = self.discovery.get(node).and_then(Option::as_ref);
+            let warm = self.warm(self.now_ns());
+            let Ok(to) = crate::discovery::route(disc, station, run_ns, warm) else { return Outcome::Error };
+            match station.admit_to(run_ns, to).await {
                 Ok((here, worker)) => {
                     times.queue_seen = here.queue_seen;
                     times.replica = Some(here.replica());
@@ -428,9 +451,13 @@ impl Shared {
                 }
                 Err(Refused::QueueFull) => return Outcome::Rejected(RejectCause::QueueFull),
                 Err(Refused::Down(r)) => {
-                    // Connection refused: the replica is down (an outage).
+                    // Connection refused: the replica is down (an outage);
+                    // listed by a registry, it may hang instead.
                     times.replica = Some(r);
-                    return Outcome::Error;
+                    return match disc {
+                        Some(d) => crate::discovery::dead_instance(d, hop.depth > 0, warm).await,
+                        None => Outcome::Error,
+                    };
                 }
             }
             let admitted = Instant::now();
@@ -602,12 +629,24 @@ impl Shared {
         // The call is a CLIENT span of the caller's visit; the callee's visit hangs from it.
         let own = self.ids.enter(hop.trace);
         let start_ns = self.now_ns();
+        // Client-side discovery: the caller's cache (or a lookup) names the
+        // replica; with no instance to go to, the call fails before it leaves.
+        let target = match step.cache {
+            Some(ci) => match self.discover(ci, hop).await {
+                Some(r) => Some(r.to_string()),
+                None => return Outcome::Error,
+            },
+            None => None,
+        };
+        let headers: Vec<(&str, &str)> =
+            target.iter().map(|r| (crate::discovery::REPLICA_HEADER, r.as_str())).collect();
         // A fault on the edge may refuse or swallow the request, or stretch
         // its network time each way.
         let outcome = match self.edge_faults.gate(&step.edge, self.since_load_ns(), self.edge_latency(step)) {
             Gate::Pass(there_ns) => {
                 self.pause(there_ns).await;
-                let o = self.client.call(addr, step.to_operation.as_deref(), Hop { trace: Some(own), ..next }).await;
+                let op = step.to_operation.as_deref();
+                let o = self.client.call_with(addr, op, Hop { trace: Some(own), ..next }, &headers).await;
                 let back_ns = self.edge_faults.stretch(&step.edge, self.since_load_ns(), self.edge_latency(step));
                 self.pause(back_ns).await;
                 o

@@ -3,7 +3,8 @@
 //! the time scale), the node's replicas go down or come back as the engine's
 //! [`FaultEffect`](engine::policy::FaultEffect) folds the outages active then,
 //! the first k of n replicas down, as the simulator's `apply_node_faults`
-//! takes them. Going down is a crash ([`Station::set_down`](crate::station::Station::set_down)).
+//! takes them. Going down is a crash ([`Station::set_down`](crate::station::Station::set_down));
+//! a discovered node's registry hears of it ([`crate::discovery`]).
 
 use std::sync::{Arc, PoisonError};
 
@@ -44,7 +45,13 @@ impl Shared {
                     let fx = node.faults.at(0.0, Some(t_ns));
                     let replicas = u32::try_from(station.replicas()).unwrap_or(u32::MAX);
                     for o in 0..replicas {
-                        station.set_down(o as usize, fx.replica_down(o, replicas));
+                        let down = fx.replica_down(o, replicas);
+                        // A discovered node's registry hears of it (a crash stays listed).
+                        if station.set_down(o as usize, down)
+                            && let Some(Some(d)) = shared.discovery.get(i)
+                        {
+                            d.down_changed(o as usize, down, t_ns);
+                        }
                     }
                 }
             });

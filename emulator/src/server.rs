@@ -89,6 +89,10 @@ async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -
                 let end = text.rfind("# EOF").unwrap_or(text.len());
                 text.insert_str(end, &b.metrics_text(&n.id));
             }
+            if let (Some(Some(d)), Some(n)) = (shared.discovery.get(node), shared.topology.nodes.get(node)) {
+                let end = text.rfind("# EOF").unwrap_or(text.len());
+                text.insert_str(end, &d.metrics_text(&n.id));
+            }
             Response::builder()
                 .header("content-type", "application/openmetrics-text; version=1.0.0; charset=utf-8")
                 .body(Full::new(Bytes::from(text)))
@@ -102,14 +106,24 @@ async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -
             let span = shared.ids.enter(parent);
             let start_ns = shared.now_ns();
             let blocks = header(crate::broker::WHEN_FULL_HEADER) == Some("block");
+            let target = header(crate::discovery::REPLICA_HEADER).and_then(|v| v.parse::<usize>().ok());
+            let lookup = header(crate::discovery::LOOKUP_HEADER).and_then(|id| shared.topology.node_index(id));
             let visit = Arc::clone(&shared).handle(node, op.clone(), Hop { depth, trace: Some(span) });
-            let outcome = crate::broker::BLOCKS.scope(blocks, visit).await;
+            let outcome = crate::broker::BLOCKS.scope(blocks, crate::discovery::TARGET.scope(target, visit)).await;
             // A load source's own root is a CLIENT span, as the simulator writes it.
             let source = parent.is_none() && shared.topology.nodes.get(node).is_some_and(|n| n.client);
             let kind = if source { SpanKind::Client } else { SpanKind::Server };
             let of = SpanOf { node, kind, operation: op.as_deref(), peer: None, outcome };
             shared.spans.record(span, parent, of, (start_ns, shared.now_ns()));
             let mut answer = response(outcome);
+            // A lookup served: the instances the registry lists now.
+            if let Some(listed) = lookup
+                .filter(|_| matches!(outcome, engine::model::Outcome::Ok | engine::model::Outcome::Degraded))
+                .and_then(|n| shared.listed_instances(n))
+                && let Ok(value) = hyper::header::HeaderValue::from_str(&crate::discovery::format_instances(&listed))
+            {
+                answer.headers_mut().insert(crate::discovery::INSTANCES_HEADER, value);
+            }
             if let Ok(value) = hyper::header::HeaderValue::from_str(&span.header()) {
                 answer.headers_mut().insert(TRACERESPONSE, value);
             }

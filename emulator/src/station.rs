@@ -19,6 +19,10 @@
 //! every one is), choosing with the engine's [`lb_choose`] as the simulator's
 //! dynamic routing does; ejected replicas come back at the detector's sweeps,
 //! every `interval` from the load's start.
+//!
+//! With service discovery the caller chooses among the listed replicas
+//! ([`Station::choose_among`]) and admits the request to that one
+//! ([`Station::admit_to`]): a crashed but listed replica refuses it.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -153,7 +157,19 @@ impl Station {
     /// and its queue is at capacity; [`Refused::Down`] when the replica is
     /// down or crashes while the request waits.
     pub async fn admit(self: &Arc<Self>, run_ns: u64) -> Result<(Presence, Worker), Refused> {
-        let r = self.pick_replica(run_ns);
+        self.admit_to(run_ns, None).await
+    }
+
+    /// [`Station::admit`] to replica `to` when the caller chose one (service
+    /// discovery), else to the load balancer's choice.
+    ///
+    /// # Errors
+    /// As [`Station::admit`].
+    pub async fn admit_to(self: &Arc<Self>, run_ns: u64, to: Option<usize>) -> Result<(Presence, Worker), Refused> {
+        let r = match to {
+            Some(r) => r,
+            None => self.pick_replica(run_ns),
+        };
         let Some(slot) = self.replicas.get(r) else { return Err(Refused::QueueFull) };
         let (rx, epoch) = {
             let mut rep = lock(slot);
@@ -192,6 +208,41 @@ impl Station {
         Presence { station: Arc::clone(self), replica, epoch, queue_seen }
     }
 
+    /// Whether replica `r` is down.
+    #[must_use]
+    pub fn is_down(&self, r: usize) -> bool {
+        self.replicas.get(r).is_some_and(|x| lock(x).down)
+    }
+
+    /// The load balancer's choice among `listed` replicas (ascending
+    /// offsets), those ejected avoided while others remain, with rotation
+    /// `rr` (the caller's, or the station's own when `None`) and the
+    /// station's random stream, as the simulator's `pick_listed` and
+    /// `send_listed`; `None` when none is listed.
+    pub fn choose_among(&self, listed: &[u32], rr: Option<&mut u32>, run_ns: u64) -> Option<usize> {
+        if listed.is_empty() {
+            return None;
+        }
+        let mut eligible: Vec<u32> = listed.to_vec();
+        if let Some((rule, health)) = &self.outlier {
+            let mut health = lock(health);
+            let swept_ns = run_ns / rule.interval_ns * rule.interval_ns;
+            for h in health.iter_mut() {
+                h.readmit(swept_ns);
+            }
+            let healthy: Vec<u32> =
+                listed.iter().copied().filter(|&o| health.get(o as usize).is_some_and(|h| !h.is_ejected())).collect();
+            if !healthy.is_empty() {
+                eligible = healthy;
+            }
+        }
+        let mut pick = lock(&self.pick);
+        let (own_rr, rng) = &mut *pick;
+        let rr = rr.unwrap_or(own_rr);
+        let active = |o: u32| self.replicas.get(o as usize).map_or(u32::MAX, |r| lock(r).active);
+        Some(lb_choose(self.load_balancer, &eligible, rr, rng, active) as usize)
+    }
+
     /// Replicas behind the load balancer.
     #[must_use]
     pub fn replicas(&self) -> usize {
@@ -201,9 +252,11 @@ impl Station {
     /// Replica `r` goes down (`down`) or comes back up. Going down is a
     /// crash: its queued requests fail now, its workers are freed, and the
     /// requests it was serving fail when they next look ([`Presence::crashed`]).
-    pub fn set_down(&self, r: usize, down: bool) {
-        let Some(slot) = self.replicas.get(r) else { return };
+    /// Returns whether the replica changed state.
+    pub fn set_down(&self, r: usize, down: bool) -> bool {
+        let Some(slot) = self.replicas.get(r) else { return false };
         let mut rep = lock(slot);
+        let changed = rep.down != down;
         if down && !rep.down {
             rep.epoch = rep.epoch.wrapping_add(1);
             rep.busy = 0;
@@ -213,6 +266,7 @@ impl Station {
             }
         }
         rep.down = down;
+        changed
     }
 
     /// Outlier detection sees replica `r`'s answer `outcome`, `run_ns` after

@@ -42,6 +42,9 @@ pub struct Step {
     pub signal: Option<bool>,
     /// A publish to a broker (`Some(when_full)`), see [`crate::broker`].
     pub publish: Option<engine::model::WhenFull>,
+    /// A call into a client-side discovered node: the caller's cache of its
+    /// instance list (index into [`Topology::caches`]), see [`crate::discovery`].
+    pub cache: Option<usize>,
 }
 
 /// One operation of a node.
@@ -93,6 +96,28 @@ pub struct Node {
     pub broker: Option<crate::broker::BrokerSpec>,
     /// Outlier ejection of its replicas by its load balancer.
     pub outlier_ejection: Option<engine::model::OutlierEjection>,
+    /// Its service discovery: the compiled rule and its registry node.
+    pub discovery: Option<NodeDiscovery>,
+}
+
+/// A discovered node's discovery, compiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeDiscovery {
+    /// The shared part's rule.
+    pub rule: engine::policy::DiscoveryRule,
+    /// The registry node (`None`: the platform's own).
+    pub registry: Option<usize>,
+}
+
+/// A caller's cache of a client-side discovered node's instance list, one
+/// per calling node and discovered node (shared by the caller's replicas,
+/// as in the simulator).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheKey {
+    /// The calling node.
+    pub caller: usize,
+    /// The discovered node.
+    pub node: usize,
 }
 
 impl Node {
@@ -113,6 +138,8 @@ pub struct Topology {
     pub nodes: Vec<Node>,
     /// The faults scheduled on each call, event or subscription edge that has any, by edge id.
     pub edge_faults: BTreeMap<String, crate::faults::NodeFaults>,
+    /// The callers' caches of client-side discovered nodes.
+    pub caches: Vec<CacheKey>,
 }
 
 impl Topology {
@@ -186,7 +213,35 @@ impl Topology {
                 faults: crate::faults::NodeFaults::of(design, &n.id),
                 broker: crate::broker::BrokerSpec::of(design, n, &by_id)?,
                 outlier_ejection: n.policies.outlier_ejection.clone(),
+                discovery: n.discovery.as_ref().map(|d| {
+                    let registry = d.registry.as_deref().and_then(|r| by_id.get(r).copied());
+                    NodeDiscovery { rule: engine::policy::DiscoveryRule::from_model(d, registry.is_some()), registry }
+                }),
             });
+        }
+        // One cache per calling node and client-side discovered node, as the
+        // simulator's plan keys them; only calls consult it.
+        let mut caches: Vec<CacheKey> = Vec::new();
+        for (caller, node) in nodes.iter_mut().enumerate() {
+            for step in node.handlers.iter_mut().flat_map(|h| h.stages.iter_mut().flatten()) {
+                if step.signal.is_some() || step.publish.is_some() {
+                    continue;
+                }
+                let Some(to) = design.nodes.get(step.to_node) else { continue };
+                let client_side = to.discovery.as_ref().is_some_and(|d| {
+                    d.mode == engine::model::DiscoveryMode::ClientSide
+                        && d.registry.as_deref().is_some_and(|r| by_id.contains_key(r))
+                });
+                if !client_side {
+                    continue;
+                }
+                let key = CacheKey { caller, node: step.to_node };
+                let ci = caches.iter().position(|k| *k == key).unwrap_or_else(|| {
+                    caches.push(key);
+                    caches.len() - 1
+                });
+                step.cache = Some(ci);
+            }
         }
         let edge_faults = design
             .edges
@@ -196,7 +251,7 @@ impl Topology {
             .map(|e| (e.id.clone(), crate::faults::NodeFaults::of_edge(design, &e.id)))
             .filter(|(_, f)| !f.is_empty())
             .collect();
-        Ok(Self { nodes, edge_faults })
+        Ok(Self { nodes, edge_faults, caches })
     }
 
     /// The index of the node with this id.
@@ -278,6 +333,7 @@ fn steps(
             policy: e.policy.clone().filter(|p| !p.is_empty() && e.kind == EdgeKind::Call),
             signal: (e.kind == EdgeKind::Signal).then_some(e.robust),
             publish: (e.kind == EdgeKind::Event).then(|| e.publish.clone().unwrap_or_default().when_full),
+            cache: None,
         };
         let key = (e.order, e.parallel_group.as_deref());
         let found = if key.1.is_some() { keys.iter().position(|k| *k == key) } else { None };
@@ -295,12 +351,8 @@ fn steps(
 /// A part of the design the emulator does not run yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Missing {
-    /// A service registry node.
-    Registry,
     /// A node's autoscaling.
     Autoscaling,
-    /// A node's service discovery.
-    Discovery,
     /// A fault that fits no target (validation refuses it too).
     Fault,
 }
@@ -310,9 +362,7 @@ impl Missing {
     #[must_use]
     pub fn english(self) -> &'static str {
         match self {
-            Self::Registry => "service registries are not emulated yet",
             Self::Autoscaling => "autoscaling is not emulated yet",
-            Self::Discovery => "service discovery is not emulated yet",
             Self::Fault => "this fault fits no target the simulator runs it on, so it is not emulated either",
         }
     }
@@ -335,14 +385,8 @@ pub fn refusals(design: &Design) -> Vec<Refusal> {
     let mut add = |path: String, missing: Missing| out.push(Refusal { path, missing });
     for n in &design.nodes {
         let at = format!("nodes[{}]", n.id);
-        if n.kind == NodeKind::Registry {
-            add(at.clone(), Missing::Registry);
-        }
         if n.policies.autoscaling.is_some() {
             add(format!("{at}.policies.autoscaling"), Missing::Autoscaling);
-        }
-        if n.discovery.is_some() {
-            add(format!("{at}.discovery"), Missing::Discovery);
         }
     }
     for f in design.faults.iter().filter(|f| !crate::faults::emulated(design, f)) {

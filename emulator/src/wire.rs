@@ -138,21 +138,22 @@ impl Client {
     /// connection or protocol failure is an error, as a refused connection is
     /// in the simulator.
     pub async fn call(&self, addr: SocketAddr, operation: Option<&str>, hop: Hop) -> Outcome {
-        self.call_with(addr, operation, hop, None).await
+        self.call_with(addr, operation, hop, &[]).await
     }
 
-    /// [`Client::call`] with one more header (a publish's `when_full`).
+    /// [`Client::call`] with more headers (a publish's `when_full`, the
+    /// replica a client-side discovered call goes to).
     pub async fn call_with(
         &self,
         addr: SocketAddr,
         operation: Option<&str>,
         hop: Hop,
-        header: Option<(&str, &str)>,
+        headers: &[(&str, &str)],
     ) -> Outcome {
         let uri = format!("http://{addr}{}", op_path(operation));
         let mut builder = Request::post(uri).header(DEPTH_HEADER, hop.depth);
-        if let Some((name, value)) = header {
-            builder = builder.header(name, value);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
         }
         if let Some(t) = hop.trace {
             builder = builder.header(TRACEPARENT, t.header());
@@ -182,6 +183,27 @@ impl Client {
         let status = response.status();
         let _ = response.into_body().collect().await;
         Ok(status)
+    }
+
+    /// Look node `node` up on the registry at `addr` (its default handling,
+    /// queued and served there): the instances listed at the answer, or
+    /// `None` when the lookup failed.
+    pub async fn lookup(&self, addr: SocketAddr, node: &str, hop: Hop) -> Option<Vec<u32>> {
+        let request = Request::post(format!("http://{addr}/"))
+            .header(DEPTH_HEADER, hop.depth)
+            .header(crate::discovery::LOOKUP_HEADER, node)
+            .body(Full::new(Bytes::new()))
+            .ok()?;
+        let response = self.0.request(request).await.ok()?;
+        let ok = matches!(outcome_of(&response), Outcome::Ok | Outcome::Degraded);
+        let listed = response
+            .headers()
+            .get(crate::discovery::INSTANCES_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(crate::discovery::parse_instances);
+        // Read the body so the connection goes back to the pool.
+        let _ = response.into_body().collect().await;
+        listed.filter(|_| ok)
     }
 
     /// GET `path` of `addr`: status and body text (for metrics and tests).

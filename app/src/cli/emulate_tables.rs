@@ -130,7 +130,7 @@ pub(super) fn write_comparison(rows: &[Row], out: &mut dyn Write) -> std::io::Re
     let idn = rows.iter().map(|r| super::display_width(&r.id)).max().unwrap_or(8).clamp(8, 30);
     writeln!(
         out,
-        "{:<8}  {}  {:<10}  {:>14}  {:>24}  {:>9}  {:>6}",
+        "{:<9}  {}  {:<10}  {:>14}  {:>24}  {:>9}  {:>6}",
         "",
         super::pad("", idn),
         "figure",
@@ -158,7 +158,7 @@ pub(super) fn write_comparison(rows: &[Row], out: &mut dyn Write) -> std::io::Re
         };
         writeln!(
             out,
-            "{scope:<8}  {}  {:<10}  {:>14}  {simulated:>24}  {diff:>9}  {within:>6}",
+            "{scope:<9}  {}  {:<10}  {:>14}  {simulated:>24}  {diff:>9}  {within:>6}",
             super::pad(id, idn),
             r.metric.as_str(),
             engine::units::metric(r.metric, r.measured),

@@ -18,6 +18,8 @@
 //! | [`FaultEffect`] | `add_errors(p)`, `add_latency(added_ns, factor)`, `add_outage(replicas)`, `add_partition(hang)` | the failure probability, the delay stretch, the replicas down and the edge's [`Gate`] of the faults active together |
 //! | [`lb_choose`] | `(lb, eligible, rr, rng, active)` | the replica a load balancer picks among those eligible |
 //! | [`backlog_layout`], [`has_room`], [`next_subscription`], [`delivery_fate`] | a broker's mode, a backlog's length, its subscriptions' free slots, a delivery's end | its backlogs, whether a message fits, which subscription gets it, whether it is consumed, redelivered or dead-lettered |
+//! | [`DiscoveryRule`], [`Listing`] | `set_listed`, `on_crash(o, now_ns)`, `on_recover`, `check(o, down, now_ns, rule)` | which instances a registry lists; when the health check removes a crashed one |
+//! | [`InstanceCache`] | `consult(now_ns, rule)`, `on_lookup(now_ns, listed, rule)` | whether a caller's list is fresh, stale or must be looked up (one lookup in flight), and what a failed lookup leaves |
 //! | [`OutlierDetector`], [`HostHealth`] | `on_error`, `on_success`, `may_eject`, `eject(now_ns)`, `readmit(now_ns)` | which host to eject, for how long, and when it comes back |
 //!
 //! Configurations are compiled from the design's policy types with
@@ -26,6 +28,7 @@
 mod broker;
 mod bulkhead;
 mod circuit_breaker;
+mod discovery;
 mod fault_effect;
 mod load_balancer;
 mod outlier;
@@ -37,6 +40,7 @@ mod timeout;
 pub use broker::{DeliveryFate, backlog_layout, delivery_fate, has_room, next_subscription};
 pub use bulkhead::Bulkhead;
 pub use circuit_breaker::{BreakerConfig, BreakerDecision, BreakerState, CircuitBreaker};
+pub use discovery::{CacheDecision, DiscoveryRule, InstanceCache, Listing, LookupEnd};
 pub use fault_effect::{FaultEffect, Gate, stretch};
 pub use load_balancer::choose as lb_choose;
 pub use outlier::{HostHealth, OutlierDetector};

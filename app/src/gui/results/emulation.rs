@@ -102,9 +102,7 @@ fn refused(ui: &mut Ui, list: &[Refusal]) {
 
 fn missing_key(m: Missing) -> &'static str {
     match m {
-        Missing::Registry => "emulate-missing-registry",
         Missing::Autoscaling => "emulate-missing-autoscaling",
-        Missing::Discovery => "emulate-missing-discovery",
         Missing::Fault => "emulate-missing-fault",
     }
 }
@@ -286,6 +284,7 @@ fn scope_key(s: Scope) -> &'static str {
         Scope::Node => "emulate-scope-node",
         Scope::Edge => "emulate-scope-edge",
         Scope::Broker => "emulate-scope-broker",
+        Scope::Discovery => "emulate-scope-discovery",
     }
 }
 
@@ -298,6 +297,10 @@ fn metric_label(scope: Scope, m: Metric) -> String {
         (Scope::Broker, Metric::P50) => "emulate-broker-delay-p50",
         (Scope::Broker, Metric::P99) => "emulate-broker-delay-p99",
         (Scope::Broker, Metric::Errors) => "emulate-broker-dead-lettered",
+        // A discovered service's: registry lookups, crash to eviction, calls to dead instances.
+        (Scope::Discovery, Metric::Throughput) => "emulate-discovery-lookups",
+        (Scope::Discovery, Metric::Mean) => "emulate-discovery-eviction",
+        (Scope::Discovery, Metric::Errors) => "emulate-discovery-dead",
         (_, m) => return plain_metric_label(m),
     };
     tr(key)
@@ -321,6 +324,7 @@ fn value(scope: Scope, metric: Metric, v: f64, ci95: Option<f64>) -> String {
     let e = Estimate { mean: v, ci95: ci95.unwrap_or(0.0), wide: false };
     match metric {
         Metric::Throughput if scope == Scope::Broker => format!("{} msg/s", fmt_est(&e, 1)),
+        Metric::Throughput if scope == Scope::Discovery => format!("{} /s", fmt_est(&e, 2)),
         Metric::Throughput => format!("{} req/s", fmt_est(&e, 1)),
         Metric::Errors => fmt_pct(&e),
         _ => fmt_ms(&e),

@@ -17,14 +17,21 @@
 //! same lookup). A call that lands on a crashed or stopped instance is refused
 //! at once, or hangs until its caller's timeout.
 //!
+//! The decisions (what is listed, when the health check removes an
+//! instance, whether a cache is fresh, who starts a lookup, what a failed
+//! lookup leaves) are the shared parts of [`crate::policy`]'s `discovery`,
+//! which the live emulator drives too; this module keeps only the run's
+//! bookkeeping: visits waiting, lookups as visits, measurements.
+//!
 //! Nodes and edges without discovery never reach this module: the plan's
 //! `disc` and `cache` indices are `NONE` and the hot path checks only those.
 
 use std::sync::Arc;
 
-use crate::model::{DeadInstance, Design, DiscoveryMode, EdgeKind, Outcome, RegistryFailure};
+use crate::model::{Design, EdgeKind, Outcome};
 
-use crate::sampling::{Stream, s_to_ns};
+use crate::policy::{CacheDecision, DiscoveryRule, InstanceCache, Listing, LookupEnd};
+use crate::sampling::Stream;
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
 use crate::sim::core::simulation::{Life, Origin, Simulation, Visit};
@@ -35,20 +42,12 @@ use crate::sim::report::trace::SpanKind;
 #[derive(Clone, Debug)]
 pub(crate) struct PDisc {
     pub node: u32,
-    /// Callers look the node up and cache the list (else the node's load
-    /// balancer routes over the listed replicas).
-    pub client: bool,
     /// The registry node, or `NONE` (the platform's own).
     pub registry: u32,
     /// The registry's default handler, which serves lookups.
     pub registry_handler: u32,
-    pub ttl_ns: u64,
-    /// A failed lookup falls back on the last list fetched.
-    pub stale: bool,
-    pub interval_ns: u64,
-    pub failures: u32,
-    /// A call to a crashed instance hangs (else it is refused).
-    pub hang: bool,
+    /// The discovery block, compiled (the shared part's rule).
+    pub rule: DiscoveryRule,
 }
 
 /// A client-side cache of a discovered node's instance list, shared by the
@@ -73,15 +72,10 @@ pub(crate) fn compile(design: &Design, plan: &mut Plan, by_id: &std::collections
         let registry_handler = if registry == NONE { NONE } else { plan.handler(registry, None) };
         let disc = PDisc {
             node: i as u32,
-            // Client-side discovery needs a registry to ask (validation insists).
-            client: d.mode == DiscoveryMode::ClientSide && registry_handler != NONE,
             registry,
             registry_handler,
-            ttl_ns: s_to_ns(d.cache_ttl_s),
-            stale: d.on_registry_failure == RegistryFailure::StaleCache,
-            interval_ns: s_to_ns(d.health_check.interval_s).max(1),
-            failures: d.health_check.failures_before_removal.max(1),
-            hang: d.dead_instance == DeadInstance::Hang,
+            // Client-side discovery needs a registry to ask (validation insists).
+            rule: DiscoveryRule::from_model(d, registry_handler != NONE),
         };
         plan.discs.push(disc);
         let di = (plan.discs.len() - 1) as u32;
@@ -98,7 +92,7 @@ pub(crate) fn compile(design: &Design, plan: &mut Plan, by_id: &std::collections
         }
         let (Some(from), Some(to)) = (index_of(&e.from), index_of(&e.to)) else { continue };
         let di = plan.nodes.get(to as usize).map_or(NONE, |n| n.disc);
-        if !plan.discs.get(di as usize).is_some_and(|d| d.client) {
+        if !plan.discs.get(di as usize).is_some_and(|d| d.rule.client) {
             continue;
         }
         let ci = if let Some(&ci) = cache_of.get(&(from, di)) {
@@ -114,29 +108,14 @@ pub(crate) fn compile(design: &Design, plan: &mut Plan, by_id: &std::collections
     }
 }
 
-/// A discovered node's registry state, per replica slot.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct DiscLive {
-    pub listed: Vec<bool>,
-    /// Consecutive failed health checks.
-    fails: Vec<u32>,
-    /// When the replica last crashed.
-    crashed_ns: Vec<u64>,
-}
+/// A discovered node's registry listing, per replica slot.
+pub(crate) type DiscLive = Listing;
 
 /// A caller's cached instance list of a discovered node.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CacheLive {
-    /// Replica offsets listed when the registry served the last lookup (ascending).
-    snapshot: Vec<u32>,
-    fetched_ns: u64,
-    /// After a failed lookup with a list to fall back on: no new lookup
-    /// before this time (the stale list is used until then).
-    retry_ns: u64,
-    /// A lookup has succeeded at least once.
-    has: bool,
-    /// A lookup is in flight.
-    lookup: bool,
+    /// The shared part: the list, its freshness, the lookup in flight.
+    cache: InstanceCache,
     /// Call visits waiting for the lookup.
     waiting: Vec<u32>,
     /// The caller's load-balancer rotation.
@@ -181,10 +160,10 @@ impl Simulation {
             let (first, n) = (node.first_replica as usize, node.replicas as usize);
             let listed =
                 self.replicas.get(first..first + n).unwrap_or_default().iter().map(|r| r.life == Life::Serving);
-            self.disc_live.push(DiscLive { listed: listed.collect(), fails: vec![0; n], crashed_ns: vec![0; n] });
+            self.disc_live.push(Listing::new(listed));
             // A stream of its own, so that no other random number moves.
             let mut rng = Stream::keyed(s.seed, self.replication, &node.id, "health_check");
-            let phase = (rng.unit() * d.interval_ns as f64) as u64;
+            let phase = d.rule.phase_ns(rng.unit());
             if phase <= s.duration_ns {
                 self.queue.push(phase, Kind::HealthCheck, di as u32, 0);
             }
@@ -201,8 +180,8 @@ impl Simulation {
         }
         let Some(rep) = self.replicas.get(r as usize) else { return };
         let up = rep.life == Life::Serving && !rep.down;
-        if let Some(l) = self.disc_live.get_mut(di as usize).and_then(|l| l.listed.get_mut((r - first) as usize)) {
-            *l = up;
+        if let Some(l) = self.disc_live.get_mut(di as usize) {
+            l.set_listed((r - first) as usize, up);
         }
     }
 
@@ -214,19 +193,15 @@ impl Simulation {
         let Some(rep) = self.replicas.get(r as usize) else { return };
         let running = rep.life != Life::Off;
         let (Some(live), Some(acc)) = (self.disc_live.get_mut(di), self.metrics.disc.get_mut(di)) else { return };
-        if let Some(f) = live.fails.get_mut(o) {
-            *f = 0;
-        }
         if down {
             // It stays listed: only the health check notices.
             if running {
                 acc.crashes += 1;
             }
-            if let Some(t) = live.crashed_ns.get_mut(o) {
-                *t = now_ns;
-            }
+            live.on_crash(o, now_ns);
         } else {
             // Back up: it registers again.
+            live.on_recover(o);
             self.relist(ni, r);
         }
     }
@@ -235,35 +210,19 @@ impl Simulation {
     pub(crate) fn on_health_check(&mut self, di: u32) {
         let now_ns = self.now_ns;
         let Some(d) = self.plan.discs.get(di as usize) else { return };
-        let next = now_ns.saturating_add(d.interval_ns);
+        let next = d.rule.next_check_ns(now_ns);
         if next <= self.plan.settings.duration_ns {
             self.queue.push(next, Kind::HealthCheck, di, 0);
         }
-        let failures = d.failures;
+        let rule = d.rule;
         let Some(node) = self.plan.nodes.get(d.node as usize) else { return };
         let first = node.first_replica as usize;
         let (Some(live), Some(acc)) = (self.disc_live.get_mut(di as usize), self.metrics.disc.get_mut(di as usize))
         else {
             return;
         };
-        for (o, rep) in self.replicas.iter().skip(first).take(live.listed.len()).enumerate() {
-            let (Some(listed), Some(fails), Some(crashed)) =
-                (live.listed.get_mut(o), live.fails.get_mut(o), live.crashed_ns.get(o))
-            else {
-                continue;
-            };
-            if !rep.down {
-                *fails = 0;
-                continue;
-            }
-            if !*listed {
-                continue;
-            }
-            *fails += 1;
-            if *fails >= failures {
-                *listed = false;
-                *fails = 0;
-                let t = now_ns.saturating_sub(*crashed);
+        for (o, rep) in self.replicas.iter().skip(first).take(live.listed().len()).enumerate() {
+            if let Some(t) = live.check(o, rep.down, now_ns, &rule) {
                 acc.evictions += 1;
                 acc.eviction_sum_ns += u128::from(t);
                 acc.eviction_max_ns = acc.eviction_max_ns.max(t);
@@ -275,7 +234,7 @@ impl Simulation {
     /// replica, or `None` when the visit was refused or swallowed.
     pub(crate) fn disc_pick(&mut self, v: u32, ni: usize, di: u32) -> Option<u32> {
         let Some(d) = self.plan.discs.get(di as usize) else { return Some(self.pick_replica_dynamic(ni)) };
-        let (client, hang) = (d.client, d.hang);
+        let (client, hang) = (d.rule.client, d.rule.hang);
         let vis = &self.visits[v as usize];
         let (origin, warm, preset) = (vis.origin, vis.warm, vis.replica);
         let call = matches!(origin, Origin::Call | Origin::Attempt);
@@ -322,7 +281,7 @@ impl Simulation {
     fn pick_listed(&mut self, ni: usize, di: u32) -> Option<u32> {
         let node = &self.plan.nodes[ni];
         let (first, lb) = (node.first_replica, node.lb);
-        let listed = self.disc_live.get(di as usize).map_or(&[][..], |l| l.listed.as_slice());
+        let listed = self.disc_live.get(di as usize).map_or(&[][..], Listing::listed);
         let mut eligible = std::mem::take(&mut self.scratch);
         eligible.clear();
         for pass in 0..2 {
@@ -388,20 +347,23 @@ impl Simulation {
             self.transmit(c, edge);
             return;
         };
-        let ttl_ns = self.plan.discs.get(pc.disc as usize).map_or(0, |d| d.ttl_ns);
+        let Some(rule) = self.plan.discs.get(pc.disc as usize).map(|d| d.rule) else {
+            self.transmit(c, edge);
+            return;
+        };
         let warm = self.visits[c as usize].warm;
         let Some(cache) = self.caches.get_mut(ci as usize) else {
             self.transmit(c, edge);
             return;
         };
-        let fresh = cache.has && self.now_ns < cache.fetched_ns.saturating_add(ttl_ns);
+        let decision = cache.cache.consult(self.now_ns, &rule);
+        let fresh = decision == CacheDecision::Fresh;
         // A lookup failed a moment ago: keep to the old list until the retry.
-        let backing_off = !fresh && cache.has && self.now_ns < cache.retry_ns;
-        let wait = !fresh && !backing_off;
-        if wait {
+        let backing_off = decision == CacheDecision::Stale;
+        if let CacheDecision::Wait { .. } = decision {
             cache.waiting.push(c);
         }
-        let start = wait && !cache.lookup;
+        let start = decision == CacheDecision::Wait { start: true };
         if warm && let Some(acc) = self.metrics.disc.get_mut(pc.disc as usize) {
             acc.calls += 1;
             if fresh {
@@ -447,10 +409,8 @@ impl Simulation {
         let Some(d) = self.plan.discs.get(pc.disc as usize) else { return };
         let (registry, handler) = (d.registry, d.registry_handler);
         let warm = self.now_ns >= self.plan.settings.warmup_ns;
+        // (The cache marked the lookup in flight when it asked for it.)
         let l = self.alloc(Visit::new(registry, handler, Origin::Lookup, ci, self.now_ns, warm));
-        if let Some(cache) = self.caches.get_mut(ci as usize) {
-            cache.lookup = true;
-        }
         if warm && let Some(acc) = self.metrics.disc.get_mut(pc.disc as usize) {
             acc.lookups += 1;
         }
@@ -471,25 +431,13 @@ impl Simulation {
         let ci = vis.oref;
         let Some(pc) = self.plan.caches.get(ci as usize).copied() else { return };
         let Some(d) = self.plan.discs.get(pc.disc as usize) else { return };
-        let (stale_ok, ttl_ns) = (d.stale, d.ttl_ns);
+        let rule = d.rule;
         let ok = matches!(vis.outcome, Outcome::Ok | Outcome::Degraded);
         let Some(cache) = self.caches.get_mut(ci as usize) else { return };
-        cache.lookup = false;
-        if ok {
-            // The registry answers with the instances listed now.
-            cache.snapshot.clear();
-            if let Some(live) = self.disc_live.get(pc.disc as usize) {
-                cache.snapshot.extend(live.listed.iter().enumerate().filter(|(_, l)| **l).map(|(o, _)| o as u32));
-            }
-            cache.fetched_ns = self.now_ns;
-            cache.has = true;
-        }
-        let stale = !ok && stale_ok && cache.has;
-        if stale {
-            // As Eureka clients and Envoy's DNS refresh do: ask again one
-            // refresh period later, not on every call.
-            cache.retry_ns = self.now_ns.saturating_add(ttl_ns);
-        }
+        // The registry answers with the instances listed now.
+        let listed = self.disc_live.get(pc.disc as usize);
+        let answer = ok.then(|| listed.into_iter().flat_map(Listing::instances));
+        let stale = cache.cache.on_lookup(self.now_ns, answer, &rule) == LookupEnd::Stale;
         let mut waiting = std::mem::take(&mut cache.waiting);
         if !ok
             && vis.warm
@@ -530,7 +478,7 @@ impl Simulation {
         let mut eligible = std::mem::take(&mut self.scratch);
         eligible.clear();
         for pass in 0..2 {
-            for &o in &cache.snapshot {
+            for &o in cache.cache.instances() {
                 if pass == 1 || !self.replicas.get((first + o) as usize).is_some_and(|r| r.health.is_ejected()) {
                     eligible.push(o);
                 }

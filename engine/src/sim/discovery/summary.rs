@@ -30,7 +30,7 @@ pub(in crate::sim) fn discovery(
         out.push(DiscoveryReport {
             id,
             name,
-            mode: if d.client { "client_side" } else { "server_side" }.to_owned(),
+            mode: if d.rule.client { "client_side" } else { "server_side" }.to_owned(),
             registry: if d.registry == NONE { None } else { plan.nodes.get(d.registry as usize).map(|n| n.id.clone()) },
             calls: t.calls,
             cache_hits: t.hits,
