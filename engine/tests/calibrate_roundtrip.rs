@@ -30,7 +30,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use engine::calibrate::{Calibration, Calibrator};
-use engine::model::{Design, DiscoveryMode, Distribution, EdgeKind, NodeKind};
+use engine::model::{Design, DiscoveryMode, Distribution, EdgeKind, FaultKind, NodeKind};
+use engine::otlp::{Span, SpanKind};
+use engine::sim::report::sampled_otlp::EPOCH_NS;
 use engine::sim::{RunControl, RunOptions};
 
 const Z_P99: f64 = 2.326_347_874_040_841;
@@ -59,8 +61,8 @@ fn load(name: &str) -> Design {
     engine::model::format::load(std::path::Path::new(&format!("../samples/{name}.json"))).unwrap()
 }
 
-/// Simulate, export, calibrate: the run's report and the calibration.
-fn calibrate(design: &Design, opts: &RunOptions) -> (engine::sim::report::Report, Calibration) {
+/// Simulate, export, calibrate: the run's report, the calibration and the spans.
+fn calibrate(design: &Design, opts: &RunOptions) -> (engine::sim::report::Report, Calibration, Vec<Span>) {
     let (report, sampled) = engine::sim::run_with_sampled_traces(design, opts, &RunControl::default()).unwrap();
     assert_eq!(sampled.dropped_traces, 0, "every sampled trace is exported");
     let spans = engine::sim::report::sampled_otlp::to_otlp_spans(&sampled, design, 7);
@@ -68,7 +70,7 @@ fn calibrate(design: &Design, opts: &RunOptions) -> (engine::sim::report::Report
     engine::otlp::write::write_spans(&mut file, &spans).unwrap();
     let mut cal = Calibrator::new();
     cal.read_otlp(file.as_slice(), 1 << 34).unwrap();
-    (report, cal.finish(1.0, None).0)
+    (report, cal.finish(1.0, None).0, spans)
 }
 
 fn name_of(d: &Design, id: &str) -> String {
@@ -94,9 +96,9 @@ fn listed(c: &Calibration, path: &str, fragment: &str) -> bool {
 fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
     let design = load(name);
     let opts = options(duration_s, rate_scale);
-    let (report, c) = calibrate(&design, &opts);
+    let (report, c, spans) = calibrate(&design, &opts);
     if std::env::var_os("CALIB_DEBUG").is_some() {
-        eprintln!("{name}: {:#?}\n{:#?}", c.changes, c.not_inferred);
+        eprintln!("{name}: {:#?}\n{:#?}", c.changes.iter().map(|m| m.as_str()).collect::<Vec<_>>(), c.not_inferred);
     }
     let got = &c.design;
     let got_id = |n: &str| got.nodes.iter().find(|x| x.name == n).map(|x| x.id.clone());
@@ -264,9 +266,16 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
         let Distribution::Lognormal { p50_ms, p99_ms } = d else { continue };
         let sigma = (p99_ms / p50_ms).ln() / Z_P99;
         let f = s.fit.as_ref().unwrap();
-        for (q, want, got_ms) in [(0.5, p50_ms, f.p50_ms), (0.99, p99_ms, f.p99_ms)] {
+        let (want_p50, want_p99) = match slowed(&design, node, &spans) {
+            Some(slow) => (slow.quantile(p50_ms, sigma, 0.5), slow.quantile(p50_ms, sigma, 0.99)),
+            None => (p50_ms, p99_ms),
+        };
+        for (q, want, got_ms) in [(0.5, want_p50, f.p50_ms), (0.99, want_p99, f.p99_ms)] {
             let tol = 0.05f64.max(3.0 * quantile_rel_se(q, sigma, s.visits));
             let rel = (got_ms / want - 1.0).abs();
+            if std::env::var_os("CALIB_DEBUG").is_some() {
+                eprintln!("{name}: {} {:?} q{q}: {got_ms:.3} vs {want:.3} ms ({rel:.3}, tol {tol:.3})", s.service, s.operation);
+            }
             assert!(
                 rel <= tol,
                 "{name}: {} {:?} q{q}: {got_ms:.3} vs {want} ms ({rel:.3} > {tol:.3})",
@@ -304,6 +313,57 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
     }
 }
 
+/// What a latency fault made of a node's traced own times: for the share
+/// of its successful visits that arrived while the fault ran, the design's
+/// time × `factor` + `added_ms`. A slowdown is no service time of the design
+/// (calibration cannot tell it from a slow service and fits what was
+/// measured, slowdown included), so the fit is compared with this mixture
+/// of the design's time and the slowed one. Only visits that beat their
+/// caller's timeout end well (a failed visit's time is not fitted), so each
+/// part is cut at that timeout.
+struct Slowed {
+    share: f64,
+    factor: f64,
+    added_ms: f64,
+    cut_ms: f64,
+}
+
+impl Slowed {
+    /// The q-quantile of the successful own times, for a log-normal (median `p50_ms`, shape σ) design time.
+    fn quantile(&self, p50_ms: f64, sigma: f64, q: f64) -> f64 {
+        let base = |x: f64| engine::calibrate::fit::normal_cdf((x.max(1e-12) / p50_ms).ln() / sigma);
+        let slow = |x: f64| base(((x - self.added_ms) / self.factor).max(0.0));
+        let cdf = |x: f64| {
+            let x = x.min(self.cut_ms);
+            (1.0 - self.share) * base(x) / base(self.cut_ms) + self.share * slow(x) / slow(self.cut_ms)
+        };
+        let (mut lo, mut hi) = (0.0, self.cut_ms.min(p50_ms * 1e4));
+        for _ in 0..100 {
+            let mid = f64::midpoint(lo, hi);
+            if cdf(mid) < q { lo = mid } else { hi = mid }
+        }
+        lo
+    }
+}
+
+/// The latency fault on `node` in `design`, with the share of the node's
+/// successful SERVER spans that arrived while it ran.
+fn slowed(design: &Design, node: &engine::model::Node, spans: &[Span]) -> Option<Slowed> {
+    let fault = design.faults.iter().find(|f| f.target == node.id)?;
+    let FaultKind::Latency { added_ms, factor } = fault.fault else { return None };
+    let (from_ns, to_ns) = (EPOCH_NS + (fault.start_s * 1e9) as u64, EPOCH_NS + (fault.end_s * 1e9) as u64);
+    let visits = spans.iter().filter(|s| s.service == node.name && s.kind == SpanKind::Server && !s.error);
+    let (all, during) = visits.fold((0u64, 0u64), |(a, d), s| (a + 1, d + u64::from((from_ns..to_ns).contains(&s.start_ns))));
+    // The callers' deadline for one visit: a per-try timeout, else the call's.
+    let cut_ms = design
+        .edges
+        .iter()
+        .filter(|e| e.to == node.id)
+        .filter_map(|e| e.policy.as_ref().and_then(|p| p.per_try_timeout_ms.or(p.timeout_ms)))
+        .fold(f64::INFINITY, f64::min);
+    Some(Slowed { share: during as f64 / all.max(1) as f64, factor, added_ms, cut_ms })
+}
+
 #[test]
 fn ecommerce_checkout_survives_simulate_otlp_calibrate() {
     round_trip("ecommerce-checkout", 405.0, 0.25);
@@ -325,7 +385,6 @@ fn retry_storm_survives_simulate_otlp_calibrate() {
 }
 
 #[test]
-#[ignore = "Profile DB's own time comes back 13% (p50) to 17% (p99) above its design, at a tenth of the rate too: not yet explained"]
 fn retry_storm_fixed_survives_simulate_otlp_calibrate() {
     round_trip("retry-storm-fixed", 300.0, 0.1);
 }
