@@ -4,8 +4,9 @@
 //! (parallel or sequential, in the same order), probabilities within their
 //! binomial interval, calls per request counting calls and not tries, retry
 //! policies where tries failed, signal names, client-side discovery through
-//! the registry looked up, own-time p50/p99 within 5% (or three standard
-//! errors of the sample quantile where fewer samples make that wider), and
+//! the registry looked up, own-time p50/p99 within 5% (or, where fewer
+//! samples make that wider, as many standard errors of the sample quantile
+//! as keep a chance failure of any of the run's comparisons at 1%), and
 //! its re-simulation gives each workload's p99 within 10%.
 //!
 //! Only what real instrumentation emits is read (see `sampled_otlp.rs`):
@@ -21,7 +22,9 @@
 //! Run at a quarter of each sample's rate (a tenth where a quarter still
 //! queues at a single-worker cache or a busy database) so queueing is small:
 //! the fitted times include queueing (calibration says so), the designed
-//! ones do not.
+//! ones do not. A latency fault's slowdown is in the traced times too: a
+//! node it slowed is compared with the mix of its designed and slowed times
+//! (see [`Slowed`]).
 //! The 276-node sample runs for a shorter time to keep the file within a
 //! minute in a debug build.
 
@@ -55,6 +58,16 @@ fn quantile_rel_se(q: f64, sigma: f64, n: u64) -> f64 {
     let z: f64 = if q > 0.9 { Z_P99 } else { 0.0 };
     let density = (-z * z / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
     sigma * (q * (1.0 - q) / n as f64).sqrt() / density
+}
+
+/// The z whose two-sided tail of the standard normal distribution is `alpha`.
+fn two_sided_z(alpha: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0, 10.0);
+    for _ in 0..100 {
+        let mid = f64::midpoint(lo, hi);
+        if 2.0 * (1.0 - engine::calibrate::fit::normal_cdf(mid)) > alpha { lo = mid } else { hi = mid }
+    }
+    lo
 }
 
 fn load(name: &str) -> Design {
@@ -98,7 +111,11 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
     let opts = options(duration_s, rate_scale);
     let (report, c, spans) = calibrate(&design, &opts);
     if std::env::var_os("CALIB_DEBUG").is_some() {
-        eprintln!("{name}: {:#?}\n{:#?}", c.changes.iter().map(|m| m.as_str()).collect::<Vec<_>>(), c.not_inferred);
+        eprintln!(
+            "{name}: {:#?}\n{:#?}",
+            c.changes.iter().map(engine::message::Message::as_str).collect::<Vec<_>>(),
+            c.not_inferred
+        );
     }
     let got = &c.design;
     let got_id = |n: &str| got.nodes.iter().find(|x| x.name == n).map(|x| x.id.clone());
@@ -252,6 +269,7 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
     // Services whose visits failed in more than 1% are left out: a visit its
     // caller gave up on ends its span at the caller's timeout in a simulated
     // trace, so the tail the timeout cut is missing.
+    let mut compared = Vec::new();
     for s in c.services.iter().filter(|s| s.visits >= 100 && s.errors * 100 <= s.visits) {
         let node = design.nodes.iter().find(|n| n.name == s.service).unwrap();
         if node.kind == NodeKind::Client {
@@ -271,18 +289,23 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
             None => (p50_ms, p99_ms),
         };
         for (q, want, got_ms) in [(0.5, want_p50, f.p50_ms), (0.99, want_p99, f.p99_ms)] {
-            let tol = 0.05f64.max(3.0 * quantile_rel_se(q, sigma, s.visits));
-            let rel = (got_ms / want - 1.0).abs();
-            if std::env::var_os("CALIB_DEBUG").is_some() {
-                eprintln!("{name}: {} {:?} q{q}: {got_ms:.3} vs {want:.3} ms ({rel:.3}, tol {tol:.3})", s.service, s.operation);
-            }
-            assert!(
-                rel <= tol,
-                "{name}: {} {:?} q{q}: {got_ms:.3} vs {want} ms ({rel:.3} > {tol:.3})",
-                s.service,
-                s.operation
-            );
+            let what = format!("{} {:?} q{q}", s.service, s.operation);
+            compared.push((what, want, got_ms, quantile_rel_se(q, sigma, s.visits)));
         }
+    }
+    // Each within 5%, or z standard errors where fewer samples make that
+    // wider; z keeps the chance that any of the run's comparisons fails by
+    // chance alone at 1% (Bonferroni): 3.3 for ten comparisons, 3.9 for the
+    // 276-node sample's hundred and more, whose quieter services see a few
+    // hundred visits each.
+    let z = two_sided_z(0.01 / compared.len().max(1) as f64);
+    for (what, want, got_ms, se) in &compared {
+        let tol = 0.05f64.max(z * se);
+        let rel = (got_ms / want - 1.0).abs();
+        if std::env::var_os("CALIB_DEBUG").is_some() {
+            eprintln!("{name}: {what}: {got_ms:.3} vs {want:.3} ms ({rel:.3}, tol {tol:.3})");
+        }
+        assert!(rel <= tol, "{name}: {what}: {got_ms:.3} vs {want:.3} ms ({rel:.3} > {tol:.3}, z {z:.2})");
     }
 
     // Re-simulation: each workload's p99 within 10%, for workloads with at
@@ -309,6 +332,9 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
         let g = report2.workloads.iter().find(|x| workload_key(&recovered, &x.name) == key);
         let g = g.unwrap_or_else(|| panic!("{name}: workload {}", w.name));
         let (a, b) = (w.latency_ms.p99.mean, g.latency_ms.p99.mean);
+        if std::env::var_os("CALIB_DEBUG").is_some() {
+            eprintln!("{name}: re-simulated {} ({} requests): p99 {b:.2} vs {a:.2} ms", w.name, w.arrived);
+        }
         assert!((b / a - 1.0).abs() <= 0.10, "{name}: {}: p99 {b:.2} vs {a:.2} ms", w.name);
     }
 }
@@ -353,7 +379,8 @@ fn slowed(design: &Design, node: &engine::model::Node, spans: &[Span]) -> Option
     let FaultKind::Latency { added_ms, factor } = fault.fault else { return None };
     let (from_ns, to_ns) = (EPOCH_NS + (fault.start_s * 1e9) as u64, EPOCH_NS + (fault.end_s * 1e9) as u64);
     let visits = spans.iter().filter(|s| s.service == node.name && s.kind == SpanKind::Server && !s.error);
-    let (all, during) = visits.fold((0u64, 0u64), |(a, d), s| (a + 1, d + u64::from((from_ns..to_ns).contains(&s.start_ns))));
+    let (all, during) =
+        visits.fold((0u64, 0u64), |(a, d), s| (a + 1, d + u64::from((from_ns..to_ns).contains(&s.start_ns))));
     // The callers' deadline for one visit: a per-try timeout, else the call's.
     let cut_ms = design
         .edges
@@ -395,8 +422,11 @@ fn service_discovery_survives_simulate_otlp_calibrate() {
 }
 
 #[test]
-#[ignore = "the order of a publish among calls is not always kept (Search store: an event at order 20 comes back before a call at order 2)"]
 fn large_topology_survives_simulate_otlp_calibrate() {
+    // Under 5,000 requests per workload: the re-simulation is not compared.
+    // Run long enough for it (140 s at a tenth), the web workload's p50
+    // comes back within 2% but its p99 at 170–190 ms against 111 ms, not
+    // yet explained.
     round_trip("large-topology", 30.0, 0.25);
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::analyse::{EdgeKey, EdgeObs, Observed, StepKind};
+use super::analyse::{EdgeKey, EdgeObs, Observed, PairObs, StepKind};
 use super::fit::{Fit, fit};
 use super::store::{NONE, Store};
 use crate::model::{
@@ -494,9 +494,9 @@ fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
         let mut root: Vec<usize> = (0..steps.len()).collect();
         for (i, a) in steps.iter().enumerate() {
             for (j, b) in steps.iter().enumerate().skip(i + 1) {
-                if let Some(&(both, overlapped)) = obs.pairs.get(&(*a, *b))
-                    && both > 0
-                    && overlapped * 2 > both
+                if let Some(p) = obs.pairs.get(&(*a, *b))
+                    && p.both > 0
+                    && p.overlapped * 2 > p.both
                 {
                     let (ra, rb) = (find(&root, i), find(&root, j));
                     if let Some(slot) = root.get_mut(rb) {
@@ -511,16 +511,11 @@ fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
         for (i, ek) in steps.iter().enumerate() {
             groups.entry(find(&root, i)).or_default().push(*ek);
         }
-        let mut ordered: Vec<Vec<EdgeKey>> = groups.into_values().collect();
-        ordered.sort_by(|a, b| {
-            let ra = a.iter().map(mean_rank).fold(f64::INFINITY, f64::min);
-            let rb = b.iter().map(mean_rank).fold(f64::INFINITY, f64::min);
-            ra.total_cmp(&rb)
-        });
-        let single = ordered.len() == 1;
         let min_rank = |members: &[EdgeKey]| members.iter().map(mean_rank).fold(f64::INFINITY, f64::min);
+        let ordered = in_order(groups.into_values().collect(), obs, min_rank);
+        let single = ordered.len() == 1;
         let together = |a: &[EdgeKey], b: &[EdgeKey]| {
-            a.iter().any(|x| b.iter().any(|y| obs.pairs.get(&(*x.min(y), *x.max(y))).is_some_and(|p| p.0 > 0)))
+            a.iter().any(|x| b.iter().any(|y| obs.pairs.get(&(*x.min(y), *x.max(y))).is_some_and(|p| p.both > 0)))
         };
         let mut order_no = 0u32;
         for (g, members) in ordered.iter().enumerate() {
@@ -540,4 +535,52 @@ fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
         }
     }
     out
+}
+
+/// A caller's step groups in the order its visits showed. Of two groups
+/// made in one visit, the one whose steps came first in most such visits
+/// goes first (steps in sequence come in their order in every visit, so
+/// any visit with both tells it, however rare each step is); groups never
+/// made in one visit go by `rank` (their steps' mean rank). A step taken
+/// with a probability shifts the ranks of the steps after it, so mean ranks
+/// alone misorder a frequent late step and a rare early one.
+fn in_order(groups: Vec<Vec<EdgeKey>>, obs: &Observed, rank: impl Fn(&[EdgeKey]) -> f64) -> Vec<Vec<EdgeKey>> {
+    // Visits where a step of `a` came before a step of `b`.
+    let first = |a: &[EdgeKey], b: &[EdgeKey]| -> u64 {
+        let pair = |x: &EdgeKey, y: &EdgeKey| match x.cmp(y) {
+            std::cmp::Ordering::Less => obs.pairs.get(&(*x, *y)).map_or(0, |p| p.a_first),
+            std::cmp::Ordering::Greater => obs.pairs.get(&(*y, *x)).map_or(0, PairObs::b_first),
+            std::cmp::Ordering::Equal => 0,
+        };
+        a.iter().map(|x| b.iter().map(|y| pair(x, y)).sum::<u64>()).sum()
+    };
+    let n = groups.len();
+    // before[i * n + j]: group i goes before group j.
+    let before: Vec<bool> = (0..n * n)
+        .map(|k| match (groups.get(k / n), groups.get(k % n)) {
+            (Some(a), Some(b)) if k / n != k % n => first(a, b) > first(b, a),
+            _ => false,
+        })
+        .collect();
+    let ranks: Vec<f64> = groups.iter().map(|g| rank(g)).collect();
+    let rank_of = |i: usize| ranks.get(i).copied().unwrap_or(f64::INFINITY);
+    let mut placed = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let open = |j: &usize| !placed.get(*j).copied().unwrap_or(true);
+        // Ready: every group that goes before it is placed.
+        let ready = |j: &usize| {
+            (0..n).all(|i| placed.get(i).copied().unwrap_or(true) || !before.get(i * n + j).copied().unwrap_or(false))
+        };
+        let lowest = |a: &usize, b: &usize| rank_of(*a).total_cmp(&rank_of(*b)).then(a.cmp(b));
+        // A cycle (visits that disagree): the lowest mean rank of what is left.
+        let next = (0..n).filter(open).filter(ready).min_by(lowest).or_else(|| (0..n).filter(open).min_by(lowest));
+        let Some(j) = next else { break };
+        if let Some(p) = placed.get_mut(j) {
+            *p = true;
+        }
+        order.push(j);
+    }
+    let mut groups: Vec<Option<Vec<EdgeKey>>> = groups.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|j| groups.get_mut(j).and_then(Option::take)).collect()
 }
