@@ -346,3 +346,20 @@ engine-calibrate-histogram-bound = { $series }：服务端延迟直方图包含�
 engine-calibrate-retries = edges[{ $id }].policy：{ $old } → { $new }（观测到 { $retries } 次重试，一次调用最多尝试 { $tries } 次）
 engine-calibrate-retry-limits = edges[{ $id }].policy.retries：max_attempts 是观测到的最多尝试次数，而非配置的上限；retry_on、抖动和 budget_ratio 不在追踪中
 engine-calibrate-overall-timeout = edges[{ $id }].policy.timeout_ms：追踪中无法区分总截止时间与单次尝试的超时
+
+## 校准变更中的取值
+engine-value-none = 无
+engine-value-constant = { $value } ms
+engine-value-exponential = 指数分布，均值 { $mean } ms
+engine-value-uniform = 均匀分布 { $min }–{ $max } ms
+engine-value-gamma = 伽马分布，均值 { $mean } ms，变异系数 { $cv }
+engine-value-lognormal = 对数正态 p50 { $p50 } ms、p99 { $p99 } ms
+engine-value-empirical = 经验分布，{ $count } 个样本，p50 { $p50 } ms、p99 { $p99 } ms
+engine-value-timeout = 超时 { $t } ms
+engine-value-per-try-timeout = 单次尝试超时 { $t } ms
+engine-value-tries = 最多尝试 { $tries } 次
+engine-value-no-backoff = 无退避
+engine-value-backoff-fixed = 固定退避 { $delay } ms
+engine-value-backoff-exponential = 指数退避 { $base } ms，最长 { $max } ms
+engine-value-discovery-client = 客户端发现，注册中心 { $registry }，实例列表缓存 { $ttl } s
+engine-value-discovery-server = 服务端发现

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::analyse::{EdgeKey, EdgeObs, Observed, PairObs, StepKind};
+use super::describe::Describe;
 use super::fit::{Fit, fit};
 use super::store::{NONE, Store};
 use crate::model::{
@@ -438,21 +439,9 @@ fn mark_placeholders(design: &mut Design, added: &[String], timed: &[String], ra
     }
 }
 
-fn update<T: PartialEq + std::fmt::Debug>(
-    slot: &mut T,
-    value: T,
-    path: &str,
-    changes: &mut Vec<crate::message::Message>,
-) {
+fn update<T: PartialEq + Describe>(slot: &mut T, value: T, path: &str, changes: &mut Vec<crate::message::Message>) {
     if *slot != value {
-        let (old, new) = (format!("{slot:?}"), format!("{value:?}"));
-        changes.push(crate::msg!(
-            "engine-calibrate-changed",
-            "{path}: {old} → {new}",
-            path = path,
-            old = old,
-            new = new
-        ));
+        changes.push(super::describe::changed(path, slot, &value));
         *slot = value;
     }
 }
