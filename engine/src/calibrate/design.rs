@@ -143,8 +143,14 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             let kind = node_kind(obs, s, store);
             let mut node = Node::new(id.clone(), svc.clone(), kind);
             node.capacity.concurrency = Concurrency::Async;
-            let what = format!("{kind:?}");
-            changes.push(crate::msg!("engine-calibrate-node-added", "nodes[{id}]: added ({what})", id = &id, what = what));
+            // The file's word for it ("service"), which the GUI says in the reader's language.
+            let word = format!("{kind:?}").to_ascii_lowercase();
+            changes.push(crate::msg!(
+                "engine-calibrate-node-added",
+                "nodes[{id}]: added ({kind})",
+                id = &id,
+                kind = &word
+            ));
             if kind == NodeKind::Broker {
                 not_inferred.push(crate::msg!("engine-calibrate-broker-untraced", "nodes[{id}].broker, service_time: a broker is not traced; its mode, capacity and own time are not in traces", id = &id));
             }
@@ -181,7 +187,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
                 timed.push(id.clone());
             }
             let added = node.capacity.concurrency == Concurrency::Async
-                && changes.iter().any(|c| c.as_str() == format!("nodes[{id}]: added (Service)"));
+                && changes.iter().any(|c| c.as_str() == format!("nodes[{id}]: added (service)"));
             if added {
                 let need = (4.0 * mean_in_service).ceil().clamp(1.0, 1_000_000.0) as u32;
                 node.capacity.workers = node.capacity.workers.max(need);
@@ -231,14 +237,13 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             let mut edge = Edge::new(id.clone(), from.clone(), to_id.clone(), edge_kind);
             edge.operation = op_name(fo);
             edge.target_operation = op_name(to);
-            let what = format!("{edge_kind:?}");
             changes.push(crate::msg!(
                 "engine-calibrate-edge-added",
-                "edges[{id}]: added ({from} → {to_id}, {what})",
+                "edges[{id}]: added ({from} → {to_id}, {edge_kind})",
                 id = &id,
                 from = &from,
                 to_id = &to_id,
-                what = what
+                edge_kind = edge_kind.as_str()
             ));
             design.edges.push(edge);
             design.edges.len() - 1
@@ -572,4 +577,34 @@ fn in_order(groups: Vec<Vec<EdgeKey>>, obs: &Observed, rank: impl Fn(&[EdgeKey])
     }
     let mut groups: Vec<Option<Vec<EdgeKey>>> = groups.into_iter().map(Some).collect();
     order.into_iter().filter_map(|j| groups.get_mut(j).and_then(Option::take)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calibrate::analyse::PairObs;
+
+    #[test]
+    fn a_frequent_late_step_stays_after_a_rare_early_one() {
+        let caller = (1, NONE);
+        let (early, late) = (((2, NONE), StepKind::Call), ((3, NONE), StepKind::Publish));
+        let (a, b) = ((caller, early.0, early.1), (caller, late.0, late.1));
+        let mut obs = Observed::default();
+        // A step before both in every visit; the early step in a tenth of
+        // them, the late one in all: the late one's mean rank (2.1) is below
+        // the early one's (3)...
+        let first = (caller, (4, NONE), StepKind::Call);
+        obs.edges.insert(first, EdgeObs { visits_with: 100, rank_sum: 100, ..EdgeObs::default() });
+        obs.edges.insert(a, EdgeObs { visits_with: 10, rank_sum: 30, ..EdgeObs::default() });
+        obs.edges.insert(b, EdgeObs { visits_with: 100, rank_sum: 210, ..EdgeObs::default() });
+        // ... but every visit that made both made the early one first.
+        obs.pairs.insert((a, b), PairObs { both: 10, overlapped: 0, a_first: 10 });
+        // (Pairs are keyed smaller first: `first` sorts after both.)
+        assert!(a < first && b < first);
+        obs.pairs.insert((a, first), PairObs { both: 10, overlapped: 0, a_first: 0 });
+        obs.pairs.insert((b, first), PairObs { both: 100, overlapped: 0, a_first: 0 });
+        let groups = step_groups(&obs);
+        let order = |k: &EdgeKey| groups.get(k).map(|g| g.0);
+        assert_eq!((order(&first), order(&a), order(&b)), (Some(1), Some(2), Some(3)));
+    }
 }

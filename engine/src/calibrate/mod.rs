@@ -128,7 +128,7 @@ fn apply_histogram(cal: &mut Calibration, metric: &str, service: &str, h: &prome
     } else {
         cal.changes.push(crate::msg!(
             "engine-calibrate-metrics-node",
-            "nodes[{service}]: added (Service, from {metric})",
+            "nodes[{service}]: added (service, from {metric})",
             service = service,
             metric = metric
         ));
