@@ -12,88 +12,103 @@ const DIGITS: i32 = 3;
 
 /// A value of a design field, said for a person.
 pub trait Describe {
-    /// The value as a phrase.
-    fn describe(&self) -> Message;
+    /// The value as a phrase, numbers with `digits` significant digits.
+    fn describe_digits(&self, digits: i32) -> Message;
+
+    /// The value as a phrase, numbers with three significant digits.
+    fn describe(&self) -> Message {
+        self.describe_digits(DIGITS)
+    }
 }
 
 /// `x` with three significant digits, trailing zeros dropped (6.01, 18,
 /// 0.421, 0.00123); from 100 up, the whole number (1234).
 #[must_use]
 pub fn number(x: f64) -> String {
+    number_digits(x, DIGITS)
+}
+
+/// `x` with `digits` significant digits, as [`number`].
+#[must_use]
+pub fn number_digits(x: f64, digits: i32) -> String {
     if !x.is_finite() || x == 0.0 {
         return if x == 0.0 { "0".to_owned() } else { format!("{x}") };
     }
     // Digits before the point (negative for 0.00x), from the value rounded to three digits.
     let magnitude = x.abs().log10().floor() as i32 + 1;
-    let decimals = usize::try_from((DIGITS - magnitude).max(0)).unwrap_or(0);
+    let decimals = usize::try_from((digits - magnitude).max(0)).unwrap_or(0);
     let s = format!("{x:.decimals$}");
     let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
     if s == "-0" { "0".to_owned() } else { s.to_owned() }
 }
 
 impl Describe for f64 {
-    fn describe(&self) -> Message {
-        Message::untranslated(number(*self))
+    fn describe_digits(&self, digits: i32) -> Message {
+        Message::untranslated(number_digits(*self, digits))
     }
 }
 
 impl Describe for u32 {
-    fn describe(&self) -> Message {
+    fn describe_digits(&self, _digits: i32) -> Message {
         Message::untranslated(self.to_string())
     }
 }
 
 impl Describe for bool {
-    fn describe(&self) -> Message {
+    fn describe_digits(&self, _digits: i32) -> Message {
         // The design file's words: `robust: true`.
         Message::untranslated(self.to_string())
     }
 }
 
 impl Describe for String {
-    fn describe(&self) -> Message {
+    fn describe_digits(&self, _digits: i32) -> Message {
         Message::untranslated(self.clone())
     }
 }
 
 impl<T: Describe> Describe for Option<T> {
-    fn describe(&self) -> Message {
-        self.as_ref().map_or_else(|| crate::msg!("engine-value-none", "none"), Describe::describe)
+    fn describe_digits(&self, digits: i32) -> Message {
+        self.as_ref().map_or_else(|| crate::msg!("engine-value-none", "none"), |v| v.describe_digits(digits))
     }
 }
 
 impl<T: Describe> Describe for &T {
-    fn describe(&self) -> Message {
-        (*self).describe()
+    fn describe_digits(&self, digits: i32) -> Message {
+        (*self).describe_digits(digits)
     }
 }
 
 impl Describe for Distribution {
-    fn describe(&self) -> Message {
+    fn describe_digits(&self, digits: i32) -> Message {
         match self {
             Self::Constant { value_ms } => {
-                crate::msg!("engine-value-constant", "{value} ms", value = number(*value_ms))
+                crate::msg!("engine-value-constant", "{value} ms", value = number_digits(*value_ms, digits))
             }
             Self::Exponential { mean_ms } => {
-                crate::msg!("engine-value-exponential", "exponential mean {mean} ms", mean = number(*mean_ms))
+                crate::msg!(
+                    "engine-value-exponential",
+                    "exponential mean {mean} ms",
+                    mean = number_digits(*mean_ms, digits)
+                )
             }
             Self::Uniform { min_ms, max_ms } => crate::msg!(
                 "engine-value-uniform",
                 "uniform {min}–{max} ms",
-                min = number(*min_ms),
-                max = number(*max_ms)
+                min = number_digits(*min_ms, digits),
+                max = number_digits(*max_ms, digits)
             ),
             Self::Gamma { mean_ms, cv } => crate::msg!(
                 "engine-value-gamma",
                 "gamma mean {mean} ms, cv {cv}",
-                mean = number(*mean_ms),
-                cv = number(*cv)
+                mean = number_digits(*mean_ms, digits),
+                cv = number_digits(*cv, digits)
             ),
             Self::Lognormal { p50_ms, p99_ms } => crate::msg!(
                 "engine-value-lognormal",
                 "log-normal p50 {p50} ms, p99 {p99} ms",
-                p50 = number(*p50_ms),
-                p99 = number(*p99_ms)
+                p50 = number_digits(*p50_ms, digits),
+                p99 = number_digits(*p99_ms, digits)
             ),
             Self::Empirical { samples_ms } => {
                 let mut sorted = samples_ms.clone();
@@ -102,8 +117,8 @@ impl Describe for Distribution {
                     "engine-value-empirical",
                     "empirical, {count} samples, p50 {p50} ms, p99 {p99} ms",
                     count = sorted.len(),
-                    p50 = number(super::fit::quantile(&sorted, 0.5)),
-                    p99 = number(super::fit::quantile(&sorted, 0.99))
+                    p50 = number_digits(super::fit::quantile(&sorted, 0.5), digits),
+                    p99 = number_digits(super::fit::quantile(&sorted, 0.99), digits)
                 )
             }
         }
@@ -111,26 +126,34 @@ impl Describe for Distribution {
 }
 
 impl Describe for CallPolicy {
-    fn describe(&self) -> Message {
+    fn describe_digits(&self, digits: i32) -> Message {
         let mut parts = Vec::new();
         if let Some(t) = self.timeout_ms {
-            parts.push(crate::msg!("engine-value-timeout", "timeout {t} ms", t = number(t)));
+            parts.push(crate::msg!("engine-value-timeout", "timeout {t} ms", t = number_digits(t, digits)));
         }
         if let Some(t) = self.per_try_timeout_ms {
-            parts.push(crate::msg!("engine-value-per-try-timeout", "per-try timeout {t} ms", t = number(t)));
+            parts.push(crate::msg!(
+                "engine-value-per-try-timeout",
+                "per-try timeout {t} ms",
+                t = number_digits(t, digits)
+            ));
         }
         if let Some(r) = &self.retries {
             parts.push(crate::msg!("engine-value-tries", "{tries} tries", tries = r.max_attempts));
             parts.push(match r.backoff {
                 None => crate::msg!("engine-value-no-backoff", "no backoff"),
                 Some(Backoff::Fixed { delay_ms }) => {
-                    crate::msg!("engine-value-backoff-fixed", "fixed backoff {delay} ms", delay = number(delay_ms))
+                    crate::msg!(
+                        "engine-value-backoff-fixed",
+                        "fixed backoff {delay} ms",
+                        delay = number_digits(delay_ms, digits)
+                    )
                 }
                 Some(Backoff::Exponential { base_ms, max_ms }) => crate::msg!(
                     "engine-value-backoff-exponential",
                     "exponential backoff {base} ms, at most {max} ms",
-                    base = number(base_ms),
-                    max = number(max_ms)
+                    base = number_digits(base_ms, digits),
+                    max = number_digits(max_ms, digits)
                 ),
             });
         }
@@ -148,14 +171,14 @@ impl Describe for CallPolicy {
 }
 
 impl Describe for Discovery {
-    fn describe(&self) -> Message {
-        let registry = self.registry.clone().describe();
+    fn describe_digits(&self, digits: i32) -> Message {
+        let registry = self.registry.clone().describe_digits(digits);
         match self.mode {
             DiscoveryMode::ClientSide => crate::msg!(
                 "engine-value-discovery-client",
                 "client-side at {registry}, instance list cached {ttl} s",
                 registry = registry.as_str(),
-                ttl = number(self.cache_ttl_s)
+                ttl = number_digits(self.cache_ttl_s, digits)
             )
             .with_list("registry", vec![registry.clone()], ""),
             DiscoveryMode::ServerSide => crate::msg!("engine-value-discovery-server", "server-side"),
@@ -166,7 +189,11 @@ impl Describe for Discovery {
 /// The sentence of a changed field: `path: old → new`, both said for a person.
 #[must_use]
 pub fn changed(path: &str, old: &impl Describe, new: &impl Describe) -> Message {
-    let (old, new) = (old.describe(), new.describe());
+    // More digits where three would show the two values alike (a probability 1 → 0.9996).
+    let (old, new) = (DIGITS..=DIGITS + 3)
+        .map(|digits| (old.describe_digits(digits), new.describe_digits(digits)))
+        .find(|(a, b)| a.as_str() != b.as_str())
+        .unwrap_or_else(|| (old.describe(), new.describe()));
     crate::msg!(
         "engine-calibrate-changed",
         "{path}: {old} → {new}",
@@ -245,6 +272,8 @@ mod tests {
         assert_eq!(d.describe().as_str(), "client-side at consul, instance list cached 30 s");
         let c = changed("edges[e1].probability", &0.5, &0.4213);
         assert_eq!(c.as_str(), "edges[e1].probability: 0.5 → 0.421");
+        let c = changed("edges[e1].probability", &1.0, &0.9996);
+        assert_eq!(c.as_str(), "edges[e1].probability: 1 → 0.9996");
         assert_eq!(c.key(), Some("engine-calibrate-changed"));
     }
 }
