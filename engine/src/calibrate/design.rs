@@ -324,7 +324,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
                 "workloads[{wname}]: added ({entry}, {rate} per s)",
                 wname = &wname,
                 entry = entry,
-                rate = rate
+                rate = super::describe::number(rate)
             ));
             not_inferred.push(crate::msg!("engine-calibrate-poisson", "workloads[{wname}].arrival.process: Poisson assumed (inter-arrival times of sampled traces are not the process)", wname = &wname));
             design.workloads.push(Workload {
