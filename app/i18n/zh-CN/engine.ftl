@@ -363,3 +363,4 @@ engine-value-backoff-fixed = 固定退避 { $delay } ms
 engine-value-backoff-exponential = 指数退避 { $base } ms，最长 { $max } ms
 engine-value-discovery-client = 客户端发现，注册中心 { $registry }，实例列表缓存 { $ttl } s
 engine-value-discovery-server = 服务端发现
+engine-value-branch = 分支 { $group }，权重 { $weight }

@@ -5,7 +5,7 @@
 //! language, and numbers keep three significant digits in every language.
 
 use crate::message::{Message, list};
-use crate::model::{Backoff, CallPolicy, Discovery, DiscoveryMode, Distribution};
+use crate::model::{Backoff, Branch, CallPolicy, Discovery, DiscoveryMode, Distribution};
 
 /// Significant digits of a number in a change.
 const DIGITS: i32 = 3;
@@ -122,6 +122,17 @@ impl Describe for Distribution {
                 )
             }
         }
+    }
+}
+
+impl Describe for Branch {
+    fn describe_digits(&self, digits: i32) -> Message {
+        crate::msg!(
+            "engine-value-branch",
+            "branch {group}, weight {weight}",
+            group = &self.group,
+            weight = number_digits(self.weight, digits)
+        )
     }
 }
 
@@ -263,6 +274,8 @@ mod tests {
             "timeout 200 ms, per-try timeout 80 ms, 3 tries, exponential backoff 50 ms, at most 400 ms"
         );
         assert_eq!(CallPolicy::default().describe().as_str(), "none");
+        let b = Branch { group: "branch-2".to_owned(), weight: 0.333_33 };
+        assert_eq!(b.describe().as_str(), "branch branch-2, weight 0.333");
         let d = Discovery {
             mode: DiscoveryMode::ClientSide,
             registry: Some("consul".to_owned()),

@@ -9,8 +9,8 @@ use super::describe::Describe;
 use super::fit::{Fit, fit};
 use super::store::{NONE, Store};
 use crate::model::{
-    Arrival, ArrivalProcess, Concurrency, Design, Distribution, Edge, EdgeKind, Node, NodeKind, Operation, RateProfile,
-    Workload,
+    Arrival, ArrivalProcess, Branch, Concurrency, Design, Distribution, Edge, EdgeKind, Node, NodeKind, Operation,
+    RateProfile, Workload,
 };
 
 /// z of the 99th percentile of the standard normal distribution.
@@ -207,6 +207,13 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
     }
     // Edges, with order and parallel groups per caller operation.
     let groups = step_groups(obs);
+    // Per caller operation and branch: the share of visits that took one of its steps.
+    let mut branch_share: BTreeMap<((u32, u32), String), f64> = BTreeMap::new();
+    for (ek, (_, _, branch)) in &groups {
+        let (Some(b), Some(e)) = (branch, obs.edges.get(ek)) else { continue };
+        let caller_visits = obs.ops.get(&ek.0).map_or(0, |o| o.visits).max(1);
+        *branch_share.entry((ek.0, b.clone())).or_default() += e.visits_with as f64 / caller_visits as f64;
+    }
     let mut seen_edges = BTreeSet::new();
     for (ek, e) in &mut obs.edges {
         let ((fs, fo), (ts, to), kind) = *ek;
@@ -224,7 +231,16 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             (e.visits_with as f64 / caller_visits as f64).min(1.0)
         };
         let calls = if e.visits_with > 0 { (e.calls as f64 / e.visits_with as f64).round().max(1.0) as u32 } else { 1 };
-        let (order, group) = groups.get(ek).cloned().unwrap_or((0, None));
+        let (order, group, branch) = groups.get(ek).cloned().unwrap_or((0, None, None));
+        // A branch's step: taken with the branch's share, chosen by its own.
+        let (probability, branch) = match branch {
+            Some(b) => {
+                let share = branch_share.get(&(ek.0, b.clone())).copied().unwrap_or(1.0).min(1.0);
+                let weight = (probability * 1e4).round() / 1e4;
+                (share, Some(Branch { group: b, weight }))
+            }
+            None => (probability, None),
+        };
         let existing = design.edges.iter().position(|x| {
             &x.from == from
                 && &x.to == to_id
@@ -256,6 +272,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         if kind != StepKind::Delivery {
             update(&mut edge.order, order, &format!("edges[{}].order", edge.id), &mut changes);
             update(&mut edge.parallel_group, group, &format!("edges[{}].parallel_group", edge.id), &mut changes);
+            update(&mut edge.branch, branch, &format!("edges[{}].branch", edge.id), &mut changes);
         }
         match kind {
             StepKind::Delivery => not_inferred.push(crate::msg!(
@@ -475,7 +492,7 @@ fn find(root: &[usize], mut i: usize) -> usize {
 /// Per step: its `order` (1-based rank of its group among the caller's
 /// steps) and its parallel group (steps that overlapped in most visits
 /// where both ran).
-fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
+fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>, Option<String>)> {
     let mut by_caller: BTreeMap<(u32, u32), Vec<EdgeKey>> = BTreeMap::new();
     for (ek, e) in &obs.edges {
         if ek.2 != StepKind::Delivery && e.visits_with > 0 {
@@ -512,6 +529,8 @@ fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
             a.iter().any(|x| b.iter().any(|y| obs.pairs.get(&(*x.min(y), *x.max(y))).is_some_and(|p| p.both > 0)))
         };
         let mut order_no = 0u32;
+        // Alternatives by stage: one step each, never made together.
+        let mut stages: BTreeMap<u32, Vec<&[EdgeKey]>> = BTreeMap::new();
         for (g, members) in ordered.iter().enumerate() {
             // Steps never taken together at the same rank are alternatives of one stage (weighted branches).
             let alternative = g > 0
@@ -524,7 +543,20 @@ fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
             let order = if single { 0 } else { order_no };
             let group = (members.len() > 1).then(|| format!("parallel-{}", g + 1));
             for ek in members {
-                out.insert(*ek, (order, group.clone()));
+                out.insert(*ek, (order, group.clone(), None));
+            }
+            stages.entry(order_no).or_default().push(members);
+        }
+        // A stage of single steps, one per visit: a weighted branch (exactly
+        // one taken), not independent chances that would now and then take
+        // two or none and widen the tail.
+        for (no, alternatives) in stages {
+            if alternatives.len() > 1 && alternatives.iter().all(|m| m.len() == 1) {
+                for ek in alternatives.iter().flat_map(|m| m.iter()) {
+                    if let Some(slot) = out.get_mut(ek) {
+                        slot.2 = Some(format!("branch-{no}"));
+                    }
+                }
             }
         }
     }
