@@ -300,7 +300,7 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
     // Each within 5%, or z standard errors where fewer samples make that
     // wider; z keeps the chance that any of the run's comparisons fails by
     // chance alone at 1% (Bonferroni): 3.3 for ten comparisons, 4.2 for the
-    // 276-node sample's 378, whose quieter services see a few hundred visits
+    // 276-node sample's 408, whose quieter services see a few hundred visits
     // each (three standard errors there fail by chance in one run of four).
     let z = two_sided_z(0.01 / compared.len().max(1) as f64);
     for (what, want, got_ms, se) in &compared {
