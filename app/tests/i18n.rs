@@ -376,7 +376,20 @@ fn calibration_sentences_read_in_the_chosen_language() {
     let (c, _) = cal.finish(1.0, Some(&design));
     let all: Vec<&engine::message::Message> = c.changes.iter().chain(&c.not_inferred).chain(&c.warnings).collect();
     assert!(all.len() > 5, "{all:?}");
+    // Values are written for people ("log-normal p50 6.01 ms, p99 18 ms"), not as Rust sees them.
+    assert!(c.changes.iter().any(|m| m.contains(" → ")), "{:?}", c.changes);
+    for m in &c.changes {
+        for debug in ["Some(", "{ ", "None", "Lognormal"] {
+            assert!(!m.contains(debug), "Rust's debug form in {m}");
+        }
+    }
     i18n::set_language(Lang::ZhCn);
+    for m in &c.changes {
+        let zh = i18n::tr_message(m);
+        for debug in ["Some(", "{ ", "log-normal", "exponential", "none"] {
+            assert!(!zh.contains(debug), "{debug:?} in {zh:?}");
+        }
+    }
     for m in &all {
         assert!(m.key().is_some(), "a sentence with no key: {m}");
         let zh = i18n::tr_message(m);

@@ -1,11 +1,13 @@
 //! Round trip for every sample: simulate with every request traced → OTLP
 //! JSON → calibrate → the recovered design has the same nodes and edges
 //! (calls, events, subscriptions, signals), the same kinds of steps
-//! (parallel or sequential, in the same order), probabilities within their
+//! (parallel or sequential, in the same order, weighted branches as
+//! weighted branches), probabilities within their
 //! binomial interval, calls per request counting calls and not tries, retry
 //! policies where tries failed, signal names, client-side discovery through
-//! the registry looked up, own-time p50/p99 within 5% (or three standard
-//! errors of the sample quantile where fewer samples make that wider), and
+//! the registry looked up, own-time p50/p99 within 5% (or, where fewer
+//! samples make that wider, as many standard errors of the sample quantile
+//! as keep a chance failure of any of the run's comparisons at 1%), and
 //! its re-simulation gives each workload's p99 within 10%.
 //!
 //! Only what real instrumentation emits is read (see `sampled_otlp.rs`):
@@ -21,16 +23,19 @@
 //! Run at a quarter of each sample's rate (a tenth where a quarter still
 //! queues at a single-worker cache or a busy database) so queueing is small:
 //! the fitted times include queueing (calibration says so), the designed
-//! ones do not.
-//! The 276-node sample runs for a shorter time to keep the file within a
-//! minute in a debug build.
+//! ones do not. A latency fault's slowdown is in the traced times too: a
+//! node it slowed is compared with the mix of its designed and slowed times
+//! (see [`Slowed`]).
+//! The whole file runs in about 15 s in a debug build.
 
 #![allow(clippy::unwrap_used, clippy::panic, clippy::too_many_lines, reason = "tests")]
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use engine::calibrate::{Calibration, Calibrator};
-use engine::model::{Design, DiscoveryMode, Distribution, EdgeKind, NodeKind};
+use engine::model::{Design, DiscoveryMode, Distribution, EdgeKind, FaultKind, NodeKind};
+use engine::otlp::{Span, SpanKind};
+use engine::sim::report::sampled_otlp::EPOCH_NS;
 use engine::sim::{RunControl, RunOptions};
 
 const Z_P99: f64 = 2.326_347_874_040_841;
@@ -55,12 +60,22 @@ fn quantile_rel_se(q: f64, sigma: f64, n: u64) -> f64 {
     sigma * (q * (1.0 - q) / n as f64).sqrt() / density
 }
 
+/// The z whose two-sided tail of the standard normal distribution is `alpha`.
+fn two_sided_z(alpha: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0, 10.0);
+    for _ in 0..100 {
+        let mid = f64::midpoint(lo, hi);
+        if 2.0 * (1.0 - engine::calibrate::fit::normal_cdf(mid)) > alpha { lo = mid } else { hi = mid }
+    }
+    lo
+}
+
 fn load(name: &str) -> Design {
     engine::model::format::load(std::path::Path::new(&format!("../samples/{name}.json"))).unwrap()
 }
 
-/// Simulate, export, calibrate: the run's report and the calibration.
-fn calibrate(design: &Design, opts: &RunOptions) -> (engine::sim::report::Report, Calibration) {
+/// Simulate, export, calibrate: the run's report, the calibration and the spans.
+fn calibrate(design: &Design, opts: &RunOptions) -> (engine::sim::report::Report, Calibration, Vec<Span>) {
     let (report, sampled) = engine::sim::run_with_sampled_traces(design, opts, &RunControl::default()).unwrap();
     assert_eq!(sampled.dropped_traces, 0, "every sampled trace is exported");
     let spans = engine::sim::report::sampled_otlp::to_otlp_spans(&sampled, design, 7);
@@ -68,7 +83,7 @@ fn calibrate(design: &Design, opts: &RunOptions) -> (engine::sim::report::Report
     engine::otlp::write::write_spans(&mut file, &spans).unwrap();
     let mut cal = Calibrator::new();
     cal.read_otlp(file.as_slice(), 1 << 34).unwrap();
-    (report, cal.finish(1.0, None).0)
+    (report, cal.finish(1.0, None).0, spans)
 }
 
 fn name_of(d: &Design, id: &str) -> String {
@@ -94,9 +109,13 @@ fn listed(c: &Calibration, path: &str, fragment: &str) -> bool {
 fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
     let design = load(name);
     let opts = options(duration_s, rate_scale);
-    let (report, c) = calibrate(&design, &opts);
+    let (report, c, spans) = calibrate(&design, &opts);
     if std::env::var_os("CALIB_DEBUG").is_some() {
-        eprintln!("{name}: {:#?}\n{:#?}", c.changes, c.not_inferred);
+        eprintln!(
+            "{name}: {:#?}\n{:#?}",
+            c.changes.iter().map(engine::message::Message::as_str).collect::<Vec<_>>(),
+            c.not_inferred
+        );
     }
     let got = &c.design;
     let got_id = |n: &str| got.nodes.iter().find(|x| x.name == n).map(|x| x.id.clone());
@@ -182,18 +201,22 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
         let failed = callers.iter().map(|s| s.errors).sum::<u64>() as f64 / caller_visits.max(1) as f64;
         let miss = design.node(&e.from).and_then(|n| n.cache.as_ref()).map_or(1.0, |c| 1.0 - c.hit_ratio);
         // A weighted branch is taken with its weight's share of its group.
-        let share = e.branch.as_ref().map_or(1.0, |b| {
-            let group = design.edges.iter().filter_map(|x| {
-                x.branch.as_ref().filter(|y| x.from == e.from && x.operation == e.operation && y.group == b.group)
-            });
-            b.weight / group.map(|y| y.weight).sum::<f64>()
-        });
-        let p = e.probability * miss * share;
+        let share = |d: &Design, e: &engine::model::Edge| {
+            e.branch.as_ref().map_or(1.0, |b| {
+                let group = d.edges.iter().filter_map(|x| {
+                    x.branch.as_ref().filter(|y| x.from == e.from && x.operation == e.operation && y.group == b.group)
+                });
+                b.weight / group.map(|y| y.weight).sum::<f64>()
+            })
+        };
+        // Weighted branches come back as weighted branches (exactly one taken).
+        assert_eq!(g.branch.is_some(), e.branch.is_some(), "{name}: {from} → {to} branch");
+        let p = e.probability * miss * share(&design, e);
+        let got_p = g.probability * share(got, g);
         let tol = (4.0 * (p * (1.0 - p) / caller_visits.max(1) as f64).sqrt()).max(1e-4);
         assert!(
-            g.probability >= p * (1.0 - failed) - tol && g.probability <= p + tol,
-            "{name}: {from} → {to}: p {} vs {p} ± {tol} ({caller_visits} visits)",
-            g.probability
+            got_p >= p * (1.0 - failed) - tol && got_p <= p + tol,
+            "{name}: {from} → {to}: p {got_p} vs {p} ± {tol} ({caller_visits} visits)"
         );
     }
 
@@ -250,6 +273,7 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
     // Services whose visits failed in more than 1% are left out: a visit its
     // caller gave up on ends its span at the caller's timeout in a simulated
     // trace, so the tail the timeout cut is missing.
+    let mut compared = Vec::new();
     for s in c.services.iter().filter(|s| s.visits >= 100 && s.errors * 100 <= s.visits) {
         let node = design.nodes.iter().find(|n| n.name == s.service).unwrap();
         if node.kind == NodeKind::Client {
@@ -264,16 +288,28 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
         let Distribution::Lognormal { p50_ms, p99_ms } = d else { continue };
         let sigma = (p99_ms / p50_ms).ln() / Z_P99;
         let f = s.fit.as_ref().unwrap();
-        for (q, want, got_ms) in [(0.5, p50_ms, f.p50_ms), (0.99, p99_ms, f.p99_ms)] {
-            let tol = 0.05f64.max(3.0 * quantile_rel_se(q, sigma, s.visits));
-            let rel = (got_ms / want - 1.0).abs();
-            assert!(
-                rel <= tol,
-                "{name}: {} {:?} q{q}: {got_ms:.3} vs {want} ms ({rel:.3} > {tol:.3})",
-                s.service,
-                s.operation
-            );
+        let (want_p50, want_p99) = match slowed(&design, node, &spans) {
+            Some(slow) => (slow.quantile(p50_ms, sigma, 0.5), slow.quantile(p50_ms, sigma, 0.99)),
+            None => (p50_ms, p99_ms),
+        };
+        for (q, want, got_ms) in [(0.5, want_p50, f.p50_ms), (0.99, want_p99, f.p99_ms)] {
+            let what = format!("{} {:?} q{q}", s.service, s.operation);
+            compared.push((what, want, got_ms, quantile_rel_se(q, sigma, s.visits)));
         }
+    }
+    // Each within 5%, or z standard errors where fewer samples make that
+    // wider; z keeps the chance that any of the run's comparisons fails by
+    // chance alone at 1% (Bonferroni): 3.3 for ten comparisons, 4.2 for the
+    // 276-node sample's 408, whose quieter services see a few hundred visits
+    // each (three standard errors there fail by chance in one run of four).
+    let z = two_sided_z(0.01 / compared.len().max(1) as f64);
+    for (what, want, got_ms, se) in &compared {
+        let tol = 0.05f64.max(z * se);
+        let rel = (got_ms / want - 1.0).abs();
+        if std::env::var_os("CALIB_DEBUG").is_some() {
+            eprintln!("{name}: {what}: {got_ms:.3} vs {want:.3} ms ({rel:.3}, tol {tol:.3})");
+        }
+        assert!(rel <= tol, "{name}: {what}: {got_ms:.3} vs {want:.3} ms ({rel:.3} > {tol:.3}, z {z:.2})");
     }
 
     // Re-simulation: each workload's p99 within 10%, for workloads with at
@@ -300,8 +336,63 @@ fn round_trip(name: &str, duration_s: f64, rate_scale: f64) {
         let g = report2.workloads.iter().find(|x| workload_key(&recovered, &x.name) == key);
         let g = g.unwrap_or_else(|| panic!("{name}: workload {}", w.name));
         let (a, b) = (w.latency_ms.p99.mean, g.latency_ms.p99.mean);
+        if std::env::var_os("CALIB_DEBUG").is_some() {
+            eprintln!("{name}: re-simulated {} ({} requests): p99 {b:.2} vs {a:.2} ms", w.name, w.arrived);
+        }
         assert!((b / a - 1.0).abs() <= 0.10, "{name}: {}: p99 {b:.2} vs {a:.2} ms", w.name);
     }
+}
+
+/// What a latency fault made of a node's traced own times: for the share
+/// of its successful visits that arrived while the fault ran, the design's
+/// time × `factor` + `added_ms`. A slowdown is no service time of the design
+/// (calibration cannot tell it from a slow service and fits what was
+/// measured, slowdown included), so the fit is compared with this mixture
+/// of the design's time and the slowed one. Only visits that beat their
+/// caller's timeout end well (a failed visit's time is not fitted), so each
+/// part is cut at that timeout.
+struct Slowed {
+    share: f64,
+    factor: f64,
+    added_ms: f64,
+    cut_ms: f64,
+}
+
+impl Slowed {
+    /// The q-quantile of the successful own times, for a log-normal (median `p50_ms`, shape σ) design time.
+    fn quantile(&self, p50_ms: f64, sigma: f64, q: f64) -> f64 {
+        let base = |x: f64| engine::calibrate::fit::normal_cdf((x.max(1e-12) / p50_ms).ln() / sigma);
+        let slow = |x: f64| base(((x - self.added_ms) / self.factor).max(0.0));
+        let cdf = |x: f64| {
+            let x = x.min(self.cut_ms);
+            (1.0 - self.share) * base(x) / base(self.cut_ms) + self.share * slow(x) / slow(self.cut_ms)
+        };
+        let (mut lo, mut hi) = (0.0, self.cut_ms.min(p50_ms * 1e4));
+        for _ in 0..100 {
+            let mid = f64::midpoint(lo, hi);
+            if cdf(mid) < q { lo = mid } else { hi = mid }
+        }
+        lo
+    }
+}
+
+/// The latency fault on `node` in `design`, with the share of the node's
+/// successful SERVER spans that arrived while it ran.
+fn slowed(design: &Design, node: &engine::model::Node, spans: &[Span]) -> Option<Slowed> {
+    let fault = design.faults.iter().find(|f| f.target == node.id)?;
+    let FaultKind::Latency { added_ms, factor } = fault.fault else { return None };
+    let (from_ns, to_ns) = (EPOCH_NS + (fault.start_s * 1e9) as u64, EPOCH_NS + (fault.end_s * 1e9) as u64);
+    let visits = spans.iter().filter(|s| s.service == node.name && s.kind == SpanKind::Server && !s.error);
+    let (all, during) =
+        visits.fold((0u64, 0u64), |(a, d), s| (a + 1, d + u64::from((from_ns..to_ns).contains(&s.start_ns))));
+    // The callers' deadline for one visit: a per-try timeout, else the call's.
+    let cut_ms = design
+        .edges
+        .iter()
+        .filter(|e| e.to == node.id)
+        .filter_map(|e| e.policy.as_ref().and_then(|p| p.per_try_timeout_ms.or(p.timeout_ms)))
+        .fold(f64::INFINITY, f64::min);
+    Some(Slowed { share: during as f64 / all.max(1) as f64, factor, added_ms, cut_ms })
 }
 
 #[test]
@@ -325,7 +416,6 @@ fn retry_storm_survives_simulate_otlp_calibrate() {
 }
 
 #[test]
-#[ignore = "Profile DB's own time comes back 13% (p50) to 17% (p99) above its design, at a tenth of the rate too: not yet explained"]
 fn retry_storm_fixed_survives_simulate_otlp_calibrate() {
     round_trip("retry-storm-fixed", 300.0, 0.1);
 }
@@ -336,9 +426,11 @@ fn service_discovery_survives_simulate_otlp_calibrate() {
 }
 
 #[test]
-#[ignore = "the order of a publish among calls is not always kept (Search store: an event at order 20 comes back before a call at order 2)"]
 fn large_topology_survives_simulate_otlp_calibrate() {
-    round_trip("large-topology", 30.0, 0.25);
+    // At a tenth, long enough for 5,000 web requests (the re-simulation's
+    // threshold); own times are the same draws as at a quarter for 30 s
+    // (each node's service times come from its own stream), with less queueing.
+    round_trip("large-topology", 140.0, 0.1);
 }
 
 /// Calibrate `design`'s own simulated traces (a short run) into `base`.

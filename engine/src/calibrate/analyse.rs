@@ -4,7 +4,8 @@
 //! union of their children's intervals), the calls, publishes and signals
 //! each visit makes (CLIENT, PRODUCER and receiver children; the callee is
 //! the CLIENT span's SERVER child, else its `peer.service`), how often and in
-//! which order (children that overlap in time run in parallel), the network
+//! which order (children that overlap in time run in parallel; of two steps
+//! made in one visit, which group came first), the network
 //! time of a call (the CLIENT span's duration minus its SERVER span's),
 //! retries (a CLIENT span to the callee a failed one went to, after it: one
 //! call, one more try), subscriptions (CONSUMER spans under a PRODUCER span),
@@ -80,6 +81,25 @@ pub struct EdgeObs {
     pub failed_sender_failed: u64,
 }
 
+/// Two steps of one caller, a and b (a < b), over the visits that made both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PairObs {
+    /// Visits with both.
+    pub both: u64,
+    /// Visits where they overlapped (one group).
+    pub overlapped: u64,
+    /// Visits where a's group came before b's.
+    pub a_first: u64,
+}
+
+impl PairObs {
+    /// Visits where b's group came before a's.
+    #[must_use]
+    pub fn b_first(&self) -> u64 {
+        self.both - self.overlapped - self.a_first
+    }
+}
+
 /// What was seen of one caller's lookups of one service at one registry.
 #[derive(Debug, Default)]
 pub struct LookupObs {
@@ -92,8 +112,8 @@ pub struct LookupObs {
 pub struct Observed {
     pub ops: BTreeMap<OpKey, OpObs>,
     pub edges: BTreeMap<EdgeKey, EdgeObs>,
-    /// (a, b) edges of one caller visit: (visits with both, visits where they overlapped).
-    pub pairs: BTreeMap<(EdgeKey, EdgeKey), (u64, u64)>,
+    /// (a, b) edges of one caller visit, a < b.
+    pub pairs: BTreeMap<(EdgeKey, EdgeKey), PairObs>,
     /// Services named as a destination of PRODUCER spans (brokers).
     pub destinations: BTreeMap<u32, String>,
     pub first_root_ns: Option<u64>,
@@ -298,8 +318,9 @@ fn record_steps(steps: &[(EdgeKey, u64, u64)], obs: &mut Observed) {
         for (b, (rb, ..)) in &distinct {
             if a < b {
                 let p = obs.pairs.entry((**a, **b)).or_default();
-                p.0 += 1;
-                p.1 += u64::from(ra == rb);
+                p.both += 1;
+                p.overlapped += u64::from(ra == rb);
+                p.a_first += u64::from(ra < rb);
             }
         }
     }

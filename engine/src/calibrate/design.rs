@@ -4,12 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::analyse::{EdgeKey, EdgeObs, Observed, StepKind};
+use super::analyse::{EdgeKey, EdgeObs, Observed, PairObs, StepKind};
+use super::describe::Describe;
 use super::fit::{Fit, fit};
 use super::store::{NONE, Store};
 use crate::model::{
-    Arrival, ArrivalProcess, Concurrency, Design, Distribution, Edge, EdgeKind, Node, NodeKind, Operation, RateProfile,
-    Workload,
+    Arrival, ArrivalProcess, Branch, Concurrency, Design, Distribution, Edge, EdgeKind, Node, NodeKind, Operation,
+    RateProfile, Workload,
 };
 
 /// z of the 99th percentile of the standard normal distribution.
@@ -142,8 +143,14 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             let kind = node_kind(obs, s, store);
             let mut node = Node::new(id.clone(), svc.clone(), kind);
             node.capacity.concurrency = Concurrency::Async;
-            let what = format!("{kind:?}");
-            changes.push(crate::msg!("engine-calibrate-node-added", "nodes[{id}]: added ({what})", id = &id, what = what));
+            // The file's word for it ("service"), which the GUI says in the reader's language.
+            let word = format!("{kind:?}").to_ascii_lowercase();
+            changes.push(crate::msg!(
+                "engine-calibrate-node-added",
+                "nodes[{id}]: added ({kind})",
+                id = &id,
+                kind = &word
+            ));
             if kind == NodeKind::Broker {
                 not_inferred.push(crate::msg!("engine-calibrate-broker-untraced", "nodes[{id}].broker, service_time: a broker is not traced; its mode, capacity and own time are not in traces", id = &id));
             }
@@ -180,7 +187,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
                 timed.push(id.clone());
             }
             let added = node.capacity.concurrency == Concurrency::Async
-                && changes.iter().any(|c| c.as_str() == format!("nodes[{id}]: added (Service)"));
+                && changes.iter().any(|c| c.as_str() == format!("nodes[{id}]: added (service)"));
             if added {
                 let need = (4.0 * mean_in_service).ceil().clamp(1.0, 1_000_000.0) as u32;
                 node.capacity.workers = node.capacity.workers.max(need);
@@ -200,6 +207,13 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
     }
     // Edges, with order and parallel groups per caller operation.
     let groups = step_groups(obs);
+    // Per caller operation and branch: the share of visits that took one of its steps.
+    let mut branch_share: BTreeMap<((u32, u32), String), f64> = BTreeMap::new();
+    for (ek, (_, _, branch)) in &groups {
+        let (Some(b), Some(e)) = (branch, obs.edges.get(ek)) else { continue };
+        let caller_visits = obs.ops.get(&ek.0).map_or(0, |o| o.visits).max(1);
+        *branch_share.entry((ek.0, b.clone())).or_default() += e.visits_with as f64 / caller_visits as f64;
+    }
     let mut seen_edges = BTreeSet::new();
     for (ek, e) in &mut obs.edges {
         let ((fs, fo), (ts, to), kind) = *ek;
@@ -217,7 +231,16 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             (e.visits_with as f64 / caller_visits as f64).min(1.0)
         };
         let calls = if e.visits_with > 0 { (e.calls as f64 / e.visits_with as f64).round().max(1.0) as u32 } else { 1 };
-        let (order, group) = groups.get(ek).cloned().unwrap_or((0, None));
+        let (order, group, branch) = groups.get(ek).cloned().unwrap_or((0, None, None));
+        // A branch's step: taken with the branch's share, chosen by its own.
+        let (probability, branch) = match branch {
+            Some(b) => {
+                let share = branch_share.get(&(ek.0, b.clone())).copied().unwrap_or(1.0).min(1.0);
+                let weight = (probability * 1e4).round() / 1e4;
+                (share, Some(Branch { group: b, weight }))
+            }
+            None => (probability, None),
+        };
         let existing = design.edges.iter().position(|x| {
             &x.from == from
                 && &x.to == to_id
@@ -230,14 +253,13 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
             let mut edge = Edge::new(id.clone(), from.clone(), to_id.clone(), edge_kind);
             edge.operation = op_name(fo);
             edge.target_operation = op_name(to);
-            let what = format!("{edge_kind:?}");
             changes.push(crate::msg!(
                 "engine-calibrate-edge-added",
-                "edges[{id}]: added ({from} → {to_id}, {what})",
+                "edges[{id}]: added ({from} → {to_id}, {edge_kind})",
                 id = &id,
                 from = &from,
                 to_id = &to_id,
-                what = what
+                edge_kind = edge_kind.as_str()
             ));
             design.edges.push(edge);
             design.edges.len() - 1
@@ -250,6 +272,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
         if kind != StepKind::Delivery {
             update(&mut edge.order, order, &format!("edges[{}].order", edge.id), &mut changes);
             update(&mut edge.parallel_group, group, &format!("edges[{}].parallel_group", edge.id), &mut changes);
+            update(&mut edge.branch, branch, &format!("edges[{}].branch", edge.id), &mut changes);
         }
         match kind {
             StepKind::Delivery => not_inferred.push(crate::msg!(
@@ -318,7 +341,7 @@ pub fn build(obs: &mut Observed, store: &Store, sample_rate: f64, base: Option<&
                 "workloads[{wname}]: added ({entry}, {rate} per s)",
                 wname = &wname,
                 entry = entry,
-                rate = rate
+                rate = super::describe::number(rate)
             ));
             not_inferred.push(crate::msg!("engine-calibrate-poisson", "workloads[{wname}].arrival.process: Poisson assumed (inter-arrival times of sampled traces are not the process)", wname = &wname));
             design.workloads.push(Workload {
@@ -438,21 +461,9 @@ fn mark_placeholders(design: &mut Design, added: &[String], timed: &[String], ra
     }
 }
 
-fn update<T: PartialEq + std::fmt::Debug>(
-    slot: &mut T,
-    value: T,
-    path: &str,
-    changes: &mut Vec<crate::message::Message>,
-) {
+fn update<T: PartialEq + Describe>(slot: &mut T, value: T, path: &str, changes: &mut Vec<crate::message::Message>) {
     if *slot != value {
-        let (old, new) = (format!("{slot:?}"), format!("{value:?}"));
-        changes.push(crate::msg!(
-            "engine-calibrate-changed",
-            "{path}: {old} → {new}",
-            path = path,
-            old = old,
-            new = new
-        ));
+        changes.push(super::describe::changed(path, slot, &value));
         *slot = value;
     }
 }
@@ -481,7 +492,7 @@ fn find(root: &[usize], mut i: usize) -> usize {
 /// Per step: its `order` (1-based rank of its group among the caller's
 /// steps) and its parallel group (steps that overlapped in most visits
 /// where both ran).
-fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
+fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>, Option<String>)> {
     let mut by_caller: BTreeMap<(u32, u32), Vec<EdgeKey>> = BTreeMap::new();
     for (ek, e) in &obs.edges {
         if ek.2 != StepKind::Delivery && e.visits_with > 0 {
@@ -494,9 +505,9 @@ fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
         let mut root: Vec<usize> = (0..steps.len()).collect();
         for (i, a) in steps.iter().enumerate() {
             for (j, b) in steps.iter().enumerate().skip(i + 1) {
-                if let Some(&(both, overlapped)) = obs.pairs.get(&(*a, *b))
-                    && both > 0
-                    && overlapped * 2 > both
+                if let Some(p) = obs.pairs.get(&(*a, *b))
+                    && p.both > 0
+                    && p.overlapped * 2 > p.both
                 {
                     let (ra, rb) = (find(&root, i), find(&root, j));
                     if let Some(slot) = root.get_mut(rb) {
@@ -511,18 +522,15 @@ fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
         for (i, ek) in steps.iter().enumerate() {
             groups.entry(find(&root, i)).or_default().push(*ek);
         }
-        let mut ordered: Vec<Vec<EdgeKey>> = groups.into_values().collect();
-        ordered.sort_by(|a, b| {
-            let ra = a.iter().map(mean_rank).fold(f64::INFINITY, f64::min);
-            let rb = b.iter().map(mean_rank).fold(f64::INFINITY, f64::min);
-            ra.total_cmp(&rb)
-        });
-        let single = ordered.len() == 1;
         let min_rank = |members: &[EdgeKey]| members.iter().map(mean_rank).fold(f64::INFINITY, f64::min);
+        let ordered = in_order(groups.into_values().collect(), obs, min_rank);
+        let single = ordered.len() == 1;
         let together = |a: &[EdgeKey], b: &[EdgeKey]| {
-            a.iter().any(|x| b.iter().any(|y| obs.pairs.get(&(*x.min(y), *x.max(y))).is_some_and(|p| p.0 > 0)))
+            a.iter().any(|x| b.iter().any(|y| obs.pairs.get(&(*x.min(y), *x.max(y))).is_some_and(|p| p.both > 0)))
         };
         let mut order_no = 0u32;
+        // Alternatives by stage: one step each, never made together.
+        let mut stages: BTreeMap<u32, Vec<&[EdgeKey]>> = BTreeMap::new();
         for (g, members) in ordered.iter().enumerate() {
             // Steps never taken together at the same rank are alternatives of one stage (weighted branches).
             let alternative = g > 0
@@ -535,9 +543,100 @@ fn step_groups(obs: &Observed) -> BTreeMap<EdgeKey, (u32, Option<String>)> {
             let order = if single { 0 } else { order_no };
             let group = (members.len() > 1).then(|| format!("parallel-{}", g + 1));
             for ek in members {
-                out.insert(*ek, (order, group.clone()));
+                out.insert(*ek, (order, group.clone(), None));
+            }
+            stages.entry(order_no).or_default().push(members);
+        }
+        // A stage of single steps, one per visit: a weighted branch (exactly
+        // one taken), not independent chances that would now and then take
+        // two or none and widen the tail.
+        for (no, alternatives) in stages {
+            if alternatives.len() > 1 && alternatives.iter().all(|m| m.len() == 1) {
+                for ek in alternatives.iter().flat_map(|m| m.iter()) {
+                    if let Some(slot) = out.get_mut(ek) {
+                        slot.2 = Some(format!("branch-{no}"));
+                    }
+                }
             }
         }
     }
     out
+}
+
+/// A caller's step groups in the order its visits showed. Of two groups
+/// made in one visit, the one whose steps came first in most such visits
+/// goes first (steps in sequence come in their order in every visit, so
+/// any visit with both tells it, however rare each step is); groups never
+/// made in one visit go by `rank` (their steps' mean rank). A step taken
+/// with a probability shifts the ranks of the steps after it, so mean ranks
+/// alone misorder a frequent late step and a rare early one.
+fn in_order(groups: Vec<Vec<EdgeKey>>, obs: &Observed, rank: impl Fn(&[EdgeKey]) -> f64) -> Vec<Vec<EdgeKey>> {
+    // Visits where a step of `a` came before a step of `b`.
+    let first = |a: &[EdgeKey], b: &[EdgeKey]| -> u64 {
+        let pair = |x: &EdgeKey, y: &EdgeKey| match x.cmp(y) {
+            std::cmp::Ordering::Less => obs.pairs.get(&(*x, *y)).map_or(0, |p| p.a_first),
+            std::cmp::Ordering::Greater => obs.pairs.get(&(*y, *x)).map_or(0, PairObs::b_first),
+            std::cmp::Ordering::Equal => 0,
+        };
+        a.iter().map(|x| b.iter().map(|y| pair(x, y)).sum::<u64>()).sum()
+    };
+    let n = groups.len();
+    // before[i * n + j]: group i goes before group j.
+    let before: Vec<bool> = (0..n * n)
+        .map(|k| match (groups.get(k / n), groups.get(k % n)) {
+            (Some(a), Some(b)) if k / n != k % n => first(a, b) > first(b, a),
+            _ => false,
+        })
+        .collect();
+    let ranks: Vec<f64> = groups.iter().map(|g| rank(g)).collect();
+    let rank_of = |i: usize| ranks.get(i).copied().unwrap_or(f64::INFINITY);
+    let mut placed = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let open = |j: &usize| !placed.get(*j).copied().unwrap_or(true);
+        // Ready: every group that goes before it is placed.
+        let ready = |j: &usize| {
+            (0..n).all(|i| placed.get(i).copied().unwrap_or(true) || !before.get(i * n + j).copied().unwrap_or(false))
+        };
+        let lowest = |a: &usize, b: &usize| rank_of(*a).total_cmp(&rank_of(*b)).then(a.cmp(b));
+        // A cycle (visits that disagree): the lowest mean rank of what is left.
+        let next = (0..n).filter(open).filter(ready).min_by(lowest).or_else(|| (0..n).filter(open).min_by(lowest));
+        let Some(j) = next else { break };
+        if let Some(p) = placed.get_mut(j) {
+            *p = true;
+        }
+        order.push(j);
+    }
+    let mut groups: Vec<Option<Vec<EdgeKey>>> = groups.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|j| groups.get_mut(j).and_then(Option::take)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calibrate::analyse::PairObs;
+
+    #[test]
+    fn a_frequent_late_step_stays_after_a_rare_early_one() {
+        let caller = (1, NONE);
+        let (early, late) = (((2, NONE), StepKind::Call), ((3, NONE), StepKind::Publish));
+        let (a, b) = ((caller, early.0, early.1), (caller, late.0, late.1));
+        let mut obs = Observed::default();
+        // A step before both in every visit; the early step in a tenth of
+        // them, the late one in all: the late one's mean rank (2.1) is below
+        // the early one's (3)...
+        let first = (caller, (4, NONE), StepKind::Call);
+        obs.edges.insert(first, EdgeObs { visits_with: 100, rank_sum: 100, ..EdgeObs::default() });
+        obs.edges.insert(a, EdgeObs { visits_with: 10, rank_sum: 30, ..EdgeObs::default() });
+        obs.edges.insert(b, EdgeObs { visits_with: 100, rank_sum: 210, ..EdgeObs::default() });
+        // ... but every visit that made both made the early one first.
+        obs.pairs.insert((a, b), PairObs { both: 10, overlapped: 0, a_first: 10 });
+        // (Pairs are keyed smaller first: `first` sorts after both.)
+        assert!(a < first && b < first);
+        obs.pairs.insert((a, first), PairObs { both: 10, overlapped: 0, a_first: 0 });
+        obs.pairs.insert((b, first), PairObs { both: 100, overlapped: 0, a_first: 0 });
+        let groups = step_groups(&obs);
+        let order = |k: &EdgeKey| groups.get(k).map(|g| g.0);
+        assert_eq!((order(&first), order(&a), order(&b)), (Some(1), Some(2), Some(3)));
+    }
 }

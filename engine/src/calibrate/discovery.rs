@@ -9,8 +9,9 @@
 use std::collections::BTreeMap;
 
 use super::analyse::Observed;
+use super::describe::Describe;
 use super::store::Store;
-use crate::model::{Design, Discovery, DiscoveryMode};
+use crate::model::{Design, DiscoveryMode};
 
 /// Fewest lookups by one caller before the gaps between them tell the cache's lifetime.
 const MIN_LOOKUPS_FOR_TTL: usize = 3;
@@ -68,16 +69,19 @@ pub fn apply(
             )),
         }
         if node.discovery.as_ref() != Some(&d) {
-            let was: Option<&Discovery> = node.discovery.as_ref();
-            let (old, new) = (format!("{was:?}"), format!("{d:?}"));
-            changes.push(crate::msg!(
-                "engine-calibrate-discovery",
-                "nodes[{node_id}].discovery: {old} → {new} (its callers look it up at {registry_id})",
-                node_id = &node_id,
-                old = old,
-                new = new,
-                registry_id = &registry_id
-            ));
+            let (old, new) = (node.discovery.describe(), d.describe());
+            changes.push(
+                crate::msg!(
+                    "engine-calibrate-discovery",
+                    "nodes[{node_id}].discovery: {old} → {new} (its callers look it up at {registry_id})",
+                    node_id = &node_id,
+                    old = old.as_str(),
+                    new = new.as_str(),
+                    registry_id = &registry_id
+                )
+                .with_list("old", vec![old.clone()], "")
+                .with_list("new", vec![new.clone()], ""),
+            );
             node.discovery = Some(d);
         }
         not_inferred.push(crate::msg!(

@@ -9,6 +9,7 @@
 //! ```
 
 pub mod analyse;
+pub mod describe;
 pub mod design;
 pub mod discovery;
 pub mod fit;
@@ -18,6 +19,8 @@ pub mod retries;
 pub mod store;
 
 use std::io::{BufRead, Read};
+
+use describe::Describe;
 
 pub use design::{Calibration, ServiceFit};
 pub use input::InputKind;
@@ -127,7 +130,7 @@ fn apply_histogram(cal: &mut Calibration, metric: &str, service: &str, h: &prome
     } else {
         cal.changes.push(crate::msg!(
             "engine-calibrate-metrics-node",
-            "nodes[{service}]: added (Service, from {metric})",
+            "nodes[{service}]: added (service, from {metric})",
             service = service,
             metric = metric
         ));
@@ -141,8 +144,12 @@ fn apply_histogram(cal: &mut Calibration, metric: &str, service: &str, h: &prome
     };
     let Some(node) = node else { return };
     if node.service_time != d {
-        let (id, old, new) = (&node.id, format!("{:?}", node.service_time), format!("{d:?}"));
-        cal.changes.push(crate::msg!("engine-calibrate-histogram-time", "nodes[{id}].service_time: {old} → {new} (p50 and p99 of {metric}, interpolated in buckets as histogram_quantile)", id = id, old = old, new = new, metric = metric));
+        let (id, old, new) = (&node.id, node.service_time.describe(), d.describe());
+        cal.changes.push(
+            crate::msg!("engine-calibrate-histogram-time", "nodes[{id}].service_time: {old} → {new} (p50 and p99 of {metric}, interpolated in buckets as histogram_quantile)", id = id, old = old.as_str(), new = new.as_str(), metric = metric)
+                .with_list("old", vec![old.clone()], "")
+                .with_list("new", vec![new.clone()], ""),
+        );
         node.service_time = d;
     }
     let series = format!("{metric}{{{service}}}");

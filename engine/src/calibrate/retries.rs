@@ -7,6 +7,7 @@
 //! most tries seen), which failures are retried, jitter and budgets.
 
 use super::analyse::EdgeObs;
+use super::describe::Describe;
 use super::fit::quantile;
 use crate::model::{Backoff, CallPolicy, Edge, Retries};
 
@@ -44,16 +45,20 @@ pub fn apply(
     }
     policy.retries = Some(retries);
     if edge.policy.as_ref() != Some(&policy) {
-        let (old, new) = (format!("{:?}", edge.policy), format!("{policy:?}"));
-        changes.push(crate::msg!(
-            "engine-calibrate-retries",
-            "edges[{id}].policy: {old} → {new} ({retries} retries seen, at most {tries} tries of one call)",
-            id = &id,
-            old = old,
-            new = new,
-            retries = e.retries,
-            tries = e.max_tries
-        ));
+        let (old, new) = (edge.policy.describe(), policy.describe());
+        changes.push(
+            crate::msg!(
+                "engine-calibrate-retries",
+                "edges[{id}].policy: {old} → {new} ({retries} retries seen, at most {tries} tries of one call)",
+                id = &id,
+                old = old.as_str(),
+                new = new.as_str(),
+                retries = e.retries,
+                tries = e.max_tries
+            )
+            .with_list("old", vec![old.clone()], "")
+            .with_list("new", vec![new.clone()], ""),
+        );
         edge.policy = Some(policy);
     }
     not_inferred.push(crate::msg!("engine-calibrate-retry-limits", "edges[{id}].policy.retries: max_attempts is the most tries seen, not the configured limit; retry_on, jitter and budget_ratio are not in traces", id = &id));
