@@ -30,8 +30,19 @@ fn robust_signals_swallow_failures_and_plain_ones_pass_them_on() {
     within(w.outcomes.failed(), n, 0.1);
     let (audit, notify) = (&m.nodes[1], &m.nodes[2]);
     within(audit.outcomes.error, audit.visits as f64, 0.3);
-    assert_eq!(notify.visits, audit.visits, "notify runs after audit whatever audit did");
-    assert_eq!(notify.outcomes.error, w.outcomes.error, "{notify:?} {w:?}");
+    // Notify runs after audit whatever audit did. Visits that begin after
+    // the load's end are not measured, so a request sent at its very end
+    // can count its audit and not its notify: at 1,000 requests/s of
+    // 2.5 ms, about three are in progress then; ten leaves room.
+    let straddling = 10;
+    assert!(
+        notify.visits <= audit.visits && audit.visits - notify.visits <= straddling,
+        "notify {} against audit {}",
+        notify.visits,
+        audit.visits
+    );
+    let (n_err, w_err) = (notify.outcomes.error, w.outcomes.error);
+    assert!(n_err <= w_err && w_err - n_err <= straddling, "{notify:?} {w:?}");
     // Receivers run in-process: no queue, no network; the request takes the
     // front's 1 ms, audit's 1 ms and notify's 0.5 ms in turn. The tolerance
     // is the single-server test's, 15%: three sleeps' timer lateness and
