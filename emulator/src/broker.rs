@@ -51,7 +51,18 @@ tokio::task_local! {
     /// full (its event edge's `when_full: block`), set by the server from
     /// the publisher's [`WHEN_FULL_HEADER`].
     pub static BLOCKS: bool;
+    /// When the publish being handled left its publisher, UNIX ns (the
+    /// publisher's [`SENT_HEADER`]), `None` for a request without it.
+    pub static SENT_UNIX_NS: Option<u64>;
 }
+
+/// Header with the wall-clock instant (UNIX ns) a publish left its
+/// publisher, before the event edge's latency: a message's
+/// publish-to-consume delay counts from there, as the simulator counts it
+/// from the publisher's call (the edge's latency and the broker's own
+/// queue and service included). Wall clocks agree on one machine; across
+/// machines they must be synchronised, as the fault schedule needs too.
+pub const SENT_HEADER: &str = "x-switchboard-sent-unix-ns";
 
 /// Header with a publish's `when_full` (`block`, `error`, `drop`).
 pub const WHEN_FULL_HEADER: &str = "x-switchboard-when-full";
@@ -337,6 +348,8 @@ impl BrokerState {
             }
             return Stored::Yes;
         }
+        let sent = SENT_UNIX_NS.try_with(|s| *s).ok().flatten();
+        let sent_ns = sent.map_or(now_ns, |unix_ns| shared.modelled_at_unix(unix_ns).min(now_ns));
         let mut accepted = false;
         for i in 0..book.backlogs.len() {
             let len = book.backlogs.get(i).map_or(0, |b| b.queue.len() as u64);
@@ -346,7 +359,7 @@ impl BrokerState {
                 }
                 continue;
             }
-            let message = Message { published_ns: now_ns, dispatched_ns: 0, backlog: i, deliveries: 0, warm };
+            let message = Message { published_ns: sent_ns, dispatched_ns: 0, backlog: i, deliveries: 0, warm };
             if let Some(b) = book.backlogs.get_mut(i) {
                 b.queue.push_back(message);
             }
@@ -592,6 +605,7 @@ pub(crate) async fn publish(
     }
     let Some(&addr) = shared.addrs.get(step.to_node) else { return Outcome::Error };
     let (began_ns, began) = (shared.now_ns(), Instant::now());
+    let sent_unix_ns = crate::load_origin::unix_now_ns().to_string();
     let latency_ns = shared.edge_latency(step);
     let (sender, edge, op) = (Arc::clone(shared), step.edge.clone(), step.to_operation.clone());
     let send = async move {
@@ -601,8 +615,8 @@ pub(crate) async fn publish(
         let o = match sender.edge_faults.gate(&edge, sender.since_load_ns(), latency_ns) {
             Gate::Pass(there_ns) => {
                 sender.pause(there_ns).await;
-                let header = (WHEN_FULL_HEADER, when_full_name(when_full));
-                sender.client.call_with(addr, op.as_deref(), next, &[header]).await
+                let headers = [(WHEN_FULL_HEADER, when_full_name(when_full)), (SENT_HEADER, &sent_unix_ns)];
+                sender.client.call_with(addr, op.as_deref(), next, &headers).await
             }
             Gate::Refuse => Outcome::Error,
             Gate::Hang => std::future::pending().await,

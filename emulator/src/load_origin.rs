@@ -48,7 +48,7 @@ pub fn origin_of(query: Option<&str>) -> Option<u64> {
 impl Shared {
     /// This process's modelled time (as [`Shared::now_ns`] counts) at the
     /// wall-clock instant `unix_ns`.
-    fn modelled_at_unix(&self, unix_ns: u64) -> u64 {
+    pub(crate) fn modelled_at_unix(&self, unix_ns: u64) -> u64 {
         let (now_unix, now) = (unix_now_ns(), self.now_ns());
         let modelled = |wall_ns: u64| (wall_ns as f64 / self.time_scale) as u64;
         if unix_ns <= now_unix {

@@ -106,10 +106,12 @@ async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -
             let span = shared.ids.enter(parent);
             let start_ns = shared.now_ns();
             let blocks = header(crate::broker::WHEN_FULL_HEADER) == Some("block");
+            let sent = header(crate::broker::SENT_HEADER).and_then(|v| v.parse::<u64>().ok());
             let target = header(crate::discovery::REPLICA_HEADER).and_then(|v| v.parse::<usize>().ok());
             let lookup = header(crate::discovery::LOOKUP_HEADER).and_then(|id| shared.topology.node_index(id));
             let visit = Arc::clone(&shared).handle(node, op.clone(), Hop { depth, trace: Some(span) });
-            let outcome = crate::broker::BLOCKS.scope(blocks, crate::discovery::TARGET.scope(target, visit)).await;
+            let visit = crate::broker::SENT_UNIX_NS.scope(sent, crate::discovery::TARGET.scope(target, visit));
+            let outcome = crate::broker::BLOCKS.scope(blocks, visit).await;
             // A load source's own root is a CLIENT span, as the simulator writes it.
             let source = parent.is_none() && shared.topology.nodes.get(node).is_some_and(|n| n.client);
             let kind = if source { SpanKind::Client } else { SpanKind::Server };

@@ -125,6 +125,31 @@ fn outcomes_add_up_and_the_subscriber_matches_the_simulator() {
 }
 
 #[test]
+fn the_delay_counts_from_the_publishers_send_as_simulated() {
+    // A slow broker (20 ms constant, many workers) and 5 ms of network each
+    // way at a low rate, so nothing queues: the delay is 5 + 20 + 5 ms to
+    // the delivery plus the worker's 20 ms mean, all of it from the
+    // publisher's send. Counted from the store instead it would lose the
+    // event edge and the broker's own 25 ms, half of it.
+    let mut design = fixture();
+    design.nodes[1].service_time = engine::model::Distribution::Constant { value_ms: 20.0 };
+    design.nodes[1].capacity.workers = 64;
+    for e in &mut design.edges {
+        e.network_latency = Some(engine::model::Distribution::Constant { value_ms: 5.0 });
+    }
+    rate(&mut design, 10.0);
+    let (m, s) = both(&mut design, 6.0, 1.0);
+    let (b, sb) = (broker(&m), &s.brokers[0]);
+    assert!(b.delivered > 30, "{b:?}");
+    assert!(
+        rel(b.delay_ms.mean, sb.delay_ms.mean) < 0.10,
+        "delay {:.2} ms, simulated {:.2} ms",
+        b.delay_ms.mean,
+        sb.delay_ms.mean
+    );
+}
+
+#[test]
 fn a_topic_delivers_each_message_to_every_subscription() {
     let mut design = fixture();
     if let Some(b) = design.nodes[1].broker.as_mut() {
