@@ -66,6 +66,35 @@ fn faulted_events() -> PathBuf {
     out
 }
 
+/// The calls fixture (a front calling a back of two replicas at 100
+/// requests/s) with the back found client-side through a registry node
+/// `consul` (5 ms a lookup, 1 s cache), health-checked every 0.5 s and
+/// removed after two failed checks, and one of its replicas down from 1 s
+/// to 3 s: calls to the crashed instance fail until the registry drops it
+/// and the front's cache learns of it.
+fn discovered_crash() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/calls.json");
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["nodes"].as_array_mut().unwrap().push(serde_json::json!({
+        "id": "consul", "name": "consul", "kind": "registry",
+        "capacity": { "workers": 8 },
+        "service_time": { "type": "constant", "value_ms": 5.0 }
+    }));
+    doc["nodes"][1]["discovery"] = serde_json::json!({
+        "mode": "client_side", "registry": "consul", "cache_ttl_s": 1.0,
+        "health_check": { "interval_s": 0.5, "failures_before_removal": 2 },
+        "dead_instance": "refuse"
+    });
+    doc["faults"] = serde_json::json!([
+        { "name": "one down", "target": "back", "start_s": 1.0, "end_s": 3.0,
+          "fault": { "type": "outage", "replicas": 1 } }
+    ]);
+    doc["simulation"]["duration_s"] = serde_json::json!(4.0);
+    let out = tmp("discovered-crash.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    out
+}
+
 /// Child processes, killed when the test ends however it ends.
 struct Nodes(Vec<(String, Child)>);
 
@@ -272,5 +301,59 @@ fn the_fault_schedule_runs_across_processes_as_in_one() {
     );
     // The successes' 3.5 ms cross three processes (timer lateness and
     // scheduling of each on a shared machine): 25%.
+    same_outcomes(wm, ws, 0.25);
+}
+
+#[test]
+fn the_registry_checks_health_across_processes_as_in_one() {
+    const RUN: [&str; 6] = ["--time-scale", "4", "--duration", "4s", "--warmup", "0s"];
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let file = discovered_crash();
+    let mut nodes = Nodes(Vec::new());
+    let consul = serve_at(&mut nodes, &file, "consul", "4", (&[], &[]));
+    let back = serve_at(&mut nodes, &file, "back", "4", (&[], &[]));
+    // The front looks the back up at the registry, which hears of the
+    // load's start from it and runs its health checks from there.
+    let peers = [format!("back={back}"), format!("consul={consul}")];
+    let front = serve_at(&mut nodes, &file, "front", "4", (&peers, &[]));
+    let multi = tmp("discovered-multi.json");
+    let status = Command::new(BIN)
+        .arg("loadgen")
+        .arg(&file)
+        .args(RUN)
+        .args(["--target", &format!("front={front}"), "--quiet", "--json"])
+        .arg(&multi)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    drop(nodes);
+
+    let single = tmp("discovered-single.json");
+    let status = Command::new(BIN)
+        .arg("emulate")
+        .arg(&file)
+        .args(RUN)
+        .args(["--quiet", "--json"])
+        .arg(&single)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+
+    let (m, s) = (report(&multi), report(&single));
+    let (wm, ws) = (m.workload("pages").unwrap(), s.workload("pages").unwrap());
+    assert_eq!(wm.arrived, ws.arrived, "the same seed sends the same requests");
+    eprintln!(
+        "processes: {} of {} failed; one process: {} of {} failed",
+        wm.outcomes.error,
+        wm.outcomes.total(),
+        ws.outcomes.error,
+        ws.outcomes.total()
+    );
+    // Half the calls fail from the crash until the registry drops the
+    // instance (0.5–1 s after it) and the front's cache is renewed (up to
+    // 1 s more): 25–100 pages in one process. Were the registry's checks
+    // not running, every other call would fail for the outage's whole 2 s
+    // (about 100).
+    assert!(ws.outcomes.error >= 20 && ws.outcomes.error < 90, "{:?}", ws.outcomes);
     same_outcomes(wm, ws, 0.25);
 }

@@ -275,6 +275,12 @@ impl BrokerState {
         })
     }
 
+    /// A new load's start: its outages lose the backlog again when they
+    /// begin (the schedule counts from the new start).
+    pub fn restart_schedule(&self) {
+        lock(&self.book).lost_applied.fill(false);
+    }
+
     /// Its settings.
     #[must_use]
     pub fn spec(&self) -> &BrokerSpec {

@@ -115,6 +115,14 @@ impl DiscState {
         lock(&self.listing).instances().collect()
     }
 
+    /// A new load's start: every instance listed again, none crashed (the
+    /// outages restart from it with every replica up).
+    pub fn restart(&self) {
+        let mut listing = lock(&self.listing);
+        let n = listing.listed().len();
+        *listing = Listing::new((0..n).map(|_| true));
+    }
+
     /// Whether instance `o` is listed.
     #[must_use]
     pub fn is_listed(&self, o: usize) -> bool {
@@ -237,8 +245,8 @@ impl ClientCache {
     }
 }
 
-/// A lookup in flight: if the call that makes it goes away (its caller's
-/// timeout), the lookup ends as failed so that the calls waiting on it go on.
+/// A lookup in flight: if its task goes away (the emulation stops), the
+/// lookup ends as failed so that the calls waiting on it go on.
 struct LookupGuard<'a> {
     cache: &'a ClientCache,
     rule: DiscoveryRule,
@@ -258,7 +266,7 @@ impl Shared {
     /// A client-side call over a step with cache `ci`: the replica of the
     /// discovered node to send it to, or `None` when there is no instance to
     /// go to (the call then fails at once, before it leaves its caller).
-    pub(crate) async fn discover(&self, ci: usize, hop: Hop) -> Option<usize> {
+    pub(crate) async fn discover(self: &std::sync::Arc<Self>, ci: usize, hop: Hop) -> Option<usize> {
         let cache = self.caches.get(ci)?;
         let node = cache.key.node;
         let disc = self.discovery.get(node)?.as_ref()?;
@@ -274,7 +282,11 @@ impl Shared {
         bump(&c.stale_routed, warm && decision == CacheDecision::Stale);
         if let CacheDecision::Wait { start } = decision {
             let end = if start {
-                self.lookup(cache, disc, hop).await
+                // The lookup is a visit of its own at the registry: it goes on
+                // (and fills the cache for the calls waiting) even if the call
+                // that started it is given up on, as in the simulator.
+                let shared = std::sync::Arc::clone(self);
+                tokio::spawn(async move { shared.lookup(ci, hop).await }).await.unwrap_or(LookupEnd::Failed)
             } else {
                 // The one in flight: its end is the next change.
                 if rx.changed().await.is_err() {
@@ -295,8 +307,10 @@ impl Shared {
         picked
     }
 
-    /// Ask the registry for `cache`'s node, over HTTP.
-    async fn lookup(&self, cache: &ClientCache, disc: &DiscState, hop: Hop) -> LookupEnd {
+    /// Ask the registry for cache `ci`'s node, over HTTP.
+    async fn lookup(&self, ci: usize, hop: Hop) -> LookupEnd {
+        let Some(cache) = self.caches.get(ci) else { return LookupEnd::Failed };
+        let Some(disc) = self.discovery.get(cache.key.node).and_then(Option::as_ref) else { return LookupEnd::Failed };
         let warm = self.warm(self.now_ns());
         bump(&disc.counts.lookups, warm);
         let mut guard = LookupGuard { cache, rule: disc.rule, shared: self, armed: true };
@@ -325,16 +339,18 @@ impl Shared {
     }
 
     /// Run every discovered node's health check from the load's start at
-    /// modelled time `load_from_ns` (a task per node, on the current runtime).
+    /// modelled time `load_from_ns` (a task per node, on the current runtime;
+    /// a new start replaces them, every instance listed again).
     pub(crate) fn start_health_checks(self: &std::sync::Arc<Self>, load_from_ns: u64) {
         if tokio::runtime::Handle::try_current().is_err() {
             return;
         }
         for (i, d) in self.discovery.iter().enumerate() {
             let (Some(d), Some(station)) = (d, self.nodes.get(i).and_then(|s| s.station.clone())) else { continue };
+            d.restart();
             let shared = std::sync::Arc::clone(self);
             let (phase_ns, rule) = (d.phase_ns, d.rule);
-            tokio::spawn(async move {
+            let task = tokio::spawn(async move {
                 let Some(Some(disc)) = shared.discovery.get(i) else { return };
                 let mut t_ns = phase_ns;
                 loop {
@@ -347,6 +363,8 @@ impl Shared {
                     t_ns = rule.next_check_ns(t_ns);
                 }
             });
+            // A new start replaces these checks, as it does the outages.
+            self.outage_tasks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(task.abort_handle());
         }
     }
 

@@ -118,7 +118,7 @@ pub struct Shared {
     pub(crate) load_origin_unix_ns: AtomicU64,
     /// Where to post the load's start (the load generator's targets).
     pub(crate) announce: std::sync::OnceLock<Vec<SocketAddr>>,
-    /// The tasks running the outages from the load's start (a new start replaces them).
+    /// The tasks running the outages and health checks from the load's start (a new start replaces them).
     pub(crate) outage_tasks: Mutex<Vec<tokio::task::AbortHandle>>,
     /// Per node, its service discovery ([`crate::discovery`]).
     pub discovery: Vec<Option<crate::discovery::DiscState>>,
@@ -295,6 +295,9 @@ impl Shared {
     /// The fault schedule counts from modelled time `load_from_ns`.
     pub(crate) fn begin_load(self: &Arc<Self>, load_from_ns: u64) {
         self.load_from_ns.store(load_from_ns, Ordering::Relaxed);
+        for b in self.nodes.iter().filter_map(|n| n.broker.as_ref()) {
+            b.restart_schedule();
+        }
         self.start_outages(load_from_ns);
         self.start_health_checks(load_from_ns);
     }
@@ -620,7 +623,7 @@ impl Shared {
     }
 
     /// One call over `step`'s edge: latency there, the callee's answer, latency back.
-    pub(crate) async fn call(&self, step: &Step, hop: Hop) -> Outcome {
+    pub(crate) async fn call(self: &Arc<Self>, step: &Step, hop: Hop) -> Outcome {
         let next = hop.next();
         if next.depth > MAX_DEPTH {
             return Outcome::Error;

@@ -102,7 +102,8 @@ async fn resolve(node: &str, address: &str, wait: Duration) -> Result<SocketAddr
 
 /// The nodes whose addresses node `node` needs: those it (or a signal
 /// receiver it runs in-process, transitively) calls or publishes to over
-/// the network, and a broker's subscribers.
+/// the network, the registries it looks those up at, and a broker's
+/// subscribers.
 #[must_use]
 pub fn callees(topology: &Topology, node: usize) -> Vec<usize> {
     let mut inside = vec![node];
@@ -121,6 +122,19 @@ pub fn callees(topology: &Topology, node: usize) -> Vec<usize> {
             let list = if step.signal.is_some() { &mut inside } else { &mut called };
             if !list.contains(&step.to_node) {
                 list.push(step.to_node);
+            }
+            // A client-side discovered callee is looked up at its registry,
+            // which must also hear of the load's start to run its health checks.
+            let registry = step
+                .cache
+                .and_then(|ci| topology.caches.get(ci))
+                .and_then(|k| topology.nodes.get(k.node))
+                .and_then(|n| n.discovery.as_ref())
+                .and_then(|d| d.registry);
+            if let Some(r) = registry
+                && !called.contains(&r)
+            {
+                called.push(r);
             }
         }
     }
