@@ -39,6 +39,7 @@ pub mod timing;
 pub mod topology;
 pub mod trace;
 mod users;
+pub mod waste;
 pub mod wire;
 
 pub use emulation::{Emulation, Endpoint, Options, ProgressView};

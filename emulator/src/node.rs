@@ -31,7 +31,8 @@ use crate::policy::EdgePolicy;
 use crate::spans::{SpanLog, SpanOf};
 use crate::station::{Presence, Refused, Station};
 use crate::topology::{Handler, Step, Topology};
-use crate::trace::{Hop, Ids};
+use crate::trace::{Hop, Ids, TraceContext};
+use crate::waste::{Times, VisitEnd};
 use crate::wire::Client;
 
 /// Most hops a request may take, as the simulator's depth limit: beyond it
@@ -124,22 +125,12 @@ pub struct Shared {
     pub discovery: Vec<Option<crate::discovery::DiscState>>,
     /// The callers' caches of client-side discovered nodes.
     pub(crate) caches: Vec<crate::discovery::ClientCache>,
+    /// Visits in flight and their orphan flags ([`crate::waste`]).
+    pub(crate) orphans: crate::waste::Orphans,
 }
 
 fn hist_error(e: engine::sim::report::histogram::HistError) -> EmulateError {
     EmulateError::Settings(e.to_string())
-}
-
-/// Where a visit's time went, in wall-clock time.
-#[derive(Debug, Default)]
-struct Times {
-    wait: Duration,
-    service: Duration,
-    /// When the worker was taken, and given back (`None`: at the end).
-    held: Option<(Instant, Option<Instant>)>,
-    queue_seen: u64,
-    /// The replica the visit reached.
-    replica: Option<usize>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -246,6 +237,7 @@ impl Shared {
         Ok(Self {
             discovery,
             caches,
+            orphans: crate::waste::Orphans::default(),
             edge_faults,
             spans: SpanLog::new(&topology),
             topology,
@@ -379,17 +371,30 @@ impl Shared {
     /// Handle a request for `operation` at node `node`, `hop.depth` hops from its
     /// workload's entry; the outcome is also counted in the node's metrics.
     pub async fn handle(self: Arc<Self>, node: usize, operation: Option<String>, hop: Hop) -> Outcome {
+        self.handle_call(node, operation, hop, (None, false)).await
+    }
+
+    /// [`Shared::handle`] for a call made as span `caller`, whose caller
+    /// may already be an orphan (its wasted work is counted, see [`crate::waste`]).
+    pub(crate) async fn handle_call(
+        self: Arc<Self>,
+        node: usize,
+        operation: Option<String>,
+        hop: Hop,
+        (caller, parent_orphan): (Option<TraceContext>, bool),
+    ) -> Outcome {
         let (Some(spec), Some(state)) = (self.topology.nodes.get(node), self.nodes.get(node)) else {
             return Outcome::Error;
         };
         let started = Instant::now();
         let warm = self.warm(self.now_ns());
         let in_flight = InFlight::new(&state.in_flight);
-        let mut times = Times::default();
+        let mut visit = VisitEnd::begin(&self, node, caller, hop.trace, parent_orphan);
         let outcome = match spec.handler(operation.as_deref()) {
-            Some(h) => self.serve(node, h, hop, &mut times).await,
+            Some(h) => self.serve(node, h, hop, &mut visit.times).await,
             None => Outcome::Error,
         };
+        let times = visit.end();
         if let (Some(r), Some(station)) = (times.replica, &state.station) {
             // Outlier detection sees every answer of a replica, a refused connection included.
             station.note(r, outcome, self.since_load_ns().unwrap_or(0));
@@ -470,10 +475,13 @@ impl Shared {
                 return Outcome::Error;
             }
             let service_ns = handler.service.sample(&mut lock(&state.rng).service);
-            self.pause(self.effects(node, 0.0).stretch(service_ns)).await;
+            let service_ns = self.effects(node, 0.0).stretch(service_ns);
+            times.service_drawn = Some(self.wall(service_ns));
+            self.pause(service_ns).await;
             times.service = admitted.elapsed();
             if presence.as_ref().is_some_and(Presence::crashed) {
                 // Its replica crashed during the service: the work is lost.
+                times.crashed = true;
                 return Outcome::Error;
             }
         } else if spec.receiver {
@@ -517,6 +525,7 @@ impl Shared {
         drop(held);
         if presence.as_ref().is_some_and(Presence::crashed) {
             // Its replica crashed while it waited on its calls.
+            times.crashed = true;
             return Outcome::Error;
         }
         drop(presence);
@@ -621,13 +630,18 @@ impl Shared {
 
     /// One call over `step`'s edge: latency there, the callee's answer, latency back.
     pub(crate) async fn call(&self, step: &Step, hop: Hop) -> Outcome {
+        // The call is a CLIENT span of the caller's visit; the callee's visit hangs from it.
+        self.call_as(step, hop, self.ids.enter(hop.trace), true).await
+    }
+
+    /// [`Shared::call`] as span `own`; `plain`: not a policy's try (whose
+    /// callee counts its work as wasted when the caller is an orphan).
+    pub(crate) async fn call_as(&self, step: &Step, hop: Hop, own: TraceContext, plain: bool) -> Outcome {
         let next = hop.next();
         if next.depth > MAX_DEPTH {
             return Outcome::Error;
         }
         let Some(&addr) = self.addrs.get(step.to_node) else { return Outcome::Error };
-        // The call is a CLIENT span of the caller's visit; the callee's visit hangs from it.
-        let own = self.ids.enter(hop.trace);
         let start_ns = self.now_ns();
         // Client-side discovery: the caller's cache (or a lookup) names the
         // replica; with no instance to go to, the call fails before it leaves.
@@ -638,8 +652,11 @@ impl Shared {
             },
             None => None,
         };
-        let headers: Vec<(&str, &str)> =
+        let mut headers: Vec<(&str, &str)> =
             target.iter().map(|r| (crate::discovery::REPLICA_HEADER, r.as_str())).collect();
+        if plain && self.call_begins(hop.trace, addr, own) {
+            headers.push((crate::waste::PARENT_ORPHAN_HEADER, "1"));
+        }
         // A fault on the edge may refuse or swallow the request, or stretch
         // its network time each way.
         let outcome = match self.edge_faults.gate(&step.edge, self.since_load_ns(), self.edge_latency(step)) {
@@ -659,6 +676,9 @@ impl Shared {
             let op = step.to_operation.as_deref();
             let of = SpanOf { node: caller, kind: SpanKind::Client, operation: op, peer: Some(step.to_node), outcome };
             self.spans.record(own, hop.trace, of, (start_ns, self.now_ns()));
+        }
+        if plain {
+            self.call_ends(hop.trace, own);
         }
         outcome
     }
