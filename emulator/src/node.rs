@@ -7,7 +7,9 @@
 //! call repeated `calls_per_request` times while it succeeds, parallel
 //! members joined, the stage failing with the first failure to come back.
 //! Network latency is slept each way of a call. Every modelled time is
-//! multiplied by the time scale before it is slept.
+//! multiplied by the time scale before it is slept. A visit's end (or its
+//! drop, when its caller cancels it) goes through [`crate::waste`], which
+//! counts work done for nobody.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use engine::model::{Outcome, RejectCause};
 use engine::otlp::SpanKind;
-use engine::policy::{Gate, TokenBucket};
+use engine::policy::TokenBucket;
 use engine::sampling::Stream;
 use tokio::task::JoinSet;
 
@@ -626,61 +628,6 @@ impl Shared {
             shared.spans.record(own, hop.trace, of, (start_ns, shared.now_ns()));
             outcome
         })
-    }
-
-    /// One call over `step`'s edge: latency there, the callee's answer, latency back.
-    pub(crate) async fn call(&self, step: &Step, hop: Hop) -> Outcome {
-        // The call is a CLIENT span of the caller's visit; the callee's visit hangs from it.
-        self.call_as(step, hop, self.ids.enter(hop.trace), true).await
-    }
-
-    /// [`Shared::call`] as span `own`; `plain`: not a policy's try (whose
-    /// callee counts its work as wasted when the caller is an orphan).
-    pub(crate) async fn call_as(&self, step: &Step, hop: Hop, own: TraceContext, plain: bool) -> Outcome {
-        let next = hop.next();
-        if next.depth > MAX_DEPTH {
-            return Outcome::Error;
-        }
-        let Some(&addr) = self.addrs.get(step.to_node) else { return Outcome::Error };
-        let start_ns = self.now_ns();
-        // Client-side discovery: the caller's cache (or a lookup) names the
-        // replica; with no instance to go to, the call fails before it leaves.
-        let target = match step.cache {
-            Some(ci) => match self.discover(ci, hop).await {
-                Some(r) => Some(r.to_string()),
-                None => return Outcome::Error,
-            },
-            None => None,
-        };
-        let mut headers: Vec<(&str, &str)> =
-            target.iter().map(|r| (crate::discovery::REPLICA_HEADER, r.as_str())).collect();
-        if plain && self.call_begins(hop.trace, addr, own) {
-            headers.push((crate::waste::PARENT_ORPHAN_HEADER, "1"));
-        }
-        // A fault on the edge may refuse or swallow the request, or stretch
-        // its network time each way.
-        let outcome = match self.edge_faults.gate(&step.edge, self.since_load_ns(), self.edge_latency(step)) {
-            Gate::Pass(there_ns) => {
-                self.pause(there_ns).await;
-                let op = step.to_operation.as_deref();
-                let o = self.client.call_with(addr, op, Hop { trace: Some(own), ..next }, &headers).await;
-                let back_ns = self.edge_faults.stretch(&step.edge, self.since_load_ns(), self.edge_latency(step));
-                self.pause(back_ns).await;
-                o
-            }
-            Gate::Refuse => Outcome::Error,
-            // No answer ever comes: only the caller's timeout ends the wait.
-            Gate::Hang => std::future::pending().await,
-        };
-        if let Some(caller) = self.spans.caller(&step.edge) {
-            let op = step.to_operation.as_deref();
-            let of = SpanOf { node: caller, kind: SpanKind::Client, operation: op, peer: Some(step.to_node), outcome };
-            self.spans.record(own, hop.trace, of, (start_ns, self.now_ns()));
-        }
-        if plain {
-            self.call_ends(hop.trace, own);
-        }
-        outcome
     }
 
     pub(crate) fn edge_latency(&self, step: &Step) -> u64 {

@@ -1,7 +1,9 @@
 //! What each node and each edge measured, as the simulator's node and edge
 //! sections: visits (or calls) that began after the warm-up, their outcomes,
 //! the latency of the successful ones in the simulator's latency type, and
-//! per node the time waited, served and holding a worker.
+//! per node the time waited, served and holding a worker, and the worker
+//! time held for nobody ([`crate::waste`]), reported through the
+//! simulator's own arithmetic (`engine::sim::wasted_work`).
 //!
 //! Node figures the simulator takes as time averages (utilisation, mean
 //! queue length, visits in the node) are taken here from the measured

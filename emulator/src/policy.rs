@@ -8,9 +8,12 @@
 //! still fails answers through the fallback (degraded).
 //!
 //! A try the caller gives up on is left to run (its callee finishes the
-//! work, as the simulator's orphan) unless the policy propagates
+//! work, as the simulator's orphan, and is told so that it counts the work
+//! as wasted, see [`crate::waste`]) unless the policy propagates
 //! cancellation, in which case its connection is dropped and the callee's
-//! server stops the request where it is.
+//! server stops the request where it is. A try in flight when the overall
+//! timeout ends the call counts on its edge as timed out, as the
+//! simulator's `abandon_attempt`.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};

@@ -1,6 +1,8 @@
 //! Each node's HTTP/1.1 server: `POST /op/{operation}` (and `/` for the
 //! default handling) runs a request through the node, `GET /metrics` serves
-//! its metrics, `GET /healthz` says it is up and at which time scale.
+//! its metrics, `GET /healthz` says it is up and at which time scale;
+//! `POST /_switchboard/orphan` (a caller gave up on a call, see
+//! [`crate::waste`]) is answered outside the node's station.
 //! Listeners are opened before anything runs, so the port table printed at
 //! start is where the nodes are.
 

@@ -159,6 +159,8 @@ impl<'a> VisitEnd<'a> {
     fn count(&self, held: Option<Duration>) {
         let Some(held) = held else { return };
         let Some(state) = self.shared.nodes.get(self.node) else { return };
+        // The metrics count every visit (a node served alone measures no window).
+        state.metrics.waste(held.as_secs_f64() / self.shared.time_scale);
         if self.shared.warm(self.shared.now_ns()) {
             state.measure.waste(self.shared.modelled_ns(held));
         }
