@@ -180,8 +180,12 @@ impl Drop for VisitEnd<'_> {
         let in_service = t.service.is_zero().then_some(t.service_drawn).flatten();
         let held = t.held.map(|(from, to)| in_service.unwrap_or_else(|| to.unwrap_or_else(Instant::now) - from));
         self.count(held);
-        // It ends timed out, as the simulator's cancelled visit.
-        if let (true, Some(state)) = (self.arrived.1, self.shared.nodes.get(self.node)) {
+        // It ends timed out, as the simulator's cancelled visit (one dropped
+        // after the load's end, at shutdown, is left in flight as before).
+        let now_ns = self.shared.now_ns();
+        if let (true, true, Some(state)) =
+            (self.arrived.1, self.shared.in_window(now_ns), self.shared.nodes.get(self.node))
+        {
             let ns = |d: Duration| self.shared.modelled_ns(d);
             state.measure.record(&crate::parts::Visit {
                 outcome: engine::model::Outcome::Timeout,
