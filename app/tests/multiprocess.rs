@@ -13,7 +13,10 @@
 //! consumes) with an error burst on the API and a broker outage, each
 //! applied by the process serving its node from the load's start that the
 //! load generator announces; 4 modelled seconds at ×4, 16 s of wall time
-//! a run. The tests run one at a time.
+//! a run. And orphans across processes: a try given up on is wasted work
+//! at its callee (and at the callee's plain calls) as in one process,
+//! counted by each node's own process; 4 modelled seconds at ×2. The tests
+//! run one at a time.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
@@ -356,4 +359,84 @@ fn the_registry_checks_health_across_processes_as_in_one() {
     // (about 100).
     assert!(ws.outcomes.error >= 20 && ws.outcomes.error < 90, "{:?}", ws.outcomes);
     same_outcomes(wm, ws, 0.25);
+}
+
+/// A front calling a back with tries of 25 ms at most (no cancellation),
+/// the back (10 ms) calling a deep node (20 ms on average, memoryless)
+/// plainly: about half the back's visits outlast their try (orphans), and
+/// the deep visits under them are wasted too.
+fn orphans() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/calls.json");
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["nodes"][1]["capacity"]["replicas"] = serde_json::json!(1);
+    doc["nodes"][1]["service_time"] = serde_json::json!({ "type": "constant", "value_ms": 10.0 });
+    let mut deep = doc["nodes"][1].clone();
+    deep["id"] = serde_json::json!("deep");
+    deep["name"] = serde_json::json!("deep");
+    deep["service_time"] = serde_json::json!({ "type": "exponential", "mean_ms": 20.0 });
+    doc["nodes"].as_array_mut().unwrap().push(deep);
+    doc["edges"][0]["policy"] = serde_json::json!({ "per_try_timeout_ms": 25.0 });
+    doc["edges"].as_array_mut().unwrap().push(serde_json::json!({ "id": "back-deep", "from": "back", "to": "deep" }));
+    let out = tmp("orphans.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    out
+}
+
+/// The wasted visits node `url` counted, from its metrics.
+fn wasted_visits(url: &str) -> u64 {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+    stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: node\r\nConnection: close\r\n\r\n").unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let line =
+        text.lines().find(|l| l.starts_with("switchboard_wasted_visits_total")).unwrap_or_else(|| panic!("{text}"));
+    line.split_whitespace().last().unwrap().parse().unwrap()
+}
+
+#[test]
+fn orphans_waste_the_same_work_across_processes_as_in_one() {
+    const RUN: [&str; 6] = ["--time-scale", "2", "--duration", "4s", "--warmup", "0s"];
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let file = orphans();
+    let mut nodes = Nodes(Vec::new());
+    let deep = serve(&mut nodes, &file, "deep", &[], &[]);
+    let back = serve(&mut nodes, &file, "back", &[format!("deep={deep}")], &[]);
+    let front = serve(&mut nodes, &file, "front", &[format!("back={back}")], &[]);
+    let status = Command::new(BIN)
+        .arg("loadgen")
+        .arg(&file)
+        .args(RUN)
+        .args(["--target", &format!("front={front}"), "--quiet", "--json"])
+        .arg(tmp("orphans-multi.json"))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    // Each process counted its own node's wasted visits (the notices went
+    // over the network: front to back, back to deep).
+    let (multi_back, multi_deep) = (wasted_visits(&back), wasted_visits(&deep));
+    drop(nodes);
+
+    let single = tmp("orphans-single.json");
+    let status = Command::new(BIN)
+        .arg("emulate")
+        .arg(&file)
+        .args(RUN)
+        .args(["--quiet", "--json"])
+        .arg(&single)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let s = report(&single);
+    let wasted = |id: &str| s.node(id).unwrap().resilience.as_ref().unwrap().wasted_visits;
+    // The same seed draws the same services in both runs: only the timers'
+    // lateness (over three processes) moves a visit across the try's edge,
+    // and the metrics also count the visits still running at the load's
+    // end: 10% and 5 visits.
+    for (id, m) in [("back", multi_back), ("deep", multi_deep)] {
+        let one = wasted(id);
+        eprintln!("{id}: {m} wasted visits across processes, {one} in one process");
+        assert!(one > 100, "{id}: {one}");
+        assert!(m.abs_diff(one) as f64 <= 0.1 * one as f64 + 5.0, "{id}: {m} (processes) vs {one} (one process)");
+    }
 }

@@ -10,12 +10,15 @@
 //! requests at their intended times and measures latency from them, into the
 //! simulator's own latency type ([`measure`]). Modelled times are stretched
 //! by a time scale so timer lateness stays small beside them ([`timing`]).
+//! Work done for nobody (orphans, cancelled and crashed visits) is counted
+//! as the simulator's wasted work ([`waste`]).
 //!
 //! The engine knows nothing of this crate or of tokio: the dependency goes
 //! one way, emulator → engine.
 
 pub mod broker;
 mod broker_measure;
+mod call;
 pub mod compare;
 pub mod discovery;
 pub mod edge_faults;
@@ -39,6 +42,7 @@ pub mod timing;
 pub mod topology;
 pub mod trace;
 mod users;
+pub mod waste;
 pub mod wire;
 
 pub use emulation::{Emulation, Endpoint, Options, ProgressView};

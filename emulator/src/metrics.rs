@@ -1,6 +1,7 @@
 //! A node's metrics in the Prometheus text format (OpenMetrics flavour, which
 //! Prometheus scrapes): requests by outcome, a latency histogram, requests in
-//! flight, queue length, busy workers and replicas. Durations are in modelled
+//! flight, queue length, busy workers and replicas, and wasted work (visits
+//! whose worker time was for nobody, see [`crate::waste`]). Durations are in modelled
 //! seconds (wall-clock time divided by the time scale), so the figures read as
 //! the design's and as the report's.
 
@@ -31,6 +32,8 @@ pub struct NodeMetrics {
     in_flight: Gauge,
     queue: Gauge,
     busy: Gauge,
+    wasted_visits: Counter,
+    wasted_seconds: Counter<f64, std::sync::atomic::AtomicU64>,
 }
 
 /// The name an outcome has in metrics and headers.
@@ -70,7 +73,11 @@ impl NodeMetrics {
         let replicas_gauge: Gauge = Gauge::default();
         registry.register("replicas", "Replicas serving", replicas_gauge.clone());
         replicas_gauge.set(i64::from(replicas));
-        Self { registry, requests, latency, in_flight, queue, busy }
+        let wasted_visits = Counter::default();
+        registry.register("wasted_visits", "Visits whose worker time was for nobody", wasted_visits.clone());
+        let wasted_seconds = Counter::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register("wasted_seconds", "Worker time held for nobody, modelled seconds", wasted_seconds.clone());
+        Self { registry, requests, latency, in_flight, queue, busy, wasted_visits, wasted_seconds }
     }
 
     /// A request ended with `outcome` after `latency_s` modelled seconds.
@@ -79,6 +86,12 @@ impl NodeMetrics {
         if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
             self.latency.observe(latency_s);
         }
+    }
+
+    /// A visit held a worker `held_s` modelled seconds for nobody.
+    pub fn waste(&self, held_s: f64) {
+        self.wasted_visits.inc();
+        self.wasted_seconds.inc_by(held_s);
     }
 
     /// The text exposition, with the station's gauges read now.

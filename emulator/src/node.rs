@@ -7,7 +7,9 @@
 //! call repeated `calls_per_request` times while it succeeds, parallel
 //! members joined, the stage failing with the first failure to come back.
 //! Network latency is slept each way of a call. Every modelled time is
-//! multiplied by the time scale before it is slept.
+//! multiplied by the time scale before it is slept. A visit's end (or its
+//! drop, when its caller cancels it) goes through [`crate::waste`], which
+//! counts work done for nobody.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use engine::model::{Outcome, RejectCause};
 use engine::otlp::SpanKind;
-use engine::policy::{Gate, TokenBucket};
+use engine::policy::TokenBucket;
 use engine::sampling::Stream;
 use tokio::task::JoinSet;
 
@@ -31,7 +33,8 @@ use crate::policy::EdgePolicy;
 use crate::spans::{SpanLog, SpanOf};
 use crate::station::{Presence, Refused, Station};
 use crate::topology::{Handler, Step, Topology};
-use crate::trace::{Hop, Ids};
+use crate::trace::{Hop, Ids, TraceContext};
+use crate::waste::{Times, VisitEnd};
 use crate::wire::Client;
 
 /// Most hops a request may take, as the simulator's depth limit: beyond it
@@ -124,22 +127,12 @@ pub struct Shared {
     pub discovery: Vec<Option<crate::discovery::DiscState>>,
     /// The callers' caches of client-side discovered nodes.
     pub(crate) caches: Vec<crate::discovery::ClientCache>,
+    /// Visits in flight and their orphan flags ([`crate::waste`]).
+    pub(crate) orphans: crate::waste::Orphans,
 }
 
 fn hist_error(e: engine::sim::report::histogram::HistError) -> EmulateError {
     EmulateError::Settings(e.to_string())
-}
-
-/// Where a visit's time went, in wall-clock time.
-#[derive(Debug, Default)]
-struct Times {
-    wait: Duration,
-    service: Duration,
-    /// When the worker was taken, and given back (`None`: at the end).
-    held: Option<(Instant, Option<Instant>)>,
-    queue_seen: u64,
-    /// The replica the visit reached.
-    replica: Option<usize>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -246,6 +239,7 @@ impl Shared {
         Ok(Self {
             discovery,
             caches,
+            orphans: crate::waste::Orphans::default(),
             edge_faults,
             spans: SpanLog::new(&topology),
             topology,
@@ -382,17 +376,30 @@ impl Shared {
     /// Handle a request for `operation` at node `node`, `hop.depth` hops from its
     /// workload's entry; the outcome is also counted in the node's metrics.
     pub async fn handle(self: Arc<Self>, node: usize, operation: Option<String>, hop: Hop) -> Outcome {
+        self.handle_call(node, operation, hop, (None, false)).await
+    }
+
+    /// [`Shared::handle`] for a call made as span `caller`, whose caller
+    /// may already be an orphan (its wasted work is counted, see [`crate::waste`]).
+    pub(crate) async fn handle_call(
+        self: Arc<Self>,
+        node: usize,
+        operation: Option<String>,
+        hop: Hop,
+        (caller, parent_orphan): (Option<TraceContext>, bool),
+    ) -> Outcome {
         let (Some(spec), Some(state)) = (self.topology.nodes.get(node), self.nodes.get(node)) else {
             return Outcome::Error;
         };
         let started = Instant::now();
         let warm = self.warm(self.now_ns());
         let in_flight = InFlight::new(&state.in_flight);
-        let mut times = Times::default();
+        let mut visit = VisitEnd::begin(&self, node, caller, hop.trace, parent_orphan);
         let outcome = match spec.handler(operation.as_deref()) {
-            Some(h) => self.serve(node, h, hop, &mut times).await,
+            Some(h) => self.serve(node, h, hop, &mut visit.times).await,
             None => Outcome::Error,
         };
+        let times = visit.end();
         if let (Some(r), Some(station)) = (times.replica, &state.station) {
             // Outlier detection sees every answer of a replica, a refused connection included.
             station.note(r, outcome, self.since_load_ns().unwrap_or(0));
@@ -473,10 +480,13 @@ impl Shared {
                 return Outcome::Error;
             }
             let service_ns = handler.service.sample(&mut lock(&state.rng).service);
-            self.pause(self.effects(node, 0.0).stretch(service_ns)).await;
+            let service_ns = self.effects(node, 0.0).stretch(service_ns);
+            times.service_drawn = Some(self.wall(service_ns));
+            self.pause(service_ns).await;
             times.service = admitted.elapsed();
             if presence.as_ref().is_some_and(Presence::crashed) {
                 // Its replica crashed during the service: the work is lost.
+                times.crashed = true;
                 return Outcome::Error;
             }
         } else if spec.receiver {
@@ -520,6 +530,7 @@ impl Shared {
         drop(held);
         if presence.as_ref().is_some_and(Presence::crashed) {
             // Its replica crashed while it waited on its calls.
+            times.crashed = true;
             return Outcome::Error;
         }
         drop(presence);
@@ -620,50 +631,6 @@ impl Shared {
             shared.spans.record(own, hop.trace, of, (start_ns, shared.now_ns()));
             outcome
         })
-    }
-
-    /// One call over `step`'s edge: latency there, the callee's answer, latency back.
-    pub(crate) async fn call(self: &Arc<Self>, step: &Step, hop: Hop) -> Outcome {
-        let next = hop.next();
-        if next.depth > MAX_DEPTH {
-            return Outcome::Error;
-        }
-        let Some(&addr) = self.addrs.get(step.to_node) else { return Outcome::Error };
-        // The call is a CLIENT span of the caller's visit; the callee's visit hangs from it.
-        let own = self.ids.enter(hop.trace);
-        let start_ns = self.now_ns();
-        // Client-side discovery: the caller's cache (or a lookup) names the
-        // replica; with no instance to go to, the call fails before it leaves.
-        let target = match step.cache {
-            Some(ci) => match self.discover(ci, hop).await {
-                Some(r) => Some(r.to_string()),
-                None => return Outcome::Error,
-            },
-            None => None,
-        };
-        let headers: Vec<(&str, &str)> =
-            target.iter().map(|r| (crate::discovery::REPLICA_HEADER, r.as_str())).collect();
-        // A fault on the edge may refuse or swallow the request, or stretch
-        // its network time each way.
-        let outcome = match self.edge_faults.gate(&step.edge, self.since_load_ns(), self.edge_latency(step)) {
-            Gate::Pass(there_ns) => {
-                self.pause(there_ns).await;
-                let op = step.to_operation.as_deref();
-                let o = self.client.call_with(addr, op, Hop { trace: Some(own), ..next }, &headers).await;
-                let back_ns = self.edge_faults.stretch(&step.edge, self.since_load_ns(), self.edge_latency(step));
-                self.pause(back_ns).await;
-                o
-            }
-            Gate::Refuse => Outcome::Error,
-            // No answer ever comes: only the caller's timeout ends the wait.
-            Gate::Hang => std::future::pending().await,
-        };
-        if let Some(caller) = self.spans.caller(&step.edge) {
-            let op = step.to_operation.as_deref();
-            let of = SpanOf { node: caller, kind: SpanKind::Client, operation: op, peer: Some(step.to_node), outcome };
-            self.spans.record(own, hop.trace, of, (start_ns, self.now_ns()));
-        }
-        outcome
     }
 
     pub(crate) fn edge_latency(&self, step: &Step) -> u64 {

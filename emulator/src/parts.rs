@@ -1,7 +1,9 @@
 //! What each node and each edge measured, as the simulator's node and edge
 //! sections: visits (or calls) that began after the warm-up, their outcomes,
 //! the latency of the successful ones in the simulator's latency type, and
-//! per node the time waited, served and holding a worker.
+//! per node the time waited, served and holding a worker, and the worker
+//! time held for nobody ([`crate::waste`]), reported through the
+//! simulator's own arithmetic (`engine::sim::wasted_work`).
 //!
 //! Node figures the simulator takes as time averages (utilisation, mean
 //! queue length, visits in the node) are taken here from the measured
@@ -39,6 +41,10 @@ struct Sums {
     busy_ns: u128,
     /// Most requests queued over every replica, seen by a warm visit.
     max_queue: u64,
+    /// Worker time held for nobody, modelled ns ([`crate::waste`]).
+    wasted_ns: u128,
+    /// Visits that held it.
+    wasted_visits: u64,
 }
 
 /// How one visit went, in modelled nanoseconds.
@@ -89,6 +95,8 @@ impl PartMeasure {
             service_ns: 0,
             busy_ns: 0,
             max_queue: 0,
+            wasted_ns: 0,
+            wasted_visits: 0,
         })))
     }
 
@@ -113,6 +121,20 @@ impl PartMeasure {
         s.service_ns += u128::from(visit.service_ns);
         s.busy_ns += u128::from(visit.busy_ns);
         s.max_queue = s.max_queue.max(visit.queue_seen);
+    }
+
+    /// A visit that ended after the warm-up held a worker `held_ns` for nobody.
+    pub fn waste(&self, held_ns: u64) {
+        let mut s = self.lock();
+        s.wasted_ns += u128::from(held_ns);
+        s.wasted_visits += 1;
+    }
+
+    /// Wasted work so far: (worker time for nobody, visits, busy worker time), modelled ns.
+    #[must_use]
+    pub fn wasted(&self) -> (f64, u64, f64) {
+        let s = self.lock();
+        (s.wasted_ns as f64, s.wasted_visits, s.busy_ns as f64)
     }
 
     /// The node's section of a report over a window of `window_s` modelled
@@ -214,7 +236,7 @@ pub fn sections(shared: &Shared, design: &Design, window_s: f64) -> (Vec<NodeRep
             let workers = if n.kind == NodeKind::Client { 0 } else { n.total_workers() };
             let mut report = state.measure.node_report(&n.id, &n.name, n.kind.as_str(), workers, window_s);
             if resilient {
-                report.resilience = Some(resilience(shared, n, state.station.as_deref()));
+                report.resilience = Some(resilience(shared, n, state.station.as_deref(), &state.measure));
             }
             report
         })
@@ -240,8 +262,14 @@ pub fn sections(shared: &Shared, design: &Design, window_s: f64) -> (Vec<NodeRep
 /// A node's replicas and ejections over the measured window: replicas
 /// stay as designed (autoscaling is not emulated), ejections are those
 /// outlier detection made in the window and the replicas ejected on
-/// average. Wasted work is not measured (0).
-fn resilience(shared: &Shared, n: &engine::model::Node, station: Option<&crate::station::Station>) -> NodeResilience {
+/// average; wasted work as [`crate::waste`] measured it, through the
+/// simulator's arithmetic.
+fn resilience(
+    shared: &Shared,
+    n: &engine::model::Node,
+    station: Option<&crate::station::Station>,
+    measure: &PartMeasure,
+) -> NodeResilience {
     let replicas = n.capacity.replicas.max(1);
     let load_from = shared.load_from_ns();
     let (from, end) = (
@@ -251,14 +279,13 @@ fn resilience(shared: &Shared, n: &engine::model::Node, station: Option<&crate::
     let ejections = station.map(crate::station::Station::ejections).unwrap_or_default();
     let ejected_ns: u64 = ejections.iter().map(|&(a, b)| b.min(end).saturating_sub(a.max(from))).sum();
     let window_ns = end.saturating_sub(from);
+    let (wasted_ns, wasted_visits, busy_ns) = measure.wasted();
     NodeResilience {
         replicas_mean: f64::from(replicas),
         replicas_max: u64::from(replicas),
         ejections: ejections.iter().filter(|(a, _)| (from..end).contains(a)).count() as u64,
         ejected_mean: if window_ns == 0 { 0.0 } else { ejected_ns as f64 / window_ns as f64 },
-        wasted_work_s: 0.0,
-        wasted_visits: 0,
-        wasted_share: 0.0,
+        ..engine::sim::wasted_work(wasted_ns, wasted_visits, busy_ns, 1)
     }
 }
 

@@ -8,13 +8,16 @@
 //! still fails answers through the fallback (degraded).
 //!
 //! A try the caller gives up on is left to run (its callee finishes the
-//! work, as the simulator's orphan) unless the policy propagates
+//! work, as the simulator's orphan, and is told so that it counts the work
+//! as wasted, see [`crate::waste`]) unless the policy propagates
 //! cancellation, in which case its connection is dropped and the callee's
-//! server stops the request where it is.
+//! server stops the request where it is. A try in flight when the overall
+//! timeout ends the call counts on its edge as timed out, as the
+//! simulator's `abandon_attempt`.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use engine::model::{CallPolicy, Outcome, RejectCause};
 use engine::policy::{
@@ -26,7 +29,7 @@ use engine::sampling::{Stream, ms_to_ns};
 use crate::node::Shared;
 use crate::policy_measure::{Event, Logical};
 use crate::topology::Step;
-use crate::trace::Hop;
+use crate::trace::{Hop, TraceContext};
 
 /// An edge's policy: its configuration and live state.
 #[derive(Debug)]
@@ -87,6 +90,13 @@ struct Try<'a> {
     /// The call in flight, stopped when it is abandoned and the policy
     /// propagates cancellation.
     call: Option<tokio::task::AbortHandle>,
+    /// The callee and the call's span, told when the try is abandoned
+    /// without cancellation (its visit becomes an orphan, see [`crate::waste`]).
+    callee: Option<(usize, TraceContext)>,
+    /// Its edge, and when it began (modelled, wall clock): an abandoned try
+    /// counts on its edge as timed out.
+    edge: &'a str,
+    began: (u64, Instant),
 }
 
 impl Try<'_> {
@@ -110,16 +120,28 @@ impl Try<'_> {
     }
 }
 
+impl Try<'_> {
+    /// The caller gives up on the call in flight: stopped when the policy
+    /// propagates cancellation, else its callee is told.
+    fn give_up(&self) {
+        if self.policy.cancel {
+            if let Some(call) = &self.call {
+                call.abort();
+            }
+        } else if let Some((node, span)) = self.callee {
+            self.shared.notify_orphan(node, span);
+        }
+    }
+}
+
 impl Drop for Try<'_> {
     fn drop(&mut self) {
         if self.open {
-            // Abandoned by the call's overall timeout.
+            // Abandoned by the call's overall timeout: counted on its edge
+            // as timed out (as the simulator's `abandon_attempt`).
             self.policy.measure.note(self.warm, Event::Abandoned);
-            if self.policy.cancel
-                && let Some(call) = &self.call
-            {
-                call.abort();
-            }
+            self.shared.record_call(self.edge, self.began.0, Outcome::Timeout, self.began.1.elapsed());
+            self.give_up();
             self.over(Outcome::Timeout);
         }
     }
@@ -206,7 +228,19 @@ impl Shared {
     /// One try: breaker, bulkhead, then the call within the per-try timeout.
     async fn one_try(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, hop: Hop, warm: bool) -> Outcome {
         let now_ns = self.now_ns();
-        let mut t = Try { policy, shared: self, warm, permit: false, probe: false, open: false, call: None };
+        let began = (now_ns, Instant::now());
+        let mut t = Try {
+            policy,
+            shared: self,
+            warm,
+            permit: false,
+            probe: false,
+            open: false,
+            call: None,
+            callee: None,
+            edge: &step.edge,
+            began,
+        };
         {
             let mut st = policy.lock();
             if let Some(b) = &mut st.breaker {
@@ -233,13 +267,15 @@ impl Shared {
             }
         }
         t.open = true;
+        // The call's span: the key its callee's visit is known by.
+        let own = self.ids.enter(hop.trace);
+        t.callee = Some((step.to_node, own));
         let call = {
             let shared = Arc::clone(self);
             let step = step.clone();
-            tokio::spawn(async move { shared.call(&step, hop).await })
+            tokio::spawn(async move { shared.call_as(&step, hop, own, false).await })
         };
-        let abort = call.abort_handle();
-        t.call = Some(abort.clone());
+        t.call = Some(call.abort_handle());
         let outcome = match policy.timeouts.try_deadline_ns(now_ns) {
             Some(d) => {
                 if let Ok(done) = tokio::time::timeout(self.wall(d.saturating_sub(now_ns)), call).await {
@@ -247,9 +283,7 @@ impl Shared {
                 } else {
                     policy.measure.note(warm, Event::TryTimeout);
                     policy.measure.note(warm, Event::Abandoned);
-                    if policy.cancel {
-                        abort.abort();
-                    }
+                    t.give_up();
                     Outcome::Timeout
                 }
             }
@@ -260,7 +294,7 @@ impl Shared {
     }
 
     /// `ns` of modelled time as wall-clock time.
-    fn wall(&self, ns: u64) -> Duration {
+    pub(crate) fn wall(&self, ns: u64) -> Duration {
         Duration::from_secs_f64(ns as f64 * 1e-9 * self.time_scale)
     }
 }

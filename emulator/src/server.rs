@@ -1,6 +1,8 @@
 //! Each node's HTTP/1.1 server: `POST /op/{operation}` (and `/` for the
 //! default handling) runs a request through the node, `GET /metrics` serves
-//! its metrics, `GET /healthz` says it is up and at which time scale.
+//! its metrics, `GET /healthz` says it is up and at which time scale;
+//! `POST /_switchboard/orphan` (a caller gave up on a call, see
+//! [`crate::waste`]) is answered outside the node's station.
 //! Listeners are opened before anything runs, so the port table printed at
 //! start is where the nodes are.
 
@@ -80,6 +82,16 @@ async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -
             _ => status(StatusCode::BAD_REQUEST),
         };
     }
+    if request.uri().path() == crate::waste::ORPHAN_PATH {
+        // A caller gave up on a call (see `waste`): no worker is taken.
+        return match crate::waste::notice_of(request.uri().query()) {
+            Some((call, parent)) if request.method() == hyper::Method::POST => {
+                shared.orphan_notice(node, call, parent);
+                status(StatusCode::NO_CONTENT)
+            }
+            _ => status(StatusCode::BAD_REQUEST),
+        };
+    }
     match route(request.uri().path()) {
         Route::Metrics => {
             let Some(state) = shared.nodes.get(node) else { return status(StatusCode::NOT_FOUND) };
@@ -109,7 +121,9 @@ async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -
             let sent = header(crate::broker::SENT_HEADER).and_then(|v| v.parse::<u64>().ok());
             let target = header(crate::discovery::REPLICA_HEADER).and_then(|v| v.parse::<usize>().ok());
             let lookup = header(crate::discovery::LOOKUP_HEADER).and_then(|id| shared.topology.node_index(id));
-            let visit = Arc::clone(&shared).handle(node, op.clone(), Hop { depth, trace: Some(span) });
+            let parent_orphan = header(crate::waste::PARENT_ORPHAN_HEADER).is_some();
+            let hop = Hop { depth, trace: Some(span) };
+            let visit = Arc::clone(&shared).handle_call(node, op.clone(), hop, (parent, parent_orphan));
             let visit = crate::broker::SENT_UNIX_NS.scope(sent, crate::discovery::TARGET.scope(target, visit));
             let outcome = crate::broker::BLOCKS.scope(blocks, visit).await;
             // A load source's own root is a CLIENT span, as the simulator writes it.

@@ -249,9 +249,7 @@ impl ResFold {
             replicas_max: n.replicas_max,
             ejections: n.ejections,
             ejected_mean: finite(ratio(n.ejected.0, len_ns * nrep)),
-            wasted_work_s: finite(n.wasted_ns.0 / 1e9 / nrep),
-            wasted_visits: n.wasted_visits,
-            wasted_share: finite(ratio(n.wasted_ns.0, busy_ns)),
+            ..wasted_work(n.wasted_ns.0, n.wasted_visits, busy_ns, reps)
         })
     }
 
@@ -308,5 +306,22 @@ impl ResFold {
     /// Consumer lag per window at broker `bi`.
     pub fn lag_series(&mut self, bi: usize, reps: usize) -> Vec<f64> {
         self.lag.get_mut(bi).map(|l| std::mem::take(l).finish(reps)).unwrap_or_default()
+    }
+}
+
+/// A node's wasted-work figures (the rest of its resilience section left at
+/// zero): `wasted_ns` of worker time spent for nobody by `wasted_visits`
+/// visits over `reps` replications, against `busy_ns` of busy worker time.
+/// The emulator reports what it measured through the same arithmetic.
+#[must_use]
+pub fn wasted_work(wasted_ns: f64, wasted_visits: u64, busy_ns: f64, reps: usize) -> NodeResilience {
+    NodeResilience {
+        replicas_mean: 0.0,
+        replicas_max: 0,
+        ejections: 0,
+        ejected_mean: 0.0,
+        wasted_work_s: finite(wasted_ns / 1e9 / reps.max(1) as f64),
+        wasted_visits,
+        wasted_share: finite(ratio(wasted_ns, busy_ns)),
     }
 }
