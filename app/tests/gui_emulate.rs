@@ -103,10 +103,12 @@ fn a_refused_design_shows_every_place_and_why() {
         scale_down_stabilization_s: 300.0,
         cold_start_s: 0.0,
     });
+    // Autoscaling runs, but not of a node found through service discovery.
+    d.nodes[0].discovery = Some(engine::model::Discovery::default());
     let (mut h, _) = harness(d);
     h.get_by_label("▶ Emulate").click();
     h.run_steps(3);
     assert!(!h.state().emulate.is_running());
     h.get_by_label("The emulator cannot run this design yet:");
-    h.get_by_label_contains("nodes[api].policies.autoscaling: autoscaling is not emulated yet");
+    h.get_by_label_contains("nodes[api].policies.autoscaling: autoscaling of a node found through service discovery");
 }

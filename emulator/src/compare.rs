@@ -2,7 +2,8 @@
 //! p50, p99 and error rate, each with the relative difference and the
 //! simulation's 95% interval where the report has one; per broker its
 //! messages, per discovered service its registry lookups per second, mean
-//! crash-to-eviction time and share of calls sent to a dead instance.
+//! crash-to-eviction time and share of calls sent to a dead instance; per
+//! node whose replicas changed (autoscaling), the replicas serving on average.
 //!
 //! The simulator's reports sum node and edge counts over replications, so
 //! an edge's throughput is its successful calls over the measured window
@@ -37,6 +38,8 @@ pub enum Scope {
     /// A discovered service: registry lookups per second, mean time from a
     /// crash to the eviction, share of calls sent to a dead instance.
     Discovery,
+    /// A node whose replicas changed: the replicas serving on average (as the metric `mean`).
+    Replicas,
 }
 
 impl Scope {
@@ -49,6 +52,7 @@ impl Scope {
             Self::Edge => "edge",
             Self::Broker => "broker",
             Self::Discovery => "discovery",
+            Self::Replicas => "replicas",
         }
     }
 }
@@ -123,6 +127,15 @@ pub fn rows(measured: &Report, simulated: &Report) -> Vec<Row> {
     for s in &simulated.discovery {
         let Some(m) = measured.discovery.iter().find(|d| d.id == s.id) else { continue };
         out.extend(DISCOVERY_METRICS.map(|metric| Row::new(Scope::Discovery, &s.id, metric, discovery(metric, m, s))));
+    }
+    for s in &simulated.nodes {
+        let (Some(rs), Some(rm)) = (&s.resilience, measured.node(&s.id).and_then(|n| n.resilience.as_ref())) else {
+            continue;
+        };
+        let varied = |r: &engine::sim::report::NodeResilience| (r.replicas_mean - r.replicas_max as f64).abs() > 1e-9;
+        if varied(rs) || varied(rm) {
+            out.push(Row::new(Scope::Replicas, &s.id, Metric::Mean, (rm.replicas_mean, rs.replicas_mean, None)));
+        }
     }
     out
 }

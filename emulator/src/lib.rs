@@ -16,6 +16,7 @@
 //! The engine knows nothing of this crate or of tokio: the dependency goes
 //! one way, emulator → engine.
 
+pub mod autoscale;
 pub mod broker;
 mod broker_measure;
 mod call;

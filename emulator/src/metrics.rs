@@ -32,6 +32,7 @@ pub struct NodeMetrics {
     in_flight: Gauge,
     queue: Gauge,
     busy: Gauge,
+    replicas: Gauge,
     wasted_visits: Counter,
     wasted_seconds: Counter<f64, std::sync::atomic::AtomicU64>,
 }
@@ -77,7 +78,17 @@ impl NodeMetrics {
         registry.register("wasted_visits", "Visits whose worker time was for nobody", wasted_visits.clone());
         let wasted_seconds = Counter::<f64, std::sync::atomic::AtomicU64>::default();
         registry.register("wasted_seconds", "Worker time held for nobody, modelled seconds", wasted_seconds.clone());
-        Self { registry, requests, latency, in_flight, queue, busy, wasted_visits, wasted_seconds }
+        Self {
+            registry,
+            requests,
+            latency,
+            in_flight,
+            queue,
+            busy,
+            replicas: replicas_gauge,
+            wasted_visits,
+            wasted_seconds,
+        }
     }
 
     /// A request ended with `outcome` after `latency_s` modelled seconds.
@@ -101,6 +112,7 @@ impl NodeMetrics {
         if let Some(s) = station {
             self.queue.set(i64::try_from(s.queued()).unwrap_or(i64::MAX));
             self.busy.set(i64::try_from(s.busy()).unwrap_or(i64::MAX));
+            self.replicas.set(i64::try_from(s.serving()).unwrap_or(i64::MAX));
         }
         let mut text = String::new();
         // Writing to a String cannot fail.

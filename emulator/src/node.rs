@@ -169,6 +169,9 @@ impl Shared {
         seed: u64,
     ) -> Result<Self, EmulateError> {
         let faults = topology.nodes.iter().map(|n| n.faults.clone()).collect();
+        // Modelled time 0, shared by every station's autoscaler.
+        let epoch = Instant::now();
+        let clock = crate::autoscale::Clock { epoch, time_scale };
         let nodes = topology
             .nodes
             .iter()
@@ -178,7 +181,8 @@ impl Shared {
                     station: (!n.client && !n.receiver).then(|| {
                         let lb = key("load_balancer");
                         let outlier = n.outlier_ejection.as_ref().map(engine::policy::OutlierDetector::from_model);
-                        Station::new(n.replicas, n.workers, n.queue_capacity, n.load_balancer, lb, outlier)
+                        let scaling = n.autoscaling.map(|a| (a, clock));
+                        Station::new(n.replicas, n.workers, n.queue_capacity, n.load_balancer, lb, outlier, scaling)
                     }),
                     metrics: NodeMetrics::new(&n.id, n.replicas),
                     in_flight: AtomicU64::new(0),
@@ -248,7 +252,7 @@ impl Shared {
             client: Client::new(),
             time_scale,
             lateness,
-            epoch: Instant::now(),
+            epoch,
             policies,
             edges,
             edge_measures,
@@ -294,6 +298,7 @@ impl Shared {
         }
         self.start_outages(load_from_ns);
         self.start_health_checks(load_from_ns);
+        self.start_autoscalers(load_from_ns);
     }
 
     /// Modelled time (since the epoch) the load began at (`u64::MAX`: not yet).

@@ -140,7 +140,7 @@ impl PartMeasure {
     /// The node's section of a report over a window of `window_s` modelled
     /// seconds, for a node of `workers` workers in all.
     #[must_use]
-    pub fn node_report(&self, id: &str, name: &str, kind: &str, workers: u64, window_s: f64) -> NodeReport {
+    pub fn node_report(&self, id: &str, name: &str, kind: &str, workers: f64, window_s: f64) -> NodeReport {
         let s = self.lock();
         let finished = s.outcomes.total() - s.outcomes.in_flight;
         // The simulator's means: time in the node per finished visit, the
@@ -159,7 +159,7 @@ impl PartMeasure {
             visits: s.began,
             outcomes: s.outcomes,
             throughput_per_s: point(if window_s > 0.0 { ok as f64 / window_s } else { 0.0 }),
-            utilization: point(if workers == 0 { 0.0 } else { per_window(s.busy_ns) / workers as f64 }),
+            utilization: point(if workers > 0.0 { per_window(s.busy_ns) / workers } else { 0.0 }),
             mean_queue_length: point(per_window(s.wait_ns)),
             max_queue_length: s.max_queue,
             mean_in_node: per_window(s.time_ns),
@@ -233,10 +233,18 @@ pub fn sections(shared: &Shared, design: &Design, window_s: f64) -> (Vec<NodeRep
         .iter()
         .zip(&shared.nodes)
         .map(|(n, state)| {
-            let workers = if n.kind == NodeKind::Client { 0 } else { n.total_workers() };
+            let resilience = resilience(shared, n, state.station.as_deref(), &state.measure);
+            // An autoscaled node's capacity is the replicas it had on average, as simulated.
+            let workers = match n.kind {
+                NodeKind::Client => 0.0,
+                _ if n.policies.autoscaling.is_some() => {
+                    resilience.replicas_mean * f64::from(n.capacity.workers.max(1))
+                }
+                _ => n.total_workers() as f64,
+            };
             let mut report = state.measure.node_report(&n.id, &n.name, n.kind.as_str(), workers, window_s);
             if resilient {
-                report.resilience = Some(resilience(shared, n, state.station.as_deref(), &state.measure));
+                report.resilience = Some(resilience);
             }
             report
         })
@@ -259,8 +267,9 @@ pub fn sections(shared: &Shared, design: &Design, window_s: f64) -> (Vec<NodeRep
     (nodes, edges)
 }
 
-/// A node's replicas and ejections over the measured window: replicas
-/// stay as designed (autoscaling is not emulated), ejections are those
+/// A node's replicas and ejections over the measured window: replicas as
+/// designed, or as the autoscaler had them (time-weighted over the window,
+/// and the most at once), ejections are those
 /// outlier detection made in the window and the replicas ejected on
 /// average; wasted work as [`crate::waste`] measured it, through the
 /// simulator's arithmetic.
@@ -280,9 +289,13 @@ fn resilience(
     let ejected_ns: u64 = ejections.iter().map(|&(a, b)| b.min(end).saturating_sub(a.max(from))).sum();
     let window_ns = end.saturating_sub(from);
     let (wasted_ns, wasted_visits, busy_ns) = measure.wasted();
+    let log = station.map(crate::station::Station::serving_log).unwrap_or_default();
+    let window = (shared.warm_from_ns(), shared.warm_until_ns().min(shared.now_ns()));
+    let (replicas_mean, replicas_max) =
+        crate::autoscale::serving_over(&log, window.0, window.1).unwrap_or((f64::from(replicas), replicas));
     NodeResilience {
-        replicas_mean: f64::from(replicas),
-        replicas_max: u64::from(replicas),
+        replicas_mean,
+        replicas_max: u64::from(replicas_max),
         ejections: ejections.iter().filter(|(a, _)| (from..end).contains(a)).count() as u64,
         ejected_mean: if window_ns == 0 { 0.0 } else { ejected_ns as f64 / window_ns as f64 },
         ..engine::sim::wasted_work(wasted_ns, wasted_visits, busy_ns, 1)
@@ -309,7 +322,7 @@ mod tests {
             });
         }
         p.record(&Visit::call(Outcome::Error, 10_000_000));
-        let r = p.node_report("api", "API", "service", 2, 0.1);
+        let r = p.node_report("api", "API", "service", 2.0, 0.1);
         assert_eq!(r.visits, 5);
         assert_eq!(r.outcomes.failed(), 1);
         assert!((r.throughput_per_s.mean - 40.0).abs() < 1e-9);

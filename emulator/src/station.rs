@@ -23,14 +23,23 @@
 //! With service discovery the caller chooses among the listed replicas
 //! ([`Station::choose_among`]) and admits the request to that one
 //! ([`Station::admit_to`]): a crashed but listed replica refuses it.
+//!
+//! With autoscaling the station has the autoscaler's replica slots, each
+//! off, starting, serving or draining ([`Life`]); the load balancer chooses
+//! among the serving ones, a draining one finishes its requests and is then
+//! off. [`ScaleLive`] integrates busy and serving worker time for the
+//! engine's [`Autoscaler`], which [`Station::autoscale`] asks at each
+//! evaluation ([`crate::autoscale`] runs the timers).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use engine::model::{LoadBalancer, Outcome};
-use engine::policy::{HostHealth, OutlierDetector, lb_choose};
+use engine::policy::{Autoscaler, HostHealth, Life, OutlierDetector, Scale, autoscale_plan, lb_choose};
 use engine::sampling::Stream;
 use tokio::sync::oneshot;
+
+use crate::autoscale::{Clock, ScaleLive};
 
 /// One replica's state.
 #[derive(Debug, Default)]
@@ -46,6 +55,10 @@ struct Replica {
     down: bool,
     /// Crashes so far: workers and presences of an earlier epoch died with it.
     epoch: u32,
+    /// Where it is in its life (always serving without autoscaling).
+    life: Life,
+    /// Starts so far: a cold start's end of an earlier start is ignored.
+    starts: u32,
 }
 
 /// A node's replicas and load balancer.
@@ -61,6 +74,8 @@ pub struct Station {
     outlier: Option<(OutlierDetector, Mutex<Vec<HostHealth>>)>,
     /// Each ejection's start and the sweep that ends it, ns after the load's start.
     ejections: Mutex<Vec<(u64, u64)>>,
+    /// Autoscaling: the rule, and the worker time it measures.
+    scaler: Option<Mutex<ScaleLive>>,
 }
 
 /// Why a request was not admitted.
@@ -126,7 +141,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Station {
     /// A station of `replicas` × `workers` with per-replica queues of
     /// `queue_capacity` (`None`: unbounded); `rng` draws the load balancer's
-    /// random choices; `outlier` ejects failing replicas.
+    /// random choices; `outlier` ejects failing replicas; `autoscaler` (with
+    /// the modelled clock it measures on) gives it the autoscaler's slots,
+    /// the first [`Autoscaler::initial`] of them serving.
     #[must_use]
     pub fn new(
         replicas: u32,
@@ -135,16 +152,22 @@ impl Station {
         load_balancer: LoadBalancer,
         rng: Stream,
         outlier: Option<OutlierDetector>,
+        autoscaler: Option<(Autoscaler, Clock)>,
     ) -> Arc<Self> {
-        let n = replicas.max(1);
+        let replicas = replicas.max(1);
+        let workers = workers.max(1);
+        let (n, initial) =
+            autoscaler.as_ref().map_or((replicas, replicas), |(a, _)| (a.slots(replicas), a.initial(replicas)));
+        let life = |o: u32| if o < initial { Life::Serving } else { Life::Off };
         Arc::new(Self {
-            replicas: (0..n).map(|_| Mutex::new(Replica::default())).collect(),
-            workers: workers.max(1),
+            replicas: (0..n).map(|o| Mutex::new(Replica { life: life(o), ..Replica::default() })).collect(),
+            workers,
             queue_capacity,
             load_balancer,
             pick: Mutex::new((0, rng)),
             outlier: outlier.map(|o| (o, Mutex::new(vec![HostHealth::default(); n as usize]))),
             ejections: Mutex::new(Vec::new()),
+            scaler: autoscaler.map(|(rule, clock)| Mutex::new(ScaleLive::new(rule, clock, workers, initial))),
         })
     }
 
@@ -181,6 +204,7 @@ impl Station {
                 rep.busy += 1;
                 rep.active += 1;
                 drop(rep);
+                self.busy_changed(1);
                 return Ok((self.presence(r, epoch, 0), Worker { station: Arc::clone(self), replica: r, epoch }));
             }
             if self.queue_capacity.is_some_and(|cap| rep.queue.len() as u64 >= u64::from(cap)) {
@@ -257,15 +281,18 @@ impl Station {
         let Some(slot) = self.replicas.get(r) else { return false };
         let mut rep = lock(slot);
         let changed = rep.down != down;
+        let mut freed = 0;
         if down && !rep.down {
             rep.epoch = rep.epoch.wrapping_add(1);
-            rep.busy = 0;
+            freed = std::mem::take(&mut rep.busy);
             for tx in rep.queue.drain(..) {
                 // A request that went away meanwhile needs no answer.
                 let _ = tx.send(false);
             }
         }
         rep.down = down;
+        drop(rep);
+        self.busy_changed(-i64::from(freed));
         changed
     }
 
@@ -274,6 +301,8 @@ impl Station {
     /// `outlier_note` decides.
     pub fn note(&self, r: usize, outcome: Outcome, run_ns: u64) {
         let Some((rule, health)) = &self.outlier else { return };
+        // The share ejected is of the replicas serving (all, without autoscaling).
+        let serving = self.serving();
         let mut health = lock(health);
         let Some(h) = health.get_mut(r) else { return };
         let due = match outcome {
@@ -286,7 +315,7 @@ impl Station {
         };
         let ejected = health.iter().filter(|h| h.is_ejected()).count();
         if due
-            && rule.may_eject(health.len(), ejected)
+            && rule.may_eject(serving, ejected)
             && let Some(h) = health.get_mut(r)
         {
             h.eject(run_ns, rule);
@@ -343,7 +372,11 @@ impl Station {
             }
             // That request went away while it waited: the next one.
         }
-        rep.busy = rep.busy.saturating_sub(1);
+        if rep.busy > 0 {
+            rep.busy -= 1;
+            drop(rep);
+            self.busy_changed(-1);
+        }
     }
 
     /// The load balancer's choice, as the simulator's `pick_replica` (its
@@ -353,8 +386,8 @@ impl Station {
         if n <= 1 {
             return 0;
         }
-        if let Some((rule, health)) = &self.outlier {
-            return self.pick_healthy(rule, health, run_ns);
+        if self.outlier.is_some() || self.scaler.is_some() {
+            return self.pick_dynamic(run_ns);
         }
         let mut pick = lock(&self.pick);
         let (rr, rng) = &mut *pick;
@@ -392,26 +425,137 @@ impl Station {
         }
     }
 
-    /// The load balancer over the replicas not ejected (all of them when
-    /// every one is: Envoy's panic routing), after the sweeps due by `run_ns`
-    /// brought back the replicas whose ejection is over.
-    fn pick_healthy(&self, rule: &OutlierDetector, health: &Mutex<Vec<HostHealth>>, run_ns: u64) -> usize {
-        let eligible: Vec<u32> = {
-            let mut health = lock(health);
-            // The simulator sweeps every interval from the start; the last
-            // sweep due is the one that counts.
-            let swept_ns = run_ns / rule.interval_ns * rule.interval_ns;
-            for h in health.iter_mut() {
-                h.readmit(swept_ns);
+    /// The load balancer over the replicas serving and not ejected (all
+    /// those serving when every one is: Envoy's panic routing), after the
+    /// sweeps due by `run_ns` brought back the replicas whose ejection is
+    /// over, as the simulator's `pick_replica_dynamic`.
+    fn pick_dynamic(&self, run_ns: u64) -> usize {
+        let serving: Vec<u32> =
+            (0..self.replicas.len()).filter(|&o| self.life(o) == Life::Serving).map(|o| o as u32).collect();
+        let eligible: Vec<u32> = match &self.outlier {
+            Some((rule, health)) => {
+                let mut health = lock(health);
+                // The simulator sweeps every interval from the start; the last
+                // sweep due is the one that counts.
+                let swept_ns = run_ns / rule.interval_ns * rule.interval_ns;
+                for h in health.iter_mut() {
+                    h.readmit(swept_ns);
+                }
+                let healthy =
+                    serving.iter().copied().filter(|&o| health.get(o as usize).is_some_and(|h| !h.is_ejected()));
+                let healthy: Vec<u32> = healthy.collect();
+                if healthy.is_empty() { serving } else { healthy }
             }
-            let healthy = (0..health.len()).filter(|&o| health.get(o).is_some_and(|h| !h.is_ejected()));
-            let healthy: Vec<u32> = healthy.map(|o| o as u32).collect();
-            if healthy.is_empty() { (0..health.len() as u32).collect() } else { healthy }
+            None => serving,
         };
         let mut pick = lock(&self.pick);
         let (rr, rng) = &mut *pick;
         let active = |o: u32| self.replicas.get(o as usize).map_or(u32::MAX, |r| lock(r).active);
         lb_choose(self.load_balancer, &eligible, rr, rng, active) as usize
+    }
+}
+
+impl Station {
+    /// Replica `r`'s life.
+    fn life(&self, r: usize) -> Life {
+        self.replicas.get(r).map_or(Life::Off, |x| lock(x).life)
+    }
+
+    /// Replicas serving now.
+    #[must_use]
+    pub fn serving(&self) -> usize {
+        (0..self.replicas.len()).filter(|&o| self.life(o) == Life::Serving).count()
+    }
+
+    /// The autoscaler, when the node has one.
+    #[must_use]
+    pub fn autoscaler(&self) -> Option<Autoscaler> {
+        self.scaler.as_ref().map(|s| lock(s).rule)
+    }
+
+    /// Every change of the replicas serving so far: from when (modelled ns
+    /// on the station's clock), how many (empty without autoscaling).
+    #[must_use]
+    pub fn serving_log(&self) -> Vec<(u64, u32)> {
+        self.scaler.as_ref().map(|s| lock(s).log().to_vec()).unwrap_or_default()
+    }
+
+    /// Workers held changed by `delta`: the autoscaler's busy time follows.
+    fn busy_changed(&self, delta: i64) {
+        if delta != 0
+            && let Some(s) = &self.scaler
+        {
+            lock(s).busy_changed(delta);
+        }
+    }
+
+    /// A new load: the first [`Autoscaler::initial`] slots serve, the rest
+    /// are off, and the autoscaler measures from now.
+    pub fn reset_scaling(&self) {
+        let Some(s) = &self.scaler else { return };
+        let mut s = lock(s);
+        let initial = s.initial() as usize;
+        for (o, slot) in self.replicas.iter().enumerate() {
+            let mut rep = lock(slot);
+            rep.starts = rep.starts.wrapping_add(1);
+            rep.life = if o < initial { Life::Serving } else { Life::Off };
+        }
+        s.reset();
+    }
+
+    /// The autoscaler's evaluation at `run_ns` after the load's start: it
+    /// measures the busy and serving worker time since the last one and
+    /// starts, stops, drains or brings back replicas as the engine's
+    /// [`autoscale_plan`] says. Returns the replicas that started with a
+    /// cold start, each with its start's number, for [`Station::ready`].
+    pub fn autoscale(&self, run_ns: u64) -> Vec<(usize, u32)> {
+        let Some(s) = &self.scaler else { return Vec::new() };
+        // Lock order: the scaler, then replicas (never the other way).
+        let mut s = lock(s);
+        let lives: Vec<Life> = self.replicas.iter().map(|r| lock(r).life).collect();
+        let ready = lives.iter().filter(|l| **l == Life::Serving).count() as u32;
+        let Some(target) = s.evaluate(run_ns, ready) else { return Vec::new() };
+        let cold_ns = s.rule.cold_ns;
+        let mut started = Vec::new();
+        for change in autoscale_plan(&lives, target) {
+            let (Scale::Revive(o) | Scale::Start(o) | Scale::Cancel(o) | Scale::Stop(o)) = change;
+            let Some(slot) = self.replicas.get(o) else { continue };
+            let mut rep = lock(slot);
+            match change {
+                Scale::Revive(_) => {
+                    rep.life = Life::Serving;
+                    s.serving_changed(1);
+                }
+                Scale::Start(_) if cold_ns == 0 => {
+                    rep.starts = rep.starts.wrapping_add(1);
+                    rep.life = Life::Serving;
+                    s.serving_changed(1);
+                }
+                Scale::Start(_) => {
+                    rep.starts = rep.starts.wrapping_add(1);
+                    rep.life = Life::Starting;
+                    started.push((o, rep.starts));
+                }
+                Scale::Cancel(_) => rep.life = Life::Off,
+                Scale::Stop(_) => {
+                    rep.life = if rep.active == 0 { Life::Off } else { Life::Draining };
+                    s.serving_changed(-1);
+                }
+            }
+        }
+        started
+    }
+
+    /// Replica `r`'s cold start (its start number `start`) is over: it
+    /// serves, unless it was stopped or started again meanwhile.
+    pub fn ready(&self, r: usize, start: u32) {
+        let (Some(s), Some(slot)) = (&self.scaler, self.replicas.get(r)) else { return };
+        let mut s = lock(s);
+        let mut rep = lock(slot);
+        if rep.life == Life::Starting && rep.starts == start {
+            rep.life = Life::Serving;
+            s.serving_changed(1);
+        }
     }
 }
 
@@ -440,6 +584,10 @@ impl Drop for Presence {
         if let Some(slot) = self.station.replicas.get(self.replica) {
             let mut rep = lock(slot);
             rep.active = rep.active.saturating_sub(1);
+            if rep.active == 0 && rep.life == Life::Draining {
+                // Scaled down and its work done: it stops.
+                rep.life = Life::Off;
+            }
         }
     }
 }
@@ -449,7 +597,7 @@ mod tests {
     use super::*;
 
     fn station(replicas: u32, workers: u32, cap: Option<u32>) -> Arc<Station> {
-        Station::new(replicas, workers, cap, LoadBalancer::RoundRobin, Stream::from_seed(1), None)
+        Station::new(replicas, workers, cap, LoadBalancer::RoundRobin, Stream::from_seed(1), None, None)
     }
 
     #[tokio::test]

@@ -96,6 +96,8 @@ pub struct Node {
     pub broker: Option<crate::broker::BrokerSpec>,
     /// Outlier ejection of its replicas by its load balancer.
     pub outlier_ejection: Option<engine::model::OutlierEjection>,
+    /// Its autoscaler (its station then has the autoscaler's slots).
+    pub autoscaling: Option<engine::policy::Autoscaler>,
     /// Its service discovery: the compiled rule and its registry node.
     pub discovery: Option<NodeDiscovery>,
 }
@@ -213,6 +215,7 @@ impl Topology {
                 faults: crate::faults::NodeFaults::of(design, &n.id),
                 broker: crate::broker::BrokerSpec::of(design, n, &by_id)?,
                 outlier_ejection: n.policies.outlier_ejection.clone(),
+                autoscaling: n.policies.autoscaling.as_ref().map(engine::policy::Autoscaler::from_model),
                 discovery: n.discovery.as_ref().map(|d| {
                     let registry = d.registry.as_deref().and_then(|r| by_id.get(r).copied());
                     NodeDiscovery { rule: engine::policy::DiscoveryRule::from_model(d, registry.is_some()), registry }
@@ -351,7 +354,9 @@ fn steps(
 /// A part of the design the emulator does not run yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Missing {
-    /// A node's autoscaling.
+    /// The autoscaling of a node found through service discovery (the
+    /// registry would have to follow every start and stop) or of a signal
+    /// receiver (it runs on its sender's workers).
     Autoscaling,
     /// A fault that fits no target (validation refuses it too).
     Fault,
@@ -362,7 +367,9 @@ impl Missing {
     #[must_use]
     pub fn english(self) -> &'static str {
         match self {
-            Self::Autoscaling => "autoscaling is not emulated yet",
+            Self::Autoscaling => {
+                "autoscaling of a node found through service discovery or of a signal receiver is not emulated yet"
+            }
             Self::Fault => "this fault fits no target the simulator runs it on, so it is not emulated either",
         }
     }
@@ -385,7 +392,7 @@ pub fn refusals(design: &Design) -> Vec<Refusal> {
     let mut add = |path: String, missing: Missing| out.push(Refusal { path, missing });
     for n in &design.nodes {
         let at = format!("nodes[{}]", n.id);
-        if n.policies.autoscaling.is_some() {
+        if n.policies.autoscaling.is_some() && (n.discovery.is_some() || n.kind == NodeKind::Receiver) {
             add(format!("{at}.policies.autoscaling"), Missing::Autoscaling);
         }
     }

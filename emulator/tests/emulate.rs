@@ -254,6 +254,8 @@ fn designs_with_parts_not_emulated_are_refused() {
         scale_down_stabilization_s: 300.0,
         cold_start_s: 0.0,
     });
+    // Autoscaling runs, but not of a node found through service discovery.
+    design.nodes[1].discovery = Some(engine::model::Discovery::default());
     let err = Emulation::start(&design, &options(&design, 1.0)).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("nodes[backend].policies.autoscaling"), "{text}");

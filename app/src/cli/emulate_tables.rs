@@ -144,11 +144,15 @@ pub(super) fn write_comparison(rows: &[Row], out: &mut dyn Write) -> std::io::Re
         let first = last != Some((r.scope, r.id.as_str()));
         last = Some((r.scope, r.id.as_str()));
         let (scope, id) = if first { (r.scope.as_str(), r.id.as_str()) } else { ("", "") };
+        // Replicas are a count, not a latency.
+        let figure = |v: f64| {
+            if r.scope == Scope::Replicas { format!("{v:.2}") } else { engine::units::metric(r.metric, v) }
+        };
         let simulated = match r.simulated_ci95 {
             Some(ci) => {
-                format!("{} ± {}", engine::units::metric(r.metric, r.simulated), engine::units::metric(r.metric, ci))
+                format!("{} ± {}", figure(r.simulated), figure(ci))
             }
-            None => engine::units::metric(r.metric, r.simulated),
+            None => figure(r.simulated),
         };
         let diff = r.diff_pct.map_or_else(|| "–".to_owned(), |p| format!("{p:+.1}%"));
         let within = match r.within_ci() {
@@ -161,7 +165,7 @@ pub(super) fn write_comparison(rows: &[Row], out: &mut dyn Write) -> std::io::Re
             "{scope:<9}  {}  {:<10}  {:>14}  {simulated:>24}  {diff:>9}  {within:>6}",
             super::pad(id, idn),
             r.metric.as_str(),
-            engine::units::metric(r.metric, r.measured),
+            figure(r.measured),
         )?;
     }
     Ok(())
@@ -171,7 +175,8 @@ pub(super) fn write_comparison(rows: &[Row], out: &mut dyn Write) -> std::io::Re
 /// with a call policy its logical calls, tries, retries, tries failed fast
 /// by the breaker or refused by the bulkhead, timeouts and the breaker's
 /// openings and time open; per node with outlier ejection its ejections and
-/// replicas ejected on average. Nothing when neither report has any.
+/// replicas ejected on average, per autoscaled node its replicas serving on
+/// average and at most. Nothing when neither report has any.
 pub(super) fn write_resilience(measured: &Report, simulated: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut lines = Vec::new();
     for s in &simulated.edges {
@@ -195,17 +200,19 @@ pub(super) fn write_resilience(measured: &Report, simulated: &Report, out: &mut 
         let (Some(rs), Some(rm)) = (&s.resilience, measured.node(&s.id).and_then(|n| n.resilience.as_ref())) else {
             continue;
         };
-        if rs.ejections == 0 && rm.ejections == 0 {
-            continue;
+        let varied = |r: &engine::sim::report::NodeResilience| (r.replicas_mean - r.replicas_max as f64).abs() > 1e-9;
+        let mut parts = Vec::new();
+        if rs.ejections > 0 || rm.ejections > 0 {
+            parts.push(format!("ejections {} vs {}", rm.ejections, rs.ejections));
+            parts.push(format!("replicas ejected on average {:.3} vs {:.3}", rm.ejected_mean, rs.ejected_mean));
         }
-        lines.push(format!(
-            "node  {}: ejections {} vs {}, replicas ejected on average {:.3} vs {:.3}",
-            engine::text::printable(&s.id),
-            rm.ejections,
-            rs.ejections,
-            rm.ejected_mean,
-            rs.ejected_mean
-        ));
+        if varied(rs) || varied(rm) {
+            parts.push(format!("replicas serving on average {:.2} vs {:.2}", rm.replicas_mean, rs.replicas_mean));
+            parts.push(format!("most {} vs {}", rm.replicas_max, rs.replicas_max));
+        }
+        if !parts.is_empty() {
+            lines.push(format!("node  {}: {}", engine::text::printable(&s.id), parts.join(", ")));
+        }
     }
     if !lines.is_empty() {
         writeln!(out)?;

@@ -20,11 +20,13 @@
 //! | [`backlog_layout`], [`has_room`], [`next_subscription`], [`delivery_fate`] | a broker's mode, a backlog's length, its subscriptions' free slots, a delivery's end | its backlogs, whether a message fits, which subscription gets it, whether it is consumed, redelivered or dead-lettered |
 //! | [`DiscoveryRule`], [`Listing`] | `set_listed`, `on_crash(o, now_ns)`, `on_recover`, `check(o, down, now_ns, rule)` | which instances a registry lists; when the health check removes a crashed one |
 //! | [`InstanceCache`] | `consult(now_ns, rule)`, `on_lookup(now_ns, listed, rule)` | whether a caller's list is fresh, stale or must be looked up (one lookup in flight), and what a failed lookup leaves |
+//! | [`Autoscaler`], [`plan`](autoscale_plan) | `evaluate(state, now_ns, busy_area, capacity_area, ready)`, `plan(lives, target)` | the replicas wanted (Kubernetes' HPA with scale-down stabilization), and which slots start, stop, drain or come back |
 //! | [`OutlierDetector`], [`HostHealth`] | `on_error`, `on_success`, `may_eject`, `eject(now_ns)`, `readmit(now_ns)` | which host to eject, for how long, and when it comes back |
 //!
 //! Configurations are compiled from the design's policy types with
 //! `from_model`, which clamps what validation already refuses.
 
+mod autoscaler;
 mod broker;
 mod bulkhead;
 mod circuit_breaker;
@@ -37,6 +39,7 @@ mod retry;
 mod retry_budget;
 mod timeout;
 
+pub use autoscaler::{Autoscaler, AutoscalerState, Life, Scale, plan as autoscale_plan};
 pub use broker::{DeliveryFate, backlog_layout, delivery_fate, has_room, next_subscription};
 pub use bulkhead::Bulkhead;
 pub use circuit_breaker::{BreakerConfig, BreakerDecision, BreakerState, CircuitBreaker};

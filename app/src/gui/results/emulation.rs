@@ -285,6 +285,7 @@ fn scope_key(s: Scope) -> &'static str {
         Scope::Edge => "emulate-scope-edge",
         Scope::Broker => "emulate-scope-broker",
         Scope::Discovery => "emulate-scope-discovery",
+        Scope::Replicas => "emulate-scope-replicas",
     }
 }
 
@@ -301,6 +302,8 @@ fn metric_label(scope: Scope, m: Metric) -> String {
         (Scope::Discovery, Metric::Throughput) => "emulate-discovery-lookups",
         (Scope::Discovery, Metric::Mean) => "emulate-discovery-eviction",
         (Scope::Discovery, Metric::Errors) => "emulate-discovery-dead",
+        // An autoscaled node's replicas serving on average.
+        (Scope::Replicas, _) => "emulate-replicas-mean",
         (_, m) => return plain_metric_label(m),
     };
     tr(key)
@@ -323,6 +326,7 @@ fn plain_metric_label(m: Metric) -> String {
 fn value(scope: Scope, metric: Metric, v: f64, ci95: Option<f64>) -> String {
     let e = Estimate { mean: v, ci95: ci95.unwrap_or(0.0), wide: false };
     match metric {
+        _ if scope == Scope::Replicas => format!("{v:.2}"),
         Metric::Throughput if scope == Scope::Broker => format!("{} msg/s", fmt_est(&e, 1)),
         Metric::Throughput if scope == Scope::Discovery => format!("{} /s", fmt_est(&e, 2)),
         Metric::Throughput => format!("{} req/s", fmt_est(&e, 1)),

@@ -136,19 +136,7 @@ pub(crate) struct Replica {
     pub epoch: u32,
 }
 
-/// Where a replica is in its life (always `Serving` without autoscaling).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) enum Life {
-    /// Not running.
-    Off,
-    /// Started, not ready yet (cold start).
-    Starting,
-    /// Takes requests.
-    #[default]
-    Serving,
-    /// Scaled down: takes no new requests, finishes what it has.
-    Draining,
-}
+pub(crate) use crate::policy::Life;
 
 /// A node's random streams.
 #[derive(Clone, Debug)]

@@ -11,7 +11,7 @@ use crate::model::{LoadBalancer, Outcome, RejectCause};
 
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::{NONE, Plan};
-use crate::sim::core::simulation::{NodeRng, Origin, Simulation, Visit};
+use crate::sim::core::simulation::{Life, NodeRng, Origin, Simulation, Visit};
 use crate::sim::report::trace::Tracer;
 
 impl Simulation {
@@ -337,6 +337,10 @@ impl Simulation {
         if x.replica != NONE {
             let rep = &mut self.replicas[x.replica as usize];
             rep.active = rep.active.saturating_sub(1);
+            if rep.active == 0 && rep.life == Life::Draining {
+                // Scaled down and its work done: it stops.
+                rep.life = Life::Off;
+            }
             let pol = self.plan.nodes[node_i].pol;
             if pol != NONE {
                 self.outlier_note(node_i, pol, x.replica, outcome);

@@ -1,37 +1,21 @@
 //! Node policies: the ingress rate limiter (a [`TokenBucket`]), outlier
 //! ejection of replicas by the load balancer (an [`OutlierDetector`] over
 //! each replica's [`HostHealth`](crate::policy::HostHealth)) and horizontal
-//! autoscaling (a HorizontalPodAutoscaler).
+//! autoscaling (the engine's [`Autoscaler`], Kubernetes' HPA).
 //!
 //! An autoscaled node gets `max_replicas` replica slots; each slot is off,
 //! starting (cold start), serving, or draining (scaled down: it finishes its
-//! work but takes nothing new). The autoscaler follows the Kubernetes
-//! algorithm: every evaluation period, desired = ceil(ready × utilization /
-//! target), ignored within a 10% tolerance, clamped to [min, max]; a scale
-//! down applies the highest recommendation of the stabilization window; a
-//! scale up is immediate but new replicas serve only after their cold start.
+//! work but takes nothing new, then is off). The simulator integrates busy
+//! and serving worker time, asks the autoscaler every evaluation period and
+//! applies its [`autoscale_plan`]; the emulator drives the same part.
 
 use crate::model::{LoadBalancer, Node, Outcome};
 
-use crate::policy::{OutlierDetector, TokenBucket};
-use crate::sampling::{Stream, s_to_ns};
+use crate::policy::{Autoscaler, AutoscalerState, OutlierDetector, Scale, TokenBucket, autoscale_plan};
+use crate::sampling::Stream;
 use crate::sim::core::event_queue::Kind;
 use crate::sim::core::plan::NONE;
 use crate::sim::core::simulation::{Life, Replica, Simulation};
-
-/// HPA tolerance: no change while |utilization / target − 1| ≤ this.
-const HPA_TOLERANCE: f64 = 0.1;
-
-/// A compiled autoscaler.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct PHpa {
-    pub min: u32,
-    pub max: u32,
-    pub target: f64,
-    pub eval_ns: u64,
-    pub stabilization_ns: u64,
-    pub cold_ns: u64,
-}
 
 /// A node's compiled policies.
 #[derive(Clone, Debug)]
@@ -39,7 +23,7 @@ pub(crate) struct PNodePol {
     /// The rate limiter, full, as each replication starts it.
     pub rate: Option<TokenBucket>,
     pub outlier: Option<OutlierDetector>,
-    pub hpa: Option<PHpa>,
+    pub hpa: Option<Autoscaler>,
     /// The load balancer must look at replica states.
     pub dynamic: bool,
 }
@@ -54,16 +38,9 @@ pub(crate) fn compile(n: &Node, pols: &mut Vec<PNodePol>) -> (u32, u32, u32) {
     }
     let rate = p.rate_limit.as_ref().map(TokenBucket::from_model);
     let outlier = p.outlier_ejection.as_ref().map(OutlierDetector::from_model);
-    let hpa = p.autoscaling.as_ref().map(|a| PHpa {
-        min: a.min_replicas.max(1),
-        max: a.max_replicas.max(a.min_replicas).max(1),
-        target: a.target_utilization,
-        eval_ns: s_to_ns(a.evaluation_period_s).max(1),
-        stabilization_ns: s_to_ns(a.scale_down_stabilization_s),
-        cold_ns: s_to_ns(a.cold_start_s),
-    });
+    let hpa = p.autoscaling.as_ref().map(Autoscaler::from_model);
     let (slots, initial) = match &hpa {
-        Some(h) => (h.max.max(replicas), replicas.clamp(h.min, h.max)),
+        Some(h) => (h.slots(replicas), h.initial(replicas)),
         None => (replicas, replicas),
     };
     let dynamic = outlier.is_some() || hpa.is_some();
@@ -75,13 +52,8 @@ pub(crate) fn compile(n: &Node, pols: &mut Vec<PNodePol>) -> (u32, u32, u32) {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NodePolState {
     pub bucket: Option<TokenBucket>,
-    /// Replicas wanted (serving + starting).
-    pub desired: u32,
-    /// Busy worker-time and serving worker-time at the last evaluation.
-    pub busy_mark: f64,
-    pub capacity_mark: f64,
-    /// Recent recommendations (time, replicas) for scale-down stabilization.
-    pub history: Vec<(u64, u32)>,
+    /// The autoscaler's memory between evaluations.
+    pub hpa: AutoscalerState,
 }
 
 impl NodePolState {
@@ -122,7 +94,7 @@ impl Simulation {
             if n.pol != NONE
                 && let Some(st) = self.node_pol_state.get_mut(n.pol as usize)
             {
-                st.desired = n.initial_replicas;
+                st.hpa = AutoscalerState::new(n.initial_replicas);
             }
         }
     }
@@ -241,90 +213,52 @@ impl Simulation {
         }
         let busy = self.metrics.nodes[ni].busy.area_at(now_ns);
         let serving_area = self.metrics.node_ext[ni].serving.area_at(now_ns) * f64::from(workers);
-        let st = &mut self.node_pol_state[pol as usize];
-        let (d_busy, d_cap) = (busy - st.busy_mark, serving_area - st.capacity_mark);
-        st.busy_mark = busy;
-        st.capacity_mark = serving_area;
-        if d_cap <= 0.0 {
-            return;
-        }
-        let utilization = d_busy / d_cap;
         let ready = (first..first + slots).filter(|&i| self.replicas[i as usize].life == Life::Serving).count() as u32;
-        let current = st.desired;
-        let ratio = utilization / h.target;
-        let recommended = if (ratio - 1.0).abs() <= HPA_TOLERANCE {
-            current
-        } else {
-            ((f64::from(ready) * ratio).ceil() as u32).clamp(h.min, h.max)
-        };
-        // Scale-down stabilization: the highest recommendation of the window.
-        st.history.push((now_ns, recommended));
-        let horizon = now_ns.saturating_sub(h.stabilization_ns);
-        st.history.retain(|(t, _)| *t >= horizon);
-        let stabilized = st.history.iter().map(|(_, r)| *r).max().unwrap_or(recommended);
-        let target = if recommended > current { recommended } else { stabilized.min(current) };
-        st.desired = target;
-        self.scale_to(ni, target);
+        let st = &mut self.node_pol_state[pol as usize].hpa;
+        if let Some(target) = h.evaluate(st, now_ns, busy, serving_area, ready) {
+            self.scale_to(ni, target, h.cold_ns);
+        }
     }
 
     /// Start or stop replicas so that `target` are serving or starting.
-    fn scale_to(&mut self, ni: usize, target: u32) {
+    fn scale_to(&mut self, ni: usize, target: u32, cold_ns: u64) {
         let now_ns = self.now_ns;
         let node = &self.plan.nodes[ni];
-        let (first, slots) = (node.first_replica, node.replicas);
-        let cold = self.plan.node_pols.get(node.pol as usize).and_then(|p| p.hpa).map_or(0, |h| h.cold_ns);
-        let up = |l: Life| matches!(l, Life::Serving | Life::Starting);
-        let mut current = (first..first + slots).filter(|&i| up(self.replicas[i as usize].life)).count() as u32;
-        // Scale up: draining replicas come back at once, others start cold.
-        for i in first..first + slots {
-            if current >= target {
-                break;
-            }
+        let first = node.first_replica;
+        let lives: Vec<Life> =
+            self.replicas[first as usize..(first + node.replicas) as usize].iter().map(|r| r.life).collect();
+        for change in autoscale_plan(&lives, target) {
+            let (Scale::Revive(o) | Scale::Start(o) | Scale::Cancel(o) | Scale::Stop(o)) = change;
+            let i = first + o as u32;
             let rep = &mut self.replicas[i as usize];
-            match rep.life {
-                Life::Draining => {
+            match change {
+                // Draining replicas come back at once, others start cold.
+                Scale::Revive(_) => {
                     rep.life = Life::Serving;
                     self.metrics.node_ext[ni].serving.inc(now_ns);
                 }
-                Life::Off => {
+                Scale::Start(_) => {
                     rep.epoch = rep.epoch.wrapping_add(1);
-                    if cold == 0 {
+                    if cold_ns == 0 {
                         rep.life = Life::Serving;
                         self.metrics.node_ext[ni].serving.inc(now_ns);
                     } else {
                         rep.life = Life::Starting;
                         let epoch = rep.epoch;
-                        self.queue.push(now_ns.saturating_add(cold), Kind::ReplicaReady, i, epoch);
+                        self.queue.push(now_ns.saturating_add(cold_ns), Kind::ReplicaReady, i, epoch);
                     }
                 }
-                _ => continue,
+                Scale::Cancel(_) => {
+                    rep.life = Life::Off;
+                    continue;
+                }
+                Scale::Stop(_) => {
+                    rep.life = if rep.active == 0 { Life::Off } else { Life::Draining };
+                    self.metrics.node_ext[ni].serving.dec(now_ns);
+                    // A graceful stop deregisters.
+                }
             }
-            current += 1;
             self.relist(ni, i);
-        }
-        // Scale down: starting replicas first, then the last serving ones.
-        for i in (first..first + slots).rev() {
-            if current <= target {
-                break;
-            }
-            let rep = &mut self.replicas[i as usize];
-            if rep.life == Life::Starting {
-                rep.life = Life::Off;
-                current -= 1;
-            }
-        }
-        for i in (first..first + slots).rev() {
-            if current <= target {
-                break;
-            }
-            let rep = &mut self.replicas[i as usize];
-            if rep.life == Life::Serving {
-                rep.life = if rep.active == 0 { Life::Off } else { Life::Draining };
-                self.metrics.node_ext[ni].serving.dec(now_ns);
-                current -= 1;
-                // A graceful stop deregisters.
-                self.relist(ni, i);
-            }
         }
     }
 
