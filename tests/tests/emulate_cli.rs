@@ -94,6 +94,8 @@ fn what_is_not_emulated_is_refused_with_its_place() {
         serde_json::from_str(&std::fs::read_to_string(fixture("errors.json")).unwrap()).unwrap();
     doc["nodes"][1]["policies"] = serde_json::json!({"autoscaling":
         {"min_replicas": 1, "max_replicas": 4, "target_utilization": 0.6, "cold_start_s": 5.0}});
+    // Autoscaling runs, but not of a node found through service discovery.
+    doc["nodes"][1]["discovery"] = serde_json::to_value(engine::model::Discovery::default()).unwrap();
     let path = tmp("autoscaling.json");
     std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     let (code, _) = cli(&["emulate", path.to_str().unwrap(), "--quiet"]);
@@ -102,6 +104,8 @@ fn what_is_not_emulated_is_refused_with_its_place() {
     let design = engine::model::format::load(&path).unwrap();
     assert_eq!(
         emulator::not_emulated(&design),
-        vec!["nodes[backend].policies.autoscaling: autoscaling is not emulated yet"]
+        vec![
+            "nodes[backend].policies.autoscaling: autoscaling of a node found through service discovery or of a signal receiver is not emulated yet"
+        ]
     );
 }
