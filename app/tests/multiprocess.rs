@@ -15,8 +15,10 @@
 //! load generator announces; 4 modelled seconds at ×4, 16 s of wall time
 //! a run. And orphans across processes: a try given up on is wasted work
 //! at its callee (and at the callee's plain calls) as in one process,
-//! counted by each node's own process; 4 modelled seconds at ×2. The tests
-//! run one at a time.
+//! counted by each node's own process; 4 modelled seconds at ×2. And an
+//! autoscaled node served alone: its process runs the autoscaler from the
+//! announced start and keeps the spike's latency as one process does; 8
+//! modelled seconds at ×2. The tests run one at a time.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
@@ -439,4 +441,47 @@ fn orphans_waste_the_same_work_across_processes_as_in_one() {
         assert!(one > 100, "{id}: {one}");
         assert!(m.abs_diff(one) as f64 <= 0.1 * one as f64 + 5.0, "{id}: {m} (processes) vs {one} (one process)");
     }
+}
+
+#[test]
+fn an_autoscaled_node_scales_in_its_own_process_as_in_one() {
+    // The spike from 3 s to 7 s and the scale-up it needs; the scale-down after is left out.
+    const RUN: [&str; 6] = ["--time-scale", "2", "--duration", "8s", "--warmup", "0s"];
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/emulate/autoscaling.json");
+    let mut nodes = Nodes(Vec::new());
+    let api = serve(&mut nodes, &file, "api", &[], &[]);
+    let multi = tmp("autoscaling-multi.json");
+    let status = Command::new(BIN)
+        .arg("loadgen")
+        .arg(&file)
+        .args(RUN)
+        .args(["--target", &format!("api={api}"), "--quiet", "--json"])
+        .arg(&multi)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    drop(nodes);
+
+    let single = tmp("autoscaling-single.json");
+    let status = Command::new(BIN)
+        .arg("emulate")
+        .arg(&file)
+        .args(RUN)
+        .args(["--quiet", "--json"])
+        .arg(&single)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let (m, s) = (report(&multi), report(&single));
+    let (wm, ws) = (m.workload("requests").unwrap(), s.workload("requests").unwrap());
+    assert_eq!(wm.arrived, ws.arrived, "the same seed sends the same requests");
+    assert_eq!(wm.outcomes.failed(), 0, "{:?}", wm.outcomes);
+    // One replica alone would queue 80 requests a second during the spike
+    // (a mean far above 200 ms): the process scaled up on its own clock,
+    // from the start the load generator announced, as the single process did.
+    let (a, b) = (wm.latency_ms.mean.mean, ws.latency_ms.mean.mean);
+    eprintln!("mean latency {a:.1} ms across processes, {b:.1} ms in one");
+    assert!(b < 150.0, "the single process scaled up: {b:.1} ms");
+    assert!((a / b - 1.0).abs() <= 0.10, "mean latency {a:.1} ms (processes) vs {b:.1} ms (one process)");
 }

@@ -314,6 +314,7 @@ pub async fn drive(
         edges,
         brokers,
         discovery,
+        node_work: crate::parts::node_work(&shared, design),
         ran_s,
         warmup_s: settings.warmup_s,
         interrupted,

@@ -131,6 +131,9 @@ pub struct Measured {
     pub brokers: Vec<engine::sim::report::BrokerReport>,
     /// Per discovered node, in design order (the report's discovery section).
     pub discovery: Vec<engine::sim::DiscoveryReport>,
+    /// Work done at all nodes, for the report's load section (`None` without
+    /// resilience features, or when the nodes run elsewhere).
+    pub node_work: Option<crate::parts::NodeWork>,
     /// Modelled seconds the load ran, warm-up included (shorter than asked when interrupted).
     pub ran_s: f64,
     /// Modelled seconds of warm-up excluded from the figures.
@@ -166,6 +169,19 @@ impl Measured {
             max_in_flight: s.max_in_flight,
             ci_method: "emulation".to_owned(),
         }
+    }
+
+    /// The load section: the workloads' requests against the work done at
+    /// all nodes, through the simulator's arithmetic.
+    fn load(&self, window_s: f64) -> Option<engine::sim::report::LoadReport> {
+        let nodes = self.node_work?;
+        let mut work = engine::sim::Work { visits: nodes.visits, ..engine::sim::Work::default() };
+        for w in &self.workloads {
+            work.arrived += w.arrived;
+            work.ok += w.outcomes.ok;
+            work.good += w.outcomes.ok + w.outcomes.degraded;
+        }
+        Some(engine::sim::load_figures(&work, nodes.wasted_ns, nodes.busy_ns, window_s))
     }
 
     /// The measured figures in the simulator's report format: its workload,
@@ -206,7 +222,7 @@ impl Measured {
             slos: Vec::new(),
             series: engine::sim::TimeSeries::default(),
             traces: Vec::new(),
-            load: None,
+            load: self.load(window_s),
             faults: Vec::new(),
             discovery: self.discovery.clone(),
         }

@@ -223,11 +223,7 @@ pub fn percentiles(l: &Latency) -> Percentiles {
 /// edge the emulator ran.
 #[must_use]
 pub fn sections(shared: &Shared, design: &Design, window_s: f64) -> (Vec<NodeReport>, Vec<EdgeReport>) {
-    // The simulator's node sections carry resilience figures when the
-    // design has a call policy, a node policy or a fault.
-    let resilient = design.edges.iter().any(|e| e.policy.as_ref().is_some_and(|p| !p.is_empty()))
-        || design.nodes.iter().any(|n| !n.policies.is_empty() && n.kind != NodeKind::Receiver)
-        || design.faults.iter().any(|f| crate::faults::emulated(design, f));
+    let resilient = resilient(design);
     let nodes = design
         .nodes
         .iter()
@@ -265,6 +261,46 @@ pub fn sections(shared: &Shared, design: &Design, window_s: f64) -> (Vec<NodeRep
         })
         .collect();
     (nodes, edges)
+}
+
+/// Whether the report carries resilience figures (node sections, the load
+/// section): as in the simulator, when the design has a call policy, a
+/// node policy or a fault.
+fn resilient(design: &Design) -> bool {
+    design.edges.iter().any(|e| e.policy.as_ref().is_some_and(|p| !p.is_empty()))
+        || design.nodes.iter().any(|n| !n.policies.is_empty() && n.kind != NodeKind::Receiver)
+        || design.faults.iter().any(|f| crate::faults::emulated(design, f))
+}
+
+/// The work done at all nodes `shared` measured, for the report's load
+/// section (`None` when the design has no resilience feature, as in the
+/// simulator): visits finished, worker time held for nobody and busy
+/// worker time, modelled ns.
+#[must_use]
+pub fn node_work(shared: &Shared, design: &Design) -> Option<NodeWork> {
+    if !resilient(design) {
+        return None;
+    }
+    let mut work = NodeWork::default();
+    for state in &shared.nodes {
+        let (wasted_ns, _, busy_ns) = state.measure.wasted();
+        let s = state.measure.lock();
+        work.visits += s.outcomes.total() - s.outcomes.in_flight;
+        work.wasted_ns += wasted_ns;
+        work.busy_ns += busy_ns;
+    }
+    Some(work)
+}
+
+/// Work done at all nodes over the measured window.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct NodeWork {
+    /// Visits finished, tries and wasted work included.
+    pub visits: u64,
+    /// Worker time held for nobody, modelled ns.
+    pub wasted_ns: f64,
+    /// Busy worker time, modelled ns.
+    pub busy_ns: f64,
 }
 
 /// A node's replicas and ejections over the measured window: replicas as

@@ -387,6 +387,7 @@ impl LoadGenerator {
         )?;
         measured.nodes.clear();
         measured.edges.clear();
+        measured.node_work = None;
         Ok(measured)
     }
 }

@@ -88,6 +88,14 @@ fn orphans_and_their_callees_count_their_work_as_wasted() {
     wasted_agrees("back", &m, &s);
     wasted_agrees("deep", &m, &s);
     assert_eq!(resilience(&m, "front").wasted_visits, 0);
+    // The load section: the same arithmetic over what was measured at all nodes.
+    let (lm, ls) = (m.load.clone().unwrap(), s.load.clone().unwrap());
+    eprintln!("load: measured {lm:?}\nload: simulated {ls:?}");
+    assert!((lm.offered_per_s - ls.offered_per_s).abs() < 1e-9, "the same requests");
+    // front, back and deep visited per request, and the tries' visits deeper.
+    assert!(lm.amplification > 2.5 && (lm.amplification / ls.amplification - 1.0).abs() < 0.05);
+    assert!((lm.goodput_per_s / ls.goodput_per_s - 1.0).abs() < 0.1);
+    assert!((lm.wasted_share / ls.wasted_share - 1.0).abs() < 0.1);
 }
 
 #[test]

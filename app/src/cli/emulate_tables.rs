@@ -176,7 +176,9 @@ pub(super) fn write_comparison(rows: &[Row], out: &mut dyn Write) -> std::io::Re
 /// by the breaker or refused by the bulkhead, timeouts and the breaker's
 /// openings and time open; per node with outlier ejection its ejections and
 /// replicas ejected on average, per autoscaled node its replicas serving on
-/// average and at most. Nothing when neither report has any.
+/// average and at most, per node that wasted work its wasted visits and
+/// share of busy time; then the load: goodput, node visits per request and
+/// the wasted share over all nodes. Nothing when neither report has any.
 pub(super) fn write_resilience(measured: &Report, simulated: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut lines = Vec::new();
     for s in &simulated.edges {
@@ -210,9 +212,24 @@ pub(super) fn write_resilience(measured: &Report, simulated: &Report, out: &mut 
             parts.push(format!("replicas serving on average {:.2} vs {:.2}", rm.replicas_mean, rs.replicas_mean));
             parts.push(format!("most {} vs {}", rm.replicas_max, rs.replicas_max));
         }
+        if rs.wasted_visits > 0 || rm.wasted_visits > 0 {
+            parts.push(format!("wasted visits {} vs {}", rm.wasted_visits, rs.wasted_visits));
+            parts.push(format!("{:.1}% vs {:.1}% of busy time", rm.wasted_share * 100.0, rs.wasted_share * 100.0));
+        }
         if !parts.is_empty() {
             lines.push(format!("node  {}: {}", engine::text::printable(&s.id), parts.join(", ")));
         }
+    }
+    if let (Some(lm), Some(ls)) = (&measured.load, &simulated.load) {
+        lines.push(format!(
+            "load: goodput {:.1} vs {:.1} req/s, node visits per request {:.2} vs {:.2}, wasted {:.1}% vs {:.1}% of busy time",
+            lm.goodput_per_s,
+            ls.goodput_per_s,
+            lm.amplification,
+            ls.amplification,
+            lm.wasted_share * 100.0,
+            ls.wasted_share * 100.0
+        ));
     }
     if !lines.is_empty() {
         writeln!(out)?;

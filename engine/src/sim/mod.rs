@@ -74,7 +74,7 @@ pub use self::core::simulation::Simulation;
 pub use self::discovery::report::DiscoveryReport;
 pub use self::report::cdf::CdfPoint;
 pub use self::report::confidence::{Estimate, WIDE_CI, t975};
-pub use self::report::resilience_sections::wasted_work;
+pub use self::report::resilience_sections::{Work, load_figures, wasted_work};
 pub use self::report::trace::{SpanKind, Trace, TraceSpan};
 pub use self::report::{
     BreakerChange, BreakerReport, BrokerReport, EdgePolicyReport, EdgeReport, EdgeSeries, FaultImpact, FaultReach,

@@ -259,16 +259,8 @@ impl ResFold {
             return None;
         }
         let len_s = measured_s(plan) * reps.max(1) as f64;
-        let offered = ratio(self.arrived as f64, len_s);
-        let throughput = ratio(self.visits as f64, len_s);
-        Some(LoadReport {
-            offered_per_s: finite(offered),
-            goodput_per_s: finite(ratio(self.good as f64, len_s)),
-            ok_per_s: finite(ratio(self.ok as f64, len_s)),
-            throughput_per_s: finite(throughput),
-            amplification: finite(ratio(throughput, offered)),
-            wasted_share: finite(ratio(self.wasted_ns.0, busy_ns)),
-        })
+        let work = Work { arrived: self.arrived, ok: self.ok, good: self.good, visits: self.visits };
+        Some(load_figures(&work, self.wasted_ns.0, busy_ns, len_s))
     }
 
     /// Series of the policy edges.
@@ -306,6 +298,37 @@ impl ResFold {
     /// Consumer lag per window at broker `bi`.
     pub fn lag_series(&mut self, bi: usize, reps: usize) -> Vec<f64> {
         self.lag.get_mut(bi).map(|l| std::mem::take(l).finish(reps)).unwrap_or_default()
+    }
+}
+
+/// Counts behind a report's load section, over the measured period.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Requests that arrived at the workloads' entries.
+    pub arrived: u64,
+    /// Of those, answered in full (ok).
+    pub ok: u64,
+    /// Answered successfully (ok or degraded).
+    pub good: u64,
+    /// Visits finished at all nodes, tries and wasted work included.
+    pub visits: u64,
+}
+
+/// The load section (goodput against throughput) of `work` counted over
+/// `len_s` seconds (summed over replications), with `wasted_ns` of worker
+/// time spent for nobody against `busy_ns` of busy worker time at all
+/// nodes. The emulator reports what it measured through the same arithmetic.
+#[must_use]
+pub fn load_figures(work: &Work, wasted_ns: f64, busy_ns: f64, len_s: f64) -> LoadReport {
+    let offered = ratio(work.arrived as f64, len_s);
+    let throughput = ratio(work.visits as f64, len_s);
+    LoadReport {
+        offered_per_s: finite(offered),
+        goodput_per_s: finite(ratio(work.good as f64, len_s)),
+        ok_per_s: finite(ratio(work.ok as f64, len_s)),
+        throughput_per_s: finite(throughput),
+        amplification: finite(ratio(throughput, offered)),
+        wasted_share: finite(ratio(wasted_ns, busy_ns)),
     }
 }
 
