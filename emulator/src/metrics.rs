@@ -1,7 +1,8 @@
 //! A node's metrics in the Prometheus text format (OpenMetrics flavour, which
 //! Prometheus scrapes): requests by outcome, a latency histogram, requests in
-//! flight, queue length, busy workers and replicas, and wasted work (visits
-//! whose worker time was for nobody, see [`crate::waste`]). Durations are in modelled
+//! flight, queue length, busy workers and replicas, wasted work (visits
+//! whose worker time was for nobody, see [`crate::waste`]), and the state of
+//! each circuit breaker on the node's calls. Durations are in modelled
 //! seconds (wall-clock time divided by the time scale), so the figures read as
 //! the design's and as the report's.
 
@@ -118,5 +119,49 @@ impl NodeMetrics {
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
         text
+    }
+}
+
+/// The state of the circuit breakers on node `id`'s calls, one gauge per
+/// (edge, state) that is 1 for the breaker's current state and 0 for the
+/// others (the shape Resilience4j's `circuitbreaker_state` has, so a
+/// dashboard can sum or plot it). Empty without breakers.
+#[must_use]
+pub fn breaker_text(id: &str, breakers: &[(String, engine::policy::BreakerState)]) -> String {
+    use engine::policy::BreakerState;
+    if breakers.is_empty() {
+        return String::new();
+    }
+    let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    let id = quote(id);
+    let mut out = String::from(
+        "# HELP switchboard_breaker_state Circuit breaker of a call from this node: 1 for its current state.\n\
+         # TYPE switchboard_breaker_state gauge\n",
+    );
+    for (edge, state) in breakers {
+        let edge = quote(edge);
+        for (name, s) in
+            [("closed", BreakerState::Closed), ("open", BreakerState::Open), ("half_open", BreakerState::HalfOpen)]
+        {
+            let v = u8::from(*state == s);
+            out.push_str(&format!("switchboard_breaker_state{{node=\"{id}\",edge=\"{edge}\",state=\"{name}\"}} {v}\n"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::policy::BreakerState;
+
+    #[test]
+    fn a_breaker_reads_one_for_its_state_and_labels_are_escaped() {
+        assert!(breaker_text("api", &[]).is_empty());
+        let text = breaker_text("a\"pi", &[("api-db".to_owned(), BreakerState::HalfOpen)]);
+        assert!(text.contains("# TYPE switchboard_breaker_state gauge\n"), "{text}");
+        assert!(text.contains("{node=\"a\\\"pi\",edge=\"api-db\",state=\"half_open\"} 1\n"), "{text}");
+        assert!(text.contains("state=\"open\"} 0\n") && text.contains("state=\"closed\"} 0\n"), "{text}");
+        assert_eq!(text.lines().count(), 5);
     }
 }

@@ -75,6 +75,19 @@ impl EdgePolicy {
     fn lock(&self) -> std::sync::MutexGuard<'_, PolicyState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// The breaker's state at modelled time `now_ns` (`None` without a
+    /// breaker): an open breaker whose open period is over reads half-open,
+    /// as the next try will find it (read only; the try moves it).
+    #[must_use]
+    pub fn breaker_state(&self, now_ns: u64) -> Option<engine::policy::BreakerState> {
+        let st = self.lock();
+        let b = st.breaker.as_ref()?;
+        Some(match b.next_deadline_ns() {
+            Some(until) if now_ns >= until => engine::policy::BreakerState::HalfOpen,
+            _ => b.state(),
+        })
+    }
 }
 
 /// A try in flight: its bulkhead permit and breaker probe are given back
@@ -148,6 +161,15 @@ impl Drop for Try<'_> {
 }
 
 impl Shared {
+    /// The circuit breakers on node `node`'s calls, by edge id, in their
+    /// state now (for its metrics).
+    pub(crate) fn breakers_of(&self, node: usize) -> Vec<(String, engine::policy::BreakerState)> {
+        let Some(n) = self.topology.nodes.get(node) else { return Vec::new() };
+        let now_ns = self.now_ns();
+        let edges: std::collections::BTreeSet<&str> =
+            n.handlers.iter().flat_map(|h| h.stages.iter().flatten()).map(|step| step.edge.as_str()).collect();
+        edges.into_iter().filter_map(|e| Some((e.to_owned(), self.policies.get(e)?.breaker_state(now_ns)?))).collect()
+    }
     /// One logical call over `step` through `policy`.
     pub(crate) async fn policy_call(self: &Arc<Self>, step: &Step, policy: &EdgePolicy, hop: Hop) -> Outcome {
         let (start_ns, began) = (self.now_ns(), std::time::Instant::now());

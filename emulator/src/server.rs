@@ -105,6 +105,10 @@ async fn answer(shared: Arc<Shared>, node: usize, request: &Request<Incoming>) -
                 let end = text.rfind("# EOF").unwrap_or(text.len());
                 text.insert_str(end, &d.metrics_text(&n.id));
             }
+            if let Some(n) = shared.topology.nodes.get(node) {
+                let end = text.rfind("# EOF").unwrap_or(text.len());
+                text.insert_str(end, &crate::metrics::breaker_text(&n.id, &shared.breakers_of(node)));
+            }
             Response::builder()
                 .header("content-type", "application/openmetrics-text; version=1.0.0; charset=utf-8")
                 .body(Full::new(Bytes::from(text)))

@@ -321,6 +321,18 @@ fn a_breaker_opens_under_failure() {
     let tries = backend_tries(&emulation);
     assert!((5.0..=7.0).contains(&tries), "{tries} tries reached the backend");
     assert!(w.outcomes.rejected.breaker_open + 3 >= w.arrived, "{w:?}");
+    // The caller's metrics show the breaker open (for 60 s), and nothing else.
+    let front = emulation.endpoints()[0].addr;
+    let (_, text) = emulation.handle().block_on(Client::new().get(front, "/metrics")).unwrap();
+    assert_prometheus_text(&text);
+    let state = |s: &str| format!("switchboard_breaker_state{{node=\"front\",edge=\"front-backend\",state=\"{s}\"}}");
+    for (s, v) in [("open", 1), ("closed", 0), ("half_open", 0)] {
+        assert!(text.contains(&format!("{} {v}\n", state(s))), "{s} {v}: {text}");
+    }
+    // The callee has no breaker of its own.
+    let backend = emulation.endpoints()[1].addr;
+    let (_, text) = emulation.handle().block_on(Client::new().get(backend, "/metrics")).unwrap();
+    assert!(!text.contains("switchboard_breaker_state"), "{text}");
 }
 
 /// A per-try timeout gives up on a slow callee: two tries of 50 ms each,
