@@ -161,16 +161,27 @@ impl Shared {
             return;
         }
         let mut tasks = self.outage_tasks.lock().unwrap_or_else(PoisonError::into_inner);
-        for state in &self.nodes {
+        for (state, node) in self.nodes.iter().zip(&self.topology.nodes) {
             let Some(station) = state.station.clone() else { continue };
             let Some(rule) = station.autoscaler() else { continue };
             station.reset_scaling();
             let shared = Arc::clone(self);
+            let node_id = node.id.clone();
             let task = tokio::spawn(async move {
                 for k in 1_u64.. {
                     let run_ns = k.saturating_mul(rule.eval_ns);
                     shared.pause_until(load_from_ns.saturating_add(run_ns)).await;
-                    for (r, start) in station.autoscale(run_ns) {
+                    let before = station.serving();
+                    let started = station.autoscale(run_ns);
+                    if !started.is_empty() || station.serving() != before {
+                        tracing::info!(
+                            node = %node_id,
+                            serving = station.serving(),
+                            starting = started.len(),
+                            "autoscaled"
+                        );
+                    }
+                    for (r, start) in started {
                         // Serving after the cold start, counted from the evaluation.
                         let ready_at_ns = load_from_ns.saturating_add(run_ns).saturating_add(rule.cold_ns);
                         let (shared, station) = (Arc::clone(&shared), Arc::clone(&station));

@@ -145,15 +145,19 @@ impl DiscState {
 
     /// The health check at `now_ns` (since the load's start) over replicas
     /// found `down` or not.
-    pub fn check(&self, down: impl Fn(usize) -> bool, now_ns: u64) {
+    /// Returns the replicas it removed.
+    pub fn check(&self, down: impl Fn(usize) -> bool, now_ns: u64) -> Vec<usize> {
         let mut listing = lock(&self.listing);
+        let mut evicted = Vec::new();
         for o in 0..listing.listed().len() {
             if let Some(t) = listing.check(o, down(o), now_ns, &self.rule) {
                 self.counts.evictions.fetch_add(1, Ordering::Relaxed);
                 self.counts.eviction_sum_ns.fetch_add(t, Ordering::Relaxed);
                 self.counts.eviction_max_ns.fetch_max(t, Ordering::Relaxed);
+                evicted.push(o);
             }
         }
+        evicted
     }
 
     /// Its lines in the node's metrics: lookups, cache hits, listed instances.
@@ -359,7 +363,10 @@ impl Shared {
                     if at_ns > now_ns {
                         shared.pause(at_ns - now_ns).await;
                     }
-                    disc.check(|o| station.is_down(o), t_ns);
+                    for replica in disc.check(|o| station.is_down(o), t_ns) {
+                        let node = shared.topology.nodes.get(i).map_or("", |n| n.id.as_str());
+                        tracing::info!(node, replica, "health check removed a replica from the registry");
+                    }
                     t_ns = rule.next_check_ns(t_ns);
                 }
             });

@@ -97,6 +97,7 @@ impl Shared {
         if self.load_origin_unix_ns.swap(origin_unix_ns, Ordering::Relaxed) == origin_unix_ns {
             return false;
         }
+        tracing::info!(origin_unix_ns, "the load began: the fault schedule and autoscaling count from here");
         self.begin_load(self.modelled_at_unix(origin_unix_ns));
         let peers: Vec<SocketAddr> = crate::standalone::callees(&self.topology, node)
             .into_iter()

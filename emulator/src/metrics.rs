@@ -27,6 +27,8 @@ struct OutcomeLabel {
 /// One node's metrics.
 #[derive(Debug)]
 pub struct NodeMetrics {
+    /// The node's id, for the logs.
+    id: String,
     registry: Registry,
     requests: Family<OutcomeLabel, Counter>,
     latency: Histogram,
@@ -80,6 +82,7 @@ impl NodeMetrics {
         let wasted_seconds = Counter::<f64, std::sync::atomic::AtomicU64>::default();
         registry.register("wasted_seconds", "Worker time held for nobody, modelled seconds", wasted_seconds.clone());
         Self {
+            id: id.to_owned(),
             registry,
             requests,
             latency,
@@ -92,11 +95,14 @@ impl NodeMetrics {
         }
     }
 
-    /// A request ended with `outcome` after `latency_s` modelled seconds.
+    /// A request ended with `outcome` after `latency_s` modelled seconds
+    /// (logged at debug level when it failed).
     pub fn record(&self, outcome: Outcome, latency_s: f64) {
         self.requests.get_or_create(&OutcomeLabel { outcome: outcome_name(outcome).to_owned() }).inc();
         if matches!(outcome, Outcome::Ok | Outcome::Degraded) {
             self.latency.observe(latency_s);
+        } else {
+            tracing::debug!(node = %self.id, outcome = outcome_name(outcome), latency_ms = latency_s * 1e3, "visit failed");
         }
     }
 

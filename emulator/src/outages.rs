@@ -46,10 +46,16 @@ impl Shared {
                     let replicas = u32::try_from(station.replicas()).unwrap_or(u32::MAX);
                     for o in 0..replicas {
                         let down = fx.replica_down(o, replicas);
+                        if !station.set_down(o as usize, down) {
+                            continue;
+                        }
+                        if down {
+                            tracing::info!(node = %node.id, replica = o, "replica down (fault schedule)");
+                        } else {
+                            tracing::info!(node = %node.id, replica = o, "replica back up");
+                        }
                         // A discovered node's registry hears of it (a crash stays listed).
-                        if station.set_down(o as usize, down)
-                            && let Some(Some(d)) = shared.discovery.get(i)
-                        {
+                        if let Some(Some(d)) = shared.discovery.get(i) {
                             d.down_changed(o as usize, down, t_ns);
                         }
                     }

@@ -129,7 +129,17 @@ impl Try<'_> {
             && let Some(state) = b.on_result(now_ns, retry_class(outcome) != 0, self.probe)
         {
             self.policy.measure.breaker(state, now_ns, self.shared.since_load_ns());
+            log_breaker(self.edge, state);
         }
+    }
+}
+
+/// A breaker's change, in the logs.
+fn log_breaker(edge: &str, state: engine::policy::BreakerState) {
+    match state {
+        engine::policy::BreakerState::Open => tracing::info!(edge, "circuit breaker opened"),
+        engine::policy::BreakerState::HalfOpen => tracing::info!(edge, "circuit breaker half-open: probing"),
+        engine::policy::BreakerState::Closed => tracing::info!(edge, "circuit breaker closed"),
     }
 }
 
@@ -269,6 +279,7 @@ impl Shared {
                 // The open period may have ended since the last try.
                 if let Some(state) = b.poll(now_ns) {
                     policy.measure.breaker(state, now_ns, self.since_load_ns());
+                    log_breaker(&step.edge, state);
                 }
                 match b.admit() {
                     BreakerDecision::Pass => {}

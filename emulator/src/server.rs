@@ -43,6 +43,9 @@ pub async fn bind(ids: &[String], ip: IpAddr, base_port: Option<u16>) -> Result<
         let addr = SocketAddr::new(ip, port);
         let listener =
             TcpListener::bind(addr).await.map_err(|source| EmulateError::Bind { node: id.clone(), addr, source })?;
+        if let Ok(at) = listener.local_addr() {
+            tracing::info!(node = %id, addr = %at, "listening");
+        }
         listeners.push(listener);
     }
     Ok(listeners)

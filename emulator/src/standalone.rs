@@ -91,7 +91,7 @@ async fn resolve(node: &str, address: &str, wait: Duration) -> Result<SocketAddr
             Err(e) if tokio::time::Instant::now() >= until => {
                 return Err(EmulateError::Settings(format!("node {node}: cannot resolve {host_port}: {e}")));
             }
-            Err(_) => {}
+            Err(e) => tracing::warn!(node, peer = %host_port, error = %e, "peer not resolved yet; trying again"),
         }
         if tokio::time::Instant::now() >= until {
             return Err(EmulateError::Settings(format!("node {node}: {host_port} resolves to nothing")));

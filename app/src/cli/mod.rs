@@ -20,6 +20,7 @@ mod fmt;
 mod headroom;
 pub(crate) mod import;
 mod loadgen;
+pub mod logs;
 mod render;
 mod search_args;
 mod serve_node;
