@@ -64,6 +64,8 @@ fn emulate_compares_with_the_simulation_and_gates_on_the_difference() {
         }
     }
     assert!(out.contains("edge      front-backend"), "{out}");
+    // The load generator's HDR-style ladder, as `loadgen` prints it.
+    assert!(out.contains("latency ms") && out.contains("p99.99") && out.contains("max"), "{out}");
     assert!(doc["emulation"]["time_scale"].as_f64() == Some(1.0));
     let sim = tmp("sim.json");
     std::fs::write(&sim, serde_json::to_string(&doc["simulated"]).unwrap()).unwrap();

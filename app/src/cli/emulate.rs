@@ -14,7 +14,7 @@ use engine::sim::Report;
 use engine::sim::compare::{Delta, Gate, Limit, check, compare, parse_gates};
 use serde::Serialize;
 
-use super::emulate_tables::{write_comparison, write_measured, write_resilience};
+use super::emulate_tables::{progress_bar, write_comparison, write_ladder, write_measured, write_resilience};
 use super::sim_run::parse_rate_scale;
 use super::simulate::RunArgs;
 use super::{Output, exit};
@@ -133,17 +133,15 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         let sink: &mut dyn Write = if to_stdout { &mut err } else { &mut *out };
         write_start(&emulation, &applied, &options, &mut super::Printable(sink))?;
     }
-    let show = !quiet && std::io::stderr().is_terminal();
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| progress_bar(options.duration_s));
     let measured = emulation.run(&mut |p| {
-        if show {
-            eprint!(
-                "\r{:.1}/{:.1} s modelled  {} sent  {} answered  {} in flight ",
-                p.elapsed_s, p.duration_s, p.sent, p.answered, p.in_flight
-            );
+        if let Some(bar) = &bar {
+            bar.set_position((p.elapsed_s * 1e3) as u64);
+            bar.set_message(format!("{} sent, {} answered, {} in flight", p.sent, p.answered, p.in_flight));
         }
     })?;
-    if show {
-        eprint!("\r{}\r", " ".repeat(80));
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
     let time_scale = emulation.time_scale();
     let overshoot = emulation.overshoot();
@@ -173,6 +171,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
     if !quiet && !to_stdout {
         let out = &mut super::Printable(&mut *out);
         write_measured(&measured, &measured_report, out)?;
+        write_ladder(&measured, out)?;
         if let Some(rows) = &rows {
             write_comparison(rows, out)?;
         }

@@ -1,6 +1,7 @@
-//! The tables `switchboard emulate` prints: what was measured per workload,
-//! node, edge and broker, and with `--compare` every figure measured beside
-//! simulated, with the difference and the simulation's interval.
+//! The tables `switchboard emulate` and `loadgen` print: what was measured
+//! per workload, node, edge and broker, each workload's latency ladder (HDR
+//! style), and with `--compare` every figure measured beside simulated, with
+//! the difference and the simulation's interval; and the load's progress bar.
 
 use std::io::Write;
 
@@ -237,6 +238,49 @@ pub(super) fn write_resilience(measured: &Report, simulated: &Report, out: &mut 
         for l in lines {
             writeln!(out, "{l}")?;
         }
+    }
+    Ok(())
+}
+
+/// Percentiles of the HDR-style summary.
+const LADDER: [(f64, &str); 8] = [
+    (0.5, "p50"),
+    (0.75, "p75"),
+    (0.9, "p90"),
+    (0.95, "p95"),
+    (0.99, "p99"),
+    (0.999, "p99.9"),
+    (0.9999, "p99.99"),
+    (1.0, "max"),
+];
+
+/// The load's progress bar on stderr, in modelled milliseconds.
+pub(super) fn progress_bar(duration_s: f64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new((duration_s * 1e3) as u64);
+    let style = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} ms modelled  {msg}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar
+}
+
+/// Each workload's latency distribution, HDR style: the value at each
+/// percentile of the ladder (modelled milliseconds, successful requests).
+pub(super) fn write_ladder(m: &Measured, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out)?;
+    let idn = m.workloads.iter().map(|w| super::display_width(&w.name)).max().unwrap_or(8).clamp(8, 30);
+    write!(out, "{}  {:>10}", super::pad("latency ms", idn), "count")?;
+    for (_, name) in LADDER {
+        write!(out, "  {name:>9}")?;
+    }
+    writeln!(out)?;
+    for w in &m.workloads {
+        let l = &w.latency;
+        write!(out, "{}  {:>10}", super::pad(&w.name, idn), w.outcomes.ok + w.outcomes.degraded)?;
+        for (q, _) in LADDER {
+            write!(out, "  {:>9.2}", l.quantile_ms(q))?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }

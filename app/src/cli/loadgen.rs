@@ -7,10 +7,10 @@
 use std::io::{IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 
-use emulator::{LoadGenerator, Measured, Options};
+use emulator::{LoadGenerator, Options};
 
 use super::emulate::check_emulated;
-use super::emulate_tables::write_measured;
+use super::emulate_tables::{progress_bar, write_ladder, write_measured};
 use super::serve_node::{addresses, parse_pair};
 use super::sim_run::{parse_duration_s, parse_rate_scale};
 use super::{Output, exit};
@@ -45,18 +45,6 @@ pub struct Args {
     #[command(flatten)]
     pub output: Output,
 }
-
-/// Percentiles of the HDR-style summary.
-const LADDER: [(f64, &str); 8] = [
-    (0.5, "p50"),
-    (0.75, "p75"),
-    (0.9, "p90"),
-    (0.95, "p95"),
-    (0.99, "p99"),
-    (0.999, "p99.9"),
-    (0.9999, "p99.99"),
-    (1.0, "max"),
-];
 
 /// Run `loadgen`.
 ///
@@ -131,34 +119,4 @@ pub fn run(args: &Args, out: &mut dyn Write) -> anyhow::Result<u8> {
         super::write_json(path, &json, out)?;
     }
     Ok(exit::OK)
-}
-
-fn progress_bar(duration_s: f64) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new((duration_s * 1e3) as u64);
-    let style = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} ms modelled  {msg}")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    bar
-}
-
-/// Each workload's latency distribution, HDR style: the value at each
-/// percentile of the ladder (modelled milliseconds, successful requests).
-fn write_ladder(m: &Measured, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out)?;
-    let idn = m.workloads.iter().map(|w| super::display_width(&w.name)).max().unwrap_or(8).clamp(8, 30);
-    write!(out, "{}  {:>10}", super::pad("latency ms", idn), "count")?;
-    for (_, name) in LADDER {
-        write!(out, "  {name:>9}")?;
-    }
-    writeln!(out)?;
-    for w in &m.workloads {
-        let l = &w.latency;
-        write!(out, "{}  {:>10}", super::pad(&w.name, idn), w.outcomes.ok + w.outcomes.degraded)?;
-        for (q, _) in LADDER {
-            write!(out, "  {:>9.2}", l.quantile_ms(q))?;
-        }
-        writeln!(out)?;
-    }
-    Ok(())
 }
