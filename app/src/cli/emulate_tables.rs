@@ -150,9 +150,9 @@ pub(super) fn write_comparison(rows: &[Row], out: &mut dyn Write) -> std::io::Re
             if r.scope == Scope::Replicas { format!("{v:.2}") } else { engine::units::metric(r.metric, v) }
         };
         let simulated = match r.simulated_ci95 {
-            Some(ci) => {
-                format!("{} ± {}", figure(r.simulated), figure(ci))
-            }
+            // Below a millionth of the unit the interval is rounding in
+            // the percentiles (constant service times), not spread.
+            Some(ci) => format!("{} ± {}", figure(r.simulated), figure(if ci.abs() < 1e-6 { 0.0 } else { ci })),
             None => figure(r.simulated),
         };
         let diff = r.diff_pct.map_or_else(|| "–".to_owned(), |p| format!("{p:+.1}%"));
@@ -268,7 +268,7 @@ pub(super) fn progress_bar(duration_s: f64) -> indicatif::ProgressBar {
 /// percentile of the ladder (modelled milliseconds, successful requests).
 pub(super) fn write_ladder(m: &Measured, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out)?;
-    let idn = m.workloads.iter().map(|w| super::display_width(&w.name)).max().unwrap_or(8).clamp(8, 30);
+    let idn = m.workloads.iter().map(|w| super::display_width(&w.name)).max().unwrap_or(10).clamp(10, 30);
     write!(out, "{}  {:>10}", super::pad("latency ms", idn), "count")?;
     for (_, name) in LADDER {
         write!(out, "  {name:>9}")?;
