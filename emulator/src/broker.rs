@@ -27,16 +27,17 @@
 //! when its service ends (its replica crashed), deliveries pause, and an
 //! outage that loses messages empties every backlog as it begins.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use engine::model::{BrokerMode, Design, EdgeKind, FaultKind, Outcome, RejectCause, WhenFull};
+use engine::model::{BrokerMode, Outcome, RejectCause, WhenFull};
 use engine::policy::{DeliveryFate, Gate, backlog_layout, delivery_fate, has_room, next_subscription};
-use engine::sampling::{Sampler, Stream, ms_to_ns, s_to_ns};
+use engine::sampling::Stream;
 use tokio::sync::{Notify, oneshot};
 
 use crate::broker_measure::BrokerCounts;
+pub use crate::broker_spec::{BrokerSpec, Outage, SubSpec};
 use crate::error::EmulateError;
 use crate::node::Shared;
 use crate::parts::Visit;
@@ -74,115 +75,6 @@ pub fn when_full_name(w: WhenFull) -> &'static str {
         WhenFull::Drop => "drop",
         WhenFull::Error => "error",
         WhenFull::Block => "block",
-    }
-}
-
-/// One subscription of a broker.
-#[derive(Clone, Debug)]
-pub struct SubSpec {
-    /// The subscription edge's id.
-    pub edge: String,
-    /// Index of the consumer node.
-    pub consumer: usize,
-    /// The consumer's operation (`None`: its default handling).
-    pub operation: Option<String>,
-    /// Deliveries in flight at most.
-    pub concurrency: u32,
-    /// Tries before a message is dead-lettered.
-    pub max_deliveries: u32,
-    /// Delay before a failed message is back in its backlog, modelled ns.
-    pub redelivery_ns: u64,
-    /// The edge's network latency, once per delivery.
-    pub latency: Option<Sampler>,
-}
-
-/// One broker outage of the fault schedule, from the start of the load.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Outage {
-    /// Start, modelled ns after the load began.
-    pub start_ns: u64,
-    /// End (exclusive).
-    pub end_ns: u64,
-    /// The backlogs are lost as it begins.
-    pub lose: bool,
-}
-
-/// A broker node's settings as the emulator runs them.
-#[derive(Clone, Debug)]
-pub struct BrokerSpec {
-    /// Queue or topic.
-    pub mode: BrokerMode,
-    /// Messages per backlog (`u64::MAX`: unbounded).
-    pub capacity: u64,
-    /// Its subscriptions, in design order.
-    pub subs: Vec<SubSpec>,
-    /// Its outages.
-    pub outages: Vec<Outage>,
-}
-
-impl BrokerSpec {
-    /// The broker settings of `node` (`None` unless it is a broker), its
-    /// subscriptions compiled as the simulator's plan does.
-    ///
-    /// # Errors
-    /// [`EmulateError::Undrawable`] for a latency the sampler refuses.
-    pub fn of(
-        design: &Design,
-        node: &engine::model::Node,
-        by_id: &BTreeMap<&str, usize>,
-    ) -> Result<Option<Self>, EmulateError> {
-        if node.kind != engine::model::NodeKind::Broker {
-            return Ok(None);
-        }
-        let settings = node.broker.clone().unwrap_or_default();
-        let mut subs = Vec::new();
-        for e in design.edges.iter().filter(|e| e.kind == EdgeKind::Subscription && e.from == node.id) {
-            let Some(&consumer) = by_id.get(e.to.as_str()) else { continue };
-            let s = e.subscription.clone().unwrap_or_default();
-            let latency = match &e.network_latency {
-                Some(d) => Sampler::new(d)
-                    .map_err(|x| EmulateError::Undrawable(format!("edges[{}].network_latency", e.id), x.to_string()))?,
-                None => Sampler::constant_ns(0),
-            };
-            subs.push(SubSpec {
-                edge: e.id.clone(),
-                consumer,
-                operation: e.target_operation.clone(),
-                concurrency: s.concurrency.max(1),
-                max_deliveries: s.max_deliveries.max(1),
-                redelivery_ns: ms_to_ns(s.redelivery_delay_ms),
-                latency: Some(latency).filter(|l| !l.is_zero()),
-            });
-        }
-        let outages = design
-            .faults
-            .iter()
-            .filter(|f| f.target == node.id)
-            .filter_map(|f| match f.fault {
-                FaultKind::BrokerOutage { lose_messages } => {
-                    Some(Outage { start_ns: s_to_ns(f.start_s), end_ns: s_to_ns(f.end_s), lose: lose_messages })
-                }
-                _ => None,
-            })
-            .collect();
-        Ok(Some(Self { mode: settings.mode, capacity: settings.capacity_messages.unwrap_or(u64::MAX), subs, outages }))
-    }
-
-    /// Whether an outage is on at `t_ns` after the load began (`None`: before it).
-    #[must_use]
-    pub fn down_at(&self, t_ns: Option<u64>) -> bool {
-        t_ns.is_some_and(|t| self.outages.iter().any(|o| o.start_ns <= t && t < o.end_ns))
-    }
-
-    /// How many outages have begun by `t_ns` after the load began.
-    #[must_use]
-    pub fn outages_begun(&self, t_ns: Option<u64>) -> usize {
-        t_ns.map_or(0, |t| self.outages.iter().filter(|o| o.start_ns <= t).count())
-    }
-
-    /// The next start or end of an outage after `t_ns`.
-    fn next_boundary_ns(&self, t_ns: u64) -> Option<u64> {
-        self.outages.iter().flat_map(|o| [o.start_ns, o.end_ns]).filter(|&b| b > t_ns).min()
     }
 }
 
@@ -571,7 +463,18 @@ impl BrokerState {
 /// outage begins or ends.
 pub async fn run(shared: Arc<Shared>, node: usize) {
     let Some(state) = shared.nodes.get(node).and_then(|n| n.broker.clone()) else { return };
+    let id = shared.topology.nodes.get(node).map_or("", |n| n.id.as_str());
+    let mut was_down = false;
     loop {
+        let down = state.spec.down_at(shared.since_load_ns());
+        if down != was_down {
+            if down {
+                tracing::info!(node = %id, "broker outage began (fault schedule)");
+            } else {
+                tracing::info!(node = %id, "broker outage ended");
+            }
+            was_down = down;
+        }
         state.dispatch(&shared, node);
         let wait = match shared.since_load_ns() {
             // Before the load the fault schedule has not begun: look again soon.

@@ -365,7 +365,7 @@ impl Shared {
                     }
                     for replica in disc.check(|o| station.is_down(o), t_ns) {
                         let node = shared.topology.nodes.get(i).map_or("", |n| n.id.as_str());
-                        tracing::info!(node, replica, "health check removed a replica from the registry");
+                        tracing::info!(node = %node, replica, "health check removed a replica from the registry");
                     }
                     t_ns = rule.next_check_ns(t_ns);
                 }

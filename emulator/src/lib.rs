@@ -19,6 +19,7 @@
 pub mod autoscale;
 pub mod broker;
 mod broker_measure;
+mod broker_spec;
 mod call;
 pub mod compare;
 pub mod discovery;

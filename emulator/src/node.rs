@@ -337,27 +337,6 @@ impl Shared {
         self.warm_from_ns.load(Ordering::Relaxed)
     }
 
-    /// Mark what began and never ended as in flight, in every node and edge.
-    pub fn close_measures(&self) {
-        for n in &self.nodes {
-            n.measure.close();
-        }
-        for e in self.edge_measures.values() {
-            e.close();
-        }
-    }
-
-    /// Record a call (try) on `edge` that began at `began_ns` and took
-    /// `wall`, when it began after the warm-up.
-    pub(crate) fn record_call(&self, edge: &str, began_ns: u64, outcome: Outcome, wall: Duration) {
-        if self.warm(began_ns)
-            && let Some(m) = self.edge_measures.get(edge)
-        {
-            let time_ns = self.modelled_ns(wall);
-            m.record(&Visit::call(outcome, time_ns));
-        }
-    }
-
     /// A wall-clock duration in modelled nanoseconds.
     pub(crate) fn modelled_ns(&self, wall: Duration) -> u64 {
         (wall.as_nanos() as f64 / self.time_scale) as u64

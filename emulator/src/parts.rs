@@ -10,6 +10,7 @@
 //! visits by Little's law: the time they spent, summed, over the window.
 
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use engine::model::{Design, NodeKind, Outcome};
 use engine::sim::report::histogram::HistError;
@@ -261,6 +262,29 @@ pub fn sections(shared: &Shared, design: &Design, window_s: f64) -> (Vec<NodeRep
         })
         .collect();
     (nodes, edges)
+}
+
+impl Shared {
+    /// Mark what began and never ended as in flight, in every node and edge.
+    pub fn close_measures(&self) {
+        for n in &self.nodes {
+            n.measure.close();
+        }
+        for e in self.edge_measures.values() {
+            e.close();
+        }
+    }
+
+    /// Record a call (try) on `edge` that began at `began_ns` and took
+    /// `wall`, when it began after the warm-up.
+    pub(crate) fn record_call(&self, edge: &str, began_ns: u64, outcome: Outcome, wall: Duration) {
+        if self.warm(began_ns)
+            && let Some(m) = self.edge_measures.get(edge)
+        {
+            let time_ns = self.modelled_ns(wall);
+            m.record(&Visit::call(outcome, time_ns));
+        }
+    }
 }
 
 /// Whether the report carries resilience figures (node sections, the load

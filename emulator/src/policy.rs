@@ -137,9 +137,9 @@ impl Try<'_> {
 /// A breaker's change, in the logs.
 fn log_breaker(edge: &str, state: engine::policy::BreakerState) {
     match state {
-        engine::policy::BreakerState::Open => tracing::info!(edge, "circuit breaker opened"),
-        engine::policy::BreakerState::HalfOpen => tracing::info!(edge, "circuit breaker half-open: probing"),
-        engine::policy::BreakerState::Closed => tracing::info!(edge, "circuit breaker closed"),
+        engine::policy::BreakerState::Open => tracing::info!(edge = %edge, "circuit breaker opened"),
+        engine::policy::BreakerState::HalfOpen => tracing::info!(edge = %edge, "circuit breaker half-open: probing"),
+        engine::policy::BreakerState::Closed => tracing::info!(edge = %edge, "circuit breaker closed"),
     }
 }
 

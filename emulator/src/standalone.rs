@@ -91,7 +91,9 @@ async fn resolve(node: &str, address: &str, wait: Duration) -> Result<SocketAddr
             Err(e) if tokio::time::Instant::now() >= until => {
                 return Err(EmulateError::Settings(format!("node {node}: cannot resolve {host_port}: {e}")));
             }
-            Err(e) => tracing::warn!(node, peer = %host_port, error = %e, "peer not resolved yet; trying again"),
+            Err(e) => {
+                tracing::warn!(node = %node, peer = %host_port, error = %e, "peer not resolved yet; trying again");
+            }
         }
         if tokio::time::Instant::now() >= until {
             return Err(EmulateError::Settings(format!("node {node}: {host_port} resolves to nothing")));
