@@ -162,6 +162,28 @@ fn listening(pid: u32) -> Vec<String> {
     out
 }
 
+/// `loadgen` over `file` with the run settings `run` against `target`
+/// (`ID=URL`), its report written to `json`; it must exit 0.
+fn loadgen(file: &Path, run: &[&str], target: &str, json: &Path) {
+    let status = Command::new(BIN)
+        .arg("loadgen")
+        .arg(file)
+        .args(run)
+        .args(["--target", target, "--quiet", "--json"])
+        .arg(json)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+/// `emulate` over `file` in one process with the run settings `run`, its
+/// report written to `json`; it must exit 0.
+fn emulate(file: &Path, run: &[&str], json: &Path) {
+    let status =
+        Command::new(BIN).arg("emulate").arg(file).args(run).args(["--quiet", "--json"]).arg(json).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
 fn report(path: &Path) -> engine::sim::Report {
     engine::sim::Report::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -178,15 +200,7 @@ fn one_process_per_node_agrees_with_the_single_process_emulation() {
     let gateway = serve(&mut nodes, &file, "gateway", &[format!("catalog={catalog}")], &[("PRICING_URL", pricing)]);
 
     let multi = tmp("multi.json");
-    let status = Command::new(BIN)
-        .arg("loadgen")
-        .arg(&file)
-        .args(RUN)
-        .args(["--target", &format!("gateway={gateway}"), "--quiet", "--json"])
-        .arg(&multi)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    loadgen(&file, &RUN, &format!("gateway={gateway}"), &multi);
     for (node, child) in &nodes.0 {
         let addrs = listening(child.id());
         assert_eq!(addrs.len(), 1, "{node} listens once: {addrs:?}");
@@ -196,15 +210,7 @@ fn one_process_per_node_agrees_with_the_single_process_emulation() {
     drop(nodes);
 
     let single = tmp("single.json");
-    let status = Command::new(BIN)
-        .arg("emulate")
-        .arg(&file)
-        .args(RUN)
-        .args(["--quiet", "--json"])
-        .arg(&single)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    emulate(&file, &RUN, &single);
 
     let (m, s) = (report(&multi), report(&single));
     let (wm, ws) = (m.workload("page").unwrap(), s.workload("page").unwrap());
@@ -260,27 +266,11 @@ fn the_fault_schedule_runs_across_processes_as_in_one() {
     // The load generator tells the API the load's start; the API passes it
     // on to the broker, the broker to the worker.
     let multi = tmp("events-multi.json");
-    let status = Command::new(BIN)
-        .arg("loadgen")
-        .arg(&file)
-        .args(RUN)
-        .args(["--target", &format!("api={api}"), "--quiet", "--json"])
-        .arg(&multi)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    loadgen(&file, &RUN, &format!("api={api}"), &multi);
     drop(nodes);
 
     let single = tmp("events-single.json");
-    let status = Command::new(BIN)
-        .arg("emulate")
-        .arg(&file)
-        .args(RUN)
-        .args(["--quiet", "--json"])
-        .arg(&single)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    emulate(&file, &RUN, &single);
 
     let (m, s) = (report(&multi), report(&single));
     let (wm, ws) = (m.workload("orders").unwrap(), s.workload("orders").unwrap());
@@ -322,27 +312,11 @@ fn the_registry_checks_health_across_processes_as_in_one() {
     let peers = [format!("back={back}"), format!("consul={consul}")];
     let front = serve_at(&mut nodes, &file, "front", "4", (&peers, &[]));
     let multi = tmp("discovered-multi.json");
-    let status = Command::new(BIN)
-        .arg("loadgen")
-        .arg(&file)
-        .args(RUN)
-        .args(["--target", &format!("front={front}"), "--quiet", "--json"])
-        .arg(&multi)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    loadgen(&file, &RUN, &format!("front={front}"), &multi);
     drop(nodes);
 
     let single = tmp("discovered-single.json");
-    let status = Command::new(BIN)
-        .arg("emulate")
-        .arg(&file)
-        .args(RUN)
-        .args(["--quiet", "--json"])
-        .arg(&single)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    emulate(&file, &RUN, &single);
 
     let (m, s) = (report(&multi), report(&single));
     let (wm, ws) = (m.workload("pages").unwrap(), s.workload("pages").unwrap());
@@ -405,30 +379,14 @@ fn orphans_waste_the_same_work_across_processes_as_in_one() {
     let deep = serve(&mut nodes, &file, "deep", &[], &[]);
     let back = serve(&mut nodes, &file, "back", &[format!("deep={deep}")], &[]);
     let front = serve(&mut nodes, &file, "front", &[format!("back={back}")], &[]);
-    let status = Command::new(BIN)
-        .arg("loadgen")
-        .arg(&file)
-        .args(RUN)
-        .args(["--target", &format!("front={front}"), "--quiet", "--json"])
-        .arg(tmp("orphans-multi.json"))
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    loadgen(&file, &RUN, &format!("front={front}"), &tmp("orphans-multi.json"));
     // Each process counted its own node's wasted visits (the notices went
     // over the network: front to back, back to deep).
     let (multi_back, multi_deep) = (wasted_visits(&back), wasted_visits(&deep));
     drop(nodes);
 
     let single = tmp("orphans-single.json");
-    let status = Command::new(BIN)
-        .arg("emulate")
-        .arg(&file)
-        .args(RUN)
-        .args(["--quiet", "--json"])
-        .arg(&single)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    emulate(&file, &RUN, &single);
     let s = report(&single);
     let wasted = |id: &str| s.node(id).unwrap().resilience.as_ref().unwrap().wasted_visits;
     // The same seed draws the same services in both runs: only the timers'
@@ -452,27 +410,11 @@ fn an_autoscaled_node_scales_in_its_own_process_as_in_one() {
     let mut nodes = Nodes(Vec::new());
     let api = serve(&mut nodes, &file, "api", &[], &[]);
     let multi = tmp("autoscaling-multi.json");
-    let status = Command::new(BIN)
-        .arg("loadgen")
-        .arg(&file)
-        .args(RUN)
-        .args(["--target", &format!("api={api}"), "--quiet", "--json"])
-        .arg(&multi)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    loadgen(&file, &RUN, &format!("api={api}"), &multi);
     drop(nodes);
 
     let single = tmp("autoscaling-single.json");
-    let status = Command::new(BIN)
-        .arg("emulate")
-        .arg(&file)
-        .args(RUN)
-        .args(["--quiet", "--json"])
-        .arg(&single)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    emulate(&file, &RUN, &single);
     let (m, s) = (report(&multi), report(&single));
     let (wm, ws) = (m.workload("requests").unwrap(), s.workload("requests").unwrap());
     assert_eq!(wm.arrived, ws.arrived, "the same seed sends the same requests");
